@@ -1,0 +1,96 @@
+/**
+ * The cluster's certificate authority and the certificates it issues: the API server's
+ * serving certificate, client certificates for users (CN = user, O = groups, as Kubernetes
+ * reads them) and node certificates (CN = `system:node:<name>`, O = `system:nodes`).
+ * Keys come from Node's own crypto; node-forge (pure JS) only builds and signs X.509.
+ */
+import { generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
+import forge from 'node-forge';
+
+export interface KeyPair {
+  certPem: string;
+  keyPem: string;
+}
+
+export interface CertificateRequest {
+  commonName: string;
+  organizations?: string[];
+  dnsNames?: string[];
+  ipAddresses?: string[];
+  /** Extended key usages; a node certificate is both (it serves and it dials). */
+  usages: ('serverAuth' | 'clientAuth')[];
+  validityDays?: number;
+}
+
+const DEFAULT_VALIDITY_DAYS = 365;
+const CA_VALIDITY_DAYS = 3650;
+
+function newKey(): { publicKey: forge.pki.PublicKey; privateKey: forge.pki.PrivateKey; keyPem: string } {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const keyPem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+  const forgeKey = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
+  return { privateKey: forgeKey, publicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e), keyPem };
+}
+
+function baseCertificate(publicKey: forge.pki.PublicKey, days: number): forge.pki.Certificate {
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = publicKey;
+  // Positive serial: clear the top bit so DER does not read it as negative.
+  cert.serialNumber = '0' + randomBytes(16).toString('hex').replace(/^[89a-f]/, (d) => (parseInt(d, 16) - 8).toString(16));
+  // Backdate an hour: a Pi without a clock battery may be slightly behind.
+  cert.validity.notBefore = new Date(Date.now() - 3600_000);
+  cert.validity.notAfter = new Date(Date.now() + days * 86400_000);
+  return cert;
+}
+
+function subject(commonName: string, organizations: string[] = []): forge.pki.CertificateField[] {
+  return [...organizations.map((o) => ({ shortName: 'O', value: o })), { shortName: 'CN', value: commonName }];
+}
+
+/** A new self-signed cluster CA. */
+export function createCertificateAuthority(commonName = 'pikube-ca'): KeyPair {
+  const key = newKey();
+  const cert = baseCertificate(key.publicKey, CA_VALIDITY_DAYS);
+  cert.setSubject(subject(commonName));
+  cert.setIssuer(subject(commonName));
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: true, critical: true },
+    { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+    { name: 'subjectKeyIdentifier' },
+  ]);
+  cert.sign(key.privateKey as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
+  return { certPem: forge.pki.certificateToPem(cert), keyPem: key.keyPem };
+}
+
+function altNames(req: CertificateRequest): { type: number; value?: string; ip?: string }[] {
+  const dns = (req.dnsNames ?? []).map((value) => ({ type: 2, value }));
+  const ips = (req.ipAddresses ?? []).map((ip) => ({ type: 7, ip }));
+  return [...dns, ...ips];
+}
+
+/** Issues a certificate signed by `ca`, with a fresh key. */
+export function issueCertificate(ca: KeyPair, req: CertificateRequest): KeyPair {
+  const key = newKey();
+  const caCert = forge.pki.certificateFromPem(ca.certPem);
+  const cert = baseCertificate(key.publicKey, req.validityDays ?? DEFAULT_VALIDITY_DAYS);
+  cert.setSubject(subject(req.commonName, req.organizations));
+  cert.setIssuer(caCert.subject.attributes);
+  const extensions: object[] = [
+    { name: 'basicConstraints', cA: false },
+    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+    { name: 'extKeyUsage', serverAuth: req.usages.includes('serverAuth'), clientAuth: req.usages.includes('clientAuth') },
+  ];
+  const names = altNames(req);
+  if (names.length > 0) extensions.push({ name: 'subjectAltName', altNames: names });
+  cert.setExtensions(extensions);
+  cert.sign(forge.pki.privateKeyFromPem(ca.keyPem) as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
+  return { certPem: forge.pki.certificateToPem(cert), keyPem: key.keyPem };
+}
+
+/** Whether `certPem` was signed by the CA and is valid now. */
+export function isIssuedBy(certPem: string, caCertPem: string, now = new Date()): boolean {
+  const cert = new X509Certificate(certPem);
+  const ca = new X509Certificate(caCertPem);
+  const inValidity = new Date(cert.validFrom) <= now && now <= new Date(cert.validTo);
+  return inValidity && cert.checkIssued(ca) && cert.verify(ca.publicKey);
+}

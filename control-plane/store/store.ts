@@ -1,0 +1,63 @@
+/**
+ * The control plane's only persistence contract. The etcd-backed implementation is
+ * etcd-store.ts; everything above it (API server, controllers, node service) uses this.
+ *
+ * Keys are `/registry/<group>/<resource>/<namespace>/<name>` (group `core` for the core
+ * group; cluster-scoped objects have no namespace segment), below a configurable prefix.
+ * Values are the objects' JSON. `metadata.resourceVersion` is never stored: it is set on
+ * every read from the etcd mod revision of the key.
+ */
+import type { KubeObject } from '../../api/meta';
+import type { ApiError } from '../../api/errors';
+
+/** A compare-and-swap miss: the key changed (or vanished) since `expectedRevision`. */
+export type WriteResult<T extends KubeObject> =
+  | { ok: true; object: T }
+  | { ok: false; current: T | undefined };
+
+export interface ListResult<T extends KubeObject> {
+  items: T[];
+  /** The etcd revision the list was read at: a watch from it misses nothing. */
+  revision: number;
+}
+
+export interface StoreEvent<T extends KubeObject = KubeObject> {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  key: string;
+  /** For DELETED, the last stored state, with the deletion's revision as resourceVersion. */
+  object: T;
+  revision: number;
+}
+
+export interface StoreWatch {
+  /** Stops the watch and releases its etcd watcher. Idempotent. */
+  dispose(): void;
+}
+
+export interface WatchOptions<T extends KubeObject> {
+  /** Events with a revision greater than this are delivered (list revision → no gap). */
+  afterRevision: number;
+  onEvent(event: StoreEvent<T>): void;
+  /**
+   * Called once when the watch ends on its own: `Gone` (410) when `afterRevision` has been
+   * compacted, `ServiceUnavailable` when etcd is lost. No event follows it.
+   */
+  onError(err: ApiError): void;
+  signal?: AbortSignal;
+}
+
+export interface Store {
+  /** Fails with AlreadyExists if the key exists. Returns the object with its resourceVersion. */
+  create<T extends KubeObject>(key: string, object: T): Promise<T>;
+  get<T extends KubeObject>(key: string): Promise<T | undefined>;
+  /** Every object whose key starts with `prefix`, read at one revision. */
+  list<T extends KubeObject>(prefix: string): Promise<ListResult<T>>;
+  /** Compare-and-swap on the key's mod revision. */
+  update<T extends KubeObject>(key: string, object: T, expectedRevision: number): Promise<WriteResult<T>>;
+  /** Compare-and-swap delete; without `expectedRevision`, unconditional. `object` is the deleted state. */
+  delete<T extends KubeObject>(key: string, expectedRevision?: number): Promise<WriteResult<T>>;
+  watch<T extends KubeObject>(prefix: string, options: WatchOptions<T>): StoreWatch;
+  /** The store's current revision (for watches that start "now"). */
+  currentRevision(): Promise<number>;
+  close(): Promise<void>;
+}

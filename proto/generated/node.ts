@@ -1,0 +1,37 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { AgentMessage as _pikube_node_v1_AgentMessage, AgentMessage__Output as _pikube_node_v1_AgentMessage__Output } from './pikube/node/v1/AgentMessage';
+import type { ControlMessage as _pikube_node_v1_ControlMessage, ControlMessage__Output as _pikube_node_v1_ControlMessage__Output } from './pikube/node/v1/ControlMessage';
+import type { Heartbeat as _pikube_node_v1_Heartbeat, Heartbeat__Output as _pikube_node_v1_Heartbeat__Output } from './pikube/node/v1/Heartbeat';
+import type { Hello as _pikube_node_v1_Hello, Hello__Output as _pikube_node_v1_Hello__Output } from './pikube/node/v1/Hello';
+import type { NodeServiceClient as _pikube_node_v1_NodeServiceClient, NodeServiceDefinition as _pikube_node_v1_NodeServiceDefinition } from './pikube/node/v1/NodeService';
+import type { NodeStatusReport as _pikube_node_v1_NodeStatusReport, NodeStatusReport__Output as _pikube_node_v1_NodeStatusReport__Output } from './pikube/node/v1/NodeStatusReport';
+import type { PodStatusReport as _pikube_node_v1_PodStatusReport, PodStatusReport__Output as _pikube_node_v1_PodStatusReport__Output } from './pikube/node/v1/PodStatusReport';
+import type { PodSync as _pikube_node_v1_PodSync, PodSync__Output as _pikube_node_v1_PodSync__Output } from './pikube/node/v1/PodSync';
+import type { PodTerminated as _pikube_node_v1_PodTerminated, PodTerminated__Output as _pikube_node_v1_PodTerminated__Output } from './pikube/node/v1/PodTerminated';
+import type { Welcome as _pikube_node_v1_Welcome, Welcome__Output as _pikube_node_v1_Welcome__Output } from './pikube/node/v1/Welcome';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  pikube: {
+    node: {
+      v1: {
+        AgentMessage: MessageTypeDefinition<_pikube_node_v1_AgentMessage, _pikube_node_v1_AgentMessage__Output>
+        ControlMessage: MessageTypeDefinition<_pikube_node_v1_ControlMessage, _pikube_node_v1_ControlMessage__Output>
+        Heartbeat: MessageTypeDefinition<_pikube_node_v1_Heartbeat, _pikube_node_v1_Heartbeat__Output>
+        Hello: MessageTypeDefinition<_pikube_node_v1_Hello, _pikube_node_v1_Hello__Output>
+        NodeService: SubtypeConstructor<typeof grpc.Client, _pikube_node_v1_NodeServiceClient> & { service: _pikube_node_v1_NodeServiceDefinition }
+        NodeStatusReport: MessageTypeDefinition<_pikube_node_v1_NodeStatusReport, _pikube_node_v1_NodeStatusReport__Output>
+        PodStatusReport: MessageTypeDefinition<_pikube_node_v1_PodStatusReport, _pikube_node_v1_PodStatusReport__Output>
+        PodSync: MessageTypeDefinition<_pikube_node_v1_PodSync, _pikube_node_v1_PodSync__Output>
+        PodTerminated: MessageTypeDefinition<_pikube_node_v1_PodTerminated, _pikube_node_v1_PodTerminated__Output>
+        Welcome: MessageTypeDefinition<_pikube_node_v1_Welcome, _pikube_node_v1_Welcome__Output>
+      }
+    }
+  }
+}
+

@@ -1,0 +1,23 @@
+// Original file: proto/node.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { AgentMessage as _pikube_node_v1_AgentMessage, AgentMessage__Output as _pikube_node_v1_AgentMessage__Output } from '../../../pikube/node/v1/AgentMessage';
+import type { ControlMessage as _pikube_node_v1_ControlMessage, ControlMessage__Output as _pikube_node_v1_ControlMessage__Output } from '../../../pikube/node/v1/ControlMessage';
+
+export interface NodeServiceClient extends grpc.Client {
+  Session(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_pikube_node_v1_AgentMessage, _pikube_node_v1_ControlMessage__Output>;
+  Session(options?: grpc.CallOptions): grpc.ClientDuplexStream<_pikube_node_v1_AgentMessage, _pikube_node_v1_ControlMessage__Output>;
+  session(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_pikube_node_v1_AgentMessage, _pikube_node_v1_ControlMessage__Output>;
+  session(options?: grpc.CallOptions): grpc.ClientDuplexStream<_pikube_node_v1_AgentMessage, _pikube_node_v1_ControlMessage__Output>;
+  
+}
+
+export interface NodeServiceHandlers extends grpc.UntypedServiceImplementation {
+  Session: grpc.handleBidiStreamingCall<_pikube_node_v1_AgentMessage__Output, _pikube_node_v1_ControlMessage>;
+  
+}
+
+export interface NodeServiceDefinition extends grpc.ServiceDefinition {
+  Session: MethodDefinition<_pikube_node_v1_AgentMessage, _pikube_node_v1_ControlMessage, _pikube_node_v1_AgentMessage__Output, _pikube_node_v1_ControlMessage__Output>
+}

@@ -1,0 +1,12 @@
+// Original file: proto/node.proto
+
+
+export interface Welcome {
+  'node_json'?: (Buffer | Uint8Array | string);
+  'heartbeat_interval_ms'?: (number);
+}
+
+export interface Welcome__Output {
+  'node_json': (Buffer);
+  'heartbeat_interval_ms': (number);
+}

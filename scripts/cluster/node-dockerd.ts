@@ -1,0 +1,66 @@
+/**
+ * The dockerd of one simulated Pi: started inside the node's network namespace with its own
+ * data root, exec root, socket and bridge subnet, so its iptables rules and containers stay
+ * in that namespace. Unix socket paths are short (the kernel limit is 108 bytes): sockets
+ * live under `runDir`, images and containers under `dataDir`.
+ */
+import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import Docker from 'dockerode';
+import { netnsPath } from './netns';
+import { spawnDaemon, stopProcess, isAlive } from './run-command';
+import { until } from './wait-until';
+
+export interface NodeDockerdOptions {
+  netns: string;
+  dataDir: string;
+  runDir: string;
+  /** Bridge address with prefix, e.g. 10.42.1.1/24: the node's pod subnet. */
+  bip: string;
+  /** Cgroup parent for containers created without one, e.g. /pikube-pi1. */
+  cgroupParent: string;
+  logFile: string;
+}
+
+export interface NodeDockerd {
+  socketPath: string;
+  pid: number;
+}
+
+export function dockerSocketPath(runDir: string): string {
+  return path.join(runDir, 'docker.sock');
+}
+
+/** Starts dockerd detached in the namespace and resolves once its API answers. */
+export async function startNodeDockerd(opts: NodeDockerdOptions): Promise<NodeDockerd> {
+  mkdirSync(opts.dataDir, { recursive: true });
+  mkdirSync(opts.runDir, { recursive: true });
+  const socketPath = dockerSocketPath(opts.runDir);
+  const args = [
+    `--net=${netnsPath(opts.netns)}`, 'dockerd',
+    '--data-root', opts.dataDir, '--exec-root', path.join(opts.runDir, 'exec'),
+    '-H', `unix://${socketPath}`, '--pidfile', path.join(opts.runDir, 'docker.pid'),
+    '--bip', opts.bip, '--cgroup-parent', opts.cgroupParent,
+    '--userland-proxy=false', '--log-level', 'warn',
+  ];
+  const pid = spawnDaemon('nsenter', args, opts.logFile);
+  const docker = new Docker({ socketPath });
+  await until(async () => isAlive(pid) && (await docker.ping()) !== undefined, {
+    timeoutMs: 60_000,
+    describe: () => `dockerd (pid ${pid}) in ${opts.netns} not answering on ${socketPath}; alive=${isAlive(pid)}`,
+  });
+  return { socketPath, pid };
+}
+
+/** The dockerd pid from its pidfile (nsenter execs dockerd, so it is the same process). */
+export function dockerdPid(runDir: string): number | undefined {
+  const file = path.join(runDir, 'docker.pid');
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+/** Stops dockerd gracefully (it stops its containerd and containers' shims with it). */
+export async function stopNodeDockerd(pid: number): Promise<void> {
+  await stopProcess(pid, 20_000);
+}
