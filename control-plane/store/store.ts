@@ -37,7 +37,11 @@ export interface StoreWatch {
 export interface WatchOptions<T extends KubeObject> {
   /** Events with a revision greater than this are delivered (list revision → no gap). */
   afterRevision: number;
-  onEvent(event: StoreEvent<T>): void;
+  /**
+   * Delivers one event. A returned promise is backpressure: up to a bounded number of events
+   * queue while it is pending; past that the subscriber is dropped with `Gone` and must re-list.
+   */
+  onEvent(event: StoreEvent<T>): void | Promise<void>;
   /**
    * Called once when the watch ends on its own: `Gone` (410) when `afterRevision` has been
    * compacted, `ServiceUnavailable` when etcd is lost. No event follows it.

@@ -1,0 +1,259 @@
+/**
+ * The Store on a real etcd (v3 API, through the etcd3 client's gRPC stubs).
+ *
+ * - `metadata.resourceVersion` is the key's mod revision, stamped on every read, never stored.
+ * - create: one transaction `if create_revision(key) == 0 then put`.
+ * - update / conditional delete: `if mod_revision(key) == expected then write else read`, so a
+ *   miss returns the current state in the same round trip (a conflict is a value).
+ * - list: one range read; its header revision is where a watch resumes without a gap.
+ * - Values above etcd's request limit fail with TooLarge before they are sent; values that do
+ *   not decode are skipped (with a warning) by list and watch, and fail a get.
+ */
+import { CompareResult, CompareTarget, Etcd3, Range } from 'etcd3';
+import type { CallContext, ICompare, IKeyValue, IOptions, IRequestOp, ITxnRequest, ITxnResponse } from 'etcd3';
+import { ApiError, alreadyExists } from '../../api/errors';
+import type { KubeObject } from '../../api/meta';
+import { decodeObject, encodeObject, keySubject, tombstone } from './etcd-codec';
+import { storeError, tooLarge } from './etcd-errors';
+import { EtcdWatch } from './etcd-watch';
+import type { ListResult, Store, StoreWatch, WatchOptions, WriteResult } from './store';
+
+/** Client TLS for an etcd that requires it (PEM contents, not paths). */
+export interface EtcdTls {
+  ca: Buffer | string;
+  cert?: Buffer | string;
+  key?: Buffer | string;
+}
+
+export interface EtcdStoreOptions {
+  /** Client URLs, all `http://` or all `https://`: `['http://127.0.0.1:2379']`. */
+  endpoints: string[];
+  tls?: EtcdTls;
+  /** How long `EtcdStore.connect` waits for a first answer. Default 5 s. */
+  dialTimeoutMs?: number;
+  /** Deadline of each request (dialling included). Default 10 s. */
+  requestTimeoutMs?: number;
+  /** etcd's `--max-request-bytes`; larger writes fail with TooLarge. Default 1.5 MiB. */
+  maxRequestBytes?: number;
+  /** Events one watch subscriber may leave unprocessed before it is dropped. Default 1000. */
+  watchBufferSize?: number;
+  /** Where warnings go (undecodable values, failing subscribers). Default console.warn. */
+  log?: (message: string) => void;
+}
+
+export const ETCD_DEFAULT_MAX_REQUEST_BYTES = 1.5 * 1024 * 1024;
+const DEFAULT_DIAL_TIMEOUT_MS = 5_000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+/** Roughly 5 MB of small objects per subscriber: bounded, yet above any burst a Pi produces. */
+const DEFAULT_WATCH_BUFFER = 1_000;
+/** A write carries the key up to three times (compare, put, read on miss) plus framing. */
+const KEY_COPIES_PER_WRITE = 3;
+const REQUEST_FRAMING_BYTES = 256;
+
+/** gRPC channel settings: find a dead etcd on an idle watch, accept lists of any size. */
+const CHANNEL_OPTIONS = {
+  'grpc.keepalive_time_ms': 30_000,
+  'grpc.keepalive_timeout_ms': 10_000,
+  'grpc.max_receive_message_length': -1,
+  'grpc.max_reconnect_backoff_ms': 5_000,
+};
+
+/** Asks etcd for nothing but its header (current revision). */
+const REVISION_PROBE = { key: Buffer.from([0]), count_only: true };
+
+export class EtcdStore implements Store {
+  private readonly client: Etcd3;
+  private readonly watches = new Set<StoreWatch>();
+  private readonly maxRequestBytes: number;
+  private readonly watchBufferSize: number;
+  private readonly log: (message: string) => void;
+
+  constructor(options: EtcdStoreOptions) {
+    this.client = new Etcd3(clientOptions(options));
+    this.maxRequestBytes = options.maxRequestBytes ?? ETCD_DEFAULT_MAX_REQUEST_BYTES;
+    this.watchBufferSize = options.watchBufferSize ?? DEFAULT_WATCH_BUFFER;
+    this.log = options.log ?? ((message) => console.warn(message));
+  }
+
+  /** A store whose etcd has answered; ServiceUnavailable after `dialTimeoutMs` otherwise. */
+  static async connect(options: EtcdStoreOptions): Promise<EtcdStore> {
+    const store = new EtcdStore(options);
+    try {
+      await store.revisionWithin(options.dialTimeoutMs ?? DEFAULT_DIAL_TIMEOUT_MS);
+      return store;
+    } catch (err) {
+      await store.close();
+      throw storeError(err);
+    }
+  }
+
+  async create<T extends KubeObject>(key: string, object: T): Promise<T> {
+    const value = this.encode(key, object);
+    const res = await this.txn({
+      compare: [{ key: Buffer.from(key), target: CompareTarget.Create, result: CompareResult.Equal, create_revision: 0 }],
+      success: [{ request_put: { key: Buffer.from(key), value } }],
+    });
+    if (!res.succeeded) throw alreadyExistsAt(key, object);
+    return decodeObject<T>(value, res.header.revision);
+  }
+
+  async get<T extends KubeObject>(key: string): Promise<T | undefined> {
+    const res = await this.call(() => this.client.kv.range({ key: Buffer.from(key) }));
+    const kv = res.kvs[0];
+    return kv ? decodeStrict<T>(kv) : undefined;
+  }
+
+  async list<T extends KubeObject>(prefix: string): Promise<ListResult<T>> {
+    const range = Range.prefix(prefix);
+    const res = await this.call(() => this.client.kv.range({ key: range.start, range_end: range.end }));
+    const items = res.kvs.map((kv) => this.decodeLenient<T>(kv)).filter((o): o is T => o !== undefined);
+    return { items, revision: Number(res.header.revision) };
+  }
+
+  async update<T extends KubeObject>(key: string, object: T, expectedRevision: number): Promise<WriteResult<T>> {
+    checkRevision(expectedRevision);
+    const value = this.encode(key, object);
+    const res = await this.txn({
+      compare: [modRevisionIs(key, expectedRevision)],
+      success: [{ request_put: { key: Buffer.from(key), value } }],
+      failure: [readKey(key)],
+    });
+    if (!res.succeeded) return { ok: false, current: this.currentFrom<T>(res) };
+    return { ok: true, object: decodeObject<T>(value, res.header.revision) };
+  }
+
+  /** The returned object is the last stored state, with the deletion's revision as resourceVersion. */
+  async delete<T extends KubeObject>(key: string, expectedRevision?: number): Promise<WriteResult<T>> {
+    if (expectedRevision === undefined) return this.deleteNow<T>(key);
+    checkRevision(expectedRevision);
+    const res = await this.txn({
+      compare: [modRevisionIs(key, expectedRevision)],
+      success: [{ request_delete_range: { key: Buffer.from(key), prev_kv: true } }],
+      failure: [readKey(key)],
+    });
+    if (!res.succeeded) return { ok: false, current: this.currentFrom<T>(res) };
+    const prev = res.responses[0]?.response_delete_range?.prev_kvs[0];
+    return { ok: true, object: this.deletedObject<T>(key, prev, res.header.revision) };
+  }
+
+  watch<T extends KubeObject>(prefix: string, options: WatchOptions<T>): StoreWatch {
+    checkRevision(options.afterRevision, 0);
+    const watch = new EtcdWatch<T>({
+      client: this.client,
+      prefix,
+      options,
+      bufferSize: this.watchBufferSize,
+      log: this.log,
+      onClosed: (closed) => this.watches.delete(closed),
+    });
+    this.watches.add(watch);
+    watch.start();
+    return watch;
+  }
+
+  async currentRevision(): Promise<number> {
+    const res = await this.call(() => this.client.kv.range(REVISION_PROBE));
+    return Number(res.header.revision);
+  }
+
+  /** Ends every watch (without onError) and the connection. Idempotent. */
+  async close(): Promise<void> {
+    for (const watch of [...this.watches]) watch.dispose();
+    this.client.close();
+  }
+
+  private async deleteNow<T extends KubeObject>(key: string): Promise<WriteResult<T>> {
+    const res = await this.call(() => this.client.kv.deleteRange({ key: Buffer.from(key), prev_kv: true }));
+    const prev = res.prev_kvs[0];
+    if (!prev) return { ok: false, current: undefined };
+    return { ok: true, object: this.deletedObject<T>(key, prev, res.header.revision) };
+  }
+
+  private deletedObject<T extends KubeObject>(key: string, prev: IKeyValue | undefined, revision: string): T {
+    return (prev && this.decodeLenient<T>(prev, revision)) || tombstone<T>(key, revision);
+  }
+
+  private currentFrom<T extends KubeObject>(res: ITxnResponse): T | undefined {
+    const kv = res.responses[0]?.response_range?.kvs[0];
+    return kv ? this.decodeLenient<T>(kv) : undefined;
+  }
+
+  private decodeLenient<T extends KubeObject>(kv: IKeyValue, revision = kv.mod_revision): T | undefined {
+    try {
+      return decodeObject<T>(kv.value, revision);
+    } catch (err) {
+      this.log(`store: skipping undecodable value of ${kv.key.toString('utf8')}: ${(err as Error).message}`);
+      return undefined;
+    }
+  }
+
+  private encode(key: string, object: KubeObject): Buffer {
+    const value = encodeObject(object);
+    const size = value.length + KEY_COPIES_PER_WRITE * Buffer.byteLength(key) + REQUEST_FRAMING_BYTES;
+    if (size > this.maxRequestBytes) throw tooLarge(`limit is ${this.maxRequestBytes} bytes, the object needs ${size}`);
+    return value;
+  }
+
+  private txn(req: ITxnRequest): Promise<ITxnResponse> {
+    return this.call(() => this.client.kv.txn(req));
+  }
+
+  private async call<R>(op: () => Promise<R>): Promise<R> {
+    try {
+      return await op();
+    } catch (err) {
+      throw storeError(err);
+    }
+  }
+
+  private async revisionWithin(ms: number): Promise<number> {
+    const res = await this.call(() => this.client.kv.range(REVISION_PROBE, { deadline: Date.now() + ms }));
+    return Number(res.header.revision);
+  }
+}
+
+function clientOptions(options: EtcdStoreOptions): IOptions {
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  return {
+    hosts: options.endpoints,
+    credentials: options.tls && tlsCredentials(options.tls),
+    grpcOptions: CHANNEL_OPTIONS,
+    // Streams (watches) live as long as they are wanted; single calls get a deadline.
+    defaultCallOptions: (ctx: CallContext) => (ctx.isStream ? {} : { deadline: Date.now() + requestTimeoutMs }),
+  };
+}
+
+function tlsCredentials(tls: EtcdTls): NonNullable<IOptions['credentials']> {
+  const pem = (value: Buffer | string | undefined) => (value === undefined ? undefined : Buffer.from(value));
+  return { rootCertificate: Buffer.from(tls.ca), privateKey: pem(tls.key), certChain: pem(tls.cert) };
+}
+
+function modRevisionIs(key: string, revision: number): ICompare {
+  return { key: Buffer.from(key), target: CompareTarget.Mod, result: CompareResult.Equal, mod_revision: revision };
+}
+
+function readKey(key: string): IRequestOp {
+  return { request_range: { key: Buffer.from(key) } };
+}
+
+/** Revisions are positive integers (0 for a watch from the start); anything else is a caller bug. */
+function checkRevision(revision: number, min = 1): void {
+  if (!Number.isSafeInteger(revision) || revision < min) {
+    throw new ApiError('InternalError', `Internal error occurred: invalid store revision ${revision}`);
+  }
+}
+
+function alreadyExistsAt(key: string, object: KubeObject): ApiError {
+  const subject = keySubject(key, Boolean(object.metadata.namespace));
+  return alreadyExists(subject.resource, subject.name, subject.group);
+}
+
+/** A get that cannot decode fails loudly: the caller asked for exactly this object. */
+function decodeStrict<T extends KubeObject>(kv: IKeyValue): T {
+  try {
+    return decodeObject<T>(kv.value, kv.mod_revision);
+  } catch (err) {
+    const key = kv.key.toString('utf8');
+    throw new ApiError('InternalError', `Internal error occurred: the stored value of ${key} cannot be decoded: ${(err as Error).message}`);
+  }
+}
