@@ -85,7 +85,9 @@ export function conflict(resource: string, name: string, group = ''): ApiError {
 
 /** 422 Invalid, with one cause per bad field, as Kubernetes' validation reports it. */
 export function invalid(kind: string, name: string, causes: StatusCause[], group = ''): ApiError {
-  const detail = causes.map((c) => (c.field ? `${c.field}: ${c.message}` : `${c.message}`)).join(', ');
+  // As utilerrors.NewAggregate prints it: duplicates dropped, brackets around two or more.
+  const parts = [...new Set(causes.map((c) => (c.field ? `${c.field}: ${c.message}` : `${c.message}`)))];
+  const detail = parts.length === 1 ? parts[0] : `[${parts.join(', ')}]`;
   return new ApiError('Invalid', `${kind} "${name}" is invalid: ${detail}`, { kind, group, name }, causes);
 }
 

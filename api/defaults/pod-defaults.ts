@@ -1,0 +1,131 @@
+/**
+ * What the API server fills into a pod it accepts, as Kubernetes does: SetDefaults_* of
+ * pkg/apis/core/v1/defaults.go (applied on every decode), the Priority admission plugin
+ * (priority 0, preemptionPolicy PreemptLowerPriority when no PriorityClass applies) and the
+ * DefaultTolerationSeconds admission plugin (not-ready / unreachable NoExecute for 300s).
+ * Never overwrites a value the user set. Resource quantities are rounded up to milli
+ * precision and written back the way Kubernetes serializes them ("0.5" → "500m").
+ *
+ * Apply on create and on update: Kubernetes defaults every request body it decodes.
+ */
+import type { Container, Pod, PodSpec, Probe, Toleration, Volume } from '../core-v1';
+import { parseImageReference } from '../image-reference';
+import { normalizeResourceList } from './resource-list-defaults';
+
+export const DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS = 30;
+export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
+export const DEFAULT_TOLERATION_SECONDS = 300;
+export const TERMINATION_MESSAGE_PATH_DEFAULT = '/dev/termination-log';
+const VOLUME_DEFAULT_MODE = 0o644;
+
+/** Priorities of the built-in PriorityClasses. Other class names are left to the caller. */
+export const SYSTEM_PRIORITY_CLASSES: Record<string, number> = {
+  'system-node-critical': 2000001000,
+  'system-cluster-critical': 2000000000,
+};
+
+/** Returns a defaulted copy; the input is not changed. */
+export function defaultPod(pod: Pod): Pod {
+  const out = structuredClone(pod);
+  out.spec = out.spec ?? ({ containers: [] } as PodSpec);
+  defaultPodSpec(out.spec);
+  for (const c of allContainers(out.spec)) defaultContainer(c, out.spec.hostNetwork === true);
+  for (const v of out.spec.volumes ?? []) defaultVolume(v);
+  defaultPriority(out.spec);
+  out.spec.tolerations = withDefaultTolerations(out.spec.tolerations ?? []);
+  return out;
+}
+
+function allContainers(spec: PodSpec): Container[] {
+  return [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
+}
+
+function defaultPodSpec(spec: PodSpec): void {
+  spec.dnsPolicy ||= 'ClusterFirst';
+  spec.restartPolicy ||= 'Always';
+  spec.securityContext ??= {};
+  spec.terminationGracePeriodSeconds ??= DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS;
+  spec.schedulerName ||= DEFAULT_SCHEDULER_NAME;
+  spec.enableServiceLinks ??= true;
+  // v1 keeps the deprecated serviceAccount field in step with serviceAccountName.
+  if (!spec.serviceAccountName && spec.serviceAccount) spec.serviceAccountName = spec.serviceAccount;
+  if (spec.serviceAccountName) spec.serviceAccount = spec.serviceAccountName;
+}
+
+function defaultContainer(c: Container, hostNetwork: boolean): void {
+  c.imagePullPolicy ||= defaultPullPolicy(c.image ?? '');
+  c.terminationMessagePath ||= TERMINATION_MESSAGE_PATH_DEFAULT;
+  c.terminationMessagePolicy ||= 'File';
+  for (const port of c.ports ?? []) {
+    port.protocol ||= 'TCP';
+    if (hostNetwork && !port.hostPort) port.hostPort = port.containerPort;
+  }
+  for (const env of c.env ?? []) if (env.valueFrom?.fieldRef) env.valueFrom.fieldRef.apiVersion ||= 'v1';
+  for (const probe of [c.livenessProbe, c.readinessProbe, c.startupProbe]) if (probe) defaultProbe(probe);
+  for (const hook of [c.lifecycle?.postStart, c.lifecycle?.preStop]) if (hook?.httpGet) defaultHTTPGet(hook.httpGet);
+  defaultResources(c);
+}
+
+/** Always for `:latest` or an untagged, undigested image; IfNotPresent otherwise. */
+export function defaultPullPolicy(image: string): 'Always' | 'IfNotPresent' {
+  return parseImageReference(image)?.tag === 'latest' ? 'Always' : 'IfNotPresent';
+}
+
+function defaultProbe(probe: Probe): void {
+  if (!probe.timeoutSeconds) probe.timeoutSeconds = 1;
+  if (!probe.periodSeconds) probe.periodSeconds = 10;
+  if (!probe.successThreshold) probe.successThreshold = 1;
+  if (!probe.failureThreshold) probe.failureThreshold = 3;
+  if (probe.httpGet) defaultHTTPGet(probe.httpGet);
+}
+
+function defaultHTTPGet(action: NonNullable<Probe['httpGet']>): void {
+  if (!action.path) action.path = '/';
+  if (!action.scheme) action.scheme = 'HTTP';
+}
+
+/** A limit without a request makes the request equal to the limit. */
+function defaultResources(c: Container): void {
+  if (!c.resources) return;
+  if (c.resources.limits) {
+    const requests = (c.resources.requests ??= {});
+    for (const [name, value] of Object.entries(c.resources.limits)) if (!Object.hasOwn(requests, name)) requests[name] = value;
+  }
+  if (c.resources.limits) c.resources.limits = normalizeResourceList(c.resources.limits);
+  if (c.resources.requests) c.resources.requests = normalizeResourceList(c.resources.requests);
+}
+
+const SOURCES_WITH_DEFAULT_MODE = ['secret', 'configMap', 'projected', 'downwardAPI'];
+
+function defaultVolume(v: Volume): void {
+  const sources = Object.keys(v).filter((k) => k !== 'name' && v[k] !== undefined && v[k] !== null);
+  if (sources.length === 0) v.emptyDir = {};
+  for (const kind of SOURCES_WITH_DEFAULT_MODE) {
+    const source = v[kind] as { defaultMode?: number } | undefined;
+    if (source && typeof source === 'object') source.defaultMode ??= VOLUME_DEFAULT_MODE;
+  }
+  if (v.hostPath) v.hostPath.type ??= '';
+}
+
+/** Priority admission when no PriorityClass object is involved. */
+function defaultPriority(spec: PodSpec): void {
+  const className = spec.priorityClassName ?? '';
+  if (spec.priority === undefined) {
+    if (className === '') spec.priority = 0;
+    else if (Object.hasOwn(SYSTEM_PRIORITY_CLASSES, className)) spec.priority = SYSTEM_PRIORITY_CLASSES[className];
+  }
+  if (spec.priority !== undefined) spec.preemptionPolicy ||= 'PreemptLowerPriority';
+}
+
+const NOT_READY_TAINT = 'node.kubernetes.io/not-ready';
+const UNREACHABLE_TAINT = 'node.kubernetes.io/unreachable';
+
+/** DefaultTolerationSeconds: adds each default toleration unless one already covers it. */
+export function withDefaultTolerations(tolerations: Toleration[]): Toleration[] {
+  const covers = (key: string) => (t: Toleration): boolean => (t.key === key || !t.key) && (t.effect === 'NoExecute' || !t.effect);
+  const out = [...tolerations];
+  for (const key of [NOT_READY_TAINT, UNREACHABLE_TAINT]) {
+    if (!tolerations.some(covers(key))) out.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: DEFAULT_TOLERATION_SECONDS });
+  }
+  return out;
+}

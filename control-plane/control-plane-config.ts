@@ -1,0 +1,68 @@
+/** The control plane's command line (`serve` and its helper subcommands), parsed and checked. */
+import { isIP } from 'node:net';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { parseDuration } from '../api/duration';
+
+export interface ServeConfig {
+  dataDir: string;
+  etcdEndpoints: string[];
+  etcdPrefix: string;
+  bindAddress: string;
+  securePort: number;
+  nodePort: number;
+  advertiseAddress: string;
+  clusterCIDR: string;
+  serviceCIDR: string;
+  nodeMonitorGracePeriodMs: number;
+  identity: string;
+}
+
+const OPTIONS = ['data-dir', 'etcd-endpoints', 'etcd-prefix', 'bind-address', 'secure-port', 'node-port',
+  'advertise-address', 'cluster-cidr', 'service-cidr', 'node-monitor-grace-period', 'node', 'out', 'server'] as const;
+
+export type Flags = Partial<Record<(typeof OPTIONS)[number], string>>;
+
+export function parseFlags(argv: string[]): Flags {
+  const { values } = parseArgs({ args: argv, options: Object.fromEntries(OPTIONS.map((n) => [n, { type: 'string' as const }])) });
+  return values as Flags;
+}
+
+function port(value: string | undefined, fallback: number, flag: string): number {
+  const n = value === undefined ? fallback : Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`--${flag} must be a port number, got "${value}"`);
+  return n;
+}
+
+export function checkCIDR(cidr: string, flag: string): string {
+  const m = /^(\d+\.\d+\.\d+\.\d+)\/(\d+)$/.exec(cidr);
+  if (!m || isIP(m[1]) !== 4 || Number(m[2]) > 32) throw new Error(`--${flag} must be an IPv4 CIDR like 10.42.0.0/16, got "${cidr}"`);
+  return cidr;
+}
+
+function address(value: string | undefined, flag: string): string {
+  if (value === undefined) throw new Error(`--${flag} is required`);
+  if (!isIP(value)) throw new Error(`--${flag} must be an IP address, got "${value}"`);
+  return value;
+}
+
+export function parseServeConfig(flags: Flags): ServeConfig {
+  const endpoints = (flags['etcd-endpoints'] ?? 'http://127.0.0.1:2379').split(',');
+  for (const e of endpoints) if (!/^https?:\/\/[^/]+$/.test(e)) throw new Error(`--etcd-endpoints: "${e}" is not http(s)://host:port`);
+  const prefix = flags['etcd-prefix'] ?? '/registry';
+  if (!/^\/[A-Za-z0-9._\-/]*[A-Za-z0-9._-]$/.test(prefix)) throw new Error(`--etcd-prefix "${prefix}" must start with / and not end with /`);
+  const advertise = address(flags['advertise-address'], 'advertise-address');
+  return {
+    dataDir: flags['data-dir'] ?? '/var/lib/pikube',
+    etcdEndpoints: endpoints,
+    etcdPrefix: prefix,
+    bindAddress: address(flags['bind-address'] ?? '0.0.0.0', 'bind-address'),
+    securePort: port(flags['secure-port'], 6443, 'secure-port'),
+    nodePort: port(flags['node-port'], 6444, 'node-port'),
+    advertiseAddress: advertise,
+    clusterCIDR: checkCIDR(flags['cluster-cidr'] ?? '10.42.0.0/16', 'cluster-cidr'),
+    serviceCIDR: checkCIDR(flags['service-cidr'] ?? '10.43.0.0/16', 'service-cidr'),
+    nodeMonitorGracePeriodMs: parseDuration(flags['node-monitor-grace-period'] ?? '5s'),
+    identity: `${os.hostname()}-${process.pid}`,
+  };
+}

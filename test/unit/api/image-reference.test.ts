@@ -1,0 +1,20 @@
+import assert from 'node:assert/strict';
+import { parseImageReference } from '../../../api/image-reference';
+
+describe('parseImageReference', () => {
+  const digest = 'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
+  const cases: [string, object | undefined][] = [
+    ['busybox', { domain: 'docker.io', path: 'library/busybox', tag: 'latest', digest: '' }],
+    ['busybox:1.36', { domain: 'docker.io', path: 'library/busybox', tag: '1.36', digest: '' }],
+    ['localhost:5000/pi/app', { domain: 'localhost:5000', path: 'pi/app', tag: 'latest', digest: '' }],
+    ['ghcr.io/org/app:v1', { domain: 'ghcr.io', path: 'org/app', tag: 'v1', digest: '' }],
+    [`app@${digest}`, { domain: 'docker.io', path: 'library/app', tag: '', digest }],
+    ['Registry/app', { domain: 'Registry', path: 'app', tag: 'latest', digest: '' }],
+    ['org/App', undefined],
+    ['UPPER', undefined],
+    ['app:bad tag', undefined],
+    ['app@sha256:short', undefined],
+    ['', undefined],
+  ];
+  for (const [image, expected] of cases) it(`parses "${image}"`, () => assert.deepEqual(parseImageReference(image), expected));
+});
