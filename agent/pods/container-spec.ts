@@ -1,0 +1,95 @@
+/**
+ * A pod's containers as runtime specs: the pause container holding the pod's network
+ * namespace, and each app container joining it, with its image, command, env, working dir,
+ * ports (informational) and cgroup limits, labelled for re-adoption.
+ */
+import { createHash } from 'node:crypto';
+import type { Container, Pod } from '../../api/core-v1';
+import type { ContainerSpec } from '../runtime/container-runtime';
+import { cgroupResources } from './container-resources';
+import { resolveEnv, type EnvContext } from './container-env';
+import { dockerName, labelsFor, SANDBOX_NAME, type ContainerIdentity } from './docker-labels';
+import { expandVars } from './env-expansion';
+
+export interface SandboxContext {
+  pauseImage: string;
+  cgroupParent: string;
+  /** Sandbox generation: 0, then +1 each time the pause container is recreated. */
+  attempt: number;
+  gracePeriodSeconds: number;
+}
+
+export interface AppContext extends EnvContext {
+  /** The image as resolved by the pull step (tag added). */
+  imageRef: string;
+  cgroupParent: string;
+  sandboxId: string;
+  restartCount: number;
+  gracePeriodSeconds: number;
+}
+
+export type SpecResult = { ok: true; spec: ContainerSpec } | { ok: false; reason: 'CreateContainerConfigError'; message: string };
+
+/** The pod's hostname: spec.hostname, else the pod name cut to a DNS label. */
+export function podHostname(pod: Pod): string {
+  return (pod.spec.hostname ?? pod.metadata.name ?? '').slice(0, 63).replace(/[-.]+$/, '');
+}
+
+function identity(pod: Pod, containerName: string, kind: ContainerIdentity['kind'], restartCount: number, grace: number, hash?: string): ContainerIdentity {
+  const { uid = '', name = '', namespace = 'default' } = pod.metadata;
+  return { podUid: uid, podName: name, podNamespace: namespace, containerName, kind, restartCount, hash, gracePeriodSeconds: grace };
+}
+
+export function sandboxSpec(pod: Pod, ctx: SandboxContext): ContainerSpec {
+  const id = identity(pod, SANDBOX_NAME, 'podsandbox', ctx.attempt, ctx.gracePeriodSeconds);
+  const spec: ContainerSpec = { name: dockerName(id), image: ctx.pauseImage, env: [], labels: labelsFor(id), cgroupParent: ctx.cgroupParent };
+  // A hostNetwork pod lives in the node's network namespace and keeps the node's hostname.
+  if (pod.spec.hostNetwork) spec.networkMode = 'host';
+  else spec.hostname = podHostname(pod);
+  return spec;
+}
+
+/** Sorted-key JSON: the same spec hashes the same whatever order its keys arrived in. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+/** The config hash recorded on a container: a changed spec means the container is replaced. */
+export function containerHash(container: Container): string {
+  return createHash('sha256').update(canonicalJson(container)).digest('hex').slice(0, 16);
+}
+
+function exposedPorts(container: Container): string[] | undefined {
+  const ports = (container.ports ?? []).map((p) => `${p.containerPort}/${(p.protocol ?? 'TCP').toLowerCase()}`);
+  return ports.length > 0 ? ports : undefined;
+}
+
+function nonEmpty(list: string[] | undefined): string[] | undefined {
+  return list && list.length > 0 ? list : undefined;
+}
+
+export function appContainerSpec(pod: Pod, container: Container, ctx: AppContext): SpecResult {
+  const env = resolveEnv(container, ctx);
+  if (!env.ok) return { ok: false, reason: 'CreateContainerConfigError', message: env.message };
+  const resources = cgroupResources(container.resources);
+  if (resources instanceof Error) return { ok: false, reason: 'CreateContainerConfigError', message: resources.message };
+  const expand = (s: string): string => expandVars(s, (name) => env.env.get(name));
+  const id = identity(pod, container.name, 'container', ctx.restartCount, ctx.gracePeriodSeconds, containerHash(container));
+  const spec: ContainerSpec = {
+    name: dockerName(id),
+    image: ctx.imageRef,
+    entrypoint: nonEmpty(container.command)?.map(expand),
+    cmd: nonEmpty(container.args)?.map(expand),
+    env: [...env.env].map(([k, v]) => `${k}=${v}`),
+    workingDir: container.workingDir || undefined,
+    labels: labelsFor(id),
+    networkMode: `container:${ctx.sandboxId}`,
+    exposedPorts: exposedPorts(container),
+    ...resources,
+    cgroupParent: ctx.cgroupParent,
+  };
+  return { ok: true, spec };
+}

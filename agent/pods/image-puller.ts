@@ -1,0 +1,50 @@
+/**
+ * The image step of a container start: applies the pull policy, pulls with per-image backoff,
+ * and answers either the image to run or the waiting reason the kubelet would show
+ * (ErrImageNeverPull, ErrImagePull, ImagePullBackOff).
+ */
+import type { Container } from '../../api/core-v1';
+import { ImagePullError, type ContainerRuntime, type ImageDetails } from '../runtime/container-runtime';
+import type { Backoff } from './backoff';
+import { decidePull, effectivePullPolicy, normalizeImageRef } from './image-policy';
+
+export type ImageResult =
+  | { ok: true; image: ImageDetails; ref: string }
+  | { ok: false; reason: 'ErrImageNeverPull' | 'ErrImagePull' | 'ImagePullBackOff' | 'InvalidImageName'; message: string; retryAtMs?: number };
+
+export class ImagePuller {
+  /** `backoff` is shared by the pod's containers; keys are `<podUid>/<image>`. */
+  constructor(private readonly runtime: ContainerRuntime, private readonly backoff: Backoff) {}
+
+  async ensure(podUid: string, container: Container, signal: AbortSignal): Promise<ImageResult> {
+    const image = container.image ?? '';
+    if (!image.trim()) return { ok: false, reason: 'InvalidImageName', message: `Failed to apply default image tag "${image}": image is empty` };
+    const ref = normalizeImageRef(image);
+    const local = await this.runtime.inspectImage(ref, signal);
+    const decision = decidePull(effectivePullPolicy(container), local !== undefined, image);
+    if (decision.action === 'fail') return { ok: false, reason: decision.reason, message: decision.message };
+    if (decision.action === 'use-local' && local) return { ok: true, image: local, ref };
+    return this.pull(`${podUid}/${ref}`, image, ref, signal);
+  }
+
+  private async pull(key: string, image: string, ref: string, signal: AbortSignal): Promise<ImageResult> {
+    const blockedUntil = this.backoff.blockedUntil(key);
+    if (blockedUntil !== undefined) return { ok: false, reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"`, retryAtMs: blockedUntil };
+    try {
+      await this.runtime.pullImage(ref, signal);
+    } catch (err) {
+      if (!(err instanceof ImagePullError)) throw err;
+      this.backoff.next(key);
+      return { ok: false, reason: 'ErrImagePull', message: `Failed to pull image "${image}": ${err.message}`, retryAtMs: this.backoff.blockedUntil(key) };
+    }
+    const pulled = await this.runtime.inspectImage(ref, signal);
+    if (!pulled) return { ok: false, reason: 'ErrImagePull', message: `Failed to pull image "${image}": not present after pull` };
+    this.backoff.reset(key);
+    return { ok: true, image: pulled, ref };
+  }
+
+  /** Drops the backoff state of a pod that is gone. */
+  forgetPod(podUid: string): void {
+    this.backoff.forgetPrefix(`${podUid}/`);
+  }
+}

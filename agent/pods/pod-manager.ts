@@ -1,0 +1,191 @@
+/**
+ * The node's pods: one PodWorker per pod uid, level-triggered. The desired set comes from the
+ * session (`setDesired`); the actual set is read from Docker by label on a periodic resync,
+ * and Docker's event stream pokes a pod's worker as soon as one of its containers changes.
+ *
+ * Adoption after an agent restart: nothing touches Docker before the first desired set;
+ * then every pod's containers are found by label and adopted as they are (running containers
+ * keep running, restart counts come back from labels), and containers of pods outside the
+ * desired set are stopped and removed.
+ *
+ * `dispose()` is the agent's shutdown: workers stop where they are and every container keeps
+ * running (STYLE rule 8). A pod is killed only because the desired set says so.
+ */
+import type { Pod } from '../../api/core-v1';
+import type { ContainerEvent, ContainerRuntime } from '../runtime/container-runtime';
+import { Backoff } from './backoff';
+import { systemClock, type Clock } from './clock';
+import { identityOf, isSafeName, MANAGED_FILTER, podUidOf } from './docker-labels';
+import { ImagePuller } from './image-puller';
+import type { PodReporter, PodSink } from './pod-sink';
+import { PodWorker, type PodWorkerContext } from './pod-worker';
+import { RestartPolicy } from './restart-policy';
+import { Wakeup } from './wakeup';
+
+export interface PodManagerOptions {
+  runtime: ContainerRuntime;
+  reporter: PodReporter;
+  nodeName: string;
+  /** The node's address, reported as status.hostIP. */
+  hostIP: string;
+  /** Cgroup parent of every pod container, e.g. `/pikube-pi1`. */
+  cgroupRoot: string;
+  /** Default `pikube/pause:latest`. */
+  pauseImage?: string;
+  /** Safety-net resync period (Docker's event stream is the fast path); default 5000 ms. */
+  resyncIntervalMs?: number;
+  clock?: Clock;
+  log?: (message: string) => void;
+}
+
+export const DEFAULT_PAUSE_IMAGE = 'pikube/pause:latest';
+const EVENT_RETRY_MIN_MS = 1_000;
+const EVENT_RETRY_MAX_MS = 30_000;
+/** A stream that stayed up this long was healthy: the next failure starts the backoff over. */
+const EVENT_HEALTHY_MS = 30_000;
+/** Actions after which a pod's state may have changed. */
+const INTERESTING = new Set(['start', 'die', 'oom', 'destroy', 'kill', 'stop']);
+
+/** Names that reach Docker must be safe (STYLE rule 13); the session validated them too. */
+function unsafeReason(pod: Pod): string | undefined {
+  const { uid, name, namespace } = pod.metadata;
+  for (const [field, value] of [['uid', uid], ['name', name], ['namespace', namespace]] as const) {
+    if (!value || !isSafeName(value)) return `metadata.${field} "${value ?? ''}" is not a safe name`;
+  }
+  const bad = pod.spec.containers.find((c) => !isSafeName(c.name));
+  return bad ? `container name "${bad.name}" is not a safe name` : undefined;
+}
+
+export class PodManager implements PodSink {
+  private readonly ctx: PodWorkerContext;
+  private readonly workers = new Map<string, PodWorker>();
+  private desired = new Map<string, Pod>();
+  private readonly agent = new AbortController();
+  private readonly resyncWake = new Wakeup();
+  private readonly resyncMs: number;
+  private loops: Promise<void>[] = [];
+  private started = false;
+
+  constructor(private readonly opts: PodManagerOptions) {
+    const clock = opts.clock ?? systemClock;
+    this.resyncMs = opts.resyncIntervalMs ?? 5_000;
+    this.ctx = {
+      runtime: opts.runtime, reporter: opts.reporter, clock,
+      images: new ImagePuller(opts.runtime, new Backoff(clock)),
+      restarts: new RestartPolicy(clock),
+      nodeName: opts.nodeName, hostIP: opts.hostIP, cgroupParent: opts.cgroupRoot,
+      pauseImage: opts.pauseImage ?? DEFAULT_PAUSE_IMAGE,
+      log: opts.log ?? ((m) => console.error(`[pods] ${m}`)),
+    };
+  }
+
+  setDesired(pods: Pod[]): void {
+    if (this.agent.signal.aborted) return;
+    const desired = new Map<string, Pod>();
+    for (const pod of pods) {
+      const unsafe = unsafeReason(pod);
+      if (unsafe) this.ctx.log(`ignoring pod ${pod.metadata.namespace}/${pod.metadata.name}: ${unsafe}`);
+      else desired.set(pod.metadata.uid as string, pod);
+    }
+    this.desired = desired;
+    this.reconcileWorkers([], true);
+    if (!this.started) this.start();
+  }
+
+  /** Uids of the pods this manager runs or is still stopping (re-adopted ones included). */
+  podUids(): string[] {
+    return [...this.workers.keys()];
+  }
+
+  /** The agent is stopping: end every loop, leave every container as it is. */
+  async dispose(): Promise<void> {
+    this.agent.abort(new Error('agent stopping'));
+    await Promise.all([...this.loops, ...[...this.workers.values()].map((w) => w.finished)]);
+    this.workers.clear();
+  }
+
+  private start(): void {
+    this.started = true;
+    this.loops = [this.resyncLoop(), this.eventLoop()];
+  }
+
+  /**
+   * Gives every pod uid, desired or found in Docker, the worker it needs. `fromSession`:
+   * the session re-sent the set, so terminated pods it still lists are reported again.
+   */
+  private reconcileWorkers(foundUids: string[], fromSession: boolean): void {
+    const uids = new Set([...this.desired.keys(), ...this.workers.keys(), ...foundUids]);
+    for (const uid of uids) this.reconcileOne(uid, fromSession);
+  }
+
+  private reconcileOne(uid: string, fromSession: boolean): void {
+    const pod = this.desired.get(uid);
+    const worker = this.workers.get(uid);
+    if (worker?.isDone) {
+      if (!pod) this.workers.delete(uid);
+      else if (pod.metadata.deletionTimestamp) {
+        if (fromSession) this.ctx.reporter.reportTerminated(pod);
+      } else this.replaceWorker(uid, pod);
+      return;
+    }
+    if (worker) worker.update(pod);
+    else this.replaceWorker(uid, pod);
+  }
+
+  private replaceWorker(uid: string, pod: Pod | undefined): void {
+    const worker = new PodWorker(this.ctx, uid, pod, this.agent.signal);
+    this.workers.set(uid, worker);
+    // A finished worker may leave a desired pod without one (it came back): look again.
+    void worker.finished.then(() => {
+      if (!this.agent.signal.aborted) this.resyncWake.poke();
+    });
+  }
+
+  private async resyncLoop(): Promise<void> {
+    const signal = this.agent.signal;
+    while (!signal.aborted) {
+      try {
+        await this.resync(signal);
+      } catch (err) {
+        if (!signal.aborted) this.ctx.log(`resync failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      await this.resyncWake.wait(this.resyncMs, signal);
+    }
+  }
+
+  /** Finds pods Docker holds (orphans included) and pokes every worker for a fresh pass. */
+  private async resync(signal: AbortSignal): Promise<void> {
+    const found = await this.ctx.runtime.listContainers([MANAGED_FILTER], signal);
+    signal.throwIfAborted();
+    const uids = found.map((c) => identityOf(c.labels)?.podUid).filter((u): u is string => u !== undefined);
+    this.reconcileWorkers([...new Set(uids)], false);
+    for (const w of this.workers.values()) w.poke();
+  }
+
+  private async eventLoop(): Promise<void> {
+    const signal = this.agent.signal;
+    let failures = 0;
+    while (!signal.aborted) {
+      const since = Date.now();
+      try {
+        await this.ctx.runtime.watchEvents([MANAGED_FILTER], (e) => this.onEvent(e), signal);
+      } catch (err) {
+        if (!signal.aborted) this.ctx.log(`docker event stream failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      if (signal.aborted) break;
+      failures = Date.now() - since > EVENT_HEALTHY_MS ? 0 : failures + 1;
+      // Events may have been missed while the stream was down: resync, then subscribe again.
+      this.resyncWake.poke();
+      await new Wakeup().wait(Math.min(EVENT_RETRY_MIN_MS * 2 ** Math.max(0, failures - 1), EVENT_RETRY_MAX_MS), signal);
+    }
+  }
+
+  private onEvent(event: ContainerEvent): void {
+    if (!INTERESTING.has(event.action)) return;
+    const uid = podUidOf(event.labels);
+    if (!uid) return;
+    const worker = this.workers.get(uid);
+    if (worker) worker.poke();
+    else this.resyncWake.poke();
+  }
+}

@@ -1,0 +1,313 @@
+/**
+ * ContainerRuntime over the Docker Engine API (dockerode). Speaks API 1.41 (Docker 20.10,
+ * Debian's docker.io): `stop` with a custom signal is done as kill + wait + kill, since the
+ * stop endpoint's `signal` parameter needs 1.42.
+ */
+import type Docker from 'dockerode';
+import type { ContainerCreateOptions, ContainerInspectInfo, ContainerInfo } from 'dockerode';
+import {
+  ImagePullError, NameConflictError,
+  type ContainerDetails, type ContainerEvent, type ContainerRuntime, type ContainerSpec,
+  type ContainerStatusName, type ContainerSummary, type ImageDetails, type StopOptions,
+} from './container-runtime';
+
+export interface DockerRuntimeOptions {
+  /** Upper bound for one image pull (default 5 min; a Pi on a slow link needs minutes). */
+  pullTimeoutMs?: number;
+  /** How long to wait for a container to die after SIGKILL (default 30 s). */
+  killTimeoutMs?: number;
+}
+
+/** Docker's "never" timestamp. */
+const ZERO_TIME = '0001-01-01T00:00:00Z';
+
+function statusCode(err: unknown): number | undefined {
+  const code = (err as { statusCode?: unknown } | null)?.statusCode;
+  return typeof code === 'number' ? code : undefined;
+}
+
+/** Docker's own words, without docker-modem's "(HTTP code 500) server error - " prefix. */
+function message(err: unknown): string {
+  const json = (err as { json?: { message?: unknown } } | null)?.json;
+  if (json && typeof json.message === 'string') return json.message.trim();
+  const text = err instanceof Error ? err.message : String(err);
+  return text.replace(/^\(HTTP code \d+\) [a-z ]+ - /, '').trim();
+}
+
+function time(value: string | undefined): string | undefined {
+  return value && value !== ZERO_TIME ? value : undefined;
+}
+
+function withTimeout(signal: AbortSignal, ms: number): AbortSignal {
+  return AbortSignal.any([signal, AbortSignal.timeout(ms)]);
+}
+
+/** The address of the container on its first network (the pod network). */
+function ipOf(info: ContainerInspectInfo): string | undefined {
+  const settings = info.NetworkSettings as ContainerInspectInfo['NetworkSettings'] & { IPAddress?: string };
+  if (settings.IPAddress) return settings.IPAddress;
+  const nets = Object.values(settings.Networks ?? {});
+  return nets.find((n) => n.IPAddress)?.IPAddress || undefined;
+}
+
+function summaryOf(c: ContainerInfo): ContainerSummary {
+  return { id: c.Id, name: (c.Names[0] ?? '').replace(/^\//, ''), labels: c.Labels ?? {}, status: c.State as ContainerStatusName };
+}
+
+function detailsOf(info: ContainerInspectInfo): ContainerDetails {
+  const config = info.Config as ContainerInspectInfo['Config'] & { StopSignal?: string };
+  return {
+    id: info.Id,
+    name: info.Name.replace(/^\//, ''),
+    labels: config.Labels ?? {},
+    status: info.State.Status as ContainerStatusName,
+    image: config.Image,
+    imageId: info.Image,
+    running: info.State.Running,
+    exitCode: info.State.ExitCode,
+    oomKilled: info.State.OOMKilled,
+    error: info.State.Error || undefined,
+    startedAt: time(info.State.StartedAt),
+    finishedAt: time(info.State.FinishedAt),
+    ipAddress: ipOf(info),
+    stopSignal: config.StopSignal || 'SIGTERM',
+  };
+}
+
+/**
+ * Docker's systemd cgroup driver (the default on cgroup v2 hosts such as Raspberry Pi OS)
+ * takes a slice name, not a path: `/pikube-pi1` becomes `pikube-pi1.slice`, which systemd
+ * nests under `pikube.slice`.
+ */
+export function systemdSlice(cgroupParent: string): string {
+  if (cgroupParent.endsWith('.slice')) return cgroupParent;
+  return `${cgroupParent.split('/').filter(Boolean).join('-')}.slice`;
+}
+
+function createOptions(spec: ContainerSpec): ContainerCreateOptions {
+  return {
+    name: spec.name,
+    Image: spec.image,
+    Entrypoint: spec.entrypoint,
+    Cmd: spec.cmd,
+    Env: spec.env,
+    WorkingDir: spec.workingDir,
+    Labels: spec.labels,
+    Hostname: spec.networkMode?.startsWith('container:') ? undefined : spec.hostname,
+    ExposedPorts: spec.exposedPorts ? Object.fromEntries(spec.exposedPorts.map((p) => [p, {}])) : undefined,
+    HostConfig: {
+      NetworkMode: spec.networkMode,
+      Memory: spec.memoryBytes,
+      // Kubernetes runs without swap: the limit covers memory+swap (ignored where swap accounting is off).
+      MemorySwap: spec.memoryBytes,
+      CpuQuota: spec.cpuQuota,
+      CpuPeriod: spec.cpuPeriod,
+      CpuShares: spec.cpuShares,
+      CgroupParent: spec.cgroupParent,
+      RestartPolicy: { Name: 'no' },
+    },
+  };
+}
+
+export class DockerRuntime implements ContainerRuntime {
+  private readonly pullTimeoutMs: number;
+  private readonly killTimeoutMs: number;
+  private cgroupDriver: string | undefined;
+
+  constructor(private readonly docker: Docker, opts: DockerRuntimeOptions = {}) {
+    this.pullTimeoutMs = opts.pullTimeoutMs ?? 300_000;
+    this.killTimeoutMs = opts.killTimeoutMs ?? 30_000;
+  }
+
+  async inspectImage(ref: string, signal: AbortSignal): Promise<ImageDetails | undefined> {
+    signal.throwIfAborted();
+    try {
+      const info = await this.docker.getImage(ref).inspect({ abortSignal: signal } as Docker.ImageInspectOptions);
+      const stop = (info.Config as { StopSignal?: string } | undefined)?.StopSignal;
+      return { id: info.Id, repoDigests: info.RepoDigests ?? [], stopSignal: stop || undefined };
+    } catch (err) {
+      if (statusCode(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
+  async pullImage(ref: string, signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+    const bounded = withTimeout(signal, this.pullTimeoutMs);
+    try {
+      const stream = await this.docker.pull(ref, { abortSignal: bounded });
+      const failure = await this.followPull(stream);
+      if (failure) throw new ImagePullError(failure);
+    } catch (err) {
+      signal.throwIfAborted();
+      if (err instanceof ImagePullError) throw err;
+      if (bounded.aborted) throw new ImagePullError(`pull of "${ref}" timed out after ${this.pullTimeoutMs} ms`);
+      throw new ImagePullError(message(err));
+    }
+    signal.throwIfAborted();
+    if (bounded.aborted) throw new ImagePullError(`pull of "${ref}" timed out after ${this.pullTimeoutMs} ms`);
+  }
+
+  /** Resolves the first error message in the pull's progress stream, or undefined. */
+  private followPull(stream: NodeJS.ReadableStream): Promise<string | undefined> {
+    return new Promise((resolve, reject) => {
+      this.docker.modem.followProgress(stream, (err: Error | null, output: { error?: string }[]) => {
+        if (err) reject(err);
+        else resolve(output.find((o) => o.error)?.error);
+      });
+    });
+  }
+
+  /** The daemon's cgroup driver (`cgroupfs` or `systemd`), asked once. */
+  private async driver(signal: AbortSignal): Promise<string> {
+    if (this.cgroupDriver === undefined) {
+      const info = (await (this.docker as unknown as { info(o: object): Promise<{ CgroupDriver?: string }> }).info({ abortSignal: signal }));
+      this.cgroupDriver = info.CgroupDriver ?? 'cgroupfs';
+    }
+    return this.cgroupDriver;
+  }
+
+  async createContainer(spec: ContainerSpec, signal: AbortSignal): Promise<string> {
+    signal.throwIfAborted();
+    const options = createOptions(spec);
+    if (spec.cgroupParent && options.HostConfig && (await this.driver(signal)) === 'systemd') options.HostConfig.CgroupParent = systemdSlice(spec.cgroupParent);
+    try {
+      const container = await this.docker.createContainer({ ...options, abortSignal: signal } as ContainerCreateOptions);
+      return container.id;
+    } catch (err) {
+      if (statusCode(err) === 409) throw new NameConflictError(message(err));
+      throw err;
+    }
+  }
+
+  async startContainer(id: string, signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+    try {
+      await this.docker.getContainer(id).start({ abortSignal: signal });
+    } catch (err) {
+      if (statusCode(err) !== 304) throw new Error(message(err)); // 304: already started
+    }
+  }
+
+  async stopContainer(id: string, opts: StopOptions, signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+    if (opts.timeoutSeconds > 0 && opts.signal !== 'SIGKILL') {
+      if (!(await this.kill(id, opts.signal, signal))) return;
+      if (await this.waitNotRunning(id, opts.timeoutSeconds * 1000, signal)) return;
+    }
+    if (!(await this.kill(id, 'SIGKILL', signal))) return;
+    if (!(await this.waitNotRunning(id, this.killTimeoutMs, signal))) throw new Error(`container ${id} still running ${this.killTimeoutMs} ms after SIGKILL`);
+  }
+
+  /** False when there was nothing to signal (not running, or gone). */
+  private async kill(id: string, sig: string, signal: AbortSignal): Promise<boolean> {
+    try {
+      await this.docker.getContainer(id).kill({ signal: sig, abortSignal: signal });
+      return true;
+    } catch (err) {
+      if (statusCode(err) === 404 || statusCode(err) === 409) return false;
+      throw err;
+    }
+  }
+
+  /** True once the container is not running; false when `ms` passed first. */
+  private async waitNotRunning(id: string, ms: number, signal: AbortSignal): Promise<boolean> {
+    try {
+      await this.docker.getContainer(id).wait({ condition: 'not-running', abortSignal: withTimeout(signal, ms) });
+      return true;
+    } catch (err) {
+      signal.throwIfAborted();
+      if (statusCode(err) === 404) return true;
+      const state = await this.inspectContainer(id, signal);
+      if (!state || !state.running) return true;
+      return false;
+    }
+  }
+
+  async removeContainer(id: string, signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+    try {
+      await this.docker.getContainer(id).remove({ v: true, force: false, abortSignal: signal });
+    } catch (err) {
+      if (statusCode(err) === 404) return;
+      // 409 "removal already in progress" ends the same way.
+      if (statusCode(err) === 409 && /already in progress/.test(message(err))) return;
+      throw new Error(message(err));
+    }
+  }
+
+  async listContainers(labels: string[], signal: AbortSignal): Promise<ContainerSummary[]> {
+    signal.throwIfAborted();
+    const list = await this.docker.listContainers({ all: true, filters: { label: labels }, abortSignal: signal });
+    return list.map(summaryOf);
+  }
+
+  async inspectContainer(id: string, signal: AbortSignal): Promise<ContainerDetails | undefined> {
+    signal.throwIfAborted();
+    try {
+      return detailsOf(await this.docker.getContainer(id).inspect({ abortSignal: signal }));
+    } catch (err) {
+      if (statusCode(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
+  async watchEvents(labels: string[], onEvent: (event: ContainerEvent) => void, signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return;
+    const filters = { type: ['container' as const], label: labels };
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = await this.docker.getEvents({ filters, abortSignal: signal } as Docker.GetEventsOptions);
+    } catch (err) {
+      if (signal.aborted) return;
+      throw err;
+    }
+    await readEvents(stream, onEvent);
+  }
+}
+
+interface DockerEventMessage {
+  Type?: string;
+  Action?: string;
+  Actor?: { ID?: string; Attributes?: Record<string, string> };
+}
+
+/** Reads newline-delimited JSON events until the stream ends, errors or is aborted. */
+function readEvents(stream: NodeJS.ReadableStream, onEvent: (event: ContainerEvent) => void): Promise<void> {
+  return new Promise((resolve) => {
+    let buffer = '';
+    const onData = (chunk: Buffer | string): void => {
+      buffer += chunk.toString();
+      let newline: number;
+      while ((newline = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, newline).trim();
+        buffer = buffer.slice(newline + 1);
+        if (line) deliver(line, onEvent);
+      }
+    };
+    const done = (): void => {
+      stream.removeListener('data', onData);
+      stream.removeListener('end', done);
+      stream.removeListener('close', done);
+      stream.removeListener('error', done);
+      resolve();
+    };
+    // Stays attached: a destroyed stream may report an error after we stopped reading.
+    stream.on('error', () => undefined);
+    stream.on('data', onData);
+    stream.on('end', done);
+    stream.on('close', done);
+    stream.on('error', done);
+  });
+}
+
+function deliver(line: string, onEvent: (event: ContainerEvent) => void): void {
+  let msg: DockerEventMessage;
+  try {
+    msg = JSON.parse(line) as DockerEventMessage;
+  } catch {
+    return; // a torn line: the periodic resync covers what it would have told us
+  }
+  if (msg.Type !== 'container' || !msg.Actor?.ID || !msg.Action) return;
+  onEvent({ containerId: msg.Actor.ID, action: msg.Action, labels: msg.Actor.Attributes ?? {} });
+}

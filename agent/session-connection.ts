@@ -1,0 +1,91 @@
+/**
+ * One attempt at a session: a gRPC client to one control-plane address and its single
+ * bidirectional `Session` stream. It delivers what the control plane sends, lets the owner
+ * write, and settles `ended` once with the reason the stream stopped. The owner (session.ts)
+ * decides about heartbeats, retries and the desired set.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { nodeProto, type AgentMessage, type ControlMessage__Output } from '../proto/node-proto';
+import type { NodeServiceClient } from '../proto/generated/pikube/node/v1/NodeService';
+
+export interface ConnectionHandlers {
+  onMessage(message: ControlMessage__Output): void;
+}
+
+export interface KeepaliveOptions {
+  /** Ping the server after this much silence on the connection. */
+  timeMs?: number;
+  /** A ping unanswered this long means the peer is gone. */
+  timeoutMs?: number;
+}
+
+export interface ConnectionOptions {
+  address: string;
+  credentials: grpc.ChannelCredentials;
+  keepalive?: KeepaliveOptions;
+  /** TLS name to verify instead of the address's host (a certificate made for a DNS name). */
+  serverNameOverride?: string;
+  handlers: ConnectionHandlers;
+}
+
+/** Big enough for a full PodSync of a well-filled node; far from unbounded. */
+const MAX_RECEIVE_BYTES = 32 * 1024 * 1024;
+
+/** A dead peer is noticed within timeMs + timeoutMs (≈4 s by default), even with no traffic. */
+export function channelOptions(opts: Pick<ConnectionOptions, 'keepalive' | 'serverNameOverride'>): grpc.ChannelOptions {
+  const options: grpc.ChannelOptions = {
+    'grpc.keepalive_time_ms': opts.keepalive?.timeMs ?? 2000,
+    'grpc.keepalive_timeout_ms': opts.keepalive?.timeoutMs ?? 2000,
+    'grpc.keepalive_permit_without_calls': 1,
+    'grpc.max_receive_message_length': MAX_RECEIVE_BYTES,
+  };
+  if (opts.serverNameOverride) options['grpc.ssl_target_name_override'] = opts.serverNameOverride;
+  return options;
+}
+
+function describeEnd(err: Partial<grpc.StatusObject> & Error): string {
+  const code = err.code !== undefined ? grpc.status[err.code] ?? String(err.code) : 'ERROR';
+  return `${code}: ${err.details ?? err.message}`;
+}
+
+export class SessionConnection {
+  readonly ended: Promise<string>;
+  private readonly client: NodeServiceClient;
+  private readonly call: grpc.ClientDuplexStream<AgentMessage, ControlMessage__Output>;
+  private finished = false;
+
+  constructor(opts: ConnectionOptions) {
+    const { NodeService } = nodeProto().pikube.node.v1;
+    this.client = new NodeService(opts.address, opts.credentials, channelOptions(opts));
+    this.call = this.client.Session();
+    this.ended = new Promise<string>((resolve) => this.listen(opts.handlers, resolve));
+  }
+
+  get isOpen(): boolean {
+    return !this.finished;
+  }
+
+  /** Writes one message; a no-op once the stream has ended (the owner resends after reconnecting). */
+  send(message: AgentMessage): void {
+    if (!this.finished) this.call.write(message);
+  }
+
+  /** Cancels the stream and closes the channel. Idempotent. */
+  close(): void {
+    this.finished = true;
+    this.call.cancel();
+    this.client.close();
+  }
+
+  private listen(handlers: ConnectionHandlers, resolve: (cause: string) => void): void {
+    const finish = (cause: string): void => {
+      this.finished = true;
+      resolve(cause);
+    };
+    this.call.on('data', (message: ControlMessage__Output) => {
+      if (!this.finished) handlers.onMessage(message);
+    });
+    this.call.on('error', (err: grpc.ServiceError) => finish(describeEnd(err)));
+    this.call.on('end', () => finish('the control plane closed the session'));
+  }
+}

@@ -1,0 +1,271 @@
+/**
+ * The agent's side of the control-plane session (proto/node.proto). It dials one of the
+ * control-plane addresses with mTLS, says Hello, heartbeats at the interval the Welcome
+ * names, turns PodSync messages into the node's desired pod set for the pod manager, and
+ * carries the pod manager's reports back. When the session drops it dials again (capped
+ * exponential backoff with jitter, next address each time) and never touches the desired
+ * set meanwhile: the node's pods keep running while the control plane is away.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import * as grpc from '@grpc/grpc-js';
+import type { Node, NodeStatus, Pod, PodStatus } from '../api/core-v1';
+import type { AgentMessage, ControlMessage__Output } from '../proto/node-proto';
+import type { PodSync__Output } from '../proto/generated/pikube/node/v1/PodSync';
+import type { Welcome__Output } from '../proto/generated/pikube/node/v1/Welcome';
+import { DesiredPods, decodePodSync } from './desired-pods';
+import { PodReportOutbox } from './pod-report-outbox';
+import type { PodReporter, PodSink } from './pods/pod-sink';
+import { SessionBackoff, type BackoffOptions } from './session-backoff';
+import { SessionConnection, type KeepaliveOptions } from './session-connection';
+
+export interface SessionClock {
+  now(): number;
+  /** Resolves after `ms`, or as soon as `signal` aborts (never rejects). */
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+}
+
+export const SYSTEM_CLOCK: SessionClock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) => sleep(ms, undefined, { signal }).catch(() => undefined),
+};
+
+/** PEM material: the cluster CA, and this node's certificate (CN system:node:<name>) and key. */
+export interface AgentTls {
+  caCertPem: string | Buffer;
+  certPem: string | Buffer;
+  keyPem: string | Buffer;
+}
+
+export interface AgentSessionOptions {
+  nodeName: string;
+  /** `host:port` of every control-plane replica; tried in turn. */
+  servers: string[];
+  tls: AgentTls;
+  /** The Node as the agent sees it now (labels, status); sent in every Hello. */
+  nodeStatus(): Node | Promise<Node>;
+  /** Uids of the pods whose containers run on this node now (re-adopted ones included). */
+  runningPodUids(): string[];
+  sink: PodSink;
+  /** Called after each Welcome with the Node as stored (spec.podCIDR and all). */
+  onWelcome?(node: Node): void;
+  backoff?: BackoffOptions;
+  keepalive?: KeepaliveOptions;
+  /** How long to wait for the Welcome before trying elsewhere. Default 5 s. */
+  welcomeTimeoutMs?: number;
+  serverNameOverride?: string;
+  clock?: SessionClock;
+  log?(message: string): void;
+  /** Aborting it stops the session like dispose(). */
+  signal?: AbortSignal;
+}
+
+interface AttemptResult {
+  uptimeMs: number;
+  cause: string;
+}
+
+/** One connection attempt while it lasts. */
+interface LiveAttempt {
+  connection: SessionConnection;
+  /** Aborts when the attempt is over: stops its heartbeat and Welcome timer. */
+  over: AbortController;
+  welcomedAtMs?: number;
+}
+
+export class AgentSession implements PodReporter {
+  private readonly desired = new DesiredPods();
+  private readonly outbox = new PodReportOutbox();
+  private readonly backoff: SessionBackoff;
+  private readonly clock: SessionClock;
+  private readonly credentials: grpc.ChannelCredentials;
+  private readonly stop = new AbortController();
+  private readonly log: (message: string) => void;
+  private current?: LiveAttempt;
+  private delivered = false;
+  private flushQueued = false;
+  private storedNode?: Node;
+  private running?: Promise<void>;
+
+  constructor(private readonly opts: AgentSessionOptions) {
+    this.backoff = new SessionBackoff(opts.servers.length, opts.backoff);
+    this.clock = opts.clock ?? SYSTEM_CLOCK;
+    this.log = opts.log ?? (() => undefined);
+    this.credentials = grpc.credentials.createSsl(Buffer.from(opts.tls.caCertPem), Buffer.from(opts.tls.keyPem), Buffer.from(opts.tls.certPem));
+  }
+
+  /** Starts dialing; the session then runs until dispose() or the signal aborts. */
+  start(): void {
+    if (this.running || this.stop.signal.aborted) return;
+    const onAbort = (): void => this.stop.abort();
+    this.opts.signal?.addEventListener('abort', onAbort, { once: true });
+    if (this.opts.signal?.aborted) this.stop.abort();
+    this.running = this.loop().finally(() => this.opts.signal?.removeEventListener('abort', onAbort));
+  }
+
+  /** Whether a session is established (welcomed) right now. */
+  get connected(): boolean {
+    return this.current?.welcomedAtMs !== undefined;
+  }
+
+  /** The Node as the control plane last sent it, if any session was ever welcomed. */
+  get node(): Node | undefined {
+    return this.storedNode;
+  }
+
+  /** The desired pods as last delivered to the sink. */
+  desiredPods(): Pod[] {
+    return this.desired.list();
+  }
+
+  reportStatus(pod: Pod, status: PodStatus): void {
+    this.outbox.setStatus(pod, status);
+    this.queueFlush();
+  }
+
+  reportTerminated(pod: Pod): void {
+    this.outbox.setTerminated(pod);
+    this.queueFlush();
+  }
+
+  /** A change of the node's own status (capacity, conditions); dropped while disconnected, as the next Hello carries it. */
+  reportNodeStatus(status: NodeStatus): void {
+    if (this.connected) this.current?.connection.send({ node_status: { status_json: Buffer.from(JSON.stringify(status)) } });
+  }
+
+  /** Ends the session and stops dialing. The desired set and the pods are left as they are. */
+  async dispose(): Promise<void> {
+    this.stop.abort();
+    await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    const signal = this.stop.signal;
+    while (!signal.aborted) {
+      const address = this.opts.servers[this.backoff.current];
+      const result = await this.attempt(address, signal);
+      if (signal.aborted) break;
+      const decision = this.backoff.next(result.uptimeMs, result.cause);
+      const nextAddress = this.opts.servers[decision.serverIndex];
+      this.log(`session with ${address} ended (${decision.reason}); dialing ${nextAddress} in ${decision.delayMs} ms`);
+      await this.clock.sleep(decision.delayMs, signal);
+    }
+  }
+
+  /** One connection, from dialing to its end. Never throws. */
+  private async attempt(address: string, stop: AbortSignal): Promise<AttemptResult> {
+    let hello: AgentMessage;
+    try {
+      hello = await this.hello();
+    } catch (err: unknown) {
+      return { uptimeMs: 0, cause: `cannot build Hello: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    if (stop.aborted) return { uptimeMs: 0, cause: 'agent stopping' };
+    const live: LiveAttempt = { over: new AbortController(), connection: this.connect(address, () => live) };
+    this.current = live;
+    live.connection.send(hello);
+    const cause = await this.untilEnded(live, stop);
+    live.over.abort();
+    live.connection.close();
+    this.current = undefined;
+    return { uptimeMs: live.welcomedAtMs === undefined ? 0 : this.clock.now() - live.welcomedAtMs, cause };
+  }
+
+  private connect(address: string, live: () => LiveAttempt): SessionConnection {
+    return new SessionConnection({
+      address,
+      credentials: this.credentials,
+      keepalive: this.opts.keepalive,
+      serverNameOverride: this.opts.serverNameOverride,
+      handlers: { onMessage: (m) => this.onMessage(m, live()) },
+    });
+  }
+
+  /** Resolves with the end's cause: the stream ended, the agent stopped, or no Welcome came in time. */
+  private async untilEnded(live: LiveAttempt, stop: AbortSignal): Promise<string> {
+    const timeoutMs = this.opts.welcomeTimeoutMs ?? 5000;
+    let timedOut = false;
+    void this.clock.sleep(timeoutMs, live.over.signal).then(() => {
+      if (live.over.signal.aborted || live.welcomedAtMs !== undefined) return;
+      timedOut = true;
+      live.connection.close();
+    });
+    const onStop = (): void => live.connection.close();
+    stop.addEventListener('abort', onStop, { once: true });
+    if (stop.aborted) onStop();
+    const cause = await live.connection.ended;
+    stop.removeEventListener('abort', onStop);
+    if (stop.aborted) return 'agent stopping';
+    return timedOut ? `no Welcome within ${timeoutMs} ms` : cause;
+  }
+
+  private async hello(): Promise<AgentMessage> {
+    const node = await this.opts.nodeStatus();
+    const named: Node = { ...node, metadata: { ...node.metadata, name: this.opts.nodeName } };
+    return { hello: { node_name: this.opts.nodeName, node_json: Buffer.from(JSON.stringify(named)), running_pod_uids: this.opts.runningPodUids() } };
+  }
+
+  private onMessage(message: ControlMessage__Output, live: LiveAttempt): void {
+    if (message.welcome) this.onWelcome(message.welcome, live);
+    else if (message.pod_sync) this.onPodSync(message.pod_sync);
+  }
+
+  private onWelcome(welcome: Welcome__Output, live: LiveAttempt): void {
+    let node: Node;
+    try {
+      node = JSON.parse(welcome.node_json.toString('utf8')) as Node;
+    } catch {
+      this.log('Welcome carried a Node that is not JSON; dropping the session');
+      return live.connection.close();
+    }
+    live.welcomedAtMs = this.clock.now();
+    this.storedNode = node;
+    void this.heartbeat(live, Math.max(welcome.heartbeat_interval_ms, 50));
+    this.outbox.markAllDirty();
+    this.queueFlush();
+    this.safely('onWelcome', () => this.opts.onWelcome?.(node));
+  }
+
+  private async heartbeat(live: LiveAttempt, intervalMs: number): Promise<void> {
+    const over = live.over.signal;
+    while (!over.aborted && live.connection.isOpen) {
+      await this.clock.sleep(intervalMs, over);
+      if (!over.aborted) live.connection.send({ heartbeat: { sent_unix_ms: this.clock.now() } });
+    }
+  }
+
+  /** Applies a sync; the sink hears the full set whenever it changed (and once after the agent starts). */
+  private onPodSync(sync: PodSync__Output): void {
+    const { change, errors } = decodePodSync(sync);
+    for (const error of errors) this.log(`PodSync entry skipped: ${error}`);
+    if (!this.desired.apply(change) && this.delivered) return;
+    this.delivered = true;
+    this.outbox.retain((uid) => this.desired.has(uid));
+    const pods = this.desired.list();
+    this.safely('setDesired', () => this.opts.sink.setDesired(pods));
+  }
+
+  /** Coalesces a burst of reports made in one turn of the event loop into one flush. */
+  private queueFlush(): void {
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    queueMicrotask(() => {
+      this.flushQueued = false;
+      this.flush();
+    });
+  }
+
+  /** Sends what the outbox holds, if a session is up; otherwise it waits for the next Welcome. */
+  private flush(): void {
+    const live = this.current;
+    if (live?.welcomedAtMs === undefined || !live.connection.isOpen) return;
+    for (const message of this.outbox.drain()) live.connection.send(message);
+  }
+
+  private safely(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err: unknown) {
+      this.log(`${what} failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * One control-plane process, like k3s's server: the API server and the node service on
+ * every replica; the scheduler and controllers only while this replica leads (etcd election).
+ * `stop()` ends everything it started, in reverse order.
+ */
+import { Etcd3 } from 'etcd3';
+import type { Namespace, Node, Pod } from '../api/core-v1';
+import { EventRecorder } from './apiserver/event-recorder';
+import { ensureDefaultNamespaces } from './apiserver/ensure-default-namespaces';
+import { Registry } from './apiserver/registry';
+import { NAMESPACES, NODES, PODS } from './apiserver/resources';
+import { createApiServer, type ApiServer } from './apiserver/server';
+import { loadOrCreateClusterPki } from './auth/cluster-pki';
+import type { ServeConfig } from './control-plane-config';
+import { NamespaceController } from './controllers/namespace-controller';
+import { NodeLifecycleController } from './controllers/node-lifecycle';
+import { LeaderElection } from './leader-election';
+import { NodeLiveness } from './nodes/node-liveness';
+import { NodeService } from './nodes/node-service';
+import { Scheduler } from './scheduler/scheduler';
+import { EtcdStore } from './store/etcd-store';
+import { Informer } from './store/informer';
+import { resourcePrefix, type KeySpace } from './store/keys';
+
+export interface Informers {
+  pods: Informer<Pod>;
+  nodes: Informer<Node>;
+  namespaces: Informer<Namespace>;
+}
+
+export class ControlPlane {
+  private readonly lifetime = new AbortController();
+  private readonly running: Promise<void>[] = [];
+  private readonly electionClient: Etcd3;
+  private readonly election: LeaderElection;
+
+  private constructor(
+    readonly store: EtcdStore,
+    readonly registry: Registry,
+    private readonly informers: Informers,
+    private readonly apiServer: ApiServer,
+    private readonly nodeService: NodeService,
+    private readonly liveness: NodeLiveness,
+    private readonly config: ServeConfig,
+    private readonly log: (message: string) => void,
+  ) {
+    // Its own etcd client: the lease keep-alive must not queue behind list and watch traffic.
+    this.electionClient = new Etcd3({ hosts: config.etcdEndpoints });
+    this.election = new LeaderElection(this.electionClient, {
+      name: `${config.etcdPrefix}/leader`, identity: config.identity, ttlSeconds: 10, log,
+      onStartedLeading: (signal) => this.running.push(runLeaderLoops({ registry, informers, liveness, log }, signal)),
+    });
+  }
+
+  static async start(config: ServeConfig, log: (message: string) => void = console.log): Promise<ControlPlane> {
+    const pki = loadOrCreateClusterPki(config.dataDir, config.advertiseAddress);
+    const store = await EtcdStore.connect({ endpoints: config.etcdEndpoints, log });
+    const keySpace: KeySpace = { prefix: config.etcdPrefix };
+    const registry = new Registry({ store, keySpace });
+    await ensureDefaultNamespaces(registry);
+    const informers = startInformers(store, keySpace, log);
+    const tls = { caCertPem: pki.ca.certPem, certPem: pki.serving.certPem, keyPem: pki.serving.keyPem };
+    const apiServer = createApiServer({
+      registry, tls, port: config.securePort, host: config.bindAddress,
+      advertiseAddress: `${config.advertiseAddress}:${config.securePort}`, log,
+    });
+    const liveness = new NodeLiveness({ gracePeriodMs: config.nodeMonitorGracePeriodMs });
+    const kubelet = new EventRecorder({ registry, source: { component: 'node-controller' }, log });
+    const nodeService = new NodeService({ registry, events: kubelet, pods: informers.pods, nodes: informers.nodes, liveness, tls, clusterCidr: config.clusterCIDR, log });
+    const plane = new ControlPlane(store, registry, informers, apiServer, nodeService, liveness, config, log);
+    await plane.listen();
+    return plane;
+  }
+
+  private async listen(): Promise<void> {
+    const config = this.config;
+    const apiPort = await this.apiServer.listen();
+    const nodePort = await this.nodeService.start(`${config.bindAddress}:${config.nodePort}`, this.lifetime.signal);
+    this.election.start();
+    this.log(`pikube control plane ${config.identity}: API https://${config.advertiseAddress}:${apiPort}, nodes ${config.advertiseAddress}:${nodePort}`);
+  }
+
+  /** Stops serving and leading; running pods are the agents' business and keep running. */
+  async stop(): Promise<void> {
+    this.lifetime.abort();
+    await this.election.dispose();
+    await Promise.allSettled([this.nodeService.dispose(), this.apiServer.close()]);
+    for (const informer of Object.values(this.informers)) informer.dispose();
+    await Promise.allSettled(this.running);
+    this.electionClient.close();
+    await this.store.close();
+  }
+}
+
+function startInformers(store: EtcdStore, keySpace: KeySpace, log: (m: string) => void): Informers {
+  const informers: Informers = {
+    pods: new Informer<Pod>(store, resourcePrefix(keySpace, PODS), { log }),
+    nodes: new Informer<Node>(store, resourcePrefix(keySpace, NODES), { log }),
+    namespaces: new Informer<Namespace>(store, resourcePrefix(keySpace, NAMESPACES), { log }),
+  };
+  for (const informer of Object.values(informers)) informer.start();
+  return informers;
+}
+
+interface LeaderContext {
+  registry: Registry;
+  informers: Informers;
+  liveness: NodeLiveness;
+  log: (message: string) => void;
+}
+
+/** The leader's loops; each ends when `signal` aborts (leadership lost or shutdown). */
+async function runLeaderLoops({ registry, informers, liveness, log }: LeaderContext, signal: AbortSignal): Promise<void> {
+  const recorder = (component: string): EventRecorder => new EventRecorder({ registry, source: { component }, log });
+  const loops = [
+    new Scheduler({ registry, pods: informers.pods, nodes: informers.nodes, events: recorder('default-scheduler'), log }).run(signal),
+    new NodeLifecycleController({ registry, nodes: informers.nodes, pods: informers.pods, liveness, events: recorder('node-controller'), log }).run(signal),
+    new NamespaceController({ registry, namespaces: informers.namespaces, log }).run(signal),
+  ];
+  const results = await Promise.allSettled(loops);
+  for (const r of results) if (r.status === 'rejected' && !signal.aborted) log(`leader loop failed: ${(r.reason as Error).message}`);
+}

@@ -1,0 +1,68 @@
+/**
+ * `pikube-server`: the control plane (systemd unit on the master Pi).
+ *   serve             run the API server, node service, scheduler and controllers
+ *   issue-node-cert   write ca.crt, node.crt, node.key for an agent (--node, --out)
+ *   kubeconfig        write an admin kubeconfig (--server, --out)
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { issueAdminCertificate, loadOrCreateCertificateAuthority } from './auth/cluster-pki';
+import { writeKubeconfig } from './auth/kubeconfig';
+import { issueNodeCertificate } from './auth/node-certificate';
+import { ControlPlane } from './control-plane';
+import { parseFlags, parseServeConfig, type Flags } from './control-plane-config';
+
+const NODE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+function dataDir(flags: Flags): string {
+  return flags['data-dir'] ?? '/var/lib/pikube';
+}
+
+function requireFlag(flags: Flags, name: keyof Flags): string {
+  const value = flags[name];
+  if (!value) throw new Error(`--${name} is required`);
+  return value;
+}
+
+function issueNodeCert(flags: Flags): void {
+  const node = requireFlag(flags, 'node');
+  if (!NODE_NAME.test(node)) throw new Error(`--node "${node}" is not a DNS-1123 label`);
+  const out = requireFlag(flags, 'out');
+  const ca = loadOrCreateCertificateAuthority(dataDir(flags));
+  const pair = issueNodeCertificate(ca, node);
+  mkdirSync(out, { recursive: true, mode: 0o700 });
+  writeFileSync(path.join(out, 'ca.crt'), ca.certPem, { mode: 0o644 });
+  writeFileSync(path.join(out, 'node.crt'), pair.certPem, { mode: 0o644 });
+  writeFileSync(path.join(out, 'node.key'), pair.keyPem, { mode: 0o600 });
+}
+
+function kubeconfig(flags: Flags): void {
+  const server = requireFlag(flags, 'server');
+  if (!/^https:\/\/[^/]+$/.test(server)) throw new Error(`--server must be https://host:port, got "${server}"`);
+  const ca = loadOrCreateCertificateAuthority(dataDir(flags));
+  writeKubeconfig(requireFlag(flags, 'out'), { server, caCertPem: ca.certPem, client: issueAdminCertificate(ca) });
+}
+
+async function serve(flags: Flags): Promise<void> {
+  const plane = await ControlPlane.start(parseServeConfig(flags));
+  const stop = (signal: string): void => {
+    console.log(`pikube-server: ${signal}, stopping`);
+    void plane.stop().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  const flags = parseFlags(rest);
+  if (command === 'serve') return serve(flags);
+  if (command === 'issue-node-cert') return issueNodeCert(flags);
+  if (command === 'kubeconfig') return kubeconfig(flags);
+  throw new Error(`unknown command "${command ?? ''}"; expected serve, issue-node-cert or kubeconfig`);
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  console.error(`pikube-server: ${(err as Error).message}`);
+  process.exit(2);
+});

@@ -1,0 +1,100 @@
+/**
+ * Node liveness lives in the sessions, not in etcd (DESIGN.md "Pi realities"): every message
+ * an agent sends refreshes its node's last-seen time here, in memory. Nothing is written
+ * while a node stays healthy; listeners hear only transitions (session opened or closed, or a
+ * silent node speaking again), and the node lifecycle controller turns a node that has been
+ * silent for the grace period into Ready=Unknown.
+ *
+ * Each control-plane replica tracks the sessions it holds. The leader's lifecycle controller
+ * reads this replica's tracker only: with several replicas, a node connected to a follower
+ * needs that follower's view too (see node-lifecycle.ts).
+ */
+export interface LivenessClock {
+  now(): number;
+}
+
+export interface NodeLivenessOptions {
+  /** How long a node may stay silent (or disconnected) before it is unreachable. Default 5 s. */
+  gracePeriodMs?: number;
+  clock?: LivenessClock;
+}
+
+/** Identifies one session, so a replaced session's late close does not mark its node gone. */
+export type SessionToken = number;
+
+interface NodeRecord {
+  token?: SessionToken;
+  lastSeenMs: number;
+}
+
+export type LivenessListener = (nodeName: string) => void;
+
+export const DEFAULT_NODE_MONITOR_GRACE_PERIOD_MS = 5000;
+
+export class NodeLiveness {
+  readonly gracePeriodMs: number;
+  private readonly clock: LivenessClock;
+  private readonly records = new Map<string, NodeRecord>();
+  private readonly listeners = new Set<LivenessListener>();
+  private nextToken = 1;
+
+  constructor(opts: NodeLivenessOptions = {}) {
+    this.gracePeriodMs = opts.gracePeriodMs ?? DEFAULT_NODE_MONITOR_GRACE_PERIOD_MS;
+    this.clock = opts.clock ?? Date;
+  }
+
+  /** A session for `nodeName` was accepted; it supersedes any earlier one. */
+  sessionOpened(nodeName: string): SessionToken {
+    const token = this.nextToken++;
+    this.records.set(nodeName, { token, lastSeenMs: this.clock.now() });
+    this.emit(nodeName);
+    return token;
+  }
+
+  /** The session sent something (a heartbeat or any other message). */
+  seen(nodeName: string, token: SessionToken): void {
+    const record = this.records.get(nodeName);
+    if (!record || record.token !== token) return;
+    const wasAlive = this.isAlive(nodeName);
+    record.lastSeenMs = this.clock.now();
+    if (!wasAlive) this.emit(nodeName);
+  }
+
+  /** The session ended; ignored if a newer session has replaced it. The last-seen time stays. */
+  sessionClosed(nodeName: string, token: SessionToken): void {
+    const record = this.records.get(nodeName);
+    if (!record || record.token !== token) return;
+    record.token = undefined;
+    this.emit(nodeName);
+  }
+
+  isConnected(nodeName: string): boolean {
+    return this.records.get(nodeName)?.token !== undefined;
+  }
+
+  /** When the node was last heard from by this replica, if ever. */
+  lastSeen(nodeName: string): number | undefined {
+    return this.records.get(nodeName)?.lastSeenMs;
+  }
+
+  /** Connected and heard from within the grace period. */
+  isAlive(nodeName: string): boolean {
+    const record = this.records.get(nodeName);
+    return record?.token !== undefined && this.clock.now() - record.lastSeenMs < this.gracePeriodMs;
+  }
+
+  /** Forgets a node whose object was deleted. */
+  forget(nodeName: string): void {
+    this.records.delete(nodeName);
+  }
+
+  /** Transitions only; returns the unsubscribe function. */
+  onTransition(listener: LivenessListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(nodeName: string): void {
+    for (const listener of this.listeners) listener(nodeName);
+  }
+}

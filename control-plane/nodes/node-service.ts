@@ -1,0 +1,162 @@
+/**
+ * The control plane's gRPC node service (proto/node.proto): agents dial it over mTLS (client
+ * certificates required, issued by the cluster CA) and each keeps one `Session` stream open.
+ * One live session per node: a new one replaces the old, whose stream is ended. Every
+ * replica serves agents; the sessions feed NodeLiveness, which the leader's node lifecycle
+ * controller reads.
+ */
+import * as grpc from '@grpc/grpc-js';
+import type { Node } from '../../api/core-v1';
+import { ApiError } from '../../api/errors';
+import { nodeProto, type NodeServiceHandlers } from '../../proto/node-proto';
+import type { ChangeHandler, Disposable } from '../store/informer';
+import type { EventRecorder } from '../apiserver/event-recorder';
+import type { Registry } from '../apiserver/registry';
+import { MESSAGE_LIMITS } from './agent-message-validation';
+import type { NodeLiveness } from './node-liveness';
+import { NodeSession, type SessionCall } from './node-session';
+import { PodCidrAllocator } from './pod-cidr-allocator';
+import type { PodCache } from './pod-sync-feed';
+
+/** The part of the shared Node informer the service reads (pod CIDRs held, deletions). */
+export interface NodeCache {
+  list(filter?: (node: Node) => boolean): Node[];
+  onChange(handler: ChangeHandler<Node>): Disposable;
+  whenSynced(signal?: AbortSignal): Promise<void>;
+}
+
+/** PEM: the cluster CA (to verify agents) and this replica's serving certificate and key. */
+export interface NodeServiceTls {
+  caCertPem: string;
+  certPem: string;
+  keyPem: string;
+}
+
+export interface NodeServiceOptions {
+  /** Every write goes through it (validation, resourceVersion semantics). */
+  registry: Registry;
+  /** Optional: NodeReady events when a Hello makes a node ready. */
+  events?: EventRecorder;
+  /** The shared pod informer (all namespaces); started by the owner. */
+  pods: PodCache & { whenSynced(signal?: AbortSignal): Promise<void> };
+  /** The shared node informer; started by the owner. */
+  nodes: NodeCache;
+  liveness: NodeLiveness;
+  tls: NodeServiceTls;
+  /** e.g. `10.42.0.0/16`: each node gets a /`nodeMaskSize` from it. */
+  clusterCidr: string;
+  nodeMaskSize?: number;
+  /** Told to agents in Welcome. Default: a fifth of the liveness grace period, at most 1 s. */
+  heartbeatIntervalMs?: number;
+  /** Server-side keepalive pings, to notice a vanished agent. Default 2 s / 2 s. */
+  keepalive?: { timeMs?: number; timeoutMs?: number };
+  /** PodSync burst coalescing window. Default 20 ms. */
+  coalesceMs?: number;
+  now?: () => Date;
+  log?: (message: string) => void;
+}
+
+export class NodeService {
+  private readonly server: grpc.Server;
+  private readonly allocator: PodCidrAllocator;
+  private readonly sessions = new Map<string, NodeSession>();
+  private readonly open = new Set<NodeSession>();
+  private readonly log: (message: string) => void;
+  private nodeWatch?: Disposable;
+  private started = false;
+
+  constructor(private readonly opts: NodeServiceOptions) {
+    this.allocator = new PodCidrAllocator({ clusterCidr: opts.clusterCidr, nodeMaskSize: opts.nodeMaskSize });
+    this.log = opts.log ?? ((message) => console.warn(`node-service: ${message}`));
+    this.server = new grpc.Server({
+      'grpc.keepalive_time_ms': opts.keepalive?.timeMs ?? 2000,
+      'grpc.keepalive_timeout_ms': opts.keepalive?.timeoutMs ?? 2000,
+      'grpc.keepalive_permit_without_calls': 1,
+      'grpc.max_receive_message_length': MESSAGE_LIMITS.messageBytes,
+    });
+    const handlers: NodeServiceHandlers = { Session: (call) => this.accept(call) };
+    this.server.addService(nodeProto().pikube.node.v1.NodeService.service, handlers);
+  }
+
+  get heartbeatIntervalMs(): number {
+    return this.opts.heartbeatIntervalMs ?? Math.max(100, Math.min(1000, Math.floor(this.opts.liveness.gracePeriodMs / 5)));
+  }
+
+  /** Nodes with a session on this replica. */
+  connectedNodes(): string[] {
+    return [...this.sessions.keys()];
+  }
+
+  /**
+   * Waits for the informers, recovers the pod CIDRs held by stored Nodes, and listens on
+   * `address` (`host:port`, port 0 for any). Resolves with the bound port.
+   */
+  async start(address: string, signal?: AbortSignal): Promise<number> {
+    if (this.started) throw new Error('node service already started');
+    this.started = true;
+    await Promise.all([this.opts.nodes.whenSynced(signal), this.opts.pods.whenSynced(signal)]);
+    this.followNodes();
+    return this.bind(address);
+  }
+
+  /** Ends every session (UNAVAILABLE: agents dial another replica) and stops listening. */
+  async dispose(): Promise<void> {
+    this.nodeWatch?.dispose();
+    for (const session of [...this.open]) session.fail(new ApiError('ServiceUnavailable', 'the control plane is shutting down'));
+    this.server.forceShutdown();
+  }
+
+  private bind(address: string): Promise<number> {
+    const { caCertPem, certPem, keyPem } = this.opts.tls;
+    const credentials = grpc.ServerCredentials.createSsl(Buffer.from(caCertPem), [{ cert_chain: Buffer.from(certPem), private_key: Buffer.from(keyPem) }], true);
+    return new Promise((resolve, reject) => {
+      this.server.bindAsync(address, credentials, (err, port) => (err ? reject(err) : resolve(port)));
+    });
+  }
+
+  /** Pod CIDRs: recovered from every stored Node, kept in step with Nodes other replicas write, freed when a Node is deleted. */
+  private followNodes(): void {
+    for (const problem of this.allocator.recover(this.opts.nodes.list())) this.log(`pod CIDR recovery: ${problem}`);
+    this.nodeWatch = this.opts.nodes.onChange((type, node) => {
+      const name = node.metadata.name ?? '';
+      if (type === 'DELETED') return this.nodeDeleted(name);
+      const problem = node.spec?.podCIDR ? this.allocator.claim(name, node.spec.podCIDR) : undefined;
+      if (problem) this.log(`pod CIDR: ${problem}`);
+    });
+  }
+
+  private nodeDeleted(name: string): void {
+    this.allocator.release(name);
+    this.opts.liveness.forget(name);
+    // The agent re-registers (and gets a pod CIDR again) when it next says Hello.
+    this.sessions.get(name)?.fail(new ApiError('NotFound', `node "${name}" was deleted; register again`));
+  }
+
+  private accept(call: SessionCall): void {
+    const session = new NodeSession(call, {
+      writes: { registry: this.opts.registry, events: this.opts.events, now: this.opts.now ?? (() => new Date()), log: this.log },
+      allocator: this.allocator,
+      liveness: this.opts.liveness,
+      pods: this.opts.pods,
+      caCertPem: this.opts.tls.caCertPem,
+      heartbeatIntervalMs: this.heartbeatIntervalMs,
+      coalesceMs: this.opts.coalesceMs,
+      attach: (s) => this.attach(s),
+      detach: (s) => this.detach(s),
+    });
+    this.open.add(session);
+    session.open();
+  }
+
+  /** Only one live session per node: the newest wins. */
+  private attach(session: NodeSession): void {
+    const previous = this.sessions.get(session.nodeName);
+    this.sessions.set(session.nodeName, session);
+    previous?.fail(new ApiError('Conflict', `session replaced by a newer session of node "${session.nodeName}"`));
+  }
+
+  private detach(session: NodeSession): void {
+    this.open.delete(session);
+    if (this.sessions.get(session.nodeName) === session) this.sessions.delete(session.nodeName);
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * One agent's `Session` stream on the control-plane side: identity from the client
+ * certificate, Hello (register the Node, answer Welcome), then the node's pods streamed to
+ * it and its reports applied, one message at a time, in order. Every message is validated
+ * before it touches state; a bad one ends the stream with INVALID_ARGUMENT, an identity
+ * problem with PERMISSION_DENIED. Any message is proof of life (NodeLiveness); nothing is
+ * written to etcd for a heartbeat.
+ */
+import type * as grpc from '@grpc/grpc-js';
+import type { Node } from '../../api/core-v1';
+import { ApiError } from '../../api/errors';
+import type { AgentMessage__Output, ControlMessage } from '../../proto/node-proto';
+import {
+  validateHello, validateNodeStatusReport, validatePodStatusReport, validatePodTerminated,
+} from './agent-message-validation';
+import { toGrpcError } from './grpc-status';
+import { checkHelloIdentity, nodeNameFromCertificate } from './node-identity';
+import type { NodeLiveness, SessionToken } from './node-liveness';
+import { registerNode, updateNodeStatus, type NodeWriteContext } from './node-registration';
+import type { PodCidrAllocator } from './pod-cidr-allocator';
+import { finishPodDeletion, writePodStatus } from './pod-reports';
+import { PodSyncFeed, type PodCache } from './pod-sync-feed';
+
+export type SessionCall = grpc.ServerDuplexStream<AgentMessage__Output, ControlMessage>;
+
+export interface SessionDeps {
+  writes: NodeWriteContext;
+  allocator: PodCidrAllocator;
+  liveness: NodeLiveness;
+  pods: PodCache;
+  caCertPem: string;
+  heartbeatIntervalMs: number;
+  coalesceMs?: number;
+  /** Called once the Hello is accepted; the table ends any older session of the node. */
+  attach(session: NodeSession): void;
+  /** Called once when the session is over, however it ended. */
+  detach(session: NodeSession): void;
+}
+
+/** Messages queued behind a slow write before the agent is told to slow down. */
+const MAX_QUEUED_MESSAGES = 4096;
+
+export class NodeSession {
+  /** The node proven by the client certificate; set before anything else happens. */
+  nodeName = '';
+  private token?: SessionToken;
+  private feed?: PodSyncFeed;
+  private helloSeen = false;
+  private closed = false;
+  private queued = 0;
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(private readonly call: SessionCall, private readonly deps: SessionDeps) {}
+
+  /** Checks the peer and starts reading. */
+  open(): void {
+    this.call.on('error', () => this.cleanup());
+    this.call.on('cancelled', () => this.cleanup());
+    this.call.on('close', () => this.cleanup());
+    this.call.on('end', () => this.finish());
+    try {
+      this.nodeName = nodeNameFromCertificate(this.call.getAuthContext().sslPeerCertificate, this.deps.caCertPem);
+    } catch (err: unknown) {
+      return this.fail(err);
+    }
+    this.call.on('data', (message: AgentMessage__Output) => this.receive(message));
+  }
+
+  /** Ends the stream with `err` as its gRPC status (a newer session, or shutdown). */
+  fail(err: unknown): void {
+    if (this.closed) return;
+    const status = toGrpcError(err);
+    this.log(`session ends: ${status.details}`);
+    this.cleanup();
+    this.call.emit('error', { code: status.code, details: status.details, metadata: undefined });
+  }
+
+  private log(message: string): void {
+    this.deps.writes.log(`node "${this.nodeName || '?'}" (${this.call.getPeer()}): ${message}`);
+  }
+
+  private receive(message: AgentMessage__Output): void {
+    if (this.closed) return;
+    if (this.token !== undefined) this.deps.liveness.seen(this.nodeName, this.token);
+    if (message.msg === 'heartbeat' && this.helloSeen) return;
+    if (++this.queued > MAX_QUEUED_MESSAGES) return this.fail(new ApiError('TooLarge', `more than ${MAX_QUEUED_MESSAGES} messages waiting`));
+    this.chain = this.chain.then(() => this.handle(message)).then(
+      () => void this.queued--,
+      (err: unknown) => this.fail(err),
+    );
+  }
+
+  private async handle(message: AgentMessage__Output): Promise<void> {
+    if (this.closed) return;
+    if (!this.helloSeen) return this.hello(message);
+    switch (message.msg) {
+      case 'pod_status': return this.podStatus(message);
+      case 'pod_terminated': return this.podTerminated(message);
+      case 'node_status': return updateNodeStatus(this.deps.writes, this.nodeName, validateNodeStatusReport(message.node_status!));
+      case 'heartbeat': return; // queued behind the Hello; liveness already counted it
+      case 'hello': throw new ApiError('Invalid', 'hello: sent twice in one session');
+      default: throw new ApiError('Invalid', `unknown message ${JSON.stringify(message.msg)}`);
+    }
+  }
+
+  private async hello(message: AgentMessage__Output): Promise<void> {
+    if (message.msg !== 'hello' || !message.hello) throw new ApiError('Invalid', `the first message must be hello, got ${message.msg ?? 'an empty message'}`);
+    this.helloSeen = true;
+    checkHelloIdentity(this.nodeName, message.hello.node_name);
+    const hello = validateHello(message.hello);
+    this.deps.attach(this);
+    this.token = this.deps.liveness.sessionOpened(this.nodeName);
+    const node = await registerNode(this.deps.writes, this.deps.allocator, hello.node);
+    if (this.closed) return;
+    this.welcome(node);
+  }
+
+  private welcome(node: Node): void {
+    const json = Buffer.from(JSON.stringify(node));
+    this.call.write({ welcome: { node_json: json, heartbeat_interval_ms: this.deps.heartbeatIntervalMs } });
+    this.feed = new PodSyncFeed({
+      nodeName: this.nodeName,
+      pods: this.deps.pods,
+      coalesceMs: this.deps.coalesceMs,
+      send: (sync) => void (this.closed || this.call.write({ pod_sync: sync })),
+    });
+    this.feed.start();
+    this.log(`session established, pod CIDR ${node.spec.podCIDR ?? 'none'}`);
+  }
+
+  private async podStatus(message: AgentMessage__Output): Promise<void> {
+    const report = validatePodStatusReport(message.pod_status!);
+    const outcome = await writePodStatus(this.deps.writes, this.nodeName, report);
+    if (outcome === 'stale') this.log(`status of pod ${report.namespace}/${report.name} (uid ${report.uid}) ignored: the pod is gone or was recreated`);
+  }
+
+  private async podTerminated(message: AgentMessage__Output): Promise<void> {
+    const ref = validatePodTerminated(message.pod_terminated!);
+    const outcome = await finishPodDeletion(this.deps.writes, this.nodeName, ref);
+    if (outcome === 'not-deleting') this.log(`pod ${ref.namespace}/${ref.name} reported terminated but is not being deleted; left as it is`);
+  }
+
+  /** The agent half-closed: we are done too. */
+  private finish(): void {
+    if (this.closed) return;
+    this.cleanup();
+    this.call.end();
+  }
+
+  private cleanup(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.feed?.dispose();
+    if (this.token !== undefined) this.deps.liveness.sessionClosed(this.nodeName, this.token);
+    this.deps.detach(this);
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * A real dockerd for agent integration tests, inside a network namespace of its own (the
+ * lead's harness), with the busybox and pause test images loaded. `stop()` removes every
+ * container, stops dockerd, deletes the namespace, the directories and the cgroups its
+ * containers used, and is safe to call after a failed start.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Docker from 'dockerode';
+import { createNetns, deleteNetns } from '../../../scripts/cluster/netns';
+import { startNodeDockerd, stopNodeDockerd } from '../../../scripts/cluster/node-dockerd';
+import { loadTestImages } from '../../../scripts/cluster/test-image';
+
+export interface NodeDockerFixture {
+  docker: Docker;
+  /** The network namespace dockerd runs in. */
+  netns: string;
+  /** Cgroup parent for the pods, unique to this fixture: `/pkit-<random>`. */
+  cgroupRoot: string;
+  /** The bridge subnet's prefix, e.g. `10.88.0.` */
+  podSubnetPrefix: string;
+  logFile: string;
+  stop(): Promise<void>;
+}
+
+const CGROUP = '/sys/fs/cgroup';
+
+/** Removes a cgroup directory tree bottom-up (cgroup dirs go with rmdir, once empty). */
+function removeCgroupTree(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) if (entry.isDirectory()) removeCgroupTree(path.join(dir, entry.name));
+  try {
+    rmdirSync(dir);
+  } catch {
+    // still in use or already gone: nothing of ours is left to do
+  }
+}
+
+function removeCgroups(cgroupRoot: string): void {
+  if (existsSync(path.join(CGROUP, 'cgroup.controllers'))) return removeCgroupTree(path.join(CGROUP, cgroupRoot));
+  for (const controller of readdirSync(CGROUP)) removeCgroupTree(path.join(CGROUP, controller, cgroupRoot));
+}
+
+async function removeAllContainers(docker: Docker): Promise<void> {
+  for (const c of await docker.listContainers({ all: true })) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+}
+
+export async function startNodeDocker(): Promise<NodeDockerFixture> {
+  const id = randomBytes(4).toString('hex');
+  const netns = `pkit-${id}`;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pkit-agent-'));
+  const runDir = `/run/pkit-${id}`;
+  const cgroupRoot = `/pkit-${id}`;
+  const logFile = path.join(dir, 'dockerd.log');
+  let dockerdPid: number | undefined;
+  let docker: Docker | undefined;
+  const stop = async (): Promise<void> => {
+    const errors: unknown[] = [];
+    if (docker) await removeAllContainers(docker).catch((e: unknown) => errors.push(e));
+    if (dockerdPid !== undefined) await stopNodeDockerd(dockerdPid).catch((e: unknown) => errors.push(e));
+    await deleteNetns(netns).catch((e: unknown) => errors.push(e));
+    removeCgroups(cgroupRoot);
+    rmSync(runDir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
+    if (errors.length > 0) throw new AggregateError(errors, 'node docker fixture teardown failed');
+  };
+  try {
+    await createNetns(netns);
+    const started = await startNodeDockerd({ netns, dataDir: path.join(dir, 'data'), runDir, bip: '10.88.0.1/24', cgroupParent: cgroupRoot, logFile });
+    dockerdPid = started.pid;
+    docker = new Docker({ socketPath: started.socketPath });
+    await loadTestImages(docker);
+    return { docker, netns, cgroupRoot, podSubnetPrefix: '10.88.0.', logFile, stop };
+  } catch (err) {
+    await stop().catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,491 @@
+import assert from 'node:assert/strict';
+import * as grpc from '@grpc/grpc-js';
+import type { Event, Node, Pod, PodStatus } from '../../../../api/core-v1';
+import { AgentSession } from '../../../../agent/session';
+import type { PodSink } from '../../../../agent/pods/pod-sink';
+import { EventRecorder } from '../../../../control-plane/apiserver/event-recorder';
+import { Registry } from '../../../../control-plane/apiserver/registry';
+import { EVENTS, NAMESPACES, NODES, PODS } from '../../../../control-plane/apiserver/resources';
+import { createCertificateAuthority, issueCertificate, type KeyPair } from '../../../../control-plane/auth/pki';
+import { NodeLifecycleController } from '../../../../control-plane/controllers/node-lifecycle';
+import { NodeLiveness } from '../../../../control-plane/nodes/node-liveness';
+import { NodeService } from '../../../../control-plane/nodes/node-service';
+import { Informer } from '../../../../control-plane/store/informer';
+import { objectKey, resourcePrefix, type KeySpace } from '../../../../control-plane/store/keys';
+import type { Store, StoreEvent } from '../../../../control-plane/store/store';
+import { nodeProto, type ControlMessage__Output } from '../../../../proto/node-proto';
+import { until } from '../../../../scripts/cluster/wait-until';
+import { withEtcd } from '../../../support/etcd-fixture';
+
+const GRACE_MS = 2000;
+const HEARTBEAT_MS = 200;
+
+/** The hand-written PodSink: records every desired set it is given. */
+class RecordingSink implements PodSink {
+  readonly calls: Pod[][] = [];
+  setDesired(pods: Pod[]): void {
+    this.calls.push(structuredClone(pods));
+  }
+  get last(): Pod[] | undefined {
+    return this.calls.at(-1);
+  }
+  names(): string[] {
+    return (this.last ?? []).map((p) => p.metadata.name ?? '');
+  }
+}
+
+function aNode(name: string, labels: Record<string, string> = {}): Node {
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'arm64', ...labels } },
+    spec: {},
+    status: {
+      capacity: { cpu: '4', memory: '4015424Ki', pods: '110' },
+      allocatable: { cpu: '4', memory: '3913024Ki', pods: '110' },
+      addresses: [{ type: 'InternalIP', address: '192.168.1.21' }, { type: 'Hostname', address: name }],
+      conditions: [{ type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' }],
+    },
+  };
+}
+
+function aPod(name: string, nodeName: string | undefined, extra: Partial<Pod['metadata']> = {}): Pod {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'default', uid: `uid-${name}-${Math.random().toString(16).slice(2, 8)}`, ...extra },
+    spec: { containers: [{ name: 'main', image: 'busybox' }], ...(nodeName ? { nodeName } : {}) },
+    status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True' }] },
+  };
+}
+
+function runningStatus(): PodStatus {
+  return {
+    phase: 'Running',
+    podIP: '10.42.0.5',
+    conditions: [{ type: 'Ready', status: 'True' }, { type: 'ContainersReady', status: 'True' }],
+    containerStatuses: [{ name: 'main', ready: true, restartCount: 0, image: 'busybox', imageID: '', state: { running: { startedAt: '2024-01-01T00:00:00Z' } } }],
+  };
+}
+
+interface Pki {
+  ca: KeyPair;
+  server: KeyPair;
+  nodeCert(name: string, ca?: KeyPair): KeyPair;
+}
+
+function makePki(): Pki {
+  const ca = createCertificateAuthority();
+  const server = issueCertificate(ca, { commonName: 'pikube-node-service', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], usages: ['serverAuth'] });
+  const nodeCert = (name: string, issuer = ca): KeyPair =>
+    issueCertificate(issuer, { commonName: `system:node:${name}`, organizations: ['system:nodes'], usages: ['clientAuth', 'serverAuth'] });
+  return { ca, server, nodeCert };
+}
+
+/** A control plane's node side on real etcd: informers, the gRPC service, liveness and the lifecycle controller. */
+class ControlPlane {
+  readonly liveness = new NodeLiveness({ gracePeriodMs: GRACE_MS });
+  readonly nodes: Informer<Node>;
+  readonly pods: Informer<Pod>;
+  readonly logs: string[] = [];
+  readonly registry: Registry;
+  readonly events: EventRecorder;
+  service?: NodeService;
+  port = 0;
+  private readonly stop = new AbortController();
+  private controller?: Promise<void>;
+
+  constructor(readonly store: Store, readonly keys: KeySpace, readonly pki: Pki) {
+    const log = (m: string): void => void this.logs.push(m);
+    this.registry = new Registry({ store, keySpace: keys });
+    this.events = new EventRecorder({ registry: this.registry, source: { component: 'node-controller' }, log });
+    this.nodes = new Informer<Node>(store, resourcePrefix(keys, NODES), { log });
+    this.pods = new Informer<Pod>(store, resourcePrefix(keys, PODS), { log });
+  }
+
+  async start(): Promise<void> {
+    await this.registry.create(NAMESPACES, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } });
+    this.nodes.start(this.stop.signal);
+    this.pods.start(this.stop.signal);
+    await this.startService(0);
+    const controller = new NodeLifecycleController({ registry: this.registry, events: this.events, nodes: this.nodes, pods: this.pods, liveness: this.liveness, log: (m) => void this.logs.push(m) });
+    this.controller = controller.run(this.stop.signal);
+  }
+
+  async startService(port: number): Promise<void> {
+    this.service = new NodeService({
+      registry: this.registry, events: this.events, pods: this.pods, nodes: this.nodes, liveness: this.liveness,
+      tls: { caCertPem: this.pki.ca.certPem, certPem: this.pki.server.certPem, keyPem: this.pki.server.keyPem },
+      clusterCidr: '10.42.0.0/16', heartbeatIntervalMs: HEARTBEAT_MS, log: (m) => void this.logs.push(m),
+    });
+    this.port = await this.service.start(`127.0.0.1:${port}`);
+  }
+
+  async stopService(): Promise<void> {
+    await this.service?.dispose();
+    this.service = undefined;
+  }
+
+  nodeKey(name: string): string {
+    return objectKey(this.keys, NODES, undefined, name);
+  }
+
+  podKey(name: string): string {
+    return objectKey(this.keys, PODS, 'default', name);
+  }
+
+  /** `reason involvedKind/name` of every Event written. */
+  async eventSummary(): Promise<string[]> {
+    const list = await this.registry.list<Event>(EVENTS, {});
+    return list.items.map((e) => `${e.type} ${e.reason} ${e.involvedObject.kind}/${e.involvedObject.name}`);
+  }
+
+  async dispose(): Promise<void> {
+    await this.stopService();
+    this.stop.abort();
+    await this.controller;
+  }
+}
+
+function agentFor(cp: ControlPlane, name: string, sink: PodSink, cert = cp.pki.nodeCert(name)): AgentSession {
+  return new AgentSession({
+    nodeName: name,
+    servers: [`127.0.0.1:${cp.port}`],
+    tls: { caCertPem: cp.pki.ca.certPem, certPem: cert.certPem, keyPem: cert.keyPem },
+    nodeStatus: () => aNode(name),
+    runningPodUids: () => [],
+    sink,
+    backoff: { initialDelayMs: 50, maxDelayMs: 500 },
+  });
+}
+
+function ready(node: Node | undefined): string | undefined {
+  return node?.status?.conditions?.find((c) => c.type === 'Ready')?.status;
+}
+
+function unreachableTaints(node: Node | undefined): string[] {
+  return (node?.spec.taints ?? []).filter((t) => t.key === 'node.kubernetes.io/unreachable').map((t) => t.effect).sort();
+}
+
+interface RawSession {
+  messages: ControlMessage__Output[];
+  send(message: object): void;
+  ended: Promise<{ code: number; details: string; messages: ControlMessage__Output[] }>;
+  close(): void;
+}
+
+/** Dials with a raw client and sends `first`; `ended` says how the stream ended. */
+function openRaw(cp: ControlPlane, creds: grpc.ChannelCredentials, first: object): RawSession {
+  const { NodeService: Client } = nodeProto().pikube.node.v1;
+  const client = new Client(`127.0.0.1:${cp.port}`, creds);
+  const call = client.Session();
+  const messages: ControlMessage__Output[] = [];
+  const close = (): void => {
+    call.cancel();
+    client.close();
+  };
+  const ended = new Promise<{ code: number; details: string; messages: ControlMessage__Output[] }>((resolve) => {
+    const done = (code: number, details: string): void => {
+      close();
+      resolve({ code, details, messages });
+    };
+    call.on('data', (m: ControlMessage__Output) => messages.push(m));
+    call.on('error', (err: grpc.ServiceError) => done(err.code, err.details));
+    call.on('end', () => done(grpc.status.OK, 'ended'));
+  });
+  call.write(first);
+  return { messages, ended, close, send: (m) => call.write(m) };
+}
+
+function rawSession(cp: ControlPlane, creds: grpc.ChannelCredentials, first: object): RawSession['ended'] {
+  return openRaw(cp, creds, first).ended;
+}
+
+function clientCreds(cp: ControlPlane, cert?: KeyPair): grpc.ChannelCredentials {
+  const ca = Buffer.from(cp.pki.ca.certPem);
+  return cert ? grpc.credentials.createSsl(ca, Buffer.from(cert.keyPem), Buffer.from(cert.certPem)) : grpc.credentials.createSsl(ca);
+}
+
+function helloFor(name: string, nodeJson: string = JSON.stringify(aNode(name))): object {
+  return { hello: { node_name: name, node_json: Buffer.from(nodeJson), running_pod_uids: [] } };
+}
+
+describe('node session: control plane ⇄ agent over gRPC with mTLS, on real etcd', function () {
+  this.timeout(20_000);
+  const etcd = withEtcd();
+  let pki: Pki;
+  let cp: ControlPlane;
+  const agents: AgentSession[] = [];
+
+  before(() => {
+    pki = makePki();
+  });
+
+  beforeEach(async () => {
+    cp = new ControlPlane(etcd.get().store(), etcd.get().keySpace(), pki);
+    await cp.start();
+  });
+
+  afterEach(async () => {
+    await Promise.all(agents.splice(0).map((a) => a.dispose()));
+    await cp.dispose();
+  });
+
+  function started(agent: AgentSession): AgentSession {
+    agents.push(agent);
+    agent.start();
+    return agent;
+  }
+
+  const describeState = (name: string) => async () => JSON.stringify({ node: await cp.store.get(cp.nodeKey(name)), logs: cp.logs });
+
+  it('creates the Node on hello, with a pod CIDR from the cluster CIDR and Ready True', async () => {
+    const agent = started(agentFor(cp, 'pi-1', new RecordingSink()));
+    const node = await until(async () => ready(await cp.store.get<Node>(cp.nodeKey('pi-1'))) === 'True' && cp.store.get<Node>(cp.nodeKey('pi-1')), { timeoutMs: 5000, describe: describeState('pi-1') });
+    assert.match(node?.spec.podCIDR ?? '', /^10\.42\.\d+\.0\/24$/);
+    assert.deepEqual(node?.spec.podCIDRs, [node?.spec.podCIDR]);
+    const readyCondition = node?.status?.conditions?.find((c) => c.type === 'Ready');
+    assert.equal(readyCondition?.reason, 'KubeletReady');
+    assert.equal(readyCondition?.message, 'kubelet is posting ready status');
+    assert.equal(node?.metadata.labels?.['kubernetes.io/hostname'], 'pi-1');
+    assert.equal(node?.status?.capacity?.cpu, '4');
+    assert.ok(node?.metadata.uid && node.metadata.creationTimestamp, 'created through the registry');
+    await until(() => agent.connected && agent.node?.spec.podCIDR === node?.spec.podCIDR, { timeoutMs: 2000 });
+  });
+
+  it('keeps the pod CIDR and user labels across re-registration, and gives another node another CIDR', async () => {
+    const first = started(agentFor(cp, 'pi-1', new RecordingSink()));
+    await until(() => first.connected, { timeoutMs: 5000, describe: describeState('pi-1') });
+    const cidr = first.node?.spec.podCIDR;
+    const labelled = await cp.store.get<Node>(cp.nodeKey('pi-1'));
+    assert.ok(labelled);
+    labelled.metadata.labels = { ...labelled.metadata.labels, 'node-role.kubernetes.io/worker': '' };
+    assert.ok((await cp.store.update(cp.nodeKey('pi-1'), labelled, Number(labelled.metadata.resourceVersion))).ok);
+    await first.dispose();
+    const again = started(agentFor(cp, 'pi-1', new RecordingSink()));
+    const other = started(agentFor(cp, 'pi-2', new RecordingSink()));
+    await until(() => again.connected && other.connected, { timeoutMs: 5000, describe: describeState('pi-1') });
+    assert.equal(again.node?.spec.podCIDR, cidr);
+    assert.equal(again.node?.metadata.labels?.['node-role.kubernetes.io/worker'], '');
+    assert.notEqual(other.node?.spec.podCIDR, cidr);
+  });
+
+  it('delivers a pod bound to the node to the sink within 1 s, and its removal', async () => {
+    const sink = new RecordingSink();
+    const agent = started(agentFor(cp, 'pi-1', sink));
+    await until(() => agent.connected && sink.calls.length > 0, { timeoutMs: 5000, describe: describeState('pi-1') });
+    await cp.store.create(cp.podKey('elsewhere'), aPod('elsewhere', 'pi-9'));
+    const written = Date.now();
+    await cp.store.create(cp.podKey('web'), aPod('web', 'pi-1'));
+    await until(() => sink.names().includes('web'), { timeoutMs: 1000, describe: () => JSON.stringify(sink.calls.map((c) => c.map((p) => p.metadata.name))) });
+    assert.ok(Date.now() - written < 1000);
+    assert.deepEqual(sink.names(), ['web']);
+    await cp.store.delete(cp.podKey('web'));
+    await until(() => sink.last?.length === 0, { timeoutMs: 1000, describe: () => JSON.stringify(sink.names()) });
+  });
+
+  it('writes a reported status into the pod, keeping the scheduler’s condition', async () => {
+    const sink = new RecordingSink();
+    const agent = started(agentFor(cp, 'pi-1', sink));
+    await cp.store.create(cp.podKey('web'), aPod('web', 'pi-1'));
+    const pod = await until(() => sink.last?.find((p) => p.metadata.name === 'web'), { timeoutMs: 5000, describe: describeState('pi-1') });
+    agent.reportStatus(pod, runningStatus());
+    const stored = await until(async () => {
+      const p = await cp.store.get<Pod>(cp.podKey('web'));
+      return p?.status?.phase === 'Running' && p;
+    }, { timeoutMs: 2000, describe: async () => JSON.stringify(await cp.store.get(cp.podKey('web'))) });
+    assert.equal(stored.status?.podIP, '10.42.0.5');
+    assert.deepEqual(stored.status?.conditions?.map((c) => c.type).sort(), ['ContainersReady', 'PodScheduled', 'Ready']);
+    assert.deepEqual(stored.spec, pod.spec);
+  });
+
+  it('deletes a pod with a deletionTimestamp once the agent reports it terminated, and no other', async () => {
+    const sink = new RecordingSink();
+    const agent = started(agentFor(cp, 'pi-1', sink));
+    await cp.store.create(cp.podKey('keep'), aPod('keep', 'pi-1'));
+    await cp.store.create(cp.podKey('gone'), aPod('gone', 'pi-1', { deletionTimestamp: '2024-01-01T00:00:00Z', deletionGracePeriodSeconds: 30 }));
+    await until(() => sink.last?.length === 2, { timeoutMs: 5000, describe: () => JSON.stringify(sink.names()) });
+    for (const pod of sink.last ?? []) agent.reportTerminated(pod);
+    await until(async () => (await cp.store.get(cp.podKey('gone'))) === undefined, { timeoutMs: 2000 });
+    await until(() => sink.names().join() === 'keep', { timeoutMs: 2000, describe: () => JSON.stringify(sink.names()) });
+    assert.ok(await cp.store.get(cp.podKey('keep')), 'a pod that is not being deleted stays');
+  });
+
+  it('ends the session with INVALID_ARGUMENT when a node reports the status of a pod bound to another node', async () => {
+    const theirs = await cp.store.create(cp.podKey('theirs'), aPod('theirs', 'pi-2'));
+    const session = openRaw(cp, clientCreds(cp, pki.nodeCert('pi-1')), helloFor('pi-1'));
+    await until(() => session.messages.some((m) => m.welcome), { timeoutMs: 5000, describe: describeState('pi-1') });
+    session.send({ pod_status: { namespace: 'default', name: 'theirs', uid: theirs.metadata.uid, status_json: Buffer.from(JSON.stringify(runningStatus())) } });
+    const ended = await session.ended;
+    assert.equal(ended.code, grpc.status.INVALID_ARGUMENT);
+    assert.match(ended.details, /pod default\/theirs .* is bound to node "pi-2", not to node "pi-1"/);
+    assert.equal((await cp.store.get<Pod>(cp.podKey('theirs')))?.status?.phase, 'Pending');
+  });
+
+  it('ignores a stale status report: a pod recreated under the same name keeps its own status', async () => {
+    const current = await cp.store.create(cp.podKey('web'), aPod('web', 'pi-1'));
+    const session = openRaw(cp, clientCreds(cp, pki.nodeCert('pi-1')), helloFor('pi-1'));
+    try {
+      await until(() => session.messages.some((m) => m.pod_sync), { timeoutMs: 5000, describe: describeState('pi-1') });
+      session.send({ pod_status: { namespace: 'default', name: 'web', uid: 'an-older-uid', status_json: Buffer.from(JSON.stringify(runningStatus())) } });
+      session.send({ pod_terminated: { namespace: 'default', name: 'ghost', uid: 'a-gone-uid' } });
+      await until(() => cp.logs.some((l) => l.includes('status of pod default/web (uid an-older-uid) ignored')), { timeoutMs: 2000, describe: () => cp.logs.join('\n') });
+      assert.equal((await cp.store.get<Pod>(cp.podKey('web')))?.metadata.resourceVersion, current.metadata.resourceVersion);
+      assert.equal(cp.liveness.isConnected('pi-1'), true, 'a stale report does not end the session');
+    } finally {
+      session.close();
+    }
+  });
+
+  it('writes a node status report that changes something', async () => {
+    const agent = started(agentFor(cp, 'pi-1', new RecordingSink()));
+    await until(() => agent.connected, { timeoutMs: 5000, describe: describeState('pi-1') });
+    const status = aNode('pi-1').status ?? {};
+    agent.reportNodeStatus({ ...status, capacity: { ...status.capacity, pods: '50' } });
+    await until(async () => (await cp.store.get<Node>(cp.nodeKey('pi-1')))?.status?.capacity?.pods === '50', { timeoutMs: 2000, describe: describeState('pi-1') });
+    assert.equal(ready(await cp.store.get<Node>(cp.nodeKey('pi-1'))), 'True');
+  });
+
+  it('refuses a certificate of another node, naming both', async () => {
+    const result = await rawSession(cp, clientCreds(cp, pki.nodeCert('pi-2')), helloFor('pi-1'));
+    assert.equal(result.code, grpc.status.PERMISSION_DENIED);
+    assert.match(result.details, /node "pi-2".*cannot register as node "pi-1"/);
+    assert.equal(await cp.store.get(cp.nodeKey('pi-1')), undefined);
+  });
+
+  it('refuses a certificate from another CA and a client without a certificate', async () => {
+    const foreign = pki.nodeCert('pi-1', createCertificateAuthority('other-ca'));
+    const fromOtherCa = await rawSession(cp, clientCreds(cp, foreign), helloFor('pi-1'));
+    const withoutCert = await rawSession(cp, clientCreds(cp), helloFor('pi-1'));
+    assert.equal(fromOtherCa.code, grpc.status.UNAVAILABLE);
+    assert.equal(withoutCert.code, grpc.status.UNAVAILABLE);
+    assert.equal(fromOtherCa.messages.length + withoutCert.messages.length, 0);
+    assert.equal(await cp.store.get(cp.nodeKey('pi-1')), undefined);
+  });
+
+  it('refuses a user certificate that is not a node identity', async () => {
+    const user = issueCertificate(pki.ca, { commonName: 'alice', organizations: ['system:masters'], usages: ['clientAuth'] });
+    const result = await rawSession(cp, clientCreds(cp, user), helloFor('pi-1'));
+    assert.equal(result.code, grpc.status.PERMISSION_DENIED);
+    assert.match(result.details, /not a node identity/);
+  });
+
+  it('ends the session with INVALID_ARGUMENT on malformed node JSON, writing nothing', async () => {
+    const result = await rawSession(cp, clientCreds(cp, pki.nodeCert('pi-1')), helloFor('pi-1', '{"kind":"Node",'));
+    assert.equal(result.code, grpc.status.INVALID_ARGUMENT);
+    assert.match(result.details, /node_json: is not JSON/);
+    const wrongName = await rawSession(cp, clientCreds(cp, pki.nodeCert('pi-1')), helloFor('pi-1', JSON.stringify(aNode('pi-3'))));
+    assert.equal(wrongName.code, grpc.status.INVALID_ARGUMENT);
+    assert.equal(await cp.store.get(cp.nodeKey('pi-1')), undefined);
+  });
+
+  it('marks the node Unknown and unreachable within grace + 1 s of the session ending, its pods not ready; Ready again on reconnect', async () => {
+    const sink = new RecordingSink();
+    const agent = started(agentFor(cp, 'pi-1', sink));
+    await cp.store.create(cp.podKey('web'), aPod('web', 'pi-1'));
+    const pod = await until(() => sink.last?.find((p) => p.metadata.name === 'web'), { timeoutMs: 5000, describe: describeState('pi-1') });
+    agent.reportStatus(pod, runningStatus());
+    await until(async () => (await cp.store.get<Pod>(cp.podKey('web')))?.status?.phase === 'Running', { timeoutMs: 2000 });
+
+    await agent.dispose();
+    const cut = Date.now();
+    const down = await until(async () => {
+      const n = await cp.store.get<Node>(cp.nodeKey('pi-1'));
+      return ready(n) === 'Unknown' && n;
+    }, { timeoutMs: GRACE_MS + 1000, intervalMs: 50, describe: describeState('pi-1') });
+    assert.ok(Date.now() - cut <= GRACE_MS + 1000);
+    const condition = down.status?.conditions?.find((c) => c.type === 'Ready');
+    assert.equal(condition?.reason, 'NodeStatusUnknown');
+    assert.equal(condition?.message, 'Kubelet stopped posting node status.');
+    await until(async () => unreachableTaints(await cp.store.get<Node>(cp.nodeKey('pi-1'))).join() === 'NoExecute,NoSchedule', { timeoutMs: 1000 });
+    await until(async () => (await cp.store.get<Pod>(cp.podKey('web')))?.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'False', { timeoutMs: 2000 });
+    assert.deepEqual(sink.names(), ['web'], 'the agent keeps its desired pods while disconnected');
+    const events = await until(async () => {
+      const all = await cp.eventSummary();
+      return all.includes('Warning NodeNotReady Pod/web') && all;
+    }, { timeoutMs: 2000, describe: async () => JSON.stringify(await cp.eventSummary()) });
+    assert.ok(events.includes('Normal NodeNotReady Node/pi-1'));
+
+    const back = started(agentFor(cp, 'pi-1', sink));
+    back.reportStatus(pod, runningStatus());
+    await until(async () => {
+      const n = await cp.store.get<Node>(cp.nodeKey('pi-1'));
+      return ready(n) === 'True' && unreachableTaints(n).length === 0;
+    }, { timeoutMs: 5000, describe: describeState('pi-1') });
+    await until(async () => (await cp.store.get<Pod>(cp.podKey('web')))?.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True', { timeoutMs: 2000 });
+    const readyEvents = (await cp.registry.list<Event>(EVENTS, {})).items.filter((e) => e.reason === 'NodeReady' && e.involvedObject.name === 'pi-1');
+    assert.deepEqual(readyEvents.map((e) => e.count), [2], 'ready at registration and again on reconnect (one Event, counted twice)');
+  });
+
+  it('marks a node whose session stays open but sends no heartbeat Unknown, and Ready again when it speaks', async () => {
+    const session = openRaw(cp, clientCreds(cp, pki.nodeCert('pi-1')), helloFor('pi-1'));
+    try {
+      await until(() => session.messages.some((m) => m.welcome), { timeoutMs: 5000, describe: describeState('pi-1') });
+      await until(async () => ready(await cp.store.get<Node>(cp.nodeKey('pi-1'))) === 'Unknown', { timeoutMs: GRACE_MS + 1000, intervalMs: 50, describe: describeState('pi-1') });
+      assert.equal(cp.liveness.isConnected('pi-1'), true);
+      session.send({ heartbeat: { sent_unix_ms: Date.now() } });
+      await until(async () => {
+        const n = await cp.store.get<Node>(cp.nodeKey('pi-1'));
+        return ready(n) === 'True' && unreachableTaints(n).length === 0;
+      }, { timeoutMs: 2000, describe: describeState('pi-1') });
+    } finally {
+      session.close();
+    }
+  });
+
+  it('writes nothing to etcd while a connected node stays idle for several heartbeat intervals', async () => {
+    const agent = started(agentFor(cp, 'pi-1', new RecordingSink()));
+    await until(() => agent.connected, { timeoutMs: 5000, describe: describeState('pi-1') });
+    await until(async () => ready(await cp.store.get<Node>(cp.nodeKey('pi-1'))) === 'True', { timeoutMs: 2000 });
+    const events: StoreEvent[] = [];
+    const watch = cp.store.watch(`${cp.keys.prefix}/`, { afterRevision: await cp.store.currentRevision(), onEvent: (e) => void events.push(e), onError: () => undefined });
+    try {
+      const heartbeats: number[] = [];
+      await until(() => {
+        const seen = cp.liveness.lastSeen('pi-1');
+        if (seen !== undefined && heartbeats.at(-1) !== seen) heartbeats.push(seen);
+        return heartbeats.length >= 6;
+      }, { timeoutMs: 6 * HEARTBEAT_MS * 3, intervalMs: 20 });
+      assert.ok(cp.liveness.isAlive('pi-1'));
+      assert.deepEqual(events.map((e) => `${e.type} ${e.key}`), []);
+    } finally {
+      watch.dispose();
+    }
+  });
+
+  it('reconnects by itself when the node service restarts, keeps its pods meanwhile and resends their statuses', async () => {
+    const sink = new RecordingSink();
+    const agent = started(agentFor(cp, 'pi-1', sink));
+    await cp.store.create(cp.podKey('web'), aPod('web', 'pi-1'));
+    const pod = await until(() => sink.last?.find((p) => p.metadata.name === 'web'), { timeoutMs: 5000, describe: describeState('pi-1') });
+    agent.reportStatus(pod, runningStatus());
+    await until(async () => (await cp.store.get<Pod>(cp.podKey('web')))?.status?.phase === 'Running', { timeoutMs: 2000 });
+    const port = cp.port;
+    await cp.stopService();
+    await until(() => !agent.connected, { timeoutMs: 5000 });
+    const stored = await cp.store.get<Pod>(cp.podKey('web'));
+    assert.ok(stored);
+    stored.status = { ...stored.status, conditions: [{ type: 'Ready', status: 'False' }] };
+    assert.ok((await cp.store.update(cp.podKey('web'), stored, Number(stored.metadata.resourceVersion))).ok);
+
+    await cp.startService(port);
+    await until(() => agent.connected && cp.service?.connectedNodes().includes('pi-1'), { timeoutMs: 5000, describe: () => cp.logs.join('\n') });
+    await until(async () => (await cp.store.get<Pod>(cp.podKey('web')))?.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True', { timeoutMs: 2000 });
+    assert.ok(sink.calls.every((set) => set.some((p) => p.metadata.name === 'web')), 'the desired set never lost the pod');
+  });
+
+  it('replaces the older session of a node that connects again, ending it', async () => {
+    const creds = clientCreds(cp, pki.nodeCert('pi-1'));
+    const first = openRaw(cp, creds, helloFor('pi-1'));
+    await until(() => first.messages.some((m) => m.welcome), { timeoutMs: 5000, describe: describeState('pi-1') });
+    const second = openRaw(cp, creds, helloFor('pi-1'));
+    try {
+      const ended = await first.ended;
+      assert.equal(ended.code, grpc.status.ABORTED);
+      assert.match(ended.details, /replaced by a newer session of node "pi-1"/);
+      await until(() => second.messages.some((m) => m.welcome) && cp.liveness.isConnected('pi-1'), { timeoutMs: 5000 });
+    } finally {
+      second.close();
+    }
+  });
+});

@@ -1,0 +1,222 @@
+import assert from 'node:assert/strict';
+import type { Pod, PodStatus } from '../../../../api/core-v1';
+import { identityOf } from '../../../../agent/pods/docker-labels';
+import { PodManager } from '../../../../agent/pods/pod-manager';
+import type { PodReporter } from '../../../../agent/pods/pod-sink';
+import { until } from '../../../../scripts/cluster/wait-until';
+import { FakeContainerRuntime, type FakeContainer } from './fake-container-runtime';
+import { aPod } from './pod-builder';
+
+class RecordingReporter implements PodReporter {
+  readonly statuses = new Map<string, PodStatus[]>();
+  readonly terminated: string[] = [];
+
+  reportStatus(pod: Pod, status: PodStatus): void {
+    const name = pod.metadata.name ?? '';
+    this.statuses.set(name, [...(this.statuses.get(name) ?? []), structuredClone(status)]);
+  }
+
+  reportTerminated(pod: Pod): void {
+    this.terminated.push(pod.metadata.name ?? '');
+  }
+
+  last(name: string): PodStatus | undefined {
+    return this.statuses.get(name)?.at(-1);
+  }
+
+  waitingReason(name: string, container = 0): string | undefined {
+    return this.last(name)?.containerStatuses?.[container]?.state?.waiting?.reason;
+  }
+}
+
+describe('PodManager (fake runtime)', () => {
+  let now: number;
+  let runtime: FakeContainerRuntime;
+  let reporter: RecordingReporter;
+  const managers: PodManager[] = [];
+  const logs: string[] = [];
+
+  function newManager(): PodManager {
+    const m = new PodManager({
+      runtime, reporter, nodeName: 'pi1', hostIP: '192.168.1.11', cgroupRoot: '/pikube-pi1',
+      resyncIntervalMs: 30, clock: { now: () => now }, log: (l) => logs.push(l),
+    });
+    managers.push(m);
+    return m;
+  }
+
+  const wait = <T>(what: string, probe: () => T | undefined | false) =>
+    until(probe, { timeoutMs: 3000, intervalMs: 5, describe: () => `${what}; calls: ${runtime.calls.join(', ')}; logs: ${logs.join(' | ')}` });
+  const appsOf = (pod: string): FakeContainer[] => runtime.byName(`k8s_app_${pod}_`);
+  const sandboxOf = (pod: string): FakeContainer[] => runtime.byName(`k8s_POD_${pod}_`);
+
+  beforeEach(() => {
+    now = Date.parse('2025-03-01T10:00:00Z');
+    runtime = new FakeContainerRuntime(() => now);
+    runtime.addImage('pikube/busybox:latest');
+    runtime.addImage('pikube/pause:latest');
+    reporter = new RecordingReporter();
+    logs.length = 0;
+  });
+
+  afterEach(async () => {
+    await Promise.all(managers.splice(0).map((m) => m.dispose()));
+  });
+
+  it('runs a pod as a pause container plus app containers joining its network', async () => {
+    newManager().setDesired([aPod('web').withContainer({ name: 'app' }).build()]);
+    const status = await wait('web Running', () => reporter.last('web')?.phase === 'Running' && reporter.last('web'));
+    const [pause] = sandboxOf('web');
+    const [app] = appsOf('web');
+    assert.equal(app.spec.networkMode, `container:${pause.details.id}`);
+    assert.equal(app.spec.cgroupParent, '/pikube-pi1');
+    assert.equal(status.podIP, pause.details.ipAddress);
+    assert.equal(status.containerStatuses?.[0].containerID, `docker://${app.details.id}`);
+    assert.equal(reporter.statuses.get('web')?.[0].phase, 'Pending', 'ContainerCreating is reported first');
+  });
+
+  it('gives a hostNetwork pod the node address as its pod IP', async () => {
+    const pod = aPod('hostnet').withContainer({ name: 'app' }).build();
+    pod.spec.hostNetwork = true;
+    newManager().setDesired([pod]);
+    const s = await wait('Running', () => reporter.last('hostnet')?.phase === 'Running' && reporter.last('hostnet'));
+    assert.equal(s.podIP, '192.168.1.11');
+    assert.equal(sandboxOf('hostnet')[0].spec.networkMode, 'host');
+  });
+
+  it('reports only changes: resyncs of an unchanged pod send nothing', async () => {
+    newManager().setDesired([aPod('web').withContainer({ name: 'app' }).build()]);
+    await wait('web Running', () => reporter.last('web')?.phase === 'Running');
+    const count = reporter.statuses.get('web')?.length;
+    const lists = runtime.lists;
+    await wait('several resyncs', () => runtime.lists >= lists + 10);
+    assert.equal(reporter.statuses.get('web')?.length, count);
+  });
+
+  it('restarts an exited container under restartPolicy Always, counting restarts and keeping lastState', async () => {
+    newManager().setDesired([aPod('web').withContainer({ name: 'app' }).build()]);
+    await wait('running', () => appsOf('web')[0]?.details.running);
+    runtime.exit(appsOf('web')[0].details.id, 1);
+    const s = await wait('restarted', () => reporter.last('web')?.containerStatuses?.[0].restartCount === 1 && reporter.last('web')?.containerStatuses?.[0].state?.running && reporter.last('web'));
+    assert.equal(s.containerStatuses?.[0].lastState?.terminated?.exitCode, 1);
+    assert.equal(identityOf(appsOf('web').find((c) => c.details.running)!.details.labels)?.restartCount, 1);
+  });
+
+  it('backs off a crash-looping container (CrashLoopBackOff) until the injected clock passes the delay', async () => {
+    newManager().setDesired([aPod('web').withContainer({ name: 'app' }).build()]);
+    await wait('running', () => appsOf('web')[0]?.details.running);
+    runtime.exit(appsOf('web')[0].details.id, 1);
+    await wait('restart 1', () => appsOf('web').find((c) => c.details.running && identityOf(c.details.labels)?.restartCount === 1));
+    runtime.exit(appsOf('web').find((c) => c.details.running)!.details.id, 1);
+    await wait('CrashLoopBackOff', () => reporter.waitingReason('web') === 'CrashLoopBackOff');
+    assert.match(reporter.last('web')?.containerStatuses?.[0].state?.waiting?.message ?? '', /^back-off 10s restarting failed container=app pod=web_default\(/);
+    assert.equal(appsOf('web').filter((c) => c.details.running).length, 0);
+    now += 10_000;
+    await wait('restart 2', () => reporter.last('web')?.containerStatuses?.[0].restartCount === 2 && reporter.last('web')?.containerStatuses?.[0].state?.running);
+  });
+
+  it('leaves a run-to-completion pod Succeeded, not restarted, and releases its network', async () => {
+    newManager().setDesired([aPod('job').withRestartPolicy('Never').withContainer({ name: 'app' }).build()]);
+    await wait('running', () => appsOf('job')[0]?.details.running);
+    runtime.exit(appsOf('job')[0].details.id, 0);
+    const s = await wait('Succeeded', () => reporter.last('job')?.phase === 'Succeeded' && reporter.last('job'));
+    assert.equal(s.containerStatuses?.[0].state?.terminated?.reason, 'Completed');
+    await wait('pause stopped', () => sandboxOf('job').every((c) => !c.details.running));
+    assert.equal(appsOf('job').length, 1, 'no restart');
+  });
+
+  it('reports ErrImageNeverPull for a missing image with pull policy Never', async () => {
+    newManager().setDesired([aPod('web').withContainer({ name: 'app', image: 'missing:1', imagePullPolicy: 'Never' }).build()]);
+    await wait('ErrImageNeverPull', () => reporter.waitingReason('web') === 'ErrImageNeverPull');
+    assert.equal(reporter.last('web')?.containerStatuses?.[0].state?.waiting?.message, 'Container image "missing:1" is not present with pull policy of Never');
+    assert.equal(runtime.pulls, 0);
+  });
+
+  it('reports ErrImagePull, then ImagePullBackOff, for an image that cannot be pulled', async () => {
+    newManager().setDesired([aPod('web').withContainer({ name: 'app', image: 'missing:1' }).build()]);
+    await wait('ErrImagePull', () => reporter.waitingReason('web') === 'ErrImagePull');
+    await wait('ImagePullBackOff', () => reporter.waitingReason('web') === 'ImagePullBackOff');
+    assert.equal(runtime.pulls, 1);
+  });
+
+  it('stops a deleted pod gracefully, removes its containers and reports it terminated', async () => {
+    const m = newManager();
+    const pod = aPod('web').withContainer({ name: 'app' }).build();
+    m.setDesired([pod]);
+    await wait('running', () => appsOf('web')[0]?.details.running);
+    m.setDesired([{ ...pod, metadata: { ...pod.metadata, deletionTimestamp: '2025-03-01T10:01:00Z', deletionGracePeriodSeconds: 7 } }]);
+    await wait('terminated', () => reporter.terminated.includes('web'));
+    assert.ok(runtime.calls.some((c) => /^stop k8s_app_web_.* SIGTERM 7$/.test(c)), runtime.calls.join('\n'));
+    assert.equal(runtime.containers.size, 0);
+    assert.equal(reporter.last('web')?.phase, 'Failed', 'exit 143 after SIGTERM');
+  });
+
+  it('sends the image STOPSIGNAL instead of SIGTERM', async () => {
+    runtime.addImage('nginx:1', 'SIGQUIT');
+    const m = newManager();
+    const pod = aPod('web').withContainer({ name: 'app', image: 'nginx:1' }).build();
+    m.setDesired([pod]);
+    await wait('running', () => appsOf('web')[0]?.details.running);
+    m.setDesired([aPod('web', pod.metadata.uid).withContainer({ name: 'app', image: 'nginx:1' }).deleted(3).build()]);
+    await wait('terminated', () => reporter.terminated.includes('web'));
+    assert.ok(runtime.calls.some((c) => /^stop k8s_app_web_.* SIGQUIT 3$/.test(c)), runtime.calls.join('\n'));
+  });
+
+  it('removes a pod that left the desired set without reporting it terminated', async () => {
+    const m = newManager();
+    m.setDesired([aPod('web').withContainer({ name: 'app' }).build()]);
+    await wait('running', () => appsOf('web')[0]?.details.running);
+    m.setDesired([]);
+    await wait('removed', () => runtime.containers.size === 0);
+    assert.deepEqual(reporter.terminated, []);
+  });
+
+  it('never lets one pod slow to stop hold up another', async () => {
+    const m = newManager();
+    const slow = aPod('slow').withContainer({ name: 'app' }).withGrace(30).build();
+    m.setDesired([slow]);
+    await wait('slow running', () => appsOf('slow')[0]?.details.running);
+    let release!: () => void;
+    runtime.holdStop.set(appsOf('slow')[0].details.id, new Promise<void>((r) => (release = r)));
+    m.setDesired([{ ...slow, metadata: { ...slow.metadata, deletionTimestamp: '2025-03-01T10:01:00Z' } }, aPod('fast').withContainer({ name: 'app' }).build()]);
+    await wait('fast Running while slow is stopping', () => reporter.last('fast')?.phase === 'Running');
+    assert.deepEqual(reporter.terminated, []);
+    release();
+    await wait('slow terminated', () => reporter.terminated.includes('slow'));
+  });
+
+  it('recreates a dead pause container (next attempt) and restarts the app containers in it', async () => {
+    newManager().setDesired([aPod('web').withContainer({ name: 'app' }).build()]);
+    await wait('running', () => appsOf('web')[0]?.details.running);
+    runtime.exit(sandboxOf('web')[0].details.id, 137);
+    await wait('new sandbox', () => sandboxOf('web').some((c) => c.details.running && identityOf(c.details.labels)?.restartCount === 1));
+    const pause = sandboxOf('web').find((c) => c.details.running)!;
+    const app = await wait('app in new sandbox', () => appsOf('web').find((c) => c.details.running));
+    assert.equal(app.spec.networkMode, `container:${pause.details.id}`);
+  });
+
+  it('after an agent restart, adopts running containers as they are and removes pods no longer desired', async () => {
+    const first = newManager();
+    const keep = aPod('keep').withContainer({ name: 'app' }).build();
+    const drop = aPod('drop').withContainer({ name: 'app' }).build();
+    first.setDesired([keep, drop]);
+    await wait('both running', () => appsOf('keep')[0]?.details.running && appsOf('drop')[0]?.details.running);
+    runtime.exit(appsOf('keep')[0].details.id, 1);
+    await wait('keep restarted once', () => appsOf('keep').some((c) => c.details.running && identityOf(c.details.labels)?.restartCount === 1));
+    await first.dispose();
+    assert.equal(runtime.running().length, 4, 'agent shutdown leaves every container running');
+
+    const callsBefore = runtime.calls.length;
+    const second = newManager();
+    await new Promise((r) => setTimeout(r, 100)); // a negative: nothing may happen in this time
+    assert.equal(runtime.calls.length, callsBefore, 'nothing is touched before the first desired set');
+    second.setDesired([keep]);
+    await wait('drop removed', () => runtime.byName('k8s_').every((c) => !c.spec.name.includes('_drop_')));
+    const s = await wait('keep reported', () => reporter.last('keep')?.phase === 'Running' && reporter.last('keep'));
+    assert.equal(s.containerStatuses?.[0].restartCount, 1, 'restart count read back from labels');
+    assert.equal(s.containerStatuses?.[0].lastState?.terminated?.exitCode, 1);
+    const created = runtime.calls.slice(callsBefore).filter((c) => c.startsWith('create') || c.startsWith('start'));
+    assert.deepEqual(created, [], 'no container created or started again');
+    assert.deepEqual(reporter.terminated, []);
+  });
+});
