@@ -379,7 +379,7 @@ const DELETE_PARAMETERS: Parameter[] = [
 
 const LIST_PARAMETERS: Parameter[] = [
   queryParameter('allowWatchBookmarks', 'Watch only: the server may send BOOKMARK events carrying the latest resourceVersion', 'boolean'),
-  queryParameter('continue', 'Token from the previous page\'s metadata.continue, to fetch the next page', 'string'),
+  queryParameter('continue', "Token from the previous page's metadata.continue, to fetch the next page", 'string'),
   queryParameter('fieldSelector', 'Keep only objects whose fields match, e.g. metadata.name=x; empty keeps all', 'string'),
   queryParameter('labelSelector', 'Keep only objects whose labels match, e.g. app=web; empty keeps all', 'string'),
   queryParameter('limit', 'Largest page size; when more remain, metadata.continue is set', 'integer'),

@@ -1,0 +1,38 @@
+/**
+ * `/healthz`, `/livez`, `/readyz` (and `/readyz/<check>`), as the apiserver answers them:
+ * `ok`, or with `?verbose` one `[+]name ok` line per check; a failed check is a 500 with
+ * `[-]name failed: reason withheld`. livez is the process itself; healthz and readyz also need
+ * etcd to answer.
+ */
+import type { ServerResponse } from 'node:http';
+import { writeText } from '../respond';
+
+export interface HealthCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+const PING: HealthCheck = { name: 'ping', check: async () => undefined };
+
+export function checksFor(endpoint: 'healthz' | 'livez' | 'readyz', etcd: HealthCheck): HealthCheck[] {
+  return endpoint === 'livez' ? [PING] : [PING, etcd];
+}
+
+async function run(check: HealthCheck): Promise<boolean> {
+  try {
+    await check.check();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function serveHealth(res: ServerResponse, endpoint: string, checks: HealthCheck[], single: string | undefined, verbose: boolean): Promise<void> {
+  const selected = single === undefined ? checks : checks.filter((c) => c.name === single);
+  if (single !== undefined && selected.length === 0) return writeText(res, 404, '404 page not found\n');
+  const results = await Promise.all(selected.map(run));
+  const passed = results.every(Boolean);
+  if (passed && !verbose) return writeText(res, 200, 'ok');
+  const lines = selected.map((c, i) => (results[i] ? `[+]${c.name} ok` : `[-]${c.name} failed: reason withheld`));
+  writeText(res, passed ? 200 : 500, `${lines.join('\n')}\n${endpoint} check ${passed ? 'passed' : 'failed'}\n`);
+}

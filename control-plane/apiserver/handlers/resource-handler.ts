@@ -1,0 +1,57 @@
+/**
+ * Requests on resource paths: the verb from method and path (the apiserver's RequestInfo),
+ * checked against what the resource or subresource serves (405 otherwise), then handled.
+ */
+import { ApiError } from '../../../api/errors';
+import type { RequestScope } from '../request-scope';
+import { booleanParam } from '../request-options';
+import { subresourceInfo } from '../resources';
+import type { ResourceTarget } from '../router';
+import { serveWatch } from '../watch';
+import { serveDelete, serveDeleteCollection } from './delete-handlers';
+import { serveGet, serveList } from './read-handlers';
+import { serveCreate, servePatch, serveUpdate } from './write-handlers';
+
+export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
+
+export function verbOf(method: string | undefined, target: ResourceTarget, query: URLSearchParams): Verb | undefined {
+  const named = target.name !== undefined;
+  switch (method) {
+    case 'GET':
+    case 'HEAD':
+      if (target.watchPath || booleanParam(query, 'watch')) return 'watch';
+      return named ? 'get' : 'list';
+    case 'POST': return 'create';
+    case 'PUT': return named ? 'update' : undefined;
+    case 'PATCH': return named ? 'patch' : undefined;
+    case 'DELETE': return named ? 'delete' : 'deletecollection';
+    default: return undefined;
+  }
+}
+
+function allowedVerbs(target: ResourceTarget): string[] {
+  if (target.subresource === undefined) return target.info.verbs;
+  return subresourceInfo(target.info, target.subresource)?.verbs ?? [];
+}
+
+function methodNotAllowed(): ApiError {
+  return new ApiError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
+}
+
+const HANDLERS: Record<Verb, (scope: RequestScope, target: ResourceTarget) => Promise<void>> = {
+  get: serveGet,
+  list: serveList,
+  watch: serveWatch,
+  create: serveCreate,
+  update: serveUpdate,
+  patch: servePatch,
+  delete: serveDelete,
+  deletecollection: serveDeleteCollection,
+};
+
+export async function serveResource(scope: RequestScope, target: ResourceTarget): Promise<void> {
+  const verb = verbOf(scope.req.method, target, scope.query);
+  if (!verb || !allowedVerbs(target).includes(verb)) throw methodNotAllowed();
+  if (verb === 'create' && target.name !== undefined && target.subresource === undefined) throw methodNotAllowed();
+  await HANDLERS[verb](scope, target);
+}

@@ -1,0 +1,389 @@
+/**
+ * The REST semantics of every served resource over the Store: what the HTTP handlers call, and
+ * what the control plane's own components (scheduler, node service, controllers) call directly
+ * with typed objects. Every write is prepared by the kind's strategy, validated, and stored in
+ * one compare-and-swap: nothing invalid and nothing half-written reaches etcd.
+ * Failures are ApiErrors (NotFound, Conflict, Invalid...), mapped to Status only at the HTTP edge.
+ */
+import { ApiError, alreadyExists, badRequest, invalid, notFound, type ApiErrorCode } from '../../api/errors';
+import type { Binding, Namespace, Pod } from '../../api/core-v1';
+import type { KubeList, KubeObject } from '../../api/meta';
+import { objectKey, resourcePrefix, type KeySpace } from '../store/keys';
+import type { Store } from '../store/store';
+import { checkPreconditions, planDeletion, readyToRemove, validateDeleteOptions } from './deletion';
+import { guaranteedUpdate, type UpdateOutcome } from './guaranteed-update';
+import { decodeContinue, takePage, type Page } from './list-pagination';
+import { admitCreateInNamespace } from './namespace-lifecycle';
+import { checkName, decodeObject, settleNamespace } from './object-decoding';
+import { bumpGenerationOnChange, carryOverObjectMeta, generateName, prepareObjectMetaForCreate } from './object-meta';
+import { applyPatchDocument, type PatchType } from './patch-document';
+import { assignPod, validateBinding } from './pod-binding';
+import { startRegistryWatch, type RegistryWatch, type RegistryWatchEvent } from './registry-watch';
+import { apiVersionOf, type ResourceInfo } from './resource-info';
+import { BINDINGS, NAMESPACES, PODS, RESOURCES, resolveResource } from './resources';
+import { compileSelection, type SelectorStrings } from './selection';
+import { strategyFor } from './strategies';
+import type { DeleteOptions, ResourceStrategy } from './strategy';
+
+export type { PatchType } from './patch-document';
+export type { RegistryWatch, RegistryWatchEvent } from './registry-watch';
+export type { DeleteOptions } from './strategy';
+
+export interface RegistryOptions {
+  store: Store;
+  /** Default `{ prefix: '/registry' }`. */
+  keySpace?: KeySpace;
+  /** Default: every resource in resources.ts. */
+  resources?: readonly ResourceInfo[];
+  /** The clock (creation and deletion timestamps). */
+  now?: () => Date;
+}
+
+/** A resource as internal callers name it: 'pods', 'deployments.apps', 'Pod', or its ResourceInfo. */
+export type ResourceName = string | ResourceInfo;
+
+export interface ListOptions extends SelectorStrings {
+  /** Omitted: every namespace. */
+  namespace?: string;
+  limit?: number;
+  continue?: string;
+}
+
+export interface WriteOptions {
+  /** Validate and answer as if written, write nothing (`dryRun=All`). */
+  dryRun?: boolean;
+  fieldManager?: string;
+}
+
+export interface PatchOptions extends WriteOptions {
+  subresource?: 'status';
+  force?: boolean;
+}
+
+export interface WriteOutcome<T extends KubeObject> {
+  object: T;
+  /** True when a PUT or an apply created the object. */
+  created: boolean;
+}
+
+export interface DeleteOutcome<T extends KubeObject> {
+  /** The last state: removed, or marked with deletionTimestamp. */
+  object: T;
+  /** False while the object stays (graceful deletion, finalizers). */
+  removed: boolean;
+}
+
+export interface RegistryWatchOptions<T extends KubeObject> extends SelectorStrings {
+  namespace?: string;
+  /** Unset or '0': current objects first as ADDED. Otherwise every change after it. */
+  resourceVersion?: string;
+  onEvent(event: RegistryWatchEvent<T>): void;
+  /** The watch ended on its own: Gone (410) for a compacted resourceVersion, ServiceUnavailable. */
+  onError(err: ApiError): void;
+  signal?: AbortSignal;
+}
+
+/** generateName collisions retried before AlreadyExists is returned. */
+const GENERATE_NAME_ATTEMPTS = 8;
+const DELETE_ATTEMPTS = 10;
+
+function hasCode(err: unknown, code: ApiErrorCode): boolean {
+  return err instanceof ApiError && err.code === code;
+}
+
+export class Registry {
+  readonly resources: readonly ResourceInfo[];
+  private readonly store: Store;
+  private readonly keySpace: KeySpace;
+  private readonly now: () => Date;
+
+  constructor(options: RegistryOptions) {
+    this.store = options.store;
+    this.keySpace = options.keySpace ?? { prefix: '/registry' };
+    this.resources = options.resources ?? RESOURCES;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** The resource's description; NotFound as for an unknown URL. */
+  info(resource: ResourceName): ResourceInfo {
+    if (typeof resource !== 'string') return resource;
+    const info = resolveResource(this.resources, resource);
+    if (!info) throw new ApiError('NotFound', 'the server could not find the requested resource');
+    return info;
+  }
+
+  /** Resolves once the store answers (readyz). */
+  async checkReady(): Promise<void> {
+    await this.store.currentRevision();
+  }
+
+  async get<T extends KubeObject>(resource: ResourceName, namespace: string | undefined, name: string): Promise<T> {
+    const info = this.info(resource);
+    const obj = await this.store.get<T>(this.key(info, namespace, name));
+    if (!obj) throw notFound(info.resource, name, info.group);
+    return obj;
+  }
+
+  async list<T extends KubeObject>(resource: ResourceName, options: ListOptions = {}): Promise<KubeList<T>> {
+    const info = this.info(resource);
+    const selection = compileSelection(info.resource, options);
+    const token = options.continue ? decodeContinue(options.continue) : undefined;
+    const result = await this.store.list<T>(resourcePrefix(this.keySpace, info, options.namespace));
+    const matching = result.items
+      .filter((o) => selection.matches(o))
+      .map((object) => ({ key: this.key(info, object.metadata.namespace, object.metadata.name ?? ''), object }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return listOf(info, takePage(matching, result.revision, options.limit, token));
+  }
+
+  async create<T extends KubeObject>(resource: ResourceName, namespace: string | undefined, body: T | unknown, options: WriteOptions = {}): Promise<T> {
+    const info = this.info(resource);
+    if (info.group === '' && info.resource === 'bindings') throw new ApiError('MethodNotAllowed', 'bindings are not stored: bind a pod with Registry.bind');
+    const obj = decodeObject<T>(info, body);
+    const ns = settleNamespace(info, obj, namespace);
+    return this.createDecoded(info, ns, obj, options);
+  }
+
+  /** PUT: replaces the object (creating it where the kind allows). Status is kept; see updateStatus. */
+  async update<T extends KubeObject>(resource: ResourceName, namespace: string | undefined, name: string, body: T | unknown, options: WriteOptions = {}): Promise<WriteOutcome<T>> {
+    const info = this.info(resource);
+    const strategy = strategyFor(info);
+    const obj = decodeObject<T>(info, body);
+    checkName(obj, name);
+    const ns = settleNamespace(info, obj, namespace);
+    const expected = obj.metadata.resourceVersion || undefined;
+    try {
+      const outcome = await this.write<T>(info, ns, name, expected, options, (current) => this.prepareUpdate(info, strategy, structuredClone(obj), current));
+      return { object: await this.removeIfDone(info, strategy, ns, outcome), created: false };
+    } catch (err: unknown) {
+      if (!hasCode(err, 'NotFound') || !strategy.allowCreateOnUpdate || expected) throw err;
+      return { object: await this.createDecoded(info, ns, obj, options), created: true };
+    }
+  }
+
+  /** PUT …/status: only the status changes (spec and metadata stay as stored). */
+  async updateStatus<T extends KubeObject>(resource: ResourceName, namespace: string | undefined, name: string, body: T | unknown, options: WriteOptions = {}): Promise<T> {
+    const info = this.info(resource);
+    const strategy = strategyFor(info);
+    const obj = decodeObject<T>(info, body);
+    checkName(obj, name);
+    const ns = settleNamespace(info, obj, namespace);
+    const expected = obj.metadata.resourceVersion || undefined;
+    const outcome = await this.write<T>(info, ns, name, expected, options, (current) => this.prepareStatusUpdate(info, strategy, obj, current));
+    return outcome.object;
+  }
+
+  /** PATCH of the object or its status; an apply patch creates a missing object. */
+  async patch<T extends KubeObject>(
+    resource: ResourceName, namespace: string | undefined, name: string, type: PatchType, patch: unknown, options: PatchOptions = {},
+  ): Promise<WriteOutcome<T>> {
+    const info = this.info(resource);
+    if (type === 'apply-patch') return this.apply<T>(info, namespace, name, patch, options);
+    const strategy = strategyFor(info);
+    const ns = info.namespaced ? namespace : undefined;
+    const outcome = await this.write<T>(info, ns, name, undefined, options, (current) => {
+      const next = applyPatchDocument(type, current, patch, info);
+      return this.preparePatched(info, strategy, next, current, options);
+    });
+    return { object: await this.removeIfDone(info, strategy, ns, outcome), created: false };
+  }
+
+  async delete<T extends KubeObject>(resource: ResourceName, namespace: string | undefined, name: string, options: DeleteOptions = {}): Promise<DeleteOutcome<T>> {
+    const info = this.info(resource);
+    const strategy = strategyFor(info);
+    validateDeleteOptions(options);
+    const key = this.key(info, namespace, name);
+    for (let attempt = 0; attempt < DELETE_ATTEMPTS; attempt++) {
+      const outcome = await this.deleteOnce<T>(info, strategy, key, name, options);
+      if (outcome) return outcome;
+    }
+    throw new ApiError('Conflict', `Operation cannot be fulfilled on ${info.resource} "${name}": too many concurrent changes`, { kind: info.resource, group: info.group, name });
+  }
+
+  /** DELETE of a collection: each selected object is deleted as by `delete`; returns them. */
+  async deleteCollection<T extends KubeObject>(resource: ResourceName, options: ListOptions & DeleteOptions = {}): Promise<KubeList<T>> {
+    const info = this.info(resource);
+    validateDeleteOptions(options);
+    const { limit: _l, continue: _c, ...selection } = options;
+    const list = await this.list<T>(info, selection);
+    const deleted: T[] = [];
+    for (const item of list.items) {
+      const outcome = await this.delete<T>(info, item.metadata.namespace, item.metadata.name ?? '', options).catch((err: unknown) => {
+        if (hasCode(err, 'NotFound')) return undefined;
+        throw err;
+      });
+      if (outcome) deleted.push(outcome.object);
+    }
+    return { ...list, metadata: { resourceVersion: list.metadata.resourceVersion }, items: deleted };
+  }
+
+  /** Binds a pod to a node (the scheduler's one write). Returns the bound pod. */
+  async bind(namespace: string, body: Binding | unknown, options: WriteOptions = {}): Promise<Pod> {
+    const binding = decodeObject<Binding>(BINDINGS, body);
+    const ns = settleNamespace(BINDINGS, binding, namespace);
+    validateBinding(binding);
+    const name = binding.metadata.name ?? '';
+    const expected = binding.metadata.resourceVersion || undefined;
+    const outcome = await this.write<Pod>(PODS, ns, name, expected, options, (pod) => assignPod(pod, binding, this.now()));
+    return outcome.object;
+  }
+
+  /** PUT namespaces/{name}/finalize: replaces spec.finalizers; a deleting namespace left with none goes. */
+  async finalizeNamespace(name: string, body: Namespace | unknown, options: WriteOptions = {}): Promise<Namespace> {
+    const obj = decodeObject<Namespace>(NAMESPACES, body);
+    checkName(obj, name);
+    const expected = obj.metadata.resourceVersion || undefined;
+    const finalizers = (obj.spec?.finalizers ?? []).filter((f) => typeof f === 'string');
+    const outcome = await this.write<Namespace>(NAMESPACES, undefined, name, expected, options, (current) => ({ ...current, spec: { ...current.spec, finalizers } }));
+    return this.removeIfDone(NAMESPACES, strategyFor(NAMESPACES), undefined, outcome);
+  }
+
+  /** Watches a resource; resolves once the watch is established. Dispose it (or abort) to stop. */
+  async watch<T extends KubeObject>(resource: ResourceName, options: RegistryWatchOptions<T>): Promise<RegistryWatch> {
+    const info = this.info(resource);
+    return startRegistryWatch<T>({
+      store: this.store,
+      prefix: resourcePrefix(this.keySpace, info, info.namespaced ? options.namespace : undefined),
+      selection: compileSelection(info.resource, options),
+      resourceVersion: options.resourceVersion,
+      onEvent: options.onEvent,
+      onError: options.onError,
+      signal: options.signal,
+    });
+  }
+
+  // ---- internals ----
+
+  private key(info: ResourceInfo, namespace: string | undefined, name: string): string {
+    if (info.namespaced && !namespace) throw badRequest(`a namespace is required for ${info.resource}`);
+    return objectKey(this.keySpace, info, info.namespaced ? namespace : undefined, name);
+  }
+
+  private write<T extends KubeObject>(
+    info: ResourceInfo, namespace: string | undefined, name: string, expected: string | undefined, options: WriteOptions, compute: (current: T) => T,
+  ): Promise<UpdateOutcome<T>> {
+    const key = this.key(info, namespace, name);
+    return guaranteedUpdate<T>({ store: this.store, key, info, name, expectedResourceVersion: expected, compute, dryRun: options.dryRun });
+  }
+
+  private async createDecoded<T extends KubeObject>(info: ResourceInfo, namespace: string | undefined, obj: T, options: WriteOptions): Promise<T> {
+    const strategy = strategyFor(info);
+    const generated = !obj.metadata.name && Boolean(obj.metadata.generateName);
+    for (let attempt = 1; ; attempt++) {
+      const candidate = structuredClone(obj);
+      if (generated) candidate.metadata.name = generateName(obj.metadata.generateName ?? '');
+      this.prepareCreate(info, strategy, candidate);
+      if (namespace !== undefined) await this.admitNamespace(info, candidate, namespace);
+      if (options.dryRun) return candidate;
+      try {
+        return await this.store.create(this.key(info, namespace, candidate.metadata.name ?? ''), candidate);
+      } catch (err: unknown) {
+        if (!hasCode(err, 'AlreadyExists')) throw err;
+        if (!generated || attempt >= GENERATE_NAME_ATTEMPTS) throw alreadyExists(info.resource, candidate.metadata.name ?? '', info.group);
+      }
+    }
+  }
+
+  private prepareCreate(info: ResourceInfo, strategy: ResourceStrategy, obj: KubeObject): void {
+    const now = this.now();
+    prepareObjectMetaForCreate(obj, { now, tracksGeneration: strategy.tracksGeneration });
+    strategy.prepareForCreate(obj, { now });
+    const causes = strategy.validate(obj, info);
+    if (causes.length > 0) throw invalid(info.kind, obj.metadata.name ?? '', causes, info.group);
+  }
+
+  private async admitNamespace(info: ResourceInfo, obj: KubeObject, namespace: string): Promise<void> {
+    const ns = await this.store.get<Namespace>(this.key(NAMESPACES, undefined, namespace));
+    admitCreateInNamespace(info, obj.metadata.name ?? '', namespace, ns);
+  }
+
+  /** BeforeUpdate: the request's object against the stored one. */
+  private prepareUpdate<T extends KubeObject>(info: ResourceInfo, strategy: ResourceStrategy, next: T, current: T): T {
+    checkUidPrecondition(info, next, current);
+    next.metadata.resourceVersion = current.metadata.resourceVersion;
+    carryOverObjectMeta(next, current);
+    strategy.prepareForUpdate(next, current);
+    if (strategy.tracksGeneration) bumpGenerationOnChange(next, current);
+    const causes = strategy.validateUpdate(next, current, info);
+    if (causes.length > 0) throw invalid(info.kind, next.metadata.name ?? '', causes, info.group);
+    return next;
+  }
+
+  private prepareStatusUpdate<T extends KubeObject>(info: ResourceInfo, strategy: ResourceStrategy, body: T, current: T): T {
+    checkUidPrecondition(info, body, current);
+    const next = strategy.prepareForStatusUpdate(structuredClone(body), current) as T;
+    next.metadata.resourceVersion = current.metadata.resourceVersion;
+    const causes = strategy.validateStatusUpdate(next, current, info);
+    if (causes.length > 0) throw invalid(info.kind, next.metadata.name ?? '', causes, info.group);
+    return next;
+  }
+
+  /** A patched object is an update whose resourceVersion precondition the patch itself may carry. */
+  private preparePatched<T extends KubeObject>(info: ResourceInfo, strategy: ResourceStrategy, next: T, current: T, options: PatchOptions): T {
+    const rv = next.metadata.resourceVersion;
+    if (rv && rv !== current.metadata.resourceVersion) {
+      throw new ApiError('Conflict', `Operation cannot be fulfilled on ${info.resource} "${current.metadata.name ?? ''}": the object has been modified; please apply your changes to the latest version and try again`, { kind: info.resource, group: info.group, name: current.metadata.name });
+    }
+    return options.subresource === 'status' ? this.prepareStatusUpdate(info, strategy, next, current) : this.prepareUpdate(info, strategy, next, current);
+  }
+
+  private async apply<T extends KubeObject>(info: ResourceInfo, namespace: string | undefined, name: string, patch: unknown, options: PatchOptions): Promise<WriteOutcome<T>> {
+    if (!options.fieldManager) {
+      throw invalid('PatchOptions.meta.k8s.io', '', [{ reason: 'FieldValueRequired', message: 'Required value: is required for apply patch', field: 'fieldManager' }]);
+    }
+    const strategy = strategyFor(info);
+    const config = decodeObject<T>(info, patch);
+    checkName(config, name);
+    const ns = settleNamespace(info, config, namespace);
+    try {
+      const outcome = await this.write<T>(info, ns, name, undefined, options, (current) => {
+        const next = applyPatchDocument('apply-patch', current, config, info);
+        return this.preparePatched(info, strategy, next, current, options);
+      });
+      return { object: await this.removeIfDone(info, strategy, ns, outcome), created: false };
+    } catch (err: unknown) {
+      if (!hasCode(err, 'NotFound') || options.subresource === 'status' || !(err as ApiError).subject.name) throw err;
+      return { object: await this.createDecoded(info, ns, config, options), created: true };
+    }
+  }
+
+  /** One read-decide-write attempt of a DELETE; undefined when a concurrent change calls for another. */
+  private async deleteOnce<T extends KubeObject>(info: ResourceInfo, strategy: ResourceStrategy, key: string, name: string, options: DeleteOptions): Promise<DeleteOutcome<T> | undefined> {
+    const current = await this.store.get<T>(key);
+    if (!current) throw notFound(info.resource, name, info.group);
+    checkPreconditions(info, current, options);
+    strategy.checkDelete(current);
+    const plan = planDeletion(current, strategy, options, this.now());
+    if (plan.action === 'keep') return { object: current, removed: false };
+    if (options.dryRun) return { object: (plan.action === 'mark' ? plan.object : current) as T, removed: plan.action === 'remove' };
+    const revision = Number(current.metadata.resourceVersion);
+    if (plan.action === 'mark') {
+      delete plan.object.metadata.resourceVersion;
+      const result = await this.store.update<T>(key, plan.object as T, revision);
+      return result.ok ? { object: result.object, removed: false } : undefined;
+    }
+    const result = await this.store.delete<T>(key, revision);
+    if (!result.ok && !result.current) throw notFound(info.resource, name, info.group);
+    return result.ok ? { object: result.object, removed: true } : undefined;
+  }
+
+  /** An update that leaves a deleting object with nothing pending finishes the deletion. */
+  private async removeIfDone<T extends KubeObject>(info: ResourceInfo, strategy: ResourceStrategy, namespace: string | undefined, outcome: UpdateOutcome<T>): Promise<T> {
+    if (!outcome.written || !readyToRemove(outcome.object, strategy)) return outcome.object;
+    const key = this.key(info, namespace, outcome.object.metadata.name ?? '');
+    const result = await this.store.delete<T>(key, Number(outcome.object.metadata.resourceVersion));
+    return result.ok ? result.object : outcome.object;
+  }
+}
+
+/** Precondition carried by the object itself (Kubernetes' UpdatedObjectInfo.Preconditions). */
+function checkUidPrecondition(info: ResourceInfo, next: KubeObject, current: KubeObject): void {
+  checkPreconditions(info, current, { preconditions: { uid: next.metadata.uid } });
+}
+
+function listOf<T extends KubeObject>(info: ResourceInfo, page: Page<T>): KubeList<T> {
+  const metadata: KubeList['metadata'] = { resourceVersion: String(page.resourceVersion) };
+  if (page.continue) metadata.continue = page.continue;
+  if (page.remainingItemCount !== undefined) metadata.remainingItemCount = page.remainingItemCount;
+  return { apiVersion: apiVersionOf(info), kind: info.listKind, metadata, items: page.items };
+}

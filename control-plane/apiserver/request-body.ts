@@ -1,0 +1,73 @@
+/**
+ * Reading and decoding request bodies. Bodies are capped at 3 MiB like Kubernetes'
+ * (MaxRequestBodyBytes): past the cap reading stops and the request fails with 413 rather
+ * than buffering the rest. JSON and YAML decode to plain JSON values.
+ */
+import type { IncomingMessage } from 'node:http';
+import { load } from 'js-yaml';
+import { ApiError, badRequest } from '../../api/errors';
+
+export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+function tooLarge(limit: number): ApiError {
+  return new ApiError('TooLarge', `Request entity too large: limit is ${limit}`);
+}
+
+/** Resolves with the whole body, or rejects with TooLarge as soon as it passes `limit`. */
+export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge(limit));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const cleanup = (): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      cleanup();
+      req.pause();
+      reject(tooLarge(limit));
+    };
+    const onEnd = (): void => {
+      cleanup();
+      resolve(Buffer.concat(chunks));
+    };
+    const onError = (err: Error): void => {
+      cleanup();
+      reject(err);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+  });
+}
+
+/** Parses a JSON body; the message is the apiserver's decoder's. */
+export function parseJsonBody(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch (err: unknown) {
+    throw badRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`);
+  }
+}
+
+interface YamlErrorShape {
+  reason?: string;
+  mark?: { line?: number };
+  message?: string;
+}
+
+/** Parses a YAML body (a JSON body is YAML too); the message names the line, as sigs.k8s.io/yaml does. */
+export function parseYamlBody(body: Buffer): unknown {
+  try {
+    return load(body.toString('utf8'));
+  } catch (err: unknown) {
+    const e = err as YamlErrorShape;
+    const line = e.mark?.line !== undefined ? `line ${e.mark.line + 1}: ` : '';
+    throw badRequest(`error converting YAML to JSON: yaml: ${line}${e.reason ?? e.message ?? String(err)}`);
+  }
+}

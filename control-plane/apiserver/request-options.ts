@@ -1,0 +1,98 @@
+/**
+ * Query parameters (and the DELETE body) → registry options, checked as the apiserver checks
+ * them: a malformed value is a 400 or 422 before anything is read or written.
+ */
+import { ApiError, badRequest, invalid } from '../../api/errors';
+import { notSupported } from '../../api/validation/field-errors';
+import type { DeleteOptions, ListOptions, PatchOptions, WriteOptions } from './registry';
+
+function integerParam(query: URLSearchParams, name: string): number | undefined {
+  const raw = query.get(name);
+  if (raw === null || raw === '') return undefined;
+  if (!/^-?\d+$/.test(raw)) throw badRequest(`invalid ${name} parameter: strconv.ParseInt: parsing ${JSON.stringify(raw)}: invalid syntax`);
+  return Number(raw);
+}
+
+export function booleanParam(query: URLSearchParams, name: string): boolean {
+  const raw = query.get(name);
+  return raw === 'true' || raw === '1' || raw === '';
+}
+
+const VERSION_MATCHES = ['NotOlderThan', 'Exact'];
+
+/**
+ * List options. resourceVersion and resourceVersionMatch are checked but every list is served
+ * from etcd at its newest revision, which satisfies NotOlderThan and unset; Exact reads of an
+ * older revision are not available from the Store and are served newest too.
+ */
+export function listOptionsFrom(query: URLSearchParams, namespace: string | undefined): ListOptions {
+  const match = query.get('resourceVersionMatch');
+  if (match) checkVersionMatch(match, query.get('resourceVersion'));
+  const options: ListOptions = { namespace };
+  const labelSelector = query.get('labelSelector');
+  const fieldSelector = query.get('fieldSelector');
+  if (labelSelector) options.labelSelector = labelSelector;
+  if (fieldSelector) options.fieldSelector = fieldSelector;
+  const limit = integerParam(query, 'limit');
+  if (limit !== undefined && limit > 0) options.limit = limit;
+  const cont = query.get('continue');
+  if (cont) options.continue = cont;
+  return options;
+}
+
+function checkVersionMatch(match: string, rv: string | null): void {
+  if (!VERSION_MATCHES.includes(match)) throw invalid('ListOptions.meta.k8s.io', '', [notSupported('resourceVersionMatch', match, VERSION_MATCHES)]);
+  if (!rv) {
+    throw invalid('ListOptions.meta.k8s.io', '', [{ reason: 'FieldValueForbidden', message: 'Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided', field: 'resourceVersionMatch' }]);
+  }
+}
+
+function dryRunFrom(values: string[], kind: string): boolean {
+  for (const v of values) if (v !== 'All') throw invalid(`${kind}.meta.k8s.io`, '', [notSupported('dryRun', v, ['All'])]);
+  return values.length > 0;
+}
+
+export function writeOptionsFrom(query: URLSearchParams, kind: 'CreateOptions' | 'UpdateOptions'): WriteOptions {
+  const options: WriteOptions = { dryRun: dryRunFrom(query.getAll('dryRun'), kind) };
+  const manager = query.get('fieldManager');
+  if (manager) options.fieldManager = manager;
+  return options;
+}
+
+export function patchOptionsFrom(query: URLSearchParams, apply: boolean): PatchOptions {
+  const options: PatchOptions = { dryRun: dryRunFrom(query.getAll('dryRun'), 'PatchOptions') };
+  const manager = query.get('fieldManager');
+  if (manager) options.fieldManager = manager;
+  if (query.has('force')) {
+    if (!apply) throw invalid('PatchOptions.meta.k8s.io', '', [{ reason: 'FieldValueForbidden', message: 'Forbidden: may not be specified for non-apply patch', field: 'force' }]);
+    options.force = booleanParam(query, 'force');
+  }
+  return options;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** DeleteOptions from the query, overridden by a body if one was sent. */
+export function deleteOptionsFrom(query: URLSearchParams, body: unknown): DeleteOptions {
+  const options: DeleteOptions = { dryRun: dryRunFrom(query.getAll('dryRun'), 'DeleteOptions') };
+  const grace = integerParam(query, 'gracePeriodSeconds');
+  if (grace !== undefined) options.gracePeriodSeconds = grace;
+  const policy = query.get('propagationPolicy');
+  if (policy) options.propagationPolicy = policy as DeleteOptions['propagationPolicy'];
+  if (body === undefined) return options;
+  if (!isObject(body)) throw badRequest('the body of a DELETE must be a DeleteOptions object');
+  return { ...options, ...bodyDeleteOptions(body) };
+}
+
+function bodyDeleteOptions(body: Record<string, unknown>): DeleteOptions {
+  const options: DeleteOptions = {};
+  if (body.kind !== undefined && body.kind !== 'DeleteOptions') throw new ApiError('BadRequest', `expected a DeleteOptions body, got ${String(body.kind)}`);
+  if (typeof body.gracePeriodSeconds === 'number') options.gracePeriodSeconds = body.gracePeriodSeconds;
+  if (typeof body.propagationPolicy === 'string') options.propagationPolicy = body.propagationPolicy as DeleteOptions['propagationPolicy'];
+  if (isObject(body.preconditions)) options.preconditions = body.preconditions as DeleteOptions['preconditions'];
+  if (Array.isArray(body.dryRun)) options.dryRun = dryRunFrom(body.dryRun.map(String), 'DeleteOptions');
+  if (body.orphanDependents === true && options.propagationPolicy === undefined) options.propagationPolicy = 'Orphan';
+  return options;
+}

@@ -1,0 +1,32 @@
+/** Everything a handler needs for one authenticated request. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { UserInfo } from '../auth/authenticator';
+import type { OutputTarget } from './negotiation';
+import type { Registry } from './registry';
+import type { Encoding } from './respond';
+
+export interface WatchSettings {
+  /** How often an idle watch that asked for bookmarks gets one. */
+  bookmarkIntervalMs: number;
+  /** Bytes a watch client may leave unread before it is dropped (it must re-list). */
+  maxBufferedBytes: number;
+}
+
+export interface HandlerSettings {
+  maxBodyBytes: number;
+  watch: WatchSettings;
+  now: () => Date;
+}
+
+export interface RequestScope {
+  req: IncomingMessage;
+  res: ServerResponse;
+  query: URLSearchParams;
+  user: UserInfo;
+  registry: Registry;
+  settings: HandlerSettings;
+  /** What the client accepts (negotiated before any work is done). */
+  output: OutputTarget;
+  /** Encoding of successful bodies (errors are always JSON). */
+  encoding: Encoding;
+}

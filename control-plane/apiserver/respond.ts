@@ -1,0 +1,40 @@
+/** Writing response bodies: JSON (pretty on request or for curl-like clients) or YAML. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { dump } from 'js-yaml';
+import type { ApiError } from '../../api/errors';
+import { statusOf } from './status-response';
+
+export interface Encoding {
+  format: 'json' | 'yaml';
+  pretty: boolean;
+}
+
+/** Kubernetes pretty-prints for `?pretty=true` and for agents a person reads directly. */
+export function wantsPretty(req: IncomingMessage, query: URLSearchParams): boolean {
+  const pretty = query.get('pretty');
+  if (pretty !== null) return pretty === 'true' || pretty === '1' || pretty === '';
+  return /^(curl|Wget|Mozilla\/)/.test(req.headers['user-agent'] ?? '');
+}
+
+export function encode(body: unknown, encoding: Encoding): { text: string; contentType: string } {
+  if (encoding.format === 'yaml') return { text: dump(body, { noRefs: true }), contentType: 'application/yaml' };
+  const text = encoding.pretty ? JSON.stringify(body, null, 2) + '\n' : JSON.stringify(body);
+  return { text, contentType: 'application/json' };
+}
+
+export function writeBody(res: ServerResponse, code: number, body: unknown, encoding: Encoding): void {
+  const { text, contentType } = encode(body, encoding);
+  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
+  res.end(text);
+}
+
+export function writeText(res: ServerResponse, code: number, text: string): void {
+  res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'X-Content-Type-Options': 'nosniff' });
+  res.end(text);
+}
+
+/** Errors are JSON Status objects, whatever the client asked for. */
+export function writeError(res: ServerResponse, err: ApiError, pretty = false): void {
+  if (res.headersSent) return void res.destroy();
+  writeBody(res, err.httpStatus, statusOf(err), { format: 'json', pretty });
+}

@@ -1,0 +1,101 @@
+/**
+ * URL paths → what they name, as the apiserver's RequestInfoFactory reads them:
+ * `/api/v1/namespaces/{ns}/{resource}/{name}/{subresource}`, cluster-scoped
+ * `/api/v1/{resource}/{name}/{subresource}`, `/apis/{group}/{version}/…`, all-namespaces lists
+ * `/api/v1/pods`, and the legacy `/watch/` prefix. Nothing here does I/O.
+ */
+import type { ResourceInfo } from './resource-info';
+import { findResource } from './resources';
+
+export interface ResourceTarget {
+  info: ResourceInfo;
+  namespace?: string;
+  name?: string;
+  subresource?: string;
+  /** The path had the legacy `/watch/` segment. */
+  watchPath: boolean;
+}
+
+export type Route =
+  | { type: 'version' }
+  | { type: 'health'; check: 'healthz' | 'livez' | 'readyz'; single?: string }
+  | { type: 'api' }
+  | { type: 'apis' }
+  | { type: 'group'; group: string }
+  | { type: 'resourceList'; group: string; version: string }
+  | { type: 'openapiV3'; path?: string }
+  | { type: 'openapiV2' }
+  | { type: 'resource'; target: ResourceTarget }
+  | { type: 'notFound' };
+
+const NOT_FOUND: Route = { type: 'notFound' };
+const HEALTH_CHECKS = ['healthz', 'livez', 'readyz'] as const;
+
+function segmentsOf(pathname: string): string[] | undefined {
+  try {
+    return pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
+  } catch {
+    return undefined;
+  }
+}
+
+export function route(pathname: string, resources: readonly ResourceInfo[]): Route {
+  const s = segmentsOf(pathname);
+  if (!s) return NOT_FOUND;
+  if (s.length === 1 && s[0] === 'version') return { type: 'version' };
+  const health = HEALTH_CHECKS.find((h) => h === s[0]);
+  if (health && s.length <= 2) return { type: 'health', check: health, single: s[1] };
+  if (s[0] === 'openapi') return openapiRoute(s);
+  if (s[0] === 'api') return coreRoute(s.slice(1), resources);
+  if (s[0] === 'apis') return groupRoute(s.slice(1), resources);
+  return NOT_FOUND;
+}
+
+function openapiRoute(s: string[]): Route {
+  if (s[1] === 'v2' && s.length === 2) return { type: 'openapiV2' };
+  if (s[1] === 'v3') return { type: 'openapiV3', path: s.length > 2 ? s.slice(2).join('/') : undefined };
+  return NOT_FOUND;
+}
+
+function coreRoute(s: string[], resources: readonly ResourceInfo[]): Route {
+  if (s.length === 0) return { type: 'api' };
+  if (s[0] !== 'v1') return NOT_FOUND;
+  if (s.length === 1) return { type: 'resourceList', group: '', version: 'v1' };
+  return resourceRoute('', 'v1', s.slice(1), resources);
+}
+
+function groupRoute(s: string[], resources: readonly ResourceInfo[]): Route {
+  if (s.length === 0) return { type: 'apis' };
+  const [group, version] = s;
+  const served = resources.some((r) => r.group === group && (version === undefined || r.version === version));
+  if (!served || group === '') return NOT_FOUND;
+  if (s.length === 1) return { type: 'group', group };
+  if (s.length === 2) return { type: 'resourceList', group, version };
+  return resourceRoute(group, version, s.slice(2), resources);
+}
+
+/** `[watch/](namespaces/{ns}/)?{resource}(/{name}(/{subresource})?)?` within one group version. */
+function resourceRoute(group: string, version: string, rest: string[], resources: readonly ResourceInfo[]): Route {
+  const watchPath = rest[0] === 'watch';
+  const s = watchPath ? rest.slice(1) : rest;
+  const scoped = s[0] === 'namespaces' && s.length >= 3 && !isNamespaceSubresource(s, resources, group, version);
+  const [namespace, parts] = scoped ? [s[1], s.slice(2)] : [undefined, s];
+  if (parts.length === 0 || parts.length > 3) return NOT_FOUND;
+  const info = findResource(resources, group, version, parts[0]);
+  if (!info) return NOT_FOUND;
+  const target: ResourceTarget = { info, namespace, name: parts[1], subresource: parts[2], watchPath };
+  return targetIsServed(target) ? { type: 'resource', target } : NOT_FOUND;
+}
+
+/** `namespaces/{name}/status` and `…/finalize` name the namespace's own subresources. */
+function isNamespaceSubresource(s: string[], resources: readonly ResourceInfo[], group: string, version: string): boolean {
+  const namespaces = findResource(resources, group, version, 'namespaces');
+  return s.length === 3 && Boolean(namespaces?.subresources?.includes(s[2]));
+}
+
+function targetIsServed(t: ResourceTarget): boolean {
+  if (t.info.namespaced === false && t.namespace !== undefined) return false;
+  if (t.info.namespaced && t.namespace === undefined && t.name !== undefined) return false;
+  if (t.subresource !== undefined && !t.info.subresources?.includes(t.subresource)) return false;
+  return !(t.watchPath && t.subresource !== undefined);
+}

@@ -1,0 +1,171 @@
+/**
+ * The Kubernetes API over HTTPS. Every request is authenticated by its client certificate
+ * (the TLS layer asks for one but lets a request without one through, so it gets a 401 Status
+ * rather than a handshake failure); only health checks and /version answer anyone, as
+ * Kubernetes' default RBAC (system:public-info-viewer) allows. Every failure is a Status:
+ * nothing a request does can crash the server; an unexpected error is a logged 500.
+ */
+import https from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApiError, toApiError } from '../../api/errors';
+import { clientCertificateAuthenticator, type Authenticator, type UserInfo } from '../auth/authenticator';
+import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './handlers/discovery';
+import { checksFor, serveHealth } from './handlers/health';
+import { serveOpenApiV3 } from './handlers/openapi';
+import { serveResource } from './handlers/resource-handler';
+import { versionInfo } from './handlers/version';
+import { negotiateOutput } from './negotiation';
+import { buildOpenApiV3, type OpenApiV3 } from './openapi';
+import type { Registry } from './registry';
+import { MAX_BODY_BYTES } from './request-body';
+import type { HandlerSettings, RequestScope, WatchSettings } from './request-scope';
+import { wantsPretty, writeBody, writeError, type Encoding } from './respond';
+import { route, type Route } from './router';
+import { pathNotFound } from './status-response';
+
+export interface ApiServerTls {
+  /** The cluster CA: client certificates must chain to it. */
+  caCertPem: string;
+  /** The serving certificate and key (cluster-pki.ts makes them). */
+  certPem: string;
+  keyPem: string;
+}
+
+export interface ApiServerOptions {
+  registry: Registry;
+  tls: ApiServerTls;
+  /** 0 picks a free port (see `listen()`'s result). */
+  port: number;
+  /** Default 0.0.0.0. */
+  host?: string;
+  /** `host:port` clients should use, for /api's serverAddressByClientCIDRs. Default host:port. */
+  advertiseAddress?: string;
+  /** Default: client certificates signed by `tls.caCertPem`. */
+  authenticator?: Authenticator;
+  /** Default 3 MiB, as Kubernetes. */
+  maxBodyBytes?: number;
+  watch?: Partial<WatchSettings>;
+  now?: () => Date;
+  /** Where unexpected errors are reported. Default console.error. */
+  log?: (line: string) => void;
+}
+
+export interface ApiServer {
+  /** Starts listening; resolves with the port. */
+  listen(): Promise<number>;
+  /** Stops accepting, ends open requests and watches. Idempotent. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_WATCH: WatchSettings = { bookmarkIntervalMs: 60_000, maxBufferedBytes: 8 * 1024 * 1024 };
+
+/** Paths anyone may read, authenticated or not. */
+function isPublic(r: Route): boolean {
+  return r.type === 'version' || r.type === 'health';
+}
+
+export function createApiServer(options: ApiServerOptions): ApiServer {
+  const handler = new RequestHandler(options);
+  const server = https.createServer(
+    { key: options.tls.keyPem, cert: options.tls.certPem, ca: [options.tls.caCertPem], requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.2' },
+    (req, res) => void handler.handle(req, res),
+  );
+  // Watches last up to an hour: no whole-request deadline, but slow headers still time out.
+  server.requestTimeout = 0;
+  server.headersTimeout = 60_000;
+  let closing: Promise<void> | undefined;
+  return {
+    listen: () => new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host ?? '0.0.0.0', () => {
+        server.off('error', reject);
+        handler.port = (server.address() as AddressInfo).port;
+        resolve(handler.port);
+      });
+    }),
+    close: () => (closing ??= new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    })),
+  };
+}
+
+class RequestHandler {
+  port = 0;
+  private readonly authenticator: Authenticator;
+  private readonly openapi: OpenApiV3;
+  private readonly settings: HandlerSettings;
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly options: ApiServerOptions) {
+    this.authenticator = options.authenticator ?? clientCertificateAuthenticator;
+    this.openapi = buildOpenApiV3([...options.registry.resources]);
+    this.log = options.log ?? ((line) => console.error(line));
+    this.settings = {
+      maxBodyBytes: options.maxBodyBytes ?? MAX_BODY_BYTES,
+      watch: { ...DEFAULT_WATCH, ...options.watch },
+      now: options.now ?? (() => new Date()),
+    };
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://apiserver');
+    const pretty = wantsPretty(req, url.searchParams);
+    try {
+      await this.serve(req, res, url, pretty);
+    } catch (err: unknown) {
+      this.fail(req, res, err, pretty);
+    }
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse, url: URL, pretty: boolean): Promise<void> {
+    const r = route(url.pathname, this.options.registry.resources);
+    if (isPublic(r)) return this.servePublic(res, r, url.searchParams, pretty);
+    const user = this.authenticator.authenticate(req);
+    if (!user) throw new ApiError('Unauthorized', 'Unauthorized');
+    // Authorization plugs in here, once per request: RBAC (and the node authorizer) will decide
+    // on (user, verb, resource, namespace, name). Until then every authenticated user may do everything.
+    await this.serveApi(this.scopeFor(req, res, url, user, pretty), r);
+  }
+
+  private scopeFor(req: IncomingMessage, res: ServerResponse, url: URL, user: UserInfo, pretty: boolean): RequestScope {
+    const output = negotiateOutput(req.headers.accept);
+    const encoding: Encoding = { format: output.format, pretty };
+    return { req, res, query: url.searchParams, user, registry: this.options.registry, settings: this.settings, output, encoding };
+  }
+
+  private async servePublic(res: ServerResponse, r: Route, query: URLSearchParams, pretty: boolean): Promise<void> {
+    if (r.type === 'version') return writeBody(res, 200, versionInfo(), { format: 'json', pretty });
+    if (r.type !== 'health') return;
+    const etcd = { name: 'etcd', check: () => this.options.registry.checkReady() };
+    await serveHealth(res, r.check, checksFor(r.check, etcd), r.single, query.has('verbose'));
+  }
+
+  private async serveApi(scope: RequestScope, r: Route): Promise<void> {
+    const { resources } = this.options.registry;
+    const json: Encoding = { format: 'json', pretty: scope.encoding.pretty };
+    if (r.type === 'resource') return serveResource(scope, r.target);
+    if (scope.req.method !== 'GET') throw new ApiError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    switch (r.type) {
+      case 'api': return writeBody(scope.res, 200, apiVersions(this.serverAddress()), json);
+      case 'apis': return writeBody(scope.res, 200, apiGroupList(resources), json);
+      case 'group': return writeBody(scope.res, 200, apiGroupDocument(resources, r.group), json);
+      case 'resourceList': return writeBody(scope.res, 200, apiResourceList(resources, r.group, r.version), json);
+      case 'openapiV3': return serveOpenApiV3(scope.req, scope.res, this.openapi, r.path, scope.query);
+      default: throw pathNotFound();
+    }
+  }
+
+  private serverAddress(): string {
+    return this.options.advertiseAddress ?? `${this.options.host && this.options.host !== '0.0.0.0' ? this.options.host : '127.0.0.1'}:${this.port}`;
+  }
+
+  private fail(req: IncomingMessage, res: ServerResponse, err: unknown, pretty: boolean): void {
+    const apiError = toApiError(err);
+    if (apiError.code === 'InternalError') this.log(`apiserver: ${req.method ?? ''} ${req.url ?? ''}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    // A body left unread (too large, or never read) must not be parsed as the next request.
+    if (!req.complete) res.setHeader('Connection', 'close');
+    writeError(res, apiError, pretty);
+  }
+}

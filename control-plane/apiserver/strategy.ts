@@ -1,0 +1,52 @@
+/**
+ * What differs between kinds when the registry creates, updates and deletes them: the
+ * Kubernetes "REST strategy" (pkg/registry/<group>/<kind>/strategy.go). The registry owns the
+ * common metadata rules (object-meta.ts) and the storage; a strategy owns its kind's rules.
+ * Strategies are pure: they mutate only the object handed to them and never do I/O.
+ */
+import type { KubeObject, StatusCause } from '../../api/meta';
+import type { ResourceInfo } from './resource-info';
+
+export interface StrategyContext {
+  now: Date;
+}
+
+/** DeleteOptions as the registry sees them (meta.k8s.io/v1 DeleteOptions). */
+export interface DeleteOptions {
+  gracePeriodSeconds?: number;
+  propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+  preconditions?: { uid?: string; resourceVersion?: string };
+  dryRun?: boolean;
+}
+
+export interface ResourceStrategy {
+  /** Top-level JSON fields of the kind, for `fieldValidation=Strict|Warn`. */
+  readonly topLevelFields: readonly string[];
+  /** PUT of a missing object creates it (Kubernetes' AllowCreateOnUpdate). */
+  readonly allowCreateOnUpdate: boolean;
+  /** A finished DELETE answers with the deleted object rather than a Success Status. */
+  readonly returnDeletedObject: boolean;
+  /** metadata.generation is 1 at create and bumps when anything but metadata and status changes. */
+  readonly tracksGeneration: boolean;
+
+  /** Kind-specific create preparation (status reset, defaults). Metadata is already set. */
+  prepareForCreate(obj: KubeObject, ctx: StrategyContext): void;
+  validate(obj: KubeObject, info: ResourceInfo): StatusCause[];
+  /** Main-resource update: keeps what only subresources may change (status). */
+  prepareForUpdate(obj: KubeObject, old: KubeObject): void;
+  validateUpdate(obj: KubeObject, old: KubeObject, info: ResourceInfo): StatusCause[];
+  /** The object a `/status` write yields: the old object with the new status. */
+  prepareForStatusUpdate(obj: KubeObject, old: KubeObject): KubeObject;
+  validateStatusUpdate(obj: KubeObject, old: KubeObject, info: ResourceInfo): StatusCause[];
+  /**
+   * Seconds the object stays after a DELETE before it is gone; 0 means at once.
+   * `requested` is DeleteOptions.gracePeriodSeconds.
+   */
+  deletionGracePeriod(obj: KubeObject, requested: number | undefined): number;
+  /** Throws (Forbidden) when the object may not be deleted at all. */
+  checkDelete(obj: KubeObject): void;
+  /** Marks an object entering graceful deletion (a namespace turns Terminating). */
+  beginDeletion(obj: KubeObject): void;
+  /** Whether something must still clean up before the object may go (finalizers). */
+  hasPendingFinalizers(obj: KubeObject): boolean;
+}
