@@ -62,11 +62,6 @@ export function containerHash(container: Container): string {
   return createHash('sha256').update(canonicalJson(container)).digest('hex').slice(0, 16);
 }
 
-function exposedPorts(container: Container): string[] | undefined {
-  const ports = (container.ports ?? []).map((p) => `${p.containerPort}/${(p.protocol ?? 'TCP').toLowerCase()}`);
-  return ports.length > 0 ? ports : undefined;
-}
-
 function nonEmpty(list: string[] | undefined): string[] | undefined {
   return list && list.length > 0 ? list : undefined;
 }
@@ -86,8 +81,9 @@ export function appContainerSpec(pod: Pod, container: Container, ctx: AppContext
     env: [...env.env].map(([k, v]) => `${k}=${v}`),
     workingDir: container.workingDir || undefined,
     labels: labelsFor(id),
+    // container.ports stay informational, as in Kubernetes: Docker refuses exposed ports on a
+    // container that joins another's network, and hostPort is the proxy's job.
     networkMode: `container:${ctx.sandboxId}`,
-    exposedPorts: exposedPorts(container),
     ...resources,
     cgroupParent: ctx.cgroupParent,
   };

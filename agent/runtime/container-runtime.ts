@@ -20,8 +20,6 @@ export interface ContainerSpec {
   /** `container:<id>` to join another container's network namespace; omitted: the default network. */
   networkMode?: string;
   hostname?: string;
-  /** Informational only (no host publishing): `80/tcp` style keys. */
-  exposedPorts?: string[];
   memoryBytes?: number;
   cpuQuota?: number;
   cpuPeriod?: number;

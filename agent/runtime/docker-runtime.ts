@@ -94,7 +94,6 @@ function createOptions(spec: ContainerSpec): ContainerCreateOptions {
     WorkingDir: spec.workingDir,
     Labels: spec.labels,
     Hostname: spec.networkMode?.startsWith('container:') ? undefined : spec.hostname,
-    ExposedPorts: spec.exposedPorts ? Object.fromEntries(spec.exposedPorts.map((p) => [p, {}])) : undefined,
     HostConfig: {
       NetworkMode: spec.networkMode,
       Memory: spec.memoryBytes,

@@ -36,7 +36,12 @@ export async function startEtcd(opts: EtcdOptions): Promise<EtcdServer> {
     '--auto-compaction-mode', 'periodic', '--auto-compaction-retention', '1h',
   ];
   const pid = spawnDaemon('etcd', args, opts.logFile ?? path.join(opts.dataDir, '..', 'etcd.log'));
-  await until(() => healthy(endpoint), { timeoutMs: 20_000, describe: () => `etcd at ${endpoint} (pid ${pid}) not healthy` });
+  try {
+    await until(() => healthy(endpoint), { timeoutMs: 20_000, describe: () => `etcd at ${endpoint} (pid ${pid}) not healthy` });
+  } catch (err) {
+    await stopProcess(pid);
+    throw err;
+  }
   return { endpoint, dataDir: opts.dataDir, pid };
 }
 

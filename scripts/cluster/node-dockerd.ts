@@ -42,13 +42,20 @@ export async function startNodeDockerd(opts: NodeDockerdOptions): Promise<NodeDo
     '-H', `unix://${socketPath}`, '--pidfile', path.join(opts.runDir, 'docker.pid'),
     '--bip', opts.bip, '--cgroup-parent', opts.cgroupParent,
     '--userland-proxy=false', '--log-level', 'warn',
+    // Should a system containerd run, nodes sharing it must not see each other's containers.
+    '--containerd-namespace', `pikube-${opts.netns}`, '--containerd-plugins-namespace', `pikube-${opts.netns}-plugins`,
   ];
   const pid = spawnDaemon('nsenter', args, opts.logFile);
   const docker = new Docker({ socketPath });
-  await until(async () => isAlive(pid) && (await docker.ping()) !== undefined, {
-    timeoutMs: 60_000,
-    describe: () => `dockerd (pid ${pid}) in ${opts.netns} not answering on ${socketPath}; alive=${isAlive(pid)}`,
-  });
+  try {
+    await until(async () => isAlive(pid) && (await docker.ping()) !== undefined, {
+      timeoutMs: 60_000,
+      describe: () => `dockerd (pid ${pid}) in ${opts.netns} not answering on ${socketPath}; alive=${isAlive(pid)}`,
+    });
+  } catch (err) {
+    await stopNodeDockerd(pid);
+    throw err;
+  }
   return { socketPath, pid };
 }
 

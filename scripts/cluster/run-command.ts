@@ -1,6 +1,6 @@
 /** Runs host commands for the simulated cluster. Arguments are passed as argv, never through a shell. */
 import { spawn } from 'node:child_process';
-import { openSync, closeSync } from 'node:fs';
+import { openSync, closeSync, readFileSync } from 'node:fs';
 
 export interface CommandResult {
   stdout: string;
@@ -43,10 +43,16 @@ export function spawnDaemon(cmd: string, args: string[], logFile: string, env: N
   }
 }
 
+/** Running, not merely a zombie nobody has reaped yet (signal 0 still reaches a zombie). */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
   }

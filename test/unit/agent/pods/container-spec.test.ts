@@ -61,10 +61,10 @@ describe('container spec', () => {
     assert.deepEqual(spec.cmd, ['--ip=10.42.1.7', '$(MY_IP)']);
   });
 
-  it('sets limits, working dir and informational ports', () => {
+  it('sets limits and working dir, and exposes no ports on a container sharing the pod network', () => {
     const spec = specOf({ workingDir: '/www', ports: [{ containerPort: 80 }, { containerPort: 53, protocol: 'UDP' }], resources: { limits: { memory: '32Mi', cpu: '250m' } } });
     assert.equal(spec.workingDir, '/www');
-    assert.deepEqual(spec.exposedPorts, ['80/tcp', '53/udp']);
+    assert.equal('exposedPorts' in spec, false);
     assert.deepEqual([spec.memoryBytes, spec.cpuQuota, spec.cpuPeriod, spec.cpuShares], [33_554_432, 25_000, 100_000, 256]);
   });
 

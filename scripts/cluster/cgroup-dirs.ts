@@ -1,0 +1,71 @@
+/**
+ * The cgroup directories of a simulated node (`/pikube-<id>-<node>` in every hierarchy, as
+ * Docker creates them for `--cgroup-parent`). Handles cgroup v1 (one mount per controller,
+ * this machine) and v2 (one unified tree, Raspberry Pi OS). Teardown only removes empty
+ * directories; the processes it ends first are those of its own containers.
+ */
+import { existsSync, readdirSync, readFileSync, realpathSync, rmdirSync } from 'node:fs';
+import path from 'node:path';
+import { safeRef } from './process-search';
+import type { ProcessRef } from './process-ref';
+
+const CGROUP_FS = '/sys/fs/cgroup';
+
+/** The roots of every mounted hierarchy (v2: the one root; v1: each controller's mount). */
+export function hierarchyRoots(): string[] {
+  if (existsSync(path.join(CGROUP_FS, 'cgroup.controllers'))) return [CGROUP_FS];
+  const roots = readdirSync(CGROUP_FS)
+    .map((n) => path.join(CGROUP_FS, n))
+    .filter((d) => existsSync(path.join(d, 'cgroup.procs')))
+    .map((d) => realpathSync(d));
+  return [...new Set(roots)];
+}
+
+/** Existing directories named `name` directly under a hierarchy root. */
+export function cgroupDirs(name: string): string[] {
+  return hierarchyRoots().map((root) => path.join(root, name)).filter((d) => existsSync(d));
+}
+
+function subdirs(dir: string): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => path.join(dir, e.name));
+  } catch {
+    return [];
+  }
+}
+
+function procsOf(dir: string): number[] {
+  try {
+    return readFileSync(path.join(dir, 'cgroup.procs'), 'utf8').split('\n').filter((l) => l !== '').map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** Processes anywhere in the subtrees of the named cgroup. */
+export function processesInCgroup(name: string): ProcessRef[] {
+  const pids = new Set<number>();
+  const visit = (dir: string): void => {
+    procsOf(dir).forEach((pid) => pids.add(pid));
+    subdirs(dir).forEach(visit);
+  };
+  cgroupDirs(name).forEach(visit);
+  return [...pids].filter((pid) => pid !== process.pid).flatMap((pid) => safeRef(pid));
+}
+
+/** Removes the directory tree bottom-up where empty; returns the directories that remain. */
+function removeEmptyTree(dir: string): string[] {
+  const kept = subdirs(dir).flatMap(removeEmptyTree);
+  if (kept.length > 0) return [...kept, dir];
+  try {
+    rmdirSync(dir);
+    return [];
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? [] : [dir];
+  }
+}
+
+/** Removes the named cgroup in every hierarchy where it and its children are empty. */
+export function removeCgroup(name: string): string[] {
+  return cgroupDirs(name).flatMap(removeEmptyTree);
+}

@@ -1,0 +1,266 @@
+/**
+ * A simulated pikube cluster on one machine: etcd and the control plane on the machine,
+ * every node a network namespace with its own dockerd and agent, all on a simulated LAN
+ * (see lan.ts). Everything the cluster creates is recorded in its state file before or as
+ * it is created, so that `downCluster` (or the leftover sweep, when the owner died) removes
+ * all of it. Node primitives (power off/on, cable cut, agent crash) serve failover tests.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { startEtcd } from './etcd-server';
+import { freeLoopbackPort } from './free-port';
+import { attachHost, createLan, deleteLan, lanLayout } from './lan';
+import { claimLanSubnet, releaseLanSubnet } from './lan-subnet';
+import { newClusterId, checkNodeName } from './cluster-names';
+import { currentBootId, processRef, stopRef } from './process-ref';
+import { processesInNetns, processesWithFlag, stopAll } from './process-search';
+import { mountsUnder, unmountUnder } from './mounts';
+import { readyNodes } from './kubectl';
+import { untilWhileAlive } from './wait-alive';
+import { forgetState, registryDirOf, saveState, type ClusterState, type NodeState } from './cluster-state';
+import { issueNodeCert, startControlPlane, waitControlPlaneReady, writeKubeconfig } from './control-plane-process';
+import {
+  killContainers, loadImages, nodeLayout, nodeLogFile, nodePkiDir, plugNode, powerOff, removeNodeTraces, setNodeCable,
+  startAgent as startNodeAgent, startDockerd, stopAgent, stopDockerd, sweepNodeProcesses,
+} from './cluster-node';
+
+export interface ClusterParts {
+  /** etcd on loopback (default true). */
+  etcd?: boolean;
+  /** The control plane and the admin kubeconfig; needs etcd (default true). */
+  controlPlane?: boolean;
+  /** An agent per node, and the wait until every node is Ready; needs the control plane (default true). */
+  agents?: boolean;
+}
+
+export interface ClusterOptions {
+  /** Holds cluster.json, kubeconfig, logs/ and data/. Created if missing. */
+  baseDir: string;
+  /** Node names, default pi1 and pi2. */
+  nodes?: string[];
+  /** Remove baseDir entirely on teardown (tests); otherwise logs/ stays. */
+  removeBaseDir?: boolean;
+  parts?: ClusterParts;
+  securePort?: number;
+  nodePort?: number;
+  /** Where the built entry points live (default: the dist/ this file was built into). */
+  distDir?: string;
+  readyTimeoutMs?: number;
+  log?: (line: string) => void;
+  /** Called once the cluster is registered, before anything is created (e.g. to tear it down on Ctrl-C). */
+  onRegistered?: (state: ClusterState) => void;
+}
+
+export type Cluster = ClusterState;
+
+const DEFAULT_DIST = path.resolve(__dirname, '..', '..');
+
+function layout(opts: ClusterOptions, id: string, subnet: string): ClusterState {
+  const baseDir = path.resolve(opts.baseDir);
+  const dataDir = path.join(baseDir, 'data');
+  const registryDir = registryDirOf(id);
+  const dist = opts.distDir ?? DEFAULT_DIST;
+  const names = (opts.nodes ?? ['pi1', 'pi2']).map(checkNodeName);
+  return {
+    version: 1, id, owner: { kind: 'process', process: processRef(process.pid) },
+    baseDir, stateFile: path.join(baseDir, 'cluster.json'), registryDir, logDir: path.join(baseDir, 'logs'), dataDir,
+    kubeconfig: path.join(baseDir, 'kubeconfig'), removeBaseDir: opts.removeBaseDir ?? false,
+    controlPlaneJs: path.join(dist, 'control-plane', 'main.js'), agentJs: path.join(dist, 'agent', 'main.js'),
+    lan: lanLayout(id, subnet),
+    nodes: names.map((name, i) => nodeLayout({ clusterId: id, subnet, dataDir, registryDir, name, index: i + 1 })),
+  };
+}
+
+/** Registers the cluster (id, LAN subnet, every name and path) before creating anything. */
+async function register(opts: ClusterOptions): Promise<ClusterState> {
+  const id = newClusterId();
+  mkdirSync(registryDirOf(id), { recursive: true });
+  const state = layout(opts, id, await claimLanSubnet(id));
+  saveState(state);
+  return state;
+}
+
+function partsOf(opts: ClusterOptions): Required<ClusterParts> {
+  const etcd = opts.parts?.etcd ?? true;
+  const controlPlane = etcd && (opts.parts?.controlPlane ?? true);
+  return { etcd, controlPlane, agents: controlPlane && (opts.parts?.agents ?? true) };
+}
+
+/** Brings a cluster up; on failure, removes whatever part of it was made and rethrows. */
+export async function upCluster(opts: ClusterOptions): Promise<Cluster> {
+  const state = await register(opts);
+  opts.onRegistered?.(state);
+  try {
+    await bringUp(state, partsOf(opts), opts);
+    return state;
+  } catch (err) {
+    await downCluster(state).catch((e: unknown) => opts.log?.(`teardown after failed start: ${String(e)}`));
+    throw err;
+  }
+}
+
+async function bringUp(state: ClusterState, parts: Required<ClusterParts>, opts: ClusterOptions): Promise<void> {
+  const log = opts.log ?? (() => undefined);
+  rmSync(state.logDir, { recursive: true, force: true }); // a previous cluster's, in the same base dir
+  mkdirSync(state.logDir, { recursive: true });
+  mkdirSync(state.dataDir, { recursive: true });
+  log(`LAN ${state.lan.subnet}.0/24 (this machine: ${state.lan.hostIp} on ${state.lan.hostInterface})`);
+  await createLan(state.lan);
+  await attachHost(state.lan);
+  if (parts.etcd) await bringUpEtcd(state, log);
+  if (parts.controlPlane) await bringUpControlPlane(state, opts, log);
+  await Promise.all(state.nodes.map((node) => bringUpNode(state, node, parts, log)));
+  if (parts.agents) await waitNodesReady(state, opts.readyTimeoutMs ?? 120_000);
+}
+
+async function bringUpEtcd(state: ClusterState, log: (l: string) => void): Promise<void> {
+  const [clientPort, peerPort] = [await freeLoopbackPort(), await freeLoopbackPort()];
+  const dataDir = path.join(state.dataDir, 'etcd');
+  state.etcd = { endpoint: `http://127.0.0.1:${clientPort}`, clientPort, peerPort, dataDir };
+  saveState(state);
+  log(`etcd on ${state.etcd.endpoint}`);
+  const etcd = await startEtcd({ dataDir, clientPort, peerPort, logFile: path.join(state.logDir, 'etcd.log') });
+  state.etcd.process = processRef(etcd.pid);
+  saveState(state);
+}
+
+async function bringUpControlPlane(state: ClusterState, opts: ClusterOptions, log: (l: string) => void): Promise<void> {
+  const [securePort, nodePort] = [opts.securePort ?? 6443, opts.nodePort ?? 6444];
+  const apiUrl = `https://${state.lan.hostIp}:${securePort}`;
+  const dataDir = path.join(state.dataDir, 'control-plane');
+  const logFile = path.join(state.logDir, 'control-plane.log');
+  state.controlPlane = { dataDir, securePort, nodePort, apiUrl };
+  log(`control plane on ${apiUrl}`);
+  state.controlPlane.process = startControlPlane({
+    mainJs: state.controlPlaneJs, dataDir, etcdEndpoint: state.etcd?.endpoint ?? '', address: state.lan.hostIp, securePort, nodePort, logFile,
+  });
+  saveState(state);
+  await waitControlPlaneReady(apiUrl, state.controlPlane.process, logFile);
+  await writeKubeconfig(state.controlPlaneJs, dataDir, apiUrl, state.kubeconfig);
+}
+
+async function bringUpNode(state: ClusterState, node: NodeState, parts: Required<ClusterParts>, log: (l: string) => void): Promise<void> {
+  log(`node ${node.name}: ${node.ip}, docker bridge ${node.bip}`);
+  await plugNode(state.lan, node);
+  mkdirSync(node.dir, { recursive: true });
+  await startDockerd(node, state.logDir);
+  saveState(state);
+  await loadImages(node);
+  if (parts.controlPlane) await issueNodeCert(state.controlPlaneJs, state.controlPlane?.dataDir ?? '', node.name, nodePkiDir(node));
+  if (parts.agents) startAgent(state, node.name);
+}
+
+function nodeOf(state: ClusterState, name: string): NodeState {
+  const node = state.nodes.find((n) => n.name === name);
+  if (!node) throw new Error(`no node ${name} in cluster ${state.id}`);
+  return node;
+}
+
+/** Waits until the API reports every node Ready (fails at once if an agent or the control plane exits). */
+export async function waitNodesReady(state: ClusterState, timeoutMs = 120_000, names = state.nodes.map((n) => n.name)): Promise<void> {
+  let observed = 'nothing yet';
+  const watched = [
+    { name: 'control plane', ref: state.controlPlane?.process, logFile: path.join(state.logDir, 'control-plane.log') },
+    ...state.nodes.filter((n) => names.includes(n.name)).map((n) => ({ name: `agent ${n.name}`, ref: n.agent, logFile: nodeLogFile(state.logDir, n, 'agent') })),
+  ];
+  const probe = async (): Promise<boolean> => {
+    const ready = await readyNodes(state.kubeconfig).catch((err: unknown) => String(err));
+    observed = typeof ready === 'string' ? ready : `Ready: [${ready.join(', ')}]`;
+    return typeof ready !== 'string' && names.every((n) => ready.includes(n));
+  };
+  await untilWhileAlive(watched, probe, { timeoutMs, describe: () => `waiting for nodes [${names.join(', ')}] to be Ready; last seen: ${observed}` });
+}
+
+/** Hands the cluster over to its state file: it keeps running after this process exits. */
+export function detachCluster(state: ClusterState): void {
+  state.owner = { kind: 'detached', bootId: currentBootId() };
+  saveState(state);
+}
+
+/** Starts (or restarts after a crash) the node's agent. */
+export function startAgent(state: ClusterState, name: string): void {
+  const servers = [`${state.lan.hostIp}:${state.controlPlane?.nodePort ?? 6444}`];
+  startNodeAgent(nodeOf(state, name), { agentJs: state.agentJs, servers, logDir: state.logDir });
+  saveState(state);
+}
+
+/** Stops the node's agent; SIGKILL simulates a crash (its containers must keep running). */
+export async function stopAgentOf(state: ClusterState, name: string, signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
+  await stopAgent(nodeOf(state, name), signal);
+  saveState(state);
+}
+
+/** Cuts the node's power: agent, dockerd and containers die at once. */
+export async function stopNode(state: ClusterState, name: string): Promise<void> {
+  await powerOff(nodeOf(state, name));
+  saveState(state);
+}
+
+/** Powers the node back on: dockerd, then the agent (if the cluster has agents). */
+export async function startNode(state: ClusterState, name: string): Promise<void> {
+  const node = nodeOf(state, name);
+  await startDockerd(node, state.logDir);
+  saveState(state);
+  if (state.controlPlane) startAgent(state, name);
+}
+
+/** Pulls the node's LAN cable: everything keeps running, but the node reaches nothing. */
+export function cutNode(state: ClusterState, name: string): Promise<void> {
+  return setNodeCable(state.lan, nodeOf(state, name), false);
+}
+
+export function reconnectNode(state: ClusterState, name: string): Promise<void> {
+  return setNodeCable(state.lan, nodeOf(state, name), true);
+}
+
+/**
+ * Removes the cluster completely, whatever state it is in: agents, containers (killed: they
+ * are going anyway), dockerds, control plane, etcd, then anything still running in its namespaces, cgroups or
+ * with its data dirs, then the namespaces, the machine's LAN interface, mounts, empty cgroups,
+ * directories, the subnet claim and the state. Idempotent. Throws, listing what it could not
+ * remove, after doing all it can; the state is then kept so that a later sweep retries.
+ */
+export async function downCluster(state: ClusterState): Promise<void> {
+  const problems: string[] = [];
+  const step = async (what: string, fn: () => Promise<unknown>): Promise<void> => {
+    try {
+      await fn();
+    } catch (err) {
+      problems.push(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+  await step('agents', () => Promise.all(state.nodes.map((n) => stopAgent(n))));
+  await step('containers', () => Promise.all(state.nodes.map(killContainers)));
+  await step('dockerds', () => Promise.all(state.nodes.map((n) => stopDockerd(n))));
+  await step('control plane', () => stopRef(state.controlPlane?.process));
+  await step('etcd', () => stopRef(state.etcd?.process));
+  await step('remaining processes', () => sweepProcesses(state));
+  for (const node of state.nodes) await step(`node ${node.name}`, async () => problems.push(...(await removeNodeTraces(node))));
+  await step('LAN', () => deleteLan(state.lan));
+  await step('directories', async () => problems.push(...(await removeDirectories(state))));
+  if (problems.length > 0) throw new Error(`teardown of cluster ${state.id} left:\n  ${problems.join('\n  ')}`);
+  releaseLanSubnet(state.lan.subnet, state.id);
+  forgetState(state);
+}
+
+async function sweepProcesses(state: ClusterState): Promise<void> {
+  await Promise.all(state.nodes.map(sweepNodeProcesses));
+  const byDataDir = [state.etcd?.dataDir, state.controlPlane?.dataDir].filter((d): d is string => d !== undefined);
+  await stopAll([...processesInNetns(state.lan.netns), ...byDataDir.flatMap((d) => processesWithFlag('--data-dir', d))]);
+}
+
+/** A directory recorded in a state file is removed only if it lies inside the cluster's own base dir. */
+function inside(dir: string, base: string): boolean {
+  const rel = path.relative(base, dir);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+}
+
+async function removeDirectories(state: ClusterState): Promise<string[]> {
+  const base = path.resolve(state.baseDir);
+  if (base.split(path.sep).filter(Boolean).length < 2) return [`refusing to remove anything under ${base}`];
+  const targets = state.removeBaseDir ? [base] : [state.dataDir, state.kubeconfig].filter((d) => inside(d, base));
+  const left = [...(await unmountUnder(state.registryDir)), ...(await unmountUnder(base))];
+  if (left.length > 0) return left.map((m) => `mount ${m}`);
+  for (const target of targets) rmSync(target, { recursive: true, force: true });
+  return mountsUnder(base).map((m) => `mount ${m}`);
+}

@@ -1,0 +1,95 @@
+/**
+ * `npm start`: brings up the local simulated cluster (two Pis on a simulated LAN) in the
+ * background, runs a demo pod on it, and prints how to use kubectl with it. Runs again
+ * cleanly: it first removes leftovers of dead clusters and this checkout's previous cluster.
+ */
+import path from 'node:path';
+import { cleanLeftovers } from './leftovers';
+import { detachCluster, downCluster, upCluster } from './cluster';
+import { runKubectl } from './kubectl';
+import { until } from './wait-until';
+import { DEMO_MANIFEST, LOCAL_BASE, readLocalState, REPO_ROOT, requireRoot } from './local-cluster';
+import type { ClusterState } from './cluster-state';
+
+function say(line: string): void {
+  console.log(`pikube: ${line}`);
+}
+
+async function removePrevious(): Promise<void> {
+  for (const problem of await cleanLeftovers(say)) say(`warning: ${problem}`);
+  const previous = readLocalState();
+  if (!previous) return;
+  say(`stopping the previous local cluster ${previous.id}`);
+  await downCluster(previous);
+}
+
+/** Set once Ctrl-C arrived: the interrupt handler then owns the exit, not the failing start. */
+let interrupted = false;
+
+/** Ctrl-C while starting: remove what was made so far, then leave. */
+function tearDownOnInterrupt(state: ClusterState): void {
+  const handler = (signal: NodeJS.Signals): void => {
+    interrupted = true;
+    say(`${signal}: removing the half-started cluster`);
+    downCluster(state).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', handler);
+  process.once('SIGTERM', handler);
+}
+
+async function podPhase(kubeconfig: string, name: string): Promise<string> {
+  const res = await runKubectl(kubeconfig, ['get', 'pod', name, '-o', 'jsonpath={.status.phase}'], { timeoutMs: 10_000 });
+  return res.code === 0 ? res.stdout.trim() : `unknown (${res.stderr.trim()})`;
+}
+
+async function runDemoPod(state: ClusterState): Promise<void> {
+  say(`applying ${path.relative(REPO_ROOT, DEMO_MANIFEST)}`);
+  const applied = await runKubectl(state.kubeconfig, ['apply', '-f', DEMO_MANIFEST]);
+  if (applied.code !== 0) throw new Error(`kubectl apply: ${applied.stderr.trim()}`);
+  let phase = '';
+  await until(async () => (phase = await podPhase(state.kubeconfig, 'demo')) === 'Running', {
+    timeoutMs: 120_000, intervalMs: 500, describe: () => `pod demo is ${phase}`,
+  });
+}
+
+function printUsage(state: ClusterState): void {
+  const rel = path.relative(process.cwd(), state.kubeconfig) || state.kubeconfig;
+  const nodes = state.nodes.map((n) => `${n.name} (${n.ip})`).join(', ');
+  console.log(`
+pikube is running in the background: nodes ${nodes}, API ${state.controlPlane?.apiUrl}.
+
+  export KUBECONFIG=$PWD/${rel}
+  kubectl get nodes -o wide
+  kubectl get pods -o wide
+  kubectl describe pod demo
+  kubectl get pods -w
+
+  npm run image-load -- IMAGE...   side-load images (or 'docker save' archives) into every node
+  npm stop                         remove the cluster
+
+Logs: ${path.join(LOCAL_BASE, 'logs')}/
+`);
+}
+
+async function main(): Promise<void> {
+  requireRoot('npm start');
+  await removePrevious();
+  const state = await upCluster({ baseDir: LOCAL_BASE, log: say, onRegistered: tearDownOnInterrupt });
+  say(`every node is Ready`);
+  try {
+    await runDemoPod(state);
+  } finally {
+    detachCluster(state);
+    process.removeAllListeners('SIGINT').removeAllListeners('SIGTERM');
+  }
+  printUsage(state);
+}
+
+// Exit explicitly: the cluster's daemons are detached, and an idle keep-alive socket to a
+// node's dockerd must not keep `npm start` from returning.
+main().then(() => process.exit(0), (err: unknown) => {
+  if (interrupted) return;
+  console.error(`pikube: ${err instanceof Error ? err.message : String(err)}`);
+  if (readLocalState()) console.error('pikube: the cluster is still running for inspection; `npm stop` removes it');
+  process.exit(1);
+});

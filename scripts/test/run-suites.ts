@@ -1,0 +1,126 @@
+/**
+ * Runs the test suites (unit, integration, e2e) with mocha, one process each, and ends with
+ * one line: `N passed, N failed, N skipped`. A suite that crashes or overruns its deadline
+ * counts as one failure. Integration and e2e suites need root (namespaces, dockerd); before
+ * them, and after the last suite, leftovers of dead simulated clusters are removed, so a run
+ * killed half-way is cleaned by the next. With PIKUBE_TEST_TOTALS set, the totals are also
+ * written there as JSON (for .ci/run).
+ *
+ *   node dist/scripts/test/run-suites.js unit integration e2e
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { cleanLeftovers } from '../cluster/leftovers';
+import type { SuiteCounts } from '../../test/support/suite-counts';
+
+const DIST = path.resolve(__dirname, '..', '..');
+const REPO = path.dirname(DIST);
+const MOCHA = path.join(REPO, 'node_modules', 'mocha', 'bin', 'mocha.js');
+const REPORTER = path.join(DIST, 'test', 'support', 'summary-reporter.js');
+
+interface Suite {
+  dir: string;
+  /** Default per-test timeout; tests that bring up clusters set their own. */
+  timeoutMs: number;
+  /** The whole suite is stopped after this long. */
+  deadlineMs: number;
+  needsRoot: boolean;
+}
+
+const SUITES: Record<string, Suite> = {
+  unit: { dir: 'unit', timeoutMs: 10_000, deadlineMs: 5 * 60_000, needsRoot: false },
+  integration: { dir: 'integration', timeoutMs: 60_000, deadlineMs: 10 * 60_000, needsRoot: true },
+  e2e: { dir: 'e2e', timeoutMs: 120_000, deadlineMs: 12 * 60_000, needsRoot: true },
+};
+
+const NONE: SuiteCounts = { passed: 0, failed: 0, skipped: 0 };
+
+function testFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.test.js'))
+    .map((f) => path.join(dir, f))
+    .sort();
+}
+
+function runMocha(files: string[], suite: Suite, summaryFile: string): Promise<'done' | 'deadline'> {
+  const color = process.stdout.isTTY ? [] : ['--no-color'];
+  const args = [MOCHA, '--reporter', REPORTER, '--timeout', String(suite.timeoutMs), '--exit', ...color, ...files];
+  const env = { ...process.env, PIKUBE_TEST_SUMMARY: summaryFile };
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'], env });
+    const timer = setTimeout(() => child.kill('SIGKILL'), suite.deadlineMs);
+    child.on('error', reject);
+    child.on('exit', (_code, signal) => {
+      clearTimeout(timer);
+      resolve(signal === 'SIGKILL' ? 'deadline' : 'done');
+    });
+  });
+}
+
+async function runSuite(name: string, suite: Suite): Promise<SuiteCounts> {
+  const files = testFiles(path.join(DIST, 'test', suite.dir));
+  if (files.length === 0) return report(name, NONE, 'no test files');
+  if (suite.needsRoot && process.getuid?.() !== 0) {
+    // Outside CI a developer may run without root; in CI that would silently test nothing.
+    return report(name, process.env.CI ? { ...NONE, failed: 1 } : NONE, 'needs root: not run');
+  }
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'pikube-suite-'));
+  try {
+    const summaryFile = path.join(tmp, 'summary.json');
+    const outcome = await runMocha(files, suite, summaryFile);
+    const counts = readCounts(summaryFile);
+    if (outcome === 'deadline') return report(name, { ...counts, failed: counts.failed + 1 }, `stopped after ${suite.deadlineMs / 60_000} min`);
+    if (!existsSync(summaryFile)) return report(name, { ...NONE, failed: 1 }, 'mocha ended without a summary');
+    return report(name, counts);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function readCounts(file: string): SuiteCounts {
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as SuiteCounts) : NONE;
+}
+
+function format(c: SuiteCounts): string {
+  return `${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`;
+}
+
+function report(name: string, counts: SuiteCounts, note?: string): SuiteCounts {
+  console.log(`[${name}] ${format(counts)}${note ? ` (${note})` : ''}`);
+  return counts;
+}
+
+async function sweep(when: string): Promise<number> {
+  if (process.getuid?.() !== 0) return 0;
+  const problems = await cleanLeftovers((l) => console.log(`[leftovers ${when}] ${l}`));
+  problems.forEach((p) => console.error(`[leftovers ${when}] could not remove: ${p}`));
+  return problems.length;
+}
+
+async function main(): Promise<void> {
+  const names = process.argv.slice(2);
+  const unknown = names.filter((n) => !(n in SUITES));
+  if (names.length === 0 || unknown.length > 0) throw new Error(`usage: run-suites ${Object.keys(SUITES).join('|')}...`);
+  const total = { ...NONE };
+  if (names.some((n) => SUITES[n].needsRoot)) total.failed += await sweep('before');
+  for (const name of names) {
+    const c = await runSuite(name, SUITES[name]);
+    total.passed += c.passed;
+    total.failed += c.failed;
+    total.skipped += c.skipped;
+  }
+  if (names.some((n) => SUITES[n].needsRoot)) total.failed += await sweep('after');
+  const totalsFile = process.env.PIKUBE_TEST_TOTALS;
+  if (totalsFile) writeFileSync(totalsFile, JSON.stringify(total));
+  // The closing line is the caller's to print when it collects the totals (.ci/run adds its own checks).
+  console.log(totalsFile ? `[all suites] ${format(total)}` : format(total));
+  process.exitCode = total.failed > 0 ? 1 : 0;
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exitCode = 1;
+});

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { downCluster, upCluster } from '../../../../scripts/cluster/cluster';
+import { dockerClient } from '../../../../scripts/cluster/cluster-node';
+import { cleanLeftovers, remainingLeftovers } from '../../../../scripts/cluster/leftovers';
+import { createNetns, deleteNetns, listNetns } from '../../../../scripts/cluster/netns';
+import { hostInterfaceExists } from '../../../../scripts/cluster/lan';
+import { runCommand } from '../../../../scripts/cluster/run-command';
+import { TEST_IMAGE } from '../../../../scripts/cluster/test-image';
+import type { ClusterState } from '../../../../scripts/cluster/cluster-state';
+import { clusterTraces } from '../../../support/cluster-traces';
+
+const CLUSTER_JS = path.resolve(__dirname, '../../../../scripts/cluster/cluster.js');
+
+function tempBase(): string {
+  return mkdtempSync(path.join(os.tmpdir(), 'pikube-it-'));
+}
+
+/** Starts a cluster owned by a child process, which then idles; resolves with the child and the state. */
+async function clusterInChild(): Promise<{ child: ChildProcess; state: ClusterState }> {
+  const script = `require(${JSON.stringify(CLUSTER_JS)})
+    .upCluster({ baseDir: ${JSON.stringify(tempBase())}, removeBaseDir: true, nodes: ['pi1'], parts: { controlPlane: false } })
+    .then((s) => { console.log(JSON.stringify(s)); setInterval(() => undefined, 1e9); }, (e) => { console.error(e); process.exit(1); });`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const firstLine = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`cluster child exited ${code}`)));
+  });
+  return { child, state: JSON.parse(firstLine) as ClusterState };
+}
+
+function killed(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
+describe('leftover sweep', function () {
+  this.timeout(120_000);
+
+  before(function () {
+    if (process.getuid?.() !== 0) this.skip();
+  });
+
+  it('removes a cluster whose owner process was killed, with its running containers', async () => {
+    const { child, state } = await clusterInChild();
+    const container = await dockerClient(state.nodes[0]).createContainer({ Image: TEST_IMAGE, Cmd: ['sleep', '3600'], HostConfig: { NetworkMode: 'none' } });
+    await container.start();
+    await killed(child);
+    assert.ok((await remainingLeftovers()).some((l) => l.includes(state.id)), 'the dead cluster is not seen as a leftover');
+    assert.deepEqual(await cleanLeftovers(), []);
+    assert.deepEqual(await clusterTraces(state), []);
+  });
+
+  it('leaves a cluster whose owner is alive alone', async () => {
+    const cluster = await upCluster({ baseDir: tempBase(), removeBaseDir: true, nodes: ['pi1'], parts: { etcd: false } });
+    try {
+      await cleanLeftovers();
+      assert.ok((await listNetns()).includes(cluster.nodes[0].netns));
+      assert.ok(await hostInterfaceExists(cluster.lan.hostInterface));
+      assert.ok(await dockerClient(cluster.nodes[0]).ping());
+    } finally {
+      await downCluster(cluster);
+    }
+  });
+
+  it('removes stray namespaces and interfaces bearing our prefix, and nothing else', async () => {
+    const other = `pikube-test-other-${process.pid}`;
+    await createNetns('pks-zz0000-lan');
+    await createNetns(other);
+    try {
+      await runCommand('ip', ['link', 'add', 'pks-zz0000-h', 'type', 'veth', 'peer', 'name', 'host', 'netns', 'pks-zz0000-lan']);
+      await cleanLeftovers();
+      assert.equal((await listNetns()).includes('pks-zz0000-lan'), false, 'stray namespace kept');
+      assert.equal(await hostInterfaceExists('pks-zz0000-h'), false, 'stray interface kept');
+      assert.ok((await listNetns()).includes(other), 'a namespace without our prefix was removed');
+    } finally {
+      await deleteNetns(other);
+      await deleteNetns('pks-zz0000-lan');
+    }
+  });
+});

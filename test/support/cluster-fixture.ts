@@ -1,0 +1,58 @@
+/**
+ * A simulated cluster for e2e tests: its own temp dir, cluster id, namespaces and LAN subnet,
+ * so it coexists with a cluster from `npm start` and with other test runs. Its owner is the
+ * test process: if that dies, the next run's leftover sweep removes the cluster.
+ */
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Docker from 'dockerode';
+import { downCluster, upCluster, type Cluster, type ClusterParts } from '../../scripts/cluster/cluster';
+import { cleanLeftovers } from '../../scripts/cluster/leftovers';
+import { runKubectl, type KubectlOptions } from '../../scripts/cluster/kubectl';
+import { dockerClient } from '../../scripts/cluster/cluster-node';
+import type { CommandResult } from '../../scripts/cluster/run-command';
+import type { NodeState } from '../../scripts/cluster/cluster-state';
+
+export interface TestCluster {
+  cluster: Cluster;
+  kubeconfig: string;
+  nodes: NodeState[];
+  apiUrl: string;
+  /** /usr/bin/kubectl with this cluster's kubeconfig; bounded by a request timeout and a deadline. */
+  kubectl(args: string[], opts?: KubectlOptions): Promise<CommandResult>;
+  /** The node's own dockerd. */
+  docker(node: string): Docker;
+  down(): Promise<void>;
+}
+
+export interface TestClusterOptions {
+  nodes?: string[];
+  parts?: ClusterParts;
+}
+
+/** Fails with a clear message instead of a permission error deep in `ip netns add`. */
+export function requireRootForClusters(): void {
+  if (process.getuid?.() !== 0) throw new Error('simulated clusters need root (network namespaces, veths, dockerd)');
+}
+
+export async function startTestCluster(opts: TestClusterOptions = {}): Promise<TestCluster> {
+  requireRootForClusters();
+  await cleanLeftovers();
+  const baseDir = mkdtempSync(path.join(os.tmpdir(), 'pikube-test-'));
+  const cluster = await upCluster({ baseDir, removeBaseDir: true, nodes: opts.nodes, parts: opts.parts });
+  const nodeNamed = (name: string): NodeState => {
+    const node = cluster.nodes.find((n) => n.name === name);
+    if (!node) throw new Error(`no node ${name}`);
+    return node;
+  };
+  return {
+    cluster,
+    kubeconfig: cluster.kubeconfig,
+    nodes: cluster.nodes,
+    apiUrl: cluster.controlPlane?.apiUrl ?? '',
+    kubectl: (args, kopts) => runKubectl(cluster.kubeconfig, args, kopts),
+    docker: (name) => dockerClient(nodeNamed(name)),
+    down: () => downCluster(cluster),
+  };
+}
