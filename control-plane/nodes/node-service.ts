@@ -74,7 +74,11 @@ export class NodeService {
       'grpc.keepalive_permit_without_calls': 1,
       'grpc.max_receive_message_length': MESSAGE_LIMITS.messageBytes,
     });
-    const handlers: NodeServiceHandlers = { Session: (call) => this.accept(call) };
+    const handlers: NodeServiceHandlers = {
+      Session: (call) => this.accept(call),
+      // Logs and exec streams are not served yet: agents get a clear status, not a hang.
+      Stream: (call) => call.destroy(Object.assign(new Error('streams (logs, exec) are not implemented yet'), { code: grpc.status.UNIMPLEMENTED })),
+    };
     this.server.addService(nodeProto().pikube.node.v1.NodeService.service, handlers);
   }
 

@@ -3,13 +3,21 @@ import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { AgentMessage as _pikube_node_v1_AgentMessage, AgentMessage__Output as _pikube_node_v1_AgentMessage__Output } from './pikube/node/v1/AgentMessage';
 import type { ControlMessage as _pikube_node_v1_ControlMessage, ControlMessage__Output as _pikube_node_v1_ControlMessage__Output } from './pikube/node/v1/ControlMessage';
+import type { ExecRequest as _pikube_node_v1_ExecRequest, ExecRequest__Output as _pikube_node_v1_ExecRequest__Output } from './pikube/node/v1/ExecRequest';
 import type { Heartbeat as _pikube_node_v1_Heartbeat, Heartbeat__Output as _pikube_node_v1_Heartbeat__Output } from './pikube/node/v1/Heartbeat';
 import type { Hello as _pikube_node_v1_Hello, Hello__Output as _pikube_node_v1_Hello__Output } from './pikube/node/v1/Hello';
+import type { LogRequest as _pikube_node_v1_LogRequest, LogRequest__Output as _pikube_node_v1_LogRequest__Output } from './pikube/node/v1/LogRequest';
 import type { NodeServiceClient as _pikube_node_v1_NodeServiceClient, NodeServiceDefinition as _pikube_node_v1_NodeServiceDefinition } from './pikube/node/v1/NodeService';
 import type { NodeStatusReport as _pikube_node_v1_NodeStatusReport, NodeStatusReport__Output as _pikube_node_v1_NodeStatusReport__Output } from './pikube/node/v1/NodeStatusReport';
+import type { PodEvent as _pikube_node_v1_PodEvent, PodEvent__Output as _pikube_node_v1_PodEvent__Output } from './pikube/node/v1/PodEvent';
+import type { PodRef as _pikube_node_v1_PodRef, PodRef__Output as _pikube_node_v1_PodRef__Output } from './pikube/node/v1/PodRef';
 import type { PodStatusReport as _pikube_node_v1_PodStatusReport, PodStatusReport__Output as _pikube_node_v1_PodStatusReport__Output } from './pikube/node/v1/PodStatusReport';
 import type { PodSync as _pikube_node_v1_PodSync, PodSync__Output as _pikube_node_v1_PodSync__Output } from './pikube/node/v1/PodSync';
 import type { PodTerminated as _pikube_node_v1_PodTerminated, PodTerminated__Output as _pikube_node_v1_PodTerminated__Output } from './pikube/node/v1/PodTerminated';
+import type { StreamEnd as _pikube_node_v1_StreamEnd, StreamEnd__Output as _pikube_node_v1_StreamEnd__Output } from './pikube/node/v1/StreamEnd';
+import type { StreamFrame as _pikube_node_v1_StreamFrame, StreamFrame__Output as _pikube_node_v1_StreamFrame__Output } from './pikube/node/v1/StreamFrame';
+import type { StreamRequest as _pikube_node_v1_StreamRequest, StreamRequest__Output as _pikube_node_v1_StreamRequest__Output } from './pikube/node/v1/StreamRequest';
+import type { TerminalSize as _pikube_node_v1_TerminalSize, TerminalSize__Output as _pikube_node_v1_TerminalSize__Output } from './pikube/node/v1/TerminalSize';
 import type { Welcome as _pikube_node_v1_Welcome, Welcome__Output as _pikube_node_v1_Welcome__Output } from './pikube/node/v1/Welcome';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
@@ -22,13 +30,21 @@ export interface ProtoGrpcType {
       v1: {
         AgentMessage: MessageTypeDefinition<_pikube_node_v1_AgentMessage, _pikube_node_v1_AgentMessage__Output>
         ControlMessage: MessageTypeDefinition<_pikube_node_v1_ControlMessage, _pikube_node_v1_ControlMessage__Output>
+        ExecRequest: MessageTypeDefinition<_pikube_node_v1_ExecRequest, _pikube_node_v1_ExecRequest__Output>
         Heartbeat: MessageTypeDefinition<_pikube_node_v1_Heartbeat, _pikube_node_v1_Heartbeat__Output>
         Hello: MessageTypeDefinition<_pikube_node_v1_Hello, _pikube_node_v1_Hello__Output>
+        LogRequest: MessageTypeDefinition<_pikube_node_v1_LogRequest, _pikube_node_v1_LogRequest__Output>
         NodeService: SubtypeConstructor<typeof grpc.Client, _pikube_node_v1_NodeServiceClient> & { service: _pikube_node_v1_NodeServiceDefinition }
         NodeStatusReport: MessageTypeDefinition<_pikube_node_v1_NodeStatusReport, _pikube_node_v1_NodeStatusReport__Output>
+        PodEvent: MessageTypeDefinition<_pikube_node_v1_PodEvent, _pikube_node_v1_PodEvent__Output>
+        PodRef: MessageTypeDefinition<_pikube_node_v1_PodRef, _pikube_node_v1_PodRef__Output>
         PodStatusReport: MessageTypeDefinition<_pikube_node_v1_PodStatusReport, _pikube_node_v1_PodStatusReport__Output>
         PodSync: MessageTypeDefinition<_pikube_node_v1_PodSync, _pikube_node_v1_PodSync__Output>
         PodTerminated: MessageTypeDefinition<_pikube_node_v1_PodTerminated, _pikube_node_v1_PodTerminated__Output>
+        StreamEnd: MessageTypeDefinition<_pikube_node_v1_StreamEnd, _pikube_node_v1_StreamEnd__Output>
+        StreamFrame: MessageTypeDefinition<_pikube_node_v1_StreamFrame, _pikube_node_v1_StreamFrame__Output>
+        StreamRequest: MessageTypeDefinition<_pikube_node_v1_StreamRequest, _pikube_node_v1_StreamRequest__Output>
+        TerminalSize: MessageTypeDefinition<_pikube_node_v1_TerminalSize, _pikube_node_v1_TerminalSize__Output>
         Welcome: MessageTypeDefinition<_pikube_node_v1_Welcome, _pikube_node_v1_Welcome__Output>
       }
     }

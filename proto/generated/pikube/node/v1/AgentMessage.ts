@@ -5,6 +5,7 @@ import type { Heartbeat as _pikube_node_v1_Heartbeat, Heartbeat__Output as _piku
 import type { PodStatusReport as _pikube_node_v1_PodStatusReport, PodStatusReport__Output as _pikube_node_v1_PodStatusReport__Output } from '../../../pikube/node/v1/PodStatusReport';
 import type { PodTerminated as _pikube_node_v1_PodTerminated, PodTerminated__Output as _pikube_node_v1_PodTerminated__Output } from '../../../pikube/node/v1/PodTerminated';
 import type { NodeStatusReport as _pikube_node_v1_NodeStatusReport, NodeStatusReport__Output as _pikube_node_v1_NodeStatusReport__Output } from '../../../pikube/node/v1/NodeStatusReport';
+import type { PodEvent as _pikube_node_v1_PodEvent, PodEvent__Output as _pikube_node_v1_PodEvent__Output } from '../../../pikube/node/v1/PodEvent';
 
 export interface AgentMessage {
   'hello'?: (_pikube_node_v1_Hello | null);
@@ -12,7 +13,8 @@ export interface AgentMessage {
   'pod_status'?: (_pikube_node_v1_PodStatusReport | null);
   'pod_terminated'?: (_pikube_node_v1_PodTerminated | null);
   'node_status'?: (_pikube_node_v1_NodeStatusReport | null);
-  'msg'?: "hello"|"heartbeat"|"pod_status"|"pod_terminated"|"node_status";
+  'pod_event'?: (_pikube_node_v1_PodEvent | null);
+  'msg'?: "hello"|"heartbeat"|"pod_status"|"pod_terminated"|"node_status"|"pod_event";
 }
 
 export interface AgentMessage__Output {
@@ -21,5 +23,6 @@ export interface AgentMessage__Output {
   'pod_status'?: (_pikube_node_v1_PodStatusReport__Output | null);
   'pod_terminated'?: (_pikube_node_v1_PodTerminated__Output | null);
   'node_status'?: (_pikube_node_v1_NodeStatusReport__Output | null);
-  'msg'?: "hello"|"heartbeat"|"pod_status"|"pod_terminated"|"node_status";
+  'pod_event'?: (_pikube_node_v1_PodEvent__Output | null);
+  'msg'?: "hello"|"heartbeat"|"pod_status"|"pod_terminated"|"node_status"|"pod_event";
 }

@@ -4,6 +4,7 @@ import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { AgentMessage as _pikube_node_v1_AgentMessage, AgentMessage__Output as _pikube_node_v1_AgentMessage__Output } from '../../../pikube/node/v1/AgentMessage';
 import type { ControlMessage as _pikube_node_v1_ControlMessage, ControlMessage__Output as _pikube_node_v1_ControlMessage__Output } from '../../../pikube/node/v1/ControlMessage';
+import type { StreamFrame as _pikube_node_v1_StreamFrame, StreamFrame__Output as _pikube_node_v1_StreamFrame__Output } from '../../../pikube/node/v1/StreamFrame';
 
 export interface NodeServiceClient extends grpc.Client {
   Session(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_pikube_node_v1_AgentMessage, _pikube_node_v1_ControlMessage__Output>;
@@ -11,13 +12,21 @@ export interface NodeServiceClient extends grpc.Client {
   session(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_pikube_node_v1_AgentMessage, _pikube_node_v1_ControlMessage__Output>;
   session(options?: grpc.CallOptions): grpc.ClientDuplexStream<_pikube_node_v1_AgentMessage, _pikube_node_v1_ControlMessage__Output>;
   
+  Stream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_pikube_node_v1_StreamFrame, _pikube_node_v1_StreamFrame__Output>;
+  Stream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_pikube_node_v1_StreamFrame, _pikube_node_v1_StreamFrame__Output>;
+  stream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_pikube_node_v1_StreamFrame, _pikube_node_v1_StreamFrame__Output>;
+  stream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_pikube_node_v1_StreamFrame, _pikube_node_v1_StreamFrame__Output>;
+  
 }
 
 export interface NodeServiceHandlers extends grpc.UntypedServiceImplementation {
   Session: grpc.handleBidiStreamingCall<_pikube_node_v1_AgentMessage__Output, _pikube_node_v1_ControlMessage>;
   
+  Stream: grpc.handleBidiStreamingCall<_pikube_node_v1_StreamFrame__Output, _pikube_node_v1_StreamFrame>;
+  
 }
 
 export interface NodeServiceDefinition extends grpc.ServiceDefinition {
   Session: MethodDefinition<_pikube_node_v1_AgentMessage, _pikube_node_v1_ControlMessage, _pikube_node_v1_AgentMessage__Output, _pikube_node_v1_ControlMessage__Output>
+  Stream: MethodDefinition<_pikube_node_v1_StreamFrame, _pikube_node_v1_StreamFrame, _pikube_node_v1_StreamFrame__Output, _pikube_node_v1_StreamFrame__Output>
 }
