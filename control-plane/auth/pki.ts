@@ -32,11 +32,20 @@ function newKey(): { publicKey: forge.pki.PublicKey; privateKey: forge.pki.Priva
   return { privateKey: forgeKey, publicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e), keyPem };
 }
 
+/**
+ * A positive serial in minimal DER form: the first byte in 0x01–0x7f (top bit clear, so not
+ * negative; non-zero, so no padding byte, which strict parsers reject as illegal padding).
+ */
+export function serialNumberHex(random: Buffer): string {
+  const bytes = Buffer.from(random);
+  bytes[0] = (bytes[0] & 0x7f) || 0x01;
+  return bytes.toString('hex');
+}
+
 function baseCertificate(publicKey: forge.pki.PublicKey, days: number): forge.pki.Certificate {
   const cert = forge.pki.createCertificate();
   cert.publicKey = publicKey;
-  // Positive serial: clear the top bit so DER does not read it as negative.
-  cert.serialNumber = '0' + randomBytes(16).toString('hex').replace(/^[89a-f]/, (d) => (parseInt(d, 16) - 8).toString(16));
+  cert.serialNumber = serialNumberHex(randomBytes(16));
   // Backdate an hour: a Pi without a clock battery may be slightly behind.
   cert.validity.notBefore = new Date(Date.now() - 3600_000);
   cert.validity.notAfter = new Date(Date.now() + days * 86400_000);
