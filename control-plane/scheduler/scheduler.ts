@@ -89,12 +89,26 @@ export class Scheduler {
     const pod = this.opts.pods.get(key);
     if (!pod || !needsScheduling(pod) || this.assumed.has(pod.metadata.uid ?? '')) return;
     const selection = selectNode(pod, this.opts.nodes.list(), (n) => this.podsOn(n), this.opts.random);
-    if (selection.ok) await this.bind(pod, selection.node);
+    if (selection.ok) this.assumeAndBind(pod, selection.node);
     else await this.unschedulable(pod, failedSchedulingMessage(selection.totalNodes, selection.rejections, { preemptionPolicy: pod.spec.preemptionPolicy }));
   }
 
-  private async bind(pod: Pod, node: Node): Promise<void> {
-    const nodeName = node.metadata.name ?? '';
+  /**
+   * The binding cycle runs apart from the scheduling cycle, as in kube-scheduler: the pod is
+   * assumed on its node at once (the next decision counts it), and the write happens
+   * asynchronously. A failed write forgets the assumption and schedules the pod again.
+   */
+  private assumeAndBind(pod: Pod, node: Node): void {
+    const uid = pod.metadata.uid ?? '';
+    this.assumed.set(uid, { ...pod, spec: { ...pod.spec, nodeName: node.metadata.name } });
+    this.bind(pod, node.metadata.name ?? '').catch((err: unknown) => {
+      this.assumed.delete(uid);
+      this.opts.log?.(`binding ${cacheKey(pod)} to ${node.metadata.name}: ${(err as Error).message}`);
+      this.queue.addRateLimited(cacheKey(pod));
+    });
+  }
+
+  private async bind(pod: Pod, nodeName: string): Promise<void> {
     const { namespace = 'default', name = '', uid } = pod.metadata;
     try {
       await this.opts.registry.bind(namespace, {
@@ -102,10 +116,9 @@ export class Scheduler {
       });
     } catch (err) {
       // Bound meanwhile, or deleted: the informer will tell; nothing to retry.
-      if (err instanceof ApiError && (err.code === 'Conflict' || err.code === 'NotFound')) return;
+      if (err instanceof ApiError && (err.code === 'Conflict' || err.code === 'NotFound')) return void this.assumed.delete(uid ?? '');
       throw err;
     }
-    this.assumed.set(uid ?? '', { ...pod, spec: { ...pod.spec, nodeName } });
     void this.opts.events.record(pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${nodeName}`);
   }
 

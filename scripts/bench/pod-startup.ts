@@ -32,6 +32,9 @@ interface Result {
   pods: number;
   nodes: number;
   createToRunningMs: { p50: number; p99: number; max: number };
+  /** The two halves: control plane (create → bound) and node (bound → Running, as seen by the API). */
+  createToScheduledMs: { p50: number; p99: number };
+  scheduledToRunningMs: { p50: number; p99: number };
   allRunningMs: number;
   rssMiB: { controlPlane?: number; agents: Record<string, number | undefined> };
   date: string;
@@ -41,10 +44,12 @@ interface Result {
 async function measure(cluster: Cluster, count: number): Promise<Result> {
   const api = new ApiClient(cluster.kubeconfig);
   const created = new Map<string, number>();
+  const scheduled = new Map<string, number>();
   const running = new Map<string, number>();
   const watch = api.watch(`/api/v1/namespaces/${NAMESPACE}/pods?watch=true&labelSelector=bench%3Dpod-startup`, (ev) => {
-    const pod = ev.object as { metadata?: { name?: string }; status?: { phase?: string } };
+    const pod = ev.object as { metadata?: { name?: string }; spec?: { nodeName?: string }; status?: { phase?: string } };
     const name = pod.metadata?.name ?? '';
+    if (pod.spec?.nodeName && !scheduled.has(name)) scheduled.set(name, performance.now());
     if (pod.status?.phase === 'Running' && !running.has(name)) running.set(name, performance.now());
   });
   try {
@@ -55,11 +60,15 @@ async function measure(cluster: Cluster, count: number): Promise<Result> {
     }));
     await until(() => running.size === count, { timeoutMs: 180_000, describe: () => `${running.size}/${count} Running` });
     const latencies = [...running].map(([name, t]) => t - (created.get(name) ?? t));
+    const toBound = [...scheduled].map(([name, t]) => t - (created.get(name) ?? t));
+    const toRunning = [...running].map(([name, t]) => t - (scheduled.get(name) ?? t));
+    const p = (xs: number[]): { p50: number; p99: number } => ({ p50: Math.round(percentile(xs, 50)), p99: Math.round(percentile(xs, 99)) });
     const rss = { controlPlane: cluster.controlPlane?.process ? rssMiB(cluster.controlPlane.process.pid) : undefined,
       agents: Object.fromEntries(cluster.nodes.map((n) => [n.name, n.agent ? rssMiB(n.agent.pid) : undefined])) };
     return {
       pods: count, nodes: cluster.nodes.length,
-      createToRunningMs: { p50: Math.round(percentile(latencies, 50)), p99: Math.round(percentile(latencies, 99)), max: Math.round(Math.max(...latencies)) },
+      createToRunningMs: { ...p(latencies), max: Math.round(Math.max(...latencies)) },
+      createToScheduledMs: p(toBound), scheduledToRunningMs: p(toRunning),
       allRunningMs: Math.round(Math.max(...running.values()) - start), rssMiB: rss,
       date: new Date().toISOString(), machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.arch()}`,
     };
@@ -78,6 +87,7 @@ async function main(): Promise<void> {
   try {
     const result = await measure(cluster, count);
     console.log(`pod-startup: ${count} pods on ${result.nodes} nodes: create→Running p50 ${result.createToRunningMs.p50} ms, p99 ${result.createToRunningMs.p99} ms; all Running after ${result.allRunningMs} ms`);
+    console.log(`  create→bound p50 ${result.createToScheduledMs.p50} ms (p99 ${result.createToScheduledMs.p99}); bound→Running p50 ${result.scheduledToRunningMs.p50} ms (p99 ${result.scheduledToRunningMs.p99})`);
     console.log(`RSS: control plane ${result.rssMiB.controlPlane} MiB, agents ${JSON.stringify(result.rssMiB.agents)} MiB`);
     mkdirSync(path.dirname(values.out), { recursive: true });
     writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
