@@ -6,9 +6,13 @@
  * Doc comments are read only for their +markers; no documentation text is emitted.
  * The OpenAPI documents and the strategic merge patch both read the output.
  *
+ * Also generates control-plane/apiserver/protobuf/k8s-messages.ts: the same kinds' protobuf
+ * messages (field numbers from the `protobuf:"bytes,1,opt,name=…"` struct tags, and the JSON
+ * member each field becomes), which the API server reads kubectl's protobuf request bodies with.
+ *
  * Usage (after `npx tsc -p .`):
  *   node dist/scripts/gen-api-definitions.js --api <k8s.io/api checkout> \
- *     --apimachinery <k8s.io/apimachinery checkout> [--out <file>]
+ *     --apimachinery <k8s.io/apimachinery checkout> [--out <file>] [--protobuf-out <file>]
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -103,21 +107,33 @@ function main(): void {
   for (const pkg of new Set(ROOTS.map((r) => r.pkg))) load(`k8s.io/api/${pkg}`, path.join(args.api, pkg, 'types.go'));
   load('k8s.io/apimachinery/pkg/apis/meta/v1', path.join(args.apimachinery, 'pkg/apis/meta/v1/types.go'));
   const model = new Model(packages);
-  for (const root of ROOTS) model.require(`k8s.io/api/${root.pkg}`, root.kind);
-  for (const name of EXTRA_ROOTS) model.requireByName(name);
+  requireRoots(model);
   fs.writeFileSync(args.out, render(model.definitions, ROOTS));
   console.log(`wrote ${model.definitions.size} definitions to ${args.out}`);
+  const proto = new ProtoModel(packages);
+  requireRoots(proto);
+  fs.writeFileSync(args.protobufOut, renderProtobuf(proto.messages));
+  console.log(`wrote ${proto.messages.size} protobuf messages to ${args.protobufOut}`);
 }
 
-function parseArgs(argv: string[]): { api: string; apimachinery: string; out: string } {
+function requireRoots(model: { require(goPath: string, typeName: string): string; requireByName(name: string): void }): void {
+  for (const root of ROOTS) model.require(`k8s.io/api/${root.pkg}`, root.kind);
+  for (const name of EXTRA_ROOTS) model.requireByName(name);
+}
+
+function parseArgs(argv: string[]): { api: string; apimachinery: string; out: string; protobufOut: string } {
   const value = (flag: string): string | undefined => {
     const i = argv.indexOf(flag);
     return i >= 0 ? argv[i + 1] : undefined;
   };
   const api = value('--api');
   const apimachinery = value('--apimachinery');
-  if (!api || !apimachinery) throw new Error('usage: --api <dir> --apimachinery <dir> [--out <file>]');
-  return { api, apimachinery, out: value('--out') ?? 'control-plane/apiserver/schema/k8s-definitions.ts' };
+  if (!api || !apimachinery) throw new Error('usage: --api <dir> --apimachinery <dir> [--out <file>] [--protobuf-out <file>]');
+  return {
+    api, apimachinery,
+    out: value('--out') ?? 'control-plane/apiserver/schema/k8s-definitions.ts',
+    protobufOut: value('--protobuf-out') ?? 'control-plane/apiserver/protobuf/k8s-messages.ts',
+  };
 }
 
 /** 'k8s.io/api/core/v1' → 'io.k8s.api.core.v1', as the Kubernetes OpenAPI names definitions. */
@@ -206,10 +222,8 @@ class Model {
   }
 
   requireByName(name: string): void {
-    const dot = name.lastIndexOf('.');
-    const goPath = [...this.packages.keys()].find((p) => prefixOf(p) === name.slice(0, dot));
-    if (!goPath) throw new Error(`unknown definition ${name}`);
-    this.require(goPath, name.slice(dot + 1));
+    const { goPath, typeName } = goTypeOf(this.packages, name);
+    this.require(goPath, typeName);
   }
 
   private addFields(pkg: GoPackage, struct: GoStruct, definition: Definition): void {
@@ -222,7 +236,7 @@ class Model {
   }
 
   private inline(pkg: GoPackage, field: GoField, definition: Definition): void {
-    const { goPath, typeName } = this.qualify(pkg, field.expr.replace(/^\*/, ''));
+    const { goPath, typeName } = qualify(pkg, field.expr.replace(/^\*/, ''));
     const inner = this.packages.get(goPath);
     const struct = inner?.structs.get(typeName);
     if (!inner || !struct) throw new Error(`cannot inline ${field.expr}`);
@@ -252,7 +266,7 @@ class Model {
   }
 
   private namedType(pkg: GoPackage, expr: string): { type: string; enum?: string[] } {
-    const { goPath, typeName } = this.qualify(pkg, expr);
+    const { goPath, typeName } = qualify(pkg, expr);
     const alias = SCALAR_ALIASES[`${goPath}.${typeName}`];
     if (alias) return { type: alias };
     const special = `${prefixOf(goPath)}.${typeName}`;
@@ -266,14 +280,23 @@ class Model {
     const isEnum = named.comments.some((c) => c.trim() === '+enum') && target.enums.has(typeName);
     return isEnum ? { ...resolved, enum: target.enums.get(typeName) } : resolved;
   }
+}
 
-  private qualify(pkg: GoPackage, expr: string): { goPath: string; typeName: string } {
-    const dot = expr.indexOf('.');
-    if (dot < 0) return { goPath: pkg.goPath, typeName: expr };
-    const goPath = pkg.imports.get(expr.slice(0, dot));
-    if (!goPath) throw new Error(`unknown import ${expr} in ${pkg.goPath}`);
-    return { goPath, typeName: expr.slice(dot + 1) };
-  }
+/** The Go package and type of a definition name ('io.k8s.api.core.v1.Pod'). */
+function goTypeOf(packages: Map<string, GoPackage>, name: string): { goPath: string; typeName: string } {
+  const dot = name.lastIndexOf('.');
+  const goPath = [...packages.keys()].find((p) => prefixOf(p) === name.slice(0, dot));
+  if (!goPath) throw new Error(`unknown definition ${name}`);
+  return { goPath, typeName: name.slice(dot + 1) };
+}
+
+/** The package and name a type expression ('Pod', 'metav1.ObjectMeta') refers to from `pkg`. */
+function qualify(pkg: GoPackage, expr: string): { goPath: string; typeName: string } {
+  const dot = expr.indexOf('.');
+  if (dot < 0) return { goPath: pkg.goPath, typeName: expr };
+  const goPath = pkg.imports.get(expr.slice(0, dot));
+  if (!goPath) throw new Error(`unknown import ${expr} in ${pkg.goPath}`);
+  return { goPath, typeName: expr.slice(dot + 1) };
 }
 
 const BUILTINS: Record<string, string> = {
@@ -299,6 +322,119 @@ function markers(comments: string[]): Partial<Field> {
     else out[m[1] as 'listType' | 'mapType'] = m[2];
   }
   return out;
+}
+
+/** One message field as control-plane/apiserver/protobuf/message-schema.ts describes it. */
+interface ProtoField {
+  n: number;
+  name?: string;
+  type: string;
+  omitempty?: true;
+  pointer?: true;
+}
+
+/**
+ * The field number of a `protobuf:"<wire>,<number>,<opt|rep>,name=…"` struct tag. Only the number
+ * is read: go-to-protobuf derives wire type and cardinality from the Go type, and generated.proto
+ * follows the type where a tag is stale (SecretVolumeSource.defaultMode is tagged "bytes" but is an
+ * int32; ISCSI portals is tagged "opt" but is repeated).
+ */
+function protobufFieldNumber(tags: string): number | undefined {
+  const m = /protobuf:"\w+,(\d+)/.exec(tags);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Go scalar → protobuf scalar, as go-to-protobuf maps them (Go int is int64 on the wire). */
+const PROTO_SCALARS: Record<string, string> = {
+  string: 'string', bool: 'bool', int: 'int64', int32: 'int32', int64: 'int64', uint32: 'uint32', uint64: 'uint64',
+  float32: 'float', float64: 'double',
+};
+
+/** Builds the protobuf description of each struct reachable from the roots, following references. */
+class ProtoModel {
+  readonly messages = new Map<string, ProtoField[]>();
+
+  constructor(private readonly packages: Map<string, GoPackage>) {}
+
+  require(goPath: string, typeName: string): string {
+    const name = `${prefixOf(goPath)}.${typeName}`;
+    if (SPECIAL[name] || this.messages.has(name)) return name;
+    const pkg = this.packages.get(goPath);
+    const struct = pkg?.structs.get(typeName);
+    if (!pkg || !struct) throw new Error(`unknown struct ${goPath}.${typeName}`);
+    const fields: ProtoField[] = [];
+    this.messages.set(name, fields);
+    for (const field of struct.fields) {
+      const out = this.field(pkg, field);
+      if (out) fields.push(out);
+    }
+    return name;
+  }
+
+  requireByName(name: string): void {
+    const { goPath, typeName } = goTypeOf(this.packages, name);
+    this.require(goPath, typeName);
+  }
+
+  /** A field with its JSON member; an inlined struct (json:",inline") is a nested message without a name. */
+  private field(pkg: GoPackage, field: GoField): ProtoField | undefined {
+    const [jsonName, ...options] = field.json.split(',');
+    const inline = jsonName === '' && options.includes('inline');
+    const n = protobufFieldNumber(field.tags);
+    if (jsonName === '-' || (n === undefined && inline && field.name === 'TypeMeta')) return undefined;
+    if (n === undefined || (jsonName === '' && !inline)) throw new Error(`${pkg.goPath}: field ${field.name} has no protobuf tag or JSON name`);
+    const out: ProtoField = { n, type: this.typeOf(pkg, field.expr) };
+    if (!inline) out.name = jsonName;
+    if (options.includes('omitempty')) out.omitempty = true;
+    if (field.expr.startsWith('*')) out.pointer = true;
+    return out;
+  }
+
+  /** Encodes a Go type expression as a protobuf type: scalar, '#message', '[]elem', '{}value' or '@elem'. */
+  typeOf(pkg: GoPackage, expr: string): string {
+    expr = expr.replace(/^\*/, '');
+    if (expr === '[]byte') return 'bytes';
+    if (expr.startsWith('[]')) return `[]${this.typeOf(pkg, expr.slice(2))}`;
+    const map = /^map\[([^\]]+)\](.+)$/.exec(expr);
+    if (map && this.typeOf(pkg, map[1]) !== 'string') throw new Error(`map key ${map[1]} is not a string`);
+    if (map) return `{}${this.typeOf(pkg, map[2])}`;
+    return PROTO_SCALARS[expr] ?? this.namedType(pkg, expr);
+  }
+
+  private namedType(pkg: GoPackage, expr: string): string {
+    const { goPath, typeName } = qualify(pkg, expr);
+    const name = `${prefixOf(goPath)}.${typeName}`;
+    if (SPECIAL[name]) return `#${name}`;
+    if (name === `${META}.Duration`) throw new Error('metav1.Duration has no protobuf decoder yet');
+    const alias = SCALAR_ALIASES[`${goPath}.${typeName}`];
+    if (alias) return alias === '[]string' ? '@string' : alias;
+    const target = this.packages.get(goPath);
+    if (!target) throw new Error(`package ${goPath} not loaded (for ${expr})`);
+    if (target.structs.has(typeName)) return `#${this.require(goPath, typeName)}`;
+    const named = target.named.get(typeName);
+    if (!named) throw new Error(`unknown type ${goPath}.${typeName}`);
+    const resolved = this.typeOf(target, named.expr);
+    // go-to-protobuf gives a named slice (ExtraValue) a message of its own: `repeated <elem> items = 1`.
+    return resolved.startsWith('[]') ? `@${resolved.slice(2)}` : resolved;
+  }
+}
+
+function renderProtobuf(messages: Map<string, ProtoField[]>): string {
+  const sorted = [...messages.entries()].sort(([a], [b]) => a.localeCompare(b));
+  return [
+    '/**',
+    ' * Protobuf messages of the built-in kinds: field numbers and the JSON member each field becomes,',
+    ' * generated by scripts/gen-api-definitions.ts from the `protobuf:"…"` struct tags of k8s.io/api and',
+    ' * k8s.io/apimachinery v0.32.0 (the facts generated.proto states). Do not edit by hand.',
+    ' */',
+    "import type { ProtoField } from './message-schema';",
+    '',
+    '/** Messages by OpenAPI definition name (io.k8s.api.core.v1.Pod), fields in Go declaration order. */',
+    'export const K8S_MESSAGES: Record<string, readonly ProtoField[]> = {',
+    ...sorted.map(([name, fields]) => `  ${JSON.stringify(name)}: ${JSON.stringify(fields)},`),
+    '};',
+    '',
+  ].join('\n');
 }
 
 function render(definitions: Map<string, Definition>, roots: typeof ROOTS): string {

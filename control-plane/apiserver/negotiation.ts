@@ -1,8 +1,9 @@
 /**
  * Content negotiation, as Kubernetes' apiserver does it: which representation a response
  * takes (JSON, YAML, a meta.k8s.io Table or PartialObjectMetadata), from the Accept header,
- * and how a request body is encoded, from Content-Type. Protobuf is not served yet: the
- * Accept list falls through to the next choice; a protobuf body is a 415.
+ * and how a request body is encoded, from Content-Type. Responses are never protobuf: the
+ * Accept list falls through to the next choice (kubectl asks for protobuf, then JSON). Protobuf
+ * request bodies are read for the built-in kinds (protobuf/protobuf-body.ts).
  */
 import { ApiError } from '../../api/errors';
 
@@ -63,9 +64,10 @@ export function negotiateOutput(accept: string | undefined): OutputTarget {
   throw new ApiError('NotAcceptable', `only the following media types are accepted: ${ACCEPTED_OUTPUT.join(', ')}`);
 }
 
-export type BodyFormat = 'json' | 'yaml' | 'merge-patch' | 'strategic-merge-patch' | 'json-patch' | 'apply-patch';
+export type BodyFormat = 'json' | 'yaml' | 'protobuf' | 'merge-patch' | 'strategic-merge-patch' | 'json-patch' | 'apply-patch';
 
 const OBJECT_TYPES: Record<string, BodyFormat> = { 'application/json': 'json', 'application/yaml': 'yaml' };
+const OBJECT_TYPES_WITH_PROTOBUF: Record<string, BodyFormat> = { ...OBJECT_TYPES, 'application/vnd.kubernetes.protobuf': 'protobuf' };
 const PATCH_TYPES: Record<string, BodyFormat> = {
   'application/json-patch+json': 'json-patch',
   'application/merge-patch+json': 'merge-patch',
@@ -77,12 +79,17 @@ function unsupported(accepted: Record<string, BodyFormat>): ApiError {
   return new ApiError('UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${Object.keys(accepted).join(', ')}`);
 }
 
-/** Body encoding of a POST or PUT; none given is JSON (kubectl's `PUT …/scale` sends none). */
-export function objectBodyFormat(contentType: string | undefined): BodyFormat {
+/**
+ * Body encoding of a POST or PUT; none given is JSON (kubectl's `PUT …/scale` sends none).
+ * Protobuf only where the kind has a protobuf message (`protobuf`): Kubernetes answers 415 for
+ * it on kinds without one, as it does for custom resources.
+ */
+export function objectBodyFormat(contentType: string | undefined, protobuf = false): BodyFormat {
   const range = parseMediaRanges(contentType)[0];
   if (!range) return 'json';
-  const format = OBJECT_TYPES[range.mediaType];
-  if (!format) throw unsupported(OBJECT_TYPES);
+  const accepted = protobuf ? OBJECT_TYPES_WITH_PROTOBUF : OBJECT_TYPES;
+  const format = accepted[range.mediaType];
+  if (!format) throw unsupported(accepted);
   return format;
 }
 

@@ -152,9 +152,10 @@ describe('API server over HTTPS (real etcd)', function () {
       assert.equal(stale.json().message, 'Operation cannot be fulfilled on pods "web": the object has been modified; please apply your changes to the latest version and try again');
     });
 
-    it('is 415 for protobuf bodies and 400 for unknown fields under fieldValidation=Strict', async () => {
+    it('is 400 for an empty protobuf envelope and for unknown fields under fieldValidation=Strict', async () => {
       const proto = await api.request('POST', PODS, { body: Buffer.from('k8s\0'), headers: { 'Content-Type': 'application/vnd.kubernetes.protobuf' } });
-      assert.equal(proto.status, 415);
+      assert.equal(proto.status, 400);
+      assert.equal(proto.json().message, 'the object provided is unrecognized (must be of type Pod): empty body');
       const strict = await api.request('POST', `${PODS}?fieldValidation=Strict`, { body: { ...aPod('x'), spec: { containers: [{ name: 'c', image: 'i', imagee: 'j' }] } } });
       assert.equal(strict.status, 400);
       assert.match(strict.json().message, /strict decoding error: unknown field "spec\.containers\[0\]\.imagee"/);

@@ -39,8 +39,13 @@ describe('content negotiation', () => {
     assert.equal(objectBodyFormat('application/yaml'), 'yaml');
   });
 
-  it('rejects protobuf bodies and non-patch types on PATCH with 415', () => {
+  it('reads protobuf bodies only for kinds that have a protobuf message', () => {
+    assert.equal(objectBodyFormat('application/vnd.kubernetes.protobuf', true), 'protobuf');
     assert.equal(code(() => objectBodyFormat('application/vnd.kubernetes.protobuf')), 'UnsupportedMediaType');
+  });
+
+  it('rejects unknown body types and non-patch types on PATCH with 415', () => {
+    assert.equal(code(() => objectBodyFormat('text/plain', true)), 'UnsupportedMediaType');
     assert.equal(code(() => patchBodyFormat('application/json')), 'UnsupportedMediaType');
     assert.equal(code(() => patchBodyFormat(undefined)), 'UnsupportedMediaType');
     assert.equal(patchBodyFormat('application/strategic-merge-patch+json'), 'strategic-merge-patch');
