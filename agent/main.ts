@@ -10,7 +10,7 @@ function main(): void {
     console.error(`pikube-agent: ${(err as Error).message}`);
     process.exit(2);
   }
-  agent.start();
+  void agent.start();
   const stop = (signal: string): void => {
     console.log(`pikube-agent: ${signal}, stopping (containers keep running)`);
     void agent.stop().then(() => process.exit(0));
