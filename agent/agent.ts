@@ -5,8 +5,10 @@
  */
 import os from 'node:os';
 import Docker from 'dockerode';
-import type { Node, Pod } from '../api/core-v1';
+import type { Node, NodeCondition, Pod } from '../api/core-v1';
 import type { AgentConfig } from './agent-config';
+import { openPodCgroups } from './cgroups/pod-cgroups';
+import { checkMemoryCgroup } from './cgroups/preflight';
 import { DEFAULT_PAUSE_IMAGE, PodManager } from './pods/pod-manager';
 import { ensurePauseImage } from './runtime/busybox-image';
 import { DockerRuntime } from './runtime/docker-runtime';
@@ -18,47 +20,62 @@ import { collectNodeStatus, goArch } from './stats/node-info';
 export class Agent {
   private readonly lifetime = new AbortController();
   private readonly session: AgentSession;
-  private readonly pods: PodManager;
   private readonly docker: Docker;
+  /** Logs and exec streams the control plane asks for (agent/streams). */
   private readonly streams: StreamDispatcher;
+  private pods?: PodManager;
+  /** Preflight: whether memory limits hold here; reported as a node condition, never pretended. */
+  private readonly memoryCgroup: NodeCondition;
 
   constructor(private readonly config: AgentConfig, private readonly log: (message: string) => void = console.log) {
-    const docker = new Docker({ socketPath: config.dockerSocket });
-    this.docker = docker;
-    // The session and the pod manager talk both ways: the manager's sink is wired after both exist.
-    let pods: PodManager | undefined;
-    this.streams = new StreamDispatcher(new DockerStreams(docker), { log: (m) => log(`[streams] ${m}`) });
+    this.docker = new Docker({ socketPath: config.dockerSocket });
+    this.streams = new StreamDispatcher(new DockerStreams(this.docker), { log: (m) => log(`[streams] ${m}`) });
+    const check = checkMemoryCgroup();
+    this.memoryCgroup = check.condition;
+    if (!check.available) log(`WARNING: ${check.condition.message}${check.fix ? `; to fix: ${check.fix}` : ''}`);
     this.session = new AgentSession({
       nodeName: config.nodeName, servers: config.servers, log, signal: this.lifetime.signal,
       tls: { caCertPem: config.caPem, certPem: config.certPem, keyPem: config.keyPem },
-      nodeStatus: () => this.nodeObject(docker),
-      runningPodUids: () => pods?.podUids() ?? [],
-      sink: { setDesired: (desired: Pod[]) => pods?.setDesired(desired) },
+      nodeStatus: () => this.nodeObject(),
+      runningPodUids: () => this.pods?.podUids() ?? [],
+      // The session only connects once the pod manager exists (start()).
+      sink: { setDesired: (desired: Pod[]) => this.pods?.setDesired(desired) },
       streams: this.streams,
     });
-    pods = new PodManager({
-      runtime: new DockerRuntime(docker), reporter: this.session, nodeName: config.nodeName, hostIP: config.nodeIP,
-      cgroupRoot: config.cgroupRoot, pauseImage: config.pauseImage, stateDir: config.stateDir, log: (m) => log(`[pods] ${m}`),
-    });
-    this.pods = pods;
   }
 
-  /** Makes sure the pause image exists (a Pi has no registry to pull it from), then connects. */
+  /**
+   * Makes sure the pause image exists (a Pi has no registry to pull it from), opens the pod
+   * cgroups for Docker's cgroup driver, then connects. Throws when the node cannot run pods
+   * as specified (an unsupported cgroup driver): the message says how to fix it.
+   */
   async start(): Promise<void> {
+    await this.ensurePauseImage();
+    const info = (await this.docker.info()) as { CgroupDriver?: string };
+    const podCgroups = openPodCgroups({ root: this.config.cgroupRoot, dockerCgroupDriver: info.CgroupDriver });
+    this.pods = new PodManager({
+      runtime: new DockerRuntime(this.docker), reporter: this.session, nodeName: this.config.nodeName, hostIP: this.config.nodeIP,
+      cgroupRoot: this.config.cgroupRoot, pauseImage: this.config.pauseImage, stateDir: this.config.stateDir, podCgroups,
+      log: (m) => this.log(`[pods] ${m}`),
+    });
+    if (this.lifetime.signal.aborted) return;
+    this.session.start();
+    this.log(`pikube agent ${this.config.nodeName}: connecting to ${this.config.servers.join(', ')}`);
+  }
+
+  private async ensurePauseImage(): Promise<void> {
     const pause = this.config.pauseImage;
     const outcome = await ensurePauseImage(this.docker, pause, pause === DEFAULT_PAUSE_IMAGE).catch((err: unknown) => {
       this.log(`pause image ${pause}: ${(err as Error).message}; pods will wait for it`);
       return 'absent';
     });
     if (outcome === 'built') this.log(`built the pause image ${pause} from the static busybox`);
-    if (this.lifetime.signal.aborted) return;
-    this.session.start();
-    this.log(`pikube agent ${this.config.nodeName}: connecting to ${this.config.servers.join(', ')}`);
   }
 
   /** The Node this agent registers: well-known labels plus the observed status. */
-  private async nodeObject(docker: Docker): Promise<Node> {
-    const status = await collectNodeStatus(docker, { nodeName: this.config.nodeName, nodeIP: this.config.nodeIP, hostname: os.hostname() }, this.lifetime.signal);
+  private async nodeObject(): Promise<Node> {
+    const status = await collectNodeStatus(this.docker, { nodeName: this.config.nodeName, nodeIP: this.config.nodeIP, hostname: os.hostname() }, this.lifetime.signal);
+    status.conditions = [...(status.conditions ?? []), this.memoryCgroup];
     const labels = {
       'kubernetes.io/hostname': this.config.nodeName,
       'kubernetes.io/os': 'linux',
@@ -71,6 +88,6 @@ export class Agent {
 
   async stop(): Promise<void> {
     this.lifetime.abort();
-    await Promise.allSettled([this.session.dispose(), this.pods.dispose(), this.streams.dispose()]);
+    await Promise.allSettled([this.session.dispose(), this.pods?.dispose(), this.streams.dispose()]);
   }
 }

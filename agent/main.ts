@@ -10,7 +10,10 @@ function main(): void {
     console.error(`pikube-agent: ${(err as Error).message}`);
     process.exit(2);
   }
-  void agent.start();
+  agent.start().catch((err: unknown) => {
+    console.error(`pikube-agent: ${(err as Error).message}`);
+    process.exit(1);
+  });
   const stop = (signal: string): void => {
     console.log(`pikube-agent: ${signal}, stopping (containers keep running)`);
     void agent.stop().then(() => process.exit(0));

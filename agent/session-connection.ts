@@ -7,6 +7,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { nodeProto, type AgentMessage, type ControlMessage__Output } from '../proto/node-proto';
 import type { NodeServiceClient } from '../proto/generated/pikube/node/v1/NodeService';
+import type { StreamFrame, StreamFrame__Output } from '../proto/generated/pikube/node/v1/StreamFrame';
 
 export interface ConnectionHandlers {
   onMessage(message: ControlMessage__Output): void;
@@ -68,6 +69,11 @@ export class SessionConnection {
   /** Writes one message; a no-op once the stream has ended (the owner resends after reconnecting). */
   send(message: AgentMessage): void {
     if (!this.finished) this.call.write(message);
+  }
+
+  /** Opens a logs or exec `Stream` call over this connection (agent/streams); throws once the channel is closed. */
+  openStream(): grpc.ClientDuplexStream<StreamFrame, StreamFrame__Output> {
+    return this.client.Stream();
   }
 
   /** Cancels the stream and closes the channel. Idempotent. */

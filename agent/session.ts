@@ -11,12 +11,15 @@ import * as grpc from '@grpc/grpc-js';
 import type { Node, NodeStatus, Pod, PodStatus } from '../api/core-v1';
 import type { AgentMessage, ControlMessage__Output } from '../proto/node-proto';
 import type { PodSync__Output } from '../proto/generated/pikube/node/v1/PodSync';
+import type { StreamRequest__Output } from '../proto/generated/pikube/node/v1/StreamRequest';
 import type { Welcome__Output } from '../proto/generated/pikube/node/v1/Welcome';
 import { DesiredPods, decodePodSync } from './desired-pods';
+import { PodEventOutbox } from './pod-event-outbox';
 import { PodReportOutbox } from './pod-report-outbox';
-import type { PodReporter, PodSink } from './pods/pod-sink';
+import type { PodEvent, PodReporter, PodSink } from './pods/pod-sink';
 import { SessionBackoff, type BackoffOptions } from './session-backoff';
 import { SessionConnection, type KeepaliveOptions } from './session-connection';
+import type { StreamRequestHandler } from './streams/stream-dispatcher';
 
 export interface SessionClock {
   now(): number;
@@ -48,6 +51,8 @@ export interface AgentSessionOptions {
   sink: PodSink;
   /** Called after each Welcome with the Node as stored (spec.podCIDR and all). */
   onWelcome?(node: Node): void;
+  /** Serves the logs and exec streams the control plane asks for; without it they are not answered. */
+  streams?: StreamRequestHandler;
   backoff?: BackoffOptions;
   keepalive?: KeepaliveOptions;
   /** How long to wait for the Welcome before trying elsewhere. Default 5 s. */
@@ -75,6 +80,7 @@ interface LiveAttempt {
 export class AgentSession implements PodReporter {
   private readonly desired = new DesiredPods();
   private readonly outbox = new PodReportOutbox();
+  private readonly events = new PodEventOutbox();
   private readonly backoff: SessionBackoff;
   private readonly clock: SessionClock;
   private readonly credentials: grpc.ChannelCredentials;
@@ -124,6 +130,12 @@ export class AgentSession implements PodReporter {
 
   reportTerminated(pod: Pod): void {
     this.outbox.setTerminated(pod);
+    this.queueFlush();
+  }
+
+  /** Queued (bounded) while no session is up; sent after the statuses of the same flush. */
+  reportEvent(pod: Pod, event: PodEvent): void {
+    this.events.add(pod, event);
     this.queueFlush();
   }
 
@@ -207,6 +219,14 @@ export class AgentSession implements PodReporter {
   private onMessage(message: ControlMessage__Output, live: LiveAttempt): void {
     if (message.welcome) this.onWelcome(message.welcome, live);
     else if (message.pod_sync) this.onPodSync(message.pod_sync);
+    else if (message.stream_request) this.onStreamRequest(message.stream_request, live);
+  }
+
+  /** Logs and exec: the handler dials a `Stream` call over this attempt's connection. */
+  private onStreamRequest(request: StreamRequest__Output, live: LiveAttempt): void {
+    const streams = this.opts.streams;
+    if (!streams) return this.log(`stream ${request.stream_id} not served: this agent has no stream handler`);
+    this.safely('stream request', () => streams.handle(request, () => live.connection.openStream()));
   }
 
   private onWelcome(welcome: Welcome__Output, live: LiveAttempt): void {
@@ -259,6 +279,9 @@ export class AgentSession implements PodReporter {
     const live = this.current;
     if (live?.welcomedAtMs === undefined || !live.connection.isOpen) return;
     for (const message of this.outbox.drain()) live.connection.send(message);
+    for (const message of this.events.drain()) live.connection.send(message);
+    const dropped = this.events.takeDropped();
+    if (dropped > 0) this.log(`${dropped} pod event(s) dropped while the control plane was away`);
   }
 
   private safely(what: string, fn: () => void): void {

@@ -60,13 +60,14 @@ export class ControlPlane {
     await ensureDefaultNamespaces(registry);
     const informers = startInformers(store, keySpace, log);
     const tls = { caCertPem: pki.ca.certPem, certPem: pki.serving.certPem, keyPem: pki.serving.keyPem };
-    const apiServer = createApiServer({
-      registry, tls, port: config.securePort, host: config.bindAddress,
-      advertiseAddress: `${config.advertiseAddress}:${config.securePort}`, log,
-    });
     const liveness = new NodeLiveness({ gracePeriodMs: config.nodeMonitorGracePeriodMs });
     const kubelet = new EventRecorder({ registry, source: { component: 'node-controller' }, log });
     const nodeService = new NodeService({ registry, events: kubelet, pods: informers.pods, nodes: informers.nodes, liveness, tls, clusterCidr: config.clusterCIDR, log });
+    const apiServer = createApiServer({
+      registry, tls, port: config.securePort, host: config.bindAddress,
+      advertiseAddress: `${config.advertiseAddress}:${config.securePort}`, log,
+      streams: nodeService.streams,
+    });
     const plane = new ControlPlane(store, registry, informers, apiServer, nodeService, liveness, config, log);
     await plane.listen();
     return plane;

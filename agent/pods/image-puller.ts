@@ -9,14 +9,16 @@ import type { Backoff } from './backoff';
 import { decidePull, effectivePullPolicy, normalizeImageRef } from './image-policy';
 
 export type ImageResult =
-  | { ok: true; image: ImageDetails; ref: string }
+  /** `pulledInMs` when it was pulled now (the Pulled event tells how long), absent when already present. */
+  | { ok: true; image: ImageDetails; ref: string; pulledInMs?: number }
   | { ok: false; reason: 'ErrImageNeverPull' | 'ErrImagePull' | 'ImagePullBackOff' | 'InvalidImageName'; message: string; retryAtMs?: number };
 
 export class ImagePuller {
   /** `backoff` is shared by the pod's containers; keys are `<podUid>/<image>`. */
   constructor(private readonly runtime: ContainerRuntime, private readonly backoff: Backoff) {}
 
-  async ensure(podUid: string, container: Container, signal: AbortSignal): Promise<ImageResult> {
+  /** `onPulling` is called as a pull starts (the kubelet's Pulling event). */
+  async ensure(podUid: string, container: Container, signal: AbortSignal, onPulling?: () => void): Promise<ImageResult> {
     const image = container.image ?? '';
     if (!image.trim()) return { ok: false, reason: 'InvalidImageName', message: `Failed to apply default image tag "${image}": image is empty` };
     const ref = normalizeImageRef(image);
@@ -24,12 +26,14 @@ export class ImagePuller {
     const decision = decidePull(effectivePullPolicy(container), local !== undefined, image);
     if (decision.action === 'fail') return { ok: false, reason: decision.reason, message: decision.message };
     if (decision.action === 'use-local' && local) return { ok: true, image: local, ref };
-    return this.pull(`${podUid}/${ref}`, image, ref, signal);
+    return this.pull(`${podUid}/${ref}`, image, ref, signal, onPulling);
   }
 
-  private async pull(key: string, image: string, ref: string, signal: AbortSignal): Promise<ImageResult> {
+  private async pull(key: string, image: string, ref: string, signal: AbortSignal, onPulling?: () => void): Promise<ImageResult> {
     const blockedUntil = this.backoff.blockedUntil(key);
     if (blockedUntil !== undefined) return { ok: false, reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"`, retryAtMs: blockedUntil };
+    onPulling?.();
+    const startedAt = Date.now();
     try {
       await this.runtime.pullImage(ref, signal);
     } catch (err) {
@@ -40,7 +44,7 @@ export class ImagePuller {
     const pulled = await this.runtime.inspectImage(ref, signal);
     if (!pulled) return { ok: false, reason: 'ErrImagePull', message: `Failed to pull image "${image}": not present after pull` };
     this.backoff.reset(key);
-    return { ok: true, image: pulled, ref };
+    return { ok: true, image: pulled, ref, pulledInMs: Date.now() - startedAt };
   }
 
   /** Drops the backoff state of a pod that is gone. */

@@ -10,14 +10,25 @@
  *
  * `dispose()` is the agent's shutdown: workers stop where they are and every container keeps
  * running (STYLE rule 8). A pod is killed only because the desired set says so.
+ *
+ * With a state directory, the containers' restart backoff is kept in `container-backoff.json`
+ * there (a CrashLoopBackOff survives an agent restart) and pod volumes live under `pods/`.
  */
 import type { Pod } from '../../api/core-v1';
 import type { ContainerEvent, ContainerRuntime } from '../runtime/container-runtime';
-import { Backoff } from './backoff';
+import path from 'node:path';
+import type { PodCgroups } from '../cgroups/pod-cgroups';
+import { PodVolumes } from '../volumes/pod-volumes';
+import type { Mounter } from '../volumes/tmpfs-mounter';
+import { Backoff, KUBELET_BACKOFF } from './backoff';
+import { FileBackoffStore } from './backoff-store';
 import { systemClock, type Clock } from './clock';
 import { identityOf, isSafeName, MANAGED_FILTER, podUidOf } from './docker-labels';
 import { ImagePuller } from './image-puller';
 import type { PodReporter, PodSink } from './pod-sink';
+import { ProbeManager } from '../probes/probe-manager';
+import type { ProbeClock } from '../probes/probe-clock';
+import { PodProbes } from './pod-probes';
 import { PodWorker, type PodWorkerContext } from './pod-worker';
 import { RestartPolicy } from './restart-policy';
 import { Wakeup } from './wakeup';
@@ -34,6 +45,14 @@ export interface PodManagerOptions {
   pauseImage?: string;
   /** Safety-net resync period (Docker's event stream is the fast path); default 5000 ms. */
   resyncIntervalMs?: number;
+  /** The agent's state directory (`--state-dir`): persisted backoff, pod volumes. Without it, pods with volumes cannot run. */
+  stateDir?: string;
+  /** Mounts memory-backed emptyDirs; default mount(8). */
+  mounter?: Mounter;
+  /** Pod-level cgroups (agent/cgroups, opened at start with Docker's cgroup driver); without them containers go right under `cgroupRoot`. */
+  podCgroups?: PodCgroups;
+  /** Time for the probes (liveness, readiness, startup); default the system clock. */
+  probeClock?: ProbeClock;
   clock?: Clock;
   log?: (message: string) => void;
 }
@@ -52,12 +71,13 @@ function unsafeReason(pod: Pod): string | undefined {
   for (const [field, value] of [['uid', uid], ['name', name], ['namespace', namespace]] as const) {
     if (!value || !isSafeName(value)) return `metadata.${field} "${value ?? ''}" is not a safe name`;
   }
-  const bad = pod.spec.containers.find((c) => !isSafeName(c.name));
+  const bad = [...(pod.spec.initContainers ?? []), ...pod.spec.containers].find((c) => !isSafeName(c.name));
   return bad ? `container name "${bad.name}" is not a safe name` : undefined;
 }
 
 export class PodManager implements PodSink {
   private readonly ctx: PodWorkerContext;
+  private readonly probeManager: ProbeManager;
   private readonly workers = new Map<string, PodWorker>();
   private desired = new Map<string, Pod>();
   private readonly agent = new AbortController();
@@ -69,14 +89,21 @@ export class PodManager implements PodSink {
   constructor(private readonly opts: PodManagerOptions) {
     const clock = opts.clock ?? systemClock;
     this.resyncMs = opts.resyncIntervalMs ?? 5_000;
+    const log = opts.log ?? ((m) => console.error(`[pods] ${m}`));
+    const store = opts.stateDir ? new FileBackoffStore(path.join(opts.stateDir, 'container-backoff.json'), log) : undefined;
     this.ctx = {
       runtime: opts.runtime, reporter: opts.reporter, clock,
       images: new ImagePuller(opts.runtime, new Backoff(clock)),
-      restarts: new RestartPolicy(clock),
+      restarts: new RestartPolicy(clock, new Backoff(clock, KUBELET_BACKOFF, store)),
+      volumes: opts.stateDir ? new PodVolumes(opts.stateDir, opts.mounter) : undefined,
+      probes: undefined,
+      podCgroups: opts.podCgroups,
       nodeName: opts.nodeName, hostIP: opts.hostIP, cgroupParent: opts.cgroupRoot,
       pauseImage: opts.pauseImage ?? DEFAULT_PAUSE_IMAGE,
-      log: opts.log ?? ((m) => console.error(`[pods] ${m}`)),
+      log,
     };
+    this.probeManager = new ProbeManager({ runtime: opts.runtime, clock: opts.probeClock, log: (m) => log(`[probes] ${m}`) });
+    this.ctx.probes = new PodProbes(this.probeManager, (uid) => this.workers.get(uid), log);
   }
 
   setDesired(pods: Pod[]): void {
@@ -92,6 +119,11 @@ export class PodManager implements PodSink {
     if (!this.started) this.start();
   }
 
+  /** The worker of a pod, if it runs here (the probe manager asks it to restart containers). */
+  workerOf(podUid: string): PodWorker | undefined {
+    return this.workers.get(podUid);
+  }
+
   /** Uids of the pods this manager runs or is still stopping (re-adopted ones included). */
   podUids(): string[] {
     return [...this.workers.keys()];
@@ -100,6 +132,8 @@ export class PodManager implements PodSink {
   /** The agent is stopping: end every loop, leave every container as it is. */
   async dispose(): Promise<void> {
     this.agent.abort(new Error('agent stopping'));
+    this.ctx.probes?.dispose();
+    this.probeManager.dispose();
     await Promise.all([...this.loops, ...[...this.workers.values()].map((w) => w.finished)]);
     this.workers.clear();
   }
@@ -160,6 +194,19 @@ export class PodManager implements PodSink {
     const uids = found.map((c) => identityOf(c.labels)?.podUid).filter((u): u is string => u !== undefined);
     this.reconcileWorkers([...new Set(uids)], false);
     for (const w of this.workers.values()) w.poke();
+    await this.forgetGonePods(signal);
+  }
+
+  /** Backoff and volumes of pods that have neither a worker nor a place in the desired set (gone while the agent was down). */
+  private async forgetGonePods(signal: AbortSignal): Promise<void> {
+    const known = new Set([...this.desired.keys(), ...this.workers.keys()]);
+    this.ctx.restarts.retainPods(known);
+    for (const uid of this.ctx.volumes?.podUidsOnDisk() ?? []) {
+      if (!known.has(uid)) await this.ctx.volumes?.tearDown(uid, signal);
+    }
+    for (const entry of this.ctx.podCgroups?.listPodCgroups() ?? []) {
+      if (!known.has(entry.uid)) this.ctx.podCgroups?.remove(entry.uid);
+    }
   }
 
   private async eventLoop(): Promise<void> {

@@ -3,6 +3,9 @@
  * (what Docker runs). The session owns the desired set; the manager owns reconciliation.
  */
 import type { Pod, PodStatus } from '../../api/core-v1';
+import type { PodEvent } from './pod-events';
+
+export type { PodEvent } from './pod-events';
 
 export interface PodSink {
   /**
@@ -19,4 +22,10 @@ export interface PodReporter {
   reportStatus(pod: Pod, status: PodStatus): void;
   /** Every container of a pod being deleted is stopped and removed. */
   reportTerminated(pod: Pod): void;
+  /**
+   * A Kubernetes Event about the pod or one of its containers (Pulled, Started, BackOff...).
+   * Best effort: the session may drop events it cannot deliver (a bounded queue while
+   * disconnected); it never blocks the caller.
+   */
+  reportEvent(pod: Pod, event: PodEvent): void;
 }

@@ -3,27 +3,39 @@
  *
  *   running ──(deletionTimestamp, or no longer desired)──► terminating ──► done
  *
- * `running` converges Docker to the pod (pause container, then each app container with its
- * image, restart policy and backoff) and reports status changes; `terminating` stops every
- * container gracefully, removes them and reports the pod terminated. Every pass reads the
- * runtime afresh (level-triggered); a pass interrupted anywhere is simply redone.
+ * `running` converges Docker to the pod as the kubelet's SyncPod does: volumes, the pause
+ * container, then the init containers one at a time in order (a sidecar — an init container
+ * with restartPolicy Always — must be started before the next one and keeps running), then
+ * the regular containers, each with its restart policy and CrashLoopBackOff; when the regular
+ * containers are done for good the sidecars are stopped and the pod is over. Every pass reads
+ * the runtime afresh (level-triggered); a pass interrupted anywhere is simply redone.
+ * `terminating` stops every container (preStop hooks, sidecars last), removes them and the
+ * pod's volumes, and reports the pod terminated.
  *
  * Two signals (STYLE rule 8): the agent's signal ends the loop and leaves containers as they
- * are; the pod's kill signal only cancels in-flight convergence (a pull, a create) so that
+ * are; the pod's kill signal only cancels in-flight convergence (a pull, a hook) so that
  * termination starts at once.
  */
 import type { Container, Pod, PodStatus } from '../../api/core-v1';
-import { NameConflictError, type ContainerDetails, type ContainerRuntime } from '../runtime/container-runtime';
+import type { ContainerDetails, ContainerRuntime } from '../runtime/container-runtime';
+import type { PodCgroups } from '../cgroups/pod-cgroups';
+import type { PodVolumes } from '../volumes/pod-volumes';
 import type { Clock } from './clock';
 import { rfc3339 } from './clock';
-import { appContainerSpec, containerHash, sandboxSpec } from './container-spec';
+import { killContainer, type KillDeps } from './container-killer';
+import { containerHash, sandboxSpec } from './container-spec';
+import { startContainer, type StartOutcome, type StarterDeps } from './container-starter';
 import { identityOf, SANDBOX_NAME } from './docker-labels';
 import type { ImagePuller } from './image-puller';
+import { PodEventLog, type EventSpec } from './pod-event-log';
+import { containerEvents } from './pod-events';
 import { PodObserver, type AttemptSummary, type ObservedAttempts, type PodObservation } from './pod-observation';
+import { isSidecar } from './pod-phase';
+import type { PodProbes, ProbedWorker } from './pod-probes';
 import type { PodReporter } from './pod-sink';
-import { computePodStatus, hasExited, type ObservedContainer, type WaitingReason } from './pod-status';
-import { gracePeriodSeconds, stopPodContainers } from './pod-termination';
-import { crashLoopMessage, type RestartPolicy } from './restart-policy';
+import { computePodStatus, hasExited, isInitialized, type ObservedContainer, type WaitingReason } from './pod-status';
+import { gracePeriodSeconds, stopContainers, stopPod } from './pod-termination';
+import { containerKey, containerRestartPolicy, crashLoopMessage, policyRestarts, type RestartPolicy } from './restart-policy';
 import { Wakeup } from './wakeup';
 
 /** What every worker of one manager shares. */
@@ -33,6 +45,10 @@ export interface PodWorkerContext {
   clock: Clock;
   images: ImagePuller;
   restarts: RestartPolicy;
+  volumes?: PodVolumes;
+  probes?: PodProbes;
+  /** Pod-level cgroups (QoS classes); without them containers go right under `cgroupParent`. */
+  podCgroups?: PodCgroups;
   nodeName: string;
   hostIP: string;
   cgroupParent: string;
@@ -44,13 +60,19 @@ type WorkerState = 'running' | 'terminating' | 'done';
 
 const RETRY_MIN_MS = 1_000;
 const RETRY_MAX_MS = 30_000;
+/** Volume set-up failures are retried at this pace (the kubelet retries mounts every few seconds). */
+const VOLUME_RETRY_MS = 5_000;
 
 function errorText(err: unknown): string {
   if (err instanceof AggregateError) return `${err.message}: ${err.errors.map(errorText).join('; ')}`;
   return err instanceof Error ? err.message : String(err);
 }
 
-export class PodWorker {
+function specsOf(pod: Pod): Container[] {
+  return [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
+}
+
+export class PodWorker implements ProbedWorker {
   private state: WorkerState = 'running';
   /** The pod as last desired; undefined once it left the desired set (or for an orphan). */
   private desired: Pod | undefined;
@@ -59,10 +81,17 @@ export class PodWorker {
   private readonly podKill = new AbortController();
   private readonly wake = new Wakeup();
   private readonly observer: PodObserver;
+  private readonly events: PodEventLog;
   private readonly waiting = new Map<string, WaitingReason>();
+  /** Exits already announced (OOMKilling) or backed off (BackOff), by container id. */
+  private readonly noted = new Set<string>();
+  /** When this worker (this agent process) started: exits before it were another process's to announce. */
+  private readonly bornAtMs: number;
   private lastStatus: PodStatus | undefined;
   private lastReported: string | undefined;
   private podIP: string | undefined;
+  /** The pod's cgroup, made before its first container of this worker's life. */
+  private podCgroup: string | undefined;
   private readonly startTime: string;
   /** The earliest time a backoff expires and the pod wants another pass. */
   private wakeAtMs: number | undefined;
@@ -71,6 +100,8 @@ export class PodWorker {
 
   constructor(private readonly ctx: PodWorkerContext, readonly podUid: string, pod: Pod | undefined, private readonly agentSignal: AbortSignal) {
     this.observer = new PodObserver(ctx.runtime, podUid);
+    this.events = new PodEventLog(ctx.reporter, ctx.clock);
+    this.bornAtMs = ctx.clock.now();
     this.lastStatus = pod?.status;
     this.startTime = pod?.status?.startTime ?? rfc3339(ctx.clock.now());
     this.podIP = pod?.status?.podIP;
@@ -82,17 +113,44 @@ export class PodWorker {
     return this.state === 'done';
   }
 
+  /** The pod as now desired (undefined once it left the desired set). */
+  get pod(): Pod | undefined {
+    return this.desired;
+  }
+
   /** The pod as now desired; undefined when it left the desired set. */
   update(pod: Pod | undefined): void {
     this.desired = pod;
     if (pod) this.lastPod = pod;
     if (!pod || pod.metadata.deletionTimestamp) this.podKill.abort(new Error('pod is being deleted'));
+    if (pod) this.ctx.probes?.podChanged(pod);
     this.wake.poke();
   }
 
-  /** Asks for a pass soon (a runtime event, the periodic resync). */
+  /** A probe's event (Unhealthy, ProbeWarning) about one of the pod's containers. */
+  probeEvent(containerName: string, event: EventSpec): void {
+    if (this.desired && this.state === 'running') this.events.container(this.desired, containerName, event);
+  }
+
+  /** Asks for a pass soon (a runtime event, the periodic resync, a probe result). */
   poke(): void {
     this.wake.poke();
+  }
+
+  /**
+   * Kills a running container so that its restart policy applies (a failed liveness or
+   * startup probe). `message` is the Killing event's, e.g. `Container web failed liveness
+   * probe, will be restarted`. Ignored unless the pod is running and the id is current.
+   */
+  async killForRestart(containerName: string, containerId: string, message: string, graceSeconds?: number): Promise<void> {
+    const pod = this.desired;
+    if (!pod || this.state !== 'running' || this.podKill.signal.aborted) return;
+    const spec = specsOf(pod).find((c) => c.name === containerName);
+    const details = await this.ctx.runtime.inspectContainer(containerId, this.podKill.signal);
+    if (!spec || !details?.running) return;
+    const target = { id: containerId, stopSignal: details.stopSignal, pod, container: spec, podIP: this.podIP };
+    await killContainer(this.killDeps(), target, { graceSeconds: graceSeconds ?? gracePeriodSeconds(pod), message }, this.podKill.signal);
+    this.poke();
   }
 
   private async run(): Promise<void> {
@@ -128,35 +186,107 @@ export class PodWorker {
     return meta ? `${meta.namespace}/${meta.name} (${this.podUid})` : this.podUid;
   }
 
+  private killDeps(): KillDeps {
+    return { runtime: this.ctx.runtime, events: this.events, clock: this.ctx.clock, log: this.ctx.log };
+  }
+
+  private starterDeps(pod: Pod): StarterDeps {
+    const { runtime, images, volumes, clock, nodeName, hostIP, log } = this.ctx;
+    return { runtime, images, volumes, events: this.events, clock, nodeName, hostIP, cgroupParent: this.cgroupParentOf(pod), log };
+  }
+
+  /** The pod cgroup (created with the pod's limits) when pod cgroups are on, else the node's cgroup root. */
+  private cgroupParentOf(pod: Pod): string {
+    if (!this.ctx.podCgroups) return this.ctx.cgroupParent;
+    this.podCgroup ??= this.ctx.podCgroups.ensure(pod);
+    return this.podCgroup;
+  }
+
   // ── running ────────────────────────────────────────────────────────────────────────────
 
   private async sync(pod: Pod, signal: AbortSignal): Promise<void> {
     let obs = await this.observer.observe(signal);
+    this.noteExits(pod, obs);
     this.report(pod, obs, false);
-    if (this.lastStatus?.phase === 'Succeeded' || this.lastStatus?.phase === 'Failed') return this.releaseSandbox(obs, signal);
-    if (pod.spec.initContainers?.length) return this.holdForInitContainers(pod, obs);
+    if (this.lastStatus?.phase === 'Succeeded' || this.lastStatus?.phase === 'Failed') return this.releasePod(pod, obs, signal);
+    const volumePaths = await this.setUpVolumes(pod, obs, signal);
+    if (!volumePaths) return;
     const sandbox = await this.ensureSandbox(pod, obs, signal);
     if (sandbox.created) obs = await this.observer.observe(signal);
     let acted = sandbox.created;
-    for (const c of pod.spec.containers) {
-      const changed = await this.syncContainer(pod, c, obs.containers.get(c.name) ?? { attempts: [] }, sandbox.details, signal);
-      acted = changed || acted;
-    }
+    if (this.regularContainersDone(pod, obs)) acted = (await this.stopSidecars(pod, obs, signal)) || acted;
+    else acted = (await this.syncContainers(pod, obs, sandbox.details, volumePaths, signal)) || acted;
     await this.collectGarbage(obs, signal);
-    if (acted) this.report(pod, await this.observer.observe(signal), false);
-  }
-
-  /** A pod that ran to completion keeps its exited containers but not its network. */
-  private async releaseSandbox(obs: PodObservation, signal: AbortSignal): Promise<void> {
-    if (obs.sandbox?.running) await this.ctx.runtime.stopContainer(obs.sandbox.id, { signal: 'SIGKILL', timeoutSeconds: 0 }, signal);
-  }
-
-  private holdForInitContainers(pod: Pod, obs: PodObservation): void {
-    for (const c of pod.spec.containers) this.waiting.set(c.name, { reason: 'PodInitializing' });
+    if (acted) obs = await this.observer.observe(signal);
     this.report(pod, obs, false);
+    this.ctx.probes?.sync(pod, this.runningContainers(pod, obs), this.podIP);
   }
 
-  /** A running pause container with an address; recreated (with every app container stopped) when it died. */
+  /** Init containers in order, then (once initialized) the regular ones. True when something was created or stopped. */
+  private async syncContainers(pod: Pod, obs: PodObservation, sandbox: ContainerDetails, volumePaths: Map<string, string>, signal: AbortSignal): Promise<boolean> {
+    const wasInitialized = isInitialized(pod, this.observedContainers(pod, obs));
+    let acted = false;
+    for (const c of pod.spec.initContainers ?? []) {
+      const seen = obs.containers.get(c.name) ?? { attempts: [] };
+      if (wasInitialized && !isSidecar(c)) continue;
+      acted = (await this.syncContainer(pod, c, seen, true, { sandbox, volumePaths }, signal)) || acted;
+      if (!wasInitialized && !this.initStepDone(pod, c, seen)) return acted;
+    }
+    for (const c of pod.spec.containers) {
+      acted = (await this.syncContainer(pod, c, obs.containers.get(c.name) ?? { attempts: [] }, false, { sandbox, volumePaths }, signal)) || acted;
+    }
+    return acted;
+  }
+
+  /** Whether the next init container may start: this one succeeded, or (a sidecar) runs and has started. */
+  private initStepDone(pod: Pod, c: Container, seen: ObservedAttempts): boolean {
+    const cur = seen.current;
+    if (!cur) return false;
+    if (!isSidecar(c)) return hasExited(cur) && cur.exitCode === 0 && !cur.error;
+    return cur.running && (this.ctx.probes?.resultsOf(pod, c.name, cur.id).started ?? true);
+  }
+
+  /** Every regular container exited and none will restart: the pod is over once its sidecars stop. */
+  private regularContainersDone(pod: Pod, obs: PodObservation): boolean {
+    if (!(pod.spec.initContainers ?? []).some(isSidecar)) return false;
+    return pod.spec.containers.every((c) => {
+      const cur = obs.containers.get(c.name)?.current;
+      return cur !== undefined && hasExited(cur) && !policyRestarts(pod.spec.restartPolicy, cur.exitCode);
+    });
+  }
+
+  private async stopSidecars(pod: Pod, obs: PodObservation, signal: AbortSignal): Promise<boolean> {
+    const sidecars = new Set((pod.spec.initContainers ?? []).filter(isSidecar).map((c) => c.name));
+    const live = obs.all.filter((c) => sidecars.has(c.identity.containerName) && c.status === 'running');
+    if (live.length === 0) return false;
+    for (const name of sidecars) this.waiting.delete(name);
+    await stopContainers(this.killDeps(), pod, live, { graceSeconds: gracePeriodSeconds(pod), podIP: this.podIP }, signal);
+    return true;
+  }
+
+  /** A pod that ran to completion keeps its exited containers but not its sidecars or its network. */
+  private async releasePod(pod: Pod, obs: PodObservation, signal: AbortSignal): Promise<void> {
+    if (!obs.all.some((c) => c.status === 'running')) return;
+    for (const c of specsOf(pod)) this.waiting.delete(c.name);
+    await stopPod(this.killDeps(), pod, obs.all, { graceSeconds: gracePeriodSeconds(pod), podIP: this.podIP }, signal);
+  }
+
+  /** Sets up every volume; on failure every container waits and FailedMount is announced. */
+  private async setUpVolumes(pod: Pod, obs: PodObservation, signal: AbortSignal): Promise<Map<string, string> | undefined> {
+    if (!pod.spec.volumes?.length) return new Map();
+    const result = this.ctx.volumes
+      ? await this.ctx.volumes.setUp(pod, signal)
+      : { ok: false as const, volume: pod.spec.volumes[0].name, message: 'this node has no state directory for volumes' };
+    if (result.ok) return result.paths;
+    this.events.container(pod, '', containerEvents.failedMount(result.volume, result.message), 60_000);
+    const message = `volume "${result.volume}": ${result.message}`;
+    for (const c of specsOf(pod)) if (!obs.containers.get(c.name)?.current) this.waiting.set(c.name, { reason: 'CreateContainerConfigError', message });
+    this.report(pod, obs, false);
+    this.wakeAt(this.ctx.clock.now() + VOLUME_RETRY_MS);
+    return undefined;
+  }
+
+  /** A running pause container with an address; recreated (with every container stopped) when it died. */
   private async ensureSandbox(pod: Pod, obs: PodObservation, signal: AbortSignal): Promise<{ details: ContainerDetails; created: boolean }> {
     if (obs.sandbox?.running) {
       this.notePodIP(pod, obs.sandbox);
@@ -167,7 +297,7 @@ export class PodWorker {
     } catch (err) {
       if (signal.aborted) throw err;
       const message = `failed to create pod sandbox: ${errorText(err)}`;
-      for (const c of pod.spec.containers) this.waiting.set(c.name, { reason: 'ContainerCreating', message });
+      for (const c of specsOf(pod)) this.waiting.set(c.name, { reason: 'ContainerCreating', message });
       this.report(pod, obs, false);
       throw err;
     }
@@ -175,13 +305,14 @@ export class PodWorker {
 
   private async createSandbox(pod: Pod, obs: PodObservation, signal: AbortSignal): Promise<ContainerDetails> {
     const grace = gracePeriodSeconds(pod);
-    // App containers share the dead sandbox's network namespace: they cannot outlive it.
-    await stopPodContainers(this.ctx.runtime, obs.all, grace, signal);
+    if (obs.sandboxes.length > 0) this.events.container(pod, '', { type: 'Normal', reason: 'SandboxChanged', message: 'Pod sandbox changed, it will be killed and re-created.' });
+    // Containers share the dead sandbox's network namespace: they cannot outlive it.
+    await stopPod(this.killDeps(), pod, obs.all, { graceSeconds: grace, podIP: this.podIP }, signal);
     for (const old of obs.sandboxes) await this.ctx.runtime.removeContainer(old.id, signal);
     const image = await this.ctx.images.ensure(this.podUid, { name: SANDBOX_NAME, image: this.ctx.pauseImage, imagePullPolicy: 'IfNotPresent' }, signal);
     if (!image.ok) throw new Error(`pause image: ${image.reason}: ${image.message}`);
     const attempt = (obs.sandboxes[0]?.identity.restartCount ?? -1) + 1;
-    const spec = sandboxSpec(pod, { pauseImage: image.ref, cgroupParent: this.ctx.cgroupParent, attempt, gracePeriodSeconds: grace });
+    const spec = sandboxSpec(pod, { pauseImage: image.ref, cgroupParent: this.cgroupParentOf(pod), attempt, gracePeriodSeconds: grace });
     const id = await this.ctx.runtime.createContainer(spec, signal);
     await this.ctx.runtime.startContainer(id, signal);
     const details = await this.ctx.runtime.inspectContainer(id, signal);
@@ -195,23 +326,25 @@ export class PodWorker {
     this.podIP = pod.spec.hostNetwork ? this.ctx.hostIP : sandbox.ipAddress || this.podIP;
   }
 
-  /** Converges one app container; true when it created or started something. */
-  private async syncContainer(pod: Pod, c: Container, seen: ObservedAttempts, sandbox: ContainerDetails, signal: AbortSignal): Promise<boolean> {
+  /** Converges one container; true when it created, started or stopped something. */
+  private async syncContainer(pod: Pod, c: Container, seen: ObservedAttempts, isInit: boolean, env: { sandbox: ContainerDetails; volumePaths: Map<string, string> }, signal: AbortSignal): Promise<boolean> {
     const cur = seen.current;
     const next = cur ? (identityOf(cur.labels)?.restartCount ?? 0) + 1 : 0;
+    const policy = containerRestartPolicy(pod.spec, c, isInit);
     if (cur?.running) {
       if (identityOf(cur.labels)?.hash === containerHash(c)) return this.clearWaiting(c.name);
       // The spec changed (e.g. a new image): replace the container, as the kubelet does.
-      await this.ctx.runtime.stopContainer(cur.id, { signal: cur.stopSignal, timeoutSeconds: gracePeriodSeconds(pod) }, signal);
-      return pod.spec.restartPolicy === 'Never' ? true : this.startContainer(pod, c, next, sandbox, signal);
+      const target = { id: cur.id, stopSignal: cur.stopSignal, pod, container: c, podIP: this.podIP };
+      await killContainer(this.killDeps(), target, { graceSeconds: gracePeriodSeconds(pod), message: `Container ${c.name} definition changed, will be restarted` }, signal);
+      return policy === 'Never' ? true : this.start(pod, c, next, env, signal);
     }
     if (cur && !hasExited(cur)) {
       // Created but never started: the agent stopped between the two calls.
       await this.ctx.runtime.startContainer(cur.id, signal);
       return true;
     }
-    if (cur) return this.restartExited(pod, c, cur, next, sandbox, signal);
-    return this.startContainer(pod, c, 0, sandbox, signal);
+    if (cur) return this.restartExited(pod, c, cur, policy, next, env, signal);
+    return this.start(pod, c, 0, env, signal);
   }
 
   private clearWaiting(name: string): false {
@@ -219,60 +352,41 @@ export class PodWorker {
     return false;
   }
 
-  private async restartExited(pod: Pod, c: Container, cur: ContainerDetails, next: number, sandbox: ContainerDetails, signal: AbortSignal): Promise<boolean> {
+  private async restartExited(pod: Pod, c: Container, cur: ContainerDetails, policy: Pod['spec']['restartPolicy'], next: number, env: { sandbox: ContainerDetails; volumePaths: Map<string, string> }, signal: AbortSignal): Promise<boolean> {
     const finishedAtMs = Date.parse(cur.finishedAt ?? '') || this.ctx.clock.now();
-    const exited = { key: `${this.podUid}/${c.name}`, exitCode: cur.exitCode, finishedAtMs };
-    const decision = this.ctx.restarts.decide(pod.spec.restartPolicy, exited);
+    const exited = { key: containerKey(this.podUid, c.name), exitCode: cur.exitCode, finishedAtMs };
+    const decision = this.ctx.restarts.decide(policy, exited);
     if (decision.action === 'keep-exited') return this.clearWaiting(c.name);
     if (decision.action === 'backoff') {
       const meta = { name: pod.metadata.name ?? '', namespace: pod.metadata.namespace ?? '', uid: this.podUid };
       this.waiting.set(c.name, { reason: 'CrashLoopBackOff', message: crashLoopMessage(decision.delayMs, c.name, meta) });
+      if (!this.noted.has(`backoff/${cur.id}`)) this.events.container(pod, c.name, containerEvents.backOff(c, pod));
+      this.noted.add(`backoff/${cur.id}`);
       this.wakeAt(decision.untilMs);
       return false;
     }
-    const created = await this.startContainer(pod, c, next, sandbox, signal);
+    const created = await this.start(pod, c, next, env, signal);
     if (created) this.ctx.restarts.restarted(exited);
     return created;
   }
 
-  /** Image, spec, create, start. True when a container was created (even if it failed to start). */
-  private async startContainer(pod: Pod, c: Container, restartCount: number, sandbox: ContainerDetails, signal: AbortSignal): Promise<boolean> {
-    const image = await this.ctx.images.ensure(this.podUid, c, signal);
-    if (!image.ok) {
-      this.waiting.set(c.name, { reason: image.reason, message: image.message });
-      if (image.retryAtMs !== undefined) this.wakeAt(image.retryAtMs);
-      return false;
-    }
-    const spec = appContainerSpec(pod, c, {
-      pod, nodeName: this.ctx.nodeName, hostIP: this.ctx.hostIP, podIP: this.podIP, imageRef: image.ref,
-      cgroupParent: this.ctx.cgroupParent, sandboxId: sandbox.id, restartCount, gracePeriodSeconds: gracePeriodSeconds(pod),
-    });
-    if (!spec.ok) {
-      this.waiting.set(c.name, { reason: spec.reason, message: spec.message });
-      return false;
-    }
-    return this.createAndStart(c.name, spec.spec, signal);
+  /** Starts an attempt; true when a container was created (even if it failed to start). */
+  private async start(pod: Pod, c: Container, restartCount: number, env: { sandbox: ContainerDetails; volumePaths: Map<string, string> }, signal: AbortSignal): Promise<boolean> {
+    const outcome: StartOutcome = await startContainer(this.starterDeps(pod), { pod, container: c, restartCount, sandbox: env.sandbox, podIP: this.podIP, volumePaths: env.volumePaths }, signal);
+    if (outcome.waiting) this.waiting.set(c.name, outcome.waiting);
+    else this.waiting.delete(c.name);
+    if (!outcome.created && outcome.retryAtMs !== undefined) this.wakeAt(outcome.retryAtMs);
+    return outcome.created;
   }
 
-  private async createAndStart(name: string, spec: Parameters<ContainerRuntime['createContainer']>[0], signal: AbortSignal): Promise<boolean> {
-    let id: string;
-    try {
-      id = await this.ctx.runtime.createContainer(spec, signal);
-    } catch (err) {
-      if (err instanceof NameConflictError) return true; // it exists: the next pass adopts it
-      if (signal.aborted) throw err;
-      this.waiting.set(name, { reason: 'CreateContainerError', message: errorText(err) });
-      return false;
+  /** OOMKilling once for each container seen dead of an OOM kill since this worker started. */
+  private noteExits(pod: Pod, obs: PodObservation): void {
+    for (const c of specsOf(pod)) {
+      const cur = obs.containers.get(c.name)?.current;
+      if (!cur || !cur.oomKilled || !hasExited(cur) || this.noted.has(`oom/${cur.id}`)) continue;
+      this.noted.add(`oom/${cur.id}`);
+      if ((Date.parse(cur.finishedAt ?? '') || 0) >= this.bornAtMs - 1000) this.events.container(pod, c.name, containerEvents.oomKilling(c, c.resources?.limits?.memory));
     }
-    this.waiting.delete(name);
-    try {
-      await this.ctx.runtime.startContainer(id, signal);
-    } catch (err) {
-      if (signal.aborted) throw err;
-      // The runtime keeps the start error on the container: status shows it as StartError.
-      this.ctx.log(`pod ${this.describe()}: container ${name} did not start: ${errorText(err)}`);
-    }
-    return true;
   }
 
   /** Keeps the newest two attempts of each container (current and lastState) and the newest sandbox. */
@@ -282,15 +396,27 @@ export class PodWorker {
     for (const c of stale) await this.ctx.runtime.removeContainer(c.id, signal);
   }
 
+  private runningContainers(pod: Pod, obs: PodObservation): { name: string; containerId: string; startedAt?: string }[] {
+    return specsOf(pod).flatMap((c) => {
+      const cur = obs.containers.get(c.name)?.current;
+      return cur?.running ? [{ name: c.name, containerId: cur.id, startedAt: cur.startedAt }] : [];
+    });
+  }
+
   // ── terminating ────────────────────────────────────────────────────────────────────────
 
   private async terminate(signal: AbortSignal): Promise<void> {
     const obs = await this.observer.observe(signal);
-    await stopPodContainers(this.ctx.runtime, obs.all, this.terminationGrace(obs), signal);
+    const pod = this.lastPod;
+    await stopPod(this.killDeps(), pod, obs.all, { graceSeconds: this.terminationGrace(obs), podIP: this.podIP }, signal);
     const deleted = this.desired?.metadata.deletionTimestamp ? this.desired : undefined;
     this.waiting.clear();
     if (deleted) this.report(deleted, await this.observer.observe(signal), true);
     await this.removeAll(obs, signal);
+    await this.ctx.volumes?.tearDown(this.podUid, signal);
+    // A cgroup still busy (Docker cleaning up) goes at a later resync of the manager.
+    this.ctx.podCgroups?.remove(this.podUid);
+    this.ctx.probes?.forgetPod(this.podUid);
     this.ctx.restarts.forgetPod(this.podUid);
     this.ctx.images.forgetPod(this.podUid);
     this.state = 'done';
@@ -330,9 +456,11 @@ export class PodWorker {
 
   private observedContainers(pod: Pod, obs: PodObservation): Record<string, ObservedContainer> {
     const containers: Record<string, ObservedContainer> = {};
-    for (const c of pod.spec.containers) {
+    for (const c of specsOf(pod)) {
       const seen = obs.containers.get(c.name);
-      containers[c.name] = { current: seen?.current, previous: seen?.previous, waiting: this.waiting.get(c.name) };
+      const cur = seen?.current;
+      const probes = cur?.running ? this.ctx.probes?.resultsOf(pod, c.name, cur.id) : undefined;
+      containers[c.name] = { current: cur, previous: seen?.previous, waiting: this.waiting.get(c.name), probes };
     }
     return containers;
   }

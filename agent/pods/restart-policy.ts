@@ -4,7 +4,7 @@
  * decides when. Kept apart so a fuller CrashLoopBackOff can grow here.
  * https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#restart-policy
  */
-import type { PodSpec } from '../../api/core-v1';
+import type { Container, PodSpec } from '../../api/core-v1';
 import { Backoff } from './backoff';
 import type { Clock } from './clock';
 
@@ -26,6 +26,18 @@ export function policyRestarts(policy: PodSpec['restartPolicy'], exitCode: numbe
   if (policy === 'Never') return false;
   if (policy === 'OnFailure') return exitCode !== 0;
   return true; // Always, the default
+}
+
+/** A container's restart policy: sidecars always restart; a regular init container only on failure. */
+export function containerRestartPolicy(spec: PodSpec, container: Container, isInit: boolean): PodSpec['restartPolicy'] {
+  if (isInit && container.restartPolicy === 'Always') return 'Always';
+  if (isInit) return spec.restartPolicy === 'Never' ? 'Never' : 'OnFailure';
+  return spec.restartPolicy ?? 'Always';
+}
+
+/** The backoff key of a pod's container. */
+export function containerKey(podUid: string, containerName: string): string {
+  return `${podUid}/${containerName}`;
 }
 
 export class RestartPolicy {
@@ -50,6 +62,11 @@ export class RestartPolicy {
 
   forgetPod(podUid: string): void {
     this.backoff.forgetPrefix(`${podUid}/`);
+  }
+
+  /** Drops the backoff of every pod not in `podUids` (gone while the agent was down). */
+  retainPods(podUids: ReadonlySet<string>): void {
+    this.backoff.retainPrefixes((key) => podUids.has(key.slice(0, key.indexOf('/'))));
   }
 }
 

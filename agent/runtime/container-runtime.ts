@@ -25,6 +25,15 @@ export interface ContainerSpec {
   cpuPeriod?: number;
   cpuShares?: number;
   cgroupParent?: string;
+  /** Host paths bind-mounted into the container (pod volumes); each source exists. */
+  mounts?: ContainerMount[];
+}
+
+/** A bind mount of a host path (already prepared) at an absolute path in the container. */
+export interface ContainerMount {
+  source: string;
+  target: string;
+  readOnly: boolean;
 }
 
 export type ContainerStatusName = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
@@ -60,6 +69,8 @@ export interface ImageDetails {
   id: string;
   repoDigests: string[];
   stopSignal?: string;
+  /** Bytes, when the runtime tells (the kubelet's `Image size: N bytes.`). */
+  size?: number;
 }
 
 /** A container lifecycle event from the runtime's event stream. */
@@ -86,6 +97,25 @@ export class NameConflictError extends Error {
   override readonly name = 'NameConflictError';
 }
 
+export interface ExecOptions {
+  /** The command is given up on after this long; rejects with ExecTimeoutError. */
+  timeoutMs: number;
+  signal: AbortSignal;
+  /** Output kept (stdout and stderr interleaved); the rest is read and dropped. Default 10 KiB, as the kubelet's prober. */
+  maxOutputBytes?: number;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  /** Combined stdout and stderr, cut at `maxOutputBytes`. */
+  output: string;
+}
+
+/** Raised by `exec` when its timeout passed first. The process may still be running in the container. */
+export class ExecTimeoutError extends Error {
+  override readonly name = 'ExecTimeoutError';
+}
+
 export interface ContainerRuntime {
   /** Undefined when the image is not present locally. */
   inspectImage(ref: string, signal: AbortSignal): Promise<ImageDetails | undefined>;
@@ -107,4 +137,10 @@ export interface ContainerRuntime {
    * the stream breaks; resolves when it ends (callers re-subscribe and resync).
    */
   watchEvents(labels: string[], onEvent: (event: ContainerEvent) => void, signal: AbortSignal): Promise<void>;
+  /**
+   * Runs a command in a running container (`docker exec`, no tty, no stdin) and resolves its
+   * exit code and output. Rejects with ExecTimeoutError after `timeoutMs`, with the signal's
+   * reason when it aborts, and with an Error when the command could not be run at all.
+   */
+  exec(containerId: string, command: string[], opts: ExecOptions): Promise<ExecResult>;
 }

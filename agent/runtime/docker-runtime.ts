@@ -3,12 +3,14 @@
  * Debian's docker.io): `stop` with a custom signal is done as kill + wait + kill, since the
  * stop endpoint's `signal` parameter needs 1.42.
  */
+import { Writable } from 'node:stream';
+import { setTimeout as delay } from 'node:timers/promises';
 import type Docker from 'dockerode';
 import type { ContainerCreateOptions, ContainerInspectInfo, ContainerInfo } from 'dockerode';
 import {
-  ImagePullError, NameConflictError,
+  ExecTimeoutError, ImagePullError, NameConflictError,
   type ContainerDetails, type ContainerEvent, type ContainerRuntime, type ContainerSpec,
-  type ContainerStatusName, type ContainerSummary, type ImageDetails, type StopOptions,
+  type ContainerStatusName, type ContainerSummary, type ExecOptions, type ExecResult, type ImageDetails, type StopOptions,
 } from './container-runtime';
 
 export interface DockerRuntimeOptions {
@@ -104,6 +106,7 @@ function createOptions(spec: ContainerSpec): ContainerCreateOptions {
       CpuShares: spec.cpuShares,
       CgroupParent: spec.cgroupParent,
       RestartPolicy: { Name: 'no' },
+      Mounts: spec.mounts?.map((m) => ({ Type: 'bind' as const, Source: m.source, Target: m.target, ReadOnly: m.readOnly })),
     },
   };
 }
@@ -123,7 +126,7 @@ export class DockerRuntime implements ContainerRuntime {
     try {
       const info = await this.docker.getImage(ref).inspect({ abortSignal: signal } as Docker.ImageInspectOptions);
       const stop = (info.Config as { StopSignal?: string } | undefined)?.StopSignal;
-      return { id: info.Id, repoDigests: info.RepoDigests ?? [], stopSignal: stop || undefined };
+      return { id: info.Id, repoDigests: info.RepoDigests ?? [], stopSignal: stop || undefined, size: typeof info.Size === 'number' ? info.Size : undefined };
     } catch (err) {
       if (statusCode(err) === 404) return undefined;
       throw err;
@@ -262,6 +265,77 @@ export class DockerRuntime implements ContainerRuntime {
       throw err;
     }
     await readEvents(stream, onEvent);
+  }
+
+  async exec(containerId: string, command: string[], opts: ExecOptions): Promise<ExecResult> {
+    opts.signal.throwIfAborted();
+    const bounded = withTimeout(opts.signal, opts.timeoutMs);
+    try {
+      const exec = await this.docker.getContainer(containerId).exec({ Cmd: command, AttachStdout: true, AttachStderr: true, abortSignal: bounded });
+      const stream = await exec.start({ hijack: true, stdin: false, abortSignal: bounded });
+      const output = await this.readExecOutput(stream, opts.maxOutputBytes ?? DEFAULT_EXEC_OUTPUT_BYTES, bounded);
+      return { exitCode: await execExitCode(exec, bounded), output };
+    } catch (err) {
+      opts.signal.throwIfAborted();
+      if (bounded.aborted) throw new ExecTimeoutError(`command ${JSON.stringify(command.join(' '))} timed out`);
+      throw new Error(message(err));
+    }
+  }
+
+  /** Demultiplexes stdout and stderr into one bounded buffer until the stream ends or the signal aborts. */
+  private readExecOutput(stream: NodeJS.ReadWriteStream, maxBytes: number, signal: AbortSignal): Promise<string> {
+    const sink = new BoundedSink(maxBytes);
+    return new Promise((resolve, reject) => {
+      const finish = (err?: unknown): void => {
+        signal.removeEventListener('abort', onAbort);
+        if (err) reject(err);
+        else resolve(sink.text());
+      };
+      const onAbort = (): void => {
+        (stream as unknown as { destroy(): void }).destroy();
+        finish(signal.reason);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      stream.once('end', () => finish());
+      stream.once('close', () => finish());
+      stream.once('error', (err) => finish(err));
+      this.docker.modem.demuxStream(stream, sink, sink);
+    });
+  }
+}
+
+const DEFAULT_EXEC_OUTPUT_BYTES = 10 * 1024;
+
+/** Keeps the first `maxBytes` written to it and drops the rest. */
+class BoundedSink extends Writable {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+
+  constructor(private readonly maxBytes: number) {
+    super();
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
+    const room = this.maxBytes - this.size;
+    if (room > 0) {
+      const kept = chunk.subarray(0, room);
+      this.chunks.push(kept);
+      this.size += kept.length;
+    }
+    done();
+  }
+
+  text(): string {
+    return Buffer.concat(this.chunks).toString('utf8');
+  }
+}
+
+/** The exec's exit code: Docker may report the output's end a moment before the process's. */
+async function execExitCode(exec: Docker.Exec, signal: AbortSignal): Promise<number> {
+  for (;;) {
+    const info = await exec.inspect({ abortSignal: signal } as object);
+    if (!info.Running && info.ExitCode !== null) return info.ExitCode;
+    await delay(20, undefined, { signal });
   }
 }
 

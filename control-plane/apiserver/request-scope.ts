@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { UserInfo } from '../auth/authenticator';
 import type { OutputTarget } from './negotiation';
+import type { PodStreamProvider } from './pod-stream-provider';
 import type { Registry } from './registry';
 import type { Encoding } from './respond';
 
@@ -29,4 +30,6 @@ export interface RequestScope {
   output: OutputTarget;
   /** Encoding of successful bodies (errors are always JSON). */
   encoding: Encoding;
+  /** Logs and exec through the nodes; absent when this server has no node service. */
+  streams?: PodStreamProvider;
 }

@@ -20,7 +20,7 @@ export const NODES: ResourceInfo = {
 
 export const PODS: ResourceInfo = {
   group: '', version: 'v1', resource: 'pods', singularName: 'pod', kind: 'Pod', listKind: 'PodList',
-  namespaced: true, verbs: READ_WRITE, shortNames: ['po'], categories: ['all'], subresources: ['status', 'binding'],
+  namespaced: true, verbs: READ_WRITE, shortNames: ['po'], categories: ['all'], subresources: ['status', 'binding', 'log', 'exec'],
 };
 
 export const EVENTS: ResourceInfo = {
@@ -51,6 +51,9 @@ const SUBRESOURCES: Record<string, (parent: ResourceInfo) => SubresourceInfo> = 
   binding: () => ({ kind: 'Binding', verbs: ['create'] }),
   eviction: () => ({ kind: 'Eviction', verbs: ['create'], group: 'policy', version: 'v1' }),
   scale: () => ({ kind: 'Scale', verbs: ['get', 'patch', 'update'], group: 'autoscaling', version: 'v1' }),
+  // Streams to a container through its node, as Kubernetes lists them in discovery.
+  log: () => ({ kind: 'Pod', verbs: ['get'] }),
+  exec: () => ({ kind: 'PodExecOptions', verbs: ['create', 'get'] }),
 };
 
 export function subresourceInfo(parent: ResourceInfo, subresource: string): SubresourceInfo | undefined {

@@ -7,22 +7,26 @@
  */
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { ApiError, toApiError } from '../../api/errors';
 import { clientCertificateAuthenticator, type Authenticator, type UserInfo } from '../auth/authenticator';
 import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './handlers/discovery';
+import { ExecUpgrades } from './handlers/exec-handler';
 import { checksFor, serveHealth } from './handlers/health';
 import { serveOpenApiV3 } from './handlers/openapi';
 import { serveResource } from './handlers/resource-handler';
 import { versionInfo } from './handlers/version';
 import { negotiateOutput } from './negotiation';
 import { buildOpenApiV3, type OpenApiV3 } from './openapi';
+import type { PodStreamProvider } from './pod-stream-provider';
 import type { Registry } from './registry';
 import { MAX_BODY_BYTES } from './request-body';
 import type { HandlerSettings, RequestScope, WatchSettings } from './request-scope';
 import { wantsPretty, writeBody, writeError, type Encoding } from './respond';
 import { route, type Route } from './router';
 import { pathNotFound } from './status-response';
+import { rejectUpgrade } from './upgrade-response';
 
 export interface ApiServerTls {
   /** The cluster CA: client certificates must chain to it. */
@@ -49,6 +53,8 @@ export interface ApiServerOptions {
   now?: () => Date;
   /** Where unexpected errors are reported. Default console.error. */
   log?: (line: string) => void;
+  /** Serves `pods/log` and `pods/exec` through the nodes (the node service's PodStreams). Without it they answer 503. */
+  streams?: PodStreamProvider;
 }
 
 export interface ApiServer {
@@ -74,6 +80,14 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   // Watches last up to an hour: no whole-request deadline, but slow headers still time out.
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;
+  // Upgraded sockets (exec websockets) leave the server's connection tracking: closed here.
+  const upgraded = new Set<Duplex>();
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
+    (socket as Socket).setKeepAlive?.(true, 30_000);
+    void handler.upgrade(req, socket, head);
+  });
   let closing: Promise<void> | undefined;
   return {
     listen: () => new Promise((resolve, reject) => {
@@ -87,6 +101,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     close: () => (closing ??= new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
+      handler.dispose();
+      for (const socket of upgraded) socket.destroy();
     })),
   };
 }
@@ -97,9 +113,11 @@ class RequestHandler {
   private readonly openapi: OpenApiV3;
   private readonly settings: HandlerSettings;
   private readonly log: (line: string) => void;
+  private readonly exec: ExecUpgrades;
 
   constructor(private readonly options: ApiServerOptions) {
     this.authenticator = options.authenticator ?? clientCertificateAuthenticator;
+    this.exec = new ExecUpgrades(options.registry, options.streams);
     this.openapi = buildOpenApiV3([...options.registry.resources]);
     this.log = options.log ?? ((line) => console.error(line));
     this.settings = {
@@ -119,6 +137,30 @@ class RequestHandler {
     }
   }
 
+  /**
+   * An HTTP upgrade: only `pods/exec` takes one (a websocket). Authenticated like any request;
+   * every refusal before the handshake is a Status written on the raw socket.
+   */
+  async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://apiserver');
+    try {
+      const r = route(url.pathname, this.options.registry.resources);
+      if (!this.authenticator.authenticate(req)) throw new ApiError('Unauthorized', 'Unauthorized');
+      if (r.type !== 'resource') throw pathNotFound();
+      if (r.target.subresource !== 'exec') throw new ApiError('BadRequest', 'only pods/exec can be upgraded to a websocket');
+      if (req.method !== 'GET' && req.method !== 'POST') throw new ApiError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
+      await this.exec.upgrade({ req, socket, head, target: r.target, query: url.searchParams });
+    } catch (err: unknown) {
+      const apiError = toApiError(err);
+      if (apiError.code === 'InternalError') this.log(`apiserver: upgrade ${req.method ?? ''} ${req.url ?? ''}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      rejectUpgrade(socket, apiError);
+    }
+  }
+
+  dispose(): void {
+    this.exec.dispose();
+  }
+
   private async serve(req: IncomingMessage, res: ServerResponse, url: URL, pretty: boolean): Promise<void> {
     const r = route(url.pathname, this.options.registry.resources);
     if (isPublic(r)) return this.servePublic(res, r, url.searchParams, pretty);
@@ -132,7 +174,7 @@ class RequestHandler {
   private scopeFor(req: IncomingMessage, res: ServerResponse, url: URL, user: UserInfo, pretty: boolean): RequestScope {
     const output = negotiateOutput(req.headers.accept);
     const encoding: Encoding = { format: output.format, pretty };
-    return { req, res, query: url.searchParams, user, registry: this.options.registry, settings: this.settings, output, encoding };
+    return { req, res, query: url.searchParams, user, registry: this.options.registry, settings: this.settings, output, encoding, streams: this.options.streams };
   }
 
   private async servePublic(res: ServerResponse, r: Route, query: URLSearchParams, pretty: boolean): Promise<void> {
@@ -146,6 +188,7 @@ class RequestHandler {
     const { resources } = this.options.registry;
     const json: Encoding = { format: 'json', pretty: scope.encoding.pretty };
     if (r.type === 'resource') return serveResource(scope, r.target);
+    if (r.type === 'notFound') throw pathNotFound();
     if (scope.req.method !== 'GET') throw new ApiError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
     switch (r.type) {
       case 'api': return writeBody(scope.res, 200, apiVersions(this.serverAddress()), json);

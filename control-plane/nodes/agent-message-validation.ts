@@ -10,6 +10,7 @@ import { ApiError } from '../../api/errors';
 import { validateNodeResources } from '../../api/validation/node-validation';
 import type { Hello__Output } from '../../proto/generated/pikube/node/v1/Hello';
 import type { NodeStatusReport__Output } from '../../proto/generated/pikube/node/v1/NodeStatusReport';
+import type { PodEvent__Output } from '../../proto/generated/pikube/node/v1/PodEvent';
 import type { PodStatusReport__Output } from '../../proto/generated/pikube/node/v1/PodStatusReport';
 import type { PodTerminated__Output } from '../../proto/generated/pikube/node/v1/PodTerminated';
 
@@ -183,4 +184,25 @@ export function validatePodTerminated(report: PodTerminated__Output): PodRef {
 
 export function validateNodeStatusReport(report: NodeStatusReport__Output): NodeStatus {
   return checkNodeStatus(parseJson(report.status_json, MESSAGE_LIMITS.nodeJsonBytes, 'node_status.status_json'), 'node_status.status_json');
+}
+
+/** A pod event from an agent: a Kubernetes Event's involved container, type, reason and message, bounded. */
+export interface ValidPodEvent extends PodRef {
+  fieldPath: string;
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+}
+
+export const POD_EVENT_LIMITS = { reasonLength: 128, messageLength: 1024 };
+const EVENT_FIELD_PATH = /^spec\.(containers|initContainers|ephemeralContainers)\{[a-z0-9]([-a-z0-9]*[a-z0-9])?\}$/;
+const EVENT_REASON = /^[A-Z][A-Za-z0-9]*$/;
+
+export function validatePodEvent(event: PodEvent__Output): ValidPodEvent {
+  const ref = checkPodRef({ namespace: event.namespace, name: event.pod_name, uid: event.pod_uid }, 'pod_event');
+  if (event.field_path !== '' && (event.field_path.length > 300 || !EVENT_FIELD_PATH.test(event.field_path))) fail('pod_event.field_path', `"${event.field_path.slice(0, 300)}" is not a container field path`);
+  if (event.type !== 'Normal' && event.type !== 'Warning') fail('pod_event.type', 'must be Normal or Warning');
+  if (event.reason.length > POD_EVENT_LIMITS.reasonLength || !EVENT_REASON.test(event.reason)) fail('pod_event.reason', `must be a CamelCase word of at most ${POD_EVENT_LIMITS.reasonLength} characters`);
+  if (event.message.length > POD_EVENT_LIMITS.messageLength) fail('pod_event.message', `must be at most ${POD_EVENT_LIMITS.messageLength} characters`);
+  return { ...ref, fieldPath: event.field_path, type: event.type, reason: event.reason, message: event.message };
 }

@@ -16,6 +16,8 @@ import { MESSAGE_LIMITS } from './agent-message-validation';
 import type { NodeLiveness } from './node-liveness';
 import { NodeSession, type SessionCall } from './node-session';
 import { PodCidrAllocator } from './pod-cidr-allocator';
+import { KubeletEvents } from './pod-event-report';
+import { PodStreams, type PodStreamLimits } from './pod-streams';
 import type { PodCache } from './pod-sync-feed';
 
 /** The part of the shared Node informer the service reads (pod CIDRs held, deletions). */
@@ -52,6 +54,8 @@ export interface NodeServiceOptions {
   keepalive?: { timeMs?: number; timeoutMs?: number };
   /** PodSync burst coalescing window. Default 20 ms. */
   coalesceMs?: number;
+  /** Bounds of logs and exec streams (pod-streams.ts has the defaults). */
+  streamLimits?: Partial<PodStreamLimits>;
   now?: () => Date;
   log?: (message: string) => void;
 }
@@ -62,22 +66,29 @@ export class NodeService {
   private readonly sessions = new Map<string, NodeSession>();
   private readonly open = new Set<NodeSession>();
   private readonly log: (message: string) => void;
+  private readonly kubeletEvents: KubeletEvents;
+  /** Logs and exec through the agents; the API server opens them (PodStreamProvider). */
+  readonly streams: PodStreams;
   private nodeWatch?: Disposable;
   private started = false;
 
   constructor(private readonly opts: NodeServiceOptions) {
     this.allocator = new PodCidrAllocator({ clusterCidr: opts.clusterCidr, nodeMaskSize: opts.nodeMaskSize });
     this.log = opts.log ?? ((message) => console.warn(`node-service: ${message}`));
+    this.kubeletEvents = new KubeletEvents({ registry: opts.registry, pods: opts.pods, now: opts.now, log: this.log });
     this.server = new grpc.Server({
       'grpc.keepalive_time_ms': opts.keepalive?.timeMs ?? 2000,
       'grpc.keepalive_timeout_ms': opts.keepalive?.timeoutMs ?? 2000,
       'grpc.keepalive_permit_without_calls': 1,
       'grpc.max_receive_message_length': MESSAGE_LIMITS.messageBytes,
     });
+    this.streams = new PodStreams({
+      request: (nodeName, request) => this.sessions.get(nodeName)?.requestStream(request) ?? false,
+      isConnected: (nodeName) => this.sessions.get(nodeName)?.isWelcomed ?? false,
+    }, opts.tls.caCertPem, opts.streamLimits);
     const handlers: NodeServiceHandlers = {
       Session: (call) => this.accept(call),
-      // Logs and exec streams are not served yet: agents get a clear status, not a hang.
-      Stream: (call) => call.destroy(Object.assign(new Error('streams (logs, exec) are not implemented yet'), { code: grpc.status.UNIMPLEMENTED })),
+      Stream: (call) => this.streams.accept(call),
     };
     this.server.addService(nodeProto().pikube.node.v1.NodeService.service, handlers);
   }
@@ -106,6 +117,7 @@ export class NodeService {
   /** Ends every session (UNAVAILABLE: agents dial another replica) and stops listening. */
   async dispose(): Promise<void> {
     this.nodeWatch?.dispose();
+    this.streams.dispose();
     for (const session of [...this.open]) session.fail(new ApiError('ServiceUnavailable', 'the control plane is shutting down'));
     this.server.forceShutdown();
   }
@@ -131,6 +143,7 @@ export class NodeService {
 
   private nodeDeleted(name: string): void {
     this.allocator.release(name);
+    this.kubeletEvents.forgetNode(name);
     this.opts.liveness.forget(name);
     // The agent re-registers (and gets a pod CIDR again) when it next says Hello.
     this.sessions.get(name)?.fail(new ApiError('NotFound', `node "${name}" was deleted; register again`));
@@ -143,6 +156,7 @@ export class NodeService {
       liveness: this.opts.liveness,
       pods: this.opts.pods,
       caCertPem: this.opts.tls.caCertPem,
+      kubeletEvents: this.kubeletEvents,
       heartbeatIntervalMs: this.heartbeatIntervalMs,
       coalesceMs: this.opts.coalesceMs,
       attach: (s) => this.attach(s),
@@ -161,6 +175,8 @@ export class NodeService {
 
   private detach(session: NodeSession): void {
     this.open.delete(session);
-    if (this.sessions.get(session.nodeName) === session) this.sessions.delete(session.nodeName);
+    if (this.sessions.get(session.nodeName) !== session) return;
+    this.sessions.delete(session.nodeName);
+    this.streams.nodeDisconnected(session.nodeName);
   }
 }

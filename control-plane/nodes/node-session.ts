@@ -10,14 +10,16 @@ import type * as grpc from '@grpc/grpc-js';
 import type { Node } from '../../api/core-v1';
 import { ApiError } from '../../api/errors';
 import type { AgentMessage__Output, ControlMessage } from '../../proto/node-proto';
+import type { StreamRequest } from '../../proto/generated/pikube/node/v1/StreamRequest';
 import {
-  validateHello, validateNodeStatusReport, validatePodStatusReport, validatePodTerminated,
+  validateHello, validateNodeStatusReport, validatePodEvent, validatePodStatusReport, validatePodTerminated,
 } from './agent-message-validation';
 import { toGrpcError } from './grpc-status';
 import { checkHelloIdentity, nodeNameFromCertificate } from './node-identity';
 import type { NodeLiveness, SessionToken } from './node-liveness';
 import { registerNode, updateNodeStatus, type NodeWriteContext } from './node-registration';
 import type { PodCidrAllocator } from './pod-cidr-allocator';
+import type { KubeletEvents } from './pod-event-report';
 import { finishPodDeletion, writePodStatus } from './pod-reports';
 import { PodSyncFeed, type PodCache } from './pod-sync-feed';
 
@@ -29,6 +31,8 @@ export interface SessionDeps {
   liveness: NodeLiveness;
   pods: PodCache;
   caCertPem: string;
+  /** Records the agent's pod events (Pulled, Started, BackOff...) as the kubelet's; absent: they are dropped. */
+  kubeletEvents?: KubeletEvents;
   heartbeatIntervalMs: number;
   coalesceMs?: number;
   /** Called once the Hello is accepted; the table ends any older session of the node. */
@@ -49,6 +53,7 @@ export class NodeSession {
   private closed = false;
   private queued = 0;
   private chain: Promise<void> = Promise.resolve();
+  private readonly podChains = new Map<string, Promise<void>>();
 
   constructor(private readonly call: SessionCall, private readonly deps: SessionDeps) {}
 
@@ -75,6 +80,18 @@ export class NodeSession {
     this.call.emit('error', { code: status.code, details: status.details, metadata: undefined });
   }
 
+  /** Welcomed and not over: the agent is listening for pod syncs and stream requests. */
+  get isWelcomed(): boolean {
+    return !this.closed && this.feed !== undefined;
+  }
+
+  /** Asks the agent to dial a logs or exec `Stream` (pod-streams.ts); false when the session cannot carry it. */
+  requestStream(request: StreamRequest): boolean {
+    if (!this.isWelcomed) return false;
+    this.call.write({ stream_request: request });
+    return true;
+  }
+
   private log(message: string): void {
     this.deps.writes.log(`node "${this.nodeName || '?'}" (${this.call.getPeer()}): ${message}`);
   }
@@ -84,10 +101,15 @@ export class NodeSession {
     if (this.token !== undefined) this.deps.liveness.seen(this.nodeName, this.token);
     if (message.msg === 'heartbeat' && this.helloSeen) return;
     if (++this.queued > MAX_QUEUED_MESSAGES) return this.fail(new ApiError('TooLarge', `more than ${MAX_QUEUED_MESSAGES} messages waiting`));
-    this.chain = this.chain.then(() => this.handle(message)).then(
-      () => void this.queued--,
-      (err: unknown) => this.fail(err),
-    );
+    const key = this.helloSeen ? podKeyOf(message) : undefined;
+    if (key === undefined) {
+      this.chain = this.chain.then(() => this.handle(message)).then(() => void this.queued--, (err: unknown) => this.fail(err));
+      return;
+    }
+    // Reports about different pods are written concurrently; those about one pod stay in order.
+    const next = (this.podChains.get(key) ?? this.chain).then(() => this.handle(message)).then(() => void this.queued--, (err: unknown) => this.fail(err));
+    this.podChains.set(key, next);
+    void next.then(() => this.podChains.get(key) === next && this.podChains.delete(key));
   }
 
   private async handle(message: AgentMessage__Output): Promise<void> {
@@ -96,6 +118,7 @@ export class NodeSession {
     switch (message.msg) {
       case 'pod_status': return this.podStatus(message);
       case 'pod_terminated': return this.podTerminated(message);
+      case 'pod_event': return this.podEvent(message);
       case 'node_status': return updateNodeStatus(this.deps.writes, this.nodeName, validateNodeStatusReport(message.node_status!));
       case 'heartbeat': return; // queued behind the Hello; liveness already counted it
       case 'hello': throw new ApiError('Invalid', 'hello: sent twice in one session');
@@ -140,6 +163,12 @@ export class NodeSession {
     if (outcome === 'not-deleting') this.log(`pod ${ref.namespace}/${ref.name} reported terminated but is not being deleted; left as it is`);
   }
 
+  private async podEvent(message: AgentMessage__Output): Promise<void> {
+    const event = validatePodEvent(message.pod_event!);
+    const outcome = await this.deps.kubeletEvents?.record(this.nodeName, event);
+    if (outcome === 'stale') this.log(`event ${event.reason} of pod ${event.namespace}/${event.name} (uid ${event.uid}) dropped: the pod is gone or was recreated`);
+  }
+
   /** The agent half-closed: we are done too. */
   private finish(): void {
     if (this.closed) return;
@@ -154,4 +183,10 @@ export class NodeSession {
     if (this.token !== undefined) this.deps.liveness.sessionClosed(this.nodeName, this.token);
     this.deps.detach(this);
   }
+}
+
+/** The pod a message is about, for per-pod ordering; undefined for node-level messages. */
+function podKeyOf(message: AgentMessage__Output): string | undefined {
+  const uid = message.pod_status?.uid ?? message.pod_terminated?.uid ?? message.pod_event?.pod_uid;
+  return uid ? `pod/${uid}` : undefined;
 }

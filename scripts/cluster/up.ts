@@ -62,6 +62,8 @@ pikube is running in the background: nodes ${nodes}, API ${state.controlPlane?.a
   kubectl get nodes -o wide
   kubectl get pods -o wide
   kubectl describe pod demo
+  kubectl logs demo
+  kubectl exec demo -- wget -qO- http://127.0.0.1:8080/
   kubectl get pods -w
 
   npm run image-load -- IMAGE...   side-load images (or 'docker save' archives) into every node

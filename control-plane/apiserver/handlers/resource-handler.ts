@@ -9,6 +9,8 @@ import { subresourceInfo } from '../resources';
 import type { ResourceTarget } from '../router';
 import { serveWatch } from '../watch';
 import { serveDelete, serveDeleteCollection } from './delete-handlers';
+import { serveExec } from './exec-handler';
+import { serveLog } from './log-handler';
 import { serveGet, serveList } from './read-handlers';
 import { serveCreate, servePatch, serveUpdate } from './write-handlers';
 
@@ -49,9 +51,17 @@ const HANDLERS: Record<Verb, (scope: RequestScope, target: ResourceTarget) => Pr
   deletecollection: serveDeleteCollection,
 };
 
+/** Subresources that are no object but a stream to a container through its node. */
+const CONNECT_HANDLERS: Record<string, (scope: RequestScope, target: ResourceTarget) => Promise<void>> = {
+  log: (scope, target) => serveLog(scope, target, scope.streams),
+  exec: serveExec,
+};
+
 export async function serveResource(scope: RequestScope, target: ResourceTarget): Promise<void> {
   const verb = verbOf(scope.req.method, target, scope.query);
   if (!verb || !allowedVerbs(target).includes(verb)) throw methodNotAllowed();
+  const connect = target.subresource === undefined ? undefined : CONNECT_HANDLERS[target.subresource];
+  if (connect) return connect(scope, target);
   if (verb === 'create' && target.name !== undefined && target.subresource === undefined) throw methodNotAllowed();
   await HANDLERS[verb](scope, target);
 }

@@ -7,7 +7,7 @@
 import {
   ImagePullError, NameConflictError,
   type ContainerDetails, type ContainerEvent, type ContainerRuntime, type ContainerSpec,
-  type ContainerSummary, type ImageDetails, type StopOptions,
+  type ContainerSummary, type ExecOptions, type ExecResult, type ImageDetails, type StopOptions,
 } from '../../../../agent/runtime/container-runtime';
 
 export interface FakeContainer {
@@ -24,6 +24,8 @@ export class FakeContainerRuntime implements ContainerRuntime {
   /** Stops of these containers wait for the promise first (a slow grace period). */
   readonly holdStop = new Map<string, Promise<void>>();
   readonly calls: string[] = [];
+  /** Answers `exec` (hooks); default: exit 0, no output. */
+  execHandler: (container: FakeContainer, command: string[], opts: ExecOptions) => ExecResult | Promise<ExecResult> = () => ({ exitCode: 0, output: '' });
   pulls = 0;
   lists = 0;
   private nextId = 1;
@@ -133,6 +135,14 @@ export class FakeContainerRuntime implements ContainerRuntime {
       this.listeners.delete(onEvent);
       resolve();
     }, { once: true }));
+  }
+
+  async exec(containerId: string, command: string[], opts: ExecOptions): Promise<ExecResult> {
+    opts.signal.throwIfAborted();
+    const c = this.must(containerId);
+    if (!c.details.running) throw new Error(`container ${containerId} is not running`);
+    this.calls.push(`exec ${c.spec.name} ${command.join(' ')}`);
+    return this.execHandler(c, command, opts);
   }
 
   private emit(c: FakeContainer, action: string): void {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { Pod, PodStatus } from '../../../../api/core-v1';
 import { identityOf } from '../../../../agent/pods/docker-labels';
 import { PodManager } from '../../../../agent/pods/pod-manager';
-import type { PodReporter } from '../../../../agent/pods/pod-sink';
+import type { PodEvent, PodReporter } from '../../../../agent/pods/pod-sink';
 import { until } from '../../../../scripts/cluster/wait-until';
 import { FakeContainerRuntime, type FakeContainer } from './fake-container-runtime';
 import { aPod } from './pod-builder';
@@ -10,6 +10,11 @@ import { aPod } from './pod-builder';
 class RecordingReporter implements PodReporter {
   readonly statuses = new Map<string, PodStatus[]>();
   readonly terminated: string[] = [];
+  readonly events: (PodEvent & { pod: string })[] = [];
+
+  reportEvent(pod: Pod, event: PodEvent): void {
+    this.events.push({ pod: pod.metadata.name ?? '', ...event });
+  }
 
   reportStatus(pod: Pod, status: PodStatus): void {
     const name = pod.metadata.name ?? '';
@@ -134,8 +139,9 @@ describe('PodManager (fake runtime)', () => {
 
   it('reports ErrImagePull, then ImagePullBackOff, for an image that cannot be pulled', async () => {
     newManager().setDesired([aPod('web').withContainer({ name: 'app', image: 'missing:1' }).build()]);
-    await wait('ErrImagePull', () => reporter.waitingReason('web') === 'ErrImagePull');
     await wait('ImagePullBackOff', () => reporter.waitingReason('web') === 'ImagePullBackOff');
+    const reasons = (reporter.statuses.get('web') ?? []).map((s) => s.containerStatuses?.[0].state?.waiting?.reason);
+    assert.ok(reasons.indexOf('ErrImagePull') >= 0 && reasons.indexOf('ErrImagePull') < reasons.indexOf('ImagePullBackOff'), reasons.join(', '));
     assert.equal(runtime.pulls, 1);
   });
 

@@ -130,12 +130,64 @@ describe('pod status', () => {
     assert.equal(s.containerStatuses?.[1].state?.terminated?.exitCode, 137);
   });
 
-  it('holds a pod with init containers as not Initialized (not supported yet), never running them silently', () => {
-    const pod = app().build();
-    pod.spec.initContainers = [{ name: 'init', image: 'img' }];
-    const s = statusOf(pod, { waiting: { reason: 'PodInitializing' } });
-    assert.equal(s.phase, 'Pending');
-    assert.equal(condition(s, 'Initialized')?.status, 'False');
-    assert.equal(s.initContainerStatuses?.[0].state?.waiting?.reason, 'CreateContainerConfigError');
+  describe('init containers and sidecars', () => {
+    const initPod = (sidecar = false) => {
+      const pod = app().build();
+      pod.spec.initContainers = [{ name: 'init', image: 'img', ...(sidecar ? { restartPolicy: 'Always' as const } : {}) }];
+      return pod;
+    };
+
+    it('a running init container: Pending, not Initialized, app waiting PodInitializing', () => {
+      const s = statusOf(initPod(), {}, { containers: { init: { current: details() }, app: {} } });
+      assert.equal(s.phase, 'Pending');
+      assert.deepEqual(s.initContainerStatuses?.[0].state, { running: { startedAt: '2025-03-01T09:59:00Z' } });
+      assert.equal(s.initContainerStatuses?.[0].ready, false);
+      assert.deepEqual(s.containerStatuses?.[0].state, { waiting: { reason: 'PodInitializing' } });
+      assert.deepEqual([condition(s, 'Initialized')?.status, condition(s, 'Initialized')?.reason, condition(s, 'Initialized')?.message],
+        ['False', 'ContainersNotInitialized', 'containers with incomplete status: [init]']);
+    });
+
+    it('a completed init container is ready and the pod Initialized', () => {
+      const s = statusOf(initPod(), {}, { containers: { init: { current: exited(0) }, app: { current: details() } } });
+      assert.equal(s.phase, 'Running');
+      assert.deepEqual([s.initContainerStatuses?.[0].ready, s.initContainerStatuses?.[0].state?.terminated?.reason], [true, 'Completed']);
+      assert.equal(condition(s, 'Initialized')?.status, 'True');
+    });
+
+    it('a failing init container in backoff shows CrashLoopBackOff and keeps an Always pod Pending', () => {
+      const s = statusOf(initPod(), {}, { containers: { init: { current: exited(1, { restartCount: 1 }), waiting: { reason: 'CrashLoopBackOff', message: 'm' } }, app: {} } });
+      assert.equal(s.phase, 'Pending');
+      assert.equal(s.initContainerStatuses?.[0].lastState?.terminated?.exitCode, 1);
+      assert.equal(s.initContainerStatuses?.[0].restartCount, 1);
+    });
+
+    it('a failed init container fails a Never pod', () => {
+      const pod = initPod();
+      pod.spec.restartPolicy = 'Never';
+      const s = statusOf(pod, {}, { containers: { init: { current: exited(1) }, app: {} } });
+      assert.equal(s.phase, 'Failed');
+    });
+
+    it('a sidecar counts in READY and readiness, and is started once running', () => {
+      const s = statusOf(initPod(true), {}, { containers: { init: { current: details() }, app: { current: details() } } });
+      assert.equal(s.phase, 'Running');
+      assert.deepEqual([s.initContainerStatuses?.[0].ready, s.initContainerStatuses?.[0].started], [true, true]);
+      assert.equal(condition(s, 'Ready')?.status, 'True');
+      const unready = statusOf(initPod(true), {}, { containers: { init: { current: details(), probes: { ready: false } }, app: { current: details() } } });
+      assert.equal(condition(unready, 'ContainersReady')?.message, 'containers with unready status: [init]');
+    });
+
+    it('a sidecar not yet started (startup probe) keeps the pod initializing', () => {
+      const s = statusOf(initPod(true), {}, { containers: { init: { current: details(), probes: { started: false, ready: false } }, app: {} } });
+      assert.equal(s.phase, 'Pending');
+      assert.equal(condition(s, 'Initialized')?.status, 'False');
+    });
+
+    it('a pod whose app completed and whose sidecar was stopped Succeeds', () => {
+      const pod = initPod(true);
+      pod.spec.restartPolicy = 'Never';
+      const s = statusOf(pod, {}, { containers: { init: { current: exited(143) }, app: { current: exited(0) } } });
+      assert.equal(s.phase, 'Succeeded');
+    });
   });
 });

@@ -1,0 +1,135 @@
+/**
+ * Starting one container, as the kubelet's startContainer does, step by step with its events:
+ * the image (Pulling/Pulled, or Failed/BackOff), the config (env, resources, volume mounts),
+ * create (Created), start (Started), then the postStart hook — whose failure is the
+ * FailedPostStartHook event and a kill of the container, which then restarts per policy.
+ */
+import type { Container, Pod } from '../../api/core-v1';
+import { NameConflictError, type ContainerDetails, type ContainerRuntime, type ContainerSpec } from '../runtime/container-runtime';
+import type { PodVolumes } from '../volumes/pod-volumes';
+import type { Clock } from './clock';
+import { appContainerSpec } from './container-spec';
+import { killContainer, type KillDeps } from './container-killer';
+import type { ImagePuller, ImageResult } from './image-puller';
+import { runHook } from './lifecycle-hooks';
+import type { EventSpec, PodEventLog } from './pod-event-log';
+import { containerEvents } from './pod-events';
+import type { WaitingReason } from './pod-status';
+import { gracePeriodSeconds } from './pod-termination';
+
+export interface StarterDeps {
+  runtime: ContainerRuntime;
+  images: ImagePuller;
+  volumes?: PodVolumes;
+  events: PodEventLog;
+  clock: Clock;
+  nodeName: string;
+  hostIP: string;
+  cgroupParent: string;
+  log: (message: string) => void;
+}
+
+export interface StartRequest {
+  pod: Pod;
+  container: Container;
+  restartCount: number;
+  sandbox: ContainerDetails;
+  podIP: string | undefined;
+  /** Host paths of the pod's volumes, by volume name. */
+  volumePaths: Map<string, string>;
+}
+
+export type StartOutcome =
+  /** A container was created: started, or left with the runtime's start error (status shows it). */
+  | { created: true; waiting?: WaitingReason }
+  | { created: false; waiting: WaitingReason; retryAtMs?: number };
+
+/** Repeated failure events (each pass would say them again) are sent at most this often. */
+const REPEAT_WINDOW_MS = 60_000;
+/** The kubelet bounds no postStart hook; we bound a hung one so the pod can move on. */
+const POST_START_TIMEOUT_MS = 30 * 60_000;
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function imageEvents(deps: StarterDeps, req: StartRequest, image: ImageResult): void {
+  const { pod, container: c } = req;
+  const say = (e: EventSpec, repeat = 0): void => deps.events.container(pod, c.name, e, repeat);
+  const name = c.image ?? '';
+  if (image.ok) return say(image.pulledInMs === undefined ? containerEvents.alreadyPresent(name) : containerEvents.pulled(name, image.pulledInMs, image.image.size));
+  if (image.reason === 'ErrImagePull') say({ ...containerEvents.pullFailed(name, ''), message: image.message });
+  else if (image.reason === 'ImagePullBackOff') say(containerEvents.pullBackOff(name), REPEAT_WINDOW_MS);
+  else if (image.reason === 'ErrImageNeverPull') say(containerEvents.neverPull(image.message), REPEAT_WINDOW_MS);
+  else say(containerEvents.inspectFailed(image.message), REPEAT_WINDOW_MS);
+  say(containerEvents.failed(image.reason), image.reason === 'ErrImagePull' ? 0 : REPEAT_WINDOW_MS);
+}
+
+function configError(deps: StarterDeps, req: StartRequest, message: string): StartOutcome {
+  deps.events.container(req.pod, req.container.name, containerEvents.failed(message), REPEAT_WINDOW_MS);
+  return { created: false, waiting: { reason: 'CreateContainerConfigError', message } };
+}
+
+function specFor(deps: StarterDeps, req: StartRequest, imageRef: string): { spec: ContainerSpec } | { error: string } {
+  const { pod, container } = req;
+  const built = appContainerSpec(pod, container, {
+    pod, nodeName: deps.nodeName, hostIP: deps.hostIP, podIP: req.podIP, imageRef, cgroupParent: deps.cgroupParent,
+    sandboxId: req.sandbox.id, restartCount: req.restartCount, gracePeriodSeconds: gracePeriodSeconds(pod),
+  });
+  if (!built.ok) return { error: built.message };
+  if (!container.volumeMounts?.length) return { spec: built.spec };
+  if (!deps.volumes) return { error: 'this node has no state directory for volumes' };
+  const mounts = deps.volumes.mountsFor(container, req.volumePaths);
+  return mounts.ok ? { spec: { ...built.spec, mounts: mounts.mounts } } : { error: mounts.message };
+}
+
+/** Image, spec, create, start, postStart. */
+export async function startContainer(deps: StarterDeps, req: StartRequest, signal: AbortSignal): Promise<StartOutcome> {
+  const { pod, container: c } = req;
+  const image = await deps.images.ensure(pod.metadata.uid ?? '', c, signal, () => deps.events.container(pod, c.name, containerEvents.pulling(c.image ?? '')));
+  imageEvents(deps, req, image);
+  if (!image.ok) return { created: false, waiting: { reason: image.reason, message: image.message }, retryAtMs: image.retryAtMs };
+  const spec = specFor(deps, req, image.ref);
+  if ('error' in spec) return configError(deps, req, spec.error);
+  let id: string;
+  try {
+    id = await deps.runtime.createContainer(spec.spec, signal);
+  } catch (err) {
+    if (err instanceof NameConflictError) return { created: true }; // it exists: the next pass adopts it
+    if (signal.aborted) throw err;
+    deps.events.container(pod, c.name, containerEvents.failed(errorText(err)), REPEAT_WINDOW_MS);
+    return { created: false, waiting: { reason: 'CreateContainerError', message: errorText(err) } };
+  }
+  deps.events.container(pod, c.name, containerEvents.created(c));
+  return runCreated(deps, req, id, signal);
+}
+
+async function runCreated(deps: StarterDeps, req: StartRequest, id: string, signal: AbortSignal): Promise<StartOutcome> {
+  const { pod, container: c } = req;
+  try {
+    await deps.runtime.startContainer(id, signal);
+  } catch (err) {
+    if (signal.aborted) throw err;
+    // The runtime keeps the start error on the container: the status shows it as StartError.
+    deps.events.container(pod, c.name, containerEvents.failed(errorText(err)));
+    return { created: true };
+  }
+  deps.events.container(pod, c.name, containerEvents.started(c));
+  return postStart(deps, req, id, signal);
+}
+
+async function postStart(deps: StarterDeps, req: StartRequest, id: string, signal: AbortSignal): Promise<StartOutcome> {
+  const { pod, container: c } = req;
+  const hook = c.lifecycle?.postStart;
+  if (!hook) return { created: true };
+  const result = await runHook(hook, { pod, container: c, containerId: id, podIP: req.podIP }, deps.runtime, POST_START_TIMEOUT_MS, signal);
+  if (result.ok) return { created: true };
+  deps.log(`pod ${pod.metadata.namespace}/${pod.metadata.name}: ${result.message}`);
+  deps.events.container(pod, c.name, containerEvents.failedPostStartHook());
+  const details = await deps.runtime.inspectContainer(id, signal);
+  if (details?.running) {
+    const killDeps: KillDeps = { runtime: deps.runtime, events: deps.events, clock: deps.clock, log: deps.log };
+    await killContainer(killDeps, { id, stopSignal: details.stopSignal, pod, container: c, podIP: req.podIP }, { graceSeconds: gracePeriodSeconds(pod), message: 'FailedPostStartHook' }, signal);
+  }
+  return { created: true, waiting: { reason: 'PostStartHookError', message: result.message } };
+}

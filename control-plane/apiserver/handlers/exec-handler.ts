@@ -1,0 +1,109 @@
+/**
+ * `pods/{name}/exec`: a websocket speaking Kubernetes' remote-command channel protocol
+ * (channel-protocol.ts), the handshake on the HTTPS server's `upgrade` event. Everything the
+ * API server can decide is decided before the 101 and refused with a Status (kubectl then
+ * prints `Error from server (BadRequest): container x is not valid for pod y`, after its SPDY
+ * retry gets the same answer); what only the node knows ends the session with a Failure on
+ * the status channel, as Kubernetes' stream translator does. A request without an upgrade is
+ * refused like Kubernetes refuses it; SPDY is not served.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Pod } from '../../../api/core-v1';
+import { ApiError, badRequest } from '../../../api/errors';
+import type { Registry } from '../registry';
+import { podExecOptionsFrom, type PodExecOptions } from '../pod-exec-options';
+import { streamsUnavailable, type PodStreamProvider } from '../pod-stream-provider';
+import { containerFor, nodeOf } from '../pod-stream-target';
+import { negotiateProtocol, offeredProtocols, SERVED_PROTOCOLS } from '../remote-command/channel-protocol';
+import { ExecSession } from '../remote-command/exec-session';
+import type { RequestScope } from '../request-scope';
+import type { ResourceTarget } from '../router';
+
+/** Largest client message (stdin chunk or resize) accepted; kubectl sends at most 32 KiB. */
+const MAX_CLIENT_MESSAGE_BYTES = 256 * 1024;
+
+interface ExecTarget {
+  pod: Pod;
+  options: PodExecOptions;
+  container: string;
+  nodeName: string;
+}
+
+async function execTarget(registry: Registry, target: ResourceTarget, query: URLSearchParams): Promise<ExecTarget> {
+  const options = podExecOptionsFrom(query);
+  const pod = await registry.get<Pod>(target.info, target.namespace, target.name ?? '');
+  const container = containerFor(pod, options.container);
+  return { pod, options, container, nodeName: nodeOf(pod) };
+}
+
+/** A plain request (no upgrade): checked like an upgrade, then refused. */
+export async function serveExec(scope: RequestScope, target: ResourceTarget): Promise<void> {
+  await execTarget(scope.registry, target, scope.query);
+  throw badRequest('Upgrade request required');
+}
+
+function isWebSocketUpgrade(req: IncomingMessage): boolean {
+  return (req.headers.upgrade ?? '').toLowerCase() === 'websocket';
+}
+
+function unsupportedProtocols(offered: string[]): ApiError {
+  return badRequest(`requested protocol(s) are not supported: [${offered.join(' ')}]; supports [${SERVED_PROTOCOLS.join(' ')}]`);
+}
+
+export interface ExecUpgrade {
+  req: IncomingMessage;
+  socket: Duplex;
+  head: Buffer;
+  target: ResourceTarget;
+  query: URLSearchParams;
+}
+
+export class ExecUpgrades {
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    clientTracking: false,
+    perMessageDeflate: false,
+    maxPayload: MAX_CLIENT_MESSAGE_BYTES,
+    handleProtocols: (offered) => negotiateProtocol(offered) ?? false,
+  });
+
+  constructor(private readonly registry: Registry, private readonly streams: PodStreamProvider | undefined) {}
+
+  /** Checks the request, then completes the handshake and runs the session. Throws (an ApiError) only before the handshake. */
+  async upgrade(u: ExecUpgrade): Promise<void> {
+    const t = await execTarget(this.registry, u.target, u.query);
+    const streams = this.streams;
+    if (!streams) throw streamsUnavailable();
+    // Before the protocol checks: kubectl retries a refused websocket with SPDY and prints that answer.
+    if (!streams.isConnected(t.nodeName)) throw new ApiError('ServiceUnavailable', `node "${t.nodeName}" has no session with this control plane; its agent may be down or reconnecting`);
+    if (!isWebSocketUpgrade(u.req)) {
+      throw badRequest(`pods/exec is served over websockets only (${SERVED_PROTOCOLS.join(', ')}); SPDY is not supported: use kubectl 1.30 or later`);
+    }
+    const offered = offeredProtocols(u.req.headers['sec-websocket-protocol']);
+    const protocol = negotiateProtocol(offered);
+    if (!protocol) throw unsupportedProtocols(offered);
+    const ws = await this.handshake(u);
+    if (!ws) return;
+    const session = new ExecSession(ws, { protocol, command: t.options.command, stdout: t.options.stdout, stderr: t.options.stderr });
+    await session.run((signal) => streams.openExec(t.pod, { ...t.options, container: t.container }, signal));
+  }
+
+  dispose(): void {
+    this.wss.close();
+  }
+
+  /** Undefined when ws refused a malformed handshake itself (it answers 400 and closes the socket). */
+  private handshake(u: ExecUpgrade): Promise<WebSocket | undefined> {
+    return new Promise((resolve) => {
+      const refused = (): void => resolve(undefined);
+      u.socket.once('close', refused);
+      this.wss.handleUpgrade(u.req, u.socket, u.head, (ws) => {
+        u.socket.off('close', refused);
+        ws.pause(); // client messages wait until the session listens
+        resolve(ws);
+      });
+    });
+  }
+}
