@@ -4,17 +4,11 @@
  * stderr into stdout, and at least one stream is required. The URL's size bounds the command.
  */
 import { badRequest } from '../../api/errors';
+import type { PodExecParams } from './pod-stream-provider';
 import { booleanParam } from './request-options';
 
-export interface PodExecOptions {
-  /** Empty: the pod's only container. */
-  container: string;
-  command: string[];
-  stdin: boolean;
-  stdout: boolean;
-  stderr: boolean;
-  tty: boolean;
-}
+/** PodExecParams before the container is resolved against the pod: an empty `container` means the pod's only one. */
+export type PodExecOptions = PodExecParams;
 
 export function podExecOptionsFrom(query: URLSearchParams): PodExecOptions {
   const tty = booleanParam(query, 'tty');

@@ -5,19 +5,11 @@
  */
 import { badRequest, invalid as invalidObject } from '../../api/errors';
 import { forbidden, invalid, type FieldCause } from '../../api/validation/field-errors';
+import type { PodLogParams } from './pod-stream-provider';
 import { booleanParam } from './request-options';
 
-export interface PodLogOptions {
-  /** Empty: the pod's only container. */
-  container: string;
-  follow: boolean;
-  previous: boolean;
-  timestamps: boolean;
-  tailLines?: number;
-  sinceSeconds?: number;
-  sinceUnixMs?: number;
-  limitBytes?: number;
-}
+/** PodLogParams before the container is resolved against the pod: an empty `container` means the pod's only one. */
+export type PodLogOptions = PodLogParams;
 
 /** Parses an int64 query parameter as Go's strconv.ParseInt would accept it (within JavaScript's safe range). */
 export function int64Param(query: URLSearchParams, name: string): number | undefined {

@@ -1,9 +1,12 @@
 /**
  * Benchmark: N pods created at once on a fresh two-node simulated cluster; for each pod the
- * time from its create request to the first watch event showing it Running. Prints the
- * figures and writes them as JSON (default docs/bench/pod-startup.json).
+ * time from its create request to the first watch event showing it Running. Then, on another
+ * fresh cluster, the readiness scenario (readiness-scenario.ts): pods with an httpGet readiness
+ * probe every second, create → Ready, and the agents' CPU and RSS while they are probed.
+ * Prints the figures and writes them as JSON (default docs/bench/pod-startup.json; the
+ * readiness figures under `readiness`).
  *
- *   npm run bench:pod-startup -- [--pods 30] [--out FILE]
+ *   npm run bench:pod-startup -- [--pods 30] [--readiness-pods 50 (0 skips)] [--soak-seconds 20] [--out FILE]
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -14,6 +17,7 @@ import { downCluster, upCluster, type Cluster } from '../cluster/cluster';
 import { cleanLeftovers } from '../cluster/leftovers';
 import { until } from '../cluster/wait-until';
 import { percentile, rssMiB } from './stats';
+import { describeReadiness, measureReadiness, type ReadinessResult } from './readiness-scenario';
 
 const NAMESPACE = 'default';
 
@@ -39,6 +43,8 @@ interface Result {
   rssMiB: { controlPlane?: number; agents: Record<string, number | undefined> };
   date: string;
   machine: string;
+  /** The readiness scenario, on its own fresh cluster; absent with --readiness-pods 0. */
+  readiness?: ReadinessResult;
 }
 
 async function measure(cluster: Cluster, count: number): Promise<Result> {
@@ -78,22 +84,51 @@ async function measure(cluster: Cluster, count: number): Promise<Result> {
   }
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { pods: { type: 'string', default: '30' }, out: { type: 'string', default: 'docs/bench/pod-startup.json' } } });
-  const count = Number(values.pods);
-  if (!Number.isInteger(count) || count < 1 || count > 500) throw new Error('--pods must be 1..500');
+function parseCount(value: string, flag: string, min: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > 500) throw new Error(`${flag} must be ${min}..500`);
+  return n;
+}
+
+/**
+ * Runs `scenario` on a fresh two-node cluster and always tears it down. A failed teardown does
+ * not discard figures already measured (nor hide the scenario's own error): it is reported,
+ * the run exits non-zero, and the next run's leftover sweep retries the removal.
+ */
+async function onFreshCluster<T>(scenario: (cluster: Cluster) => Promise<T>): Promise<T> {
   await cleanLeftovers();
   const cluster = await upCluster({ baseDir: mkdtempSync(path.join(os.tmpdir(), 'pikube-bench-')), removeBaseDir: true });
   try {
-    const result = await measure(cluster, count);
-    console.log(`pod-startup: ${count} pods on ${result.nodes} nodes: create→Running p50 ${result.createToRunningMs.p50} ms, p99 ${result.createToRunningMs.p99} ms; all Running after ${result.allRunningMs} ms`);
-    console.log(`  create→bound p50 ${result.createToScheduledMs.p50} ms (p99 ${result.createToScheduledMs.p99}); bound→Running p50 ${result.scheduledToRunningMs.p50} ms (p99 ${result.scheduledToRunningMs.p99})`);
-    console.log(`RSS: control plane ${result.rssMiB.controlPlane} MiB, agents ${JSON.stringify(result.rssMiB.agents)} MiB`);
-    mkdirSync(path.dirname(values.out), { recursive: true });
-    writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
+    return await scenario(cluster);
   } finally {
-    await downCluster(cluster);
+    await downCluster(cluster).catch((err: unknown) => {
+      console.error(`pod-startup: ${(err as Error).message}`);
+      process.exitCode = 1;
+    });
   }
+}
+
+function report(result: Result): void {
+  console.log(`pod-startup: ${result.pods} pods on ${result.nodes} nodes: create→Running p50 ${result.createToRunningMs.p50} ms, p99 ${result.createToRunningMs.p99} ms; all Running after ${result.allRunningMs} ms`);
+  console.log(`  create→bound p50 ${result.createToScheduledMs.p50} ms (p99 ${result.createToScheduledMs.p99}); bound→Running p50 ${result.scheduledToRunningMs.p50} ms (p99 ${result.scheduledToRunningMs.p99})`);
+  console.log(`RSS: control plane ${result.rssMiB.controlPlane} MiB, agents ${JSON.stringify(result.rssMiB.agents)} MiB`);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: {
+    pods: { type: 'string', default: '30' }, 'readiness-pods': { type: 'string', default: '50' },
+    'soak-seconds': { type: 'string', default: '20' }, out: { type: 'string', default: 'docs/bench/pod-startup.json' } } });
+  const count = parseCount(values.pods, '--pods', 1);
+  const readinessCount = parseCount(values['readiness-pods'], '--readiness-pods', 0);
+  const soakSeconds = parseCount(values['soak-seconds'], '--soak-seconds', 1);
+  const result = await onFreshCluster((cluster) => measure(cluster, count));
+  report(result);
+  if (readinessCount > 0) {
+    result.readiness = await onFreshCluster((cluster) => measureReadiness(cluster, readinessCount, soakSeconds));
+    for (const line of describeReadiness(result.readiness)) console.log(line);
+  }
+  mkdirSync(path.dirname(values.out), { recursive: true });
+  writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
 }
 
 main().catch((err: unknown) => {
