@@ -7,7 +7,8 @@ import os from 'node:os';
 import Docker from 'dockerode';
 import type { Node, NodeCondition, Pod } from '../api/core-v1';
 import type { AgentConfig } from './agent-config';
-import { openPodCgroups } from './cgroups/pod-cgroups';
+import { UnsupportedCgroupDriverError } from './cgroups/cgroup-layout';
+import { openPodCgroups, type PodCgroups } from './cgroups/pod-cgroups';
 import { checkMemoryCgroup } from './cgroups/preflight';
 import { DEFAULT_PAUSE_IMAGE, PodManager } from './pods/pod-manager';
 import { ensurePauseImage } from './runtime/busybox-image';
@@ -46,13 +47,11 @@ export class Agent {
 
   /**
    * Makes sure the pause image exists (a Pi has no registry to pull it from), opens the pod
-   * cgroups for Docker's cgroup driver, then connects. Throws when the node cannot run pods
-   * as specified (an unsupported cgroup driver): the message says how to fix it.
+   * cgroups for Docker's cgroup driver, then connects.
    */
   async start(): Promise<void> {
     await this.ensurePauseImage();
-    const info = (await this.docker.info()) as { CgroupDriver?: string };
-    const podCgroups = openPodCgroups({ root: this.config.cgroupRoot, dockerCgroupDriver: info.CgroupDriver });
+    const podCgroups = await this.openPodCgroups();
     this.pods = new PodManager({
       runtime: new DockerRuntime(this.docker), reporter: this.session, nodeName: this.config.nodeName, hostIP: this.config.nodeIP,
       cgroupRoot: this.config.cgroupRoot, pauseImage: this.config.pauseImage, stateDir: this.config.stateDir, podCgroups,
@@ -61,6 +60,22 @@ export class Agent {
     if (this.lifetime.signal.aborted) return;
     this.session.start();
     this.log(`pikube agent ${this.config.nodeName}: connecting to ${this.config.servers.join(', ')}`);
+  }
+
+  /**
+   * Pod-level QoS cgroups need Docker's cgroupfs driver. Under the systemd driver (Docker's
+   * default on cgroup v2) the node still runs pods with every container's own limits, but
+   * without pod cgroups: said at start, and fixable with one daemon.json line.
+   */
+  private async openPodCgroups(): Promise<PodCgroups | undefined> {
+    const info = (await this.docker.info()) as { CgroupDriver?: string };
+    try {
+      return openPodCgroups({ root: this.config.cgroupRoot, dockerCgroupDriver: info.CgroupDriver });
+    } catch (err) {
+      if (!(err instanceof UnsupportedCgroupDriverError)) throw err;
+      this.log(`WARNING: no pod-level QoS cgroups (container limits still apply): ${err.message}`);
+      return undefined;
+    }
   }
 
   private async ensurePauseImage(): Promise<void> {
