@@ -46,6 +46,8 @@ export interface ReadinessResult {
     seconds: number;
     /** Pods whose Ready condition was still True at the end of the window. */
     readyAtEnd: number;
+    /** The machine's 1-minute load average as the window began and ended (others share it). */
+    loadAverage1m: { start: number; end: number };
     cpuPercentOfOneCore: { agents: PerProcess; dockerd: PerProcess; controlPlane?: number };
     rssMiB: { agents: PerProcess; controlPlane?: number };
   };
@@ -80,16 +82,21 @@ function percentOf(pids: PerProcess, before: PerProcess, seconds: number): PerPr
 }
 
 /** Sits for `seconds` and reads the CPU each watched process used meanwhile. */
-async function soakCpu(cluster: Cluster, seconds: number): Promise<{ seconds: number; cpu: ReadinessResult['soak']['cpuPercentOfOneCore'] }> {
+async function soakCpu(cluster: Cluster, seconds: number): Promise<Omit<ReadinessResult['soak'], 'readyAtEnd' | 'rssMiB'>> {
   const pids = watchedPids(cluster);
   const cp = { cp: pids.controlPlane };
   const before = { agents: ticksOf(pids.agents), dockerd: ticksOf(pids.dockerd), cp: ticksOf(cp) };
+  const loadStart = loadAverage1m();
   const start = performance.now();
   await new Promise((r) => setTimeout(r, seconds * 1000));
   const elapsed = (performance.now() - start) / 1000;
-  return { seconds: Math.round(elapsed * 10) / 10, cpu: {
+  return { seconds: Math.round(elapsed * 10) / 10, loadAverage1m: { start: loadStart, end: loadAverage1m() }, cpuPercentOfOneCore: {
     agents: percentOf(pids.agents, before.agents, elapsed), dockerd: percentOf(pids.dockerd, before.dockerd, elapsed),
     controlPlane: percentOf(cp, before.cp, elapsed).cp } };
+}
+
+function loadAverage1m(): number {
+  return Math.round(os.loadavg()[0] * 100) / 100;
 }
 
 async function countReady(api: ApiClient): Promise<number> {
@@ -117,14 +124,14 @@ export async function measureReadiness(cluster: Cluster, count: number, soakSeco
     await until(() => ready.size === count, { timeoutMs: 300_000, describe: () => `${running.size}/${count} Running, ${ready.size}/${count} Ready` });
     const since = (m: Map<string, number>): number[] => [...m].map(([name, t]) => t - (created.get(name) ?? t));
     const allReadyMs = Math.round(Math.max(...ready.values()) - start);
-    const { seconds, cpu } = await soakCpu(cluster, soakSeconds);
+    const soak = await soakCpu(cluster, soakSeconds);
     const pids = watchedPids(cluster);
     const rss = { agents: Object.fromEntries(Object.entries(pids.agents).map(([k, pid]) => [k, pid === undefined ? undefined : rssMiB(pid)])),
       controlPlane: pids.controlPlane === undefined ? undefined : rssMiB(pids.controlPlane) };
     return {
       pods: count, probePeriodSeconds: PROBE_PERIOD_SECONDS,
       createToRunningMs: spread(since(running)), createToReadyMs: spread(since(ready)), allReadyMs,
-      soak: { seconds, readyAtEnd: await countReady(api), cpuPercentOfOneCore: cpu, rssMiB: rss },
+      soak: { ...soak, readyAtEnd: await countReady(api), rssMiB: rss },
     };
   } finally {
     watch.close();
@@ -138,6 +145,6 @@ export function describeReadiness(r: ReadinessResult): string[] {
     `readiness: ${r.pods} pods with an httpGet readiness probe every ${r.probePeriodSeconds} s: create→Running p50 ${r.createToRunningMs.p50} ms, p99 ${r.createToRunningMs.p99} ms; create→Ready p50 ${r.createToReadyMs.p50} ms, p99 ${r.createToReadyMs.p99} ms; all Ready after ${r.allReadyMs} ms`,
     `  over ${r.soak.seconds} s of probing (${r.soak.readyAtEnd}/${r.pods} still Ready): CPU % of one core: agents ${JSON.stringify(r.soak.cpuPercentOfOneCore.agents)}, dockerd ${JSON.stringify(r.soak.cpuPercentOfOneCore.dockerd)}, control plane ${r.soak.cpuPercentOfOneCore.controlPlane}`,
     `  RSS: agents ${JSON.stringify(r.soak.rssMiB.agents)} MiB, control plane ${r.soak.rssMiB.controlPlane} MiB`,
-    `  machine: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} load average at the end`,
+    `  machine load (1-min average) ${r.soak.loadAverage1m.start} as the window began, ${r.soak.loadAverage1m.end} as it ended`,
   ];
 }

@@ -62,7 +62,13 @@ export async function stopRef(ref: ProcessRef | undefined, graceMs = 10_000): Pr
 /** Sends `signal` to the process the ref names, if it still runs. */
 export function signalRef(ref: ProcessRef | undefined, signal: NodeJS.Signals): boolean {
   if (ref === undefined || !refAlive(ref)) return false;
-  process.kill(ref.pid, signal);
+  try {
+    process.kill(ref.pid, signal);
+  } catch (err) {
+    // It exited between the check and the signal: already gone, which is what we wanted.
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw err;
+  }
   return true;
 }
 
