@@ -43,8 +43,13 @@ function removeCgroups(cgroupRoot: string): void {
   for (const controller of readdirSync(CGROUP)) removeCgroupTree(path.join(CGROUP, controller, cgroupRoot));
 }
 
-async function removeAllContainers(docker: Docker): Promise<void> {
-  for (const c of await docker.listContainers({ all: true })) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+/** Removes every container; one that vanishes meanwhile (a stopping manager's clean-up) is fine. */
+export async function removeAllContainers(docker: Docker): Promise<void> {
+  for (const c of await docker.listContainers({ all: true })) {
+    await docker.getContainer(c.Id).remove({ force: true }).catch((err: { statusCode?: number }) => {
+      if (err.statusCode !== 404) throw err;
+    });
+  }
 }
 
 export async function startNodeDocker(): Promise<NodeDockerFixture> {

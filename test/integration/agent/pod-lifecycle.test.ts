@@ -14,7 +14,7 @@ import type { PodEvent, PodReporter } from '../../../agent/pods/pod-sink';
 import { DockerRuntime } from '../../../agent/runtime/docker-runtime';
 import { until } from '../../../scripts/cluster/wait-until';
 import { aPod } from '../../unit/agent/pods/pod-builder';
-import { startNodeDocker, type NodeDockerFixture } from './node-docker-fixture';
+import { startNodeDocker, type NodeDockerFixture, removeAllContainers } from './node-docker-fixture';
 
 class RecordingReporter implements PodReporter {
   readonly history = new Map<string, PodStatus[]>();
@@ -94,7 +94,7 @@ describe('pod lifecycle on a real dockerd', function () {
 
   afterEach(async () => {
     await Promise.all(managers.splice(0).map((m) => m.dispose()));
-    if (node) for (const c of await node.docker.listContainers({ all: true })) await node.docker.getContainer(c.Id).remove({ force: true });
+    if (node) await removeAllContainers(node.docker);
     rmSync(stateDir, { recursive: true, force: true });
     rmSync(hostDir, { recursive: true, force: true });
   });

@@ -15,7 +15,7 @@ import { DockerRuntime, systemdSlice } from '../../../agent/runtime/docker-runti
 import { inNetns, netnsPath } from '../../../scripts/cluster/netns';
 import { until } from '../../../scripts/cluster/wait-until';
 import { aPod } from '../../unit/agent/pods/pod-builder';
-import { startNodeDocker, type NodeDockerFixture } from './node-docker-fixture';
+import { startNodeDocker, type NodeDockerFixture, removeAllContainers } from './node-docker-fixture';
 
 class RecordingReporter implements PodReporter {
   readonly last = new Map<string, PodStatus>();
@@ -105,7 +105,7 @@ describe('PodManager on a real dockerd', function () {
 
   afterEach(async () => {
     await Promise.all(managers.splice(0).map((m) => m.dispose()));
-    if (node) for (const c of await node.docker.listContainers({ all: true })) await node.docker.getContainer(c.Id).remove({ force: true });
+    if (node) await removeAllContainers(node.docker);
   });
 
   after(async function () {
