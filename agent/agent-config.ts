@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
+import { parseCidr } from './network/ipv4-cidr';
 
 export interface AgentConfig {
   nodeName: string;
@@ -15,11 +16,13 @@ export interface AgentConfig {
   cgroupRoot: string;
   stateDir: string;
   pauseImage: string;
+  /** The cluster's pod CIDR (`--cluster-cidr`, default 10.42.0.0/16): node pod CIDRs lie in it; traffic within it is not masqueraded. */
+  clusterCIDR: string;
 }
 
 const USAGE = `usage: pikube-agent --node-name NAME --servers HOST:PORT[,HOST:PORT] --ca FILE --cert FILE --key FILE
   --node-ip IP [--docker-host unix:///var/run/docker.sock] [--cgroup-root /pikube] [--state-dir DIR]
-  [--pause-image pikube/pause:latest]`;
+  [--pause-image pikube/pause:latest] [--cluster-cidr 10.42.0.0/16]`;
 
 const NODE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
@@ -42,7 +45,7 @@ function checkServer(server: string): string {
 export function parseAgentConfig(argv: string[]): AgentConfig {
   const { values } = parseArgs({
     args: argv,
-    options: Object.fromEntries(['node-name', 'servers', 'ca', 'cert', 'key', 'docker-host', 'node-ip', 'cgroup-root', 'state-dir', 'pause-image']
+    options: Object.fromEntries(['node-name', 'servers', 'ca', 'cert', 'key', 'docker-host', 'node-ip', 'cgroup-root', 'state-dir', 'pause-image', 'cluster-cidr']
       .map((n) => [n, { type: 'string' as const }])),
   });
   const v = values as Record<string, string | undefined>;
@@ -51,6 +54,8 @@ export function parseAgentConfig(argv: string[]): AgentConfig {
   const nodeIP = required(v, 'node-ip');
   if (!isIP(nodeIP)) throw new Error(`--node-ip "${nodeIP}" is not an IP address`);
   const cgroupRoot = v['cgroup-root'] ?? '/pikube';
+  const clusterCIDR = v['cluster-cidr'] ?? '10.42.0.0/16';
+  if (!parseCidr(clusterCIDR)) throw new Error(`--cluster-cidr "${clusterCIDR}" is not an IPv4 CIDR`);
   if (!/^\/[A-Za-z0-9._\-/]+$/.test(cgroupRoot)) throw new Error(`--cgroup-root "${cgroupRoot}" must be an absolute cgroup path`);
   return {
     nodeName,
@@ -63,5 +68,6 @@ export function parseAgentConfig(argv: string[]): AgentConfig {
     cgroupRoot,
     stateDir: v['state-dir'] ?? '/var/lib/pikube-agent',
     pauseImage: v['pause-image'] ?? 'pikube/pause:latest',
+    clusterCIDR,
   };
 }

@@ -10,6 +10,9 @@ import type { AgentConfig } from './agent-config';
 import { UnsupportedCgroupDriverError } from './cgroups/cgroup-layout';
 import { openPodCgroups, type PodCgroups } from './cgroups/pod-cgroups';
 import { checkMemoryCgroup } from './cgroups/preflight';
+import { localCommandRunner } from './network/command-runner';
+import { dockerBridgeNetworks } from './network/pod-bridge';
+import { PodNetwork } from './network/pod-network';
 import { DEFAULT_PAUSE_IMAGE, PodManager } from './pods/pod-manager';
 import { ensurePauseImage } from './runtime/busybox-image';
 import { DockerRuntime } from './runtime/docker-runtime';
@@ -25,6 +28,8 @@ export class Agent {
   /** Logs and exec streams the control plane asks for (agent/streams). */
   private readonly streams: StreamDispatcher;
   private pods?: PodManager;
+  /** The node's pod bridge, routes to the other nodes' pods and their iptables rules. */
+  private readonly network: PodNetwork;
   /** Preflight: whether memory limits hold here; reported as a node condition, never pretended. */
   private readonly memoryCgroup: NodeCondition;
 
@@ -34,6 +39,10 @@ export class Agent {
     const check = checkMemoryCgroup();
     this.memoryCgroup = check.condition;
     if (!check.available) log(`WARNING: ${check.condition.message}${check.fix ? `; to fix: ${check.fix}` : ''}`);
+    this.network = new PodNetwork({
+      nodeName: config.nodeName, clusterCIDR: config.clusterCIDR, run: localCommandRunner,
+      networks: dockerBridgeNetworks(this.docker), log: (m) => log(`[network] ${m}`),
+    });
     this.session = new AgentSession({
       nodeName: config.nodeName, servers: config.servers, log, signal: this.lifetime.signal,
       tls: { caCertPem: config.caPem, certPem: config.certPem, keyPem: config.keyPem },
@@ -42,6 +51,8 @@ export class Agent {
       // The session only connects once the pod manager exists (start()).
       sink: { setDesired: (desired: Pod[]) => this.pods?.setDesired(desired) },
       streams: this.streams,
+      onWelcome: (node) => this.network.onWelcome(node),
+      onPeers: (peers) => this.network.onPeers(peers),
     });
   }
 
@@ -54,7 +65,7 @@ export class Agent {
     const podCgroups = await this.openPodCgroups();
     this.pods = new PodManager({
       runtime: new DockerRuntime(this.docker), reporter: this.session, nodeName: this.config.nodeName, hostIP: this.config.nodeIP,
-      cgroupRoot: this.config.cgroupRoot, pauseImage: this.config.pauseImage, stateDir: this.config.stateDir, podCgroups,
+      cgroupRoot: this.config.cgroupRoot, pauseImage: this.config.pauseImage, stateDir: this.config.stateDir, podCgroups, network: this.network,
       log: (m) => this.log(`[pods] ${m}`),
     });
     if (this.lifetime.signal.aborted) return;
@@ -103,6 +114,7 @@ export class Agent {
 
   async stop(): Promise<void> {
     this.lifetime.abort();
+    this.network.dispose();
     await Promise.allSettled([this.session.dispose(), this.pods?.dispose(), this.streams.dispose()]);
   }
 }

@@ -10,10 +10,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
 import type { Node, NodeStatus, Pod, PodStatus } from '../api/core-v1';
 import type { AgentMessage, ControlMessage__Output } from '../proto/node-proto';
+import type { PeerNodes__Output } from '../proto/generated/pikube/node/v1/PeerNodes';
 import type { PodSync__Output } from '../proto/generated/pikube/node/v1/PodSync';
 import type { StreamRequest__Output } from '../proto/generated/pikube/node/v1/StreamRequest';
 import type { Welcome__Output } from '../proto/generated/pikube/node/v1/Welcome';
 import { DesiredPods, decodePodSync } from './desired-pods';
+import type { PeerNode } from './network/node-routes';
 import { PodEventOutbox } from './pod-event-outbox';
 import { PodReportOutbox } from './pod-report-outbox';
 import type { PodEvent, PodReporter, PodSink } from './pods/pod-sink';
@@ -51,6 +53,8 @@ export interface AgentSessionOptions {
   sink: PodSink;
   /** Called after each Welcome with the Node as stored (spec.podCIDR and all). */
   onWelcome?(node: Node): void;
+  /** Called with every node's pod CIDR and address (the full set) after the Welcome and on each change. */
+  onPeers?(peers: PeerNode[]): void;
   /** Serves the logs and exec streams the control plane asks for; without it they are not answered. */
   streams?: StreamRequestHandler;
   backoff?: BackoffOptions;
@@ -220,6 +224,7 @@ export class AgentSession implements PodReporter {
     if (message.welcome) this.onWelcome(message.welcome, live);
     else if (message.pod_sync) this.onPodSync(message.pod_sync);
     else if (message.stream_request) this.onStreamRequest(message.stream_request, live);
+    else if (message.peers) this.onPeers(message.peers);
   }
 
   /** Logs and exec: the handler dials a `Stream` call over this attempt's connection. */
@@ -243,6 +248,11 @@ export class AgentSession implements PodReporter {
     this.outbox.markAllDirty();
     this.queueFlush();
     this.safely('onWelcome', () => this.opts.onWelcome?.(node));
+  }
+
+  private onPeers(peers: PeerNodes__Output): void {
+    const nodes = peers.nodes.map((n) => ({ name: n.name, podCIDR: n.pod_cidr, internalIP: n.internal_ip }));
+    this.safely('onPeers', () => this.opts.onPeers?.(nodes));
   }
 
   private async heartbeat(live: LiveAttempt, intervalMs: number): Promise<void> {

@@ -5,13 +5,20 @@
  */
 import { Etcd3 } from 'etcd3';
 import type { Namespace, Node, Pod } from '../api/core-v1';
+import type { Endpoints, Service } from '../api/service-v1';
 import { EventRecorder } from './apiserver/event-recorder';
 import { ensureDefaultNamespaces } from './apiserver/ensure-default-namespaces';
 import { Registry } from './apiserver/registry';
-import { NAMESPACES, NODES, PODS } from './apiserver/resources';
+import { ENDPOINTS, NAMESPACES, NODES, PODS, SERVICES } from './apiserver/resources';
+import { ensureKubernetesService } from './apiserver/service-network/ensure-kubernetes-service';
+import { repairServiceAllocations } from './apiserver/service-network/repair-allocations';
 import { createApiServer, type ApiServer } from './apiserver/server';
 import { loadOrCreateClusterPki } from './auth/cluster-pki';
 import type { ServeConfig } from './control-plane-config';
+import { EndpointSliceController } from './controllers/endpointslice-controller';
+import { EndpointSliceMirroringController } from './controllers/endpointslice-mirroring-controller';
+import { EndpointsController } from './controllers/endpoints-controller';
+import { LoadBalancerController } from './controllers/load-balancer-controller';
 import { NamespaceController } from './controllers/namespace-controller';
 import { NodeLifecycleController } from './controllers/node-lifecycle';
 import { LeaderElection } from './leader-election';
@@ -26,6 +33,8 @@ export interface Informers {
   pods: Informer<Pod>;
   nodes: Informer<Node>;
   namespaces: Informer<Namespace>;
+  services: Informer<Service>;
+  endpoints: Informer<Endpoints>;
 }
 
 export class ControlPlane {
@@ -56,8 +65,11 @@ export class ControlPlane {
     const pki = loadOrCreateClusterPki(config.dataDir, config.advertiseAddress);
     const store = await EtcdStore.connect({ endpoints: config.etcdEndpoints, log });
     const keySpace: KeySpace = { prefix: config.etcdPrefix };
-    const registry = new Registry({ store, keySpace });
+    const registry = new Registry({ store, keySpace, serviceCIDR: config.serviceCIDR });
     await ensureDefaultNamespaces(registry);
+    const repaired = await repairServiceAllocations(store, keySpace, registry.serviceAllocations);
+    if (repaired.created.length + repaired.deleted.length > 0) log(`service allocations repaired: ${repaired.created.length} restored, ${repaired.deleted.length} released`);
+    await ensureKubernetesService(registry, { address: config.advertiseAddress, port: config.securePort });
     const informers = startInformers(store, keySpace, log);
     const tls = { caCertPem: pki.ca.certPem, certPem: pki.serving.certPem, keyPem: pki.serving.keyPem };
     const liveness = new NodeLiveness({ gracePeriodMs: config.nodeMonitorGracePeriodMs });
@@ -98,6 +110,8 @@ function startInformers(store: EtcdStore, keySpace: KeySpace, log: (m: string) =
     pods: new Informer<Pod>(store, resourcePrefix(keySpace, PODS), { log }),
     nodes: new Informer<Node>(store, resourcePrefix(keySpace, NODES), { log }),
     namespaces: new Informer<Namespace>(store, resourcePrefix(keySpace, NAMESPACES), { log }),
+    services: new Informer<Service>(store, resourcePrefix(keySpace, SERVICES), { log }),
+    endpoints: new Informer<Endpoints>(store, resourcePrefix(keySpace, ENDPOINTS), { log }),
   };
   for (const informer of Object.values(informers)) informer.start();
   return informers;
@@ -117,6 +131,10 @@ async function runLeaderLoops({ registry, informers, liveness, log }: LeaderCont
     new Scheduler({ registry, pods: informers.pods, nodes: informers.nodes, events: recorder('default-scheduler'), log }).run(signal),
     new NodeLifecycleController({ registry, nodes: informers.nodes, pods: informers.pods, liveness, events: recorder('node-controller'), log }).run(signal),
     new NamespaceController({ registry, namespaces: informers.namespaces, log }).run(signal),
+    new EndpointsController({ registry, services: informers.services, pods: informers.pods, log }).run(signal),
+    new EndpointSliceController({ registry, services: informers.services, pods: informers.pods, log }).run(signal),
+    new EndpointSliceMirroringController({ registry, services: informers.services, endpoints: informers.endpoints, log }).run(signal),
+    new LoadBalancerController({ registry, services: informers.services, nodes: informers.nodes, log }).run(signal),
   ];
   const results = await Promise.allSettled(loops);
   for (const r of results) if (r.status === 'rejected' && !signal.aborted) log(`leader loop failed: ${(r.reason as Error).message}`);

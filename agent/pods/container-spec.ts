@@ -17,6 +17,8 @@ export interface SandboxContext {
   /** Sandbox generation: 0, then +1 each time the pause container is recreated. */
   attempt: number;
   gracePeriodSeconds: number;
+  /** The Docker network of the pod network (sandbox-network.ts); absent: Docker's default bridge. */
+  networkName?: string;
 }
 
 export interface AppContext extends EnvContext {
@@ -45,7 +47,10 @@ export function sandboxSpec(pod: Pod, ctx: SandboxContext): ContainerSpec {
   const spec: ContainerSpec = { name: dockerName(id), image: ctx.pauseImage, env: [], labels: labelsFor(id), cgroupParent: ctx.cgroupParent };
   // A hostNetwork pod lives in the node's network namespace and keeps the node's hostname.
   if (pod.spec.hostNetwork) spec.networkMode = 'host';
-  else spec.hostname = podHostname(pod);
+  else {
+    spec.hostname = podHostname(pod);
+    if (ctx.networkName) spec.networkMode = ctx.networkName;
+  }
   return spec;
 }
 

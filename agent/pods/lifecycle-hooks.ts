@@ -10,6 +10,7 @@ import https from 'node:https';
 import type { Container, LifecycleHandler, Pod } from '../../api/core-v1';
 import type { ContainerRuntime } from '../runtime/container-runtime';
 import { formatPod } from './pod-events';
+import { withTimeout } from '../../api/abort-timeout';
 
 /** The one runtime call hooks need: a command in a running container, bounded in time. */
 export type HookExec = Pick<ContainerRuntime, 'exec'>;
@@ -57,7 +58,7 @@ async function runExec(handler: NonNullable<LifecycleHandler['exec']>, target: H
 function httpGet(url: URL, headers: Record<string, string>, timeoutMs: number, signal: AbortSignal): Promise<void> {
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const req = client.get(url, { headers, signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]), rejectUnauthorized: false }, (res) => {
+    const req = client.get(url, { headers, signal: withTimeout(signal, timeoutMs), rejectUnauthorized: false }, (res) => {
       res.resume();
       res.on('end', resolve);
       res.on('error', reject);

@@ -31,6 +31,7 @@ import type { ProbeClock } from '../probes/probe-clock';
 import { PodProbes } from './pod-probes';
 import { PodWorker, type PodWorkerContext } from './pod-worker';
 import { RestartPolicy } from './restart-policy';
+import type { SandboxNetwork } from './sandbox-network';
 import { Wakeup } from './wakeup';
 
 export interface PodManagerOptions {
@@ -51,6 +52,8 @@ export interface PodManagerOptions {
   mounter?: Mounter;
   /** Pod-level cgroups (agent/cgroups, opened at start with Docker's cgroup driver); without them containers go right under `cgroupRoot`. */
   podCgroups?: PodCgroups;
+  /** The pod network new sandboxes join (agent/network/pod-network.ts); absent: Docker's default bridge. */
+  network?: SandboxNetwork;
   /** Time for the probes (liveness, readiness, startup); default the system clock. */
   probeClock?: ProbeClock;
   clock?: Clock;
@@ -98,6 +101,7 @@ export class PodManager implements PodSink {
       volumes: opts.stateDir ? new PodVolumes(opts.stateDir, opts.mounter) : undefined,
       probes: undefined,
       podCgroups: opts.podCgroups,
+      network: opts.network,
       nodeName: opts.nodeName, hostIP: opts.hostIP, cgroupParent: opts.cgroupRoot,
       pauseImage: opts.pauseImage ?? DEFAULT_PAUSE_IMAGE,
       log,

@@ -36,6 +36,7 @@ import type { PodReporter } from './pod-sink';
 import { computePodStatus, hasExited, isInitialized, type ObservedContainer, type WaitingReason } from './pod-status';
 import { gracePeriodSeconds, stopContainers, stopPod } from './pod-termination';
 import { containerKey, containerRestartPolicy, crashLoopMessage, policyRestarts, type RestartPolicy } from './restart-policy';
+import type { SandboxNetwork } from './sandbox-network';
 import { Wakeup } from './wakeup';
 
 /** What every worker of one manager shares. */
@@ -49,6 +50,8 @@ export interface PodWorkerContext {
   probes?: PodProbes;
   /** Pod-level cgroups (QoS classes); without them containers go right under `cgroupParent`. */
   podCgroups?: PodCgroups;
+  /** The pod network sandboxes join; absent: Docker's default bridge. */
+  network?: SandboxNetwork;
   nodeName: string;
   hostIP: string;
   cgroupParent: string;
@@ -62,6 +65,8 @@ const RETRY_MIN_MS = 1_000;
 const RETRY_MAX_MS = 30_000;
 /** Volume set-up failures are retried at this pace (the kubelet retries mounts every few seconds). */
 const VOLUME_RETRY_MS = 5_000;
+/** A pod waiting for the node's pod network looks again at this pace. */
+const NETWORK_RETRY_MS = 1_000;
 
 function errorText(err: unknown): string {
   if (err instanceof AggregateError) return `${err.message}: ${err.errors.map(errorText).join('; ')}`;
@@ -212,6 +217,7 @@ export class PodWorker implements ProbedWorker {
     const volumePaths = await this.setUpVolumes(pod, obs, signal);
     if (!volumePaths) return;
     const sandbox = await this.ensureSandbox(pod, obs, signal);
+    if (!sandbox) return;
     if (sandbox.created) obs = await this.observer.observe(signal);
     let acted = sandbox.created;
     if (this.regularContainersDone(pod, obs)) acted = (await this.stopSidecars(pod, obs, signal)) || acted;
@@ -287,13 +293,15 @@ export class PodWorker implements ProbedWorker {
   }
 
   /** A running pause container with an address; recreated (with every container stopped) when it died. */
-  private async ensureSandbox(pod: Pod, obs: PodObservation, signal: AbortSignal): Promise<{ details: ContainerDetails; created: boolean }> {
+  private async ensureSandbox(pod: Pod, obs: PodObservation, signal: AbortSignal): Promise<{ details: ContainerDetails; created: boolean } | undefined> {
     if (obs.sandbox?.running) {
       this.notePodIP(pod, obs.sandbox);
       return { details: obs.sandbox, created: false };
     }
+    const network = this.sandboxNetwork(pod, obs);
+    if (network === false) return undefined;
     try {
-      return { details: await this.createSandbox(pod, obs, signal), created: true };
+      return { details: await this.createSandbox(pod, obs, network, signal), created: true };
     } catch (err) {
       if (signal.aborted) throw err;
       const message = `failed to create pod sandbox: ${errorText(err)}`;
@@ -303,7 +311,22 @@ export class PodWorker implements ProbedWorker {
     }
   }
 
-  private async createSandbox(pod: Pod, obs: PodObservation, signal: AbortSignal): Promise<ContainerDetails> {
+  /**
+   * The network a new sandbox joins (undefined: Docker's default, or host); false while the
+   * pod network is not ready: the pod waits (ContainerCreating) and looks again shortly.
+   */
+  private sandboxNetwork(pod: Pod, obs: PodObservation): string | undefined | false {
+    const network = this.ctx.network;
+    if (!network || pod.spec.hostNetwork) return undefined;
+    const name = network.networkName();
+    if (name !== undefined) return name;
+    for (const c of specsOf(pod)) if (!obs.containers.get(c.name)?.current?.running) this.waiting.set(c.name, { reason: 'ContainerCreating', message: network.notReadyReason() });
+    this.report(pod, obs, false);
+    this.wakeAt(this.ctx.clock.now() + NETWORK_RETRY_MS);
+    return false;
+  }
+
+  private async createSandbox(pod: Pod, obs: PodObservation, networkName: string | undefined, signal: AbortSignal): Promise<ContainerDetails> {
     const grace = gracePeriodSeconds(pod);
     if (obs.sandboxes.length > 0) this.events.container(pod, '', { type: 'Normal', reason: 'SandboxChanged', message: 'Pod sandbox changed, it will be killed and re-created.' });
     // Containers share the dead sandbox's network namespace: they cannot outlive it.
@@ -312,7 +335,7 @@ export class PodWorker implements ProbedWorker {
     const image = await this.ctx.images.ensure(this.podUid, { name: SANDBOX_NAME, image: this.ctx.pauseImage, imagePullPolicy: 'IfNotPresent' }, signal);
     if (!image.ok) throw new Error(`pause image: ${image.reason}: ${image.message}`);
     const attempt = (obs.sandboxes[0]?.identity.restartCount ?? -1) + 1;
-    const spec = sandboxSpec(pod, { pauseImage: image.ref, cgroupParent: this.cgroupParentOf(pod), attempt, gracePeriodSeconds: grace });
+    const spec = sandboxSpec(pod, { pauseImage: image.ref, cgroupParent: this.cgroupParentOf(pod), attempt, gracePeriodSeconds: grace, networkName });
     const id = await this.ctx.runtime.createContainer(spec, signal);
     await this.ctx.runtime.startContainer(id, signal);
     const details = await this.ctx.runtime.inspectContainer(id, signal);

@@ -7,6 +7,7 @@ import { Writable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import type Docker from 'dockerode';
 import type { ContainerCreateOptions, ContainerInspectInfo, ContainerInfo } from 'dockerode';
+import { withTimeout } from '../../api/abort-timeout';
 import {
   ExecTimeoutError, ImagePullError, NameConflictError,
   type ContainerDetails, type ContainerEvent, type ContainerRuntime, type ContainerSpec,
@@ -38,10 +39,6 @@ function message(err: unknown): string {
 
 function time(value: string | undefined): string | undefined {
   return value && value !== ZERO_TIME ? value : undefined;
-}
-
-function withTimeout(signal: AbortSignal, ms: number): AbortSignal {
-  return AbortSignal.any([signal, AbortSignal.timeout(ms)]);
 }
 
 /** The address of the container on its first network (the pod network). */

@@ -9,6 +9,7 @@ import type { ContainerStreams, ExecProcess } from './container-streams';
 import { outputChunks } from './output-chunks';
 import type { StreamChannel } from './stream-channel';
 import type { ExecStreamRequest } from './stream-requests';
+import { withTimeout } from '../../api/abort-timeout';
 
 /** How long the exit code may lag behind the end of the output. */
 const EXIT_CODE_TIMEOUT_MS = 10_000;
@@ -58,6 +59,6 @@ export async function serveExec(r: ExecStreamRequest, channel: StreamChannel, ru
   channel.ready();
   for await (const chunk of outputChunks(proc)) await channel.send(chunk.stream, chunk.data);
   signal.throwIfAborted();
-  const exitCode = await proc.exitCode(AbortSignal.any([signal, AbortSignal.timeout(EXIT_CODE_TIMEOUT_MS)]));
+  const exitCode = await proc.exitCode(withTimeout(signal, EXIT_CODE_TIMEOUT_MS));
   channel.end({ success: true, exit_code: exitCode });
 }

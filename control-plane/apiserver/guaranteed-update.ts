@@ -5,11 +5,12 @@
  * resourceVersion it expects: then the lost race is the client's 409 Conflict.
  * An unchanged result writes nothing (an idle cluster should not wear its SD card).
  */
-import { conflict, notFound } from '../../api/errors';
+import { conflict, invalid, notFound } from '../../api/errors';
 import type { KubeObject } from '../../api/meta';
 import type { Store } from '../store/store';
 import { stableJson } from './object-meta';
 import type { ResourceInfo } from './resource-info';
+import { companionWrites, requestedConflicts, stampRevision, type CompanionPlan, type WriteCompanion } from './write-companion';
 
 export interface UpdateAttempt<T extends KubeObject> {
   store: Store;
@@ -21,6 +22,8 @@ export interface UpdateAttempt<T extends KubeObject> {
   /** Computes the next object from a private copy of the current one; may throw ApiErrors. */
   compute(current: T): T | Promise<T>;
   dryRun?: boolean;
+  /** Keys written with the object (a Service's allocations): one transaction for all. */
+  companion?: WriteCompanion;
 }
 
 export interface UpdateOutcome<T extends KubeObject> {
@@ -48,13 +51,34 @@ export async function guaranteedUpdate<T extends KubeObject>(attempt: UpdateAtte
     checkExpected(attempt, current);
     const next = await attempt.compute(structuredClone(current));
     if (sameObject(next, current)) return { object: current, written: false };
+    const plan = await attempt.companion?.planUpdate(next, current);
     if (attempt.dryRun) return { object: { ...next, metadata: { ...next.metadata, resourceVersion: current.metadata.resourceVersion } }, written: false };
     delete next.metadata.resourceVersion;
-    const result = await attempt.store.update(attempt.key, next, Number(current.metadata.resourceVersion));
-    if (result.ok) return { object: result.object, written: true };
+    const joint = plan && (plan.claims.length > 0 || plan.releases.length > 0);
+    const written = joint ? await writeWithCompanion(attempt, next, current, plan) : await writePlain(attempt, next, current);
+    if (written) return { object: written, written: true };
     if (attempt.expectedResourceVersion !== undefined) throw conflictFor(attempt.info, attempt.name);
   }
   throw conflictFor(attempt.info, attempt.name);
+}
+
+async function writePlain<T extends KubeObject>(attempt: UpdateAttempt<T>, next: T, current: T): Promise<T | undefined> {
+  const result = await attempt.store.update(attempt.key, next, Number(current.metadata.resourceVersion));
+  return result.ok ? result.object : undefined;
+}
+
+/**
+ * The object and its companion keys in one transaction. A requested value held by another
+ * fails the update (422); a lost race on the object or on a picked value means another attempt.
+ */
+async function writeWithCompanion<T extends KubeObject>(attempt: UpdateAttempt<T>, next: T, current: T, plan: CompanionPlan): Promise<T | undefined> {
+  const revision = Number(current.metadata.resourceVersion);
+  const result = await attempt.store.commit([{ op: 'update', key: attempt.key, object: next, expectedRevision: revision }, ...companionWrites(plan)]);
+  if (result.ok) return stampRevision(next, result.revision);
+  if (result.failed.includes(attempt.key)) return undefined;
+  const causes = requestedConflicts(plan, result.failed);
+  if (causes.length > 0) throw invalid(attempt.info.kind, attempt.name, causes, attempt.info.group);
+  return undefined;
 }
 
 function checkExpected<T extends KubeObject>(attempt: UpdateAttempt<T>, current: T): void {

@@ -9,7 +9,7 @@ import { ApiError, alreadyExists, badRequest, invalid, notFound, type ApiErrorCo
 import type { Binding, Namespace, Pod } from '../../api/core-v1';
 import type { KubeList, KubeObject } from '../../api/meta';
 import { objectKey, resourcePrefix, type KeySpace } from '../store/keys';
-import type { Store } from '../store/store';
+import type { Store, WriteResult } from '../store/store';
 import { checkPreconditions, planDeletion, readyToRemove, validateDeleteOptions } from './deletion';
 import { guaranteedUpdate, type UpdateOutcome } from './guaranteed-update';
 import { decodeContinue, takePage, type Page } from './list-pagination';
@@ -24,6 +24,8 @@ import { BINDINGS, NAMESPACES, PODS, RESOURCES, resolveResource } from './resour
 import { compileSelection, type SelectorStrings } from './selection';
 import { strategyFor } from './strategies';
 import type { DeleteOptions, ResourceStrategy } from './strategy';
+import { ServiceAllocations, type PortRange } from './service-network/service-allocations';
+import { companionWrites, requestedConflicts, stampRevision, type WriteCompanion } from './write-companion';
 
 export type { PatchType } from './patch-document';
 export type { RegistryWatch, RegistryWatchEvent } from './registry-watch';
@@ -37,6 +39,10 @@ export interface RegistryOptions {
   resources?: readonly ResourceInfo[];
   /** The clock (creation and deletion timestamps). */
   now?: () => Date;
+  /** Where Services get cluster IPs. Default 10.43.0.0/16. */
+  serviceCIDR?: string;
+  /** Where NodePort Services get node ports. Default 30000-32767. */
+  nodePortRange?: PortRange;
 }
 
 /** A resource as internal callers name it: 'pods', 'deployments.apps', 'Pod', or its ResourceInfo. */
@@ -86,6 +92,8 @@ export interface RegistryWatchOptions<T extends KubeObject> extends SelectorStri
 /** generateName collisions retried before AlreadyExists is returned. */
 const GENERATE_NAME_ATTEMPTS = 8;
 const DELETE_ATTEMPTS = 10;
+/** Automatic allocations lost to concurrent writers before the create gives up. */
+const CLAIM_ATTEMPTS = 10;
 
 function hasCode(err: unknown, code: ApiErrorCode): boolean {
   return err instanceof ApiError && err.code === code;
@@ -96,12 +104,17 @@ export class Registry {
   private readonly store: Store;
   private readonly keySpace: KeySpace;
   private readonly now: () => Date;
+  /** Cluster IPs and node ports of Services, claimed in the services' own transactions. */
+  readonly serviceAllocations: ServiceAllocations;
+  private readonly companions: Record<string, WriteCompanion>;
 
   constructor(options: RegistryOptions) {
     this.store = options.store;
     this.keySpace = options.keySpace ?? { prefix: '/registry' };
     this.resources = options.resources ?? RESOURCES;
     this.now = options.now ?? (() => new Date());
+    this.serviceAllocations = new ServiceAllocations({ store: this.store, keySpace: this.keySpace, serviceCIDR: options.serviceCIDR, nodePortRange: options.nodePortRange });
+    this.companions = { '/services': this.serviceAllocations };
   }
 
   /** The resource's description; NotFound as for an unknown URL. */
@@ -263,7 +276,8 @@ export class Registry {
     info: ResourceInfo, namespace: string | undefined, name: string, expected: string | undefined, options: WriteOptions, compute: (current: T) => T,
   ): Promise<UpdateOutcome<T>> {
     const key = this.key(info, namespace, name);
-    return guaranteedUpdate<T>({ store: this.store, key, info, name, expectedResourceVersion: expected, compute, dryRun: options.dryRun });
+    const companion = this.companionFor(info);
+    return guaranteedUpdate<T>({ store: this.store, key, info, name, expectedResourceVersion: expected, compute, dryRun: options.dryRun, companion });
   }
 
   private async createDecoded<T extends KubeObject>(info: ResourceInfo, namespace: string | undefined, obj: T, options: WriteOptions): Promise<T> {
@@ -274,14 +288,47 @@ export class Registry {
       if (generated) candidate.metadata.name = generateName(obj.metadata.generateName ?? '');
       this.prepareCreate(info, strategy, candidate);
       if (namespace !== undefined) await this.admitNamespace(info, candidate, namespace);
-      if (options.dryRun) return candidate;
+      if (options.dryRun) {
+        await this.companionFor(info)?.planCreate(candidate);
+        return candidate;
+      }
       try {
-        return await this.store.create(this.key(info, namespace, candidate.metadata.name ?? ''), candidate);
+        return await this.storeNew(info, this.key(info, namespace, candidate.metadata.name ?? ''), candidate);
       } catch (err: unknown) {
         if (!hasCode(err, 'AlreadyExists')) throw err;
         if (!generated || attempt >= GENERATE_NAME_ATTEMPTS) throw alreadyExists(info.resource, candidate.metadata.name ?? '', info.group);
       }
     }
+  }
+
+  private companionFor(info: ResourceInfo): WriteCompanion | undefined {
+    return this.companions[`${info.group}/${info.resource}`];
+  }
+
+  /** Stores a new object with the keys it claims; AlreadyExists when the object's key is taken. */
+  private async storeNew<T extends KubeObject>(info: ResourceInfo, key: string, obj: T): Promise<T> {
+    const companion = this.companionFor(info);
+    if (!companion) return this.store.create(key, obj);
+    for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
+      const candidate = structuredClone(obj);
+      const plan = await companion.planCreate(candidate);
+      const result = await this.store.commit([{ op: 'create', key, object: candidate }, ...companionWrites(plan)]);
+      if (result.ok) return stampRevision(candidate, result.revision);
+      if (result.failed.includes(key)) throw alreadyExists(info.resource, obj.metadata.name ?? '', info.group);
+      const causes = requestedConflicts(plan, result.failed);
+      if (causes.length > 0) throw invalid(info.kind, obj.metadata.name ?? '', causes, info.group);
+    }
+    throw new ApiError('Conflict', `Operation cannot be fulfilled on ${info.resource} "${obj.metadata.name ?? ''}": too many concurrent allocations`, { kind: info.resource, group: info.group, name: obj.metadata.name });
+  }
+
+  /** Removes a stored object (and releases what it holds) if it is still at `revision`. */
+  private async removeStored<T extends KubeObject>(info: ResourceInfo, key: string, current: T, revision: number): Promise<WriteResult<T>> {
+    const companion = this.companionFor(info);
+    if (!companion) return this.store.delete<T>(key, revision);
+    const plan = companion.planDelete(current);
+    const result = await this.store.commit([{ op: 'delete', key, expectedRevision: revision }, ...companionWrites(plan)]);
+    if (result.ok) return { ok: true, object: stampRevision(current, result.revision) };
+    return { ok: false, current: await this.store.get<T>(key) };
   }
 
   private prepareCreate(info: ResourceInfo, strategy: ResourceStrategy, obj: KubeObject): void {
@@ -362,7 +409,7 @@ export class Registry {
       const result = await this.store.update<T>(key, plan.object as T, revision);
       return result.ok ? { object: result.object, removed: false } : undefined;
     }
-    const result = await this.store.delete<T>(key, revision);
+    const result = await this.removeStored<T>(info, key, current, revision);
     if (!result.ok && !result.current) throw notFound(info.resource, name, info.group);
     return result.ok ? { object: result.object, removed: true } : undefined;
   }
@@ -371,7 +418,7 @@ export class Registry {
   private async removeIfDone<T extends KubeObject>(info: ResourceInfo, strategy: ResourceStrategy, namespace: string | undefined, outcome: UpdateOutcome<T>): Promise<T> {
     if (!outcome.written || !readyToRemove(outcome.object, strategy)) return outcome.object;
     const key = this.key(info, namespace, outcome.object.metadata.name ?? '');
-    const result = await this.store.delete<T>(key, Number(outcome.object.metadata.resourceVersion));
+    const result = await this.removeStored<T>(info, key, outcome.object, Number(outcome.object.metadata.resourceVersion));
     return result.ok ? result.object : outcome.object;
   }
 }

@@ -28,13 +28,28 @@ export const EVENTS: ResourceInfo = {
   namespaced: true, verbs: READ_WRITE, shortNames: ['ev'],
 };
 
+export const SERVICES: ResourceInfo = {
+  group: '', version: 'v1', resource: 'services', singularName: 'service', kind: 'Service', listKind: 'ServiceList',
+  namespaced: true, verbs: READ_WRITE, shortNames: ['svc'], categories: ['all'], subresources: ['status'],
+};
+
+export const ENDPOINTS: ResourceInfo = {
+  group: '', version: 'v1', resource: 'endpoints', singularName: 'endpoints', kind: 'Endpoints', listKind: 'EndpointsList',
+  namespaced: true, verbs: READ_WRITE, shortNames: ['ep'],
+};
+
+export const ENDPOINT_SLICES: ResourceInfo = {
+  group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices', singularName: 'endpointslice', kind: 'EndpointSlice', listKind: 'EndpointSliceList',
+  namespaced: true, verbs: READ_WRITE,
+};
+
 /** `POST /api/v1/namespaces/{ns}/bindings`: the older form of `pods/{name}/binding`. */
 export const BINDINGS: ResourceInfo = {
   group: '', version: 'v1', resource: 'bindings', singularName: 'binding', kind: 'Binding', listKind: 'BindingList',
   namespaced: true, verbs: ['create'],
 };
 
-export const RESOURCES: readonly ResourceInfo[] = [NAMESPACES, NODES, PODS, EVENTS, BINDINGS];
+export const RESOURCES: readonly ResourceInfo[] = [NAMESPACES, NODES, PODS, EVENTS, BINDINGS, SERVICES, ENDPOINTS, ENDPOINT_SLICES];
 
 /** What discovery says of a subresource (`pods/status`, `pods/binding`...). */
 export interface SubresourceInfo {

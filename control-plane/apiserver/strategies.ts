@@ -3,7 +3,9 @@ import { defaultStrategy, SPEC_STATUS_FIELDS } from './default-strategy';
 import { eventStrategy } from './event-strategy';
 import { namespaceStrategy } from './namespace-strategy';
 import { nodeStrategy } from './node-strategy';
+import { endpointSliceStrategy, endpointsStrategy } from './endpoints-strategy';
 import { podStrategy } from './pod-strategy';
+import { serviceStrategy } from './service-strategy';
 import type { ResourceInfo } from './resource-info';
 import type { ResourceStrategy } from './strategy';
 
@@ -12,6 +14,9 @@ const STRATEGIES: Record<string, ResourceStrategy> = {
   '/nodes': nodeStrategy,
   '/pods': podStrategy,
   '/events': eventStrategy,
+  '/services': serviceStrategy,
+  '/endpoints': endpointsStrategy,
+  'discovery.k8s.io/endpointslices': endpointSliceStrategy,
 };
 
 const FALLBACK = defaultStrategy({ topLevelFields: SPEC_STATUS_FIELDS, hasStatus: true });

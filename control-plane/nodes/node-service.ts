@@ -155,6 +155,7 @@ export class NodeService {
       allocator: this.allocator,
       liveness: this.opts.liveness,
       pods: this.opts.pods,
+      nodes: this.opts.nodes,
       caCertPem: this.opts.tls.caCertPem,
       kubeletEvents: this.kubeletEvents,
       heartbeatIntervalMs: this.heartbeatIntervalMs,

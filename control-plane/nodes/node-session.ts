@@ -21,6 +21,7 @@ import { registerNode, updateNodeStatus, type NodeWriteContext } from './node-re
 import type { PodCidrAllocator } from './pod-cidr-allocator';
 import type { KubeletEvents } from './pod-event-report';
 import { finishPodDeletion, writePodStatus } from './pod-reports';
+import { PeerNodesFeed, type PeerNodeCache } from './peer-nodes-feed';
 import { PodSyncFeed, type PodCache } from './pod-sync-feed';
 
 export type SessionCall = grpc.ServerDuplexStream<AgentMessage__Output, ControlMessage>;
@@ -30,6 +31,8 @@ export interface SessionDeps {
   allocator: PodCidrAllocator;
   liveness: NodeLiveness;
   pods: PodCache;
+  /** The shared Node informer: every node's pod CIDR and address go to the agent (PeerNodes). */
+  nodes?: PeerNodeCache;
   caCertPem: string;
   /** Records the agent's pod events (Pulled, Started, BackOff...) as the kubelet's; absent: they are dropped. */
   kubeletEvents?: KubeletEvents;
@@ -49,6 +52,7 @@ export class NodeSession {
   nodeName = '';
   private token?: SessionToken;
   private feed?: PodSyncFeed;
+  private peers?: PeerNodesFeed;
   private helloSeen = false;
   private closed = false;
   private queued = 0;
@@ -148,7 +152,15 @@ export class NodeSession {
       send: (sync) => void (this.closed || this.call.write({ pod_sync: sync })),
     });
     this.feed.start();
+    this.startPeers();
     this.log(`session established, pod CIDR ${node.spec.podCIDR ?? 'none'}`);
+  }
+
+  /** The pod network's view of the cluster, after the Welcome (the agent needs its podCIDR first). */
+  private startPeers(): void {
+    if (!this.deps.nodes) return;
+    this.peers = new PeerNodesFeed({ nodes: this.deps.nodes, coalesceMs: this.deps.coalesceMs, send: (peers) => void (this.closed || this.call.write({ peers })) });
+    this.peers.start();
   }
 
   private async podStatus(message: AgentMessage__Output): Promise<void> {
@@ -180,6 +192,7 @@ export class NodeSession {
     if (this.closed) return;
     this.closed = true;
     this.feed?.dispose();
+    this.peers?.dispose();
     if (this.token !== undefined) this.deps.liveness.sessionClosed(this.nodeName, this.token);
     this.deps.detach(this);
   }

@@ -16,7 +16,7 @@ import type { KubeObject } from '../../api/meta';
 import { decodeObject, encodeObject, keySubject, tombstone } from './etcd-codec';
 import { storeError, tooLarge } from './etcd-errors';
 import { EtcdWatch } from './etcd-watch';
-import type { ListResult, Store, StoreWatch, WatchOptions, WriteResult } from './store';
+import type { ListResult, Store, StoreWatch, TxnResult, TxnWrite, WatchOptions, WriteResult } from './store';
 
 /** Client TLS for an etcd that requires it (PEM contents, not paths). */
 export interface EtcdTls {
@@ -136,6 +136,17 @@ export class EtcdStore implements Store {
     return { ok: true, object: this.deletedObject<T>(key, prev, res.header.revision) };
   }
 
+  async commit(writes: readonly TxnWrite[]): Promise<TxnResult> {
+    const conditional = writes.filter((w) => w.op !== 'delete' || w.expectedRevision !== undefined);
+    const res = await this.txn({
+      compare: conditional.map(compareFor),
+      success: writes.map((w) => this.requestFor(w)),
+      failure: conditional.map((w) => readKey(w.key)),
+    });
+    if (res.succeeded) return { ok: true, revision: Number(res.header.revision) };
+    return { ok: false, failed: conditional.filter((w, i) => !conditionHolds(w, res.responses[i]?.response_range?.kvs[0])).map((w) => w.key) };
+  }
+
   watch<T extends KubeObject>(prefix: string, options: WatchOptions<T>): StoreWatch {
     checkRevision(options.afterRevision, 0);
     const watch = new EtcdWatch<T>({
@@ -167,6 +178,11 @@ export class EtcdStore implements Store {
     const prev = res.prev_kvs[0];
     if (!prev) return { ok: false, current: undefined };
     return { ok: true, object: this.deletedObject<T>(key, prev, res.header.revision) };
+  }
+
+  private requestFor(write: TxnWrite): IRequestOp {
+    if (write.op === 'delete') return { request_delete_range: { key: Buffer.from(write.key) } };
+    return { request_put: { key: Buffer.from(write.key), value: this.encode(write.key, write.object) } };
   }
 
   private deletedObject<T extends KubeObject>(key: string, prev: IKeyValue | undefined, revision: string): T {
@@ -230,6 +246,18 @@ function tlsCredentials(tls: EtcdTls): NonNullable<IOptions['credentials']> {
 
 function modRevisionIs(key: string, revision: number): ICompare {
   return { key: Buffer.from(key), target: CompareTarget.Mod, result: CompareResult.Equal, mod_revision: revision };
+}
+
+function compareFor(write: TxnWrite): ICompare {
+  if (write.op === 'create') return { key: Buffer.from(write.key), target: CompareTarget.Create, result: CompareResult.Equal, create_revision: 0 };
+  checkRevision(write.expectedRevision ?? 0);
+  return modRevisionIs(write.key, write.expectedRevision ?? 0);
+}
+
+/** Whether a write's condition holds for the key as read after the transaction failed. */
+function conditionHolds(write: TxnWrite, kv: IKeyValue | undefined): boolean {
+  if (write.op === 'create') return kv === undefined;
+  return kv !== undefined && Number(kv.mod_revision) === write.expectedRevision;
 }
 
 function readKey(key: string): IRequestOp {

@@ -21,6 +21,19 @@ export interface ListResult<T extends KubeObject> {
   revision: number;
 }
 
+/**
+ * One write of a multi-key transaction (`Store.commit`): a create (the key must not exist), an
+ * update or a delete (compare-and-swap on the key's mod revision; a delete without revision is
+ * unconditional).
+ */
+export type TxnWrite =
+  | { op: 'create'; key: string; object: KubeObject }
+  | { op: 'update'; key: string; object: KubeObject; expectedRevision: number }
+  | { op: 'delete'; key: string; expectedRevision?: number };
+
+/** All writes applied at `revision`, or none: `failed` names the keys whose condition did not hold. */
+export type TxnResult = { ok: true; revision: number } | { ok: false; failed: string[] };
+
 export interface StoreEvent<T extends KubeObject = KubeObject> {
   type: 'ADDED' | 'MODIFIED' | 'DELETED';
   key: string;
@@ -60,6 +73,11 @@ export interface Store {
   update<T extends KubeObject>(key: string, object: T, expectedRevision: number): Promise<WriteResult<T>>;
   /** Compare-and-swap delete; without `expectedRevision`, unconditional. `object` is the deleted state. */
   delete<T extends KubeObject>(key: string, expectedRevision?: number): Promise<WriteResult<T>>;
+  /**
+   * Applies every write in one etcd transaction, or none (an object and the range allocations
+   * it holds). A miss is a value naming the keys whose condition failed.
+   */
+  commit(writes: readonly TxnWrite[]): Promise<TxnResult>;
   watch<T extends KubeObject>(prefix: string, options: WatchOptions<T>): StoreWatch;
   /** The store's current revision (for watches that start "now"). */
   currentRevision(): Promise<number>;

@@ -9,6 +9,8 @@ import type { Hello as _pikube_node_v1_Hello, Hello__Output as _pikube_node_v1_H
 import type { LogRequest as _pikube_node_v1_LogRequest, LogRequest__Output as _pikube_node_v1_LogRequest__Output } from './pikube/node/v1/LogRequest';
 import type { NodeServiceClient as _pikube_node_v1_NodeServiceClient, NodeServiceDefinition as _pikube_node_v1_NodeServiceDefinition } from './pikube/node/v1/NodeService';
 import type { NodeStatusReport as _pikube_node_v1_NodeStatusReport, NodeStatusReport__Output as _pikube_node_v1_NodeStatusReport__Output } from './pikube/node/v1/NodeStatusReport';
+import type { PeerNode as _pikube_node_v1_PeerNode, PeerNode__Output as _pikube_node_v1_PeerNode__Output } from './pikube/node/v1/PeerNode';
+import type { PeerNodes as _pikube_node_v1_PeerNodes, PeerNodes__Output as _pikube_node_v1_PeerNodes__Output } from './pikube/node/v1/PeerNodes';
 import type { PodEvent as _pikube_node_v1_PodEvent, PodEvent__Output as _pikube_node_v1_PodEvent__Output } from './pikube/node/v1/PodEvent';
 import type { PodRef as _pikube_node_v1_PodRef, PodRef__Output as _pikube_node_v1_PodRef__Output } from './pikube/node/v1/PodRef';
 import type { PodStatusReport as _pikube_node_v1_PodStatusReport, PodStatusReport__Output as _pikube_node_v1_PodStatusReport__Output } from './pikube/node/v1/PodStatusReport';
@@ -36,6 +38,8 @@ export interface ProtoGrpcType {
         LogRequest: MessageTypeDefinition<_pikube_node_v1_LogRequest, _pikube_node_v1_LogRequest__Output>
         NodeService: SubtypeConstructor<typeof grpc.Client, _pikube_node_v1_NodeServiceClient> & { service: _pikube_node_v1_NodeServiceDefinition }
         NodeStatusReport: MessageTypeDefinition<_pikube_node_v1_NodeStatusReport, _pikube_node_v1_NodeStatusReport__Output>
+        PeerNode: MessageTypeDefinition<_pikube_node_v1_PeerNode, _pikube_node_v1_PeerNode__Output>
+        PeerNodes: MessageTypeDefinition<_pikube_node_v1_PeerNodes, _pikube_node_v1_PeerNodes__Output>
         PodEvent: MessageTypeDefinition<_pikube_node_v1_PodEvent, _pikube_node_v1_PodEvent__Output>
         PodRef: MessageTypeDefinition<_pikube_node_v1_PodRef, _pikube_node_v1_PodRef__Output>
         PodStatusReport: MessageTypeDefinition<_pikube_node_v1_PodStatusReport, _pikube_node_v1_PodStatusReport__Output>

@@ -32,7 +32,7 @@ export function nodeLayout(i: NodeLayoutInput): NodeState {
   const runDir = path.join(i.registryDir, i.name);
   return {
     name: i.name, index: i.index, netns: nodeNetnsName(i.clusterId, i.name), ip: nodeIp(i.subnet, i.index),
-    switchPort: switchPortName(i.name), bip: `10.42.${i.index}.1/24`, cgroupRoot: `/${cgroupName(i.clusterId, i.name)}`,
+    switchPort: switchPortName(i.name), bip: `172.29.${i.index}.1/24`, cgroupRoot: `/${cgroupName(i.clusterId, i.name)}`,
     dir: path.join(i.dataDir, 'nodes', i.name), runDir, dockerSocket: path.join(runDir, 'docker.sock'),
   };
 }
@@ -79,6 +79,9 @@ export interface AgentOptions {
   logDir: string;
 }
 
+/** The control plane's cluster CIDR (control-plane-process.ts); pod CIDRs come from it. */
+const CLUSTER_CIDR = '10.42.0.0/16';
+
 function agentArgs(node: NodeState, opts: AgentOptions): string[] {
   const pki = nodePkiDir(node);
   return [
@@ -87,6 +90,7 @@ function agentArgs(node: NodeState, opts: AgentOptions): string[] {
     '--ca', path.join(pki, 'ca.crt'), '--cert', path.join(pki, 'node.crt'), '--key', path.join(pki, 'node.key'),
     '--docker-host', `unix://${node.dockerSocket}`, '--node-ip', node.ip, '--cgroup-root', node.cgroupRoot,
     '--state-dir', path.join(node.dir, 'agent'), '--pause-image', PAUSE_IMAGE,
+    '--cluster-cidr', CLUSTER_CIDR,
   ];
 }
 

@@ -52,7 +52,7 @@ export interface NodeState {
   netns: string;
   ip: string;
   switchPort: string;
-  /** Docker bridge address with prefix, e.g. 10.42.1.1/24. */
+  /** Docker default bridge address with prefix, e.g. 172.29.1.1/24: outside the cluster CIDR (pods use the pikube network). */
   bip: string;
   /** Cgroup parent of the node's containers, e.g. /pikube-<id>-pi1. */
   cgroupRoot: string;

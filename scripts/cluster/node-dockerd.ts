@@ -15,7 +15,7 @@ export interface NodeDockerdOptions {
   netns: string;
   dataDir: string;
   runDir: string;
-  /** Bridge address with prefix, e.g. 10.42.1.1/24: the node's pod subnet. */
+  /** Default bridge address with prefix, e.g. 172.29.1.1/24: never in the cluster CIDR (pods join the agent's `pikube` network). */
   bip: string;
   /** Cgroup parent for containers created without one, e.g. /pikube-pi1. */
   cgroupParent: string;

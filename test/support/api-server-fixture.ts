@@ -15,6 +15,7 @@ import { createApiServer, type ApiServer, type ApiServerOptions } from '../../co
 import { issueAdminCertificate, loadOrCreateClusterPki, type ClusterPki } from '../../control-plane/auth/cluster-pki';
 import { writeKubeconfig } from '../../control-plane/auth/kubeconfig';
 import type { KeyPair } from '../../control-plane/auth/pki';
+import type { KeySpace } from '../../control-plane/store/keys';
 import type { Store } from '../../control-plane/store/store';
 import { runCommand, type CommandResult } from '../../scripts/cluster/run-command';
 import type { EtcdFixture } from './etcd-fixture';
@@ -39,6 +40,9 @@ export interface ApiServerFixture {
   port: number;
   url: string;
   registry: Registry;
+  /** The store and key space under the registry (for informers on the same objects). */
+  store: Store;
+  keySpace: KeySpace;
   pki: ClusterPki;
   admin: KeyPair;
   kubeconfig: string;
@@ -59,7 +63,8 @@ export interface ApiServerFixtureOptions {
 export async function startApiServerFixture(etcd: EtcdFixture, options: ApiServerFixtureOptions = {}): Promise<ApiServerFixture> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pikube-apiserver-'));
   const store = etcd.store();
-  const registry = new Registry({ store: options.wrapStore ? options.wrapStore(store) : store, keySpace: etcd.keySpace() });
+  const keySpace = etcd.keySpace();
+  const registry = new Registry({ store: options.wrapStore ? options.wrapStore(store) : store, keySpace });
   await ensureDefaultNamespaces(registry);
   const pki = loadOrCreateClusterPki(dir, '127.0.0.1');
   const admin = issueAdminCertificate(pki.ca);
@@ -71,7 +76,7 @@ export async function startApiServerFixture(etcd: EtcdFixture, options: ApiServe
   writeKubeconfig(kubeconfig, { server: url, caCertPem: pki.ca.certPem, client: admin });
   const kubectlFlags = [`--kubeconfig=${kubeconfig}`, `--cache-dir=${path.join(dir, 'kube-cache')}`];
   return {
-    port, url, registry, pki, admin, kubeconfig, kubectlFlags,
+    port, url, registry, store, keySpace, pki, admin, kubeconfig, kubectlFlags,
     request: (method, p, options = {}) => httpsRequest(port, pki, admin, method, p, options),
     kubectl: (args, options = {}) =>
       runCommand('/usr/bin/kubectl', [...kubectlFlags, ...args], { allowFailure: true, input: options.input, timeoutMs: options.timeoutMs ?? 30_000 }),

@@ -5,6 +5,7 @@ import { cronJobPrinter } from './cron-job-printer';
 import { daemonSetPrinter } from './daemon-set-printer';
 import { defaultPrinter } from './default-printer';
 import { deploymentPrinter } from './deployment-printer';
+import { endpointSlicePrinter } from './endpoint-slice-printer';
 import { endpointsPrinter } from './endpoints-printer';
 import { eventPrinter } from './event-printer';
 import { jobPrinter } from './job-printer';
@@ -24,6 +25,7 @@ const PRINTERS: Record<string, Printer> = {
   '/events': eventPrinter,
   '/services': servicePrinter,
   '/endpoints': endpointsPrinter,
+  'discovery.k8s.io/endpointslices': endpointSlicePrinter,
   '/configmaps': configMapPrinter,
   '/secrets': secretPrinter,
   '/serviceaccounts': serviceAccountPrinter,

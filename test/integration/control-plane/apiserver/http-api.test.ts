@@ -83,7 +83,9 @@ describe('API server over HTTPS (real etcd)', function () {
   describe('discovery', () => {
     it('describes the core group with kinds, verbs, short names, categories and subresources', async () => {
       assert.deepEqual((await api.request('GET', '/api')).json().versions, ['v1']);
-      assert.deepEqual((await api.request('GET', '/apis')).json(), { kind: 'APIGroupList', apiVersion: 'v1', groups: [] });
+      const discoveryV1 = { groupVersion: 'discovery.k8s.io/v1', version: 'v1' };
+      assert.deepEqual((await api.request('GET', '/apis')).json(), { kind: 'APIGroupList', apiVersion: 'v1', groups: [{ name: 'discovery.k8s.io', versions: [discoveryV1], preferredVersion: discoveryV1 }] });
+      assert.deepEqual((await api.request('GET', '/apis/discovery.k8s.io/v1')).json().resources.map((r: { name: string }) => r.name), ['endpointslices']);
       const list = (await api.request('GET', '/api/v1')).json();
       assert.equal(list.groupVersion, 'v1');
       const byName = Object.fromEntries((list.resources as { name: string; namespaced: boolean }[]).map((r) => [r.name, r]));

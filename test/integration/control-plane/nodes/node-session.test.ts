@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
 import type { Event, Node, Pod, PodStatus } from '../../../../api/core-v1';
+import type { PeerNode } from '../../../../agent/network/node-routes';
 import { AgentSession } from '../../../../agent/session';
 import type { PodSink } from '../../../../agent/pods/pod-sink';
 import { EventRecorder } from '../../../../control-plane/apiserver/event-recorder';
@@ -147,8 +148,9 @@ class ControlPlane {
   }
 }
 
-function agentFor(cp: ControlPlane, name: string, sink: PodSink, cert = cp.pki.nodeCert(name)): AgentSession {
+function agentFor(cp: ControlPlane, name: string, sink: PodSink, cert = cp.pki.nodeCert(name), onPeers?: (peers: PeerNode[]) => void): AgentSession {
   return new AgentSession({
+    onPeers,
     nodeName: name,
     servers: [`127.0.0.1:${cp.port}`],
     tls: { caCertPem: cp.pki.ca.certPem, certPem: cert.certPem, keyPem: cert.keyPem },
@@ -251,6 +253,19 @@ describe('node session: control plane ⇄ agent over gRPC with mTLS, on real etc
     assert.equal(node?.status?.capacity?.cpu, '4');
     assert.ok(node?.metadata.uid && node.metadata.creationTimestamp, 'created through the registry');
     await until(() => agent.connected && agent.node?.spec.podCIDR === node?.spec.podCIDR, { timeoutMs: 2000 });
+  });
+
+  it("tells every agent each node's pod CIDR and InternalIP, and again when a node leaves", async () => {
+    const heard = new Map<string, PeerNode[]>();
+    const first = started(agentFor(cp, 'pi-1', new RecordingSink(), undefined, (p) => heard.set('pi-1', p)));
+    const second = started(agentFor(cp, 'pi-2', new RecordingSink(), undefined, (p) => heard.set('pi-2', p)));
+    const names = (who: string) => (heard.get(who) ?? []).map((p) => p.name).join(',');
+    await until(() => names('pi-1') === 'pi-1,pi-2' && names('pi-2') === 'pi-1,pi-2', { timeoutMs: 5000, describe: async () => JSON.stringify([...heard]) });
+    const cidr = first.node?.spec.podCIDR;
+    assert.deepEqual(heard.get('pi-2')?.find((p) => p.name === 'pi-1'), { name: 'pi-1', podCIDR: cidr, internalIP: '192.168.1.21' });
+    await second.dispose(); // or it would register again
+    await cp.registry.delete(NODES, undefined, 'pi-2');
+    await until(() => (heard.get('pi-1') ?? []).every((p) => p.name !== 'pi-2'), { timeoutMs: 5000, describe: async () => JSON.stringify([...heard]) });
   });
 
   it('keeps the pod CIDR and user labels across re-registration, and gives another node another CIDR', async () => {

@@ -207,6 +207,7 @@ function holdingWatches(store: Store): { store: Store; release(): void } {
     list: (p) => store.list(p),
     update: (k, o, r) => store.update(k, o, r),
     delete: (k, r) => store.delete(k, r),
+    commit: (w) => store.commit(w),
     currentRevision: () => store.currentRevision(),
     close: () => store.close(),
     watch: (prefix, options) => {

@@ -117,6 +117,7 @@ function racedBy(store: Store, rival: () => Promise<void>): Store {
       return store.update(k, o, r);
     },
     delete: (k, r) => store.delete(k, r),
+    commit: (w) => store.commit(w),
     watch: (p, o) => store.watch(p, o),
     currentRevision: () => store.currentRevision(),
     close: () => store.close(),

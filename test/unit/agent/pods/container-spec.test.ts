@@ -113,4 +113,19 @@ describe('container spec of a hostNetwork pod', () => {
     assert.equal(spec.networkMode, 'host');
     assert.equal(spec.hostname, undefined);
   });
+
+  it('keeps a hostNetwork pod on the host even when a pod network is given', () => {
+    const pod = aPod('agent', 'uid-2').build();
+    pod.spec.hostNetwork = true;
+    const spec = sandboxSpec(pod, { pauseImage: 'pikube/pause:latest', cgroupParent: '/p', attempt: 0, gracePeriodSeconds: 30, networkName: 'pikube' });
+    assert.equal(spec.networkMode, 'host');
+  });
+});
+
+describe('container spec on the pod network', () => {
+  it('puts the pause container on the named network, with the pod hostname', () => {
+    const spec = sandboxSpec(aPod('web', 'uid-3').build(), { pauseImage: 'pikube/pause:latest', cgroupParent: '/p', attempt: 0, gracePeriodSeconds: 30, networkName: 'pikube' });
+    assert.equal(spec.networkMode, 'pikube');
+    assert.equal(spec.hostname, 'web');
+  });
 });

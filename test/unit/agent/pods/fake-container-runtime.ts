@@ -85,7 +85,9 @@ export class FakeContainerRuntime implements ContainerRuntime {
     signal.throwIfAborted();
     const c = this.must(id);
     this.calls.push(`start ${c.spec.name}`);
-    const ip = c.spec.networkMode ? undefined : `10.42.0.${this.nextIp++}`;
+    // An address on Docker's default bridge or a named network; none when joining another container's namespace or the host's.
+    const mode = c.spec.networkMode;
+    const ip = mode === 'host' || mode?.startsWith('container:') ? undefined : `10.42.0.${this.nextIp++}`;
     Object.assign(c.details, { running: true, status: 'running', startedAt: new Date(this.now()).toISOString(), ipAddress: ip });
     this.emit(c, 'start');
   }

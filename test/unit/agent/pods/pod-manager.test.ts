@@ -3,6 +3,7 @@ import type { Pod, PodStatus } from '../../../../api/core-v1';
 import { identityOf } from '../../../../agent/pods/docker-labels';
 import { PodManager } from '../../../../agent/pods/pod-manager';
 import type { PodEvent, PodReporter } from '../../../../agent/pods/pod-sink';
+import type { SandboxNetwork } from '../../../../agent/pods/sandbox-network';
 import { until } from '../../../../scripts/cluster/wait-until';
 import { FakeContainerRuntime, type FakeContainer } from './fake-container-runtime';
 import { aPod } from './pod-builder';
@@ -41,9 +42,9 @@ describe('PodManager (fake runtime)', () => {
   const managers: PodManager[] = [];
   const logs: string[] = [];
 
-  function newManager(): PodManager {
+  function newManager(network?: SandboxNetwork): PodManager {
     const m = new PodManager({
-      runtime, reporter, nodeName: 'pi1', hostIP: '192.168.1.11', cgroupRoot: '/pikube-pi1',
+      runtime, reporter, nodeName: 'pi1', hostIP: '192.168.1.11', cgroupRoot: '/pikube-pi1', network,
       resyncIntervalMs: 30, clock: { now: () => now }, log: (l) => logs.push(l),
     });
     managers.push(m);
@@ -66,6 +67,32 @@ describe('PodManager (fake runtime)', () => {
 
   afterEach(async () => {
     await Promise.all(managers.splice(0).map((m) => m.dispose()));
+  });
+
+  describe('on a pod network', () => {
+    const network = { name: undefined as string | undefined, networkName: () => network.name, notReadyReason: () => 'pod network not ready: no pod CIDR yet' };
+    beforeEach(() => {
+      network.name = undefined;
+    });
+
+    it('creates no sandbox while the pod network is not ready, then joins it', async () => {
+      newManager(network).setDesired([aPod('web').withContainer({ name: 'app' }).build()]);
+      await wait('web waiting for the network', () => reporter.last('web')?.containerStatuses?.[0]?.state?.waiting?.message === 'pod network not ready: no pod CIDR yet');
+      assert.deepEqual(sandboxOf('web'), []);
+      network.name = 'pikube';
+      const status = await wait('web Running', () => reporter.last('web')?.phase === 'Running' && reporter.last('web'));
+      const [pause] = sandboxOf('web');
+      assert.equal(pause.spec.networkMode, 'pikube');
+      assert.equal(status.podIP, pause.details.ipAddress);
+      assert.equal(reporter.waitingReason('web'), undefined);
+    });
+
+    it('starts hostNetwork pods without waiting for it', async () => {
+      newManager(network).setDesired([aPod('hostnet').withContainer({ name: 'app' }).build()].map((p) => ({ ...p, spec: { ...p.spec, hostNetwork: true } })));
+      const status = await wait('hostnet Running', () => reporter.last('hostnet')?.phase === 'Running' && reporter.last('hostnet'));
+      assert.equal(sandboxOf('hostnet')[0].spec.networkMode, 'host');
+      assert.equal(status.podIP, '192.168.1.11');
+    });
   });
 
   it('runs a pod as a pause container plus app containers joining its network', async () => {

@@ -3,17 +3,20 @@
 import type { Welcome as _pikube_node_v1_Welcome, Welcome__Output as _pikube_node_v1_Welcome__Output } from '../../../pikube/node/v1/Welcome';
 import type { PodSync as _pikube_node_v1_PodSync, PodSync__Output as _pikube_node_v1_PodSync__Output } from '../../../pikube/node/v1/PodSync';
 import type { StreamRequest as _pikube_node_v1_StreamRequest, StreamRequest__Output as _pikube_node_v1_StreamRequest__Output } from '../../../pikube/node/v1/StreamRequest';
+import type { PeerNodes as _pikube_node_v1_PeerNodes, PeerNodes__Output as _pikube_node_v1_PeerNodes__Output } from '../../../pikube/node/v1/PeerNodes';
 
 export interface ControlMessage {
   'welcome'?: (_pikube_node_v1_Welcome | null);
   'pod_sync'?: (_pikube_node_v1_PodSync | null);
   'stream_request'?: (_pikube_node_v1_StreamRequest | null);
-  'msg'?: "welcome"|"pod_sync"|"stream_request";
+  'peers'?: (_pikube_node_v1_PeerNodes | null);
+  'msg'?: "welcome"|"pod_sync"|"stream_request"|"peers";
 }
 
 export interface ControlMessage__Output {
   'welcome'?: (_pikube_node_v1_Welcome__Output | null);
   'pod_sync'?: (_pikube_node_v1_PodSync__Output | null);
   'stream_request'?: (_pikube_node_v1_StreamRequest__Output | null);
-  'msg'?: "welcome"|"pod_sync"|"stream_request";
+  'peers'?: (_pikube_node_v1_PeerNodes__Output | null);
+  'msg'?: "welcome"|"pod_sync"|"stream_request"|"peers";
 }

@@ -1,0 +1,144 @@
+/**
+ * The node's part of the pod network (DESIGN.md Networking, like flannel host-gw). On each
+ * Welcome it checks the node's pod CIDR (inside the cluster CIDR, no clash with the host's
+ * routes), ensures the `pikube` bridge network with that subnet, turns on forwarding and
+ * applies its iptables chains; from then on pod sandboxes join that network
+ * (SandboxNetwork). On each PeerNodes it routes every other node's pod CIDR via that node's
+ * address and removes routes of nodes that left. Work is serialised and level-triggered: each
+ * step reads what is there and converges; a failure is logged and retried.
+ */
+import type { Node } from '../../api/core-v1';
+import type { SandboxNetwork } from '../pods/sandbox-network';
+import { runChecked, type CommandRunner } from './command-runner';
+import { overlapError, overlappingHostRoutes } from './host-route-overlap';
+import { detectBackend, type IptablesBackend } from './iptables-backend';
+import { contains, formatCidr, gatewayOf, parseCidr, type Ipv4Cidr } from './ipv4-cidr';
+import { desiredRoutes, NodeRoutes, type PeerNode } from './node-routes';
+import { ensurePodBridge, POD_NETWORK_NAME, type BridgeNetworks } from './pod-bridge';
+import { applyPodNetworkRules } from './pod-network-rules';
+
+export interface PodNetworkOptions {
+  nodeName: string;
+  /** e.g. 10.42.0.0/16 (`--cluster-cidr`). */
+  clusterCIDR: string;
+  run: CommandRunner;
+  networks: BridgeNetworks;
+  /** Detected from the runner when absent. */
+  backend?: IptablesBackend;
+  /** Pause after a failed step before trying again; default 5 s. */
+  retryMs?: number;
+  log?: (message: string) => void;
+}
+
+export class PodNetwork implements SandboxNetwork {
+  private readonly cluster: Ipv4Cidr;
+  private readonly routes: NodeRoutes;
+  private readonly lifetime = new AbortController();
+  private readonly log: (message: string) => void;
+  private backend?: IptablesBackend;
+  private podCIDR?: string;
+  /** The pod CIDR the bridge and rules were last set up for; pods join the network while it is set. */
+  private readyFor?: string;
+  /** A Welcome came (or a set-up failed): the bridge and rules are checked again. */
+  private setUpPending = false;
+  private problem = "waiting for the control plane to assign this node's pod CIDR";
+  private peers?: PeerNode[];
+  private chain: Promise<void> = Promise.resolve();
+  private retry?: NodeJS.Timeout;
+
+  constructor(private readonly opts: PodNetworkOptions) {
+    const cluster = parseCidr(opts.clusterCIDR);
+    if (!cluster) throw new Error(`cluster CIDR "${opts.clusterCIDR}" is not an IPv4 CIDR`);
+    this.cluster = cluster;
+    this.routes = new NodeRoutes(opts.run);
+    this.backend = opts.backend;
+    this.log = opts.log ?? (() => undefined);
+  }
+
+  networkName(): string | undefined {
+    return this.readyFor !== undefined ? POD_NETWORK_NAME : undefined;
+  }
+
+  notReadyReason(): string {
+    return `pod network not ready: ${this.problem}`;
+  }
+
+  /** The Node as stored: its spec.podCIDR sets up the bridge. */
+  onWelcome(node: Node): void {
+    this.podCIDR = node.spec?.podCIDR;
+    this.setUpPending = true;
+    this.enqueue();
+  }
+
+  /** Every node's pod CIDR and address (the full set each time). */
+  onPeers(peers: PeerNode[]): void {
+    this.peers = peers;
+    this.enqueue();
+  }
+
+  /** Resolves once the work queued so far is done (tests). */
+  settled(): Promise<void> {
+    return this.chain;
+  }
+
+  /** Stops retrying; the bridge, routes and rules stay (pods keep their network while the agent restarts). */
+  dispose(): void {
+    this.lifetime.abort();
+    clearTimeout(this.retry);
+  }
+
+  private enqueue(): void {
+    if (this.lifetime.signal.aborted) return;
+    this.chain = this.chain.then(() => this.converge());
+  }
+
+  private async converge(): Promise<void> {
+    if (this.lifetime.signal.aborted) return;
+    try {
+      if (this.setUpPending) await this.setUp();
+      if (this.readyFor !== undefined && this.peers) await this.syncRoutes(this.peers);
+    } catch (err: unknown) {
+      this.problem = err instanceof Error ? err.message : String(err);
+      this.log(`pod network: ${this.problem}; retrying in ${this.opts.retryMs ?? 5000} ms`);
+      clearTimeout(this.retry);
+      this.retry = setTimeout(() => this.enqueue(), this.opts.retryMs ?? 5000);
+    }
+  }
+
+  /** Idempotent: re-run on every Welcome (repairs a removed bridge or flushed chain). */
+  private async setUp(): Promise<void> {
+    if (this.podCIDR !== this.readyFor) this.readyFor = undefined; // a new pod CIDR: new pods wait for it
+    if (!this.podCIDR) return;
+    const pod = this.checkedPodCidr(this.podCIDR);
+    await this.checkHostRoutes();
+    const outcome = await ensurePodBridge(this.opts.networks, formatCidr(pod), gatewayOf(pod));
+    await runChecked(this.opts.run, 'sysctl', ['-w', 'net.ipv4.ip_forward=1']);
+    this.backend ??= await detectBackend(this.opts.run);
+    await applyPodNetworkRules(this.opts.run, this.backend, { clusterCIDR: formatCidr(this.cluster), podCIDR: formatCidr(pod) });
+    this.setUpPending = false;
+    const first = this.readyFor === undefined;
+    this.readyFor = this.podCIDR;
+    if (first) this.log(`pod network ready: bridge network "${POD_NETWORK_NAME}" ${formatCidr(pod)} (${outcome}), cluster ${formatCidr(this.cluster)}`);
+  }
+
+  private checkedPodCidr(text: string): Ipv4Cidr {
+    const pod = parseCidr(text);
+    if (!pod) throw new Error(`the node's pod CIDR "${text}" is not an IPv4 CIDR`);
+    if (!contains(this.cluster, pod)) throw new Error(`the node's pod CIDR ${text} is not inside the cluster CIDR ${formatCidr(this.cluster)} (--cluster-cidr must match the control plane's)`);
+    return pod;
+  }
+
+  private async checkHostRoutes(): Promise<void> {
+    const clash = overlappingHostRoutes(await runChecked(this.opts.run, 'ip', ['-4', '-o', 'route', 'show']), this.cluster);
+    if (clash.length > 0) throw new Error(overlapError(this.cluster, clash));
+  }
+
+  /** Routes only to pod CIDRs inside the cluster CIDR: a peer cannot steer other traffic. */
+  private async syncRoutes(peers: PeerNode[]): Promise<void> {
+    const { routes, problems } = desiredRoutes(this.opts.nodeName, peers);
+    for (const problem of problems) this.log(`pod network: ${problem}`);
+    const inside = routes.filter((r) => contains(this.cluster, parseCidr(r.destination) as Ipv4Cidr));
+    const diff = await this.routes.sync(inside);
+    if (diff.replace.length + diff.remove.length > 0) this.log(`pod network routes: ${diff.replace.map((r) => `+${r.destination} via ${r.via}`).concat(diff.remove.map((d) => `-${d}`)).join(', ')}`);
+  }
+}

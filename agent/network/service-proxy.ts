@@ -1,0 +1,27 @@
+/**
+ * The agent's kube-proxy: the services and endpoint slices its node was sent go in, the node's
+ * rules come out. Level-triggered: each `sync` renders the whole desired state; the applier
+ * skips unchanged text and coalesces bursts, so calling it on every change is cheap.
+ */
+import type { EndpointSlice, Service } from '../../api/service-v1';
+import { renderRuleSet, type RuleSet } from './iptables-rules';
+import type { RuleApplier } from './rule-applier';
+import { servicePortsFrom } from './service-ports';
+
+export interface ServiceProxyOptions {
+  nodeName: string;
+  /** The cluster (pod) CIDR, e.g. 10.42.0.0/16. */
+  clusterCIDR?: string;
+  applier: Pick<RuleApplier, 'apply'>;
+}
+
+export class ServiceProxy {
+  constructor(private readonly opts: ServiceProxyOptions) {}
+
+  /** Applies rules for exactly these services; returns the service ports left out and why. */
+  async sync(services: Service[], slices: EndpointSlice[]): Promise<RuleSet['skipped']> {
+    const ruleSet = renderRuleSet(servicePortsFrom(services, slices, this.opts.nodeName), { clusterCIDR: this.opts.clusterCIDR });
+    await this.opts.applier.apply(ruleSet);
+    return ruleSet.skipped;
+  }
+}

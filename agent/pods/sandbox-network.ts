@@ -1,0 +1,11 @@
+/**
+ * Where pod sandboxes get their address: the Docker network the node's pod network provides
+ * (agent/network/pod-network.ts). Until it is ready, pods that need a new sandbox wait, so no
+ * pod ever gets an address on Docker's default bridge. hostNetwork pods never wait.
+ */
+export interface SandboxNetwork {
+  /** The Docker network to join, or undefined while the pod network is not ready. */
+  networkName(): string | undefined;
+  /** Why it is not ready (a pod's waiting message). */
+  notReadyReason(): string;
+}

@@ -1,0 +1,92 @@
+/**
+ * What both endpoints controllers derive from a Service and the pods of its namespace
+ * (Kubernetes' endpoints and endpointslice controllers, v1.32): the selected pods that have an
+ * IP, whether each is ready, serving, terminating, and each service port resolved per pod (a
+ * named targetPort is the container port of that name and protocol; a pod without it is left
+ * out for that port). Pure: the controllers do the reading and writing.
+ */
+import type { Pod } from '../../api/core-v1';
+import { matchesLabels, selectorFromSet } from '../../api/label-selector';
+import type { Protocol, Service, ServicePort } from '../../api/service-v1';
+import { isPodReady } from '../nodes/node-health';
+
+export interface ResolvedPort {
+  name: string;
+  port: number;
+  protocol: Protocol;
+  appProtocol?: string;
+}
+
+export interface PodEndpoint {
+  pod: Pod;
+  ip: string;
+  /** Ready for traffic: the pod is Ready (or the service publishes not-ready addresses) and not terminating. */
+  ready: boolean;
+  /** The pod is Ready, terminating or not. */
+  serving: boolean;
+  terminating: boolean;
+  /** The service's ports this pod serves, in the service's order. */
+  ports: ResolvedPort[];
+}
+
+/** Whether the controllers manage this service's endpoints at all. */
+export function hasManagedEndpoints(svc: Service): boolean {
+  return Boolean(svc.spec?.selector && Object.keys(svc.spec.selector).length > 0) && svc.spec.type !== 'ExternalName';
+}
+
+export function selectsPod(svc: Service, pod: Pod): boolean {
+  if (!hasManagedEndpoints(svc) || pod.metadata.namespace !== svc.metadata.namespace) return false;
+  return matchesLabels(selectorFromSet(svc.spec.selector), pod.metadata.labels ?? {});
+}
+
+/** The port a service port reaches on a pod; undefined when a named targetPort is not there. */
+export function resolveTargetPort(port: ServicePort, pod: Pod): number | undefined {
+  const target = port.targetPort ?? port.port;
+  if (typeof target === 'number') return target;
+  const protocol = port.protocol ?? 'TCP';
+  for (const c of pod.spec?.containers ?? []) {
+    const found = (c.ports ?? []).find((p) => p.name === target && (p.protocol ?? 'TCP') === protocol);
+    if (found) return found.containerPort;
+  }
+  return undefined;
+}
+
+function podIp(pod: Pod): string | undefined {
+  return pod.status?.podIPs?.[0]?.ip || pod.status?.podIP || undefined;
+}
+
+/** ShouldPodBeInEndpoints: finished pods that will not run again are out. */
+function podMayServe(pod: Pod): boolean {
+  const phase = pod.status?.phase;
+  if (pod.spec?.restartPolicy === 'Never') return phase !== 'Failed' && phase !== 'Succeeded';
+  if (pod.spec?.restartPolicy === 'OnFailure') return phase !== 'Succeeded';
+  return true;
+}
+
+function resolvePorts(svc: Service, pod: Pod): ResolvedPort[] {
+  return (svc.spec.ports ?? []).flatMap((p) => {
+    const port = resolveTargetPort(p, pod);
+    if (port === undefined) return [];
+    const resolved: ResolvedPort = { name: p.name ?? '', port, protocol: p.protocol ?? 'TCP' };
+    if (p.appProtocol) resolved.appProtocol = p.appProtocol;
+    return [resolved];
+  });
+}
+
+/** The service's endpoints: selected pods with an IP, sorted by pod name for stable output. */
+export function podEndpoints(svc: Service, pods: readonly Pod[]): PodEndpoint[] {
+  const publishNotReady = svc.spec.publishNotReadyAddresses === true;
+  return pods
+    .filter((pod) => selectsPod(svc, pod) && podIp(pod) !== undefined && podMayServe(pod))
+    .map((pod) => {
+      const terminating = Boolean(pod.metadata.deletionTimestamp);
+      const serving = publishNotReady || isPodReady(pod);
+      return { pod, ip: podIp(pod) ?? '', ready: serving && !terminating, serving, terminating, ports: resolvePorts(svc, pod) };
+    })
+    .sort((a, b) => ((a.pod.metadata.name ?? '') < (b.pod.metadata.name ?? '') ? -1 : 1));
+}
+
+/** A pod's reference as endpoints carry it. */
+export function podReference(pod: Pod): { kind: 'Pod'; namespace: string; name: string; uid?: string } {
+  return { kind: 'Pod', namespace: pod.metadata.namespace ?? '', name: pod.metadata.name ?? '', uid: pod.metadata.uid };
+}

@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseAgentConfig } from '../../../agent/agent-config';
+
+describe('agent command line: --cluster-cidr', () => {
+  let dir: string;
+  let base: string[];
+
+  before(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'pikube-agent-config-'));
+    for (const f of ['ca', 'cert', 'key']) writeFileSync(path.join(dir, f), `${f} pem`);
+    base = ['--node-name', 'pi1', '--servers', '10.0.0.1:6443', '--node-ip', '192.168.1.11', ...['ca', 'cert', 'key'].flatMap((f) => [`--${f}`, path.join(dir, f)])];
+  });
+
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('defaults to 10.42.0.0/16, as the control plane does', () => {
+    assert.equal(parseAgentConfig(base).clusterCIDR, '10.42.0.0/16');
+  });
+
+  it('takes another IPv4 CIDR', () => {
+    assert.equal(parseAgentConfig([...base, '--cluster-cidr', '10.100.0.0/16']).clusterCIDR, '10.100.0.0/16');
+  });
+
+  it('refuses what is not an IPv4 CIDR', () => {
+    assert.throws(() => parseAgentConfig([...base, '--cluster-cidr', '10.42.0.0/16; reboot']), /--cluster-cidr .* is not an IPv4 CIDR/);
+  });
+});

@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import type { Node } from '../../../../api/core-v1';
+import { BACKENDS } from '../../../../agent/network/iptables-backend';
+import { PodNetwork } from '../../../../agent/network/pod-network';
+import { FakeBridgeNetworks } from './fake-bridge-networks';
+import { FakeHostNetwork } from './fake-host-network';
+
+const node = (podCIDR?: string): Node => ({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'pi1' }, spec: podCIDR ? { podCIDR } : {} });
+const PEERS = [
+  { name: 'pi1', podCIDR: '10.42.1.0/24', internalIP: '192.168.1.11' },
+  { name: 'pi2', podCIDR: '10.42.2.0/24', internalIP: '192.168.1.12' },
+];
+
+describe('pod network of a node', () => {
+  let host: FakeHostNetwork;
+  let docker: FakeBridgeNetworks;
+  let net: PodNetwork;
+  const messages: string[] = [];
+
+  beforeEach(() => {
+    host = new FakeHostNetwork();
+    docker = new FakeBridgeNetworks();
+    messages.length = 0;
+    net = new PodNetwork({ nodeName: 'pi1', clusterCIDR: '10.42.0.0/16', run: host.run, networks: docker, backend: BACKENDS.legacy, retryMs: 60_000, log: (m) => messages.push(m) });
+  });
+
+  afterEach(() => net.dispose());
+
+  it('is not ready before the Welcome, so pods wait instead of using the default bridge', () => {
+    assert.equal(net.networkName(), undefined);
+    assert.match(net.notReadyReason(), /pod CIDR/);
+  });
+
+  it("sets up the bridge, forwarding and rules from the Welcome's pod CIDR", async () => {
+    net.onWelcome(node('10.42.1.0/24'));
+    await net.settled();
+    assert.equal(net.networkName(), 'pikube');
+    assert.deepEqual(docker.log, ['create pikube 10.42.1.0/24 10.42.1.1']);
+    assert.equal(host.sysctls.get('net.ipv4.ip_forward'), '1');
+    assert.match(host.restores()[0], /-A PIKUBE-POD-POSTROUTING -s 10\.42\.1\.0\/24 ! -d 10\.42\.0\.0\/16 -j MASQUERADE/);
+  });
+
+  it('routes the peers once ready, and drops the routes of nodes that left', async () => {
+    net.onPeers(PEERS);
+    await net.settled();
+    assert.deepEqual(host.commands('ip').filter((c) => c.includes('replace')), [], 'no routes before the network is set up');
+    net.onWelcome(node('10.42.1.0/24'));
+    await net.settled();
+    assert.ok(host.routes.some((r) => r.startsWith('10.42.2.0/24 via 192.168.1.12')));
+    net.onPeers(PEERS.slice(0, 1));
+    await net.settled();
+    assert.ok(!host.routes.some((r) => r.startsWith('10.42.2.0/24')));
+  });
+
+  it('never routes a peer CIDR outside the cluster CIDR', async () => {
+    net.onWelcome(node('10.42.1.0/24'));
+    net.onPeers([...PEERS, { name: 'evil', podCIDR: '0.0.0.0/1', internalIP: '192.168.1.66' }]);
+    await net.settled();
+    assert.ok(!host.routes.some((r) => r.startsWith('0.0.0.0/1')));
+  });
+
+  it('waits while the Welcome carries no pod CIDR', async () => {
+    net.onWelcome(node());
+    await net.settled();
+    assert.equal(net.networkName(), undefined);
+    assert.deepEqual(docker.log, []);
+  });
+
+  it('refuses a pod CIDR outside the cluster CIDR', async () => {
+    net.onWelcome(node('10.50.1.0/24'));
+    await net.settled();
+    assert.equal(net.networkName(), undefined);
+    assert.match(net.notReadyReason(), /not inside the cluster CIDR 10\.42\.0\.0\/16/);
+  });
+
+  it("refuses a cluster CIDR that overlaps the host's own routes, naming them", async () => {
+    host.routes.push('10.42.0.0/24 dev wlan0 proto kernel scope link src 10.42.0.5');
+    net.onWelcome(node('10.42.1.0/24'));
+    await net.settled();
+    assert.equal(net.networkName(), undefined);
+    assert.match(net.notReadyReason(), /overlaps this host's own route\(s\): 10\.42\.0\.0\/24 dev wlan0/);
+    assert.deepEqual(docker.log, []);
+  });
+
+  it('checks the bridge and rules again on every Welcome, and follows a new pod CIDR', async () => {
+    net.onWelcome(node('10.42.1.0/24'));
+    await net.settled();
+    docker.networks.delete('pikube');
+    net.onWelcome(node('10.42.1.0/24'));
+    await net.settled();
+    assert.deepEqual(docker.log, ['create pikube 10.42.1.0/24 10.42.1.1', 'create pikube 10.42.1.0/24 10.42.1.1']);
+    assert.equal(host.restores().length, 2);
+    net.onWelcome(node('10.42.5.0/24'));
+    await net.settled();
+    assert.equal(net.networkName(), 'pikube');
+    assert.deepEqual(docker.log.slice(2), ['remove pikube', 'create pikube 10.42.5.0/24 10.42.5.1']);
+  });
+
+  it('retries a failed set-up on the next Welcome', async () => {
+    host.failing.add('sysctl');
+    net.onWelcome(node('10.42.1.0/24'));
+    await net.settled();
+    assert.equal(net.networkName(), undefined);
+    host.failing.clear();
+    net.onWelcome(node('10.42.1.0/24'));
+    await net.settled();
+    assert.equal(net.networkName(), 'pikube');
+  });
+});

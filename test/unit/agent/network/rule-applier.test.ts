@@ -1,0 +1,52 @@
+/** The applier's own logic, over a fake iptables: no-op on unchanged text, coalescing, jumps. */
+import assert from 'node:assert/strict';
+import { BACKENDS } from '../../../../agent/network/iptables-backend';
+import { renderRuleSet } from '../../../../agent/network/iptables-rules';
+import { JUMP_RULES } from '../../../../agent/network/jump-rules';
+import { RuleApplier } from '../../../../agent/network/rule-applier';
+import { FakeCommandRunner } from './fake-command-runner';
+import { aServicePort, anEndpoint } from './service-port-builder';
+
+const rs = (n: number) => renderRuleSet([aServicePort('web').withEndpoints(...Array.from({ length: n }, (_, i) => anEndpoint(`10.42.1.${i + 1}`))).build()]);
+
+describe('rule applier (fake iptables)', () => {
+  let fake: FakeCommandRunner;
+  let applier: RuleApplier;
+  beforeEach(() => {
+    fake = new FakeCommandRunner();
+    applier = new RuleApplier({ run: fake.run, backend: BACKENDS.legacy, minSyncIntervalMs: 20 });
+  });
+  afterEach(() => applier.dispose());
+
+  it('restores with --noflush through the chosen backend and adds each missing jump with -I', async () => {
+    await applier.apply(rs(1));
+    const restore = fake.calls.find((c) => c.cmd === 'iptables-legacy-restore');
+    assert.deepEqual(restore?.args, ['-w', '5', '--noflush']);
+    assert.equal(fake.calls.filter((c) => c.cmd === 'iptables-legacy' && c.args.includes('-I')).length, JUMP_RULES.length);
+  });
+
+  it('does not restore an unchanged rule set again', async () => {
+    await applier.apply(rs(1));
+    await applier.apply(rs(1));
+    assert.equal(fake.restores().length, 1);
+  });
+
+  it('coalesces a burst into at most two restores, ending with the newest set', async () => {
+    await Promise.all([1, 2, 3, 4, 5].map((n) => applier.apply(rs(n))));
+    const restores = fake.restores();
+    assert.ok(restores.length <= 2, `${restores.length} restores`);
+    assert.equal(restores.at(-1), rs(5).text);
+  });
+
+  it('re-applies when the tables do not hold the rules it applied', async () => {
+    await applier.apply(rs(2));
+    fake.saved = ''; // as if someone flushed everything
+    assert.equal(await applier.verify(), 'repaired');
+    assert.equal(fake.restores().length, 2);
+  });
+
+  it('has nothing to check before the first rule set', async () => {
+    assert.equal(await applier.verify(), 'idle');
+    assert.equal(fake.calls.length, 0);
+  });
+});
