@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { startTestCluster, type TestCluster } from '../support/cluster-fixture';
 import { until } from '../../scripts/cluster/wait-until';
-import type { CommandResult } from '../../scripts/cluster/run-command';
+import { kubectlOk, waitPodRow, type PodRow } from '../support/kubectl-pods';
 
 const BUSYBOX = 'image: pikube/busybox:latest\n      imagePullPolicy: IfNotPresent';
 
@@ -64,38 +64,14 @@ const MANIFESTS = [
 `),
 ].join('---\n');
 
-function succeeded(res: CommandResult, what: string): string {
-  assert.equal(res.code, 0, `${what} failed (${res.code}): ${res.stderr}`);
-  return res.stdout;
-}
 
-interface Row {
-  ready: string;
-  status: string;
-  restarts: number;
-}
 
 describe('pod lifecycle through kubectl', function () {
   this.timeout(180_000);
   let tc: TestCluster;
-  const kubectl = async (args: string[], input?: string): Promise<string> => succeeded(await tc.kubectl(args, { input }), `kubectl ${args.join(' ')}`);
+  const kubectl = (args: string[], input?: string): Promise<string> => kubectlOk(tc, args, input);
 
-  /** NAME READY STATUS RESTARTS AGE, as `kubectl get pods` prints them. */
-  const rows = async (): Promise<Map<string, Row>> => {
-    const out = await kubectl(['get', 'pods', '--no-headers']);
-    return new Map(out.trim().split('\n').filter(Boolean).map((line) => {
-      const [name, ready, status, restarts] = line.trim().split(/\s+/);
-      return [name, { ready, status, restarts: Number(restarts) }];
-    }));
-  };
-
-  let last = new Map<string, Row>();
-  const waitRow = (name: string, ok: (r: Row) => boolean, timeoutMs = 90_000) =>
-    until(async () => {
-      last = await rows();
-      const r = last.get(name);
-      return r && ok(r) ? r : undefined;
-    }, { timeoutMs, intervalMs: 500, describe: () => `${name}: ${JSON.stringify(last.get(name))}` });
+  const waitRow = (name: string, ok: (r: PodRow) => boolean, timeoutMs?: number): Promise<PodRow> => waitPodRow(tc, name, ok, timeoutMs);
 
   before(async function () {
     this.timeout(300_000);
