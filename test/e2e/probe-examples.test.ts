@@ -169,7 +169,8 @@ describe('probe examples from the Kubernetes docs through kubectl', function () 
   });
 
   it('liveness-http: restarts httpd once /healthz answers 404', async () => {
-    await waitRow('liveness-http', (r) => r.ready === '1/1' && r.status === 'Running' && r.restarts === 0);
+    // All pods start together in before(): by now this one may already have been restarted, so
+    // its first healthy phase is not waited for; the events and the restart are what count.
     await waitDescribe('liveness-http', [
       /Warning\s+Unhealthy\s+.*kubelet\s+Liveness probe failed: HTTP probe failed with statuscode: 404/,
       /Normal\s+Killing\s+.*kubelet\s+Container liveness failed liveness probe, will be restarted/,
