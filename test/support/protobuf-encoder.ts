@@ -8,6 +8,8 @@
 import { K8S_MESSAGES } from '../../control-plane/apiserver/protobuf/k8s-messages';
 import { decodeProtoType, type ProtoField, type ProtoType, type ScalarType } from '../../control-plane/apiserver/protobuf/message-schema';
 import { K8S_KINDS } from '../../control-plane/apiserver/schema/k8s-definitions';
+import { strict as assert } from 'node:assert';
+import { ProtobufError } from '../../control-plane/apiserver/protobuf/proto-reader';
 
 export interface EncodeOptions {
   writeZeros?: boolean;
@@ -141,4 +143,15 @@ function fixed(size: 4 | 8, value: number): Buffer {
   if (size === 8) bytes.writeDoubleLE(value);
   else bytes.writeFloatLE(value);
   return bytes;
+}
+
+/** The message of the ProtobufError `fn` throws; fails the test if it throws nothing or something else. */
+export function protobufErrorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    assert.ok(err instanceof ProtobufError, String(err));
+    return err.message;
+  }
+  throw new Error('expected a ProtobufError');
 }

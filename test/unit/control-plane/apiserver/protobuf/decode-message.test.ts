@@ -2,8 +2,7 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { QUANTITY_FORMAT_MESSAGE } from '../../../../../api/quantity';
 import { decodeMessage } from '../../../../../control-plane/apiserver/protobuf/decode-message';
-import { ProtobufError } from '../../../../../control-plane/apiserver/protobuf/proto-reader';
-import { encodeMessage, lengthDelimited, tag, varint, type EncodeOptions } from '../../../../support/protobuf-encoder';
+import { encodeMessage, lengthDelimited, tag, varint, type EncodeOptions, protobufErrorOf } from '../../../../support/protobuf-encoder';
 
 const CORE = 'io.k8s.api.core.v1';
 const META = 'io.k8s.apimachinery.pkg.apis.meta.v1';
@@ -14,15 +13,6 @@ function roundTrip(message: string, object: Json, options: EncodeOptions = {}): 
   return decodeMessage(message, encodeMessage(message, object, options));
 }
 
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof ProtobufError, String(err));
-    return err.message;
-  }
-  throw new Error('expected a ProtobufError');
-}
 
 /** A pod using inlined structs, pointers, IntOrString, Quantity, Time, maps and repeated fields. */
 function aFullPod(): Json {
@@ -87,13 +77,13 @@ describe('decoding protobuf messages into the JSON Go writes', () => {
     const ports = [{ port: 80, targetPort: 8080, protocol: 'TCP' }, { name: 'web', port: 81, targetPort: 'http', protocol: 'TCP' }];
     assert.deepEqual((roundTrip(`${CORE}.ServiceSpec`, { ports }).ports as Json[]).map((p) => p.targetPort), [8080, 'http']);
     const impossible = Buffer.concat([tag(1, 0), varint(7)]);
-    assert.equal(errorOf(() => decodeMessage(`${CORE}.ServicePort`, lengthDelimited(4, impossible))), 'impossible IntOrString.Type');
+    assert.equal(protobufErrorOf(() => decodeMessage(`${CORE}.ServicePort`, lengthDelimited(4, impossible))), 'impossible IntOrString.Type');
   });
 
   it('parses quantities as Kubernetes does, refusing malformed ones', () => {
     const limits = (q: string): Buffer => lengthDelimited(1, Buffer.concat([lengthDelimited(1, Buffer.from('cpu')), lengthDelimited(2, lengthDelimited(1, Buffer.from(q)))]));
     assert.deepEqual(decodeMessage(`${CORE}.ResourceRequirements`, limits('0.5')).limits, { cpu: '500m' });
-    assert.equal(errorOf(() => decodeMessage(`${CORE}.ResourceRequirements`, limits('five'))), QUANTITY_FORMAT_MESSAGE);
+    assert.equal(protobufErrorOf(() => decodeMessage(`${CORE}.ResourceRequirements`, limits('five'))), QUANTITY_FORMAT_MESSAGE);
   });
 
   it('writes Time in whole seconds, MicroTime with microseconds, and drops zero times', () => {
@@ -108,7 +98,7 @@ describe('decoding protobuf messages into the JSON Go writes', () => {
   it('carries RawExtension and FieldsV1 JSON as it is', () => {
     const revision = { metadata: { name: 'r' }, data: { spec: { template: { a: [1, 'x'] } } }, revision: 2 };
     assert.deepEqual(roundTrip('io.k8s.api.apps.v1.ControllerRevision', revision), revision);
-    assert.match(errorOf(() => decodeMessage('io.k8s.api.apps.v1.ControllerRevision', lengthDelimited(2, lengthDelimited(1, Buffer.from('{'))))), /^RawExtension does not hold JSON/);
+    assert.match(protobufErrorOf(() => decodeMessage('io.k8s.api.apps.v1.ControllerRevision', lengthDelimited(2, lengthDelimited(1, Buffer.from('{'))))), /^RawExtension does not hold JSON/);
   });
 
   it('reads repeated numbers packed or not', () => {
@@ -141,8 +131,8 @@ describe('decoding protobuf messages into the JSON Go writes', () => {
   });
 
   it('refuses a value of the wrong wire type', () => {
-    assert.equal(errorOf(() => decodeMessage(`${META}.ObjectMeta`, Buffer.concat([tag(1, 0), varint(5)]))), 'proto: wrong wireType = 0 for field 1');
-    assert.equal(errorOf(() => decodeMessage(`${META}.ObjectMeta`, lengthDelimited(7, Buffer.from('x')))), 'proto: wrong wireType = 2 for field 7');
+    assert.equal(protobufErrorOf(() => decodeMessage(`${META}.ObjectMeta`, Buffer.concat([tag(1, 0), varint(5)]))), 'proto: wrong wireType = 0 for field 1');
+    assert.equal(protobufErrorOf(() => decodeMessage(`${META}.ObjectMeta`, lengthDelimited(7, Buffer.from('x')))), 'proto: wrong wireType = 2 for field 7');
   });
 
   it('round-trips any object metadata', () => {

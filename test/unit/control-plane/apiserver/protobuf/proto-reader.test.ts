@@ -1,17 +1,8 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { ProtobufError, readFields, readPackedVarints } from '../../../../../control-plane/apiserver/protobuf/proto-reader';
-import { lengthDelimited, tag, varint } from '../../../../support/protobuf-encoder';
+import { readFields, readPackedVarints } from '../../../../../control-plane/apiserver/protobuf/proto-reader';
+import { lengthDelimited, tag, varint, protobufErrorOf } from '../../../../support/protobuf-encoder';
 
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof ProtobufError, String(err));
-    return err.message;
-  }
-  throw new Error('expected a ProtobufError');
-}
 
 describe('protobuf wire reader', () => {
   it('reads varint, fixed and length-delimited fields in order', () => {
@@ -38,16 +29,16 @@ describe('protobuf wire reader', () => {
   });
 
   it('refuses truncated values, lengths past the end and overlong varints', () => {
-    assert.equal(errorOf(() => readFields(Buffer.from([0x08]))), 'unexpected EOF');
-    assert.equal(errorOf(() => readFields(Buffer.from([0x08, 0x96]))), 'unexpected EOF');
-    assert.equal(errorOf(() => readFields(Buffer.from([0x12, 0x05, 0x61]))), 'unexpected EOF');
-    assert.equal(errorOf(() => readFields(Buffer.from([0x19, 1, 2, 3]))), 'unexpected EOF');
-    assert.equal(errorOf(() => readFields(Buffer.concat([Buffer.from([0x08]), Buffer.alloc(10, 0xff), Buffer.from([0x01])]))), 'proto: integer overflow');
+    assert.equal(protobufErrorOf(() => readFields(Buffer.from([0x08]))), 'unexpected EOF');
+    assert.equal(protobufErrorOf(() => readFields(Buffer.from([0x08, 0x96]))), 'unexpected EOF');
+    assert.equal(protobufErrorOf(() => readFields(Buffer.from([0x12, 0x05, 0x61]))), 'unexpected EOF');
+    assert.equal(protobufErrorOf(() => readFields(Buffer.from([0x19, 1, 2, 3]))), 'unexpected EOF');
+    assert.equal(protobufErrorOf(() => readFields(Buffer.concat([Buffer.from([0x08]), Buffer.alloc(10, 0xff), Buffer.from([0x01])]))), 'proto: integer overflow');
   });
 
   it('refuses groups and unknown wire types, and field number 0', () => {
-    assert.equal(errorOf(() => readFields(tag(1, 3))), 'proto: illegal wireType 3 for field 1');
-    assert.equal(errorOf(() => readFields(Buffer.concat([tag(2, 7), varint(0)]))), 'proto: illegal wireType 7 for field 2');
-    assert.equal(errorOf(() => readFields(Buffer.concat([tag(0, 0), varint(0)]))), 'proto: illegal field number 0');
+    assert.equal(protobufErrorOf(() => readFields(tag(1, 3))), 'proto: illegal wireType 3 for field 1');
+    assert.equal(protobufErrorOf(() => readFields(Buffer.concat([tag(2, 7), varint(0)]))), 'proto: illegal wireType 7 for field 2');
+    assert.equal(protobufErrorOf(() => readFields(Buffer.concat([tag(0, 0), varint(0)]))), 'proto: illegal field number 0');
   });
 });

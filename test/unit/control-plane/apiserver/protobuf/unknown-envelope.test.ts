@@ -1,17 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { ProtobufError } from '../../../../../control-plane/apiserver/protobuf/proto-reader';
 import { readEnvelope } from '../../../../../control-plane/apiserver/protobuf/unknown-envelope';
-import { envelope, lengthDelimited } from '../../../../support/protobuf-encoder';
+import { envelope, lengthDelimited, protobufErrorOf } from '../../../../support/protobuf-encoder';
 
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof ProtobufError, String(err));
-    return err.message;
-  }
-  throw new Error('expected a ProtobufError');
-}
 
 describe('the k8s protobuf envelope (runtime.Unknown)', () => {
   it('reads type meta and raw bytes after the k8s\\0 prefix', () => {
@@ -29,9 +19,9 @@ describe('the k8s protobuf envelope (runtime.Unknown)', () => {
   });
 
   it('answers with the apiserver serializer messages for bodies that are not envelopes', () => {
-    assert.equal(errorOf(() => readEnvelope(Buffer.alloc(0))), 'empty data');
-    assert.equal(errorOf(() => readEnvelope(Buffer.from('{"kind":"Pod"}'))), 'provided data does not appear to be a protobuf message, expected prefix [107 56 115 0]');
-    assert.equal(errorOf(() => readEnvelope(Buffer.from('k8s\0', 'latin1'))), 'empty body');
-    assert.equal(errorOf(() => readEnvelope(Buffer.from('k8s\0\x0a\x05ab', 'latin1'))), 'unexpected EOF');
+    assert.equal(protobufErrorOf(() => readEnvelope(Buffer.alloc(0))), 'empty data');
+    assert.equal(protobufErrorOf(() => readEnvelope(Buffer.from('{"kind":"Pod"}'))), 'provided data does not appear to be a protobuf message, expected prefix [107 56 115 0]');
+    assert.equal(protobufErrorOf(() => readEnvelope(Buffer.from('k8s\0', 'latin1'))), 'empty body');
+    assert.equal(protobufErrorOf(() => readEnvelope(Buffer.from('k8s\0\x0a\x05ab', 'latin1'))), 'unexpected EOF');
   });
 });
