@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
+import { parseDuration } from '../api/duration';
 import { parseCidr } from './network/ipv4-cidr';
 
 export interface AgentConfig {
@@ -18,11 +19,19 @@ export interface AgentConfig {
   pauseImage: string;
   /** The cluster's pod CIDR (`--cluster-cidr`, default 10.42.0.0/16): node pod CIDRs lie in it; traffic within it is not masqueraded. */
   clusterCIDR: string;
+  /** The cluster DNS domain (`--cluster-domain`, kubelet's; default cluster.local). */
+  clusterDomain: string;
+  /** The node's resolver config (`--resolv-conf`, kubelet's; '' for none): DNS forwarding and dnsPolicy Default. */
+  resolvConf: string;
+  /** How often the service rules are checked for drift (`--iptables-sync-period`, kube-proxy's; default 30 s). */
+  iptablesSyncPeriodMs: number;
 }
 
 const USAGE = `usage: pikube-agent --node-name NAME --servers HOST:PORT[,HOST:PORT] --ca FILE --cert FILE --key FILE
   --node-ip IP [--docker-host unix:///var/run/docker.sock] [--cgroup-root /pikube] [--state-dir DIR]
-  [--pause-image pikube/pause:latest] [--cluster-cidr 10.42.0.0/16]`;
+  [--pause-image pikube/pause:latest] [--cluster-cidr 10.42.0.0/16] [--cluster-domain cluster.local]
+  [--resolv-conf /etc/resolv.conf] [--iptables-sync-period 30s]
+   or: pikube-agent --cleanup   (remove the agent's iptables rules and routes from this node, then exit)`;
 
 const NODE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
@@ -42,10 +51,32 @@ function checkServer(server: string): string {
   return server;
 }
 
+/**
+ * `--cleanup` (kube-proxy's): remove this node's iptables rules and routes of ours, then exit
+ * (agent/network/node-cleanup.ts). Checked before `parseAgentConfig`: the other flags are then
+ * neither needed nor checked.
+ */
+export function wantsCleanup(argv: string[]): boolean {
+  const { values } = parseArgs({ args: argv, options: { cleanup: { type: 'boolean' } }, strict: false });
+  return values.cleanup === true;
+}
+
+function checkDomain(domain: string): string {
+  if (!NODE_NAME.test(domain) || domain.length > 253) throw new Error(`--cluster-domain "${domain}" is not a DNS-1123 subdomain`);
+  return domain;
+}
+
+function syncPeriod(text: string): number {
+  const ms = parseDuration(text);
+  if (ms < 1000) throw new Error(`--iptables-sync-period "${text}" must be a duration of at least 1s, like 30s`);
+  return ms;
+}
+
 export function parseAgentConfig(argv: string[]): AgentConfig {
   const { values } = parseArgs({
     args: argv,
-    options: Object.fromEntries(['node-name', 'servers', 'ca', 'cert', 'key', 'docker-host', 'node-ip', 'cgroup-root', 'state-dir', 'pause-image', 'cluster-cidr']
+    options: Object.fromEntries(['node-name', 'servers', 'ca', 'cert', 'key', 'docker-host', 'node-ip', 'cgroup-root', 'state-dir', 'pause-image', 'cluster-cidr',
+      'cluster-domain', 'resolv-conf', 'iptables-sync-period']
       .map((n) => [n, { type: 'string' as const }])),
   });
   const v = values as Record<string, string | undefined>;
@@ -69,5 +100,8 @@ export function parseAgentConfig(argv: string[]): AgentConfig {
     stateDir: v['state-dir'] ?? '/var/lib/pikube-agent',
     pauseImage: v['pause-image'] ?? 'pikube/pause:latest',
     clusterCIDR,
+    clusterDomain: checkDomain(v['cluster-domain'] ?? 'cluster.local'),
+    resolvConf: v['resolv-conf'] ?? '/etc/resolv.conf',
+    iptablesSyncPeriodMs: syncPeriod(v['iptables-sync-period'] ?? '30s'),
   };
 }

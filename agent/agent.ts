@@ -4,6 +4,7 @@
  * re-adopts them.
  */
 import os from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import Docker from 'dockerode';
 import type { Node, NodeCondition, Pod } from '../api/core-v1';
 import type { AgentConfig } from './agent-config';
@@ -11,11 +12,14 @@ import { UnsupportedCgroupDriverError } from './cgroups/cgroup-layout';
 import { openPodCgroups, type PodCgroups } from './cgroups/pod-cgroups';
 import { checkMemoryCgroup } from './cgroups/preflight';
 import { localCommandRunner } from './network/command-runner';
+import { detectBackend } from './network/iptables-backend';
 import { dockerBridgeNetworks } from './network/pod-bridge';
 import { PodNetwork } from './network/pod-network';
 import { DEFAULT_PAUSE_IMAGE, PodManager } from './pods/pod-manager';
 import { ensurePauseImage } from './runtime/busybox-image';
 import { DockerRuntime } from './runtime/docker-runtime';
+import { effectiveResolvConf, hostNameservers } from './dns/host-resolv-conf';
+import { ServiceNetworking } from './service-networking';
 import { AgentSession } from './session';
 import { DockerStreams } from './streams/docker-streams';
 import { StreamDispatcher } from './streams/stream-dispatcher';
@@ -30,6 +34,8 @@ export class Agent {
   private pods?: PodManager;
   /** The node's pod bridge, routes to the other nodes' pods and their iptables rules. */
   private readonly network: PodNetwork;
+  /** Services: the node's iptables rules and its cluster DNS. */
+  private readonly serviceNetworking: ServiceNetworking;
   /** Preflight: whether memory limits hold here; reported as a node condition, never pretended. */
   private readonly memoryCgroup: NodeCondition;
 
@@ -39,9 +45,14 @@ export class Agent {
     const check = checkMemoryCgroup();
     this.memoryCgroup = check.condition;
     if (!check.available) log(`WARNING: ${check.condition.message}${check.fix ? `; to fix: ${check.fix}` : ''}`);
+    this.serviceNetworking = new ServiceNetworking({
+      nodeName: config.nodeName, clusterCIDR: config.clusterCIDR, clusterDomain: config.clusterDomain, upstreams: hostNameservers(config.resolvConf),
+      run: localCommandRunner, driftCheckMs: config.iptablesSyncPeriodMs, log: (m) => log(`[services] ${m}`),
+    });
     this.network = new PodNetwork({
       nodeName: config.nodeName, clusterCIDR: config.clusterCIDR, run: localCommandRunner,
       networks: dockerBridgeNetworks(this.docker), log: (m) => log(`[network] ${m}`),
+      onReady: (gateway) => void this.serveDns(gateway),
     });
     this.session = new AgentSession({
       nodeName: config.nodeName, servers: config.servers, log, signal: this.lifetime.signal,
@@ -51,7 +62,8 @@ export class Agent {
       // The session only connects once the pod manager exists (start()).
       sink: { setDesired: (desired: Pod[]) => this.pods?.setDesired(desired) },
       streams: this.streams,
-      onWelcome: (node) => this.network.onWelcome(node),
+      onWelcome: (node, serviceCIDR) => this.network.onWelcome(node, serviceCIDR),
+      onServices: (change) => this.serviceNetworking.onServices(change),
       onPeers: (peers) => this.network.onPeers(peers),
     });
   }
@@ -62,15 +74,37 @@ export class Agent {
    */
   async start(): Promise<void> {
     await this.ensurePauseImage();
+    await this.startServiceProxy();
     const podCgroups = await this.openPodCgroups();
     this.pods = new PodManager({
       runtime: new DockerRuntime(this.docker), reporter: this.session, nodeName: this.config.nodeName, hostIP: this.config.nodeIP,
       cgroupRoot: this.config.cgroupRoot, pauseImage: this.config.pauseImage, stateDir: this.config.stateDir, podCgroups, network: this.network,
+      dns: { clusterDomain: this.config.clusterDomain, nameserver: () => this.network.gateway(), hostResolvConf: effectiveResolvConf(this.config.resolvConf) },
+      services: { list: (namespace) => this.serviceNetworking.services.servicesIn(namespace) },
       log: (m) => this.log(`[pods] ${m}`),
     });
     if (this.lifetime.signal.aborted) return;
     this.session.start();
     this.log(`pikube agent ${this.config.nodeName}: connecting to ${this.config.servers.join(', ')}`);
+  }
+
+  /** Our rules go in the iptables backend that holds Docker's chains. */
+  private async startServiceProxy(): Promise<void> {
+    const backend = await detectBackend(localCommandRunner);
+    this.serviceNetworking.startProxy(backend);
+    this.log(`service proxy: iptables backend ${backend.name}, drift checks every ${this.config.iptablesSyncPeriodMs} ms`);
+  }
+
+  /** Cluster DNS on the pod bridge's address; retried while the address cannot be bound (another DNS server on :53). */
+  private async serveDns(address: string): Promise<void> {
+    while (!this.lifetime.signal.aborted) {
+      try {
+        return await this.serviceNetworking.serveDns(address);
+      } catch (err: unknown) {
+        this.log(`cluster DNS cannot serve on ${address}:53: ${(err as Error).message}; retrying in 5 s`);
+        await sleep(5000, undefined, { signal: this.lifetime.signal }).catch(() => undefined);
+      }
+    }
   }
 
   /**
@@ -115,6 +149,6 @@ export class Agent {
   async stop(): Promise<void> {
     this.lifetime.abort();
     this.network.dispose();
-    await Promise.allSettled([this.session.dispose(), this.pods?.dispose(), this.streams.dispose()]);
+    await Promise.allSettled([this.session.dispose(), this.pods?.dispose(), this.streams.dispose(), this.serviceNetworking.dispose()]);
   }
 }

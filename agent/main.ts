@@ -1,11 +1,28 @@
 /** `pikube-agent`: runs on every Pi (systemd unit), or inside a simulated node's namespace. */
-import { Agent } from './agent';
-import { parseAgentConfig } from './agent-config';
+import { parseAgentConfig, wantsCleanup } from './agent-config';
+import { localCommandRunner } from './network/command-runner';
+import { cleanupNode, describeCleanup } from './network/node-cleanup';
 
-function main(): void {
-  let agent: Agent;
+/** `--cleanup`: exit 0 once nothing of ours is left, 1 naming what could not be removed. */
+async function cleanup(): Promise<number> {
   try {
-    agent = new Agent(parseAgentConfig(process.argv.slice(2)));
+    const report = await cleanupNode(localCommandRunner);
+    for (const line of describeCleanup(report)) console.log(`pikube-agent --cleanup: ${line}`);
+    return 0;
+  } catch (err: unknown) {
+    const errors: unknown[] = err instanceof AggregateError ? err.errors : [err];
+    for (const e of errors) console.error(`pikube-agent --cleanup: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+}
+
+async function runAgent(argv: string[]): Promise<void> {
+  // Loaded here, not at the top: `--cleanup` needs none of it (Docker, gRPC), and must work
+  // even on a node where the agent itself cannot start.
+  const { Agent } = await import('./agent');
+  let agent: InstanceType<typeof Agent>;
+  try {
+    agent = new Agent(parseAgentConfig(argv));
   } catch (err) {
     console.error(`pikube-agent: ${(err as Error).message}`);
     process.exit(2);
@@ -20,6 +37,18 @@ function main(): void {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+}
+
+function main(): void {
+  const argv = process.argv.slice(2);
+  if (wantsCleanup(argv)) {
+    void cleanup().then((code) => process.exit(code));
+    return;
+  }
+  runAgent(argv).catch((err: unknown) => {
+    console.error(`pikube-agent: ${(err as Error).message}`);
+    process.exit(1);
+  });
 }
 
 main();

@@ -12,8 +12,10 @@ import type { Node, NodeStatus, Pod, PodStatus } from '../api/core-v1';
 import type { AgentMessage, ControlMessage__Output } from '../proto/node-proto';
 import type { PeerNodes__Output } from '../proto/generated/pikube/node/v1/PeerNodes';
 import type { PodSync__Output } from '../proto/generated/pikube/node/v1/PodSync';
+import type { ServiceSync__Output } from '../proto/generated/pikube/node/v1/ServiceSync';
 import type { StreamRequest__Output } from '../proto/generated/pikube/node/v1/StreamRequest';
 import type { Welcome__Output } from '../proto/generated/pikube/node/v1/Welcome';
+import { decodeServiceSync, type ServiceSyncChange } from './cluster-services';
 import { DesiredPods, decodePodSync } from './desired-pods';
 import type { PeerNode } from './network/node-routes';
 import { PodEventOutbox } from './pod-event-outbox';
@@ -51,8 +53,10 @@ export interface AgentSessionOptions {
   /** Uids of the pods whose containers run on this node now (re-adopted ones included). */
   runningPodUids(): string[];
   sink: PodSink;
-  /** Called after each Welcome with the Node as stored (spec.podCIDR and all). */
-  onWelcome?(node: Node): void;
+  /** Called after each Welcome with the Node as stored (spec.podCIDR and all) and the cluster's service CIDR ('' when not told). */
+  onWelcome?(node: Node, serviceCIDR: string): void;
+  /** Called with each ServiceSync (every Service and EndpointSlice of the cluster, or changes to them). */
+  onServices?(change: ServiceSyncChange): void;
   /** Called with every node's pod CIDR and address (the full set) after the Welcome and on each change. */
   onPeers?(peers: PeerNode[]): void;
   /** Serves the logs and exec streams the control plane asks for; without it they are not answered. */
@@ -225,6 +229,13 @@ export class AgentSession implements PodReporter {
     else if (message.pod_sync) this.onPodSync(message.pod_sync);
     else if (message.stream_request) this.onStreamRequest(message.stream_request, live);
     else if (message.peers) this.onPeers(message.peers);
+    else if (message.services) this.onServices(message.services);
+  }
+
+  private onServices(sync: ServiceSync__Output): void {
+    const { change, errors } = decodeServiceSync(sync);
+    for (const error of errors) this.log(`ServiceSync entry skipped: ${error}`);
+    this.safely('onServices', () => this.opts.onServices?.(change));
   }
 
   /** Logs and exec: the handler dials a `Stream` call over this attempt's connection. */
@@ -247,7 +258,7 @@ export class AgentSession implements PodReporter {
     void this.heartbeat(live, Math.max(welcome.heartbeat_interval_ms, 50));
     this.outbox.markAllDirty();
     this.queueFlush();
-    this.safely('onWelcome', () => this.opts.onWelcome?.(node));
+    this.safely('onWelcome', () => this.opts.onWelcome?.(node, welcome.service_cidr));
   }
 
   private onPeers(peers: PeerNodes__Output): void {

@@ -5,11 +5,11 @@
  */
 import { Etcd3 } from 'etcd3';
 import type { Namespace, Node, Pod } from '../api/core-v1';
-import type { Endpoints, Service } from '../api/service-v1';
+import type { EndpointSlice, Endpoints, Service } from '../api/service-v1';
 import { EventRecorder } from './apiserver/event-recorder';
 import { ensureDefaultNamespaces } from './apiserver/ensure-default-namespaces';
 import { Registry } from './apiserver/registry';
-import { ENDPOINTS, NAMESPACES, NODES, PODS, SERVICES } from './apiserver/resources';
+import { ENDPOINT_SLICES, ENDPOINTS, NAMESPACES, NODES, PODS, SERVICES } from './apiserver/resources';
 import { ensureKubernetesService } from './apiserver/service-network/ensure-kubernetes-service';
 import { repairServiceAllocations } from './apiserver/service-network/repair-allocations';
 import { createApiServer, type ApiServer } from './apiserver/server';
@@ -35,6 +35,7 @@ export interface Informers {
   namespaces: Informer<Namespace>;
   services: Informer<Service>;
   endpoints: Informer<Endpoints>;
+  endpointSlices: Informer<EndpointSlice>;
 }
 
 export class ControlPlane {
@@ -74,7 +75,9 @@ export class ControlPlane {
     const tls = { caCertPem: pki.ca.certPem, certPem: pki.serving.certPem, keyPem: pki.serving.keyPem };
     const liveness = new NodeLiveness({ gracePeriodMs: config.nodeMonitorGracePeriodMs });
     const kubelet = new EventRecorder({ registry, source: { component: 'node-controller' }, log });
-    const nodeService = new NodeService({ registry, events: kubelet, pods: informers.pods, nodes: informers.nodes, liveness, tls, clusterCidr: config.clusterCIDR, log });
+    const nodeService = new NodeService({ registry, events: kubelet, pods: informers.pods, nodes: informers.nodes, liveness, tls, clusterCidr: config.clusterCIDR, log,
+      services: { services: informers.services, slices: informers.endpointSlices }, serviceCIDR: config.serviceCIDR,
+    });
     const apiServer = createApiServer({
       registry, tls, port: config.securePort, host: config.bindAddress,
       advertiseAddress: `${config.advertiseAddress}:${config.securePort}`, log,
@@ -112,6 +115,7 @@ function startInformers(store: EtcdStore, keySpace: KeySpace, log: (m: string) =
     namespaces: new Informer<Namespace>(store, resourcePrefix(keySpace, NAMESPACES), { log }),
     services: new Informer<Service>(store, resourcePrefix(keySpace, SERVICES), { log }),
     endpoints: new Informer<Endpoints>(store, resourcePrefix(keySpace, ENDPOINTS), { log }),
+    endpointSlices: new Informer<EndpointSlice>(store, resourcePrefix(keySpace, ENDPOINT_SLICES), { log }),
   };
   for (const informer of Object.values(informers)) informer.start();
   return informers;

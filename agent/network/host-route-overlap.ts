@@ -1,6 +1,6 @@
 /**
- * The agent refuses a cluster CIDR that overlaps a route of its host other than its own (a
- * LAN or VPN on 10.42.x would silently swallow pod traffic). Ours are the routes we add
+ * The agent refuses a cluster or service CIDR that overlaps a route of its host other than its
+ * own (a LAN or VPN on 10.42.x would silently swallow pod or service traffic). Ours are the routes we add
  * (`proto 211`) and the pod bridge's connected route.
  */
 import { ROUTE_PROTOCOL } from './node-routes';
@@ -25,6 +25,8 @@ function isOurs(words: string[]): boolean {
   return (words.includes('proto') && after('proto') === ROUTE_PROTOCOL) || (words.includes('dev') && after('dev') === POD_BRIDGE_NAME);
 }
 
-export function overlapError(cidr: Ipv4Cidr, routes: string[]): string {
-  return `the cluster CIDR ${formatCidr(cidr)} overlaps this host's own route(s): ${routes.join('; ')}; choose another --cluster-cidr (and the control plane's) or move that network`;
+/** `range` names the flag: 'cluster' (--cluster-cidr) or 'service' (--service-cidr). */
+export function overlapError(range: 'cluster' | 'service', cidr: Ipv4Cidr, routes: string[]): string {
+  const fix = range === 'cluster' ? "another --cluster-cidr (and the control plane's)" : "another --service-cidr for the control plane";
+  return `the ${range} CIDR ${formatCidr(cidr)} overlaps this host's own route(s): ${routes.join('; ')}; choose ${fix} or move that network`;
 }

@@ -3,7 +3,8 @@
  * Welcome it checks the node's pod CIDR (inside the cluster CIDR, no clash with the host's
  * routes), ensures the `pikube` bridge network with that subnet, turns on forwarding and
  * applies its iptables chains; from then on pod sandboxes join that network
- * (SandboxNetwork). On each PeerNodes it routes every other node's pod CIDR via that node's
+ * (SandboxNetwork). The service CIDR the Welcome names is routed locally
+ * (service-cidr-route.ts). On each PeerNodes it routes every other node's pod CIDR via that node's
  * address and removes routes of nodes that left. Work is serialised and level-triggered: each
  * step reads what is there and converges; a failure is logged and retried.
  */
@@ -12,10 +13,11 @@ import type { SandboxNetwork } from '../pods/sandbox-network';
 import { runChecked, type CommandRunner } from './command-runner';
 import { overlapError, overlappingHostRoutes } from './host-route-overlap';
 import { detectBackend, type IptablesBackend } from './iptables-backend';
-import { contains, formatCidr, gatewayOf, parseCidr, type Ipv4Cidr } from './ipv4-cidr';
+import { contains, formatCidr, gatewayOf, overlaps, parseCidr, type Ipv4Cidr } from './ipv4-cidr';
 import { desiredRoutes, NodeRoutes, type PeerNode } from './node-routes';
 import { ensurePodBridge, POD_NETWORK_NAME, type BridgeNetworks } from './pod-bridge';
 import { applyPodNetworkRules } from './pod-network-rules';
+import { ensureServiceCidrRoute } from './service-cidr-route';
 
 export interface PodNetworkOptions {
   nodeName: string;
@@ -25,6 +27,8 @@ export interface PodNetworkOptions {
   networks: BridgeNetworks;
   /** Detected from the runner when absent. */
   backend?: IptablesBackend;
+  /** Called once the bridge is set up for a pod CIDR (again when that CIDR changes), with the bridge's address. */
+  onReady?(gateway: string): void;
   /** Pause after a failed step before trying again; default 5 s. */
   retryMs?: number;
   log?: (message: string) => void;
@@ -37,6 +41,7 @@ export class PodNetwork implements SandboxNetwork {
   private readonly log: (message: string) => void;
   private backend?: IptablesBackend;
   private podCIDR?: string;
+  private serviceCIDR?: string;
   /** The pod CIDR the bridge and rules were last set up for; pods join the network while it is set. */
   private readyFor?: string;
   /** A Welcome came (or a set-up failed): the bridge and rules are checked again. */
@@ -63,9 +68,10 @@ export class PodNetwork implements SandboxNetwork {
     return `pod network not ready: ${this.problem}`;
   }
 
-  /** The Node as stored: its spec.podCIDR sets up the bridge. */
-  onWelcome(node: Node): void {
+  /** The Node as stored: its spec.podCIDR sets up the bridge; a service CIDR ('' when not told) is routed locally. */
+  onWelcome(node: Node, serviceCIDR = ''): void {
     this.podCIDR = node.spec?.podCIDR;
+    this.serviceCIDR = serviceCIDR || undefined;
     this.setUpPending = true;
     this.enqueue();
   }
@@ -74,6 +80,12 @@ export class PodNetwork implements SandboxNetwork {
   onPeers(peers: PeerNode[]): void {
     this.peers = peers;
     this.enqueue();
+  }
+
+  /** The pod bridge's address (cluster DNS listens there); undefined until the bridge is set up. */
+  gateway(): string | undefined {
+    const pod = this.readyFor !== undefined ? parseCidr(this.readyFor) : undefined;
+    return pod ? gatewayOf(pod) : undefined;
   }
 
   /** Resolves once the work queued so far is done (tests). */
@@ -110,15 +122,19 @@ export class PodNetwork implements SandboxNetwork {
     if (this.podCIDR !== this.readyFor) this.readyFor = undefined; // a new pod CIDR: new pods wait for it
     if (!this.podCIDR) return;
     const pod = this.checkedPodCidr(this.podCIDR);
-    await this.checkHostRoutes();
+    const service = this.checkedServiceCidr();
+    await this.checkHostRoutes(service);
     const outcome = await ensurePodBridge(this.opts.networks, formatCidr(pod), gatewayOf(pod));
     await runChecked(this.opts.run, 'sysctl', ['-w', 'net.ipv4.ip_forward=1']);
     this.backend ??= await detectBackend(this.opts.run);
     await applyPodNetworkRules(this.opts.run, this.backend, { clusterCIDR: formatCidr(this.cluster), podCIDR: formatCidr(pod) });
+    if (service) await ensureServiceCidrRoute(this.opts.run, formatCidr(service));
     this.setUpPending = false;
     const first = this.readyFor === undefined;
     this.readyFor = this.podCIDR;
-    if (first) this.log(`pod network ready: bridge network "${POD_NETWORK_NAME}" ${formatCidr(pod)} (${outcome}), cluster ${formatCidr(this.cluster)}`);
+    if (!first) return;
+    this.log(`pod network ready: bridge network "${POD_NETWORK_NAME}" ${formatCidr(pod)} (${outcome}), cluster ${formatCidr(this.cluster)}`);
+    this.opts.onReady?.(gatewayOf(pod));
   }
 
   private checkedPodCidr(text: string): Ipv4Cidr {
@@ -128,9 +144,20 @@ export class PodNetwork implements SandboxNetwork {
     return pod;
   }
 
-  private async checkHostRoutes(): Promise<void> {
-    const clash = overlappingHostRoutes(await runChecked(this.opts.run, 'ip', ['-4', '-o', 'route', 'show']), this.cluster);
-    if (clash.length > 0) throw new Error(overlapError(this.cluster, clash));
+  private checkedServiceCidr(): Ipv4Cidr | undefined {
+    if (this.serviceCIDR === undefined) return undefined;
+    const service = parseCidr(this.serviceCIDR);
+    if (!service) throw new Error(`the service CIDR "${this.serviceCIDR}" is not an IPv4 CIDR`);
+    if (overlaps(service, this.cluster)) throw new Error(`the service CIDR ${formatCidr(service)} overlaps the cluster CIDR ${formatCidr(this.cluster)}`);
+    return service;
+  }
+
+  private async checkHostRoutes(service: Ipv4Cidr | undefined): Promise<void> {
+    const routes = await runChecked(this.opts.run, 'ip', ['-4', '-o', 'route', 'show']);
+    const clash = overlappingHostRoutes(routes, this.cluster);
+    if (clash.length > 0) throw new Error(overlapError('cluster', this.cluster, clash));
+    const serviceClash = service ? overlappingHostRoutes(routes, service) : [];
+    if (service && serviceClash.length > 0) throw new Error(overlapError('service', service, serviceClash));
   }
 
   /** Routes only to pod CIDRs inside the cluster CIDR: a peer cannot steer other traffic. */

@@ -1,7 +1,10 @@
 /**
- * A container's environment: literal values with `$(VAR)` expansion, and the downward API's
- * `fieldRef`s. ConfigMap and Secret references are not delivered to the agent yet: they fail
- * the container with CreateContainerConfigError instead of being dropped silently.
+ * A container's environment: literal values with `$(VAR)` expansion, the downward API's
+ * `fieldRef`s, then the service variables (service-env.ts) the container's own `env` does not
+ * set. As in the kubelet's makeEnvironmentVariables, `$(VAR)` in a value sees the variables
+ * declared before it, then the service variables. ConfigMap and Secret references are not
+ * delivered to the agent yet: they fail the container with CreateContainerConfigError
+ * instead of being dropped silently.
  */
 import type { Container, EnvVar, Pod } from '../../api/core-v1';
 import { expandVars } from './env-expansion';
@@ -12,6 +15,8 @@ export interface EnvContext {
   nodeName: string;
   hostIP: string;
   podIP?: string;
+  /** The pod's service variables (service-env.ts); absent: none. */
+  serviceEnv?: Map<string, string>;
 }
 
 export type EnvResult = { ok: true; env: Map<string, string> } | { ok: false; message: string };
@@ -41,7 +46,7 @@ export function fieldValue(path: string, ctx: EnvContext): string | Error {
 /** The value of one env var given those defined before it, or an Error explaining why not. */
 function valueOf(v: EnvVar, defined: Map<string, string>, ctx: EnvContext): string | Error {
   const from = v.valueFrom;
-  if (!from) return expandVars(v.value ?? '', (name) => defined.get(name));
+  if (!from) return expandVars(v.value ?? '', (name) => defined.get(name) ?? ctx.serviceEnv?.get(name));
   if (from.fieldRef) return fieldValue(from.fieldRef.fieldPath, ctx);
   if (from.configMapKeyRef) return new Error(`configmap "${from.configMapKeyRef.name}" not found: config maps are not yet delivered to this node (env ${v.name})`);
   if (from.secretKeyRef) return new Error(`secret "${from.secretKeyRef.name}" not found: secrets are not yet delivered to this node (env ${v.name})`);
@@ -61,5 +66,6 @@ export function resolveEnv(container: Container, ctx: EnvContext): EnvResult {
     if (value instanceof Error) return { ok: false, message: value.message };
     env.set(v.name, value);
   }
+  for (const [name, value] of ctx.serviceEnv ?? []) if (!env.has(name)) env.set(name, value);
   return { ok: true, env };
 }

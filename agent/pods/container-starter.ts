@@ -1,11 +1,12 @@
 /**
  * Starting one container, as the kubelet's startContainer does, step by step with its events:
- * the image (Pulling/Pulled, or Failed/BackOff), the config (env, resources, volume mounts),
- * create (Created), start (Started), then the postStart hook — whose failure is the
- * FailedPostStartHook event and a kill of the container, which then restarts per policy.
+ * the image (Pulling/Pulled, or Failed/BackOff), the config (env with the service variables,
+ * resources, volume mounts, the pod's resolv.conf), create (Created), start (Started), then
+ * the postStart hook — whose failure is the FailedPostStartHook event and a kill of the
+ * container, which then restarts per policy.
  */
 import type { Container, Pod } from '../../api/core-v1';
-import { NameConflictError, type ContainerDetails, type ContainerRuntime, type ContainerSpec } from '../runtime/container-runtime';
+import { NameConflictError, type ContainerDetails, type ContainerMount, type ContainerRuntime, type ContainerSpec } from '../runtime/container-runtime';
 import type { PodVolumes } from '../volumes/pod-volumes';
 import type { Clock } from './clock';
 import { appContainerSpec } from './container-spec';
@@ -15,7 +16,9 @@ import { runHook } from './lifecycle-hooks';
 import type { EventSpec, PodEventLog } from './pod-event-log';
 import { containerEvents } from './pod-events';
 import type { WaitingReason } from './pod-status';
+import { resolvConfMount } from './pod-resolv-conf';
 import { gracePeriodSeconds } from './pod-termination';
+import { serviceEnvFor, type ServiceSource } from './service-env';
 
 export interface StarterDeps {
   runtime: ContainerRuntime;
@@ -26,6 +29,8 @@ export interface StarterDeps {
   nodeName: string;
   hostIP: string;
   cgroupParent: string;
+  /** The services behind the containers' service variables; absent: none. */
+  services?: ServiceSource;
   log: (message: string) => void;
 }
 
@@ -37,6 +42,8 @@ export interface StartRequest {
   podIP: string | undefined;
   /** Host paths of the pod's volumes, by volume name. */
   volumePaths: Map<string, string>;
+  /** Host path of the pod's resolv.conf, bind-mounted at /etc/resolv.conf; absent: Docker's own. */
+  resolvConf?: string;
 }
 
 export type StartOutcome =
@@ -72,15 +79,27 @@ function configError(deps: StarterDeps, req: StartRequest, message: string): Sta
 
 function specFor(deps: StarterDeps, req: StartRequest, imageRef: string): { spec: ContainerSpec } | { error: string } {
   const { pod, container } = req;
+  const serviceEnv = deps.services ? serviceEnvFor(pod, deps.services) : undefined;
+  if (serviceEnv instanceof Error) return { error: serviceEnv.message };
   const built = appContainerSpec(pod, container, {
-    pod, nodeName: deps.nodeName, hostIP: deps.hostIP, podIP: req.podIP, imageRef, cgroupParent: deps.cgroupParent,
+    pod, nodeName: deps.nodeName, hostIP: deps.hostIP, podIP: req.podIP, serviceEnv, imageRef, cgroupParent: deps.cgroupParent,
     sandboxId: req.sandbox.id, restartCount: req.restartCount, gracePeriodSeconds: gracePeriodSeconds(pod),
   });
   if (!built.ok) return { error: built.message };
-  if (!container.volumeMounts?.length) return { spec: built.spec };
+  const mounts = mountsFor(deps, req);
+  if ('error' in mounts) return mounts;
+  return { spec: mounts.mounts.length > 0 ? { ...built.spec, mounts: mounts.mounts } : built.spec };
+}
+
+/** The container's volume mounts, then the pod's resolv.conf. */
+function mountsFor(deps: StarterDeps, req: StartRequest): { mounts: ContainerMount[] } | { error: string } {
+  const { container } = req;
+  const dns = req.resolvConf ? resolvConfMount(req.resolvConf, container) : undefined;
+  const extra = dns ? [dns] : [];
+  if (!container.volumeMounts?.length) return { mounts: extra };
   if (!deps.volumes) return { error: 'this node has no state directory for volumes' };
   const mounts = deps.volumes.mountsFor(container, req.volumePaths);
-  return mounts.ok ? { spec: { ...built.spec, mounts: mounts.mounts } } : { error: mounts.message };
+  return mounts.ok ? { mounts: [...mounts.mounts, ...extra] } : { error: mounts.message };
 }
 
 /** Image, spec, create, start, postStart. */

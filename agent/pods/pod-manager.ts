@@ -12,7 +12,8 @@
  * running (STYLE rule 8). A pod is killed only because the desired set says so.
  *
  * With a state directory, the containers' restart backoff is kept in `container-backoff.json`
- * there (a CrashLoopBackOff survives an agent restart) and pod volumes live under `pods/`.
+ * there (a CrashLoopBackOff survives an agent restart) and pod volumes live under `pods/`,
+ * beside each pod's resolv.conf when the node's DNS settings are given.
  */
 import type { Pod } from '../../api/core-v1';
 import type { ContainerEvent, ContainerRuntime } from '../runtime/container-runtime';
@@ -29,9 +30,11 @@ import type { PodReporter, PodSink } from './pod-sink';
 import { ProbeManager } from '../probes/probe-manager';
 import type { ProbeClock } from '../probes/probe-clock';
 import { PodProbes } from './pod-probes';
+import { PodResolvConf, type PodDnsOptions } from './pod-resolv-conf';
 import { PodWorker, type PodWorkerContext } from './pod-worker';
 import { RestartPolicy } from './restart-policy';
 import type { SandboxNetwork } from './sandbox-network';
+import type { ServiceSource } from './service-env';
 import { Wakeup } from './wakeup';
 
 export interface PodManagerOptions {
@@ -54,6 +57,13 @@ export interface PodManagerOptions {
   podCgroups?: PodCgroups;
   /** The pod network new sandboxes join (agent/network/pod-network.ts); absent: Docker's default bridge. */
   network?: SandboxNetwork;
+  /**
+   * The node's DNS settings: each pod gets a resolv.conf per its dnsPolicy, mounted at
+   * /etc/resolv.conf in every container. Needs `stateDir`. Absent: containers keep Docker's.
+   */
+  dns?: PodDnsOptions;
+  /** The services behind the containers' `{SVC}_SERVICE_HOST` variables; absent: no service variables. */
+  services?: ServiceSource;
   /** Time for the probes (liveness, readiness, startup); default the system clock. */
   probeClock?: ProbeClock;
   clock?: Clock;
@@ -94,11 +104,15 @@ export class PodManager implements PodSink {
     this.resyncMs = opts.resyncIntervalMs ?? 5_000;
     const log = opts.log ?? ((m) => console.error(`[pods] ${m}`));
     const store = opts.stateDir ? new FileBackoffStore(path.join(opts.stateDir, 'container-backoff.json'), log) : undefined;
+    const volumes = opts.stateDir ? new PodVolumes(opts.stateDir, opts.mounter) : undefined;
+    if (opts.dns && !volumes) log('no state directory: pods get no resolv.conf of their own (Docker\'s is used)');
     this.ctx = {
       runtime: opts.runtime, reporter: opts.reporter, clock,
       images: new ImagePuller(opts.runtime, new Backoff(clock)),
       restarts: new RestartPolicy(clock, new Backoff(clock, KUBELET_BACKOFF, store)),
-      volumes: opts.stateDir ? new PodVolumes(opts.stateDir, opts.mounter) : undefined,
+      volumes,
+      dns: opts.dns && volumes ? new PodResolvConf(opts.dns, (uid) => volumes.podDir(uid), opts.hostIP) : undefined,
+      services: opts.services,
       probes: undefined,
       podCgroups: opts.podCgroups,
       network: opts.network,

@@ -4,11 +4,12 @@
  *   running ──(deletionTimestamp, or no longer desired)──► terminating ──► done
  *
  * `running` converges Docker to the pod as the kubelet's SyncPod does: volumes, the pause
- * container, then the init containers one at a time in order (a sidecar — an init container
- * with restartPolicy Always — must be started before the next one and keeps running), then
- * the regular containers, each with its restart policy and CrashLoopBackOff; when the regular
- * containers are done for good the sidecars are stopped and the pod is over. Every pass reads
- * the runtime afresh (level-triggered); a pass interrupted anywhere is simply redone.
+ * container (and the pod's resolv.conf, formed afresh for each new one), then the init
+ * containers one at a time in order (a sidecar — an init container with restartPolicy
+ * Always — must be started before the next one and keeps running), then the regular
+ * containers, each with its restart policy and CrashLoopBackOff; when the regular containers
+ * are done for good the sidecars are stopped and the pod is over. Every pass reads the runtime
+ * afresh (level-triggered); a pass interrupted anywhere is simply redone.
  * `terminating` stops every container (preStop hooks, sidecars last), removes them and the
  * pod's volumes, and reports the pod terminated.
  *
@@ -36,7 +37,9 @@ import type { PodReporter } from './pod-sink';
 import { computePodStatus, hasExited, isInitialized, type ObservedContainer, type WaitingReason } from './pod-status';
 import { gracePeriodSeconds, stopContainers, stopPod } from './pod-termination';
 import { containerKey, containerRestartPolicy, crashLoopMessage, policyRestarts, type RestartPolicy } from './restart-policy';
+import type { PodResolvConf } from './pod-resolv-conf';
 import type { SandboxNetwork } from './sandbox-network';
+import type { ServiceSource } from './service-env';
 import { Wakeup } from './wakeup';
 
 /** What every worker of one manager shares. */
@@ -52,6 +55,10 @@ export interface PodWorkerContext {
   podCgroups?: PodCgroups;
   /** The pod network sandboxes join; absent: Docker's default bridge. */
   network?: SandboxNetwork;
+  /** Each pod's resolv.conf, mounted into its containers; absent: Docker's own. */
+  dns?: PodResolvConf;
+  /** The services behind the containers' service variables; absent: none. */
+  services?: ServiceSource;
   nodeName: string;
   hostIP: string;
   cgroupParent: string;
@@ -61,12 +68,21 @@ export interface PodWorkerContext {
 
 type WorkerState = 'running' | 'terminating' | 'done';
 
+/** What a container start needs of the pod: its sandbox, volumes and resolv.conf. */
+interface PodSetUp {
+  sandbox: ContainerDetails;
+  volumePaths: Map<string, string>;
+  resolvConf?: string;
+}
+
 const RETRY_MIN_MS = 1_000;
 const RETRY_MAX_MS = 30_000;
 /** Volume set-up failures are retried at this pace (the kubelet retries mounts every few seconds). */
 const VOLUME_RETRY_MS = 5_000;
 /** A pod waiting for the node's pod network looks again at this pace. */
 const NETWORK_RETRY_MS = 1_000;
+/** DNS warnings (limits exceeded, no cluster DNS) are said again at most this often. */
+const DNS_WARNING_WINDOW_MS = 60_000;
 
 function errorText(err: unknown): string {
   if (err instanceof AggregateError) return `${err.message}: ${err.errors.map(errorText).join('; ')}`;
@@ -196,8 +212,8 @@ export class PodWorker implements ProbedWorker {
   }
 
   private starterDeps(pod: Pod): StarterDeps {
-    const { runtime, images, volumes, clock, nodeName, hostIP, log } = this.ctx;
-    return { runtime, images, volumes, events: this.events, clock, nodeName, hostIP, cgroupParent: this.cgroupParentOf(pod), log };
+    const { runtime, images, volumes, clock, nodeName, hostIP, services, log } = this.ctx;
+    return { runtime, images, volumes, events: this.events, clock, nodeName, hostIP, cgroupParent: this.cgroupParentOf(pod), services, log };
   }
 
   /** The pod cgroup (created with the pod's limits) when pod cgroups are on, else the node's cgroup root. */
@@ -219,9 +235,10 @@ export class PodWorker implements ProbedWorker {
     const sandbox = await this.ensureSandbox(pod, obs, signal);
     if (!sandbox) return;
     if (sandbox.created) obs = await this.observer.observe(signal);
+    const setUp: PodSetUp = { sandbox: sandbox.details, volumePaths, resolvConf: this.ensureResolvConf(pod) };
     let acted = sandbox.created;
     if (this.regularContainersDone(pod, obs)) acted = (await this.stopSidecars(pod, obs, signal)) || acted;
-    else acted = (await this.syncContainers(pod, obs, sandbox.details, volumePaths, signal)) || acted;
+    else acted = (await this.syncContainers(pod, obs, setUp, signal)) || acted;
     await this.collectGarbage(obs, signal);
     if (acted) obs = await this.observer.observe(signal);
     this.report(pod, obs, false);
@@ -229,17 +246,17 @@ export class PodWorker implements ProbedWorker {
   }
 
   /** Init containers in order, then (once initialized) the regular ones. True when something was created or stopped. */
-  private async syncContainers(pod: Pod, obs: PodObservation, sandbox: ContainerDetails, volumePaths: Map<string, string>, signal: AbortSignal): Promise<boolean> {
+  private async syncContainers(pod: Pod, obs: PodObservation, setUp: PodSetUp, signal: AbortSignal): Promise<boolean> {
     const wasInitialized = isInitialized(pod, this.observedContainers(pod, obs));
     let acted = false;
     for (const c of pod.spec.initContainers ?? []) {
       const seen = obs.containers.get(c.name) ?? { attempts: [] };
       if (wasInitialized && !isSidecar(c)) continue;
-      acted = (await this.syncContainer(pod, c, seen, true, { sandbox, volumePaths }, signal)) || acted;
+      acted = (await this.syncContainer(pod, c, seen, true, setUp, signal)) || acted;
       if (!wasInitialized && !this.initStepDone(pod, c, seen)) return acted;
     }
     for (const c of pod.spec.containers) {
-      acted = (await this.syncContainer(pod, c, obs.containers.get(c.name) ?? { attempts: [] }, false, { sandbox, volumePaths }, signal)) || acted;
+      acted = (await this.syncContainer(pod, c, obs.containers.get(c.name) ?? { attempts: [] }, false, setUp, signal)) || acted;
     }
     return acted;
   }
@@ -334,6 +351,8 @@ export class PodWorker implements ProbedWorker {
     for (const old of obs.sandboxes) await this.ctx.runtime.removeContainer(old.id, signal);
     const image = await this.ctx.images.ensure(this.podUid, { name: SANDBOX_NAME, image: this.ctx.pauseImage, imagePullPolicy: 'IfNotPresent' }, signal);
     if (!image.ok) throw new Error(`pause image: ${image.reason}: ${image.message}`);
+    // The kubelet forms the pod's DNS config with each new sandbox; a failure fails the sandbox.
+    if (this.ctx.dns) this.dnsWarnings(pod, this.ctx.dns.write(pod).warnings);
     const attempt = (obs.sandboxes[0]?.identity.restartCount ?? -1) + 1;
     const spec = sandboxSpec(pod, { pauseImage: image.ref, cgroupParent: this.cgroupParentOf(pod), attempt, gracePeriodSeconds: grace, networkName });
     const id = await this.ctx.runtime.createContainer(spec, signal);
@@ -344,13 +363,31 @@ export class PodWorker implements ProbedWorker {
     return details;
   }
 
+  /** The pod's resolv.conf, written again only if it went missing since its sandbox was made. */
+  private ensureResolvConf(pod: Pod): string | undefined {
+    if (!this.ctx.dns) return undefined;
+    const written = this.ctx.dns.ensure(pod);
+    this.dnsWarnings(pod, written.warnings);
+    return written.path;
+  }
+
+  /** The kubelet's DNSConfigForming and MissingClusterDNS events; a missing cluster DNS is also logged, once for the pod. */
+  private dnsWarnings(pod: Pod, warnings: EventSpec[]): void {
+    for (const w of warnings) {
+      this.events.container(pod, '', w, DNS_WARNING_WINDOW_MS);
+      if (w.reason !== 'MissingClusterDNS' || this.noted.has('dns/missing')) continue;
+      this.noted.add('dns/missing');
+      this.ctx.log(`pod ${this.describe()}: the cluster DNS address is not known (pod network not ready?): its containers get the node's resolver configuration (dnsPolicy Default)`);
+    }
+  }
+
   /** The pod's address: the pause container's, or the node's for a hostNetwork pod. */
   private notePodIP(pod: Pod, sandbox: ContainerDetails): void {
     this.podIP = pod.spec.hostNetwork ? this.ctx.hostIP : sandbox.ipAddress || this.podIP;
   }
 
   /** Converges one container; true when it created, started or stopped something. */
-  private async syncContainer(pod: Pod, c: Container, seen: ObservedAttempts, isInit: boolean, env: { sandbox: ContainerDetails; volumePaths: Map<string, string> }, signal: AbortSignal): Promise<boolean> {
+  private async syncContainer(pod: Pod, c: Container, seen: ObservedAttempts, isInit: boolean, env: PodSetUp, signal: AbortSignal): Promise<boolean> {
     const cur = seen.current;
     const next = cur ? (identityOf(cur.labels)?.restartCount ?? 0) + 1 : 0;
     const policy = containerRestartPolicy(pod.spec, c, isInit);
@@ -375,7 +412,7 @@ export class PodWorker implements ProbedWorker {
     return false;
   }
 
-  private async restartExited(pod: Pod, c: Container, cur: ContainerDetails, policy: Pod['spec']['restartPolicy'], next: number, env: { sandbox: ContainerDetails; volumePaths: Map<string, string> }, signal: AbortSignal): Promise<boolean> {
+  private async restartExited(pod: Pod, c: Container, cur: ContainerDetails, policy: Pod['spec']['restartPolicy'], next: number, env: PodSetUp, signal: AbortSignal): Promise<boolean> {
     const finishedAtMs = Date.parse(cur.finishedAt ?? '') || this.ctx.clock.now();
     const exited = { key: containerKey(this.podUid, c.name), exitCode: cur.exitCode, finishedAtMs };
     const decision = this.ctx.restarts.decide(policy, exited);
@@ -394,8 +431,8 @@ export class PodWorker implements ProbedWorker {
   }
 
   /** Starts an attempt; true when a container was created (even if it failed to start). */
-  private async start(pod: Pod, c: Container, restartCount: number, env: { sandbox: ContainerDetails; volumePaths: Map<string, string> }, signal: AbortSignal): Promise<boolean> {
-    const outcome: StartOutcome = await startContainer(this.starterDeps(pod), { pod, container: c, restartCount, sandbox: env.sandbox, podIP: this.podIP, volumePaths: env.volumePaths }, signal);
+  private async start(pod: Pod, c: Container, restartCount: number, env: PodSetUp, signal: AbortSignal): Promise<boolean> {
+    const outcome: StartOutcome = await startContainer(this.starterDeps(pod), { pod, container: c, restartCount, sandbox: env.sandbox, podIP: this.podIP, volumePaths: env.volumePaths, resolvConf: env.resolvConf }, signal);
     if (outcome.waiting) this.waiting.set(c.name, outcome.waiting);
     else this.waiting.delete(c.name);
     if (!outcome.created && outcome.retryAtMs !== undefined) this.wakeAt(outcome.retryAtMs);

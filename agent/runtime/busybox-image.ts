@@ -21,8 +21,8 @@ function tar(root: string, out: string): Promise<void> {
   });
 }
 
-/** A rootfs with busybox, the given applet links, /etc/passwd and group, and extra files. */
-function writeRootfs(root: string, applets: readonly string[], files: Record<string, string>): void {
+/** A rootfs with busybox, the given applet links, /etc/passwd and group, extra files and host files (same paths). */
+function writeRootfs(root: string, applets: readonly string[], files: Record<string, string>, hostFiles: readonly string[] = []): void {
   for (const d of ['bin', 'etc', 'tmp', 'proc', 'sys', 'dev', 'root']) mkdirSync(path.join(root, d), { recursive: true });
   copyFileSync(STATIC_BUSYBOX, path.join(root, 'bin', 'busybox'));
   for (const applet of applets) symlinkSync('busybox', path.join(root, 'bin', applet));
@@ -30,6 +30,10 @@ function writeRootfs(root: string, applets: readonly string[], files: Record<str
   for (const [file, text] of Object.entries(all)) {
     mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
     writeFileSync(path.join(root, file), text);
+  }
+  for (const file of hostFiles) {
+    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    copyFileSync(file, path.join(root, file));
   }
 }
 
@@ -44,6 +48,8 @@ export interface BusyboxImage {
   cmd: string[];
   applets: readonly string[];
   files?: Record<string, string>;
+  /** Absolute paths of host files copied to the same path in the image. */
+  hostFiles?: readonly string[];
 }
 
 /** Builds and imports the images into `docker`. Needs /bin/busybox to be the static one. */
@@ -53,7 +59,7 @@ export async function importBusyboxImages(docker: Docker, images: readonly Busyb
   try {
     for (const [i, spec] of images.entries()) {
       const root = path.join(dir, `rootfs-${i}`);
-      writeRootfs(root, spec.applets, spec.files ?? {});
+      writeRootfs(root, spec.applets, spec.files ?? {}, spec.hostFiles);
       const file = path.join(dir, `rootfs-${i}.tar`);
       await tar(root, file);
       await importTar(docker, file, spec.image, spec.cmd);

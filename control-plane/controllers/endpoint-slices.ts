@@ -1,7 +1,8 @@
 /**
  * The EndpointSlices a Service should have (Kubernetes' endpointslice controller, v1.32):
  * endpoints grouped by their resolved ports, at most 100 per slice, each with conditions
- * ready / serving / terminating (terminating pods stay, not ready), nodeName and targetRef.
+ * ready / serving / terminating (terminating pods stay, not ready), hostname (see
+ * `shouldSetHostname`), nodeName and targetRef.
  * Labels tie a slice to its service and to this controller. Pure.
  */
 import type { EndpointSlice, Service, SliceEndpoint, SlicePort } from '../../api/service-v1';
@@ -25,6 +26,7 @@ function slicePort(p: ResolvedPort): SlicePort {
 
 function sliceEndpoint(e: PodEndpoint): SliceEndpoint {
   const out: SliceEndpoint = { addresses: [e.ip], conditions: { ready: e.ready, serving: e.serving, terminating: e.terminating } };
+  if (e.hostname) out.hostname = e.hostname;
   if (e.pod.spec?.nodeName) out.nodeName = e.pod.spec.nodeName;
   out.targetRef = podReference(e.pod);
   return out;

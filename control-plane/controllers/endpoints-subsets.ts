@@ -2,13 +2,15 @@
  * The subsets of a Service's Endpoints (Kubernetes' endpoints controller with RepackSubsets):
  * each pod endpoint goes to `addresses` when ready or to `notReadyAddresses`; endpoints with the
  * same resolved ports share a subset. Terminating pods are out unless the service publishes
- * not-ready addresses; a pod serving none of a service's ports is out.
+ * not-ready addresses; a pod serving none of a service's ports is out. An address carries the
+ * pod's hostname when `shouldSetHostname` holds.
  */
 import type { EndpointAddress, EndpointPort, EndpointSubset, Service } from '../../api/service-v1';
 import { podReference, type PodEndpoint, type ResolvedPort } from './service-endpoints';
 
 function address(e: PodEndpoint): EndpointAddress {
   const out: EndpointAddress = { ip: e.ip };
+  if (e.hostname) out.hostname = e.hostname;
   if (e.pod.spec?.nodeName) out.nodeName = e.pod.spec.nodeName;
   out.targetRef = podReference(e.pod);
   return out;

@@ -27,6 +27,8 @@ export interface PodEndpoint {
   terminating: boolean;
   /** The service's ports this pod serves, in the service's order. */
   ports: ResolvedPort[];
+  /** The pod's DNS hostname under the service, set only when `shouldSetHostname` holds. */
+  hostname?: string;
 }
 
 /** Whether the controllers manage this service's endpoints at all. */
@@ -73,16 +75,30 @@ function resolvePorts(svc: Service, pod: Pod): ResolvedPort[] {
   });
 }
 
+/**
+ * Whether an endpoint for `pod` carries the pod's hostname, which cluster DNS publishes as
+ * `<hostname>.<service>.<namespace>.svc`: the pod has `spec.hostname` and its `spec.subdomain` is
+ * this service, in the same namespace (ShouldSetHostname, k8s.io/endpointslice/util, which both
+ * Kubernetes endpoints controllers apply to every address, ready or not).
+ */
+export function shouldSetHostname(pod: Pod, svc: Service): boolean {
+  const hostname = pod.spec?.hostname ?? '';
+  return hostname.length > 0 && pod.spec?.subdomain === svc.metadata.name && pod.metadata.namespace === svc.metadata.namespace;
+}
+
+function podEndpoint(svc: Service, pod: Pod): PodEndpoint {
+  const terminating = Boolean(pod.metadata.deletionTimestamp);
+  const serving = svc.spec.publishNotReadyAddresses === true || isPodReady(pod);
+  const out: PodEndpoint = { pod, ip: podIp(pod) ?? '', ready: serving && !terminating, serving, terminating, ports: resolvePorts(svc, pod) };
+  if (shouldSetHostname(pod, svc)) out.hostname = pod.spec?.hostname;
+  return out;
+}
+
 /** The service's endpoints: selected pods with an IP, sorted by pod name for stable output. */
 export function podEndpoints(svc: Service, pods: readonly Pod[]): PodEndpoint[] {
-  const publishNotReady = svc.spec.publishNotReadyAddresses === true;
   return pods
     .filter((pod) => selectsPod(svc, pod) && podIp(pod) !== undefined && podMayServe(pod))
-    .map((pod) => {
-      const terminating = Boolean(pod.metadata.deletionTimestamp);
-      const serving = publishNotReady || isPodReady(pod);
-      return { pod, ip: podIp(pod) ?? '', ready: serving && !terminating, serving, terminating, ports: resolvePorts(svc, pod) };
-    })
+    .map((pod) => podEndpoint(svc, pod))
     .sort((a, b) => ((a.pod.metadata.name ?? '') < (b.pod.metadata.name ?? '') ? -1 : 1));
 }
 

@@ -7,6 +7,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { Node } from '../../api/core-v1';
+import type { EndpointSlice, Service } from '../../api/service-v1';
 import { ApiError } from '../../api/errors';
 import { nodeProto, type NodeServiceHandlers } from '../../proto/node-proto';
 import type { ChangeHandler, Disposable } from '../store/informer';
@@ -19,6 +20,7 @@ import { PodCidrAllocator } from './pod-cidr-allocator';
 import { KubeletEvents } from './pod-event-report';
 import { PodStreams, type PodStreamLimits } from './pod-streams';
 import type { PodCache } from './pod-sync-feed';
+import type { ObjectCache } from './service-sync-feed';
 
 /** The part of the shared Node informer the service reads (pod CIDRs held, deletions). */
 export interface NodeCache {
@@ -28,6 +30,8 @@ export interface NodeCache {
 }
 
 /** PEM: the cluster CA (to verify agents) and this replica's serving certificate and key. */
+type SyncedCache<T extends Service | EndpointSlice> = ObjectCache<T> & { whenSynced(signal?: AbortSignal): Promise<void> };
+
 export interface NodeServiceTls {
   caCertPem: string;
   certPem: string;
@@ -43,6 +47,10 @@ export interface NodeServiceOptions {
   pods: PodCache & { whenSynced(signal?: AbortSignal): Promise<void> };
   /** The shared node informer; started by the owner. */
   nodes: NodeCache;
+  /** The shared Service and EndpointSlice informers, sent to every agent; absent: agents get none. */
+  services?: { services: SyncedCache<Service>; slices: SyncedCache<EndpointSlice> };
+  /** e.g. `10.43.0.0/16`, told to agents in the Welcome. */
+  serviceCIDR?: string;
   liveness: NodeLiveness;
   tls: NodeServiceTls;
   /** e.g. `10.42.0.0/16`: each node gets a /`nodeMaskSize` from it. */
@@ -109,7 +117,8 @@ export class NodeService {
   async start(address: string, signal?: AbortSignal): Promise<number> {
     if (this.started) throw new Error('node service already started');
     this.started = true;
-    await Promise.all([this.opts.nodes.whenSynced(signal), this.opts.pods.whenSynced(signal)]);
+    const services = this.opts.services;
+    await Promise.all([this.opts.nodes.whenSynced(signal), this.opts.pods.whenSynced(signal), services?.services.whenSynced(signal), services?.slices.whenSynced(signal)]);
     this.followNodes();
     return this.bind(address);
   }
@@ -156,6 +165,8 @@ export class NodeService {
       liveness: this.opts.liveness,
       pods: this.opts.pods,
       nodes: this.opts.nodes,
+      services: this.opts.services,
+      serviceCIDR: this.opts.serviceCIDR,
       caCertPem: this.opts.tls.caCertPem,
       kubeletEvents: this.kubeletEvents,
       heartbeatIntervalMs: this.heartbeatIntervalMs,

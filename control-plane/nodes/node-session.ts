@@ -8,6 +8,7 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import type { Node } from '../../api/core-v1';
+import type { EndpointSlice, Service } from '../../api/service-v1';
 import { ApiError } from '../../api/errors';
 import type { AgentMessage__Output, ControlMessage } from '../../proto/node-proto';
 import type { StreamRequest } from '../../proto/generated/pikube/node/v1/StreamRequest';
@@ -23,6 +24,7 @@ import type { KubeletEvents } from './pod-event-report';
 import { finishPodDeletion, writePodStatus } from './pod-reports';
 import { PeerNodesFeed, type PeerNodeCache } from './peer-nodes-feed';
 import { PodSyncFeed, type PodCache } from './pod-sync-feed';
+import { ServiceSyncFeed, type ObjectCache } from './service-sync-feed';
 
 export type SessionCall = grpc.ServerDuplexStream<AgentMessage__Output, ControlMessage>;
 
@@ -33,6 +35,10 @@ export interface SessionDeps {
   pods: PodCache;
   /** The shared Node informer: every node's pod CIDR and address go to the agent (PeerNodes). */
   nodes?: PeerNodeCache;
+  /** The shared Service and EndpointSlice informers: every one goes to the agent (ServiceSync). */
+  services?: { services: ObjectCache<Service>; slices: ObjectCache<EndpointSlice> };
+  /** Told to the agent in the Welcome (`--service-cidr`). */
+  serviceCIDR?: string;
   caCertPem: string;
   /** Records the agent's pod events (Pulled, Started, BackOff...) as the kubelet's; absent: they are dropped. */
   kubeletEvents?: KubeletEvents;
@@ -53,6 +59,7 @@ export class NodeSession {
   private token?: SessionToken;
   private feed?: PodSyncFeed;
   private peers?: PeerNodesFeed;
+  private services?: ServiceSyncFeed;
   private helloSeen = false;
   private closed = false;
   private queued = 0;
@@ -144,7 +151,8 @@ export class NodeSession {
 
   private welcome(node: Node): void {
     const json = Buffer.from(JSON.stringify(node));
-    this.call.write({ welcome: { node_json: json, heartbeat_interval_ms: this.deps.heartbeatIntervalMs } });
+    this.call.write({ welcome: { node_json: json, heartbeat_interval_ms: this.deps.heartbeatIntervalMs, service_cidr: this.deps.serviceCIDR ?? '' } });
+    this.startServices();
     this.feed = new PodSyncFeed({
       nodeName: this.nodeName,
       pods: this.deps.pods,
@@ -161,6 +169,14 @@ export class NodeSession {
     if (!this.deps.nodes) return;
     this.peers = new PeerNodesFeed({ nodes: this.deps.nodes, coalesceMs: this.deps.coalesceMs, send: (peers) => void (this.closed || this.call.write({ peers })) });
     this.peers.start();
+  }
+
+  /** Before the first PodSync: a pod's service environment variables need the services. */
+  private startServices(): void {
+    if (!this.deps.services) return;
+    const { services, slices } = this.deps.services;
+    this.services = new ServiceSyncFeed({ services, slices, coalesceMs: this.deps.coalesceMs, send: (sync) => void (this.closed || this.call.write({ services: sync })) });
+    this.services.start();
   }
 
   private async podStatus(message: AgentMessage__Output): Promise<void> {
@@ -193,6 +209,7 @@ export class NodeSession {
     this.closed = true;
     this.feed?.dispose();
     this.peers?.dispose();
+    this.services?.dispose();
     if (this.token !== undefined) this.deps.liveness.sessionClosed(this.nodeName, this.token);
     this.deps.detach(this);
   }

@@ -16,6 +16,7 @@ import type { PodRef as _pikube_node_v1_PodRef, PodRef__Output as _pikube_node_v
 import type { PodStatusReport as _pikube_node_v1_PodStatusReport, PodStatusReport__Output as _pikube_node_v1_PodStatusReport__Output } from './pikube/node/v1/PodStatusReport';
 import type { PodSync as _pikube_node_v1_PodSync, PodSync__Output as _pikube_node_v1_PodSync__Output } from './pikube/node/v1/PodSync';
 import type { PodTerminated as _pikube_node_v1_PodTerminated, PodTerminated__Output as _pikube_node_v1_PodTerminated__Output } from './pikube/node/v1/PodTerminated';
+import type { ServiceSync as _pikube_node_v1_ServiceSync, ServiceSync__Output as _pikube_node_v1_ServiceSync__Output } from './pikube/node/v1/ServiceSync';
 import type { StreamEnd as _pikube_node_v1_StreamEnd, StreamEnd__Output as _pikube_node_v1_StreamEnd__Output } from './pikube/node/v1/StreamEnd';
 import type { StreamFrame as _pikube_node_v1_StreamFrame, StreamFrame__Output as _pikube_node_v1_StreamFrame__Output } from './pikube/node/v1/StreamFrame';
 import type { StreamRequest as _pikube_node_v1_StreamRequest, StreamRequest__Output as _pikube_node_v1_StreamRequest__Output } from './pikube/node/v1/StreamRequest';
@@ -45,6 +46,7 @@ export interface ProtoGrpcType {
         PodStatusReport: MessageTypeDefinition<_pikube_node_v1_PodStatusReport, _pikube_node_v1_PodStatusReport__Output>
         PodSync: MessageTypeDefinition<_pikube_node_v1_PodSync, _pikube_node_v1_PodSync__Output>
         PodTerminated: MessageTypeDefinition<_pikube_node_v1_PodTerminated, _pikube_node_v1_PodTerminated__Output>
+        ServiceSync: MessageTypeDefinition<_pikube_node_v1_ServiceSync, _pikube_node_v1_ServiceSync__Output>
         StreamEnd: MessageTypeDefinition<_pikube_node_v1_StreamEnd, _pikube_node_v1_StreamEnd__Output>
         StreamFrame: MessageTypeDefinition<_pikube_node_v1_StreamFrame, _pikube_node_v1_StreamFrame__Output>
         StreamRequest: MessageTypeDefinition<_pikube_node_v1_StreamRequest, _pikube_node_v1_StreamRequest__Output>

@@ -91,6 +91,8 @@ function agentArgs(node: NodeState, opts: AgentOptions): string[] {
     '--docker-host', `unix://${node.dockerSocket}`, '--node-ip', node.ip, '--cgroup-root', node.cgroupRoot,
     '--state-dir', path.join(node.dir, 'agent'), '--pause-image', PAUSE_IMAGE,
     '--cluster-cidr', CLUSTER_CIDR,
+    // No traffic leaves the simulation: cluster DNS forwards nowhere; drift is repaired quickly.
+    '--resolv-conf', '', '--iptables-sync-period', '2s',
   ];
 }
 

@@ -204,6 +204,12 @@ export async function startNode(state: ClusterState, name: string): Promise<void
   if (state.controlPlane) startAgent(state, name);
 }
 
+/** Stops the control plane (a master Pi going away): agents keep their pods, rules and DNS. */
+export async function stopControlPlane(state: ClusterState): Promise<void> {
+  await stopRef(state.controlPlane?.process);
+  saveState(state);
+}
+
 /** Pulls the node's LAN cable: everything keeps running, but the node reaches nothing. */
 export function cutNode(state: ClusterState, name: string): Promise<void> {
   return setNodeCable(state.lan, nodeOf(state, name), false);

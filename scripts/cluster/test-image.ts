@@ -2,7 +2,13 @@
  * The test image: a rootfs of Debian's static busybox, imported with `docker import`.
  * It has httpd, sh, sleep, dd, nc, nslookup, wget through busybox applet links. The pause
  * image is the agent's own (agent/runtime/busybox-image.ts).
+ *
+ * A static glibc resolves names through DNS only by loading the shared NSS modules at run time
+ * (without them `wget http://web/` says "bad address"), so the host's glibc NSS libraries
+ * are copied in: names resolve through the pod's resolv.conf as in any distribution image.
+ * (This busybox's `wget -T` crashes: tests bound wget with `timeout` instead.)
  */
+import { existsSync } from 'node:fs';
 import type Docker from 'dockerode';
 import { importBusyboxImages, PAUSE_IMAGE_SPEC } from '../../agent/runtime/busybox-image';
 
@@ -14,10 +20,20 @@ const APPLETS = ['sh', 'sleep', 'httpd', 'wget', 'nc', 'nslookup', 'cat', 'echo'
   'free', 'df', 'mount', 'cp', 'mv', 'ln', 'chmod', 'uname', 'timeout', 'seq', 'yes', 'tr', 'wc', 'test', '[', 'printf',
   'vi', 'netstat', 'ping', 'traceroute', 'which', 'expr', 'xargs', 'find', 'pwd', 'whoami', 'nproc', 'tee', 'base64', 'stat'];
 
+const MULTIARCH: Record<string, string> = { x64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-gnu', arm: 'arm-linux-gnueabihf' };
+const LOADERS = ['/lib64/ld-linux-x86-64.so.2', '/lib/ld-linux-aarch64.so.1', '/lib/ld-linux-armhf.so.3'];
+
+/** The host's glibc pieces a static binary loads to resolve names through DNS (those that exist). */
+export function glibcNssFiles(arch = process.arch, exists: (p: string) => boolean = existsSync): string[] {
+  const dir = `/lib/${MULTIARCH[arch] ?? ''}`;
+  const libs = ['libc.so.6', 'libnss_dns.so.2', 'libnss_files.so.2', 'libresolv.so.2'].map((l) => `${dir}/${l}`);
+  return [...libs, ...LOADERS].filter(exists);
+}
+
 /** Imports the busybox test image and the pause image into a node's dockerd. */
 export async function loadTestImages(docker: Docker): Promise<void> {
   await importBusyboxImages(docker, [
-    { image: TEST_IMAGE, cmd: ['/bin/sh'], applets: APPLETS, files: { 'www/index.html': 'pikube test image\n' } },
+    { image: TEST_IMAGE, cmd: ['/bin/sh'], applets: APPLETS, files: { 'www/index.html': 'pikube test image\n' }, hostFiles: glibcNssFiles() },
     { image: PAUSE_IMAGE, ...PAUSE_IMAGE_SPEC },
   ]);
 }

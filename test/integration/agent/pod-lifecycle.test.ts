@@ -1,15 +1,17 @@
 /**
  * The kubelet's pod lifecycle against a real dockerd in a network namespace: crash loops,
  * run-to-completion, OOM kills, init containers sharing an emptyDir, native sidecars,
- * lifecycle hooks through docker exec, memory-backed emptyDirs, and a CrashLoopBackOff that
- * survives an agent restart. Real time only where it is short (the first back-off is 10 s).
+ * lifecycle hooks through docker exec, memory-backed emptyDirs, a CrashLoopBackOff that
+ * survives an agent restart, and the pod's resolv.conf and service variables as containers
+ * see them. Real time only where it is short (the first back-off is 10 s).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Container, Pod, PodStatus } from '../../../api/core-v1';
-import { PodManager } from '../../../agent/pods/pod-manager';
+import type { Service } from '../../../api/service-v1';
+import { PodManager, type PodManagerOptions } from '../../../agent/pods/pod-manager';
 import type { PodEvent, PodReporter } from '../../../agent/pods/pod-sink';
 import { DockerRuntime } from '../../../agent/runtime/docker-runtime';
 import { until } from '../../../scripts/cluster/wait-until';
@@ -64,10 +66,10 @@ describe('pod lifecycle on a real dockerd', function () {
     return node;
   };
 
-  function newManager(): PodManager {
+  function newManager(extra: Partial<PodManagerOptions> = {}): PodManager {
     const m = new PodManager({
       runtime: new DockerRuntime(fixture().docker, { pullTimeoutMs: 10_000 }), reporter, stateDir,
-      nodeName: 'pi1', hostIP: '192.168.77.11', cgroupRoot: fixture().cgroupRoot, resyncIntervalMs: 500, log: (l) => logs.push(l),
+      nodeName: 'pi1', hostIP: '192.168.77.11', cgroupRoot: fixture().cgroupRoot, resyncIntervalMs: 500, log: (l) => logs.push(l), ...extra,
     });
     managers.push(m);
     return m;
@@ -221,6 +223,71 @@ describe('pod lifecycle on a real dockerd', function () {
     assert.equal(container('again', 'app')?.restartCount, restarts, 'not restarted at once');
     await wait('restarted once the back-off ended', () => (container('again', 'app')?.restartCount ?? 0) > restarts, 25_000);
     assert.ok(Date.now() - t0 > 2_000, 'the back-off held');
+  });
+
+  describe('resolv.conf and service variables', () => {
+    const service = (namespace: string, name: string, clusterIP: string, ports: Service['spec']['ports']): Service =>
+      ({ apiVersion: 'v1', kind: 'Service', metadata: { namespace, name }, spec: { clusterIP, ports } });
+    const services = [
+      service('default', 'kubernetes', '10.43.0.1', [{ name: 'https', port: 443, protocol: 'TCP' }]),
+      service('shop', 'foo', '10.43.0.7', [{ name: 'http', port: 80, protocol: 'TCP' }, { name: 'dns', port: 53, protocol: 'UDP' }]),
+      service('shop', 'db', 'None', [{ port: 5432 }]),
+      service('blog', 'cms', '10.43.0.8', [{ port: 80 }]),
+    ];
+    let hostResolvConf: string;
+    const withDns = (): PodManager => newManager({
+      dns: { clusterDomain: 'cluster.local', nameserver: () => '10.88.0.1', hostResolvConf },
+      services: { list: (ns) => services.filter((s) => s.metadata.namespace === ns) },
+    });
+    const readWhenThere = (file: string): string | undefined => {
+      try {
+        return readFileSync(path.join(hostDir, file), 'utf8');
+      } catch {
+        return undefined;
+      }
+    };
+
+    beforeEach(() => {
+      hostResolvConf = path.join(stateDir, 'node-resolv.conf');
+      writeFileSync(hostResolvConf, '# the node\'s own\nnameserver 192.168.77.1\nsearch lan\noptions edns0\n');
+    });
+
+    it('shows init and app containers the pod\'s resolv.conf and the service variables, the container\'s env winning', async () => {
+      const pod = withInit(aPod('dns').withNamespace('shop').withGrace(1).withContainer({
+        name: 'app', command: ['sh', '-c', `cat /etc/resolv.conf > /out/app-resolv; env > /out/app-env; ${TRAPS_TERM}`],
+        env: [{ name: 'FOO_SERVICE_PORT', value: '8080' }, { name: 'FOO_URL', value: 'http://$(FOO_SERVICE_HOST):$(FOO_SERVICE_PORT_HTTP)' }],
+        volumeMounts: [{ name: 'out', mountPath: '/out' }],
+      }).build(), { name: 'init', command: ['sh', '-c', 'cat /etc/resolv.conf > /out/init-resolv'], volumeMounts: [{ name: 'out', mountPath: '/out' }] });
+      pod.spec.volumes = [{ name: 'out', hostPath: { path: hostDir } }];
+      withDns().setDesired([pod]);
+      const env = await wait('the app wrote its env', () => readWhenThere('app-env'));
+      const expected = 'search shop.svc.cluster.local svc.cluster.local cluster.local lan\nnameserver 10.88.0.1\noptions ndots:5\n';
+      assert.equal(readWhenThere('app-resolv'), expected);
+      assert.equal(readWhenThere('init-resolv'), expected);
+      const vars = env.trim().split('\n');
+      for (const v of ['FOO_SERVICE_HOST=10.43.0.7', 'FOO_SERVICE_PORT=8080', 'FOO_SERVICE_PORT_HTTP=80', 'FOO_SERVICE_PORT_DNS=53', 'FOO_PORT=tcp://10.43.0.7:80',
+        'FOO_PORT_53_UDP=udp://10.43.0.7:53', 'FOO_URL=http://10.43.0.7:80', 'KUBERNETES_SERVICE_HOST=10.43.0.1', 'KUBERNETES_PORT_443_TCP_ADDR=10.43.0.1']) {
+        assert.ok(vars.includes(v), `${v} not in\n${env}`);
+      }
+      assert.ok(!vars.some((v) => v.startsWith('DB_') || v.startsWith('CMS_')), env);
+    });
+
+    // hostNetwork pods are covered by the unit tests: on this fixture's dockerd one leaves
+    // <exec-root>/netns/default mounted after dockerd stops, which the fixture cannot remove.
+    it('gives a dnsPolicy Default pod the node\'s resolver, and one with enableServiceLinks false only the master service', async () => {
+      const pod = aPod('nodedns').withNamespace('shop').withGrace(1).withContainer({
+        name: 'app', command: ['sh', '-c', `cat /etc/resolv.conf > /out/node-resolv; env > /out/node-env; ${TRAPS_TERM}`], volumeMounts: [{ name: 'out', mountPath: '/out' }],
+      }).build();
+      pod.spec.dnsPolicy = 'Default';
+      pod.spec.dnsConfig = { options: [{ name: 'ndots', value: '2' }] };
+      pod.spec.enableServiceLinks = false;
+      pod.spec.volumes = [{ name: 'out', hostPath: { path: hostDir } }];
+      withDns().setDesired([pod]);
+      const env = await wait('the app wrote its env', () => readWhenThere('node-env'));
+      assert.equal(readWhenThere('node-resolv'), 'search lan\nnameserver 192.168.77.1\noptions edns0 ndots:2\n');
+      assert.ok(env.includes('KUBERNETES_SERVICE_HOST=10.43.0.1\n'), env);
+      assert.ok(!env.includes('FOO_'), env);
+    });
   });
 });
 

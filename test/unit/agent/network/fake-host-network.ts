@@ -9,6 +9,8 @@ export class FakeHostNetwork {
   readonly calls: { cmd: string; args: string[]; input?: string }[] = [];
   /** The main routing table, one `ip -o route show` line each. */
   routes: string[] = ['default via 192.168.1.1 dev eth0', '192.168.1.0/24 dev eth0 proto kernel scope link src 192.168.1.11'];
+  /** Table `local`, routes of type local only: `local <cidr> dev lo proto N` lines. */
+  localRoutes: string[] = [];
   readonly jumps = new Set<string>();
   sysctls = new Map<string, string>();
   /** Commands (by name) that fail, to test retries. */
@@ -32,10 +34,20 @@ export class FakeHostNetwork {
   }
 
   private ip(args: string[]): CommandOutput {
+    if (args.includes('table') && args[args.indexOf('table') + 1] === 'local') return this.ipLocal(args);
     const [, , verb, destination = '', ...rest] = args; // -4 route <verb> ...
     if (args[1] === '-o' && args[3] === 'show') return ok(this.show(args.slice(4)));
     if (verb === 'replace') this.routes = [...this.routes.filter((r) => !r.startsWith(`${destination} `)), `${destination} ${rest.join(' ')} dev eth0`];
     else if (verb === 'del') this.routes = this.routes.filter((r) => !r.startsWith(`${destination} `));
+    return ok('');
+  }
+
+  /** `-4 -o route show table local proto N`, `-4 route replace|del local <cidr> dev lo table local proto N`. */
+  private ipLocal(args: string[]): CommandOutput {
+    if (args[1] === '-o') return ok(this.localRoutes.filter((r) => r.endsWith(` proto ${args[args.length - 1]}`)).map((l) => `${l}\n`).join(''));
+    const [, , verb, , destination = ''] = args;
+    this.localRoutes = this.localRoutes.filter((r) => !r.startsWith(`local ${destination} `));
+    if (verb === 'replace') this.localRoutes.push(`local ${destination} dev lo proto ${args[args.length - 1]}`);
     return ok('');
   }
 

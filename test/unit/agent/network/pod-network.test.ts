@@ -73,6 +73,41 @@ describe('pod network of a node', () => {
     assert.match(net.notReadyReason(), /not inside the cluster CIDR 10\.42\.0\.0\/16/);
   });
 
+  it('routes the service CIDR locally, turns route_localnet on, tells its gateway, and moves the route when the CIDR changes', async () => {
+    const ready: string[] = [];
+    net.dispose();
+    net = new PodNetwork({ nodeName: 'pi1', clusterCIDR: '10.42.0.0/16', run: host.run, networks: docker, backend: BACKENDS.legacy, retryMs: 60_000, onReady: (g) => ready.push(g) });
+    net.onWelcome(node('10.42.1.0/24'), '10.43.0.0/16');
+    await net.settled();
+    assert.deepEqual(host.localRoutes, ['local 10.43.0.0/16 dev lo proto 211']);
+    assert.equal(host.sysctls.get('net.ipv4.conf.all.route_localnet'), '1');
+    assert.deepEqual(ready, ['10.42.1.1']);
+    assert.equal(net.gateway(), '10.42.1.1');
+    net.onWelcome(node('10.42.1.0/24'), '10.96.0.0/12');
+    await net.settled();
+    assert.deepEqual(host.localRoutes, ['local 10.96.0.0/12 dev lo proto 211']);
+    assert.deepEqual(ready, ['10.42.1.1'], 'the bridge did not change: no second onReady');
+  });
+
+  it('never touches a local route that is not ours', async () => {
+    host.localRoutes.push('local 10.43.0.0/16 dev lo proto kernel');
+    net.onWelcome(node('10.42.1.0/24'), '10.44.0.0/16');
+    await net.settled();
+    assert.deepEqual(host.localRoutes, ['local 10.43.0.0/16 dev lo proto kernel', 'local 10.44.0.0/16 dev lo proto 211']);
+  });
+
+  it("refuses a service CIDR that overlaps the host's routes or the cluster CIDR", async () => {
+    host.routes.push('10.43.0.0/24 dev tun0 scope link');
+    net.onWelcome(node('10.42.1.0/24'), '10.43.0.0/16');
+    await net.settled();
+    assert.equal(net.networkName(), undefined);
+    assert.match(net.notReadyReason(), /the service CIDR 10\.43\.0\.0\/16 overlaps this host's own route\(s\): 10\.43\.0\.0\/24 dev tun0/);
+    net.onWelcome(node('10.42.1.0/24'), '10.42.128.0/17');
+    await net.settled();
+    assert.match(net.notReadyReason(), /the service CIDR 10\.42\.128\.0\/17 overlaps the cluster CIDR 10\.42\.0\.0\/16/);
+    assert.deepEqual(host.localRoutes, []);
+  });
+
   it("refuses a cluster CIDR that overlaps the host's own routes, naming them", async () => {
     host.routes.push('10.42.0.0/24 dev wlan0 proto kernel scope link src 10.42.0.5');
     net.onWelcome(node('10.42.1.0/24'));

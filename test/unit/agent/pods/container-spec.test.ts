@@ -87,6 +87,46 @@ describe('container spec', () => {
     });
   }
 
+  describe('with service variables', () => {
+    const serviceEnv = new Map([['WEB_SERVICE_HOST', '10.43.0.7'], ['WEB_SERVICE_PORT', '80'], ['KUBERNETES_SERVICE_HOST', '10.43.0.1']]);
+    const withServices = (c: Partial<Container>) => {
+      const pod = aPod('web', 'uid-1').withContainer({ name: 'app', ...c }).build();
+      const r = appContainerSpec(pod, pod.spec.containers[0], { ...contextFor(pod), serviceEnv });
+      if (!r.ok) throw new Error(r.message);
+      return r.spec;
+    };
+
+    it('adds them after the container\'s own env, which wins over a service variable of the same name', () => {
+      const spec = withServices({ env: [{ name: 'WEB_SERVICE_PORT', value: '8080' }, { name: 'A', value: '1' }] });
+      assert.deepEqual(spec.env, ['WEB_SERVICE_PORT=8080', 'A=1', 'WEB_SERVICE_HOST=10.43.0.7', 'KUBERNETES_SERVICE_HOST=10.43.0.1']);
+    });
+
+    it('expands $(VAR) in env values from earlier env, then service variables', () => {
+      const spec = withServices({
+        env: [
+          { name: 'URL', value: 'http://$(WEB_SERVICE_HOST):$(WEB_SERVICE_PORT)/' },
+          { name: 'WEB_SERVICE_PORT', value: '8080' },
+          { name: 'URL2', value: '$(WEB_SERVICE_HOST):$(WEB_SERVICE_PORT)' },
+        ],
+      });
+      assert.deepEqual(spec.env?.slice(0, 3), ['URL=http://10.43.0.7:80/', 'WEB_SERVICE_PORT=8080', 'URL2=10.43.0.7:8080']);
+    });
+
+    it('expands $(VAR) in command and args from the final environment', () => {
+      const spec = withServices({ command: ['wget', 'http://$(WEB_SERVICE_HOST):$(WEB_SERVICE_PORT)'], args: ['$(KUBERNETES_SERVICE_HOST)', '$(NOPE)'], env: [{ name: 'WEB_SERVICE_PORT', value: '8080' }] });
+      assert.deepEqual(spec.entrypoint, ['wget', 'http://10.43.0.7:8080']);
+      assert.deepEqual(spec.cmd, ['10.43.0.1', '$(NOPE)']);
+    });
+
+    it('keeps the config hash when only the services change (no restart for a new service)', () => {
+      const a = withServices({});
+      const pod = aPod('web', 'uid-1').withContainer({ name: 'app' }).build();
+      const r = appContainerSpec(pod, pod.spec.containers[0], { ...contextFor(pod), serviceEnv: new Map() });
+      assert.ok(r.ok);
+      assert.equal(identityOf(r.spec.labels)?.hash, identityOf(a.labels)?.hash);
+    });
+  });
+
   it('hashes a container spec independently of key order', () => {
     const a: Container = { name: 'app', image: 'x:1', args: ['a'], env: [{ name: 'A', value: '1' }] };
     const b = { env: [{ value: '1', name: 'A' }], args: ['a'], image: 'x:1', name: 'app' } as Container;

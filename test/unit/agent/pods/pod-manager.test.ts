@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Pod, PodStatus } from '../../../../api/core-v1';
+import type { Service } from '../../../../api/service-v1';
 import { identityOf } from '../../../../agent/pods/docker-labels';
-import { PodManager } from '../../../../agent/pods/pod-manager';
+import { PodManager, type PodManagerOptions } from '../../../../agent/pods/pod-manager';
 import type { PodEvent, PodReporter } from '../../../../agent/pods/pod-sink';
 import type { SandboxNetwork } from '../../../../agent/pods/sandbox-network';
 import { until } from '../../../../scripts/cluster/wait-until';
@@ -42,10 +46,10 @@ describe('PodManager (fake runtime)', () => {
   const managers: PodManager[] = [];
   const logs: string[] = [];
 
-  function newManager(network?: SandboxNetwork): PodManager {
+  function newManager(network?: SandboxNetwork, extra: Partial<PodManagerOptions> = {}): PodManager {
     const m = new PodManager({
       runtime, reporter, nodeName: 'pi1', hostIP: '192.168.1.11', cgroupRoot: '/pikube-pi1', network,
-      resyncIntervalMs: 30, clock: { now: () => now }, log: (l) => logs.push(l),
+      resyncIntervalMs: 30, clock: { now: () => now }, log: (l) => logs.push(l), ...extra,
     });
     managers.push(m);
     return m;
@@ -251,5 +255,99 @@ describe('PodManager (fake runtime)', () => {
     const created = runtime.calls.slice(callsBefore).filter((c) => c.startsWith('create') || c.startsWith('start'));
     assert.deepEqual(created, [], 'no container created or started again');
     assert.deepEqual(reporter.terminated, []);
+  });
+  describe('resolv.conf and service variables', () => {
+    let stateDir: string;
+    let hostResolvConf: string;
+    let nameserver: string | undefined;
+    let services: Service[] | undefined;
+    const dns = () => ({ clusterDomain: 'cluster.local', nameserver: () => nameserver, hostResolvConf });
+    const withDnsAndServices = (): PodManager => newManager(undefined, { stateDir, dns: dns(), services: { list: (ns) => services?.filter((s) => s.metadata.namespace === ns) } });
+    const kubernetes: Service = { apiVersion: 'v1', kind: 'Service', metadata: { namespace: 'default', name: 'kubernetes' }, spec: { clusterIP: '10.43.0.1', ports: [{ name: 'https', port: 443 }] } };
+    const resolvMountOf = (c: FakeContainer) => c.spec.mounts?.find((m) => m.target === '/etc/resolv.conf');
+
+    beforeEach(() => {
+      stateDir = mkdtempSync(path.join(os.tmpdir(), 'pikube-pods-dns-'));
+      hostResolvConf = path.join(stateDir, 'host-resolv.conf');
+      writeFileSync(hostResolvConf, 'nameserver 192.168.1.1\nsearch home.arpa\n');
+      nameserver = '10.42.1.1';
+      services = [kubernetes];
+    });
+
+    afterEach(() => rmSync(stateDir, { recursive: true, force: true }));
+
+    it('mounts the pod\'s resolv.conf into its init and app containers, not the pause container, and removes it with the pod', async () => {
+      const pod = aPod('web').withNamespace('shop').withGrace(0).withContainer({ name: 'app' }).build();
+      pod.spec.initContainers = [{ name: 'init', image: 'pikube/busybox:latest', imagePullPolicy: 'IfNotPresent' }];
+      const m = withDnsAndServices();
+      m.setDesired([pod]);
+      await wait('init created', () => runtime.byName('k8s_init_web_').length === 1);
+      runtime.exit(runtime.byName('k8s_init_web_')[0].details.id, 0);
+      const app = await wait('app running', () => appsOf('web').find((c) => c.details.running));
+      const file = path.join(stateDir, 'pods', pod.metadata.uid ?? '', 'resolv.conf');
+      assert.deepEqual(resolvMountOf(app), { source: file, target: '/etc/resolv.conf', readOnly: false });
+      assert.deepEqual(resolvMountOf(runtime.byName('k8s_init_web_')[0]), resolvMountOf(app));
+      assert.equal(resolvMountOf(sandboxOf('web')[0]), undefined);
+      assert.equal(readFileSync(file, 'utf8'), 'search shop.svc.cluster.local svc.cluster.local cluster.local home.arpa\nnameserver 10.42.1.1\noptions ndots:5\n');
+      m.setDesired([{ ...pod, metadata: { ...pod.metadata, deletionTimestamp: '2025-03-01T10:00:00Z', deletionGracePeriodSeconds: 0 } }]);
+      await wait('terminated', () => reporter.terminated.includes('web'));
+      assert.equal(existsSync(file), false);
+    });
+
+    it('mounts nothing without the dns option', async () => {
+      newManager(undefined, { stateDir }).setDesired([aPod('web').withContainer({ name: 'app' }).build()]);
+      const app = await wait('app running', () => appsOf('web').find((c) => c.details.running));
+      assert.equal(app.spec.mounts, undefined);
+    });
+
+    it('falls back to the node\'s resolver without a cluster DNS address: MissingClusterDNS event, one log line for the pod', async () => {
+      nameserver = undefined;
+      withDnsAndServices().setDesired([aPod('web', 'uid-nodns').withContainer({ name: 'app' }).build()]);
+      const app = await wait('app running', () => appsOf('web').find((c) => c.details.running));
+      assert.equal(readFileSync(resolvMountOf(app)?.source ?? '', 'utf8'), 'search home.arpa\nnameserver 192.168.1.1\n');
+      runtime.exit(app.details.id, 1);
+      await wait('restarted', () => appsOf('web').some((c) => c.details.running && c.details.id !== app.details.id));
+      assert.deepEqual(reporter.events.filter((e) => e.reason === 'MissingClusterDNS').map((e) => [e.type, e.fieldPath]), [['Warning', '']]);
+      assert.equal(logs.filter((l) => l.includes('cluster DNS address is not known')).length, 1, logs.join('\n'));
+    });
+
+    it('writes the resolv.conf again when it went missing under a running sandbox', async () => {
+      withDnsAndServices().setDesired([aPod('web').withContainer({ name: 'app' }).build()]);
+      const app = await wait('app running', () => appsOf('web').find((c) => c.details.running));
+      const file = resolvMountOf(app)?.source ?? '';
+      rmSync(file);
+      runtime.exit(app.details.id, 1);
+      await wait('restarted', () => appsOf('web').some((c) => c.details.running && c.details.id !== app.details.id));
+      assert.match(readFileSync(file, 'utf8'), /nameserver 10\.42\.1\.1/);
+    });
+
+    it('fails the sandbox while the node\'s resolv.conf cannot be read, and creates it once it can', async () => {
+      rmSync(hostResolvConf);
+      withDnsAndServices().setDesired([aPod('web').withContainer({ name: 'app' }).build()]);
+      await wait('ContainerCreating with the reason', () => /^failed to create pod sandbox: .*ENOENT/.test(reporter.last('web')?.containerStatuses?.[0]?.state?.waiting?.message ?? ''));
+      assert.equal(sandboxOf('web').length, 0);
+      writeFileSync(hostResolvConf, 'nameserver 192.168.1.1\n');
+      await wait('app running', () => appsOf('web').find((c) => c.details.running));
+    });
+
+    it('gives containers the service variables, their own env winning', async () => {
+      services = [kubernetes, { apiVersion: 'v1', kind: 'Service', metadata: { namespace: 'default', name: 'web-db' }, spec: { clusterIP: '10.43.0.9', ports: [{ port: 5432 }] } }];
+      withDnsAndServices().setDesired([aPod('web').withContainer({ name: 'app', env: [{ name: 'WEB_DB_SERVICE_PORT', value: '6543' }] }).build()]);
+      const app = await wait('app running', () => appsOf('web').find((c) => c.details.running));
+      for (const v of ['WEB_DB_SERVICE_PORT=6543', 'WEB_DB_SERVICE_HOST=10.43.0.9', 'KUBERNETES_SERVICE_HOST=10.43.0.1', 'KUBERNETES_PORT_443_TCP=tcp://10.43.0.1:443']) assert.ok(app.spec.env?.includes(v), `${v} in ${app.spec.env?.join(' ')}`);
+      assert.equal(app.spec.env?.filter((e) => e.startsWith('WEB_DB_SERVICE_PORT=')).length, 1);
+    });
+
+    it('holds containers in CreateContainerConfigError until the services were received once', async () => {
+      services = undefined;
+      withDnsAndServices().setDesired([aPod('web').withContainer({ name: 'app' }).build()]);
+      await wait('CreateContainerConfigError', () => reporter.waitingReason('web') === 'CreateContainerConfigError');
+      assert.equal(reporter.last('web')?.containerStatuses?.[0].state?.waiting?.message, 'services have not yet been read at least once, cannot construct envvars');
+      assert.ok(reporter.events.some((e) => e.reason === 'Failed' && e.message === 'Error: services have not yet been read at least once, cannot construct envvars'));
+      assert.equal(appsOf('web').length, 0);
+      services = [kubernetes];
+      const app = await wait('app running once synced', () => appsOf('web').find((c) => c.details.running));
+      assert.ok(app.spec.env?.includes('KUBERNETES_SERVICE_HOST=10.43.0.1'));
+    });
   });
 });

@@ -5,20 +5,23 @@ import type { Service, ServiceSpec } from '../../../../api/service-v1';
 import { desiredSliceContents, MAX_ENDPOINTS_PER_SLICE } from '../../../../control-plane/controllers/endpoint-slices';
 import { endpointsSubsets } from '../../../../control-plane/controllers/endpoints-subsets';
 import { loadBalancerIngress } from '../../../../control-plane/controllers/load-balancer-controller';
-import { podEndpoints, resolveTargetPort } from '../../../../control-plane/controllers/service-endpoints';
+import { podEndpoints, resolveTargetPort, shouldSetHostname } from '../../../../control-plane/controllers/service-endpoints';
 
 function aService(spec: ServiceSpec): Service {
   return defaultService({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default', uid: 'u' }, spec: { selector: { app: 'web' }, ...spec } });
 }
 
-interface PodShape { ip?: string; ready?: boolean; port?: number; terminating?: boolean; phase?: 'Running' | 'Succeeded'; restartPolicy?: 'Never'; app?: string; namespace?: string }
+interface PodShape {
+  ip?: string; ready?: boolean; port?: number; terminating?: boolean; phase?: 'Running' | 'Succeeded'; restartPolicy?: 'Never'; app?: string; namespace?: string;
+  hostname?: string; subdomain?: string;
+}
 
 function aPod(name: string, shape: PodShape = {}): Pod {
-  const { ip = '10.42.0.1', ready = true, port, terminating, phase = 'Running', restartPolicy, app = 'web', namespace = 'default' } = shape;
+  const { ip = '10.42.0.1', ready = true, port, terminating, phase = 'Running', restartPolicy, app = 'web', namespace = 'default', hostname, subdomain } = shape;
   return {
     apiVersion: 'v1', kind: 'Pod',
     metadata: { name, namespace, uid: `uid-${name}`, labels: { app }, ...(terminating ? { deletionTimestamp: '2026-01-01T00:00:00Z' } : {}) },
-    spec: { nodeName: 'n1', restartPolicy, containers: [{ name: 'c', image: 'i', ports: port ? [{ name: 'http', containerPort: port }] : [] }] },
+    spec: { nodeName: 'n1', restartPolicy, hostname, subdomain, containers: [{ name: 'c', image: 'i', ports: port ? [{ name: 'http', containerPort: port }] : [] }] },
     status: { phase, podIP: ip || undefined, conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] },
   };
 }
@@ -59,6 +62,47 @@ describe('service endpoints', () => {
     const pods = Array.from({ length: 150 }, (_, i) => aPod(`p${String(i).padStart(3, '0')}`, { ip: `10.42.${Math.floor(i / 200)}.${i + 1}` }));
     assert.deepEqual(desiredSliceContents(svc, podEndpoints(svc, pods)).map((c) => c.endpoints.length), [MAX_ENDPOINTS_PER_SLICE, 50]);
     assert.deepEqual(desiredSliceContents(svc, []), [{ ports: [], endpoints: [] }]);
+  });
+});
+
+describe('endpoint hostnames', () => {
+  const cases: [string, PodShape, boolean][] = [
+    ['hostname and subdomain naming the service', { hostname: 'db-0', subdomain: 'web' }, true],
+    ['subdomain naming another service', { hostname: 'db-0', subdomain: 'other' }, false],
+    ['no subdomain', { hostname: 'db-0' }, false],
+    ['subdomain but no hostname', { subdomain: 'web' }, false],
+    ['empty hostname', { hostname: '', subdomain: 'web' }, false],
+    ['the service name in another namespace', { hostname: 'db-0', subdomain: 'web', namespace: 'other' }, false],
+  ];
+  for (const [what, shape, expected] of cases) {
+    it(`${expected ? 'sets' : 'does not set'} the hostname for a pod with ${what}`, () => {
+      assert.equal(shouldSetHostname(aPod('a', shape), aService({ ports: [{ port: 80 }] })), expected);
+    });
+  }
+
+  it('puts the pod hostname on Endpoints addresses, ready and not ready', () => {
+    const svc = aService({ clusterIP: 'None', ports: [{ port: 80 }] });
+    const pods = [aPod('a', { ip: '10.0.0.1', hostname: 'db-0', subdomain: 'web' }), aPod('b', { ip: '10.0.0.2', hostname: 'db-1', subdomain: 'web', ready: false }),
+      aPod('c', { ip: '10.0.0.3', hostname: 'db-2', subdomain: 'elsewhere' })];
+    const [subset] = endpointsSubsets(svc, podEndpoints(svc, pods));
+    assert.deepEqual(subset.addresses?.map((a) => [a.ip, a.hostname]), [['10.0.0.1', 'db-0'], ['10.0.0.3', undefined]]);
+    assert.deepEqual(subset.notReadyAddresses?.map((a) => [a.ip, a.hostname]), [['10.0.0.2', 'db-1']]);
+    assert.equal(Object.hasOwn(subset.addresses?.[1] ?? {}, 'hostname'), false);
+  });
+
+  it('puts the pod hostname on EndpointSlice endpoints only for pods whose subdomain is the service', () => {
+    const svc = aService({ clusterIP: 'None', ports: [{ port: 80 }] });
+    const pods = [aPod('a', { ip: '10.0.0.1', hostname: 'db-0', subdomain: 'web' }), aPod('b', { ip: '10.0.0.2', hostname: 'db-1' })];
+    const [content] = desiredSliceContents(svc, podEndpoints(svc, pods));
+    assert.deepEqual(content.endpoints.map((e) => [e.addresses[0], e.hostname]), [['10.0.0.1', 'db-0'], ['10.0.0.2', undefined]]);
+    assert.equal(Object.hasOwn(content.endpoints[1], 'hostname'), false);
+  });
+
+  it('changes the desired contents when a pod hostname changes, so the controllers rewrite them', () => {
+    const svc = aService({ ports: [{ port: 80 }] });
+    const before = desiredSliceContents(svc, podEndpoints(svc, [aPod('a', { hostname: 'db-0', subdomain: 'web' })]));
+    const after = desiredSliceContents(svc, podEndpoints(svc, [aPod('a', { hostname: 'db-9', subdomain: 'web' })]));
+    assert.notDeepEqual(before, after);
   });
 });
 

@@ -4,13 +4,15 @@ import type { Welcome as _pikube_node_v1_Welcome, Welcome__Output as _pikube_nod
 import type { PodSync as _pikube_node_v1_PodSync, PodSync__Output as _pikube_node_v1_PodSync__Output } from '../../../pikube/node/v1/PodSync';
 import type { StreamRequest as _pikube_node_v1_StreamRequest, StreamRequest__Output as _pikube_node_v1_StreamRequest__Output } from '../../../pikube/node/v1/StreamRequest';
 import type { PeerNodes as _pikube_node_v1_PeerNodes, PeerNodes__Output as _pikube_node_v1_PeerNodes__Output } from '../../../pikube/node/v1/PeerNodes';
+import type { ServiceSync as _pikube_node_v1_ServiceSync, ServiceSync__Output as _pikube_node_v1_ServiceSync__Output } from '../../../pikube/node/v1/ServiceSync';
 
 export interface ControlMessage {
   'welcome'?: (_pikube_node_v1_Welcome | null);
   'pod_sync'?: (_pikube_node_v1_PodSync | null);
   'stream_request'?: (_pikube_node_v1_StreamRequest | null);
   'peers'?: (_pikube_node_v1_PeerNodes | null);
-  'msg'?: "welcome"|"pod_sync"|"stream_request"|"peers";
+  'services'?: (_pikube_node_v1_ServiceSync | null);
+  'msg'?: "welcome"|"pod_sync"|"stream_request"|"peers"|"services";
 }
 
 export interface ControlMessage__Output {
@@ -18,5 +20,6 @@ export interface ControlMessage__Output {
   'pod_sync'?: (_pikube_node_v1_PodSync__Output | null);
   'stream_request'?: (_pikube_node_v1_StreamRequest__Output | null);
   'peers'?: (_pikube_node_v1_PeerNodes__Output | null);
-  'msg'?: "welcome"|"pod_sync"|"stream_request"|"peers";
+  'services'?: (_pikube_node_v1_ServiceSync__Output | null);
+  'msg'?: "welcome"|"pod_sync"|"stream_request"|"peers"|"services";
 }

@@ -4,9 +4,11 @@
 export interface Welcome {
   'node_json'?: (Buffer | Uint8Array | string);
   'heartbeat_interval_ms'?: (number);
+  'service_cidr'?: (string);
 }
 
 export interface Welcome__Output {
   'node_json': (Buffer);
   'heartbeat_interval_ms': (number);
+  'service_cidr': (string);
 }

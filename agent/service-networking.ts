@@ -1,0 +1,120 @@
+/**
+ * The agent's kube-proxy and CoreDNS parts (issue 4): every ServiceSync updates the agent's
+ * copy of the cluster's services, which drives the node's iptables rules (ServiceProxy over a
+ * RuleApplier, with periodic drift repair) and the cluster DNS served on the pod bridge's
+ * address. Both keep their last state while the control plane is away.
+ *
+ * Rendering is level-triggered and coalesced: while one rule set is being applied, further
+ * changes only mark the rules stale, and the newest state is rendered once it is done.
+ */
+import type { ServiceSyncChange } from './cluster-services';
+import { ClusterServices } from './cluster-services';
+import { ClusterDns } from './dns/cluster-dns';
+import type { CommandRunner } from './network/command-runner';
+import type { IptablesBackend } from './network/iptables-backend';
+import { RuleApplier } from './network/rule-applier';
+import { ServiceProxy } from './network/service-proxy';
+
+export interface ServiceNetworkingOptions {
+  nodeName: string;
+  clusterCIDR: string;
+  clusterDomain: string;
+  /** Where DNS names outside the cluster domain go (`ip` or `ip:port`); empty: nowhere. */
+  upstreams: string[];
+  run: CommandRunner;
+  /** How often the rules are checked for drift (rules deleted by hand come back). */
+  driftCheckMs: number;
+  /** kube-proxy's minSyncPeriod; default 1 s. */
+  minSyncIntervalMs?: number;
+  /** Default 53. */
+  dnsPort?: number;
+  log: (message: string) => void;
+}
+
+export class ServiceNetworking {
+  readonly services = new ClusterServices();
+  private readonly dns: ClusterDns;
+  private proxy?: ServiceProxy;
+  private applier?: RuleApplier;
+  private syncing?: Promise<void>;
+  private stale = false;
+  private lastSkipped = '';
+  private dnsAddress?: string;
+  private disposed = false;
+
+  constructor(private readonly opts: ServiceNetworkingOptions) {
+    this.dns = new ClusterDns({ domain: opts.clusterDomain, upstreams: opts.upstreams, log: (m) => opts.log(`[dns] ${m}`) });
+  }
+
+  /** Programs rules through `backend` from now on (and the services already received). */
+  startProxy(backend: IptablesBackend): void {
+    const { run, log } = this.opts;
+    this.applier = new RuleApplier({ run, backend, minSyncIntervalMs: this.opts.minSyncIntervalMs, onError: (err) => log(`[proxy] drift check: ${errorText(err)}`) });
+    this.proxy = new ServiceProxy({ nodeName: this.opts.nodeName, clusterCIDR: this.opts.clusterCIDR, applier: this.applier });
+    this.applier.startDriftChecks(this.opts.driftCheckMs);
+    if (this.services.synced) this.syncRules();
+  }
+
+  onServices(change: ServiceSyncChange): void {
+    this.services.apply(change);
+    this.dns.update(this.services.services(), this.services.slices());
+    this.syncRules();
+  }
+
+  /** The pod bridge is up at `address`: cluster DNS serves there (the pods' nameserver). */
+  async serveDns(address: string): Promise<void> {
+    if (this.disposed || address === this.dnsAddress) return;
+    await this.dns.close();
+    this.dnsAddress = undefined;
+    const { port } = await this.dns.listen(address, this.opts.dnsPort ?? 53);
+    this.dnsAddress = address;
+    this.opts.log(`cluster DNS (${this.opts.clusterDomain}) serving on ${address}:${port}`);
+  }
+
+  /** The address pods use as their nameserver; undefined until DNS serves. */
+  nameserver(): string | undefined {
+    return this.dnsAddress;
+  }
+
+  /** Restores rules actually run (the network-programming benchmark reads it). */
+  get ruleSyncs(): number {
+    return this.applier?.syncCount ?? 0;
+  }
+
+  /** Stops DNS and drift checks; the rules stay (traffic keeps flowing while the agent restarts). */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    this.applier?.dispose();
+    await this.dns.close();
+  }
+
+  private syncRules(): void {
+    this.stale = true;
+    if (!this.proxy || this.syncing) return;
+    this.syncing = this.syncLoop().finally(() => {
+      this.syncing = undefined;
+    });
+  }
+
+  private async syncLoop(): Promise<void> {
+    while (this.stale && this.proxy && !this.disposed) {
+      this.stale = false;
+      try {
+        const skipped = await this.proxy.sync(this.services.services(), this.services.slices());
+        this.reportSkipped(skipped.map((s) => `${s.servicePort}: ${s.reason}`));
+      } catch (err: unknown) {
+        this.opts.log(`[proxy] applying the service rules failed: ${errorText(err)}`);
+      }
+    }
+  }
+
+  private reportSkipped(lines: string[]): void {
+    const text = lines.join('; ');
+    if (text !== this.lastSkipped && text !== '') this.opts.log(`[proxy] service ports left out: ${text}`);
+    this.lastSkipped = text;
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
