@@ -92,6 +92,24 @@ spec:
       command: ["sleep", "3600"]
 `;
 
+/** A StatefulSet-style pod: hostname + subdomain naming the headless service. */
+const NAMED_POD = `apiVersion: v1
+kind: Pod
+metadata:
+  name: named
+  labels: { app: web }
+spec:
+  terminationGracePeriodSeconds: 1
+  nodeName: pi3
+  hostname: web-0
+  subdomain: web-headless
+  containers:
+    - name: httpd
+      ${IMAGE}
+      command: ["sh", "-c", "mkdir -p /www && echo named > /www/index.html && exec httpd -f -p 8080 -h /www"]
+      ports: [{ name: http, containerPort: 8080 }]
+`;
+
 const manualService = (ip: string): string => `apiVersion: v1
 kind: Service
 metadata: { name: manual }
@@ -238,6 +256,23 @@ describe('services across nodes', function () {
     const unknown = await inClient('nslookup nope.default.svc.cluster.local');
     assert.notEqual(unknown.code, 0);
     assert.match(unknown.stdout + unknown.stderr, /NXDOMAIN/);
+  });
+
+  it('serves the node itself on a ClusterIP', async () => {
+    const res = await inNetns(nodeNamed('pi1').netns, 'busybox', ['timeout', '3', 'busybox', 'wget', '-q', '-O', '-', `http://${web.spec.clusterIP}/`], { allowFailure: true });
+    assert.ok(['web-a', 'web-b'].includes(res.stdout.trim()), `ClusterIP from pi1 itself: ${JSON.stringify(res)}`);
+  });
+
+  it('answers SRV for named ports and a pod by hostname under its subdomain', async () => {
+    const srv = await inClient('nslookup -type=SRV _http._tcp.web.default.svc.cluster.local');
+    assert.match(srv.stdout, /service = 0 100 80 web\.default\.svc\.cluster\.local/);
+    await ok(['apply', '-f', '-'], NAMED_POD);
+    const named = await ready('named');
+    let last: CommandResult | undefined;
+    await until(async () => (last = await inClient('nslookup web-0.web-headless.default.svc.cluster.local')).stdout.includes(named.status!.podIP!), {
+      timeoutMs: 20_000, describe: () => `web-0.web-headless: ${JSON.stringify(last)}`,
+    });
+    await ok(['delete', 'pod', 'named', '--wait=false']);
   });
 
   it('takes a pod out of rotation when its readiness fails and back when it recovers', async () => {
