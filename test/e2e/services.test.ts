@@ -29,7 +29,7 @@ spec:
   containers:
     - name: httpd
       ${IMAGE}
-      command: ["sh", "-c", "mkdir -p /www /m && echo ${name} > /www/index.html && echo metrics-${name} > /m/index.html && touch /tmp/ready && httpd -p 9090 -h /m && exec httpd -f -p 8080 -h /www"]
+      command: ["sh", "-c", "mkdir -p /www /m && echo ${name} > /www/index.html && echo metrics-${name} > /m/index.html && touch /tmp/ready && httpd -p 9090 -h /m && exec httpd -f -v -p 8080 -h /www"]
       ports:
         - { name: http, containerPort: 8080 }
         - { name: metrics, containerPort: 9090 }
@@ -71,6 +71,23 @@ spec:
   clusterIP: None
   selector: { app: web }
   ports: [{ name: http, port: 8080 }]
+---
+apiVersion: v1
+kind: Service
+metadata: { name: web-local }
+spec:
+  type: NodePort
+  externalTrafficPolicy: Local
+  selector: { app: web }
+  ports: [{ port: 80, targetPort: 8080 }]
+---
+apiVersion: v1
+kind: Service
+metadata: { name: web-sticky }
+spec:
+  sessionAffinity: ClientIP
+  selector: { app: web }
+  ports: [{ port: 80, targetPort: 8080 }]
 ---
 apiVersion: v1
 kind: Service
@@ -235,6 +252,23 @@ describe('services across nodes', function () {
     }
     const local = await inNetns(nodeNamed('pi1').netns, 'busybox', ['timeout', '3', 'busybox', 'wget', '-q', '-O', '-', `http://127.0.0.1:${port}/`], { allowFailure: true });
     assert.ok(['web-a', 'web-b'].includes(local.stdout.trim()), `127.0.0.1:${port} on pi1: ${JSON.stringify(local)}`);
+  });
+
+  it('serves only local endpoints and keeps the client address with externalTrafficPolicy Local', async () => {
+    const port = (await getJson<ServiceView>(['get', 'service', 'web-local'])).spec.ports[0].nodePort;
+    const via = (node: string): Promise<string> => httpGet(`http://${nodeNamed(node).ip}:${port}/`);
+    assert.equal(await until(() => via('pi2').catch(() => undefined), { timeoutMs: 20_000, describe: () => 'web-local via pi2' }), 'web-a');
+    assert.equal(await via('pi3'), 'web-b');
+    await assert.rejects(via('pi1'), 'pi1 has no local endpoint: its node port must not answer');
+    const logs = await ok(['logs', 'web-a']);
+    assert.ok(logs.includes(tc.cluster.lan.hostIp), `web-a did not see the LAN client ${tc.cluster.lan.hostIp}: ${logs}`);
+  });
+
+  it('sends one client to one endpoint with sessionAffinity ClientIP', async () => {
+    const sticky = await getJson<ServiceView>(['get', 'service', 'web-sticky']);
+    const seen = await fetchMany(`http://${sticky.spec.clusterIP}/`, 10);
+    assert.equal(seen.length, 10, `answers: ${JSON.stringify(seen)}`);
+    assert.equal(new Set(seen).size, 1, `one client went to several endpoints: ${JSON.stringify(seen)}`);
   });
 
   it('serves a LoadBalancer on the ingress addresses it reports', async () => {
