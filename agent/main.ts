@@ -17,12 +17,12 @@ async function cleanup(): Promise<number> {
 }
 
 async function runAgent(argv: string[]): Promise<void> {
-  // Loaded here, not at the top: `--cleanup` needs none of it (Docker, gRPC), and must work
-  // even on a node where the agent itself cannot start.
+  // Loaded here, not at the top: `--cleanup` needs none of it (Docker, gRPC).
   const { Agent } = await import('./agent');
   let agent: InstanceType<typeof Agent>;
   try {
-    agent = new Agent(parseAgentConfig(argv));
+    // Timestamped lines: the simulation's log files have no journald to stamp them.
+    agent = new Agent(parseAgentConfig(argv), (m) => console.log(`${new Date().toISOString()} ${m}`));
   } catch (err) {
     console.error(`pikube-agent: ${(err as Error).message}`);
     process.exit(2);

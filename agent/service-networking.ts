@@ -49,7 +49,10 @@ export class ServiceNetworking {
   /** Programs rules through `backend` from now on (and the services already received). */
   startProxy(backend: IptablesBackend): void {
     const { run, log } = this.opts;
-    this.applier = new RuleApplier({ run, backend, minSyncIntervalMs: this.opts.minSyncIntervalMs, onError: (err) => log(`[proxy] drift check: ${errorText(err)}`) });
+    this.applier = new RuleApplier({
+      run, backend, minSyncIntervalMs: this.opts.minSyncIntervalMs,
+      onError: (err) => log(`[proxy] drift check: ${errorText(err)}`), log: (m) => log(`[proxy] ${m}`),
+    });
     this.proxy = new ServiceProxy({ nodeName: this.opts.nodeName, clusterCIDR: this.opts.clusterCIDR, applier: this.applier });
     this.applier.startDriftChecks(this.opts.driftCheckMs);
     if (this.services.synced) this.syncRules();
@@ -69,16 +72,6 @@ export class ServiceNetworking {
     const { port } = await this.dns.listen(address, this.opts.dnsPort ?? 53);
     this.dnsAddress = address;
     this.opts.log(`cluster DNS (${this.opts.clusterDomain}) serving on ${address}:${port}`);
-  }
-
-  /** The address pods use as their nameserver; undefined until DNS serves. */
-  nameserver(): string | undefined {
-    return this.dnsAddress;
-  }
-
-  /** Restores rules actually run (the network-programming benchmark reads it). */
-  get ruleSyncs(): number {
-    return this.applier?.syncCount ?? 0;
   }
 
   /** Stops DNS and drift checks; the rules stay (traffic keeps flowing while the agent restarts). */

@@ -6,7 +6,7 @@
  * terminating-endpoint fallback, IPv6.
  */
 import * as names from './chain-names';
-import { RuleTable } from './rule-tables';
+import { RuleTable, type TableName } from './rule-tables';
 import { isIPv4Cidr, servicePortProblem } from './rule-input-whitelist';
 import { servicePortName, type ServicePortModel } from './service-model';
 import { renderServicePort, type RenderContext } from './service-port-rules';
@@ -25,9 +25,13 @@ export interface RuleSet {
   chains: { filter: string[]; nat: string[] };
   /** Rules per chain of ours, keyed `table/chain`, to notice rules deleted behind our back. */
   ruleCounts: Record<string, number>;
+  /** Each chain's rules (restore lines), per table: a partial sync writes only the chains that differ. */
+  chainTexts: ChainTexts;
   /** Service ports left out because a field failed the whitelist. */
   skipped: { servicePort: string; reason: string }[];
 }
+
+export type ChainTexts = Record<TableName, Map<string, string>>;
 
 export const DEFAULT_MASQUERADE_MARK = '0x4000';
 
@@ -89,6 +93,7 @@ export function renderRuleSet(servicePorts: ServicePortModel[], options: RenderO
     text: ctx.filter.render() + ctx.nat.render(),
     chains: { filter: ctx.filter.chains(), nat: ctx.nat.chains() },
     ruleCounts: ruleCounts([ctx.filter, ctx.nat]),
+    chainTexts: { filter: ctx.filter.chainTexts(), nat: ctx.nat.chainTexts() },
     skipped,
   };
 }
@@ -111,6 +116,24 @@ export function withStaleChainsDeleted(ruleSet: RuleSet, existing: { filter: str
     return lines.join('\n');
   };
   return part('filter') + part('nat');
+}
+
+/**
+ * The restore input that takes the tables from `previous` (the chains a restore last wrote) to
+ * `next` touching only what differs, as kube-proxy's partial syncs do (KEP-3453): chains whose
+ * rules changed or that are new are declared (flushed) and rewritten, per-service chains that
+ * are gone are flushed and deleted, every other chain is left as it is. '' when nothing differs.
+ */
+export function changedChainsInput(next: RuleSet, previous: ChainTexts): string {
+  return (['filter', 'nat'] as const).map((table) => {
+    const now = next.chainTexts[table];
+    const before = previous[table];
+    const changed = next.chains[table].filter((c) => before.get(c) !== now.get(c));
+    const stale = [...before.keys()].filter((c) => !now.has(c) && names.isServiceChain(c)).sort();
+    if (changed.length + stale.length === 0) return '';
+    const rules = changed.map((c) => now.get(c) ?? '').filter((t) => t !== '');
+    return [`*${table}`, ...[...changed, ...stale].map((c) => `:${c} - [0:0]`), ...rules, ...stale.map((c) => `-X ${c}`), 'COMMIT', ''].join('\n');
+  }).join('');
 }
 
 function sectionOf(text: string, table: 'filter' | 'nat'): string {

@@ -3,6 +3,10 @@
  * runs in (the agent's own, which is the node's). Contracts:
  * - `apply(ruleSet)` resolves once that rule set, or a newer one, is in place; an unchanged
  *   text is not re-applied; bursts coalesce into one restore per `minSyncIntervalMs`.
+ * - The first restore (and the one after a repair or cleanup) is full: it reads the tables,
+ *   writes every chain of ours and checks the jumps. Later ones are partial: only the chains
+ *   whose rules changed since the last restore are written (kube-proxy's
+ *   MinimizeIPTablesRestore), so one endpoint among 1,000 services rewrites a few chains.
  * - Chains of ours that the new set no longer has are deleted in the same restore.
  * - `verify()` re-reads the tables and re-applies when a rule or jump of ours went missing
  *   (drift: someone flushed or deleted by hand); `startDriftChecks` runs it periodically.
@@ -12,7 +16,7 @@ import { setTimeout as sleep, setInterval as every } from 'node:timers/promises'
 import { isProxyChain } from './chain-names';
 import { runChecked, type CommandRunner } from './command-runner';
 import type { IptablesBackend } from './iptables-backend';
-import { withStaleChainsDeleted, type RuleSet } from './iptables-rules';
+import { changedChainsInput, withStaleChainsDeleted, type ChainTexts, type RuleSet } from './iptables-rules';
 import { parseIptablesSave, rulesJumpingTo, type SavedTables } from './iptables-save-parser';
 import { ensureJumpRules, JUMP_RULES, removeJumpRules } from './jump-rules';
 
@@ -24,6 +28,8 @@ export interface RuleApplierOptions {
   now?: () => number;
   /** Errors of the periodic drift check (nobody awaits it). */
   onError?: (err: unknown) => void;
+  /** Told of every full restore and of partial ones slower than a second. */
+  log?: (message: string) => void;
 }
 
 export type VerifyResult = 'idle' | 'in-sync' | 'repaired';
@@ -33,6 +39,8 @@ const TABLES = ['filter', 'nat'] as const;
 export class RuleApplier {
   private desired: RuleSet | undefined;
   private applied: string | undefined;
+  /** The chains the tables hold as of the last restore; undefined: the next restore is full. */
+  private appliedChains: ChainTexts | undefined;
   private running: Promise<void> | undefined;
   private lastSyncAt = Number.NEGATIVE_INFINITY;
   private readonly lifetime = new AbortController();
@@ -41,6 +49,8 @@ export class RuleApplier {
   private exclusive: Promise<unknown> = Promise.resolve();
   /** Restores actually run, for tests and metrics. */
   syncCount = 0;
+  /** Of which full. */
+  fullSyncCount = 0;
 
   constructor(private readonly opts: RuleApplierOptions) {}
 
@@ -61,7 +71,7 @@ export class RuleApplier {
     const desired = this.desired;
     if (desired === undefined) return 'idle';
     if (desired.text === this.applied && this.matches(desired, await this.readTables())) return 'in-sync';
-    this.applied = undefined;
+    this.forgetApplied();
     await this.apply(desired);
     return 'repaired';
   }
@@ -92,7 +102,7 @@ export class RuleApplier {
   private async cleanupNow(): Promise<void> {
     if (this.running) await this.running.catch(() => undefined);
     this.desired = undefined;
-    this.applied = undefined;
+    this.forgetApplied();
     await removeJumpRules(this.opts.run, this.opts.backend);
     const tables = await this.readTables();
     const input = TABLES.map((t) => deletionSection(t, (tables.get(t)?.chains ?? []).filter(isProxyChain))).join('');
@@ -125,14 +135,35 @@ export class RuleApplier {
     }
   }
 
+  private forgetApplied(): void {
+    this.applied = undefined;
+    this.appliedChains = undefined;
+  }
+
   private async sync(ruleSet: RuleSet): Promise<void> {
-    const tables = await this.readTables();
-    const existing = { filter: tables.get('filter')?.chains ?? [], nat: tables.get('nat')?.chains ?? [] };
+    const started = Date.now();
     this.lastSyncAt = this.now();
-    await runChecked(this.opts.run, this.opts.backend.restore, ['-w', '5', '--noflush'], withStaleChainsDeleted(ruleSet, existing));
-    await ensureJumpRules(this.opts.run, this.opts.backend);
+    const previous = this.appliedChains;
+    this.appliedChains = undefined; // until this restore is known to have worked
+    if (previous === undefined) await this.fullSync(ruleSet);
+    else await this.restore(changedChainsInput(ruleSet, previous));
+    const ms = Date.now() - started;
+    if (previous === undefined || ms > 1000) this.opts.log?.(`${previous === undefined ? 'full' : 'partial'} iptables restore took ${ms} ms (${ruleSet.chains.filter.length + ruleSet.chains.nat.length} chains of ours)`);
     this.syncCount++;
     this.applied = ruleSet.text;
+    this.appliedChains = ruleSet.chainTexts;
+  }
+
+  private async fullSync(ruleSet: RuleSet): Promise<void> {
+    const tables = await this.readTables();
+    const existing = { filter: tables.get('filter')?.chains ?? [], nat: tables.get('nat')?.chains ?? [] };
+    await this.restore(withStaleChainsDeleted(ruleSet, existing));
+    await ensureJumpRules(this.opts.run, this.opts.backend);
+    this.fullSyncCount++;
+  }
+
+  private async restore(input: string): Promise<void> {
+    if (input !== '') await runChecked(this.opts.run, this.opts.backend.restore, ['-w', '5', '--noflush'], input);
   }
 
   private async readTables(): Promise<SavedTables> {
@@ -142,10 +173,11 @@ export class RuleApplier {
 
   /** Every chain of ours holds as many rules as rendered, and every jump is in place. */
   private matches(ruleSet: RuleSet, tables: SavedTables): boolean {
+    const chainSets = new Map([...tables].map(([name, t]) => [name, new Set(t.chains)]));
     const countsOk = Object.entries(ruleSet.ruleCounts).every(([key, n]) => {
       const [table = '', chain = ''] = key.split('/');
       const t = tables.get(table);
-      return t !== undefined && t.chains.includes(chain) && (t.rules.get(chain)?.length ?? 0) === n;
+      return t !== undefined && chainSets.get(table)?.has(chain) === true && (t.rules.get(chain)?.length ?? 0) === n;
     });
     return countsOk && JUMP_RULES.every((j) => rulesJumpingTo(tables.get(j.table), j.from, j.to).length > 0);
   }

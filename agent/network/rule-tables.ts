@@ -29,6 +29,11 @@ export class RuleTable {
     return this.rules.get(chain)?.length ?? 0;
   }
 
+  /** Each chain's rules as restore lines, joined: what a partial sync compares. */
+  chainTexts(): Map<string, string> {
+    return new Map([...this.rules].map(([chain, rules]) => [chain, rules.map((args) => ['-A', chain, ...args].join(' ')).join('\n')]));
+  }
+
   /** The restore input of this table, ending with COMMIT. */
   render(): string {
     const lines = [`*${this.name}`, ...this.chains().map((c) => `:${c} - [0:0]`)];

@@ -37,6 +37,13 @@ async function ourChains(ns: TestNetns, backend: IptablesBackend): Promise<strin
   return (await save(ns, backend)).split('\n').filter((l) => l.startsWith(':PIKUBE-')).map((l) => l.slice(1).split(' ')[0] ?? '');
 }
 
+/** Our chains and rules as saved, counters stripped, grouped by chain in a fixed order (chains may be listed in another order), each chain's rules in their order. */
+function ourLines(saved: string): string[] {
+  const chainOf = (l: string): string => (l.startsWith(':') ? l.slice(1).split(' ')[0] : l.split(' ')[1]) ?? '';
+  const lines = saved.split('\n').filter((l) => /PIKUBE-/.test(l) && !l.startsWith('#')).map((l) => l.replace(/\[\d+:\d+\]/, ''));
+  return lines.sort((a, b) => (chainOf(a) < chainOf(b) ? -1 : chainOf(a) > chainOf(b) ? 1 : 0));
+}
+
 function render(...sps: ServicePortModel[]): RuleSet {
   return renderRuleSet(sps, OPTIONS);
 }
@@ -100,6 +107,16 @@ for (const name of ['nft', 'legacy'] as const) {
       const chains = await ourChains(ns, backend);
       assert.deepEqual(chains.sort(), [...last.chains.filter, ...last.chains.nat].sort());
       assert.ok(!(await save(ns, backend)).includes('default/gone'));
+    });
+
+    it('leaves the tables after partial restores exactly as a full restore of the same set would', async () => {
+      const steps = [render(WEB, NODEPORT, GONE), render(WEB, EMPTY), render(NODEPORT, GONE)];
+      for (const step of steps) await applier.apply(step);
+      const afterPartial = ourLines(await save(ns, backend));
+      assert.ok(applier.syncCount > applier.fullSyncCount, 'the later restores were partial');
+      await applier.cleanup();
+      await applier.apply(steps[steps.length - 1]);
+      assert.deepEqual(afterPartial, ourLines(await save(ns, backend)));
     });
 
     it('repairs rules and jumps deleted by hand', async () => {

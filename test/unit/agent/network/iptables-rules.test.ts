@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { renderRuleSet, withStaleChainsDeleted } from '../../../../agent/network/iptables-rules';
+import { changedChainsInput, renderRuleSet, withStaleChainsDeleted } from '../../../../agent/network/iptables-rules';
 import { probability } from '../../../../agent/network/service-port-rules';
 import { endpointChain, serviceChain } from '../../../../agent/network/chain-names';
 import type { ServicePortModel } from '../../../../agent/network/service-model';
@@ -50,6 +50,26 @@ function checkGolden(name: string, text: string): void {
   }
   assert.equal(text, readFileSync(file, 'utf8'), `rendering differs from ${file} (UPDATE_GOLDEN=1 to accept)`);
 }
+
+describe('partial restores', () => {
+  const set = (...ips: string[]) => renderRuleSet([aServicePort('web').withEndpoints(...ips.map((ip) => anEndpoint(ip))).build()]);
+
+  it('has nothing to write when no chain changed', () => {
+    assert.equal(changedChainsInput(set('10.42.1.1'), set('10.42.1.1').chainTexts), '');
+  });
+
+  it('writes new and changed chains with their rules, and flushes then deletes per-service chains that are gone', () => {
+    const input = changedChainsInput(set('10.42.1.2'), set('10.42.1.1').chainTexts);
+    const declared = input.split('\n').filter((l) => l.startsWith(':')).map((l) => l.split(' ')[0].slice(1));
+    const deleted = input.split('\n').filter((l) => l.startsWith('-X ')).map((l) => l.slice(3));
+    assert.equal(deleted.length, 1);
+    assert.ok(declared.includes(deleted[0]), 'a deleted chain is flushed first');
+    assert.ok(declared.some((c) => c.startsWith('PIKUBE-SVC-')), 'the service chain now points elsewhere');
+    assert.match(input, /--to-destination 10\.42\.1\.2:8080/);
+    assert.doesNotMatch(input, /^:PIKUBE-SERVICES /m);
+    assert.match(input, /^\*nat\n[\s\S]*COMMIT\n$/);
+  });
+});
 
 describe('iptables rule rendering', () => {
   describe('golden files', () => {
