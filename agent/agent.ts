@@ -4,6 +4,7 @@
  * re-adopts them.
  */
 import os from 'node:os';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Docker from 'dockerode';
 import type { Node, NodeCondition, Pod } from '../api/core-v1';
@@ -48,6 +49,7 @@ export class Agent {
     this.serviceNetworking = new ServiceNetworking({
       nodeName: config.nodeName, clusterCIDR: config.clusterCIDR, clusterDomain: config.clusterDomain, upstreams: hostNameservers(config.resolvConf),
       run: localCommandRunner, driftCheckMs: config.iptablesSyncPeriodMs, log: (m) => log(`[services] ${m}`),
+      snapshotFile: path.join(config.stateDir, 'services.json'),
     });
     this.network = new PodNetwork({
       nodeName: config.nodeName, clusterCIDR: config.clusterCIDR, run: localCommandRunner,
@@ -75,6 +77,8 @@ export class Agent {
   async start(): Promise<void> {
     await this.ensurePauseImage();
     await this.startServiceProxy();
+    const gateway = await this.network.existingGateway();
+    if (gateway) void this.serveDns(gateway);
     const podCgroups = await this.openPodCgroups();
     this.pods = new PodManager({
       runtime: new DockerRuntime(this.docker), reporter: this.session, nodeName: this.config.nodeName, hostIP: this.config.nodeIP,

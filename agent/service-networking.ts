@@ -10,6 +10,7 @@
 import type { ServiceSyncChange } from './cluster-services';
 import { ClusterServices } from './cluster-services';
 import { ClusterDns } from './dns/cluster-dns';
+import { ServicesSnapshot } from './services-snapshot';
 import type { CommandRunner } from './network/command-runner';
 import type { IptablesBackend } from './network/iptables-backend';
 import { RuleApplier } from './network/rule-applier';
@@ -28,6 +29,8 @@ export interface ServiceNetworkingOptions {
   minSyncIntervalMs?: number;
   /** Default 53. */
   dnsPort?: number;
+  /** Where the last services are kept for DNS across agent restarts (services-snapshot.ts); absent: nowhere. */
+  snapshotFile?: string;
   log: (message: string) => void;
 }
 
@@ -40,10 +43,18 @@ export class ServiceNetworking {
   private stale = false;
   private lastSkipped = '';
   private dnsAddress?: string;
+  private dnsChain: Promise<void> = Promise.resolve();
   private disposed = false;
+  private readonly snapshot?: ServicesSnapshot;
 
   constructor(private readonly opts: ServiceNetworkingOptions) {
     this.dns = new ClusterDns({ domain: opts.clusterDomain, upstreams: opts.upstreams, log: (m) => opts.log(`[dns] ${m}`) });
+    if (opts.snapshotFile) this.snapshot = new ServicesSnapshot(opts.snapshotFile, opts.log);
+    const last = this.snapshot?.load();
+    if (last) {
+      this.dns.update(last.services, last.slices);
+      opts.log(`cluster DNS answers from the last known ${last.services.length} services until the control plane sends them`);
+    }
   }
 
   /** Programs rules through `backend` from now on (and the services already received). */
@@ -61,11 +72,18 @@ export class ServiceNetworking {
   onServices(change: ServiceSyncChange): void {
     this.services.apply(change);
     this.dns.update(this.services.services(), this.services.slices());
+    this.snapshot?.save(() => ({ services: this.services.services(), slices: this.services.slices() }));
     this.syncRules();
   }
 
-  /** The pod bridge is up at `address`: cluster DNS serves there (the pods' nameserver). */
-  async serveDns(address: string): Promise<void> {
+  /** The pod bridge is up at `address`: cluster DNS serves there (the pods' nameserver). Calls run one at a time. */
+  serveDns(address: string): Promise<void> {
+    const next = this.dnsChain.then(() => this.moveDns(address));
+    this.dnsChain = next.catch(() => undefined);
+    return next;
+  }
+
+  private async moveDns(address: string): Promise<void> {
     if (this.disposed || address === this.dnsAddress) return;
     await this.dns.close();
     this.dnsAddress = undefined;
@@ -77,6 +95,7 @@ export class ServiceNetworking {
   /** Stops DNS and drift checks; the rules stay (traffic keeps flowing while the agent restarts). */
   async dispose(): Promise<void> {
     this.disposed = true;
+    this.snapshot?.flush();
     this.applier?.dispose();
     await this.dns.close();
   }

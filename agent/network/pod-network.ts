@@ -88,6 +88,16 @@ export class PodNetwork implements SandboxNetwork {
     return pod ? gatewayOf(pod) : undefined;
   }
 
+  /**
+   * The address of a bridge an earlier run left (the bridge outlives the agent), known before
+   * any Welcome: cluster DNS can answer there at once, even with the control plane away.
+   */
+  async existingGateway(): Promise<string | undefined> {
+    const state = await this.opts.networks.inspect(POD_NETWORK_NAME).catch(() => undefined);
+    const cidr = state?.subnet ? parseCidr(state.subnet) : undefined;
+    return cidr && contains(this.cluster, cidr) ? gatewayOf(cidr) : undefined;
+  }
+
   /** Resolves once the work queued so far is done (tests). */
   settled(): Promise<void> {
     return this.chain;

@@ -5,8 +5,8 @@
  * Writes are atomic (temporary file, fsync, rename): a crash leaves the old or the new file,
  * never a torn one. A missing or damaged file starts empty.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../atomic-file';
 import type { BackoffEntry, BackoffStore } from './backoff';
 
 const VERSION = 1;
@@ -43,17 +43,8 @@ export class FileBackoffStore implements BackoffStore {
 
   save(entries: ReadonlyMap<string, BackoffEntry>): void {
     const body: FileShape = { version: VERSION, entries: Object.fromEntries(entries) };
-    const tmp = `${this.file}.tmp`;
     try {
-      mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
-      const fd = openSync(tmp, 'w', 0o600);
-      try {
-        writeSync(fd, JSON.stringify(body));
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(tmp, this.file);
+      writeFileAtomic(this.file, JSON.stringify(body));
     } catch (err) {
       // Losing the file only costs the backoff's memory across a restart: never fail a sync for it.
       this.log(`cannot write backoff state ${this.file}: ${err instanceof Error ? err.message : String(err)}`);

@@ -26,6 +26,14 @@ describe('pod network of a node', () => {
 
   afterEach(() => net.dispose());
 
+  it("knows the address of a bridge an earlier run left, before any Welcome, if it lies in the cluster CIDR", async () => {
+    assert.equal(await net.existingGateway(), undefined);
+    docker.networks.set('pikube', { subnet: '10.42.3.0/24', gateway: '10.42.3.1', containerCount: 2 });
+    assert.equal(await net.existingGateway(), '10.42.3.1');
+    docker.networks.set('pikube', { subnet: '172.30.0.0/24', gateway: '172.30.0.1', containerCount: 0 });
+    assert.equal(await net.existingGateway(), undefined);
+  });
+
   it('is not ready before the Welcome, so pods wait instead of using the default bridge', () => {
     assert.equal(net.networkName(), undefined);
     assert.match(net.notReadyReason(), /pod CIDR/);
