@@ -9,7 +9,7 @@ import { readState, type ClusterState } from './cluster-state';
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const LOCAL_BASE = path.join(REPO_ROOT, '.pikube');
 export const LOCAL_STATE_FILE = path.join(LOCAL_BASE, 'cluster.json');
-export const DEMO_MANIFEST = path.join(REPO_ROOT, 'deploy', 'examples', 'demo-pod.yaml');
+export const DEMO_MANIFEST = path.join(REPO_ROOT, 'deploy', 'examples', 'demo.yaml');
 
 export function readLocalState(): ClusterState | undefined {
   return readState(LOCAL_STATE_FILE);

@@ -1,8 +1,10 @@
 /**
  * `npm start`: brings up the local simulated cluster (two Pis on a simulated LAN) in the
- * background, runs a demo pod on it, and prints how to use kubectl with it. Runs again
+ * background, runs a demo pod behind a NodePort service on it, checks the service answers on
+ * every node from this machine, and prints how to use kubectl with it. Runs again
  * cleanly: it first removes leftovers of dead clusters and this checkout's previous cluster.
  */
+import http from 'node:http';
 import path from 'node:path';
 import { cleanLeftovers } from './leftovers';
 import { detachCluster, downCluster, upCluster } from './cluster';
@@ -42,7 +44,23 @@ async function podPhase(kubeconfig: string, name: string): Promise<string> {
   return res.code === 0 ? res.stdout.trim() : `unknown (${res.stderr.trim()})`;
 }
 
-async function runDemoPod(state: ClusterState): Promise<void> {
+/** The demo's NodePort (deploy/examples/demo.yaml). */
+const DEMO_NODE_PORT = 30080;
+
+/** One GET from this machine (the LAN side); the body, or undefined when nothing answers. */
+function httpBody(url: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const req = http.get(url, { timeout: 2000 }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve(res.statusCode === 200 ? body : undefined));
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(undefined));
+  });
+}
+
+async function runDemo(state: ClusterState): Promise<void> {
   say(`applying ${path.relative(REPO_ROOT, DEMO_MANIFEST)}`);
   const applied = await runKubectl(state.kubeconfig, ['apply', '-f', DEMO_MANIFEST]);
   if (applied.code !== 0) throw new Error(`kubectl apply: ${applied.stderr.trim()}`);
@@ -50,6 +68,10 @@ async function runDemoPod(state: ClusterState): Promise<void> {
   await until(async () => (phase = await podPhase(state.kubeconfig, 'demo')) === 'Running', {
     timeoutMs: 120_000, intervalMs: 500, describe: () => `pod demo is ${phase}`,
   });
+  for (const node of state.nodes) {
+    await until(() => httpBody(`http://${node.ip}:${DEMO_NODE_PORT}/`), { timeoutMs: 30_000, intervalMs: 500, describe: () => `service demo on ${node.name}:${DEMO_NODE_PORT}` });
+  }
+  say(`service demo answers on port ${DEMO_NODE_PORT} of every node`);
 }
 
 function printUsage(state: ClusterState): void {
@@ -64,6 +86,9 @@ pikube is running in the background: nodes ${nodes}, API ${state.controlPlane?.a
   kubectl describe pod demo
   kubectl logs demo
   kubectl exec demo -- wget -qO- http://127.0.0.1:8080/
+  kubectl get svc,endpointslices
+  curl http://${state.nodes[0]?.ip}:${DEMO_NODE_PORT}/          # the NodePort, from this machine
+  kubectl exec demo -- nslookup demo.default.svc.cluster.local  # cluster DNS
   kubectl get pods -w
 
   npm run image-load -- IMAGE...   side-load images (or 'docker save' archives) into every node
@@ -79,7 +104,7 @@ async function main(): Promise<void> {
   const state = await upCluster({ baseDir: LOCAL_BASE, log: say, onRegistered: tearDownOnInterrupt });
   say(`every node is Ready`);
   try {
-    await runDemoPod(state);
+    await runDemo(state);
   } finally {
     detachCluster(state);
     process.removeAllListeners('SIGINT').removeAllListeners('SIGTERM');
