@@ -19,10 +19,11 @@ async function cleanup(): Promise<number> {
 async function runAgent(argv: string[]): Promise<void> {
   // Loaded here, not at the top: `--cleanup` needs none of it (Docker, gRPC).
   const { Agent } = await import('./agent');
+  // Timestamped lines: the simulation's log files have no journald to stamp them.
+  const log = (m: string): void => console.log(`${new Date().toISOString()} ${m}`);
   let agent: InstanceType<typeof Agent>;
   try {
-    // Timestamped lines: the simulation's log files have no journald to stamp them.
-    agent = new Agent(parseAgentConfig(argv), (m) => console.log(`${new Date().toISOString()} ${m}`));
+    agent = new Agent(parseAgentConfig(argv), log);
   } catch (err) {
     console.error(`pikube-agent: ${(err as Error).message}`);
     process.exit(2);
@@ -32,7 +33,7 @@ async function runAgent(argv: string[]): Promise<void> {
     process.exit(1);
   });
   const stop = (signal: string): void => {
-    console.log(`pikube-agent: ${signal}, stopping (containers keep running)`);
+    log(`pikube-agent: ${signal}, stopping (containers keep running)`);
     void agent.stop().then(() => process.exit(0));
   };
   process.once('SIGTERM', () => stop('SIGTERM'));

@@ -145,25 +145,28 @@ export class RuleApplier {
     this.lastSyncAt = this.now();
     const previous = this.appliedChains;
     this.appliedChains = undefined; // until this restore is known to have worked
-    if (previous === undefined) await this.fullSync(ruleSet);
-    else await this.restore(changedChainsInput(ruleSet, previous));
+    const written = previous === undefined ? await this.fullSync(ruleSet) : await this.restore(changedChainsInput(ruleSet, previous));
     const ms = Date.now() - started;
-    if (previous === undefined || ms > 1000) this.opts.log?.(`${previous === undefined ? 'full' : 'partial'} iptables restore took ${ms} ms (${ruleSet.chains.filter.length + ruleSet.chains.nat.length} chains of ours)`);
+    if (previous === undefined || ms > 1000) this.opts.log?.(`${previous === undefined ? 'full' : 'partial'} iptables restore took ${ms} ms (${written} chains written)`);
     this.syncCount++;
     this.applied = ruleSet.text;
     this.appliedChains = ruleSet.chainTexts;
   }
 
-  private async fullSync(ruleSet: RuleSet): Promise<void> {
+  private async fullSync(ruleSet: RuleSet): Promise<number> {
     const tables = await this.readTables();
     const existing = { filter: tables.get('filter')?.chains ?? [], nat: tables.get('nat')?.chains ?? [] };
-    await this.restore(withStaleChainsDeleted(ruleSet, existing));
+    const written = await this.restore(withStaleChainsDeleted(ruleSet, existing));
     await ensureJumpRules(this.opts.run, this.opts.backend);
     this.fullSyncCount++;
+    return written;
   }
 
-  private async restore(input: string): Promise<void> {
-    if (input !== '') await runChecked(this.opts.run, this.opts.backend.restore, ['-w', '5', '--noflush'], input);
+  /** Runs one restore; returns how many chains it declared (wrote or deleted). */
+  private async restore(input: string): Promise<number> {
+    if (input === '') return 0;
+    await runChecked(this.opts.run, this.opts.backend.restore, ['-w', '5', '--noflush'], input);
+    return input.split('\n').filter((l) => l.startsWith(':')).length;
   }
 
   private async readTables(): Promise<SavedTables> {

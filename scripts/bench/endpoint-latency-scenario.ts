@@ -17,7 +17,7 @@ import { cpuBetween, readCpu } from './cpu-with-children';
 import { benchService, benchSlice, endpointAddress, servicePortName, SERVICES_PATH, slicePath, SLICES_PATH, TARGET_PORT } from './network-objects';
 import { loadAverage1m } from './machine-load';
 import type { NodeRules } from './node-rules';
-import { commitsSince, restoresOf } from './nft-generation';
+import { commitsSince } from './nft-generation';
 import { clusterIPEntries, endpointJumps } from './proxy-rules-text';
 import { sight, type Sighting } from './rule-sighting';
 import { spread, type Spread } from './spread';
@@ -44,8 +44,16 @@ export interface LatencySeries {
   /** Write → the rule live on every node (the slowest node). */
   toEveryNodeMs: Spread;
   perNodeMs: Record<string, Spread>;
-  /** The agents' restores over the series (nf_tables commits / 2), per node. */
-  restores: Record<string, number | undefined>;
+  /** When the series began (wall clock, as the agents' log lines are stamped). */
+  startedAt: string;
+  /**
+   * Each change in order: its write, in seconds since `startedAt`, the write's own round trip,
+   * and write → live on every node; to tell a slow write from a slow agent, and outliers that
+   * recur with a period (a drift check, say) from scattered ones.
+   */
+  inOrder: { atS: number[]; writeMs: number[]; toEveryNodeMs: number[] };
+  /** nf_tables commits over the series, per node: the agent's writes (a partial restore touching nat only commits once). */
+  commits: Record<string, number | undefined>;
   /** CPU the benchmark's own reads (nsenter + iptables, all nodes) took while waiting, in % of one core: they compete with the agents. */
   readerCpuPercent?: number;
 }
@@ -61,6 +69,8 @@ export interface LatencyResult {
 }
 
 interface Sample {
+  /** The write's start, performance.now(). */
+  at: number;
   writeMs: number;
   perNode: number[];
 }
@@ -110,7 +120,7 @@ class LatencyRun {
       { intervalMs: this.opts.pollIntervalMs, timeoutMs: CHANGE_TIMEOUT_MS, describe: () => `${target} not in ${this.svcChain} on ${n.node}` })));
     const [writeMs, seen] = await Promise.all([write, sightings]);
     this.count(seen);
-    return { writeMs, perNode: seen.map((s) => s.at - t0) };
+    return { at: t0, writeMs, perNode: seen.map((s) => s.at - t0) };
   }
 
   private count(seen: Sighting[]): void {
@@ -123,6 +133,7 @@ class LatencyRun {
   async series(from: number, count: number, gapMs: number): Promise<LatencySeries> {
     const before = await Promise.all(this.nodes.map((n) => n.generation()));
     const readerBefore = readCpu(process.pid);
+    const [startedAt, start] = [new Date().toISOString(), performance.now()];
     const samples: Sample[] = [];
     for (let j = from; j < from + count; j++) {
       samples.push(await this.change(j));
@@ -132,8 +143,10 @@ class LatencyRun {
     const after = await Promise.all(this.nodes.map((n) => n.generation()));
     const waitedS = samples.reduce((sum, s) => sum + Math.max(...s.perNode), 0) / 1000;
     const perNodeMs = Object.fromEntries(this.nodes.map((n, i) => [n.node, spread(samples.map((s) => s.perNode[i]))]));
-    const restores = Object.fromEntries(this.nodes.map((n, i) => [n.node, restoresOf(commitsSince(before[i], after[i]))]));
-    return { changes: count, gapMs, writeMs: spread(samples.map((s) => s.writeMs)), toEveryNodeMs: spread(samples.map((s) => Math.max(...s.perNode))), perNodeMs, restores,
+    const commits = Object.fromEntries(this.nodes.map((n, i) => [n.node, commitsSince(before[i], after[i])]));
+    const slowest = samples.map((s) => Math.max(...s.perNode));
+    const inOrder = { atS: samples.map((s) => Math.round((s.at - start) / 100) / 10), writeMs: samples.map((s) => Math.round(s.writeMs)), toEveryNodeMs: slowest.map(Math.round) };
+    return { changes: count, gapMs, writeMs: spread(samples.map((s) => s.writeMs)), toEveryNodeMs: spread(slowest), perNodeMs, startedAt, inOrder, commits,
       readerCpuPercent: readerCpu === undefined ? undefined : Math.round((readerCpu / waitedS) * 1000) / 10 };
   }
 
@@ -157,7 +170,7 @@ export async function measureEndpointLatency(api: ApiClient, nodes: NodeRules[],
 
 export function describeLatency(r: LatencyResult): string[] {
   const line = (name: string, s: LatencySeries) =>
-    `  ${name}: ${s.changes} changes (gap ${s.gapMs} ms): ready → live on every node p50 ${s.toEveryNodeMs.p50} ms, p99 ${s.toEveryNodeMs.p99} ms, max ${s.toEveryNodeMs.max} ms; the write itself p50 ${s.writeMs.p50} ms; per node ${JSON.stringify(s.perNodeMs)}; restores ${JSON.stringify(s.restores)}; the benchmark's reads took ${s.readerCpuPercent} % of a core while waiting`;
+    `  ${name}: ${s.changes} changes (gap ${s.gapMs} ms): ready → live on every node p50 ${s.toEveryNodeMs.p50} ms, p99 ${s.toEveryNodeMs.p99} ms, max ${s.toEveryNodeMs.max} ms; the write itself p50 ${s.writeMs.p50} ms; per node ${JSON.stringify(s.perNodeMs)}; nf_tables commits ${JSON.stringify(s.commits)}; the benchmark's reads took ${s.readerCpuPercent} % of a core while waiting`;
   return [
     `endpoint latency (${r.service}; nodes polled every ${r.pollIntervalMs} ms + a ${r.meanReadMs} ms read):`,
     line('isolated', r.isolated),

@@ -1,8 +1,9 @@
 /**
  * Follows the cluster's log files during a benchmark and stamps each new line with the time it
- * was read (seconds since the follower started, to the polling interval): the agents and the
- * control plane print no timestamps, and a line such as a dropped session means little without
- * knowing which phase of the benchmark it fell in. `mark` puts the phases on the same clock.
+ * was read (seconds since the follower started, to the polling interval): the control plane
+ * prints no timestamps (the agents print their own, on the wall clock), and a line such as a
+ * dropped session means little without knowing which phase of the benchmark it fell in. `mark`
+ * puts the phases on the same clock.
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 
@@ -26,8 +27,12 @@ export class LogFollower {
   private readonly start = performance.now();
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly files: Record<string, string>) {
-    for (const [source, file] of Object.entries(files)) this.offsets.set(source, existsSync(file) ? statSync(file).size : 0);
+  /**
+   * Lines already in the files are skipped, unless `fromStart` (a fresh cluster's logs, whose
+   * startup lines, such as the agents' first full restore, belong to the run: read at the first poll).
+   */
+  constructor(private readonly files: Record<string, string>, opts: { fromStart?: boolean } = {}) {
+    for (const [source, file] of Object.entries(files)) this.offsets.set(source, !opts.fromStart && existsSync(file) ? statSync(file).size : 0);
   }
 
   /** Reads new lines every `intervalMs` until `stop`. */

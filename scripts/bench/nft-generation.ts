@@ -2,8 +2,10 @@
  * The nf_tables generation of a network namespace: the kernel bumps it once per committed
  * transaction (`iptables-nft-restore` commits once per table section of its input; reads such
  * as `iptables-save` or `iptables -C` commit nothing). Its difference over a window counts the
- * rule writes made in that namespace, so the benchmark can count the agent's restores without
+ * rule writes made in that namespace, so the benchmark can count the agent's writes without
  * help from the agent (checked against `nft monitor`, which names the committing process).
+ * A full restore of the agent commits twice (its filter section, then its nat section); a
+ * partial one once per table it changes (an endpoint change: nat only, one commit).
  *
  * Neither `nft` nor `iptables` prints the generation, and Node.js has no netlink sockets, so a
  * fixed python3 snippet sends NFT_MSG_GETGEN (linux/netfilter/nf_tables.h) and prints
@@ -40,11 +42,6 @@ export async function nftGeneration(netns: string): Promise<number | undefined> 
   } catch {
     return undefined;
   }
-}
-
-/** Each restore of the agent commits twice (filter, then nat: iptables-nft-restore commits per table section). */
-export function restoresOf(commits: number | undefined): number | undefined {
-  return commits === undefined ? undefined : commits / 2;
 }
 
 export function commitsSince(before: number | undefined, after: number | undefined): number | undefined {

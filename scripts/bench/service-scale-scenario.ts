@@ -5,7 +5,7 @@
  * agent writes it only for a service with ready endpoints, and each slice arrives whole, so
  * entry rule present = all 3 endpoints programmed; a full `iptables-save` checks the DNATs at
  * the end), each agent's CPU over that window (its own and its iptables children's), the
- * nf_tables commits (≈ restores) and RSS. Then the agents sit idle for a while with N services
+ * nf_tables commits (the agent's writes) and RSS. Then the agents sit idle for a while with N services
  * (the steady cost, drift checks included), and then single changes on top: one endpoint
  * added to one service, time to live on every node and CPU per change.
  */
@@ -16,7 +16,7 @@ import type { Cluster } from '../cluster/cluster';
 import { cpuBetween, readCpu, type CpuReading, type CpuSeconds } from './cpu-with-children';
 import { loadAverage1m } from './machine-load';
 import { benchService, benchSlice, endpointAddress, NAMESPACE, servicePortName, SERVICES_PATH, slicePath, SLICES_PATH, TARGET_PORT } from './network-objects';
-import { commitsSince, restoresOf } from './nft-generation';
+import { commitsSince } from './nft-generation';
 import type { NodeRules } from './node-rules';
 import { clusterIPEntries, countClusterIPEntries, countDnatRules, endpointJumps } from './proxy-rules-text';
 import { sight } from './rule-sighting';
@@ -53,10 +53,11 @@ interface NodeApply {
   /** First create → this node's rules for all N services seen. */
   liveMs: number;
   cpuSeconds: CpuSeconds;
-  /** nf_tables commits in the namespace over the window (Docker is idle: all are the agent's). */
+  /**
+   * nf_tables commits in the namespace over the window (Docker is idle: all are the agent's):
+   * 2 per full restore, 1 per table a partial restore changes (nft-generation.ts).
+   */
   commits?: number;
-  /** The agent's restores: commits / 2, its input holding a filter and a nat section, each committed on its own. */
-  restores?: number;
   /** Rules counted in a full `iptables-save -t nat` afterwards. */
   clusterIPRules: number;
   dnatRules: number;
@@ -80,8 +81,8 @@ export interface ScaleResult {
   /** CPU of the benchmark's own reads over the window (all nodes). */
   readerCpuSeconds?: number;
   rssMiB: { agents: PerNode<number | undefined>; controlPlane?: number };
-  /** `restores` should be 0: drift checks only read, unless a rule went missing. */
-  idle: { seconds: number; cpuPercentOfOneCore: PerNode<CpuSeconds>; restores: PerNode<number | undefined>; rssMiBAtEnd: ScaleResult['rssMiB'] };
+  /** `commits` should be 0: drift checks only read, unless a rule went missing. */
+  idle: { seconds: number; cpuPercentOfOneCore: PerNode<CpuSeconds>; commits: PerNode<number | undefined>; rssMiBAtEnd: ScaleResult['rssMiB'] };
   singleChange: {
     changes: number;
     gapMs: number;
@@ -89,8 +90,8 @@ export interface ScaleResult {
     perNodeMs: PerNode<Spread>;
     /** Mean CPU per change over [write, live everywhere + gap]; `net` subtracts the idle rate over that window. */
     cpuSecondsPerChange: PerNode<{ raw: CpuSeconds; netTotal?: number }>;
-    /** Restores per change (commits / 2). */
-    restoresPerChange: PerNode<number | undefined>;
+    /** nf_tables commits per change (a partial restore of the nat table alone: 1). */
+    commitsPerChange: PerNode<number | undefined>;
     /** CPU of the benchmark's own reads while waiting, in % of one core (they compete with the agents). */
     readerCpuPercent?: number;
   };
@@ -153,7 +154,7 @@ class ScaleRun {
       { intervalMs: this.opts.pollIntervalMs, timeoutMs: SCALE_TIMEOUT_MS, describe: () => `${seen}/${this.opts.services} services' rules on ${n.node}` });
     const cpu = readCpu(agentPid(this.cluster, n.node));
     const commits = commitsSince(before.generation, await n.generation());
-    return { liveMs: Math.round(s.at - t0), cpuSeconds: cpuBetween(before.cpu, cpu), commits, restores: restoresOf(commits), reads: s.reads };
+    return { liveMs: Math.round(s.at - t0), cpuSeconds: cpuBetween(before.cpu, cpu), commits, reads: s.reads };
   }
 
   /** Full nat table of each node: the DNAT rules are there too, and every service's SVC chain. */
@@ -192,14 +193,14 @@ class ScaleRun {
     const seconds = (performance.now() - start) / 1000;
     const after = await baselineOf(this.cluster, this.nodes);
     const cpu: PerNode<CpuSeconds> = {};
-    const restores: PerNode<number | undefined> = {};
+    const commits: PerNode<number | undefined> = {};
     this.nodes.forEach((n, i) => {
       const used = cpuBetween(before[i].cpu, after[i].cpu);
       this.idleCpu[n.node] = { own: used.own, children: used.children, seconds };
       cpu[n.node] = { own: pct(used.own, seconds), children: pct(used.children, seconds), total: pct(used.total, seconds) };
-      restores[n.node] = restoresOf(commitsSince(before[i].generation, after[i].generation));
+      commits[n.node] = commitsSince(before[i].generation, after[i].generation);
     });
-    return { seconds: Math.round(seconds * 10) / 10, cpuPercentOfOneCore: cpu, restores, rssMiBAtEnd: this.rss() };
+    return { seconds: Math.round(seconds * 10) / 10, cpuPercentOfOneCore: cpu, commits, rssMiBAtEnd: this.rss() };
   }
 
   /** Single change k: a new ready endpoint on one service, spread over the N services. */
@@ -230,7 +231,7 @@ class ScaleRun {
     for (let k = 0; k < this.opts.singleChanges; k++) samples.push(await this.singleChange(k));
     const perNodeMs: PerNode<Spread> = {};
     const cpuSecondsPerChange: ScaleResult['singleChange']['cpuSecondsPerChange'] = {};
-    const restoresPerChange: PerNode<number | undefined> = {};
+    const commitsPerChange: PerNode<number | undefined> = {};
     this.nodes.forEach((n, j) => {
       perNodeMs[n.node] = spread(samples.map((s) => s.perNode[j]));
       const raw = meanCpu(samples.map((s) => s.cpu[j]));
@@ -238,11 +239,11 @@ class ScaleRun {
       const idleRate = idle && idle.own !== undefined && idle.children !== undefined ? (idle.own + idle.children) / idle.seconds : undefined;
       const meanWindow = samples.reduce((a, s) => a + s.windowS, 0) / samples.length;
       cpuSecondsPerChange[n.node] = { raw, netTotal: raw.total === undefined || idleRate === undefined ? undefined : round3(raw.total - idleRate * meanWindow) };
-      restoresPerChange[n.node] = restoresOf(mean(samples.map((s) => s.commits[j])));
+      commitsPerChange[n.node] = mean(samples.map((s) => s.commits[j]));
     });
     const readerCpu = mean(samples.map((s) => s.readerCpuSeconds));
     const meanWaitS = samples.reduce((a, s) => a + Math.max(...s.perNode), 0) / samples.length / 1000;
-    return { changes: samples.length, gapMs: this.opts.gapMs, toEveryNodeMs: spread(samples.map((s) => Math.max(...s.perNode))), perNodeMs, cpuSecondsPerChange, restoresPerChange,
+    return { changes: samples.length, gapMs: this.opts.gapMs, toEveryNodeMs: spread(samples.map((s) => Math.max(...s.perNode))), perNodeMs, cpuSecondsPerChange, commitsPerChange,
       readerCpuPercent: readerCpu === undefined ? undefined : Math.round((readerCpu / meanWaitS) * 1000) / 10 };
   }
 
@@ -295,14 +296,14 @@ export async function measureServiceScale(cluster: Cluster, api: ApiClient, node
 
 export function describeScale(r: ScaleResult): string[] {
   const nodes = Object.entries(r.perNode).map(([name, n]) =>
-    `    ${name}: live after ${n.liveMs} ms; CPU ${n.cpuSeconds.own} s agent + ${n.cpuSeconds.children} s iptables children = ${n.cpuSeconds.total} s; ${n.restores ?? '?'} restores; ${n.clusterIPRules} ClusterIP rules, ${n.dnatRules} DNAT rules`);
+    `    ${name}: live after ${n.liveMs} ms; CPU ${n.cpuSeconds.own} s agent + ${n.cpuSeconds.children} s iptables children = ${n.cpuSeconds.total} s; ${n.commits ?? '?'} nf_tables commits; ${n.clusterIPRules} ClusterIP rules, ${n.dnatRules} DNAT rules`);
   const change = Object.entries(r.singleChange.cpuSecondsPerChange).map(([name, c]) =>
-    `    ${name}: CPU per change ${c.raw.own} s agent + ${c.raw.children} s children = ${c.raw.total} s (net of idle ${c.netTotal} s); ${r.singleChange.restoresPerChange[name] ?? '?'} restores per change; live p50 ${r.singleChange.perNodeMs[name].p50} ms`);
+    `    ${name}: CPU per change ${c.raw.own} s agent + ${c.raw.children} s children = ${c.raw.total} s (net of idle ${c.netTotal} s); ${r.singleChange.commitsPerChange[name] ?? '?'} nf_tables commits per change; live p50 ${r.singleChange.perNodeMs[name].p50} ms`);
   return [
     `scale: ${r.services} services × ${r.endpointsPerService} endpoints (${r.concurrency} writers): writes done after ${r.writesMs} ms; rules live on every node after ${r.allLiveMs} ms (${r.lastWriteToAllLiveMs} ms after the last write)`,
     ...nodes,
     `  control plane CPU over the window ${r.controlPlaneCpuSeconds} s, the benchmark's reads ${r.readerCpuSeconds} s; RSS right after: agents ${JSON.stringify(r.rssMiB.agents)} MiB, control plane ${r.rssMiB.controlPlane} MiB`,
-    `  idle ${r.idle.seconds} s with ${r.services} services: CPU % of one core ${JSON.stringify(r.idle.cpuPercentOfOneCore)}, restores ${JSON.stringify(r.idle.restores)}; RSS at its end: agents ${JSON.stringify(r.idle.rssMiBAtEnd.agents)} MiB, control plane ${r.idle.rssMiBAtEnd.controlPlane} MiB`,
+    `  idle ${r.idle.seconds} s with ${r.services} services: CPU % of one core ${JSON.stringify(r.idle.cpuPercentOfOneCore)}, nf_tables commits ${JSON.stringify(r.idle.commits)}; RSS at its end: agents ${JSON.stringify(r.idle.rssMiBAtEnd.agents)} MiB, control plane ${r.idle.rssMiBAtEnd.controlPlane} MiB`,
     `  one change on top (${r.singleChange.changes} changes, gap ${r.singleChange.gapMs} ms): live on every node p50 ${r.singleChange.toEveryNodeMs.p50} ms, p99 ${r.singleChange.toEveryNodeMs.p99} ms, max ${r.singleChange.toEveryNodeMs.max} ms; the benchmark's reads took ${r.singleChange.readerCpuPercent} % of a core while waiting`,
     ...change,
     `  machine load (1-min average) ${r.loadAverage1m.start} → ${r.loadAverage1m.afterApply} after the apply → ${r.loadAverage1m.end}`,

@@ -81,6 +81,11 @@ export interface ClusterState {
   /** The built entry points the cluster runs. */
   controlPlaneJs: string;
   agentJs: string;
+  /**
+   * The agents' `--iptables-sync-period`, kept so that an agent restarted later runs as the
+   * others do; absent: the simulation's default (cluster-node.ts).
+   */
+  iptablesSyncPeriod?: string;
   lan: LanState;
   etcd?: EtcdState;
   controlPlane?: ControlPlaneState;

@@ -21,7 +21,7 @@ import { forgetState, registryDirOf, saveState, type ClusterState, type NodeStat
 import { issueNodeCert, startControlPlane, waitControlPlaneReady, writeKubeconfig } from './control-plane-process';
 import {
   killContainers, loadImages, nodeLayout, nodeLogFile, nodePkiDir, plugNode, powerOff, removeNodeTraces, setNodeCable,
-  startAgent as startNodeAgent, startDockerd, stopAgent, stopDockerd, sweepNodeProcesses,
+  startAgent as startNodeAgent, startDockerd, stopAgent, stopDockerd, sweepNodeProcesses, type AgentOptions,
 } from './cluster-node';
 
 export interface ClusterParts {
@@ -46,6 +46,11 @@ export interface ClusterOptions {
   /** Where the built entry points live (default: the dist/ this file was built into). */
   distDir?: string;
   readyTimeoutMs?: number;
+  /**
+   * The agents' `--iptables-sync-period` (how often each checks its rules for drift), e.g.
+   * "30s", kube-proxy's default. Default 2s (cluster-node.ts), so that tests see drift repaired quickly.
+   */
+  iptablesSyncPeriod?: string;
   log?: (line: string) => void;
   /** Called once the cluster is registered, before anything is created (e.g. to tear it down on Ctrl-C). */
   onRegistered?: (state: ClusterState) => void;
@@ -66,6 +71,7 @@ function layout(opts: ClusterOptions, id: string, subnet: string): ClusterState 
     baseDir, stateFile: path.join(baseDir, 'cluster.json'), registryDir, logDir: path.join(baseDir, 'logs'), dataDir,
     kubeconfig: path.join(baseDir, 'kubeconfig'), removeBaseDir: opts.removeBaseDir ?? false,
     controlPlaneJs: path.join(dist, 'control-plane', 'main.js'), agentJs: path.join(dist, 'agent', 'main.js'),
+    iptablesSyncPeriod: opts.iptablesSyncPeriod,
     lan: lanLayout(id, subnet),
     nodes: names.map((name, i) => nodeLayout({ clusterId: id, subnet, dataDir, registryDir, name, index: i + 1 })),
   };
@@ -177,10 +183,15 @@ export function detachCluster(state: ClusterState): void {
   saveState(state);
 }
 
+/** What every agent of the cluster runs with: read from the state, so a restarted agent runs as it first did. */
+export function agentOptionsOf(state: ClusterState): AgentOptions {
+  const servers = [`${state.lan.hostIp}:${state.controlPlane?.nodePort ?? 6444}`];
+  return { agentJs: state.agentJs, servers, logDir: state.logDir, iptablesSyncPeriod: state.iptablesSyncPeriod };
+}
+
 /** Starts (or restarts after a crash) the node's agent. */
 export function startAgent(state: ClusterState, name: string): void {
-  const servers = [`${state.lan.hostIp}:${state.controlPlane?.nodePort ?? 6444}`];
-  startNodeAgent(nodeOf(state, name), { agentJs: state.agentJs, servers, logDir: state.logDir });
+  startNodeAgent(nodeOf(state, name), agentOptionsOf(state));
   saveState(state);
 }
 

@@ -32,4 +32,12 @@ describe('following log files during a benchmark', () => {
     appendFileSync(file, 'and the rest\n');
     assert.deepEqual(follower.stop().map((l) => l.line), ['m', 'half and the rest']);
   });
+
+  it('reads the lines already written too when told to start from the beginning', () => {
+    const file = path.join(dir, 'agent.log');
+    writeFileSync(file, 'full iptables restore took 175 ms\n');
+    const follower = new LogFollower({ a: file }, { fromStart: true });
+    appendFileSync(file, 'later\n');
+    assert.deepEqual(follower.stop().map((l) => l.line), ['full iptables restore took 175 ms', 'later']);
+  });
 });
