@@ -37,6 +37,7 @@ export class Agent {
   private readonly network: PodNetwork;
   /** Services: the node's iptables rules and its cluster DNS. */
   private readonly serviceNetworking: ServiceNetworking;
+  private dnsGeneration = 0;
   /** Preflight: whether memory limits hold here; reported as a node condition, never pretended. */
   private readonly memoryCgroup: NodeCondition;
 
@@ -99,9 +100,13 @@ export class Agent {
     this.log(`service proxy: iptables backend ${backend.name}, drift checks every ${this.config.iptablesSyncPeriodMs} ms`);
   }
 
-  /** Cluster DNS on the pod bridge's address; retried while the address cannot be bound (another DNS server on :53). */
+  /**
+   * Cluster DNS on the pod bridge's address; retried while the address cannot be bound (another
+   * DNS server on :53). A newer address ends the retries for an older one.
+   */
   private async serveDns(address: string): Promise<void> {
-    while (!this.lifetime.signal.aborted) {
+    const generation = ++this.dnsGeneration;
+    while (!this.lifetime.signal.aborted && generation === this.dnsGeneration) {
       try {
         return await this.serviceNetworking.serveDns(address);
       } catch (err: unknown) {

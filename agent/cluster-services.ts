@@ -7,6 +7,7 @@
 import type { KubeObject } from '../api/meta';
 import type { EndpointSlice, Service } from '../api/service-v1';
 import type { ServiceSync__Output } from '../proto/generated/pikube/node/v1/ServiceSync';
+import { serviceShapeProblem, sliceShapeProblem } from './service-shapes';
 
 export interface ServiceSyncChange {
   full: boolean;
@@ -22,13 +23,14 @@ export interface DecodedServiceSync {
   errors: string[];
 }
 
-function decodeAll<T extends KubeObject>(kind: string, field: string, entries: Buffer[], errors: string[]): T[] {
+function decodeAll<T extends KubeObject>(problemOf: (v: unknown) => string | undefined, field: string, entries: Buffer[], errors: string[]): T[] {
   const out: T[] = [];
   entries.forEach((json, i) => {
     try {
-      const value = JSON.parse(json.toString('utf8')) as T;
-      if (value?.kind !== kind || !value.metadata?.namespace || !value.metadata.name) throw new Error(`not a ${kind} with a namespace and name`);
-      out.push(value);
+      const value: unknown = JSON.parse(json.toString('utf8'));
+      const problem = problemOf(value);
+      if (problem !== undefined) throw new Error(problem);
+      out.push(value as T);
     } catch (err: unknown) {
       errors.push(`${field}[${i}]: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -38,8 +40,8 @@ function decodeAll<T extends KubeObject>(kind: string, field: string, entries: B
 
 export function decodeServiceSync(msg: ServiceSync__Output): DecodedServiceSync {
   const errors: string[] = [];
-  const services = decodeAll<Service>('Service', 'services_json', msg.services_json, errors);
-  const slices = decodeAll<EndpointSlice>('EndpointSlice', 'endpoint_slices_json', msg.endpoint_slices_json, errors);
+  const services = decodeAll<Service>(serviceShapeProblem, 'services_json', msg.services_json, errors);
+  const slices = decodeAll<EndpointSlice>(sliceShapeProblem, 'endpoint_slices_json', msg.endpoint_slices_json, errors);
   return { change: { full: msg.full, services, slices, removedServices: [...msg.removed_services], removedSlices: [...msg.removed_endpoint_slices] }, errors };
 }
 

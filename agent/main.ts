@@ -36,6 +36,8 @@ async function runAgent(argv: string[]): Promise<void> {
     log(`pikube-agent: ${signal}, stopping (containers keep running)`);
     void agent.stop().then(() => process.exit(0));
   };
+  // A bug in one handler must not take every pod's DNS and proxy down with it: say it loudly, go on.
+  process.on('unhandledRejection', (reason) => log(`BUG: unhandled rejection: ${reason instanceof Error ? reason.stack ?? reason.message : String(reason)}`));
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
 }

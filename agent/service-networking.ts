@@ -11,7 +11,7 @@ import type { ServiceSyncChange } from './cluster-services';
 import { ClusterServices } from './cluster-services';
 import { ClusterDns } from './dns/cluster-dns';
 import { ServicesSnapshot } from './services-snapshot';
-import type { CommandRunner } from './network/command-runner';
+import { runChecked, type CommandRunner } from './network/command-runner';
 import type { IptablesBackend } from './network/iptables-backend';
 import { RuleApplier } from './network/rule-applier';
 import { ServiceProxy } from './network/service-proxy';
@@ -34,6 +34,9 @@ export interface ServiceNetworkingOptions {
   log: (message: string) => void;
 }
 
+/** A failed restore (an xtables lock held too long, say) is tried again this soon, as kube-proxy re-queues a failed sync. */
+const RETRY_MS = 1_000;
+
 export class ServiceNetworking {
   readonly services = new ClusterServices();
   private readonly dns: ClusterDns;
@@ -44,6 +47,8 @@ export class ServiceNetworking {
   private lastSkipped = '';
   private dnsAddress?: string;
   private dnsChain: Promise<void> = Promise.resolve();
+  private retry?: NodeJS.Timeout;
+  private localnetOn = false;
   private disposed = false;
   private readonly snapshot?: ServicesSnapshot;
 
@@ -51,8 +56,7 @@ export class ServiceNetworking {
     this.dns = new ClusterDns({ domain: opts.clusterDomain, upstreams: opts.upstreams, log: (m) => opts.log(`[dns] ${m}`) });
     if (opts.snapshotFile) this.snapshot = new ServicesSnapshot(opts.snapshotFile, opts.log);
     const last = this.snapshot?.load();
-    if (last) {
-      this.dns.update(last.services, last.slices);
+    if (last && this.step('DNS from the snapshot', () => this.dns.update(last.services, last.slices))) {
       opts.log(`cluster DNS answers from the last known ${last.services.length} services until the control plane sends them`);
     }
   }
@@ -69,11 +73,22 @@ export class ServiceNetworking {
     if (this.services.synced) this.syncRules();
   }
 
+  /** Each consumer on its own: a failure in one (a bug) leaves the others working. */
   onServices(change: ServiceSyncChange): void {
     this.services.apply(change);
-    this.dns.update(this.services.services(), this.services.slices());
+    this.step('updating cluster DNS', () => this.dns.update(this.services.services(), this.services.slices()));
     this.snapshot?.save(() => ({ services: this.services.services(), slices: this.services.slices() }));
     this.syncRules();
+  }
+
+  private step(what: string, fn: () => void): boolean {
+    try {
+      fn();
+      return true;
+    } catch (err: unknown) {
+      this.opts.log(`${what} failed: ${errorText(err)}`);
+      return false;
+    }
   }
 
   /** The pod bridge is up at `address`: cluster DNS serves there (the pods' nameserver). Calls run one at a time. */
@@ -87,7 +102,9 @@ export class ServiceNetworking {
     if (this.disposed || address === this.dnsAddress) return;
     await this.dns.close();
     this.dnsAddress = undefined;
+    if (this.disposed) return;
     const { port } = await this.dns.listen(address, this.opts.dnsPort ?? 53);
+    if (this.disposed) return void (await this.dns.close());
     this.dnsAddress = address;
     this.opts.log(`cluster DNS (${this.opts.clusterDomain}) serving on ${address}:${port}`);
   }
@@ -95,6 +112,7 @@ export class ServiceNetworking {
   /** Stops DNS and drift checks; the rules stay (traffic keeps flowing while the agent restarts). */
   async dispose(): Promise<void> {
     this.disposed = true;
+    clearTimeout(this.retry);
     this.snapshot?.flush();
     this.applier?.dispose();
     await this.dns.close();
@@ -114,10 +132,25 @@ export class ServiceNetworking {
       try {
         const skipped = await this.proxy.sync(this.services.services(), this.services.slices());
         this.reportSkipped(skipped.map((s) => `${s.servicePort}: ${s.reason}`));
+        await this.enableLocalnet();
       } catch (err: unknown) {
-        this.opts.log(`[proxy] applying the service rules failed: ${errorText(err)}`);
+        this.opts.log(`[proxy] applying the service rules failed: ${errorText(err)}; retrying in ${RETRY_MS} ms`);
+        this.retry ??= setTimeout(() => {
+          this.retry = undefined;
+          this.syncRules();
+        }, RETRY_MS);
       }
     }
+  }
+
+  /**
+   * NodePorts on 127.0.0.1 need route_localnet, as kube-proxy sets it; only now, with the
+   * PIKUBE-FIREWALL rule that drops martian localnet traffic applied, is it safe (CVE-2020-8558).
+   */
+  private async enableLocalnet(): Promise<void> {
+    if (this.localnetOn) return;
+    await runChecked(this.opts.run, 'sysctl', ['-w', 'net.ipv4.conf.all.route_localnet=1']);
+    this.localnetOn = true;
   }
 
   private reportSkipped(lines: string[]): void {

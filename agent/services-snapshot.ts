@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import type { EndpointSlice, Service } from '../api/service-v1';
 import { writeFileAtomic } from './atomic-file';
+import { serviceShapeProblem, sliceShapeProblem } from './service-shapes';
 
 const VERSION = 1;
 
@@ -35,8 +36,9 @@ export class ServicesSnapshot {
     }
     try {
       const parsed = JSON.parse(text) as FileShape;
-      if (parsed.version !== VERSION || !Array.isArray(parsed.services) || !Array.isArray(parsed.slices)) throw new Error('unknown format');
-      return { services: parsed.services, slices: parsed.slices };
+      if (parsed?.version !== VERSION || !Array.isArray(parsed.services) || !Array.isArray(parsed.slices)) throw new Error('unknown format');
+      // Entries of a damaged file are dropped one by one, as a ServiceSync's would be.
+      return { services: parsed.services.filter((s) => serviceShapeProblem(s) === undefined), slices: parsed.slices.filter((s) => sliceShapeProblem(s) === undefined) };
     } catch (err) {
       this.log(`ignoring the services snapshot ${this.file}: ${err instanceof Error ? err.message : String(err)}`);
       return undefined;

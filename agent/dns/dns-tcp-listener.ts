@@ -37,7 +37,7 @@ export class DnsTcpListener {
     socket.on('error', () => undefined);
     socket.once('close', () => this.connections.delete(socket));
     socket.on('data', (chunk) => {
-      for (const query of framer.push(chunk)) void this.answer(query).then((reply) => reply && !socket.destroyed && socket.write(frameMessage(reply)));
+      for (const query of framer.push(chunk)) void this.answer(query).then((reply) => reply && !socket.destroyed && socket.write(frameMessage(reply))).catch(() => socket.destroy());
     });
   }
 

@@ -10,7 +10,7 @@ export class DnsUdpListener {
 
   private constructor(private readonly socket: Socket, readonly port: number, private readonly answer: PacketAnswerer) {
     socket.on('error', () => undefined);
-    socket.on('message', (packet, peer) => void this.reply(packet, peer));
+    socket.on('message', (packet, peer) => void this.reply(packet, peer).catch(() => undefined));
   }
 
   /** Binds `host:port` (0 = any free port); rejects when the bind fails. */
@@ -25,10 +25,18 @@ export class DnsUdpListener {
     });
   }
 
-  /** Answers one datagram; an answer that is ready only after close() is dropped (dgram throws on a closed socket). */
+  /**
+   * Answers one datagram. Nothing goes back after close() or to a source port 0 (a forged
+   * packet): dgram throws synchronously on both, and a crafted packet must never end the agent.
+   */
   private async reply(packet: Buffer, peer: RemoteInfo): Promise<void> {
     const response = await this.answer(packet);
-    if (response !== undefined && !this.closed) this.socket.send(response, peer.port, peer.address, () => undefined);
+    if (response === undefined || this.closed || peer.port === 0) return;
+    try {
+      this.socket.send(response, peer.port, peer.address, () => undefined);
+    } catch {
+      // an unsendable reply is dropped, as a lost datagram would be
+    }
   }
 
   close(): Promise<void> {

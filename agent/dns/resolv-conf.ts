@@ -17,9 +17,11 @@ export interface DnsConfig {
 const MAX_RESOLV_CONF_BYTES = 10 * 1024 * 1024;
 
 /**
- * `nameserver` lines accumulate; the last `search` and the last `options` line win; a search
- * domain's trailing dot is dropped (one domain counts once); `#` lines are comments.
- * A `nameserver` line without an address is an error, as for the kubelet.
+ * `nameserver` lines accumulate; the last `search` line wins, its `.` entries (systemd-resolved
+ * writes `search .` for "no search domains") are dropped and a domain's trailing dot too;
+ * `options` lines merge, a later value of an option replacing an earlier one (kubelet's
+ * appendOptions); `#` lines are comments. A `nameserver` line without an address is an error,
+ * as for the kubelet.
  */
 export function parseResolvConf(text: string): DnsConfig | Error {
   if (text.length > MAX_RESOLV_CONF_BYTES) return new Error(`resolv.conf is larger than ${MAX_RESOLV_CONF_BYTES} bytes`);
@@ -30,10 +32,17 @@ export function parseResolvConf(text: string): DnsConfig | Error {
       if (fields.length < 2) return new Error('nameserver list is empty');
       config.nameservers.push(fields[1]);
     }
-    if (fields[0] === 'search') config.searches = fields.slice(1).map((s) => s.replace(/\.$/, ''));
-    if (fields[0] === 'options') config.options = fields.slice(1);
+    if (fields[0] === 'search') config.searches = fields.slice(1).filter((d) => d !== '.').map((d) => d.replace(/\.$/, ''));
+    if (fields[0] === 'options') config.options = mergeOptions(config.options, fields.slice(1));
   }
   return config;
+}
+
+/** `options` merged by name (the part before `:`), later ones winning, in first-seen order. */
+function mergeOptions(earlier: string[], later: string[]): string[] {
+  const byName = new Map<string, string>();
+  for (const option of [...earlier, ...later]) byName.set(option.split(':')[0], option);
+  return [...byName.values()];
 }
 
 /** The file's text; a part with no entries is left out (an empty config is an empty file). */

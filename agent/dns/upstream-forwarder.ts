@@ -5,7 +5,6 @@
  * question is taken. With no upstreams nothing is ever sent.
  */
 import { randomInt } from 'node:crypto';
-import { withTimeout } from '../../api/abort-timeout';
 import { Rcode } from './dns-constants';
 import { decodeHeader, decodeMessage } from './dns-decoder';
 import type { DnsQuestion } from './dns-message';
@@ -39,10 +38,29 @@ export class UpstreamForwarder {
     const id = randomInt(0x10000);
     sent.writeUInt16BE(id, 0);
     const exchange = transport === 'udp' ? exchangeUdp : exchangeTcp;
-    const answer = await exchange(upstream, sent, (response) => answers(response, id, question), withTimeout(signal, this.timeoutMs));
+    const answer = await withQuerySignal(signal, this.timeoutMs, (querySignal) => exchange(upstream, sent, (response) => answers(response, id, question), querySignal));
     if (answer === undefined || isServerFailure(answer)) return undefined;
     answer.writeUInt16BE(query.readUInt16BE(0), 0);
     return answer;
+  }
+}
+
+/**
+ * Runs `fn` with a signal that aborts after `timeoutMs` or when the server's `stop` aborts. Its
+ * own controller and timer, released when `fn` settles: AbortSignal.any on the server's
+ * long-lived signal would leave one entry behind per query (Node 20), a leak on a busy node.
+ */
+async function withQuerySignal<T>(stop: AbortSignal, timeoutMs: number, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const query = new AbortController();
+  const onStop = (): void => query.abort(stop.reason);
+  const timer = setTimeout(() => query.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  stop.addEventListener('abort', onStop, { once: true });
+  if (stop.aborted) onStop();
+  try {
+    return await fn(query.signal);
+  } finally {
+    clearTimeout(timer);
+    stop.removeEventListener('abort', onStop);
   }
 }
 

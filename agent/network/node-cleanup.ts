@@ -146,6 +146,8 @@ export async function cleanupNode(run: CommandRunner): Promise<NodeCleanupReport
   const errors: Error[] = [];
   await collect(errors, () => cleanupIptables(run, report, errors));
   await collect(errors, () => cleanupRoutes(run, report));
+  // With PIKUBE-FIREWALL gone, route_localnet would expose 127.0.0.1 services to the LAN (CVE-2020-8558).
+  await collect(errors, async () => void (await runChecked(run, 'sysctl', ['-w', 'net.ipv4.conf.all.route_localnet=0'])));
   if (errors.length > 0) throw new AggregateError(errors, `cleanup incomplete: ${errors.map((e) => e.message).join('; ')}`);
   return report;
 }

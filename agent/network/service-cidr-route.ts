@@ -2,9 +2,9 @@
  * The node's side of the service CIDR (issue 4): the whole range is a `local` route (table
  * local, `proto 211`), so a packet to a ClusterIP no rule programs yet is answered by this node
  * (refused) instead of following the default route off the node; programmed ClusterIPs are
- * DNATed before that route matters. Also `route_localnet`, which lets NodePorts answer on
- * 127.0.0.1 as kube-proxy does (the PIKUBE-FIREWALL rule closes the hole it opens).
- * Only routes with our protocol number are ever replaced or removed.
+ * DNATed before that route matters. Only routes with our protocol number are ever replaced or
+ * removed. (`route_localnet` is the service proxy's: it is turned on only once its
+ * PIKUBE-FIREWALL rule, which closes the hole it opens, is in place.)
  */
 import { runChecked, type CommandRunner } from './command-runner';
 import { formatCidr, parseCidr } from './ipv4-cidr';
@@ -19,7 +19,7 @@ export function parseLocalRoutes(output: string): string[] {
   });
 }
 
-/** Routes `serviceCIDR` locally and turns route_localnet on; removes a local route of ours for any other range. */
+/** Routes `serviceCIDR` locally; removes a local route of ours for any other range. */
 export async function ensureServiceCidrRoute(run: CommandRunner, serviceCIDR: string): Promise<void> {
   const cidr = parseCidr(serviceCIDR);
   if (!cidr) throw new Error(`the service CIDR "${serviceCIDR}" is not an IPv4 CIDR`);
@@ -29,5 +29,4 @@ export async function ensureServiceCidrRoute(run: CommandRunner, serviceCIDR: st
     await runChecked(run, 'ip', ['-4', 'route', 'del', 'local', stale, 'dev', 'lo', 'table', 'local', 'proto', ROUTE_PROTOCOL]);
   }
   if (!ours.includes(wanted)) await runChecked(run, 'ip', ['-4', 'route', 'replace', 'local', wanted, 'dev', 'lo', 'table', 'local', 'proto', ROUTE_PROTOCOL]);
-  await runChecked(run, 'sysctl', ['-w', 'net.ipv4.conf.all.route_localnet=1']);
 }

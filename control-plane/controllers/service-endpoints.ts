@@ -20,7 +20,7 @@ export interface ResolvedPort {
 export interface PodEndpoint {
   pod: Pod;
   ip: string;
-  /** Ready for traffic: the pod is Ready (or the service publishes not-ready addresses) and not terminating. */
+  /** Ready for traffic: the service publishes not-ready addresses, or the pod is Ready and not terminating. */
   ready: boolean;
   /** The pod is Ready, terminating or not. */
   serving: boolean;
@@ -87,9 +87,12 @@ export function shouldSetHostname(pod: Pod, svc: Service): boolean {
 }
 
 function podEndpoint(svc: Service, pod: Pod): PodEndpoint {
+  // podToEndpoint: serving is the pod's readiness; ready never holds for a terminating pod
+  // unless the service publishes not-ready addresses.
   const terminating = Boolean(pod.metadata.deletionTimestamp);
-  const serving = svc.spec.publishNotReadyAddresses === true || isPodReady(pod);
-  const out: PodEndpoint = { pod, ip: podIp(pod) ?? '', ready: serving && !terminating, serving, terminating, ports: resolvePorts(svc, pod) };
+  const serving = isPodReady(pod);
+  const ready = svc.spec.publishNotReadyAddresses === true || (serving && !terminating);
+  const out: PodEndpoint = { pod, ip: podIp(pod) ?? '', ready, serving, terminating, ports: resolvePorts(svc, pod) };
   if (shouldSetHostname(pod, svc)) out.hostname = pod.spec?.hostname;
   return out;
 }

@@ -176,6 +176,7 @@ describe('node cleanup: on a node', () => {
     assert.deepEqual(node.routes, []);
     assert.deepEqual(report.routes, ['10.42.2.0/24 via 192.168.1.12 dev eth0', 'local 10.43.0.0/16 dev lo table local scope host']);
     assert.deepEqual(report.iptables.map((b) => [b.backend, b.chains.length, b.jumps.length]), [['nft', 5, 5], ['legacy', 1, 1]]);
+    assert.ok(node.recorder.calls.some((c) => c.cmd === 'sysctl' && c.args.join(' ') === '-w net.ipv4.conf.all.route_localnet=0'), 'route_localnet is turned off with its firewall rule gone');
   });
 
   it('changes nothing on a node without anything of ours', async () => {

@@ -34,6 +34,19 @@ describe('service endpoints', () => {
     assert.equal(resolveTargetPort({ port: 80, targetPort: 'http' }, aPod('a')), undefined);
   });
 
+  it("sets conditions as Kubernetes' podToEndpoint does: serving = pod Ready; ready also under publishNotReadyAddresses", () => {
+    const conditions = (svc: Service, pod: Pod) => {
+      const [e] = podEndpoints(svc, [pod]);
+      return { ready: e.ready, serving: e.serving, terminating: e.terminating };
+    };
+    const plain = aService({ ports: [{ port: 80 }] });
+    const publish = aService({ ports: [{ port: 80 }], publishNotReadyAddresses: true });
+    assert.deepEqual(conditions(plain, aPod('a', { terminating: true })), { ready: false, serving: true, terminating: true });
+    assert.deepEqual(conditions(plain, aPod('a', { ready: false })), { ready: false, serving: false, terminating: false });
+    assert.deepEqual(conditions(publish, aPod('a', { ready: false })), { ready: true, serving: false, terminating: false });
+    assert.deepEqual(conditions(publish, aPod('a', { terminating: true })), { ready: true, serving: true, terminating: true });
+  });
+
   it('selects pods of the namespace by label that have an IP and may still run', () => {
     const svc = aService({ ports: [{ port: 80 }] });
     const pods = [aPod('a'), aPod('b', { app: 'other' }), aPod('c', { namespace: 'x' }), aPod('d', { ip: '' }), aPod('e', { phase: 'Succeeded', restartPolicy: 'Never' })];
