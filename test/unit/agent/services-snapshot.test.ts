@@ -50,6 +50,11 @@ describe('services snapshot', () => {
     assert.match(logs[0], /ignoring the services snapshot .*unknown format/);
   });
 
+  it('drops malformed entries one by one instead of failing the agent', () => {
+    writeFileSync(file, JSON.stringify({ version: 1, services: [null, { kind: 'Service', metadata: { name: 'x', namespace: 'default' } }, svc('web')], slices: [{ ...slice, endpoints: {} }, slice] }));
+    assert.deepEqual(new ServicesSnapshot(file, () => undefined).load(), { services: [svc('web')], slices: [slice] });
+  });
+
   it('leaves no temporary file behind', () => {
     const snapshot = new ServicesSnapshot(file, () => undefined);
     snapshot.save(() => ({ services: [], slices: [] }));
