@@ -5,9 +5,10 @@
  * config when it creates the sandbox, the file is written afresh for each new sandbox, and
  * only written again while that sandbox lives if it went missing.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Container, Pod } from '../../api/core-v1';
+import { writeFileAtomic } from '../atomic-file';
 import type { ContainerMount } from '../runtime/container-runtime';
 import type { EventSpec } from './pod-event-log';
 import { podDnsConfig } from './pod-dns-config';
@@ -41,9 +42,9 @@ export class PodResolvConf {
     const { config, warnings } = podDnsConfig(pod, { clusterDomain: this.opts.clusterDomain, clusterDns: this.opts.nameserver(), host: this.hostConfig(), hostIP: this.hostIP });
     mkdirSync(dir, { recursive: true, mode: 0o750 });
     const file = path.join(dir, FILE_NAME);
-    // Atomic: a container starting meanwhile mounts the old file or the new one, never half of one.
-    writeFileSync(`${file}.tmp`, renderResolvConf(config), { mode: 0o644 });
-    renameSync(`${file}.tmp`, file);
+    // Atomic: a container starting meanwhile mounts the old file or the new one, never half of
+    // one. Readable by all: containers may run as any user.
+    writeFileAtomic(file, renderResolvConf(config), 0o644);
     return { path: file, warnings };
   }
 

@@ -29,9 +29,10 @@ export interface NodeCache {
   whenSynced(signal?: AbortSignal): Promise<void>;
 }
 
-/** PEM: the cluster CA (to verify agents) and this replica's serving certificate and key. */
+/** A shared informer the service waits for before it accepts agents. */
 type SyncedCache<T extends Service | EndpointSlice> = ObjectCache<T> & { whenSynced(signal?: AbortSignal): Promise<void> };
 
+/** PEM: the cluster CA (to verify agents) and this replica's serving certificate and key. */
 export interface NodeServiceTls {
   caCertPem: string;
   certPem: string;
