@@ -58,12 +58,21 @@ function overTcp(port: number, queries: DnsMessage[]): Promise<DnsMessage[]> {
 }
 
 /** A loopback UDP port that was free a moment ago. */
-async function freeUdpPort(): Promise<number> {
-  const probe = createSocket('udp4');
-  await new Promise<void>((resolve) => probe.bind(0, '127.0.0.1', resolve));
-  const port = probe.address().port;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
+/** A loopback port free for UDP and for TCP at once (the server binds both); other processes may hold either. */
+async function freeDnsPort(): Promise<number> {
+  for (;;) {
+    const probe = createSocket('udp4');
+    await new Promise<void>((resolve) => probe.bind(0, '127.0.0.1', resolve));
+    const port = probe.address().port;
+    const tcp = createServer();
+    const tcpFree = await new Promise<boolean>((resolve) => {
+      tcp.once('error', () => resolve(false));
+      tcp.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (tcpFree) await new Promise<void>((resolve) => tcp.close(() => resolve()));
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    if (tcpFree) return port;
+  }
 }
 
 /** Polls `condition` every 10 ms for up to 3 s. */
@@ -235,7 +244,7 @@ describe('cluster DNS server lifetime', function () {
   });
 
   it('does not forward to its own address', async () => {
-    const own = await freeUdpPort();
+    const own = await freeDnsPort();
     const logged: string[] = [];
     const dns = new ClusterDns({ domain: Z, upstreams: [`127.0.0.1:${own}`], log: (m) => logged.push(m) });
     try {
@@ -249,7 +258,7 @@ describe('cluster DNS server lifetime', function () {
   });
 
   it('gives back the ports of a listen that a close overtook', async () => {
-    const port = await freeUdpPort();
+    const port = await freeDnsPort();
     const dns = new ClusterDns({ domain: Z, upstreams: [] });
     const pending = dns.listen('127.0.0.1', port);
     await dns.close();
