@@ -10,7 +10,8 @@ import Docker from 'dockerode';
 import type { Node, NodeCondition, Pod } from '../api/core-v1';
 import type { AgentConfig } from './agent-config';
 import { UnsupportedCgroupDriverError } from './cgroups/cgroup-layout';
-import { openPodCgroups, type PodCgroups } from './cgroups/pod-cgroups';
+import { openPodCgroups } from './cgroups/open-pod-cgroups';
+import type { PodCgroups } from './cgroups/pod-cgroups';
 import { checkMemoryCgroup } from './cgroups/preflight';
 import { localCommandRunner } from './network/command-runner';
 import { detectBackend } from './network/iptables-backend';
@@ -117,14 +118,17 @@ export class Agent {
   }
 
   /**
-   * Pod-level QoS cgroups need Docker's cgroupfs driver. Under the systemd driver (Docker's
-   * default on cgroup v2) the node still runs pods with every container's own limits, but
-   * without pod cgroups: said at start, and fixable with one daemon.json line.
+   * Pod-level QoS cgroups, as directories (Docker's cgroupfs driver) or systemd slices (its
+   * systemd driver, the default on cgroup v2). Where neither can be driven (systemd not on
+   * D-Bus, an unknown driver) the node still runs pods with every container's own limits, but
+   * without pod cgroups: said at start, with the daemon.json line that fixes it.
    */
   private async openPodCgroups(): Promise<PodCgroups | undefined> {
     const info = (await this.docker.info()) as { CgroupDriver?: string };
     try {
-      return openPodCgroups({ root: this.config.cgroupRoot, dockerCgroupDriver: info.CgroupDriver });
+      const cgroups = await openPodCgroups({ root: this.config.cgroupRoot, dockerCgroupDriver: info.CgroupDriver });
+      this.log(`pod cgroups under ${this.config.cgroupRoot}, through Docker's ${info.CgroupDriver ?? 'cgroupfs'} cgroup driver`);
+      return cgroups;
     } catch (err) {
       if (!(err instanceof UnsupportedCgroupDriverError)) throw err;
       this.log(`WARNING: no pod-level QoS cgroups (container limits still apply): ${err.message}`);

@@ -49,3 +49,17 @@ export const nodeCgroupFiles: CgroupFiles = {
     }
   },
 };
+
+/** rmdir bottom-up; false when something (a cgroup with processes) stayed. */
+export function removeCgroupTree(files: CgroupFiles, dir: string): boolean {
+  if (!files.exists(dir)) return true;
+  let gone = true;
+  for (const child of files.subdirs(dir)) gone = removeCgroupTree(files, `${dir}/${child}`) && gone;
+  if (!gone) return false;
+  try {
+    files.rmdir(dir);
+    return true;
+  } catch {
+    return false;
+  }
+}

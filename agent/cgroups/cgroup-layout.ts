@@ -1,9 +1,7 @@
 /**
  * Which cgroup hierarchy this host runs, detected once at start: v2 (one unified tree,
  * Raspberry Pi OS Bookworm) when the mount holds `cgroup.controllers`, else v1 (a hierarchy
- * per controller, e.g. /sys/fs/cgroup/memory, /sys/fs/cgroup/cpu,cpuacct). And Docker's cgroup
- * driver: pikube drives cgroups through the filesystem as the kubelet's cgroupfs driver does,
- * so Docker must use cgroupfs too (its systemd driver wants systemd slices made over D-Bus).
+ * per controller, e.g. /sys/fs/cgroup/memory, /sys/fs/cgroup/cpu,cpuacct).
  */
 import path from 'node:path';
 import type { CgroupFiles } from './cgroup-files';
@@ -14,13 +12,13 @@ export type CgroupLayout =
   | { version: 1; mount: string; /** controller → hierarchy root */ hierarchies: Map<string, string> }
   | { version: 2; mount: string; /** controllers the root offers */ controllers: string[] };
 
-/** Docker uses its systemd cgroup driver: pod cgroups would have to be systemd slices. */
+/** Docker's cgroup driver cannot be driven here (an unknown one, or systemd without D-Bus). */
 export class UnsupportedCgroupDriverError extends Error {
   override readonly name = 'UnsupportedCgroupDriverError';
-  constructor(driver: string) {
+  constructor(driver: string, why: string) {
     super(
-      `Docker uses the "${driver}" cgroup driver; pikube manages pod cgroups through the filesystem and needs ` +
-        `"cgroupfs": add "exec-opts": ["native.cgroupdriver=cgroupfs"] to /etc/docker/daemon.json and restart Docker`,
+      `Docker uses the "${driver}" cgroup driver: ${why}; to use the filesystem instead, add ` +
+        `"exec-opts": ["native.cgroupdriver=cgroupfs"] to /etc/docker/daemon.json and restart Docker`,
     );
   }
 }
@@ -46,11 +44,6 @@ export function detectCgroupLayout(files: CgroupFiles, mount = CGROUP_MOUNT): Cg
   const hierarchies = v1Hierarchies(files, mount);
   if (hierarchies.size === 0) throw new Error(`no cgroup hierarchy is mounted under ${mount}`);
   return { version: 1, mount, hierarchies };
-}
-
-/** Checks Docker's `docker info` CgroupDriver; throws UnsupportedCgroupDriverError for anything but cgroupfs. */
-export function checkCgroupDriver(driver: string | undefined): void {
-  if ((driver ?? 'cgroupfs') !== 'cgroupfs') throw new UnsupportedCgroupDriverError(driver as string);
 }
 
 /** Every directory at which a pod cgroup path may exist (v1: each hierarchy once; v2: the unified root). */

@@ -222,8 +222,8 @@ export class PodManager implements PodSink {
     for (const uid of this.ctx.volumes?.podUidsOnDisk() ?? []) {
       if (!known.has(uid)) await this.ctx.volumes?.tearDown(uid, signal);
     }
-    for (const entry of this.ctx.podCgroups?.listPodCgroups() ?? []) {
-      if (!known.has(entry.uid)) this.ctx.podCgroups?.remove(entry.uid);
+    for (const entry of (await this.ctx.podCgroups?.listPodCgroups()) ?? []) {
+      if (!known.has(entry.uid)) await this.ctx.podCgroups?.remove(entry.uid);
     }
   }
 

@@ -8,7 +8,9 @@
  * containers one at a time in order (a sidecar — an init container with restartPolicy
  * Always — must be started before the next one and keeps running), then the regular
  * containers, each with its restart policy and CrashLoopBackOff; when the regular containers
- * are done for good the sidecars are stopped and the pod is over. Every pass reads the runtime
+ * are done for good the sidecars are stopped and the pod is over. A dead pause container is
+ * replaced as the kubelet does (sandbox-recreation.ts): every container killed, the init
+ * containers run again; a Never pod is killed instead. Every pass reads the runtime
  * afresh (level-triggered); a pass interrupted anywhere is simply redone.
  * `terminating` stops every container (preStop hooks, sidecars last), removes them and the
  * pod's volumes, and reports the pod terminated.
@@ -39,6 +41,7 @@ import { gracePeriodSeconds, stopContainers, stopPod } from './pod-termination';
 import { containerKey, containerRestartPolicy, crashLoopMessage, policyRestarts, type RestartPolicy } from './restart-policy';
 import type { PodResolvConf } from './pod-resolv-conf';
 import type { SandboxNetwork } from './sandbox-network';
+import { sandboxAction } from './sandbox-recreation';
 import type { ServiceSource } from './service-env';
 import { Wakeup } from './wakeup';
 
@@ -211,15 +214,15 @@ export class PodWorker implements ProbedWorker {
     return { runtime: this.ctx.runtime, events: this.events, clock: this.ctx.clock, log: this.ctx.log };
   }
 
-  private starterDeps(pod: Pod): StarterDeps {
+  private async starterDeps(pod: Pod): Promise<StarterDeps> {
     const { runtime, images, volumes, clock, nodeName, hostIP, services, log } = this.ctx;
-    return { runtime, images, volumes, events: this.events, clock, nodeName, hostIP, cgroupParent: this.cgroupParentOf(pod), services, log };
+    return { runtime, images, volumes, events: this.events, clock, nodeName, hostIP, cgroupParent: await this.cgroupParentOf(pod), services, log };
   }
 
   /** The pod cgroup (created with the pod's limits) when pod cgroups are on, else the node's cgroup root. */
-  private cgroupParentOf(pod: Pod): string {
+  private async cgroupParentOf(pod: Pod): Promise<string> {
     if (!this.ctx.podCgroups) return this.ctx.cgroupParent;
-    this.podCgroup ??= this.ctx.podCgroups.ensure(pod);
+    this.podCgroup ??= await this.ctx.podCgroups.ensure(pod);
     return this.podCgroup;
   }
 
@@ -247,7 +250,7 @@ export class PodWorker implements ProbedWorker {
 
   /** Init containers in order, then (once initialized) the regular ones. True when something was created or stopped. */
   private async syncContainers(pod: Pod, obs: PodObservation, setUp: PodSetUp, signal: AbortSignal): Promise<boolean> {
-    const wasInitialized = isInitialized(pod, this.observedContainers(pod, obs));
+    const wasInitialized = this.initDone(pod, obs);
     let acted = false;
     for (const c of pod.spec.initContainers ?? []) {
       const seen = obs.containers.get(c.name) ?? { attempts: [] };
@@ -259,6 +262,18 @@ export class PodWorker implements ProbedWorker {
       acted = (await this.syncContainer(pod, c, obs.containers.get(c.name) ?? { attempts: [] }, false, setUp, signal)) || acted;
     }
     return acted;
+  }
+
+  /**
+   * Whether the init containers are done, as the kubelet's computeInitContainerActions decides
+   * it: an app container created or running means they ran; an exited one does not (its sandbox
+   * may have been replaced since, and the init containers purged), so their own states decide.
+   */
+  private initDone(pod: Pod, obs: PodObservation): boolean {
+    if (pod.spec.containers.some((c) => { const cur = obs.containers.get(c.name)?.current; return cur !== undefined && !hasExited(cur); })) return true;
+    const inits = new Set((pod.spec.initContainers ?? []).map((c) => c.name));
+    const observed = Object.entries(this.observedContainers(pod, obs)).filter(([name]) => inits.has(name));
+    return isInitialized(pod, Object.fromEntries(observed));
   }
 
   /** Whether the next init container may start: this one succeeded, or (a sidecar) runs and has started. */
@@ -315,6 +330,12 @@ export class PodWorker implements ProbedWorker {
       this.notePodIP(pod, obs.sandbox);
       return { details: obs.sandbox, created: false };
     }
+    const action = sandboxAction(pod, obs);
+    if (action === 'kill-pod') {
+      // Its containers share the dead sandbox's network namespace: they cannot outlive it.
+      await stopPod(this.killDeps(), pod, obs.all, { graceSeconds: gracePeriodSeconds(pod), podIP: this.podIP }, signal);
+      return undefined;
+    }
     const network = this.sandboxNetwork(pod, obs);
     if (network === false) return undefined;
     try {
@@ -349,12 +370,16 @@ export class PodWorker implements ProbedWorker {
     // Containers share the dead sandbox's network namespace: they cannot outlive it.
     await stopPod(this.killDeps(), pod, obs.all, { graceSeconds: grace, podIP: this.podIP }, signal);
     for (const old of obs.sandboxes) await this.ctx.runtime.removeContainer(old.id, signal);
+    // Init containers run again, all of them, in the new sandbox.
+    for (const c of pod.spec.initContainers ?? []) {
+      for (const old of obs.containers.get(c.name)?.attempts ?? []) await this.ctx.runtime.removeContainer(old.id, signal);
+    }
     const image = await this.ctx.images.ensure(this.podUid, { name: SANDBOX_NAME, image: this.ctx.pauseImage, imagePullPolicy: 'IfNotPresent' }, signal);
     if (!image.ok) throw new Error(`pause image: ${image.reason}: ${image.message}`);
     // The kubelet forms the pod's DNS config with each new sandbox; a failure fails the sandbox.
     if (this.ctx.dns) this.dnsWarnings(pod, this.ctx.dns.write(pod).warnings);
     const attempt = (obs.sandboxes[0]?.identity.restartCount ?? -1) + 1;
-    const spec = sandboxSpec(pod, { pauseImage: image.ref, cgroupParent: this.cgroupParentOf(pod), attempt, gracePeriodSeconds: grace, networkName });
+    const spec = sandboxSpec(pod, { pauseImage: image.ref, cgroupParent: await this.cgroupParentOf(pod), attempt, gracePeriodSeconds: grace, networkName });
     const id = await this.ctx.runtime.createContainer(spec, signal);
     await this.ctx.runtime.startContainer(id, signal);
     const details = await this.ctx.runtime.inspectContainer(id, signal);
@@ -432,7 +457,7 @@ export class PodWorker implements ProbedWorker {
 
   /** Starts an attempt; true when a container was created (even if it failed to start). */
   private async start(pod: Pod, c: Container, restartCount: number, env: PodSetUp, signal: AbortSignal): Promise<boolean> {
-    const outcome: StartOutcome = await startContainer(this.starterDeps(pod), { pod, container: c, restartCount, sandbox: env.sandbox, podIP: this.podIP, volumePaths: env.volumePaths, resolvConf: env.resolvConf }, signal);
+    const outcome: StartOutcome = await startContainer(await this.starterDeps(pod), { pod, container: c, restartCount, sandbox: env.sandbox, podIP: this.podIP, volumePaths: env.volumePaths, resolvConf: env.resolvConf }, signal);
     if (outcome.waiting) this.waiting.set(c.name, outcome.waiting);
     else this.waiting.delete(c.name);
     if (!outcome.created && outcome.retryAtMs !== undefined) this.wakeAt(outcome.retryAtMs);
@@ -475,7 +500,7 @@ export class PodWorker implements ProbedWorker {
     await this.removeAll(obs, signal);
     await this.ctx.volumes?.tearDown(this.podUid, signal);
     // A cgroup still busy (Docker cleaning up) goes at a later resync of the manager.
-    this.ctx.podCgroups?.remove(this.podUid);
+    await this.ctx.podCgroups?.remove(this.podUid).catch((err: unknown) => this.ctx.log(`pod cgroup of ${this.describe()}: ${(err as Error).message}`));
     this.ctx.probes?.forgetPod(this.podUid);
     this.ctx.restarts.forgetPod(this.podUid);
     this.ctx.images.forgetPod(this.podUid);

@@ -8,6 +8,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type Docker from 'dockerode';
 import type { ContainerCreateOptions, ContainerInspectInfo, ContainerInfo } from 'dockerode';
 import { withTimeout } from '../../api/abort-timeout';
+import { sliceNameOf } from '../cgroups/systemd-slice';
 import {
   ExecTimeoutError, ImagePullError, NameConflictError,
   type ContainerDetails, type ContainerEvent, type ContainerRuntime, type ContainerSpec,
@@ -71,16 +72,6 @@ function detailsOf(info: ContainerInspectInfo): ContainerDetails {
     ipAddress: ipOf(info),
     stopSignal: config.StopSignal || 'SIGTERM',
   };
-}
-
-/**
- * Docker's systemd cgroup driver (the default on cgroup v2 hosts such as Raspberry Pi OS)
- * takes a slice name, not a path: `/pikube-pi1` becomes `pikube-pi1.slice`, which systemd
- * nests under `pikube.slice`.
- */
-export function systemdSlice(cgroupParent: string): string {
-  if (cgroupParent.endsWith('.slice')) return cgroupParent;
-  return `${cgroupParent.split('/').filter(Boolean).join('-')}.slice`;
 }
 
 function createOptions(spec: ContainerSpec): ContainerCreateOptions {
@@ -169,7 +160,7 @@ export class DockerRuntime implements ContainerRuntime {
   async createContainer(spec: ContainerSpec, signal: AbortSignal): Promise<string> {
     signal.throwIfAborted();
     const options = createOptions(spec);
-    if (spec.cgroupParent && options.HostConfig && (await this.driver(signal)) === 'systemd') options.HostConfig.CgroupParent = systemdSlice(spec.cgroupParent);
+    if (spec.cgroupParent && options.HostConfig && (await this.driver(signal)) === 'systemd') options.HostConfig.CgroupParent = sliceNameOf(spec.cgroupParent);
     try {
       const container = await this.docker.createContainer({ ...options, abortSignal: signal } as ContainerCreateOptions);
       return container.id;

@@ -7,6 +7,7 @@
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import Docker from 'dockerode';
+import { sliceNameOf } from '../../agent/cgroups/systemd-slice';
 import { netnsPath } from './netns';
 import { spawnDaemon, stopProcess, isAlive } from './run-command';
 import { until } from './wait-until';
@@ -17,10 +18,18 @@ export interface NodeDockerdOptions {
   runDir: string;
   /** Default bridge address with prefix, e.g. 172.29.1.1/24: never in the cluster CIDR (pods join the agent's `pikube` network). */
   bip: string;
-  /** Cgroup parent for containers created without one, e.g. /pikube-pi1. */
+  /** Cgroup parent for containers created without one, e.g. /pikube-pi1 (as a slice under the systemd driver). */
   cgroupParent: string;
+  /**
+   * Docker's cgroup driver, set explicitly so a node behaves the same on every host: cgroupfs
+   * by default (the simulation's clean-up removes cgroup directories); systemd (slices over
+   * D-Bus, Docker's default on cgroup v2 hosts) needs systemd as PID 1.
+   */
+  cgroupDriver?: DockerCgroupDriver;
   logFile: string;
 }
+
+export type DockerCgroupDriver = 'cgroupfs' | 'systemd';
 
 export interface NodeDockerd {
   socketPath: string;
@@ -36,11 +45,13 @@ export async function startNodeDockerd(opts: NodeDockerdOptions): Promise<NodeDo
   mkdirSync(opts.dataDir, { recursive: true });
   mkdirSync(opts.runDir, { recursive: true });
   const socketPath = dockerSocketPath(opts.runDir);
+  const driver = opts.cgroupDriver ?? 'cgroupfs';
   const args = [
     `--net=${netnsPath(opts.netns)}`, 'dockerd',
     '--data-root', opts.dataDir, '--exec-root', path.join(opts.runDir, 'exec'),
     '-H', `unix://${socketPath}`, '--pidfile', path.join(opts.runDir, 'docker.pid'),
-    '--bip', opts.bip, '--cgroup-parent', opts.cgroupParent,
+    '--bip', opts.bip, '--exec-opt', `native.cgroupdriver=${driver}`,
+    '--cgroup-parent', driver === 'systemd' ? sliceNameOf(opts.cgroupParent) : opts.cgroupParent,
     '--userland-proxy=false', '--log-level', 'warn',
     // Should a system containerd run, nodes sharing it must not see each other's containers.
     '--containerd-namespace', `pikube-${opts.netns}`, '--containerd-plugins-namespace', `pikube-${opts.netns}-plugins`,

@@ -5,20 +5,24 @@
  * containers used, and is safe to call after a failed start.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { createNetns, deleteNetns } from '../../../scripts/cluster/netns';
-import { startNodeDockerd, stopNodeDockerd } from '../../../scripts/cluster/node-dockerd';
+import { BusctlSystemdManager } from '../../../agent/cgroups/systemd-manager';
+import { sliceNameOf } from '../../../agent/cgroups/systemd-slice';
+import { localCommandRunner } from '../../../agent/network/command-runner';
+import { startNodeDockerd, stopNodeDockerd, type DockerCgroupDriver } from '../../../scripts/cluster/node-dockerd';
 import { loadTestImages } from '../../../scripts/cluster/test-image';
 
 export interface NodeDockerFixture {
   docker: Docker;
   /** The network namespace dockerd runs in. */
   netns: string;
-  /** Cgroup parent for the pods, unique to this fixture: `/pkit-<random>`. */
+  /** Cgroup parent for the pods, unique to this fixture: `/pkit-<random>` (the slice `pkit_<random>.slice` under systemd). */
   cgroupRoot: string;
+  cgroupDriver: DockerCgroupDriver;
   /** The bridge subnet's prefix, e.g. `10.88.0.` */
   podSubnetPrefix: string;
   logFile: string;
@@ -52,7 +56,14 @@ export async function removeAllContainers(docker: Docker): Promise<void> {
   }
 }
 
-export async function startNodeDocker(): Promise<NodeDockerFixture> {
+/** Docker's systemd cgroup driver can be tested here: systemd is PID 1 and answers on D-Bus. */
+export async function systemdDriverAvailable(): Promise<boolean> {
+  if (readFileSync('/proc/1/comm', 'utf8').trim() !== 'systemd') return false;
+  return new BusctlSystemdManager(localCommandRunner).version().then(() => true, () => false);
+}
+
+export async function startNodeDocker(opts: { cgroupDriver?: DockerCgroupDriver } = {}): Promise<NodeDockerFixture> {
+  const cgroupDriver = opts.cgroupDriver ?? 'cgroupfs';
   const id = randomBytes(4).toString('hex');
   const netns = `pkit-${id}`;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pkit-agent-'));
@@ -66,6 +77,8 @@ export async function startNodeDocker(): Promise<NodeDockerFixture> {
     if (docker) await removeAllContainers(docker).catch((e: unknown) => errors.push(e));
     if (dockerdPid !== undefined) await stopNodeDockerd(dockerdPid).catch((e: unknown) => errors.push(e));
     await deleteNetns(netns).catch((e: unknown) => errors.push(e));
+    // Stopping the root slice stops (and removes) every slice and scope below it.
+    if (cgroupDriver === 'systemd') await new BusctlSystemdManager(localCommandRunner).stopUnit(sliceNameOf(cgroupRoot)).catch((e: unknown) => errors.push(e));
     removeCgroups(cgroupRoot);
     rmSync(runDir, { recursive: true, force: true });
     rmSync(dir, { recursive: true, force: true });
@@ -73,11 +86,11 @@ export async function startNodeDocker(): Promise<NodeDockerFixture> {
   };
   try {
     await createNetns(netns);
-    const started = await startNodeDockerd({ netns, dataDir: path.join(dir, 'data'), runDir, bip: '10.88.0.1/24', cgroupParent: cgroupRoot, logFile });
+    const started = await startNodeDockerd({ netns, dataDir: path.join(dir, 'data'), runDir, bip: '10.88.0.1/24', cgroupParent: cgroupRoot, cgroupDriver, logFile });
     dockerdPid = started.pid;
     docker = new Docker({ socketPath: started.socketPath });
     await loadTestImages(docker);
-    return { docker, netns, cgroupRoot, podSubnetPrefix: '10.88.0.', logFile, stop };
+    return { docker, netns, cgroupRoot, cgroupDriver, podSubnetPrefix: '10.88.0.', logFile, stop };
   } catch (err) {
     await stop().catch(() => undefined);
     throw err;

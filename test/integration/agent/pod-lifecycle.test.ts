@@ -147,6 +147,20 @@ describe('pod lifecycle on a real dockerd', function () {
     assert.equal(readFileSync(path.join(hostDir, 'seen'), 'utf8').trim(), '3');
   });
 
+  it('runs the init containers again in a new sandbox when the pause container dies, then restarts the app', async () => {
+    const pod = withInit(aPod('resand').withGrace(1).withContainer({ name: 'app', command: ['sh', '-c', `cat /work/runs > /out/seen; ${TRAPS_TERM}`], volumeMounts: [{ name: 'work', mountPath: '/work' }, { name: 'out', mountPath: '/out' }] }).build(),
+      { name: 'setup', command: ['sh', '-c', 'echo run >> /work/runs'], volumeMounts: [{ name: 'work', mountPath: '/work' }] });
+    pod.spec.volumes = [{ name: 'work', emptyDir: {} }, { name: 'out', hostPath: { path: hostDir, type: 'Directory' } }];
+    newManager().setDesired([pod]);
+    await wait('app running', () => container('resand', 'app')?.ready, 25_000);
+    const [pause] = await fixture().docker.listContainers({ filters: { name: ['k8s_POD_resand_'] } });
+    await fixture().docker.getContainer(pause.Id).kill();
+    await wait('app restarted in a new sandbox', () => container('resand', 'app')?.restartCount === 1 && container('resand', 'app')?.ready, 25_000);
+    assert.ok(reporter.eventsOf('resand').some((e) => e.startsWith('SandboxChanged: Pod sandbox changed, it will be killed and re-created.')), reporter.eventsOf('resand').join('\n'));
+    assert.equal(readFileSync(path.join(hostDir, 'seen'), 'utf8'), 'run\nrun\n', 'the init container ran once per sandbox');
+    assert.equal(container('resand', 'setup')?.state?.terminated?.reason, 'Completed');
+  });
+
   it('starts a native sidecar before the app and keeps it running beside it, sharing an emptyDir and a memory emptyDir', async () => {
     const sidecar = 'while true; do if [ -f /data/msg ]; then cp /data/msg /out/copied; fi; grep " /mem " /proc/mounts > /out/mem; sleep 0.2; done';
     const pod = withInit(aPod('side').withGrace(1).withContainer({ name: 'app', command: ['sh', '-c', `echo hello > /data/msg; ${TRAPS_TERM}`], volumeMounts: [{ name: 'data', mountPath: '/data' }] }).build(),

@@ -11,7 +11,8 @@ import type { Pod, PodStatus } from '../../../api/core-v1';
 import { PodManager } from '../../../agent/pods/pod-manager';
 import type { PodReporter } from '../../../agent/pods/pod-sink';
 import { ImagePullError } from '../../../agent/runtime/container-runtime';
-import { DockerRuntime, systemdSlice } from '../../../agent/runtime/docker-runtime';
+import { sliceCgroupPath, sliceNameOf } from '../../../agent/cgroups/systemd-slice';
+import { DockerRuntime } from '../../../agent/runtime/docker-runtime';
 import { inNetns, netnsPath } from '../../../scripts/cluster/netns';
 import { until } from '../../../scripts/cluster/wait-until';
 import { aPod } from '../../unit/agent/pods/pod-builder';
@@ -136,7 +137,7 @@ describe('PodManager on a real dockerd', function () {
     const pid = (await fixture().docker.getContainer(id).inspect()).State.Pid;
     const { dir, v2 } = cgroupDir(pid, 'memory');
     const root = fixture().cgroupRoot;
-    assert.ok(dir.includes(`${root}/`) || dir.includes(systemdSlice(root)), `container cgroup ${dir} is not under ${root}`);
+    assert.ok(dir.includes(`${root}/`) || dir.includes(sliceCgroupPath(sliceNameOf(root))), `container cgroup ${dir} is not under ${root}`);
     assert.equal(cgroupValue(pid, ['memory', 'memory.limit_in_bytes'], 'memory.max'), String(48 * 1024 * 1024));
     if (v2) {
       assert.equal(cgroupValue(pid, ['cpu', ''], 'cpu.max'), '25000 100000');

@@ -1,22 +1,29 @@
 /**
- * Pod cgroups on this machine's real cgroup tree (v1 here, v2 on a Pi): a pod cgroup with its
- * limits under a root of our own, a real container placed in it by a dockerd in a network
- * namespace (CgroupParent), and everything removed bottom-up afterwards. Nothing outside
- * `/pikube-cgtest-<random>` is touched.
+ * Pod cgroups on this machine's real cgroup tree (v1 here, v2 in the VM tier and on a Pi),
+ * under each of Docker's cgroup drivers: a pod cgroup with its limits under a root of our own
+ * (directories under cgroupfs, transient slices under systemd), a real container placed in it
+ * by a dockerd in a network namespace (CgroupParent), and everything removed afterwards.
+ * Nothing outside `/pikube-cgtest-<random>` (or its slice) is touched. The systemd driver
+ * needs systemd as PID 1: skipped where it is not (this machine), run by `npm run test:vm`.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Pod } from '../../../../api/core-v1';
-import { nodeCgroupFiles } from '../../../../agent/cgroups/cgroup-files';
+import { nodeCgroupFiles, removeCgroupTree } from '../../../../agent/cgroups/cgroup-files';
 import { CGROUP_MOUNT, detectCgroupLayout, hierarchyRoots } from '../../../../agent/cgroups/cgroup-layout';
 import { cpuSharesToWeight } from '../../../../agent/cgroups/cgroup-writer';
-import { openPodCgroups, type PodCgroups } from '../../../../agent/cgroups/pod-cgroups';
+import { openPodCgroups } from '../../../../agent/cgroups/open-pod-cgroups';
+import type { PodCgroups } from '../../../../agent/cgroups/pod-cgroups';
 import { checkMemoryCgroup } from '../../../../agent/cgroups/preflight';
+import { BusctlSystemdManager } from '../../../../agent/cgroups/systemd-manager';
+import { sliceCgroupPath, sliceNameOf } from '../../../../agent/cgroups/systemd-slice';
+import { localCommandRunner } from '../../../../agent/network/command-runner';
 import { DockerRuntime } from '../../../../agent/runtime/docker-runtime';
+import type { DockerCgroupDriver } from '../../../../scripts/cluster/node-dockerd';
 import { TEST_IMAGE } from '../../../../scripts/cluster/test-image';
-import { startNodeDocker, type NodeDockerFixture } from '../node-docker-fixture';
+import { startNodeDocker, systemdDriverAvailable, type NodeDockerFixture } from '../node-docker-fixture';
 
 const V2 = existsSync(path.join(CGROUP_MOUNT, 'cgroup.controllers'));
 
@@ -33,71 +40,74 @@ function cgroupOfProcess(pid: number, v1Controller: string): string {
   return line?.[2] ?? '';
 }
 
-/** rmdir bottom-up, only below `dir` (a cgroup of ours). */
-function removeTree(dir: string): void {
-  for (const child of nodeCgroupFiles.subdirs(dir)) removeTree(path.join(dir, child));
-  nodeCgroupFiles.rmdir(dir);
+for (const driver of ['cgroupfs', 'systemd'] as DockerCgroupDriver[]) {
+  describe(`pod cgroups on the real cgroup tree, Docker's ${driver} driver`, function () {
+    this.timeout(120_000);
+    const root = `/pikube-cgtest-${randomBytes(4).toString('hex')}`;
+    /** A CgroupParent as the cgroup path it makes. */
+    const cgroupPath = (parent: string): string => (driver === 'systemd' ? sliceCgroupPath(parent) : parent);
+    let cgroups: PodCgroups;
+    let node: NodeDockerFixture | undefined;
+    const uid = `cgtest-${randomBytes(4).toString('hex')}`;
+    const pod: Pod = {
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'limited', namespace: 'default', uid },
+      spec: { containers: [{ name: 'app', resources: { requests: { cpu: '250m', memory: '64Mi' }, limits: { cpu: '250m', memory: '64Mi' } } }] },
+    };
+
+    before(async function () {
+      if (driver === 'systemd' && !(await systemdDriverAvailable())) return this.skip();
+      node = await startNodeDocker({ cgroupDriver: driver });
+      const info = (await node.docker.info()) as { CgroupDriver?: string };
+      assert.equal(info.CgroupDriver, driver);
+      cgroups = await openPodCgroups({ root, dockerCgroupDriver: info.CgroupDriver });
+    });
+
+    after(async () => {
+      if (!node) return;
+      await node.stop();
+      if (driver === 'systemd') await new BusctlSystemdManager(localCommandRunner).stopUnit(sliceNameOf(root));
+      // Our root, the QoS parents and whatever runc made under them, in every hierarchy.
+      const rootPath = driver === 'systemd' ? sliceCgroupPath(sliceNameOf(root)) : root;
+      for (const hierarchy of hierarchyRoots(detectCgroupLayout(nodeCgroupFiles))) removeCgroupTree(nodeCgroupFiles, path.join(hierarchy, rootPath));
+    });
+
+    it('finds the memory controller enabled on this machine', () => {
+      assert.equal(checkMemoryCgroup().available, true);
+    });
+
+    it("creates the pod cgroup with the pod's limits", async () => {
+      const parent = await cgroups.ensure(pod);
+      assert.equal(parent, driver === 'systemd' ? sliceNameOf(`${root}/pod${uid}`) : `${root}/pod${uid}`);
+      const dir = cgroupPath(parent);
+      assert.equal(control(dir, 'memory', 'memory.limit_in_bytes', 'memory.max'), String(64 * 1024 * 1024));
+      if (V2) {
+        assert.equal(control(dir, 'cpu', '', 'cpu.max'), '25000 100000');
+        assert.equal(control(dir, 'cpu', '', 'cpu.weight'), String(cpuSharesToWeight(256)));
+      } else {
+        assert.equal(control(dir, 'cpu', 'cpu.cfs_quota_us', ''), '25000');
+        assert.equal(control(dir, 'cpu', 'cpu.shares', ''), '256');
+        const besteffort = driver === 'systemd' ? sliceCgroupPath(sliceNameOf(`${root}/besteffort`)) : `${root}/besteffort`;
+        assert.equal(control(besteffort, 'cpu', 'cpu.shares', ''), '2');
+      }
+      assert.deepEqual(await cgroups.listPodCgroups(), [{ uid, qos: 'Guaranteed', path: parent }]);
+    });
+
+    it('holds a real container started with it as CgroupParent, and goes once the container is gone', async () => {
+      assert.ok(node);
+      const runtime = new DockerRuntime(node.docker);
+      const signal = new AbortController().signal;
+      const parent = await cgroups.ensure(pod);
+      const id = await runtime.createContainer({ name: `cgtest-${uid}`, image: TEST_IMAGE, cmd: ['sleep', '3600'], env: [], labels: {}, memoryBytes: 64 * 1024 * 1024, cgroupParent: parent }, signal);
+      await runtime.startContainer(id, signal);
+      const pid = (await node.docker.getContainer(id).inspect()).State.Pid;
+      for (const controller of ['memory', 'cpu']) assert.ok(cgroupOfProcess(pid, controller).startsWith(`${cgroupPath(parent)}/`), `container in ${cgroupOfProcess(pid, controller)}`);
+      assert.equal(await cgroups.remove(uid), false, 'removed while the container runs');
+      assert.equal(readFileSync(`/proc/${pid}/comm`, 'utf8').trim(), 'sleep', 'the container still runs');
+      await runtime.stopContainer(id, { signal: 'SIGKILL', timeoutSeconds: 0 }, signal);
+      await runtime.removeContainer(id, signal);
+      assert.equal(await cgroups.remove(uid), true);
+      assert.deepEqual(await cgroups.listPodCgroups(), []);
+      for (const controller of V2 ? [''] : ['memory', 'cpu', 'pids']) assert.ok(!existsSync(path.join(CGROUP_MOUNT, controller, cgroupPath(parent))), `${controller}${parent} left`);
+    });
+  });
 }
-
-describe('pod cgroups on the real cgroup tree', function () {
-  this.timeout(120_000);
-  const root = `/pikube-cgtest-${randomBytes(4).toString('hex')}`;
-  let cgroups: PodCgroups;
-  let node: NodeDockerFixture | undefined;
-  const uid = `cgtest-${randomBytes(4).toString('hex')}`;
-  const pod: Pod = {
-    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'limited', namespace: 'default', uid },
-    spec: { containers: [{ name: 'app', resources: { requests: { cpu: '250m', memory: '64Mi' }, limits: { cpu: '250m', memory: '64Mi' } } }] },
-  };
-
-  before(async () => {
-    node = await startNodeDocker();
-    const info = (await node.docker.info()) as { CgroupDriver?: string };
-    cgroups = openPodCgroups({ root, dockerCgroupDriver: info.CgroupDriver });
-  });
-
-  after(async () => {
-    await node?.stop();
-    // Our root, the QoS parents and whatever runc made under them, in every hierarchy.
-    for (const hierarchy of hierarchyRoots(detectCgroupLayout(nodeCgroupFiles))) {
-      if (existsSync(path.join(hierarchy, root))) removeTree(path.join(hierarchy, root));
-    }
-  });
-
-  it('finds the memory controller enabled on this machine', () => {
-    assert.equal(checkMemoryCgroup().available, true);
-  });
-
-  it("creates the pod cgroup with the pod's limits", () => {
-    const parent = cgroups.ensure(pod);
-    assert.equal(parent, `${root}/pod${uid}`);
-    assert.equal(control(parent, 'memory', 'memory.limit_in_bytes', 'memory.max'), String(64 * 1024 * 1024));
-    if (V2) {
-      assert.equal(control(parent, 'cpu', '', 'cpu.max'), '25000 100000');
-      assert.equal(control(parent, 'cpu', '', 'cpu.weight'), String(cpuSharesToWeight(256)));
-    } else {
-      assert.equal(control(parent, 'cpu', 'cpu.cfs_quota_us', ''), '25000');
-      assert.equal(control(parent, 'cpu', 'cpu.shares', ''), '256');
-      assert.equal(control(`${root}/besteffort`, 'cpu', 'cpu.shares', ''), '2');
-    }
-    assert.deepEqual(cgroups.listPodCgroups(), [{ uid, qos: 'Guaranteed', path: parent }]);
-  });
-
-  it('holds a real container started with it as CgroupParent, and goes once the container is gone', async () => {
-    assert.ok(node);
-    const runtime = new DockerRuntime(node.docker);
-    const signal = new AbortController().signal;
-    const parent = cgroups.ensure(pod);
-    const id = await runtime.createContainer({ name: `cgtest-${uid}`, image: TEST_IMAGE, cmd: ['sleep', '3600'], env: [], labels: {}, memoryBytes: 64 * 1024 * 1024, cgroupParent: parent }, signal);
-    await runtime.startContainer(id, signal);
-    const pid = (await node.docker.getContainer(id).inspect()).State.Pid;
-    assert.ok(cgroupOfProcess(pid, 'memory').startsWith(`${parent}/`), `container in ${cgroupOfProcess(pid, 'memory')}`);
-    assert.ok(cgroupOfProcess(pid, 'cpu').startsWith(`${parent}/`), `container in ${cgroupOfProcess(pid, 'cpu')}`);
-    assert.equal(cgroups.remove(uid), false, 'removed while the container runs');
-    await runtime.stopContainer(id, { signal: 'SIGKILL', timeoutSeconds: 0 }, signal);
-    await runtime.removeContainer(id, signal);
-    assert.equal(cgroups.remove(uid), true);
-    assert.deepEqual(cgroups.listPodCgroups(), []);
-    for (const controller of V2 ? [''] : ['memory', 'cpu', 'pids']) assert.ok(!existsSync(path.join(CGROUP_MOUNT, controller, parent)), `${controller}${parent} left`);
-  });
-});

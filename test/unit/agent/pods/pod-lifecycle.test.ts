@@ -12,6 +12,7 @@ import { identityOf } from '../../../../agent/pods/docker-labels';
 import { PodManager } from '../../../../agent/pods/pod-manager';
 import type { PodEvent, PodReporter } from '../../../../agent/pods/pod-sink';
 import type { Mounter } from '../../../../agent/volumes/tmpfs-mounter';
+import { CgroupfsPodCgroupTree } from '../../../../agent/cgroups/cgroupfs-pod-cgroup-tree';
 import { PodCgroups } from '../../../../agent/cgroups/pod-cgroups';
 import { detectCgroupLayout } from '../../../../agent/cgroups/cgroup-layout';
 import { FakeCgroupFiles } from '../cgroups/fake-cgroup-files';
@@ -289,6 +290,37 @@ describe('pod lifecycle (fake runtime, fake clock)', () => {
       assert.equal(attempts('init', 'app').length, 0);
       assert.equal(statusOf('init', 'setup')?.state?.terminated?.reason, 'Error');
     });
+    it('runs every init container again, from the first, when the sandbox is re-created', async () => {
+      const pod = withInit(aPod('resand').withContainer({ name: 'app' }).build(), { name: 'first' }, { name: 'second' });
+      newManager().setDesired([pod]);
+      await exitAttempt('resand', 'first', 0, 0);
+      await exitAttempt('resand', 'second', 0, 0);
+      await wait('app running', () => runningOf('resand', 'app'));
+      const startsBefore = runtime.calls.filter((c) => c.startsWith('start k8s_')).length;
+      runtime.exit(runningOf('resand', 'POD')!.details.id, 137);
+      await wait('a new sandbox', () => runningOf('resand', 'POD') && reporter.reasons('resand').some((r) => r.startsWith('SandboxChanged')));
+      await wait('first again', () => runningOf('resand', 'first'));
+      assert.equal(runningOf('resand', 'app'), undefined, 'the app was killed with its sandbox');
+      await exitAttempt('resand', 'first', 0, 0);
+      await exitAttempt('resand', 'second', 0, 0);
+      await wait('app running again', () => runningOf('resand', 'app'));
+      const order = runtime.calls.filter((c) => c.startsWith('start k8s_')).slice(startsBefore).map((c) => c.split('_')[1]);
+      assert.deepEqual(order, ['POD', 'first', 'second', 'app']);
+      assert.equal(statusOf('resand', 'app')?.restartCount, 1);
+    });
+
+    it('kills a Never pod whose sandbox died instead of giving it a new one', async () => {
+      const pod = withInit(aPod('nosand').withRestartPolicy('Never').withContainer({ name: 'app' }).build(), { name: 'setup' });
+      newManager().setDesired([pod]);
+      await exitAttempt('nosand', 'setup', 0, 0);
+      await wait('app running', () => runningOf('nosand', 'app'));
+      runtime.exit(runningOf('nosand', 'POD')!.details.id, 137);
+      await wait('Failed', () => reporter.last('nosand')?.phase === 'Failed');
+      await new Promise((r) => setTimeout(r, 60));
+      assert.equal(attempts('nosand', 'POD').length, 1, 'no new sandbox');
+      assert.equal(attempts('nosand', 'setup').length, 1, 'the init container is not run again');
+      assert.equal(statusOf('nosand', 'app')?.state?.terminated?.exitCode, 143);
+    });
   });
 
   describe('native sidecars (init containers with restartPolicy Always)', () => {
@@ -392,7 +424,7 @@ describe('pod lifecycle (fake runtime, fake clock)', () => {
   describe('pod cgroups (agent/cgroups)', () => {
     it('puts the pause and app containers in the pod cgroup of its QoS class, removed with the pod', async () => {
       const fs = FakeCgroupFiles.v1();
-      const cgroups = new PodCgroups({ root: '/pikube-pi1', layout: detectCgroupLayout(fs, '/sys/fs/cgroup'), files: fs });
+      const cgroups = new PodCgroups(new CgroupfsPodCgroupTree('/pikube-pi1', detectCgroupLayout(fs, '/sys/fs/cgroup'), fs));
       const m = newManager(cgroups);
       const pod = aPod('qos').withContainer({ name: 'app', resources: { requests: { cpu: '100m' } } }).build();
       m.setDesired([pod]);
@@ -400,9 +432,9 @@ describe('pod lifecycle (fake runtime, fake clock)', () => {
       const podCgroup = `/pikube-pi1/burstable/pod${pod.metadata.uid}`;
       assert.equal(runningOf('qos', 'app')?.spec.cgroupParent, podCgroup);
       assert.equal(runtime.byName('k8s_POD_qos_')[0].spec.cgroupParent, podCgroup);
-      assert.deepEqual(cgroups.listPodCgroups().map((c) => c.uid), [pod.metadata.uid]);
+      assert.deepEqual((await cgroups.listPodCgroups()).map((c) => c.uid), [pod.metadata.uid]);
       m.setDesired([]);
-      await wait('cgroup removed', () => runtime.containers.size === 0 && cgroups.listPodCgroups().length === 0);
+      await wait('cgroup removed', () => runtime.containers.size === 0 && !fs.exists(`/sys/fs/cgroup/memory${podCgroup}`) && !fs.exists(`/sys/fs/cgroup/cpu,cpuacct${podCgroup}`));
     });
   });
 
