@@ -1,11 +1,14 @@
 /**
  * The cgroup directories of a simulated node (`/pikube-<id>-<node>` in every hierarchy, as
- * Docker creates them for `--cgroup-parent`). Handles cgroup v1 (one mount per controller,
+ * Docker creates them for `--cgroup-parent`, or the slice `/pikube_<id>_<node>.slice` under
+ * Docker's systemd driver). Handles cgroup v1 (one mount per controller,
  * this machine) and v2 (one unified tree, Raspberry Pi OS). Teardown only removes empty
  * directories; the processes it ends first are those of its own containers.
  */
 import { existsSync, readdirSync, readFileSync, realpathSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
+import { BusctlSystemdManager } from '../../agent/cgroups/systemd-manager';
+import { localCommandRunner } from '../../agent/network/command-runner';
 import { safeRef } from './process-search';
 import type { ProcessRef } from './process-ref';
 
@@ -65,7 +68,12 @@ function removeEmptyTree(dir: string): string[] {
   }
 }
 
-/** Removes the named cgroup in every hierarchy where it and its children are empty. */
-export function removeCgroup(name: string): string[] {
+/**
+ * Removes the named cgroup in every hierarchy where it and its children are empty. A systemd
+ * slice (`….slice`, a node under Docker's systemd driver) is stopped first, which removes it
+ * and every slice and scope below it: systemd would keep units whose cgroups were rmdir'ed.
+ */
+export async function removeCgroup(name: string): Promise<string[]> {
+  if (name.endsWith('.slice') && cgroupDirs(name).length > 0) await new BusctlSystemdManager(localCommandRunner).stopUnit(name).catch(() => undefined);
   return cgroupDirs(name).flatMap(removeEmptyTree);
 }

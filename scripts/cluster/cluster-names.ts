@@ -13,7 +13,8 @@ const NODE_NAME = /^[a-z][a-z0-9]{0,9}$/;
 /** Matches our namespaces and host interfaces; group 1 is the cluster id. */
 export const OWN_NAME = /^pks-([a-z0-9]{6})-/;
 /** Matches our cgroup directories (`/pikube-<id>-<node>`); group 1 is the cluster id. */
-export const OWN_CGROUP = /^pikube-([a-z0-9]{6})-[a-z][a-z0-9]*$/;
+/** A node's cgroup: `pikube-<id>-<node>`, or its slice `pikube_<id>_<node>.slice` under Docker's systemd driver. */
+export const OWN_CGROUP = /^pikube(?:-([a-z0-9]{6})-[a-z][a-z0-9]*|_([a-z0-9]{6})_[a-z][a-z0-9]*\.slice)$/;
 
 export function newClusterId(): string {
   const digits = '0123456789abcdefghijklmnopqrstuvwxyz';

@@ -18,6 +18,8 @@ import { unmountUnder } from './mounts';
 import { removeShimSockets, taskIds } from './shim-sockets';
 import { cgroupName, nodeNetnsName, switchPortName } from './cluster-names';
 import type { LanState, NodeState } from './cluster-state';
+import type { DockerCgroupDriver } from './docker-cgroup-driver';
+import { sliceNameOf } from '../../agent/cgroups/systemd-slice';
 
 export interface NodeLayoutInput {
   clusterId: string;
@@ -26,13 +28,14 @@ export interface NodeLayoutInput {
   registryDir: string;
   name: string;
   index: number;
+  cgroupDriver: DockerCgroupDriver;
 }
 
 export function nodeLayout(i: NodeLayoutInput): NodeState {
   const runDir = path.join(i.registryDir, i.name);
   return {
     name: i.name, index: i.index, netns: nodeNetnsName(i.clusterId, i.name), ip: nodeIp(i.subnet, i.index),
-    switchPort: switchPortName(i.name), bip: `172.29.${i.index}.1/24`, cgroupRoot: `/${cgroupName(i.clusterId, i.name)}`,
+    switchPort: switchPortName(i.name), bip: `172.29.${i.index}.1/24`, cgroupRoot: `/${cgroupName(i.clusterId, i.name)}`, cgroupDriver: i.cgroupDriver,
     dir: path.join(i.dataDir, 'nodes', i.name), runDir, dockerSocket: path.join(runDir, 'docker.sock'),
   };
 }
@@ -55,7 +58,7 @@ export function setNodeCable(lan: LanState, node: NodeState, up: boolean): Promi
 export async function startDockerd(node: NodeState, logDir: string): Promise<void> {
   const dockerd = await startNodeDockerd({
     netns: node.netns, dataDir: path.join(node.dir, 'docker'), runDir: node.runDir,
-    bip: node.bip, cgroupParent: node.cgroupRoot, logFile: nodeLogFile(logDir, node, 'dockerd'),
+    bip: node.bip, cgroupParent: node.cgroupRoot, cgroupDriver: node.cgroupDriver, logFile: nodeLogFile(logDir, node, 'dockerd'),
   });
   node.dockerd = processRef(dockerd.pid);
 }
@@ -124,13 +127,18 @@ export async function stopDockerd(node: NodeState): Promise<void> {
   node.dockerd = undefined;
 }
 
+/** The node's cgroup directory under each hierarchy root: `pikube-<id>-pi1`, or its slice `pikube_<id>_pi1.slice`. */
+function nodeCgroup(node: NodeState): string {
+  return node.cgroupDriver === 'systemd' ? sliceNameOf(node.cgroupRoot) : node.cgroupRoot.slice(1);
+}
+
 function nodeProcesses(node: NodeState): ProcessRef[] {
-  return [...processesInNetns(node.netns), ...processesInCgroup(node.cgroupRoot.slice(1))];
+  return [...processesInNetns(node.netns), ...processesInCgroup(nodeCgroup(node))];
 }
 
 /** Kills the node's containers outright (teardown: waiting for each one's graceful stop would only slow it). */
 export async function killContainers(node: NodeState): Promise<void> {
-  await killAll(processesInCgroup(node.cgroupRoot.slice(1)));
+  await killAll(processesInCgroup(nodeCgroup(node)));
 }
 
 /** Ends whatever still runs in the node's namespace or cgroups (shims, containers, a lost daemon). */
@@ -160,6 +168,6 @@ export async function removeNodeTraces(node: NodeState): Promise<string[]> {
   removeShimSockets(node, taskIds(node));
   await deleteNetns(node.netns);
   const mounts = [...(await unmountUnder(node.runDir)), ...(await unmountUnder(node.dir))];
-  const cgroups = removeCgroup(node.cgroupRoot.slice(1));
+  const cgroups = await removeCgroup(nodeCgroup(node));
   return [...mounts.map((m) => `mount ${m}`), ...cgroups.map((c) => `cgroup ${c}`)];
 }

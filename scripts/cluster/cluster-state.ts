@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { currentBootId, refAlive, type ProcessRef } from './process-ref';
+import type { DockerCgroupDriver } from './docker-cgroup-driver';
 
 export const REGISTRY_DIR = '/run/pikube-sim';
 
@@ -54,8 +55,10 @@ export interface NodeState {
   switchPort: string;
   /** Docker default bridge address with prefix, e.g. 172.29.1.1/24: outside the cluster CIDR (pods use the pikube network). */
   bip: string;
-  /** Cgroup parent of the node's containers, e.g. /pikube-<id>-pi1. */
+  /** Cgroup parent of the node's containers, e.g. /pikube-<id>-pi1 (the slice pikube_<id>_pi1.slice under systemd). */
   cgroupRoot: string;
+  /** Docker's cgroup driver on the node; absent (older state files): cgroupfs. */
+  cgroupDriver?: DockerCgroupDriver;
   /** Docker data root, agent state, certificates. */
   dir: string;
   /** Short paths for sockets: Docker's socket and exec root. */

@@ -19,6 +19,7 @@ import { readyNodes } from './kubectl';
 import { untilWhileAlive } from './wait-alive';
 import { forgetState, registryDirOf, saveState, type ClusterState, type NodeState } from './cluster-state';
 import { issueNodeCert, startControlPlane, waitControlPlaneReady, writeKubeconfig } from './control-plane-process';
+import { dockerCgroupDriverFromEnv } from './docker-cgroup-driver';
 import {
   killContainers, loadImages, nodeLayout, nodeLogFile, nodePkiDir, plugNode, powerOff, removeNodeTraces, setNodeCable,
   startAgent as startNodeAgent, startDockerd, stopAgent, stopDockerd, sweepNodeProcesses, type AgentOptions,
@@ -73,7 +74,7 @@ function layout(opts: ClusterOptions, id: string, subnet: string): ClusterState 
     controlPlaneJs: path.join(dist, 'control-plane', 'main.js'), agentJs: path.join(dist, 'agent', 'main.js'),
     iptablesSyncPeriod: opts.iptablesSyncPeriod,
     lan: lanLayout(id, subnet),
-    nodes: names.map((name, i) => nodeLayout({ clusterId: id, subnet, dataDir, registryDir, name, index: i + 1 })),
+    nodes: names.map((name, i) => nodeLayout({ clusterId: id, subnet, dataDir, registryDir, name, index: i + 1, cgroupDriver: dockerCgroupDriverFromEnv() })),
   };
 }
 

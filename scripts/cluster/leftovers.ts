@@ -66,7 +66,8 @@ function ownCgroups(): string[] {
 
 export async function findStrays(live = liveClusterIds()): Promise<Strays> {
   const dead = (name: string, pattern: RegExp): boolean => {
-    const id = pattern.exec(name)?.[1];
+    const match = pattern.exec(name);
+    const id = match?.[1] ?? match?.[2];
     return id !== undefined && !live.has(id);
   };
   return {
@@ -88,7 +89,7 @@ async function removeStrays(strays: Strays, report: (l: string) => void): Promis
     await runCommand('ip', ['link', 'delete', link], { allowFailure: true });
   }
   for (const name of strays.cgroups) {
-    const kept = removeCgroup(name);
+    const kept = await removeCgroup(name);
     report(`removing stray cgroup ${name}${kept.length > 0 ? ` (not empty, kept: ${kept.join(', ')})` : ''}`);
   }
   for (const claim of strays.claims) releaseLanSubnet(claim.subnet, claim.id);

@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { sliceNameOf } from '../../agent/cgroups/systemd-slice';
+import type { DockerCgroupDriver } from './docker-cgroup-driver';
 import { netnsPath } from './netns';
 import { spawnDaemon, stopProcess, isAlive } from './run-command';
 import { until } from './wait-until';
@@ -28,8 +29,6 @@ export interface NodeDockerdOptions {
   cgroupDriver?: DockerCgroupDriver;
   logFile: string;
 }
-
-export type DockerCgroupDriver = 'cgroupfs' | 'systemd';
 
 export interface NodeDockerd {
   socketPath: string;

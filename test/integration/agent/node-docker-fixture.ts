@@ -13,7 +13,8 @@ import { createNetns, deleteNetns } from '../../../scripts/cluster/netns';
 import { BusctlSystemdManager } from '../../../agent/cgroups/systemd-manager';
 import { sliceNameOf } from '../../../agent/cgroups/systemd-slice';
 import { localCommandRunner } from '../../../agent/network/command-runner';
-import { startNodeDockerd, stopNodeDockerd, type DockerCgroupDriver } from '../../../scripts/cluster/node-dockerd';
+import { dockerCgroupDriverFromEnv, type DockerCgroupDriver } from '../../../scripts/cluster/docker-cgroup-driver';
+import { startNodeDockerd, stopNodeDockerd } from '../../../scripts/cluster/node-dockerd';
 import { loadTestImages } from '../../../scripts/cluster/test-image';
 
 export interface NodeDockerFixture {
@@ -63,7 +64,7 @@ export async function systemdDriverAvailable(): Promise<boolean> {
 }
 
 export async function startNodeDocker(opts: { cgroupDriver?: DockerCgroupDriver } = {}): Promise<NodeDockerFixture> {
-  const cgroupDriver = opts.cgroupDriver ?? 'cgroupfs';
+  const cgroupDriver = opts.cgroupDriver ?? dockerCgroupDriverFromEnv();
   const id = randomBytes(4).toString('hex');
   const netns = `pkit-${id}`;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pkit-agent-'));

@@ -13,6 +13,8 @@ import type { Container, Pod, PodStatus } from '../../../api/core-v1';
 import type { Service } from '../../../api/service-v1';
 import { PodManager, type PodManagerOptions } from '../../../agent/pods/pod-manager';
 import type { PodEvent, PodReporter } from '../../../agent/pods/pod-sink';
+import { openPodCgroups } from '../../../agent/cgroups/open-pod-cgroups';
+import type { PodCgroups } from '../../../agent/cgroups/pod-cgroups';
 import { DockerRuntime } from '../../../agent/runtime/docker-runtime';
 import { until } from '../../../scripts/cluster/wait-until';
 import { aPod } from '../../unit/agent/pods/pod-builder';
@@ -61,6 +63,8 @@ describe('pod lifecycle on a real dockerd', function () {
   const managers: PodManager[] = [];
   const logs: string[] = [];
 
+  /** Pod cgroups as the agent makes them, under the fixture's root and Docker driver. */
+  let podCgroups: PodCgroups | undefined;
   const fixture = (): NodeDockerFixture => {
     if (!node) throw new Error('node docker fixture not started');
     return node;
@@ -69,7 +73,7 @@ describe('pod lifecycle on a real dockerd', function () {
   function newManager(extra: Partial<PodManagerOptions> = {}): PodManager {
     const m = new PodManager({
       runtime: new DockerRuntime(fixture().docker, { pullTimeoutMs: 10_000 }), reporter, stateDir,
-      nodeName: 'pi1', hostIP: '192.168.77.11', cgroupRoot: fixture().cgroupRoot, resyncIntervalMs: 500, log: (l) => logs.push(l), ...extra,
+      nodeName: 'pi1', hostIP: '192.168.77.11', cgroupRoot: fixture().cgroupRoot, podCgroups, resyncIntervalMs: 500, log: (l) => logs.push(l), ...extra,
     });
     managers.push(m);
     return m;
@@ -85,6 +89,7 @@ describe('pod lifecycle on a real dockerd', function () {
   before(async function () {
     this.timeout(120_000);
     node = await startNodeDocker();
+    podCgroups = await openPodCgroups({ root: node.cgroupRoot, dockerCgroupDriver: node.cgroupDriver });
   });
 
   beforeEach(() => {

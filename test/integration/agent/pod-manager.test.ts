@@ -12,6 +12,8 @@ import { PodManager } from '../../../agent/pods/pod-manager';
 import type { PodReporter } from '../../../agent/pods/pod-sink';
 import { ImagePullError } from '../../../agent/runtime/container-runtime';
 import { sliceCgroupPath, sliceNameOf } from '../../../agent/cgroups/systemd-slice';
+import { openPodCgroups } from '../../../agent/cgroups/open-pod-cgroups';
+import type { PodCgroups } from '../../../agent/cgroups/pod-cgroups';
 import { DockerRuntime } from '../../../agent/runtime/docker-runtime';
 import { inNetns, netnsPath } from '../../../scripts/cluster/netns';
 import { until } from '../../../scripts/cluster/wait-until';
@@ -73,6 +75,8 @@ describe('PodManager on a real dockerd', function () {
   const managers: PodManager[] = [];
   const logs: string[] = [];
 
+  /** Pod cgroups as the agent makes them, under the fixture's root and Docker driver. */
+  let podCgroups: PodCgroups | undefined;
   const fixture = (): NodeDockerFixture => {
     if (!node) throw new Error('node docker fixture not started');
     return node;
@@ -81,7 +85,7 @@ describe('PodManager on a real dockerd', function () {
   function newManager(resyncIntervalMs = 500): PodManager {
     const m = new PodManager({
       runtime: new DockerRuntime(fixture().docker, { pullTimeoutMs: 10_000 }), reporter,
-      nodeName: 'pi1', hostIP: '192.168.77.11', cgroupRoot: fixture().cgroupRoot, resyncIntervalMs, log: (l) => logs.push(l),
+      nodeName: 'pi1', hostIP: '192.168.77.11', cgroupRoot: fixture().cgroupRoot, podCgroups, resyncIntervalMs, log: (l) => logs.push(l),
     });
     managers.push(m);
     return m;
@@ -97,6 +101,7 @@ describe('PodManager on a real dockerd', function () {
   before(async function () {
     this.timeout(120_000);
     node = await startNodeDocker();
+    podCgroups = await openPodCgroups({ root: node.cgroupRoot, dockerCgroupDriver: node.cgroupDriver });
   });
 
   beforeEach(() => {
@@ -128,7 +133,7 @@ describe('PodManager on a real dockerd', function () {
     assert.deepEqual(status.conditions?.filter((c) => c.status === 'True').map((c) => c.type).sort(), ['ContainersReady', 'Initialized', 'PodReadyToStartContainers', 'PodScheduled', 'Ready']);
   });
 
-  it('puts the memory and cpu limits into the container cgroup under the configured parent', async () => {
+  it('puts the container in its Burstable pod cgroup, with its memory and cpu limits', async () => {
     const pod = aPod('limited').withContainer({
       name: 'app', command: ['sh', '-c', TRAPS_TERM], resources: { limits: { memory: '48Mi', cpu: '250m' }, requests: { cpu: '100m' } },
     }).build();
@@ -136,8 +141,8 @@ describe('PodManager on a real dockerd', function () {
     const id = idOf(await running('limited'));
     const pid = (await fixture().docker.getContainer(id).inspect()).State.Pid;
     const { dir, v2 } = cgroupDir(pid, 'memory');
-    const root = fixture().cgroupRoot;
-    assert.ok(dir.includes(`${root}/`) || dir.includes(sliceCgroupPath(sliceNameOf(root))), `container cgroup ${dir} is not under ${root}`);
+    const podCgroup = fixture().cgroupDriver === 'systemd' ? sliceCgroupPath(sliceNameOf(`${fixture().cgroupRoot}/burstable/pod${pod.metadata.uid}`)) : `${fixture().cgroupRoot}/burstable/pod${pod.metadata.uid}`;
+    assert.ok(dir.includes(`${podCgroup}/`), `container cgroup ${dir} is not in its pod cgroup ${podCgroup}`);
     assert.equal(cgroupValue(pid, ['memory', 'memory.limit_in_bytes'], 'memory.max'), String(48 * 1024 * 1024));
     if (v2) {
       assert.equal(cgroupValue(pid, ['cpu', ''], 'cpu.max'), '25000 100000');

@@ -21,7 +21,7 @@ import { BusctlSystemdManager } from '../../../../agent/cgroups/systemd-manager'
 import { sliceCgroupPath, sliceNameOf } from '../../../../agent/cgroups/systemd-slice';
 import { localCommandRunner } from '../../../../agent/network/command-runner';
 import { DockerRuntime } from '../../../../agent/runtime/docker-runtime';
-import type { DockerCgroupDriver } from '../../../../scripts/cluster/node-dockerd';
+import type { DockerCgroupDriver } from '../../../../scripts/cluster/docker-cgroup-driver';
 import { TEST_IMAGE } from '../../../../scripts/cluster/test-image';
 import { startNodeDocker, systemdDriverAvailable, type NodeDockerFixture } from '../node-docker-fixture';
 

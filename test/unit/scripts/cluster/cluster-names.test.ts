@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { sliceNameOf } from '../../../../agent/cgroups/systemd-slice';
 import {
   cgroupName, checkNodeName, hostInterfaceName, lanNetnsName, newClusterId, nodeNetnsName, OWN_CGROUP, OWN_NAME, switchPortName,
 } from '../../../../scripts/cluster/cluster-names';
@@ -13,10 +14,11 @@ describe('simulated cluster names', () => {
     const id = newClusterId();
     for (const name of [lanNetnsName(id), nodeNetnsName(id, 'pi1'), hostInterfaceName(id)]) assert.equal(OWN_NAME.exec(name)?.[1], id);
     assert.equal(OWN_CGROUP.exec(cgroupName(id, 'pi2'))?.[1], id);
+    assert.equal(OWN_CGROUP.exec(sliceNameOf(`/${cgroupName(id, 'pi2')}`))?.[2], id, 'the slice under the systemd driver');
   });
 
   it('does not claim names without our prefix', () => {
-    for (const name of ['pkexp1', 'pks-abc-lan', 'docker0', 'pikube-exp', 'pikube-abcdef']) {
+    for (const name of ['pkexp1', 'pks-abc-lan', 'docker0', 'pikube-exp', 'pikube-abcdef', 'pikube.slice', 'pikube_abcdef.slice']) {
       assert.equal(OWN_NAME.test(name) || OWN_CGROUP.test(name), false, name);
     }
   });

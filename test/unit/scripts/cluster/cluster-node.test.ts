@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { agentArgs, nodeLayout, type AgentOptions } from '../../../../scripts/cluster/cluster-node';
 
-const node = nodeLayout({ clusterId: 'abc123', subnet: '10.210.1', dataDir: '/tmp/d', registryDir: '/run/r', name: 'pi1', index: 1 });
+const node = nodeLayout({ clusterId: 'abc123', subnet: '10.210.1', dataDir: '/tmp/d', registryDir: '/run/r', name: 'pi1', index: 1, cgroupDriver: 'cgroupfs' });
 const opts: AgentOptions = { agentJs: '/dist/agent/main.js', servers: ['10.210.1.1:6444'], logDir: '/tmp/logs' };
 
 function flag(args: string[], name: string): string | undefined {
