@@ -26,7 +26,8 @@ export interface SystemdManager {
 }
 
 const DEST = ['org.freedesktop.systemd1', '/org/freedesktop/systemd1', 'org.freedesktop.systemd1.Manager'];
-const UNIT_EXISTS = /already exists|UnitExists/i;
+/** StartTransientUnit on a unit systemd knows already: `Unit x.slice was already loaded or has a fragment file.` */
+const UNIT_EXISTS = /already (exists|loaded)|UnitExists/i;
 const NOT_LOADED = /not loaded|NoSuchUnit/i;
 
 /** busctl's argument list for an `a(sv)`: the count, then name, signature and value of each. */
