@@ -270,7 +270,11 @@ export class PodWorker implements ProbedWorker {
    * may have been replaced since, and the init containers purged), so their own states decide.
    */
   private initDone(pod: Pod, obs: PodObservation): boolean {
-    if (pod.spec.containers.some((c) => { const cur = obs.containers.get(c.name)?.current; return cur !== undefined && !hasExited(cur); })) return true;
+    const live = (name: string): boolean => {
+      const cur = obs.containers.get(name)?.current;
+      return cur !== undefined && !hasExited(cur);
+    };
+    if (pod.spec.containers.some((c) => live(c.name))) return true;
     const inits = new Set((pod.spec.initContainers ?? []).map((c) => c.name));
     const observed = Object.entries(this.observedContainers(pod, obs)).filter(([name]) => inits.has(name));
     return isInitialized(pod, Object.fromEntries(observed));
