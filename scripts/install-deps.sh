@@ -2,12 +2,15 @@
 # Installs what pikube's local simulated cluster and its tests need on Debian or Raspberry Pi
 # OS, then builds. Idempotent: each step runs only when something is missing or stale.
 #   Debian packages: docker.io etcd-server iptables iproute2 busybox-static
+#                    with --tests on x86-64, also what the VM test tier needs (scripts/vm):
+#                    qemu-system-x86 qemu-utils debootstrap e2fsprogs
 #   npm packages:    `npm ci` (or `npm install` without a lock) when node_modules is missing or stale
 #   build:           tsc -p .
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(docker.io etcd-server iptables iproute2 busybox-static)
+if [ "${1:-}" = "--tests" ] && [ "$(uname -m)" = x86_64 ]; then PACKAGES+=(qemu-system-x86 qemu-utils debootstrap e2fsprogs); fi
 
 say() { echo "install-deps: $*"; }
 

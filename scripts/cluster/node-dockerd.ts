@@ -4,7 +4,7 @@
  * in that namespace. Unix socket paths are short (the kernel limit is 108 bytes): sockets
  * live under `runDir`, images and containers under `dataDir`.
  */
-import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { sliceNameOf } from '../../agent/cgroups/systemd-slice';
@@ -45,9 +45,13 @@ export async function startNodeDockerd(opts: NodeDockerdOptions): Promise<NodeDo
   mkdirSync(opts.runDir, { recursive: true });
   const socketPath = dockerSocketPath(opts.runDir);
   const driver = opts.cgroupDriver ?? 'cgroupfs';
+  // A configuration of the node's own: the machine's /etc/docker/daemon.json (a Pi's
+  // `exec-opts`, say) must not reach it, and dockerd refuses a directive given twice.
+  const config = path.join(opts.runDir, 'daemon.json');
+  writeFileSync(config, '{}\n');
   const args = [
     `--net=${netnsPath(opts.netns)}`, 'dockerd',
-    '--data-root', opts.dataDir, '--exec-root', path.join(opts.runDir, 'exec'),
+    '--config-file', config, '--data-root', opts.dataDir, '--exec-root', path.join(opts.runDir, 'exec'),
     '-H', `unix://${socketPath}`, '--pidfile', path.join(opts.runDir, 'docker.pid'),
     '--bip', opts.bip, '--exec-opt', `native.cgroupdriver=${driver}`,
     '--cgroup-parent', driver === 'systemd' ? sliceNameOf(opts.cgroupParent) : opts.cgroupParent,

@@ -1,12 +1,12 @@
 /**
- * Runs the test suites (unit, integration, e2e) with mocha, one process each, and ends with
+ * Runs the test suites (unit, integration, e2e, and the VM tier: vm-suite.ts) with mocha, one process each, and ends with
  * one line: `N passed, N failed, N skipped`. A suite that crashes or overruns its deadline
  * counts as one failure. Integration and e2e suites need root (namespaces, dockerd); before
  * them, and after the last suite, leftovers of dead simulated clusters are removed, so a run
  * killed half-way is cleaned by the next. With PIKUBE_TEST_TOTALS set, the totals are also
  * written there as JSON (for .ci/run).
  *
- *   node dist/scripts/test/run-suites.js unit integration e2e
+ *   node dist/scripts/test/run-suites.js unit integration e2e vm
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { cleanLeftovers } from '../cluster/leftovers';
 import type { SuiteCounts } from '../../test/support/suite-counts';
+import { runInVm, VM_RUNS } from './vm-suite';
 
 const DIST = path.resolve(__dirname, '..', '..');
 const REPO = path.dirname(DIST);
@@ -21,7 +22,9 @@ const MOCHA = path.join(REPO, 'node_modules', 'mocha', 'bin', 'mocha.js');
 const REPORTER = path.join(DIST, 'test', 'support', 'summary-reporter.js');
 
 interface Suite {
+  /** Test files under dist/test/<dir>; the VM tier runs its own selection (vm-suite.ts). */
   dir: string;
+  vm?: boolean;
   /** Default per-test timeout; tests that bring up clusters set their own. */
   timeoutMs: number;
   /** The whole suite is stopped after this long. */
@@ -33,6 +36,8 @@ const SUITES: Record<string, Suite> = {
   unit: { dir: 'unit', timeoutMs: 10_000, deadlineMs: 5 * 60_000, needsRoot: false },
   integration: { dir: 'integration', timeoutMs: 60_000, deadlineMs: 10 * 60_000, needsRoot: true },
   e2e: { dir: 'e2e', timeoutMs: 120_000, deadlineMs: 12 * 60_000, needsRoot: true },
+  // Each VM run is bounded by its own timeout (vm-suite.ts).
+  vm: { dir: 'integration', timeoutMs: 300_000, deadlineMs: 45 * 60_000, needsRoot: true, vm: true },
 };
 
 const NONE: SuiteCounts = { passed: 0, failed: 0, skipped: 0 };
@@ -67,6 +72,7 @@ async function runSuite(name: string, suite: Suite): Promise<SuiteCounts> {
     // Outside CI a developer may run without root; in CI that would silently test nothing.
     return report(name, process.env.CI ? { ...NONE, failed: 1 } : NONE, 'needs root: not run');
   }
+  if (suite.vm) return runVmSuite(name);
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'pikube-suite-'));
   try {
     const summaryFile = path.join(tmp, 'summary.json');
@@ -78,6 +84,20 @@ async function runSuite(name: string, suite: Suite): Promise<SuiteCounts> {
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** Every VM run in turn (x86-64 hosts only: the VM image is amd64, booted under qemu). */
+async function runVmSuite(name: string): Promise<SuiteCounts> {
+  if (process.arch !== 'x64') return report(name, NONE, `the VM tier needs an x86-64 host, this is ${process.arch}: not run`);
+  const total = { ...NONE };
+  for (const run of VM_RUNS) {
+    console.log(`[${name}] ${run.name}`);
+    const c = report(`${name}: ${run.name}`, await runInVm(run, DIST));
+    total.passed += c.passed;
+    total.failed += c.failed;
+    total.skipped += c.skipped;
+  }
+  return report(name, total);
 }
 
 function readCounts(file: string): SuiteCounts {

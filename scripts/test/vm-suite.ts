@@ -1,0 +1,99 @@
+/**
+ * The VM tier: agent integration tests that need a host this machine is not, run inside a
+ * Debian bookworm VM (scripts/vm, booted under qemu, no network device) where systemd is PID 1:
+ *
+ *   cgroup v2, Docker's systemd driver   Raspberry Pi OS as installed: pod slices, their limits,
+ *                                        containers in them, OOM kills
+ *   cgroup v2, cgroup_disable=memory     a Pi without the cmdline.txt fix: the preflight says so
+ *   cgroup v1, Docker's systemd driver   the v1 unit properties (CPUShares, MemoryLimit)
+ *
+ * Each run boots the VM once and runs mocha there with the summary reporter; its counts come
+ * back on the job's output, after a marker line. A run that ends without them counts as one
+ * failure. Only tests whose titles match a run's grep are run: the VM emulates its CPU (qemu
+ * TCG; KVM does not boot here, nested), so tests bound by wall-clock time stay on the host.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import type { SuiteCounts } from '../../test/support/suite-counts';
+
+export interface VmRun {
+  name: string;
+  cgroup: 'v1' | 'v2';
+  kernelArgs?: string;
+  /** Docker's cgroup driver for the test fixtures' own dockerds. */
+  fixtureDriver: 'systemd' | 'cgroupfs';
+  /** Compiled test files, relative to dist/test. */
+  files: string[];
+  grep: string;
+}
+
+const CGROUP_TESTS = 'integration/agent/cgroups/pod-cgroups.test.js';
+
+export const VM_RUNS: VmRun[] = [
+  {
+    name: 'cgroup v2, systemd driver', cgroup: 'v2', fixtureDriver: 'systemd',
+    files: [CGROUP_TESTS, 'integration/agent/pod-manager.test.js'],
+    grep: 'real cgroup tree|pod cgroup|OOMKilled',
+  },
+  // Nothing can be limited there: only what the preflight says is tested.
+  { name: 'cgroup v2, memory controller off', cgroup: 'v2', kernelArgs: 'cgroup_disable=memory', fixtureDriver: 'systemd', files: [CGROUP_TESTS], grep: 'memory controller as the kernel has it' },
+  { name: 'cgroup v1, systemd driver', cgroup: 'v1', fixtureDriver: 'systemd', files: [CGROUP_TESTS], grep: 'real cgroup tree' },
+];
+
+const MARKER = 'PIKUBE-VM-SUMMARY ';
+const RUN_TIMEOUT_SECONDS = 900;
+
+/** The shell command the VM runs: mocha with the summary reporter, the counts echoed after the marker. */
+export function guestCommand(run: VmRun, dist: string): string {
+  const files = run.files.map((f) => path.join(dist, 'test', f));
+  const mocha = path.join(path.dirname(dist), 'node_modules', 'mocha', 'bin', 'mocha.js');
+  const reporter = path.join(dist, 'test', 'support', 'summary-reporter.js');
+  const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+  return [
+    `export PIKUBE_CGROUP_DRIVER=${run.fixtureDriver} PIKUBE_TEST_SUMMARY=/tmp/pikube-vm-summary.json`,
+    `node ${quote(mocha)} --reporter ${quote(reporter)} --no-color --timeout 300000 --exit --grep ${quote(run.grep)} ${files.map(quote).join(' ')}`,
+    'code=$?',
+    `echo "${MARKER}$(cat /tmp/pikube-vm-summary.json 2>/dev/null)"`,
+    'exit $code',
+  ].join('\n');
+}
+
+/** The counts after the marker line, if the run got that far. */
+export function countsFrom(output: string): SuiteCounts | undefined {
+  const line = output.split('\n').reverse().find((l) => l.startsWith(MARKER));
+  if (!line) return undefined;
+  try {
+    const c = JSON.parse(line.slice(MARKER.length)) as Partial<SuiteCounts>;
+    return typeof c.passed === 'number' && typeof c.failed === 'number' && typeof c.skipped === 'number' ? { passed: c.passed, failed: c.failed, skipped: c.skipped } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function vmArgs(run: VmRun, dist: string): string[] {
+  const args = [path.join(dist, 'scripts', 'vm', 'run.js'), '--cgroup', run.cgroup, '--timeout', String(RUN_TIMEOUT_SECONDS)];
+  if (run.kernelArgs) args.push('--kernel-args', run.kernelArgs);
+  return [...args, '--', guestCommand(run, dist)];
+}
+
+/** Boots the VM for one run, relays its output, and returns its counts (one failure if none came back). */
+export function runInVm(run: VmRun, dist: string): Promise<SuiteCounts> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, vmArgs(run, dist), { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => {
+      output += d.toString();
+      process.stdout.write(d);
+    });
+    const fail = (why: string): void => {
+      console.log(`[vm: ${run.name}] ${why}`);
+      resolve({ passed: 0, failed: 1, skipped: 0 });
+    };
+    child.on('error', (err) => fail(`could not start: ${err.message}`));
+    child.on('close', (code) => {
+      const counts = countsFrom(output);
+      if (!counts) return fail(`ended (exit ${code}) without test counts`);
+      resolve(code !== 0 && counts.failed === 0 ? { ...counts, failed: 1 } : counts);
+    });
+  });
+}

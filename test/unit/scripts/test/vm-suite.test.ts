@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import { countsFrom, guestCommand, VM_RUNS } from '../../../../scripts/test/vm-suite';
+
+describe('the VM test tier', () => {
+  it('reads the counts from the marker line the guest echoes last', () => {
+    const output = 'booting…\n  3 passing\nPIKUBE-VM-SUMMARY {"passed":3,"failed":1,"skipped":2}\n';
+    assert.deepEqual(countsFrom(output), { passed: 3, failed: 1, skipped: 2 });
+  });
+
+  it('has no counts when the guest never got to them', () => {
+    assert.equal(countsFrom('kernel panic\n'), undefined);
+    assert.equal(countsFrom('PIKUBE-VM-SUMMARY \n'), undefined);
+    assert.equal(countsFrom('PIKUBE-VM-SUMMARY {"passed":"3"}\n'), undefined);
+  });
+
+  it('runs mocha in the guest on compiled tests under the fixture driver, quoting the grep', () => {
+    const cmd = guestCommand(VM_RUNS[0], '/work/main/dist');
+    assert.match(cmd, /^export PIKUBE_CGROUP_DRIVER=systemd PIKUBE_TEST_SUMMARY=/);
+    assert.match(cmd, /'\/work\/main\/node_modules\/mocha\/bin\/mocha\.js' --reporter '\/work\/main\/dist\/test\/support\/summary-reporter\.js'/);
+    assert.match(cmd, /--grep 'real cgroup tree\|pod cgroup\|OOMKilled' '\/work\/main\/dist\/test\/integration\/agent\/cgroups\/pod-cgroups\.test\.js'/);
+    assert.match(cmd, /\nexit \$code$/);
+  });
+
+  it('covers v2 with the systemd driver, v2 without the memory controller, and v1', () => {
+    assert.deepEqual(VM_RUNS.map((r) => [r.cgroup, r.kernelArgs ?? '', r.fixtureDriver]), [['v2', '', 'systemd'], ['v2', 'cgroup_disable=memory', 'systemd'], ['v1', '', 'systemd']]);
+  });
+});
