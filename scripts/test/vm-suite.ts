@@ -6,6 +6,8 @@
  *                                        containers in them, OOM kills
  *   cgroup v2, cgroup_disable=memory     a Pi without the cmdline.txt fix: the preflight says so
  *   cgroup v1, Docker's systemd driver   the v1 unit properties (CPUShares, MemoryLimit)
+ *   cgroup v2, daemon.json with cgroupfs a machine's Docker configuration never reaches the
+ *                                        tests' own dockerds
  *
  * Each run boots the VM once and runs mocha there with the summary reporter; its counts come
  * back on the job's output, after a marker line. A run that ends without them counts as one
@@ -22,6 +24,8 @@ export interface VmRun {
   kernelArgs?: string;
   /** Docker's cgroup driver for the test fixtures' own dockerds. */
   fixtureDriver: 'systemd' | 'cgroupfs';
+  /** The machine's own /etc/docker/daemon.json driver (absent: none written, Docker's default). */
+  machineDriver?: 'systemd' | 'cgroupfs';
   /** Compiled test files, relative to dist/test. */
   files: string[];
   grep: string;
@@ -38,6 +42,8 @@ export const VM_RUNS: VmRun[] = [
   // Nothing can be limited there: only what the preflight says is tested.
   { name: 'cgroup v2, memory controller off', cgroup: 'v2', kernelArgs: 'cgroup_disable=memory', fixtureDriver: 'systemd', files: [CGROUP_TESTS], grep: 'memory controller as the kernel has it' },
   { name: 'cgroup v1, systemd driver', cgroup: 'v1', fixtureDriver: 'systemd', files: [CGROUP_TESTS], grep: 'real cgroup tree' },
+  // A Pi whose daemon.json sets the driver: the test's own dockerds must not read it.
+  { name: 'cgroup v2, daemon.json sets cgroupfs', cgroup: 'v2', machineDriver: 'cgroupfs', fixtureDriver: 'systemd', files: [CGROUP_TESTS], grep: 'real cgroup tree' },
 ];
 
 const MARKER = 'PIKUBE-VM-SUMMARY ';
@@ -73,6 +79,7 @@ export function countsFrom(output: string): SuiteCounts | undefined {
 function vmArgs(run: VmRun, dist: string): string[] {
   const args = [path.join(dist, 'scripts', 'vm', 'run.js'), '--cgroup', run.cgroup, '--timeout', String(RUN_TIMEOUT_SECONDS)];
   if (run.kernelArgs) args.push('--kernel-args', run.kernelArgs);
+  if (run.machineDriver) args.push('--docker-cgroup-driver', run.machineDriver);
   return [...args, '--', guestCommand(run, dist)];
 }
 

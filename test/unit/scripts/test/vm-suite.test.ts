@@ -21,7 +21,9 @@ describe('the VM test tier', () => {
     assert.match(cmd, /\nexit \$code$/);
   });
 
-  it('covers v2 with the systemd driver, v2 without the memory controller, and v1', () => {
-    assert.deepEqual(VM_RUNS.map((r) => [r.cgroup, r.kernelArgs ?? '', r.fixtureDriver]), [['v2', '', 'systemd'], ['v2', 'cgroup_disable=memory', 'systemd'], ['v1', '', 'systemd']]);
+  it('covers v2 with the systemd driver, v2 without the memory controller, v1, and a daemon.json of the machine', () => {
+    assert.deepEqual(VM_RUNS.map((r) => [r.cgroup, r.kernelArgs ?? '', r.fixtureDriver, r.machineDriver ?? '']), [
+      ['v2', '', 'systemd', ''], ['v2', 'cgroup_disable=memory', 'systemd', ''], ['v1', '', 'systemd', ''], ['v2', '', 'systemd', 'cgroupfs'],
+    ]);
   });
 });
