@@ -18,6 +18,7 @@ import type { PodCgroups } from '../../../agent/cgroups/pod-cgroups';
 import { DockerRuntime } from '../../../agent/runtime/docker-runtime';
 import { until } from '../../../scripts/cluster/wait-until';
 import { aPod } from '../../unit/agent/pods/pod-builder';
+import { unmountUnder } from '../../../scripts/cluster/mounts';
 import { startNodeDocker, type NodeDockerFixture, removeAllContainers } from './node-docker-fixture';
 
 class RecordingReporter implements PodReporter {
@@ -102,6 +103,8 @@ describe('pod lifecycle on a real dockerd', function () {
   afterEach(async () => {
     await Promise.all(managers.splice(0).map((m) => m.dispose()));
     if (node) await removeAllContainers(node.docker);
+    // A test that failed half-way may leave a memory emptyDir (tmpfs) mounted in the state dir.
+    await unmountUnder(stateDir);
     rmSync(stateDir, { recursive: true, force: true });
     rmSync(hostDir, { recursive: true, force: true });
   });
@@ -167,7 +170,8 @@ describe('pod lifecycle on a real dockerd', function () {
   });
 
   it('starts a native sidecar before the app and keeps it running beside it, sharing an emptyDir and a memory emptyDir', async () => {
-    const sidecar = 'while true; do if [ -f /data/msg ]; then cp /data/msg /out/copied; fi; grep " /mem " /proc/mounts > /out/mem; sleep 0.2; done';
+    // Each file is written whole, then renamed: the test never reads one half-written.
+    const sidecar = 'while true; do grep " /mem " /proc/mounts > /out/mem.new && mv /out/mem.new /out/mem; if [ -f /data/msg ]; then cp /data/msg /out/copied.new && mv /out/copied.new /out/copied; fi; sleep 0.2; done';
     const pod = withInit(aPod('side').withGrace(1).withContainer({ name: 'app', command: ['sh', '-c', `echo hello > /data/msg; ${TRAPS_TERM}`], volumeMounts: [{ name: 'data', mountPath: '/data' }] }).build(),
       { name: 'copier', restartPolicy: 'Always', command: ['sh', '-c', sidecar], volumeMounts: [{ name: 'data', mountPath: '/data' }, { name: 'out', mountPath: '/out' }, { name: 'mem', mountPath: '/mem' }] });
     pod.spec.volumes = [{ name: 'data', emptyDir: {} }, { name: 'out', hostPath: { path: hostDir } }, { name: 'mem', emptyDir: { medium: 'Memory', sizeLimit: '4Mi' } }];
