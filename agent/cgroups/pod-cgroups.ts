@@ -48,6 +48,8 @@ export class PodCgroups {
   private readonly burstable = new Map<string, bigint>();
   /** QoS parent writes, one at a time, each with the sums current when it runs. */
   private qosWrites: Promise<unknown> = Promise.resolve();
+  /** The shares each QoS parent last got: unchanged ones are not written again (a D-Bus call each under systemd). */
+  private readonly qosShares = new Map<string, number>();
 
   constructor(private readonly tree: PodCgroupTree) {}
 
@@ -124,11 +126,17 @@ export class PodCgroups {
   private writeQosParents(): Promise<void> {
     const write = async (): Promise<void> => {
       const total = [...this.burstable.values()].reduce((a, b) => a + b, 0n);
-      await this.tree.ensure(['burstable'], { cpuShares: milliCpuToShares(total) });
-      await this.tree.ensure(['besteffort'], { cpuShares: milliCpuToShares(0n) });
+      await this.ensureQosParent('burstable', milliCpuToShares(total));
+      await this.ensureQosParent('besteffort', milliCpuToShares(0n));
     };
     const next = this.qosWrites.then(write, write);
     this.qosWrites = next.catch(() => undefined);
     return next;
+  }
+
+  private async ensureQosParent(name: string, cpuShares: number): Promise<void> {
+    if (this.qosShares.get(name) === cpuShares) return;
+    await this.tree.ensure([name], { cpuShares });
+    this.qosShares.set(name, cpuShares);
   }
 }

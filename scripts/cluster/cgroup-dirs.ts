@@ -9,6 +9,8 @@ import { existsSync, readdirSync, readFileSync, realpathSync, rmdirSync } from '
 import path from 'node:path';
 import { BusctlSystemdManager } from '../../agent/cgroups/systemd-manager';
 import { localCommandRunner } from '../../agent/network/command-runner';
+import { sliceNameOf } from '../../agent/cgroups/systemd-slice';
+import type { DockerCgroupDriver } from './docker-cgroup-driver';
 import { safeRef } from './process-search';
 import type { ProcessRef } from './process-ref';
 
@@ -22,6 +24,14 @@ export function hierarchyRoots(): string[] {
     .filter((d) => existsSync(path.join(d, 'cgroup.procs')))
     .map((d) => realpathSync(d));
   return [...new Set(roots)];
+}
+
+/**
+ * The directory a cgroup root (`/pikube-<id>-pi1`) is under each hierarchy root, for Docker's
+ * driver: `pikube-<id>-pi1`, or its slice `pikube_<id>_pi1.slice` under systemd.
+ */
+export function cgroupDirName(root: string, driver: DockerCgroupDriver | undefined): string {
+  return driver === 'systemd' ? sliceNameOf(root) : root.replace(/^\//, '');
 }
 
 /** Existing directories named `name` directly under a hierarchy root. */

@@ -13,13 +13,12 @@ import { loadTestImages, PAUSE_IMAGE } from './test-image';
 import { spawnDaemon } from './run-command';
 import { awaitReaped, processRef, signalRef, stopRef, type ProcessRef } from './process-ref';
 import { killAll, processesInNetns, stopAll } from './process-search';
-import { processesInCgroup, removeCgroup } from './cgroup-dirs';
+import { cgroupDirName, processesInCgroup, removeCgroup } from './cgroup-dirs';
 import { unmountUnder } from './mounts';
 import { removeShimSockets, taskIds } from './shim-sockets';
 import { cgroupName, nodeNetnsName, switchPortName } from './cluster-names';
 import type { LanState, NodeState } from './cluster-state';
 import type { DockerCgroupDriver } from './docker-cgroup-driver';
-import { sliceNameOf } from '../../agent/cgroups/systemd-slice';
 
 export interface NodeLayoutInput {
   clusterId: string;
@@ -127,9 +126,8 @@ export async function stopDockerd(node: NodeState): Promise<void> {
   node.dockerd = undefined;
 }
 
-/** The node's cgroup directory under each hierarchy root: `pikube-<id>-pi1`, or its slice `pikube_<id>_pi1.slice`. */
 function nodeCgroup(node: NodeState): string {
-  return node.cgroupDriver === 'systemd' ? sliceNameOf(node.cgroupRoot) : node.cgroupRoot.slice(1);
+  return cgroupDirName(node.cgroupRoot, node.cgroupDriver);
 }
 
 function nodeProcesses(node: NodeState): ProcessRef[] {

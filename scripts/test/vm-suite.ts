@@ -47,7 +47,7 @@ export const VM_RUNS: VmRun[] = [
 ];
 
 const MARKER = 'PIKUBE-VM-SUMMARY ';
-const RUN_TIMEOUT_SECONDS = 900;
+const RUN_TIMEOUT_SECONDS = 600;
 
 /** The shell command the VM runs: mocha with the summary reporter, the counts echoed after the marker. */
 export function guestCommand(run: VmRun, dist: string): string {
@@ -57,7 +57,7 @@ export function guestCommand(run: VmRun, dist: string): string {
   const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
   return [
     `export PIKUBE_CGROUP_DRIVER=${run.fixtureDriver} PIKUBE_TEST_SUMMARY=/tmp/pikube-vm-summary.json`,
-    `node ${quote(mocha)} --reporter ${quote(reporter)} --no-color --timeout 300000 --exit --grep ${quote(run.grep)} ${files.map(quote).join(' ')}`,
+    `node ${quote(mocha)} --reporter ${quote(reporter)} --no-color --timeout 120000 --exit --grep ${quote(run.grep)} ${files.map(quote).join(' ')}`,
     'code=$?',
     `echo "${MARKER}$(cat /tmp/pikube-vm-summary.json 2>/dev/null)"`,
     'exit $code',

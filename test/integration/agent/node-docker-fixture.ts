@@ -5,13 +5,13 @@
  * containers used, and is safe to call after a failed start.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
+import { cgroupDirName, removeCgroup } from '../../../scripts/cluster/cgroup-dirs';
 import { createNetns, deleteNetns } from '../../../scripts/cluster/netns';
 import { BusctlSystemdManager } from '../../../agent/cgroups/systemd-manager';
-import { sliceNameOf } from '../../../agent/cgroups/systemd-slice';
 import { localCommandRunner } from '../../../agent/network/command-runner';
 import { dockerCgroupDriverFromEnv, type DockerCgroupDriver } from '../../../scripts/cluster/docker-cgroup-driver';
 import { startNodeDockerd, stopNodeDockerd } from '../../../scripts/cluster/node-dockerd';
@@ -28,24 +28,6 @@ export interface NodeDockerFixture {
   podSubnetPrefix: string;
   logFile: string;
   stop(): Promise<void>;
-}
-
-const CGROUP = '/sys/fs/cgroup';
-
-/** Removes a cgroup directory tree bottom-up (cgroup dirs go with rmdir, once empty). */
-function removeCgroupTree(dir: string): void {
-  if (!existsSync(dir)) return;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) if (entry.isDirectory()) removeCgroupTree(path.join(dir, entry.name));
-  try {
-    rmdirSync(dir);
-  } catch {
-    // still in use or already gone: nothing of ours is left to do
-  }
-}
-
-function removeCgroups(cgroupRoot: string): void {
-  if (existsSync(path.join(CGROUP, 'cgroup.controllers'))) return removeCgroupTree(path.join(CGROUP, cgroupRoot));
-  for (const controller of readdirSync(CGROUP)) removeCgroupTree(path.join(CGROUP, controller, cgroupRoot));
 }
 
 /** Removes every container; one that vanishes meanwhile (a stopping manager's clean-up) is fine. */
@@ -78,9 +60,7 @@ export async function startNodeDocker(opts: { cgroupDriver?: DockerCgroupDriver 
     if (docker) await removeAllContainers(docker).catch((e: unknown) => errors.push(e));
     if (dockerdPid !== undefined) await stopNodeDockerd(dockerdPid).catch((e: unknown) => errors.push(e));
     await deleteNetns(netns).catch((e: unknown) => errors.push(e));
-    // Stopping the root slice stops (and removes) every slice and scope below it.
-    if (cgroupDriver === 'systemd') await new BusctlSystemdManager(localCommandRunner).stopUnit(sliceNameOf(cgroupRoot)).catch((e: unknown) => errors.push(e));
-    removeCgroups(cgroupRoot);
+    await removeCgroup(cgroupDirName(cgroupRoot, cgroupDriver));
     rmSync(runDir, { recursive: true, force: true });
     rmSync(dir, { recursive: true, force: true });
     if (errors.length > 0) throw new AggregateError(errors, 'node docker fixture teardown failed');

@@ -11,16 +11,14 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Pod } from '../../../../api/core-v1';
-import { nodeCgroupFiles, removeCgroupTree } from '../../../../agent/cgroups/cgroup-files';
-import { CGROUP_MOUNT, detectCgroupLayout, hierarchyRoots } from '../../../../agent/cgroups/cgroup-layout';
+import { CGROUP_MOUNT } from '../../../../agent/cgroups/cgroup-layout';
 import { cpuSharesToWeight } from '../../../../agent/cgroups/cgroup-writer';
 import { openPodCgroups } from '../../../../agent/cgroups/open-pod-cgroups';
 import type { PodCgroups } from '../../../../agent/cgroups/pod-cgroups';
 import { checkMemoryCgroup } from '../../../../agent/cgroups/preflight';
-import { BusctlSystemdManager } from '../../../../agent/cgroups/systemd-manager';
 import { sliceCgroupPath, sliceNameOf } from '../../../../agent/cgroups/systemd-slice';
-import { localCommandRunner } from '../../../../agent/network/command-runner';
 import { DockerRuntime } from '../../../../agent/runtime/docker-runtime';
+import { cgroupDirName, removeCgroup } from '../../../../scripts/cluster/cgroup-dirs';
 import type { DockerCgroupDriver } from '../../../../scripts/cluster/docker-cgroup-driver';
 import { TEST_IMAGE } from '../../../../scripts/cluster/test-image';
 import { startNodeDocker, systemdDriverAvailable, type NodeDockerFixture } from '../node-docker-fixture';
@@ -68,10 +66,8 @@ for (const driver of ['cgroupfs', 'systemd'] as DockerCgroupDriver[]) {
     after(async () => {
       if (!node) return;
       await node.stop();
-      if (driver === 'systemd') await new BusctlSystemdManager(localCommandRunner).stopUnit(sliceNameOf(root));
-      // Our root, the QoS parents and whatever runc made under them, in every hierarchy.
-      const rootPath = driver === 'systemd' ? sliceCgroupPath(sliceNameOf(root)) : root;
-      for (const hierarchy of hierarchyRoots(detectCgroupLayout(nodeCgroupFiles))) removeCgroupTree(nodeCgroupFiles, path.join(hierarchy, rootPath));
+      // Our root, the QoS parents and whatever runc made under them, in every hierarchy (a slice is stopped).
+      await removeCgroup(cgroupDirName(root, driver));
     });
 
     it('reports the memory controller as the kernel has it (off with cgroup_disable=memory, as on Raspberry Pi OS)', () => {

@@ -207,6 +207,13 @@ describe('pod cgroups as systemd slices (Docker\'s systemd driver)', () => {
     assert.ok(systemd.calls.includes('set pikube_t-burstable.slice'), 'an existing slice gets its properties set');
   });
 
+  it('leaves QoS parents whose shares did not change alone: one D-Bus call per pod start', async () => {
+    await cgroups.ensure(pod('e1', [{}]));
+    const before = systemd.calls.length;
+    await cgroups.ensure(pod('e2', [{}]));
+    assert.deepEqual(systemd.calls.slice(before), ['start pikube_t-besteffort-pode2.slice']);
+  });
+
   it('uses the cgroup v1 property names on a v1 host', async () => {
     const v1 = FakeCgroupFiles.v1(CG, ['memory', 'cpu,cpuacct', 'systemd']);
     const onV1 = new FakeSystemdManager(FakeCgroupFiles.v2());
