@@ -5,7 +5,7 @@
  */
 import type { Event } from '../core-v1';
 import { invalid, required, type FieldCause } from './field-errors';
-import { isDNS1123Subdomain, isQualifiedName, type NameValidator } from './names';
+import { isDNS1123Subdomain, isQualifiedName, nameIsPathSegment } from './names';
 import { validateObjectMeta } from './object-meta';
 
 const REPORTING_INSTANCE_LIMIT = 128;
@@ -14,7 +14,7 @@ const NOTE_LIMIT = 1024;
 
 export function validateEvent(event: Event): FieldCause[] {
   const causes = legacyValidateEvent(event);
-  return causes.length ? causes : validateObjectMeta(event.metadata ?? {}, true, pathSegmentName);
+  return causes.length ? causes : validateObjectMeta(event.metadata ?? {}, true, nameIsPathSegment);
 }
 
 function legacyValidateEvent(event: Event): FieldCause[] {
@@ -51,12 +51,3 @@ function limited(value: string, field: string, limit: number, isRequired: boolea
   if (value.length > limit) causes.push(invalid(field, '', `can have at most ${limit} characters`));
   return causes;
 }
-
-/** path.ValidatePathSegmentName: any name usable in a URL path segment. */
-const pathSegmentName: NameValidator = (name, prefix) => {
-  if (!prefix && (name === '.' || name === '..')) return [`may not be '${name}'`];
-  const errs: string[] = [];
-  if (name.includes('/')) errs.push("may not contain '/'");
-  if (name.includes('%')) errs.push("may not contain '%'");
-  return errs;
-};

@@ -2,8 +2,11 @@
  * URL paths → what they name, as the apiserver's RequestInfoFactory reads them:
  * `/api/v1/namespaces/{ns}/{resource}/{name}/{subresource}`, cluster-scoped
  * `/api/v1/{resource}/{name}/{subresource}`, `/apis/{group}/{version}/…`, all-namespaces lists
- * `/api/v1/pods`, and the legacy `/watch/` prefix. Nothing here does I/O.
+ * `/api/v1/pods`, and the legacy `/watch/` prefix. Nothing here does I/O. The path comes raw
+ * (request-url.ts): a name or namespace that is not a valid path segment (`.`, `..`, or one
+ * holding `/` or `%` once decoded) is a 400, never another object's URL.
  */
+import { nameIsPathSegment } from '../../api/validation/names';
 import type { ResourceInfo } from './resource-info';
 import { findResource } from './resources';
 
@@ -26,17 +29,33 @@ export type Route =
   | { type: 'openapiV3'; path?: string }
   | { type: 'openapiV2' }
   | { type: 'resource'; target: ResourceTarget }
-  | { type: 'notFound' };
+  | { type: 'notFound' }
+  /** A name or namespace that cannot be one path segment: answered 400 once the client is authenticated. */
+  | { type: 'badRequest'; message: string };
 
 const NOT_FOUND: Route = { type: 'notFound' };
 const HEALTH_CHECKS = ['healthz', 'livez', 'readyz'] as const;
 
+/**
+ * The decoded segments of a raw path. As go-restful does, slashes at either end are dropped;
+ * an empty segment inside the path names nothing. No dot-segment removal: `.` stays a segment.
+ */
 function segmentsOf(pathname: string): string[] | undefined {
+  const inner = pathname.replace(/^\/+|\/+$/g, '');
+  if (inner === '') return [];
+  const raw = inner.split('/');
+  if (raw.includes('')) return undefined;
   try {
-    return pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
+    return raw.map(decodeURIComponent);
   } catch {
     return undefined;
   }
+}
+
+/** The generic registry's key functions refuse names that are not one path segment. */
+function segmentProblem(kind: 'Name' | 'Namespace', value: string | undefined): string | undefined {
+  const problems = value === undefined ? [] : nameIsPathSegment(value, false);
+  return problems.length > 0 ? `${kind} parameter invalid: ${JSON.stringify(value)}: ${problems.join(';')}` : undefined;
 }
 
 export function route(pathname: string, resources: readonly ResourceInfo[]): Route {
@@ -84,6 +103,8 @@ function resourceRoute(group: string, version: string, rest: string[], resources
   const info = findResource(resources, group, version, parts[0]);
   if (!info) return NOT_FOUND;
   const target: ResourceTarget = { info, namespace, name: parts[1], subresource: parts[2], watchPath };
+  const problem = segmentProblem('Namespace', target.namespace) ?? segmentProblem('Name', target.name);
+  if (problem) return { type: 'badRequest', message: problem };
   return targetIsServed(target) ? { type: 'resource', target } : NOT_FOUND;
 }
 

@@ -9,7 +9,7 @@ import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { ApiError, toApiError } from '../../api/errors';
+import { ApiError, badRequest, toApiError } from '../../api/errors';
 import { clientCertificateAuthenticator, type Authenticator, type UserInfo } from '../auth/authenticator';
 import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './handlers/discovery';
 import { ExecUpgrades } from './handlers/exec-handler';
@@ -24,6 +24,7 @@ import type { Registry } from './registry';
 import { MAX_BODY_BYTES } from './request-body';
 import type { HandlerSettings, RequestScope, WatchSettings } from './request-scope';
 import { wantsPretty, writeBody, writeError, type Encoding } from './respond';
+import { requestUrl, type RequestUrl } from './request-url';
 import { route, type Route } from './router';
 import { pathNotFound } from './status-response';
 import { rejectUpgrade } from './upgrade-response';
@@ -128,7 +129,7 @@ class RequestHandler {
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'https://apiserver');
+    const url = requestUrl(req.url);
     const pretty = wantsPretty(req, url.searchParams);
     try {
       await this.serve(req, res, url, pretty);
@@ -142,10 +143,11 @@ class RequestHandler {
    * every refusal before the handshake is a Status written on the raw socket.
    */
   async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const url = new URL(req.url ?? '/', 'https://apiserver');
+    const url = requestUrl(req.url);
     try {
       const r = route(url.pathname, this.options.registry.resources);
       if (!this.authenticator.authenticate(req)) throw new ApiError('Unauthorized', 'Unauthorized');
+      if (r.type === 'badRequest') throw badRequest(r.message);
       if (r.type !== 'resource') throw pathNotFound();
       if (r.target.subresource !== 'exec') throw new ApiError('BadRequest', 'only pods/exec can be upgraded to a websocket');
       if (req.method !== 'GET' && req.method !== 'POST') throw new ApiError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
@@ -161,7 +163,7 @@ class RequestHandler {
     this.exec.dispose();
   }
 
-  private async serve(req: IncomingMessage, res: ServerResponse, url: URL, pretty: boolean): Promise<void> {
+  private async serve(req: IncomingMessage, res: ServerResponse, url: RequestUrl, pretty: boolean): Promise<void> {
     const r = route(url.pathname, this.options.registry.resources);
     if (isPublic(r)) return this.servePublic(res, r, url.searchParams, pretty);
     const user = this.authenticator.authenticate(req);
@@ -171,7 +173,7 @@ class RequestHandler {
     await this.serveApi(this.scopeFor(req, res, url, user, pretty), r);
   }
 
-  private scopeFor(req: IncomingMessage, res: ServerResponse, url: URL, user: UserInfo, pretty: boolean): RequestScope {
+  private scopeFor(req: IncomingMessage, res: ServerResponse, url: RequestUrl, user: UserInfo, pretty: boolean): RequestScope {
     const output = negotiateOutput(req.headers.accept);
     const encoding: Encoding = { format: output.format, pretty };
     return { req, res, query: url.searchParams, user, registry: this.options.registry, settings: this.settings, output, encoding, streams: this.options.streams };
@@ -188,6 +190,7 @@ class RequestHandler {
     const { resources } = this.options.registry;
     const json: Encoding = { format: 'json', pretty: scope.encoding.pretty };
     if (r.type === 'resource') return serveResource(scope, r.target);
+    if (r.type === 'badRequest') throw badRequest(r.message);
     if (r.type === 'notFound') throw pathNotFound();
     if (scope.req.method !== 'GET') throw new ApiError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
     switch (r.type) {

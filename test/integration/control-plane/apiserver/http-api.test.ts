@@ -111,6 +111,20 @@ describe('API server over HTTPS (real etcd)', function () {
       assert.equal(res.json().reason, 'NotFound');
     });
 
+    it('refuses dot and slash names in paths with 400 and touches nothing they could resolve to', async () => {
+      assert.equal((await api.request('POST', PODS, { body: aPod('keep') })).status, 201);
+      const ns = PODS.split('/')[4];
+      for (const [method, path] of [['DELETE', `${PODS}/%2e`], ['DELETE', `${PODS}/.`], ['DELETE', `/api/v1/namespaces/${ns}/services/..`],
+        ['DELETE', `/api/v1/namespaces/${ns}/services/%2E%2E`], ['GET', '/api/v1/nodes/.'], ['DELETE', `${PODS}/keep%2F..`], ['GET', `/api/v1/namespaces/%2e%2e/pods`]]) {
+        const res = await api.request(method, path);
+        assert.equal(res.status, 400, `${method} ${path}: ${res.text}`);
+        assert.equal(res.json().reason, 'BadRequest');
+        assert.match(res.json().message, /parameter invalid: .*may not (be|contain) '/);
+      }
+      assert.equal((await api.request('GET', `${PODS}/keep`)).status, 200);
+      assert.equal((await api.request('GET', `/api/v1/namespaces/${ns}`)).json().status.phase, 'Active');
+    });
+
     it('is 400 with the parse error for malformed YAML and JSON', async () => {
       const yaml = await api.request('POST', PODS, { body: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n   bad: [\n', headers: { 'Content-Type': 'application/yaml' } });
       assert.equal(yaml.status, 400);

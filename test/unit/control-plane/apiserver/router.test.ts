@@ -48,4 +48,24 @@ describe('API routing', () => {
       assert.deepEqual(route(path, RESOURCES), { type: 'notFound' }, path);
     }
   });
+  it('refuses names and namespaces that are not one path segment instead of resolving dot segments', () => {
+    const cases: [string, string][] = [
+      ['/api/v1/namespaces/x/pods/.', 'Name parameter invalid: ".": may not be \'.\''],
+      ['/api/v1/namespaces/x/pods/%2e', 'Name parameter invalid: ".": may not be \'.\''],
+      ['/api/v1/namespaces/x/services/%2E%2e', 'Name parameter invalid: "..": may not be \'..\''],
+      ['/api/v1/nodes/..', 'Name parameter invalid: "..": may not be \'..\''],
+      ['/api/v1/namespaces/x/pods/a%2Fb', 'Name parameter invalid: "a/b": may not contain \'/\''],
+      ['/api/v1/namespaces/x/pods/a%25b', 'Name parameter invalid: "a%b": may not contain \'%\''],
+      ['/api/v1/namespaces/%2e%2e/pods', 'Namespace parameter invalid: "..": may not be \'..\''],
+      ['/api/v1/namespaces/%2e', 'Name parameter invalid: ".": may not be \'.\''],
+    ];
+    for (const [path, message] of cases) assert.deepEqual(route(path, RESOURCES), { type: 'badRequest', message }, path);
+  });
+
+  it('drops slashes at the ends of a path but finds nothing for an empty segment inside it', () => {
+    assert.equal(route('/api/v1/namespaces/x/pods/', RESOURCES).type, 'resource');
+    assert.equal(target('/api/v1/namespaces/x/pods/').name, undefined);
+    assert.deepEqual(route('/api/v1/namespaces/x/pods//web', RESOURCES), { type: 'notFound' });
+    assert.deepEqual(route('/api/v1/namespaces//pods', RESOURCES), { type: 'notFound' });
+  });
 });
