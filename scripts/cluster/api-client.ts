@@ -11,8 +11,39 @@ interface KubeconfigFile {
   users: { user: { 'client-certificate-data': string; 'client-key-data': string } }[];
 }
 
+export interface WatchEvent {
+  type: string;
+  object: Record<string, unknown>;
+}
+
 export interface WatchHandle {
   close(): void;
+}
+
+/** Optional watch callbacks: the answer's status (200 once the stream is open), and the stream's end. */
+export interface WatchHooks {
+  onOpen?: (statusCode: number) => void;
+  /** The stream ended or failed, not by close(). */
+  onEnd?: (reason: string) => void;
+}
+
+export interface ApiClientOptions {
+  /** Sockets the keep-alive agent may open at once; requests beyond them queue in the client (default 16). */
+  maxSockets?: number;
+}
+
+/** A request as sent by `send`: the body already serialised, and the media types to announce. */
+export interface RawRequest {
+  body?: string;
+  contentType?: string;
+  accept?: string;
+  /** Aborts the request (e.g. `AbortSignal.timeout(ms)`): `send` then rejects. */
+  signal?: AbortSignal;
+}
+
+export interface RawResponse {
+  statusCode: number;
+  body: Buffer;
 }
 
 function fromBase64(data: string): string {
@@ -24,7 +55,7 @@ export class ApiClient {
   private readonly tls: { ca: string; cert: string; key: string };
   private readonly agent: https.Agent;
 
-  constructor(kubeconfigFile: string) {
+  constructor(kubeconfigFile: string, opts: ApiClientOptions = {}) {
     const config = load(readFileSync(kubeconfigFile, 'utf8')) as KubeconfigFile;
     this.url = new URL(config.clusters[0].cluster.server);
     const user = config.users[0].user;
@@ -33,45 +64,58 @@ export class ApiClient {
       cert: fromBase64(user['client-certificate-data']),
       key: fromBase64(user['client-key-data']),
     };
-    this.agent = new https.Agent({ keepAlive: true, maxSockets: 16, ...this.tls });
+    this.agent = new https.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 16, ...this.tls });
   }
 
-  private options(method: string, path: string): https.RequestOptions {
-    return { host: this.url.hostname, port: this.url.port, method, path, agent: this.agent, headers: { 'content-type': 'application/json', accept: 'application/json' } };
+  private options(method: string, path: string, raw: RawRequest = {}): https.RequestOptions {
+    const headers = { 'content-type': raw.contentType ?? 'application/json', accept: raw.accept ?? 'application/json' };
+    return { host: this.url.hostname, port: this.url.port, method, path, agent: this.agent, headers, signal: raw.signal };
   }
 
-  /** Resolves with the parsed body; rejects with the Status message on a non-2xx answer. */
-  request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  /** Sends a request and reads the whole answer without parsing it: for callers that time requests or choose media types. */
+  send(method: string, path: string, raw: RawRequest = {}): Promise<RawResponse> {
     return new Promise((resolve, reject) => {
-      const req = https.request(this.options(method, path), (res) => {
+      const req = https.request(this.options(method, path, raw), (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          const code = res.statusCode ?? 0;
-          if (code >= 200 && code < 300) resolve(JSON.parse(text) as T);
-          else reject(new Error(`${method} ${path}: ${code} ${text}`));
-        });
+        res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
       });
       req.on('error', reject);
-      req.end(body === undefined ? undefined : JSON.stringify(body));
+      req.end(raw.body);
     });
   }
 
+  /** Resolves with the parsed body; rejects with the Status message on a non-2xx answer. */
+  async request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+    const res = await this.send(method, path, { body: body === undefined ? undefined : JSON.stringify(body), signal });
+    const text = res.body.toString('utf8');
+    if (res.statusCode < 200 || res.statusCode >= 300) throw new Error(`${method} ${path}: ${res.statusCode} ${text}`);
+    return JSON.parse(text) as T;
+  }
+
   /** Streams watch events (one JSON object a line) to `onEvent` until closed. */
-  watch(path: string, onEvent: (event: { type: string; object: Record<string, unknown> }) => void): WatchHandle {
+  watch(path: string, onEvent: (event: WatchEvent) => void, hooks: WatchHooks = {}): WatchHandle {
+    let closed = false;
+    const ended = (reason: string): void => {
+      if (!closed) hooks.onEnd?.(reason);
+      closed = true;
+    };
     const req = https.request(this.options('GET', path), (res) => {
+      hooks.onOpen?.(res.statusCode ?? 0);
       let buffered = '';
       res.on('data', (chunk: Buffer) => {
         buffered += chunk.toString('utf8');
         const lines = buffered.split('\n');
         buffered = lines.pop() ?? '';
-        for (const line of lines) if (line.trim()) onEvent(JSON.parse(line) as { type: string; object: Record<string, unknown> });
+        for (const line of lines) if (line.trim()) onEvent(JSON.parse(line) as WatchEvent);
       });
+      res.on('end', () => ended('stream ended'));
+      res.on('error', (err) => ended(err.message));
     });
-    req.on('error', () => undefined); // closing the watch aborts the request
+    req.on('error', (err) => ended(err.message)); // closing the watch aborts the request: not reported
     req.end();
-    return { close: () => req.destroy() };
+    return { close: () => { closed = true; req.destroy(); } };
   }
 
   close(): void {
