@@ -71,9 +71,9 @@ function escaped(text: string, at: number): boolean {
 }
 
 function recordKey(frames: Frame[], frame: Frame, literal: string, duplicates: string[]): void {
-  let key: string;
+  let key = literal.slice(1, -1);
   try {
-    key = JSON.parse(literal) as string;
+    if (key.includes('\\')) key = JSON.parse(literal) as string;
   } catch {
     return; // invalid text: JSON.parse reports it
   }

@@ -19,16 +19,22 @@ export interface ParsedYaml {
 }
 
 /** A YAML body that cannot be converted; `message` reads `yaml: line N: …` or `yaml: …`. */
-export class YamlBodyError extends Error {}
+export class YamlBodyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'YamlBodyError';
+  }
+}
 
-export function parseBoundedYaml(text: string): ParsedYaml {
+/** `maxNodes` defaults to MAX_YAML_NODES. */
+export function parseBoundedYaml(text: string, maxNodes = MAX_YAML_NODES): ParsedYaml {
   if (flowDepth(text) > MAX_NESTING_DEPTH) throw new YamlBodyError(`yaml: exceeded max depth of ${MAX_NESTING_DEPTH}`);
   const lines = new LineCounter();
   const doc = firstDocument(text, lines);
   if (!doc) return { value: null, duplicates: [] };
   const error = doc.errors[0];
   if (error) throw new YamlBodyError(`yaml: line ${lines.linePos(error.pos[0]).line}: ${error.message}`);
-  const duplicates = checkTree(doc.contents, lines);
+  const duplicates = checkTree(doc.contents, lines, maxNodes);
   return { value: toJson(doc), duplicates };
 }
 
@@ -66,12 +72,12 @@ function toJson(doc: Document.Parsed): unknown {
 }
 
 /** Walks the node tree without recursion: bounds depth and size, collects duplicate keys. */
-function checkTree(root: unknown, lines: LineCounter): string[] {
+function checkTree(root: unknown, lines: LineCounter, maxNodes: number): string[] {
   const duplicates: string[] = [];
   const stack: { node: unknown; depth: number }[] = [{ node: root, depth: 0 }];
   let count = 0;
   for (let top = stack.pop(); top; top = stack.pop()) {
-    if (++count > MAX_YAML_NODES) throw new YamlBodyError(`yaml: document has more than ${MAX_YAML_NODES} nodes`);
+    if (++count > maxNodes) throw new YamlBodyError(`yaml: document has more than ${maxNodes} nodes`);
     if (top.depth > MAX_NESTING_DEPTH) throw new YamlBodyError(`yaml: exceeded max depth of ${MAX_NESTING_DEPTH}`);
     if (isMap(top.node)) duplicates.push(...duplicateKeys(top.node.items, lines));
     for (const child of children(top.node)) stack.push({ node: child, depth: top.depth + 1 });

@@ -64,13 +64,30 @@ export function parseJsonBody(body: Buffer): ParsedBody {
   }
 }
 
-/** Parses a YAML body (a JSON body is YAML too), bounded; the message names the line, as sigs.k8s.io/yaml does. */
+/**
+ * Parses a YAML body, bounded; the message names the line, as sigs.k8s.io/yaml does. JSON is
+ * YAML too: a body that is a JSON object (what kubectl sends as apply-patch+yaml) takes the
+ * much faster JSON parser, with the same result.
+ */
 export function parseYamlBody(body: Buffer): ParsedBody {
+  const json = jsonObjectOf(body);
+  if (json) return json;
   try {
     const parsed = parseBoundedYaml(body.toString('utf8'));
     return { value: parsed.value, strictErrors: parsed.duplicates };
   } catch (err: unknown) {
     if (err instanceof YamlBodyError) throw badRequest(`error converting YAML to JSON: ${err.message}`);
     throw err;
+  }
+}
+
+/** The body parsed as JSON when it is a well-formed JSON object; undefined otherwise. */
+function jsonObjectOf(body: Buffer): ParsedBody | undefined {
+  const text = body.toString('utf8');
+  if (!/^\s*\{/.test(text)) return undefined;
+  try {
+    return parseJsonBody(body);
+  } catch {
+    return undefined;
   }
 }
