@@ -2,8 +2,11 @@
  * `fieldValidation` (Ignore | Warn | Strict): fields the kind does not have. Strict (what
  * kubectl sends by default) rejects the request with 400 `strict decoding error: unknown field
  * "spec.containers[0].imagee"`; Warn (the server's default) answers with one `Warning: 299`
- * header per field; Ignore drops them silently. Kinds are walked through the same field model
- * the OpenAPI documents publish; a kind without one is checked at the top level only.
+ * header per field; Ignore drops them silently. Duplicate keys in the body count as strict
+ * errors too (`duplicate field "metadata.name"`). Whatever the mode, unknown fields are never
+ * stored: the typed decoder (schema/typed-decoder.ts) drops them while it finds them. Kinds are
+ * walked through the same field model the OpenAPI documents publish; a kind without one is
+ * checked at the top level only.
  * https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation
  */
 import { badRequest } from '../../api/errors';

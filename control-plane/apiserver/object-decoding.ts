@@ -1,7 +1,9 @@
 /**
  * A request body becomes an object of the endpoint's kind, as the apiserver's decoder and
  * handlers check it: a JSON object, of this kind and version (missing type meta is filled
- * in), whose name and namespace agree with the URL.
+ * in), every field of its Go type (schema/typed-decoder.ts; wrong types are 400 `Pod in
+ * version "v1" cannot be handled as a Pod: json: cannot unmarshal …`), whose name and
+ * namespace agree with the URL.
  */
 import { badRequest, type ApiError } from '../../api/errors';
 import type { KubeObject } from '../../api/meta';
