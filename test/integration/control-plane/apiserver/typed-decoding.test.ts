@@ -82,6 +82,13 @@ describe('typed decoding at the API server (real etcd)', function () {
     }
   });
 
+  it('shows kubectl the wrong type as Kubernetes words it', async () => {
+    const manifest = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: k\n  namespace: ${NS}\nspec:\n  terminationGracePeriodSeconds: soon\n  containers:\n  - name: c\n    image: busybox:1.36\n`;
+    const result = await api.kubectl(['apply', '-f', '-'], { input: manifest });
+    assert.notEqual(result.code, 0);
+    assert.match(result.stderr, /Error from server \(BadRequest\): error when creating "STDIN": Pod in version "v1" cannot be handled as a Pod: json: cannot unmarshal string into Go struct field PodSpec\.spec\.terminationGracePeriodSeconds of type int64/);
+  });
+
   it('drops unknown fields from what is stored: warned about by default, silently on Ignore, refused on Strict', async () => {
     const body = { ...aPod('warned', { imagee: 'typo' }, { foo: { bar: 1 } }), extra: true };
     const warned = await api.request('POST', PODS, { body });
