@@ -13,6 +13,7 @@ import { ENDPOINT_SLICES, ENDPOINTS, NAMESPACES, NODES, PODS, SERVICES } from '.
 import { ensureKubernetesService } from './apiserver/service-network/ensure-kubernetes-service';
 import { repairServiceAllocations } from './apiserver/service-network/repair-allocations';
 import { createApiServer, type ApiServer } from './apiserver/server';
+import { storedObjectCheck } from './apiserver/stored-object-check';
 import { loadOrCreateClusterPki } from './auth/cluster-pki';
 import type { ServeConfig } from './control-plane-config';
 import { EndpointSliceController } from './controllers/endpointslice-controller';
@@ -64,8 +65,9 @@ export class ControlPlane {
 
   static async start(config: ServeConfig, log: (message: string) => void = console.log): Promise<ControlPlane> {
     const pki = loadOrCreateClusterPki(config.dataDir, config.advertiseAddress);
-    const store = await EtcdStore.connect({ endpoints: config.etcdEndpoints, log });
     const keySpace: KeySpace = { prefix: config.etcdPrefix };
+    // Objects stored by older versions that are not valid objects of their kind are skipped by every reader.
+    const store = await EtcdStore.connect({ endpoints: config.etcdEndpoints, log, checkObject: storedObjectCheck(keySpace) });
     const registry = new Registry({ store, keySpace, serviceCIDR: config.serviceCIDR });
     await ensureDefaultNamespaces(registry);
     const repaired = await repairServiceAllocations(store, keySpace, registry.serviceAllocations);

@@ -2,14 +2,16 @@
  * `fieldValidation` (Ignore | Warn | Strict): fields the kind does not have. Strict (what
  * kubectl sends by default) rejects the request with 400 `strict decoding error: unknown field
  * "spec.containers[0].imagee"`; Warn (the server's default) answers with one `Warning: 299`
- * header per field; Ignore drops them silently. Kinds are walked through the same field model
- * the OpenAPI documents publish; a kind without one is checked at the top level only.
+ * header per field; Ignore drops them silently. Duplicate keys in the body count as strict
+ * errors too (`duplicate field "metadata.name"`). Whatever the mode, unknown fields are never
+ * stored: the typed decoder (schema/typed-decoder.ts) drops them while it finds them. Kinds are
+ * walked through the same field model the OpenAPI documents publish; a kind without one is
+ * checked at the top level only.
  * https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation
  */
 import { badRequest } from '../../api/errors';
-import { decodeFieldType, type DecodedType } from './schema/api-definition';
-import { K8S_DEFINITIONS, K8S_KINDS } from './schema/k8s-definitions';
-import { apiVersionOf, type ResourceInfo } from './resource-info';
+import { cannotHandle, decodeBody, kindDefinition } from './object-decoding';
+import type { ResourceInfo } from './resource-info';
 
 export type FieldValidation = 'Ignore' | 'Warn' | 'Strict';
 
@@ -25,44 +27,27 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function join(path: string, field: string): string {
-  return path ? `${path}.${field}` : field;
-}
-
-/** Paths of the members of `value` that `type` does not declare. */
-function unknownIn(value: unknown, type: DecodedType, path: string, out: string[]): void {
-  if (type.kind === 'array') {
-    if (Array.isArray(value)) value.forEach((item, i) => unknownIn(item, type.items, `${path}[${i}]`, out));
-  } else if (type.kind === 'map') {
-    if (isObject(value)) for (const [k, v] of Object.entries(value)) unknownIn(v, type.values, `${path}[${k}]`, out);
-  } else if (type.kind === 'ref') {
-    unknownInDefinition(value, type.name, path, out);
-  }
-}
-
-function unknownInDefinition(value: unknown, name: string, path: string, out: string[]): void {
-  const properties = K8S_DEFINITIONS[name]?.properties;
-  if (!properties || !isObject(value)) return;
-  for (const [field, member] of Object.entries(value)) {
-    const declared = properties[field];
-    if (!declared) out.push(join(path, field));
-    else unknownIn(member, decodeFieldType(declared.type), join(path, field), out);
-  }
-}
-
+/** Paths of the members of `body` its kind does not declare (throws 400 for a body of wrong types). */
 export function unknownFields(info: ResourceInfo, body: unknown, topLevelFields: readonly string[]): string[] {
-  const out: string[] = [];
-  const definition = K8S_KINDS[`${apiVersionOf(info)}/${info.kind}`];
-  if (definition) unknownInDefinition(body, definition, '', out);
-  else if (isObject(body)) out.push(...Object.keys(body).filter((k) => !topLevelFields.includes(k)));
-  return out;
+  if (kindDefinition(info)) return decodeBody(info, body).unknownFields;
+  if (!isObject(body)) return [];
+  return Object.keys(body).filter((k) => !topLevelFields.includes(k));
 }
 
-/** Applies the directive; returns the warnings to send (Warn), throws on Strict. */
-export function enforceFieldValidation(info: ResourceInfo, body: unknown, topLevelFields: readonly string[], mode: FieldValidation): string[] {
+/** What strict decoding reports, in Kubernetes' words: unknown fields, then duplicates and the like. */
+export function strictDecodingErrors(unknown: readonly string[], others: readonly string[] = []): string[] {
+  return [...unknown.map((f) => `unknown field ${JSON.stringify(f)}`), ...others];
+}
+
+/** Applies the directive to strict decoding errors: the warnings to send (Warn), a 400 on Strict. */
+export function applyFieldValidation(info: ResourceInfo, errors: readonly string[], mode: FieldValidation): string[] {
+  if (mode === 'Ignore' || errors.length === 0) return [];
+  if (mode === 'Strict') throw cannotHandle(info, `strict decoding error: ${errors.join(', ')}`);
+  return [...errors];
+}
+
+/** Applies the directive to a whole body; `others` are the parser's strict errors (duplicate keys). */
+export function enforceFieldValidation(info: ResourceInfo, body: unknown, topLevelFields: readonly string[], mode: FieldValidation, others: readonly string[] = []): string[] {
   if (mode === 'Ignore') return [];
-  const unknown = unknownFields(info, body, topLevelFields).map((f) => `unknown field ${JSON.stringify(f)}`);
-  if (unknown.length === 0) return [];
-  if (mode === 'Strict') throw badRequest(`${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: strict decoding error: ${unknown.join(', ')}`);
-  return unknown;
+  return applyFieldValidation(info, strictDecodingErrors(unknownFields(info, body, topLevelFields), others), mode);
 }

@@ -1,11 +1,21 @@
 /**
  * A request body becomes an object of the endpoint's kind, as the apiserver's decoder and
  * handlers check it: a JSON object, of this kind and version (missing type meta is filled
- * in), whose name and namespace agree with the URL.
+ * in), every field of its Go type (schema/typed-decoder.ts; wrong types are 400 `Pod in
+ * version "v1" cannot be handled as a Pod: json: cannot unmarshal …`), whose name and
+ * namespace agree with the URL.
  */
-import { badRequest } from '../../api/errors';
+import { badRequest, type ApiError } from '../../api/errors';
 import type { KubeObject } from '../../api/meta';
 import { apiVersionOf, type ResourceInfo } from './resource-info';
+import { K8S_KINDS } from './schema/k8s-definitions';
+import { copyFreeForm, decodeTyped, TypedDecodeError } from './schema/typed-decoder';
+
+/** A body decoded as its kind, and the members dropped because the kind does not declare them. */
+export interface DecodedBody<T extends KubeObject> {
+  object: T;
+  unknownFields: string[];
+}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -15,17 +25,53 @@ function unrecognized(info: ResourceInfo, detail: string) {
   return badRequest(`the object provided is unrecognized (must be of type ${info.kind}): ${detail}`);
 }
 
+/** The definition of the kind's field model, if it has one. */
+export function kindDefinition(info: ResourceInfo): string | undefined {
+  return K8S_KINDS[`${apiVersionOf(info)}/${info.kind}`];
+}
+
+/** 400 as the apiserver words a body that does not decode into its Go type. */
+export function cannotHandle(info: ResourceInfo, message: string): ApiError {
+  return badRequest(`${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: ${message}`);
+}
+
 /** A private copy of `body` as an object of the resource's kind; 400 for anything else. */
 export function decodeObject<T extends KubeObject>(info: ResourceInfo, body: unknown): T {
-  if (!isObject(body)) throw unrecognized(info, `couldn't get version/kind; json parse error: expected an object, got ${Array.isArray(body) ? 'an array' : typeof body}`);
-  const obj = structuredClone(body) as Record<string, unknown>;
+  return decodeBody<T>(info, body).object;
+}
+
+/**
+ * `body` checked as the apiserver's decoder checks it: type meta first, then every field's JSON
+ * type against the kind's field model (typed-decoder.ts). The copy holds declared fields only;
+ * a kind without a model is checked at the top level only.
+ */
+export function decodeBody<T extends KubeObject>(info: ResourceInfo, body: unknown): DecodedBody<T> {
+  if (!isObject(body)) throw unrecognized(info, `couldn't get version/kind; json parse error: expected an object, got ${Array.isArray(body) ? 'an array' : body === null ? 'null' : typeof body}`);
+  checkTypeMeta(info, body);
+  const { value, unknownFields } = typedCopy(info, body);
+  const apiVersion = apiVersionOf(info);
+  const object = { ...value, apiVersion, kind: info.kind, metadata: (value.metadata ?? {}) as KubeObject['metadata'] } as T;
+  return { object, unknownFields };
+}
+
+function checkTypeMeta(info: ResourceInfo, obj: Record<string, unknown>): void {
   const apiVersion = apiVersionOf(info);
   if (obj.kind !== undefined && obj.kind !== info.kind) throw unrecognized(info, `${String(obj.kind)} in version "${String(obj.apiVersion ?? '')}" cannot be handled as a ${info.kind}`);
   if (obj.apiVersion !== undefined && obj.apiVersion !== apiVersion) {
     throw badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${apiVersion})`);
   }
-  if (obj.metadata !== undefined && !isObject(obj.metadata)) throw unrecognized(info, 'metadata must be an object');
-  return { ...obj, apiVersion, kind: info.kind, metadata: (obj.metadata ?? {}) as KubeObject['metadata'] } as T;
+  if (obj.metadata !== undefined && obj.metadata !== null && !isObject(obj.metadata)) throw unrecognized(info, 'metadata must be an object');
+}
+
+function typedCopy(info: ResourceInfo, body: Record<string, unknown>): { value: Record<string, unknown>; unknownFields: string[] } {
+  const definition = kindDefinition(info);
+  try {
+    if (definition) return decodeTyped(definition, body);
+    return { value: copyFreeForm(body) as Record<string, unknown>, unknownFields: [] };
+  } catch (err: unknown) {
+    if (err instanceof TypedDecodeError) throw cannotHandle(info, err.message);
+    throw err;
+  }
 }
 
 /**

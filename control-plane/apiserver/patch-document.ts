@@ -2,8 +2,11 @@
  * Applying a PATCH body to the current object, by patch type. The result is checked to still
  * be an object of the resource's kind (type meta restored, as decoding into the Go type would).
  */
-import { ApiError, badRequest } from '../../api/errors';
+import { ApiError, badRequest, invalid } from '../../api/errors';
 import type { KubeObject } from '../../api/meta';
+import { strictDecodingErrors, type FieldValidation } from './field-validation';
+import { decodeBody, kindDefinition } from './object-decoding';
+import { decodeTyped, TypedDecodeError } from './schema/typed-decoder';
 import { applyJsonMergePatch } from './patch/json-merge-patch';
 import { applyJsonPatch } from './patch/json-patch';
 import { kindKey } from './patch/patch-meta';
@@ -53,4 +56,40 @@ export function applyPatchDocument<T extends KubeObject>(type: PatchType, curren
   obj.apiVersion = apiVersionOf(info);
   obj.kind = info.kind;
   return obj;
+}
+
+export interface DecodedPatch<T extends KubeObject> {
+  object: T;
+  /** Strict decoding errors to send as warnings (fieldValidation=Warn). */
+  warnings: string[];
+}
+
+/**
+ * The patched object decoded as its kind, as the apiserver's patcher decodes the patched JSON:
+ * a wrong type, or a strict error under fieldValidation=Strict, is 422 Invalid on the field
+ * `patch` (`Invalid value: "<patched JSON>": json: cannot unmarshal …`), whatever the patch
+ * type. `strictErrors` are the patch body's own (duplicate keys).
+ */
+export function decodePatched<T extends KubeObject>(info: ResourceInfo, patched: T, mode: FieldValidation, strictErrors: readonly string[] = []): DecodedPatch<T> {
+  const decoded = typedPatched(info, patched);
+  const errors = mode === 'Ignore' ? [] : strictDecodingErrors(decoded.unknownFields, strictErrors);
+  if (mode === 'Strict' && errors.length > 0) throw invalidPatch(patched, `strict decoding error: ${errors.join(', ')}`);
+  return { object: decoded.object, warnings: errors };
+}
+
+function typedPatched<T extends KubeObject>(info: ResourceInfo, patched: T): { object: T; unknownFields: string[] } {
+  const definition = kindDefinition(info);
+  if (!definition) return decodeBody<T>(info, patched);
+  try {
+    const { value, unknownFields } = decodeTyped(definition, patched);
+    return { object: value as T, unknownFields };
+  } catch (err: unknown) {
+    if (err instanceof TypedDecodeError) throw invalidPatch(patched, err.message);
+    throw err;
+  }
+}
+
+function invalidPatch(patched: unknown, message: string): ApiError {
+  const value = JSON.stringify(JSON.stringify(patched) ?? 'null');
+  return invalid('', '', [{ reason: 'FieldValueInvalid', message: `Invalid value: ${value}: ${message}`, field: 'patch' }]);
 }

@@ -2,7 +2,9 @@
  * The REST semantics of every served resource over the Store: what the HTTP handlers call, and
  * what the control plane's own components (scheduler, node service, controllers) call directly
  * with typed objects. Every write is prepared by the kind's strategy, validated, and stored in
- * one compare-and-swap: nothing invalid and nothing half-written reaches etcd.
+ * one compare-and-swap: nothing invalid and nothing half-written reaches etcd. Every body and
+ * every object about to be stored passes the typed decoder (object-decoding.ts): wrong JSON
+ * types are refused, fields the kind does not declare are dropped, internal callers included.
  * Failures are ApiErrors (NotFound, Conflict, Invalid...), mapped to Status only at the HTTP edge.
  */
 import { ApiError, alreadyExists, badRequest, invalid, notFound, type ApiErrorCode } from '../../api/errors';
@@ -14,9 +16,10 @@ import { checkPreconditions, planDeletion, readyToRemove, validateDeleteOptions 
 import { guaranteedUpdate, type UpdateOutcome } from './guaranteed-update';
 import { decodeContinue, takePage, type Page } from './list-pagination';
 import { admitCreateInNamespace } from './namespace-lifecycle';
-import { checkName, decodeObject, settleNamespace } from './object-decoding';
+import { applyFieldValidation, strictDecodingErrors, type FieldValidation } from './field-validation';
+import { checkName, decodeBody, decodeObject, settleNamespace } from './object-decoding';
 import { bumpGenerationOnChange, carryOverObjectMeta, generateName, prepareObjectMetaForCreate } from './object-meta';
-import { applyPatchDocument, type PatchType } from './patch-document';
+import { applyPatchDocument, decodePatched, type PatchType } from './patch-document';
 import { assignPod, validateBinding } from './pod-binding';
 import { startRegistryWatch, type RegistryWatch, type RegistryWatchEvent } from './registry-watch';
 import { apiVersionOf, type ResourceInfo } from './resource-info';
@@ -64,12 +67,18 @@ export interface WriteOptions {
 export interface PatchOptions extends WriteOptions {
   subresource?: 'status';
   force?: boolean;
+  /** How fields the kind does not declare are answered; they are never stored. Default Ignore. */
+  fieldValidation?: FieldValidation;
+  /** The patch body's own strict decoding errors (duplicate keys), reported like unknown fields. */
+  strictErrors?: readonly string[];
 }
 
 export interface WriteOutcome<T extends KubeObject> {
   object: T;
   /** True when a PUT or an apply created the object. */
   created: boolean;
+  /** fieldValidation=Warn findings, for `Warning` headers. */
+  warnings?: string[];
 }
 
 export interface DeleteOutcome<T extends KubeObject> {
@@ -194,11 +203,13 @@ export class Registry {
     if (type === 'apply-patch') return this.apply<T>(info, namespace, name, patch, options);
     const strategy = strategyFor(info);
     const ns = info.namespaced ? namespace : undefined;
+    let warnings: string[] = [];
     const outcome = await this.write<T>(info, ns, name, undefined, options, (current) => {
-      const next = applyPatchDocument(type, current, patch, info);
-      return this.preparePatched(info, strategy, next, current, options);
+      const decoded = decodePatched(info, applyPatchDocument(type, current, patch, info), options.fieldValidation ?? 'Ignore', options.strictErrors);
+      warnings = decoded.warnings;
+      return this.preparePatched(info, strategy, decoded.object, current, options);
     });
-    return { object: await this.removeIfDone(info, strategy, ns, outcome), created: false };
+    return { object: await this.removeIfDone(info, strategy, ns, outcome), created: false, warnings };
   }
 
   async delete<T extends KubeObject>(resource: ResourceName, namespace: string | undefined, name: string, options: DeleteOptions = {}): Promise<DeleteOutcome<T>> {
@@ -277,16 +288,18 @@ export class Registry {
   ): Promise<UpdateOutcome<T>> {
     const key = this.key(info, namespace, name);
     const companion = this.companionFor(info);
-    return guaranteedUpdate<T>({ store: this.store, key, info, name, expectedResourceVersion: expected, compute, dryRun: options.dryRun, companion });
+    const typed = (current: T): T => decodeObject<T>(info, compute(current));
+    return guaranteedUpdate<T>({ store: this.store, key, info, name, expectedResourceVersion: expected, compute: typed, dryRun: options.dryRun, companion });
   }
 
   private async createDecoded<T extends KubeObject>(info: ResourceInfo, namespace: string | undefined, obj: T, options: WriteOptions): Promise<T> {
     const strategy = strategyFor(info);
     const generated = !obj.metadata.name && Boolean(obj.metadata.generateName);
     for (let attempt = 1; ; attempt++) {
-      const candidate = structuredClone(obj);
+      let candidate = decodeObject<T>(info, obj);
       if (generated) candidate.metadata.name = generateName(obj.metadata.generateName ?? '');
       this.prepareCreate(info, strategy, candidate);
+      candidate = decodeObject<T>(info, candidate);
       if (namespace !== undefined) await this.admitNamespace(info, candidate, namespace);
       if (options.dryRun) {
         await this.companionFor(info)?.planCreate(candidate);
@@ -379,18 +392,19 @@ export class Registry {
       throw invalid('PatchOptions.meta.k8s.io', '', [{ reason: 'FieldValueRequired', message: 'Required value: is required for apply patch', field: 'fieldManager' }]);
     }
     const strategy = strategyFor(info);
-    const config = decodeObject<T>(info, patch);
+    const { object: config, unknownFields } = decodeBody<T>(info, patch);
+    const warnings = applyFieldValidation(info, strictDecodingErrors(unknownFields, options.strictErrors), options.fieldValidation ?? 'Ignore');
     checkName(config, name);
     const ns = settleNamespace(info, config, namespace);
     try {
       const outcome = await this.write<T>(info, ns, name, undefined, options, (current) => {
-        const next = applyPatchDocument('apply-patch', current, config, info);
+        const next = decodePatched(info, applyPatchDocument('apply-patch', current, config, info), 'Ignore').object;
         return this.preparePatched(info, strategy, next, current, options);
       });
-      return { object: await this.removeIfDone(info, strategy, ns, outcome), created: false };
+      return { object: await this.removeIfDone(info, strategy, ns, outcome), created: false, warnings };
     } catch (err: unknown) {
       if (!hasCode(err, 'NotFound') || options.subresource === 'status' || !(err as ApiError).subject.name) throw err;
-      return { object: await this.createDecoded(info, ns, config, options), created: true };
+      return { object: await this.createDecoded(info, ns, config, options), created: true, warnings };
     }
   }
 
@@ -406,7 +420,7 @@ export class Registry {
     const revision = Number(current.metadata.resourceVersion);
     if (plan.action === 'mark') {
       delete plan.object.metadata.resourceVersion;
-      const result = await this.store.update<T>(key, plan.object as T, revision);
+      const result = await this.store.update<T>(key, decodeObject<T>(info, plan.object), revision);
       return result.ok ? { object: result.object, removed: false } : undefined;
     }
     const result = await this.removeStored<T>(info, key, current, revision);

@@ -1,6 +1,6 @@
 /** Writing response bodies: JSON (pretty on request or for curl-like clients) or YAML. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { dump } from 'js-yaml';
+import { stringify } from 'yaml';
 import type { ApiError } from '../../api/errors';
 import { statusOf } from './status-response';
 
@@ -17,7 +17,7 @@ export function wantsPretty(req: IncomingMessage, query: URLSearchParams): boole
 }
 
 export function encode(body: unknown, encoding: Encoding): { text: string; contentType: string } {
-  if (encoding.format === 'yaml') return { text: dump(body, { noRefs: true }), contentType: 'application/yaml' };
+  if (encoding.format === 'yaml') return { text: stringify(body, { aliasDuplicateObjects: false, lineWidth: 0 }), contentType: 'application/yaml' };
   const text = encoding.pretty ? JSON.stringify(body, null, 2) + '\n' : JSON.stringify(body);
   return { text, contentType: 'application/json' };
 }

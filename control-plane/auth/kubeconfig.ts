@@ -4,7 +4,7 @@
  * is self-contained. It holds a private key: written 0600.
  */
 import { writeFileSync } from 'node:fs';
-import { dump } from 'js-yaml';
+import { stringify } from 'yaml';
 import type { KeyPair } from './pki';
 
 export interface KubeconfigOptions {
@@ -25,7 +25,7 @@ export function renderKubeconfig(opts: KubeconfigOptions): string {
   const name = opts.name ?? 'pikube';
   const context: Record<string, string> = { cluster: name, user: name };
   if (opts.namespace) context.namespace = opts.namespace;
-  return dump({
+  return stringify({
     apiVersion: 'v1',
     kind: 'Config',
     preferences: {},
@@ -33,7 +33,7 @@ export function renderKubeconfig(opts: KubeconfigOptions): string {
     users: [{ name, user: { 'client-certificate-data': b64(opts.client.certPem), 'client-key-data': b64(opts.client.keyPem) } }],
     contexts: [{ name, context }],
     'current-context': name,
-  });
+  }, { lineWidth: 0 });
 }
 
 export function writeKubeconfig(file: string, opts: KubeconfigOptions): void {

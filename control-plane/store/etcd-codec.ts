@@ -4,6 +4,7 @@
  * revision), so the stored bytes never disagree with etcd's own bookkeeping.
  */
 import type { KubeObject } from '../../api/meta';
+import type { StoredObjectCheck } from './store';
 
 /** The bytes stored for an object: its JSON with `metadata.resourceVersion` left out. */
 export function encodeObject(object: KubeObject): Buffer {
@@ -11,12 +12,17 @@ export function encodeObject(object: KubeObject): Buffer {
   return Buffer.from(JSON.stringify(stored));
 }
 
-/** Parses stored bytes and stamps the revision; throws when they are not an object with metadata. */
-export function decodeObject<T extends KubeObject>(value: Buffer, revision: string | number): T {
+/**
+ * Parses stored bytes and stamps the revision; throws when they are not an object with
+ * metadata, or when `check` (keyed by `key`) finds the object unusable.
+ */
+export function decodeObject<T extends KubeObject>(value: Buffer, revision: string | number, check?: StoredObjectCheck, key = ''): T {
   const parsed: unknown = JSON.parse(value.toString('utf8'));
   if (!isRecord(parsed) || !isRecord(parsed.metadata)) {
     throw new Error('the stored value is not a JSON object with metadata');
   }
+  const problem = check?.(key, parsed as unknown as KubeObject);
+  if (problem !== undefined) throw new Error(problem);
   parsed.metadata.resourceVersion = String(revision);
   return parsed as T;
 }

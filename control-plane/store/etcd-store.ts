@@ -16,7 +16,7 @@ import type { KubeObject } from '../../api/meta';
 import { decodeObject, encodeObject, keySubject, tombstone } from './etcd-codec';
 import { storeError, tooLarge } from './etcd-errors';
 import { EtcdWatch } from './etcd-watch';
-import type { ListResult, Store, StoreWatch, TxnResult, TxnWrite, WatchOptions, WriteResult } from './store';
+import type { ListResult, Store, StoredObjectCheck, StoreWatch, TxnResult, TxnWrite, WatchOptions, WriteResult } from './store';
 
 /** Client TLS for an etcd that requires it (PEM contents, not paths). */
 export interface EtcdTls {
@@ -39,6 +39,8 @@ export interface EtcdStoreOptions {
   watchBufferSize?: number;
   /** Where warnings go (undecodable values, failing subscribers). Default console.warn. */
   log?: (message: string) => void;
+  /** Checks each object read (list, watch, get); failing ones are skipped like undecodable values. */
+  checkObject?: StoredObjectCheck;
 }
 
 export const ETCD_DEFAULT_MAX_REQUEST_BYTES = 1.5 * 1024 * 1024;
@@ -67,8 +69,10 @@ export class EtcdStore implements Store {
   private readonly maxRequestBytes: number;
   private readonly watchBufferSize: number;
   private readonly log: (message: string) => void;
+  private readonly check?: StoredObjectCheck;
 
   constructor(options: EtcdStoreOptions) {
+    this.check = options.checkObject;
     this.client = new Etcd3(clientOptions(options));
     this.maxRequestBytes = options.maxRequestBytes ?? ETCD_DEFAULT_MAX_REQUEST_BYTES;
     this.watchBufferSize = options.watchBufferSize ?? DEFAULT_WATCH_BUFFER;
@@ -100,7 +104,7 @@ export class EtcdStore implements Store {
   async get<T extends KubeObject>(key: string): Promise<T | undefined> {
     const res = await this.call(() => this.client.kv.range({ key: Buffer.from(key) }));
     const kv = res.kvs[0];
-    return kv ? decodeStrict<T>(kv) : undefined;
+    return kv ? decodeStrict<T>(kv, this.check) : undefined;
   }
 
   async list<T extends KubeObject>(prefix: string): Promise<ListResult<T>> {
@@ -155,6 +159,7 @@ export class EtcdStore implements Store {
       options,
       bufferSize: this.watchBufferSize,
       log: this.log,
+      check: this.check,
       onClosed: (closed) => this.watches.delete(closed),
     });
     this.watches.add(watch);
@@ -196,7 +201,7 @@ export class EtcdStore implements Store {
 
   private decodeLenient<T extends KubeObject>(kv: IKeyValue, revision = kv.mod_revision): T | undefined {
     try {
-      return decodeObject<T>(kv.value, revision);
+      return decodeObject<T>(kv.value, revision, this.check, kv.key.toString('utf8'));
     } catch (err) {
       this.log(`store: skipping undecodable value of ${kv.key.toString('utf8')}: ${(err as Error).message}`);
       return undefined;
@@ -277,9 +282,9 @@ function alreadyExistsAt(key: string, object: KubeObject): ApiError {
 }
 
 /** A get that cannot decode fails loudly: the caller asked for exactly this object. */
-function decodeStrict<T extends KubeObject>(kv: IKeyValue): T {
+function decodeStrict<T extends KubeObject>(kv: IKeyValue, check: StoredObjectCheck | undefined): T {
   try {
-    return decodeObject<T>(kv.value, kv.mod_revision);
+    return decodeObject<T>(kv.value, kv.mod_revision, check, kv.key.toString('utf8'));
   } catch (err) {
     const key = kv.key.toString('utf8');
     throw new ApiError('InternalError', `Internal error occurred: the stored value of ${key} cannot be decoded: ${(err as Error).message}`);

@@ -13,7 +13,7 @@ import type { KubeObject } from '../../api/meta';
 import { BoundedDelivery } from './bounded-delivery';
 import { decodeObject, tombstone } from './etcd-codec';
 import { storeError, unavailable } from './etcd-errors';
-import type { StoreEvent, StoreWatch, WatchOptions } from './store';
+import type { StoredObjectCheck, StoreEvent, StoreWatch, WatchOptions } from './store';
 
 type WatchStream = IDuplexStream<IWatchRequest, IWatchResponse>;
 
@@ -24,6 +24,8 @@ export interface EtcdWatchParams<T extends KubeObject> {
   /** Events that may wait for a busy subscriber before it is dropped. */
   bufferSize: number;
   log: (message: string) => void;
+  /** Checks each decoded object; failing ones are skipped (a DELETED event gets a tombstone). */
+  check?: StoredObjectCheck;
   /** Called once when the watch ends, whichever way. */
   onClosed: (watch: EtcdWatch<T>) => void;
 }
@@ -113,7 +115,7 @@ export class EtcdWatch<T extends KubeObject> implements StoreWatch {
 
   private decode(kv: IKeyValue, revision: number): T | undefined {
     try {
-      return decodeObject<T>(kv.value, revision);
+      return decodeObject<T>(kv.value, revision, this.params.check, kv.key.toString('utf8'));
     } catch (err) {
       this.params.log(`store watch: skipping undecodable value of ${kv.key.toString('utf8')} at revision ${revision}: ${describe(err)}`);
       return undefined;

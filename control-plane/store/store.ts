@@ -10,6 +10,13 @@
 import type { KubeObject } from '../../api/meta';
 import type { ApiError } from '../../api/errors';
 
+/**
+ * Checks an object read back from etcd (written, perhaps, by an older version): returns why it
+ * is unusable, or undefined. Readers skip what fails it with a logged error, so a bad stored
+ * object never reaches a consumer. The store knows keys, not kinds: the API server supplies it.
+ */
+export type StoredObjectCheck = (key: string, object: KubeObject) => string | undefined;
+
 /** A compare-and-swap miss: the key changed (or vanished) since `expectedRevision`. */
 export type WriteResult<T extends KubeObject> =
   | { ok: true; object: T }

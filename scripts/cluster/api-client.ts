@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
-import { load } from 'js-yaml';
+import { parse } from 'yaml';
 
 interface KubeconfigFile {
   clusters: { cluster: { server: string; 'certificate-authority-data': string } }[];
@@ -56,7 +56,7 @@ export class ApiClient {
   private readonly agent: https.Agent;
 
   constructor(kubeconfigFile: string, opts: ApiClientOptions = {}) {
-    const config = load(readFileSync(kubeconfigFile, 'utf8')) as KubeconfigFile;
+    const config = parse(readFileSync(kubeconfigFile, 'utf8')) as KubeconfigFile;
     this.url = new URL(config.clusters[0].cluster.server);
     const user = config.users[0].user;
     this.tls = {

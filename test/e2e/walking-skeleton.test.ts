@@ -3,7 +3,7 @@
  * (control plane on the machine, each node a namespace with its own dockerd and agent).
  */
 import assert from 'node:assert/strict';
-import yaml from 'js-yaml';
+import { parse as parseYaml } from 'yaml';
 import { startTestCluster, type TestCluster } from '../support/cluster-fixture';
 import { startAgent, stopAgentOf, waitNodesReady } from '../../scripts/cluster/cluster';
 import { until } from '../../scripts/cluster/wait-until';
@@ -106,7 +106,7 @@ describe('walking skeleton: kubectl against a two-node cluster', function () {
   });
 
   it('reports the Docker container id in the pod status', async () => {
-    const pod = yaml.load(await kubectl(['get', 'pod', 'web', '-o', 'yaml'])) as PodView;
+    const pod = parseYaml(await kubectl(['get', 'pod', 'web', '-o', 'yaml'])) as PodView;
     const status = pod.status?.containerStatuses?.[0];
     assert.match(status?.containerID ?? '', /^docker:\/\/[0-9a-f]{64}$/, JSON.stringify(pod.status));
     const id = (status?.containerID ?? '').slice('docker://'.length);

@@ -5,16 +5,29 @@
  */
 import type { RequestScope } from '../request-scope';
 import { deleteOptionsFrom, listOptionsFrom } from '../request-options';
+import { badRequest } from '../../../api/errors';
 import { parseJsonBody, readBody } from '../request-body';
+import { decodeTyped, TypedDecodeError } from '../schema/typed-decoder';
 import { writeBody } from '../respond';
 import type { ResourceTarget } from '../router';
 import { successStatus } from '../status-response';
 import { strategyFor } from '../strategies';
 import { writeResult } from './read-handlers';
 
+const DELETE_OPTIONS = 'io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions';
+
+/** A DeleteOptions body, decoded as its Go type (wrong types are a 400, unknown fields dropped). */
 async function optionsBody(scope: RequestScope): Promise<unknown> {
   const body = await readBody(scope.req, scope.settings.maxBodyBytes);
-  return body.length === 0 ? undefined : parseJsonBody(body);
+  if (body.length === 0) return undefined;
+  const { value } = parseJsonBody(body);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  try {
+    return decodeTyped(DELETE_OPTIONS, value).value;
+  } catch (err: unknown) {
+    if (err instanceof TypedDecodeError) throw badRequest(`DeleteOptions in version "v1" cannot be handled as a DeleteOptions: ${err.message}`);
+    throw err;
+  }
 }
 
 export async function serveDelete(scope: RequestScope, target: ResourceTarget): Promise<void> {

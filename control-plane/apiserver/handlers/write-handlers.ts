@@ -14,7 +14,8 @@ import type { ResourceTarget } from '../router';
 import { successStatus } from '../status-response';
 import { strategyFor } from '../strategies';
 import { BINDING_FIELDS } from '../pod-binding';
-import { readObjectValue, readValue } from './request-body-value';
+import { parseFieldValidation } from '../field-validation';
+import { addWarnings, readObjectValue, readValue } from './request-body-value';
 import { writeResult } from './read-handlers';
 
 export async function serveCreate(scope: RequestScope, target: ResourceTarget): Promise<void> {
@@ -27,7 +28,7 @@ export async function serveCreate(scope: RequestScope, target: ResourceTarget): 
 /** `POST …/bindings` and `POST …/pods/{name}/binding` (whose body must name the same pod). */
 async function serveBinding(scope: RequestScope, target: ResourceTarget): Promise<void> {
   const body = await readObjectValue(scope, BINDINGS, BINDING_FIELDS);
-  const named = (body as { metadata?: { name?: string } } | null)?.metadata?.name;
+  const named = body.metadata.name;
   if (target.name !== undefined && named !== target.name) throw badRequest('name in URL does not match name in Binding object');
   await scope.registry.bind(target.namespace ?? '', body, writeOptionsFrom(scope.query, 'CreateOptions'));
   writeBody(scope.res, 201, successStatus(201), scope.encoding);
@@ -44,11 +45,15 @@ export async function serveUpdate(scope: RequestScope, target: ResourceTarget): 
   writeResult(scope, target, outcome.created ? 201 : 200, outcome.object);
 }
 
+/** The patched object is decoded as its kind; `fieldValidation` applies to it and to the patch's duplicate keys. */
 export async function servePatch(scope: RequestScope, target: ResourceTarget): Promise<void> {
   const type = patchBodyFormat(scope.req.headers['content-type']) as PatchType;
-  const options = { ...patchOptionsFrom(scope.query, type === 'apply-patch'), subresource: target.subresource === 'status' ? ('status' as const) : undefined };
+  const fieldValidation = parseFieldValidation(scope.query.get('fieldValidation'));
+  const subresource = target.subresource === 'status' ? ('status' as const) : undefined;
+  const options = { ...patchOptionsFrom(scope.query, type === 'apply-patch'), subresource, fieldValidation };
   const patch = await readValue(scope, type);
-  const outcome = await scope.registry.patch<KubeObject>(target.info, target.namespace, target.name ?? '', type, patch, options);
+  const outcome = await scope.registry.patch<KubeObject>(target.info, target.namespace, target.name ?? '', type, patch.value, { ...options, strictErrors: patch.strictErrors });
+  addWarnings(scope, outcome.warnings ?? []);
   writeResult(scope, target, outcome.created ? 201 : 200, outcome.object);
 }
 

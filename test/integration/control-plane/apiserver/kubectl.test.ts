@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { load } from 'js-yaml';
+import { parse } from 'yaml';
 import type { Node, Pod } from '../../../../api/core-v1';
 import { EventRecorder } from '../../../../control-plane/apiserver/event-recorder';
 import { until } from '../../../../scripts/cluster/wait-until';
@@ -83,7 +83,7 @@ describe('the real kubectl 1.32 against the API server (real etcd)', function ()
     const row = body.find((r) => r[0] === 'wide');
     assert.deepEqual(row?.slice(1, 4), ['0/1', 'Pending', '0']);
     const yaml = await kubectl(['get', 'pod', 'wide', '-o', 'yaml']);
-    const pod = load(yaml.stdout) as Pod;
+    const pod = parse(yaml.stdout) as Pod;
     assert.equal(pod.kind, 'Pod');
     assert.equal(pod.metadata.name, 'wide');
     assert.equal(pod.status?.phase, 'Pending');

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { enforceFieldValidation, parseFieldValidation, unknownFields } from '../../../../control-plane/apiserver/field-validation';
+import { applyFieldValidation, enforceFieldValidation, parseFieldValidation, strictDecodingErrors, unknownFields } from '../../../../control-plane/apiserver/field-validation';
+import { asciiQuoted } from '../../../../control-plane/apiserver/handlers/request-body-value';
 import { PODS } from '../../../../control-plane/apiserver/resources';
 
 const POD = {
@@ -23,5 +24,21 @@ describe('field validation', () => {
     assert.deepEqual(enforceFieldValidation(PODS, { metadata: {}, foo: 1 }, [], 'Warn'), ['unknown field "foo"']);
     assert.deepEqual(enforceFieldValidation(PODS, POD, [], 'Ignore'), []);
     assert.throws(() => parseFieldValidation('Loose'), /fieldValidation/);
+  });
+
+  it('reports duplicate keys as strict errors after unknown fields', () => {
+    const errors = strictDecodingErrors(['spec.foo'], ['duplicate field "metadata.name"']);
+    assert.deepEqual(errors, ['unknown field "spec.foo"', 'duplicate field "metadata.name"']);
+    assert.throws(() => applyFieldValidation(PODS, errors, 'Strict'), /^ApiError: Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field "spec.foo", duplicate field "metadata.name"$/);
+    assert.deepEqual(applyFieldValidation(PODS, errors, 'Warn'), errors);
+    assert.deepEqual(enforceFieldValidation(PODS, { metadata: {} }, [], 'Warn', ['duplicate field "a"']), ['duplicate field "a"']);
+  });
+
+  it('refuses a body of wrong types before looking for unknown fields', () => {
+    assert.throws(() => unknownFields(PODS, { metadata: { name: 5 }, foo: 1 }, []), /cannot unmarshal number into Go struct field ObjectMeta.metadata.name of type string/);
+  });
+
+  it('quotes warning text as ASCII-only JSON, so any field name is a valid header value', () => {
+    assert.equal(asciiQuoted('unknown field "spec.caf\u00e9\u{1F600}\n"'), '"unknown field \\"spec.caf\\u00e9\\ud83d\\ude00\\n\\""');
   });
 });

@@ -3,7 +3,7 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { load } from 'js-yaml';
+import { parse } from 'yaml';
 import { ADMIN_GROUP, ADMIN_USER, issueAdminCertificate, loadOrCreateClusterPki } from '../../../../control-plane/auth/cluster-pki';
 import { renderKubeconfig } from '../../../../control-plane/auth/kubeconfig';
 import { isIssuedBy } from '../../../../control-plane/auth/pki';
@@ -46,7 +46,7 @@ describe('cluster PKI', function () {
     const subject = new X509Certificate(admin.certPem).subject;
     assert.match(subject, new RegExp(`CN=${ADMIN_USER}`));
     assert.match(subject, new RegExp(`O=${ADMIN_GROUP}`));
-    const config = load(renderKubeconfig({ server: 'https://127.0.0.1:6443', caCertPem: pki.ca.certPem, client: admin })) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const config = parse(renderKubeconfig({ server: 'https://127.0.0.1:6443', caCertPem: pki.ca.certPem, client: admin })) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     assert.equal(config['current-context'], 'pikube');
     assert.equal(config.clusters[0].name, 'pikube');
     assert.equal(Buffer.from(config.clusters[0].cluster['certificate-authority-data'], 'base64').toString(), pki.ca.certPem);
