@@ -13,6 +13,7 @@ import { ApiError } from '../../api/errors';
 import type { EventRecorder } from '../apiserver/event-recorder';
 import type { Registry } from '../apiserver/registry';
 import { WorkQueue } from '../controllers/work-queue';
+import { guarded, SkipReporter } from '../reader-guard';
 import { cacheKey, type Informer } from '../store/informer';
 import { failedSchedulingMessage } from './failure-message';
 import { selectNode } from './select-node';
@@ -39,8 +40,10 @@ export class Scheduler {
   private readonly queue: WorkQueue;
   /** uid → pod as bound by us, until the informer shows the binding. */
   private readonly assumed = new Map<string, Pod>();
+  private readonly skipped: SkipReporter;
 
   constructor(private readonly opts: SchedulerOptions) {
+    this.skipped = new SkipReporter('scheduler', opts.log ?? console.warn);
     this.queue = new WorkQueue((key) => this.reconcile(key), {
       workers: 1, // decisions are serial, as in kube-scheduler: each sees the previous one
       onError: (key, err) => opts.log?.(`scheduling ${key}: ${(err as Error).message}`),
@@ -52,7 +55,7 @@ export class Scheduler {
       this.opts.pods.onChange((type, pod, old) => this.onPod(type, pod, old)),
       this.opts.nodes.onChange(() => this.requeuePending()),
     ];
-    const timer = setInterval(() => this.requeuePending(), this.opts.retryUnschedulableMs ?? 30_000);
+    const timer = setInterval(() => guarded('scheduler: requeueing pending pods', this.opts.log ?? console.warn, () => this.requeuePending()), this.opts.retryUnschedulableMs ?? 30_000);
     try {
       await Promise.all([this.opts.pods.whenSynced(signal), this.opts.nodes.whenSynced(signal)]);
       this.requeuePending();
@@ -88,7 +91,7 @@ export class Scheduler {
   private async reconcile(key: string): Promise<void> {
     const pod = this.opts.pods.get(key);
     if (!pod || !needsScheduling(pod) || this.assumed.has(pod.metadata.uid ?? '')) return;
-    const selection = selectNode(pod, this.opts.nodes.list(), (n) => this.podsOn(n), this.opts.random);
+    const selection = selectNode(pod, this.opts.nodes.list(), (n) => this.podsOn(n), this.opts.random, (node, err) => this.skipped.report(node, err));
     if (selection.ok) this.assumeAndBind(pod, selection.node);
     else await this.unschedulable(pod, failedSchedulingMessage(selection.totalNodes, selection.rejections, { preemptionPolicy: pod.spec.preemptionPolicy }));
   }

@@ -12,6 +12,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type ApiError, toApiError } from '../../api/errors';
 import type { KubeObject } from '../../api/meta';
+import { logText } from '../log-text';
+import { SkipReporter } from '../reader-guard';
 import type { Store, StoreEvent, StoreWatch } from './store';
 
 export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -51,6 +53,7 @@ export class Informer<T extends KubeObject> implements Disposable {
   private readonly minBackoffMs: number;
   private readonly maxBackoffMs: number;
   private readonly log: (message: string) => void;
+  private readonly skipped: SkipReporter;
   private readonly stopFromOwner = (): void => this.dispose();
   private ownerSignal?: AbortSignal;
   private watch?: StoreWatch;
@@ -67,6 +70,7 @@ export class Informer<T extends KubeObject> implements Disposable {
     this.maxBackoffMs = options.maxBackoffMs ?? 5_000;
     this.backoffMs = this.minBackoffMs;
     this.log = options.log ?? ((message) => console.warn(message));
+    this.skipped = new SkipReporter(`informer on ${logText(prefix)}`, this.log);
   }
 
   /** Runs until `signal` aborts or `dispose()`. Starts once. */
@@ -84,10 +88,13 @@ export class Informer<T extends KubeObject> implements Disposable {
     return this.cache.get(key);
   }
 
-  /** Cached objects (read-only), optionally filtered. */
+  /**
+   * Cached objects (read-only), optionally filtered. An object the filter throws on (a
+   * malformed stored object) is left out and logged, so it cannot fail the caller's whole loop.
+   */
   list(filter?: (object: T) => boolean): T[] {
     const all = [...this.cache.values()];
-    return filter ? all.filter(filter) : all;
+    return filter ? all.filter((object) => this.passes(filter, object)) : all;
   }
 
   /** Handlers run synchronously, in order of registration, after the cache has changed. */
@@ -117,6 +124,15 @@ export class Informer<T extends KubeObject> implements Disposable {
     this.watch?.dispose();
     this.handlers.clear();
     for (const waiter of [...this.waiters]) waiter.reject(new Error(`informer on ${this.prefix} was disposed before it synced`));
+  }
+
+  private passes(filter: (object: T) => boolean, object: T): boolean {
+    try {
+      return filter(object);
+    } catch (err) {
+      this.skipped.report(object, err);
+      return false;
+    }
   }
 
   private addWaiter(resolve: () => void, reject: (err: unknown) => void, signal?: AbortSignal): void {
@@ -217,7 +233,7 @@ export class Informer<T extends KubeObject> implements Disposable {
       try {
         handler(type, object, old);
       } catch (err) {
-        this.log(`informer on ${this.prefix}: a ${type} handler failed: ${err instanceof Error ? err.message : String(err)}`);
+        this.log(`informer on ${logText(this.prefix)}: a ${type} handler failed on ${logText(cacheKey(object), 300)}: ${logText(err)}`);
       }
     }
   }
