@@ -12,6 +12,7 @@ import type { Endpoints, Service } from '../../api/service-v1';
 import type { Registry } from '../apiserver/registry';
 import { ENDPOINTS } from '../apiserver/resources';
 import { stableJson } from '../apiserver/object-meta';
+import { logText } from '../log-text';
 import type { Disposable, Informer } from '../store/informer';
 import { endpointsSubsets } from './endpoints-subsets';
 import { hasManagedEndpoints, podEndpoints, selectsPod } from './service-endpoints';
@@ -70,7 +71,7 @@ export class EndpointsController {
   constructor(private readonly opts: ServiceControllerOptions) {
     this.skipped = new SkipReporter('endpoints controller', opts.log ?? console.warn);
     this.queue = new WorkQueue((key) => this.reconcile(key), { baseDelayMs: 200, maxDelayMs: 10_000,
-      onError: (key, err) => opts.log?.(`endpoints ${key}: ${(err as Error).message}`) });
+      onError: (key, err) => opts.log?.(`endpoints ${logText(key)}: ${logText(err)}`) });
   }
 
   run(signal: AbortSignal): Promise<void> {

@@ -6,6 +6,7 @@
  * nothing. Services without a selector get no slices from here (see the mirroring controller).
  */
 import { ENDPOINTSLICE_CONTROLLER } from '../../api/service-v1';
+import { logText } from '../log-text';
 import { desiredSliceContents } from './endpoint-slices';
 import { EndpointSliceWriter } from './endpoint-slice-writer';
 import { runServiceController, type ServiceControllerOptions } from './endpoints-controller';
@@ -22,7 +23,7 @@ export class EndpointSliceController {
     this.skipped = new SkipReporter('endpointslice controller', opts.log ?? console.warn);
     this.writer = new EndpointSliceWriter(opts.registry, ENDPOINTSLICE_CONTROLLER);
     this.queue = new WorkQueue((key) => this.reconcile(key), { baseDelayMs: 200, maxDelayMs: 10_000,
-      onError: (key, err) => opts.log?.(`endpointslices ${key}: ${(err as Error).message}`) });
+      onError: (key, err) => opts.log?.(`endpointslices ${logText(key)}: ${logText(err)}`) });
   }
 
   run(signal: AbortSignal): Promise<void> {

@@ -10,6 +10,7 @@ import type { LoadBalancerIngress, Service } from '../../api/service-v1';
 import type { Registry } from '../apiserver/registry';
 import { SERVICES } from '../apiserver/resources';
 import { stableJson } from '../apiserver/object-meta';
+import { logText } from '../log-text';
 import type { Informer } from '../store/informer';
 import { serviceKey } from './endpoints-controller';
 import { readEach, SkipReporter } from '../reader-guard';
@@ -45,7 +46,7 @@ export class LoadBalancerController {
   constructor(private readonly opts: LoadBalancerControllerOptions) {
     this.skipped = new SkipReporter('load balancer controller', opts.log ?? console.warn);
     this.queue = new WorkQueue((key) => this.reconcile(key), { baseDelayMs: 200, maxDelayMs: 10_000,
-      onError: (key, err) => opts.log?.(`load balancer ${key}: ${(err as Error).message}`) });
+      onError: (key, err) => opts.log?.(`load balancer ${logText(key)}: ${logText(err)}`) });
   }
 
   async run(signal: AbortSignal): Promise<void> {

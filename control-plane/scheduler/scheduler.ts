@@ -13,6 +13,7 @@ import { ApiError } from '../../api/errors';
 import type { EventRecorder } from '../apiserver/event-recorder';
 import type { Registry } from '../apiserver/registry';
 import { WorkQueue } from '../controllers/work-queue';
+import { logText } from '../log-text';
 import { guarded, SkipReporter } from '../reader-guard';
 import { cacheKey, type Informer } from '../store/informer';
 import { failedSchedulingMessage } from './failure-message';
@@ -46,7 +47,7 @@ export class Scheduler {
     this.skipped = new SkipReporter('scheduler', opts.log ?? console.warn);
     this.queue = new WorkQueue((key) => this.reconcile(key), {
       workers: 1, // decisions are serial, as in kube-scheduler: each sees the previous one
-      onError: (key, err) => opts.log?.(`scheduling ${key}: ${(err as Error).message}`),
+      onError: (key, err) => opts.log?.(`scheduling ${logText(key)}: ${logText(err)}`),
     });
   }
 
@@ -106,7 +107,7 @@ export class Scheduler {
     this.assumed.set(uid, { ...pod, spec: { ...pod.spec, nodeName: node.metadata.name } });
     this.bind(pod, node.metadata.name ?? '').catch((err: unknown) => {
       this.assumed.delete(uid);
-      this.opts.log?.(`binding ${cacheKey(pod)} to ${node.metadata.name}: ${(err as Error).message}`);
+      this.opts.log?.(`binding ${logText(cacheKey(pod))} to ${logText(node.metadata.name)}: ${logText(err)}`);
       this.queue.addRateLimited(cacheKey(pod));
     });
   }

@@ -59,6 +59,8 @@ export class Informer<T extends KubeObject> implements Disposable {
   private watch?: StoreWatch;
   private started = false;
   private backoffMs: number;
+  /** Lists and watches that failed in a row (reset by a list that succeeds). */
+  private failures = 0;
   private synced = false;
 
   constructor(
@@ -164,6 +166,8 @@ export class Informer<T extends KubeObject> implements Disposable {
   private async listAndWatch(signal: AbortSignal): Promise<ApiError | undefined> {
     const list = await this.store.list<T>(this.prefix);
     this.backoffMs = this.minBackoffMs;
+    if (this.failures > 1) this.log(`informer on ${logText(this.prefix)}: listed again after ${this.failures} failed attempts`);
+    this.failures = 0;
     if (signal.aborted) return undefined;
     this.replace(list.items);
     this.markSynced();
@@ -190,7 +194,8 @@ export class Informer<T extends KubeObject> implements Disposable {
   private async pause(err: ApiError, signal: AbortSignal): Promise<void> {
     const ms = this.backoffMs;
     this.backoffMs = Math.min(ms * 2, this.maxBackoffMs);
-    this.log(`informer on ${this.prefix}: ${err.code}: ${err.message}; listing again in ${ms} ms`);
+    // An etcd away for an hour must not fill the journal: the 1st, 2nd, 4th, 8th… failure in a row is logged.
+    if (isPowerOfTwo(++this.failures)) this.log(`informer on ${logText(this.prefix)}: ${err.code}: ${logText(err.message)}; listing again in ${ms} ms (failure ${this.failures} in a row)`);
     await sleep(ms, undefined, { signal }).catch(() => undefined);
   }
 
@@ -244,4 +249,8 @@ function deepFreeze<V>(value: V): V {
   if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
   for (const child of Object.values(value)) deepFreeze(child);
   return Object.freeze(value);
+}
+
+function isPowerOfTwo(n: number): boolean {
+  return n > 0 && (n & (n - 1)) === 0;
 }
