@@ -9,7 +9,7 @@
  *   ignored (a resigned campaign may still say `elected` once its wait ends).
  * - Renew deadline, as client-go's leader election: etcd3 reports a lost lease only after twice
  *   the TTL without keep-alive, but etcd drops the key after one TTL. The leader confirms its
- *   lease every `ttl/3` and stops leading once it has not been able to for `renewDeadlineMs`
+ *   lease every second and stops leading once it has not been able to for `renewDeadlineMs`
  *   (default two thirds of the TTL), so a partitioned replica stops acting before another one
  *   can be elected.
  * - A lost campaign's lease is revoked (retried until etcd answers) before campaigning again,
@@ -55,7 +55,7 @@ export interface LeaderElectionOptions {
   retryDelayMs?: number;
   /** How long the leader may fail to confirm its lease before it stops leading. Default 2/3 of the TTL. */
   renewDeadlineMs?: number;
-  /** How often the leader confirms its lease. Default a third of the TTL. */
+  /** How often the leader confirms its lease (one read, nothing written). Default 1 s, at most a third of the TTL. */
   renewIntervalMs?: number;
   log?: (message: string) => void;
 }
@@ -107,7 +107,7 @@ export class LeaderElection {
     this.log(`${this.opts.identity} is now the leader`);
     candidacy.leading = new AbortController();
     candidacy.lastRenewedMs = Date.now();
-    const interval = this.opts.renewIntervalMs ?? (this.opts.ttlSeconds * 1000) / 3;
+    const interval = this.opts.renewIntervalMs ?? Math.min(1000, (this.opts.ttlSeconds * 1000) / 3);
     candidacy.watchdog = setInterval(() => void this.confirmLease(candidacy), interval);
     try {
       this.opts.onStartedLeading(candidacy.leading.signal);
