@@ -31,7 +31,7 @@ export interface EtcdStoreOptions {
   tls?: EtcdTls;
   /** How long `EtcdStore.connect` waits for a first answer. Default 5 s. */
   dialTimeoutMs?: number;
-  /** Deadline of each request (dialling included). Default 10 s. */
+  /** Deadline of each store operation, dialling and etcd3's retries included. Default 10 s. */
   requestTimeoutMs?: number;
   /** etcd's `--max-request-bytes`; larger writes fail with TooLarge. Default 1.5 MiB. */
   maxRequestBytes?: number;
