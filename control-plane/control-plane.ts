@@ -3,7 +3,7 @@
  * every replica; the scheduler and controllers only while this replica leads (etcd election).
  * `stop()` ends everything it started, in reverse order.
  */
-import { Etcd3 } from 'etcd3';
+import type { Etcd3 } from 'etcd3';
 import type { Namespace, Node, Pod } from '../api/core-v1';
 import type { EndpointSlice, Endpoints, Service } from '../api/service-v1';
 import { EventRecorder } from './apiserver/event-recorder';
@@ -26,7 +26,7 @@ import { LeaderElection } from './leader-election';
 import { NodeLiveness } from './nodes/node-liveness';
 import { NodeService } from './nodes/node-service';
 import { Scheduler } from './scheduler/scheduler';
-import { EtcdStore } from './store/etcd-store';
+import { createEtcdClient, EtcdStore } from './store/etcd-store';
 import { Informer } from './store/informer';
 import { resourcePrefix, type KeySpace } from './store/keys';
 
@@ -41,9 +41,10 @@ export interface Informers {
 
 export class ControlPlane {
   private readonly lifetime = new AbortController();
-  private readonly running: Promise<void>[] = [];
+  private readonly running = new Set<Promise<void>>();
   private readonly electionClient: Etcd3;
   private readonly election: LeaderElection;
+  private ports = { api: 0, nodes: 0 };
 
   private constructor(
     readonly store: EtcdStore,
@@ -56,10 +57,10 @@ export class ControlPlane {
     private readonly log: (message: string) => void,
   ) {
     // Its own etcd client: the lease keep-alive must not queue behind list and watch traffic.
-    this.electionClient = new Etcd3({ hosts: config.etcdEndpoints });
+    this.electionClient = createEtcdClient({ endpoints: config.etcdEndpoints, requestTimeoutMs: 5_000 });
     this.election = new LeaderElection(this.electionClient, {
       name: `${config.etcdPrefix}/leader`, identity: config.identity, ttlSeconds: 10, log,
-      onStartedLeading: (signal) => this.running.push(runLeaderLoops({ registry, informers, liveness, log }, signal)),
+      onStartedLeading: (signal) => this.track(runLeaderLoops({ registry, informers, liveness, log }, signal)),
     });
   }
 
@@ -90,12 +91,34 @@ export class ControlPlane {
     return plane;
   }
 
+  /** The API server's port (the configured one, or the one picked for port 0). */
+  get apiPort(): number {
+    return this.ports.api;
+  }
+
+  /** The node service's port. */
+  get nodePort(): number {
+    return this.ports.nodes;
+  }
+
+  /** Whether this replica leads (runs the scheduler and controllers) right now. */
+  get isLeader(): boolean {
+    return this.election.isLeader;
+  }
+
   private async listen(): Promise<void> {
     const config = this.config;
     const apiPort = await this.apiServer.listen();
     const nodePort = await this.nodeService.start(`${config.bindAddress}:${config.nodePort}`, this.lifetime.signal);
+    this.ports = { api: apiPort, nodes: nodePort };
     this.election.start();
     this.log(`pikube control plane ${config.identity}: API https://${config.advertiseAddress}:${apiPort}, nodes ${config.advertiseAddress}:${nodePort}`);
+  }
+
+  /** Remembers one term's leader loops until they end, so `stop()` can wait for them. */
+  private track(loops: Promise<void>): void {
+    this.running.add(loops);
+    void loops.finally(() => this.running.delete(loops));
   }
 
   /** Stops serving and leading; running pods are the agents' business and keep running. */
@@ -104,20 +127,24 @@ export class ControlPlane {
     await this.election.dispose();
     await Promise.allSettled([this.nodeService.dispose(), this.apiServer.close()]);
     for (const informer of Object.values(this.informers)) informer.dispose();
-    await Promise.allSettled(this.running);
+    await Promise.allSettled([...this.running]);
     this.electionClient.close();
     await this.store.close();
   }
 }
 
+/** While etcd is away an informer lists again at most every 2 s (a refused call costs nothing), so it resumes soon after etcd returns. */
+const INFORMER_OPTIONS = { maxBackoffMs: 2_000 };
+
 function startInformers(store: EtcdStore, keySpace: KeySpace, log: (m: string) => void): Informers {
+  const options = { ...INFORMER_OPTIONS, log };
   const informers: Informers = {
-    pods: new Informer<Pod>(store, resourcePrefix(keySpace, PODS), { log }),
-    nodes: new Informer<Node>(store, resourcePrefix(keySpace, NODES), { log }),
-    namespaces: new Informer<Namespace>(store, resourcePrefix(keySpace, NAMESPACES), { log }),
-    services: new Informer<Service>(store, resourcePrefix(keySpace, SERVICES), { log }),
-    endpoints: new Informer<Endpoints>(store, resourcePrefix(keySpace, ENDPOINTS), { log }),
-    endpointSlices: new Informer<EndpointSlice>(store, resourcePrefix(keySpace, ENDPOINT_SLICES), { log }),
+    pods: new Informer<Pod>(store, resourcePrefix(keySpace, PODS), options),
+    nodes: new Informer<Node>(store, resourcePrefix(keySpace, NODES), options),
+    namespaces: new Informer<Namespace>(store, resourcePrefix(keySpace, NAMESPACES), options),
+    services: new Informer<Service>(store, resourcePrefix(keySpace, SERVICES), options),
+    endpoints: new Informer<Endpoints>(store, resourcePrefix(keySpace, ENDPOINTS), options),
+    endpointSlices: new Informer<EndpointSlice>(store, resourcePrefix(keySpace, ENDPOINT_SLICES), options),
   };
   for (const informer of Object.values(informers)) informer.start();
   return informers;

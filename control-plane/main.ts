@@ -11,6 +11,7 @@ import { writeKubeconfig } from './auth/kubeconfig';
 import { issueNodeCertificate } from './auth/node-certificate';
 import { ControlPlane } from './control-plane';
 import { parseFlags, parseServeConfig, type Flags } from './control-plane-config';
+import { logText } from './log-text';
 
 const NODE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -43,7 +44,19 @@ function kubeconfig(flags: Flags): void {
   writeKubeconfig(requireFlag(flags, 'out'), { server, caCertPem: ca.certPem, client: issueAdminCertificate(ca) });
 }
 
+/**
+ * The safety net, not the fix: a promise some library (etcd3, grpc-js, ws) rejects with nobody
+ * listening is a bug to report, not a reason to stop serving the cluster. Node's default is to exit.
+ */
+function surviveUnhandledRejections(): void {
+  process.on('unhandledRejection', (reason: unknown) => {
+    const text = reason instanceof Error ? (reason.stack ?? reason.message) : String(reason);
+    console.error(`pikube-server: BUG: unhandled rejection (kept running): ${logText(text, 4096)}`);
+  });
+}
+
 async function serve(flags: Flags): Promise<void> {
+  surviveUnhandledRejections();
   const plane = await ControlPlane.start(parseServeConfig(flags));
   const stop = (signal: string): void => {
     console.log(`pikube-server: ${signal}, stopping`);

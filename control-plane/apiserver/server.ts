@@ -84,6 +84,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   // Upgraded sockets (exec websockets) leave the server's connection tracking: closed here.
   const upgraded = new Set<Duplex>();
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Node takes its own error listener off an upgraded socket: a reset before ws takes it over must not crash.
+    socket.on('error', () => undefined);
     upgraded.add(socket);
     socket.once('close', () => upgraded.delete(socket));
     (socket as Socket).setKeepAlive?.(true, 30_000);
@@ -95,6 +97,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       server.once('error', reject);
       server.listen(options.port, options.host ?? '0.0.0.0', () => {
         server.off('error', reject);
+        server.on('error', (err) => handler.logError(`apiserver: ${err.message}`));
         handler.port = (server.address() as AddressInfo).port;
         resolve(handler.port);
       });
@@ -161,6 +164,10 @@ class RequestHandler {
 
   dispose(): void {
     this.exec.dispose();
+  }
+
+  logError(line: string): void {
+    this.log(line);
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse, url: RequestUrl, pretty: boolean): Promise<void> {

@@ -12,9 +12,11 @@ import type { Endpoints, Service } from '../../api/service-v1';
 import type { Registry } from '../apiserver/registry';
 import { ENDPOINTS } from '../apiserver/resources';
 import { stableJson } from '../apiserver/object-meta';
+import { logText } from '../log-text';
 import type { Disposable, Informer } from '../store/informer';
 import { endpointsSubsets } from './endpoints-subsets';
 import { hasManagedEndpoints, podEndpoints, selectsPod } from './service-endpoints';
+import { SkipReporter } from '../reader-guard';
 import { WorkQueue } from './work-queue';
 
 export interface ServiceControllerOptions {
@@ -64,10 +66,12 @@ export async function runServiceController(opts: ServiceControllerOptions, queue
 
 export class EndpointsController {
   private readonly queue: WorkQueue;
+  private readonly skipped: SkipReporter;
 
   constructor(private readonly opts: ServiceControllerOptions) {
+    this.skipped = new SkipReporter('endpoints controller', opts.log ?? console.warn);
     this.queue = new WorkQueue((key) => this.reconcile(key), { baseDelayMs: 200, maxDelayMs: 10_000,
-      onError: (key, err) => opts.log?.(`endpoints ${key}: ${(err as Error).message}`) });
+      onError: (key, err) => opts.log?.(`endpoints ${logText(key)}: ${logText(err)}`) });
   }
 
   run(signal: AbortSignal): Promise<void> {
@@ -81,7 +85,7 @@ export class EndpointsController {
     if (!svc) return this.deleteEndpoints(namespace, name);
     if (!hasManagedEndpoints(svc)) return;
     const pods = this.opts.pods.list((p) => p.metadata.namespace === namespace);
-    const desired = desiredEndpoints(svc, endpointsSubsets(svc, podEndpoints(svc, pods)));
+    const desired = desiredEndpoints(svc, endpointsSubsets(svc, podEndpoints(svc, pods, (pod, err) => this.skipped.report(pod, err))));
     const current = await this.currentEndpoints(namespace, name);
     if (!current) {
       await this.opts.registry.create(ENDPOINTS, namespace, desired);

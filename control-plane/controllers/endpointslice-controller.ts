@@ -6,20 +6,24 @@
  * nothing. Services without a selector get no slices from here (see the mirroring controller).
  */
 import { ENDPOINTSLICE_CONTROLLER } from '../../api/service-v1';
+import { logText } from '../log-text';
 import { desiredSliceContents } from './endpoint-slices';
 import { EndpointSliceWriter } from './endpoint-slice-writer';
 import { runServiceController, type ServiceControllerOptions } from './endpoints-controller';
 import { hasManagedEndpoints, podEndpoints } from './service-endpoints';
+import { SkipReporter } from '../reader-guard';
 import { WorkQueue } from './work-queue';
 
 export class EndpointSliceController {
   private readonly queue: WorkQueue;
   private readonly writer: EndpointSliceWriter;
+  private readonly skipped: SkipReporter;
 
   constructor(private readonly opts: ServiceControllerOptions) {
+    this.skipped = new SkipReporter('endpointslice controller', opts.log ?? console.warn);
     this.writer = new EndpointSliceWriter(opts.registry, ENDPOINTSLICE_CONTROLLER);
     this.queue = new WorkQueue((key) => this.reconcile(key), { baseDelayMs: 200, maxDelayMs: 10_000,
-      onError: (key, err) => opts.log?.(`endpointslices ${key}: ${(err as Error).message}`) });
+      onError: (key, err) => opts.log?.(`endpointslices ${logText(key)}: ${logText(err)}`) });
   }
 
   run(signal: AbortSignal): Promise<void> {
@@ -34,6 +38,6 @@ export class EndpointSliceController {
     const existing = await this.writer.managedSlices(namespace, name);
     if (!svc) return this.writer.deleteAll(existing);
     const pods = this.opts.pods.list((p) => p.metadata.namespace === namespace);
-    await this.writer.converge(svc, existing, desiredSliceContents(svc, podEndpoints(svc, pods)));
+    await this.writer.converge(svc, existing, desiredSliceContents(svc, podEndpoints(svc, pods, (pod, err) => this.skipped.report(pod, err))));
   }
 }

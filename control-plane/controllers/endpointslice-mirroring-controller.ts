@@ -11,6 +11,7 @@ import { isIPv4 } from 'node:net';
 import type { Endpoints, Service, SliceEndpoint, SlicePort } from '../../api/service-v1';
 import { ENDPOINTSLICE_MIRRORING_CONTROLLER } from '../../api/service-v1';
 import type { Registry } from '../apiserver/registry';
+import { logText } from '../log-text';
 import type { Informer } from '../store/informer';
 import { MAX_ENDPOINTS_PER_SLICE, type SliceContent } from './endpoint-slices';
 import { EndpointSliceWriter } from './endpoint-slice-writer';
@@ -58,7 +59,7 @@ export class EndpointSliceMirroringController {
   constructor(private readonly opts: MirroringControllerOptions) {
     this.writer = new EndpointSliceWriter(opts.registry, ENDPOINTSLICE_MIRRORING_CONTROLLER);
     this.queue = new WorkQueue((key) => this.reconcile(key), { baseDelayMs: 200, maxDelayMs: 10_000,
-      onError: (key, err) => opts.log?.(`endpointslice mirroring ${key}: ${(err as Error).message}`) });
+      onError: (key, err) => opts.log?.(`endpointslice mirroring ${logText(key)}: ${logText(err)}`) });
   }
 
   async run(signal: AbortSignal): Promise<void> {

@@ -10,8 +10,10 @@ import type { LoadBalancerIngress, Service } from '../../api/service-v1';
 import type { Registry } from '../apiserver/registry';
 import { SERVICES } from '../apiserver/resources';
 import { stableJson } from '../apiserver/object-meta';
+import { logText } from '../log-text';
 import type { Informer } from '../store/informer';
 import { serviceKey } from './endpoints-controller';
+import { readEach, SkipReporter } from '../reader-guard';
 import { WorkQueue } from './work-queue';
 
 export interface LoadBalancerControllerOptions {
@@ -26,8 +28,10 @@ function nodeIsReady(node: Node): boolean {
 }
 
 /** The ingress of every served LoadBalancer: Ready nodes' InternalIPs, sorted. */
-export function loadBalancerIngress(nodes: readonly Node[]): LoadBalancerIngress[] {
-  const ips = nodes.filter(nodeIsReady).flatMap((n) => (n.status?.addresses ?? []).filter((a) => a.type === 'InternalIP').map((a) => a.address));
+export function loadBalancerIngress(nodes: readonly Node[], skipped: (node: Node, err: unknown) => void = () => undefined): LoadBalancerIngress[] {
+  const internalIPs = (n: Node): string[] | undefined => (nodeIsReady(n) ? (n.status?.addresses ?? []).filter((a) => a.type === 'InternalIP').map((a) => a.address) : undefined);
+  // A malformed Node is left out (and reported): the other nodes still serve the balancer.
+  const ips = readEach(nodes, internalIPs, skipped).flat().filter((ip): ip is string => typeof ip === 'string');
   return [...new Set(ips)].sort().map((ip) => ({ ip, ipMode: 'VIP' as const }));
 }
 
@@ -37,10 +41,12 @@ function servedHere(svc: Service): boolean {
 
 export class LoadBalancerController {
   private readonly queue: WorkQueue;
+  private readonly skipped: SkipReporter;
 
   constructor(private readonly opts: LoadBalancerControllerOptions) {
+    this.skipped = new SkipReporter('load balancer controller', opts.log ?? console.warn);
     this.queue = new WorkQueue((key) => this.reconcile(key), { baseDelayMs: 200, maxDelayMs: 10_000,
-      onError: (key, err) => opts.log?.(`load balancer ${key}: ${(err as Error).message}`) });
+      onError: (key, err) => opts.log?.(`load balancer ${logText(key)}: ${logText(err)}`) });
   }
 
   async run(signal: AbortSignal): Promise<void> {
@@ -60,7 +66,7 @@ export class LoadBalancerController {
   async reconcile(key: string): Promise<void> {
     const svc = this.opts.services.get(key);
     if (!svc) return;
-    const ingress = servedHere(svc) ? loadBalancerIngress(this.opts.nodes.list()) : [];
+    const ingress = servedHere(svc) ? loadBalancerIngress(this.opts.nodes.list(), (node, err) => this.skipped.report(node, err)) : [];
     const current = svc.status?.loadBalancer?.ingress ?? [];
     if (stableJson(current) === stableJson(ingress)) return;
     const next = structuredClone(svc);

@@ -8,6 +8,7 @@ import type { Namespace } from '../../api/core-v1';
 import { ApiError } from '../../api/errors';
 import type { Registry } from '../apiserver/registry';
 import { isTerminating } from '../apiserver/namespace-lifecycle';
+import { logText } from '../log-text';
 import type { Informer } from '../store/informer';
 import { WorkQueue } from './work-queue';
 
@@ -26,7 +27,7 @@ export class NamespaceController {
 
   constructor(private readonly opts: NamespaceControllerOptions) {
     this.queue = new WorkQueue((key) => this.reconcile(key), { baseDelayMs: opts.recheckMs ?? 1000, maxDelayMs: 10_000,
-      onError: (key, err) => opts.log?.(`namespace ${key}: ${(err as Error).message}`) });
+      onError: (key, err) => opts.log?.(`namespace ${logText(key)}: ${logText(err)}`) });
   }
 
   async run(signal: AbortSignal): Promise<void> {

@@ -20,6 +20,7 @@ import type { Node, Pod } from '../../api/core-v1';
 import type { EventRecorder } from '../apiserver/event-recorder';
 import type { Registry } from '../apiserver/registry';
 import { NODES, PODS } from '../apiserver/resources';
+import { logText } from '../log-text';
 import type { NodeLiveness } from '../nodes/node-liveness';
 import {
   conditionOf, hasHealthTaints, TAINT_UNREACHABLE, isNodeStatusUnknown, isPodReady, MESSAGE_KUBELET_READY, podStatusNotReady, READY,
@@ -64,7 +65,7 @@ export class NodeLifecycleController {
   async run(signal: AbortSignal): Promise<void> {
     if (signal.aborted) return;
     const queue: WorkQueue = new WorkQueue((name, s) => this.reconcile(name, s, queue), {
-      onError: (name, err) => this.log(`node "${name}": ${err instanceof Error ? err.message : String(err)}`),
+      onError: (name, err) => this.log(`node "${logText(name)}": ${logText(err)}`),
     });
     try {
       await Promise.all([this.opts.nodes.whenSynced(signal), this.opts.pods.whenSynced(signal)]);

@@ -9,6 +9,7 @@ import type { Pod } from '../../api/core-v1';
 import { matchesLabels, selectorFromSet } from '../../api/label-selector';
 import type { Protocol, Service, ServicePort } from '../../api/service-v1';
 import { isPodReady } from '../nodes/node-health';
+import { readEach } from '../reader-guard';
 
 export interface ResolvedPort {
   name: string;
@@ -98,10 +99,10 @@ function podEndpoint(svc: Service, pod: Pod): PodEndpoint {
 }
 
 /** The service's endpoints: selected pods with an IP, sorted by pod name for stable output. */
-export function podEndpoints(svc: Service, pods: readonly Pod[]): PodEndpoint[] {
-  return pods
-    .filter((pod) => selectsPod(svc, pod) && podIp(pod) !== undefined && podMayServe(pod))
-    .map((pod) => podEndpoint(svc, pod))
+export function podEndpoints(svc: Service, pods: readonly Pod[], skipped?: (pod: Pod, err: unknown) => void): PodEndpoint[] {
+  const serving = (pod: Pod): PodEndpoint | undefined => (selectsPod(svc, pod) && podIp(pod) !== undefined && podMayServe(pod) ? podEndpoint(svc, pod) : undefined);
+  // A malformed pod is left out (and reported): the service's other pods still serve.
+  return readEach(pods, serving, skipped ?? (() => undefined))
     .sort((a, b) => ((a.pod.metadata.name ?? '') < (b.pod.metadata.name ?? '') ? -1 : 1));
 }
 

@@ -13,6 +13,7 @@ import { nodeProto, type NodeServiceHandlers } from '../../proto/node-proto';
 import type { ChangeHandler, Disposable } from '../store/informer';
 import type { EventRecorder } from '../apiserver/event-recorder';
 import type { Registry } from '../apiserver/registry';
+import { logText } from '../log-text';
 import { MESSAGE_LIMITS } from './agent-message-validation';
 import type { NodeLiveness } from './node-liveness';
 import { NodeSession, type SessionCall } from './node-session';
@@ -142,12 +143,12 @@ export class NodeService {
 
   /** Pod CIDRs: recovered from every stored Node, kept in step with Nodes other replicas write, freed when a Node is deleted. */
   private followNodes(): void {
-    for (const problem of this.allocator.recover(this.opts.nodes.list())) this.log(`pod CIDR recovery: ${problem}`);
+    for (const problem of this.allocator.recover(this.opts.nodes.list())) this.log(`pod CIDR recovery: ${logText(problem)}`);
     this.nodeWatch = this.opts.nodes.onChange((type, node) => {
       const name = node.metadata.name ?? '';
       if (type === 'DELETED') return this.nodeDeleted(name);
       const problem = node.spec?.podCIDR ? this.allocator.claim(name, node.spec.podCIDR) : undefined;
-      if (problem) this.log(`pod CIDR: ${problem}`);
+      if (problem) this.log(`pod CIDR: ${logText(problem)}`);
     });
   }
 

@@ -15,6 +15,7 @@ import type { StreamRequest } from '../../proto/generated/pikube/node/v1/StreamR
 import {
   validateHello, validateNodeStatusReport, validatePodEvent, validatePodStatusReport, validatePodTerminated,
 } from './agent-message-validation';
+import { logText } from '../log-text';
 import { toGrpcError } from './grpc-status';
 import { checkHelloIdentity, nodeNameFromCertificate } from './node-identity';
 import type { NodeLiveness, SessionToken } from './node-liveness';
@@ -104,7 +105,7 @@ export class NodeSession {
   }
 
   private log(message: string): void {
-    this.deps.writes.log(`node "${this.nodeName || '?'}" (${this.call.getPeer()}): ${message}`);
+    this.deps.writes.log(`node "${this.nodeName || '?'}" (${logText(this.call.getPeer(), 100)}): ${logText(message, 2048)}`);
   }
 
   private receive(message: AgentMessage__Output): void {
@@ -157,6 +158,7 @@ export class NodeSession {
       nodeName: this.nodeName,
       pods: this.deps.pods,
       coalesceMs: this.deps.coalesceMs,
+      log: (message) => this.log(message),
       send: (sync) => void (this.closed || this.call.write({ pod_sync: sync })),
     });
     this.feed.start();
@@ -167,7 +169,7 @@ export class NodeSession {
   /** The pod network's view of the cluster, after the Welcome (the agent needs its podCIDR first). */
   private startPeers(): void {
     if (!this.deps.nodes) return;
-    this.peers = new PeerNodesFeed({ nodes: this.deps.nodes, coalesceMs: this.deps.coalesceMs, send: (peers) => void (this.closed || this.call.write({ peers })) });
+    this.peers = new PeerNodesFeed({ nodes: this.deps.nodes, coalesceMs: this.deps.coalesceMs, log: (message) => this.log(message), send: (peers) => void (this.closed || this.call.write({ peers })) });
     this.peers.start();
   }
 
@@ -175,7 +177,7 @@ export class NodeSession {
   private startServices(): void {
     if (!this.deps.services) return;
     const { services, slices } = this.deps.services;
-    this.services = new ServiceSyncFeed({ services, slices, coalesceMs: this.deps.coalesceMs, send: (sync) => void (this.closed || this.call.write({ services: sync })) });
+    this.services = new ServiceSyncFeed({ services, slices, coalesceMs: this.deps.coalesceMs, log: (message) => this.log(message), send: (sync) => void (this.closed || this.call.write({ services: sync })) });
     this.services.start();
   }
 

@@ -6,6 +6,7 @@
  */
 import type { Node } from '../../api/core-v1';
 import type { PeerNodes } from '../../proto/generated/pikube/node/v1/PeerNodes';
+import { guarded, readEach, SkipReporter } from '../reader-guard';
 import type { ChangeHandler, Disposable } from '../store/informer';
 
 export interface PeerNodeCache {
@@ -18,6 +19,8 @@ export interface PeerNodesFeedOptions {
   send(peers: PeerNodes): void;
   /** Default 50 ms. */
   coalesceMs?: number;
+  /** Where a malformed Node or a failed send is reported. Default console.warn. */
+  log?: (message: string) => void;
 }
 
 export interface PeerEntry {
@@ -31,14 +34,22 @@ export function internalIPOf(node: Node): string | undefined {
   return node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
 }
 
-/** Nodes with a pod CIDR and an InternalIP, sorted by name (a stable rendering to compare). */
-export function peerEntries(nodes: Node[]): PeerEntry[] {
-  const entries: PeerEntry[] = [];
-  for (const node of nodes) {
-    const ip = internalIPOf(node);
-    const cidr = node.spec?.podCIDR;
-    if (ip && cidr && !node.metadata.deletionTimestamp) entries.push({ name: node.metadata.name ?? '', pod_cidr: cidr, internal_ip: ip });
-  }
+/** The node's entry, if it has a pod CIDR and an InternalIP; throws on a malformed Node. */
+function peerEntry(node: Node): PeerEntry | undefined {
+  const ip = internalIPOf(node);
+  const cidr = node.spec?.podCIDR;
+  const name = node.metadata.name;
+  if (node.metadata.deletionTimestamp || !ip || !cidr) return undefined;
+  if (typeof ip !== 'string' || typeof cidr !== 'string' || typeof name !== 'string') throw new TypeError('name, pod CIDR and address must be strings');
+  return { name, pod_cidr: cidr, internal_ip: ip };
+}
+
+/**
+ * Nodes with a pod CIDR and an InternalIP, sorted by name (a stable rendering to compare).
+ * A malformed Node is handed to `skipped` and left out: the others still make the network.
+ */
+export function peerEntries(nodes: Node[], skipped: (node: Node, err: unknown) => void = () => undefined): PeerEntry[] {
+  const entries = readEach(nodes, peerEntry, skipped);
   return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
@@ -47,8 +58,13 @@ export class PeerNodesFeed implements Disposable {
   private timer?: NodeJS.Timeout;
   private lastSent?: string;
   private disposed = false;
+  private readonly log: (message: string) => void;
+  private readonly skipped: SkipReporter;
 
-  constructor(private readonly opts: PeerNodesFeedOptions) {}
+  constructor(private readonly opts: PeerNodesFeedOptions) {
+    this.log = opts.log ?? ((message) => console.warn(message));
+    this.skipped = new SkipReporter('peer nodes feed', this.log);
+  }
 
   /** Sends the current set now and follows changes until disposed. */
   start(): void {
@@ -68,13 +84,13 @@ export class PeerNodesFeed implements Disposable {
     if (this.disposed || this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.flush();
+      guarded('peer nodes feed', this.log, () => this.flush());
     }, this.opts.coalesceMs ?? 50);
   }
 
   private flush(): void {
     if (this.disposed) return;
-    const nodes = peerEntries(this.opts.nodes.list());
+    const nodes = peerEntries(this.opts.nodes.list(), (node, err) => this.skipped.report(node, err));
     const text = JSON.stringify(nodes);
     if (text === this.lastSent) return;
     this.lastSent = text;

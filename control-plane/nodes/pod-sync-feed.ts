@@ -7,6 +7,7 @@
  */
 import type { Pod } from '../../api/core-v1';
 import type { PodSync } from '../../proto/generated/pikube/node/v1/PodSync';
+import { guarded } from '../reader-guard';
 import { cacheKey, type ChangeHandler, type Disposable } from '../store/informer';
 
 /** The part of the pod informer the feed reads. */
@@ -22,6 +23,8 @@ export interface PodSyncFeedOptions {
   send(sync: PodSync): void;
   /** Default 20 ms. */
   coalesceMs?: number;
+  /** Where a failed flush is reported. Default console.warn. */
+  log?: (message: string) => void;
 }
 
 interface Sent {
@@ -69,7 +72,7 @@ export class PodSyncFeed implements Disposable {
   private onChange(pod: Pod, old: Pod | undefined): void {
     if (!this.isMine(pod) && !this.isMine(old) && !this.sent.has(cacheKey(pod))) return;
     this.dirty.add(cacheKey(pod));
-    this.timer ??= setTimeout(() => this.flush(), this.opts.coalesceMs ?? 20);
+    this.timer ??= setTimeout(() => guarded('pod sync feed', this.opts.log ?? console.warn, () => this.flush()), this.opts.coalesceMs ?? 20);
   }
 
   /** One incremental PodSync for everything dirty; nothing is sent when nothing differs. */

@@ -8,6 +8,7 @@
 import type { KubeObject } from '../../api/meta';
 import type { EndpointSlice, Service } from '../../api/service-v1';
 import type { ServiceSync } from '../../proto/generated/pikube/node/v1/ServiceSync';
+import { guarded } from '../reader-guard';
 import { cacheKey, type ChangeHandler, type Disposable } from '../store/informer';
 
 /** The part of an informer the feed reads. */
@@ -23,6 +24,8 @@ export interface ServiceSyncFeedOptions {
   send(sync: ServiceSync): void;
   /** Default 20 ms. */
   coalesceMs?: number;
+  /** Where a failed flush is reported. Default console.warn. */
+  log?: (message: string) => void;
 }
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -101,7 +104,7 @@ export class ServiceSyncFeed implements Disposable {
 
   private changed(mark: () => void): void {
     mark();
-    this.timer ??= setTimeout(() => this.flush(), this.opts.coalesceMs ?? 20);
+    this.timer ??= setTimeout(() => guarded('service sync feed', this.opts.log ?? console.warn, () => this.flush()), this.opts.coalesceMs ?? 20);
   }
 
   private flush(): void {

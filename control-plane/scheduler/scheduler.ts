@@ -13,6 +13,8 @@ import { ApiError } from '../../api/errors';
 import type { EventRecorder } from '../apiserver/event-recorder';
 import type { Registry } from '../apiserver/registry';
 import { WorkQueue } from '../controllers/work-queue';
+import { logText } from '../log-text';
+import { guarded, SkipReporter } from '../reader-guard';
 import { cacheKey, type Informer } from '../store/informer';
 import { failedSchedulingMessage } from './failure-message';
 import { selectNode } from './select-node';
@@ -39,11 +41,13 @@ export class Scheduler {
   private readonly queue: WorkQueue;
   /** uid → pod as bound by us, until the informer shows the binding. */
   private readonly assumed = new Map<string, Pod>();
+  private readonly skipped: SkipReporter;
 
   constructor(private readonly opts: SchedulerOptions) {
+    this.skipped = new SkipReporter('scheduler', opts.log ?? console.warn);
     this.queue = new WorkQueue((key) => this.reconcile(key), {
       workers: 1, // decisions are serial, as in kube-scheduler: each sees the previous one
-      onError: (key, err) => opts.log?.(`scheduling ${key}: ${(err as Error).message}`),
+      onError: (key, err) => opts.log?.(`scheduling ${logText(key)}: ${logText(err)}`),
     });
   }
 
@@ -52,7 +56,7 @@ export class Scheduler {
       this.opts.pods.onChange((type, pod, old) => this.onPod(type, pod, old)),
       this.opts.nodes.onChange(() => this.requeuePending()),
     ];
-    const timer = setInterval(() => this.requeuePending(), this.opts.retryUnschedulableMs ?? 30_000);
+    const timer = setInterval(() => guarded('scheduler: requeueing pending pods', this.opts.log ?? console.warn, () => this.requeuePending()), this.opts.retryUnschedulableMs ?? 30_000);
     try {
       await Promise.all([this.opts.pods.whenSynced(signal), this.opts.nodes.whenSynced(signal)]);
       this.requeuePending();
@@ -88,7 +92,7 @@ export class Scheduler {
   private async reconcile(key: string): Promise<void> {
     const pod = this.opts.pods.get(key);
     if (!pod || !needsScheduling(pod) || this.assumed.has(pod.metadata.uid ?? '')) return;
-    const selection = selectNode(pod, this.opts.nodes.list(), (n) => this.podsOn(n), this.opts.random);
+    const selection = selectNode(pod, this.opts.nodes.list(), (n) => this.podsOn(n), this.opts.random, (node, err) => this.skipped.report(node, err));
     if (selection.ok) this.assumeAndBind(pod, selection.node);
     else await this.unschedulable(pod, failedSchedulingMessage(selection.totalNodes, selection.rejections, { preemptionPolicy: pod.spec.preemptionPolicy }));
   }
@@ -103,7 +107,7 @@ export class Scheduler {
     this.assumed.set(uid, { ...pod, spec: { ...pod.spec, nodeName: node.metadata.name } });
     this.bind(pod, node.metadata.name ?? '').catch((err: unknown) => {
       this.assumed.delete(uid);
-      this.opts.log?.(`binding ${cacheKey(pod)} to ${node.metadata.name}: ${(err as Error).message}`);
+      this.opts.log?.(`binding ${logText(cacheKey(pod))} to ${logText(node.metadata.name)}: ${logText(err)}`);
       this.queue.addRateLimited(cacheKey(pod));
     });
   }

@@ -31,7 +31,7 @@ export interface EtcdStoreOptions {
   tls?: EtcdTls;
   /** How long `EtcdStore.connect` waits for a first answer. Default 5 s. */
   dialTimeoutMs?: number;
-  /** Deadline of each request (dialling included). Default 10 s. */
+  /** Deadline of each store operation, dialling and etcd3's retries included. Default 10 s. */
   requestTimeoutMs?: number;
   /** etcd's `--max-request-bytes`; larger writes fail with TooLarge. Default 1.5 MiB. */
   maxRequestBytes?: number;
@@ -68,12 +68,14 @@ export class EtcdStore implements Store {
   private readonly watches = new Set<StoreWatch>();
   private readonly maxRequestBytes: number;
   private readonly watchBufferSize: number;
+  private readonly requestTimeoutMs: number;
   private readonly log: (message: string) => void;
   private readonly check?: StoredObjectCheck;
 
   constructor(options: EtcdStoreOptions) {
     this.check = options.checkObject;
-    this.client = new Etcd3(clientOptions(options));
+    this.client = createEtcdClient(options);
+    this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.maxRequestBytes = options.maxRequestBytes ?? ETCD_DEFAULT_MAX_REQUEST_BYTES;
     this.watchBufferSize = options.watchBufferSize ?? DEFAULT_WATCH_BUFFER;
     this.log = options.log ?? ((message) => console.warn(message));
@@ -102,14 +104,14 @@ export class EtcdStore implements Store {
   }
 
   async get<T extends KubeObject>(key: string): Promise<T | undefined> {
-    const res = await this.call(() => this.client.kv.range({ key: Buffer.from(key) }));
+    const res = await this.call((o) => this.client.kv.range({ key: Buffer.from(key) }, o));
     const kv = res.kvs[0];
     return kv ? decodeStrict<T>(kv, this.check) : undefined;
   }
 
   async list<T extends KubeObject>(prefix: string): Promise<ListResult<T>> {
     const range = Range.prefix(prefix);
-    const res = await this.call(() => this.client.kv.range({ key: range.start, range_end: range.end }));
+    const res = await this.call((o) => this.client.kv.range({ key: range.start, range_end: range.end }, o));
     const items = res.kvs.map((kv) => this.decodeLenient<T>(kv)).filter((o): o is T => o !== undefined);
     return { items, revision: Number(res.header.revision) };
   }
@@ -168,7 +170,7 @@ export class EtcdStore implements Store {
   }
 
   async currentRevision(): Promise<number> {
-    const res = await this.call(() => this.client.kv.range(REVISION_PROBE));
+    const res = await this.call((o) => this.client.kv.range(REVISION_PROBE, o));
     return Number(res.header.revision);
   }
 
@@ -179,7 +181,7 @@ export class EtcdStore implements Store {
   }
 
   private async deleteNow<T extends KubeObject>(key: string): Promise<WriteResult<T>> {
-    const res = await this.call(() => this.client.kv.deleteRange({ key: Buffer.from(key), prev_kv: true }));
+    const res = await this.call((o) => this.client.kv.deleteRange({ key: Buffer.from(key), prev_kv: true }, o));
     const prev = res.prev_kvs[0];
     if (!prev) return { ok: false, current: undefined };
     return { ok: true, object: this.deletedObject<T>(key, prev, res.header.revision) };
@@ -216,21 +218,33 @@ export class EtcdStore implements Store {
   }
 
   private txn(req: ITxnRequest): Promise<ITxnResponse> {
-    return this.call(() => this.client.kv.txn(req));
+    return this.call((o) => this.client.kv.txn(req, o));
   }
 
-  private async call<R>(op: () => Promise<R>): Promise<R> {
+  /**
+   * One store operation, bounded by one deadline however often the client retries it (etcd3
+   * retries a failed call up to three times, each with the client's default deadline).
+   */
+  private async call<R>(op: (options: { deadline: number }) => Promise<R>, timeoutMs = this.requestTimeoutMs): Promise<R> {
     try {
-      return await op();
+      return await op({ deadline: Date.now() + timeoutMs });
     } catch (err) {
       throw storeError(err);
     }
   }
 
   private async revisionWithin(ms: number): Promise<number> {
-    const res = await this.call(() => this.client.kv.range(REVISION_PROBE, { deadline: Date.now() + ms }));
+    const res = await this.call((o) => this.client.kv.range(REVISION_PROBE, o), ms);
     return Number(res.header.revision);
   }
+}
+
+/**
+ * An etcd3 client with the store's settings (TLS, keep-alive, a deadline on every single call),
+ * for what needs a client of its own (the leader election's lease must not queue behind lists).
+ */
+export function createEtcdClient(options: EtcdStoreOptions): Etcd3 {
+  return new Etcd3(clientOptions(options));
 }
 
 function clientOptions(options: EtcdStoreOptions): IOptions {

@@ -12,6 +12,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type ApiError, toApiError } from '../../api/errors';
 import type { KubeObject } from '../../api/meta';
+import { logText } from '../log-text';
+import { SkipReporter } from '../reader-guard';
 import type { Store, StoreEvent, StoreWatch } from './store';
 
 export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -51,11 +53,14 @@ export class Informer<T extends KubeObject> implements Disposable {
   private readonly minBackoffMs: number;
   private readonly maxBackoffMs: number;
   private readonly log: (message: string) => void;
+  private readonly skipped: SkipReporter;
   private readonly stopFromOwner = (): void => this.dispose();
   private ownerSignal?: AbortSignal;
   private watch?: StoreWatch;
   private started = false;
   private backoffMs: number;
+  /** Lists and watches that failed in a row (reset by a list that succeeds). */
+  private failures = 0;
   private synced = false;
 
   constructor(
@@ -67,6 +72,7 @@ export class Informer<T extends KubeObject> implements Disposable {
     this.maxBackoffMs = options.maxBackoffMs ?? 5_000;
     this.backoffMs = this.minBackoffMs;
     this.log = options.log ?? ((message) => console.warn(message));
+    this.skipped = new SkipReporter(`informer on ${logText(prefix)}`, this.log);
   }
 
   /** Runs until `signal` aborts or `dispose()`. Starts once. */
@@ -84,10 +90,13 @@ export class Informer<T extends KubeObject> implements Disposable {
     return this.cache.get(key);
   }
 
-  /** Cached objects (read-only), optionally filtered. */
+  /**
+   * Cached objects (read-only), optionally filtered. An object the filter throws on (a
+   * malformed stored object) is left out and logged, so it cannot fail the caller's whole loop.
+   */
   list(filter?: (object: T) => boolean): T[] {
     const all = [...this.cache.values()];
-    return filter ? all.filter(filter) : all;
+    return filter ? all.filter((object) => this.passes(filter, object)) : all;
   }
 
   /** Handlers run synchronously, in order of registration, after the cache has changed. */
@@ -119,6 +128,15 @@ export class Informer<T extends KubeObject> implements Disposable {
     for (const waiter of [...this.waiters]) waiter.reject(new Error(`informer on ${this.prefix} was disposed before it synced`));
   }
 
+  private passes(filter: (object: T) => boolean, object: T): boolean {
+    try {
+      return filter(object);
+    } catch (err) {
+      this.skipped.report(object, err);
+      return false;
+    }
+  }
+
   private addWaiter(resolve: () => void, reject: (err: unknown) => void, signal?: AbortSignal): void {
     const onAbort = (): void => waiter.reject(signal?.reason);
     const settle = (): void => {
@@ -148,6 +166,8 @@ export class Informer<T extends KubeObject> implements Disposable {
   private async listAndWatch(signal: AbortSignal): Promise<ApiError | undefined> {
     const list = await this.store.list<T>(this.prefix);
     this.backoffMs = this.minBackoffMs;
+    if (this.failures > 1) this.log(`informer on ${logText(this.prefix)}: listed again after ${this.failures} failed attempts`);
+    this.failures = 0;
     if (signal.aborted) return undefined;
     this.replace(list.items);
     this.markSynced();
@@ -174,7 +194,8 @@ export class Informer<T extends KubeObject> implements Disposable {
   private async pause(err: ApiError, signal: AbortSignal): Promise<void> {
     const ms = this.backoffMs;
     this.backoffMs = Math.min(ms * 2, this.maxBackoffMs);
-    this.log(`informer on ${this.prefix}: ${err.code}: ${err.message}; listing again in ${ms} ms`);
+    // An etcd away for an hour must not fill the journal: the 1st, 2nd, 4th, 8th… failure in a row is logged.
+    if (isPowerOfTwo(++this.failures)) this.log(`informer on ${logText(this.prefix)}: ${err.code}: ${logText(err.message)}; listing again in ${ms} ms (failure ${this.failures} in a row)`);
     await sleep(ms, undefined, { signal }).catch(() => undefined);
   }
 
@@ -217,7 +238,7 @@ export class Informer<T extends KubeObject> implements Disposable {
       try {
         handler(type, object, old);
       } catch (err) {
-        this.log(`informer on ${this.prefix}: a ${type} handler failed: ${err instanceof Error ? err.message : String(err)}`);
+        this.log(`informer on ${logText(this.prefix)}: a ${type} handler failed on ${logText(cacheKey(object), 300)}: ${logText(err)}`);
       }
     }
   }
@@ -228,4 +249,8 @@ function deepFreeze<V>(value: V): V {
   if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
   for (const child of Object.values(value)) deepFreeze(child);
   return Object.freeze(value);
+}
+
+function isPowerOfTwo(n: number): boolean {
+  return n > 0 && (n & (n - 1)) === 0;
 }

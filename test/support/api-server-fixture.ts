@@ -95,7 +95,7 @@ function encodeBody(body: RequestOptions['body']): Buffer | undefined {
   return Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
 }
 
-function httpsRequest(port: number, pki: ClusterPki, admin: KeyPair, method: string, p: string, options: RequestOptions): Promise<HttpResult> {
+export function httpsRequest(port: number, pki: ClusterPki, admin: KeyPair, method: string, p: string, options: RequestOptions): Promise<HttpResult> {
   const body = encodeBody(options.body);
   const creds = options.authenticated === false ? {} : { cert: admin.certPem, key: admin.keyPem };
   const headers: Record<string, string> = { ...(body && typeof options.body === 'object' && !Buffer.isBuffer(options.body) ? { 'Content-Type': 'application/json' } : {}), ...options.headers };

@@ -33,6 +33,10 @@ export interface EtcdFixture {
   keySpace(): KeySpace;
   /** Stops etcd and starts it again on the same ports and data: a crash and a reboot. */
   restart(): Promise<void>;
+  /** Stops etcd and leaves it stopped (an outage); `startAgain()` ends it. */
+  stopEtcd(): Promise<void>;
+  /** Starts etcd again on the same ports and data after `stopEtcd()`; does nothing while it runs. */
+  startAgain(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -70,13 +74,14 @@ export function withEtcd(): { get(): EtcdFixture } {
 
 function fixtureFor(first: EtcdServer, options: EtcdOptions, dir: string): EtcdFixture {
   let server = first;
+  let down = false;
   const stores: EtcdStore[] = [];
   const clients: Etcd3[] = [];
   let stopping: Promise<void> | undefined;
   const stopAll = async (): Promise<void> => {
     await Promise.all(stores.map((s) => s.close()));
     for (const c of clients) c.close();
-    await stopEtcd(server);
+    if (!down) await stopEtcd(server);
     rmSync(dir, { recursive: true, force: true });
   };
   return {
@@ -90,6 +95,16 @@ function fixtureFor(first: EtcdServer, options: EtcdOptions, dir: string): EtcdF
     async restart() {
       await stopEtcd(server);
       server = await startEtcd(options);
+      down = false;
+    },
+    async stopEtcd() {
+      down = true;
+      await stopEtcd(server);
+    },
+    async startAgain() {
+      if (!down) return;
+      server = await startEtcd(options);
+      down = false;
     },
     /** Idempotent. */
     stop: () => (stopping ??= stopAll()),

@@ -268,6 +268,26 @@ describe('node session: control plane ⇄ agent over gRPC with mTLS, on real etc
     await until(() => (heard.get('pi-1') ?? []).every((p) => p.name !== 'pi-2'), { timeoutMs: 5000, describe: async () => JSON.stringify([...heard]) });
   });
 
+  it('skips a malformed Node written straight into etcd: agents are welcomed and hear every other peer, before and after it changes', async () => {
+    const raw = etcd.get().client();
+    const malformed = (version: number): string => JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'bad', labels: { v: String(version) } }, spec: { podCIDR: '10.42.200.0/24' }, status: { addresses: 'x', conditions: 'y' } });
+    await raw.put(cp.nodeKey('bad')).value(malformed(1));
+    await until(() => cp.nodes.get('bad'), { timeoutMs: 5000 });
+    const heard = new Map<string, PeerNode[]>();
+    const names = (who: string) => (heard.get(who) ?? []).map((p) => p.name).join(',');
+    const first = started(agentFor(cp, 'pi-1', new RecordingSink(), undefined, (p) => heard.set('pi-1', p)));
+    const second = started(agentFor(cp, 'pi-2', new RecordingSink(), undefined, (p) => heard.set('pi-2', p)));
+    await until(() => names('pi-1') === 'pi-1,pi-2' && names('pi-2') === 'pi-1,pi-2', { timeoutMs: 5000, describe: async () => `${JSON.stringify([...heard])} ${cp.logs.join('\n')}` });
+    // A change of the malformed Node reaches the feeds' timers: still skipped, sessions still up.
+    await raw.put(cp.nodeKey('bad')).value(malformed(2));
+    await until(() => cp.nodes.get('bad')?.metadata.labels?.v === '2', { timeoutMs: 5000 });
+    await second.dispose(); // or it would register again
+    await cp.registry.delete(NODES, undefined, 'pi-2');
+    await until(() => names('pi-1') === 'pi-1', { timeoutMs: 5000, describe: async () => `${JSON.stringify([...heard])} ${cp.logs.join('\n')}` });
+    assert.ok(first.connected && cp.service?.connectedNodes().includes('pi-1'), cp.logs.join('\n'));
+    assert.ok(cp.logs.some((l) => l.includes('skipping malformed object bad')), cp.logs.join('\n'));
+  });
+
   it('keeps the pod CIDR and user labels across re-registration, and gives another node another CIDR', async () => {
     const first = started(agentFor(cp, 'pi-1', new RecordingSink()));
     await until(() => first.connected, { timeoutMs: 5000, describe: describeState('pi-1') });

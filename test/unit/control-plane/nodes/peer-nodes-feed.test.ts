@@ -59,4 +59,28 @@ describe('peer nodes feed', () => {
     nodes.change([]);
     assert.equal(sent.length, 2, 'nothing after an unchanged set or after dispose');
   });
+
+  it('skips a malformed Node, reporting it once, and still sends every other node (at start and from its timer)', async () => {
+    const malformed = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'bad', resourceVersion: '7' }, spec: { podCIDR: '10.42.9.0/24' }, status: { addresses: 'x' } } as unknown as Node;
+    const nodes = new FakeNodes();
+    nodes.nodes = [aNode('pi1', '10.42.1.0/24', '192.168.1.11'), malformed];
+    const sent: PeerNodes[] = [];
+    const logs: string[] = [];
+    const feed = new PeerNodesFeed({ nodes, coalesceMs: 5, send: (p) => sent.push(p), log: (m) => logs.push(m) });
+    feed.start();
+    assert.deepEqual(sent[0]?.nodes?.map((n) => n.name), ['pi1']);
+    nodes.change([aNode('pi1', '10.42.1.0/24', '192.168.1.11'), malformed, aNode('pi2', '10.42.2.0/24', '192.168.1.12')]);
+    await until(() => sent.length === 2, { timeoutMs: 1000 });
+    feed.dispose();
+    assert.deepEqual(sent[1]?.nodes?.map((n) => n.name), ['pi1', 'pi2']);
+    assert.equal(logs.length, 1, logs.join('\n'));
+    assert.match(logs[0] ?? '', /skipping malformed object bad \(resourceVersion 7\)/);
+  });
+
+  it('leaves out nodes whose fields are not strings', () => {
+    const numeric = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n' }, spec: { podCIDR: 7 }, status: { addresses: [{ type: 'InternalIP', address: '10.0.0.1' }] } } as unknown as Node;
+    const skipped: string[] = [];
+    assert.deepEqual(peerEntries([numeric, aNode('pi1', '10.42.1.0/24', '192.168.1.11')], (n) => skipped.push(n.metadata.name ?? '')).map((e) => e.name), ['pi1']);
+    assert.deepEqual(skipped, ['n']);
+  });
 });
