@@ -26,6 +26,8 @@ export interface ApiServerProcessConfig {
 export interface Memory {
   rssBytes: number;
   heapUsedBytes: number;
+  heapTotalBytes: number;
+  externalBytes: number;
 }
 
 export interface ApiServerProcess {
@@ -88,7 +90,7 @@ async function collect(): Promise<Memory> {
     await new Promise((r) => setImmediate(r));
   }
   const usage = process.memoryUsage();
-  return { rssBytes: usage.rss, heapUsedBytes: usage.heapUsed };
+  return { rssBytes: usage.rss, heapUsedBytes: usage.heapUsed, heapTotalBytes: usage.heapTotal, externalBytes: usage.external };
 }
 
 async function main(config: ApiServerProcessConfig): Promise<void> {
