@@ -137,6 +137,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     upgraded.add(socket);
     socket.once('close', () => upgraded.delete(socket));
     (socket as Socket).setKeepAlive?.(true, 30_000);
+    (socket as Socket).setTimeout?.(0); // an exec session may be quiet for long: the idle timeout is for HTTP requests
     void handler.upgrade(req, socket, head);
   });
   let closing: Promise<void> | undefined;

@@ -92,7 +92,7 @@ class WatchStream implements WatchSink {
       if (!reportedInStream(apiError) || this.closed) throw err;
       return this.fail(apiError);
     }
-    this.begin(initialEvents);
+    this.begin();
   }
 
   send(event: WatchEvent): boolean {
@@ -114,11 +114,11 @@ class WatchStream implements WatchSink {
   }
 
   /** After the watch is established: headers out, timers on, events flowing. */
-  private begin(initialEvents: boolean): void {
+  private begin(): void {
     if (this.closed) return this.subscription?.dispose();
     this.flushHeaders();
     this.timers.push(setTimeout(() => this.stop(), timeoutMsFrom(this.scope.query, Math.random)));
-    if (booleanParam(this.scope.query, 'allowWatchBookmarks') || initialEvents) {
+    if (booleanParam(this.scope.query, 'allowWatchBookmarks')) {
       this.timers.push(setInterval(() => this.periodicBookmark(), this.scope.settings.watch.bookmarkIntervalMs));
     }
     this.subscription?.resume();
@@ -136,7 +136,6 @@ class WatchStream implements WatchSink {
 
   private periodicBookmark(): void {
     if (this.waitingForDrain || !this.subscription) return;
-    if (!booleanParam(this.scope.query, 'allowWatchBookmarks')) return;
     this.bookmark(this.subscription.bookmarkRevision());
   }
 
