@@ -153,12 +153,12 @@ describe('API server limits and timeouts (real etcd)', function () {
       });
       api = await startApiServerFixture(etcd.get(), {
         wrapStore: breakGets,
-        server: { timeouts: { headersMs: 1000, requestMs: 1500 }, watch: { bookmarkIntervalMs: 200 }, log: (line) => logged.push(line) },
+        server: { timeouts: { headersMs: 1000, requestMs: 1500 }, limits: { maxMutatingRequestsInFlight: 1 }, watch: { bookmarkIntervalMs: 200 }, log: (line) => logged.push(line) },
       });
     });
     after(async () => api?.stop());
 
-    it('answers a body that does not arrive in time with a 408 Status and closes the socket', async () => {
+    it('answers a body that does not arrive in time with a 408 Status, closes the socket and frees its slot', async () => {
       const { socket, closed } = await rawClient(api);
       socket.write('POST /api/v1/namespaces/default/pods HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"metadata":');
       const timer = setInterval(() => socket.writable && socket.write(' '), 200); // a byte now and then: still too slow
@@ -168,6 +168,8 @@ describe('API server limits and timeouts (real etcd)', function () {
       assert.equal(bodyOf(text).reason, 'Timeout');
       assert.ok(atMs >= 1400 && atMs < 4000, `cut after ${atMs} ms`);
       console.log(`      (a slow body was cut after ${atMs} ms with requestMs 1500)`);
+      // The only write slot the slow client held is free again.
+      await until(async () => (await api.request('POST', '/api/v1/namespaces/default/pods', { body: aPod(`after-slow-${Date.now()}`) })).status === 201, { timeoutMs: 3000 });
     });
 
     it('closes a connection whose headers do not arrive in time, and one that sends nothing', async () => {
