@@ -285,6 +285,9 @@ class RequestHandler {
   }
 
   private fail(req: IncomingMessage, res: ServerResponse, err: unknown, pretty: boolean): void {
+    // The client is gone (it hung up, or was cut for being slow): nobody to answer, and nothing
+    // unexpected to report — logging it would let any client fill the log.
+    if (req.socket.destroyed) return;
     const apiError = toApiError(err);
     if (apiError.code === 'InternalError') this.log(`apiserver: ${req.method ?? ''} ${req.url ?? ''}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     // A body left unread (too large, or never read) must not be parsed as the next request.
