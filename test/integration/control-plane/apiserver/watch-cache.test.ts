@@ -149,6 +149,21 @@ describe('API server watch cache (real etcd)', function () {
       assert.ok(Date.now() - started >= 2900, 'waited about 3 s for the revision first, as the apiserver does');
     });
 
+    it('starts a resource\'s cache at the revision its first watch asks for, so a watch after a list misses nothing', async () => {
+      const ENDPOINTS = '/api/v1/namespaces/default/endpoints';
+      const listed = (await api.request('POST', ENDPOINTS, { body: { metadata: { name: 'a' } } })).json().metadata.resourceVersion as string;
+      await api.request('POST', ENDPOINTS, { body: { metadata: { name: 'b' } } });
+      assert.equal(api.server.watchCacheStats().some((c) => c.prefix.endsWith('/core/endpoints/')), false, 'no endpoints cache yet');
+      const w = await openWatch(api, `${ENDPOINTS}?watch=true&resourceVersion=${listed}`);
+      try {
+        await api.request('POST', ENDPOINTS, { body: { metadata: { name: 'c' } } });
+        await until(() => w.events.length >= 2, { timeoutMs: 5000, describe: () => JSON.stringify(w.events) });
+        assert.deepEqual(w.events.map((e) => `${e.type} ${e.object.metadata.name}`), ['ADDED b', 'ADDED c']);
+      } finally {
+        w.close();
+      }
+    });
+
     it('serves a watch from a resourceVersion of another resource once etcd reports progress past it', async () => {
       const ns = (await api.request('POST', '/api/v1/namespaces', { body: { metadata: { name: 'elsewhere' } } })).json();
       const w = await openWatch(api, `/api/v1/namespaces/default/pods?watch=true&resourceVersion=${ns.metadata.resourceVersion}&allowWatchBookmarks=true`);
