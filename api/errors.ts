@@ -17,6 +17,7 @@ export type ApiErrorCode =
   | 'Invalid'
   | 'TooLarge'
   | 'UnsupportedMediaType'
+  | 'TooManyRequests'
   | 'Timeout'
   | 'InternalError'
   | 'ServiceUnavailable';
@@ -34,6 +35,7 @@ export const HTTP_STATUS: Record<ApiErrorCode, number> = {
   Invalid: 422,
   TooLarge: 413,
   UnsupportedMediaType: 415,
+  TooManyRequests: 429,
   Timeout: 504,
   InternalError: 500,
   ServiceUnavailable: 503,
@@ -44,6 +46,8 @@ export interface ErrorSubject {
   kind?: string;
   group?: string;
   name?: string;
+  /** Status.details.retryAfterSeconds, and the `Retry-After` header at the HTTP edge. */
+  retryAfterSeconds?: number;
 }
 
 export class ApiError extends Error {

@@ -276,6 +276,11 @@ export class Registry {
     });
   }
 
+  /** The store and key prefix of every object of a resource: what the API server's watch cache follows. */
+  watchSource(resource: ResourceName): { store: Store; prefix: string } {
+    return { store: this.store, prefix: resourcePrefix(this.keySpace, this.info(resource)) };
+  }
+
   // ---- internals ----
 
   private key(info: ResourceInfo, namespace: string | undefined, name: string): string {

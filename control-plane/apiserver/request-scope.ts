@@ -5,11 +5,15 @@ import type { OutputTarget } from './negotiation';
 import type { PodStreamProvider } from './pod-stream-provider';
 import type { Registry } from './registry';
 import type { Encoding } from './respond';
+import type { WatchCaches } from './watch-caches';
 
 export interface WatchSettings {
   /** How often an idle watch that asked for bookmarks gets one. */
   bookmarkIntervalMs: number;
-  /** Bytes a watch client may leave unread before it is dropped (it must re-list). */
+  /**
+   * Bytes written to a watch client and not yet sent before its events wait, as references, in
+   * its small queue in the watch cache (which drops the client when that overflows).
+   */
   maxBufferedBytes: number;
 }
 
@@ -30,6 +34,8 @@ export interface RequestScope {
   output: OutputTarget;
   /** Encoding of successful bodies (errors are always JSON). */
   encoding: Encoding;
+  /** The server's watch caches, one per resource. */
+  watchCaches: WatchCaches;
   /** Logs and exec through the nodes; absent when this server has no node service. */
   streams?: PodStreamProvider;
 }

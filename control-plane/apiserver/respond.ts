@@ -36,5 +36,6 @@ export function writeText(res: ServerResponse, code: number, text: string): void
 /** Errors are JSON Status objects, whatever the client asked for. */
 export function writeError(res: ServerResponse, err: ApiError, pretty = false): void {
   if (res.headersSent) return void res.destroy();
+  if (err.subject.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(err.subject.retryAfterSeconds));
   writeBody(res, err.httpStatus, statusOf(err), { format: 'json', pretty });
 }

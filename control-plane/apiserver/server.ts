@@ -11,23 +11,28 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ApiError, badRequest, toApiError } from '../../api/errors';
 import { clientCertificateAuthenticator, type Authenticator, type UserInfo } from '../auth/authenticator';
+import { answerClientError } from './client-errors';
 import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './handlers/discovery';
 import { ExecUpgrades } from './handlers/exec-handler';
 import { checksFor, serveHealth } from './handlers/health';
 import { serveOpenApiV3 } from './handlers/openapi';
-import { serveResource } from './handlers/resource-handler';
+import { serveResource, verbOf } from './handlers/resource-handler';
 import { versionInfo } from './handlers/version';
+import { escapeForLog } from './log-escape';
 import { negotiateOutput } from './negotiation';
 import { buildOpenApiV3, type OpenApiV3 } from './openapi';
 import type { PodStreamProvider } from './pod-stream-provider';
 import type { Registry } from './registry';
 import { MAX_BODY_BYTES } from './request-body';
+import { RequestLimiter, type RequestClass, type RequestLimits } from './request-limits';
 import type { HandlerSettings, RequestScope, WatchSettings } from './request-scope';
 import { wantsPretty, writeBody, writeError, type Encoding } from './respond';
 import { requestUrl, type RequestUrl } from './request-url';
 import { route, type Route } from './router';
 import { pathNotFound } from './status-response';
 import { rejectUpgrade } from './upgrade-response';
+import type { WatchCacheOptions } from './watch-cache';
+import { WatchCaches } from './watch-caches';
 
 export interface ApiServerTls {
   /** The cluster CA: client certificates must chain to it. */
@@ -51,8 +56,13 @@ export interface ApiServerOptions {
   /** Default 3 MiB, as Kubernetes. */
   maxBodyBytes?: number;
   watch?: Partial<WatchSettings>;
+  /** The watch caches' window and per-watcher queue (watch-cache.ts). */
+  watchCache?: Partial<Omit<WatchCacheOptions, 'log'>>;
+  /** In-flight and watch limits (request-limits.ts). */
+  limits?: Partial<RequestLimits>;
+  timeouts?: Partial<ServerTimeouts>;
   now?: () => Date;
-  /** Where unexpected errors are reported. Default console.error. */
+  /** Where unexpected errors are reported, control characters escaped. Default console.error. */
   log?: (line: string) => void;
   /** Serves `pods/log` and `pods/exec` through the nodes (the node service's PodStreams). Without it they answer 503. */
   streams?: PodStreamProvider;
@@ -63,24 +73,65 @@ export interface ApiServer {
   listen(): Promise<number>;
   /** Stops accepting, ends open requests and watches. Idempotent. */
   close(): Promise<void>;
+  /** The watch caches made so far, for diagnostics and tests. */
+  watchCacheStats(): WatchCacheStats[];
 }
 
-const DEFAULT_WATCH: WatchSettings = { bookmarkIntervalMs: 60_000, maxBufferedBytes: 8 * 1024 * 1024 };
+export interface WatchCacheStats {
+  prefix: string;
+  watchers: number;
+  objects: number;
+  /** Store watches the cache opened (one, unless etcd was lost or compacted past it). */
+  storeWatchesOpened: number;
+}
+
+/**
+ * How long clients may take. Long-running requests (watches up to an hour, logs, exec) are
+ * bounded by their own lifetimes, never by these: once a request has been received, only
+ * `idleMs` applies, and not to long-running responses.
+ */
+export interface ServerTimeouts {
+  /** Request headers must arrive within this. Default 60 s. */
+  headersMs: number;
+  /** The whole request, body included, must arrive within this. Default 60 s. */
+  requestMs: number;
+  /** The TLS handshake must finish within this. Default 20 s. */
+  handshakeMs: number;
+  /** A keep-alive connection with no request is closed after this. Default 5 s (Node's). */
+  keepAliveMs: number;
+  /** A socket with no traffic while a short request is answered (a client that stopped reading) is closed after this. Default 120 s. */
+  idleMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: ServerTimeouts = { headersMs: 60_000, requestMs: 60_000, handshakeMs: 20_000, keepAliveMs: 5_000, idleMs: 120_000 };
+
+/** Watch bytes written and unsent before events wait in the cache's per-watcher queue: 64 KiB, so 1,000 watchers stay under 64 MiB. */
+const DEFAULT_WATCH: WatchSettings = { bookmarkIntervalMs: 60_000, maxBufferedBytes: 64 * 1024 };
 
 /** Paths anyone may read, authenticated or not. */
 function isPublic(r: Route): boolean {
   return r.type === 'version' || r.type === 'health';
 }
 
+/** How often Node checks requests against the header and request timeouts: a tenth of the shorter, within 0.1 to 5 s. */
+function checkingIntervalMs(t: ServerTimeouts): number {
+  return Math.min(5_000, Math.max(100, Math.floor(Math.min(t.headersMs, t.requestMs) / 10)));
+}
+
 export function createApiServer(options: ApiServerOptions): ApiServer {
   const handler = new RequestHandler(options);
+  const t: ServerTimeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const server = https.createServer(
-    { key: options.tls.keyPem, cert: options.tls.certPem, ca: [options.tls.caCertPem], requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.2' },
+    {
+      key: options.tls.keyPem, cert: options.tls.certPem, ca: [options.tls.caCertPem], requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.2',
+      // requestTimeout covers receiving the request only: a watch's response is not cut by it.
+      headersTimeout: Math.min(t.headersMs, t.requestMs), requestTimeout: t.requestMs, connectionsCheckingInterval: checkingIntervalMs(t),
+      handshakeTimeout: t.handshakeMs, keepAliveTimeout: t.keepAliveMs,
+    },
     (req, res) => void handler.handle(req, res),
   );
-  // Watches last up to an hour: no whole-request deadline, but slow headers still time out.
-  server.requestTimeout = 0;
-  server.headersTimeout = 60_000;
+  server.timeout = t.idleMs;
+  server.on('clientError', (err: Error & { code?: string }, socket: Duplex) => answerClientError(err, socket));
   // Upgraded sockets (exec websockets) leave the server's connection tracking: closed here.
   const upgraded = new Set<Duplex>();
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -89,6 +140,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     upgraded.add(socket);
     socket.once('close', () => upgraded.delete(socket));
     (socket as Socket).setKeepAlive?.(true, 30_000);
+    (socket as Socket).setTimeout?.(0); // an exec session may be quiet for long: the idle timeout is for HTTP requests
     void handler.upgrade(req, socket, head);
   });
   let closing: Promise<void> | undefined;
@@ -108,11 +160,27 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       handler.dispose();
       for (const socket of upgraded) socket.destroy();
     })),
+    watchCacheStats: () => handler.watchCaches.all().map((c) => ({ prefix: c.prefix, watchers: c.watcherCount, objects: c.objectCount, storeWatchesOpened: c.storeWatchesOpened })),
   };
+}
+
+/** Requests that last as long as their stream: not counted in flight (watches count apart). */
+const LONG_RUNNING_SUBRESOURCES = new Set(['log', 'exec']);
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** How a request counts against the limits (the apiserver's readonly / mutating / long-running split). */
+export function requestClassOf(method: string | undefined, r: Route, query: URLSearchParams): RequestClass {
+  if (r.type === 'resource') {
+    if (r.target.subresource !== undefined && LONG_RUNNING_SUBRESOURCES.has(r.target.subresource)) return 'longRunning';
+    if (verbOf(method, r.target, query) === 'watch') return 'watch';
+  }
+  return READ_METHODS.has(method ?? '') ? 'readonly' : 'mutating';
 }
 
 class RequestHandler {
   port = 0;
+  readonly watchCaches: WatchCaches;
+  private readonly limiter: RequestLimiter;
   private readonly authenticator: Authenticator;
   private readonly openapi: OpenApiV3;
   private readonly settings: HandlerSettings;
@@ -123,7 +191,10 @@ class RequestHandler {
     this.authenticator = options.authenticator ?? clientCertificateAuthenticator;
     this.exec = new ExecUpgrades(options.registry, options.streams);
     this.openapi = buildOpenApiV3([...options.registry.resources]);
-    this.log = options.log ?? ((line) => console.error(line));
+    const sink = options.log ?? ((line) => console.error(line));
+    this.log = (line) => sink(escapeForLog(line));
+    this.limiter = new RequestLimiter(options.limits);
+    this.watchCaches = new WatchCaches((info) => options.registry.watchSource(info), { ...options.watchCache, log: this.log });
     this.settings = {
       maxBodyBytes: options.maxBodyBytes ?? MAX_BODY_BYTES,
       watch: { ...DEFAULT_WATCH, ...options.watch },
@@ -164,6 +235,7 @@ class RequestHandler {
 
   dispose(): void {
     this.exec.dispose();
+    this.watchCaches.dispose();
   }
 
   logError(line: string): void {
@@ -177,13 +249,21 @@ class RequestHandler {
     if (!user) throw new ApiError('Unauthorized', 'Unauthorized');
     // Authorization plugs in here, once per request: RBAC (and the node authorizer) will decide
     // on (user, verb, resource, namespace, name). Until then every authenticated user may do everything.
-    await this.serveApi(this.scopeFor(req, res, url, user, pretty), r);
+    const kind = requestClassOf(req.method, r, url.searchParams);
+    const admission = this.limiter.admit(kind, user.name);
+    res.once('close', () => admission.release());
+    if (kind === 'watch' || kind === 'longRunning') keepWhileStreaming(res);
+    try {
+      await this.serveApi(this.scopeFor(req, res, url, user, pretty), r);
+    } finally {
+      if (kind === 'readonly' || kind === 'mutating') admission.release();
+    }
   }
 
   private scopeFor(req: IncomingMessage, res: ServerResponse, url: RequestUrl, user: UserInfo, pretty: boolean): RequestScope {
     const output = negotiateOutput(req.headers.accept);
     const encoding: Encoding = { format: output.format, pretty };
-    return { req, res, query: url.searchParams, user, registry: this.options.registry, settings: this.settings, output, encoding, streams: this.options.streams };
+    return { req, res, query: url.searchParams, user, registry: this.options.registry, settings: this.settings, output, encoding, streams: this.options.streams, watchCaches: this.watchCaches };
   }
 
   private async servePublic(res: ServerResponse, r: Route, query: URLSearchParams, pretty: boolean): Promise<void> {
@@ -215,10 +295,24 @@ class RequestHandler {
   }
 
   private fail(req: IncomingMessage, res: ServerResponse, err: unknown, pretty: boolean): void {
+    // The client is gone (it hung up, or was cut for being slow): nobody to answer, and nothing
+    // unexpected to report — logging it would let any client fill the log.
+    if (req.socket.destroyed) return;
     const apiError = toApiError(err);
     if (apiError.code === 'InternalError') this.log(`apiserver: ${req.method ?? ''} ${req.url ?? ''}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     // A body left unread (too large, or never read) must not be parsed as the next request.
     if (!req.complete) res.setHeader('Connection', 'close');
     writeError(res, apiError, pretty);
   }
+}
+
+/**
+ * A stream may be quiet for long (a watch with no changes, a silent container's log): the idle
+ * socket timeout does not end it while it runs, only once it has ended (a client that stopped
+ * reading the rest).
+ */
+function keepWhileStreaming(res: ServerResponse): void {
+  res.on('timeout', () => {
+    if (res.writableEnded) res.socket?.destroy();
+  });
 }

@@ -20,6 +20,7 @@ function detailsOf(err: ApiError): StatusDetails | undefined {
   if (err.subject.group !== undefined) details.group = err.subject.group;
   if (err.subject.kind !== undefined) details.kind = err.subject.kind;
   if (err.causes.length > 0) details.causes = err.causes;
+  if (err.subject.retryAfterSeconds !== undefined) details.retryAfterSeconds = err.subject.retryAfterSeconds;
   return details;
 }
 

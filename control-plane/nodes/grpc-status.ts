@@ -6,6 +6,7 @@ const GRPC_CODE: Record<ApiErrorCode, grpc.status> = {
   BadRequest: grpc.status.INVALID_ARGUMENT,
   Invalid: grpc.status.INVALID_ARGUMENT,
   TooLarge: grpc.status.RESOURCE_EXHAUSTED,
+  TooManyRequests: grpc.status.RESOURCE_EXHAUSTED,
   Unauthorized: grpc.status.UNAUTHENTICATED,
   Forbidden: grpc.status.PERMISSION_DENIED,
   NotFound: grpc.status.NOT_FOUND,

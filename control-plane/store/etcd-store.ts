@@ -109,11 +109,12 @@ export class EtcdStore implements Store {
     return kv ? decodeStrict<T>(kv, this.check) : undefined;
   }
 
-  async list<T extends KubeObject>(prefix: string): Promise<ListResult<T>> {
+  async list<T extends KubeObject>(prefix: string, options: { revision?: number } = {}): Promise<ListResult<T>> {
     const range = Range.prefix(prefix);
-    const res = await this.call((o) => this.client.kv.range({ key: range.start, range_end: range.end }, o));
+    const res = await this.call((o) => this.client.kv.range({ key: range.start, range_end: range.end, revision: options.revision }, o));
     const items = res.kvs.map((kv) => this.decodeLenient<T>(kv)).filter((o): o is T => o !== undefined);
-    return { items, revision: Number(res.header.revision) };
+    // The header names etcd's newest revision even for a read at an older one.
+    return { items, revision: options.revision ?? Number(res.header.revision) };
   }
 
   async update<T extends KubeObject>(key: string, object: T, expectedRevision: number): Promise<WriteResult<T>> {

@@ -17,6 +17,10 @@ import type { StoredObjectCheck, StoreEvent, StoreWatch, WatchOptions } from './
 
 type WatchStream = IDuplexStream<IWatchRequest, IWatchResponse>;
 
+interface Progress {
+  progress: number;
+}
+
 export interface EtcdWatchParams<T extends KubeObject> {
   client: Etcd3;
   prefix: string;
@@ -38,12 +42,14 @@ export function tooOldResourceVersion(requested: number, compactRevision: number
 export class EtcdWatch<T extends KubeObject> implements StoreWatch {
   private stream?: WatchStream;
   private closed = false;
-  private readonly delivery: BoundedDelivery<StoreEvent<T>>;
+  /** Events, and progress revisions in order with them. */
+  private readonly delivery: BoundedDelivery<StoreEvent<T> | Progress>;
   private readonly abort = (): void => this.dispose();
 
   constructor(private readonly params: EtcdWatchParams<T>) {
     const { options, bufferSize, log } = params;
-    this.delivery = new BoundedDelivery(bufferSize, options.onEvent, (err) => log(`store watch subscriber failed: ${describe(err)}`));
+    const deliver = (item: StoreEvent<T> | Progress): void | Promise<void> => ('progress' in item ? options.onProgress?.(item.progress) : options.onEvent(item));
+    this.delivery = new BoundedDelivery(bufferSize, deliver, (err) => log(`store watch subscriber failed: ${describe(err)}`));
   }
 
   /** Opens the stream, unless the signal has already aborted (then it just ends). */
@@ -59,6 +65,12 @@ export class EtcdWatch<T extends KubeObject> implements StoreWatch {
     if (this.closed) return;
     this.delivery.stop();
     this.close();
+  }
+
+  /** Asks etcd for a progress notification on this stream (etcd 3.4+); ignored until the stream is open. */
+  requestProgress(): void {
+    if (this.closed || !this.stream) return;
+    this.stream.write({ progress_request: {} });
   }
 
   private async open(): Promise<void> {
@@ -87,11 +99,18 @@ export class EtcdWatch<T extends KubeObject> implements StoreWatch {
   private onResponse(res: IWatchResponse): void {
     if (this.closed) return;
     if (res.canceled) return this.fail(this.cancelReason(res));
+    if (!res.created && (res.events ?? []).length === 0) return this.progress(res);
     for (const event of res.events ?? []) {
       if (this.closed) return; // the subscriber disposed the watch from its handler
       const storeEvent = this.toStoreEvent(event);
       if (storeEvent && !this.delivery.push(storeEvent)) return this.dropSlowSubscriber();
     }
+  }
+
+  /** An event-less answer is a progress notification: everything up to its revision has come. */
+  private progress(res: IWatchResponse): void {
+    const revision = Number(res.header?.revision ?? 0);
+    if (revision > 0) this.delivery.push({ progress: revision });
   }
 
   private cancelReason(res: IWatchResponse): ApiError {

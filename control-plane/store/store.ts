@@ -52,6 +52,11 @@ export interface StoreEvent<T extends KubeObject = KubeObject> {
 export interface StoreWatch {
   /** Stops the watch and releases its etcd watcher. Idempotent. */
   dispose(): void;
+  /**
+   * Asks for a progress notification: `onProgress` then reports a revision every event up to
+   * which has been delivered (etcd's WatchProgressRequest). Optional for stores that have none.
+   */
+  requestProgress?(): void;
 }
 
 export interface WatchOptions<T extends KubeObject> {
@@ -67,6 +72,8 @@ export interface WatchOptions<T extends KubeObject> {
    * compacted, `ServiceUnavailable` when etcd is lost. No event follows it.
    */
   onError(err: ApiError): void;
+  /** Every event up to `revision` has been delivered (an answer to `requestProgress`). */
+  onProgress?(revision: number): void;
   signal?: AbortSignal;
 }
 
@@ -74,8 +81,11 @@ export interface Store {
   /** Fails with AlreadyExists if the key exists. Returns the object with its resourceVersion. */
   create<T extends KubeObject>(key: string, object: T): Promise<T>;
   get<T extends KubeObject>(key: string): Promise<T | undefined>;
-  /** Every object whose key starts with `prefix`, read at one revision. */
-  list<T extends KubeObject>(prefix: string): Promise<ListResult<T>>;
+  /**
+   * Every object whose key starts with `prefix`, read at one revision: the newest, or
+   * `options.revision` (fails once etcd has compacted it, or before it exists).
+   */
+  list<T extends KubeObject>(prefix: string, options?: { revision?: number }): Promise<ListResult<T>>;
   /** Compare-and-swap on the key's mod revision. */
   update<T extends KubeObject>(key: string, object: T, expectedRevision: number): Promise<WriteResult<T>>;
   /** Compare-and-swap delete; without `expectedRevision`, unconditional. `object` is the deleted state. */

@@ -49,6 +49,7 @@ export interface ApiServerFixture {
   kubeconfig: string;
   /** The flags `kubectl()` passes (kubeconfig, a private discovery cache), for kubectl started otherwise. */
   kubectlFlags: string[];
+  server: ApiServer;
   request(method: string, path: string, options?: RequestOptions): Promise<HttpResult>;
   /** Runs the real kubectl against this server; never throws on a non-zero exit. */
   kubectl(args: string[], options?: { input?: string; timeoutMs?: number }): Promise<CommandResult>;
@@ -78,7 +79,7 @@ export async function startApiServerFixture(etcd: EtcdFixture, options: ApiServe
   writeKubeconfig(kubeconfig, { server: url, caCertPem: pki.ca.certPem, client: admin });
   const kubectlFlags = [`--kubeconfig=${kubeconfig}`, `--cache-dir=${path.join(dir, 'kube-cache')}`];
   return {
-    port, url, registry, store, keySpace, pki, admin, kubeconfig, kubectlFlags,
+    port, url, registry, store, keySpace, pki, admin, kubeconfig, kubectlFlags, server,
     request: (method, p, options = {}) => httpsRequest(port, pki, admin, method, p, options),
     kubectl: (args, options = {}) =>
       runCommand('/usr/bin/kubectl', [...kubectlFlags, ...args], { allowFailure: true, input: options.input, timeoutMs: options.timeoutMs ?? 30_000 }),

@@ -1,0 +1,269 @@
+/**
+ * The API server's watch cache for one resource (the apiserver's Cacher): one store watch over
+ * the resource's key prefix, for every API watch of it.
+ *
+ * - It lists the prefix once, then follows it; its state is every current object, its window
+ *   the last `capacity` events (each object's JSON made once, shared by all watchers).
+ * - A watch from resourceVersion unset or "0" starts with the current state as ADDED events;
+ *   one from N within the window replays the window after N; one older than the window is
+ *   410 Gone "too old resource version"; one ahead of the cache waits up to `freshnessWaitMs`
+ *   (asking etcd for a progress notification), then is 504 "Too large resource version".
+ * - Each watcher filters (namespace, selectors) and holds a small bounded queue of references
+ *   (cache-watcher.ts): N watchers cost N small queues, never N copies of the events.
+ * - A lost etcd stream is watched again from the newest revision seen (watchers stay); a
+ *   compacted one (Gone) ends every watcher, as the Cacher does when it re-lists, and the
+ *   cache starts afresh on the next watch.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ApiError } from '../../api/errors';
+import type { KubeObject } from '../../api/meta';
+import type { ListResult, Store, StoreEvent, StoreWatch } from '../store/store';
+import { EventRing } from './event-ring';
+import { CachedObject, CacheWatcher, initialEvent, passes, translate, type CacheEvent, type CacheSubscription, type WatchEvent, type WatcherFilter, type WatchSink } from './cache-watcher';
+import { parseWatchResourceVersion } from './registry-watch';
+
+export interface WatchCacheOptions {
+  /** Events kept for watches that resume from a resourceVersion. Default 512. */
+  capacity: number;
+  /** Events one watcher may leave waiting before it is dropped. Default 100. */
+  queueLimit: number;
+  /** How long a watch from a resourceVersion ahead of the cache waits for it. Default 3 s, as the apiserver. */
+  freshnessWaitMs: number;
+  /** First wait before watching etcd again after the stream was lost; doubles up to 5 s. Default 200 ms. */
+  minBackoffMs: number;
+  log: (line: string) => void;
+}
+
+export const DEFAULT_WATCH_CACHE_OPTIONS: WatchCacheOptions = {
+  capacity: 512,
+  queueLimit: 100,
+  freshnessWaitMs: 3_000,
+  minBackoffMs: 200,
+  log: (line) => console.warn(line),
+};
+
+const MAX_BACKOFF_MS = 5_000;
+
+/** What the cache reads: a Store (or, in unit tests, an in-memory one). */
+export type WatchCacheSource = Pick<Store, 'list' | 'watch'>;
+
+export interface CacheWatchRequest {
+  /** As the client sent it: unset or "0" for "current state first". */
+  resourceVersion?: string;
+  filter: WatcherFilter;
+  sink: WatchSink;
+}
+
+/** The apiserver's error for a watch ahead of the cache (storage.NewTooLargeResourceVersionError). */
+export function tooLargeResourceVersion(requested: number, current: number): ApiError {
+  return new ApiError('Timeout', `Too large resource version: ${requested}, current: ${current}`, { retryAfterSeconds: 1 }, [
+    { reason: 'ResourceVersionTooLarge', message: 'Too large resource version' },
+  ]);
+}
+
+/** The Cacher's 410 for a watch from before its window. */
+export function tooOldResourceVersion(requested: number, oldest: number): ApiError {
+  return new ApiError('Gone', `too old resource version: ${requested} (${oldest})`);
+}
+
+export class WatchCache {
+  private readonly options: WatchCacheOptions;
+  private readonly state = new Map<string, CachedObject>();
+  private readonly window: EventRing<CacheEvent>;
+  private readonly watchers = new Set<CacheWatcher>();
+  private readonly revisionWaiters = new Set<() => void>();
+  private readonly stopper = new AbortController();
+  private running = false;
+  private starting?: Promise<void>;
+  private storeWatch?: StoreWatch;
+  /** The newest revision the cache reflects. */
+  private revision = 0;
+  /** A watch from this revision or later is served from the window. */
+  private oldest = 0;
+  private backoffMs: number;
+  /** Store watches opened over the cache's life (one per start or reconnection). */
+  storeWatchesOpened = 0;
+
+  constructor(
+    private readonly source: WatchCacheSource,
+    readonly prefix: string,
+    options: Partial<WatchCacheOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_WATCH_CACHE_OPTIONS, ...options };
+    this.window = new EventRing(this.options.capacity);
+    this.backoffMs = this.options.minBackoffMs;
+  }
+
+  get watcherCount(): number {
+    return this.watchers.size;
+  }
+
+  get objectCount(): number {
+    return this.state.size;
+  }
+
+  /** Starts a watch; fails with BadRequest, Gone, Timeout (too large) or the store's error. */
+  async watch(request: CacheWatchRequest): Promise<CacheSubscription> {
+    const from = parseWatchResourceVersion(request.resourceVersion);
+    await this.ensureRunning(from);
+    if (from !== undefined && !(await this.reaches(from))) throw tooLargeResourceVersion(from, this.revision);
+    if (this.stopper.signal.aborted) throw new ApiError('ServiceUnavailable', 'the API server is shutting down');
+    if (!this.running) return this.watch(request); // restarted (Gone) while waiting
+    if (from !== undefined && from < this.oldest) throw tooOldResourceVersion(from, this.oldest);
+    return this.subscribe(request, from);
+  }
+
+  /** Ends every watcher and the store watch. Idempotent. */
+  dispose(): void {
+    if (this.stopper.signal.aborted) return;
+    this.stopper.abort();
+    this.stop();
+    for (const wake of [...this.revisionWaiters]) wake();
+  }
+
+  private subscribe(request: CacheWatchRequest, from: number | undefined): CacheSubscription {
+    const initial = from === undefined ? this.snapshot(request.filter) : this.replay(request.filter, from);
+    const watcher = new CacheWatcher({
+      filter: request.filter,
+      sink: request.sink,
+      initial,
+      startRevision: from ?? this.revision,
+      queueLimit: this.options.queueLimit,
+      cacheRevision: () => this.revision,
+      onClosed: (closed) => this.watchers.delete(closed),
+    });
+    this.watchers.add(watcher);
+    return watcher;
+  }
+
+  private snapshot(filter: WatcherFilter): WatchEvent[] {
+    const out: WatchEvent[] = [];
+    for (const cached of this.state.values()) if (passes(filter, cached.object)) out.push(initialEvent(cached));
+    return out;
+  }
+
+  private replay(filter: WatcherFilter, from: number): WatchEvent[] {
+    const out: WatchEvent[] = [];
+    for (const event of this.window.since((e) => e.revision > from)) {
+      const translated = translate(event, filter);
+      if (translated) out.push(translated);
+    }
+    return out;
+  }
+
+  /** Starts the cache if it is not running: from `from` when given (so the first watch after a list finds its revision), else now. */
+  private async ensureRunning(from: number | undefined): Promise<void> {
+    if (this.running) return;
+    if (this.stopper.signal.aborted) throw new ApiError('ServiceUnavailable', 'the API server is shutting down');
+    this.starting ??= this.start(from).finally(() => (this.starting = undefined));
+    await this.starting;
+  }
+
+  private async start(from: number | undefined): Promise<void> {
+    const list = await this.listFrom(from);
+    if (this.stopper.signal.aborted) return;
+    this.state.clear();
+    this.window.clear();
+    for (const object of list.items) this.state.set(keyOf(this.prefix, object), new CachedObject(object));
+    this.revision = list.revision;
+    this.oldest = list.revision;
+    this.running = true;
+    this.follow(list.revision);
+  }
+
+  /** The state at `from` while etcd still has it (not compacted, not in the future), else the newest. */
+  private async listFrom(from: number | undefined): Promise<ListResult<KubeObject>> {
+    if (from === undefined) return this.source.list<KubeObject>(this.prefix);
+    try {
+      return await this.source.list<KubeObject>(this.prefix, { revision: from });
+    } catch {
+      return this.source.list<KubeObject>(this.prefix);
+    }
+  }
+
+  /** Opens the store watch after `afterRevision`. */
+  private follow(afterRevision: number): void {
+    this.storeWatchesOpened++;
+    const watch: StoreWatch = this.source.watch<KubeObject>(this.prefix, {
+      afterRevision,
+      onEvent: (event) => this.apply(event),
+      onProgress: (revision) => this.advance(revision),
+      onError: (err) => {
+        if (this.storeWatch === watch) void this.onStoreWatchEnded(err);
+      },
+      signal: this.stopper.signal,
+    });
+    this.storeWatch = watch;
+  }
+
+  private apply(event: StoreEvent<KubeObject>): void {
+    const prev = this.state.get(event.key);
+    const current = new CachedObject(event.object);
+    if (event.type === 'DELETED') this.state.delete(event.key);
+    else this.state.set(event.key, current);
+    const type = event.type === 'DELETED' ? 'DELETED' : prev ? 'MODIFIED' : 'ADDED';
+    const cached: CacheEvent = { type, key: event.key, revision: event.revision, current, prev };
+    const evicted = this.window.push(cached);
+    if (evicted) this.oldest = evicted.revision;
+    this.backoffMs = this.options.minBackoffMs;
+    this.advance(event.revision);
+    for (const watcher of [...this.watchers]) watcher.offer(cached);
+  }
+
+  private advance(revision: number): void {
+    if (revision <= this.revision) return;
+    this.revision = revision;
+    for (const wake of [...this.revisionWaiters]) wake();
+  }
+
+  /** Whether the cache reaches `revision` within `freshnessWaitMs` (asking etcd for progress). */
+  private async reaches(revision: number): Promise<boolean> {
+    if (this.revision >= revision) return true;
+    this.storeWatch?.requestProgress?.();
+    const deadline = AbortSignal.timeout(this.options.freshnessWaitMs);
+    while (this.revision < revision && !deadline.aborted && !this.stopper.signal.aborted) await this.nextAdvance(deadline);
+    return this.revision >= revision;
+  }
+
+  private nextAdvance(deadline: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        this.revisionWaiters.delete(wake);
+        deadline.removeEventListener('abort', wake);
+        resolve();
+      };
+      this.revisionWaiters.add(wake);
+      deadline.addEventListener('abort', wake, { once: true });
+    });
+  }
+
+  private async onStoreWatchEnded(err: ApiError): Promise<void> {
+    if (this.stopper.signal.aborted) return;
+    if (err.code === 'Gone') {
+      this.options.log(`watch cache ${this.prefix}: ${err.message}; ending its watches, it lists again on the next one`);
+      return this.stop();
+    }
+    const wait = this.backoffMs;
+    this.backoffMs = Math.min(wait * 2, MAX_BACKOFF_MS);
+    this.options.log(`watch cache ${this.prefix}: ${err.code}: ${err.message}; watching again from ${this.revision} in ${wait} ms`);
+    await sleep(wait, undefined, { signal: this.stopper.signal }).catch(() => undefined);
+    if (!this.stopper.signal.aborted && this.running) this.follow(this.revision);
+  }
+
+  /** Back to "not running": the store watch released, every watcher ended, nothing kept. */
+  private stop(): void {
+    this.running = false;
+    const watch = this.storeWatch;
+    this.storeWatch = undefined;
+    watch?.dispose();
+    for (const watcher of [...this.watchers]) watcher.drop();
+    this.state.clear();
+    this.window.clear();
+  }
+}
+
+/** The state's key for an object (its store key below the prefix). */
+function keyOf(prefix: string, object: KubeObject): string {
+  const { namespace, name = '' } = object.metadata;
+  return namespace ? `${prefix}${namespace}/${name}` : `${prefix}${name}`;
+}
