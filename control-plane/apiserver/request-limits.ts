@@ -2,8 +2,10 @@
  * How many requests the API server works on at once, sized for a 1 GiB Raspberry Pi: the
  * apiserver's --max-requests-inflight (400) and --max-mutating-requests-inflight (200), scaled
  * down, plus a bound on watches per user and in total (the apiserver relies on its memory
- * there; a Pi cannot). Past a limit a request is refused at once with 429 TooManyRequests and
- * `Retry-After: 1`, as the apiserver's max-in-flight filter answers; client-go retries it.
+ * there; a Pi cannot). A read or write past its limit waits in a short queue (admission-queue.ts,
+ * as API Priority and Fairness queues a burst); past the queue, after waiting too long, or for
+ * a watch past its limit, the answer is 429 TooManyRequests with `Retry-After: 1`, as the
+ * apiserver's filters answer; client-go retries it.
  *
  * Unlike the apiserver, `system:masters` is not exempt: on a Pi the bound is about memory, and
  * the admin's kubeconfig is the one most likely to be scripted in a loop.
@@ -11,6 +13,9 @@
  * Long-running requests other than watches (pod logs, exec) are not counted, as in Kubernetes.
  */
 import { ApiError } from '../../api/errors';
+import { AdmissionQueue, AdmissionRefused, type Admission } from './admission-queue';
+
+export type { Admission } from './admission-queue';
 
 export interface RequestLimits {
   /** Reads (get, list, discovery) served at once. Default 100 (Kubernetes: 400). */
@@ -24,6 +29,10 @@ export interface RequestLimits {
   maxWatchesPerUser: number;
   /** Open watches in total. Default 1000 (each costs some 10 to 50 KiB: a TLS socket and a small queue). */
   maxWatches: number;
+  /** Reads, and writes, that may wait for a slot; each holds only its socket. Default 4 × the class's limit. */
+  maxQueued?: number;
+  /** How long a queued request waits before its 429. Default 5 s. */
+  maxQueueWaitMs: number;
 }
 
 export const DEFAULT_REQUEST_LIMITS: RequestLimits = {
@@ -31,15 +40,11 @@ export const DEFAULT_REQUEST_LIMITS: RequestLimits = {
   maxMutatingRequestsInFlight: 20,
   maxWatchesPerUser: 250,
   maxWatches: 1000,
+  maxQueueWaitMs: 5_000,
 };
 
 /** How a request counts: reads and writes against their in-flight limits, watches against theirs. */
 export type RequestClass = 'readonly' | 'mutating' | 'watch' | 'longRunning';
-
-/** A held slot. `release` is idempotent. */
-export interface Admission {
-  release(): void;
-}
 
 const RETRY_AFTER_SECONDS = 1;
 
@@ -51,30 +56,39 @@ export function tooManyRequests(reason: string): ApiError {
 export class RequestLimiter {
   private readonly limits: RequestLimits;
   private readonly watchesByUser = new Map<string, number>();
-  private inFlight = { readonly: 0, mutating: 0 };
+  private readonly inFlight: Record<'readonly' | 'mutating', AdmissionQueue>;
   private watches = 0;
 
   constructor(limits: Partial<RequestLimits> = {}) {
     this.limits = { ...DEFAULT_REQUEST_LIMITS, ...limits };
+    const queue = (slots: number): AdmissionQueue => new AdmissionQueue({ slots, queueLength: this.limits.maxQueued ?? 4 * slots, maxWaitMs: this.limits.maxQueueWaitMs });
+    this.inFlight = { readonly: queue(this.limits.maxRequestsInFlight), mutating: queue(this.limits.maxMutatingRequestsInFlight) };
   }
 
-  /** A slot for one request of `user`, or a TooManyRequests ApiError thrown. */
-  admit(kind: RequestClass, user: string): Admission {
+  /**
+   * A slot for one request of `user`, once there is one; rejects with a TooManyRequests
+   * ApiError. `signal` aborts when the client goes away while queued.
+   */
+  async admit(kind: RequestClass, user: string, signal?: AbortSignal): Promise<Admission> {
     if (kind === 'longRunning') return { release: () => undefined };
     if (kind === 'watch') return this.admitWatch(user);
-    return this.admitInFlight(kind);
+    return this.admitInFlight(kind, signal);
   }
 
   /** What is held right now (for tests and health reporting). */
-  get counts(): { readonly: number; mutating: number; watches: number; usersWatching: number } {
-    return { ...this.inFlight, watches: this.watches, usersWatching: this.watchesByUser.size };
+  get counts(): { readonly: number; mutating: number; queued: number; watches: number; usersWatching: number } {
+    const { readonly, mutating } = this.inFlight;
+    return { readonly: readonly.inUse, mutating: mutating.inUse, queued: readonly.queued + mutating.queued, watches: this.watches, usersWatching: this.watchesByUser.size };
   }
 
-  private admitInFlight(kind: 'readonly' | 'mutating'): Admission {
-    const limit = kind === 'readonly' ? this.limits.maxRequestsInFlight : this.limits.maxMutatingRequestsInFlight;
-    if (this.inFlight[kind] >= limit) throw tooManyRequests(`${limit} ${kind} requests in flight`);
-    this.inFlight[kind]++;
-    return once(() => void this.inFlight[kind]--);
+  private async admitInFlight(kind: 'readonly' | 'mutating', signal: AbortSignal | undefined): Promise<Admission> {
+    try {
+      return await this.inFlight[kind].acquire(signal);
+    } catch (err: unknown) {
+      if (!(err instanceof AdmissionRefused)) throw err;
+      const limit = kind === 'readonly' ? this.limits.maxRequestsInFlight : this.limits.maxMutatingRequestsInFlight;
+      throw tooManyRequests(`${limit} ${kind} requests in flight, ${err.refusal}`);
+    }
   }
 
   private admitWatch(user: string): Admission {

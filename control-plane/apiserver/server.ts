@@ -24,7 +24,7 @@ import { buildOpenApiV3, type OpenApiV3 } from './openapi';
 import type { PodStreamProvider } from './pod-stream-provider';
 import type { Registry } from './registry';
 import { MAX_BODY_BYTES } from './request-body';
-import { RequestLimiter, type RequestClass, type RequestLimits } from './request-limits';
+import { RequestLimiter, type Admission, type RequestClass, type RequestLimits } from './request-limits';
 import type { HandlerSettings, RequestScope, WatchSettings } from './request-scope';
 import { wantsPretty, writeBody, writeError, type Encoding } from './respond';
 import { requestUrl, type RequestUrl } from './request-url';
@@ -75,6 +75,8 @@ export interface ApiServer {
   close(): Promise<void>;
   /** The watch caches made so far, for diagnostics and tests. */
   watchCacheStats(): WatchCacheStats[];
+  /** Requests held and queued under the limits, for diagnostics and tests. */
+  limitCounts(): RequestLimiter['counts'];
 }
 
 export interface WatchCacheStats {
@@ -161,6 +163,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       for (const socket of upgraded) socket.destroy();
     })),
     watchCacheStats: () => handler.watchCaches.all().map((c) => ({ prefix: c.prefix, watchers: c.watcherCount, objects: c.objectCount, storeWatchesOpened: c.storeWatchesOpened })),
+    limitCounts: () => handler.limiter.counts,
   };
 }
 
@@ -180,7 +183,7 @@ export function requestClassOf(method: string | undefined, r: Route, query: URLS
 class RequestHandler {
   port = 0;
   readonly watchCaches: WatchCaches;
-  private readonly limiter: RequestLimiter;
+  readonly limiter: RequestLimiter;
   private readonly authenticator: Authenticator;
   private readonly openapi: OpenApiV3;
   private readonly settings: HandlerSettings;
@@ -250,13 +253,25 @@ class RequestHandler {
     // Authorization plugs in here, once per request: RBAC (and the node authorizer) will decide
     // on (user, verb, resource, namespace, name). Until then every authenticated user may do everything.
     const kind = requestClassOf(req.method, r, url.searchParams);
-    const admission = this.limiter.admit(kind, user.name);
+    const admission = await this.admit(res, kind, user.name);
     res.once('close', () => admission.release());
     if (kind === 'watch' || kind === 'longRunning') keepWhileStreaming(res);
     try {
       await this.serveApi(this.scopeFor(req, res, url, user, pretty), r);
     } finally {
       if (kind === 'readonly' || kind === 'mutating') admission.release();
+    }
+  }
+
+  /** A slot under the limits; a client that hangs up while queued gives its place up. */
+  private async admit(res: ServerResponse, kind: RequestClass, user: string): Promise<Admission> {
+    const gone = new AbortController();
+    const onClose = (): void => gone.abort();
+    res.once('close', onClose);
+    try {
+      return await this.limiter.admit(kind, user, gone.signal);
+    } finally {
+      res.off('close', onClose);
     }
   }
 

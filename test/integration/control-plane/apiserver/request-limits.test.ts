@@ -74,16 +74,18 @@ describe('API server limits and timeouts (real etcd)', function () {
     const gate = gatedGets();
     let api: ApiServerFixture;
     before(async () => {
-      api = await startApiServerFixture(etcd.get(), { wrapStore: gate.wrap, server: { limits: { maxRequestsInFlight: 2, maxMutatingRequestsInFlight: 1 } } });
+      api = await startApiServerFixture(etcd.get(), { wrapStore: gate.wrap, server: { limits: { maxRequestsInFlight: 2, maxMutatingRequestsInFlight: 1, maxQueued: 1 } } });
     });
     after(async () => {
       gate.release();
       await api?.stop();
     });
 
-    it('answers reads past the limit with 429 TooManyRequests and Retry-After: 1, and serves again once one finishes', async () => {
+    it('queues reads past the limit, answers those past the queue with 429 TooManyRequests and Retry-After: 1, and serves the queued once one finishes', async () => {
       const held = [api.request('GET', '/api/v1/namespaces/default/pods/slow'), api.request('GET', '/api/v1/namespaces/default/pods/slow')];
       await until(() => gate.waiting.length === 2, { timeoutMs: 5000, describe: () => `${gate.waiting.length} held` });
+      const queued = api.request('GET', '/api/v1/namespaces/default/pods');
+      await until(() => api.server.limitCounts().queued === 1, { timeoutMs: 5000, describe: () => JSON.stringify(api.server.limitCounts()) });
       const refused = await api.request('GET', '/api/v1/namespaces/default/pods');
       assert.equal(refused.status, 429);
       assert.equal(refused.headers['retry-after'], '1');
@@ -93,6 +95,7 @@ describe('API server limits and timeouts (real etcd)', function () {
       assert.equal((await api.request('POST', '/api/v1/namespaces/default/pods', { body: aPod('w') })).status, 201);
       gate.release();
       assert.deepEqual((await Promise.all(held)).map((r) => r.status), [404, 404]);
+      assert.equal((await queued).status, 200);
       assert.equal((await api.request('GET', '/api/v1/namespaces/default/pods')).status, 200);
     });
 

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { ApiError } from '../../../../api/errors';
 import { RequestLimiter } from '../../../../control-plane/apiserver/request-limits';
 
-function refusal(fn: () => unknown): ApiError {
+async function refusal(admitted: Promise<unknown>): Promise<ApiError> {
   try {
-    fn();
+    await admitted;
   } catch (err) {
     if (err instanceof ApiError) return err;
     throw err;
@@ -12,49 +12,86 @@ function refusal(fn: () => unknown): ApiError {
   throw new Error('expected a refusal');
 }
 
+/** Whether `p` has settled after the current turn's microtasks. */
+async function settled(p: Promise<unknown>): Promise<boolean> {
+  let done = false;
+  p.then(() => { done = true; }, () => { done = true; });
+  await new Promise((resolve) => setImmediate(resolve));
+  return done;
+}
+
 describe('RequestLimiter', () => {
-  it('refuses reads past maxRequestsInFlight with 429 TooManyRequests and Retry-After 1, until one is released', () => {
-    const limiter = new RequestLimiter({ maxRequestsInFlight: 2 });
-    const first = limiter.admit('readonly', 'alice');
-    limiter.admit('readonly', 'bob');
-    const err = refusal(() => limiter.admit('readonly', 'carol'));
+  it('refuses reads past maxRequestsInFlight with 429 TooManyRequests and Retry-After 1 when nothing may queue, until one is released', async () => {
+    const limiter = new RequestLimiter({ maxRequestsInFlight: 2, maxQueued: 0 });
+    const first = await limiter.admit('readonly', 'alice');
+    await limiter.admit('readonly', 'bob');
+    const err = await refusal(limiter.admit('readonly', 'carol'));
     assert.equal(err.code, 'TooManyRequests');
     assert.equal(err.httpStatus, 429);
     assert.equal(err.subject.retryAfterSeconds, 1);
     assert.match(err.message, /^Too many requests, please try again later/);
     first.release();
-    limiter.admit('readonly', 'carol');
+    await limiter.admit('readonly', 'carol');
   });
 
-  it('counts writes apart from reads', () => {
-    const limiter = new RequestLimiter({ maxRequestsInFlight: 1, maxMutatingRequestsInFlight: 1 });
-    limiter.admit('readonly', 'alice');
-    limiter.admit('mutating', 'alice');
-    assert.equal(refusal(() => limiter.admit('mutating', 'bob')).code, 'TooManyRequests');
-    assert.deepEqual(limiter.counts, { readonly: 1, mutating: 1, watches: 0, usersWatching: 0 });
+  it('queues a burst past the limit and serves it in order as slots free', async () => {
+    const limiter = new RequestLimiter({ maxMutatingRequestsInFlight: 1, maxQueued: 2 });
+    const first = await limiter.admit('mutating', 'alice');
+    const second = limiter.admit('mutating', 'bob');
+    const third = limiter.admit('mutating', 'carol');
+    assert.match((await refusal(limiter.admit('mutating', 'dave'))).message, /1 mutating requests in flight, queue full/);
+    assert.equal(await settled(second), false);
+    assert.deepEqual(limiter.counts, { readonly: 0, mutating: 1, queued: 2, watches: 0, usersWatching: 0 });
+    first.release();
+    (await second).release();
+    (await third).release();
+    assert.deepEqual(limiter.counts, { readonly: 0, mutating: 0, queued: 0, watches: 0, usersWatching: 0 });
   });
 
-  it('limits watches per user and in total, and never counts other long-running requests', () => {
+  it('refuses a queued request after maxQueueWaitMs, and forgets one whose client went away', async () => {
+    const limiter = new RequestLimiter({ maxRequestsInFlight: 1, maxQueued: 5, maxQueueWaitMs: 50 });
+    const held = await limiter.admit('readonly', 'alice');
+    const started = Date.now();
+    assert.match((await refusal(limiter.admit('readonly', 'bob'))).message, /waited too long/);
+    assert.ok(Date.now() - started >= 45);
+    const gone = new AbortController();
+    const leaving = limiter.admit('readonly', 'carol', gone.signal);
+    gone.abort();
+    assert.match((await refusal(leaving)).message, /client gone/);
+    assert.equal(limiter.counts.queued, 0);
+    held.release();
+    assert.equal(limiter.counts.readonly, 0);
+  });
+
+  it('counts writes apart from reads', async () => {
+    const limiter = new RequestLimiter({ maxRequestsInFlight: 1, maxMutatingRequestsInFlight: 1, maxQueued: 0 });
+    await limiter.admit('readonly', 'alice');
+    await limiter.admit('mutating', 'alice');
+    assert.equal((await refusal(limiter.admit('mutating', 'bob'))).code, 'TooManyRequests');
+    assert.deepEqual(limiter.counts, { readonly: 1, mutating: 1, queued: 0, watches: 0, usersWatching: 0 });
+  });
+
+  it('limits watches per user and in total, and never counts other long-running requests', async () => {
     const limiter = new RequestLimiter({ maxWatchesPerUser: 2, maxWatches: 3 });
-    const aliceFirst = limiter.admit('watch', 'alice');
-    limiter.admit('watch', 'alice');
-    assert.match(refusal(() => limiter.admit('watch', 'alice')).message, /2 watches open for this user/);
-    limiter.admit('watch', 'bob');
-    assert.match(refusal(() => limiter.admit('watch', 'carol')).message, /3 watches open/);
-    for (let i = 0; i < 10; i++) limiter.admit('longRunning', 'carol');
+    const aliceFirst = await limiter.admit('watch', 'alice');
+    await limiter.admit('watch', 'alice');
+    assert.match((await refusal(limiter.admit('watch', 'alice'))).message, /2 watches open for this user/);
+    await limiter.admit('watch', 'bob');
+    assert.match((await refusal(limiter.admit('watch', 'carol'))).message, /3 watches open/);
+    for (let i = 0; i < 10; i++) await limiter.admit('longRunning', 'carol');
     aliceFirst.release();
-    limiter.admit('watch', 'carol');
-    assert.deepEqual(limiter.counts, { readonly: 0, mutating: 0, watches: 3, usersWatching: 3 });
+    await limiter.admit('watch', 'carol');
+    assert.deepEqual(limiter.counts, { readonly: 0, mutating: 0, queued: 0, watches: 3, usersWatching: 3 });
   });
 
-  it('releases a slot once however often release is called', () => {
+  it('releases a slot once however often release is called', async () => {
     const limiter = new RequestLimiter({ maxWatchesPerUser: 1 });
-    const watch = limiter.admit('watch', 'alice');
-    const read = limiter.admit('readonly', 'alice');
+    const watch = await limiter.admit('watch', 'alice');
+    const read = await limiter.admit('readonly', 'alice');
     for (let i = 0; i < 3; i++) {
       watch.release();
       read.release();
     }
-    assert.deepEqual(limiter.counts, { readonly: 0, mutating: 0, watches: 0, usersWatching: 0 });
+    assert.deepEqual(limiter.counts, { readonly: 0, mutating: 0, queued: 0, watches: 0, usersWatching: 0 });
   });
 });
