@@ -25,7 +25,7 @@ export interface RequestLimits {
    * decode it, about 15 MiB at worst, so 20 of them stay near 300 MiB.
    */
   maxMutatingRequestsInFlight: number;
-  /** Open watches of one user (by authenticated name). Default 250. */
+  /** Open watches of one user (by authenticated name). Default 500: half of all, so one client cannot take every watch. */
   maxWatchesPerUser: number;
   /** Open watches in total. Default 1000 (each costs some 10 to 50 KiB: a TLS socket and a small queue). */
   maxWatches: number;
@@ -38,7 +38,7 @@ export interface RequestLimits {
 export const DEFAULT_REQUEST_LIMITS: RequestLimits = {
   maxRequestsInFlight: 100,
   maxMutatingRequestsInFlight: 20,
-  maxWatchesPerUser: 250,
+  maxWatchesPerUser: 500,
   maxWatches: 1000,
   maxQueueWaitMs: 5_000,
 };

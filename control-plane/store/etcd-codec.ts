@@ -21,7 +21,7 @@ export function decodeObject<T extends KubeObject>(value: Buffer, revision: stri
   if (!isRecord(parsed) || !isRecord(parsed.metadata)) {
     throw new Error('the stored value is not a JSON object with metadata');
   }
-  const problem = check?.(key, parsed as unknown as KubeObject);
+  const problem = check?.(key, parsed as unknown as KubeObject, Number(revision));
   if (problem !== undefined) throw new Error(problem);
   parsed.metadata.resourceVersion = String(revision);
   return parsed as T;

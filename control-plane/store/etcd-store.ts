@@ -15,6 +15,7 @@ import { ApiError, alreadyExists } from '../../api/errors';
 import type { KubeObject } from '../../api/meta';
 import { decodeObject, encodeObject, keySubject, tombstone } from './etcd-codec';
 import { storeError, tooLarge } from './etcd-errors';
+import { checkOncePerVersion } from './check-once-per-version';
 import { EtcdWatch } from './etcd-watch';
 import type { ListResult, Store, StoredObjectCheck, StoreWatch, TxnResult, TxnWrite, WatchOptions, WriteResult } from './store';
 
@@ -73,7 +74,7 @@ export class EtcdStore implements Store {
   private readonly check?: StoredObjectCheck;
 
   constructor(options: EtcdStoreOptions) {
-    this.check = options.checkObject;
+    this.check = options.checkObject && checkOncePerVersion(options.checkObject);
     this.client = createEtcdClient(options);
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.maxRequestBytes = options.maxRequestBytes ?? ETCD_DEFAULT_MAX_REQUEST_BYTES;

@@ -14,8 +14,9 @@ import type { ApiError } from '../../api/errors';
  * Checks an object read back from etcd (written, perhaps, by an older version): returns why it
  * is unusable, or undefined. Readers skip what fails it with a logged error, so a bad stored
  * object never reaches a consumer. The store knows keys, not kinds: the API server supplies it.
+ * `revision` names the version read: the bytes of a key at one revision never change.
  */
-export type StoredObjectCheck = (key: string, object: KubeObject) => string | undefined;
+export type StoredObjectCheck = (key: string, object: KubeObject, revision?: number) => string | undefined;
 
 /** A compare-and-swap miss: the key changed (or vanished) since `expectedRevision`. */
 export type WriteResult<T extends KubeObject> =
