@@ -5,9 +5,9 @@
  * that do not arrive within the server's timeouts are a 408; malformed requests a 400.
  * When a response has already begun on the socket, the socket is just destroyed.
  */
-import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Status } from '../../api/meta';
+import { endWithStatus } from './upgrade-response';
 
 interface ClientErrorShape {
   code?: string;
@@ -37,13 +37,5 @@ export function answerClientError(err: ClientErrorShape, socket: Duplex): void {
   const status = statusFor(err);
   const started = (socket as unknown as HttpSocket)._httpMessage?.headersSent === true;
   if (!status || started || socket.destroyed || !socket.writable) return void socket.destroy();
-  const body = JSON.stringify(status);
-  const head = [
-    `HTTP/1.1 ${status.code} ${STATUS_CODES[status.code] ?? 'Error'}`,
-    'Content-Type: application/json',
-    `Content-Length: ${Buffer.byteLength(body)}`,
-    'Cache-Control: no-cache, private',
-    'Connection: close',
-  ];
-  socket.end(`${head.join('\r\n')}\r\n\r\n${body}`, () => socket.destroy());
+  endWithStatus(socket, status, () => socket.destroy());
 }
