@@ -12,14 +12,24 @@
 import type { KubeObject } from '../../api/meta';
 import type { Selection } from './selection';
 
-/** A state of an object as the cache holds it; its JSON is made once, for every watcher. */
+/**
+ * A state of an object as the cache holds it; its JSON is made once, for every watcher, and its
+ * UTF-8 bytes once, for every LIST that answers with it (made on first use: 1.3 KB more for a
+ * Pending pod).
+ */
 export class CachedObject {
   private encoded?: string;
+  private utf8?: Buffer;
 
   constructor(readonly object: KubeObject) {}
 
   json(): string {
     return (this.encoded ??= JSON.stringify(this.object));
+  }
+
+  /** `json()` as UTF-8. */
+  bytes(): Buffer {
+    return (this.utf8 ??= Buffer.from(this.json(), 'utf8'));
   }
 }
 

@@ -14,7 +14,7 @@ import { objectKey, resourcePrefix, type KeySpace } from '../store/keys';
 import type { Store, WriteResult } from '../store/store';
 import { checkPreconditions, planDeletion, readyToRemove, validateDeleteOptions } from './deletion';
 import { guaranteedUpdate, type UpdateOutcome } from './guaranteed-update';
-import { decodeContinue, takePage, type Page } from './list-pagination';
+import { byKey, decodeContinue, listOfPage, takePage } from './list-pagination';
 import { admitCreateInNamespace } from './namespace-lifecycle';
 import { applyFieldValidation, strictDecodingErrors, type FieldValidation } from './field-validation';
 import { checkName, decodeBody, decodeObject, settleNamespace } from './object-decoding';
@@ -22,7 +22,7 @@ import { bumpGenerationOnChange, carryOverObjectMeta, generateName, prepareObjec
 import { applyPatchDocument, decodePatched, type PatchType } from './patch-document';
 import { assignPod, validateBinding } from './pod-binding';
 import { startRegistryWatch, type RegistryWatch, type RegistryWatchEvent } from './registry-watch';
-import { apiVersionOf, type ResourceInfo } from './resource-info';
+import type { ResourceInfo } from './resource-info';
 import { BINDINGS, NAMESPACES, PODS, RESOURCES, resolveResource } from './resources';
 import { compileSelection, type SelectorStrings } from './selection';
 import { strategyFor } from './strategies';
@@ -154,8 +154,8 @@ export class Registry {
     const matching = result.items
       .filter((o) => selection.matches(o))
       .map((object) => ({ key: this.key(info, object.metadata.namespace, object.metadata.name ?? ''), object }))
-      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    return listOf(info, takePage(matching, result.revision, options.limit, token));
+      .sort(byKey);
+    return listOfPage(info, takePage(matching, result.revision, options.limit, token));
   }
 
   async create<T extends KubeObject>(resource: ResourceName, namespace: string | undefined, body: T | unknown, options: WriteOptions = {}): Promise<T> {
@@ -445,11 +445,4 @@ export class Registry {
 /** Precondition carried by the object itself (Kubernetes' UpdatedObjectInfo.Preconditions). */
 function checkUidPrecondition(info: ResourceInfo, next: KubeObject, current: KubeObject): void {
   checkPreconditions(info, current, { preconditions: { uid: next.metadata.uid } });
-}
-
-function listOf<T extends KubeObject>(info: ResourceInfo, page: Page<T>): KubeList<T> {
-  const metadata: KubeList['metadata'] = { resourceVersion: String(page.resourceVersion) };
-  if (page.continue) metadata.continue = page.continue;
-  if (page.remainingItemCount !== undefined) metadata.remainingItemCount = page.remainingItemCount;
-  return { apiVersion: apiVersionOf(info), kind: info.listKind, metadata, items: page.items };
 }

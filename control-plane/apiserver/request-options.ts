@@ -21,9 +21,10 @@ export function booleanParam(query: URLSearchParams, name: string): boolean {
 const VERSION_MATCHES = ['NotOlderThan', 'Exact'];
 
 /**
- * List options. resourceVersion and resourceVersionMatch are checked but every list is served
- * from etcd at its newest revision, which satisfies NotOlderThan and unset; Exact reads of an
- * older revision are not available from the Store and are served newest too.
+ * List options. resourceVersion and resourceVersionMatch are checked here; unset or "0" (without
+ * a match) is the watch cache's to answer (handlers/cached-list.ts). Every other list is served
+ * from etcd at its newest revision, which satisfies NotOlderThan; Exact reads of an older
+ * revision are not available from the Store and are served newest too.
  */
 export function listOptionsFrom(query: URLSearchParams, namespace: string | undefined): ListOptions {
   const match = query.get('resourceVersionMatch');

@@ -24,6 +24,11 @@ export function encode(body: unknown, encoding: Encoding): { text: string; conte
 
 export function writeBody(res: ServerResponse, code: number, body: unknown, encoding: Encoding): void {
   const { text, contentType } = encode(body, encoding);
+  writeEncoded(res, code, text, contentType);
+}
+
+/** Writes a body already encoded (as `encode` would have; bytes are UTF-8). */
+export function writeEncoded(res: ServerResponse, code: number, text: string | Buffer, contentType: string): void {
   res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
   res.end(text);
 }

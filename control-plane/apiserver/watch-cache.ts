@@ -10,6 +10,11 @@
  *   (asking etcd for a progress notification), then is 504 "Too large resource version".
  * - Each watcher filters (namespace, selectors) and holds a small bounded queue of references
  *   (cache-watcher.ts): N watchers cost N small queues, never N copies of the events.
+ * - A LIST with resourceVersion unset is a consistent read from the cache (Kubernetes'
+ *   ConsistentListFromCache, KEP-2340): etcd's current revision is read, the cache waits to
+ *   reach it (asking etcd for progress), then answers from its state; "0" answers from the
+ *   state as it is. A continuation is answered only while the state is still etcd's at the
+ *   token's revision. Whatever the cache cannot answer so, the caller reads from etcd.
  * - A lost etcd stream is watched again from the newest revision seen (watchers stay); a
  *   compacted one (Gone) ends every watcher, as the Cacher does when it re-lists, and the
  *   cache starts afresh on the next watch.
@@ -18,7 +23,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError } from '../../api/errors';
 import type { KubeObject } from '../../api/meta';
 import type { ListResult, Store, StoreEvent, StoreWatch } from '../store/store';
+import { listPage, type CacheListRequest, type CachedEntry } from './cache-list';
 import { EventRing } from './event-ring';
+import type { Page } from './list-pagination';
 import { CachedObject, CacheWatcher, initialEvent, passes, translate, type CacheEvent, type CacheSubscription, type WatchEvent, type WatcherFilter, type WatchSink } from './cache-watcher';
 import { parseWatchResourceVersion } from './registry-watch';
 
@@ -45,7 +52,10 @@ export const DEFAULT_WATCH_CACHE_OPTIONS: WatchCacheOptions = {
 const MAX_BACKOFF_MS = 5_000;
 
 /** What the cache reads: a Store (or, in unit tests, an in-memory one). */
-export type WatchCacheSource = Pick<Store, 'list' | 'watch'>;
+export type WatchCacheSource = Pick<Store, 'list' | 'watch' | 'currentRevision'>;
+
+/** While a read waits for the cache to reach a revision, etcd is asked for progress this often (as the Cacher's progressRequester). */
+const PROGRESS_REQUEST_INTERVAL_MS = 100;
 
 export interface CacheWatchRequest {
   /** As the client sent it: unset or "0" for "current state first". */
@@ -80,6 +90,8 @@ export class WatchCache {
   private revision = 0;
   /** A watch from this revision or later is served from the window. */
   private oldest = 0;
+  /** The revision of the newest change in the state (its list's at the start): the state is etcd's at every revision from here to `revision`. */
+  private lastChange = 0;
   private backoffMs: number;
   /** Store watches opened over the cache's life (one per start or reconnection). */
   storeWatchesOpened = 0;
@@ -111,6 +123,19 @@ export class WatchCache {
     if (!this.running) return this.watch(request); // restarted (Gone) while waiting
     if (from !== undefined && from < this.oldest) throw tooOldResourceVersion(from, this.oldest);
     return this.subscribe(request, from);
+  }
+
+  /**
+   * A LIST from the cache; undefined when the cache cannot answer it consistently (etcd is away,
+   * the cache does not reach etcd's revision within `freshnessWaitMs`, a continuation's revision
+   * is no longer the state's): the caller then reads etcd, as the Cacher delegates.
+   * The page's entries are the cache's shared objects: read-only.
+   */
+  async list(request: CacheListRequest): Promise<Page<CachedEntry> | undefined> {
+    const wanted = await this.readyFor(request).catch(storeFailureAsUndefined);
+    if (wanted === undefined || !this.running || this.revision < wanted) return undefined;
+    if (request.continue && this.lastChange > request.continue.rv) return undefined;
+    return listPage(this.state, request, this.revision);
   }
 
   /** Ends every watcher and the store watch. Idempotent. */
@@ -151,6 +176,19 @@ export class WatchCache {
     return out;
   }
 
+  /** Runs the cache and waits until it reaches the revision the request must see; returns that revision, or undefined if it is not reached. */
+  private async readyFor(request: CacheListRequest): Promise<number | undefined> {
+    const wanted = await this.mustSee(request);
+    await this.ensureRunning(request.continue ? wanted : undefined);
+    return (await this.reaches(wanted)) ? wanted : undefined;
+  }
+
+  /** A continuation's revision; none for "0"; else etcd's current one (a consistent read). */
+  private async mustSee(request: CacheListRequest): Promise<number> {
+    if (request.continue) return request.continue.rv;
+    return request.resourceVersion === '0' ? 0 : this.source.currentRevision();
+  }
+
   /** Starts the cache if it is not running: from `from` when given (so the first watch after a list finds its revision), else now. */
   private async ensureRunning(from: number | undefined): Promise<void> {
     if (this.running) return;
@@ -167,6 +205,7 @@ export class WatchCache {
     for (const object of list.items) this.state.set(keyOf(this.prefix, object), new CachedObject(object));
     this.revision = list.revision;
     this.oldest = list.revision;
+    this.lastChange = list.revision;
     this.running = true;
     this.follow(list.revision);
   }
@@ -205,6 +244,7 @@ export class WatchCache {
     const cached: CacheEvent = { type, key: event.key, revision: event.revision, current, prev };
     const evicted = this.window.push(cached);
     if (evicted) this.oldest = evicted.revision;
+    this.lastChange = event.revision;
     this.backoffMs = this.options.minBackoffMs;
     this.advance(event.revision);
     for (const watcher of [...this.watchers]) watcher.offer(cached);
@@ -216,15 +256,20 @@ export class WatchCache {
     for (const wake of [...this.revisionWaiters]) wake();
   }
 
-  /** Whether the cache reaches `revision` within `freshnessWaitMs` (asking etcd for progress). */
+  /**
+   * Whether the cache reaches `revision` within `freshnessWaitMs`, asking etcd for progress
+   * meanwhile (again every 100 ms: etcd answers a request only while the stream is caught up).
+   */
   private async reaches(revision: number): Promise<boolean> {
-    if (this.revision >= revision) return true;
-    this.storeWatch?.requestProgress?.();
     const deadline = AbortSignal.timeout(this.options.freshnessWaitMs);
-    while (this.revision < revision && !deadline.aborted && !this.stopper.signal.aborted) await this.nextAdvance(deadline);
+    while (this.revision < revision && !deadline.aborted && !this.stopper.signal.aborted) {
+      this.storeWatch?.requestProgress?.();
+      await this.nextAdvance(AbortSignal.any([deadline, AbortSignal.timeout(PROGRESS_REQUEST_INTERVAL_MS)]));
+    }
     return this.revision >= revision;
   }
 
+  /** Resolves on the next advance of `revision`, or when `deadline` aborts. */
   private nextAdvance(deadline: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       const wake = (): void => {
@@ -260,6 +305,12 @@ export class WatchCache {
     this.state.clear();
     this.window.clear();
   }
+}
+
+/** A store failure (etcd away, a compacted revision, shutting down) means "read etcd instead"; anything else is a bug and is thrown. */
+function storeFailureAsUndefined(err: unknown): undefined {
+  if (err instanceof ApiError) return undefined;
+  throw err;
 }
 
 /** The state's key for an object (its store key below the prefix). */

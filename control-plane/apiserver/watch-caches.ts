@@ -1,5 +1,5 @@
 /**
- * The API server's watch caches, one per resource, made on the resource's first watch and kept
+ * The API server's watch caches, one per resource, made on the resource's first watch or LIST and kept
  * for the server's life (the apiserver keeps one per resource from its start). Owned by the
  * server: `dispose()` ends every cache, its store watch and its watchers.
  */

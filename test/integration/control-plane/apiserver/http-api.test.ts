@@ -24,7 +24,11 @@ function countingWatches(open: { count: number }) {
         open.count++;
         const inner = target.watch(prefix, options);
         let disposed = false;
-        return { dispose: () => { if (!disposed) { disposed = true; open.count--; } inner.dispose(); } };
+        return {
+          dispose: () => { if (!disposed) { disposed = true; open.count--; } inner.dispose(); },
+          // Progress notifications are how the watch cache catches up with etcd for a LIST.
+          requestProgress: () => inner.requestProgress?.(),
+        };
       };
     },
   });

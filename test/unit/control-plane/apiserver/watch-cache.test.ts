@@ -3,52 +3,10 @@ import { ApiError } from '../../../../api/errors';
 import type { KubeObject } from '../../../../api/meta';
 import type { WatchEvent, WatchSink } from '../../../../control-plane/apiserver/cache-watcher';
 import { compileSelection } from '../../../../control-plane/apiserver/selection';
-import { WatchCache, type WatchCacheSource } from '../../../../control-plane/apiserver/watch-cache';
-import type { ListResult, StoreWatch, WatchOptions } from '../../../../control-plane/store/store';
+import { WatchCache } from '../../../../control-plane/apiserver/watch-cache';
+import { MemorySource, PODS_PREFIX } from '../../../support/memory-watch-source';
 
-const PREFIX = '/registry/core/pods/';
-
-/** An in-memory event source: a revision counter, current objects, and the watches open on it. */
-class MemorySource implements WatchCacheSource {
-  revision = 100;
-  readonly objects = new Map<string, KubeObject>();
-  readonly watches = new Set<WatchOptions<KubeObject>>();
-  watchesOpened = 0;
-  listedAt: Array<number | undefined> = [];
-
-  async list<T extends KubeObject>(_prefix: string, options: { revision?: number } = {}): Promise<ListResult<T>> {
-    this.listedAt.push(options.revision);
-    if (options.revision !== undefined && options.revision !== this.revision) throw new ApiError('Gone', 'compacted');
-    return { items: [...this.objects.values()] as T[], revision: this.revision };
-  }
-
-  watch<T extends KubeObject>(_prefix: string, options: WatchOptions<T>): StoreWatch {
-    const o = options as unknown as WatchOptions<KubeObject>;
-    this.watchesOpened++;
-    this.watches.add(o);
-    return {
-      dispose: () => void this.watches.delete(o),
-      requestProgress: () => queueMicrotask(() => o.onProgress?.(this.revision)),
-    };
-  }
-
-  put(name: string, labels: Record<string, string> = {}, namespace = 'default'): KubeObject {
-    const key = `${PREFIX}${namespace}/${name}`;
-    const existed = this.objects.has(key);
-    const object: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, labels, resourceVersion: String(++this.revision) } };
-    this.objects.set(key, object);
-    for (const w of this.watches) void w.onEvent({ type: existed ? 'MODIFIED' : 'ADDED', key, object, revision: this.revision });
-    return object;
-  }
-
-  remove(name: string, namespace = 'default'): void {
-    const key = `${PREFIX}${namespace}/${name}`;
-    const last = this.objects.get(key) as KubeObject;
-    this.objects.delete(key);
-    const object = { ...last, metadata: { ...last.metadata, resourceVersion: String(++this.revision) } };
-    for (const w of this.watches) void w.onEvent({ type: 'DELETED', key, object, revision: this.revision });
-  }
-}
+const PREFIX = PODS_PREFIX;
 
 /** A client: collects what it is sent; `busy` makes it answer "busy" to every send. */
 class Client implements WatchSink {
