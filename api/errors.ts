@@ -95,6 +95,11 @@ export function invalid(kind: string, name: string, causes: StatusCause[], group
   return new ApiError('Invalid', `${kind} "${name}" is invalid: ${detail}`, { kind, group, name }, causes);
 }
 
+/** Whether `err` is an ApiError with one of `codes`: how callers tell an expected failure from the rest. */
+export function isApiError(err: unknown, ...codes: ApiErrorCode[]): err is ApiError {
+  return err instanceof ApiError && codes.includes(err.code);
+}
+
 export function badRequest(message: string): ApiError {
   return new ApiError('BadRequest', message);
 }

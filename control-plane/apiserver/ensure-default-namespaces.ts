@@ -2,7 +2,7 @@
  * The namespaces every Kubernetes cluster has, created at start when missing (kube-apiserver's
  * system namespaces controller). Safe to run on every replica at once: AlreadyExists is fine.
  */
-import { ApiError } from '../../api/errors';
+import { isApiError } from '../../api/errors';
 import type { Namespace } from '../../api/core-v1';
 import type { Registry } from './registry';
 
@@ -13,7 +13,7 @@ async function ensureNamespace(registry: Registry, name: string): Promise<void> 
   try {
     await registry.create('namespaces', undefined, ns);
   } catch (err: unknown) {
-    if (!(err instanceof ApiError && err.code === 'AlreadyExists')) throw err;
+    if (!isApiError(err, 'AlreadyExists')) throw err;
   }
 }
 

@@ -6,7 +6,7 @@
  * cache's memory bumps `count` and `lastTimestamp` of the Event already written instead of
  * writing a new one. Recording never throws: a failure is logged and the caller goes on.
  */
-import { ApiError } from '../../api/errors';
+import { isApiError } from '../../api/errors';
 import type { Event, ObjectReference } from '../../api/core-v1';
 import type { KubeObject } from '../../api/meta';
 import { timestamp } from './object-meta';
@@ -89,7 +89,7 @@ export class EventRecorder {
       await this.options.registry.patch('events', seen.namespace, seen.name, 'merge-patch', patch);
       return true;
     } catch (err: unknown) {
-      if (err instanceof ApiError && err.code === 'NotFound') return false;
+      if (isApiError(err, 'NotFound')) return false;
       throw err;
     }
   }

@@ -7,7 +7,7 @@
  * types are refused, fields the kind does not declare are dropped, internal callers included.
  * Failures are ApiErrors (NotFound, Conflict, Invalid...), mapped to Status only at the HTTP edge.
  */
-import { ApiError, alreadyExists, badRequest, invalid, notFound, type ApiErrorCode } from '../../api/errors';
+import { alreadyExists, ApiError, badRequest, invalid, isApiError, notFound } from '../../api/errors';
 import type { Binding, Namespace, Pod } from '../../api/core-v1';
 import type { KubeList, KubeObject } from '../../api/meta';
 import { objectKey, resourcePrefix, type KeySpace } from '../store/keys';
@@ -104,9 +104,6 @@ const DELETE_ATTEMPTS = 10;
 /** Automatic allocations lost to concurrent writers before the create gives up. */
 const CLAIM_ATTEMPTS = 10;
 
-function hasCode(err: unknown, code: ApiErrorCode): boolean {
-  return err instanceof ApiError && err.code === code;
-}
 
 export class Registry {
   readonly resources: readonly ResourceInfo[];
@@ -178,7 +175,7 @@ export class Registry {
       const outcome = await this.write<T>(info, ns, name, expected, options, (current) => this.prepareUpdate(info, strategy, structuredClone(obj), current));
       return { object: await this.removeIfDone(info, strategy, ns, outcome), created: false };
     } catch (err: unknown) {
-      if (!hasCode(err, 'NotFound') || !strategy.allowCreateOnUpdate || expected) throw err;
+      if (!isApiError(err, 'NotFound') || !strategy.allowCreateOnUpdate || expected) throw err;
       return { object: await this.createDecoded(info, ns, obj, options), created: true };
     }
   }
@@ -233,7 +230,7 @@ export class Registry {
     const deleted: T[] = [];
     for (const item of list.items) {
       const outcome = await this.delete<T>(info, item.metadata.namespace, item.metadata.name ?? '', options).catch((err: unknown) => {
-        if (hasCode(err, 'NotFound')) return undefined;
+        if (isApiError(err, 'NotFound')) return undefined;
         throw err;
       });
       if (outcome) deleted.push(outcome.object);
@@ -313,7 +310,7 @@ export class Registry {
       try {
         return await this.storeNew(info, this.key(info, namespace, candidate.metadata.name ?? ''), candidate);
       } catch (err: unknown) {
-        if (!hasCode(err, 'AlreadyExists')) throw err;
+        if (!isApiError(err, 'AlreadyExists')) throw err;
         if (!generated || attempt >= GENERATE_NAME_ATTEMPTS) throw alreadyExists(info.resource, candidate.metadata.name ?? '', info.group);
       }
     }
@@ -408,7 +405,7 @@ export class Registry {
       });
       return { object: await this.removeIfDone(info, strategy, ns, outcome), created: false, warnings };
     } catch (err: unknown) {
-      if (!hasCode(err, 'NotFound') || options.subresource === 'status' || !(err as ApiError).subject.name) throw err;
+      if (!isApiError(err, 'NotFound') || options.subresource === 'status' || !(err as ApiError).subject.name) throw err;
       return { object: await this.createDecoded(info, ns, config, options), created: true, warnings };
     }
   }

@@ -5,7 +5,7 @@
  * uid) go. Shared by the endpointslice and endpointslice-mirroring controllers, which differ in
  * `managedBy` and in where the contents come from.
  */
-import { ApiError } from '../../api/errors';
+import { isApiError } from '../../api/errors';
 import type { EndpointSlice, Service } from '../../api/service-v1';
 import { MANAGED_BY_LABEL, SERVICE_NAME_LABEL } from '../../api/service-v1';
 import type { Registry } from '../apiserver/registry';
@@ -51,7 +51,7 @@ export class EndpointSliceWriter {
       try {
         await this.registry.delete(ENDPOINT_SLICES, slice.metadata.namespace, slice.metadata.name ?? '');
       } catch (err: unknown) {
-        if (!(err instanceof ApiError && err.code === 'NotFound')) throw err;
+        if (!isApiError(err, 'NotFound')) throw err;
       }
     }
   }

@@ -7,7 +7,7 @@
  * a deleted service's Endpoints go.
  */
 import type { Pod } from '../../api/core-v1';
-import { ApiError } from '../../api/errors';
+import { isApiError } from '../../api/errors';
 import type { Endpoints, Service } from '../../api/service-v1';
 import type { Registry } from '../apiserver/registry';
 import { ENDPOINTS } from '../apiserver/resources';
@@ -99,7 +99,7 @@ export class EndpointsController {
     try {
       return await this.opts.registry.get<Endpoints>(ENDPOINTS, namespace, name);
     } catch (err: unknown) {
-      if (err instanceof ApiError && err.code === 'NotFound') return undefined;
+      if (isApiError(err, 'NotFound')) return undefined;
       throw err;
     }
   }
@@ -108,7 +108,7 @@ export class EndpointsController {
     try {
       await this.opts.registry.delete(ENDPOINTS, namespace, name);
     } catch (err: unknown) {
-      if (!(err instanceof ApiError && err.code === 'NotFound')) throw err;
+      if (!isApiError(err, 'NotFound')) throw err;
     }
   }
 }

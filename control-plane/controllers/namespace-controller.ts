@@ -5,7 +5,7 @@
  * through `…/finalize` and the namespace goes away.
  */
 import type { Namespace } from '../../api/core-v1';
-import { ApiError } from '../../api/errors';
+import { isApiError } from '../../api/errors';
 import type { Registry } from '../apiserver/registry';
 import { isTerminating } from '../apiserver/namespace-lifecycle';
 import { logText } from '../log-text';
@@ -67,7 +67,7 @@ export class NamespaceController {
     try {
       await this.opts.registry.finalizeNamespace(ns.metadata.name ?? '', { ...structuredClone(ns), spec: { finalizers } });
     } catch (err) {
-      if (err instanceof ApiError && err.code === 'NotFound') return;
+      if (isApiError(err, 'NotFound')) return;
       throw err;
     }
   }

@@ -7,7 +7,7 @@
  * unreachable taints the lifecycle controller gave it.
  */
 import type { Node, NodeStatus } from '../../api/core-v1';
-import { ApiError } from '../../api/errors';
+import { ApiError, isApiError } from '../../api/errors';
 import type { EventRecorder } from '../apiserver/event-recorder';
 import type { Registry } from '../apiserver/registry';
 import { NODES } from '../apiserver/resources';
@@ -81,14 +81,14 @@ async function createNode(ctx: NodeWriteContext, allocator: PodCidrAllocator, po
     if (isReady(created)) await recordReady(ctx, created);
     return created;
   } catch (err: unknown) {
-    if (err instanceof ApiError && err.code === 'AlreadyExists') return undefined;
+    if (isApiError(err, 'AlreadyExists')) return undefined;
     throw err;
   }
 }
 
 async function getNode(ctx: NodeWriteContext, name: string): Promise<Node | undefined> {
   return ctx.registry.get<Node>(NODES, undefined, name).catch((err: unknown) => {
-    if (err instanceof ApiError && err.code === 'NotFound') return undefined;
+    if (isApiError(err, 'NotFound')) return undefined;
     throw err;
   });
 }

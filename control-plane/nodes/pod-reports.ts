@@ -7,7 +7,7 @@
  * kubelet's status manager treats it.
  */
 import type { Pod, PodStatus } from '../../api/core-v1';
-import { ApiError } from '../../api/errors';
+import { ApiError, isApiError } from '../../api/errors';
 import { PODS } from '../apiserver/resources';
 import type { PodRef, ValidPodStatus } from './agent-message-validation';
 import type { NodeWriteContext } from './node-registration';
@@ -18,13 +18,10 @@ export type ReportOutcome = 'written' | 'unchanged' | 'stale' | 'not-deleting' |
 /** Pod conditions the kubelet owns; others (PodScheduled, DisruptionTarget, readiness gates) are kept. */
 const KUBELET_POD_CONDITIONS = new Set(['PodReadyToStartContainers', 'Initialized', 'ContainersReady', 'Ready']);
 
-function isCode(err: unknown, code: string): boolean {
-  return err instanceof ApiError && err.code === code;
-}
 
 async function getPod(ctx: NodeWriteContext, ref: PodRef): Promise<Pod | undefined> {
   return ctx.registry.get<Pod>(PODS, ref.namespace, ref.name).catch((err: unknown) => {
-    if (isCode(err, 'NotFound')) return undefined;
+    if (isApiError(err, 'NotFound')) return undefined;
     throw err;
   });
 }
@@ -75,8 +72,8 @@ export async function finishPodDeletion(ctx: NodeWriteContext, nodeName: string,
     return outcome.removed ? 'written' : 'waiting-for-finalizers';
   } catch (err: unknown) {
     // Gone meanwhile, or replaced by a pod of another uid (the precondition failed): stale.
-    if (isCode(err, 'NotFound')) return 'stale';
-    if (isCode(err, 'Conflict') && (await getPod(ctx, ref))?.metadata.uid !== ref.uid) return 'stale';
+    if (isApiError(err, 'NotFound')) return 'stale';
+    if (isApiError(err, 'Conflict') && (await getPod(ctx, ref))?.metadata.uid !== ref.uid) return 'stale';
     throw err;
   }
 }

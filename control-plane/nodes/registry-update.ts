@@ -5,7 +5,7 @@
  * again. An unchanged result writes nothing (an idle cluster should not wear its SD card).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApiError } from '../../api/errors';
+import { isApiError } from '../../api/errors';
 import type { KubeObject } from '../../api/meta';
 import type { Registry } from '../apiserver/registry';
 import type { ResourceInfo } from '../apiserver/resource-info';
@@ -18,9 +18,6 @@ export interface RegistryUpdateOptions {
   signal?: AbortSignal;
 }
 
-function isCode(err: unknown, code: string): boolean {
-  return err instanceof ApiError && err.code === code;
-}
 
 async function writeOnce<T extends KubeObject>(registry: Registry, info: ResourceInfo, next: T, opts: RegistryUpdateOptions): Promise<T> {
   const { namespace, name = '' } = next.metadata;
@@ -40,7 +37,7 @@ export async function updateThroughRegistry<T extends KubeObject>(
   for (let attempt = 1; ; attempt++) {
     opts.signal?.throwIfAborted();
     const current = await registry.get<T>(info, namespace, name).catch((err: unknown) => {
-      if (isCode(err, 'NotFound')) return undefined;
+      if (isApiError(err, 'NotFound')) return undefined;
       throw err;
     });
     if (!current) return undefined;
@@ -50,8 +47,8 @@ export async function updateThroughRegistry<T extends KubeObject>(
     try {
       return await writeOnce(registry, info, next, opts);
     } catch (err: unknown) {
-      if (isCode(err, 'NotFound')) return undefined;
-      if (!isCode(err, 'Conflict') || attempt >= attempts) throw err;
+      if (isApiError(err, 'NotFound')) return undefined;
+      if (!isApiError(err, 'Conflict') || attempt >= attempts) throw err;
     }
     await sleep(10 * 2 ** (attempt - 1) * (0.5 + Math.random()), undefined, { signal: opts.signal });
   }

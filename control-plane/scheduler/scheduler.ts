@@ -9,7 +9,7 @@
  * node, so a burst of pods is not packed onto one node from a stale cache.
  */
 import type { Node, Pod, PodCondition } from '../../api/core-v1';
-import { ApiError } from '../../api/errors';
+import { isApiError } from '../../api/errors';
 import type { EventRecorder } from '../apiserver/event-recorder';
 import type { Registry } from '../apiserver/registry';
 import { WorkQueue } from '../controllers/work-queue';
@@ -120,7 +120,7 @@ export class Scheduler {
       });
     } catch (err) {
       // Bound meanwhile, or deleted: the informer will tell; nothing to retry.
-      if (err instanceof ApiError && (err.code === 'Conflict' || err.code === 'NotFound')) return void this.assumed.delete(uid ?? '');
+      if (isApiError(err, 'Conflict', 'NotFound')) return void this.assumed.delete(uid ?? '');
       throw err;
     }
     void this.opts.events.record(pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${nodeName}`);
@@ -144,7 +144,7 @@ export class Scheduler {
     try {
       await this.opts.registry.updateStatus('pods', pod.metadata.namespace, pod.metadata.name ?? '', next);
     } catch (err) {
-      if (err instanceof ApiError && (err.code === 'Conflict' || err.code === 'NotFound')) return; // a newer pod will be reconciled
+      if (isApiError(err, 'Conflict', 'NotFound')) return; // a newer pod will be reconciled
       throw err;
     }
   }

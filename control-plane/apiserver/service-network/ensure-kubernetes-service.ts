@@ -4,7 +4,7 @@
  * and secure port, with its Endpoints and EndpointSlice. Run by every replica at start; each
  * adds its own address, so clients reach whichever replica they land on.
  */
-import { ApiError } from '../../../api/errors';
+import { isApiError } from '../../../api/errors';
 import type { EndpointSlice, Endpoints, Service } from '../../../api/service-v1';
 import { SERVICE_NAME_LABEL } from '../../../api/service-v1';
 import type { Registry } from '../registry';
@@ -32,7 +32,7 @@ async function createIfMissing(registry: Registry, resource: string, obj: Servic
   try {
     await registry.create(resource, NAMESPACE, obj);
   } catch (err: unknown) {
-    if (!(err instanceof ApiError && err.code === 'AlreadyExists')) throw err;
+    if (!isApiError(err, 'AlreadyExists')) throw err;
   }
 }
 
@@ -69,7 +69,7 @@ export async function ensureKubernetesService(registry: Registry, endpoint: ApiS
       await ensureSlice(registry, endpoint);
       return;
     } catch (err: unknown) {
-      if (!(err instanceof ApiError && err.code === 'Conflict') || attempt >= ATTEMPTS) throw err;
+      if (!isApiError(err, 'Conflict') || attempt >= ATTEMPTS) throw err;
     }
   }
 }

@@ -7,7 +7,7 @@
  * orphaned keys are deleted only if unchanged since listed.
  */
 import type { Service } from '../../../api/service-v1';
-import { ApiError } from '../../../api/errors';
+import { isApiError } from '../../../api/errors';
 import { resourcePrefix, type KeySpace } from '../../store/keys';
 import type { Store } from '../../store/store';
 import { SERVICES } from '../resources';
@@ -53,7 +53,7 @@ async function createMissing(store: Store, key: string, svc: Service, allocation
     await store.create(key, allocations.record(svc, key.slice(key.lastIndexOf('/') + 1)));
     report.created.push(key);
   } catch (err: unknown) {
-    if (!(err instanceof ApiError && err.code === 'AlreadyExists')) throw err;
+    if (!isApiError(err, 'AlreadyExists')) throw err;
   }
 }
 
