@@ -7,6 +7,7 @@ import { EventRecorder } from '../../../../control-plane/apiserver/event-recorde
 import { Registry, type RegistryWatchEvent } from '../../../../control-plane/apiserver/registry';
 import { until } from '../../../../scripts/cluster/wait-until';
 import { withEtcd } from '../../../support/etcd-fixture';
+import { apiRejection } from '../../../support/api-rejection';
 
 function aPod(name: string, labels: Record<string, string> = {}, nodeName?: string): Pod {
   return {
@@ -19,15 +20,6 @@ function aNode(name: string): Node {
   return { apiVersion: 'v1', kind: 'Node', metadata: { name }, spec: {}, status: { capacity: { cpu: '4', memory: '4Gi', pods: '110' } } };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ApiError) return err;
-    throw err;
-  }
-  throw new Error('expected an ApiError');
-}
 
 describe('Registry (real etcd)', function () {
   this.timeout(30_000);
@@ -56,13 +48,13 @@ describe('Registry (real etcd)', function () {
 
     it('refuses a duplicate name, a missing namespace and a terminating one', async () => {
       await registry.create('pods', 'default', aPod('web'));
-      assert.equal((await rejection(registry.create('pods', 'default', aPod('web')))).message, 'pods "web" already exists');
-      const missing = await rejection(registry.create('pods', 'nope', { ...aPod('web'), metadata: { name: 'web' } }));
+      assert.equal((await apiRejection(registry.create('pods', 'default', aPod('web')))).message, 'pods "web" already exists');
+      const missing = await apiRejection(registry.create('pods', 'nope', { ...aPod('web'), metadata: { name: 'web' } }));
       assert.equal(missing.code, 'NotFound');
       assert.equal(missing.message, 'namespaces "nope" not found');
       await registry.create('namespaces', undefined, { metadata: { name: 'going' } });
       await registry.delete('namespaces', undefined, 'going');
-      const terminating = await rejection(registry.create('pods', 'going', { ...aPod('web'), metadata: { name: 'web' } }));
+      const terminating = await apiRejection(registry.create('pods', 'going', { ...aPod('web'), metadata: { name: 'web' } }));
       assert.equal(terminating.code, 'Forbidden');
       assert.equal(terminating.message, 'pods "web" is forbidden: unable to create new content in namespace going because it is being terminated');
     });
@@ -70,7 +62,7 @@ describe('Registry (real etcd)', function () {
     it('writes nothing invalid, and nothing at all on a dry run', async () => {
       const bad = aPod('bad');
       bad.spec.containers[0].resources = { limits: { memory: '12XB' } };
-      const err = await rejection(registry.create('pods', 'default', bad));
+      const err = await apiRejection(registry.create('pods', 'default', bad));
       assert.equal(err.code, 'Invalid');
       assert.ok(err.causes.some((c) => c.field === 'spec.containers[0].resources.limits[memory]'));
       await registry.create('pods', 'default', aPod('dry'), { dryRun: true });
@@ -82,7 +74,7 @@ describe('Registry (real etcd)', function () {
     it('conflicts on a stale resourceVersion and updates unconditionally without one', async () => {
       const created = await registry.create<Pod>('pods', 'default', aPod('web'));
       const changed = (await registry.update<Pod>('pods', 'default', 'web', { ...created, metadata: { ...created.metadata, labels: { v: '2' } } })).object;
-      const stale = await rejection(registry.update('pods', 'default', 'web', { ...created, metadata: { ...created.metadata, labels: { v: '3' } } }));
+      const stale = await apiRejection(registry.update('pods', 'default', 'web', { ...created, metadata: { ...created.metadata, labels: { v: '3' } } }));
       assert.equal(stale.code, 'Conflict');
       assert.equal(stale.message, 'Operation cannot be fulfilled on pods "web": the object has been modified; please apply your changes to the latest version and try again');
       const blind = structuredClone(changed);
@@ -115,7 +107,7 @@ describe('Registry (real etcd)', function () {
       const created = await registry.create<Pod>('pods', 'default', aPod('web'));
       const next = structuredClone(created);
       next.spec.restartPolicy = 'Never';
-      assert.equal((await rejection(registry.update('pods', 'default', 'web', next))).code, 'Invalid');
+      assert.equal((await apiRejection(registry.update('pods', 'default', 'web', next))).code, 'Invalid');
       assert.equal((await registry.get<Pod>('pods', 'default', 'web')).metadata.resourceVersion, created.metadata.resourceVersion);
     });
   });
@@ -139,7 +131,7 @@ describe('Registry (real etcd)', function () {
       const second = await registry.patch<Pod>('pods', 'default', 'web', 'apply-patch', aPod('web', { v: '2' }), { fieldManager: 'test' });
       assert.equal(second.created, false);
       assert.deepEqual(second.object.metadata.labels, { v: '2' });
-      assert.equal((await rejection(registry.patch('pods', 'default', 'web', 'apply-patch', aPod('web')))).code, 'Invalid');
+      assert.equal((await apiRejection(registry.patch('pods', 'default', 'web', 'apply-patch', aPod('web')))).code, 'Invalid');
     });
   });
 
@@ -147,7 +139,7 @@ describe('Registry (real etcd)', function () {
     it('removes an unscheduled pod at once', async () => {
       await registry.create('pods', 'default', aPod('web'));
       assert.equal((await registry.delete('pods', 'default', 'web')).removed, true);
-      assert.equal((await rejection(registry.get('pods', 'default', 'web'))).code, 'NotFound');
+      assert.equal((await apiRejection(registry.get('pods', 'default', 'web'))).code, 'NotFound');
     });
 
     it('keeps a bound pod with a deletionTimestamp until a delete with grace 0', async () => {
@@ -167,7 +159,7 @@ describe('Registry (real etcd)', function () {
       await registry.create('pods', 'default', aPod('web'));
       const binding = { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'web' }, target: { kind: 'Node', name: 'pi1' } };
       await registry.bind('default', binding);
-      const err = await rejection(registry.bind('default', { ...binding, target: { name: 'pi2' } }));
+      const err = await apiRejection(registry.bind('default', { ...binding, target: { name: 'pi2' } }));
       assert.equal(err.code, 'Conflict');
       assert.equal(err.message, 'Operation cannot be fulfilled on pods/binding "web": pod web is already assigned to node "pi1"');
     });
@@ -177,7 +169,7 @@ describe('Registry (real etcd)', function () {
       const marked = await registry.delete<Pod>('pods', 'default', 'web');
       assert.equal(marked.removed, false);
       await registry.patch('pods', 'default', 'web', 'merge-patch', { metadata: { finalizers: null } });
-      assert.equal((await rejection(registry.get('pods', 'default', 'web'))).code, 'NotFound');
+      assert.equal((await apiRejection(registry.get('pods', 'default', 'web'))).code, 'NotFound');
     });
 
     it('turns a namespace Terminating until it is finalized, and never deletes the immortal ones', async () => {
@@ -185,8 +177,8 @@ describe('Registry (real etcd)', function () {
       const deleting = await registry.delete<Namespace>('namespaces', undefined, 'team');
       assert.equal(deleting.object.status?.phase, 'Terminating');
       await registry.finalizeNamespace('team', { ...deleting.object, spec: { finalizers: [] } });
-      assert.equal((await rejection(registry.get('namespaces', undefined, 'team'))).code, 'NotFound');
-      assert.equal((await rejection(registry.delete('namespaces', undefined, 'kube-system'))).code, 'Forbidden');
+      assert.equal((await apiRejection(registry.get('namespaces', undefined, 'team'))).code, 'NotFound');
+      assert.equal((await apiRejection(registry.delete('namespaces', undefined, 'kube-system'))).code, 'Forbidden');
     });
   });
 
@@ -202,7 +194,7 @@ describe('Registry (real etcd)', function () {
       const page2 = await registry.list('pods', { namespace: 'default', limit: 3, continue: page1.metadata.continue });
       assert.deepEqual(page2.items.map((p) => p.metadata.name), ['d']);
       assert.equal(page2.metadata.resourceVersion, page1.metadata.resourceVersion);
-      assert.equal((await rejection(registry.list('pods', { fieldSelector: 'spec.bogus=x' }))).message, 'field label not supported: spec.bogus');
+      assert.equal((await apiRejection(registry.list('pods', { fieldSelector: 'spec.bogus=x' }))).message, 'field label not supported: spec.bogus');
     });
   });
 

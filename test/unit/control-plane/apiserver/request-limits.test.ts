@@ -1,16 +1,7 @@
 import assert from 'node:assert/strict';
-import { ApiError } from '../../../../api/errors';
 import { RequestLimiter } from '../../../../control-plane/apiserver/request-limits';
+import { apiRejection } from '../../../support/api-rejection';
 
-async function refusal(admitted: Promise<unknown>): Promise<ApiError> {
-  try {
-    await admitted;
-  } catch (err) {
-    if (err instanceof ApiError) return err;
-    throw err;
-  }
-  throw new Error('expected a refusal');
-}
 
 /** Whether `p` has settled after the current turn's microtasks. */
 async function settled(p: Promise<unknown>): Promise<boolean> {
@@ -25,7 +16,7 @@ describe('RequestLimiter', () => {
     const limiter = new RequestLimiter({ maxRequestsInFlight: 2, maxQueued: 0 });
     const first = await limiter.admit('readonly', 'alice');
     await limiter.admit('readonly', 'bob');
-    const err = await refusal(limiter.admit('readonly', 'carol'));
+    const err = await apiRejection(limiter.admit('readonly', 'carol'));
     assert.equal(err.code, 'TooManyRequests');
     assert.equal(err.httpStatus, 429);
     assert.equal(err.subject.retryAfterSeconds, 1);
@@ -39,7 +30,7 @@ describe('RequestLimiter', () => {
     const first = await limiter.admit('mutating', 'alice');
     const second = limiter.admit('mutating', 'bob');
     const third = limiter.admit('mutating', 'carol');
-    assert.match((await refusal(limiter.admit('mutating', 'dave'))).message, /1 mutating requests in flight, queue full/);
+    assert.match((await apiRejection(limiter.admit('mutating', 'dave'))).message, /1 mutating requests in flight, queue full/);
     assert.equal(await settled(second), false);
     assert.deepEqual(limiter.counts, { readonly: 0, mutating: 1, queued: 2, watches: 0, usersWatching: 0 });
     first.release();
@@ -52,12 +43,12 @@ describe('RequestLimiter', () => {
     const limiter = new RequestLimiter({ maxRequestsInFlight: 1, maxQueued: 5, maxQueueWaitMs: 50 });
     const held = await limiter.admit('readonly', 'alice');
     const started = Date.now();
-    assert.match((await refusal(limiter.admit('readonly', 'bob'))).message, /waited too long/);
+    assert.match((await apiRejection(limiter.admit('readonly', 'bob'))).message, /waited too long/);
     assert.ok(Date.now() - started >= 45);
     const gone = new AbortController();
     const leaving = limiter.admit('readonly', 'carol', gone.signal);
     gone.abort();
-    assert.match((await refusal(leaving)).message, /client gone/);
+    assert.match((await apiRejection(leaving)).message, /client gone/);
     assert.equal(limiter.counts.queued, 0);
     held.release();
     assert.equal(limiter.counts.readonly, 0);
@@ -67,7 +58,7 @@ describe('RequestLimiter', () => {
     const limiter = new RequestLimiter({ maxRequestsInFlight: 1, maxMutatingRequestsInFlight: 1, maxQueued: 0 });
     await limiter.admit('readonly', 'alice');
     await limiter.admit('mutating', 'alice');
-    assert.equal((await refusal(limiter.admit('mutating', 'bob'))).code, 'TooManyRequests');
+    assert.equal((await apiRejection(limiter.admit('mutating', 'bob'))).code, 'TooManyRequests');
     assert.deepEqual(limiter.counts, { readonly: 1, mutating: 1, queued: 0, watches: 0, usersWatching: 0 });
   });
 
@@ -75,9 +66,9 @@ describe('RequestLimiter', () => {
     const limiter = new RequestLimiter({ maxWatchesPerUser: 2, maxWatches: 3 });
     const aliceFirst = await limiter.admit('watch', 'alice');
     await limiter.admit('watch', 'alice');
-    assert.match((await refusal(limiter.admit('watch', 'alice'))).message, /2 watches open for this user/);
+    assert.match((await apiRejection(limiter.admit('watch', 'alice'))).message, /2 watches open for this user/);
     await limiter.admit('watch', 'bob');
-    assert.match((await refusal(limiter.admit('watch', 'carol'))).message, /3 watches open/);
+    assert.match((await apiRejection(limiter.admit('watch', 'carol'))).message, /3 watches open/);
     for (let i = 0; i < 10; i++) await limiter.admit('longRunning', 'carol');
     aliceFirst.release();
     await limiter.admit('watch', 'carol');

@@ -5,6 +5,7 @@ import type { WatchEvent, WatchSink } from '../../../../control-plane/apiserver/
 import { compileSelection } from '../../../../control-plane/apiserver/selection';
 import { WatchCache } from '../../../../control-plane/apiserver/watch-cache';
 import { MemorySource, PODS_PREFIX } from '../../../support/memory-watch-source';
+import { apiRejection } from '../../../support/api-rejection';
 
 const PREFIX = PODS_PREFIX;
 
@@ -27,15 +28,6 @@ class Client implements WatchSink {
 
 const everything = { selection: compileSelection('pods', {}) };
 
-async function rejection(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof ApiError) return err;
-    throw err;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('WatchCache', () => {
   let source: MemorySource;
@@ -93,7 +85,7 @@ describe('WatchCache', () => {
     const client = new Client();
     (await cache.watch({ resourceVersion: '104', filter: everything, sink: client })).resume();
     assert.deepEqual(client.seen, ['ADDED e@105', 'ADDED f@106']);
-    const err = await rejection(cache.watch({ resourceVersion: '101', filter: everything, sink: new Client() }));
+    const err = await apiRejection(cache.watch({ resourceVersion: '101', filter: everything, sink: new Client() }));
     assert.equal(err.code, 'Gone');
     assert.equal(err.message, 'too old resource version: 101 (102)');
     (await cache.watch({ resourceVersion: '102', filter: everything, sink: new Client() })).dispose();
@@ -138,7 +130,7 @@ describe('WatchCache', () => {
 
   it('waits for a resourceVersion ahead of it, and answers 504 Timeout with a ResourceVersionTooLarge cause when the source is not there yet', async () => {
     (await cache.watch({ filter: everything, sink: new Client() })).dispose();
-    const err = await rejection(cache.watch({ resourceVersion: '150', filter: everything, sink: new Client() }));
+    const err = await apiRejection(cache.watch({ resourceVersion: '150', filter: everything, sink: new Client() }));
     assert.equal(err.code, 'Timeout');
     assert.equal(err.httpStatus, 504);
     assert.equal(err.message, 'Too large resource version: 150, current: 100');
@@ -155,7 +147,7 @@ describe('WatchCache', () => {
   });
 
   it('refuses an unparsable resourceVersion with 400', async () => {
-    assert.equal((await rejection(cache.watch({ resourceVersion: 'x1', filter: everything, sink: new Client() }))).code, 'BadRequest');
+    assert.equal((await apiRejection(cache.watch({ resourceVersion: 'x1', filter: everything, sink: new Client() }))).code, 'BadRequest');
   });
 
   it('ends its watchers and releases the source watch when disposed, keeping nothing per watcher', async () => {
