@@ -18,7 +18,7 @@ import { checksFor, serveHealth } from './handlers/health';
 import { serveOpenApiV3 } from './handlers/openapi';
 import { serveResource, verbOf } from './handlers/resource-handler';
 import { versionInfo } from './handlers/version';
-import { escapeForLog } from './log-escape';
+import { escapeForLog } from '../log-text';
 import { negotiateOutput } from './negotiation';
 import { buildOpenApiV3, type OpenApiV3 } from './openapi';
 import type { PodStreamProvider } from './pod-stream-provider';

@@ -51,7 +51,7 @@ describe('informer', () => {
     try {
       await informer.whenSynced();
       assert.deepEqual(seen, ['pi\n1']);
-      assert.match(logs[0] ?? '', /a ADDED handler failed on pi\\u000a1: boom/);
+      assert.match(logs[0] ?? '', /a ADDED handler failed on pi\\n1: boom/);
     } finally {
       informer.dispose();
     }
