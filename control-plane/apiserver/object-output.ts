@@ -6,7 +6,8 @@ import { badRequest } from '../../api/errors';
 import type { KubeList, KubeObject } from '../../api/meta';
 import type { OutputTarget } from './negotiation';
 import type { ResourceInfo } from './resource-info';
-import { parseIncludeObject, partialObjectMetadata, toTable, type IncludeObject } from './tables/table';
+import { parseIncludeObject, partialObjectMetadata, type IncludeObject } from './tables/table';
+import { toTable } from './tables/to-table';
 
 export function isList(value: KubeObject | KubeList): value is KubeList {
   return Array.isArray((value as KubeList).items);

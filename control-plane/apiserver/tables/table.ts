@@ -4,10 +4,11 @@
  * always produces every column (wide ones carry priority 1 and kubectl hides them without
  * `-o wide`), and cells are computed server-side, ages included.
  * https://kubernetes.io/docs/reference/using-api/api-concepts/#receiving-resources-as-tables
+ *
+ * This file holds the Table's types and what every printer shares; `toTable` (to-table.ts)
+ * picks a printer, so printers never import the table of printers they are listed in.
  */
 import type { KubeObject, ListMeta, ObjectMeta } from '../../../api/meta';
-import type { ResourceInfo } from '../resource-info';
-import { printerFor } from './printers';
 
 export interface TableColumnDefinition {
   name: string;
@@ -71,36 +72,6 @@ export interface TableOptions {
   remainingItemCount?: number;
   /** Omit the column definitions (TableOptions noHeaders, used by watch events after the first). */
   noHeaders?: boolean;
-}
-
-/** Converts objects of one resource (a list, or a single object as a one-row table) to a Table. */
-export function toTable(resource: ResourceInfo, objects: KubeObject[], options: TableOptions = {}): Table {
-  const printer = printerFor(resource);
-  const now = options.now ?? new Date();
-  return {
-    kind: 'Table',
-    apiVersion: 'meta.k8s.io/v1',
-    metadata: listMeta(options),
-    columnDefinitions: options.noHeaders ? [] : printer.columns,
-    rows: objects.map((obj) => toRow(printer, obj, now, options.includeObject ?? 'Metadata')),
-  };
-}
-
-function listMeta(options: TableOptions): ListMeta {
-  const meta: ListMeta = {};
-  if (options.resourceVersion !== undefined) meta.resourceVersion = options.resourceVersion;
-  if (options.continue) meta.continue = options.continue;
-  if (options.remainingItemCount !== undefined) meta.remainingItemCount = options.remainingItemCount;
-  return meta;
-}
-
-function toRow(printer: Printer, obj: KubeObject, now: Date, includeObject: IncludeObject): TableRow {
-  const row: TableRow = { cells: printer.cells(obj, now) };
-  const conditions = printer.conditions?.(obj);
-  if (conditions) row.conditions = conditions;
-  if (includeObject === 'Object') row.object = obj;
-  else if (includeObject === 'Metadata') row.object = partialObjectMetadata(obj);
-  return row;
 }
 
 export function partialObjectMetadata(obj: KubeObject): PartialObjectMetadata {

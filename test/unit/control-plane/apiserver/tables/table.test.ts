@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import type { KubeObject } from '../../../../../api/meta';
 import type { ResourceInfo } from '../../../../../control-plane/apiserver/resource-info';
-import { parseIncludeObject, toTable } from '../../../../../control-plane/apiserver/tables/table';
+import { parseIncludeObject } from '../../../../../control-plane/apiserver/tables/table';
+import { toTable } from '../../../../../control-plane/apiserver/tables/to-table';
 
 const NOW = new Date('2024-05-01T12:00:00Z');
 
