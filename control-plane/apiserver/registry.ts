@@ -104,7 +104,6 @@ const DELETE_ATTEMPTS = 10;
 /** Automatic allocations lost to concurrent writers before the create gives up. */
 const CLAIM_ATTEMPTS = 10;
 
-
 export class Registry {
   readonly resources: readonly ResourceInfo[];
   private readonly store: Store;

@@ -18,7 +18,6 @@ export type ReportOutcome = 'written' | 'unchanged' | 'stale' | 'not-deleting' |
 /** Pod conditions the kubelet owns; others (PodScheduled, DisruptionTarget, readiness gates) are kept. */
 const KUBELET_POD_CONDITIONS = new Set(['PodReadyToStartContainers', 'Initialized', 'ContainersReady', 'Ready']);
 
-
 async function getPod(ctx: NodeWriteContext, ref: PodRef): Promise<Pod | undefined> {
   return ctx.registry.get<Pod>(PODS, ref.namespace, ref.name).catch((err: unknown) => {
     if (isApiError(err, 'NotFound')) return undefined;

@@ -18,7 +18,6 @@ export interface RegistryUpdateOptions {
   signal?: AbortSignal;
 }
 
-
 async function writeOnce<T extends KubeObject>(registry: Registry, info: ResourceInfo, next: T, opts: RegistryUpdateOptions): Promise<T> {
   const { namespace, name = '' } = next.metadata;
   if (opts.subresource === 'status') return registry.updateStatus<T>(info, namespace, name, next);
