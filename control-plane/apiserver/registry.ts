@@ -293,14 +293,15 @@ export class Registry {
     return guaranteedUpdate<T>({ store: this.store, key, info, name, expectedResourceVersion: expected, compute: typed, dryRun: options.dryRun, companion });
   }
 
+  /** `obj` has passed the typed decoder already; what the strategy adds is checked again before it is stored. */
   private async createDecoded<T extends KubeObject>(info: ResourceInfo, namespace: string | undefined, obj: T, options: WriteOptions): Promise<T> {
     const strategy = strategyFor(info);
     const generated = !obj.metadata.name && Boolean(obj.metadata.generateName);
     for (let attempt = 1; ; attempt++) {
-      let candidate = decodeObject<T>(info, obj);
-      if (generated) candidate.metadata.name = generateName(obj.metadata.generateName ?? '');
-      this.prepareCreate(info, strategy, candidate);
-      candidate = decodeObject<T>(info, candidate);
+      const prepared = structuredClone(obj);
+      if (generated) prepared.metadata.name = generateName(obj.metadata.generateName ?? '');
+      this.prepareCreate(info, strategy, prepared);
+      const candidate = decodeObject<T>(info, prepared);
       if (namespace !== undefined) await this.admitNamespace(info, candidate, namespace);
       if (options.dryRun) {
         await this.companionFor(info)?.planCreate(candidate);
