@@ -6,7 +6,6 @@
  * exponential backoff with jitter, next address each time) and never touches the desired
  * set meanwhile: the node's pods keep running while the control plane is away.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
 import type { Node, NodeStatus, Pod, PodStatus } from '../api/core-v1';
 import type { AgentMessage, ControlMessage__Output } from '../proto/node-proto';
@@ -17,6 +16,7 @@ import type { StreamRequest__Output } from '../proto/generated/pikube/node/v1/St
 import type { Welcome__Output } from '../proto/generated/pikube/node/v1/Welcome';
 import { decodeServiceSync, type ServiceSyncChange } from './cluster-services';
 import { DesiredPods, decodePodSync } from './desired-pods';
+import { systemClock, type Clock } from '../base/clock';
 import type { PeerNode } from './network/node-routes';
 import { PodEventOutbox } from './pod-event-outbox';
 import { PodReportOutbox } from './pod-report-outbox';
@@ -25,16 +25,8 @@ import { SessionBackoff, type BackoffOptions } from './session-backoff';
 import { SessionConnection, type KeepaliveOptions } from './session-connection';
 import type { StreamRequestHandler } from './streams/stream-dispatcher';
 
-export interface SessionClock {
-  now(): number;
-  /** Resolves after `ms`, or as soon as `signal` aborts (never rejects). */
-  sleep(ms: number, signal: AbortSignal): Promise<void>;
-}
-
-export const SYSTEM_CLOCK: SessionClock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) => sleep(ms, undefined, { signal }).catch(() => undefined),
-};
+/** The session reads the time and waits between dials. */
+export type SessionClock = Pick<Clock, 'now' | 'sleep'>;
 
 /** PEM material: the cluster CA, and this node's certificate (CN system:node:<name>) and key. */
 export interface AgentTls {
@@ -102,7 +94,7 @@ export class AgentSession implements PodReporter {
 
   constructor(private readonly opts: AgentSessionOptions) {
     this.backoff = new SessionBackoff(opts.servers.length, opts.backoff);
-    this.clock = opts.clock ?? SYSTEM_CLOCK;
+    this.clock = opts.clock ?? systemClock;
     this.log = opts.log ?? (() => undefined);
     this.credentials = grpc.credentials.createSsl(Buffer.from(opts.tls.caCertPem), Buffer.from(opts.tls.keyPem), Buffer.from(opts.tls.certPem));
   }

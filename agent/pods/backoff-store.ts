@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../atomic-file';
-import type { BackoffEntry, BackoffStore } from './backoff';
+import type { BackoffEntry, BackoffStore } from '../../base/backoff';
 
 const VERSION = 1;
 

@@ -7,7 +7,7 @@
  */
 import type { Container, Pod } from '../../api/core-v1';
 import type { ContainerRuntime } from '../runtime/container-runtime';
-import type { Clock } from './clock';
+import type { Clock } from '../../base/clock';
 import { runHook } from './lifecycle-hooks';
 import type { PodEventLog } from './pod-event-log';
 import { containerEvents } from './pod-events';
@@ -18,7 +18,7 @@ export const MIN_GRACE_SECONDS = 2;
 export interface KillDeps {
   runtime: ContainerRuntime;
   events: PodEventLog;
-  clock: Clock;
+  clock: Pick<Clock, 'now'>;
   log: (message: string) => void;
 }
 

@@ -8,7 +8,7 @@
 import type { Container, Pod } from '../../api/core-v1';
 import { NameConflictError, type ContainerDetails, type ContainerMount, type ContainerRuntime, type ContainerSpec } from '../runtime/container-runtime';
 import type { PodVolumes } from '../volumes/pod-volumes';
-import type { Clock } from './clock';
+import type { Clock } from '../../base/clock';
 import { appContainerSpec } from './container-spec';
 import { killContainer, type KillDeps } from './container-killer';
 import type { ImagePuller, ImageResult } from './image-puller';
@@ -25,7 +25,7 @@ export interface StarterDeps {
   images: ImagePuller;
   volumes?: PodVolumes;
   events: PodEventLog;
-  clock: Clock;
+  clock: Pick<Clock, 'now'>;
   nodeName: string;
   hostIP: string;
   cgroupParent: string;

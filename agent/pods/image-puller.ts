@@ -5,7 +5,7 @@
  */
 import type { Container } from '../../api/core-v1';
 import { ImagePullError, type ContainerRuntime, type ImageDetails } from '../runtime/container-runtime';
-import type { Backoff } from './backoff';
+import type { Backoff } from '../../base/backoff';
 import { decidePull, effectivePullPolicy, normalizeImageRef } from './image-policy';
 
 export type ImageResult =

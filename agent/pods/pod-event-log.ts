@@ -5,7 +5,7 @@
  * Killing) are never dropped: each happened.
  */
 import type { Pod } from '../../api/core-v1';
-import type { Clock } from './clock';
+import type { Clock } from '../../base/clock';
 import { boundedMessage, containerFieldPath, type PodEvent, type PodEventType } from './pod-events';
 import type { PodReporter } from './pod-sink';
 
@@ -20,7 +20,7 @@ const MAX_REMEMBERED = 64;
 export class PodEventLog {
   private readonly lastSent = new Map<string, number>();
 
-  constructor(private readonly reporter: PodReporter, private readonly clock: Clock) {}
+  constructor(private readonly reporter: PodReporter, private readonly clock: Pick<Clock, 'now'>) {}
 
   /** An event about container `name` of the pod (or the pod itself for ''). */
   container(pod: Pod, name: string, spec: EventSpec, repeatWindowMs = 0): void {

@@ -21,14 +21,14 @@ import path from 'node:path';
 import type { PodCgroups } from '../cgroups/pod-cgroups';
 import { PodVolumes } from '../volumes/pod-volumes';
 import type { Mounter } from '../volumes/tmpfs-mounter';
-import { Backoff, KUBELET_BACKOFF } from './backoff';
+import { Backoff, KUBELET_BACKOFF } from '../../base/backoff';
 import { FileBackoffStore } from './backoff-store';
-import { systemClock, type Clock } from './clock';
+import { systemClock, type Clock } from '../../base/clock';
 import { identityOf, isSafeName, MANAGED_FILTER, podUidOf } from './docker-labels';
 import { ImagePuller } from './image-puller';
 import type { PodReporter, PodSink } from './pod-sink';
 import { ProbeManager } from '../probes/probe-manager';
-import type { ProbeClock } from '../probes/probe-clock';
+
 import { PodProbes } from './pod-probes';
 import { PodResolvConf, type PodDnsOptions } from './pod-resolv-conf';
 import { PodWorker, type PodWorkerContext } from './pod-worker';
@@ -65,8 +65,8 @@ export interface PodManagerOptions {
   /** The services behind the containers' `{SVC}_SERVICE_HOST` variables; absent: no service variables. */
   services?: ServiceSource;
   /** Time for the probes (liveness, readiness, startup); default the system clock. */
-  probeClock?: ProbeClock;
-  clock?: Clock;
+  probeClock?: Clock;
+  clock?: Pick<Clock, 'now'>;
   log?: (message: string) => void;
 }
 

@@ -7,7 +7,8 @@
  * worker for a fresh pass so the status follows at once.
  */
 import type { Pod } from '../../api/core-v1';
-import type { Disposable, ProbeEventRecord, ProbeManager, ProbeResultChange } from '../probes/probe-manager';
+import type { Disposable } from '../../base/disposable';
+import type { ProbeEventRecord, ProbeManager, ProbeResultChange } from '../probes/probe-manager';
 import { probeKill } from '../probes/probe-kill';
 
 /** What the bridge needs of a pod worker. */

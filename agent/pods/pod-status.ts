@@ -7,7 +7,7 @@
  */
 import type { Container, ContainerState, ContainerStateTerminated, ContainerStatus, Pod, PodCondition, PodPhase, PodStatus } from '../../api/core-v1';
 import type { ContainerDetails } from '../runtime/container-runtime';
-import { kubeTime, rfc3339 } from './clock';
+import { kubeTime, rfc3339 } from './kube-time';
 import { identityOf } from './docker-labels';
 import { getPhase, hasRegularContainerStarted, isSidecar } from './pod-phase';
 

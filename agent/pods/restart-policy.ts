@@ -5,8 +5,8 @@
  * https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#restart-policy
  */
 import type { Container, PodSpec } from '../../api/core-v1';
-import { Backoff } from './backoff';
-import type { Clock } from './clock';
+import { Backoff } from '../../base/backoff';
+import type { Clock } from '../../base/clock';
 
 export type RestartDecision =
   | { action: 'restart' }
@@ -43,7 +43,7 @@ export function containerKey(podUid: string, containerName: string): string {
 export class RestartPolicy {
   private readonly backoff: Backoff;
 
-  constructor(clock: Clock, backoff?: Backoff) {
+  constructor(clock: Pick<Clock, 'now'>, backoff?: Backoff) {
     this.backoff = backoff ?? new Backoff(clock);
   }
 

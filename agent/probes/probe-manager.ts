@@ -15,14 +15,17 @@
  */
 import type { Container, Pod, Probe } from '../../api/core-v1';
 import type { ProbeExecRuntime } from './exec-probe';
-import { systemProbeClock, type ProbeClock } from './probe-clock';
+import { systemClock, type Clock } from '../../base/clock';
 import type { ProbeResult, ProbeType } from './probe-outcome';
 import type { ProbeEvent, ProbeTarget } from './prober';
 import { ProbeWorker, type ProbeWorkerContext } from './probe-worker';
+import type { Disposable } from '../../base/disposable';
 
 export interface ProbeManagerOptions {
   runtime: ProbeExecRuntime;
-  clock?: ProbeClock;
+  clock?: Clock;
+  /** Uniform in [0, 1): spreads the first probes of re-adopted containers. Default Math.random. */
+  random?: () => number;
   log?: (message: string) => void;
 }
 
@@ -42,10 +45,6 @@ export interface ProbeEventRecord {
   containerId: string;
   probeType: ProbeType;
   event: ProbeEvent;
-}
-
-export interface Disposable {
-  dispose(): void;
 }
 
 /** A container's readiness as the kubelet reports it (containerStatuses[].started / .ready). */
@@ -83,12 +82,12 @@ export class ProbeManager {
   private readonly resultListeners = new Set<(change: ProbeResultChange) => void>();
   private readonly eventListeners = new Set<(record: ProbeEventRecord) => void>();
   private readonly lifetime = new AbortController();
-  private readonly clock: ProbeClock;
+  private readonly clock: Clock;
   private readonly startedAtMs: number;
   private readonly log: (message: string) => void;
 
   constructor(private readonly opts: ProbeManagerOptions) {
-    this.clock = opts.clock ?? systemProbeClock;
+    this.clock = opts.clock ?? systemClock;
     this.startedAtMs = this.clock.now();
     this.log = opts.log ?? ((m) => console.error(`[probes] ${m}`));
   }
@@ -217,6 +216,7 @@ export class ProbeManager {
     return {
       runtime: this.opts.runtime,
       clock: this.clock,
+      random: this.opts.random ?? Math.random,
       managerStartedAtMs: this.startedAtMs,
       signal: this.lifetime.signal,
       target: () => this.targetOf(uid, name, entry),

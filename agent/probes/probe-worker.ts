@@ -19,12 +19,14 @@
  * A slow probe delays only its own next tick: every worker runs on its own.
  */
 import type { Probe } from '../../api/core-v1';
-import type { TimerHandle } from './probe-clock';
+import type { Disposable } from '../../base/disposable';
 import { positiveIntOr, runProbe, verdictOf, type ProbeEvent, type ProberDeps, type ProbeTarget } from './prober';
 import type { ProbeResult, ProbeType } from './probe-outcome';
 
 /** What the worker asks of its container's entry in the manager. */
 export interface ProbeWorkerContext extends ProberDeps {
+  /** Uniform in [0, 1) (the first tick's jitter). */
+  random(): number;
   /** When the manager started (ms): the initial jitter applies within one period of it. */
   managerStartedAtMs: number;
   /** The running container, with its start time; undefined once it is gone. */
@@ -50,7 +52,7 @@ export class ProbeWorker {
   private finished = false;
   private probing = false;
   private triggered = false;
-  private timer: TimerHandle | undefined;
+  private timer: Disposable | undefined;
   private tickerStartMs = 0;
   private readonly stopper = new AbortController();
   private readonly periodMs: number;
@@ -68,7 +70,7 @@ export class ProbeWorker {
   start(): void {
     const now = this.ctx.clock.now();
     const young = now - this.ctx.managerStartedAtMs < this.periodMs;
-    const jitter = young ? Math.floor(this.ctx.clock.random() * this.periodMs) : 0;
+    const jitter = young ? Math.floor(this.ctx.random() * this.periodMs) : 0;
     this.tickerStartMs = now + jitter;
     this.schedule(jitter);
   }
@@ -89,7 +91,7 @@ export class ProbeWorker {
       this.triggered = true;
       return;
     }
-    this.timer?.cancel();
+    this.timer?.dispose();
     this.schedule(0);
   }
 
@@ -103,7 +105,7 @@ export class ProbeWorker {
   /** Stops for good, abandoning a probe in flight. Idempotent. */
   stop(): void {
     this.finished = true;
-    this.timer?.cancel();
+    this.timer?.dispose();
     this.timer = undefined;
     this.stopper.abort(new Error('probe worker stopped'));
   }

@@ -13,7 +13,7 @@ import { execProbe, expandProbeCommand, type ProbeExecRuntime } from './exec-pro
 import { grpcProbe } from './grpc-probe';
 import { httpGetRequest } from './http-probe-request';
 import { httpProbe } from './http-probe';
-import type { ProbeClock } from './probe-clock';
+import type { Clock } from '../../base/clock';
 import { errored, probeTypeName, type ProbeOutcome, type ProbeType } from './probe-outcome';
 import { tcpProbe } from './tcp-probe';
 
@@ -28,7 +28,7 @@ export interface ProbeTarget {
 
 export interface ProberDeps {
   runtime: ProbeExecRuntime;
-  clock: ProbeClock;
+  clock: Clock;
 }
 
 /** A Kubernetes Event the kubelet records about a probe, without the object it is about. */

@@ -27,7 +27,8 @@ import {
   REASON_KUBELET_READY, REASON_NODE_STATUS_UNKNOWN, rfc3339, unknownNodeStatus, withoutHealthTaints, withUnreachableTaints,
 } from '../nodes/node-health';
 import { updateThroughRegistry } from '../nodes/registry-update';
-import type { ChangeHandler, Disposable } from '../store/informer';
+import type { Disposable } from '../../base/disposable';
+import type { ChangeHandler } from '../store/informer';
 import { WorkQueue } from './work-queue';
 
 export interface NodeLifecycleOptions {

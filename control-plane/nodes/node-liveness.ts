@@ -9,14 +9,12 @@
  * reads this replica's tracker only: with several replicas, a node connected to a follower
  * needs that follower's view too (see node-lifecycle.ts).
  */
-export interface LivenessClock {
-  now(): number;
-}
+import type { Clock } from '../../base/clock';
 
 export interface NodeLivenessOptions {
   /** How long a node may stay silent (or disconnected) before it is unreachable. Default 5 s. */
   gracePeriodMs?: number;
-  clock?: LivenessClock;
+  clock?: Pick<Clock, 'now'>;
 }
 
 /** Identifies one session, so a replaced session's late close does not mark its node gone. */
@@ -33,7 +31,7 @@ export const DEFAULT_NODE_MONITOR_GRACE_PERIOD_MS = 5000;
 
 export class NodeLiveness {
   readonly gracePeriodMs: number;
-  private readonly clock: LivenessClock;
+  private readonly clock: Pick<Clock, 'now'>;
   private readonly records = new Map<string, NodeRecord>();
   private readonly listeners = new Set<LivenessListener>();
   private nextToken = 1;

@@ -7,7 +7,8 @@
 import type { Node } from '../../api/core-v1';
 import type { PeerNodes } from '../../proto/generated/pikube/node/v1/PeerNodes';
 import { guarded, readEach, SkipReporter } from '../reader-guard';
-import type { ChangeHandler, Disposable } from '../store/informer';
+import type { Disposable } from '../../base/disposable';
+import type { ChangeHandler } from '../store/informer';
 
 export interface PeerNodeCache {
   list(filter?: (node: Node) => boolean): Node[];

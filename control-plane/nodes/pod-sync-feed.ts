@@ -8,7 +8,8 @@
 import type { Pod } from '../../api/core-v1';
 import type { PodSync } from '../../proto/generated/pikube/node/v1/PodSync';
 import { guarded } from '../reader-guard';
-import { cacheKey, type ChangeHandler, type Disposable } from '../store/informer';
+import type { Disposable } from '../../base/disposable';
+import { cacheKey, type ChangeHandler } from '../store/informer';
 
 /** The part of the pod informer the feed reads. */
 export interface PodCache {

@@ -9,7 +9,8 @@ import type { KubeObject } from '../../api/meta';
 import type { EndpointSlice, Service } from '../../api/service-v1';
 import type { ServiceSync } from '../../proto/generated/pikube/node/v1/ServiceSync';
 import { guarded } from '../reader-guard';
-import { cacheKey, type ChangeHandler, type Disposable } from '../store/informer';
+import type { Disposable } from '../../base/disposable';
+import { cacheKey, type ChangeHandler } from '../store/informer';
 
 /** The part of an informer the feed reads. */
 export interface ObjectCache<T extends KubeObject> {

@@ -15,15 +15,12 @@ import type { KubeObject } from '../../api/meta';
 import { logText } from '../log-text';
 import { SkipReporter } from '../reader-guard';
 import type { Store, StoreEvent, StoreWatch } from './store';
+import type { Disposable } from '../../base/disposable';
 
 export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
 /** `old` is the cached state before the change; for DELETED `object` is the last known state. */
 export type ChangeHandler<T> = (type: ChangeType, object: T, old?: T) => void;
-
-export interface Disposable {
-  dispose(): void;
-}
 
 export interface InformerOptions {
   /** First wait before listing again after a failure; doubles up to `maxBackoffMs`. Default 200 ms. */

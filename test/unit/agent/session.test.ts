@@ -17,7 +17,7 @@ function fakeClock(): SessionClock & { sleeps: number[] } {
         sleeps.push(ms);
         return Promise.resolve();
       }
-      return new Promise((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+      return new Promise((resolve) => (!signal || signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
     },
   };
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Backoff } from '../../../../agent/pods/backoff';
+import { Backoff } from '../../../../base/backoff';
 import { FileBackoffStore } from '../../../../agent/pods/backoff-store';
 
 describe('persisted container backoff', () => {

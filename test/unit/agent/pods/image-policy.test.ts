@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Backoff } from '../../../../agent/pods/backoff';
+import { Backoff } from '../../../../base/backoff';
 import { decidePull, effectivePullPolicy, normalizeImageRef } from '../../../../agent/pods/image-policy';
 import { ImagePuller } from '../../../../agent/pods/image-puller';
 import { FakeContainerRuntime } from './fake-container-runtime';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Backoff } from '../../../../agent/pods/backoff';
+import { Backoff } from '../../../../base/backoff';
 import { crashLoopMessage, policyRestarts, RestartPolicy } from '../../../../agent/pods/restart-policy';
 
 describe('restart policy', () => {

@@ -2,27 +2,29 @@ import assert from 'node:assert/strict';
 import type { Pod } from '../../../../api/core-v1';
 import { ProbeManager, type ProbeEventRecord, type ProbeResultChange } from '../../../../agent/probes/probe-manager';
 import { FakeExecRuntime } from './fake-exec-runtime';
-import { FakeProbeClock } from './fake-probe-clock';
+import { FakeClock } from '../../../support/fake-clock';
 import { deleting, execProbeSpec, probedPod } from './probed-pod';
 
 const HOUR = 3_600_000;
 
 describe('ProbeManager', () => {
-  let clock: FakeProbeClock;
+  let clock: FakeClock;
   let runtime: FakeExecRuntime;
   let manager: ProbeManager;
   let changes: ProbeResultChange[];
   let events: ProbeEventRecord[];
+  let randomValue = 0.5;
 
   function newManager(): ProbeManager {
-    const m = new ProbeManager({ runtime, clock, log: () => undefined });
+    const m = new ProbeManager({ runtime, clock, random: () => randomValue, log: () => undefined });
     m.onResult((c) => changes.push(c));
     m.onEvent((e) => events.push(e));
     return m;
   }
 
   beforeEach(async () => {
-    clock = new FakeProbeClock();
+    clock = new FakeClock();
+    randomValue = 0.5;
     runtime = new FakeExecRuntime(() => clock.now());
     changes = [];
     events = [];
@@ -212,8 +214,8 @@ describe('ProbeManager', () => {
 
     it('waits a random part of the period before the first probe right after the agent started', async () => {
       manager.dispose();
+      randomValue = 0.3;
       manager = newManager();
-      clock.randomValue = 0.3;
       manager.addContainer(probedPod({ livenessProbe: execProbeSpec() }), 'app', 'c1');
       await clock.advance(2_999);
       assert.equal(runtime.calls.length, 0);

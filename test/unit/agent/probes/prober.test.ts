@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { errored, outcome } from '../../../../agent/probes/probe-outcome';
 import { runProbe, verdictOf } from '../../../../agent/probes/prober';
 import { FakeExecRuntime } from './fake-exec-runtime';
-import { FakeProbeClock } from './fake-probe-clock';
+import { FakeClock } from '../../../support/fake-clock';
 import { probedPod } from './probed-pod';
 
 describe('prober verdicts', () => {
@@ -25,7 +25,7 @@ describe('prober verdicts', () => {
   });
 
   it('errors a probe with no handler, and an http probe on a pod without an IP', async () => {
-    const clock = new FakeProbeClock();
+    const clock = new FakeClock();
     const deps = { runtime: new FakeExecRuntime(() => clock.now()), clock };
     const pod = probedPod({});
     const target = { pod, container: pod.spec.containers[0], containerId: 'c1' };

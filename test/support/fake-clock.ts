@@ -1,8 +1,9 @@
 /**
- * A hand-driven ProbeClock: time moves only through `advance`, which fires due timers and
+ * A hand-driven Clock: time moves only through `advance`, which fires due timers, sleeps and
  * timeouts in order and lets the promises they start settle before moving on.
  */
-import type { ProbeClock, TimerHandle } from '../../../../agent/probes/probe-clock';
+import type { Clock } from '../../base/clock';
+import type { Disposable } from '../../base/disposable';
 
 interface Pending {
   kind: 'timer' | 'timeout';
@@ -16,12 +17,10 @@ export async function settle(): Promise<void> {
   for (let i = 0; i < 10; i++) await new Promise<void>((r) => setImmediate(r));
 }
 
-export class FakeProbeClock implements ProbeClock {
+export class FakeClock implements Clock {
   private nowMs: number;
   private seq = 0;
   private pending: Pending[] = [];
-  randomValue = 0.5;
-
   constructor(startMs = 1_700_000_000_000) {
     this.nowMs = startMs;
   }
@@ -30,10 +29,10 @@ export class FakeProbeClock implements ProbeClock {
     return this.nowMs;
   }
 
-  schedule(fn: () => void, ms: number, kind: Pending['kind'] = 'timer'): TimerHandle {
+  schedule(fn: () => void, ms: number, kind: Pending['kind'] = 'timer'): Disposable {
     const entry: Pending = { kind, atMs: this.nowMs + Math.max(0, ms), seq: this.seq++, fire: fn };
     this.pending.push(entry);
-    return { cancel: () => (this.pending = this.pending.filter((p) => p !== entry)) };
+    return { dispose: () => (this.pending = this.pending.filter((p) => p !== entry)) };
   }
 
   timeout(ms: number): AbortSignal {
@@ -42,8 +41,17 @@ export class FakeProbeClock implements ProbeClock {
     return ctl.signal;
   }
 
-  random(): number {
-    return this.randomValue;
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        timer.dispose();
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = this.schedule(done, ms);
+      signal?.addEventListener('abort', done, { once: true });
+    });
   }
 
   /** Timers still pending, timeouts aside (for leak checks: timeouts hold nothing, as AbortSignal.timeout). */

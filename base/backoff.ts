@@ -31,7 +31,7 @@ export const KUBELET_BACKOFF: BackoffOptions = { initialMs: 10_000, maxMs: 300_0
 export class Backoff {
   private readonly entries: Map<string, BackoffEntry>;
 
-  constructor(private readonly clock: Clock, private readonly opts: BackoffOptions = KUBELET_BACKOFF, private readonly store?: BackoffStore) {
+  constructor(private readonly clock: Pick<Clock, 'now'>, private readonly opts: BackoffOptions = KUBELET_BACKOFF, private readonly store?: BackoffStore) {
     this.entries = store?.load() ?? new Map();
   }
 
@@ -96,4 +96,9 @@ export class Backoff {
     for (const [key, e] of this.entries) if (now - e.lastUpdate > 2 * this.opts.maxMs) this.entries.delete(key);
     this.store.save(this.entries);
   }
+}
+
+/** The delay after `failures` failures in a row (1 → `initialMs`), multiplied each time, capped at `maxMs`. */
+export function exponentialDelayMs(failures: number, initialMs: number, maxMs: number, multiplier = 2): number {
+  return Math.min(initialMs * multiplier ** Math.max(0, failures - 1), maxMs);
 }

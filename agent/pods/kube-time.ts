@@ -1,10 +1,4 @@
-/** Time as the pod logic sees it: injected, so tests control it (STYLE rule 9). */
-export interface Clock {
-  /** Milliseconds since the epoch. */
-  now(): number;
-}
-
-export const systemClock: Clock = { now: () => Date.now() };
+/** Timestamps as Kubernetes writes them in pod status. */
 
 /** RFC 3339 with second precision, as Kubernetes writes timestamps. */
 export function rfc3339(ms: number): string {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Backoff } from '../../../../agent/pods/backoff';
+import { Backoff } from '../../../base/backoff';
 
 describe('Backoff', () => {
   it('blocks a key for the armed delay after each attempt: 10 s, 20 s, 40 s', () => {
