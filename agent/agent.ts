@@ -13,9 +13,11 @@ import { UnsupportedCgroupDriverError } from './cgroups/cgroup-layout';
 import { openPodCgroups } from './cgroups/open-pod-cgroups';
 import type { PodCgroups } from './cgroups/pod-cgroups';
 import { checkMemoryCgroup } from './cgroups/preflight';
+import { ENDPOINT_SLICES, SERVICES } from './feed/feed-kinds';
 import { localCommandRunner } from './network/command-runner';
 import { detectBackend } from './network/iptables-backend';
 import { dockerBridgeNetworks } from './network/pod-bridge';
+import { peerNodesConsumer } from './network/peer-nodes';
 import { PodNetwork } from './network/pod-network';
 import { DEFAULT_PAUSE_IMAGE, PodManager } from './pods/pod-manager';
 import { ensurePauseImage } from './runtime/busybox-image';
@@ -67,8 +69,11 @@ export class Agent {
       sink: { setDesired: (desired: Pod[]) => this.pods?.setDesired(desired) },
       streams: this.streams,
       onWelcome: (node, serviceCIDR) => this.network.onWelcome(node, serviceCIDR),
-      onServices: (change) => this.serviceNetworking.onServices(change),
-      onPeers: (peers) => this.network.onPeers(peers),
+      // The object feed's kinds besides the pods, each to its consumer (one entry a kind).
+      consumers: [
+        { name: 'services', kinds: [SERVICES, ENDPOINT_SLICES], apply: (batch) => this.serviceNetworking.onServices(batch) },
+        peerNodesConsumer((peers) => this.network.onPeers(peers)),
+      ],
     });
   }
 

@@ -1,15 +1,15 @@
 /**
- * The agent's kube-proxy and CoreDNS parts (issue 4): every ServiceSync updates the agent's
- * copy of the cluster's services, which drives the node's iptables rules (ServiceProxy over a
- * RuleApplier, with periodic drift repair) and the cluster DNS served on the pod bridge's
- * address. Both keep their last state while the control plane is away.
+ * The agent's kube-proxy and CoreDNS parts (issue 4): every batch of the object feed with
+ * services or EndpointSlices updates the agent's copy of the cluster's services, which drives
+ * the node's iptables rules (ServiceProxy over a RuleApplier, with periodic drift repair) and
+ * the cluster DNS served on the pod bridge's address. Both keep their last state while the control plane is away.
  *
  * Rendering is level-triggered and coalesced: while one rule set is being applied, further
  * changes only mark the rules stale, and the newest state is rendered once it is done.
  */
-import type { ServiceSyncChange } from './cluster-services';
 import { ClusterServices } from './cluster-services';
 import { ClusterDns } from './dns/cluster-dns';
+import type { FeedBatch } from './feed/feed-batch';
 import { ServicesSnapshot } from './services-snapshot';
 import { runChecked, type CommandRunner } from './network/command-runner';
 import type { IptablesBackend } from './network/iptables-backend';
@@ -74,8 +74,8 @@ export class ServiceNetworking {
   }
 
   /** Each consumer on its own: a failure in one (a bug) leaves the others working. */
-  onServices(change: ServiceSyncChange): void {
-    this.services.apply(change);
+  onServices(batch: FeedBatch): void {
+    this.services.apply(batch);
     this.step('updating cluster DNS', () => this.dns.update(this.services.services(), this.services.slices()));
     this.snapshot?.save(() => ({ services: this.services.services(), slices: this.services.slices() }));
     this.syncRules();

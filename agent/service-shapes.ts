@@ -1,7 +1,7 @@
 /**
  * The shape of a Service or EndpointSlice as the agent reads it (proxy rules, DNS, service
  * environment variables). The control plane validates what it stores, but what reaches the
- * agent (a ServiceSync, or the snapshot file on disk) is checked again field by field: one
+ * agent (the object feed, or the snapshot file on disk) is checked again field by field: one
  * malformed object must be left out with a reason, never stop the rules and DNS of every other
  * service or crash the agent.
  */

@@ -37,7 +37,7 @@ export class ServicesSnapshot {
     try {
       const parsed = JSON.parse(text) as FileShape;
       if (parsed?.version !== VERSION || !Array.isArray(parsed.services) || !Array.isArray(parsed.slices)) throw new Error('unknown format');
-      // Entries of a damaged file are dropped one by one, as a ServiceSync's would be.
+      // Entries of a damaged file are dropped one by one, as the object feed's would be.
       return { services: parsed.services.filter((s) => serviceShapeProblem(s) === undefined), slices: parsed.slices.filter((s) => sliceShapeProblem(s) === undefined) };
     } catch (err) {
       this.log(`ignoring the services snapshot ${this.file}: ${err instanceof Error ? err.message : String(err)}`);

@@ -29,7 +29,7 @@ export interface ConnectionOptions {
   handlers: ConnectionHandlers;
 }
 
-/** Big enough for a full PodSync of a well-filled node; far from unbounded. */
+/** Big enough for the full object batch of a well-filled node and cluster; far from unbounded. */
 const MAX_RECEIVE_BYTES = 32 * 1024 * 1024;
 
 /** A dead peer is noticed within timeMs + timeoutMs (≈4 s by default), even with no traffic. */

@@ -1,7 +1,8 @@
 /**
  * The agent's side of the control-plane session (proto/node.proto). It dials one of the
  * control-plane addresses with mTLS, says Hello, heartbeats at the interval the Welcome
- * names, turns PodSync messages into the node's desired pod set for the pod manager, and
+ * names, hands the object feed to its consumers (the node's pods become the desired set for
+ * the pod manager; feed/object-dispatcher.ts), and
  * carries the pod manager's reports back. When the session drops it dials again (capped
  * exponential backoff with jitter, next address each time) and never touches the desired
  * set meanwhile: the node's pods keep running while the control plane is away.
@@ -9,15 +10,13 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Node, NodeStatus, Pod, PodStatus } from '../api/core-v1';
 import type { AgentMessage, ControlMessage__Output } from '../proto/node-proto';
-import type { PeerNodes__Output } from '../proto/generated/pikube/node/v1/PeerNodes';
-import type { PodSync__Output } from '../proto/generated/pikube/node/v1/PodSync';
-import type { ServiceSync__Output } from '../proto/generated/pikube/node/v1/ServiceSync';
 import type { StreamRequest__Output } from '../proto/generated/pikube/node/v1/StreamRequest';
 import type { Welcome__Output } from '../proto/generated/pikube/node/v1/Welcome';
-import { decodeServiceSync, type ServiceSyncChange } from './cluster-services';
-import { DesiredPods, decodePodSync } from './desired-pods';
+import { DesiredPods } from './desired-pods';
 import { systemClock, type Clock } from '../base/clock';
-import type { PeerNode } from './network/node-routes';
+import type { ObjectChange } from './feed/feed-batch';
+import { PODS } from './feed/feed-kinds';
+import { ObjectDispatcher, type FeedConsumer } from './feed/object-dispatcher';
 import { PodEventOutbox } from './pod-event-outbox';
 import { PodReportOutbox } from './pod-report-outbox';
 import type { PodEvent, PodReporter, PodSink } from './pods/pod-sink';
@@ -47,10 +46,11 @@ export interface AgentSessionOptions {
   sink: PodSink;
   /** Called after each Welcome with the Node as stored (spec.podCIDR and all) and the cluster's service CIDR ('' when not told). */
   onWelcome?(node: Node, serviceCIDR: string): void;
-  /** Called with each ServiceSync (every Service and EndpointSlice of the cluster, or changes to them). */
-  onServices?(change: ServiceSyncChange): void;
-  /** Called with every node's pod CIDR and address (the full set) after the Welcome and on each change. */
-  onPeers?(peers: PeerNode[]): void;
+  /**
+   * The object feed's consumers besides the node's pods (services, peer nodes...), applied in
+   * this order and before the pods of the same batch (a pod's service variables need the services).
+   */
+  consumers?: readonly FeedConsumer[];
   /** Serves the logs and exec streams the control plane asks for; without it they are not answered. */
   streams?: StreamRequestHandler;
   backoff?: BackoffOptions;
@@ -79,6 +79,7 @@ interface LiveAttempt {
 
 export class AgentSession implements PodReporter {
   private readonly desired = new DesiredPods();
+  private readonly objects: ObjectDispatcher;
   private readonly outbox = new PodReportOutbox();
   private readonly events = new PodEventOutbox();
   private readonly backoff: SessionBackoff;
@@ -96,6 +97,8 @@ export class AgentSession implements PodReporter {
     this.backoff = new SessionBackoff(opts.servers.length, opts.backoff);
     this.clock = opts.clock ?? systemClock;
     this.log = opts.log ?? (() => undefined);
+    const pods: FeedConsumer = { name: 'pods', kinds: [PODS], apply: (batch) => this.onPods(batch.of(PODS)) };
+    this.objects = new ObjectDispatcher([...(opts.consumers ?? []), pods], this.log);
     this.credentials = grpc.credentials.createSsl(Buffer.from(opts.tls.caCertPem), Buffer.from(opts.tls.keyPem), Buffer.from(opts.tls.certPem));
   }
 
@@ -218,16 +221,8 @@ export class AgentSession implements PodReporter {
 
   private onMessage(message: ControlMessage__Output, live: LiveAttempt): void {
     if (message.welcome) this.onWelcome(message.welcome, live);
-    else if (message.pod_sync) this.onPodSync(message.pod_sync);
+    else if (message.objects) this.objects.dispatch(message.objects.syncs);
     else if (message.stream_request) this.onStreamRequest(message.stream_request, live);
-    else if (message.peers) this.onPeers(message.peers);
-    else if (message.services) this.onServices(message.services);
-  }
-
-  private onServices(sync: ServiceSync__Output): void {
-    const { change, errors } = decodeServiceSync(sync);
-    for (const error of errors) this.log(`ServiceSync entry skipped: ${error}`);
-    this.safely('onServices', () => this.opts.onServices?.(change));
   }
 
   /** Logs and exec: the handler dials a `Stream` call over this attempt's connection. */
@@ -253,11 +248,6 @@ export class AgentSession implements PodReporter {
     this.safely('onWelcome', () => this.opts.onWelcome?.(node, welcome.service_cidr));
   }
 
-  private onPeers(peers: PeerNodes__Output): void {
-    const nodes = peers.nodes.map((n) => ({ name: n.name, podCIDR: n.pod_cidr, internalIP: n.internal_ip }));
-    this.safely('onPeers', () => this.opts.onPeers?.(nodes));
-  }
-
   private async heartbeat(live: LiveAttempt, intervalMs: number): Promise<void> {
     const over = live.over.signal;
     while (!over.aborted && live.connection.isOpen) {
@@ -266,10 +256,8 @@ export class AgentSession implements PodReporter {
     }
   }
 
-  /** Applies a sync; the sink hears the full set whenever it changed (and once after the agent starts). */
-  private onPodSync(sync: PodSync__Output): void {
-    const { change, errors } = decodePodSync(sync);
-    for (const error of errors) this.log(`PodSync entry skipped: ${error}`);
+  /** Applies the feed's pods; the sink hears the full set whenever it changed (and once after the agent starts). */
+  private onPods(change: ObjectChange<Pod> | undefined): void {
     if (!this.desired.apply(change) && this.delivered) return;
     this.delivered = true;
     this.outbox.retain((uid) => this.desired.has(uid));

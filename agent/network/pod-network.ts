@@ -4,7 +4,7 @@
  * routes), ensures the `pikube` bridge network with that subnet, turns on forwarding and
  * applies its iptables chains; from then on pod sandboxes join that network
  * (SandboxNetwork). The service CIDR the Welcome names is routed locally
- * (service-cidr-route.ts). On each PeerNodes it routes every other node's pod CIDR via that node's
+ * (service-cidr-route.ts). On each change of the peer nodes (peer-nodes.ts) it routes every other node's pod CIDR via that node's
  * address and removes routes of nodes that left. Work is serialised and level-triggered: each
  * step reads what is there and converges; a failure is logged and retried.
  */

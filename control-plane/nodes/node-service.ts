@@ -6,33 +6,24 @@
  * controller reads.
  */
 import * as grpc from '@grpc/grpc-js';
-import type { Node } from '../../api/core-v1';
+import type { Node, Pod } from '../../api/core-v1';
 import type { EndpointSlice, Service } from '../../api/service-v1';
 import { ApiError } from '../../api/errors';
 import { nodeProto, type NodeServiceHandlers } from '../../proto/node-proto';
 import type { Disposable } from '../../base/disposable';
-import type { ChangeHandler } from '../store/informer';
 import type { EventRecorder } from '../apiserver/event-recorder';
 import type { Registry } from '../apiserver/registry';
 import { logText } from '../log-text';
 import { MESSAGE_LIMITS } from './agent-message-validation';
 import type { NodeLiveness } from './node-liveness';
 import { NodeSession, type SessionCall } from './node-session';
+import { nodeView, type ObjectCache, type ViewEntry } from './node-view';
 import { PodCidrAllocator } from './pod-cidr-allocator';
 import { KubeletEvents } from './pod-event-report';
 import { PodStreams, type PodStreamLimits } from './pod-streams';
-import type { PodCache } from './pod-sync-feed';
-import type { ObjectCache } from './service-sync-feed';
-
-/** The part of the shared Node informer the service reads (pod CIDRs held, deletions). */
-export interface NodeCache {
-  list(filter?: (node: Node) => boolean): Node[];
-  onChange(handler: ChangeHandler<Node>): Disposable;
-  whenSynced(signal?: AbortSignal): Promise<void>;
-}
 
 /** A shared informer the service waits for before it accepts agents. */
-type SyncedCache<T extends Service | EndpointSlice> = ObjectCache<T> & { whenSynced(signal?: AbortSignal): Promise<void> };
+type SyncedCache<T extends Node | Pod | Service | EndpointSlice> = ObjectCache<T> & { whenSynced(signal?: AbortSignal): Promise<void> };
 
 /** PEM: the cluster CA (to verify agents) and this replica's serving certificate and key. */
 export interface NodeServiceTls {
@@ -47,9 +38,9 @@ export interface NodeServiceOptions {
   /** Optional: NodeReady events when a Hello makes a node ready. */
   events?: EventRecorder;
   /** The shared pod informer (all namespaces); started by the owner. */
-  pods: PodCache & { whenSynced(signal?: AbortSignal): Promise<void> };
-  /** The shared node informer; started by the owner. */
-  nodes: NodeCache;
+  pods: SyncedCache<Pod>;
+  /** The shared node informer (pod CIDRs held, deletions, the agents' peers); started by the owner. */
+  nodes: SyncedCache<Node>;
   /** The shared Service and EndpointSlice informers, sent to every agent; absent: agents get none. */
   services?: { services: SyncedCache<Service>; slices: SyncedCache<EndpointSlice> };
   /** e.g. `10.43.0.0/16`, told to agents in the Welcome. */
@@ -63,7 +54,7 @@ export interface NodeServiceOptions {
   heartbeatIntervalMs?: number;
   /** Server-side keepalive pings, to notice a vanished agent. Default 2 s / 2 s. */
   keepalive?: { timeMs?: number; timeoutMs?: number };
-  /** PodSync burst coalescing window. Default 20 ms. */
+  /** Object feed burst coalescing window. Default 20 ms. */
   coalesceMs?: number;
   /** Bounds of logs and exec streams (pod-streams.ts has the defaults). */
   streamLimits?: Partial<PodStreamLimits>;
@@ -80,12 +71,15 @@ export class NodeService {
   private readonly kubeletEvents: KubeletEvents;
   /** Logs and exec through the agents; the API server opens them (PodStreamProvider). */
   readonly streams: PodStreams;
+  /** What each node may read: streamed to its agent (object-feed.ts); the node authorizer's filter. */
+  readonly view: readonly ViewEntry[];
   private nodeWatch?: Disposable;
   private started = false;
 
   constructor(private readonly opts: NodeServiceOptions) {
     this.allocator = new PodCidrAllocator({ clusterCidr: opts.clusterCidr, nodeMaskSize: opts.nodeMaskSize });
     this.log = opts.log ?? ((message) => console.warn(`node-service: ${message}`));
+    this.view = nodeView({ pods: opts.pods, nodes: opts.nodes, services: opts.services?.services, endpointSlices: opts.services?.slices });
     this.kubeletEvents = new KubeletEvents({ registry: opts.registry, pods: opts.pods, now: opts.now, log: this.log });
     this.server = new grpc.Server({
       'grpc.keepalive_time_ms': opts.keepalive?.timeMs ?? 2000,
@@ -166,9 +160,7 @@ export class NodeService {
       writes: { registry: this.opts.registry, events: this.opts.events, now: this.opts.now ?? (() => new Date()), log: this.log },
       allocator: this.allocator,
       liveness: this.opts.liveness,
-      pods: this.opts.pods,
-      nodes: this.opts.nodes,
-      services: this.opts.services,
+      view: this.view,
       serviceCIDR: this.opts.serviceCIDR,
       caCertPem: this.opts.tls.caCertPem,
       kubeletEvents: this.kubeletEvents,

@@ -8,7 +8,6 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import type { Node } from '../../api/core-v1';
-import type { EndpointSlice, Service } from '../../api/service-v1';
 import { ApiError } from '../../api/errors';
 import type { AgentMessage__Output, ControlMessage } from '../../proto/node-proto';
 import type { StreamRequest } from '../../proto/generated/pikube/node/v1/StreamRequest';
@@ -23,9 +22,8 @@ import { registerNode, updateNodeStatus, type NodeWriteContext } from './node-re
 import type { PodCidrAllocator } from './pod-cidr-allocator';
 import type { KubeletEvents } from './pod-event-report';
 import { finishPodDeletion, writePodStatus } from './pod-reports';
-import { PeerNodesFeed, type PeerNodeCache } from './peer-nodes-feed';
-import { PodSyncFeed, type PodCache } from './pod-sync-feed';
-import { ServiceSyncFeed, type ObjectCache } from './service-sync-feed';
+import type { ViewEntry } from './node-view';
+import { ObjectFeed } from './object-feed';
 
 export type SessionCall = grpc.ServerDuplexStream<AgentMessage__Output, ControlMessage>;
 
@@ -33,11 +31,8 @@ export interface SessionDeps {
   writes: NodeWriteContext;
   allocator: PodCidrAllocator;
   liveness: NodeLiveness;
-  pods: PodCache;
-  /** The shared Node informer: every node's pod CIDR and address go to the agent (PeerNodes). */
-  nodes?: PeerNodeCache;
-  /** The shared Service and EndpointSlice informers: every one goes to the agent (ServiceSync). */
-  services?: { services: ObjectCache<Service>; slices: ObjectCache<EndpointSlice> };
+  /** What a node may read (node-view.ts): streamed to the agent after the Welcome. */
+  view: readonly ViewEntry[];
   /** Told to the agent in the Welcome (`--service-cidr`). */
   serviceCIDR?: string;
   caCertPem: string;
@@ -58,9 +53,7 @@ export class NodeSession {
   /** The node proven by the client certificate; set before anything else happens. */
   nodeName = '';
   private token?: SessionToken;
-  private feed?: PodSyncFeed;
-  private peers?: PeerNodesFeed;
-  private services?: ServiceSyncFeed;
+  private feed?: ObjectFeed;
   private helloSeen = false;
   private closed = false;
   private queued = 0;
@@ -92,7 +85,7 @@ export class NodeSession {
     this.call.emit('error', { code: status.code, details: status.details, metadata: undefined });
   }
 
-  /** Welcomed and not over: the agent is listening for pod syncs and stream requests. */
+  /** Welcomed and not over: the agent is listening for objects and stream requests. */
   get isWelcomed(): boolean {
     return !this.closed && this.feed !== undefined;
   }
@@ -153,32 +146,16 @@ export class NodeSession {
   private welcome(node: Node): void {
     const json = Buffer.from(JSON.stringify(node));
     this.call.write({ welcome: { node_json: json, heartbeat_interval_ms: this.deps.heartbeatIntervalMs, service_cidr: this.deps.serviceCIDR ?? '' } });
-    this.startServices();
-    this.feed = new PodSyncFeed({
+    // After the Welcome: the agent needs its pod CIDR before the peers' routes.
+    this.feed = new ObjectFeed({
       nodeName: this.nodeName,
-      pods: this.deps.pods,
+      view: this.deps.view,
       coalesceMs: this.deps.coalesceMs,
       log: (message) => this.log(message),
-      send: (sync) => void (this.closed || this.call.write({ pod_sync: sync })),
+      send: (syncs) => void (this.closed || this.call.write({ objects: { syncs } })),
     });
     this.feed.start();
-    this.startPeers();
     this.log(`session established, pod CIDR ${node.spec.podCIDR ?? 'none'}`);
-  }
-
-  /** The pod network's view of the cluster, after the Welcome (the agent needs its podCIDR first). */
-  private startPeers(): void {
-    if (!this.deps.nodes) return;
-    this.peers = new PeerNodesFeed({ nodes: this.deps.nodes, coalesceMs: this.deps.coalesceMs, log: (message) => this.log(message), send: (peers) => void (this.closed || this.call.write({ peers })) });
-    this.peers.start();
-  }
-
-  /** Before the first PodSync: a pod's service environment variables need the services. */
-  private startServices(): void {
-    if (!this.deps.services) return;
-    const { services, slices } = this.deps.services;
-    this.services = new ServiceSyncFeed({ services, slices, coalesceMs: this.deps.coalesceMs, log: (message) => this.log(message), send: (sync) => void (this.closed || this.call.write({ services: sync })) });
-    this.services.start();
   }
 
   private async podStatus(message: AgentMessage__Output): Promise<void> {
@@ -210,8 +187,6 @@ export class NodeSession {
     if (this.closed) return;
     this.closed = true;
     this.feed?.dispose();
-    this.peers?.dispose();
-    this.services?.dispose();
     if (this.token !== undefined) this.deps.liveness.sessionClosed(this.nodeName, this.token);
     this.deps.detach(this);
   }

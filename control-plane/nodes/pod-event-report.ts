@@ -5,16 +5,16 @@
  * of pods bound to it; an event about a pod that is gone or was recreated (another uid) is
  * stale and dropped, as the kubelet's would be refused.
  */
-import type { ObjectReference } from '../../api/core-v1';
+import type { ObjectReference, Pod } from '../../api/core-v1';
 import { ApiError } from '../../api/errors';
 import { EventRecorder } from '../apiserver/event-recorder';
 import type { Registry } from '../apiserver/registry';
 import type { ValidPodEvent } from './agent-message-validation';
-import type { PodCache } from './pod-sync-feed';
+import type { ObjectCache } from './node-view';
 
 export interface KubeletEventsOptions {
   registry: Registry;
-  pods: PodCache;
+  pods: ObjectCache<Pod>;
   now?: () => Date;
   log: (message: string) => void;
 }

@@ -9,14 +9,12 @@ import type { Hello as _pikube_node_v1_Hello, Hello__Output as _pikube_node_v1_H
 import type { LogRequest as _pikube_node_v1_LogRequest, LogRequest__Output as _pikube_node_v1_LogRequest__Output } from './pikube/node/v1/LogRequest';
 import type { NodeServiceClient as _pikube_node_v1_NodeServiceClient, NodeServiceDefinition as _pikube_node_v1_NodeServiceDefinition } from './pikube/node/v1/NodeService';
 import type { NodeStatusReport as _pikube_node_v1_NodeStatusReport, NodeStatusReport__Output as _pikube_node_v1_NodeStatusReport__Output } from './pikube/node/v1/NodeStatusReport';
-import type { PeerNode as _pikube_node_v1_PeerNode, PeerNode__Output as _pikube_node_v1_PeerNode__Output } from './pikube/node/v1/PeerNode';
-import type { PeerNodes as _pikube_node_v1_PeerNodes, PeerNodes__Output as _pikube_node_v1_PeerNodes__Output } from './pikube/node/v1/PeerNodes';
+import type { ObjectBatch as _pikube_node_v1_ObjectBatch, ObjectBatch__Output as _pikube_node_v1_ObjectBatch__Output } from './pikube/node/v1/ObjectBatch';
+import type { ObjectSync as _pikube_node_v1_ObjectSync, ObjectSync__Output as _pikube_node_v1_ObjectSync__Output } from './pikube/node/v1/ObjectSync';
 import type { PodEvent as _pikube_node_v1_PodEvent, PodEvent__Output as _pikube_node_v1_PodEvent__Output } from './pikube/node/v1/PodEvent';
 import type { PodRef as _pikube_node_v1_PodRef, PodRef__Output as _pikube_node_v1_PodRef__Output } from './pikube/node/v1/PodRef';
 import type { PodStatusReport as _pikube_node_v1_PodStatusReport, PodStatusReport__Output as _pikube_node_v1_PodStatusReport__Output } from './pikube/node/v1/PodStatusReport';
-import type { PodSync as _pikube_node_v1_PodSync, PodSync__Output as _pikube_node_v1_PodSync__Output } from './pikube/node/v1/PodSync';
 import type { PodTerminated as _pikube_node_v1_PodTerminated, PodTerminated__Output as _pikube_node_v1_PodTerminated__Output } from './pikube/node/v1/PodTerminated';
-import type { ServiceSync as _pikube_node_v1_ServiceSync, ServiceSync__Output as _pikube_node_v1_ServiceSync__Output } from './pikube/node/v1/ServiceSync';
 import type { StreamEnd as _pikube_node_v1_StreamEnd, StreamEnd__Output as _pikube_node_v1_StreamEnd__Output } from './pikube/node/v1/StreamEnd';
 import type { StreamFrame as _pikube_node_v1_StreamFrame, StreamFrame__Output as _pikube_node_v1_StreamFrame__Output } from './pikube/node/v1/StreamFrame';
 import type { StreamRequest as _pikube_node_v1_StreamRequest, StreamRequest__Output as _pikube_node_v1_StreamRequest__Output } from './pikube/node/v1/StreamRequest';
@@ -39,14 +37,12 @@ export interface ProtoGrpcType {
         LogRequest: MessageTypeDefinition<_pikube_node_v1_LogRequest, _pikube_node_v1_LogRequest__Output>
         NodeService: SubtypeConstructor<typeof grpc.Client, _pikube_node_v1_NodeServiceClient> & { service: _pikube_node_v1_NodeServiceDefinition }
         NodeStatusReport: MessageTypeDefinition<_pikube_node_v1_NodeStatusReport, _pikube_node_v1_NodeStatusReport__Output>
-        PeerNode: MessageTypeDefinition<_pikube_node_v1_PeerNode, _pikube_node_v1_PeerNode__Output>
-        PeerNodes: MessageTypeDefinition<_pikube_node_v1_PeerNodes, _pikube_node_v1_PeerNodes__Output>
+        ObjectBatch: MessageTypeDefinition<_pikube_node_v1_ObjectBatch, _pikube_node_v1_ObjectBatch__Output>
+        ObjectSync: MessageTypeDefinition<_pikube_node_v1_ObjectSync, _pikube_node_v1_ObjectSync__Output>
         PodEvent: MessageTypeDefinition<_pikube_node_v1_PodEvent, _pikube_node_v1_PodEvent__Output>
         PodRef: MessageTypeDefinition<_pikube_node_v1_PodRef, _pikube_node_v1_PodRef__Output>
         PodStatusReport: MessageTypeDefinition<_pikube_node_v1_PodStatusReport, _pikube_node_v1_PodStatusReport__Output>
-        PodSync: MessageTypeDefinition<_pikube_node_v1_PodSync, _pikube_node_v1_PodSync__Output>
         PodTerminated: MessageTypeDefinition<_pikube_node_v1_PodTerminated, _pikube_node_v1_PodTerminated__Output>
-        ServiceSync: MessageTypeDefinition<_pikube_node_v1_ServiceSync, _pikube_node_v1_ServiceSync__Output>
         StreamEnd: MessageTypeDefinition<_pikube_node_v1_StreamEnd, _pikube_node_v1_StreamEnd__Output>
         StreamFrame: MessageTypeDefinition<_pikube_node_v1_StreamFrame, _pikube_node_v1_StreamFrame__Output>
         StreamRequest: MessageTypeDefinition<_pikube_node_v1_StreamRequest, _pikube_node_v1_StreamRequest__Output>

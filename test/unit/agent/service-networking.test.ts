@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import type { EndpointSlice, Service } from '../../../api/service-v1';
 import { BACKENDS } from '../../../agent/network/iptables-backend';
+import { FeedBatch } from '../../../agent/feed/feed-batch';
+import { ENDPOINT_SLICES, SERVICES } from '../../../agent/feed/feed-kinds';
 import { ServiceNetworking } from '../../../agent/service-networking';
 import { FakeCommandRunner } from './network/fake-command-runner';
 import { until } from '../../../scripts/cluster/wait-until';
@@ -11,6 +13,10 @@ const slice: EndpointSlice = {
   metadata: { name: 'web-1', namespace: 'default', labels: { 'kubernetes.io/service-name': 'web' } },
   endpoints: [{ addresses: ['10.42.1.5'], conditions: { ready: true } }], ports: [{ port: 8080, protocol: 'TCP', name: '' }],
 };
+
+const fullSet = FeedBatch.empty()
+  .with(SERVICES, { full: true, objects: [web], removed: [] })
+  .with(ENDPOINT_SLICES, { full: true, objects: [slice], removed: [] });
 
 describe('service networking of a node (fake iptables)', () => {
   let fake: FakeCommandRunner;
@@ -25,7 +31,7 @@ describe('service networking of a node (fake iptables)', () => {
 
   it('turns route_localnet on only after the rules with the localnet firewall are restored', async () => {
     net.startProxy(BACKENDS.legacy);
-    net.onServices({ full: true, services: [web], slices: [slice], removedServices: [], removedSlices: [] });
+    net.onServices(fullSet);
     await until(() => fake.calls.some((c) => c.cmd === 'sysctl'), { timeoutMs: 2000 });
     const restoreAt = fake.calls.findIndex((c) => c.cmd.endsWith('-restore'));
     const sysctlAt = fake.calls.findIndex((c) => c.cmd === 'sysctl');
@@ -35,7 +41,7 @@ describe('service networking of a node (fake iptables)', () => {
   });
 
   it('programs nothing and enables nothing before the proxy starts', async () => {
-    net.onServices({ full: true, services: [web], slices: [slice], removedServices: [], removedSlices: [] });
+    net.onServices(fullSet);
     await new Promise((r) => setTimeout(r, 30));
     assert.deepEqual(fake.calls, []);
   });
@@ -47,7 +53,7 @@ describe('service networking of a node (fake iptables)', () => {
     void net.dispose();
     net = new ServiceNetworking({ nodeName: 'pi1', clusterCIDR: '10.42.0.0/16', clusterDomain: 'cluster.local', upstreams: [], run: flaky, driftCheckMs: 60_000, minSyncIntervalMs: 10, log: (m) => logs.push(m) });
     net.startProxy(BACKENDS.legacy);
-    net.onServices({ full: true, services: [web], slices: [slice], removedServices: [], removedSlices: [] });
+    net.onServices(fullSet);
     await until(() => fake.restores().length === 1, { timeoutMs: 3000 });
     assert.ok(logs.some((l) => /applying the service rules failed: .*xtables lock; retrying/.test(l)), logs.join('\n'));
   });

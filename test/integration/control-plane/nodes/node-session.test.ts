@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
 import type { Event, Node, Pod, PodStatus } from '../../../../api/core-v1';
 import type { PeerNode } from '../../../../agent/network/node-routes';
+import { peerNodesConsumer } from '../../../../agent/network/peer-nodes';
 import { AgentSession } from '../../../../agent/session';
 import type { PodSink } from '../../../../agent/pods/pod-sink';
 import { EventRecorder } from '../../../../control-plane/apiserver/event-recorder';
@@ -150,7 +151,7 @@ class ControlPlane {
 
 function agentFor(cp: ControlPlane, name: string, sink: PodSink, cert = cp.pki.nodeCert(name), onPeers?: (peers: PeerNode[]) => void): AgentSession {
   return new AgentSession({
-    onPeers,
+    consumers: onPeers ? [peerNodesConsumer(onPeers)] : [],
     nodeName: name,
     servers: [`127.0.0.1:${cp.port}`],
     tls: { caCertPem: cp.pki.ca.certPem, certPem: cert.certPem, keyPem: cert.keyPem },
@@ -361,7 +362,7 @@ describe('node session: control plane ⇄ agent over gRPC with mTLS, on real etc
     const current = await cp.store.create(cp.podKey('web'), aPod('web', 'pi-1'));
     const session = openRaw(cp, clientCreds(cp, pki.nodeCert('pi-1')), helloFor('pi-1'));
     try {
-      await until(() => session.messages.some((m) => m.pod_sync), { timeoutMs: 5000, describe: describeState('pi-1') });
+      await until(() => session.messages.some((m) => m.objects), { timeoutMs: 5000, describe: describeState('pi-1') });
       session.send({ pod_status: { namespace: 'default', name: 'web', uid: 'an-older-uid', status_json: Buffer.from(JSON.stringify(runningStatus())) } });
       session.send({ pod_terminated: { namespace: 'default', name: 'ghost', uid: 'a-gone-uid' } });
       await until(() => cp.logs.some((l) => l.includes('status of pod default/web (uid an-older-uid) ignored')), { timeoutMs: 2000, describe: () => cp.logs.join('\n') });

@@ -9,14 +9,14 @@ import { ApiError } from '../../../../api/errors';
 import { Registry } from '../../../../control-plane/apiserver/registry';
 import { EVENTS, NAMESPACES } from '../../../../control-plane/apiserver/resources';
 import { KubeletEvents } from '../../../../control-plane/nodes/pod-event-report';
-import type { PodCache } from '../../../../control-plane/nodes/pod-sync-feed';
+import type { ObjectCache } from '../../../../control-plane/nodes/node-view';
 import { withEtcd } from '../../../support/etcd-fixture';
 
 function aPod(name: string, uid: string, nodeName: string): Pod {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', uid }, spec: { nodeName, containers: [{ name: 'web', image: 'img' }] } };
 }
 
-function cacheOf(pods: Pod[]): PodCache {
+function cacheOf(pods: Pod[]): ObjectCache<Pod> {
   const byKey = new Map(pods.map((p) => [`${p.metadata.namespace}/${p.metadata.name}`, p]));
   return { get: (k) => byKey.get(k), list: () => [...byKey.values()], onChange: () => ({ dispose: () => undefined }) };
 }
