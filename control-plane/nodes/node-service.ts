@@ -8,6 +8,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Node, Pod } from '../../api/core-v1';
 import type { EndpointSlice, Service } from '../../api/service-v1';
+import type { KubeObject } from '../../api/meta';
 import { ApiError } from '../../api/errors';
 import { nodeProto, type NodeServiceHandlers } from '../../proto/node-proto';
 import type { Disposable } from '../../base/disposable';
@@ -23,7 +24,7 @@ import { KubeletEvents } from './pod-event-report';
 import { PodStreams, type PodStreamLimits } from './pod-streams';
 
 /** A shared informer the service waits for before it accepts agents. */
-type SyncedCache<T extends Node | Pod | Service | EndpointSlice> = ObjectCache<T> & { whenSynced(signal?: AbortSignal): Promise<void> };
+type SyncedCache<T extends KubeObject> = ObjectCache<T> & { whenSynced(signal?: AbortSignal): Promise<void> };
 
 /** PEM: the cluster CA (to verify agents) and this replica's serving certificate and key. */
 export interface NodeServiceTls {
