@@ -63,7 +63,7 @@ describe('apps/v1 defaults', () => {
 
   it('defaults a ReplicaSet to one replica', () => {
     assert.equal(defaultReplicaSet(aReplicaSet()).spec.replicas, 1);
-    assert.equal(defaultReplicaSet(aReplicaSet({ template: undefined })).spec.template, undefined);
+    assert.equal(defaultReplicaSet(aReplicaSet({ template: undefined })).spec.template?.spec.restartPolicy, 'Always');
   });
 
   it('defaults a DaemonSet to RollingUpdate 1 unavailable, 0 surge', () => {
