@@ -38,6 +38,11 @@ export function invalidGo(field: string, goValue: string, detail = ''): FieldCau
   return { reason: 'FieldValueInvalid', message: withDetail(`Invalid value: ${goValue}`, detail), field };
 }
 
+/** Invalid with the value omitted (field.OmitValueType): `Invalid value: <detail>`. */
+export function invalidOmitValue(field: string, detail: string): FieldCause {
+  return { reason: 'FieldValueInvalid', message: withDetail('Invalid value', detail), field };
+}
+
 /** field.TooMany: `Too many: 21: must have at most 20 items`. */
 export function tooMany(field: string, actual: number, max: number): FieldCause {
   return { reason: 'FieldValueTooMany', message: `Too many: ${actual}: must have at most ${max} items`, field };
