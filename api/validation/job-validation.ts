@@ -78,14 +78,16 @@ export function validateJobSpec(spec: JobSpec, path: string): FieldCause[] {
   if (spec.managedBy != null) causes.push(...validateManagedBy(spec.managedBy, child(path, 'managedBy')));
   causes.push(...validateCompletionMode(spec, path));
   if (spec.podFailurePolicy) causes.push(...validatePodFailurePolicy(spec, child(path, 'podFailurePolicy')));
-  if (spec.successPolicy) {
-    if (spec.completionMode !== 'Indexed') causes.push(invalid(child(path, 'successPolicy'), spec.successPolicy, 'requires indexed completion mode'));
-    else causes.push(...validateSuccessPolicy(spec, child(path, 'successPolicy')));
-  }
+  if (spec.successPolicy) causes.push(...validateSuccessPolicyOf(spec, child(path, 'successPolicy')));
   causes.push(...validatePodReplacementPolicy(spec, child(path, 'podReplacementPolicy')));
   causes.push(...validatePodTemplateSpec(spec.template, child(path, 'template')));
   causes.push(...validateJobRestartPolicy(spec, child(path, 'template.spec.restartPolicy')));
   return causes;
+}
+
+function validateSuccessPolicyOf(spec: JobSpec, path: string): FieldCause[] {
+  if (spec.completionMode !== 'Indexed') return [invalid(path, spec.successPolicy, 'requires indexed completion mode')];
+  return validateSuccessPolicy(spec, path);
 }
 
 function validateCompletionMode(spec: JobSpec, path: string): FieldCause[] {

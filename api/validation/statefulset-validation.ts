@@ -47,19 +47,24 @@ function withoutMutableFields(spec: StatefulSetSpec | undefined): Record<string,
 }
 
 export function validateStatefulSetSpec(spec: StatefulSetSpec): FieldCause[] {
-  const causes = [...validatePodManagementPolicy(spec.podManagementPolicy ?? ''), ...validateUpdateStrategy(spec.updateStrategy ?? {})];
-  const retention = spec.persistentVolumeClaimRetentionPolicy;
-  if (retention) {
-    for (const f of ['whenDeleted', 'whenScaled'] as const) {
-      if (!RETENTION_POLICIES.includes(retention[f] ?? '')) causes.push(notSupported(child(SPEC, `persistentVolumeClaimRetentionPolicy.${f}`), retention[f] ?? '', RETENTION_POLICIES));
-    }
-  }
+  const causes = [
+    ...validatePodManagementPolicy(spec.podManagementPolicy ?? ''),
+    ...validateUpdateStrategy(spec.updateStrategy ?? {}),
+    ...validateRetentionPolicy(spec.persistentVolumeClaimRetentionPolicy),
+  ];
   causes.push(...validateNonnegative(spec.replicas ?? 0, child(SPEC, 'replicas')));
   causes.push(...validateNonnegative(spec.minReadySeconds ?? 0, child(SPEC, 'minReadySeconds')));
   if (spec.ordinals) causes.push(...validateNonnegative(spec.ordinals.start ?? 0, child(SPEC, 'ordinals.start')));
   causes.push(...validateWorkloadSelector(spec.selector, 'statefulset', child(SPEC, 'selector')));
   causes.push(...validateTemplate(spec));
   return causes;
+}
+
+function validateRetentionPolicy(policy: StatefulSetSpec['persistentVolumeClaimRetentionPolicy']): FieldCause[] {
+  if (!policy) return [];
+  return (['whenDeleted', 'whenScaled'] as const)
+    .filter((f) => !RETENTION_POLICIES.includes(policy[f] ?? ''))
+    .map((f) => notSupported(child(SPEC, `persistentVolumeClaimRetentionPolicy.${f}`), policy[f] ?? '', RETENTION_POLICIES));
 }
 
 function validatePodManagementPolicy(policy: string): FieldCause[] {
