@@ -102,9 +102,7 @@ function deletionCost(pod: Pod): number {
   return n >= -(2 ** 31) && n < 2 ** 31 ? n : 0;
 }
 
-/** The highest restart count of the pod's containers and restartable (sidecar) init containers. */
+/** maxContainerRestarts: the highest restart count among the regular containers (init containers do not count). */
 function maxRestarts(pod: Pod): number {
-  const sidecars = new Set((pod.spec.initContainers ?? []).filter((c) => c.restartPolicy === 'Always').map((c) => c.name));
-  const statuses = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? []).filter((s) => sidecars.has(s.name))];
-  return statuses.reduce((max, s) => Math.max(max, s.restartCount ?? 0), 0);
+  return (pod.status?.containerStatuses ?? []).reduce((max, s) => Math.max(max, s.restartCount ?? 0), 0);
 }

@@ -58,3 +58,12 @@ describe('ActivePodsWithRanks order', () => {
     assert.equal(podsToDelete(pods, pods, 5, now).length, 3);
   });
 });
+
+describe('ActivePodsWithRanks restart counts', () => {
+  it('counts only regular containers, as maxContainerRestarts does', () => {
+    const initRestarts = aPodWith('a', running);
+    initRestarts.status!.initContainerStatuses = [{ name: 'init', ready: false, restartCount: 9, image: '', imageID: '' }];
+    const restarted = aPodWith('b', { ...running, restarts: 1 });
+    assert.deepEqual(names(rankPodsForDeletion([initRestarts, restarted], [], now)), ['b', 'a']);
+  });
+});

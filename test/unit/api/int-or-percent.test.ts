@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import {
   getScaledValueFromIntOrPercent, goIntOrString, intOrPercentValue, isValidPercent, resolveFenceposts, type IntOrString,
 } from '../../../api/int-or-percent';
@@ -71,5 +72,18 @@ describe('percent helpers', () => {
   it('prints values as Go prints an intstr.IntOrString with %#v', () => {
     assert.equal(goIntOrString('150%'), 'intstr.IntOrString{Type:1, IntVal:0, StrVal:"150%"}');
     assert.equal(goIntOrString(-1), 'intstr.IntOrString{Type:0, IntVal:-1, StrVal:""}');
+  });
+});
+
+describe('resolveFenceposts properties', () => {
+  it('never resolves both to 0, rounds surge up and unavailability down', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 100 }), fc.integer({ min: 0, max: 100 }), fc.integer({ min: 0, max: 1000 }), (s, u, desired) => {
+      const got = resolveFenceposts(`${s}%`, `${u}%`, desired);
+      assert.ok(got.ok);
+      assert.ok(got.maxSurge + got.maxUnavailable > 0);
+      assert.equal(got.maxSurge, Math.ceil((s * desired) / 100));
+      if (got.maxSurge > 0 || Math.floor((u * desired) / 100) > 0) assert.equal(got.maxUnavailable, Math.floor((u * desired) / 100));
+      assert.ok(got.maxUnavailable <= Math.max(desired, 1));
+    }));
   });
 });
