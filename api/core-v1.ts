@@ -217,6 +217,33 @@ export interface Pod extends KubeObject {
   status?: PodStatus;
 }
 
+/** A pod template inside a workload: metadata (labels, annotations) and a pod spec. */
+export interface PodTemplateSpec {
+  metadata?: ObjectMeta;
+  spec: PodSpec;
+}
+
+export interface PersistentVolumeClaimSpec {
+  accessModes?: string[];
+  selector?: LabelSelector;
+  resources?: { limits?: ResourceList; requests?: ResourceList };
+  volumeName?: string;
+  storageClassName?: string;
+  volumeMode?: 'Block' | 'Filesystem';
+  dataSource?: { apiGroup?: string; kind: string; name: string };
+  dataSourceRef?: { apiGroup?: string; kind: string; name: string; namespace?: string };
+  volumeAttributesClassName?: string;
+}
+
+/** A claim, as a StatefulSet's volumeClaimTemplates hold them; status is only typed shallowly. */
+export interface PersistentVolumeClaim {
+  apiVersion?: 'v1';
+  kind?: 'PersistentVolumeClaim';
+  metadata: ObjectMeta;
+  spec?: PersistentVolumeClaimSpec;
+  status?: { phase?: 'Pending' | 'Bound' | 'Lost'; accessModes?: string[]; capacity?: ResourceList; [field: string]: unknown };
+}
+
 export interface Taint {
   key: string;
   value?: string;

@@ -8,7 +8,7 @@
  *
  * Apply on create and on update: Kubernetes defaults every request body it decodes.
  */
-import type { Container, Pod, PodSpec, Probe, Toleration, Volume } from '../core-v1';
+import type { Container, Pod, PodSpec, PodTemplateSpec, Probe, Toleration, Volume } from '../core-v1';
 import { parseImageReference } from '../image-reference';
 import { normalizeResourceList } from './resource-list-defaults';
 
@@ -28,12 +28,40 @@ export const SYSTEM_PRIORITY_CLASSES: Record<string, number> = {
 export function defaultPod(pod: Pod): Pod {
   const out = structuredClone(pod);
   out.spec = out.spec ?? ({ containers: [] } as PodSpec);
-  defaultPodSpec(out.spec);
-  for (const c of allContainers(out.spec)) defaultContainer(c, out.spec.hostNetwork === true);
-  for (const v of out.spec.volumes ?? []) defaultVolume(v);
+  defaultPodOnlyFields(out.spec);
+  defaultPodSpecFields(out.spec);
   defaultPriority(out.spec);
   out.spec.tolerations = withDefaultTolerations(out.spec.tolerations ?? []);
   return out;
+}
+
+/**
+ * Defaults of a pod template inside a workload (Deployment, Job, ...): what defaulting does to
+ * every v1.PodSpec, but not SetDefaults_Pod's pod-only fields (enableServiceLinks, requests from
+ * limits, host-network host ports) nor the admission plugins (priority, default tolerations),
+ * which only ever see the pods created from the template. Returns a defaulted copy.
+ */
+export function defaultPodTemplateSpec(template: PodTemplateSpec | undefined): PodTemplateSpec {
+  const out: PodTemplateSpec = structuredClone(template) ?? ({ spec: { containers: [] } } as PodTemplateSpec);
+  out.spec = out.spec ?? ({ containers: [] } as PodSpec);
+  defaultPodSpecFields(out.spec);
+  return out;
+}
+
+/** SetDefaults_PodSpec and what the generated defaulters apply inside any PodSpec. */
+function defaultPodSpecFields(spec: PodSpec): void {
+  defaultPodSpec(spec);
+  for (const c of allContainers(spec)) defaultContainer(c);
+  for (const v of spec.volumes ?? []) defaultVolume(v);
+}
+
+/** SetDefaults_Pod: fields only a Pod gets, never a template (pkg/apis/core/v1/defaults.go). */
+function defaultPodOnlyFields(spec: PodSpec): void {
+  spec.enableServiceLinks ??= true;
+  for (const c of allContainers(spec)) {
+    defaultRequestsFromLimits(c);
+    if (spec.hostNetwork === true) for (const port of c.ports ?? []) if (!port.hostPort) port.hostPort = port.containerPort;
+  }
 }
 
 function allContainers(spec: PodSpec): Container[] {
@@ -46,20 +74,16 @@ function defaultPodSpec(spec: PodSpec): void {
   spec.securityContext ??= {};
   spec.terminationGracePeriodSeconds ??= DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS;
   spec.schedulerName ||= DEFAULT_SCHEDULER_NAME;
-  spec.enableServiceLinks ??= true;
   // v1 keeps the deprecated serviceAccount field in step with serviceAccountName.
   if (!spec.serviceAccountName && spec.serviceAccount) spec.serviceAccountName = spec.serviceAccount;
   if (spec.serviceAccountName) spec.serviceAccount = spec.serviceAccountName;
 }
 
-function defaultContainer(c: Container, hostNetwork: boolean): void {
+function defaultContainer(c: Container): void {
   c.imagePullPolicy ||= defaultPullPolicy(c.image ?? '');
   c.terminationMessagePath ||= TERMINATION_MESSAGE_PATH_DEFAULT;
   c.terminationMessagePolicy ||= 'File';
-  for (const port of c.ports ?? []) {
-    port.protocol ||= 'TCP';
-    if (hostNetwork && !port.hostPort) port.hostPort = port.containerPort;
-  }
+  for (const port of c.ports ?? []) port.protocol ||= 'TCP';
   for (const env of c.env ?? []) if (env.valueFrom?.fieldRef) env.valueFrom.fieldRef.apiVersion ||= 'v1';
   for (const probe of [c.livenessProbe, c.readinessProbe, c.startupProbe]) if (probe) defaultProbe(probe);
   for (const hook of [c.lifecycle?.postStart, c.lifecycle?.preStop]) if (hook?.httpGet) defaultHTTPGet(hook.httpGet);
@@ -84,13 +108,16 @@ function defaultHTTPGet(action: NonNullable<Probe['httpGet']>): void {
   if (!action.scheme) action.scheme = 'HTTP';
 }
 
-/** A limit without a request makes the request equal to the limit. */
+/** A limit without a request makes the request equal to the limit (pods only, not templates). */
+function defaultRequestsFromLimits(c: Container): void {
+  if (!c.resources?.limits) return;
+  const requests = (c.resources.requests ??= {});
+  for (const [name, value] of Object.entries(c.resources.limits)) if (!Object.hasOwn(requests, name)) requests[name] = value;
+}
+
+/** SetDefaults_ResourceList: quantities rounded up to milli precision, in pods and templates alike. */
 function defaultResources(c: Container): void {
   if (!c.resources) return;
-  if (c.resources.limits) {
-    const requests = (c.resources.requests ??= {});
-    for (const [name, value] of Object.entries(c.resources.limits)) if (!Object.hasOwn(requests, name)) requests[name] = value;
-  }
   if (c.resources.limits) c.resources.limits = normalizeResourceList(c.resources.limits);
   if (c.resources.requests) c.resources.requests = normalizeResourceList(c.resources.requests);
 }

@@ -12,7 +12,8 @@ export type CauseReason =
   | 'FieldValueNotSupported'
   | 'FieldValueTooLong'
   | 'FieldValueForbidden'
-  | 'FieldValueNotFound';
+  | 'FieldValueNotFound'
+  | 'FieldValueTooMany';
 
 /** A cause as produced here: all three fields always set. */
 export interface FieldCause extends StatusCause {
@@ -32,6 +33,21 @@ export function invalid(field: string, value: BadValue, detail = ''): FieldCause
   return { reason: 'FieldValueInvalid', message: withDetail(`Invalid value: ${renderValue(value)}`, detail), field };
 }
 
+/** Invalid, for a value already rendered as Go prints it (%#v of a map, struct or IntOrString). */
+export function invalidGo(field: string, goValue: string, detail = ''): FieldCause {
+  return { reason: 'FieldValueInvalid', message: withDetail(`Invalid value: ${goValue}`, detail), field };
+}
+
+/** Invalid with the value omitted (field.OmitValueType): `Invalid value: <detail>`. */
+export function invalidOmitValue(field: string, detail: string): FieldCause {
+  return { reason: 'FieldValueInvalid', message: withDetail('Invalid value', detail), field };
+}
+
+/** field.TooMany: `Too many: 21: must have at most 20 items`. */
+export function tooMany(field: string, actual: number, max: number): FieldCause {
+  return { reason: 'FieldValueTooMany', message: `Too many: ${actual}: must have at most ${max} items`, field };
+}
+
 export function duplicate(field: string, value: BadValue): FieldCause {
   return { reason: 'FieldValueDuplicate', message: `Duplicate value: ${renderValue(value)}`, field };
 }
@@ -44,6 +60,12 @@ export function notFound(field: string, value: BadValue): FieldCause {
 export function notSupported(field: string, value: BadValue, validValues: readonly string[]): FieldCause {
   const detail = validValues.length ? `supported values: ${validValues.map(goQuote).join(', ')}` : '';
   return { reason: 'FieldValueNotSupported', message: withDetail(`Unsupported value: ${renderValue(value)}`, detail), field };
+}
+
+/** NotSupported, for a value already rendered as Go prints it (%#v of a struct). */
+export function notSupportedGo(field: string, goValue: string, validValues: readonly string[]): FieldCause {
+  const detail = validValues.length ? `supported values: ${validValues.map(goQuote).join(', ')}` : '';
+  return { reason: 'FieldValueNotSupported', message: withDetail(`Unsupported value: ${goValue}`, detail), field };
 }
 
 export function forbidden(field: string, detail: string): FieldCause {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Pod } from '../../../../api/core-v1';
-import { defaultPod, defaultPullPolicy, withDefaultTolerations } from '../../../../api/defaults/pod-defaults';
+import { defaultPod, defaultPodTemplateSpec, defaultPullPolicy, withDefaultTolerations } from '../../../../api/defaults/pod-defaults';
+import { aTemplate } from '../workload-builders';
 
 const minimal = (): Pod => ({
   apiVersion: 'v1',
@@ -135,4 +136,33 @@ describe('defaultPullPolicy', () => {
     ['NotValid', 'IfNotPresent'],
   ];
   for (const [image, policy] of cases) it(`uses ${policy} for "${image}"`, () => assert.equal(defaultPullPolicy(image), policy));
+});
+
+describe('defaultPodTemplateSpec', () => {
+  it('fills the pod-spec defaults a Deployment template shows in kubectl get -o yaml', () => {
+    const t = defaultPodTemplateSpec(aTemplate());
+    assert.deepEqual(t.spec, {
+      containers: [{ name: 'web', image: 'nginx:1.27', imagePullPolicy: 'IfNotPresent', terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File' }],
+      dnsPolicy: 'ClusterFirst', restartPolicy: 'Always', securityContext: {}, terminationGracePeriodSeconds: 30, schedulerName: 'default-scheduler',
+    });
+  });
+
+  it('leaves pod-only defaults to the pods: no priority, tolerations, service links, requests from limits or host ports', () => {
+    const template = aTemplate();
+    template.spec.hostNetwork = true;
+    template.spec.containers[0].ports = [{ containerPort: 80 }];
+    template.spec.containers[0].resources = { limits: { cpu: '0.5' } };
+    const t = defaultPodTemplateSpec(template);
+    assert.deepEqual(t.spec.containers[0].ports, [{ containerPort: 80, protocol: 'TCP' }]);
+    assert.deepEqual(t.spec.containers[0].resources, { limits: { cpu: '500m' } });
+    for (const field of ['priority', 'tolerations', 'enableServiceLinks', 'preemptionPolicy']) assert.equal(field in t.spec, false, field);
+  });
+
+  it('still gives pods every default they had', () => {
+    const spec = defaultPod({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { hostNetwork: true, containers: [{ name: 'c', image: 'x', ports: [{ containerPort: 80 }], resources: { limits: { cpu: '1' } } }] } }).spec;
+    assert.equal(spec.enableServiceLinks, true);
+    assert.equal(spec.containers[0].ports?.[0].hostPort, 80);
+    assert.deepEqual(spec.containers[0].resources?.requests, { cpu: '1' });
+    assert.equal(spec.tolerations?.length, 2);
+  });
 });
