@@ -51,15 +51,22 @@ export class EtcdLeasedKeys implements LeasedKeys {
   private current(): Lease {
     if (this.lease) return this.lease;
     const lease = this.client.lease(this.opts.ttlSeconds);
-    lease.on('lost', () => this.lost(lease));
+    let granted = false;
+    lease.grant().then(() => void (granted = true), () => undefined);
+    lease.on('lost', () => this.lost(lease, granted));
     this.lease = lease;
     return lease;
   }
 
-  /** etcd3 emits `lost` once, for a lease it has given up (expired, revoked, or never granted). */
-  private lost(lease: Lease): void {
+  /**
+   * etcd3 emits `lost` once, for a lease it has given up: expired or revoked, or never
+   * granted (etcd away). Only a granted lease held keys, so only its loss is news: telling
+   * listeners of a failed grant would have them write again at once, in a loop while etcd is away.
+   */
+  private lost(lease: Lease, granted: boolean): void {
     if (lease !== this.lease) return;
     this.lease = undefined;
+    if (!granted) return;
     for (const listener of this.listeners) listener();
   }
 }

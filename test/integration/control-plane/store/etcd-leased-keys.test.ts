@@ -56,4 +56,25 @@ describe('EtcdLeasedKeys, on a real etcd', () => {
       await keys.dispose();
     }
   });
+
+  it('fails a put while etcd is away without reporting a lost lease (none was granted), and writes once etcd is back', async function () {
+    this.timeout(30_000);
+    const prefix = etcd.get().keySpace().prefix;
+    const keys = new EtcdLeasedKeys(etcd.get().client(), { ttlSeconds: 3 });
+    let losses = 0;
+    keys.onLeaseLost(() => void (losses += 1));
+    try {
+      await etcd.get().stopEtcd();
+      await assert.rejects(keys.put(`${prefix}/a`, 'one'));
+      await assert.rejects(keys.put(`${prefix}/a`, 'one'));
+      assert.equal(losses, 0);
+      await etcd.get().startAgain();
+      await until(() => keys.put(`${prefix}/a`, 'one').then(() => true), { timeoutMs: 15_000 });
+      assert.ok(await leaseOf(`${prefix}/a`));
+      assert.equal(losses, 0);
+    } finally {
+      await etcd.get().startAgain();
+      await keys.dispose();
+    }
+  });
 });
