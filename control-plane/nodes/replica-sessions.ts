@@ -52,7 +52,10 @@ export class ReplicaSessions implements Disposable {
   private readonly clock: Clock;
   private readonly published = new Map<string, Published>();
   private readonly aliveSince = new Map<string, number>();
-  private readonly timers = new Map<string, Disposable>();
+  /** Per alive node: due when its grace would run out. */
+  private readonly silenceTimers = new Map<string, Disposable>();
+  /** Per node whose last write failed. */
+  private readonly retryTimers = new Map<string, Disposable>();
   private readonly pending = new Set<string>();
   private readonly lifetime = new DisposableStore();
   private chain: Promise<void> = Promise.resolve();
@@ -86,12 +89,12 @@ export class ReplicaSessions implements Disposable {
 
   /** One timer per alive node, due when its grace would run out; a heartbeat moves nothing. */
   private watchSilence(name: string): void {
-    this.timers.get(name)?.dispose();
-    this.timers.delete(name);
+    this.silenceTimers.get(name)?.dispose();
+    this.silenceTimers.delete(name);
     const { liveness } = this.opts;
     if (!liveness.isAlive(name)) return;
     const dueMs = (liveness.lastSeen(name) ?? this.clock.now()) + liveness.gracePeriodMs - this.clock.now();
-    this.timers.set(name, this.clock.schedule(() => this.changed(name), dueMs));
+    this.silenceTimers.set(name, this.clock.schedule(() => this.changed(name), dueMs));
   }
 
   /** Queues one write for the node unless one is queued already (it will write the newest state). */
@@ -110,17 +113,23 @@ export class ReplicaSessions implements Disposable {
       await this.apply(name, wanted);
       if (wanted) this.published.set(name, wanted);
       else this.published.delete(name);
+      this.retryTimers.delete(name);
     } catch (err: unknown) {
-      this.published.set(name, 'unknown');
-      this.opts.log?.(`node sessions: recording node "${name}" failed, retrying: ${logText(err)}`);
-      this.retryLater(name);
+      this.failed(name, err);
     }
   }
 
+  /** Logged once per spell of failures (etcd away fails every retry), retried until it works. */
+  private failed(name: string, err: unknown): void {
+    const first = this.published.get(name) !== 'unknown' || !this.retryTimers.has(name);
+    this.published.set(name, 'unknown');
+    if (first) this.opts.log?.(`node sessions: recording node "${name}" failed, retrying every ${this.opts.retryMs ?? 1_000} ms: ${logText(err)}`);
+    this.retryLater(name);
+  }
+
   private retryLater(name: string): void {
-    const key = `retry/${name}`;
-    this.timers.get(key)?.dispose();
-    this.timers.set(key, this.clock.schedule(() => this.sync(name), this.opts.retryMs ?? 1_000));
+    this.retryTimers.get(name)?.dispose();
+    this.retryTimers.set(name, this.clock.schedule(() => this.sync(name), this.opts.retryMs ?? 1_000));
   }
 
   private wanted(name: string): Exclude<Published, 'unknown'> | undefined {
@@ -157,7 +166,9 @@ export class ReplicaSessions implements Disposable {
   }
 
   private clearTimers(): void {
-    for (const timer of this.timers.values()) timer.dispose();
-    this.timers.clear();
+    for (const timers of [this.silenceTimers, this.retryTimers]) {
+      for (const timer of timers.values()) timer.dispose();
+      timers.clear();
+    }
   }
 }

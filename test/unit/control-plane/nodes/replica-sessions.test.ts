@@ -51,9 +51,10 @@ function setup() {
   const clock = new FakeClock();
   const liveness = new NodeLiveness({ gracePeriodMs: GRACE_MS, clock });
   const keys = new MemoryLeasedKeys();
-  const sessions = new ReplicaSessions({ liveness, keys, prefix: PREFIX, identity: 'cp-a', clock, retryMs: 1_000, log: () => undefined });
+  const logs: string[] = [];
+  const sessions = new ReplicaSessions({ liveness, keys, prefix: PREFIX, identity: 'cp-a', clock, retryMs: 1_000, log: (m) => void logs.push(m) });
   sessions.start();
-  return { clock, liveness, keys, sessions };
+  return { clock, liveness, keys, sessions, logs };
 }
 
 describe('ReplicaSessions', () => {
@@ -119,8 +120,8 @@ describe('ReplicaSessions', () => {
     sessions.dispose();
   });
 
-  it('retries a failed write until etcd takes it', async () => {
-    const { clock, liveness, keys, sessions } = setup();
+  it('retries a failed write until etcd takes it, logging the failure once', async () => {
+    const { clock, liveness, keys, sessions, logs } = setup();
     keys.failing = true;
     liveness.sessionOpened('pi-1');
     await sessions.settled();
@@ -132,6 +133,7 @@ describe('ReplicaSessions', () => {
     await sessions.settled();
     assert.ok(keys.spec());
     assert.equal(keys.writes, 3);
+    assert.equal(logs.length, 1, logs.join('\n'));
     sessions.dispose();
   });
 
