@@ -24,7 +24,9 @@ import { NamespaceController } from './controllers/namespace-controller';
 import { NodeLifecycleController } from './controllers/node-lifecycle';
 import { LeaderElection } from './leader-election';
 import { NodeLiveness } from './nodes/node-liveness';
+import type { NodeReachability } from './nodes/node-reachability';
 import { NodeService } from './nodes/node-service';
+import { SharedLiveness } from './nodes/shared-liveness';
 import { Scheduler } from './scheduler/scheduler';
 import { createEtcdClient, EtcdStore } from './store/etcd-store';
 import { Informer } from './store/informer';
@@ -52,15 +54,15 @@ export class ControlPlane {
     private readonly informers: Informers,
     private readonly apiServer: ApiServer,
     private readonly nodeService: NodeService,
-    private readonly liveness: NodeLiveness,
+    private readonly sharedLiveness: SharedLiveness,
     private readonly config: ServeConfig,
     private readonly log: (message: string) => void,
   ) {
     // Its own etcd client: the lease keep-alive must not queue behind list and watch traffic.
     this.electionClient = createEtcdClient({ endpoints: config.etcdEndpoints, requestTimeoutMs: 5_000 });
     this.election = new LeaderElection(this.electionClient, {
-      name: `${config.etcdPrefix}/leader`, identity: config.identity, ttlSeconds: 10, log,
-      onStartedLeading: (signal) => this.track(runLeaderLoops({ registry, informers, liveness, log }, signal)),
+      name: `${config.etcdPrefix}/leader`, identity: config.identity, ttlSeconds: LEASE_TTL_SECONDS, log,
+      onStartedLeading: (signal) => this.track(runLeaderLoops({ registry, informers, liveness: sharedLiveness.reachability, log }, signal)),
     });
   }
 
@@ -77,6 +79,7 @@ export class ControlPlane {
     const informers = startInformers(store, keySpace, log);
     const tls = { caCertPem: pki.ca.certPem, certPem: pki.serving.certPem, keyPem: pki.serving.keyPem };
     const liveness = new NodeLiveness({ gracePeriodMs: config.nodeMonitorGracePeriodMs });
+    const shared = new SharedLiveness({ liveness, store, etcd: { endpoints: config.etcdEndpoints }, etcdPrefix: config.etcdPrefix, identity: config.identity, ttlSeconds: LEASE_TTL_SECONDS, informer: INFORMER_OPTIONS, log });
     const kubelet = new EventRecorder({ registry, source: { component: 'node-controller' }, log });
     const nodeService = new NodeService({ registry, events: kubelet, pods: informers.pods, nodes: informers.nodes, liveness, tls, clusterCidr: config.clusterCIDR, log,
       services: { services: informers.services, slices: informers.endpointSlices }, serviceCIDR: config.serviceCIDR,
@@ -86,7 +89,7 @@ export class ControlPlane {
       advertiseAddress: `${config.advertiseAddress}:${config.securePort}`, log,
       streams: nodeService.streams,
     });
-    const plane = new ControlPlane(store, registry, informers, apiServer, nodeService, liveness, config, log);
+    const plane = new ControlPlane(store, registry, informers, apiServer, nodeService, shared, config, log);
     await plane.listen();
     return plane;
   }
@@ -126,12 +129,16 @@ export class ControlPlane {
     this.lifetime.abort();
     await this.election.dispose();
     await Promise.allSettled([this.nodeService.dispose(), this.apiServer.close()]);
+    await this.sharedLiveness.dispose();
     for (const informer of Object.values(this.informers)) informer.dispose();
     await Promise.allSettled([...this.running]);
     this.electionClient.close();
     await this.store.close();
   }
 }
+
+/** The leader's and each replica's sessions' lease: a vanished replica's sessions count this long. */
+const LEASE_TTL_SECONDS = 10;
 
 /** While etcd is away an informer lists again at most every 2 s (a refused call costs nothing), so it resumes soon after etcd returns. */
 const INFORMER_OPTIONS = { maxBackoffMs: 2_000 };
@@ -153,7 +160,7 @@ function startInformers(store: EtcdStore, keySpace: KeySpace, log: (m: string) =
 interface LeaderContext {
   registry: Registry;
   informers: Informers;
-  liveness: NodeLiveness;
+  liveness: NodeReachability;
   log: (message: string) => void;
 }
 

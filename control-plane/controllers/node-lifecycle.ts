@@ -1,7 +1,7 @@
 /**
  * The node lifecycle controller (Kubernetes' pkg/controller/nodelifecycle), on pikube's
- * liveness: a node is alive while its session is open and it spoke within the grace period
- * (NodeLiveness, in memory). Nothing is written while nodes stay healthy; only transitions:
+ * liveness: a node is alive while a session to it is open, on any replica, and it spoke within
+ * the grace period (NodeReachability). Nothing is written while nodes stay healthy; only transitions:
  *
  * - silent for the grace period → every kubelet condition `Unknown` (reason
  *   `NodeStatusUnknown`, message `Kubelet stopped posting node status.`), the
@@ -11,17 +11,17 @@
  *
  * Only the leader runs it (`run(signal)`; the signal aborts when leadership is lost).
  *
- * HA caveat: NodeLiveness knows the sessions held by this replica. A node connected to a
- * follower looks silent to the leader; until replicas share liveness (a follower's view, or
- * the session holder recorded on the Node with replica leases), run agents against the
- * leader's address first or run one replica.
+ * Several replicas: each records in etcd, under its own lease, which nodes' sessions it
+ * holds (on open and close only); the leader reads them through ClusterReachability, so a
+ * node connected to a follower stays reachable, and one whose holder died goes Unknown once
+ * that replica's lease expires and the grace period passes.
  */
 import type { Node, Pod } from '../../api/core-v1';
 import type { EventRecorder } from '../apiserver/event-recorder';
 import type { Registry } from '../apiserver/registry';
 import { NODES, PODS } from '../apiserver/resources';
 import { logText } from '../log-text';
-import type { NodeLiveness } from '../nodes/node-liveness';
+import type { NodeReachability } from '../nodes/node-reachability';
 import {
   conditionOf, hasHealthTaints, TAINT_UNREACHABLE, isNodeStatusUnknown, isPodReady, MESSAGE_KUBELET_READY, podStatusNotReady, READY,
   REASON_KUBELET_READY, REASON_NODE_STATUS_UNKNOWN, rfc3339, unknownNodeStatus, withoutHealthTaints, withUnreachableTaints,
@@ -43,7 +43,7 @@ export interface NodeLifecycleOptions {
   };
   /** The shared pod informer (started by the owner). */
   pods: { list(filter?: (pod: Pod) => boolean): Pod[]; whenSynced(signal?: AbortSignal): Promise<void> };
-  liveness: NodeLiveness;
+  liveness: NodeReachability;
   /** Records NodeNotReady / NodeReady on the Node and NodeNotReady on its pods, as Kubernetes does. */
   events?: EventRecorder;
   clock?: { now(): number };

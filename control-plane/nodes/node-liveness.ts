@@ -5,11 +5,12 @@
  * silent node speaking again), and the node lifecycle controller turns a node that has been
  * silent for the grace period into Ready=Unknown.
  *
- * Each control-plane replica tracks the sessions it holds. The leader's lifecycle controller
- * reads this replica's tracker only: with several replicas, a node connected to a follower
- * needs that follower's view too (see node-lifecycle.ts).
+ * Each control-plane replica tracks the sessions it holds; ReplicaSessions records its
+ * transitions in etcd, and the leader's lifecycle controller reads ClusterReachability, which
+ * combines this tracker with the other replicas' records (shared-liveness.ts).
  */
 import type { Clock } from '../../base/clock';
+import type { NodeReachability } from './node-reachability';
 
 export interface NodeLivenessOptions {
   /** How long a node may stay silent (or disconnected) before it is unreachable. Default 5 s. */
@@ -29,7 +30,7 @@ export type LivenessListener = (nodeName: string) => void;
 
 export const DEFAULT_NODE_MONITOR_GRACE_PERIOD_MS = 5000;
 
-export class NodeLiveness {
+export class NodeLiveness implements NodeReachability {
   readonly gracePeriodMs: number;
   private readonly clock: Pick<Clock, 'now'>;
   private readonly records = new Map<string, NodeRecord>();
@@ -81,9 +82,9 @@ export class NodeLiveness {
     return record?.token !== undefined && this.clock.now() - record.lastSeenMs < this.gracePeriodMs;
   }
 
-  /** Forgets a node whose object was deleted. */
+  /** Forgets a node whose object was deleted; listeners hear it (it is no longer alive here). */
   forget(nodeName: string): void {
-    this.records.delete(nodeName);
+    if (this.records.delete(nodeName)) this.emit(nodeName);
   }
 
   /** Transitions only; returns the unsubscribe function. */

@@ -56,6 +56,15 @@ describe('NodeLiveness', () => {
     assert.equal(liveness.isConnected('pi-1'), false);
   });
 
+  it('reports forgetting a known node as a transition, and nothing for an unknown one', () => {
+    const { liveness, transitions } = setup();
+    liveness.sessionOpened('pi-1');
+    liveness.forget('pi-1');
+    liveness.forget('pi-2');
+    assert.deepEqual(transitions, ['pi-1', 'pi-1']);
+    assert.equal(liveness.isConnected('pi-1'), false);
+  });
+
   it('defaults to a 5 s grace period', () => {
     assert.equal(new NodeLiveness().gracePeriodMs, 5000);
   });

@@ -1,0 +1,67 @@
+/**
+ * Node liveness shared by every control-plane replica (DESIGN.md "Failover"), assembled: this
+ * replica publishes the sessions it holds under a lease of its own (ReplicaSessions on
+ * EtcdLeasedKeys, with an etcd client of its own so keep-alives never queue behind lists), and
+ * follows every replica's records (an Informer) into the ClusterReachability the leader's node
+ * lifecycle controller reads.
+ */
+import type { Etcd3 } from 'etcd3';
+import { createEtcdClient, type EtcdStoreOptions } from '../store/etcd-store';
+import { EtcdLeasedKeys } from '../store/etcd-leased-keys';
+import { Informer, type InformerOptions } from '../store/informer';
+import type { Store } from '../store/store';
+import { ClusterReachability } from './cluster-reachability';
+import type { NodeLiveness } from './node-liveness';
+import type { NodeReachability } from './node-reachability';
+import { nodeSessionsPrefix, type NodeSessionRecord } from './node-session-record';
+import { ReplicaSessions } from './replica-sessions';
+
+export interface SharedLivenessOptions {
+  /** This replica's sessions. */
+  liveness: NodeLiveness;
+  /** Where the records are read from (the replica's store). */
+  store: Store;
+  /** The etcd the records are written to, through a client of their own. */
+  etcd: Pick<EtcdStoreOptions, 'endpoints' | 'tls'>;
+  etcdPrefix: string;
+  identity: string;
+  /** The replica lease's TTL: how long a vanished replica's sessions still count. */
+  ttlSeconds: number;
+  informer?: InformerOptions;
+  log: (message: string) => void;
+}
+
+export class SharedLiveness {
+  private readonly client: Etcd3;
+  private readonly keys: EtcdLeasedKeys;
+  private readonly sessions: ReplicaSessions;
+  private readonly records: Informer<NodeSessionRecord>;
+  private readonly cluster: ClusterReachability;
+
+  /** Starts publishing and following at once: before the node service accepts a session. */
+  constructor(opts: SharedLivenessOptions) {
+    const prefix = nodeSessionsPrefix(opts.etcdPrefix);
+    this.client = createEtcdClient({ endpoints: opts.etcd.endpoints, tls: opts.etcd.tls, requestTimeoutMs: 5_000 });
+    this.keys = new EtcdLeasedKeys(this.client, { ttlSeconds: opts.ttlSeconds });
+    this.sessions = new ReplicaSessions({ liveness: opts.liveness, keys: this.keys, prefix, identity: opts.identity, log: opts.log });
+    this.records = new Informer<NodeSessionRecord>(opts.store, prefix, { ...opts.informer, log: opts.log });
+    this.cluster = new ClusterReachability({ local: opts.liveness, records: this.records, identity: opts.identity });
+    this.sessions.start();
+    this.records.start();
+    this.cluster.start();
+  }
+
+  /** For the leader's node lifecycle controller. */
+  get reachability(): NodeReachability {
+    return this.cluster;
+  }
+
+  /** Stops publishing and revokes the lease: this replica's records vanish now. */
+  async dispose(): Promise<void> {
+    this.sessions.dispose();
+    this.cluster.dispose();
+    this.records.dispose();
+    await this.keys.dispose();
+    this.client.close();
+  }
+}
