@@ -102,6 +102,13 @@ function cgroupParentOf(res: PodResources): string {
   return res.cgroupParent;
 }
 
+/** A containers' plan with the observation it was made from; `acted`: the pass already changed something. */
+interface ContainersPass {
+  obs: PodObservation;
+  plan: PodPlan;
+  acted: boolean;
+}
+
 /** Whether a set-up failure shows on a container with this current attempt. */
 function shows(failure: HookFailure, current: ContainerDetails | undefined): boolean {
   if (failure.shownOn === 'uncreated') return current === undefined;
@@ -248,26 +255,24 @@ export class PodWorker implements ProbedWorker {
 
   /** Observe, plan, set up, execute; a plan that made a new sandbox is followed by the containers' plan. */
   private async sync(pod: Pod, signal: AbortSignal): Promise<void> {
-    let obs = await this.observer.observe(signal);
+    const obs = await this.observer.observe(signal);
     this.noteExits(pod, obs);
     this.report(pod, obs, false);
-    let plan = this.plan(pod, obs);
+    const plan = this.plan(pod, obs);
     if (plan.stage === 'release') {
       await this.executeAll(pod, obs, plan.actions, { volumePaths: new Map() }, signal);
       return;
     }
     const res = await this.setUp(pod, obs, plan, signal);
     if (!res) return;
-    let acted = false;
-    if (plan.stage === 'sandbox') {
-      if (!(await this.replaceSandbox(pod, obs, plan, res, signal))) return;
-      obs = await this.observer.observe(signal);
-      plan = this.plan(pod, obs);
-      if (plan.stage !== 'containers') return;
-      acted = true;
-    }
-    acted = (await this.executeAll(pod, obs, plan.actions, res, signal)) || acted;
-    if (acted) obs = await this.observer.observe(signal);
+    const pass = plan.stage === 'sandbox' ? await this.replaceSandbox(pod, obs, plan, res, signal) : { obs, plan, acted: false };
+    if (pass) await this.syncContainers(pod, pass, res, signal);
+  }
+
+  /** The containers' plan executed; then the status and the synced hooks follow what runs now. */
+  private async syncContainers(pod: Pod, pass: ContainersPass, res: PodResources, signal: AbortSignal): Promise<void> {
+    const acted = (await this.executeAll(pod, pass.obs, pass.plan.actions, res, signal)) || pass.acted;
+    const obs = acted ? await this.observer.observe(signal) : pass.obs;
     this.report(pod, obs, false);
     runSynced(this.hooks.synced, pod, this.runningContainers(pod, obs), this.podIP);
   }
@@ -300,21 +305,25 @@ export class PodWorker implements ProbedWorker {
     return undefined;
   }
 
-  /** The sandbox stage; true when a new sandbox runs. Failing to make one shows on every container (ContainerCreating). */
-  private async replaceSandbox(pod: Pod, obs: PodObservation, plan: PodPlan, res: PodResources, signal: AbortSignal): Promise<boolean> {
-    if (!createsSandbox(plan)) {
-      await this.executeAll(pod, obs, plan.actions, res, signal);
-      return false;
-    }
+  /**
+   * The sandbox stage. With a new sandbox running, the containers' plan on a fresh observation
+   * (the killed containers' exits count for their restart policy); else undefined (the pod was
+   * killed). Failing to make a sandbox shows on every container (ContainerCreating).
+   */
+  private async replaceSandbox(pod: Pod, obs: PodObservation, plan: PodPlan, res: PodResources, signal: AbortSignal): Promise<ContainersPass | undefined> {
     try {
-      return await this.executeAll(pod, obs, plan.actions, res, signal);
+      await this.executeAll(pod, obs, plan.actions, res, signal);
     } catch (err) {
-      if (signal.aborted) throw err;
+      if (signal.aborted || !createsSandbox(plan)) throw err;
       const message = `failed to create pod sandbox: ${errorText(err)}`;
       for (const c of specsOf(pod)) this.waiting.set(c.name, { reason: 'ContainerCreating', message });
       this.report(pod, obs, false);
       throw err;
     }
+    if (!createsSandbox(plan)) return undefined;
+    const fresh = await this.observer.observe(signal);
+    const next = this.plan(pod, fresh);
+    return next.stage === 'containers' ? { obs: fresh, plan: next, acted: true } : undefined;
   }
 
   /** Executes the plan's actions in order; true when a container was created, started or stopped. */
