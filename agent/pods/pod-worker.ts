@@ -3,17 +3,17 @@
  *
  *   running ──(deletionTimestamp, or no longer desired)──► terminating ──► done
  *
- * `running` converges Docker to the pod as the kubelet's SyncPod does: volumes, the pause
- * container (and the pod's resolv.conf, formed afresh for each new one), then the init
- * containers one at a time in order (a sidecar — an init container with restartPolicy
- * Always — must be started before the next one and keeps running), then the regular
- * containers, each with its restart policy and CrashLoopBackOff; when the regular containers
- * are done for good the sidecars are stopped and the pod is over. A dead pause container is
- * replaced as the kubelet does (sandbox-recreation.ts): every container killed, the init
- * containers run again; a Never pod is killed instead. Every pass reads the runtime
- * afresh (level-triggered); a pass interrupted anywhere is simply redone.
- * `terminating` stops every container (preStop hooks, sidecars last), removes them and the
- * pod's volumes, and reports the pod terminated.
+ * `running` converges Docker to the pod as the kubelet's SyncPod does, in four steps per pass:
+ * observe the runtime afresh (level-triggered), plan with the pure computePodActions
+ * (pod-actions.ts: sandbox, init containers in order, sidecars, restarts and CrashLoopBackOff,
+ * spec changes, a finished pod), run the set-up hooks (pod-hooks.ts: volumes, network,
+ * resolv.conf, cgroup; the first failure holds the pod and shows on its containers), then
+ * execute the plan. A plan that makes a new sandbox is followed, in the same pass, by the
+ * containers' plan on a fresh observation. After the pass the synced hooks (probes) follow
+ * the running containers. A pass interrupted anywhere is simply redone.
+ * `terminating` stops every container (preStop hooks, sidecars last), removes them, runs
+ * every tear-down hook (volumes, cgroup, probes; failures reported together), and reports
+ * the pod terminated.
  *
  * Two signals (STYLE rule 8): the agent's signal ends the loop and leaves containers as they
  * are; the pod's kill signal only cancels in-flight convergence (a pull, a hook) so that
@@ -25,24 +25,33 @@ import type { PodCgroups } from '../cgroups/pod-cgroups';
 import type { PodVolumes } from '../volumes/pod-volumes';
 import type { Clock } from '../../base/clock';
 import { rfc3339 } from './kube-time';
+import { CgroupHook } from './cgroup-hook';
 import { killContainer, type KillDeps } from './container-killer';
-import { containerHash, sandboxSpec } from './container-spec';
+import { sandboxSpec } from './container-spec';
 import { startContainer, type StartOutcome, type StarterDeps } from './container-starter';
-import { identityOf, SANDBOX_NAME } from './docker-labels';
+import { SANDBOX_NAME } from './docker-labels';
 import type { ImagePuller } from './image-puller';
+import { NetworkHook } from './network-hook';
+import {
+  computePodActions, createsSandbox, probeKillAction,
+  type KillContainerAction, type KillPodReason, type ObservedPod, type PodAction, type PodPlan, type RestartState, type StartContainerAction,
+} from './pod-actions';
 import { PodEventLog, type EventSpec } from './pod-event-log';
 import { containerEvents } from './pod-events';
-import { PodObserver, type AttemptSummary, type ObservedAttempts, type PodObservation } from './pod-observation';
+import { runSetUp, runSynced, runTearDown, type HookFailure, type PodHooks, type PodResources, type SetUpContext } from './pod-hooks';
+import { PodObserver, type PodObservation } from './pod-observation';
 import { isSidecar } from './pod-phase';
 import type { PodProbes, ProbedWorker } from './pod-probes';
 import type { PodReporter } from './pod-sink';
-import { computePodStatus, hasExited, isInitialized, type ObservedContainer, type WaitingReason } from './pod-status';
+import { computePodStatus, hasExited, type ObservedContainer, type WaitingReason } from './pod-status';
+import { ProbesHook } from './probes-hook';
 import { gracePeriodSeconds, stopContainers, stopPod } from './pod-termination';
-import { containerKey, containerRestartPolicy, crashLoopMessage, policyRestarts, type RestartPolicy } from './restart-policy';
+import { containerKey, crashLoopMessage, type RestartPolicy } from './restart-policy';
 import type { PodResolvConf } from './pod-resolv-conf';
+import { ResolvConfHook } from './resolv-conf-hook';
 import type { SandboxNetwork } from './sandbox-network';
-import { sandboxAction } from './sandbox-recreation';
 import type { ServiceSource } from './service-env';
+import { VolumesHook } from './volumes-hook';
 import { Wakeup } from './wakeup';
 
 /** What every worker of one manager shares. */
@@ -71,21 +80,8 @@ export interface PodWorkerContext {
 
 type WorkerState = 'running' | 'terminating' | 'done';
 
-/** What a container start needs of the pod: its sandbox, volumes and resolv.conf. */
-interface PodSetUp {
-  sandbox: ContainerDetails;
-  volumePaths: Map<string, string>;
-  resolvConf?: string;
-}
-
 const RETRY_MIN_MS = 1_000;
 const RETRY_MAX_MS = 30_000;
-/** Volume set-up failures are retried at this pace (the kubelet retries mounts every few seconds). */
-const VOLUME_RETRY_MS = 5_000;
-/** A pod waiting for the node's pod network looks again at this pace. */
-const NETWORK_RETRY_MS = 1_000;
-/** DNS warnings (limits exceeded, no cluster DNS) are said again at most this often. */
-const DNS_WARNING_WINDOW_MS = 60_000;
 
 function errorText(err: unknown): string {
   if (err instanceof AggregateError) return `${err.message}: ${err.errors.map(errorText).join('; ')}`;
@@ -94,6 +90,29 @@ function errorText(err: unknown): string {
 
 function specsOf(pod: Pod): Container[] {
   return [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
+}
+
+function specOf(pod: Pod, name: string): Container | undefined {
+  return specsOf(pod).find((c) => c.name === name);
+}
+
+/** The cgroup hook sets it whenever the plan makes a sandbox or a container. */
+function cgroupParentOf(res: PodResources): string {
+  if (res.cgroupParent === undefined) throw new Error('the pod cgroup was not set up before a container was made');
+  return res.cgroupParent;
+}
+
+/** A containers' plan with the observation it was made from; `acted`: the pass already changed something. */
+interface ContainersPass {
+  obs: PodObservation;
+  plan: PodPlan;
+  acted: boolean;
+}
+
+/** Whether a set-up failure shows on a container with this current attempt. */
+function shows(failure: HookFailure, current: ContainerDetails | undefined): boolean {
+  if (failure.shownOn === 'uncreated') return current === undefined;
+  return failure.shownOn === 'all' || !current?.running;
 }
 
 export class PodWorker implements ProbedWorker {
@@ -105,6 +124,7 @@ export class PodWorker implements ProbedWorker {
   private readonly podKill = new AbortController();
   private readonly wake = new Wakeup();
   private readonly observer: PodObserver;
+  private readonly hooks: PodHooks;
   private readonly events: PodEventLog;
   private readonly waiting = new Map<string, WaitingReason>();
   /** Exits already announced (OOMKilling) or backed off (BackOff), by container id. */
@@ -114,8 +134,6 @@ export class PodWorker implements ProbedWorker {
   private lastStatus: PodStatus | undefined;
   private lastReported: string | undefined;
   private podIP: string | undefined;
-  /** The pod's cgroup, made before its first container of this worker's life. */
-  private podCgroup: string | undefined;
   private readonly startTime: string;
   /** The earliest time a backoff expires and the pod wants another pass. */
   private wakeAtMs: number | undefined;
@@ -125,6 +143,7 @@ export class PodWorker implements ProbedWorker {
   constructor(private readonly ctx: PodWorkerContext, readonly podUid: string, pod: Pod | undefined, private readonly agentSignal: AbortSignal) {
     this.observer = new PodObserver(ctx.runtime, podUid);
     this.events = new PodEventLog(ctx.reporter, ctx.clock);
+    this.hooks = this.makeHooks();
     this.bornAtMs = ctx.clock.now();
     this.lastStatus = pod?.status;
     this.startTime = pod?.status?.startTime ?? rfc3339(ctx.clock.now());
@@ -169,11 +188,10 @@ export class PodWorker implements ProbedWorker {
   async killForRestart(containerName: string, containerId: string, message: string, graceSeconds?: number): Promise<void> {
     const pod = this.desired;
     if (!pod || this.state !== 'running' || this.podKill.signal.aborted) return;
-    const spec = specsOf(pod).find((c) => c.name === containerName);
     const details = await this.ctx.runtime.inspectContainer(containerId, this.podKill.signal);
-    if (!spec || !details?.running) return;
-    const target = { id: containerId, stopSignal: details.stopSignal, pod, container: spec, podIP: this.podIP };
-    await killContainer(this.killDeps(), target, { graceSeconds: graceSeconds ?? gracePeriodSeconds(pod), message }, this.podKill.signal);
+    const kill = probeKillAction(pod, containerName, details, message);
+    if (!kill || !details) return;
+    await this.killOne(pod, kill, details.stopSignal, this.podKill.signal, graceSeconds);
     this.poke();
   }
 
@@ -214,200 +232,158 @@ export class PodWorker implements ProbedWorker {
     return { runtime: this.ctx.runtime, events: this.events, clock: this.ctx.clock, log: this.ctx.log };
   }
 
-  private async starterDeps(pod: Pod): Promise<StarterDeps> {
+  private starterDeps(res: PodResources): StarterDeps {
     const { runtime, images, volumes, clock, nodeName, hostIP, services, log } = this.ctx;
-    return { runtime, images, volumes, events: this.events, clock, nodeName, hostIP, cgroupParent: await this.cgroupParentOf(pod), services, log };
+    return { runtime, images, volumes, events: this.events, clock, nodeName, hostIP, cgroupParent: cgroupParentOf(res), services, log };
   }
 
-  /** The pod cgroup (created with the pod's limits) when pod cgroups are on, else the node's cgroup root. */
-  private async cgroupParentOf(pod: Pod): Promise<string> {
-    if (!this.ctx.podCgroups) return this.ctx.cgroupParent;
-    this.podCgroup ??= await this.ctx.podCgroups.ensure(pod);
-    return this.podCgroup;
+  /** The hooks around this pod's containers: set up in this order, torn down all. */
+  private makeHooks(): PodHooks {
+    const { ctx, events } = this;
+    const describe = (): string => this.describe();
+    const volumes = new VolumesHook(ctx.volumes, events);
+    const cgroup = new CgroupHook(ctx.podCgroups, ctx.cgroupParent, ctx.log, describe);
+    const probes = ctx.probes ? [new ProbesHook(ctx.probes)] : [];
+    return {
+      setUp: [volumes, new NetworkHook(ctx.network), new ResolvConfHook(ctx.dns, events, ctx.log, describe), cgroup],
+      synced: probes,
+      tearDown: [volumes, cgroup, ...probes],
+    };
   }
 
   // ── running ────────────────────────────────────────────────────────────────────────────
 
+  /** Observe, plan, set up, execute; a plan that made a new sandbox is followed by the containers' plan. */
   private async sync(pod: Pod, signal: AbortSignal): Promise<void> {
-    let obs = await this.observer.observe(signal);
+    const obs = await this.observer.observe(signal);
     this.noteExits(pod, obs);
     this.report(pod, obs, false);
-    if (this.lastStatus?.phase === 'Succeeded' || this.lastStatus?.phase === 'Failed') return this.releasePod(pod, obs, signal);
-    const volumePaths = await this.setUpVolumes(pod, obs, signal);
-    if (!volumePaths) return;
-    const sandbox = await this.ensureSandbox(pod, obs, signal);
-    if (!sandbox) return;
-    if (sandbox.created) obs = await this.observer.observe(signal);
-    const setUp: PodSetUp = { sandbox: sandbox.details, volumePaths, resolvConf: this.ensureResolvConf(pod) };
-    let acted = sandbox.created;
-    if (this.regularContainersDone(pod, obs)) acted = (await this.stopSidecars(pod, obs, signal)) || acted;
-    else acted = (await this.syncContainers(pod, obs, setUp, signal)) || acted;
-    await this.collectGarbage(obs, signal);
-    if (acted) obs = await this.observer.observe(signal);
+    const plan = this.plan(pod, obs);
+    if (plan.stage === 'release') {
+      await this.executeAll(pod, obs, plan.actions, { volumePaths: new Map() }, signal);
+      return;
+    }
+    const res = await this.setUp(pod, obs, plan, signal);
+    if (!res) return;
+    const pass = plan.stage === 'sandbox' ? await this.replaceSandbox(pod, obs, plan, res, signal) : { obs, plan, acted: false };
+    if (pass) await this.syncContainers(pod, pass, res, signal);
+  }
+
+  /** The containers' plan executed; then the status and the synced hooks follow what runs now. */
+  private async syncContainers(pod: Pod, pass: ContainersPass, res: PodResources, signal: AbortSignal): Promise<void> {
+    const acted = (await this.executeAll(pod, pass.obs, pass.plan.actions, res, signal)) || pass.acted;
+    const obs = acted ? await this.observer.observe(signal) : pass.obs;
     this.report(pod, obs, false);
-    this.ctx.probes?.sync(pod, this.runningContainers(pod, obs), this.podIP);
+    runSynced(this.hooks.synced, pod, this.runningContainers(pod, obs), this.podIP);
   }
 
-  /** Init containers in order, then (once initialized) the regular ones. True when something was created or stopped. */
-  private async syncContainers(pod: Pod, obs: PodObservation, setUp: PodSetUp, signal: AbortSignal): Promise<boolean> {
-    const wasInitialized = this.initDone(pod, obs);
-    let acted = false;
-    for (const c of pod.spec.initContainers ?? []) {
-      const seen = obs.containers.get(c.name) ?? { attempts: [] };
-      if (wasInitialized && !isSidecar(c)) continue;
-      acted = (await this.syncContainer(pod, c, seen, true, setUp, signal)) || acted;
-      if (!wasInitialized && !this.initStepDone(pod, c, seen)) return acted;
-    }
-    for (const c of pod.spec.containers) {
-      acted = (await this.syncContainer(pod, c, obs.containers.get(c.name) ?? { attempts: [] }, false, setUp, signal)) || acted;
-    }
-    return acted;
+  private plan(pod: Pod, obs: PodObservation): PodPlan {
+    const observed: ObservedPod = { runtime: obs, phase: this.lastStatus?.phase, notStarted: this.notStarted(pod, obs) };
+    const restarts: RestartState = { backoffOf: (name, finishedAtMs) => this.ctx.restarts.backoffOf(containerKey(this.podUid, name), finishedAtMs) };
+    return computePodActions(pod, observed, restarts, this.ctx.clock.now());
   }
 
-  /**
-   * Whether the init containers are done, as the kubelet's computeInitContainerActions decides
-   * it: an app container created or running means they ran; an exited one does not (its sandbox
-   * may have been replaced since, and the init containers purged), so their own states decide.
-   */
-  private initDone(pod: Pod, obs: PodObservation): boolean {
-    const live = (name: string): boolean => {
-      const cur = obs.containers.get(name)?.current;
-      return cur !== undefined && !hasExited(cur);
-    };
-    if (pod.spec.containers.some((c) => live(c.name))) return true;
-    const inits = new Set((pod.spec.initContainers ?? []).map((c) => c.name));
-    const observed = Object.entries(this.observedContainers(pod, obs)).filter(([name]) => inits.has(name));
-    return isInitialized(pod, Object.fromEntries(observed));
-  }
-
-  /** Whether the next init container may start: this one succeeded, or (a sidecar) runs and has started. */
-  private initStepDone(pod: Pod, c: Container, seen: ObservedAttempts): boolean {
-    const cur = seen.current;
-    if (!cur) return false;
-    if (!isSidecar(c)) return hasExited(cur) && cur.exitCode === 0 && !cur.error;
-    return cur.running && (this.ctx.probes?.resultsOf(pod, c.name, cur.id).started ?? true);
-  }
-
-  /** Every regular container exited and none will restart: the pod is over once its sidecars stop. */
-  private regularContainersDone(pod: Pod, obs: PodObservation): boolean {
-    if (!(pod.spec.initContainers ?? []).some(isSidecar)) return false;
-    return pod.spec.containers.every((c) => {
+  /** Running containers whose startup probe has not succeeded yet. */
+  private notStarted(pod: Pod, obs: PodObservation): Set<string> {
+    const ids = new Set<string>();
+    for (const c of specsOf(pod)) {
       const cur = obs.containers.get(c.name)?.current;
-      return cur !== undefined && hasExited(cur) && !policyRestarts(pod.spec.restartPolicy, cur.exitCode);
-    });
+      if (cur?.running && this.ctx.probes && !this.ctx.probes.resultsOf(pod, c.name, cur.id).started) ids.add(cur.id);
+    }
+    return ids;
   }
 
-  private async stopSidecars(pod: Pod, obs: PodObservation, signal: AbortSignal): Promise<boolean> {
-    const sidecars = new Set((pod.spec.initContainers ?? []).filter(isSidecar).map((c) => c.name));
-    const live = obs.all.filter((c) => sidecars.has(c.identity.containerName) && c.status === 'running');
-    if (live.length === 0) return false;
-    for (const name of sidecars) this.waiting.delete(name);
-    await stopContainers(this.killDeps(), pod, live, { graceSeconds: gracePeriodSeconds(pod), podIP: this.podIP }, signal);
-    return true;
-  }
-
-  /** A pod that ran to completion keeps its exited containers but not its sidecars or its network. */
-  private async releasePod(pod: Pod, obs: PodObservation, signal: AbortSignal): Promise<void> {
-    if (!obs.all.some((c) => c.status === 'running')) return;
-    for (const c of specsOf(pod)) this.waiting.delete(c.name);
-    await stopPod(this.killDeps(), pod, obs.all, { graceSeconds: gracePeriodSeconds(pod), podIP: this.podIP }, signal);
-  }
-
-  /** Sets up every volume; on failure every container waits and FailedMount is announced. */
-  private async setUpVolumes(pod: Pod, obs: PodObservation, signal: AbortSignal): Promise<Map<string, string> | undefined> {
-    if (!pod.spec.volumes?.length) return new Map();
-    const result = this.ctx.volumes
-      ? await this.ctx.volumes.setUp(pod, signal)
-      : { ok: false as const, volume: pod.spec.volumes[0].name, message: 'this node has no state directory for volumes' };
-    if (result.ok) return result.paths;
-    this.events.container(pod, '', containerEvents.failedMount(result.volume, result.message), 60_000);
-    const message = `volume "${result.volume}": ${result.message}`;
-    for (const c of specsOf(pod)) if (!obs.containers.get(c.name)?.current) this.waiting.set(c.name, { reason: 'CreateContainerConfigError', message });
+  /** The set-up hooks; a failure shows on the containers it holds up and is looked at again later (or fails the pass). */
+  private async setUp(pod: Pod, obs: PodObservation, plan: PodPlan, signal: AbortSignal): Promise<PodResources | undefined> {
+    const ctx: SetUpContext = { plan, resources: { volumePaths: new Map() } };
+    const result = await runSetUp(this.hooks.setUp, pod, ctx, signal);
+    if (result.ok) return ctx.resources;
+    for (const c of specsOf(pod)) if (shows(result, obs.containers.get(c.name)?.current)) this.waiting.set(c.name, result.waiting);
     this.report(pod, obs, false);
-    this.wakeAt(this.ctx.clock.now() + VOLUME_RETRY_MS);
+    if (result.retryAfterMs === undefined) throw result.error ?? new Error(`${result.hook}: ${result.waiting.message ?? result.waiting.reason}`);
+    this.wakeAt(this.ctx.clock.now() + result.retryAfterMs);
     return undefined;
   }
 
-  /** A running pause container with an address; recreated (with every container stopped) when it died. */
-  private async ensureSandbox(pod: Pod, obs: PodObservation, signal: AbortSignal): Promise<{ details: ContainerDetails; created: boolean } | undefined> {
-    if (obs.sandbox?.running) {
-      this.notePodIP(pod, obs.sandbox);
-      return { details: obs.sandbox, created: false };
-    }
-    const action = sandboxAction(pod, obs);
-    if (action === 'kill-pod') {
-      // Its containers share the dead sandbox's network namespace: they cannot outlive it.
-      await stopPod(this.killDeps(), pod, obs.all, { graceSeconds: gracePeriodSeconds(pod), podIP: this.podIP }, signal);
-      return undefined;
-    }
-    const network = this.sandboxNetwork(pod, obs);
-    if (network === false) return undefined;
+  /**
+   * The sandbox stage. With a new sandbox running, the containers' plan on a fresh observation
+   * (the killed containers' exits count for their restart policy); else undefined (the pod was
+   * killed). Failing to make a sandbox shows on every container (ContainerCreating).
+   */
+  private async replaceSandbox(pod: Pod, obs: PodObservation, plan: PodPlan, res: PodResources, signal: AbortSignal): Promise<ContainersPass | undefined> {
     try {
-      return { details: await this.createSandbox(pod, obs, network, signal), created: true };
+      await this.executeAll(pod, obs, plan.actions, res, signal);
     } catch (err) {
-      if (signal.aborted) throw err;
+      if (signal.aborted || !createsSandbox(plan)) throw err;
       const message = `failed to create pod sandbox: ${errorText(err)}`;
       for (const c of specsOf(pod)) this.waiting.set(c.name, { reason: 'ContainerCreating', message });
       this.report(pod, obs, false);
       throw err;
     }
+    if (!createsSandbox(plan)) return undefined;
+    const fresh = await this.observer.observe(signal);
+    const next = this.plan(pod, fresh);
+    return next.stage === 'containers' ? { obs: fresh, plan: next, acted: true } : undefined;
   }
 
-  /**
-   * The network a new sandbox joins (undefined: Docker's default, or host); false while the
-   * pod network is not ready: the pod waits (ContainerCreating) and looks again shortly.
-   */
-  private sandboxNetwork(pod: Pod, obs: PodObservation): string | undefined | false {
-    const network = this.ctx.network;
-    if (!network || pod.spec.hostNetwork) return undefined;
-    const name = network.networkName();
-    if (name !== undefined) return name;
-    for (const c of specsOf(pod)) if (!obs.containers.get(c.name)?.current?.running) this.waiting.set(c.name, { reason: 'ContainerCreating', message: network.notReadyReason() });
-    this.report(pod, obs, false);
-    this.wakeAt(this.ctx.clock.now() + NETWORK_RETRY_MS);
+  /** Executes the plan's actions in order; true when a container was created, started or stopped. */
+  private async executeAll(pod: Pod, obs: PodObservation, actions: PodAction[], res: PodResources, signal: AbortSignal): Promise<boolean> {
+    let acted = false;
+    for (const action of actions) acted = (await this.execute(pod, obs, action, res, signal)) || acted;
+    return acted;
+  }
+
+  private async execute(pod: Pod, obs: PodObservation, action: PodAction, res: PodResources, signal: AbortSignal): Promise<boolean> {
+    switch (action.type) {
+      case 'killPod': return this.killPod(pod, obs, action.reason, signal);
+      case 'removeContainers': return this.removeContainers(action.ids, signal);
+      case 'createSandbox': return this.createSandbox(pod, action.attempt, res, signal);
+      case 'stopSidecars': return this.stopSidecars(pod, obs, action.ids, signal);
+      case 'keepContainer': return this.clearWaiting(action.name);
+      case 'killContainer': return this.killOne(pod, action, obs.containers.get(action.name)?.current?.stopSignal ?? 'SIGTERM', signal);
+      case 'startCreated': return this.ctx.runtime.startContainer(action.id, signal).then(() => true);
+      case 'startContainer': return this.start(pod, action, obs, res, signal);
+      case 'waitBackoff': return this.backOff(pod, action.name, action.id, action.untilMs, action.delayMs);
+    }
+  }
+
+  /** Stops every container and the pause container (preStop hooks, sidecars last); nothing is removed. */
+  private async killPod(pod: Pod, obs: PodObservation, reason: KillPodReason, signal: AbortSignal): Promise<boolean> {
+    if (reason === 'SandboxChanged') this.events.container(pod, '', { type: 'Normal', reason: 'SandboxChanged', message: 'Pod sandbox changed, it will be killed and re-created.' });
+    // A pod that ran to completion keeps its exited containers but not its sidecars or its network.
+    if (reason === 'PodFinished') for (const c of specsOf(pod)) this.waiting.delete(c.name);
+    await stopPod(this.killDeps(), pod, obs.all, { graceSeconds: gracePeriodSeconds(pod), podIP: this.podIP }, signal);
+    return true;
+  }
+
+  private async removeContainers(ids: string[], signal: AbortSignal): Promise<false> {
+    for (const id of ids) await this.ctx.runtime.removeContainer(id, signal);
     return false;
   }
 
-  private async createSandbox(pod: Pod, obs: PodObservation, networkName: string | undefined, signal: AbortSignal): Promise<ContainerDetails> {
-    const grace = gracePeriodSeconds(pod);
-    if (obs.sandboxes.length > 0) this.events.container(pod, '', { type: 'Normal', reason: 'SandboxChanged', message: 'Pod sandbox changed, it will be killed and re-created.' });
-    // Containers share the dead sandbox's network namespace: they cannot outlive it.
-    await stopPod(this.killDeps(), pod, obs.all, { graceSeconds: grace, podIP: this.podIP }, signal);
-    for (const old of obs.sandboxes) await this.ctx.runtime.removeContainer(old.id, signal);
-    // Init containers run again, all of them, in the new sandbox.
-    for (const c of pod.spec.initContainers ?? []) {
-      for (const old of obs.containers.get(c.name)?.attempts ?? []) await this.ctx.runtime.removeContainer(old.id, signal);
-    }
+  private async createSandbox(pod: Pod, attempt: number, res: PodResources, signal: AbortSignal): Promise<true> {
     const image = await this.ctx.images.ensure(this.podUid, { name: SANDBOX_NAME, image: this.ctx.pauseImage, imagePullPolicy: 'IfNotPresent' }, signal);
     if (!image.ok) throw new Error(`pause image: ${image.reason}: ${image.message}`);
-    // The kubelet forms the pod's DNS config with each new sandbox; a failure fails the sandbox.
-    if (this.ctx.dns) this.dnsWarnings(pod, this.ctx.dns.write(pod).warnings);
-    const attempt = (obs.sandboxes[0]?.identity.restartCount ?? -1) + 1;
-    const spec = sandboxSpec(pod, { pauseImage: image.ref, cgroupParent: await this.cgroupParentOf(pod), attempt, gracePeriodSeconds: grace, networkName });
+    const spec = sandboxSpec(pod, { pauseImage: image.ref, cgroupParent: cgroupParentOf(res), attempt, gracePeriodSeconds: gracePeriodSeconds(pod), networkName: res.networkName });
     const id = await this.ctx.runtime.createContainer(spec, signal);
     await this.ctx.runtime.startContainer(id, signal);
     const details = await this.ctx.runtime.inspectContainer(id, signal);
     if (!details?.running) throw new Error(`pause container ${id} is not running: ${details?.error ?? `exit code ${details?.exitCode}`}`);
     this.notePodIP(pod, details);
-    return details;
+    return true;
   }
 
-  /** The pod's resolv.conf, written again only if it went missing since its sandbox was made. */
-  private ensureResolvConf(pod: Pod): string | undefined {
-    if (!this.ctx.dns) return undefined;
-    const written = this.ctx.dns.ensure(pod);
-    this.dnsWarnings(pod, written.warnings);
-    return written.path;
+  private async stopSidecars(pod: Pod, obs: PodObservation, ids: string[], signal: AbortSignal): Promise<true> {
+    for (const c of (pod.spec.initContainers ?? []).filter(isSidecar)) this.waiting.delete(c.name);
+    const only = new Set(ids);
+    await stopContainers(this.killDeps(), pod, obs.all, { graceSeconds: gracePeriodSeconds(pod), podIP: this.podIP, only: (c) => only.has(c.id) }, signal);
+    return true;
   }
 
-  /** The kubelet's DNSConfigForming and MissingClusterDNS events; a missing cluster DNS is also logged, once for the pod. */
-  private dnsWarnings(pod: Pod, warnings: EventSpec[]): void {
-    for (const w of warnings) {
-      this.events.container(pod, '', w, DNS_WARNING_WINDOW_MS);
-      if (w.reason !== 'MissingClusterDNS' || this.noted.has('dns/missing')) continue;
-      this.noted.add('dns/missing');
-      this.ctx.log(`pod ${this.describe()}: the cluster DNS address is not known (pod network not ready?): its containers get the node's resolver configuration (dnsPolicy Default)`);
-    }
+  private async killOne(pod: Pod, action: KillContainerAction, stopSignal: string, signal: AbortSignal, graceSeconds = gracePeriodSeconds(pod)): Promise<true> {
+    const target = { id: action.id, stopSignal, pod, container: specOf(pod, action.name), podIP: this.podIP };
+    await killContainer(this.killDeps(), target, { graceSeconds, message: action.message }, signal);
+    return true;
   }
 
   /** The pod's address: the pause container's, or the node's for a hostNetwork pod. */
@@ -415,56 +391,32 @@ export class PodWorker implements ProbedWorker {
     this.podIP = pod.spec.hostNetwork ? this.ctx.hostIP : sandbox.ipAddress || this.podIP;
   }
 
-  /** Converges one container; true when it created, started or stopped something. */
-  private async syncContainer(pod: Pod, c: Container, seen: ObservedAttempts, isInit: boolean, env: PodSetUp, signal: AbortSignal): Promise<boolean> {
-    const cur = seen.current;
-    const next = cur ? (identityOf(cur.labels)?.restartCount ?? 0) + 1 : 0;
-    const policy = containerRestartPolicy(pod.spec, c, isInit);
-    if (cur?.running) {
-      if (identityOf(cur.labels)?.hash === containerHash(c)) return this.clearWaiting(c.name);
-      // The spec changed (e.g. a new image): replace the container, as the kubelet does.
-      const target = { id: cur.id, stopSignal: cur.stopSignal, pod, container: c, podIP: this.podIP };
-      await killContainer(this.killDeps(), target, { graceSeconds: gracePeriodSeconds(pod), message: `Container ${c.name} definition changed, will be restarted` }, signal);
-      return policy === 'Never' ? true : this.start(pod, c, next, env, signal);
-    }
-    if (cur && !hasExited(cur)) {
-      // Created but never started: the agent stopped between the two calls.
-      await this.ctx.runtime.startContainer(cur.id, signal);
-      return true;
-    }
-    if (cur) return this.restartExited(pod, c, cur, policy, next, env, signal);
-    return this.start(pod, c, 0, env, signal);
-  }
-
   private clearWaiting(name: string): false {
     this.waiting.delete(name);
     return false;
   }
 
-  private async restartExited(pod: Pod, c: Container, cur: ContainerDetails, policy: Pod['spec']['restartPolicy'], next: number, env: PodSetUp, signal: AbortSignal): Promise<boolean> {
-    const finishedAtMs = Date.parse(cur.finishedAt ?? '') || this.ctx.clock.now();
-    const exited = { key: containerKey(this.podUid, c.name), exitCode: cur.exitCode, finishedAtMs };
-    const decision = this.ctx.restarts.decide(policy, exited);
-    if (decision.action === 'keep-exited') return this.clearWaiting(c.name);
-    if (decision.action === 'backoff') {
-      const meta = { name: pod.metadata.name ?? '', namespace: pod.metadata.namespace ?? '', uid: this.podUid };
-      this.waiting.set(c.name, { reason: 'CrashLoopBackOff', message: crashLoopMessage(decision.delayMs, c.name, meta) });
-      if (!this.noted.has(`backoff/${cur.id}`)) this.events.container(pod, c.name, containerEvents.backOff(c, pod));
-      this.noted.add(`backoff/${cur.id}`);
-      this.wakeAt(decision.untilMs);
-      return false;
-    }
-    const created = await this.start(pod, c, next, env, signal);
-    if (created) this.ctx.restarts.restarted(exited);
-    return created;
+  /** CrashLoopBackOff: the container waits, BackOff is announced once for the exit, and the pod looks again when it ends. */
+  private backOff(pod: Pod, name: string, exitedId: string, untilMs: number, delayMs: number): false {
+    const meta = { name: pod.metadata.name ?? '', namespace: pod.metadata.namespace ?? '', uid: this.podUid };
+    this.waiting.set(name, { reason: 'CrashLoopBackOff', message: crashLoopMessage(delayMs, name, meta) });
+    const c = specOf(pod, name);
+    if (c && !this.noted.has(`backoff/${exitedId}`)) this.events.container(pod, name, containerEvents.backOff(c, pod));
+    this.noted.add(`backoff/${exitedId}`);
+    this.wakeAt(untilMs);
+    return false;
   }
 
-  /** Starts an attempt; true when a container was created (even if it failed to start). */
-  private async start(pod: Pod, c: Container, restartCount: number, env: PodSetUp, signal: AbortSignal): Promise<boolean> {
-    const outcome: StartOutcome = await startContainer(await this.starterDeps(pod), { pod, container: c, restartCount, sandbox: env.sandbox, podIP: this.podIP, volumePaths: env.volumePaths, resolvConf: env.resolvConf }, signal);
+  /** Starts an attempt; true when a container was created (even if it failed to start). A restart arms the next backoff. */
+  private async start(pod: Pod, action: StartContainerAction, obs: PodObservation, res: PodResources, signal: AbortSignal): Promise<boolean> {
+    const c = specOf(pod, action.name);
+    if (!c || !obs.sandbox) throw new Error(`cannot start container ${action.name}: ${c ? 'no sandbox' : 'not in the pod spec'}`);
+    const req = { pod, container: c, restartCount: action.restartCount, sandbox: obs.sandbox, podIP: this.podIP, volumePaths: res.volumePaths, resolvConf: res.resolvConf };
+    const outcome: StartOutcome = await startContainer(this.starterDeps(res), req, signal);
     if (outcome.waiting) this.waiting.set(c.name, outcome.waiting);
     else this.waiting.delete(c.name);
     if (!outcome.created && outcome.retryAtMs !== undefined) this.wakeAt(outcome.retryAtMs);
+    if (outcome.created && action.exited) this.ctx.restarts.restarted({ key: containerKey(this.podUid, c.name), ...action.exited });
     return outcome.created;
   }
 
@@ -476,13 +428,6 @@ export class PodWorker implements ProbedWorker {
       this.noted.add(`oom/${cur.id}`);
       if ((Date.parse(cur.finishedAt ?? '') || 0) >= this.bornAtMs - 1000) this.events.container(pod, c.name, containerEvents.oomKilling(c, c.resources?.limits?.memory));
     }
-  }
-
-  /** Keeps the newest two attempts of each container (current and lastState) and the newest sandbox. */
-  private async collectGarbage(obs: PodObservation, signal: AbortSignal): Promise<void> {
-    const stale: AttemptSummary[] = obs.sandboxes.slice(1).filter((s) => s.status !== 'running');
-    for (const seen of obs.containers.values()) stale.push(...seen.attempts.slice(2).filter((a) => a.status !== 'running'));
-    for (const c of stale) await this.ctx.runtime.removeContainer(c.id, signal);
   }
 
   private runningContainers(pod: Pod, obs: PodObservation): { name: string; containerId: string; startedAt?: string }[] {
@@ -502,10 +447,7 @@ export class PodWorker implements ProbedWorker {
     this.waiting.clear();
     if (deleted) this.report(deleted, await this.observer.observe(signal), true);
     await this.removeAll(obs, signal);
-    await this.ctx.volumes?.tearDown(this.podUid, signal);
-    // A cgroup still busy (Docker cleaning up) goes at a later resync of the manager.
-    await this.ctx.podCgroups?.remove(this.podUid).catch((err: unknown) => this.ctx.log(`pod cgroup of ${this.describe()}: ${(err as Error).message}`));
-    this.ctx.probes?.forgetPod(this.podUid);
+    await runTearDown(this.hooks.tearDown, this.podUid, signal);
     this.ctx.restarts.forgetPod(this.podUid);
     this.ctx.images.forgetPod(this.podUid);
     this.state = 'done';

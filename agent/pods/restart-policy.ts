@@ -50,9 +50,14 @@ export class RestartPolicy {
   /** Decides for one exited container. A `restart` answer must be followed by `restarted()`. */
   decide(policy: PodSpec['restartPolicy'], exited: ExitedContainer): RestartDecision {
     if (!policyRestarts(policy, exited.exitCode)) return { action: 'keep-exited', reason: `restartPolicy ${policy ?? 'Always'}` };
-    const untilMs = this.backoff.blockedUntil(exited.key, exited.finishedAtMs);
-    if (untilMs !== undefined) return { action: 'backoff', untilMs, delayMs: this.backoff.delayOf(exited.key) };
-    return { action: 'restart' };
+    const backoff = this.backoffOf(exited.key, exited.finishedAtMs);
+    return backoff ? { action: 'backoff', ...backoff } : { action: 'restart' };
+  }
+
+  /** While the container exited at `finishedAtMs` must wait before its restart: until when, and the delay (kubelet: IsInBackOffSince). */
+  backoffOf(key: string, finishedAtMs: number): { untilMs: number; delayMs: number } | undefined {
+    const untilMs = this.backoff.blockedUntil(key, finishedAtMs);
+    return untilMs === undefined ? undefined : { untilMs, delayMs: this.backoff.delayOf(key) };
   }
 
   /** Records the restart of a container that exited at `finishedAtMs`, arming the next backoff. */

@@ -49,10 +49,13 @@ class RecordingReporter implements PodReporter {
 
 class FakeMounter implements Mounter {
   readonly mounted = new Map<string, number | undefined>();
+  /** So many unmounts fail (target busy) before they work. */
+  unmountFailures = 0;
   async mountTmpfs(dir: string, size: number | undefined): Promise<void> {
     this.mounted.set(dir, size);
   }
   async unmount(dir: string): Promise<void> {
+    if (this.unmountFailures > 0 && this.unmountFailures--) throw new Error(`umount ${dir}: target is busy`);
     this.mounted.delete(dir);
   }
   isMountPoint(dir: string): boolean {
@@ -489,6 +492,30 @@ describe('pod lifecycle (fake runtime, fake clock)', () => {
       assert.deepEqual([...mounter.mounted], [[path.join(dir, 'mem'), 8 * 1024 * 1024]]);
       m.setDesired([]);
       await wait('pod dir removed', () => runtime.containers.size === 0 && !existsSync(path.join(stateDir, 'pods', pod.metadata.uid!)));
+      assert.equal(mounter.mounted.size, 0);
+    });
+
+    it('tears down every hook when a volume cannot be unmounted, reports it, and finishes once it can', async function () {
+      this.timeout(6000);
+      const fs = FakeCgroupFiles.v1();
+      const cgroups = new PodCgroups(new CgroupfsPodCgroupTree('/pikube-pi1', detectCgroupLayout(fs, '/sys/fs/cgroup'), fs));
+      const m = newManager(cgroups);
+      const pod = aPod('busy').withContainer({ name: 'app', volumeMounts: [{ name: 'mem', mountPath: '/mem' }] }).build();
+      pod.spec.volumes = [{ name: 'mem', emptyDir: { medium: 'Memory' } }];
+      m.setDesired([pod]);
+      await wait('running', () => runningOf('busy', 'app'));
+      const podCgroup = `/sys/fs/cgroup/memory/pikube-pi1/besteffort/pod${pod.metadata.uid}`;
+      const podDir = path.join(stateDir, 'pods', pod.metadata.uid!);
+      assert.ok(fs.exists(podCgroup));
+      mounter.unmountFailures = Number.MAX_SAFE_INTEGER;
+      m.setDesired([]);
+      const failed = await wait('teardown failed', () => logs.find((l) => l.includes('terminating failed')));
+      assert.match(failed, /tearing down pod .*: 1 of 3 hooks failed: volumes: unmounting volumes of pod .* failed: umount .*: target is busy/);
+      // The cgroup and probe hooks ran although the volumes hook failed before them; the volume stays while it cannot unmount.
+      assert.equal(fs.exists(podCgroup), false);
+      assert.equal(existsSync(podDir), true);
+      mounter.unmountFailures = 0;
+      await wait('pod dir removed on a retry', () => !existsSync(podDir));
       assert.equal(mounter.mounted.size, 0);
     });
 
