@@ -19,7 +19,7 @@ export class AssumedPods {
   assume(pod: Pod, nodeName: string): void {
     const key = cacheKey(pod);
     this.assumed.set(key, { ...pod, spec: { ...pod.spec, nodeName } });
-    const bound = (current: KubeObject | undefined): boolean => !current || Boolean((current as Pod).spec?.nodeName);
+    const bound = (current: KubeObject | undefined, deleted: boolean): boolean => deleted || Boolean((current as Pod | undefined)?.spec?.nodeName);
     this.expectations.expect(key, { objectKey: key, uid: pod.metadata.uid ?? '', seen: bound });
   }
 

@@ -24,6 +24,8 @@ export interface HarnessOptions {
   /** Default: a NodeLiveness that has heard from no node. */
   liveness?: NodeReachability;
   log?: (message: string) => void;
+  /** Default: one EventRecorder per component, over the registry. */
+  events?: (component: string) => EventSink;
 }
 
 export class ControllerHarness {
@@ -46,7 +48,7 @@ export class ControllerHarness {
       recorders.set(component, recorder);
       return recorder;
     };
-    this.ctx = { client: registry, informers: this.informers, clock: opts.clock ?? systemClock, events, liveness: opts.liveness ?? new NodeLiveness(), log };
+    this.ctx = { client: registry, informers: this.informers, clock: opts.clock ?? systemClock, events: opts.events ?? events, liveness: opts.liveness ?? new NodeLiveness(), log };
   }
 
   /** Starts the controllers (and the informers they ask for). */

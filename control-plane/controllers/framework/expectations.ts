@@ -14,23 +14,27 @@ import { systemClock, type Clock } from '../../../base/clock';
 import { DisposableStore, type Disposable } from '../../../base/disposable';
 import { cacheKey, type ChangeType, type Informer } from '../../store/informer';
 
-/** One write to wait for: the object under `objectKey` with `uid`, until `seen` holds of what the cache shows. */
+/** One write to wait for: the object under `objectKey` with `uid`, until `seen` holds. */
 export interface Expectation {
   objectKey: string;
   uid: string;
-  /** `current` is the cached object with this uid, or undefined once it is gone. */
-  seen(current: KubeObject | undefined): boolean;
+  /**
+   * `current`: the cached object with this uid, if the cache holds it; `deleted`: the
+   * informer has just reported its deletion. (An object the cache does not hold yet is not
+   * gone: a creation is typically not seen for a moment.)
+   */
+  seen(current: KubeObject | undefined, deleted: boolean): boolean;
 }
 
-/** A created or updated object: seen once the cache holds its uid at this resourceVersion or later, or no longer holds it. */
+/** A created or updated object: seen once the cache holds its uid at this resourceVersion or later (or it is deleted meanwhile). */
 export function toSee(written: KubeObject): Expectation {
   const version = Number(written.metadata.resourceVersion);
-  return { objectKey: cacheKey(written), uid: written.metadata.uid ?? '', seen: (current) => !current || Number(current.metadata.resourceVersion) >= version };
+  return { objectKey: cacheKey(written), uid: written.metadata.uid ?? '', seen: (current, deleted) => deleted || (current !== undefined && Number(current.metadata.resourceVersion) >= version) };
 }
 
-/** A deleted object: seen once the cache no longer holds its uid. */
+/** A deleted object (read from the cache): seen once the cache no longer holds its uid. */
 export function toBeGone(deleted: KubeObject): Expectation {
-  return { objectKey: cacheKey(deleted), uid: deleted.metadata.uid ?? '', seen: (current) => !current };
+  return { objectKey: cacheKey(deleted), uid: deleted.metadata.uid ?? '', seen: (current, gone) => gone || current === undefined };
 }
 
 export const EXPECTATIONS_TTL_MS = 5 * 60_000;
@@ -59,7 +63,7 @@ export class Expectations<T extends KubeObject> implements Disposable {
 
   /** Records writes made for `key`; any the cache already shows are dropped at once. */
   expect(key: string, ...expected: Expectation[]): void {
-    const unseen = expected.filter((e) => !e.seen(this.cached(e)));
+    const unseen = expected.filter((e) => !e.seen(this.cached(e), false));
     if (unseen.length === 0) return;
     const current = this.pending.get(key);
     current?.expiry.dispose();
@@ -92,7 +96,8 @@ export class Expectations<T extends KubeObject> implements Disposable {
     const objectKey = cacheKey(object);
     for (const [key, entry] of [...this.pending]) {
       if (!entry.expected.some((e) => e.objectKey === objectKey)) continue;
-      entry.expected = entry.expected.filter((e) => e.objectKey !== objectKey || !e.seen(type === 'DELETED' ? undefined : this.cached(e)));
+      const deleted = (e: Expectation): boolean => type === 'DELETED' && object.metadata.uid === e.uid;
+      entry.expected = entry.expected.filter((e) => e.objectKey !== objectKey || !e.seen(deleted(e) ? undefined : this.cached(e), deleted(e)));
       if (entry.expected.length === 0) this.satisfy(key);
     }
   }

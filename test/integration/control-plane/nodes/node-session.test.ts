@@ -111,7 +111,7 @@ class ControlPlane {
     this.pods.start(this.stop.signal);
     await this.startService(0);
     const log = (m: string): void => void this.logs.push(m);
-    this.controller = new ControllerHarness({ store: this.store, keySpace: this.keys, registry: this.registry, liveness: this.liveness, log }).run(nodeLifecycleController);
+    this.controller = new ControllerHarness({ store: this.store, keySpace: this.keys, registry: this.registry, liveness: this.liveness, events: () => this.events, log }).run(nodeLifecycleController);
   }
 
   async startService(port: number): Promise<void> {
