@@ -6,6 +6,7 @@
 import type { Etcd3 } from 'etcd3';
 import type { Namespace, Node, Pod } from '../api/core-v1';
 import type { EndpointSlice, Endpoints, Service } from '../api/service-v1';
+import { systemClock } from '../base/clock';
 import { EventRecorder } from './apiserver/event-recorder';
 import { ensureDefaultNamespaces } from './apiserver/ensure-default-namespaces';
 import { Registry } from './apiserver/registry';
@@ -21,7 +22,6 @@ import { InformerFactory } from './controllers/framework/informer-factory';
 import { LeaderElection } from './leader-election';
 import { NodeLiveness } from './nodes/node-liveness';
 import { NodeService } from './nodes/node-service';
-import { systemClock } from '../base/clock';
 import { createEtcdClient, EtcdStore } from './store/etcd-store';
 import type { Informer } from './store/informer';
 import type { KeySpace } from './store/keys';

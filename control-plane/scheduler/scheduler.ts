@@ -16,8 +16,6 @@ import { cacheKey, type ChangeType, type Informer } from '../store/informer';
 import { AssumedPods } from './assumed-pods';
 import { DEFAULT_SCHEDULER_NAME, needsScheduling, planScheduling } from './scheduling-plan';
 
-export { DEFAULT_SCHEDULER_NAME, needsScheduling } from './scheduling-plan';
-
 export interface SchedulerOptions {
   retryUnschedulableMs?: number;
   random?: () => number;
