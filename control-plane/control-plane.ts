@@ -6,31 +6,27 @@
 import type { Etcd3 } from 'etcd3';
 import type { Namespace, Node, Pod } from '../api/core-v1';
 import type { EndpointSlice, Endpoints, Service } from '../api/service-v1';
+import { systemClock } from '../base/clock';
 import { EventRecorder } from './apiserver/event-recorder';
 import { ensureDefaultNamespaces } from './apiserver/ensure-default-namespaces';
 import { Registry } from './apiserver/registry';
-import { ENDPOINT_SLICES, ENDPOINTS, NAMESPACES, NODES, PODS, SERVICES } from './apiserver/resources';
 import { ensureKubernetesService } from './apiserver/service-network/ensure-kubernetes-service';
 import { repairServiceAllocations } from './apiserver/service-network/repair-allocations';
 import { createApiServer, type ApiServer } from './apiserver/server';
 import { storedObjectCheck } from './apiserver/stored-object-check';
 import { loadOrCreateClusterPki } from './auth/cluster-pki';
 import type { ServeConfig } from './control-plane-config';
-import { EndpointSliceController } from './controllers/endpointslice-controller';
-import { EndpointSliceMirroringController } from './controllers/endpointslice-mirroring-controller';
-import { EndpointsController } from './controllers/endpoints-controller';
-import { LoadBalancerController } from './controllers/load-balancer-controller';
-import { NamespaceController } from './controllers/namespace-controller';
-import { NodeLifecycleController } from './controllers/node-lifecycle';
+import { CONTROLLERS, runControllers } from './controllers/controllers';
+import type { EventSink } from './controllers/framework/api-client';
+import { InformerFactory } from './controllers/framework/informer-factory';
 import { LeaderElection } from './leader-election';
 import { NodeLiveness } from './nodes/node-liveness';
 import type { NodeReachability } from './nodes/node-reachability';
 import { NodeService } from './nodes/node-service';
 import { SharedLiveness } from './nodes/shared-liveness';
-import { Scheduler } from './scheduler/scheduler';
 import { createEtcdClient, EtcdStore } from './store/etcd-store';
-import { Informer } from './store/informer';
-import { resourcePrefix, type KeySpace } from './store/keys';
+import type { Informer } from './store/informer';
+import type { KeySpace } from './store/keys';
 
 export interface Informers {
   pods: Informer<Pod>;
@@ -39,6 +35,8 @@ export interface Informers {
   services: Informer<Service>;
   endpoints: Informer<Endpoints>;
   endpointSlices: Informer<EndpointSlice>;
+  /** Every informer of the process, one per resource (the controllers ask it for theirs). */
+  factory: InformerFactory;
 }
 
 export class ControlPlane {
@@ -76,7 +74,7 @@ export class ControlPlane {
     const repaired = await repairServiceAllocations(store, keySpace, registry.serviceAllocations);
     if (repaired.created.length + repaired.deleted.length > 0) log(`service allocations repaired: ${repaired.created.length} restored, ${repaired.deleted.length} released`);
     await ensureKubernetesService(registry, { address: config.advertiseAddress, port: config.securePort });
-    const informers = startInformers(store, keySpace, log);
+    const informers = startInformers(new InformerFactory({ store, keySpace, resolve: (r) => registry.info(r), informer: { ...INFORMER_OPTIONS, log } }));
     const tls = { caCertPem: pki.ca.certPem, certPem: pki.serving.certPem, keyPem: pki.serving.keyPem };
     const liveness = new NodeLiveness({ gracePeriodMs: config.nodeMonitorGracePeriodMs });
     const shared = new SharedLiveness({ liveness, store, etcd: { endpoints: config.etcdEndpoints }, etcdPrefix: config.etcdPrefix, identity: config.identity, ttlSeconds: LEASE_TTL_SECONDS, informer: INFORMER_OPTIONS, log });
@@ -130,7 +128,7 @@ export class ControlPlane {
     await this.election.dispose();
     await Promise.allSettled([this.nodeService.dispose(), this.apiServer.close()]);
     await this.sharedLiveness.dispose();
-    for (const informer of Object.values(this.informers)) informer.dispose();
+    this.informers.factory.dispose();
     await Promise.allSettled([...this.running]);
     this.electionClient.close();
     await this.store.close();
@@ -143,17 +141,18 @@ const LEASE_TTL_SECONDS = 10;
 /** While etcd is away an informer lists again at most every 2 s (a refused call costs nothing), so it resumes soon after etcd returns. */
 const INFORMER_OPTIONS = { maxBackoffMs: 2_000 };
 
-function startInformers(store: EtcdStore, keySpace: KeySpace, log: (m: string) => void): Informers {
-  const options = { ...INFORMER_OPTIONS, log };
+/** The informers the node service reads; the controllers' own start with them, so a new leader's caches are warm. */
+function startInformers(factory: InformerFactory): Informers {
   const informers: Informers = {
-    pods: new Informer<Pod>(store, resourcePrefix(keySpace, PODS), options),
-    nodes: new Informer<Node>(store, resourcePrefix(keySpace, NODES), options),
-    namespaces: new Informer<Namespace>(store, resourcePrefix(keySpace, NAMESPACES), options),
-    services: new Informer<Service>(store, resourcePrefix(keySpace, SERVICES), options),
-    endpoints: new Informer<Endpoints>(store, resourcePrefix(keySpace, ENDPOINTS), options),
-    endpointSlices: new Informer<EndpointSlice>(store, resourcePrefix(keySpace, ENDPOINT_SLICES), options),
+    factory,
+    pods: factory.forResource<Pod>('pods'),
+    nodes: factory.forResource<Node>('nodes'),
+    namespaces: factory.forResource<Namespace>('namespaces'),
+    services: factory.forResource<Service>('services'),
+    endpoints: factory.forResource<Endpoints>('endpoints'),
+    endpointSlices: factory.forResource<EndpointSlice>('endpointslices.discovery.k8s.io'),
   };
-  for (const informer of Object.values(informers)) informer.start();
+  factory.start();
   return informers;
 }
 
@@ -164,18 +163,13 @@ interface LeaderContext {
   log: (message: string) => void;
 }
 
-/** The leader's loops; each ends when `signal` aborts (leadership lost or shutdown). */
+/** The leader's controllers (CONTROLLERS); they end when `signal` aborts (leadership lost or shutdown). */
 async function runLeaderLoops({ registry, informers, liveness, log }: LeaderContext, signal: AbortSignal): Promise<void> {
-  const recorder = (component: string): EventRecorder => new EventRecorder({ registry, source: { component }, log });
-  const loops = [
-    new Scheduler({ registry, pods: informers.pods, nodes: informers.nodes, events: recorder('default-scheduler'), log }).run(signal),
-    new NodeLifecycleController({ registry, nodes: informers.nodes, pods: informers.pods, liveness, events: recorder('node-controller'), log }).run(signal),
-    new NamespaceController({ registry, namespaces: informers.namespaces, log }).run(signal),
-    new EndpointsController({ registry, services: informers.services, pods: informers.pods, log }).run(signal),
-    new EndpointSliceController({ registry, services: informers.services, pods: informers.pods, log }).run(signal),
-    new EndpointSliceMirroringController({ registry, services: informers.services, endpoints: informers.endpoints, log }).run(signal),
-    new LoadBalancerController({ registry, services: informers.services, nodes: informers.nodes, log }).run(signal),
-  ];
-  const results = await Promise.allSettled(loops);
-  for (const r of results) if (r.status === 'rejected' && !signal.aborted) log(`leader loop failed: ${(r.reason as Error).message}`);
+  const recorders = new Map<string, EventSink>();
+  const events = (component: string): EventSink => {
+    const recorder = recorders.get(component) ?? new EventRecorder({ registry, source: { component }, log });
+    recorders.set(component, recorder);
+    return recorder;
+  };
+  await runControllers(CONTROLLERS, { client: registry, informers: informers.factory, clock: systemClock, events, liveness, log }, signal);
 }

@@ -1,80 +1,44 @@
 /**
- * Empties namespaces being deleted, as Kubernetes' namespace controller does: once a
- * namespace is Terminating, every namespaced object in it is deleted (pods gracefully, so
- * their nodes stop them first); when none is left, the `kubernetes` finalizer is removed
- * through `…/finalize` and the namespace goes away.
+ * The namespace controller's wiring (decisions in namespace-plan.ts): a Terminating
+ * namespace's name is its key; its contents are deleted collection by collection through the
+ * API (every namespaced resource that allows it), and the namespace is finalized once empty.
  */
 import type { Namespace } from '../../api/core-v1';
-import { isApiError } from '../../api/errors';
-import type { Registry } from '../apiserver/registry';
-import { isTerminating } from '../apiserver/namespace-lifecycle';
-import { logText } from '../log-text';
-import type { Informer } from '../store/informer';
-import { WorkQueue } from './work-queue';
+import { unlessNotFound, resourceName, type ApiClient } from './framework/api-client';
+import { changesOf, defineController, type Controller } from './framework/define-controller';
+import { needsEmptying, planFinalize } from './namespace-plan';
 
-const FINALIZER = 'kubernetes';
-
-export interface NamespaceControllerOptions {
-  registry: Registry;
-  namespaces: Informer<Namespace>;
-  /** How often a namespace still holding objects is looked at again. */
-  recheckMs?: number;
-  log?: (message: string) => void;
+/** Deletes every namespaced object in the namespace; returns how many still exist. */
+async function deleteContents(client: ApiClient, namespace: string): Promise<number> {
+  let remaining = 0;
+  for (const resource of client.resources.filter((r) => r.namespaced && r.verbs.includes('deletecollection')).map(resourceName)) {
+    if ((await client.list(resource, { namespace })).items.length === 0) continue;
+    await client.deleteCollection(resource, { namespace, propagationPolicy: 'Background' });
+    remaining += (await client.list(resource, { namespace })).items.length;
+  }
+  return remaining;
 }
 
-export class NamespaceController {
-  private readonly queue: WorkQueue;
-
-  constructor(private readonly opts: NamespaceControllerOptions) {
-    this.queue = new WorkQueue((key) => this.reconcile(key), { baseDelayMs: opts.recheckMs ?? 1000, maxDelayMs: 10_000,
-      onError: (key, err) => opts.log?.(`namespace ${logText(key)}: ${logText(err)}`) });
-  }
-
-  async run(signal: AbortSignal): Promise<void> {
-    const sub = this.opts.namespaces.onChange((type, ns) => type !== 'DELETED' && isTerminating(ns) && this.queue.add(ns.metadata.name ?? ''));
-    try {
-      await this.opts.namespaces.whenSynced(signal);
-      for (const ns of this.opts.namespaces.list(isTerminating)) this.queue.add(ns.metadata.name ?? '');
-      await this.queue.run(signal);
-    } finally {
-      sub.dispose();
-    }
-  }
-
-  private async reconcile(name: string): Promise<void> {
-    const ns = this.opts.namespaces.get(name);
-    if (!ns || !isTerminating(ns)) return;
-    const remaining = await this.deleteContents(name);
-    // Throwing requeues with backoff: objects still terminating (pods in their grace period).
-    if (remaining > 0) throw new NamespaceNotEmpty(name, remaining);
-    await this.finalize(ns);
-  }
-
-  /** Deletes every namespaced object in the namespace; returns how many still exist. */
-  private async deleteContents(namespace: string): Promise<number> {
-    let remaining = 0;
-    for (const info of this.opts.registry.resources.filter((r) => r.namespaced && r.verbs.includes('deletecollection'))) {
-      const list = await this.opts.registry.list(info, { namespace });
-      if (list.items.length === 0) continue;
-      await this.opts.registry.deleteCollection(info, { namespace, propagationPolicy: 'Background' });
-      remaining += (await this.opts.registry.list(info, { namespace })).items.length;
-    }
-    return remaining;
-  }
-
-  private async finalize(ns: Namespace): Promise<void> {
-    const finalizers = (ns.spec?.finalizers ?? []).filter((f) => f !== FINALIZER);
-    try {
-      await this.opts.registry.finalizeNamespace(ns.metadata.name ?? '', { ...structuredClone(ns), spec: { finalizers } });
-    } catch (err) {
-      if (isApiError(err, 'NotFound')) return;
-      throw err;
-    }
-  }
+/** `recheckMs`: how soon a namespace still holding objects is looked at again. */
+export function namespaceControllerWith({ recheckMs = 1000 }: { recheckMs?: number } = {}): Controller {
+  return defineController({
+    name: 'namespace-controller',
+    queue: { baseDelayMs: 1000, maxDelayMs: 10_000 },
+    setup(ctx) {
+      const namespaces = ctx.informers.forResource<Namespace>('namespaces');
+      return {
+        watches: [changesOf(namespaces, (ns, _old, type) => (type !== 'DELETED' && needsEmptying(ns) ? [ns.metadata.name ?? ''] : []))],
+        async reconcile(name) {
+          const ns = namespaces.get(name);
+          if (!needsEmptying(ns)) return {};
+          const step = planFinalize(ns, await deleteContents(ctx.client, name), recheckMs);
+          if (step.op === 'wait') return { requeueAfterMs: step.requeueAfterMs };
+          if (step.op === 'finalize') await ctx.client.finalizeNamespace(name, step.namespace).catch(unlessNotFound);
+          return {};
+        },
+      };
+    },
+  });
 }
 
-class NamespaceNotEmpty extends Error {
-  constructor(name: string, remaining: number) {
-    super(`namespace ${name} still has ${remaining} object(s) being deleted`);
-  }
-}
+export const namespaceController = namespaceControllerWith();

@@ -19,6 +19,9 @@ import type { Disposable } from '../../base/disposable';
 
 export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
+/** The values an object is indexed under (client-go's IndexFunc); none leaves it out of the index. */
+export type IndexFunction<T> = (object: T) => readonly string[];
+
 /** `old` is the cached state before the change; for DELETED `object` is the last known state. */
 export type ChangeHandler<T> = (type: ChangeType, object: T, old?: T) => void;
 
@@ -42,8 +45,15 @@ interface SyncWaiter {
   reject(err: unknown): void;
 }
 
+interface Index<T> {
+  indexOf: IndexFunction<T>;
+  /** Index value → cache keys. */
+  keys: Map<string, Set<string>>;
+}
+
 export class Informer<T extends KubeObject> implements Disposable {
   private readonly cache = new Map<string, T>();
+  private readonly indexes = new Map<string, Index<T>>();
   private readonly handlers = new Set<ChangeHandler<T>>();
   private readonly waiters = new Set<SyncWaiter>();
   private readonly stopper = new AbortController();
@@ -94,6 +104,25 @@ export class Informer<T extends KubeObject> implements Disposable {
   list(filter?: (object: T) => boolean): T[] {
     const all = [...this.cache.values()];
     return filter ? all.filter((object) => this.passes(filter, object)) : all;
+  }
+
+  /**
+   * Adds an index (client-go's AddIndexers): `byIndex(name, value)` then answers from it. An
+   * object the function throws on (a malformed stored object) is left out of the index and
+   * logged. Adding a name twice keeps the first.
+   */
+  addIndex(name: string, indexOf: IndexFunction<T>): void {
+    if (this.indexes.has(name)) return;
+    const index: Index<T> = { indexOf, keys: new Map() };
+    this.indexes.set(name, index);
+    for (const [key, object] of this.cache) this.indexInto(index, key, object);
+  }
+
+  /** The cached objects (read-only) an index holds under `value`; throws for an unknown index. */
+  byIndex(name: string, value: string): T[] {
+    const index = this.indexes.get(name);
+    if (!index) throw new Error(`informer on ${this.prefix} has no index ${name}`);
+    return [...(index.keys.get(value) ?? [])].map((key) => this.cache.get(key)).filter((o): o is T => o !== undefined);
   }
 
   /** Handlers run synchronously, in order of registration, after the cache has changed. */
@@ -201,10 +230,10 @@ export class Informer<T extends KubeObject> implements Disposable {
     const key = cacheKey(object);
     const old = this.cache.get(key);
     if (event.type === 'DELETED') {
-      this.cache.delete(key);
+      this.drop(key);
       return this.emit('DELETED', object, old);
     }
-    this.cache.set(key, object);
+    this.put(key, object);
     this.emit(old ? 'MODIFIED' : 'ADDED', object, old);
   }
 
@@ -213,14 +242,49 @@ export class Informer<T extends KubeObject> implements Disposable {
     const fresh = new Map(items.map((item) => [cacheKey(item), deepFreeze(item)] as const));
     for (const [key, old] of [...this.cache]) {
       if (fresh.has(key)) continue;
-      this.cache.delete(key);
+      this.drop(key);
       this.emit('DELETED', old, old);
     }
     for (const [key, object] of fresh) {
       const old = this.cache.get(key);
       if (old?.metadata.resourceVersion === object.metadata.resourceVersion) continue;
-      this.cache.set(key, object);
+      this.put(key, object);
       this.emit(old ? 'MODIFIED' : 'ADDED', object, old);
+    }
+  }
+
+  private put(key: string, object: T): void {
+    this.drop(key);
+    this.cache.set(key, object);
+    for (const index of this.indexes.values()) this.indexInto(index, key, object);
+  }
+
+  private drop(key: string): void {
+    const old = this.cache.get(key);
+    if (!old) return;
+    this.cache.delete(key);
+    for (const index of this.indexes.values()) for (const value of this.valuesOf(index, old)) this.unindex(index, value, key);
+  }
+
+  private indexInto(index: Index<T>, key: string, object: T): void {
+    for (const value of this.valuesOf(index, object)) {
+      const keys = index.keys.get(value) ?? new Set<string>();
+      index.keys.set(value, keys.add(key));
+    }
+  }
+
+  private unindex(index: Index<T>, value: string, key: string): void {
+    const keys = index.keys.get(value);
+    keys?.delete(key);
+    if (keys?.size === 0) index.keys.delete(value);
+  }
+
+  private valuesOf(index: Index<T>, object: T): readonly string[] {
+    try {
+      return index.indexOf(object);
+    } catch (err) {
+      this.skipped.report(object, err);
+      return [];
     }
   }
 

@@ -1,16 +1,14 @@
 import { strict as assert } from 'node:assert';
 import type { Node, Pod } from '../../../../api/core-v1';
 import type { EndpointSlice, Endpoints, Service } from '../../../../api/service-v1';
-import { ENDPOINTS, NODES, PODS, SERVICES } from '../../../../control-plane/apiserver/resources';
 import { ensureKubernetesService } from '../../../../control-plane/apiserver/service-network/ensure-kubernetes-service';
-import { EndpointSliceController } from '../../../../control-plane/controllers/endpointslice-controller';
-import { EndpointSliceMirroringController } from '../../../../control-plane/controllers/endpointslice-mirroring-controller';
-import { EndpointsController } from '../../../../control-plane/controllers/endpoints-controller';
-import { LoadBalancerController } from '../../../../control-plane/controllers/load-balancer-controller';
-import { Informer } from '../../../../control-plane/store/informer';
-import { resourcePrefix } from '../../../../control-plane/store/keys';
+import { endpointSliceController } from '../../../../control-plane/controllers/endpointslice-controller';
+import { endpointSliceMirroringController } from '../../../../control-plane/controllers/endpointslice-mirroring-controller';
+import { endpointsController } from '../../../../control-plane/controllers/endpoints-controller';
+import { loadBalancerController } from '../../../../control-plane/controllers/load-balancer-controller';
 import { until } from '../../../../scripts/cluster/wait-until';
 import { startApiServerFixture, type ApiServerFixture } from '../../../support/api-server-fixture';
+import { ControllerHarness } from '../../../support/controller-harness';
 import { withEtcd } from '../../../support/etcd-fixture';
 
 function rows(stdout: string): string[][] {
@@ -36,32 +34,17 @@ describe('services, endpoints and endpoint slices through the real kubectl (real
   this.timeout(60_000);
   const etcd = withEtcd();
   let api: ApiServerFixture;
-  const stop = new AbortController();
-  let informers: { start(): void; dispose(): void }[] = [];
-  let loops: Promise<void>[] = [];
+  let controllers: ControllerHarness | undefined;
 
   before(async () => {
     api = await startApiServerFixture(etcd.get());
     await ensureKubernetesService(api.registry, { address: '127.0.0.1', port: api.port });
-    const pods = new Informer<Pod>(api.store, resourcePrefix(api.keySpace, PODS));
-    const services = new Informer<Service>(api.store, resourcePrefix(api.keySpace, SERVICES));
-    const nodes = new Informer<Node>(api.store, resourcePrefix(api.keySpace, NODES));
-    const endpoints = new Informer<Endpoints>(api.store, resourcePrefix(api.keySpace, ENDPOINTS));
-    informers = [pods, services, nodes, endpoints];
-    for (const i of informers) i.start();
-    const registry = api.registry;
-    loops = [
-      new EndpointsController({ registry, services, pods }).run(stop.signal),
-      new EndpointSliceController({ registry, services, pods }).run(stop.signal),
-      new LoadBalancerController({ registry, services, nodes }).run(stop.signal),
-      new EndpointSliceMirroringController({ registry, services, endpoints }).run(stop.signal),
-    ];
+    controllers = new ControllerHarness({ store: api.store, keySpace: api.keySpace, registry: api.registry })
+      .run(endpointsController, endpointSliceController, loadBalancerController, endpointSliceMirroringController);
   });
 
   after(async () => {
-    stop.abort();
-    await Promise.allSettled(loops);
-    for (const i of informers) i.dispose();
+    await controllers?.stop();
     await api?.stop();
   });
 

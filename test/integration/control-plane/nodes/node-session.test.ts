@@ -9,7 +9,7 @@ import { EventRecorder } from '../../../../control-plane/apiserver/event-recorde
 import { Registry } from '../../../../control-plane/apiserver/registry';
 import { EVENTS, NAMESPACES, NODES, PODS } from '../../../../control-plane/apiserver/resources';
 import { createCertificateAuthority, issueCertificate, type KeyPair } from '../../../../control-plane/auth/pki';
-import { NodeLifecycleController } from '../../../../control-plane/controllers/node-lifecycle';
+import { nodeLifecycleController } from '../../../../control-plane/controllers/node-lifecycle-controller';
 import { NodeLiveness } from '../../../../control-plane/nodes/node-liveness';
 import { NodeService } from '../../../../control-plane/nodes/node-service';
 import { Informer } from '../../../../control-plane/store/informer';
@@ -17,6 +17,7 @@ import { objectKey, resourcePrefix, type KeySpace } from '../../../../control-pl
 import type { Store, StoreEvent } from '../../../../control-plane/store/store';
 import { nodeProto, type ControlMessage__Output } from '../../../../proto/node-proto';
 import { until } from '../../../../scripts/cluster/wait-until';
+import { ControllerHarness } from '../../../support/controller-harness';
 import { withEtcd } from '../../../support/etcd-fixture';
 
 const GRACE_MS = 2000;
@@ -95,7 +96,7 @@ class ControlPlane {
   service?: NodeService;
   port = 0;
   private readonly stop = new AbortController();
-  private controller?: Promise<void>;
+  private controller?: ControllerHarness;
 
   constructor(readonly store: Store, readonly keys: KeySpace, readonly pki: Pki) {
     const log = (m: string): void => void this.logs.push(m);
@@ -110,8 +111,8 @@ class ControlPlane {
     this.nodes.start(this.stop.signal);
     this.pods.start(this.stop.signal);
     await this.startService(0);
-    const controller = new NodeLifecycleController({ registry: this.registry, events: this.events, nodes: this.nodes, pods: this.pods, liveness: this.liveness, log: (m) => void this.logs.push(m) });
-    this.controller = controller.run(this.stop.signal);
+    const log = (m: string): void => void this.logs.push(m);
+    this.controller = new ControllerHarness({ store: this.store, keySpace: this.keys, registry: this.registry, liveness: this.liveness, events: () => this.events, log }).run(nodeLifecycleController);
   }
 
   async startService(port: number): Promise<void> {
@@ -145,7 +146,7 @@ class ControlPlane {
   async dispose(): Promise<void> {
     await this.stopService();
     this.stop.abort();
-    await this.controller;
+    await this.controller?.stop();
   }
 }
 

@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
 import type { Event, Node, Pod } from '../../../../api/core-v1';
-import { EventRecorder } from '../../../../control-plane/apiserver/event-recorder';
 import { ensureDefaultNamespaces } from '../../../../control-plane/apiserver/ensure-default-namespaces';
 import { Registry } from '../../../../control-plane/apiserver/registry';
-import { NODES, PODS } from '../../../../control-plane/apiserver/resources';
-import { Scheduler } from '../../../../control-plane/scheduler/scheduler';
-import { Informer } from '../../../../control-plane/store/informer';
-import { resourcePrefix } from '../../../../control-plane/store/keys';
+import { schedulerControllerWith } from '../../../../control-plane/scheduler/scheduler';
 import { until } from '../../../../scripts/cluster/wait-until';
+import { ControllerHarness } from '../../../support/controller-harness';
 import { withEtcd } from '../../../support/etcd-fixture';
 
 function aNode(name: string, cpu: string, memory: string, labels: Record<string, string> = {}): Node {
@@ -31,33 +28,22 @@ describe('Scheduler (real etcd)', function () {
   this.timeout(30_000);
   const etcd = withEtcd();
   let registry: Registry;
-  let pods: Informer<Pod>;
-  let nodes: Informer<Node>;
-  let stop: AbortController;
-  let running: Promise<void>;
+  let controllers: ControllerHarness;
 
   beforeEach(async () => {
     const keySpace = etcd.get().keySpace();
     const store = etcd.get().store();
     registry = new Registry({ store, keySpace });
     await ensureDefaultNamespaces(registry);
-    stop = new AbortController();
-    pods = new Informer<Pod>(store, resourcePrefix(keySpace, PODS));
-    nodes = new Informer<Node>(store, resourcePrefix(keySpace, NODES));
-    pods.start(stop.signal);
-    nodes.start(stop.signal);
-    const events = new EventRecorder({ registry, source: { component: 'default-scheduler' } });
-    running = new Scheduler({ registry, pods, nodes, events, random: () => 0 }).run(stop.signal);
+    controllers = new ControllerHarness({ store, keySpace, registry }).run(schedulerControllerWith({ random: () => 0 }));
+    const nodes = controllers.informers.forResource<Node>('nodes');
     await registry.create('nodes', undefined, aNode('pi1', '2', '1Gi', { disk: 'ssd' }));
     await registry.create('nodes', undefined, aNode('pi2', '2', '1Gi'));
     await until(() => nodes.list().length === 2, { timeoutMs: 5000 });
   });
 
   afterEach(async () => {
-    stop.abort();
-    await running;
-    pods.dispose();
-    nodes.dispose();
+    await controllers.stop();
   });
 
   async function boundNode(name: string): Promise<string> {

@@ -4,7 +4,7 @@ import { defaultService } from '../../../../api/defaults/service-defaults';
 import type { Service, ServiceSpec } from '../../../../api/service-v1';
 import { desiredSliceContents, MAX_ENDPOINTS_PER_SLICE } from '../../../../control-plane/controllers/endpoint-slices';
 import { endpointsSubsets } from '../../../../control-plane/controllers/endpoints-subsets';
-import { loadBalancerIngress } from '../../../../control-plane/controllers/load-balancer-controller';
+import { loadBalancerIngress } from '../../../../control-plane/controllers/load-balancer-plan';
 import { podEndpoints, resolveTargetPort, shouldSetHostname } from '../../../../control-plane/controllers/service-endpoints';
 
 function aService(spec: ServiceSpec): Service {

@@ -56,4 +56,21 @@ describe('informer', () => {
       informer.dispose();
     }
   });
+
+  it('indexes what it already holds when an index is added, leaving out (and reporting) an object the index throws on', async () => {
+    const malformed = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'bad', resourceVersion: '4' }, status: { conditions: 'x' } } as unknown as Node;
+    const logs: string[] = [];
+    const informer = new Informer<Node>(listingStore([aNode('pi1', 'True'), malformed, aNode('pi2', 'False')]), '/registry/core/nodes/', { log: (m) => logs.push(m) });
+    informer.start();
+    try {
+      await informer.whenSynced();
+      informer.addIndex('byReady', (n) => (n.status?.conditions ?? []).map((c) => c.status));
+      assert.deepEqual(informer.byIndex('byReady', 'True').map((n) => n.metadata.name), ['pi1']);
+      assert.deepEqual(informer.byIndex('byReady', 'Unknown'), []);
+      assert.match(logs.join('\n'), /skipping malformed object bad/);
+      assert.throws(() => informer.byIndex('nope', 'x'), /has no index nope/);
+    } finally {
+      informer.dispose();
+    }
+  });
 });

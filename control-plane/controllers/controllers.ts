@@ -1,0 +1,33 @@
+/**
+ * Every controller the leader runs (kube-controller-manager's list, plus the scheduler's loop),
+ * in one place: adding a controller is adding it here. They share the process's informers and
+ * run until leadership ends. (The list lives beside the controllers, not in framework/, so the
+ * framework never imports a controller.)
+ */
+import { schedulerController } from '../scheduler/scheduler';
+import { logText } from '../log-text';
+import { endpointSliceController } from './endpointslice-controller';
+import { endpointSliceMirroringController } from './endpointslice-mirroring-controller';
+import { endpointsController } from './endpoints-controller';
+import type { Controller, ControllerContext } from './framework/define-controller';
+import { loadBalancerController } from './load-balancer-controller';
+import { namespaceController } from './namespace-controller';
+import { nodeLifecycleController } from './node-lifecycle-controller';
+
+export const CONTROLLERS: readonly Controller[] = [
+  schedulerController,
+  nodeLifecycleController,
+  namespaceController,
+  endpointsController,
+  endpointSliceController,
+  endpointSliceMirroringController,
+  loadBalancerController,
+];
+
+/** Runs each controller until `signal` aborts; one that fails is logged and the others go on. */
+export async function runControllers(controllers: readonly Controller[], ctx: ControllerContext, signal: AbortSignal): Promise<void> {
+  const results = await Promise.allSettled(controllers.map((c) => c.run(ctx, signal)));
+  results.forEach((r, i) => {
+    if (r.status === 'rejected' && !signal.aborted) ctx.log(`${controllers[i]?.name ?? 'controller'} failed: ${logText(r.reason)}`);
+  });
+}

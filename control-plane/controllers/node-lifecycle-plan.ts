@@ -1,0 +1,87 @@
+/**
+ * What the node lifecycle controller (Kubernetes' pkg/controller/nodelifecycle) does with one
+ * node, given how long it has been silent. Nothing changes while a node stays healthy; only
+ * transitions are written:
+ *
+ * - silent for the grace period → every kubelet condition `Unknown` (reason
+ *   `NodeStatusUnknown`, message `Kubelet stopped posting node status.`), the
+ *   `node.kubernetes.io/unreachable` NoSchedule and NoExecute taints, and Ready=False on its
+ *   ready pods (MarkPodsNotReady);
+ * - alive again → the taints go, and Ready=True comes back if only this controller had made it
+ *   Unknown (a reconnect's Hello already writes Ready=True).
+ *
+ * Eviction: pods on an unreachable node are deleted once their toleration of the
+ * unreachable:NoExecute taint runs out (tolerationSeconds; 300 s by default via
+ * DefaultTolerationSeconds), and their controllers replace them. That is the taint-eviction
+ * controller's job: it watches NoExecute taints on Nodes, so it plugs in there, not here. Pure.
+ */
+import type { Node, NodeStatus, Pod, Taint } from '../../api/core-v1';
+import { stableJson } from '../apiserver/object-meta';
+import {
+  conditionOf, hasHealthTaints, isNodeStatusUnknown, isPodReady, MESSAGE_KUBELET_READY, podStatusNotReady, READY, REASON_KUBELET_READY,
+  rfc3339, unknownNodeStatus, withoutHealthTaints, withUnreachableTaints,
+} from '../nodes/node-health';
+
+export interface NodeSilence {
+  /** The node's agent is connected and spoke within the grace period. */
+  alive: boolean;
+  /** How long it has been silent, as far as this leader can tell. */
+  silentForMs: number;
+  gracePeriodMs: number;
+}
+
+export interface NodePlan {
+  /** The node's next status, written through `…/status`; absent when it stays. */
+  status?: NodeStatus;
+  /** The node's next taints (empty: none), written through the node; absent when they stay. */
+  taints?: Taint[];
+  /** The node's pods with Ready=False, written through `…/status`. */
+  podsNotReady: Pod[];
+  /** Set when this plan changes the node's health. */
+  transition?: 'unreachable' | 'reachable';
+  /** When to look again though nothing changes: when the grace period would run out. */
+  requeueAfterMs?: number;
+}
+
+/** Past the grace period by a little, so the node is surely silent for all of it when looked at again. */
+const RECHECK_MARGIN_MS = 10;
+
+/** `pods`: the pods bound to the node. */
+export function planNode(node: Node, pods: readonly Pod[], silence: NodeSilence, now: Date): NodePlan {
+  if (silence.silentForMs < silence.gracePeriodMs) {
+    const requeueAfterMs = Math.max(silence.gracePeriodMs - silence.silentForMs, 1) + RECHECK_MARGIN_MS;
+    return { ...(silence.alive ? reachablePlan(node, now) : { podsNotReady: [] }), requeueAfterMs };
+  }
+  return silence.alive ? { podsNotReady: [] } : unreachablePlan(node, pods, now);
+}
+
+function unreachablePlan(node: Node, pods: readonly Pod[], now: Date): NodePlan {
+  const plan: NodePlan = { podsNotReady: podsNotReady(pods, now) };
+  if (!isNodeStatusUnknown(node)) plan.status = unknownNodeStatus(node.status, now);
+  const taints = withUnreachableTaints(node.spec?.taints, now);
+  if (stableJson(taints) !== stableJson(node.spec?.taints ?? [])) plan.taints = taints;
+  if (plan.status || plan.taints) plan.transition = 'unreachable';
+  return plan;
+}
+
+function reachablePlan(node: Node, now: Date): NodePlan {
+  const plan: NodePlan = { podsNotReady: [] };
+  if (isNodeStatusUnknown(node)) plan.status = readyAgain(node.status, now);
+  if (hasHealthTaints(node)) plan.taints = withoutHealthTaints(node.spec?.taints);
+  if (plan.status || plan.taints) plan.transition = 'reachable';
+  return plan;
+}
+
+function podsNotReady(pods: readonly Pod[], now: Date): Pod[] {
+  return pods.filter(isPodReady).flatMap((pod) => {
+    const status = podStatusNotReady(pod, now);
+    return status ? [{ ...structuredClone(pod), status }] : [];
+  });
+}
+
+function readyAgain(status: NodeStatus | undefined, now: Date): NodeStatus {
+  const at = rfc3339(now);
+  const previous = conditionOf(status?.conditions, READY);
+  const ready = { ...previous, type: READY, status: 'True' as const, reason: REASON_KUBELET_READY, message: MESSAGE_KUBELET_READY, lastHeartbeatTime: at, lastTransitionTime: at };
+  return { ...structuredClone(status), conditions: (status?.conditions ?? []).map((c) => (c.type === READY ? ready : c)) };
+}

@@ -1,0 +1,50 @@
+/**
+ * One scheduling cycle's decision for a pending pod, pure (kube-scheduler's scheduleOne
+ * without the I/O): bind it to the node select-node.ts picks, or report it unschedulable with
+ * PodScheduled=False (reason Unschedulable) and the message kube-scheduler prints.
+ */
+import type { Node, Pod, PodCondition } from '../../api/core-v1';
+import { failedSchedulingMessage } from './failure-message';
+import { selectNode } from './select-node';
+
+export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
+
+export type SchedulingPlan =
+  | { op: 'bind'; nodeName: string }
+  /** `pod`: the pod with the condition to write, absent when it carries that condition already. */
+  | { op: 'unschedulable'; message: string; pod?: Pod };
+
+export interface SchedulingInputs {
+  nodes: readonly Node[];
+  /** The pods on a node, bound or assumed. */
+  podsOn(nodeName: string): readonly Pod[];
+  random?: () => number;
+  skipped?: (node: Node, err: unknown) => void;
+  now: Date;
+}
+
+/** A pod this scheduler places: no node yet, our schedulerName, not being deleted, not finished. */
+export function needsScheduling(pod: Pod): boolean {
+  const name = pod.spec.schedulerName ?? DEFAULT_SCHEDULER_NAME;
+  const done = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+  return !pod.spec.nodeName && !pod.metadata.deletionTimestamp && name === DEFAULT_SCHEDULER_NAME && !done;
+}
+
+export function planScheduling(pod: Pod, inputs: SchedulingInputs): SchedulingPlan {
+  const selection = selectNode(pod, inputs.nodes, inputs.podsOn, inputs.random, inputs.skipped);
+  if (selection.ok) return { op: 'bind', nodeName: selection.node.metadata.name ?? '' };
+  const message = failedSchedulingMessage(selection.totalNodes, selection.rejections, { preemptionPolicy: pod.spec.preemptionPolicy });
+  return { op: 'unschedulable', message, pod: withUnschedulableCondition(pod, message, inputs.now) };
+}
+
+/** PodScheduled=False, reason Unschedulable, as kube-scheduler writes it; undefined if already so. */
+function withUnschedulableCondition(pod: Pod, message: string, now: Date): Pod | undefined {
+  const existing = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+  if (existing?.status === 'False' && existing.reason === 'Unschedulable' && existing.message === message) return undefined;
+  const condition: PodCondition = {
+    type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: now.toISOString().replace(/\.\d+Z$/, 'Z'),
+    reason: 'Unschedulable', message,
+  };
+  const others = (pod.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
+  return { ...structuredClone(pod), status: { ...structuredClone(pod.status ?? {}), conditions: [...others, condition] } };
+}

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import type { Node, Pod } from '../../../../api/core-v1';
+import { TAINT_UNREACHABLE } from '../../../../control-plane/nodes/node-health';
+import { planNode, type NodeSilence } from '../../../../control-plane/controllers/node-lifecycle-plan';
+import { aNode, aPod } from './fixtures';
+
+const now = new Date('2026-03-01T12:00:00Z');
+const GRACE = 5000;
+const unreachable = (): Node => {
+  const node = aNode('pi1', { ready: 'Unknown' });
+  return { ...node, spec: { taints: [{ key: TAINT_UNREACHABLE, effect: 'NoSchedule' }, { key: TAINT_UNREACHABLE, effect: 'NoExecute' }] } };
+};
+
+describe('node lifecycle plan', () => {
+  const cases: { name: string; node: Node; pods?: Pod[]; silence: Omit<NodeSilence, 'gracePeriodMs'>; want: { status?: string; taints?: number; pods?: number; transition?: string; requeueAfterMs?: number } }[] = [
+    { name: 'a healthy node speaking: nothing written, looked at again when its grace would run out', node: aNode('pi1'), silence: { alive: true, silentForMs: 1000 },
+      want: { requeueAfterMs: 4010 } },
+    { name: 'silent within the grace period: nothing yet', node: aNode('pi1'), silence: { alive: false, silentForMs: 4999 }, want: { requeueAfterMs: 11 } },
+    { name: 'silent for the grace period: Ready Unknown, the unreachable taints, its ready pods not ready', node: aNode('pi1'), pods: [aPod('a'), aPod('b', { ready: false })],
+      silence: { alive: false, silentForMs: 5000 }, want: { status: 'Unknown', taints: 2, pods: 1, transition: 'unreachable' } },
+    { name: 'already unreachable: nothing written again', node: unreachable(), silence: { alive: false, silentForMs: 60_000 }, want: {} },
+    { name: 'alive again: Ready True and no taints', node: unreachable(), silence: { alive: true, silentForMs: 0 }, want: { status: 'True', taints: 0, transition: 'reachable', requeueAfterMs: 5010 } },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const plan = planNode(c.node, c.pods ?? [], { ...c.silence, gracePeriodMs: GRACE }, now);
+      const got: Record<string, unknown> = {};
+      if (plan.status) got.status = plan.status.conditions?.find((x) => x.type === 'Ready')?.status;
+      if (plan.taints) got.taints = plan.taints.length;
+      if (plan.podsNotReady.length > 0) got.pods = plan.podsNotReady.length;
+      if (plan.transition) got.transition = plan.transition;
+      if (plan.requeueAfterMs !== undefined) got.requeueAfterMs = plan.requeueAfterMs;
+      assert.deepEqual(got, c.want);
+    });
+  }
+
+  it('marks the pods not ready with the transition time, leaving the cached pod untouched', () => {
+    const pod = aPod('a');
+    const [next] = planNode(aNode('pi1'), [pod], { alive: false, silentForMs: GRACE, gracePeriodMs: GRACE }, now).podsNotReady;
+    assert.deepEqual(next?.status?.conditions?.[0], { type: 'Ready', status: 'False', lastTransitionTime: '2026-03-01T12:00:00Z' });
+    assert.equal(pod.status?.conditions?.[0]?.status, 'True');
+  });
+});
