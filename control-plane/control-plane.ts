@@ -6,12 +6,12 @@
 import type { Etcd3 } from 'etcd3';
 import type { Namespace, Node, Pod } from '../api/core-v1';
 import type { EndpointSlice, Endpoints, Service } from '../api/service-v1';
-import { EventRecorder } from './apiserver/event-recorder';
+import { EventRecorder } from './registry/event-recorder';
 import { ensureDefaultNamespaces } from './apiserver/ensure-default-namespaces';
-import { Registry } from './apiserver/registry';
-import { ENDPOINT_SLICES, ENDPOINTS, NAMESPACES, NODES, PODS, SERVICES } from './apiserver/resources';
-import { ensureKubernetesService } from './apiserver/service-network/ensure-kubernetes-service';
-import { repairServiceAllocations } from './apiserver/service-network/repair-allocations';
+import { Registry } from './registry/registry';
+import { ENDPOINT_SLICES, ENDPOINTS, NAMESPACES, NODES, PODS, SERVICES } from './registry/kinds';
+import { ensureKubernetesService } from './registry/service-network/ensure-kubernetes-service';
+import { repairServiceAllocations } from './registry/service-network/repair-allocations';
 import { createApiServer, type ApiServer } from './apiserver/server';
 import { storedObjectCheck } from './apiserver/stored-object-check';
 import { loadOrCreateClusterPki } from './auth/cluster-pki';

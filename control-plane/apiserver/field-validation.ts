@@ -11,7 +11,7 @@
  */
 import { badRequest } from '../../api/errors';
 import { cannotHandle, decodeBody, kindDefinition } from './object-decoding';
-import type { ResourceInfo } from './resource-info';
+import type { ResourceInfo } from '../registry/resource-info';
 
 export type FieldValidation = 'Ignore' | 'Warn' | 'Strict';
 

@@ -7,7 +7,7 @@
  */
 import { badRequest, type ApiError } from '../../api/errors';
 import type { KubeObject } from '../../api/meta';
-import { apiVersionOf, type ResourceInfo } from './resource-info';
+import { apiVersionOf, type ResourceInfo } from '../registry/resource-info';
 import { K8S_KINDS } from './schema/k8s-definitions';
 import { copyFreeForm, decodeTyped, TypedDecodeError } from './schema/typed-decoder';
 

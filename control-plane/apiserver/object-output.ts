@@ -5,7 +5,7 @@
 import { badRequest } from '../../api/errors';
 import type { KubeList, KubeObject } from '../../api/meta';
 import type { OutputTarget } from './negotiation';
-import type { ResourceInfo } from './resource-info';
+import type { ResourceInfo } from '../registry/resource-info';
 import { parseIncludeObject, partialObjectMetadata, type IncludeObject } from './tables/table';
 import { toTable } from './tables/to-table';
 

@@ -11,7 +11,7 @@
  * apiserver does, so clients cache them (`?hash=` URLs are immutable).
  */
 import { createHash } from 'node:crypto';
-import type { ResourceInfo } from './resource-info';
+import type { ResourceInfo } from '../registry/resource-info';
 import {
   addDefinitionClosure,
   addKindSchemas,

@@ -11,7 +11,7 @@ import { applyJsonMergePatch } from './patch/json-merge-patch';
 import { applyJsonPatch } from './patch/json-patch';
 import { kindKey } from './patch/patch-meta';
 import { applyStrategicMergePatch, hasStrategicMergeSchema } from './patch/strategic-merge-patch';
-import { apiVersionOf, type ResourceInfo } from './resource-info';
+import { apiVersionOf, type ResourceInfo } from '../registry/resource-info';
 
 export type PatchType = 'json-patch' | 'merge-patch' | 'strategic-merge-patch' | 'apply-patch';
 

@@ -7,8 +7,8 @@
  * holding `/` or `%` once decoded) is a 400, never another object's URL.
  */
 import { nameIsPathSegment } from '../../api/validation/names';
-import type { ResourceInfo } from './resource-info';
-import { findResource } from './resources';
+import type { ResourceInfo } from '../registry/resource-info';
+import { findResource } from '../registry/kinds';
 
 export interface ResourceTarget {
   info: ResourceInfo;

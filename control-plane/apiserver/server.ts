@@ -22,7 +22,7 @@ import { escapeForLog } from '../log-text';
 import { negotiateOutput } from './negotiation';
 import { buildOpenApiV3, type OpenApiV3 } from './openapi';
 import type { PodStreamProvider } from './pod-stream-provider';
-import type { Registry } from './registry';
+import type { Registry } from '../registry/registry';
 import { MAX_BODY_BYTES } from './request-body';
 import { RequestLimiter, type Admission, type RequestClass, type RequestLimits } from './request-limits';
 import type { HandlerSettings, RequestScope, WatchSettings } from './request-scope';

@@ -9,8 +9,8 @@ import type { KubeObject } from '../../api/meta';
 import { resourcePrefix, type KeySpace } from '../store/keys';
 import type { StoredObjectCheck } from '../store/store';
 import { decodeBody } from './object-decoding';
-import type { ResourceInfo } from './resource-info';
-import { RESOURCES } from './resources';
+import type { ResourceInfo } from '../registry/resource-info';
+import { RESOURCES } from '../registry/kinds';
 
 export function storedObjectCheck(keySpace: KeySpace, resources: readonly ResourceInfo[] = RESOURCES): StoredObjectCheck {
   const prefixes = resources.map((info) => ({ prefix: resourcePrefix(keySpace, info), info }));

@@ -1,13 +1,13 @@
 /** Which strategy prepares and validates each served resource; kinds not listed use the default. */
-import { defaultStrategy, SPEC_STATUS_FIELDS } from './default-strategy';
-import { eventStrategy } from './event-strategy';
-import { namespaceStrategy } from './namespace-strategy';
-import { nodeStrategy } from './node-strategy';
-import { endpointSliceStrategy, endpointsStrategy } from './endpoints-strategy';
-import { podStrategy } from './pod-strategy';
-import { serviceStrategy } from './service-strategy';
-import type { ResourceInfo } from './resource-info';
-import type { ResourceStrategy } from './strategy';
+import { defaultStrategy, SPEC_STATUS_FIELDS } from '../registry/default-strategy';
+import { eventStrategy } from '../registry/kinds/event';
+import { namespaceStrategy } from '../registry/kinds/namespace';
+import { nodeStrategy } from '../registry/kinds/node';
+import { endpointSliceStrategy, endpointsStrategy } from '../registry/kinds/endpoints';
+import { podStrategy } from '../registry/kinds/pod';
+import { serviceStrategy } from '../registry/kinds/service';
+import type { ResourceInfo } from '../registry/resource-info';
+import type { ResourceStrategy } from '../registry/strategy';
 
 const STRATEGIES: Record<string, ResourceStrategy> = {
   '/namespaces': namespaceStrategy,

@@ -3,7 +3,7 @@
  * for the server's life (the apiserver keeps one per resource from its start). Owned by the
  * server: `dispose()` ends every cache, its store watch and its watchers.
  */
-import type { ResourceInfo } from './resource-info';
+import type { ResourceInfo } from '../registry/resource-info';
 import { WatchCache, type WatchCacheOptions, type WatchCacheSource } from './watch-cache';
 
 /** Where a resource's objects are: the store and the key prefix of all its objects. */

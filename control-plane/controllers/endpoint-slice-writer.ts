@@ -8,9 +8,9 @@
 import { isApiError } from '../../api/errors';
 import type { EndpointSlice, Service } from '../../api/service-v1';
 import { MANAGED_BY_LABEL, SERVICE_NAME_LABEL } from '../../api/service-v1';
-import type { Registry } from '../apiserver/registry';
-import { ENDPOINT_SLICES } from '../apiserver/resources';
-import { stableJson } from '../apiserver/object-meta';
+import type { Registry } from '../registry/registry';
+import { ENDPOINT_SLICES } from '../registry/kinds';
+import { stableJson } from '../registry/object-meta';
 import { newSlice, sliceLabels, type SliceContent } from './endpoint-slices';
 
 function contentOf(slice: EndpointSlice): string {

@@ -9,9 +9,9 @@
 import type { Pod } from '../../api/core-v1';
 import { isApiError } from '../../api/errors';
 import type { Endpoints, Service } from '../../api/service-v1';
-import type { Registry } from '../apiserver/registry';
-import { ENDPOINTS } from '../apiserver/resources';
-import { stableJson } from '../apiserver/object-meta';
+import type { Registry } from '../registry/registry';
+import { ENDPOINTS } from '../registry/kinds';
+import { stableJson } from '../registry/object-meta';
 import { logText } from '../log-text';
 import type { Disposable } from '../../base/disposable';
 import type { Informer } from '../store/informer';

@@ -10,7 +10,7 @@
 import { isIPv4 } from 'node:net';
 import type { Endpoints, Service, SliceEndpoint, SlicePort } from '../../api/service-v1';
 import { ENDPOINTSLICE_MIRRORING_CONTROLLER } from '../../api/service-v1';
-import type { Registry } from '../apiserver/registry';
+import type { Registry } from '../registry/registry';
 import { logText } from '../log-text';
 import type { Informer } from '../store/informer';
 import { MAX_ENDPOINTS_PER_SLICE, type SliceContent } from './endpoint-slices';

@@ -7,9 +7,9 @@
  */
 import type { Node } from '../../api/core-v1';
 import type { LoadBalancerIngress, Service } from '../../api/service-v1';
-import type { Registry } from '../apiserver/registry';
-import { SERVICES } from '../apiserver/resources';
-import { stableJson } from '../apiserver/object-meta';
+import type { Registry } from '../registry/registry';
+import { SERVICES } from '../registry/kinds';
+import { stableJson } from '../registry/object-meta';
 import { logText } from '../log-text';
 import type { Informer } from '../store/informer';
 import { serviceKey } from './endpoints-controller';

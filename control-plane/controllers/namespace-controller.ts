@@ -6,8 +6,8 @@
  */
 import type { Namespace } from '../../api/core-v1';
 import { isApiError } from '../../api/errors';
-import type { Registry } from '../apiserver/registry';
-import { isTerminating } from '../apiserver/namespace-lifecycle';
+import type { Registry } from '../registry/registry';
+import { isTerminating } from '../registry/namespace-lifecycle';
 import { logText } from '../log-text';
 import type { Informer } from '../store/informer';
 import { WorkQueue } from './work-queue';

@@ -17,9 +17,9 @@
  * that replica's lease expires and the grace period passes.
  */
 import type { Node, Pod } from '../../api/core-v1';
-import type { EventRecorder } from '../apiserver/event-recorder';
-import type { Registry } from '../apiserver/registry';
-import { NODES, PODS } from '../apiserver/resources';
+import type { EventRecorder } from '../registry/event-recorder';
+import type { Registry } from '../registry/registry';
+import { NODES, PODS } from '../registry/kinds';
 import { logText } from '../log-text';
 import type { NodeReachability } from '../nodes/node-reachability';
 import {

@@ -7,8 +7,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isApiError } from '../../api/errors';
 import type { KubeObject } from '../../api/meta';
-import type { Registry } from '../apiserver/registry';
-import type { ResourceInfo } from '../apiserver/resource-info';
+import type { Registry } from '../registry/registry';
+import type { ResourceInfo } from '../registry/resource-info';
 
 export interface RegistryUpdateOptions {
   /** Write through `…/status` (only the status changes) instead of the main resource. */

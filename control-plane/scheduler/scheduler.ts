@@ -10,8 +10,8 @@
  */
 import type { Node, Pod, PodCondition } from '../../api/core-v1';
 import { isApiError } from '../../api/errors';
-import type { EventRecorder } from '../apiserver/event-recorder';
-import type { Registry } from '../apiserver/registry';
+import type { EventRecorder } from '../registry/event-recorder';
+import type { Registry } from '../registry/registry';
 import { WorkQueue } from '../controllers/work-queue';
 import { logText } from '../log-text';
 import { guarded, SkipReporter } from '../reader-guard';

@@ -10,7 +10,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureDefaultNamespaces } from '../../control-plane/apiserver/ensure-default-namespaces';
-import { Registry } from '../../control-plane/apiserver/registry';
+import { Registry } from '../../control-plane/registry/registry';
 import { createApiServer, type ApiServer, type ApiServerOptions } from '../../control-plane/apiserver/server';
 import { storedObjectCheck } from '../../control-plane/apiserver/stored-object-check';
 import { issueAdminCertificate, loadOrCreateClusterPki, type ClusterPki } from '../../control-plane/auth/cluster-pki';

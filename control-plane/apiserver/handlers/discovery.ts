@@ -5,8 +5,8 @@
  * `/apis/{g}/{v}` APIResourceList. Each APIResource carries what kubectl needs to resolve
  * `po`, `get all` and `api-resources`: kind, namespaced, verbs, shortNames, categories.
  */
-import { apiVersionOf, type ResourceInfo } from '../resource-info';
-import { servedGroupVersions, subresourceInfo } from '../resources';
+import { apiVersionOf, type ResourceInfo } from '../../registry/resource-info';
+import { servedGroupVersions, subresourceInfo } from '../../registry/kinds';
 
 export interface APIResource {
   name: string;

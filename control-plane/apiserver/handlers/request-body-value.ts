@@ -5,7 +5,7 @@ import { parseJsonBody, parseYamlBody, readBody, type ParsedBody } from '../requ
 import { applyFieldValidation, parseFieldValidation, strictDecodingErrors, unknownFields } from '../field-validation';
 import { decodeBody, kindDefinition } from '../object-decoding';
 import { decodeProtobufBody, servesProtobuf } from '../protobuf/protobuf-body';
-import type { ResourceInfo } from '../resource-info';
+import type { ResourceInfo } from '../../registry/resource-info';
 import type { RequestScope } from '../request-scope';
 
 export async function readValue(scope: RequestScope, format: Exclude<BodyFormat, 'protobuf'>): Promise<ParsedBody> {

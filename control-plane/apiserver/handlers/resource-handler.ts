@@ -5,7 +5,7 @@
 import { ApiError } from '../../../api/errors';
 import type { RequestScope } from '../request-scope';
 import { booleanParam } from '../request-options';
-import { subresourceInfo } from '../resources';
+import { subresourceInfo } from '../../registry/kinds';
 import type { ResourceTarget } from '../router';
 import { serveWatch } from '../watch';
 import { serveDelete, serveDeleteCollection } from './delete-handlers';

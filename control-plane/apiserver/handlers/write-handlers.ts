@@ -5,15 +5,15 @@
 import { badRequest } from '../../../api/errors';
 import type { KubeObject } from '../../../api/meta';
 import { patchBodyFormat } from '../negotiation';
-import type { PatchType } from '../registry';
+import type { PatchType } from '../../registry/registry';
 import type { RequestScope } from '../request-scope';
 import { patchOptionsFrom, writeOptionsFrom } from '../request-options';
-import { BINDINGS } from '../resources';
+import { BINDINGS } from '../../registry/kinds';
 import { writeBody } from '../respond';
 import type { ResourceTarget } from '../router';
 import { successStatus } from '../status-response';
 import { strategyFor } from '../strategies';
-import { BINDING_FIELDS } from '../pod-binding';
+import { BINDING_FIELDS } from '../../registry/kinds/binding';
 import { parseFieldValidation } from '../field-validation';
 import { addWarnings, readObjectValue, readValue } from './request-body-value';
 import { writeResult } from './read-handlers';

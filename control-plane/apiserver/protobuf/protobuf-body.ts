@@ -6,7 +6,7 @@
  * Errors are 400s worded as the apiserver's transformDecodeError words them.
  */
 import { badRequest, type ApiError } from '../../../api/errors';
-import { apiVersionOf, type ResourceInfo } from '../resource-info';
+import { apiVersionOf, type ResourceInfo } from '../../registry/resource-info';
 import { K8S_KINDS } from '../schema/k8s-definitions';
 import { decodeMessage } from './decode-message';
 import { ProtobufError } from './proto-reader';

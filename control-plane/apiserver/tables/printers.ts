@@ -1,5 +1,5 @@
 /** Which printer makes the Table of each resource; the default one for the others. */
-import type { ResourceInfo } from '../resource-info';
+import type { ResourceInfo } from '../../registry/resource-info';
 import { configMapPrinter, leasePrinter, secretPrinter, serviceAccountPrinter } from './config-printers';
 import { cronJobPrinter } from './cron-job-printer';
 import { daemonSetPrinter } from './daemon-set-printer';

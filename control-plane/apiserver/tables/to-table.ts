@@ -1,6 +1,6 @@
 /** Objects of one resource as a meta.k8s.io/v1 Table, through the resource's printer (printers.ts). */
 import type { KubeObject, ListMeta } from '../../../api/meta';
-import type { ResourceInfo } from '../resource-info';
+import type { ResourceInfo } from '../../registry/resource-info';
 import { printerFor } from './printers';
 import { partialObjectMetadata, type IncludeObject, type Printer, type Table, type TableOptions, type TableRow } from './table';
 

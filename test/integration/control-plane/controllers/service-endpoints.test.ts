@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import type { Node, Pod } from '../../../../api/core-v1';
 import type { EndpointSlice, Endpoints, Service } from '../../../../api/service-v1';
-import { ENDPOINTS, NODES, PODS, SERVICES } from '../../../../control-plane/apiserver/resources';
-import { ensureKubernetesService } from '../../../../control-plane/apiserver/service-network/ensure-kubernetes-service';
+import { ENDPOINTS, NODES, PODS, SERVICES } from '../../../../control-plane/registry/kinds';
+import { ensureKubernetesService } from '../../../../control-plane/registry/service-network/ensure-kubernetes-service';
 import { EndpointSliceController } from '../../../../control-plane/controllers/endpointslice-controller';
 import { EndpointSliceMirroringController } from '../../../../control-plane/controllers/endpointslice-mirroring-controller';
 import { EndpointsController } from '../../../../control-plane/controllers/endpoints-controller';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import type { Event, Node, Pod } from '../../../../api/core-v1';
-import { EventRecorder } from '../../../../control-plane/apiserver/event-recorder';
+import { EventRecorder } from '../../../../control-plane/registry/event-recorder';
 import { ensureDefaultNamespaces } from '../../../../control-plane/apiserver/ensure-default-namespaces';
-import { Registry } from '../../../../control-plane/apiserver/registry';
-import { NODES, PODS } from '../../../../control-plane/apiserver/resources';
+import { Registry } from '../../../../control-plane/registry/registry';
+import { NODES, PODS } from '../../../../control-plane/registry/kinds';
 import { Scheduler } from '../../../../control-plane/scheduler/scheduler';
 import { Informer } from '../../../../control-plane/store/informer';
 import { resourcePrefix } from '../../../../control-plane/store/keys';

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { buildOpenApiV3 } from '../../../../control-plane/apiserver/openapi';
-import type { ResourceInfo } from '../../../../control-plane/apiserver/resource-info';
+import type { ResourceInfo } from '../../../../control-plane/registry/resource-info';
 
 const READ_WRITE = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 

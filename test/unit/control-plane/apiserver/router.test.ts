@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { RESOURCES } from '../../../../control-plane/apiserver/resources';
+import { RESOURCES } from '../../../../control-plane/registry/kinds';
 import { route, type Route } from '../../../../control-plane/apiserver/router';
 
 function target(path: string) {

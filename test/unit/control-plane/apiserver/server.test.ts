@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { RESOURCES } from '../../../../control-plane/apiserver/resources';
+import { RESOURCES } from '../../../../control-plane/registry/kinds';
 import { route } from '../../../../control-plane/apiserver/router';
 import { requestClassOf } from '../../../../control-plane/apiserver/server';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { KubeObject } from '../../../../api/meta';
 import type { CacheListRequest } from '../../../../control-plane/apiserver/cache-list';
 import { decodeContinue, takePage } from '../../../../control-plane/apiserver/list-pagination';
-import { compileSelection, type SelectorStrings } from '../../../../control-plane/apiserver/selection';
+import { compileSelection, type SelectorStrings } from '../../../../control-plane/registry/selection';
 import { WatchCache } from '../../../../control-plane/apiserver/watch-cache';
 import { MemorySource, PODS_PREFIX } from '../../../support/memory-watch-source';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { ApiError } from '../../../../api/errors';
 import type { KubeObject } from '../../../../api/meta';
 import type { WatchEvent, WatchSink } from '../../../../control-plane/apiserver/cache-watcher';
-import { compileSelection } from '../../../../control-plane/apiserver/selection';
+import { compileSelection } from '../../../../control-plane/registry/selection';
 import { WatchCache } from '../../../../control-plane/apiserver/watch-cache';
 import { MemorySource, PODS_PREFIX } from '../../../support/memory-watch-source';
 import { apiRejection } from '../../../support/api-rejection';

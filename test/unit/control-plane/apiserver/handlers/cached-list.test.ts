@@ -5,8 +5,8 @@ import { CachedObject } from '../../../../../control-plane/apiserver/cache-watch
 import { cachedList, cachedListBody } from '../../../../../control-plane/apiserver/handlers/cached-list';
 import { encodeContinue, type Page } from '../../../../../control-plane/apiserver/list-pagination';
 import { render, type RenderContext } from '../../../../../control-plane/apiserver/object-output';
-import type { ResourceInfo } from '../../../../../control-plane/apiserver/resource-info';
-import { NODES, PODS, SERVICES } from '../../../../../control-plane/apiserver/resources';
+import type { ResourceInfo } from '../../../../../control-plane/registry/resource-info';
+import { NODES, PODS, SERVICES } from '../../../../../control-plane/registry/kinds';
 import { encode } from '../../../../../control-plane/apiserver/respond';
 
 function deepFreeze<T>(value: T): T {

@@ -2,8 +2,8 @@ import { strict as assert } from 'node:assert';
 import { ApiError } from '../../../../../api/errors';
 import { decodeObject } from '../../../../../control-plane/apiserver/object-decoding';
 import { decodeProtobufBody, servesProtobuf } from '../../../../../control-plane/apiserver/protobuf/protobuf-body';
-import type { ResourceInfo } from '../../../../../control-plane/apiserver/resource-info';
-import { NAMESPACES, PODS } from '../../../../../control-plane/apiserver/resources';
+import type { ResourceInfo } from '../../../../../control-plane/registry/resource-info';
+import { NAMESPACES, PODS } from '../../../../../control-plane/registry/kinds';
 import { encodeObject, envelope, lengthDelimited } from '../../../../support/protobuf-encoder';
 import { KUBECTL_CAPTURES } from './kubectl-captures';
 

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { KubeObject } from '../../../../../api/meta';
-import type { ResourceInfo } from '../../../../../control-plane/apiserver/resource-info';
+import type { ResourceInfo } from '../../../../../control-plane/registry/resource-info';
 import { parseIncludeObject } from '../../../../../control-plane/apiserver/tables/table';
 import { toTable } from '../../../../../control-plane/apiserver/tables/to-table';
 

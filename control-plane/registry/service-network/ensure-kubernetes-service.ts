@@ -8,7 +8,7 @@ import { isApiError } from '../../../api/errors';
 import type { EndpointSlice, Endpoints, Service } from '../../../api/service-v1';
 import { SERVICE_NAME_LABEL } from '../../../api/service-v1';
 import type { Registry } from '../registry';
-import { ENDPOINT_SLICES, ENDPOINTS, SERVICES } from '../resources';
+import { ENDPOINT_SLICES, ENDPOINTS, SERVICES } from '../kinds';
 import { kubernetesServiceIp } from './ip-range';
 
 export interface ApiServerEndpoint {

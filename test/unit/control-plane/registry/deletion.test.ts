@@ -2,10 +2,10 @@ import { strict as assert } from 'node:assert';
 import type { Namespace, Pod } from '../../../../api/core-v1';
 import { ApiError } from '../../../../api/errors';
 import type { KubeObject } from '../../../../api/meta';
-import { checkPreconditions, planDeletion, readyToRemove, type DeletionPlan } from '../../../../control-plane/apiserver/deletion';
-import { namespaceStrategy } from '../../../../control-plane/apiserver/namespace-strategy';
-import { podStrategy } from '../../../../control-plane/apiserver/pod-strategy';
-import { PODS } from '../../../../control-plane/apiserver/resources';
+import { checkPreconditions, planDeletion, readyToRemove, type DeletionPlan } from '../../../../control-plane/registry/deletion';
+import { namespaceStrategy } from '../../../../control-plane/registry/kinds/namespace';
+import { podStrategy } from '../../../../control-plane/registry/kinds/pod';
+import { PODS } from '../../../../control-plane/registry/kinds';
 import { strategyFor } from '../../../../control-plane/apiserver/strategies';
 
 const NOW = new Date('2025-01-01T00:00:00Z');

@@ -5,13 +5,13 @@
  * node that may still run it: it keeps a deletionTimestamp until its node reports it stopped
  * (and deletes it with grace 0); an unscheduled or finished pod goes at once.
  */
-import type { Pod } from '../../api/core-v1';
-import type { KubeObject } from '../../api/meta';
-import { qosClassOf } from '../../api/qos';
-import { DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS, defaultPod } from '../../api/defaults/pod-defaults';
-import { validateObjectMetaUpdate } from '../../api/validation/object-meta';
-import { defaultStrategy, replaceContents, SPEC_STATUS_FIELDS } from './default-strategy';
-import type { ResourceStrategy } from './strategy';
+import type { Pod } from '../../../api/core-v1';
+import type { KubeObject } from '../../../api/meta';
+import { qosClassOf } from '../../../api/qos';
+import { DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS, defaultPod } from '../../../api/defaults/pod-defaults';
+import { validateObjectMetaUpdate } from '../../../api/validation/object-meta';
+import { defaultStrategy, replaceContents, SPEC_STATUS_FIELDS } from '../default-strategy';
+import type { ResourceStrategy } from '../strategy';
 
 function prepareForCreate(obj: KubeObject): void {
   const pod = replaceContents(obj, defaultPod(obj as Pod));

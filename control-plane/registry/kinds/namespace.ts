@@ -4,12 +4,12 @@
  * namespace controller has emptied them and removed the finalizer through `…/finalize`.
  * The immortal namespaces cannot be deleted.
  */
-import type { Namespace } from '../../api/core-v1';
-import type { KubeObject } from '../../api/meta';
-import { defaultNamespace, namespaceForCreate } from '../../api/defaults/namespace-defaults';
-import { defaultStrategy, replaceContents, SPEC_STATUS_FIELDS } from './default-strategy';
-import { immortalNamespace, IMMORTAL_NAMESPACES } from './namespace-lifecycle';
-import type { ResourceStrategy } from './strategy';
+import type { Namespace } from '../../../api/core-v1';
+import type { KubeObject } from '../../../api/meta';
+import { defaultNamespace, namespaceForCreate } from '../../../api/defaults/namespace-defaults';
+import { defaultStrategy, replaceContents, SPEC_STATUS_FIELDS } from '../default-strategy';
+import { immortalNamespace, IMMORTAL_NAMESPACES } from '../namespace-lifecycle';
+import type { ResourceStrategy } from '../strategy';
 
 function prepareForCreate(obj: KubeObject): void {
   replaceContents(obj, namespaceForCreate(obj as Namespace));

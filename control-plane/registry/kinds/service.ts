@@ -5,12 +5,12 @@
  * (dropTypeDependentFields). Cluster IPs and node ports themselves are allocated by
  * service-network/service-allocations.ts in the same transaction as the write.
  */
-import { defaultService, hasExternalTraffic, needsClusterIp, needsNodePorts } from '../../api/defaults/service-defaults';
-import type { KubeObject } from '../../api/meta';
-import type { Service, ServiceSpec } from '../../api/service-v1';
-import { validateService, validateServiceUpdate } from '../../api/validation/service-validation';
-import { defaultStrategy, replaceContents, SPEC_STATUS_FIELDS } from './default-strategy';
-import type { ResourceStrategy } from './strategy';
+import { defaultService, hasExternalTraffic, needsClusterIp, needsNodePorts } from '../../../api/defaults/service-defaults';
+import type { KubeObject } from '../../../api/meta';
+import type { Service, ServiceSpec } from '../../../api/service-v1';
+import { validateService, validateServiceUpdate } from '../../../api/validation/service-validation';
+import { defaultStrategy, replaceContents, SPEC_STATUS_FIELDS } from '../default-strategy';
+import type { ResourceStrategy } from '../strategy';
 
 const base = defaultStrategy({ topLevelFields: SPEC_STATUS_FIELDS, hasStatus: true });
 

@@ -4,11 +4,11 @@
  * deleted is a 409 Conflict on `pods/binding`. The pod gets the PodScheduled condition and the
  * binding's annotations.
  */
-import { ApiError, invalid } from '../../api/errors';
-import type { Binding, Pod, PodCondition } from '../../api/core-v1';
-import type { StatusCause } from '../../api/meta';
-import { notSupported, required } from '../../api/validation/field-errors';
-import { timestamp } from './object-meta';
+import { ApiError, invalid } from '../../../api/errors';
+import type { Binding, Pod, PodCondition } from '../../../api/core-v1';
+import type { StatusCause } from '../../../api/meta';
+import { notSupported, required } from '../../../api/validation/field-errors';
+import { timestamp } from '../object-meta';
 
 function bindingConflict(name: string, detail: string): ApiError {
   return new ApiError('Conflict', `Operation cannot be fulfilled on pods/binding "${name}": ${detail}`, { kind: 'pods/binding', name });

@@ -3,11 +3,11 @@
  * (capacity, addresses, conditions), after which status changes only through `…/status`.
  * `kubectl cordon` patches spec.unschedulable through the main resource.
  */
-import type { Node } from '../../api/core-v1';
-import { defaultNode } from '../../api/defaults/node-defaults';
-import type { KubeObject } from '../../api/meta';
-import { defaultStrategy, replaceContents, SPEC_STATUS_FIELDS } from './default-strategy';
-import type { ResourceStrategy } from './strategy';
+import type { Node } from '../../../api/core-v1';
+import { defaultNode } from '../../../api/defaults/node-defaults';
+import type { KubeObject } from '../../../api/meta';
+import { defaultStrategy, replaceContents, SPEC_STATUS_FIELDS } from '../default-strategy';
+import type { ResourceStrategy } from '../strategy';
 
 const base = defaultStrategy({ topLevelFields: SPEC_STATUS_FIELDS, hasStatus: true });
 

@@ -3,12 +3,12 @@
  * written by the endpoints controllers or by users for selectorless services. Ports default
  * to protocol TCP, as Kubernetes' SetDefaults_EndpointPort / SetDefaults_EndpointSlice.
  */
-import type { KubeObject } from '../../api/meta';
-import type { EndpointSlice, Endpoints } from '../../api/service-v1';
-import { validateEndpointSlice, validateEndpoints } from '../../api/validation/endpoints-validation';
-import { validateObjectMetaUpdate } from '../../api/validation/object-meta';
-import { defaultStrategy, OBJECT_FIELDS } from './default-strategy';
-import type { ResourceStrategy } from './strategy';
+import type { KubeObject } from '../../../api/meta';
+import type { EndpointSlice, Endpoints } from '../../../api/service-v1';
+import { validateEndpointSlice, validateEndpoints } from '../../../api/validation/endpoints-validation';
+import { validateObjectMetaUpdate } from '../../../api/validation/object-meta';
+import { defaultStrategy, OBJECT_FIELDS } from '../default-strategy';
+import type { ResourceStrategy } from '../strategy';
 
 function defaultEndpoints(obj: KubeObject): void {
   for (const subset of (obj as Endpoints).subsets ?? []) for (const port of subset.ports ?? []) port.protocol ||= 'TCP';
