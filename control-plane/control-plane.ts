@@ -73,7 +73,7 @@ export class ControlPlane {
     const store = await EtcdStore.connect({ endpoints: config.etcdEndpoints, log, checkObject: storedObjectCheck(keySpace) });
     const registry = new Registry({ store, keySpace, serviceCIDR: config.serviceCIDR });
     await ensureDefaultNamespaces(registry);
-    const repaired = await repairServiceAllocations(store, keySpace, registry.serviceAllocations);
+    const repaired = await repairServiceAllocations(store, keySpace, registry.companionOf(SERVICES));
     if (repaired.created.length + repaired.deleted.length > 0) log(`service allocations repaired: ${repaired.created.length} restored, ${repaired.deleted.length} released`);
     await ensureKubernetesService(registry, { address: config.advertiseAddress, port: config.securePort });
     const informers = startInformers(store, keySpace, log);

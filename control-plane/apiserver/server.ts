@@ -16,7 +16,7 @@ import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './
 import { ExecUpgrades } from './handlers/exec-handler';
 import { checksFor, serveHealth } from './handlers/health';
 import { serveOpenApiV3 } from './handlers/openapi';
-import { serveResource, verbOf } from './handlers/resource-handler';
+import { serveResource, subresourceOf, verbOf } from './handlers/resource-handler';
 import { versionInfo } from './handlers/version';
 import { escapeForLog } from '../log-text';
 import { negotiateOutput } from './negotiation';
@@ -167,14 +167,13 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   };
 }
 
-/** Requests that last as long as their stream: not counted in flight (watches count apart). */
-const LONG_RUNNING_SUBRESOURCES = new Set(['log', 'exec']);
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** How a request counts against the limits (the apiserver's readonly / mutating / long-running split). */
 export function requestClassOf(method: string | undefined, r: Route, query: URLSearchParams): RequestClass {
   if (r.type === 'resource') {
-    if (r.target.subresource !== undefined && LONG_RUNNING_SUBRESOURCES.has(r.target.subresource)) return 'longRunning';
+    // Streams last as long as the client keeps them: not counted in flight (watches count apart).
+    if (subresourceOf(r.target)?.type === 'connect') return 'longRunning';
     if (verbOf(method, r.target, query) === 'watch') return 'watch';
   }
   return READ_METHODS.has(method ?? '') ? 'readonly' : 'mutating';

@@ -79,7 +79,7 @@ class WatchStream implements WatchSink {
     const { res, query } = this.scope;
     const { info, namespace } = this.target;
     const initialEvents = query.get('sendInitialEvents') === 'true';
-    const selection = compileSelection(info.resource, { labelSelector: query.get('labelSelector') || undefined, fieldSelector: fieldSelectorFor(query, this.target.name) });
+    const selection = compileSelection(info.fields, { labelSelector: query.get('labelSelector') || undefined, fieldSelector: fieldSelectorFor(query, this.target.name) });
     res.on('close', () => this.stop());
     try {
       this.subscription = await this.scope.watchCaches.of(info).watch({

@@ -20,7 +20,7 @@ export async function listFromCache(scope: RequestScope, target: ResourceTarget,
   const { info } = target;
   const request: CacheListRequest = {
     ...read,
-    filter: { namespace: info.namespaced ? options.namespace : undefined, selection: compileSelection(info.resource, options) },
+    filter: { namespace: info.namespaced ? options.namespace : undefined, selection: compileSelection(info.fields, options) },
     limit: options.limit,
     continue: options.continue ? decodeContinue(options.continue) : undefined,
   };

@@ -5,20 +5,35 @@
  */
 import type { Node } from '../../../api/core-v1';
 import { defaultNode } from '../../../api/defaults/node-defaults';
-import type { KubeObject } from '../../../api/meta';
+import { selectableFields } from '../../../api/field-selector';
+import { validateNode, validateNodeUpdate } from '../../../api/validation/node-validation';
+import { nodePrinter } from '../../apiserver/tables/node-printer';
 import { defaultStrategy, replaceContents, SPEC_STATUS_FIELDS } from '../default-strategy';
+import { defineKind } from '../resource-definition';
 import type { ResourceStrategy } from '../strategy';
+import { STATUS } from '../subresource';
 
-const base = defaultStrategy({ topLevelFields: SPEC_STATUS_FIELDS, hasStatus: true });
+const base = defaultStrategy<Node>({ topLevelFields: SPEC_STATUS_FIELDS, hasStatus: true });
 
-function withDefaults(obj: KubeObject): KubeObject {
-  return replaceContents(obj, defaultNode(obj as Node));
+function withDefaults(node: Node): Node {
+  return replaceContents(node, defaultNode(node));
 }
 
-export const nodeStrategy: ResourceStrategy = {
+export const nodeStrategy: ResourceStrategy<Node> = {
   ...base,
   tracksGeneration: false,
-  prepareForCreate: (obj) => void withDefaults(obj),
-  prepareForUpdate: (obj, old) => base.prepareForUpdate(withDefaults(obj), old),
-  prepareForStatusUpdate: (obj, old) => withDefaults(base.prepareForStatusUpdate(obj, old)),
+  prepareForCreate: (node) => void withDefaults(node),
+  validate: (node) => validateNode(node),
+  prepareForUpdate: (node, old) => base.prepareForUpdate(withDefaults(node), old),
+  validateUpdate: (node, old) => validateNodeUpdate(node, old),
+  prepareForStatusUpdate: (node, old) => withDefaults(base.prepareForStatusUpdate(node, old)),
 };
+
+export const NODES = defineKind<Node>({
+  group: '', version: 'v1', resource: 'nodes', singularName: 'node', kind: 'Node', listKind: 'NodeList', namespaced: false,
+  verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'], shortNames: ['no'],
+  strategy: nodeStrategy,
+  printer: nodePrinter,
+  fields: selectableFields<Node>({ 'metadata.name': (n) => n.metadata.name ?? '', 'spec.unschedulable': (n) => String(n.spec?.unschedulable === true) }),
+  subresources: { status: STATUS },
+});

@@ -3,19 +3,24 @@
  * `…/status`. An update keeps what the allocators gave (patchAllocatedValues: a PUT without
  * clusterIP or nodePort keeps the old ones) and drops what the new type no longer uses
  * (dropTypeDependentFields). Cluster IPs and node ports themselves are allocated by
- * service-network/service-allocations.ts in the same transaction as the write.
+ * service-network/service-allocations.ts, the kind's write companion, in the same transaction
+ * as the write.
  */
 import { defaultService, hasExternalTraffic, needsClusterIp, needsNodePorts } from '../../../api/defaults/service-defaults';
-import type { KubeObject } from '../../../api/meta';
+import { metadataFieldGetters, selectableFields } from '../../../api/field-selector';
 import type { Service, ServiceSpec } from '../../../api/service-v1';
 import { validateService, validateServiceUpdate } from '../../../api/validation/service-validation';
+import { servicePrinter } from '../../apiserver/tables/service-printer';
 import { defaultStrategy, replaceContents, SPEC_STATUS_FIELDS } from '../default-strategy';
+import { defineKind } from '../resource-definition';
+import { ServiceAllocations } from '../service-network/service-allocations';
 import type { ResourceStrategy } from '../strategy';
+import { STATUS } from '../subresource';
 
-const base = defaultStrategy({ topLevelFields: SPEC_STATUS_FIELDS, hasStatus: true });
+const base = defaultStrategy<Service>({ topLevelFields: SPEC_STATUS_FIELDS, hasStatus: true });
 
-function withDefaults(obj: KubeObject): Service {
-  return replaceContents(obj, defaultService(obj as Service));
+function withDefaults(svc: Service): Service {
+  return replaceContents(svc, defaultService(svc));
 }
 
 /** A PUT that leaves out allocated values keeps them, as Kubernetes does. */
@@ -55,24 +60,35 @@ function sameList(a: string[] | undefined, b: string[] | undefined): boolean {
   return JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
 }
 
-function prepareForUpdate(obj: KubeObject, old: KubeObject): void {
-  const next = obj as Service;
-  const before = old as Service;
+function prepareForUpdate(next: Service, old: Service): void {
   next.spec ??= {};
-  keepAllocated(next.spec, before.spec ?? {});
-  dropTypeDependent(next.spec, before.spec ?? {});
-  withDefaults(obj);
-  base.prepareForUpdate(obj, old);
+  keepAllocated(next.spec, old.spec ?? {});
+  dropTypeDependent(next.spec, old.spec ?? {});
+  withDefaults(next);
+  base.prepareForUpdate(next, old);
 }
 
-export const serviceStrategy: ResourceStrategy = {
+export const serviceStrategy: ResourceStrategy<Service> = {
   ...base,
-  prepareForCreate: (obj) => {
-    withDefaults(obj);
-    obj.status = { loadBalancer: {} };
+  prepareForCreate: (svc) => {
+    withDefaults(svc);
+    svc.status = { loadBalancer: {} };
   },
-  validate: (obj) => validateService(obj as Service),
+  validate: (svc) => validateService(svc),
   prepareForUpdate,
-  validateUpdate: (obj, old) => validateServiceUpdate(obj as Service, old as Service),
-  prepareForStatusUpdate: (obj, old) => base.prepareForStatusUpdate(obj, old),
+  validateUpdate: (svc, old) => validateServiceUpdate(svc, old),
 };
+
+export const SERVICES = defineKind<Service, ServiceAllocations>({
+  group: '', version: 'v1', resource: 'services', singularName: 'service', kind: 'Service', listKind: 'ServiceList', namespaced: true,
+  verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'], shortNames: ['svc'], categories: ['all'],
+  strategy: serviceStrategy,
+  printer: servicePrinter,
+  fields: selectableFields<Service>({
+    ...metadataFieldGetters(true),
+    'spec.clusterIP': (svc) => svc.spec?.clusterIP ?? '',
+    'spec.type': (svc) => svc.spec?.type ?? '',
+  }),
+  companion: (ctx) => new ServiceAllocations(ctx),
+  subresources: { status: STATUS },
+});

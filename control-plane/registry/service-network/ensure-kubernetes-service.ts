@@ -21,7 +21,7 @@ const NAME = 'kubernetes';
 const LABELS = { component: 'apiserver', provider: 'kubernetes' };
 
 function kubernetesService(registry: Registry, endpoint: ApiServerEndpoint): Service {
-  const ip = kubernetesServiceIp(registry.serviceAllocations.ipRange);
+  const ip = kubernetesServiceIp(registry.companionOf(SERVICES).ipRange);
   return {
     apiVersion: 'v1', kind: 'Service', metadata: { name: NAME, namespace: NAMESPACE, labels: { ...LABELS } },
     spec: { type: 'ClusterIP', clusterIP: ip, clusterIPs: [ip], ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: endpoint.port }], sessionAffinity: 'None' },

@@ -6,7 +6,7 @@ import { checkPreconditions, planDeletion, readyToRemove, type DeletionPlan } fr
 import { namespaceStrategy } from '../../../../control-plane/registry/kinds/namespace';
 import { podStrategy } from '../../../../control-plane/registry/kinds/pod';
 import { PODS } from '../../../../control-plane/registry/kinds';
-import { strategyFor } from '../../../../control-plane/apiserver/strategies';
+import { defaultStrategy, SPEC_STATUS_FIELDS } from '../../../../control-plane/registry/default-strategy';
 
 const NOW = new Date('2025-01-01T00:00:00Z');
 
@@ -51,7 +51,7 @@ describe('deletion', () => {
 
   it('keeps an object with finalizers, marked with grace 0, until they are gone', () => {
     const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', finalizers: ['example.com/x'] } };
-    const strategy = strategyFor({ group: '', resource: 'configmaps' });
+    const strategy = defaultStrategy({ topLevelFields: SPEC_STATUS_FIELDS, hasStatus: true });
     const object = marked<KubeObject>(planDeletion(cm, strategy, {}, NOW));
     assert.equal(object.metadata.deletionGracePeriodSeconds, 0);
     assert.equal(readyToRemove(object, strategy), false);
