@@ -225,7 +225,8 @@ class RequestHandler {
       if (!this.authenticator.authenticate(req)) throw new ApiError('Unauthorized', 'Unauthorized');
       if (r.type === 'badRequest') throw badRequest(r.message);
       if (r.type !== 'resource') throw pathNotFound();
-      if (r.target.subresource !== 'exec') throw new ApiError('BadRequest', 'only pods/exec can be upgraded to a websocket');
+      const sub = subresourceOf(r.target);
+      if (sub?.type !== 'connect' || sub.connect !== 'exec') throw new ApiError('BadRequest', 'only pods/exec can be upgraded to a websocket');
       if (req.method !== 'GET' && req.method !== 'POST') throw new ApiError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
       await this.exec.upgrade({ req, socket, head, target: r.target, query: url.searchParams });
     } catch (err: unknown) {

@@ -1,7 +1,7 @@
 /**
  * POST, PUT and PATCH: decode the body, hand it to the registry, answer 201 for a creation and
- * 200 otherwise, as the apiserver does. Subresources that answer with a Success Status
- * (bindings) do.
+ * 200 otherwise, as the apiserver does. A write subresource whose definition says so
+ * (`pods/binding`) answers with a Success Status.
  */
 import { badRequest } from '../../../api/errors';
 import type { KubeObject } from '../../../api/meta';
