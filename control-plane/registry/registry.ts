@@ -294,7 +294,8 @@ export class Registry {
     const info = this.info(resource);
     const status = options.subresource === 'status';
     const outcome = await this.write<T>(info, namespace, name, undefined, options, (current) => {
-      const next = mutate(structuredClone(current)) ?? current;
+      const next = mutate(structuredClone(current));
+      if (next === undefined) return current;
       return status ? this.prepareStatusUpdate(info, next, current) : this.prepareUpdate(info, info.strategy, next, current);
     });
     return status ? outcome : { ...outcome, object: await this.removeIfDone(info, info.strategy, namespace, outcome) };
