@@ -1,11 +1,11 @@
 // Original file: proto/node.proto
 
-import type { Hello as _pikube_node_v1_Hello, Hello__Output as _pikube_node_v1_Hello__Output } from './Hello';
-import type { Heartbeat as _pikube_node_v1_Heartbeat, Heartbeat__Output as _pikube_node_v1_Heartbeat__Output } from './Heartbeat';
-import type { PodStatusReport as _pikube_node_v1_PodStatusReport, PodStatusReport__Output as _pikube_node_v1_PodStatusReport__Output } from './PodStatusReport';
-import type { PodTerminated as _pikube_node_v1_PodTerminated, PodTerminated__Output as _pikube_node_v1_PodTerminated__Output } from './PodTerminated';
-import type { NodeStatusReport as _pikube_node_v1_NodeStatusReport, NodeStatusReport__Output as _pikube_node_v1_NodeStatusReport__Output } from './NodeStatusReport';
-import type { PodEvent as _pikube_node_v1_PodEvent, PodEvent__Output as _pikube_node_v1_PodEvent__Output } from './PodEvent';
+import type { Hello as _pikube_node_v1_Hello, Hello__Output as _pikube_node_v1_Hello__Output } from '../../../pikube/node/v1/Hello';
+import type { Heartbeat as _pikube_node_v1_Heartbeat, Heartbeat__Output as _pikube_node_v1_Heartbeat__Output } from '../../../pikube/node/v1/Heartbeat';
+import type { PodStatusReport as _pikube_node_v1_PodStatusReport, PodStatusReport__Output as _pikube_node_v1_PodStatusReport__Output } from '../../../pikube/node/v1/PodStatusReport';
+import type { PodTerminated as _pikube_node_v1_PodTerminated, PodTerminated__Output as _pikube_node_v1_PodTerminated__Output } from '../../../pikube/node/v1/PodTerminated';
+import type { NodeStatusReport as _pikube_node_v1_NodeStatusReport, NodeStatusReport__Output as _pikube_node_v1_NodeStatusReport__Output } from '../../../pikube/node/v1/NodeStatusReport';
+import type { PodEvent as _pikube_node_v1_PodEvent, PodEvent__Output as _pikube_node_v1_PodEvent__Output } from '../../../pikube/node/v1/PodEvent';
 
 export interface AgentMessage {
   'hello'?: (_pikube_node_v1_Hello | null);

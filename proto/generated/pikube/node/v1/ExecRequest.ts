@@ -1,6 +1,6 @@
 // Original file: proto/node.proto
 
-import type { PodRef as _pikube_node_v1_PodRef, PodRef__Output as _pikube_node_v1_PodRef__Output } from './PodRef';
+import type { PodRef as _pikube_node_v1_PodRef, PodRef__Output as _pikube_node_v1_PodRef__Output } from '../../../pikube/node/v1/PodRef';
 
 export interface ExecRequest {
   'pod'?: (_pikube_node_v1_PodRef | null);

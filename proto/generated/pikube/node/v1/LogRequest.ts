@@ -1,6 +1,6 @@
 // Original file: proto/node.proto
 
-import type { PodRef as _pikube_node_v1_PodRef, PodRef__Output as _pikube_node_v1_PodRef__Output } from './PodRef';
+import type { PodRef as _pikube_node_v1_PodRef, PodRef__Output as _pikube_node_v1_PodRef__Output } from '../../../pikube/node/v1/PodRef';
 import type { Long } from '@grpc/proto-loader';
 
 export interface LogRequest {

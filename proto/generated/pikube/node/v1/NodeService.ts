@@ -2,9 +2,9 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
-import type { AgentMessage as _pikube_node_v1_AgentMessage, AgentMessage__Output as _pikube_node_v1_AgentMessage__Output } from './AgentMessage';
-import type { ControlMessage as _pikube_node_v1_ControlMessage, ControlMessage__Output as _pikube_node_v1_ControlMessage__Output } from './ControlMessage';
-import type { StreamFrame as _pikube_node_v1_StreamFrame, StreamFrame__Output as _pikube_node_v1_StreamFrame__Output } from './StreamFrame';
+import type { AgentMessage as _pikube_node_v1_AgentMessage, AgentMessage__Output as _pikube_node_v1_AgentMessage__Output } from '../../../pikube/node/v1/AgentMessage';
+import type { ControlMessage as _pikube_node_v1_ControlMessage, ControlMessage__Output as _pikube_node_v1_ControlMessage__Output } from '../../../pikube/node/v1/ControlMessage';
+import type { StreamFrame as _pikube_node_v1_StreamFrame, StreamFrame__Output as _pikube_node_v1_StreamFrame__Output } from '../../../pikube/node/v1/StreamFrame';
 
 export interface NodeServiceClient extends grpc.Client {
   Session(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_pikube_node_v1_AgentMessage, _pikube_node_v1_ControlMessage__Output>;

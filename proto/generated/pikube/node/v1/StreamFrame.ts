@@ -1,7 +1,7 @@
 // Original file: proto/node.proto
 
-import type { TerminalSize as _pikube_node_v1_TerminalSize, TerminalSize__Output as _pikube_node_v1_TerminalSize__Output } from './TerminalSize';
-import type { StreamEnd as _pikube_node_v1_StreamEnd, StreamEnd__Output as _pikube_node_v1_StreamEnd__Output } from './StreamEnd';
+import type { TerminalSize as _pikube_node_v1_TerminalSize, TerminalSize__Output as _pikube_node_v1_TerminalSize__Output } from '../../../pikube/node/v1/TerminalSize';
+import type { StreamEnd as _pikube_node_v1_StreamEnd, StreamEnd__Output as _pikube_node_v1_StreamEnd__Output } from '../../../pikube/node/v1/StreamEnd';
 
 export interface StreamFrame {
   'stream_id'?: (string);

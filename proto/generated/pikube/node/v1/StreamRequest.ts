@@ -1,7 +1,7 @@
 // Original file: proto/node.proto
 
-import type { LogRequest as _pikube_node_v1_LogRequest, LogRequest__Output as _pikube_node_v1_LogRequest__Output } from './LogRequest';
-import type { ExecRequest as _pikube_node_v1_ExecRequest, ExecRequest__Output as _pikube_node_v1_ExecRequest__Output } from './ExecRequest';
+import type { LogRequest as _pikube_node_v1_LogRequest, LogRequest__Output as _pikube_node_v1_LogRequest__Output } from '../../../pikube/node/v1/LogRequest';
+import type { ExecRequest as _pikube_node_v1_ExecRequest, ExecRequest__Output as _pikube_node_v1_ExecRequest__Output } from '../../../pikube/node/v1/ExecRequest';
 
 export interface StreamRequest {
   'stream_id'?: (string);
