@@ -1,8 +1,8 @@
 /**
  * Field selectors as k8s.io/apimachinery/pkg/fields: `a=b,c!=d,e==f` with `\` escaping of
- * `\`, `,` and `=` in values; plus, per resource, the fields Kubernetes lets a selector use
- * (the field-label conversion functions of pkg/apis/core/v1/conversion.go) and their values
- * for an object (the ToSelectableFields of each registry strategy).
+ * `\`, `,` and `=` in values; and the shape of a kind's selectable
+ * fields, which each kind declares (the field-label conversion functions of
+ * pkg/apis/core/v1/conversion.go, the ToSelectableFields of each registry strategy).
  */
 import type { KubeObject } from './meta';
 import { badRequest } from './errors';
@@ -104,115 +104,55 @@ export function requiresExactFieldMatch(selector: FieldSelector, field: string):
   return selector.requirements.find((r) => r.field === field && r.operator !== '!=')?.value;
 }
 
-// ---- per-resource fields ----
+// ---- the fields of a kind ----
 
-type FieldGetter = (obj: KubeObject) => string;
-
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const rec = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' ? (v as Record<string, unknown>) : {});
-const at = (obj: KubeObject, ...path: string[]): unknown => path.reduce<unknown>((v, p) => rec(v)[p], obj);
-
-const nameField: FieldGetter = (o) => o.metadata.name ?? '';
-const namespaceField: FieldGetter = (o) => o.metadata.namespace ?? '';
-const NAMESPACED_META: Record<string, FieldGetter> = { 'metadata.name': nameField, 'metadata.namespace': namespaceField };
-
-function podIP(obj: KubeObject): string {
-  const ips = at(obj, 'status', 'podIPs');
-  const first = Array.isArray(ips) ? str(rec(ips[0]).ip) : '';
-  return str(at(obj, 'status', 'podIP')) || first;
+/**
+ * The fields a selector may use for one kind and their values for an object (Kubernetes'
+ * field-label conversion functions and the ToSelectableFields of each registry strategy).
+ * Each kind declares its own (control-plane/registry/kinds/<kind>.ts).
+ */
+export interface SelectableFields<T extends KubeObject = KubeObject> {
+  /** The field labels a selector may use. */
+  readonly labels: readonly string[];
+  /** Labels Kubernetes still accepts from old clients, and the label each stands for. */
+  readonly aliases: Readonly<Record<string, string>>;
+  /** The value of every label for `obj`, as strings; a missing value is "". */
+  valuesOf(obj: T): Record<string, string>;
 }
 
-function eventSource(obj: KubeObject): string {
-  return str(at(obj, 'source', 'component')) || str(at(obj, 'reportingComponent'));
+/** The selectable fields given by one getter per label. */
+export function selectableFields<T extends KubeObject>(getters: Record<string, (obj: T) => string>, aliases: Record<string, string> = {}): SelectableFields<T> {
+  return {
+    labels: Object.keys(getters),
+    aliases,
+    valuesOf: (obj) => Object.fromEntries(Object.entries(getters).map(([label, get]) => [label, get(obj)])),
+  };
 }
 
-/** Selectable fields per resource (plural name); others get metadata.name and metadata.namespace. */
-const RESOURCE_FIELDS: Record<string, Record<string, FieldGetter>> = {
-  pods: {
-    ...NAMESPACED_META,
-    'spec.nodeName': (o) => str(at(o, 'spec', 'nodeName')),
-    'spec.restartPolicy': (o) => str(at(o, 'spec', 'restartPolicy')),
-    'spec.schedulerName': (o) => str(at(o, 'spec', 'schedulerName')),
-    'spec.serviceAccountName': (o) => str(at(o, 'spec', 'serviceAccountName')),
-    'spec.hostNetwork': (o) => String(at(o, 'spec', 'hostNetwork') === true),
-    'status.phase': (o) => str(at(o, 'status', 'phase')),
-    'status.podIP': podIP,
-    // Accepted by Kubernetes but never set in the field set: it always reads as "".
-    'status.podIPs': () => '',
-    'status.nominatedNodeName': (o) => str(at(o, 'status', 'nominatedNodeName')),
-  },
-  nodes: {
-    'metadata.name': nameField,
-    'spec.unschedulable': (o) => String(at(o, 'spec', 'unschedulable') === true),
-  },
-  namespaces: {
-    'metadata.name': nameField,
-    'status.phase': (o) => str(at(o, 'status', 'phase')),
-  },
-  events: {
-    ...NAMESPACED_META,
-    'involvedObject.kind': (o) => str(at(o, 'involvedObject', 'kind')),
-    'involvedObject.namespace': (o) => str(at(o, 'involvedObject', 'namespace')),
-    'involvedObject.name': (o) => str(at(o, 'involvedObject', 'name')),
-    'involvedObject.uid': (o) => str(at(o, 'involvedObject', 'uid')),
-    'involvedObject.apiVersion': (o) => str(at(o, 'involvedObject', 'apiVersion')),
-    'involvedObject.resourceVersion': (o) => str(at(o, 'involvedObject', 'resourceVersion')),
-    'involvedObject.fieldPath': (o) => str(at(o, 'involvedObject', 'fieldPath')),
-    reason: (o) => str(at(o, 'reason')),
-    reportingComponent: (o) => str(at(o, 'reportingComponent')),
-    source: eventSource,
-    type: (o) => str(at(o, 'type')),
-  },
-  secrets: { ...NAMESPACED_META, type: (o) => str(at(o, 'type')) },
-  services: {
-    ...NAMESPACED_META,
-    'spec.clusterIP': (o) => str(at(o, 'spec', 'clusterIP')),
-    'spec.type': (o) => str(at(o, 'spec', 'type')),
-  },
-  replicationcontrollers: { ...NAMESPACED_META, 'status.replicas': (o) => String(at(o, 'status', 'replicas') ?? 0) },
-  replicasets: { ...NAMESPACED_META, 'status.replicas': (o) => String(at(o, 'status', 'replicas') ?? 0) },
-  jobs: { ...NAMESPACED_META, 'status.successful': (o) => String(at(o, 'status', 'succeeded') ?? 0) },
-};
-
-/** Label aliases Kubernetes still accepts from old clients. */
-const FIELD_ALIASES: Record<string, Record<string, string>> = { pods: { 'spec.host': 'spec.nodeName' } };
-
-function gettersFor(resource: string): Record<string, FieldGetter> {
-  return Object.hasOwn(RESOURCE_FIELDS, resource) ? RESOURCE_FIELDS[resource] : NAMESPACED_META;
-}
-
-/** The field labels a selector may use for this resource. */
-export function supportedFields(resource: string): string[] {
-  return Object.keys(gettersFor(resource));
-}
-
-/** The selectable fields of an object, as strings. */
-export function fieldsOf(resource: string, obj: KubeObject): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const [field, get] of Object.entries(gettersFor(resource))) fields[field] = get(obj);
-  return fields;
+/** metadata.name and, for a namespaced kind, metadata.namespace: what every kind offers. */
+export function metadataFieldGetters(namespaced: boolean): Record<string, (obj: KubeObject) => string> {
+  const name = (o: KubeObject): string => o.metadata.name ?? '';
+  return namespaced ? { 'metadata.name': name, 'metadata.namespace': (o) => o.metadata.namespace ?? '' } : { 'metadata.name': name };
 }
 
 /**
- * Checks every field label against the resource and applies Kubernetes' aliases
- * (`spec.host` → `spec.nodeName` for pods). Throws ApiError BadRequest
- * `field label not supported: <field>` as the API server does.
+ * Checks every field label against the kind and applies its aliases (`spec.host` →
+ * `spec.nodeName` for pods). Throws ApiError BadRequest `field label not supported: <field>`
+ * as the API server does.
  */
-export function resolveFieldSelector(resource: string, selector: FieldSelector): FieldSelector {
-  const getters = gettersFor(resource);
-  const aliases = Object.hasOwn(FIELD_ALIASES, resource) ? FIELD_ALIASES[resource] : {};
+export function resolveFieldSelector(fields: SelectableFields, selector: FieldSelector): FieldSelector {
   const requirements = selector.requirements.map((r) => {
-    const field = Object.hasOwn(aliases, r.field) ? aliases[r.field] : r.field;
-    if (!Object.hasOwn(getters, field)) throw badRequest(`field label not supported: ${r.field}`);
+    const field = Object.hasOwn(fields.aliases, r.field) ? fields.aliases[r.field] : r.field;
+    if (!fields.labels.includes(field)) throw badRequest(`field label not supported: ${r.field}`);
     return { ...r, field };
   });
   return { requirements };
 }
 
-/** Parses, resolves against the resource, and returns a matcher over objects. */
-export function objectFieldMatcher(resource: string, selector: string): (obj: KubeObject) => boolean {
-  const resolved = resolveFieldSelector(resource, parseFieldSelector(selector));
-  return (obj) => matchesFieldSelector(resolved, fieldsOf(resource, obj));
+/** Parses, resolves against the kind's fields, and returns a matcher over objects. */
+export function objectFieldMatcher(fields: SelectableFields, selector: string): (obj: KubeObject) => boolean {
+  const resolved = resolveFieldSelector(fields, parseFieldSelector(selector));
+  return (obj) => matchesFieldSelector(resolved, fields.valuesOf(obj));
 }
 
 function compareStrings(a: string, b: string): number {

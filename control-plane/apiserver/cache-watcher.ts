@@ -10,7 +10,7 @@
  * resourceVersion.
  */
 import type { KubeObject } from '../../api/meta';
-import type { Selection } from './selection';
+import type { Selection } from '../registry/selection';
 
 /**
  * A state of an object as the cache holds it; its JSON is made once, for every watcher, and its

@@ -4,7 +4,7 @@
  */
 import { isApiError } from '../../api/errors';
 import type { Namespace } from '../../api/core-v1';
-import type { Registry } from './registry';
+import type { Registry } from '../registry/registry';
 
 export const DEFAULT_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 

@@ -11,7 +11,7 @@
  */
 import { badRequest } from '../../api/errors';
 import { cannotHandle, decodeBody, kindDefinition } from './object-decoding';
-import type { ResourceInfo } from './resource-info';
+import type { ResourceDefinition } from '../registry/resource-definition';
 
 export type FieldValidation = 'Ignore' | 'Warn' | 'Strict';
 
@@ -28,7 +28,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Paths of the members of `body` its kind does not declare (throws 400 for a body of wrong types). */
-export function unknownFields(info: ResourceInfo, body: unknown, topLevelFields: readonly string[]): string[] {
+export function unknownFields(info: ResourceDefinition, body: unknown, topLevelFields: readonly string[]): string[] {
   if (kindDefinition(info)) return decodeBody(info, body).unknownFields;
   if (!isObject(body)) return [];
   return Object.keys(body).filter((k) => !topLevelFields.includes(k));
@@ -40,14 +40,14 @@ export function strictDecodingErrors(unknown: readonly string[], others: readonl
 }
 
 /** Applies the directive to strict decoding errors: the warnings to send (Warn), a 400 on Strict. */
-export function applyFieldValidation(info: ResourceInfo, errors: readonly string[], mode: FieldValidation): string[] {
+export function applyFieldValidation(info: ResourceDefinition, errors: readonly string[], mode: FieldValidation): string[] {
   if (mode === 'Ignore' || errors.length === 0) return [];
   if (mode === 'Strict') throw cannotHandle(info, `strict decoding error: ${errors.join(', ')}`);
   return [...errors];
 }
 
 /** Applies the directive to a whole body; `others` are the parser's strict errors (duplicate keys). */
-export function enforceFieldValidation(info: ResourceInfo, body: unknown, topLevelFields: readonly string[], mode: FieldValidation, others: readonly string[] = []): string[] {
+export function enforceFieldValidation(info: ResourceDefinition, body: unknown, topLevelFields: readonly string[], mode: FieldValidation, others: readonly string[] = []): string[] {
   if (mode === 'Ignore') return [];
   return applyFieldValidation(info, strictDecodingErrors(unknownFields(info, body, topLevelFields), others), mode);
 }

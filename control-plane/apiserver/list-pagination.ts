@@ -11,7 +11,7 @@
  */
 import { badRequest } from '../../api/errors';
 import type { KubeList, KubeObject } from '../../api/meta';
-import { apiVersionOf, type ResourceInfo } from './resource-info';
+import { apiVersionOf, type ResourceInfo } from '../registry/resource-info';
 
 export interface ContinueToken {
   /** Revision of the first page. */

@@ -7,8 +7,8 @@
  */
 import { badRequest, type ApiError } from '../../api/errors';
 import type { KubeObject } from '../../api/meta';
-import { apiVersionOf, type ResourceInfo } from './resource-info';
-import { K8S_KINDS } from './schema/k8s-definitions';
+import type { KindSchema, ResourceDefinition } from '../registry/resource-definition';
+import { apiVersionOf } from '../registry/resource-info';
 import { copyFreeForm, decodeTyped, TypedDecodeError } from './schema/typed-decoder';
 
 /** A body decoded as its kind, and the members dropped because the kind does not declare them. */
@@ -21,22 +21,22 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function unrecognized(info: ResourceInfo, detail: string) {
+function unrecognized(info: ResourceDefinition, detail: string) {
   return badRequest(`the object provided is unrecognized (must be of type ${info.kind}): ${detail}`);
 }
 
-/** The definition of the kind's field model, if it has one. */
-export function kindDefinition(info: ResourceInfo): string | undefined {
-  return K8S_KINDS[`${apiVersionOf(info)}/${info.kind}`];
+/** The kind's field model, if it has one. */
+export function kindDefinition(info: ResourceDefinition): KindSchema | undefined {
+  return info.schema;
 }
 
 /** 400 as the apiserver words a body that does not decode into its Go type. */
-export function cannotHandle(info: ResourceInfo, message: string): ApiError {
+export function cannotHandle(info: ResourceDefinition, message: string): ApiError {
   return badRequest(`${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: ${message}`);
 }
 
 /** A private copy of `body` as an object of the resource's kind; 400 for anything else. */
-export function decodeObject<T extends KubeObject>(info: ResourceInfo, body: unknown): T {
+export function decodeObject<T extends KubeObject>(info: ResourceDefinition, body: unknown): T {
   return decodeBody<T>(info, body).object;
 }
 
@@ -45,7 +45,7 @@ export function decodeObject<T extends KubeObject>(info: ResourceInfo, body: unk
  * type against the kind's field model (typed-decoder.ts). The copy holds declared fields only;
  * a kind without a model is checked at the top level only.
  */
-export function decodeBody<T extends KubeObject>(info: ResourceInfo, body: unknown): DecodedBody<T> {
+export function decodeBody<T extends KubeObject>(info: ResourceDefinition, body: unknown): DecodedBody<T> {
   if (!isObject(body)) throw unrecognized(info, `couldn't get version/kind; json parse error: expected an object, got ${Array.isArray(body) ? 'an array' : body === null ? 'null' : typeof body}`);
   checkTypeMeta(info, body);
   const { value, unknownFields } = typedCopy(info, body);
@@ -54,7 +54,7 @@ export function decodeBody<T extends KubeObject>(info: ResourceInfo, body: unkno
   return { object, unknownFields };
 }
 
-function checkTypeMeta(info: ResourceInfo, obj: Record<string, unknown>): void {
+function checkTypeMeta(info: ResourceDefinition, obj: Record<string, unknown>): void {
   const apiVersion = apiVersionOf(info);
   if (obj.kind !== undefined && obj.kind !== info.kind) throw unrecognized(info, `${String(obj.kind)} in version "${String(obj.apiVersion ?? '')}" cannot be handled as a ${info.kind}`);
   if (obj.apiVersion !== undefined && obj.apiVersion !== apiVersion) {
@@ -63,10 +63,10 @@ function checkTypeMeta(info: ResourceInfo, obj: Record<string, unknown>): void {
   if (obj.metadata !== undefined && obj.metadata !== null && !isObject(obj.metadata)) throw unrecognized(info, 'metadata must be an object');
 }
 
-function typedCopy(info: ResourceInfo, body: Record<string, unknown>): { value: Record<string, unknown>; unknownFields: string[] } {
-  const definition = kindDefinition(info);
+function typedCopy(info: ResourceDefinition, body: Record<string, unknown>): { value: Record<string, unknown>; unknownFields: string[] } {
+  const schema = kindDefinition(info);
   try {
-    if (definition) return decodeTyped(definition, body);
+    if (schema) return decodeTyped(schema.definition, body, schema.definitions);
     return { value: copyFreeForm(body) as Record<string, unknown>, unknownFields: [] };
   } catch (err: unknown) {
     if (err instanceof TypedDecodeError) throw cannotHandle(info, err.message);
@@ -78,7 +78,7 @@ function typedCopy(info: ResourceInfo, body: Record<string, unknown>): { value: 
  * The namespace the object lives in: the request's, which the object may repeat but not
  * contradict. Cluster-scoped objects have none (a sent one is dropped, as Kubernetes does).
  */
-export function settleNamespace(info: ResourceInfo, obj: KubeObject, requestNamespace: string | undefined): string | undefined {
+export function settleNamespace(info: ResourceDefinition, obj: KubeObject, requestNamespace: string | undefined): string | undefined {
   if (!info.namespaced) {
     delete obj.metadata.namespace;
     return undefined;

@@ -5,7 +5,7 @@
 import { badRequest } from '../../api/errors';
 import type { KubeList, KubeObject } from '../../api/meta';
 import type { OutputTarget } from './negotiation';
-import type { ResourceInfo } from './resource-info';
+import type { ResourceDefinition } from '../registry/resource-definition';
 import { parseIncludeObject, partialObjectMetadata, type IncludeObject } from './tables/table';
 import { toTable } from './tables/to-table';
 
@@ -20,7 +20,7 @@ export function includeObjectParam(query: URLSearchParams): IncludeObject {
 }
 
 export interface RenderContext {
-  info: ResourceInfo;
+  info: ResourceDefinition;
   target: OutputTarget;
   includeObject: IncludeObject;
   now: Date;

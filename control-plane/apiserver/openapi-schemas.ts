@@ -49,19 +49,29 @@ export function isModelledKind(gvk: GroupVersionKind): boolean {
  */
 export function addKindSchemas(schemas: Record<string, JsonSchema>, kinds: GroupVersionKind[]): void {
   for (const gvk of kinds) {
-    const name = definitionNameOf(gvk);
-    if (isModelledKind(gvk)) addDefinitionClosure(schemas, name);
-    else schemas[name] ??= openKindSchema(gvk);
-    addGvk(schemas[name], gvk);
+    const known = K8S_KINDS[`${apiVersionOf(gvk)}/${gvk.kind}`];
+    addKindSchema(schemas, gvk, known ? { definition: known } : undefined);
   }
 }
 
-/** Adds a definition and everything it references. */
-export function addDefinitionClosure(schemas: Record<string, JsonSchema>, name: string): void {
+/**
+ * Adds the schema of one kind, from its field model (`definitions` are the kind's own, looked
+ * up before the built-in ones), or an open schema for a kind without one. Returns its name.
+ */
+export function addKindSchema(schemas: Record<string, JsonSchema>, gvk: GroupVersionKind, model: { definition: string; definitions?: Readonly<Record<string, ApiDefinition>> } | undefined): string {
+  const name = model?.definition ?? definitionNameOf(gvk);
+  if (model) addDefinitionClosure(schemas, name, model.definitions);
+  else schemas[name] ??= openKindSchema(gvk);
+  addGvk(schemas[name], gvk);
+  return name;
+}
+
+/** Adds a definition and everything it references; `own` are searched before the built-in definitions. */
+export function addDefinitionClosure(schemas: Record<string, JsonSchema>, name: string, own: Readonly<Record<string, ApiDefinition>> = {}): void {
   const pending = [name];
   while (pending.length > 0) {
     const next = pending.pop()!;
-    const definition = K8S_DEFINITIONS[next];
+    const definition = Object.hasOwn(own, next) ? own[next] : K8S_DEFINITIONS[next];
     if (schemas[next] || !definition) continue;
     schemas[next] = definitionSchema(definition);
     for (const field of Object.values(definition.properties ?? {})) {

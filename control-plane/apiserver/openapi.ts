@@ -11,9 +11,10 @@
  * apiserver does, so clients cache them (`?hash=` URLs are immutable).
  */
 import { createHash } from 'node:crypto';
-import type { ResourceInfo } from './resource-info';
+import type { ResourceDefinition } from '../registry/resource-definition';
 import {
   addDefinitionClosure,
+  addKindSchema,
   addKindSchemas,
   definitionNameOf,
   DELETE_OPTIONS,
@@ -51,7 +52,7 @@ export interface OpenApiV3 {
 }
 
 /** Builds the OpenAPI v3 documents of the served resources (subresources ride on their parent). */
-export function buildOpenApiV3(resources: ResourceInfo[]): OpenApiV3 {
+export function buildOpenApiV3(resources: ResourceDefinition[]): OpenApiV3 {
   const byPath = groupByPath(resources.filter((r) => !r.resource.includes('/')));
   const documents = new Map<string, OpenApiDocument>();
   const documentOf = (path: string): OpenApiDocument | undefined => {
@@ -69,12 +70,12 @@ export function buildOpenApiV3(resources: ResourceInfo[]): OpenApiV3 {
 }
 
 /** 'api/v1' for the core group, 'apis/<group>/<version>' otherwise. */
-export function groupVersionPath(info: Pick<ResourceInfo, 'group' | 'version'>): string {
+export function groupVersionPath(info: Pick<ResourceDefinition, 'group' | 'version'>): string {
   return info.group ? `apis/${info.group}/${info.version}` : `api/${info.version}`;
 }
 
-function groupByPath(resources: ResourceInfo[]): Map<string, ResourceInfo[]> {
-  const byPath = new Map<string, ResourceInfo[]>();
+function groupByPath(resources: ResourceDefinition[]): Map<string, ResourceDefinition[]> {
+  const byPath = new Map<string, ResourceDefinition[]>();
   for (const r of [...resources].sort((a, b) => a.resource.localeCompare(b.resource))) {
     const path = groupVersionPath(r);
     byPath.set(path, [...(byPath.get(path) ?? []), r]);
@@ -87,7 +88,7 @@ function serialize(document: JsonSchema): OpenApiDocument {
   return { body, hash: createHash('sha512').update(body).digest('hex').toUpperCase() };
 }
 
-function groupVersionDocument(resources: ResourceInfo[]): JsonSchema {
+function groupVersionDocument(resources: ResourceDefinition[]): JsonSchema {
   const schemas: Record<string, JsonSchema> = {};
   const paths: Record<string, JsonSchema> = {};
   for (const info of resources) {
@@ -106,16 +107,16 @@ function groupVersionDocument(resources: ResourceInfo[]): JsonSchema {
   };
 }
 
-function addResourceSchemas(schemas: Record<string, JsonSchema>, info: ResourceInfo): void {
+function addResourceSchemas(schemas: Record<string, JsonSchema>, info: ResourceDefinition): void {
   const gvk = kindOf(info);
-  addKindSchemas(schemas, [gvk, ...subresourceKinds(info)]);
-  const name = definitionNameOf(gvk);
+  const name = addKindSchema(schemas, gvk, info.schema);
+  addKindSchemas(schemas, subresourceKinds(info));
   schemas[`${name}List`] ??= listSchema(name, { ...gvk, kind: info.listKind });
   for (const shared of [OBJECT_META, LIST_META, STATUS, DELETE_OPTIONS]) addDefinitionClosure(schemas, shared);
   schemas[PATCH] = PATCH_SCHEMA;
 }
 
-function kindOf(info: ResourceInfo): GroupVersionKind {
+function kindOf(info: ResourceDefinition): GroupVersionKind {
   return { group: info.group, version: info.version, kind: info.kind };
 }
 
@@ -152,8 +153,8 @@ const SUBRESOURCES: Record<string, SubresourceShape> = {
   proxy: { methods: ['get', 'put', 'post'], kind: { group: '', version: 'v1', kind: 'PodProxyOptions' }, connect: true },
 };
 
-function subresourceKinds(info: ResourceInfo): GroupVersionKind[] {
-  return (info.subresources ?? []).flatMap((name) => {
+function subresourceKinds(info: ResourceDefinition): GroupVersionKind[] {
+  return Object.keys(info.subresources).flatMap((name) => {
     const shape = SUBRESOURCES[name];
     return shape?.kind && shape.schema ? [shape.kind] : [];
   });
@@ -161,7 +162,7 @@ function subresourceKinds(info: ResourceInfo): GroupVersionKind[] {
 
 // ---- paths ------------------------------------------------------------------------------
 
-function resourcePaths(info: ResourceInfo): Record<string, JsonSchema> {
+function resourcePaths(info: ResourceDefinition): Record<string, JsonSchema> {
   const base = `/${groupVersionPath(info)}`;
   const collection = info.namespaced ? `${base}/namespaces/{namespace}/${info.resource}` : `${base}/${info.resource}`;
   const paths: Record<string, JsonSchema> = {};
@@ -169,14 +170,14 @@ function resourcePaths(info: ResourceInfo): Record<string, JsonSchema> {
   paths[collection] = withPathParameters(collectionOperations(info, has), info.namespaced, false);
   paths[`${collection}/{name}`] = withPathParameters(itemOperations(info, has), info.namespaced, true);
   if (info.namespaced && has('list')) paths[`${base}/${info.resource}`] = withPathParameters({ get: listOperation(info, true) }, false, false);
-  for (const sub of info.subresources ?? []) {
+  for (const sub of Object.keys(info.subresources)) {
     const operations = subresourceOperations(info, sub);
     if (operations) paths[`${collection}/{name}/${sub}`] = withPathParameters(operations, info.namespaced, true);
   }
   return paths;
 }
 
-function collectionOperations(info: ResourceInfo, has: (verb: string) => boolean): JsonSchema {
+function collectionOperations(info: ResourceDefinition, has: (verb: string) => boolean): JsonSchema {
   const ops: JsonSchema = {};
   if (has('list')) ops.get = listOperation(info, false);
   if (has('create')) ops.post = bodyOperation(info, 'post', 'create', kindOf(info));
@@ -184,7 +185,7 @@ function collectionOperations(info: ResourceInfo, has: (verb: string) => boolean
   return ops;
 }
 
-function itemOperations(info: ResourceInfo, has: (verb: string) => boolean): JsonSchema {
+function itemOperations(info: ResourceDefinition, has: (verb: string) => boolean): JsonSchema {
   const ops: JsonSchema = {};
   const gvk = kindOf(info);
   if (has('get')) ops.get = readOperation(info, gvk, '');
@@ -194,7 +195,7 @@ function itemOperations(info: ResourceInfo, has: (verb: string) => boolean): Jso
   return ops;
 }
 
-function subresourceOperations(info: ResourceInfo, sub: string): JsonSchema | undefined {
+function subresourceOperations(info: ResourceDefinition, sub: string): JsonSchema | undefined {
   const shape = SUBRESOURCES[sub];
   if (!shape) return undefined;
   const gvk = shape.kind ?? kindOf(info);
@@ -221,7 +222,7 @@ function withPathParameters(operations: JsonSchema, namespaced: boolean, named: 
 
 // ---- operations -------------------------------------------------------------------------
 
-function operationId(verb: string, info: ResourceInfo, suffix: string, allNamespaces = false): string {
+function operationId(verb: string, info: ResourceDefinition, suffix: string, allNamespaces = false): string {
   const scope = info.namespaced && !allNamespaces ? 'Namespaced' : '';
   const forAll = allNamespaces ? 'ForAllNamespaces' : '';
   return `${verb}${groupCamel(info.group)}${capitalize(info.version)}${scope}${info.kind}${suffix}${forAll}`;
@@ -236,16 +237,16 @@ function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-function tag(info: ResourceInfo): string {
+function tag(info: ResourceDefinition): string {
   const group = info.group ? info.group.replace(/\.k8s\.io$/, '').split('.').map((p, i) => (i === 0 ? p : capitalize(p))).join('') : 'core';
   return `${group}_${info.version}`;
 }
 
-function operation(info: ResourceInfo, action: string, gvk: GroupVersionKind, fields: JsonSchema): JsonSchema {
+function operation(info: ResourceDefinition, action: string, gvk: GroupVersionKind, fields: JsonSchema): JsonSchema {
   return { tags: [tag(info)], ...fields, 'x-kubernetes-action': action, 'x-kubernetes-group-version-kind': { ...gvk } };
 }
 
-function listOperation(info: ResourceInfo, allNamespaces: boolean): JsonSchema {
+function listOperation(info: ResourceDefinition, allNamespaces: boolean): JsonSchema {
   const list = `${definitionNameOf(kindOf(info))}List`;
   return operation(info, 'list', kindOf(info), {
     description: `list or watch objects of kind ${info.kind}`,
@@ -255,7 +256,7 @@ function listOperation(info: ResourceInfo, allNamespaces: boolean): JsonSchema {
   });
 }
 
-function readOperation(info: ResourceInfo, gvk: GroupVersionKind, suffix: string): JsonSchema {
+function readOperation(info: ResourceDefinition, gvk: GroupVersionKind, suffix: string): JsonSchema {
   return operation(info, 'get', gvk, {
     description: `read ${suffix ? `${suffix.toLowerCase()} of ` : ''}the specified ${info.kind}`,
     operationId: operationId('read', info, suffix),
@@ -263,7 +264,7 @@ function readOperation(info: ResourceInfo, gvk: GroupVersionKind, suffix: string
   });
 }
 
-function bodyOperation(info: ResourceInfo, method: string, verb: 'create' | 'replace', gvk: GroupVersionKind, suffix = ''): JsonSchema {
+function bodyOperation(info: ResourceDefinition, method: string, verb: 'create' | 'replace', gvk: GroupVersionKind, suffix = ''): JsonSchema {
   return operation(info, method, gvk, {
     description: `${verb} ${suffix ? `${suffix.toLowerCase()} of ` : ''}${verb === 'create' ? 'a' : 'the specified'} ${info.kind}`,
     operationId: operationId(verb, info, suffix),
@@ -273,10 +274,11 @@ function bodyOperation(info: ResourceInfo, method: string, verb: 'create' | 'rep
   });
 }
 
-/** Strategic merge patches are offered for kinds of the field model only, as for CRDs upstream. */
-function patchOperation(info: ResourceInfo, gvk: GroupVersionKind, suffix: string): JsonSchema {
+/** Strategic merge patches are offered for built-in kinds only, as for CRDs upstream. */
+function patchOperation(info: ResourceDefinition, gvk: GroupVersionKind, suffix: string): JsonSchema {
   const types = ['application/apply-patch+yaml', 'application/json-patch+json', 'application/merge-patch+json'];
-  if (isModelledKind(gvk)) types.push('application/strategic-merge-patch+json');
+  const own = gvk.kind === info.kind && gvk.group === info.group && gvk.version === info.version;
+  if (own ? info.schema?.builtIn === true : isModelledKind(gvk)) types.push('application/strategic-merge-patch+json');
   return operation(info, 'patch', gvk, {
     description: `partially update ${suffix ? `${suffix.toLowerCase()} of ` : ''}the specified ${info.kind}`,
     operationId: operationId('patch', info, suffix),
@@ -286,7 +288,7 @@ function patchOperation(info: ResourceInfo, gvk: GroupVersionKind, suffix: strin
   });
 }
 
-function deleteOperation(info: ResourceInfo): JsonSchema {
+function deleteOperation(info: ResourceDefinition): JsonSchema {
   return operation(info, 'delete', kindOf(info), {
     description: `delete a ${info.kind}`,
     operationId: operationId('delete', info, ''),
@@ -296,7 +298,7 @@ function deleteOperation(info: ResourceInfo): JsonSchema {
   });
 }
 
-function deleteCollectionOperation(info: ResourceInfo): JsonSchema {
+function deleteCollectionOperation(info: ResourceDefinition): JsonSchema {
   return operation(info, 'deletecollection', kindOf(info), {
     description: `delete collection of ${info.kind}`,
     operationId: operationId('delete', info, '').replace(/^delete/, 'deleteCollection'),
@@ -306,7 +308,7 @@ function deleteCollectionOperation(info: ResourceInfo): JsonSchema {
   });
 }
 
-function connectOperation(info: ResourceInfo, method: string, gvk: GroupVersionKind, suffix: string): JsonSchema {
+function connectOperation(info: ResourceDefinition, method: string, gvk: GroupVersionKind, suffix: string): JsonSchema {
   return operation(info, 'connect', gvk, {
     description: `connect ${method.toUpperCase()} requests to ${suffix.toLowerCase()} of ${info.kind}`,
     operationId: operationId(`connect${capitalize(method)}`, info, suffix),
@@ -314,7 +316,7 @@ function connectOperation(info: ResourceInfo, method: string, gvk: GroupVersionK
   });
 }
 
-function textOperation(info: ResourceInfo, gvk: GroupVersionKind, suffix: string): JsonSchema {
+function textOperation(info: ResourceDefinition, gvk: GroupVersionKind, suffix: string): JsonSchema {
   return operation(info, 'get', gvk, {
     description: `read ${suffix.toLowerCase()} of the specified ${info.kind}`,
     operationId: operationId('read', info, suffix),

@@ -11,11 +11,12 @@ import { applyJsonMergePatch } from './patch/json-merge-patch';
 import { applyJsonPatch } from './patch/json-patch';
 import { kindKey } from './patch/patch-meta';
 import { applyStrategicMergePatch, hasStrategicMergeSchema } from './patch/strategic-merge-patch';
-import { apiVersionOf, type ResourceInfo } from './resource-info';
+import type { ResourceDefinition } from '../registry/resource-definition';
+import { apiVersionOf } from '../registry/resource-info';
 
 export type PatchType = 'json-patch' | 'merge-patch' | 'strategic-merge-patch' | 'apply-patch';
 
-function patched(type: PatchType, current: KubeObject, patch: unknown, info: ResourceInfo): unknown {
+function patched(type: PatchType, current: KubeObject, patch: unknown, info: ResourceDefinition): unknown {
   switch (type) {
     case 'json-patch':
       return applyJsonPatch(current, patch);
@@ -28,10 +29,10 @@ function patched(type: PatchType, current: KubeObject, patch: unknown, info: Res
   }
 }
 
-/** Strategic merge needs the kind's field model; Kubernetes answers 415 for kinds without one. */
-function strategicKind(info: ResourceInfo): string {
+/** Strategic merge needs a built-in kind's field model; Kubernetes answers 415 for other kinds (custom resources). */
+function strategicKind(info: ResourceDefinition): string {
   const key = kindKey(apiVersionOf(info), info.kind);
-  if (!hasStrategicMergeSchema(key)) {
+  if (!info.schema?.builtIn || !hasStrategicMergeSchema(key)) {
     throw new ApiError('UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`);
   }
   return key;
@@ -43,12 +44,12 @@ function strategicKind(info: ResourceInfo): string {
  * win and others stay. Field ownership (managedFields, conflicts between managers, removal of
  * fields a manager stopped applying) is not tracked yet.
  */
-function applyConfiguration(current: KubeObject, config: unknown, info: ResourceInfo): unknown {
+function applyConfiguration(current: KubeObject, config: unknown, info: ResourceDefinition): unknown {
   const key = kindKey(apiVersionOf(info), info.kind);
-  return hasStrategicMergeSchema(key) ? applyStrategicMergePatch(current, config, key) : applyJsonMergePatch(current, config);
+  return info.schema?.builtIn && hasStrategicMergeSchema(key) ? applyStrategicMergePatch(current, config, key) : applyJsonMergePatch(current, config);
 }
 
-export function applyPatchDocument<T extends KubeObject>(type: PatchType, current: T, patch: unknown, info: ResourceInfo): T {
+export function applyPatchDocument<T extends KubeObject>(type: PatchType, current: T, patch: unknown, info: ResourceDefinition): T {
   const result = patched(type, current, patch, info);
   if (typeof result !== 'object' || result === null || Array.isArray(result)) throw badRequest('the patched object is not an object');
   const obj = result as T;
@@ -70,18 +71,18 @@ export interface DecodedPatch<T extends KubeObject> {
  * `patch` (`Invalid value: "<patched JSON>": json: cannot unmarshal …`), whatever the patch
  * type. `strictErrors` are the patch body's own (duplicate keys).
  */
-export function decodePatched<T extends KubeObject>(info: ResourceInfo, patched: T, mode: FieldValidation, strictErrors: readonly string[] = []): DecodedPatch<T> {
+export function decodePatched<T extends KubeObject>(info: ResourceDefinition, patched: T, mode: FieldValidation, strictErrors: readonly string[] = []): DecodedPatch<T> {
   const decoded = typedPatched(info, patched);
   const errors = mode === 'Ignore' ? [] : strictDecodingErrors(decoded.unknownFields, strictErrors);
   if (mode === 'Strict' && errors.length > 0) throw invalidPatch(patched, `strict decoding error: ${errors.join(', ')}`);
   return { object: decoded.object, warnings: errors };
 }
 
-function typedPatched<T extends KubeObject>(info: ResourceInfo, patched: T): { object: T; unknownFields: string[] } {
-  const definition = kindDefinition(info);
-  if (!definition) return decodeBody<T>(info, patched);
+function typedPatched<T extends KubeObject>(info: ResourceDefinition, patched: T): { object: T; unknownFields: string[] } {
+  const schema = kindDefinition(info);
+  if (!schema) return decodeBody<T>(info, patched);
   try {
-    const { value, unknownFields } = decodeTyped(definition, patched);
+    const { value, unknownFields } = decodeTyped(schema.definition, patched, schema.definitions);
     return { object: value as T, unknownFields };
   } catch (err: unknown) {
     if (err instanceof TypedDecodeError) throw invalidPatch(patched, err.message);

@@ -4,7 +4,7 @@
  */
 import { ApiError, badRequest, invalid } from '../../api/errors';
 import { notSupported } from '../../api/validation/field-errors';
-import type { DeleteOptions, ListOptions, PatchOptions, WriteOptions } from './registry';
+import type { DeleteOptions, ListOptions, PatchOptions, WriteOptions } from '../registry/registry';
 
 function integerParam(query: URLSearchParams, name: string): number | undefined {
   const raw = query.get(name);

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { UserInfo } from '../auth/authenticator';
 import type { OutputTarget } from './negotiation';
 import type { PodStreamProvider } from './pod-stream-provider';
-import type { Registry } from './registry';
+import type { Registry } from '../registry/registry';
 import type { Encoding } from './respond';
 import type { WatchCaches } from './watch-caches';
 

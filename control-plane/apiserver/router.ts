@@ -7,11 +7,11 @@
  * holding `/` or `%` once decoded) is a 400, never another object's URL.
  */
 import { nameIsPathSegment } from '../../api/validation/names';
-import type { ResourceInfo } from './resource-info';
-import { findResource } from './resources';
+import type { ResourceDefinition } from '../registry/resource-definition';
+import { findResource } from '../registry/kinds';
 
 export interface ResourceTarget {
-  info: ResourceInfo;
+  info: ResourceDefinition;
   namespace?: string;
   name?: string;
   subresource?: string;
@@ -58,7 +58,7 @@ function segmentProblem(kind: 'Name' | 'Namespace', value: string | undefined): 
   return problems.length > 0 ? `${kind} parameter invalid: ${JSON.stringify(value)}: ${problems.join(';')}` : undefined;
 }
 
-export function route(pathname: string, resources: readonly ResourceInfo[]): Route {
+export function route(pathname: string, resources: readonly ResourceDefinition[]): Route {
   const s = segmentsOf(pathname);
   if (!s) return NOT_FOUND;
   if (s.length === 1 && s[0] === 'version') return { type: 'version' };
@@ -76,14 +76,14 @@ function openapiRoute(s: string[]): Route {
   return NOT_FOUND;
 }
 
-function coreRoute(s: string[], resources: readonly ResourceInfo[]): Route {
+function coreRoute(s: string[], resources: readonly ResourceDefinition[]): Route {
   if (s.length === 0) return { type: 'api' };
   if (s[0] !== 'v1') return NOT_FOUND;
   if (s.length === 1) return { type: 'resourceList', group: '', version: 'v1' };
   return resourceRoute('', 'v1', s.slice(1), resources);
 }
 
-function groupRoute(s: string[], resources: readonly ResourceInfo[]): Route {
+function groupRoute(s: string[], resources: readonly ResourceDefinition[]): Route {
   if (s.length === 0) return { type: 'apis' };
   const [group, version] = s;
   const served = resources.some((r) => r.group === group && (version === undefined || r.version === version));
@@ -94,7 +94,7 @@ function groupRoute(s: string[], resources: readonly ResourceInfo[]): Route {
 }
 
 /** `[watch/](namespaces/{ns}/)?{resource}(/{name}(/{subresource})?)?` within one group version. */
-function resourceRoute(group: string, version: string, rest: string[], resources: readonly ResourceInfo[]): Route {
+function resourceRoute(group: string, version: string, rest: string[], resources: readonly ResourceDefinition[]): Route {
   const watchPath = rest[0] === 'watch';
   const s = watchPath ? rest.slice(1) : rest;
   const scoped = s[0] === 'namespaces' && s.length >= 3 && !isNamespaceSubresource(s, resources, group, version);
@@ -109,14 +109,14 @@ function resourceRoute(group: string, version: string, rest: string[], resources
 }
 
 /** `namespaces/{name}/status` and `…/finalize` name the namespace's own subresources. */
-function isNamespaceSubresource(s: string[], resources: readonly ResourceInfo[], group: string, version: string): boolean {
+function isNamespaceSubresource(s: string[], resources: readonly ResourceDefinition[], group: string, version: string): boolean {
   const namespaces = findResource(resources, group, version, 'namespaces');
-  return s.length === 3 && Boolean(namespaces?.subresources?.includes(s[2]));
+  return s.length === 3 && namespaces !== undefined && Object.hasOwn(namespaces.subresources, s[2]);
 }
 
 function targetIsServed(t: ResourceTarget): boolean {
   if (t.info.namespaced === false && t.namespace !== undefined) return false;
   if (t.info.namespaced && t.namespace === undefined && t.name !== undefined) return false;
-  if (t.subresource !== undefined && !t.info.subresources?.includes(t.subresource)) return false;
+  if (t.subresource !== undefined && !Object.hasOwn(t.info.subresources, t.subresource)) return false;
   return !(t.watchPath && t.subresource !== undefined);
 }

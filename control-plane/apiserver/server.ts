@@ -16,13 +16,13 @@ import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './
 import { ExecUpgrades } from './handlers/exec-handler';
 import { checksFor, serveHealth } from './handlers/health';
 import { serveOpenApiV3 } from './handlers/openapi';
-import { serveResource, verbOf } from './handlers/resource-handler';
+import { serveResource, subresourceOf, verbOf } from './handlers/resource-handler';
 import { versionInfo } from './handlers/version';
 import { escapeForLog } from '../log-text';
 import { negotiateOutput } from './negotiation';
 import { buildOpenApiV3, type OpenApiV3 } from './openapi';
 import type { PodStreamProvider } from './pod-stream-provider';
-import type { Registry } from './registry';
+import type { Registry } from '../registry/registry';
 import { MAX_BODY_BYTES } from './request-body';
 import { RequestLimiter, type Admission, type RequestClass, type RequestLimits } from './request-limits';
 import type { HandlerSettings, RequestScope, WatchSettings } from './request-scope';
@@ -167,14 +167,13 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   };
 }
 
-/** Requests that last as long as their stream: not counted in flight (watches count apart). */
-const LONG_RUNNING_SUBRESOURCES = new Set(['log', 'exec']);
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** How a request counts against the limits (the apiserver's readonly / mutating / long-running split). */
 export function requestClassOf(method: string | undefined, r: Route, query: URLSearchParams): RequestClass {
   if (r.type === 'resource') {
-    if (r.target.subresource !== undefined && LONG_RUNNING_SUBRESOURCES.has(r.target.subresource)) return 'longRunning';
+    // Streams last as long as the client keeps them: not counted in flight (watches count apart).
+    if (subresourceOf(r.target)?.type === 'connect') return 'longRunning';
     if (verbOf(method, r.target, query) === 'watch') return 'watch';
   }
   return READ_METHODS.has(method ?? '') ? 'readonly' : 'mutating';
@@ -226,7 +225,8 @@ class RequestHandler {
       if (!this.authenticator.authenticate(req)) throw new ApiError('Unauthorized', 'Unauthorized');
       if (r.type === 'badRequest') throw badRequest(r.message);
       if (r.type !== 'resource') throw pathNotFound();
-      if (r.target.subresource !== 'exec') throw new ApiError('BadRequest', 'only pods/exec can be upgraded to a websocket');
+      const sub = subresourceOf(r.target);
+      if (sub?.type !== 'connect' || sub.connect !== 'exec') throw new ApiError('BadRequest', 'only pods/exec can be upgraded to a websocket');
       if (req.method !== 'GET' && req.method !== 'POST') throw new ApiError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
       await this.exec.upgrade({ req, socket, head, target: r.target, query: url.searchParams });
     } catch (err: unknown) {

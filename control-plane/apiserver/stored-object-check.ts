@@ -9,18 +9,18 @@ import type { KubeObject } from '../../api/meta';
 import { resourcePrefix, type KeySpace } from '../store/keys';
 import type { StoredObjectCheck } from '../store/store';
 import { decodeBody } from './object-decoding';
-import type { ResourceInfo } from './resource-info';
-import { RESOURCES } from './resources';
+import type { ResourceDefinition } from '../registry/resource-definition';
+import { KINDS } from '../registry/kinds';
 
-export function storedObjectCheck(keySpace: KeySpace, resources: readonly ResourceInfo[] = RESOURCES): StoredObjectCheck {
-  const prefixes = resources.map((info) => ({ prefix: resourcePrefix(keySpace, info), info }));
+export function storedObjectCheck(keySpace: KeySpace, kinds: readonly ResourceDefinition[] = KINDS): StoredObjectCheck {
+  const prefixes = kinds.map((info) => ({ prefix: resourcePrefix(keySpace, info), info }));
   return (key: string, object: KubeObject): string | undefined => {
     const info = prefixes.find((p) => key.startsWith(p.prefix))?.info;
     return info ? problemOf(info, object) : undefined;
   };
 }
 
-function problemOf(info: ResourceInfo, object: KubeObject): string | undefined {
+function problemOf(info: ResourceDefinition, object: KubeObject): string | undefined {
   try {
     decodeBody(info, object);
     return undefined;

@@ -27,7 +27,7 @@ import { listPage, type CacheListRequest, type CachedEntry } from './cache-list'
 import { EventRing } from './event-ring';
 import type { Page } from './list-pagination';
 import { CachedObject, CacheWatcher, initialEvent, passes, translate, type CacheEvent, type CacheSubscription, type WatchEvent, type WatcherFilter, type WatchSink } from './cache-watcher';
-import { parseWatchResourceVersion } from './registry-watch';
+import { parseWatchResourceVersion } from '../registry/registry-watch';
 
 export interface WatchCacheOptions {
   /** Events kept for watches that resume from a resourceVersion. Default 512. */

@@ -3,11 +3,11 @@
  * for the server's life (the apiserver keeps one per resource from its start). Owned by the
  * server: `dispose()` ends every cache, its store watch and its watchers.
  */
-import type { ResourceInfo } from './resource-info';
+import type { ResourceDefinition } from '../registry/resource-definition';
 import { WatchCache, type WatchCacheOptions, type WatchCacheSource } from './watch-cache';
 
 /** Where a resource's objects are: the store and the key prefix of all its objects. */
-export type WatchSourceOf = (info: ResourceInfo) => { store: WatchCacheSource; prefix: string };
+export type WatchSourceOf = (info: ResourceDefinition) => { store: WatchCacheSource; prefix: string };
 
 export class WatchCaches {
   private readonly caches = new Map<string, WatchCache>();
@@ -19,7 +19,7 @@ export class WatchCaches {
   ) {}
 
   /** The cache of a resource (all namespaces), made on first use. */
-  of(info: ResourceInfo): WatchCache {
+  of(info: ResourceDefinition): WatchCache {
     if (this.disposed) throw new Error('watch caches disposed');
     const { store, prefix } = this.sourceOf(info);
     let cache = this.caches.get(prefix);

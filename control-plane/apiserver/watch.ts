@@ -22,10 +22,10 @@ import { toApiError, type ApiError } from '../../api/errors';
 import type { CacheSubscription, WatchEvent, WatchSink } from './cache-watcher';
 import { includeObjectParam, render, type RenderContext } from './object-output';
 import { booleanParam } from './request-options';
-import { apiVersionOf } from './resource-info';
+import { apiVersionOf } from '../registry/resource-info';
 import type { RequestScope } from './request-scope';
 import type { ResourceTarget } from './router';
-import { compileSelection } from './selection';
+import { compileSelection } from '../registry/selection';
 import { statusOf } from './status-response';
 
 const MIN_REQUEST_TIMEOUT_MS = 1800_000;
@@ -79,7 +79,7 @@ class WatchStream implements WatchSink {
     const { res, query } = this.scope;
     const { info, namespace } = this.target;
     const initialEvents = query.get('sendInitialEvents') === 'true';
-    const selection = compileSelection(info.resource, { labelSelector: query.get('labelSelector') || undefined, fieldSelector: fieldSelectorFor(query, this.target.name) });
+    const selection = compileSelection(info.fields, { labelSelector: query.get('labelSelector') || undefined, fieldSelector: fieldSelectorFor(query, this.target.name) });
     res.on('close', () => this.stop());
     try {
       this.subscription = await this.scope.watchCaches.of(info).watch({

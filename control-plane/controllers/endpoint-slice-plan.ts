@@ -7,7 +7,7 @@
  */
 import type { EndpointSlice, Service } from '../../api/service-v1';
 import { MANAGED_BY_LABEL, SERVICE_NAME_LABEL } from '../../api/service-v1';
-import { stableJson } from '../apiserver/object-meta';
+import { stableJson } from '../registry/object-meta';
 import { newSlice, sliceLabels, type SliceContent } from './endpoint-slices';
 import { isOwnedBy } from './framework/owner-references';
 

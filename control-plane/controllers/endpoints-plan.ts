@@ -7,7 +7,7 @@
  */
 import type { Pod } from '../../api/core-v1';
 import type { Endpoints, Service } from '../../api/service-v1';
-import { stableJson } from '../apiserver/object-meta';
+import { stableJson } from '../registry/object-meta';
 import { endpointsSubsets } from './endpoints-subsets';
 import { hasManagedEndpoints, podEndpoints } from './service-endpoints';
 

@@ -7,7 +7,7 @@
  */
 import type { Node } from '../../api/core-v1';
 import type { LoadBalancerIngress, Service } from '../../api/service-v1';
-import { stableJson } from '../apiserver/object-meta';
+import { stableJson } from '../registry/object-meta';
 import { readEach } from '../reader-guard';
 
 function nodeIsReady(node: Node): boolean {

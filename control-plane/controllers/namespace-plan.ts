@@ -6,7 +6,7 @@
  * through `…/finalize` and the namespace goes away. Pure.
  */
 import type { Namespace } from '../../api/core-v1';
-import { isTerminating } from '../apiserver/namespace-lifecycle';
+import { isTerminating } from '../registry/namespace-lifecycle';
 
 export const NAMESPACE_FINALIZER = 'kubernetes';
 

@@ -16,7 +16,7 @@
  * controller's job: it watches NoExecute taints on Nodes, so it plugs in there, not here. Pure.
  */
 import type { Node, NodeStatus, Pod, Taint } from '../../api/core-v1';
-import { stableJson } from '../apiserver/object-meta';
+import { stableJson } from '../registry/object-meta';
 import {
   conditionOf, hasHealthTaints, isNodeStatusUnknown, isPodReady, MESSAGE_KUBELET_READY, podStatusNotReady, READY, REASON_KUBELET_READY,
   rfc3339, unknownNodeStatus, withoutHealthTaints, withUnreachableTaints,

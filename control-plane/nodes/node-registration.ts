@@ -8,9 +8,9 @@
  */
 import type { Node, NodeStatus } from '../../api/core-v1';
 import { ApiError, isApiError } from '../../api/errors';
-import type { EventRecorder } from '../apiserver/event-recorder';
-import type { Registry } from '../apiserver/registry';
-import { NODES } from '../apiserver/resources';
+import type { EventRecorder } from '../registry/event-recorder';
+import type { Registry } from '../registry/registry';
+import { NODES } from '../registry/kinds';
 import { conditionOf, postedNodeStatus, READY, withoutHealthTaints } from './node-health';
 import type { PodCidrAllocator } from './pod-cidr-allocator';
 import { updateThroughRegistry } from './registry-update';

@@ -7,8 +7,8 @@
  */
 import type { ObjectReference, Pod } from '../../api/core-v1';
 import { ApiError } from '../../api/errors';
-import { EventRecorder } from '../apiserver/event-recorder';
-import type { Registry } from '../apiserver/registry';
+import { EventRecorder } from '../registry/event-recorder';
+import type { Registry } from '../registry/registry';
 import type { ValidPodEvent } from './agent-message-validation';
 import type { ObjectCache } from './node-view';
 

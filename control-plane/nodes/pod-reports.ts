@@ -8,7 +8,7 @@
  */
 import type { Pod, PodStatus } from '../../api/core-v1';
 import { ApiError, isApiError } from '../../api/errors';
-import { PODS } from '../apiserver/resources';
+import { PODS } from '../registry/kinds';
 import type { PodRef, ValidPodStatus } from './agent-message-validation';
 import type { NodeWriteContext } from './node-registration';
 import { updateThroughRegistry } from './registry-update';

@@ -10,7 +10,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureDefaultNamespaces } from '../../control-plane/apiserver/ensure-default-namespaces';
-import { Registry } from '../../control-plane/apiserver/registry';
+import type { AnyKind } from '../../control-plane/registry/kinds';
+import { Registry } from '../../control-plane/registry/registry';
 import { createApiServer, type ApiServer, type ApiServerOptions } from '../../control-plane/apiserver/server';
 import { storedObjectCheck } from '../../control-plane/apiserver/stored-object-check';
 import { issueAdminCertificate, loadOrCreateClusterPki, type ClusterPki } from '../../control-plane/auth/cluster-pki';
@@ -60,14 +61,16 @@ export interface ApiServerFixtureOptions {
   server?: Partial<ApiServerOptions>;
   /** Wraps the store the registry uses (to observe what the server does to it). */
   wrapStore?: (store: Store) => Store;
+  /** The kinds served; default KINDS. */
+  kinds?: readonly AnyKind[];
 }
 
 export async function startApiServerFixture(etcd: EtcdFixture, options: ApiServerFixtureOptions = {}): Promise<ApiServerFixture> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pikube-apiserver-'));
   const keySpace = etcd.keySpace();
   // As the control plane wires it: objects that are not valid objects of their kind are skipped by readers.
-  const store = etcd.store({ checkObject: storedObjectCheck(keySpace) });
-  const registry = new Registry({ store: options.wrapStore ? options.wrapStore(store) : store, keySpace });
+  const store = etcd.store({ checkObject: storedObjectCheck(keySpace, options.kinds) });
+  const registry = new Registry({ store: options.wrapStore ? options.wrapStore(store) : store, keySpace, kinds: options.kinds });
   await ensureDefaultNamespaces(registry);
   const pki = loadOrCreateClusterPki(dir, '127.0.0.1');
   const admin = issueAdminCertificate(pki.ca);

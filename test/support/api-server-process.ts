@@ -11,7 +11,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { ensureDefaultNamespaces } from '../../control-plane/apiserver/ensure-default-namespaces';
-import { Registry } from '../../control-plane/apiserver/registry';
+import { Registry } from '../../control-plane/registry/registry';
 import { createApiServer, type ApiServerOptions, type WatchCacheStats } from '../../control-plane/apiserver/server';
 import { loadOrCreateClusterPki } from '../../control-plane/auth/cluster-pki';
 import { EtcdStore } from '../../control-plane/store/etcd-store';

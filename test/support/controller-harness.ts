@@ -5,8 +5,8 @@
  */
 import type { Clock } from '../../base/clock';
 import { systemClock } from '../../base/clock';
-import { EventRecorder } from '../../control-plane/apiserver/event-recorder';
-import { Registry } from '../../control-plane/apiserver/registry';
+import { EventRecorder } from '../../control-plane/registry/event-recorder';
+import { Registry } from '../../control-plane/registry/registry';
 import type { EventSink } from '../../control-plane/controllers/framework/api-client';
 import type { Controller, ControllerContext } from '../../control-plane/controllers/framework/define-controller';
 import { InformerFactory } from '../../control-plane/controllers/framework/informer-factory';

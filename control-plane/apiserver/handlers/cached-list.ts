@@ -8,10 +8,10 @@
 import type { KubeList } from '../../../api/meta';
 import type { CacheListRequest, CachedEntry } from '../cache-list';
 import { decodeContinue, listOfPage, type Page } from '../list-pagination';
-import type { ListOptions } from '../registry';
+import type { ListOptions } from '../../registry/registry';
 import type { RequestScope } from '../request-scope';
 import type { ResourceTarget } from '../router';
-import { compileSelection } from '../selection';
+import { compileSelection } from '../../registry/selection';
 
 /** The page from the cache, or undefined when the request is etcd's (or the cache cannot answer it). */
 export async function listFromCache(scope: RequestScope, target: ResourceTarget, options: ListOptions): Promise<Page<CachedEntry> | undefined> {
@@ -20,7 +20,7 @@ export async function listFromCache(scope: RequestScope, target: ResourceTarget,
   const { info } = target;
   const request: CacheListRequest = {
     ...read,
-    filter: { namespace: info.namespaced ? options.namespace : undefined, selection: compileSelection(info.resource, options) },
+    filter: { namespace: info.namespaced ? options.namespace : undefined, selection: compileSelection(info.fields, options) },
     limit: options.limit,
     continue: options.continue ? decodeContinue(options.continue) : undefined,
   };

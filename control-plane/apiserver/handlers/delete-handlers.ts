@@ -11,7 +11,6 @@ import { decodeTyped, TypedDecodeError } from '../schema/typed-decoder';
 import { writeBody } from '../respond';
 import type { ResourceTarget } from '../router';
 import { successStatus } from '../status-response';
-import { strategyFor } from '../strategies';
 import { writeResult } from './read-handlers';
 
 const DELETE_OPTIONS = 'io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions';
@@ -34,7 +33,7 @@ export async function serveDelete(scope: RequestScope, target: ResourceTarget): 
   const options = deleteOptionsFrom(scope.query, await optionsBody(scope));
   const name = target.name ?? '';
   const outcome = await scope.registry.delete(target.info, target.namespace, name, options);
-  if (!outcome.removed || strategyFor(target.info).returnDeletedObject) return writeResult(scope, target, 200, outcome.object);
+  if (!outcome.removed || target.info.strategy.returnDeletedObject) return writeResult(scope, target, 200, outcome.object);
   const details = { name, ...(target.info.group ? { group: target.info.group } : {}), kind: target.info.resource, uid: outcome.object.metadata.uid };
   writeBody(scope.res, 200, successStatus(200, details), scope.encoding);
 }

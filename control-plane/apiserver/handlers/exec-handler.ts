@@ -12,7 +12,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Pod } from '../../../api/core-v1';
 import { ApiError, badRequest } from '../../../api/errors';
-import type { Registry } from '../registry';
+import type { Registry } from '../../registry/registry';
 import { podExecOptionsFrom, type PodExecOptions } from '../pod-exec-options';
 import { streamsUnavailable, type PodStreamProvider } from '../pod-stream-provider';
 import { containerFor, nodeOf } from '../pod-stream-target';

@@ -5,7 +5,7 @@ import { parseJsonBody, parseYamlBody, readBody, type ParsedBody } from '../requ
 import { applyFieldValidation, parseFieldValidation, strictDecodingErrors, unknownFields } from '../field-validation';
 import { decodeBody, kindDefinition } from '../object-decoding';
 import { decodeProtobufBody, servesProtobuf } from '../protobuf/protobuf-body';
-import type { ResourceInfo } from '../resource-info';
+import type { ResourceDefinition } from '../../registry/resource-definition';
 import type { RequestScope } from '../request-scope';
 
 export async function readValue(scope: RequestScope, format: Exclude<BodyFormat, 'protobuf'>): Promise<ParsedBody> {
@@ -13,7 +13,7 @@ export async function readValue(scope: RequestScope, format: Exclude<BodyFormat,
   return format === 'yaml' || format === 'apply-patch' ? parseYamlBody(body) : parseJsonBody(body);
 }
 
-async function readParsed(scope: RequestScope, info: ResourceInfo): Promise<ParsedBody & { protobuf: boolean }> {
+async function readParsed(scope: RequestScope, info: ResourceDefinition): Promise<ParsedBody & { protobuf: boolean }> {
   const format = objectBodyFormat(scope.req.headers['content-type'], servesProtobuf(info));
   if (format !== 'protobuf') return { ...(await readValue(scope, format)), protobuf: false };
   const value = decodeProtobufBody(await readBody(scope.req, scope.settings.maxBodyBytes), info);
@@ -26,7 +26,7 @@ async function readParsed(scope: RequestScope, info: ResourceInfo): Promise<Pars
  * unknown fields (its decoder drops field numbers the message does not declare, as Kubernetes'
  * does), so only JSON and YAML are reported on.
  */
-export async function readObjectValue(scope: RequestScope, info: ResourceInfo, topLevelFields: readonly string[]): Promise<KubeObject> {
+export async function readObjectValue(scope: RequestScope, info: ResourceDefinition, topLevelFields: readonly string[]): Promise<KubeObject> {
   const mode = parseFieldValidation(scope.query.get('fieldValidation'));
   const parsed = await readParsed(scope, info);
   const decoded = decodeBody(info, parsed.value);

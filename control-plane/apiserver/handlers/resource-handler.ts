@@ -3,9 +3,9 @@
  * checked against what the resource or subresource serves (405 otherwise), then handled.
  */
 import { ApiError } from '../../../api/errors';
+import type { ConnectSubresource, Subresource } from '../../registry/subresource';
 import type { RequestScope } from '../request-scope';
 import { booleanParam } from '../request-options';
-import { subresourceInfo } from '../resources';
 import type { ResourceTarget } from '../router';
 import { serveWatch } from '../watch';
 import { serveDelete, serveDeleteCollection } from './delete-handlers';
@@ -31,9 +31,15 @@ export function verbOf(method: string | undefined, target: ResourceTarget, query
   }
 }
 
-function allowedVerbs(target: ResourceTarget): string[] {
+function allowedVerbs(target: ResourceTarget): readonly string[] {
   if (target.subresource === undefined) return target.info.verbs;
-  return subresourceInfo(target.info, target.subresource)?.verbs ?? [];
+  return subresourceOf(target)?.verbs ?? [];
+}
+
+/** The definition's entry for the subresource the target names, if any. */
+export function subresourceOf(target: ResourceTarget): Subresource | undefined {
+  const { subresource, info } = target;
+  return subresource !== undefined && Object.hasOwn(info.subresources, subresource) ? info.subresources[subresource] : undefined;
 }
 
 function methodNotAllowed(): ApiError {
@@ -51,8 +57,8 @@ const HANDLERS: Record<Verb, (scope: RequestScope, target: ResourceTarget) => Pr
   deletecollection: serveDeleteCollection,
 };
 
-/** Subresources that are no object but a stream to a container through its node. */
-const CONNECT_HANDLERS: Record<string, (scope: RequestScope, target: ResourceTarget) => Promise<void>> = {
+/** Subresources that are no object but a stream to a container through its node, by their `connect` name. */
+const CONNECT_HANDLERS: Record<ConnectSubresource['connect'], (scope: RequestScope, target: ResourceTarget) => Promise<void>> = {
   log: (scope, target) => serveLog(scope, target, scope.streams),
   exec: serveExec,
 };
@@ -60,8 +66,8 @@ const CONNECT_HANDLERS: Record<string, (scope: RequestScope, target: ResourceTar
 export async function serveResource(scope: RequestScope, target: ResourceTarget): Promise<void> {
   const verb = verbOf(scope.req.method, target, scope.query);
   if (!verb || !allowedVerbs(target).includes(verb)) throw methodNotAllowed();
-  const connect = target.subresource === undefined ? undefined : CONNECT_HANDLERS[target.subresource];
-  if (connect) return connect(scope, target);
+  const subresource = subresourceOf(target);
+  if (subresource?.type === 'connect') return CONNECT_HANDLERS[subresource.connect](scope, target);
   if (verb === 'create' && target.name !== undefined && target.subresource === undefined) throw methodNotAllowed();
   await HANDLERS[verb](scope, target);
 }

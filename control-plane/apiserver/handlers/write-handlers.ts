@@ -1,45 +1,65 @@
 /**
  * POST, PUT and PATCH: decode the body, hand it to the registry, answer 201 for a creation and
- * 200 otherwise, as the apiserver does. Bindings answer with a Success Status.
+ * 200 otherwise, as the apiserver does. A write subresource whose definition says so
+ * (`pods/binding`) answers with a Success Status.
  */
 import { badRequest } from '../../../api/errors';
 import type { KubeObject } from '../../../api/meta';
+import { resolveResource } from '../../registry/kinds';
+import type { PatchType } from '../../registry/registry';
+import type { ResourceDefinition } from '../../registry/resource-definition';
 import { patchBodyFormat } from '../negotiation';
-import type { PatchType } from '../registry';
 import type { RequestScope } from '../request-scope';
 import { patchOptionsFrom, writeOptionsFrom } from '../request-options';
-import { BINDINGS } from '../resources';
 import { writeBody } from '../respond';
 import type { ResourceTarget } from '../router';
 import { successStatus } from '../status-response';
-import { strategyFor } from '../strategies';
-import { BINDING_FIELDS } from '../pod-binding';
 import { parseFieldValidation } from '../field-validation';
 import { addWarnings, readObjectValue, readValue } from './request-body-value';
 import { writeResult } from './read-handlers';
+import { subresourceOf } from './resource-handler';
 
 export async function serveCreate(scope: RequestScope, target: ResourceTarget): Promise<void> {
-  if (target.info === BINDINGS || target.subresource === 'binding') return serveBinding(scope, target);
-  const body = await readObjectValue(scope, target.info, strategyFor(target.info).topLevelFields);
+  const through = target.info.createsThrough;
+  if (through) return serveCreateThrough(scope, target, through);
+  if (target.subresource !== undefined) return serveSubresourceWrite(scope, target, 201);
+  const body = await readObjectValue(scope, target.info, target.info.strategy.topLevelFields);
   const created = await scope.registry.create<KubeObject>(target.info, target.namespace, body, writeOptionsFrom(scope.query, 'CreateOptions'));
   writeResult(scope, target, 201, created);
 }
 
-/** `POST …/bindings` and `POST …/pods/{name}/binding` (whose body must name the same pod). */
-async function serveBinding(scope: RequestScope, target: ResourceTarget): Promise<void> {
-  const body = await readObjectValue(scope, BINDINGS, BINDING_FIELDS);
-  const named = body.metadata.name;
-  if (target.name !== undefined && named !== target.name) throw badRequest('name in URL does not match name in Binding object');
-  await scope.registry.bind(target.namespace ?? '', body, writeOptionsFrom(scope.query, 'CreateOptions'));
-  writeBody(scope.res, 201, successStatus(201), scope.encoding);
+/** `POST …/bindings`: a kind never stored, whose create is a write to a subresource of another. */
+async function serveCreateThrough(scope: RequestScope, target: ResourceTarget, through: NonNullable<ResourceDefinition['createsThrough']>): Promise<void> {
+  const parent = resolveResource(scope.registry.resources, through.resource);
+  if (!parent) throw new Error(`${target.info.resource} are created through ${through.resource}, which is not served`);
+  await serveSubresourceWrite(scope, { ...target, info: parent, subresource: through.subresource, name: undefined }, 201);
+}
+
+/**
+ * A write to a subresource that changes its parent (`pods/{name}/binding`,
+ * `namespaces/{name}/finalize`). A body of another kind (a Binding) must name the parent of
+ * the URL; the parent's own kind is checked by the registry.
+ */
+async function serveSubresourceWrite(scope: RequestScope, target: ResourceTarget, code: number): Promise<void> {
+  const handler = subresourceOf(target);
+  if (handler?.type !== 'write') throw new Error(`${target.info.resource}/${target.subresource ?? ''} is not a write subresource`);
+  const bodyKind = handler.body ?? target.info;
+  const body = await readObjectValue(scope, bodyKind, bodyKind.strategy.topLevelFields);
+  const foreign = handler.body !== undefined;
+  if (foreign && target.name !== undefined && body.metadata.name !== target.name) throw badRequest(`name in URL does not match name in ${bodyKind.kind} object`);
+  const options = writeOptionsFrom(scope.query, code === 201 ? 'CreateOptions' : 'UpdateOptions');
+  const name = foreign ? undefined : target.name;
+  const parent = await scope.registry.writeSubresource(target.info, target.subresource ?? '', target.namespace, name, body, options);
+  if (handler.answersStatus) return writeBody(scope.res, code, successStatus(code), scope.encoding);
+  writeResult(scope, target, code, parent);
 }
 
 export async function serveUpdate(scope: RequestScope, target: ResourceTarget): Promise<void> {
+  if (subresourceOf(target)?.type === 'write') return serveSubresourceWrite(scope, target, 200);
   const options = writeOptionsFrom(scope.query, 'UpdateOptions');
-  const body = await readObjectValue(scope, target.info, strategyFor(target.info).topLevelFields);
+  const body = await readObjectValue(scope, target.info, target.info.strategy.topLevelFields);
   const { registry } = scope;
   const name = target.name ?? '';
-  if (target.subresource === 'finalize') return writeResult(scope, target, 200, await registry.finalizeNamespace(name, body, options));
   if (target.subresource === 'status') return writeResult(scope, target, 200, await registry.updateStatus(target.info, target.namespace, name, body, options));
   const outcome = await registry.update<KubeObject>(target.info, target.namespace, name, body, options);
   writeResult(scope, target, outcome.created ? 201 : 200, outcome.object);

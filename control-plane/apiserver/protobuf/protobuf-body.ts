@@ -6,18 +6,19 @@
  * Errors are 400s worded as the apiserver's transformDecodeError words them.
  */
 import { badRequest, type ApiError } from '../../../api/errors';
-import { apiVersionOf, type ResourceInfo } from '../resource-info';
+import type { ResourceDefinition } from '../../registry/resource-definition';
+import { apiVersionOf } from '../../registry/resource-info';
 import { K8S_KINDS } from '../schema/k8s-definitions';
 import { decodeMessage } from './decode-message';
 import { ProtobufError } from './proto-reader';
 import { readEnvelope } from './unknown-envelope';
 
 /** Kubernetes serves protobuf for its built-in kinds only (not for custom resources). */
-export function servesProtobuf(info: ResourceInfo): boolean {
-  return K8S_KINDS[`${apiVersionOf(info)}/${info.kind}`] !== undefined;
+export function servesProtobuf(info: ResourceDefinition): boolean {
+  return info.schema?.builtIn === true;
 }
 
-export function decodeProtobufBody(body: Buffer, info: ResourceInfo): Record<string, unknown> {
+export function decodeProtobufBody(body: Buffer, info: ResourceDefinition): Record<string, unknown> {
   const envelope = guard(() => readEnvelope(body), (message) => unrecognized(info, message));
   const apiVersion = envelope.apiVersion || apiVersionOf(info);
   const kind = envelope.kind || info.kind;
@@ -28,7 +29,7 @@ export function decodeProtobufBody(body: Buffer, info: ResourceInfo): Record<str
   return { kind, apiVersion, ...guard(() => decodeMessage(message, envelope.raw), cannotHandle) };
 }
 
-function unrecognized(info: ResourceInfo, message: string): ApiError {
+function unrecognized(info: ResourceDefinition, message: string): ApiError {
   return badRequest(`the object provided is unrecognized (must be of type ${info.kind}): ${message}`);
 }
 

@@ -80,9 +80,13 @@ function mismatch(value: unknown, at: Place, goType: string, kind = jsonKindName
   return new TypedDecodeError(`json: cannot unmarshal ${kind} into Go struct field ${at.struct}.${at.goPath} of type ${goType}`);
 }
 
-/** Decodes `value` as the definition `definition` (an OpenAPI name). Throws TypedDecodeError. */
-export function decodeTyped(definition: string, value: unknown): TypedValue {
-  const walker = new TypedWalker();
+/**
+ * Decodes `value` as the definition `definition` (an OpenAPI name). Throws TypedDecodeError.
+ * `own` are definitions a kind brings itself (a kind Kubernetes does not build in); names are
+ * looked up there first, then in the built-in field model.
+ */
+export function decodeTyped(definition: string, value: unknown, own: Readonly<Record<string, ApiDefinition>> = {}): TypedValue {
+  const walker = new TypedWalker((name) => (Object.hasOwn(own, name) ? own[name] : K8S_DEFINITIONS[name]));
   const decoded = walker.definition(definition, value, { path: '', goPath: '', struct: '', depth: 0 });
   return { value: decoded as Record<string, unknown>, unknownFields: walker.unknown };
 }
@@ -101,8 +105,10 @@ export function copyFreeForm(value: unknown, depth = 0): unknown {
 class TypedWalker {
   readonly unknown: string[] = [];
 
+  constructor(private readonly lookup: (name: string) => ApiDefinition | undefined) {}
+
   definition(name: string, value: unknown, at: Place): unknown {
-    const definition = K8S_DEFINITIONS[name];
+    const definition = this.lookup(name);
     if (!definition) return copyFreeForm(value, at.depth);
     if (!definition.properties) return this.special(name, definition, value, at);
     if (!isObject(value)) throw mismatch(value, at, goDefinitionType(name));
@@ -149,7 +155,7 @@ class TypedWalker {
     if (type.kind === 'scalar') return ZEROS[type.type] ?? null;
     if (type.kind !== 'ref') return null;
     if (type.name === QUANTITY) return '0';
-    const definition = K8S_DEFINITIONS[type.name];
+    const definition = this.lookup(type.name);
     if (definition?.format === 'int-or-string') return 0;
     return definition?.properties ? {} : null;
   }

@@ -1,12 +1,11 @@
-/** Objects of one resource as a meta.k8s.io/v1 Table, through the resource's printer (printers.ts). */
+/** Objects of one resource as a meta.k8s.io/v1 Table, through the printer of its definition. */
 import type { KubeObject, ListMeta } from '../../../api/meta';
-import type { ResourceInfo } from '../resource-info';
-import { printerFor } from './printers';
+import type { ResourceDefinition } from '../../registry/resource-definition';
 import { partialObjectMetadata, type IncludeObject, type Printer, type Table, type TableOptions, type TableRow } from './table';
 
 /** Converts objects of one resource (a list, or a single object as a one-row table) to a Table. */
-export function toTable(resource: ResourceInfo, objects: KubeObject[], options: TableOptions = {}): Table {
-  const printer = printerFor(resource);
+export function toTable(resource: ResourceDefinition, objects: KubeObject[], options: TableOptions = {}): Table {
+  const { printer } = resource;
   const now = options.now ?? new Date();
   return {
     kind: 'Table',

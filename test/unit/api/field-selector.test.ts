@@ -3,16 +3,23 @@ import fc from 'fast-check';
 import { ApiError } from '../../../api/errors';
 import {
   escapeValue,
-  fieldsOf,
   formatFieldSelector,
   matchesFieldSelector,
+  metadataFieldGetters,
   objectFieldMatcher,
   parseFieldSelector,
   resolveFieldSelector,
-  supportedFields,
+  selectableFields,
   unescapeValue,
+  type SelectableFields,
 } from '../../../api/field-selector';
 import type { KubeObject } from '../../../api/meta';
+import { EVENTS, NODES, PODS } from '../../../control-plane/registry/kinds';
+
+/** The selectable fields the served kinds declare; a kind without its own has the metadata ones. */
+const SELECTABLE: Record<string, SelectableFields> = { pods: PODS.fields, nodes: NODES.fields, events: EVENTS.fields, configmaps: selectableFields(metadataFieldGetters(true)) };
+const fieldsOf = (resource: string, obj: KubeObject): Record<string, string> => SELECTABLE[resource].valuesOf(obj);
+const supportedFields = (resource: string): string[] => [...SELECTABLE[resource].labels];
 
 function badRequest(message: string) {
   return (err: unknown): boolean => err instanceof ApiError && err.code === 'BadRequest' && err.message === message;
@@ -107,17 +114,17 @@ describe('fieldsOf', () => {
 
 describe('resolveFieldSelector and matching', () => {
   it('rejects an unsupported field with the API server message', () => {
-    assert.throws(() => resolveFieldSelector('pods', parseFieldSelector('spec.containers=x')), badRequest('field label not supported: spec.containers'));
-    assert.throws(() => resolveFieldSelector('nodes', parseFieldSelector('metadata.namespace=x')), badRequest('field label not supported: metadata.namespace'));
+    assert.throws(() => resolveFieldSelector(SELECTABLE.pods, parseFieldSelector('spec.containers=x')), badRequest('field label not supported: spec.containers'));
+    assert.throws(() => resolveFieldSelector(SELECTABLE.nodes, parseFieldSelector('metadata.namespace=x')), badRequest('field label not supported: metadata.namespace'));
   });
 
   it('does not take Object.prototype members for supported fields', () => {
-    assert.throws(() => resolveFieldSelector('pods', parseFieldSelector('constructor=x')), badRequest('field label not supported: constructor'));
+    assert.throws(() => resolveFieldSelector(SELECTABLE.pods, parseFieldSelector('constructor=x')), badRequest('field label not supported: constructor'));
     assert.equal(matchesFieldSelector(parseFieldSelector('toString='), {}), true);
   });
 
   it('maps the legacy spec.host to spec.nodeName for pods', () => {
-    const sel = resolveFieldSelector('pods', parseFieldSelector('spec.host=pi-2'));
+    const sel = resolveFieldSelector(SELECTABLE.pods, parseFieldSelector('spec.host=pi-2'));
     assert.equal(sel.requirements[0].field, 'spec.nodeName');
     assert.equal(matchesFieldSelector(sel, fieldsOf('pods', pod)), true);
   });
@@ -129,11 +136,11 @@ describe('resolveFieldSelector and matching', () => {
     ['metadata.namespace!=shop', false],
   ];
   for (const [selector, expected] of cases) {
-    it(`"${selector}" ${expected ? 'matches' : 'does not match'} the pod`, () => assert.equal(objectFieldMatcher('pods', selector)(pod), expected));
+    it(`"${selector}" ${expected ? 'matches' : 'does not match'} the pod`, () => assert.equal(objectFieldMatcher(SELECTABLE.pods, selector)(pod), expected));
   }
 
   it('matches kubectl describe event lookups', () => {
-    assert.equal(objectFieldMatcher('events', 'involvedObject.name=web-1,involvedObject.namespace=shop,involvedObject.uid=u-1')(event), true);
+    assert.equal(objectFieldMatcher(SELECTABLE.events, 'involvedObject.name=web-1,involvedObject.namespace=shop,involvedObject.uid=u-1')(event), true);
   });
 });
 

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import { parse } from 'yaml';
 import type { Node, Pod } from '../../../../api/core-v1';
-import { EventRecorder } from '../../../../control-plane/apiserver/event-recorder';
+import { EventRecorder } from '../../../../control-plane/registry/event-recorder';
 import { until } from '../../../../scripts/cluster/wait-until';
 import { startApiServerFixture, type ApiServerFixture } from '../../../support/api-server-fixture';
 import { withEtcd } from '../../../support/etcd-fixture';

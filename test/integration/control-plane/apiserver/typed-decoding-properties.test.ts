@@ -5,8 +5,8 @@
  */
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { apiVersionOf, type ResourceInfo } from '../../../../control-plane/apiserver/resource-info';
-import { RESOURCES } from '../../../../control-plane/apiserver/resources';
+import { apiVersionOf, type ResourceInfo } from '../../../../control-plane/registry/resource-info';
+import { KINDS } from '../../../../control-plane/registry/kinds';
 import { decodeFieldType, type DecodedType } from '../../../../control-plane/apiserver/schema/api-definition';
 import { K8S_DEFINITIONS, K8S_KINDS } from '../../../../control-plane/apiserver/schema/k8s-definitions';
 import { startApiServerFixture, type ApiServerFixture, type HttpResult } from '../../../support/api-server-fixture';
@@ -109,7 +109,7 @@ describe('hostile bodies for every served kind (real etcd, fast-check)', functio
   this.timeout(60_000);
   const etcd = withEtcd();
   let api: ApiServerFixture;
-  const served = RESOURCES.filter((info) => info.verbs.includes('create') && K8S_KINDS[`${apiVersionOf(info)}/${info.kind}`]);
+  const served = KINDS.filter((info) => info.verbs.includes('create') && K8S_KINDS[`${apiVersionOf(info)}/${info.kind}`]);
 
   before(async () => {
     api = await startApiServerFixture(etcd.get());

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { Node, Pod } from '../../../../api/core-v1';
 import type { EndpointSlice, Endpoints, Service } from '../../../../api/service-v1';
-import { ensureKubernetesService } from '../../../../control-plane/apiserver/service-network/ensure-kubernetes-service';
+import { ensureKubernetesService } from '../../../../control-plane/registry/service-network/ensure-kubernetes-service';
 import { endpointSliceController } from '../../../../control-plane/controllers/endpointslice-controller';
 import { endpointSliceMirroringController } from '../../../../control-plane/controllers/endpointslice-mirroring-controller';
 import { endpointsController } from '../../../../control-plane/controllers/endpoints-controller';

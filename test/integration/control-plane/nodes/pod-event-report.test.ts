@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import type { Event, Pod } from '../../../../api/core-v1';
 import { ApiError } from '../../../../api/errors';
-import { Registry } from '../../../../control-plane/apiserver/registry';
-import { EVENTS, NAMESPACES } from '../../../../control-plane/apiserver/resources';
+import { Registry } from '../../../../control-plane/registry/registry';
+import { EVENTS, NAMESPACES } from '../../../../control-plane/registry/kinds';
 import { KubeletEvents } from '../../../../control-plane/nodes/pod-event-report';
 import type { ObjectCache } from '../../../../control-plane/nodes/node-view';
 import { withEtcd } from '../../../support/etcd-fixture';

@@ -17,8 +17,8 @@ import type { ContainerStreams, ExecOptions, ExecProcess, LogOptions, RawOutput 
 import { StreamDispatcher, type StreamRequestHandler } from '../../../../agent/streams/stream-dispatcher';
 import type { ContainerSummary } from '../../../../agent/runtime/container-runtime';
 import type { OutputChunk, PodStream } from '../../../../control-plane/apiserver/pod-stream-provider';
-import { Registry } from '../../../../control-plane/apiserver/registry';
-import { NAMESPACES, NODES, PODS } from '../../../../control-plane/apiserver/resources';
+import { Registry } from '../../../../control-plane/registry/registry';
+import { NAMESPACES, NODES, PODS } from '../../../../control-plane/registry/kinds';
 import { createCertificateAuthority, issueCertificate, type KeyPair } from '../../../../control-plane/auth/pki';
 import { NodeLiveness } from '../../../../control-plane/nodes/node-liveness';
 import { NodeService } from '../../../../control-plane/nodes/node-service';

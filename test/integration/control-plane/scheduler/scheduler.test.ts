@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Event, Node, Pod } from '../../../../api/core-v1';
 import { ensureDefaultNamespaces } from '../../../../control-plane/apiserver/ensure-default-namespaces';
-import { Registry } from '../../../../control-plane/apiserver/registry';
+import { Registry } from '../../../../control-plane/registry/registry';
 import { schedulerControllerWith } from '../../../../control-plane/scheduler/scheduler';
 import { until } from '../../../../scripts/cluster/wait-until';
 import { ControllerHarness } from '../../../support/controller-harness';

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { applyFieldValidation, enforceFieldValidation, parseFieldValidation, strictDecodingErrors, unknownFields } from '../../../../control-plane/apiserver/field-validation';
 import { asciiQuoted } from '../../../../control-plane/apiserver/handlers/request-body-value';
-import { PODS } from '../../../../control-plane/apiserver/resources';
+import { PODS } from '../../../../control-plane/registry/kinds';
 
 const POD = {
   apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', labels: { a: 'b' }, colour: 'red' }, extra: 1,

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { KubeObject } from '../../../../api/meta';
 import { checkName, decodeObject, settleNamespace } from '../../../../control-plane/apiserver/object-decoding';
-import { NODES, PODS } from '../../../../control-plane/apiserver/resources';
+import { NODES, PODS } from '../../../../control-plane/registry/kinds';
 
 describe('decoding request objects', () => {
   it('fills in missing type meta and metadata', () => {

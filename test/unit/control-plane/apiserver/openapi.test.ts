@@ -1,14 +1,19 @@
 import { strict as assert } from 'node:assert';
 import { buildOpenApiV3 } from '../../../../control-plane/apiserver/openapi';
-import type { ResourceInfo } from '../../../../control-plane/apiserver/resource-info';
+import { defaultStrategy } from '../../../../control-plane/registry/default-strategy';
+import { defineKind, type ResourceDefinition } from '../../../../control-plane/registry/resource-definition';
+import type { Subresource } from '../../../../control-plane/registry/subresource';
 
 const READ_WRITE = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
-function resource(group: string, version: string, plural: string, kind: string, namespaced: boolean, subresources: string[] = []): ResourceInfo {
-  return { group, version, resource: plural, singularName: kind.toLowerCase(), kind, listKind: `${kind}List`, namespaced, verbs: READ_WRITE, subresources };
+/** OpenAPI reads only the names of the subresources; their handlers do not matter here. */
+function resource(group: string, version: string, plural: string, kind: string, namespaced: boolean, subresources: string[] = []): ResourceDefinition {
+  const strategy = defaultStrategy({ topLevelFields: [], hasStatus: true });
+  const table: Record<string, Subresource> = Object.fromEntries(subresources.map((s) => [s, { type: 'status', verbs: ['get'] }]));
+  return defineKind({ group, version, resource: plural, singularName: kind.toLowerCase(), kind, listKind: `${kind}List`, namespaced, verbs: READ_WRITE, strategy, subresources: table });
 }
 
-const RESOURCES: ResourceInfo[] = [
+const RESOURCES: ResourceDefinition[] = [
   resource('', 'v1', 'pods', 'Pod', true, ['status', 'binding', 'eviction', 'log', 'exec']),
   resource('', 'v1', 'nodes', 'Node', false, ['status']),
   resource('', 'v1', 'namespaces', 'Namespace', false, ['status', 'finalize']),

@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { RESOURCES } from '../../../../control-plane/apiserver/resources';
+import { KINDS } from '../../../../control-plane/registry/kinds';
 import { route, type Route } from '../../../../control-plane/apiserver/router';
 
 function target(path: string) {
-  const r: Route = route(path, RESOURCES);
+  const r: Route = route(path, KINDS);
   assert.equal(r.type, 'resource', `${path} → ${r.type}`);
   const t = (r as Extract<Route, { type: 'resource' }>).target;
   return { resource: t.info.resource, namespace: t.namespace, name: t.name, subresource: t.subresource, watchPath: t.watchPath };
@@ -33,19 +33,19 @@ describe('API routing', () => {
   });
 
   it('routes discovery, version, health and OpenAPI paths', () => {
-    assert.deepEqual(route('/api', RESOURCES), { type: 'api' });
-    assert.deepEqual(route('/apis', RESOURCES), { type: 'apis' });
-    assert.deepEqual(route('/api/v1', RESOURCES), { type: 'resourceList', group: '', version: 'v1' });
-    assert.deepEqual(route('/version', RESOURCES), { type: 'version' });
-    assert.deepEqual(route('/readyz/etcd', RESOURCES), { type: 'health', check: 'readyz', single: 'etcd' });
-    assert.deepEqual(route('/openapi/v3/api/v1', RESOURCES), { type: 'openapiV3', path: 'api/v1' });
-    assert.deepEqual(route('/openapi/v2', RESOURCES), { type: 'openapiV2' });
+    assert.deepEqual(route('/api', KINDS), { type: 'api' });
+    assert.deepEqual(route('/apis', KINDS), { type: 'apis' });
+    assert.deepEqual(route('/api/v1', KINDS), { type: 'resourceList', group: '', version: 'v1' });
+    assert.deepEqual(route('/version', KINDS), { type: 'version' });
+    assert.deepEqual(route('/readyz/etcd', KINDS), { type: 'health', check: 'readyz', single: 'etcd' });
+    assert.deepEqual(route('/openapi/v3/api/v1', KINDS), { type: 'openapiV3', path: 'api/v1' });
+    assert.deepEqual(route('/openapi/v2', KINDS), { type: 'openapiV2' });
   });
 
   it('finds nothing for unknown resources, unserved groups and impossible shapes', () => {
     for (const path of ['/api/v1/namespaces/default/foos', '/apis/apps/v1/deployments', '/api/v2/pods', '/api/v1/namespaces/default/nodes/pi1',
       '/api/v1/pods/web', '/api/v1/namespaces/default/pods/web/logs', '/api/v1/namespaces/default/pods/a/b/c', '/foo']) {
-      assert.deepEqual(route(path, RESOURCES), { type: 'notFound' }, path);
+      assert.deepEqual(route(path, KINDS), { type: 'notFound' }, path);
     }
   });
   it('refuses names and namespaces that are not one path segment instead of resolving dot segments', () => {
@@ -59,13 +59,13 @@ describe('API routing', () => {
       ['/api/v1/namespaces/%2e%2e/pods', 'Namespace parameter invalid: "..": may not be \'..\''],
       ['/api/v1/namespaces/%2e', 'Name parameter invalid: ".": may not be \'.\''],
     ];
-    for (const [path, message] of cases) assert.deepEqual(route(path, RESOURCES), { type: 'badRequest', message }, path);
+    for (const [path, message] of cases) assert.deepEqual(route(path, KINDS), { type: 'badRequest', message }, path);
   });
 
   it('drops slashes at the ends of a path but finds nothing for an empty segment inside it', () => {
-    assert.equal(route('/api/v1/namespaces/x/pods/', RESOURCES).type, 'resource');
+    assert.equal(route('/api/v1/namespaces/x/pods/', KINDS).type, 'resource');
     assert.equal(target('/api/v1/namespaces/x/pods/').name, undefined);
-    assert.deepEqual(route('/api/v1/namespaces/x/pods//web', RESOURCES), { type: 'notFound' });
-    assert.deepEqual(route('/api/v1/namespaces//pods', RESOURCES), { type: 'notFound' });
+    assert.deepEqual(route('/api/v1/namespaces/x/pods//web', KINDS), { type: 'notFound' });
+    assert.deepEqual(route('/api/v1/namespaces//pods', KINDS), { type: 'notFound' });
   });
 });

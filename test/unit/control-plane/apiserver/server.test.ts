@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { RESOURCES } from '../../../../control-plane/apiserver/resources';
+import { KINDS } from '../../../../control-plane/registry/kinds';
 import { route } from '../../../../control-plane/apiserver/router';
 import { requestClassOf } from '../../../../control-plane/apiserver/server';
 
@@ -20,7 +20,7 @@ describe('requestClassOf', () => {
   for (const [method, url, expected] of cases) {
     it(`counts ${method} ${url} as ${expected}`, () => {
       const parsed = new URL(url, 'https://apiserver');
-      assert.equal(requestClassOf(method, route(parsed.pathname, RESOURCES), parsed.searchParams), expected);
+      assert.equal(requestClassOf(method, route(parsed.pathname, KINDS), parsed.searchParams), expected);
     });
   }
 });

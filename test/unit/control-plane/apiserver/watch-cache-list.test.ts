@@ -2,16 +2,17 @@ import assert from 'node:assert/strict';
 import type { KubeObject } from '../../../../api/meta';
 import type { CacheListRequest } from '../../../../control-plane/apiserver/cache-list';
 import { decodeContinue, takePage } from '../../../../control-plane/apiserver/list-pagination';
-import { compileSelection, type SelectorStrings } from '../../../../control-plane/apiserver/selection';
+import { PODS } from '../../../../control-plane/registry/kinds';
+import { compileSelection, type SelectorStrings } from '../../../../control-plane/registry/selection';
 import { WatchCache } from '../../../../control-plane/apiserver/watch-cache';
 import { MemorySource, PODS_PREFIX } from '../../../support/memory-watch-source';
 
 function request(selectors: SelectorStrings = {}, more: Partial<CacheListRequest> = {}): CacheListRequest {
-  return { filter: { namespace: more.filter?.namespace, selection: compileSelection('pods', selectors) }, ...more };
+  return { filter: { namespace: more.filter?.namespace, selection: compileSelection(PODS.fields, selectors) }, ...more };
 }
 
 function inNamespace(namespace: string, selectors: SelectorStrings = {}): CacheListRequest {
-  return { filter: { namespace, selection: compileSelection('pods', selectors) } };
+  return { filter: { namespace, selection: compileSelection(PODS.fields, selectors) } };
 }
 
 /** What registry.list computes from etcd's objects (filter, key order, takePage), for comparison. */

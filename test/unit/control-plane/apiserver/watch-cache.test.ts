@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { ApiError } from '../../../../api/errors';
 import type { KubeObject } from '../../../../api/meta';
 import type { WatchEvent, WatchSink } from '../../../../control-plane/apiserver/cache-watcher';
-import { compileSelection } from '../../../../control-plane/apiserver/selection';
+import { PODS } from '../../../../control-plane/registry/kinds';
+import { compileSelection } from '../../../../control-plane/registry/selection';
 import { WatchCache } from '../../../../control-plane/apiserver/watch-cache';
 import { MemorySource, PODS_PREFIX } from '../../../support/memory-watch-source';
 import { apiRejection } from '../../../support/api-rejection';
@@ -26,7 +27,7 @@ class Client implements WatchSink {
   }
 }
 
-const everything = { selection: compileSelection('pods', {}) };
+const everything = { selection: compileSelection(PODS.fields, {}) };
 
 
 describe('WatchCache', () => {
@@ -65,7 +66,7 @@ describe('WatchCache', () => {
 
   it('filters by namespace and label selector, with ADDED and DELETED as objects start and stop matching', async () => {
     const client = new Client();
-    const filter = { namespace: 'default', selection: compileSelection('pods', { labelSelector: 'tier=front' }) };
+    const filter = { namespace: 'default', selection: compileSelection(PODS.fields, { labelSelector: 'tier=front' }) };
     (await cache.watch({ filter, sink: client })).resume();
     source.put('a', { tier: 'front' });
     source.put('b', { tier: 'front' }, 'other');

@@ -5,8 +5,8 @@ import { CachedObject } from '../../../../../control-plane/apiserver/cache-watch
 import { cachedList, cachedListBody } from '../../../../../control-plane/apiserver/handlers/cached-list';
 import { encodeContinue, type Page } from '../../../../../control-plane/apiserver/list-pagination';
 import { render, type RenderContext } from '../../../../../control-plane/apiserver/object-output';
-import type { ResourceInfo } from '../../../../../control-plane/apiserver/resource-info';
-import { NODES, PODS, SERVICES } from '../../../../../control-plane/apiserver/resources';
+import type { ResourceDefinition } from '../../../../../control-plane/registry/resource-definition';
+import { NODES, PODS, SERVICES } from '../../../../../control-plane/registry/kinds';
 import { encode } from '../../../../../control-plane/apiserver/respond';
 
 function deepFreeze<T>(value: T): T {
@@ -20,7 +20,7 @@ function deepFreeze<T>(value: T): T {
 const created = '2026-01-01T00:00:00Z';
 const running = { running: { startedAt: created } };
 
-const OBJECTS: Array<[ResourceInfo, KubeObject]> = [
+const OBJECTS: Array<[ResourceDefinition, KubeObject]> = [
   [PODS, {
     apiVersion: 'v1', kind: 'Pod',
     metadata: { name: 'web-0', namespace: 'default', labels: { app: 'web', tier: 'front' }, creationTimestamp: created, resourceVersion: '7', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web', uid: 'u1', controller: true }] },

@@ -2,15 +2,17 @@ import { strict as assert } from 'node:assert';
 import { ApiError } from '../../../../../api/errors';
 import { decodeObject } from '../../../../../control-plane/apiserver/object-decoding';
 import { decodeProtobufBody, servesProtobuf } from '../../../../../control-plane/apiserver/protobuf/protobuf-body';
-import type { ResourceInfo } from '../../../../../control-plane/apiserver/resource-info';
-import { NAMESPACES, PODS } from '../../../../../control-plane/apiserver/resources';
+import { defaultStrategy } from '../../../../../control-plane/registry/default-strategy';
+import { defineKind, type ResourceDefinition } from '../../../../../control-plane/registry/resource-definition';
+import { NAMESPACES, PODS } from '../../../../../control-plane/registry/kinds';
 import { encodeObject, envelope, lengthDelimited } from '../../../../support/protobuf-encoder';
 import { KUBECTL_CAPTURES } from './kubectl-captures';
 
-function resourceFor(apiVersion: string, kind: string): ResourceInfo {
+function resourceFor(apiVersion: string, kind: string): ResourceDefinition {
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
   const resource = `${kind.toLowerCase()}s`;
-  return { group, version, resource, singularName: kind.toLowerCase(), kind, listKind: `${kind}List`, namespaced: true, verbs: ['create'] };
+  const strategy = defaultStrategy({ topLevelFields: [], hasStatus: true });
+  return defineKind({ group, version, resource, singularName: kind.toLowerCase(), kind, listKind: `${kind}List`, namespaced: true, verbs: ['create'], strategy });
 }
 
 /** kubectl's JSON without the members Go writes as null (creationTimestamp: null), which the decoder leaves out. */

@@ -1,13 +1,18 @@
 import { strict as assert } from 'node:assert';
 import type { KubeObject } from '../../../../../api/meta';
-import type { ResourceInfo } from '../../../../../control-plane/apiserver/resource-info';
-import { parseIncludeObject } from '../../../../../control-plane/apiserver/tables/table';
+import { deploymentPrinter } from '../../../../../control-plane/apiserver/tables/deployment-printer';
+import { parseIncludeObject, type Printer } from '../../../../../control-plane/apiserver/tables/table';
 import { toTable } from '../../../../../control-plane/apiserver/tables/to-table';
+import { defaultStrategy } from '../../../../../control-plane/registry/default-strategy';
+import { NAMESPACES, SERVICES } from '../../../../../control-plane/registry/kinds';
+import { defineKind, type ResourceDefinition } from '../../../../../control-plane/registry/resource-definition';
 
 const NOW = new Date('2024-05-01T12:00:00Z');
 
-function resource(group: string, plural: string, kind: string, namespaced = true): ResourceInfo {
-  return { group, version: 'v1', resource: plural, singularName: kind.toLowerCase(), kind, listKind: `${kind}List`, namespaced, verbs: ['get', 'list'] };
+/** A kind not served (yet), with the printer given or the default one. */
+function resource(group: string, plural: string, kind: string, printer?: Printer): ResourceDefinition {
+  const strategy = defaultStrategy({ topLevelFields: [], hasStatus: true });
+  return defineKind({ group, version: 'v1', resource: plural, singularName: kind.toLowerCase(), kind, listKind: `${kind}List`, namespaced: true, verbs: ['get', 'list'], strategy, ...(printer ? { printer } : {}) });
 }
 
 const namespaces: KubeObject[] = [
@@ -17,7 +22,7 @@ const namespaces: KubeObject[] = [
 
 describe('Table output', () => {
   it('builds a meta.k8s.io/v1 Table with the resource printer and PartialObjectMetadata rows', () => {
-    const table = toTable(resource('', 'namespaces', 'Namespace', false), namespaces, { now: NOW, resourceVersion: '42' });
+    const table = toTable(NAMESPACES, namespaces, { now: NOW, resourceVersion: '42' });
     assert.equal(table.kind, 'Table');
     assert.equal(table.apiVersion, 'meta.k8s.io/v1');
     assert.deepEqual(table.metadata, { resourceVersion: '42' });
@@ -27,13 +32,13 @@ describe('Table output', () => {
   });
 
   it('carries the whole object with includeObject=Object and none with None', () => {
-    const ns = resource('', 'namespaces', 'Namespace', false);
+    const ns = NAMESPACES;
     assert.deepEqual(toTable(ns, namespaces, { now: NOW, includeObject: 'Object' }).rows[1].object, namespaces[1]);
     assert.equal('object' in toTable(ns, namespaces, { now: NOW, includeObject: 'None' }).rows[0], false);
   });
 
   it('leaves out the column definitions when asked for no headers', () => {
-    assert.deepEqual(toTable(resource('', 'namespaces', 'Namespace', false), namespaces, { now: NOW, noHeaders: true }).columnDefinitions, []);
+    assert.deepEqual(toTable(NAMESPACES, namespaces, { now: NOW, noHeaders: true }).columnDefinitions, []);
   });
 
   it('falls back to the default convertor: Name and Created At', () => {
@@ -49,7 +54,7 @@ describe('Table output', () => {
       spec: { replicas: 3, selector: { matchLabels: { app: 'web' } }, template: { spec: { containers: [{ name: 'app', image: 'app:1' }, { name: 'log', image: 'busybox' }] } } },
       status: { readyReplicas: 2, updatedReplicas: 3, availableReplicas: 2 },
     };
-    const table = toTable(resource('apps', 'deployments', 'Deployment'), [deployment], { now: NOW });
+    const table = toTable(resource('apps', 'deployments', 'Deployment', deploymentPrinter), [deployment], { now: NOW });
     assert.deepEqual(table.rows[0].cells, ['web', '2/3', 3, 2, '5m', 'app,log', 'app:1,busybox', 'app=web']);
   });
 
@@ -58,7 +63,7 @@ describe('Table output', () => {
       apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', creationTimestamp: '2024-05-01T11:00:00Z' },
       spec: { type: 'NodePort', clusterIP: '10.43.0.10', clusterIPs: ['10.43.0.10'], ports: [{ port: 80, nodePort: 30080, protocol: 'TCP' }, { port: 53, protocol: 'UDP' }], selector: { app: 'web' } },
     };
-    const table = toTable(resource('', 'services', 'Service'), [service], { now: NOW });
+    const table = toTable(SERVICES, [service], { now: NOW });
     assert.deepEqual(table.rows[0].cells, ['web', 'NodePort', '10.43.0.10', '<none>', '80:30080/TCP,53/UDP', '60m', 'app=web']);
   });
 

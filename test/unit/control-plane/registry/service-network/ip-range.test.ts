@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { pickFree } from '../../../../../control-plane/apiserver/service-network/free-ordinal';
-import { dynamicOrdinals, ipAt, kubernetesServiceIp, ordinalOf, parseIpRange } from '../../../../../control-plane/apiserver/service-network/ip-range';
+import { pickFree } from '../../../../../control-plane/registry/service-network/free-ordinal';
+import { dynamicOrdinals, ipAt, kubernetesServiceIp, ordinalOf, parseIpRange } from '../../../../../control-plane/registry/service-network/ip-range';
 
 describe('service IP range', () => {
   it('reserves the first address for the kubernetes service and never hands out network or broadcast', () => {

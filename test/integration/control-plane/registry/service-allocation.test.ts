@@ -2,12 +2,13 @@ import { strict as assert } from 'node:assert';
 import { ApiError } from '../../../../api/errors';
 import type { Service, ServiceSpec } from '../../../../api/service-v1';
 import { ensureDefaultNamespaces } from '../../../../control-plane/apiserver/ensure-default-namespaces';
-import { Registry } from '../../../../control-plane/apiserver/registry';
+import { Registry } from '../../../../control-plane/registry/registry';
 import type { EndpointSlice, Endpoints } from '../../../../api/service-v1';
-import { ensureKubernetesService } from '../../../../control-plane/apiserver/service-network/ensure-kubernetes-service';
-import { repairServiceAllocations } from '../../../../control-plane/apiserver/service-network/repair-allocations';
+import { ensureKubernetesService } from '../../../../control-plane/registry/service-network/ensure-kubernetes-service';
+import { repairServiceAllocations } from '../../../../control-plane/registry/service-network/repair-allocations';
 import type { KeySpace } from '../../../../control-plane/store/keys';
 import type { Store } from '../../../../control-plane/store/store';
+import { SERVICES } from '../../../../control-plane/registry/kinds';
 import { withEtcd } from '../../../support/etcd-fixture';
 
 function aService(name: string, spec: ServiceSpec): Service {
@@ -40,7 +41,7 @@ describe('Service cluster IP and node port allocation (real etcd)', function () 
   }
 
   async function allocatedKeys(): Promise<string[]> {
-    const a = registry.serviceAllocations;
+    const a = registry.companionOf(SERVICES);
     const items = [...(await store.list(a.ipPrefix)).items, ...(await store.list(a.portPrefix)).items];
     return items.map((i) => i.metadata.name ?? '').sort();
   }
@@ -124,7 +125,7 @@ describe('Service cluster IP and node port allocation (real etcd)', function () 
 
   it('repairs allocations at start: restores missing keys and releases orphans', async () => {
     const svc = await registry.create<Service>('services', 'default', aService('kept', { type: 'NodePort', ports: [{ port: 80, nodePort: 30100 }] }));
-    const a = registry.serviceAllocations;
+    const a = registry.companionOf(SERVICES);
     await store.delete(a.ipKey(svc.spec.clusterIP ?? ''));
     await store.create(a.portKey(31999), a.record(svc, '31999'));
     const report = await repairServiceAllocations(store, keySpace, a);

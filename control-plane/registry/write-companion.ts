@@ -5,7 +5,8 @@
  */
 import type { KubeObject, StatusCause } from '../../api/meta';
 import { decodeObject, encodeObject } from '../store/etcd-codec';
-import type { TxnWrite } from '../store/store';
+import type { KeySpace } from '../store/keys';
+import type { Store, TxnWrite } from '../store/store';
 
 export interface Claim {
   key: string;
@@ -32,6 +33,19 @@ export interface WriteCompanion {
   /** What removing the object releases. */
   planDelete(current: KubeObject): CompanionPlan;
 }
+
+/** What a kind's companion is made with: the registry's store, and the settings of the service network. */
+export interface CompanionContext {
+  store: Store;
+  keySpace: KeySpace;
+  /** Where Services get cluster IPs. */
+  serviceCIDR?: string;
+  /** Where NodePort Services get node ports. */
+  nodePortRange?: { first: number; last: number };
+}
+
+/** Made once per Registry, for the registry's store. */
+export type CompanionFactory<C extends WriteCompanion = WriteCompanion> = (ctx: CompanionContext) => C;
 
 export const NO_COMPANION_KEYS: CompanionPlan = Object.freeze({ claims: [], releases: [] }) as CompanionPlan;
 

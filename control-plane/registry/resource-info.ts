@@ -1,6 +1,6 @@
 /**
- * What the API server knows of one REST resource: enough for routing, discovery, OpenAPI,
- * storage keys and Table output. One entry per resource in resources.ts.
+ * The names and scope of one REST resource: enough for storage keys and URLs. The rest of
+ * what makes a kind different is in its ResourceDefinition (resource-definition.ts).
  */
 export interface ResourceInfo {
   /** '' for the core group. */
@@ -15,8 +15,6 @@ export interface ResourceInfo {
   verbs: string[];
   shortNames?: string[];
   categories?: string[];
-  /** Subresources served, e.g. ['status', 'binding']. */
-  subresources?: string[];
 }
 
 /** 'v1' for the core group, 'apps/v1' otherwise. */

@@ -3,8 +3,10 @@ import type { Event, Namespace, Node, Pod } from '../../../../api/core-v1';
 import { ApiError } from '../../../../api/errors';
 import type { KubeObject } from '../../../../api/meta';
 import { ensureDefaultNamespaces } from '../../../../control-plane/apiserver/ensure-default-namespaces';
-import { EventRecorder } from '../../../../control-plane/apiserver/event-recorder';
-import { Registry, type RegistryWatchEvent } from '../../../../control-plane/apiserver/registry';
+import { EventRecorder } from '../../../../control-plane/registry/event-recorder';
+import { Registry, type RegistryWatchEvent } from '../../../../control-plane/registry/registry';
+import type { KeySpace } from '../../../../control-plane/store/keys';
+import type { Store } from '../../../../control-plane/store/store';
 import { until } from '../../../../scripts/cluster/wait-until';
 import { withEtcd } from '../../../support/etcd-fixture';
 import { apiRejection } from '../../../support/api-rejection';
@@ -25,9 +27,13 @@ describe('Registry (real etcd)', function () {
   this.timeout(30_000);
   const etcd = withEtcd();
   let registry: Registry;
+  let store: Store;
+  let keySpace: KeySpace;
 
   beforeEach(async () => {
-    registry = new Registry({ store: etcd.get().store(), keySpace: etcd.get().keySpace() });
+    store = etcd.get().store();
+    keySpace = etcd.get().keySpace();
+    registry = new Registry({ store, keySpace });
     await ensureDefaultNamespaces(registry);
   });
 
@@ -109,6 +115,48 @@ describe('Registry (real etcd)', function () {
       next.spec.restartPolicy = 'Never';
       assert.equal((await apiRejection(registry.update('pods', 'default', 'web', next))).code, 'Invalid');
       assert.equal((await registry.get<Pod>('pods', 'default', 'web')).metadata.resourceVersion, created.metadata.resourceVersion);
+    });
+  });
+
+  describe('guaranteedUpdate', () => {
+    /** A store whose first update is preceded by another writer's change of the same object. */
+    function racingStore(store: Store): Store {
+      let raced = false;
+      const update: Store['update'] = async (key, object, revision) => {
+        if (!raced) {
+          raced = true;
+          const other = (await store.get<Pod>(key))!;
+          await store.update(key, { ...other, metadata: { ...other.metadata, labels: { ...other.metadata.labels, other: 'writer' }, resourceVersion: undefined } }, revision);
+        }
+        return store.update(key, object, revision);
+      };
+      return Object.assign(Object.create(store) as Store, { update });
+    }
+
+    it('reads again and computes again when another writer changed the object meanwhile', async () => {
+      const racing = new Registry({ store: racingStore(store), keySpace });
+      await racing.create<Pod>('pods', 'default', aPod('raced'));
+      const seen: Record<string, string>[] = [];
+      const outcome = await racing.guaranteedUpdate<Pod>('pods', 'default', 'raced', (pod) => {
+        seen.push({ ...pod.metadata.labels });
+        return { ...pod, metadata: { ...pod.metadata, labels: { ...pod.metadata.labels, mine: 'yes' } } };
+      });
+      assert.deepEqual(seen, [{}, { other: 'writer' }]);
+      assert.equal(outcome.written, true);
+      assert.deepEqual(outcome.object.metadata.labels, { other: 'writer', mine: 'yes' });
+    });
+
+    it('writes nothing when the mutation changes nothing, and is NotFound for a missing object', async () => {
+      const pod = await registry.create<Pod>('pods', 'default', aPod('still'));
+      const outcome = await registry.guaranteedUpdate<Pod>('pods', 'default', 'still', () => undefined);
+      assert.deepEqual([outcome.written, outcome.object.metadata.resourceVersion], [false, pod.metadata.resourceVersion]);
+      assert.equal((await apiRejection(registry.guaranteedUpdate<Pod>('pods', 'default', 'absent', (p) => p))).code, 'NotFound');
+    });
+
+    it('prepares and validates a status write as …/status does: spec changes are dropped', async () => {
+      await registry.create<Pod>('pods', 'default', aPod('status'));
+      const outcome = await registry.guaranteedUpdate<Pod>('pods', 'default', 'status', (pod) => ({ ...pod, spec: { ...pod.spec, nodeName: 'pi-9' }, status: { ...pod.status, phase: 'Running' } }), { subresource: 'status' });
+      assert.deepEqual([outcome.object.status?.phase, outcome.object.spec.nodeName], ['Running', undefined]);
     });
   });
 

@@ -1,36 +1,39 @@
 /**
- * The REST semantics of every served resource over the Store: what the HTTP handlers call, and
+ * The REST semantics of every served kind over the Store: what the HTTP handlers call, and
  * what the control plane's own components (scheduler, node service, controllers) call directly
- * with typed objects. Every write is prepared by the kind's strategy, validated, and stored in
- * one compare-and-swap: nothing invalid and nothing half-written reaches etcd. Every body and
- * every object about to be stored passes the typed decoder (object-decoding.ts): wrong JSON
- * types are refused, fields the kind does not declare are dropped, internal callers included.
- * Failures are ApiErrors (NotFound, Conflict, Invalid...), mapped to Status only at the HTTP edge.
+ * with typed objects. Generic over the kinds' ResourceDefinitions (kinds.ts): everything that
+ * differs between kinds comes from its definition. Every write is prepared by the kind's
+ * strategy, validated, and stored in one compare-and-swap, through the one read-modify-write
+ * cycle (guaranteed-update.ts): nothing invalid and nothing half-written reaches etcd. Every
+ * body and every object about to be stored passes the typed decoder (object-decoding.ts): wrong
+ * JSON types are refused, fields the kind does not declare are dropped, internal callers
+ * included. Failures are ApiErrors (NotFound, Conflict, Invalid...), mapped to Status only at
+ * the HTTP edge.
  */
 import { alreadyExists, ApiError, badRequest, invalid, isApiError, notFound } from '../../api/errors';
 import type { Binding, Namespace, Pod } from '../../api/core-v1';
 import type { KubeList, KubeObject } from '../../api/meta';
 import { objectKey, resourcePrefix, type KeySpace } from '../store/keys';
-import type { Store, WriteResult } from '../store/store';
+import type { Store } from '../store/store';
+import { byKey, decodeContinue, listOfPage, takePage } from '../apiserver/list-pagination';
+import { applyFieldValidation, strictDecodingErrors, type FieldValidation } from '../apiserver/field-validation';
+import { checkName, decodeBody, decodeObject, settleNamespace } from '../apiserver/object-decoding';
+import { applyPatchDocument, decodePatched, type PatchType } from '../apiserver/patch-document';
 import { checkPreconditions, planDeletion, readyToRemove, validateDeleteOptions } from './deletion';
-import { guaranteedUpdate, type UpdateOutcome } from './guaranteed-update';
-import { byKey, decodeContinue, listOfPage, takePage } from './list-pagination';
+import { guaranteedUpdate, remove, REMOVE, type UpdateOutcome } from './guaranteed-update';
+import { KINDS, resolveResource, type AnyKind } from './kinds';
+import { NAMESPACES } from './kinds/namespace';
+import { PODS } from './kinds/pod';
 import { admitCreateInNamespace } from './namespace-lifecycle';
-import { applyFieldValidation, strictDecodingErrors, type FieldValidation } from './field-validation';
-import { checkName, decodeBody, decodeObject, settleNamespace } from './object-decoding';
 import { bumpGenerationOnChange, carryOverObjectMeta, generateName, prepareObjectMetaForCreate } from './object-meta';
-import { applyPatchDocument, decodePatched, type PatchType } from './patch-document';
-import { assignPod, validateBinding } from './pod-binding';
 import { startRegistryWatch, type RegistryWatch, type RegistryWatchEvent } from './registry-watch';
-import type { ResourceInfo } from './resource-info';
-import { BINDINGS, NAMESPACES, PODS, RESOURCES, resolveResource } from './resources';
+import type { ResourceDefinition } from './resource-definition';
 import { compileSelection, type SelectorStrings } from './selection';
-import { strategyFor } from './strategies';
-import type { DeleteOptions, ResourceStrategy } from './strategy';
-import { ServiceAllocations, type PortRange } from './service-network/service-allocations';
-import { companionWrites, requestedConflicts, stampRevision, type WriteCompanion } from './write-companion';
+import type { DeleteOptions } from './strategy';
+import type { ParentWriteSubresource } from './subresource';
+import { companionWrites, requestedConflicts, stampRevision, type CompanionContext, type WriteCompanion } from './write-companion';
 
-export type { PatchType } from './patch-document';
+export type { PatchType } from '../apiserver/patch-document';
 export type { RegistryWatch, RegistryWatchEvent } from './registry-watch';
 export type { DeleteOptions } from './strategy';
 
@@ -38,18 +41,18 @@ export interface RegistryOptions {
   store: Store;
   /** Default `{ prefix: '/registry' }`. */
   keySpace?: KeySpace;
-  /** Default: every resource in resources.ts. */
-  resources?: readonly ResourceInfo[];
+  /** The kinds served. Default: KINDS (kinds.ts). */
+  kinds?: readonly AnyKind[];
   /** The clock (creation and deletion timestamps). */
   now?: () => Date;
   /** Where Services get cluster IPs. Default 10.43.0.0/16. */
   serviceCIDR?: string;
   /** Where NodePort Services get node ports. Default 30000-32767. */
-  nodePortRange?: PortRange;
+  nodePortRange?: CompanionContext['nodePortRange'];
 }
 
-/** A resource as internal callers name it: 'pods', 'deployments.apps', 'Pod', or its ResourceInfo. */
-export type ResourceName = string | ResourceInfo;
+/** A resource as internal callers name it: 'pods', 'deployments.apps', 'Pod', or its definition. */
+export type ResourceName = string | AnyKind;
 
 export interface ListOptions extends SelectorStrings {
   /** Omitted: every namespace. */
@@ -62,6 +65,11 @@ export interface WriteOptions {
   /** Validate and answer as if written, write nothing (`dryRun=All`). */
   dryRun?: boolean;
   fieldManager?: string;
+}
+
+export interface GuaranteedUpdateOptions extends WriteOptions {
+  /** Write through `…/status` (only the status changes) instead of the main resource. */
+  subresource?: 'status';
 }
 
 export interface PatchOptions extends WriteOptions {
@@ -100,34 +108,40 @@ export interface RegistryWatchOptions<T extends KubeObject> extends SelectorStri
 
 /** generateName collisions retried before AlreadyExists is returned. */
 const GENERATE_NAME_ATTEMPTS = 8;
-const DELETE_ATTEMPTS = 10;
 /** Automatic allocations lost to concurrent writers before the create gives up. */
 const CLAIM_ATTEMPTS = 10;
 
 export class Registry {
-  readonly resources: readonly ResourceInfo[];
+  /** The kinds served, as routing and discovery list them. */
+  readonly resources: readonly AnyKind[];
   private readonly store: Store;
   private readonly keySpace: KeySpace;
   private readonly now: () => Date;
-  /** Cluster IPs and node ports of Services, claimed in the services' own transactions. */
-  readonly serviceAllocations: ServiceAllocations;
-  private readonly companions: Record<string, WriteCompanion>;
+  /** Each kind's write companion (a Service's allocations), made once for this store. */
+  private readonly companions = new Map<AnyKind, WriteCompanion>();
 
   constructor(options: RegistryOptions) {
     this.store = options.store;
     this.keySpace = options.keySpace ?? { prefix: '/registry' };
-    this.resources = options.resources ?? RESOURCES;
+    this.resources = options.kinds ?? KINDS;
     this.now = options.now ?? (() => new Date());
-    this.serviceAllocations = new ServiceAllocations({ store: this.store, keySpace: this.keySpace, serviceCIDR: options.serviceCIDR, nodePortRange: options.nodePortRange });
-    this.companions = { '/services': this.serviceAllocations };
+    const ctx: CompanionContext = { store: this.store, keySpace: this.keySpace, serviceCIDR: options.serviceCIDR, nodePortRange: options.nodePortRange };
+    for (const kind of this.resources) if (kind.companion) this.companions.set(kind, kind.companion(ctx));
   }
 
-  /** The resource's description; NotFound as for an unknown URL. */
-  info(resource: ResourceName): ResourceInfo {
+  /** The kind's definition; NotFound as for an unknown URL. */
+  info(resource: ResourceName): AnyKind {
     if (typeof resource !== 'string') return resource;
     const info = resolveResource(this.resources, resource);
     if (!info) throw new ApiError('NotFound', 'the server could not find the requested resource');
     return info;
+  }
+
+  /** The write companion of a served kind (a Service's cluster IP and node port allocations). */
+  companionOf<T extends KubeObject, C extends WriteCompanion>(kind: ResourceDefinition<T, C>): C {
+    const companion = this.companions.get(kind as unknown as AnyKind);
+    if (!companion) throw new Error(`${kind.resource} has no write companion in this registry`);
+    return companion as C;
   }
 
   /** Resolves once the store answers (readyz). */
@@ -144,7 +158,7 @@ export class Registry {
 
   async list<T extends KubeObject>(resource: ResourceName, options: ListOptions = {}): Promise<KubeList<T>> {
     const info = this.info(resource);
-    const selection = compileSelection(info.resource, options);
+    const selection = compileSelection(info.fields, options);
     const token = options.continue ? decodeContinue(options.continue) : undefined;
     const result = await this.store.list<T>(resourcePrefix(this.keySpace, info, options.namespace));
     const matching = result.items
@@ -156,7 +170,8 @@ export class Registry {
 
   async create<T extends KubeObject>(resource: ResourceName, namespace: string | undefined, body: T | unknown, options: WriteOptions = {}): Promise<T> {
     const info = this.info(resource);
-    if (info.group === '' && info.resource === 'bindings') throw new ApiError('MethodNotAllowed', 'bindings are not stored: bind a pod with Registry.bind');
+    const through = info.createsThrough;
+    if (through) throw new ApiError('MethodNotAllowed', `${info.resource} are not stored: write ${through.resource}/${through.subresource}`);
     const obj = decodeObject<T>(info, body);
     const ns = settleNamespace(info, obj, namespace);
     return this.createDecoded(info, ns, obj, options);
@@ -165,7 +180,7 @@ export class Registry {
   /** PUT: replaces the object (creating it where the kind allows). Status is kept; see updateStatus. */
   async update<T extends KubeObject>(resource: ResourceName, namespace: string | undefined, name: string, body: T | unknown, options: WriteOptions = {}): Promise<WriteOutcome<T>> {
     const info = this.info(resource);
-    const strategy = strategyFor(info);
+    const strategy = info.strategy;
     const obj = decodeObject<T>(info, body);
     checkName(obj, name);
     const ns = settleNamespace(info, obj, namespace);
@@ -182,12 +197,11 @@ export class Registry {
   /** PUT …/status: only the status changes (spec and metadata stay as stored). */
   async updateStatus<T extends KubeObject>(resource: ResourceName, namespace: string | undefined, name: string, body: T | unknown, options: WriteOptions = {}): Promise<T> {
     const info = this.info(resource);
-    const strategy = strategyFor(info);
     const obj = decodeObject<T>(info, body);
     checkName(obj, name);
     const ns = settleNamespace(info, obj, namespace);
     const expected = obj.metadata.resourceVersion || undefined;
-    const outcome = await this.write<T>(info, ns, name, expected, options, (current) => this.prepareStatusUpdate(info, strategy, obj, current));
+    const outcome = await this.write<T>(info, ns, name, expected, options, (current) => this.prepareStatusUpdate(info, obj, current));
     return outcome.object;
   }
 
@@ -197,27 +211,27 @@ export class Registry {
   ): Promise<WriteOutcome<T>> {
     const info = this.info(resource);
     if (type === 'apply-patch') return this.apply<T>(info, namespace, name, patch, options);
-    const strategy = strategyFor(info);
+    const strategy = info.strategy;
     const ns = info.namespaced ? namespace : undefined;
     let warnings: string[] = [];
     const outcome = await this.write<T>(info, ns, name, undefined, options, (current) => {
       const decoded = decodePatched(info, applyPatchDocument(type, current, patch, info), options.fieldValidation ?? 'Ignore', options.strictErrors);
       warnings = decoded.warnings;
-      return this.preparePatched(info, strategy, decoded.object, current, options);
+      return this.preparePatched(info, decoded.object, current, options);
     });
     return { object: await this.removeIfDone(info, strategy, ns, outcome), created: false, warnings };
   }
 
   async delete<T extends KubeObject>(resource: ResourceName, namespace: string | undefined, name: string, options: DeleteOptions = {}): Promise<DeleteOutcome<T>> {
     const info = this.info(resource);
-    const strategy = strategyFor(info);
     validateDeleteOptions(options);
-    const key = this.key(info, namespace, name);
-    for (let attempt = 0; attempt < DELETE_ATTEMPTS; attempt++) {
-      const outcome = await this.deleteOnce<T>(info, strategy, key, name, options);
-      if (outcome) return outcome;
-    }
-    throw new ApiError('Conflict', `Operation cannot be fulfilled on ${info.resource} "${name}": too many concurrent changes`, { kind: info.resource, group: info.group, name });
+    const outcome = await this.write<T>(info, namespace, name, undefined, options, (current) => {
+      checkPreconditions(info, current, options);
+      info.strategy.checkDelete(current);
+      const plan = planDeletion(current, info.strategy, options, this.now());
+      return plan.action === 'remove' ? REMOVE : plan.action === 'mark' ? (plan.object as T) : current;
+    });
+    return { object: outcome.object, removed: outcome.removed === true };
   }
 
   /** DELETE of a collection: each selected object is deleted as by `delete`; returns them. */
@@ -237,25 +251,54 @@ export class Registry {
     return { ...list, metadata: { resourceVersion: list.metadata.resourceVersion }, items: deleted };
   }
 
-  /** Binds a pod to a node (the scheduler's one write). Returns the bound pod. */
+  /** Binds a pod to a node (the scheduler's one write): the pod's `binding` subresource. Returns the bound pod. */
   async bind(namespace: string, body: Binding | unknown, options: WriteOptions = {}): Promise<Pod> {
-    const binding = decodeObject<Binding>(BINDINGS, body);
-    const ns = settleNamespace(BINDINGS, binding, namespace);
-    validateBinding(binding);
-    const name = binding.metadata.name ?? '';
-    const expected = binding.metadata.resourceVersion || undefined;
-    const outcome = await this.write<Pod>(PODS, ns, name, expected, options, (pod) => assignPod(pod, binding, this.now()));
-    return outcome.object;
+    return this.writeSubresource<Pod>(PODS, 'binding', namespace, undefined, body, options);
   }
 
   /** PUT namespaces/{name}/finalize: replaces spec.finalizers; a deleting namespace left with none goes. */
   async finalizeNamespace(name: string, body: Namespace | unknown, options: WriteOptions = {}): Promise<Namespace> {
-    const obj = decodeObject<Namespace>(NAMESPACES, body);
-    checkName(obj, name);
-    const expected = obj.metadata.resourceVersion || undefined;
-    const finalizers = (obj.spec?.finalizers ?? []).filter((f) => typeof f === 'string');
-    const outcome = await this.write<Namespace>(NAMESPACES, undefined, name, expected, options, (current) => ({ ...current, spec: { ...current.spec, finalizers } }));
-    return this.removeIfDone(NAMESPACES, strategyFor(NAMESPACES), undefined, outcome);
+    return this.writeSubresource<Namespace>(NAMESPACES, 'finalize', undefined, name, body, options);
+  }
+
+  /**
+   * A write to a subresource that changes the stored parent (`pods/binding`,
+   * `namespaces/finalize`). `name` is the parent's name from the URL, which the body must
+   * repeat; undefined: the body names the parent (`POST …/bindings`). Returns the parent.
+   */
+  async writeSubresource<T extends KubeObject>(
+    resource: ResourceName, subresource: string, namespace: string | undefined, name: string | undefined, body: unknown, options: WriteOptions = {},
+  ): Promise<T> {
+    const info = this.info(resource);
+    const handler = parentWrite<T>(info, subresource);
+    const bodyKind = handler.body ?? info;
+    const decoded = decodeObject<KubeObject>(bodyKind, body);
+    const ns = settleNamespace(bodyKind, decoded, namespace);
+    handler.validateBody(decoded);
+    if (name !== undefined) checkName(decoded, name);
+    const expected = decoded.metadata.resourceVersion || undefined;
+    const target = name ?? decoded.metadata.name ?? '';
+    const outcome = await this.write<T>(info, info.namespaced ? ns : undefined, target, expected, options, (current) => handler.apply(current, decoded, { now: this.now() }));
+    return handler.finishesDeletion ? this.removeIfDone(info, info.strategy, ns, outcome) : outcome.object;
+  }
+
+  /**
+   * The control plane's own read-modify-write: `mutate` gets a private copy of the current
+   * object and returns the next one (undefined: no change); the result is prepared and
+   * validated as an update (or a status update) and written with a compare-and-swap, read and
+   * computed again on a lost race. NotFound when the object is absent.
+   */
+  async guaranteedUpdate<T extends KubeObject>(
+    resource: ResourceName, namespace: string | undefined, name: string, mutate: (current: T) => T | undefined, options: GuaranteedUpdateOptions = {},
+  ): Promise<UpdateOutcome<T>> {
+    const info = this.info(resource);
+    const status = options.subresource === 'status';
+    const outcome = await this.write<T>(info, namespace, name, undefined, options, (current) => {
+      const next = mutate(structuredClone(current));
+      if (next === undefined) return current;
+      return status ? this.prepareStatusUpdate(info, next, current) : this.prepareUpdate(info, info.strategy, next, current);
+    });
+    return status ? outcome : { ...outcome, object: await this.removeIfDone(info, info.strategy, namespace, outcome) };
   }
 
   /** Watches a resource; resolves once the watch is established. Dispose it (or abort) to stop. */
@@ -264,7 +307,7 @@ export class Registry {
     return startRegistryWatch<T>({
       store: this.store,
       prefix: resourcePrefix(this.keySpace, info, info.namespaced ? options.namespace : undefined),
-      selection: compileSelection(info.resource, options),
+      selection: compileSelection(info.fields, options),
       resourceVersion: options.resourceVersion,
       onEvent: options.onEvent,
       onError: options.onError,
@@ -279,23 +322,27 @@ export class Registry {
 
   // ---- internals ----
 
-  private key(info: ResourceInfo, namespace: string | undefined, name: string): string {
+  private key(info: AnyKind, namespace: string | undefined, name: string): string {
     if (info.namespaced && !namespace) throw badRequest(`a namespace is required for ${info.resource}`);
     return objectKey(this.keySpace, info, info.namespaced ? namespace : undefined, name);
   }
 
+  /** Every change to a stored object: its kind's read-modify-write, the result checked by the typed decoder. */
   private write<T extends KubeObject>(
-    info: ResourceInfo, namespace: string | undefined, name: string, expected: string | undefined, options: WriteOptions, compute: (current: T) => T,
+    info: AnyKind, namespace: string | undefined, name: string, expected: string | undefined, options: WriteOptions, compute: (current: T) => T | typeof REMOVE,
   ): Promise<UpdateOutcome<T>> {
     const key = this.key(info, namespace, name);
-    const companion = this.companionFor(info);
-    const typed = (current: T): T => decodeObject<T>(info, compute(current));
+    const companion = this.companions.get(info);
+    const typed = (current: T): T | typeof REMOVE => {
+      const next = compute(current);
+      return next === REMOVE ? next : decodeObject<T>(info, next);
+    };
     return guaranteedUpdate<T>({ store: this.store, key, info, name, expectedResourceVersion: expected, compute: typed, dryRun: options.dryRun, companion });
   }
 
   /** `obj` has passed the typed decoder already; what the strategy adds is checked again before it is stored. */
-  private async createDecoded<T extends KubeObject>(info: ResourceInfo, namespace: string | undefined, obj: T, options: WriteOptions): Promise<T> {
-    const strategy = strategyFor(info);
+  private async createDecoded<T extends KubeObject>(info: AnyKind, namespace: string | undefined, obj: T, options: WriteOptions): Promise<T> {
+    const strategy = info.strategy;
     const generated = !obj.metadata.name && Boolean(obj.metadata.generateName);
     for (let attempt = 1; ; attempt++) {
       const prepared = structuredClone(obj);
@@ -304,7 +351,7 @@ export class Registry {
       const candidate = decodeObject<T>(info, prepared);
       if (namespace !== undefined) await this.admitNamespace(info, candidate, namespace);
       if (options.dryRun) {
-        await this.companionFor(info)?.planCreate(candidate);
+        await this.companions.get(info)?.planCreate(candidate);
         return candidate;
       }
       try {
@@ -316,13 +363,9 @@ export class Registry {
     }
   }
 
-  private companionFor(info: ResourceInfo): WriteCompanion | undefined {
-    return this.companions[`${info.group}/${info.resource}`];
-  }
-
   /** Stores a new object with the keys it claims; AlreadyExists when the object's key is taken. */
-  private async storeNew<T extends KubeObject>(info: ResourceInfo, key: string, obj: T): Promise<T> {
-    const companion = this.companionFor(info);
+  private async storeNew<T extends KubeObject>(info: AnyKind, key: string, obj: T): Promise<T> {
+    const companion = this.companions.get(info);
     if (!companion) return this.store.create(key, obj);
     for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
       const candidate = structuredClone(obj);
@@ -336,17 +379,7 @@ export class Registry {
     throw new ApiError('Conflict', `Operation cannot be fulfilled on ${info.resource} "${obj.metadata.name ?? ''}": too many concurrent allocations`, { kind: info.resource, group: info.group, name: obj.metadata.name });
   }
 
-  /** Removes a stored object (and releases what it holds) if it is still at `revision`. */
-  private async removeStored<T extends KubeObject>(info: ResourceInfo, key: string, current: T, revision: number): Promise<WriteResult<T>> {
-    const companion = this.companionFor(info);
-    if (!companion) return this.store.delete<T>(key, revision);
-    const plan = companion.planDelete(current);
-    const result = await this.store.commit([{ op: 'delete', key, expectedRevision: revision }, ...companionWrites(plan)]);
-    if (result.ok) return { ok: true, object: stampRevision(current, result.revision) };
-    return { ok: false, current: await this.store.get<T>(key) };
-  }
-
-  private prepareCreate(info: ResourceInfo, strategy: ResourceStrategy, obj: KubeObject): void {
+  private prepareCreate(info: AnyKind, strategy: AnyKind['strategy'], obj: KubeObject): void {
     const now = this.now();
     prepareObjectMetaForCreate(obj, { now, tracksGeneration: strategy.tracksGeneration });
     strategy.prepareForCreate(obj, { now });
@@ -354,13 +387,13 @@ export class Registry {
     if (causes.length > 0) throw invalid(info.kind, obj.metadata.name ?? '', causes, info.group);
   }
 
-  private async admitNamespace(info: ResourceInfo, obj: KubeObject, namespace: string): Promise<void> {
+  private async admitNamespace(info: AnyKind, obj: KubeObject, namespace: string): Promise<void> {
     const ns = await this.store.get<Namespace>(this.key(NAMESPACES, undefined, namespace));
     admitCreateInNamespace(info, obj.metadata.name ?? '', namespace, ns);
   }
 
   /** BeforeUpdate: the request's object against the stored one. */
-  private prepareUpdate<T extends KubeObject>(info: ResourceInfo, strategy: ResourceStrategy, next: T, current: T): T {
+  private prepareUpdate<T extends KubeObject>(info: AnyKind, strategy: AnyKind['strategy'], next: T, current: T): T {
     checkUidPrecondition(info, next, current);
     next.metadata.resourceVersion = current.metadata.resourceVersion;
     carryOverObjectMeta(next, current);
@@ -371,29 +404,29 @@ export class Registry {
     return next;
   }
 
-  private prepareStatusUpdate<T extends KubeObject>(info: ResourceInfo, strategy: ResourceStrategy, body: T, current: T): T {
+  private prepareStatusUpdate<T extends KubeObject>(info: AnyKind, body: T, current: T): T {
     checkUidPrecondition(info, body, current);
-    const next = strategy.prepareForStatusUpdate(structuredClone(body), current) as T;
+    const next = info.strategy.prepareForStatusUpdate(structuredClone(body), current) as T;
     next.metadata.resourceVersion = current.metadata.resourceVersion;
-    const causes = strategy.validateStatusUpdate(next, current, info);
+    const causes = info.strategy.validateStatusUpdate(next, current, info);
     if (causes.length > 0) throw invalid(info.kind, next.metadata.name ?? '', causes, info.group);
     return next;
   }
 
   /** A patched object is an update whose resourceVersion precondition the patch itself may carry. */
-  private preparePatched<T extends KubeObject>(info: ResourceInfo, strategy: ResourceStrategy, next: T, current: T, options: PatchOptions): T {
+  private preparePatched<T extends KubeObject>(info: AnyKind, next: T, current: T, options: PatchOptions): T {
     const rv = next.metadata.resourceVersion;
     if (rv && rv !== current.metadata.resourceVersion) {
       throw new ApiError('Conflict', `Operation cannot be fulfilled on ${info.resource} "${current.metadata.name ?? ''}": the object has been modified; please apply your changes to the latest version and try again`, { kind: info.resource, group: info.group, name: current.metadata.name });
     }
-    return options.subresource === 'status' ? this.prepareStatusUpdate(info, strategy, next, current) : this.prepareUpdate(info, strategy, next, current);
+    return options.subresource === 'status' ? this.prepareStatusUpdate(info, next, current) : this.prepareUpdate(info, info.strategy, next, current);
   }
 
-  private async apply<T extends KubeObject>(info: ResourceInfo, namespace: string | undefined, name: string, patch: unknown, options: PatchOptions): Promise<WriteOutcome<T>> {
+  private async apply<T extends KubeObject>(info: AnyKind, namespace: string | undefined, name: string, patch: unknown, options: PatchOptions): Promise<WriteOutcome<T>> {
     if (!options.fieldManager) {
       throw invalid('PatchOptions.meta.k8s.io', '', [{ reason: 'FieldValueRequired', message: 'Required value: is required for apply patch', field: 'fieldManager' }]);
     }
-    const strategy = strategyFor(info);
+    const strategy = info.strategy;
     const { object: config, unknownFields } = decodeBody<T>(info, patch);
     const warnings = applyFieldValidation(info, strictDecodingErrors(unknownFields, options.strictErrors), options.fieldValidation ?? 'Ignore');
     checkName(config, name);
@@ -401,7 +434,7 @@ export class Registry {
     try {
       const outcome = await this.write<T>(info, ns, name, undefined, options, (current) => {
         const next = decodePatched(info, applyPatchDocument('apply-patch', current, config, info), 'Ignore').object;
-        return this.preparePatched(info, strategy, next, current, options);
+        return this.preparePatched(info, next, current, options);
       });
       return { object: await this.removeIfDone(info, strategy, ns, outcome), created: false, warnings };
     } catch (err: unknown) {
@@ -410,36 +443,22 @@ export class Registry {
     }
   }
 
-  /** One read-decide-write attempt of a DELETE; undefined when a concurrent change calls for another. */
-  private async deleteOnce<T extends KubeObject>(info: ResourceInfo, strategy: ResourceStrategy, key: string, name: string, options: DeleteOptions): Promise<DeleteOutcome<T> | undefined> {
-    const current = await this.store.get<T>(key);
-    if (!current) throw notFound(info.resource, name, info.group);
-    checkPreconditions(info, current, options);
-    strategy.checkDelete(current);
-    const plan = planDeletion(current, strategy, options, this.now());
-    if (plan.action === 'keep') return { object: current, removed: false };
-    if (options.dryRun) return { object: (plan.action === 'mark' ? plan.object : current) as T, removed: plan.action === 'remove' };
-    const revision = Number(current.metadata.resourceVersion);
-    if (plan.action === 'mark') {
-      delete plan.object.metadata.resourceVersion;
-      const result = await this.store.update<T>(key, decodeObject<T>(info, plan.object), revision);
-      return result.ok ? { object: result.object, removed: false } : undefined;
-    }
-    const result = await this.removeStored<T>(info, key, current, revision);
-    if (!result.ok && !result.current) throw notFound(info.resource, name, info.group);
-    return result.ok ? { object: result.object, removed: true } : undefined;
-  }
-
   /** An update that leaves a deleting object with nothing pending finishes the deletion. */
-  private async removeIfDone<T extends KubeObject>(info: ResourceInfo, strategy: ResourceStrategy, namespace: string | undefined, outcome: UpdateOutcome<T>): Promise<T> {
+  private async removeIfDone<T extends KubeObject>(info: AnyKind, strategy: AnyKind['strategy'], namespace: string | undefined, outcome: UpdateOutcome<T>): Promise<T> {
     if (!outcome.written || !readyToRemove(outcome.object, strategy)) return outcome.object;
     const key = this.key(info, namespace, outcome.object.metadata.name ?? '');
-    const result = await this.removeStored<T>(info, key, outcome.object, Number(outcome.object.metadata.resourceVersion));
-    return result.ok ? result.object : outcome.object;
+    return (await remove({ store: this.store, key, companion: this.companions.get(info) }, outcome.object)) ?? outcome.object;
   }
 }
 
+/** The subresource's handler, when it is a write to the parent; NotFound otherwise. */
+function parentWrite<T extends KubeObject>(info: AnyKind, subresource: string): ParentWriteSubresource<T> {
+  const handler = Object.hasOwn(info.subresources, subresource) ? info.subresources[subresource] : undefined;
+  if (handler?.type !== 'write') throw new ApiError('NotFound', 'the server could not find the requested resource');
+  return handler as unknown as ParentWriteSubresource<T>;
+}
+
 /** Precondition carried by the object itself (Kubernetes' UpdatedObjectInfo.Preconditions). */
-function checkUidPrecondition(info: ResourceInfo, next: KubeObject, current: KubeObject): void {
+function checkUidPrecondition(info: AnyKind, next: KubeObject, current: KubeObject): void {
   checkPreconditions(info, current, { preconditions: { uid: next.metadata.uid } });
 }

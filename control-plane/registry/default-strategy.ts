@@ -1,12 +1,11 @@
 /**
  * The strategy most kinds share (Kubernetes' generic registry behaviour): the status
  * subresource alone writes status, deletion is immediate unless finalizers wait, validation is
- * api/validation's validateObject / validateObjectUpdate for the kind.
+ * of the object metadata with the kind's name rule. A kind overrides what it does differently.
  */
-import type { KubeObject, StatusCause } from '../../api/meta';
-import { validateObjectMetaUpdate } from '../../api/validation/object-meta';
-import { validateObject, validateObjectUpdate } from '../../api/validation/validate-object';
-import type { ResourceInfo } from './resource-info';
+import type { KubeObject } from '../../api/meta';
+import { nameIsDNSSubdomain, type NameValidator } from '../../api/validation/names';
+import { validateObjectMeta, validateObjectMetaUpdate } from '../../api/validation/object-meta';
 import type { ResourceStrategy } from './strategy';
 
 /** Fields every object has at the top. */
@@ -18,13 +17,9 @@ export const SPEC_STATUS_FIELDS = [...OBJECT_FIELDS, 'spec', 'status'] as const;
  * Makes `obj` hold exactly what `next` holds (the api/defaults functions return defaulted
  * copies; strategies work in place on the object the registry owns).
  */
-export function replaceContents<T extends KubeObject>(obj: KubeObject, next: T): T {
+export function replaceContents<T extends KubeObject>(obj: T, next: T): T {
   for (const key of Object.keys(obj)) if (!(key in next)) delete obj[key];
   return Object.assign(obj, next);
-}
-
-function validate(obj: KubeObject, info: ResourceInfo): StatusCause[] {
-  return validateObject(info.resource, obj, info.namespaced);
 }
 
 /** Status written by the main resource is ignored: only …/status changes it. */
@@ -37,18 +32,21 @@ export interface StrategyShape {
   topLevelFields: readonly string[];
   /** The kind has a status written through the status subresource. */
   hasStatus: boolean;
+  /** The rule for the kind's names; default a DNS-1123 subdomain. */
+  nameValidator?: NameValidator;
 }
 
-export function defaultStrategy(shape: StrategyShape): ResourceStrategy {
+export function defaultStrategy<T extends KubeObject>(shape: StrategyShape): ResourceStrategy<T> {
+  const names = shape.nameValidator ?? nameIsDNSSubdomain;
   return {
     topLevelFields: shape.topLevelFields,
     allowCreateOnUpdate: false,
     returnDeletedObject: false,
     tracksGeneration: shape.hasStatus,
     prepareForCreate: () => undefined,
-    validate,
+    validate: (obj, info) => validateObjectMeta(obj.metadata, info.namespaced, names),
     prepareForUpdate: (obj, old) => (shape.hasStatus ? keepStatus(obj, old) : undefined),
-    validateUpdate: (obj, old, info) => validateObjectUpdate(info.resource, obj, old, info.namespaced),
+    validateUpdate: (obj, old, info) => [...validateObjectMetaUpdate(obj.metadata, old.metadata), ...validateObjectMeta(obj.metadata, info.namespaced, names)],
     prepareForStatusUpdate: (obj, old) => ({ ...structuredClone(old), status: obj.status }),
     validateStatusUpdate: (obj, old) => validateObjectMetaUpdate(obj.metadata, old.metadata),
     deletionGracePeriod: () => 0,

@@ -2,7 +2,8 @@
  * What differs between kinds when the registry creates, updates and deletes them: the
  * Kubernetes "REST strategy" (pkg/registry/<group>/<kind>/strategy.go). The registry owns the
  * common metadata rules (object-meta.ts) and the storage; a strategy owns its kind's rules.
- * Strategies are pure: they mutate only the object handed to them and never do I/O.
+ * Strategies are pure: they mutate only the object handed to them and never do I/O. A strategy
+ * is typed by its kind: it reads a Pod as a Pod, without casts.
  */
 import type { KubeObject, StatusCause } from '../../api/meta';
 import type { ResourceInfo } from './resource-info';
@@ -19,7 +20,7 @@ export interface DeleteOptions {
   dryRun?: boolean;
 }
 
-export interface ResourceStrategy {
+export interface ResourceStrategy<T extends KubeObject = KubeObject> {
   /** Top-level JSON fields of the kind, for `fieldValidation=Strict|Warn`. */
   readonly topLevelFields: readonly string[];
   /** PUT of a missing object creates it (Kubernetes' AllowCreateOnUpdate). */
@@ -30,23 +31,23 @@ export interface ResourceStrategy {
   readonly tracksGeneration: boolean;
 
   /** Kind-specific create preparation (status reset, defaults). Metadata is already set. */
-  prepareForCreate(obj: KubeObject, ctx: StrategyContext): void;
-  validate(obj: KubeObject, info: ResourceInfo): StatusCause[];
+  prepareForCreate(obj: T, ctx: StrategyContext): void;
+  validate(obj: T, info: ResourceInfo): StatusCause[];
   /** Main-resource update: keeps what only subresources may change (status). */
-  prepareForUpdate(obj: KubeObject, old: KubeObject): void;
-  validateUpdate(obj: KubeObject, old: KubeObject, info: ResourceInfo): StatusCause[];
+  prepareForUpdate(obj: T, old: T): void;
+  validateUpdate(obj: T, old: T, info: ResourceInfo): StatusCause[];
   /** The object a `/status` write yields: the old object with the new status. */
-  prepareForStatusUpdate(obj: KubeObject, old: KubeObject): KubeObject;
-  validateStatusUpdate(obj: KubeObject, old: KubeObject, info: ResourceInfo): StatusCause[];
+  prepareForStatusUpdate(obj: T, old: T): T;
+  validateStatusUpdate(obj: T, old: T, info: ResourceInfo): StatusCause[];
   /**
    * Seconds the object stays after a DELETE before it is gone; 0 means at once.
    * `requested` is DeleteOptions.gracePeriodSeconds.
    */
-  deletionGracePeriod(obj: KubeObject, requested: number | undefined): number;
+  deletionGracePeriod(obj: T, requested: number | undefined): number;
   /** Throws (Forbidden) when the object may not be deleted at all. */
-  checkDelete(obj: KubeObject): void;
+  checkDelete(obj: T): void;
   /** Marks an object entering graceful deletion (a namespace turns Terminating). */
-  beginDeletion(obj: KubeObject): void;
+  beginDeletion(obj: T): void;
   /** Whether something must still clean up before the object may go (finalizers). */
-  hasPendingFinalizers(obj: KubeObject): boolean;
+  hasPendingFinalizers(obj: T): boolean;
 }

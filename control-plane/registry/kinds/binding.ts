@@ -2,13 +2,17 @@
  * Binding a pod to a node (`POST …/pods/{name}/binding`, `POST …/bindings`), as Kubernetes'
  * BindingREST: spec.nodeName is set once, by the scheduler; a pod already bound or being
  * deleted is a 409 Conflict on `pods/binding`. The pod gets the PodScheduled condition and the
- * binding's annotations.
+ * binding's annotations. A Binding is never stored: `POST …/bindings` is the older form of
+ * the pod's `binding` subresource.
  */
-import { ApiError, invalid } from '../../api/errors';
-import type { Binding, Pod, PodCondition } from '../../api/core-v1';
-import type { StatusCause } from '../../api/meta';
-import { notSupported, required } from '../../api/validation/field-errors';
-import { timestamp } from './object-meta';
+import { ApiError, invalid } from '../../../api/errors';
+import type { Binding, Pod, PodCondition } from '../../../api/core-v1';
+import type { StatusCause } from '../../../api/meta';
+import { notSupported, required } from '../../../api/validation/field-errors';
+import { defaultStrategy } from '../default-strategy';
+import { timestamp } from '../object-meta';
+import { defineKind } from '../resource-definition';
+import type { ParentWriteSubresource } from '../subresource';
 
 function bindingConflict(name: string, detail: string): ApiError {
   return new ApiError('Conflict', `Operation cannot be fulfilled on pods/binding "${name}": ${detail}`, { kind: 'pods/binding', name });
@@ -47,3 +51,23 @@ function withScheduled(conditions: PodCondition[], now: Date): PodCondition[] {
 
 /** Top-level fields of a Binding, for field validation. */
 export const BINDING_FIELDS = ['apiVersion', 'kind', 'metadata', 'target'] as const;
+
+/** `POST /api/v1/namespaces/{ns}/bindings`: the older form of `pods/{name}/binding`. */
+export const BINDINGS = defineKind<Binding>({
+  group: '', version: 'v1', resource: 'bindings', singularName: 'binding', kind: 'Binding', listKind: 'BindingList', namespaced: true,
+  verbs: ['create'],
+  strategy: defaultStrategy<Binding>({ topLevelFields: BINDING_FIELDS, hasStatus: false }),
+  createsThrough: { resource: 'pods', subresource: 'binding' },
+});
+
+/** The pod's `binding` subresource: the scheduler's one write. */
+export const podBinding: ParentWriteSubresource<Pod, Binding> = {
+  type: 'write',
+  kind: 'Binding',
+  verbs: ['create'],
+  body: BINDINGS,
+  answersStatus: true,
+  finishesDeletion: false,
+  validateBody: validateBinding,
+  apply: (pod, binding, ctx) => assignPod(pod, binding, ctx.now),
+};

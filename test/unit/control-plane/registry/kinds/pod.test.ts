@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import type { Pod } from '../../../../api/core-v1';
-import { podStrategy } from '../../../../control-plane/apiserver/pod-strategy';
-import { PODS } from '../../../../control-plane/apiserver/resources';
+import type { Pod } from '../../../../../api/core-v1';
+import { podStrategy } from '../../../../../control-plane/registry/kinds/pod';
+import { PODS } from '../../../../../control-plane/registry/kinds';
 
 function aPod(): Pod {
   return {

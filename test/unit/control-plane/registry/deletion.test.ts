@@ -2,11 +2,11 @@ import { strict as assert } from 'node:assert';
 import type { Namespace, Pod } from '../../../../api/core-v1';
 import { ApiError } from '../../../../api/errors';
 import type { KubeObject } from '../../../../api/meta';
-import { checkPreconditions, planDeletion, readyToRemove, type DeletionPlan } from '../../../../control-plane/apiserver/deletion';
-import { namespaceStrategy } from '../../../../control-plane/apiserver/namespace-strategy';
-import { podStrategy } from '../../../../control-plane/apiserver/pod-strategy';
-import { PODS } from '../../../../control-plane/apiserver/resources';
-import { strategyFor } from '../../../../control-plane/apiserver/strategies';
+import { checkPreconditions, planDeletion, readyToRemove, type DeletionPlan } from '../../../../control-plane/registry/deletion';
+import { namespaceStrategy } from '../../../../control-plane/registry/kinds/namespace';
+import { podStrategy } from '../../../../control-plane/registry/kinds/pod';
+import { PODS } from '../../../../control-plane/registry/kinds';
+import { defaultStrategy, SPEC_STATUS_FIELDS } from '../../../../control-plane/registry/default-strategy';
 
 const NOW = new Date('2025-01-01T00:00:00Z');
 
@@ -51,7 +51,7 @@ describe('deletion', () => {
 
   it('keeps an object with finalizers, marked with grace 0, until they are gone', () => {
     const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', finalizers: ['example.com/x'] } };
-    const strategy = strategyFor({ group: '', resource: 'configmaps' });
+    const strategy = defaultStrategy({ topLevelFields: SPEC_STATUS_FIELDS, hasStatus: true });
     const object = marked<KubeObject>(planDeletion(cm, strategy, {}, NOW));
     assert.equal(object.metadata.deletionGracePeriodSeconds, 0);
     assert.equal(readyToRemove(object, strategy), false);

@@ -4,7 +4,7 @@
  * api/field-selector.ts, with Kubernetes' messages; an unparsable or unsupported selector is a
  * 400 BadRequest before anything is read).
  */
-import { objectFieldMatcher } from '../../api/field-selector';
+import { objectFieldMatcher, type SelectableFields } from '../../api/field-selector';
 import { matchesLabels, parseLabelSelector } from '../../api/label-selector';
 import type { KubeObject } from '../../api/meta';
 
@@ -19,9 +19,10 @@ export interface SelectorStrings {
   fieldSelector?: string;
 }
 
-export function compileSelection(resource: string, selectors: SelectorStrings): Selection {
+/** `fields` are the selectable fields of the kind (its definition's). */
+export function compileSelection(selectable: SelectableFields, selectors: SelectorStrings): Selection {
   const labels = selectors.labelSelector ? parseLabelSelector(selectors.labelSelector) : undefined;
-  const fields = selectors.fieldSelector ? objectFieldMatcher(resource, selectors.fieldSelector) : undefined;
+  const fields = selectors.fieldSelector ? objectFieldMatcher(selectable, selectors.fieldSelector) : undefined;
   return {
     everything: !labels && !fields,
     matches: (obj) => (!labels || matchesLabels(labels, obj.metadata.labels)) && (!fields || fields(obj)),

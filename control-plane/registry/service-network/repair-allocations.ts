@@ -10,7 +10,7 @@ import type { Service } from '../../../api/service-v1';
 import { isApiError } from '../../../api/errors';
 import { resourcePrefix, type KeySpace } from '../../store/keys';
 import type { Store } from '../../store/store';
-import { SERVICES } from '../resources';
+import { SERVICES } from '../kinds';
 import type { AllocationRecord, ServiceAllocations } from './service-allocations';
 
 export interface RepairReport {

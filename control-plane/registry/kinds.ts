@@ -1,0 +1,44 @@
+/**
+ * The kinds this API server serves, listed once. Adding a kind is one `kinds/<kind>.ts` and
+ * one line here: routing, discovery, OpenAPI, storage, watch, validation, Table output and
+ * field selectors follow from its definition.
+ */
+import type { KubeObject } from '../../api/meta';
+import { BINDINGS } from './kinds/binding';
+import { ENDPOINT_SLICES } from './kinds/endpoint-slice';
+import { ENDPOINTS } from './kinds/endpoints';
+import { EVENTS } from './kinds/event';
+import { NAMESPACES } from './kinds/namespace';
+import { NODES } from './kinds/node';
+import { PODS } from './kinds/pod';
+import { SERVICES } from './kinds/service';
+import type { ResourceDefinition } from './resource-definition';
+import { apiVersionOf } from './resource-info';
+
+export { BINDINGS, ENDPOINT_SLICES, ENDPOINTS, EVENTS, NAMESPACES, NODES, PODS, SERVICES };
+
+/** A definition of any kind (what lists of kinds hold). */
+export type AnyKind = ResourceDefinition<KubeObject>;
+
+export const KINDS: readonly AnyKind[] = [NAMESPACES, NODES, PODS, EVENTS, BINDINGS, SERVICES, ENDPOINTS, ENDPOINT_SLICES];
+
+export function findResource(kinds: readonly AnyKind[], group: string, version: string, resource: string): AnyKind | undefined {
+  return kinds.find((r) => r.group === group && r.version === version && r.resource === resource);
+}
+
+/**
+ * Looks a resource up the way internal callers name it: `pods`, `deployments.apps`
+ * (resource.group, as in Kubernetes messages and RBAC rules), or a kind such as `Pod`.
+ */
+export function resolveResource(kinds: readonly AnyKind[], name: string): AnyKind | undefined {
+  const dot = name.indexOf('.');
+  const [resource, group] = dot < 0 ? [name, ''] : [name.slice(0, dot), name.slice(dot + 1)];
+  return kinds.find((r) => r.group === group && r.resource === resource) ?? kinds.find((r) => r.kind === name);
+}
+
+/** The group versions served, in discovery order: '' (core) first. */
+export function servedGroupVersions(kinds: readonly AnyKind[]): { group: string; version: string; groupVersion: string }[] {
+  const seen = new Map<string, { group: string; version: string; groupVersion: string }>();
+  for (const r of kinds) seen.set(apiVersionOf(r), { group: r.group, version: r.version, groupVersion: apiVersionOf(r) });
+  return [...seen.values()];
+}

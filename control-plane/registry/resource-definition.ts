@@ -1,0 +1,75 @@
+/**
+ * One kind, defined once (STYLE.md 10b): its names and scope, its strategy (defaulting,
+ * validation, status reset, deletion), its table printer, its selectable fields, its schema
+ * (what the typed decoder, OpenAPI, strategic merge and protobuf read), its write companion
+ * and its subresources. Each kind is one `kinds/<kind>.ts`; `kinds.ts` lists them, and routing,
+ * discovery, OpenAPI, storage, validation, Table output and field selectors all read the
+ * definitions: nothing else in the code switches on a kind's name.
+ */
+import { metadataFieldGetters, selectableFields, type SelectableFields } from '../../api/field-selector';
+import type { KubeObject } from '../../api/meta';
+import type { ApiDefinition } from '../apiserver/schema/api-definition';
+import { K8S_KINDS } from '../apiserver/schema/k8s-definitions';
+import { defaultPrinter } from '../apiserver/tables/default-printer';
+import type { Printer } from '../apiserver/tables/table';
+import { apiVersionOf, type ResourceInfo } from './resource-info';
+import type { ResourceStrategy } from './strategy';
+import type { Subresource } from './subresource';
+import type { CompanionFactory, WriteCompanion } from './write-companion';
+
+/** Where a kind's field model is. */
+export interface KindSchema {
+  /**
+   * The kind's definition: 'io.k8s.api.core.v1.Pod'. A kind outside the built-in model names
+   * its own as OpenAPI names it: the group reversed, the version, the kind ('dev.pikube.example.v1.Widget').
+   */
+  readonly definition: string;
+  /** Definitions the kind brings itself; the built-in field model (k8s-definitions.ts) is searched after them. */
+  readonly definitions?: Readonly<Record<string, ApiDefinition>>;
+  /** A Kubernetes built-in kind: served as protobuf and patched by strategic merge. Other kinds are neither, as custom resources. */
+  readonly builtIn: boolean;
+}
+
+export interface ResourceDefinition<T extends KubeObject = KubeObject, C extends WriteCompanion = WriteCompanion> extends ResourceInfo {
+  readonly strategy: ResourceStrategy<T>;
+  /** The columns of `kubectl get`. */
+  readonly printer: Printer;
+  /** What `?fieldSelector=` may use. */
+  readonly fields: SelectableFields<T>;
+  /** The field model bodies are decoded by; none: checked at the top level only. */
+  readonly schema?: KindSchema;
+  /** Keys written with each object in its transaction (a Service's cluster IP and node ports). */
+  readonly companion?: CompanionFactory<C>;
+  /** By name, as in the URL: `status`, `binding`... */
+  readonly subresources: Readonly<Record<string, Subresource<T>>>;
+  /**
+   * Set for a kind that is never stored: a create is a write to this subresource of another
+   * kind, named as `resolveResource` reads names (`POST …/bindings` binds a pod).
+   */
+  readonly createsThrough?: { readonly resource: string; readonly subresource: string };
+}
+
+/** What a kind file states; the rest has the defaults most kinds share. */
+export type KindSpec<T extends KubeObject, C extends WriteCompanion> = ResourceInfo &
+  Pick<ResourceDefinition<T, C>, 'strategy'> &
+  Partial<Omit<ResourceDefinition<T, C>, keyof ResourceInfo | 'strategy'>>;
+
+/**
+ * A definition with the usual defaults: the default printer (Name, Created At), metadata.name
+ * (and metadata.namespace) as selectable fields, no subresources, and the built-in schema of
+ * the kind's group, version and kind when Kubernetes has one.
+ */
+export function defineKind<T extends KubeObject, C extends WriteCompanion = WriteCompanion>(spec: KindSpec<T, C>): ResourceDefinition<T, C> {
+  return {
+    printer: defaultPrinter,
+    fields: selectableFields<T>(metadataFieldGetters(spec.namespaced)),
+    subresources: {},
+    schema: builtInSchema(spec),
+    ...spec,
+  };
+}
+
+function builtInSchema(info: ResourceInfo): KindSchema | undefined {
+  const definition = K8S_KINDS[`${apiVersionOf(info)}/${info.kind}`];
+  return definition ? { definition, builtIn: true } : undefined;
+}

@@ -1,0 +1,58 @@
+/**
+ * The subresources of a kind (`pods/status`, `pods/binding`, `namespaces/finalize`...), each
+ * an entry of its ResourceDefinition's table: what discovery lists, and how the registry
+ * serves it. Three shapes exist today; `scale` and `eviction` will be further ones.
+ */
+import type { KubeObject } from '../../api/meta';
+import type { ResourceDefinition } from './resource-definition';
+import type { StrategyContext } from './strategy';
+
+interface DiscoveredAs {
+  /** The kind discovery names; the parent's kind when unset. */
+  readonly kind?: string;
+  readonly verbs: readonly string[];
+  /** Set when the subresource's kind lives in another group version (eviction → policy/v1). */
+  readonly group?: string;
+  readonly version?: string;
+}
+
+/** `…/status`: GET reads the object; PUT and PATCH change only its status (the strategy's prepareForStatusUpdate). */
+export interface StatusSubresource extends DiscoveredAs {
+  readonly type: 'status';
+}
+
+/**
+ * A write to the stored parent computed from a body (`pods/binding`, `namespaces/finalize`),
+ * in the parent's read-modify-write cycle. Strategies do not run on it: the subresource is
+ * the whole rule.
+ */
+export interface ParentWriteSubresource<T extends KubeObject, B extends KubeObject = KubeObject> extends DiscoveredAs {
+  readonly type: 'write';
+  /** The kind the body decodes as (Binding); the parent's own kind when unset. */
+  readonly body?: ResourceDefinition<B>;
+  /** The answer is a Success Status rather than the parent object. */
+  readonly answersStatus: boolean;
+  /** A write that leaves a deleting parent with nothing pending removes it (finalize). */
+  readonly finishesDeletion: boolean;
+  /** Checks the body alone; throws Invalid. */
+  validateBody(body: B): void;
+  /** The parent's next state; `parent` is a private copy. Throws ApiErrors (Conflict) when the write may not happen. */
+  apply(parent: T, body: B, ctx: StrategyContext): T;
+}
+
+/** A stream to a container through its node (`log`, `exec`): the HTTP layer's connect handler `connect`. */
+export interface ConnectSubresource extends DiscoveredAs {
+  readonly type: 'connect';
+  readonly connect: 'log' | 'exec';
+}
+
+export type Subresource<T extends KubeObject = KubeObject> = StatusSubresource | ParentWriteSubresource<T> | ConnectSubresource;
+
+/** The status subresource as most kinds serve it. */
+export const STATUS: StatusSubresource = { type: 'status', verbs: ['get', 'patch', 'update'] };
+
+/** What discovery says of a subresource of `parent`. */
+export function discoveredKind(parent: ResourceDefinition, subresource: Subresource): { kind: string; verbs: string[]; group?: string; version?: string } {
+  const { kind = parent.kind, verbs, group, version } = subresource;
+  return group === undefined ? { kind, verbs: [...verbs] } : { kind, verbs: [...verbs], group, version };
+}
