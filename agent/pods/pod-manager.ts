@@ -99,7 +99,7 @@ export class PodManager implements PodSink {
   private loops: Promise<void>[] = [];
   private started = false;
 
-  constructor(private readonly opts: PodManagerOptions) {
+  constructor(opts: PodManagerOptions) {
     const clock = opts.clock ?? systemClock;
     this.resyncMs = opts.resyncIntervalMs ?? 5_000;
     const log = opts.log ?? ((m) => console.error(`[pods] ${m}`));

@@ -11,13 +11,14 @@
  */
 import { CompareResult, CompareTarget, Etcd3, Range } from 'etcd3';
 import type { CallContext, ICompare, IKeyValue, IOptions, IRequestOp, ITxnRequest, ITxnResponse } from 'etcd3';
-import { ApiError, alreadyExists } from '../../api/errors';
+import { ApiError } from '../../api/errors';
 import type { KubeObject } from '../../api/meta';
-import { decodeObject, encodeObject, keySubject, tombstone } from './etcd-codec';
+import { decodeObject, encodeObject, tombstone } from './etcd-codec';
 import { storeError, tooLarge } from './etcd-errors';
 import { checkOncePerVersion } from './check-once-per-version';
 import { EtcdWatch } from './etcd-watch';
 import type { ListResult, Store, StoredObjectCheck, StoreWatch, TxnResult, TxnWrite, WatchOptions, WriteResult } from './store';
+import { alreadyExistsAt, checkRevision } from './store-checks';
 
 /** Client TLS for an etcd that requires it (PEM contents, not paths). */
 export interface EtcdTls {
@@ -285,17 +286,6 @@ function readKey(key: string): IRequestOp {
   return { request_range: { key: Buffer.from(key) } };
 }
 
-/** Revisions are positive integers (0 for a watch from the start); anything else is a caller bug. */
-function checkRevision(revision: number, min = 1): void {
-  if (!Number.isSafeInteger(revision) || revision < min) {
-    throw new ApiError('InternalError', `Internal error occurred: invalid store revision ${revision}`);
-  }
-}
-
-function alreadyExistsAt(key: string, object: KubeObject): ApiError {
-  const subject = keySubject(key, Boolean(object.metadata.namespace));
-  return alreadyExists(subject.resource, subject.name, subject.group);
-}
 
 /** A get that cannot decode fails loudly: the caller asked for exactly this object. */
 function decodeStrict<T extends KubeObject>(kv: IKeyValue, check: StoredObjectCheck | undefined): T {

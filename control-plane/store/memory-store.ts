@@ -7,11 +7,12 @@
  * controllers): no etcd, no timers. The store-contract tests hold it and EtcdStore to the same
  * behaviour.
  */
-import { alreadyExists, ApiError } from '../../api/errors';
+import { ApiError } from '../../api/errors';
 import type { KubeObject } from '../../api/meta';
 import { BoundedDelivery } from './bounded-delivery';
-import { decodeObject, encodeObject, keySubject } from './etcd-codec';
+import { decodeObject, encodeObject } from './etcd-codec';
 import type { ListResult, Store, StoreEvent, StoreWatch, TxnResult, TxnWrite, WatchOptions, WriteResult } from './store';
+import { alreadyExistsAt, checkRevision } from './store-checks';
 
 export interface MemoryStoreOptions {
   /** Events a watch subscriber may leave unprocessed before it is dropped. Default 1000. */
@@ -197,14 +198,3 @@ export class MemoryStore implements Store {
   }
 }
 
-/** Revisions are positive integers (0 for a watch from the start), as EtcdStore insists. */
-function checkRevision(revision: number, min = 1): void {
-  if (!Number.isSafeInteger(revision) || revision < min) {
-    throw new ApiError('InternalError', `Internal error occurred: invalid store revision ${revision}`);
-  }
-}
-
-function alreadyExistsAt(key: string, object: KubeObject): ApiError {
-  const subject = keySubject(key, Boolean(object.metadata.namespace));
-  return alreadyExists(subject.resource, subject.name, subject.group);
-}

@@ -35,7 +35,7 @@ export function startAgentSessionProcess(config: AgentSessionConfig): AgentSessi
 }
 
 /** The Node a Pi reports in its Hello. */
-function nodeOf(name: string): Node {
+export function anAgentNode(name: string): Node {
   return {
     apiVersion: 'v1', kind: 'Node',
     metadata: { name, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'arm64' } },
@@ -51,7 +51,7 @@ function main(config: AgentSessionConfig): void {
   const session = new AgentSession({
     nodeName: config.nodeName, servers: [config.server],
     tls: { caCertPem: config.caCertPem, certPem: config.certPem, keyPem: config.keyPem },
-    nodeStatus: () => nodeOf(config.nodeName), runningPodUids: () => [],
+    nodeStatus: () => anAgentNode(config.nodeName), runningPodUids: () => [],
     sink: { setDesired: (_pods: Pod[]) => undefined }, backoff: { initialDelayMs: 100, maxDelayMs: 1_000 },
   });
   session.start();

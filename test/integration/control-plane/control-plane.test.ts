@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Node, Pod } from '../../../api/core-v1';
+import type { Pod } from '../../../api/core-v1';
 import { AgentSession } from '../../../agent/session';
 import type { PodSink } from '../../../agent/pods/pod-sink';
 import { issueAdminCertificate, loadOrCreateClusterPki, type ClusterPki } from '../../../control-plane/auth/cluster-pki';
@@ -14,6 +14,7 @@ import type { ServeConfig } from '../../../control-plane/control-plane-config';
 import { until } from '../../../scripts/cluster/wait-until';
 import { httpsRequest, type HttpResult } from '../../support/api-server-fixture';
 import { freePort, withEtcd } from '../../support/etcd-fixture';
+import { anAgentNode } from '../../support/agent-session-process';
 
 const OUTAGE_MS = 60_000;
 /** Each request while etcd is away must answer within this (503, or 504 for one that timed out). */
@@ -31,18 +32,6 @@ function aPod(name: string): object {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'main', image: 'busybox' }] } };
 }
 
-/** The Node an agent reports in its Hello. */
-function anAgentNode(name: string): Node {
-  return {
-    apiVersion: 'v1', kind: 'Node',
-    metadata: { name, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'arm64' } },
-    spec: {},
-    status: {
-      capacity: { cpu: '4', memory: '4015424Ki', pods: '110' }, allocatable: { cpu: '4', memory: '3913024Ki', pods: '110' },
-      addresses: [{ type: 'InternalIP', address: '192.168.1.21' }, { type: 'Hostname', address: name }],
-    },
-  };
-}
 
 /** The agent's pod sink, recording the names of the desired pods. */
 class NamesSink implements PodSink {

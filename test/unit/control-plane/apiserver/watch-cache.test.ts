@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { ApiError } from '../../../../api/errors';
-import type { KubeObject } from '../../../../api/meta';
 import type { WatchEvent, WatchSink } from '../../../../control-plane/apiserver/cache-watcher';
 import { PODS } from '../../../../control-plane/registry/kinds';
 import { compileSelection } from '../../../../control-plane/registry/selection';
