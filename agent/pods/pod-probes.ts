@@ -7,7 +7,7 @@
  * worker for a fresh pass so the status follows at once.
  */
 import type { Pod } from '../../api/core-v1';
-import type { Disposable } from '../../base/disposable';
+import { DisposableStore } from '../../base/disposable';
 import type { ProbeEventRecord, ProbeManager, ProbeResultChange } from '../probes/probe-manager';
 import { probeKill } from '../probes/probe-kill';
 
@@ -27,10 +27,11 @@ export interface RunningContainer {
 
 export class PodProbes {
   private readonly registered = new Map<string, Set<string>>();
-  private readonly subscriptions: Disposable[];
+  private readonly subscriptions = new DisposableStore();
 
   constructor(private readonly manager: ProbeManager, private readonly workerOf: (podUid: string) => ProbedWorker | undefined, private readonly log: (m: string) => void) {
-    this.subscriptions = [manager.onResult((c) => this.onResult(c)), manager.onEvent((r) => this.onEvent(r))];
+    this.subscriptions.add(manager.onResult((c) => this.onResult(c)));
+    this.subscriptions.add(manager.onEvent((r) => this.onEvent(r)));
   }
 
   /** After a pass: probes follow exactly the running containers. */
@@ -59,7 +60,7 @@ export class PodProbes {
   }
 
   dispose(): void {
-    for (const s of this.subscriptions) s.dispose();
+    this.subscriptions.dispose();
   }
 
   private onResult(change: ProbeResultChange): void {

@@ -10,7 +10,7 @@
  * replica observed that; a record marked silent says how long the node had been silent then.
  * Records of this replica itself are skipped: its own NodeLiveness is fresher.
  */
-import type { Disposable } from '../../base/disposable';
+import { DisposableStore, toDisposable, type Disposable } from '../../base/disposable';
 import type { Clock } from '../../base/clock';
 import type { ChangeHandler } from '../store/informer';
 import { readNodeSessionRecord, type NodeSessionRecord } from './node-session-record';
@@ -39,7 +39,7 @@ export class ClusterReachability implements NodeReachability, Disposable {
   /** When each node held elsewhere was last known to speak, once no alive record says it does now. */
   private readonly heardAt = new Map<string, number>();
   private readonly listeners = new Set<ReachabilityListener>();
-  private readonly subscriptions: Disposable[] = [];
+  private readonly subscriptions = new DisposableStore();
 
   constructor(private readonly opts: ClusterReachabilityOptions) {
     this.gracePeriodMs = opts.local.gracePeriodMs;
@@ -49,12 +49,13 @@ export class ClusterReachability implements NodeReachability, Disposable {
   /** Follows the local liveness and the records until disposed. */
   start(): void {
     const offLocal = this.opts.local.onTransition((name) => this.emit(name));
-    this.subscriptions.push({ dispose: offLocal }, this.opts.records.onChange((type, record) => this.recordChanged(type === 'DELETED', record)));
+    this.subscriptions.add(toDisposable(offLocal));
+    this.subscriptions.add(this.opts.records.onChange((type, record) => this.recordChanged(type === 'DELETED', record)));
     for (const record of this.opts.records.list()) this.recordChanged(false, record);
   }
 
   dispose(): void {
-    for (const subscription of this.subscriptions.splice(0)) subscription.dispose();
+    this.subscriptions.dispose();
     this.listeners.clear();
   }
 

@@ -8,7 +8,7 @@
  */
 import type { ObjectSync } from '../../proto/generated/pikube/node/v1/ObjectSync';
 import { guarded, SkipReporter } from '../reader-guard';
-import type { Disposable } from '../../base/disposable';
+import { DisposableStore, type Disposable } from '../../base/disposable';
 import type { ViewEntry } from './node-view';
 import { SentObjects } from './sent-objects';
 
@@ -25,7 +25,7 @@ export interface ObjectFeedOptions {
 
 export class ObjectFeed implements Disposable {
   private readonly resources: SentObjects[];
-  private readonly subscriptions: Disposable[] = [];
+  private readonly subscriptions = new DisposableStore();
   private readonly log: (message: string) => void;
   private timer?: NodeJS.Timeout;
   private started = false;
@@ -41,13 +41,13 @@ export class ObjectFeed implements Disposable {
   start(): void {
     if (this.disposed || this.started) return;
     this.started = true;
-    for (const resource of this.resources) this.subscriptions.push(resource.follow(() => this.schedule()));
+    for (const resource of this.resources) this.subscriptions.add(resource.follow(() => this.schedule()));
     this.opts.send(this.resources.map((resource) => resource.full()));
   }
 
   dispose(): void {
     this.disposed = true;
-    for (const subscription of this.subscriptions.splice(0)) subscription.dispose();
+    this.subscriptions.dispose();
     clearTimeout(this.timer);
     this.timer = undefined;
   }
