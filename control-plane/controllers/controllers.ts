@@ -10,6 +10,7 @@ import { endpointSliceController } from './endpointslice-controller';
 import { endpointSliceMirroringController } from './endpointslice-mirroring-controller';
 import { endpointsController } from './endpoints-controller';
 import type { Controller, ControllerContext } from './framework/define-controller';
+import { garbageCollectorController } from './garbage-collector-controller';
 import { loadBalancerController } from './load-balancer-controller';
 import { namespaceController } from './namespace-controller';
 import { nodeLifecycleController } from './node-lifecycle-controller';
@@ -18,6 +19,7 @@ export const CONTROLLERS: readonly Controller[] = [
   schedulerController,
   nodeLifecycleController,
   namespaceController,
+  garbageCollectorController,
   endpointsController,
   endpointSliceController,
   endpointSliceMirroringController,
