@@ -19,11 +19,12 @@ export const CONTROLLERS: readonly Controller[] = [
   schedulerController,
   nodeLifecycleController,
   namespaceController,
-  garbageCollectorController,
   endpointsController,
   endpointSliceController,
   endpointSliceMirroringController,
   loadBalancerController,
+  // Last: it shares the informers the others hold in full, and keeps only metadata of the rest.
+  garbageCollectorController,
 ];
 
 /** Runs each controller until `signal` aborts; one that fails is logged and the others go on. */

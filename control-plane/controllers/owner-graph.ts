@@ -2,7 +2,9 @@
  * Owners and dependents across every served kind, as the garbage collector looks them up
  * (the role of Kubernetes' GraphBuilder, on the shared informers instead of a graph of its
  * own): one informer per kind that can be listed, watched and deleted, taken from the API's
- * resource list (so a kind added to the registry is collected with no change here); dependents
+ * resource list (so a kind added to the registry is collected with no change here), sharing
+ * the full informers other consumers hold and keeping only metadata of the other kinds
+ * (events); dependents
  * by the informers' owner-uid index; owners by the kind and name their reference gives, from
  * the cache or, before acting, from the API itself.
  *
@@ -40,7 +42,7 @@ export class OwnerGraph {
   constructor(private readonly client: ApiClient, informers: SharedInformers) {
     this.kinds = client.resources
       .filter((r) => COLLECTED_VERBS.every((v) => r.verbs.includes(v)))
-      .map((resource) => ({ resource, name: resourceName(resource), informer: informers.forResource(resourceName(resource)) }));
+      .map((resource) => ({ resource, name: resourceName(resource), informer: informers.forMetadata(resourceName(resource)) }));
     for (const kind of this.kinds) this.byName.set(kind.name, kind);
   }
 

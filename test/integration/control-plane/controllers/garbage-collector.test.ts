@@ -29,7 +29,7 @@ describe('garbage collection through the real kubectl (real etcd)', function () 
 
   before(async () => {
     api = await startApiServerFixture(etcd.get(), { kinds: [...KINDS, WIDGETS] });
-    controllers = new ControllerHarness({ store: api.store, keySpace: api.keySpace, registry: api.registry }).run(garbageCollectorController, namespaceController);
+    controllers = new ControllerHarness({ store: api.store, keySpace: api.keySpace, registry: api.registry }).run(namespaceController, garbageCollectorController);
   });
 
   after(async () => {
