@@ -18,7 +18,7 @@ import { unlessNotFound, type ApiClient } from './framework/api-client';
 import { changesOf, defineController, type ControllerQueue, type WatchSource } from './framework/define-controller';
 import {
   concernsCollector, isDeletingDependents, isOrphaningDependents, planCollection, withoutFinalizer, withoutOwnerReferences,
-  type GcStep,
+  withUnblockedOwnerReferences, type GcStep,
 } from './garbage-collector-plan';
 import { OwnerGraph, type GraphKind, type GraphObject } from './owner-graph';
 
@@ -64,6 +64,7 @@ async function execute(c: Collection, kind: GraphKind, live: KubeObject, step: G
   switch (step.op) {
     case 'none': return;
     case 'delete':
+      if (step.unblockOwnerReferences) await c.client.update(kind.name, namespace, name, withUnblockedOwnerReferences(live));
       await c.client.delete(kind.name, namespace, name, { propagationPolicy: step.propagationPolicy, preconditions: { uid } }).catch(unlessNotFound);
       return;
     case 'dropOwnerReferences':

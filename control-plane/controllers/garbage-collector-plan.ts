@@ -27,8 +27,11 @@ export type Propagation = 'Background' | 'Foreground' | 'Orphan';
 
 export type GcStep =
   | { op: 'none' }
-  /** Delete the object (with its uid as precondition). */
-  | { op: 'delete'; propagationPolicy: Propagation }
+  /**
+   * Delete the object (with its uid as precondition); with `unblockOwnerReferences`, first make
+   * its references non-blocking (a dependent of it is waiting for it too: a cycle).
+   */
+  | { op: 'delete'; propagationPolicy: Propagation; unblockOwnerReferences?: true }
   /** Remove the object's references to these owner uids. */
   | { op: 'dropOwnerReferences'; uids: string[] }
   /** Remove each dependent's reference to the object, then the object's `orphan` finalizer. */
@@ -69,7 +72,7 @@ export function planCollection(object: KubeObject, owners: readonly ClassifiedOw
   if (isOrphaningDependents(object)) return dependents.length > 0 ? { op: 'orphanDependents' } : { op: 'removeFinalizer', finalizer: ORPHAN_FINALIZER };
   if (isDeletingDependents(object)) return planForeground(object, dependents);
   if (object.metadata.deletionTimestamp) return NONE;
-  return planAsDependent(object, owners, dependents.length > 0);
+  return planAsDependent(object, owners, dependents);
 }
 
 function planForeground(owner: KubeObject, dependents: readonly KubeObject[]): GcStep {
@@ -79,14 +82,17 @@ function planForeground(owner: KubeObject, dependents: readonly KubeObject[]): G
   return { op: 'waitForDependents', uids: dependents.filter((d) => !d.metadata.deletionTimestamp).map((d) => d.metadata.uid ?? '') };
 }
 
-function planAsDependent(object: KubeObject, owners: readonly ClassifiedOwner[], hasDependents: boolean): GcStep {
+function planAsDependent(object: KubeObject, owners: readonly ClassifiedOwner[], dependents: readonly KubeObject[]): GcStep {
   if (owners.length === 0) return NONE;
   const solid = owners.filter((o) => o.state === 'solid');
   if (solid.length > 0) {
     const uids = owners.filter((o) => o.state !== 'solid').map((o) => o.ref.uid);
     return uids.length > 0 ? { op: 'dropOwnerReferences', uids } : NONE;
   }
-  if (hasDependents && owners.some((o) => o.state === 'waiting')) return { op: 'delete', propagationPolicy: 'Foreground' };
+  if (dependents.length > 0 && owners.some((o) => o.state === 'waiting')) {
+    // Kubernetes' cycle breaking: a dependent deleting in the foreground may wait on this object while its owner waits on it.
+    return dependents.some(isDeletingDependents) ? { op: 'delete', propagationPolicy: 'Foreground', unblockOwnerReferences: true } : { op: 'delete', propagationPolicy: 'Foreground' };
+  }
   return { op: 'delete', propagationPolicy: ownPolicy(object) };
 }
 
@@ -101,6 +107,13 @@ function ownPolicy(object: KubeObject): Propagation {
 export function withoutOwnerReferences<T extends KubeObject>(object: T, uids: readonly string[]): T {
   const next = structuredClone(object);
   next.metadata.ownerReferences = (next.metadata.ownerReferences ?? []).filter((r) => !uids.includes(r.uid));
+  return next;
+}
+
+/** The object with every ownerReference non-blocking (a private copy). */
+export function withUnblockedOwnerReferences<T extends KubeObject>(object: T): T {
+  const next = structuredClone(object);
+  next.metadata.ownerReferences = (next.metadata.ownerReferences ?? []).map((r) => ({ ...r, blockOwnerDeletion: false }));
   return next;
 }
 

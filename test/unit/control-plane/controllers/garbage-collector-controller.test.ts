@@ -93,6 +93,15 @@ describe('garbage collector over the in-memory store', () => {
     assert.deepEqual(child?.metadata.ownerReferences?.map((r) => r.uid), [other.metadata.uid]);
   });
 
+  it('breaks a foreground cycle: two objects owning each other both go', async () => {
+    const a = await registry.create<Pod>('pods', 'default', aPod('a'));
+    const b = await registry.create<Pod>('pods', 'default', aPod('b', [a], { blocking: true }));
+    await registry.guaranteedUpdate<Pod>('pods', 'default', 'a', (pod) => ({ ...pod, metadata: { ...pod.metadata, ownerReferences: aPod('', [b], { blocking: true }).metadata.ownerReferences } }));
+    await registry.delete('pods', 'default', 'a', { propagationPolicy: 'Foreground' });
+    await gone('pods', 'a');
+    await gone('pods', 'b');
+  });
+
   it('writes nothing while there is nothing to collect', async () => {
     const owner = await registry.create<Widget>(W, 'default', aWidget('w'));
     await registry.create('pods', 'default', aPod('child', [owner]));

@@ -26,6 +26,12 @@ describe('garbage collector plan', () => {
       { name: 'drops the reference to an owner deleting in the foreground when another owner stays', object: anObject('d'), owners: owners(['o1', 'waiting'], ['o2', 'solid']), step: { op: 'dropOwnerReferences', uids: ['o1'] } },
       { name: 'deletes the dependent of an owner deleting in the foreground', object: anObject('d'), owners: owners(['o', 'waiting']), step: { op: 'delete', propagationPolicy: 'Background' } },
       { name: 'deletes in the foreground a dependent that has dependents itself', object: anObject('d'), owners: owners(['o', 'waiting']), dependents: [anObject('g', { refs: [ref('d', true)] })], step: { op: 'delete', propagationPolicy: 'Foreground' } },
+      {
+        name: 'unblocks its references first when a dependent of it also waits on it in the foreground (a cycle)',
+        object: anObject('d'), owners: owners(['o', 'waiting']),
+        dependents: [anObject('o', { refs: [ref('d', true)], finalizers: ['foregroundDeletion'], deleting: true })],
+        step: { op: 'delete', propagationPolicy: 'Foreground', unblockOwnerReferences: true },
+      },
       { name: "honours the collected object's own orphan finalizer", object: anObject('d', { finalizers: ['orphan'] }), owners: owners(['o', 'absent']), step: { op: 'delete', propagationPolicy: 'Orphan' } },
       { name: 'waits for an object already being deleted', object: anObject('d', { deleting: true }), owners: owners(['o', 'absent']), step: { op: 'none' } },
     ];
