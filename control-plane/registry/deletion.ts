@@ -31,6 +31,9 @@ export function validateDeleteOptions(options: DeleteOptions): void {
   if (options.propagationPolicy !== undefined && !PROPAGATION_POLICIES.includes(options.propagationPolicy)) {
     causes.push(notSupported('propagationPolicy', options.propagationPolicy, PROPAGATION_POLICIES));
   }
+  if (options.orphanDependents !== undefined && options.propagationPolicy !== undefined) {
+    causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: "${options.propagationPolicy}": orphanDependents and deletionPropagation cannot be both set`, field: 'propagationPolicy' });
+  }
   if (options.gracePeriodSeconds !== undefined && !(Number.isInteger(options.gracePeriodSeconds) && options.gracePeriodSeconds >= 0)) {
     causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${options.gracePeriodSeconds}: must be greater than or equal to 0`, field: 'gracePeriodSeconds' });
   }

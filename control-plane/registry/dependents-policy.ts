@@ -21,8 +21,9 @@ export type GarbageCollectionPolicy = 'DeleteDependents' | 'OrphanDependents' | 
 
 type Propagation = 'Orphan' | 'Foreground' | 'Background';
 
-/** The policy in force: the request's, then a finalizer already on the object, then the kind's default. */
+/** The policy in force: the request's (the deprecated orphanDependents too), then a finalizer already on the object, then the kind's default. */
 function propagationOf(object: KubeObject, policy: GarbageCollectionPolicy, options: DeleteOptions): Propagation {
+  if (options.orphanDependents !== undefined) return options.orphanDependents ? 'Orphan' : 'Background';
   if (options.propagationPolicy) return options.propagationPolicy;
   const finalizers = object.metadata.finalizers ?? [];
   if (finalizers.includes(ORPHAN_FINALIZER)) return 'Orphan';

@@ -17,6 +17,8 @@ export interface StrategyContext {
 export interface DeleteOptions {
   gracePeriodSeconds?: number;
   propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+  /** Deprecated for propagationPolicy (true: Orphan; false: neither orphan nor foreground); not with it. */
+  orphanDependents?: boolean;
   preconditions?: { uid?: string; resourceVersion?: string };
   dryRun?: boolean;
 }

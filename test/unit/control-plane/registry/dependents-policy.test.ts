@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert';
 import type { Pod } from '../../../../api/core-v1';
+import type { ApiError } from '../../../../api/errors';
 import type { KubeObject } from '../../../../api/meta';
 import { finalizersOnDelete, type GarbageCollectionPolicy } from '../../../../control-plane/registry/dependents-policy';
-import { planDeletion, readyToRemove, type DeletionPlan } from '../../../../control-plane/registry/deletion';
+import { planDeletion, readyToRemove, validateDeleteOptions, type DeletionPlan } from '../../../../control-plane/registry/deletion';
 import { defaultStrategy, SPEC_STATUS_FIELDS } from '../../../../control-plane/registry/default-strategy';
 import { eventStrategy } from '../../../../control-plane/registry/kinds/event';
 import { podStrategy } from '../../../../control-plane/registry/kinds/pod';
@@ -30,11 +31,18 @@ describe('dependents policy on DELETE', () => {
     { name: 'no policy: a finalizer on the object decides', finalizers: ['x.io/f', 'foregroundDeletion'], policy: 'OrphanDependents', options: {}, expected: ['x.io/f', 'foregroundDeletion'] },
     { name: 'the request replaces a garbage collection finalizer', finalizers: ['foregroundDeletion', 'x.io/f'], policy: 'DeleteDependents', options: { propagationPolicy: 'Orphan' }, expected: ['x.io/f', 'orphan'] },
     { name: 'Background removes foregroundDeletion', finalizers: ['foregroundDeletion'], policy: 'DeleteDependents', options: { propagationPolicy: 'Background' }, expected: [] },
+    { name: 'the deprecated orphanDependents=true orphans', policy: 'DeleteDependents', options: { orphanDependents: true }, expected: ['orphan'] },
+    { name: 'orphanDependents=false removes a garbage collection finalizer', finalizers: ['orphan'], policy: 'OrphanDependents', options: { orphanDependents: false }, expected: [] },
     { name: 'Unsupported kinds get neither finalizer', policy: 'Unsupported', options: { propagationPolicy: 'Foreground' }, expected: [] },
   ];
   for (const c of cases) {
     it(c.name, () => assert.deepEqual(finalizersOnDelete(anObject(c.finalizers), c.policy, c.options), c.expected));
   }
+
+  it('refuses orphanDependents with a propagationPolicy (422 on propagationPolicy)', () => {
+    assert.throws(() => validateDeleteOptions({ orphanDependents: true, propagationPolicy: 'Foreground' }), (err: ApiError) =>
+      err.code === 'Invalid' && err.causes?.[0]?.field === 'propagationPolicy' && /cannot be both set/.test(err.message));
+  });
 
   it('marks an object deleted in the foreground and keeps it until the finalizer goes', () => {
     const object = marked(planDeletion(anObject(), plain, { propagationPolicy: 'Foreground' }, NOW));
