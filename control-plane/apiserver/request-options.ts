@@ -82,6 +82,7 @@ export function deleteOptionsFrom(query: URLSearchParams, body: unknown): Delete
   if (grace !== undefined) options.gracePeriodSeconds = grace;
   const policy = query.get('propagationPolicy');
   if (policy) options.propagationPolicy = policy as DeleteOptions['propagationPolicy'];
+  if (query.has('orphanDependents')) options.orphanDependents = booleanParam(query, 'orphanDependents');
   if (body === undefined) return options;
   if (!isObject(body)) throw badRequest('the body of a DELETE must be a DeleteOptions object');
   return { ...options, ...bodyDeleteOptions(body) };
@@ -94,6 +95,6 @@ function bodyDeleteOptions(body: Record<string, unknown>): DeleteOptions {
   if (typeof body.propagationPolicy === 'string') options.propagationPolicy = body.propagationPolicy as DeleteOptions['propagationPolicy'];
   if (isObject(body.preconditions)) options.preconditions = body.preconditions as DeleteOptions['preconditions'];
   if (Array.isArray(body.dryRun)) options.dryRun = dryRunFrom(body.dryRun.map(String), 'DeleteOptions');
-  if (body.orphanDependents === true && options.propagationPolicy === undefined) options.propagationPolicy = 'Orphan';
+  if (typeof body.orphanDependents === 'boolean') options.orphanDependents = body.orphanDependents;
   return options;
 }

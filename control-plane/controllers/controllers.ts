@@ -10,6 +10,7 @@ import { endpointSliceController } from './endpointslice-controller';
 import { endpointSliceMirroringController } from './endpointslice-mirroring-controller';
 import { endpointsController } from './endpoints-controller';
 import type { Controller, ControllerContext } from './framework/define-controller';
+import { garbageCollectorController } from './garbage-collector-controller';
 import { loadBalancerController } from './load-balancer-controller';
 import { namespaceController } from './namespace-controller';
 import { nodeLifecycleController } from './node-lifecycle-controller';
@@ -22,6 +23,8 @@ export const CONTROLLERS: readonly Controller[] = [
   endpointSliceController,
   endpointSliceMirroringController,
   loadBalancerController,
+  // Last: it shares the informers the others hold in full, and keeps only metadata of the rest.
+  garbageCollectorController,
 ];
 
 /** Runs each controller until `signal` aborts; one that fails is logged and the others go on. */

@@ -43,6 +43,7 @@ export function defaultStrategy<T extends KubeObject>(shape: StrategyShape): Res
     allowCreateOnUpdate: false,
     returnDeletedObject: false,
     tracksGeneration: shape.hasStatus,
+    defaultGarbageCollectionPolicy: 'DeleteDependents',
     prepareForCreate: () => undefined,
     validate: (obj, info) => validateObjectMeta(obj.metadata, info.namespaced, names),
     prepareForUpdate: (obj, old) => (shape.hasStatus ? keepStatus(obj, old) : undefined),

@@ -1,17 +1,18 @@
 /**
  * What a DELETE does to an object, decided from its current state (Kubernetes'
- * rest.BeforeDelete): objects whose kind deletes gracefully (a pod on a node) or that carry
- * finalizers get metadata.deletionTimestamp and stay; the rest go at once. A second DELETE
- * may only shorten a grace period.
- *
- * propagationPolicy is validated but not acted upon yet: there is no garbage collector, so
- * Orphan and Foreground do not add the `orphan` / `foregroundDeletion` finalizers Kubernetes
- * adds (nobody would remove them); every deletion behaves as Background.
+ * rest.BeforeDelete and the generic store's updateForGracefulDeletionAndFinalizers): the
+ * request's propagationPolicy first sets the garbage collection finalizers
+ * (dependents-policy.ts); then objects whose kind deletes gracefully (a pod on a node) or that
+ * carry finalizers get metadata.deletionTimestamp and stay; the rest go at once. While a
+ * graceful deletion is pending, a second DELETE may only shorten its grace period and changes
+ * no finalizer; an object kept only by finalizers (grace 0) may have them changed by another
+ * DELETE (a Background one after a Foreground one).
  */
 import { ApiError, invalid, qualifiedResource } from '../../api/errors';
 import type { KubeObject, StatusCause } from '../../api/meta';
 import { notSupported } from '../../api/validation/field-errors';
-import { timestamp } from './object-meta';
+import { finalizersOnDelete } from './dependents-policy';
+import { stableJson, timestamp } from './object-meta';
 import type { ResourceInfo } from './resource-info';
 import type { DeleteOptions, ResourceStrategy } from './strategy';
 
@@ -29,6 +30,9 @@ export function validateDeleteOptions(options: DeleteOptions): void {
   const causes: StatusCause[] = [];
   if (options.propagationPolicy !== undefined && !PROPAGATION_POLICIES.includes(options.propagationPolicy)) {
     causes.push(notSupported('propagationPolicy', options.propagationPolicy, PROPAGATION_POLICIES));
+  }
+  if (options.orphanDependents !== undefined && options.propagationPolicy !== undefined) {
+    causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: "${options.propagationPolicy}": orphanDependents and deletionPropagation cannot be both set`, field: 'propagationPolicy' });
   }
   if (options.gracePeriodSeconds !== undefined && !(Number.isInteger(options.gracePeriodSeconds) && options.gracePeriodSeconds >= 0)) {
     causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${options.gracePeriodSeconds}: must be greater than or equal to 0`, field: 'gracePeriodSeconds' });
@@ -54,15 +58,32 @@ export function checkPreconditions(info: ResourceInfo, current: KubeObject, opti
 
 export function planDeletion(current: KubeObject, strategy: ResourceStrategy, options: DeleteOptions, now: Date): DeletionPlan {
   const grace = strategy.deletionGracePeriod(current, options.gracePeriodSeconds);
-  const pending = strategy.hasPendingFinalizers(current);
-  const meta = current.metadata;
-  if (!pending && grace === 0) return { action: 'remove' };
-  if (meta.deletionTimestamp && grace >= (meta.deletionGracePeriodSeconds ?? 0)) return { action: 'keep' };
-  const next = structuredClone(current);
-  next.metadata.deletionTimestamp = timestamp(new Date(now.getTime() + grace * 1000));
-  next.metadata.deletionGracePeriodSeconds = grace;
+  if (gracePending(current, grace)) return { action: 'keep' };
+  const next = withFinalizers(current, finalizersOnDelete(current, strategy.defaultGarbageCollectionPolicy, options));
+  if (!strategy.hasPendingFinalizers(next) && grace === 0) return { action: 'remove' };
+  markDeleting(next, grace, now);
   strategy.beginDeletion(next);
-  return { action: 'mark', object: next };
+  return stableJson(next) === stableJson(current) ? { action: 'keep' } : { action: 'mark', object: next };
+}
+
+/** A graceful deletion is under way and this request does not shorten it. */
+function gracePending(current: KubeObject, grace: number): boolean {
+  const { deletionTimestamp, deletionGracePeriodSeconds = 0 } = current.metadata;
+  return Boolean(deletionTimestamp) && deletionGracePeriodSeconds > 0 && grace >= deletionGracePeriodSeconds;
+}
+
+function withFinalizers(current: KubeObject, finalizers: string[]): KubeObject {
+  const next = structuredClone(current);
+  if (finalizers.length > 0 || next.metadata.finalizers !== undefined) next.metadata.finalizers = finalizers;
+  return next;
+}
+
+/** A grace period starts now; an object kept only by finalizers keeps the deletionTimestamp it has. */
+function markDeleting(next: KubeObject, grace: number, now: Date): void {
+  const meta = next.metadata;
+  const keepsTimestamp = grace === 0 && meta.deletionTimestamp !== undefined && Date.parse(meta.deletionTimestamp) <= now.getTime();
+  if (!keepsTimestamp) meta.deletionTimestamp = timestamp(new Date(now.getTime() + grace * 1000));
+  meta.deletionGracePeriodSeconds = grace;
 }
 
 /** After an update: a deleting object whose grace is over and whose finalizers are gone is removed. */

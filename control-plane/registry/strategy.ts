@@ -6,6 +6,7 @@
  * is typed by its kind: it reads a Pod as a Pod, without casts.
  */
 import type { KubeObject, StatusCause } from '../../api/meta';
+import type { GarbageCollectionPolicy } from './dependents-policy';
 import type { ResourceInfo } from './resource-info';
 
 export interface StrategyContext {
@@ -16,6 +17,8 @@ export interface StrategyContext {
 export interface DeleteOptions {
   gracePeriodSeconds?: number;
   propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+  /** Deprecated for propagationPolicy (true: Orphan; false: neither orphan nor foreground); not with it. */
+  orphanDependents?: boolean;
   preconditions?: { uid?: string; resourceVersion?: string };
   dryRun?: boolean;
 }
@@ -29,6 +32,8 @@ export interface ResourceStrategy<T extends KubeObject = KubeObject> {
   readonly returnDeletedObject: boolean;
   /** metadata.generation is 1 at create and bumps when anything but metadata and status changes. */
   readonly tracksGeneration: boolean;
+  /** What a DELETE naming no propagationPolicy does to dependents (dependents-policy.ts). */
+  readonly defaultGarbageCollectionPolicy: GarbageCollectionPolicy;
 
   /** Kind-specific create preparation (status reset, defaults). Metadata is already set. */
   prepareForCreate(obj: T, ctx: StrategyContext): void;

@@ -32,6 +32,11 @@ export interface InformerOptions {
   maxBackoffMs?: number;
   /** Where failures go (a lost etcd, a throwing handler). Default console.warn. */
   log?: (message: string) => void;
+  /**
+   * What is kept of each stored object (a metadata-only informer keeps apiVersion, kind and
+   * metadata); everything the informer hands out is what this returns. Default: the object.
+   */
+  keep?: (object: KubeObject) => KubeObject;
 }
 
 /** The cache key of an object: `namespace/name`, or `name` when cluster-scoped (client-go's MetaNamespaceKeyFunc). */
@@ -60,6 +65,7 @@ export class Informer<T extends KubeObject> implements Disposable {
   private readonly minBackoffMs: number;
   private readonly maxBackoffMs: number;
   private readonly log: (message: string) => void;
+  private readonly keep: (object: T) => T;
   private readonly skipped: SkipReporter;
   private readonly stopFromOwner = (): void => this.dispose();
   private ownerSignal?: AbortSignal;
@@ -79,6 +85,8 @@ export class Informer<T extends KubeObject> implements Disposable {
     this.maxBackoffMs = options.maxBackoffMs ?? 5_000;
     this.backoffMs = this.minBackoffMs;
     this.log = options.log ?? ((message) => console.warn(message));
+    // `keep` returns part of a T; the informer is typed by what it keeps (metadata-only ones as KubeObject).
+    this.keep = (options.keep ?? ((o) => o)) as (object: T) => T;
     this.skipped = new SkipReporter(`informer on ${logText(prefix)}`, this.log);
   }
 
@@ -226,7 +234,7 @@ export class Informer<T extends KubeObject> implements Disposable {
   }
 
   private apply(event: StoreEvent<T>): void {
-    const object = deepFreeze(event.object);
+    const object = deepFreeze(this.keep(event.object));
     const key = cacheKey(object);
     const old = this.cache.get(key);
     if (event.type === 'DELETED') {
@@ -239,7 +247,7 @@ export class Informer<T extends KubeObject> implements Disposable {
 
   /** Makes the cache equal to a fresh list, emitting what changed since the last state seen. */
   private replace(items: T[]): void {
-    const fresh = new Map(items.map((item) => [cacheKey(item), deepFreeze(item)] as const));
+    const fresh = new Map(items.map((item) => [cacheKey(item), deepFreeze(this.keep(item))] as const));
     for (const [key, old] of [...this.cache]) {
       if (fresh.has(key)) continue;
       this.drop(key);

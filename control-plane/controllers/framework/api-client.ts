@@ -28,6 +28,9 @@ export interface ApiResource {
   group: string;
   /** Plural: 'pods'. */
   resource: string;
+  version: string;
+  /** As ownerReferences name it: 'Pod'. */
+  kind: string;
   namespaced: boolean;
   verbs: readonly string[];
 }

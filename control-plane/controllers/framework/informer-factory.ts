@@ -28,10 +28,22 @@ export interface InformerFactoryOptions {
 /** Read access to the shared informers, as controllers get it. */
 export interface SharedInformers {
   forResource<T extends KubeObject>(resource: string): Informer<T>;
+  /**
+   * An informer that holds at least each object's apiVersion, kind and metadata (client-go's
+   * metadata informers): the full one when the resource already has one, otherwise one that
+   * keeps only those, so a consumer of metadata (the garbage collector) does not hold every
+   * Event in memory. Ask for full informers first: a full one asked for later is a second watch.
+   */
+  forMetadata(resource: string): Informer<KubeObject>;
+}
+
+/** What a metadata-only informer keeps of an object. */
+export function metadataOf(object: KubeObject): KubeObject {
+  return { apiVersion: object.apiVersion, kind: object.kind, metadata: object.metadata };
 }
 
 export class InformerFactory implements SharedInformers, Disposable {
-  /** By key prefix: one informer however the resource is named. */
+  /** By key prefix (`metadata:` and the prefix for metadata-only ones): one informer however the resource is named. */
   private readonly informers = new Map<string, Informer<KubeObject>>();
   private started = false;
   private disposed = false;
@@ -40,15 +52,31 @@ export class InformerFactory implements SharedInformers, Disposable {
 
   /** The shared informer of a resource; one asked for after `start()` starts at once. */
   forResource<T extends KubeObject>(resource: string): Informer<T> {
-    if (this.disposed) throw new Error(`informer factory disposed; ${resource} asked for`);
-    const prefix = resourcePrefix(this.opts.keySpace, this.opts.resolve(resource));
-    const existing = this.informers.get(prefix);
+    const prefix = this.prefixOf(resource);
     // Informers are keyed by what they hold: the prefix of one resource, hence one T.
-    if (existing) return existing as unknown as Informer<T>;
-    const informer = withStandardIndexes(new Informer<T>(this.opts.store, prefix, this.opts.informer));
-    this.informers.set(prefix, informer as unknown as Informer<KubeObject>);
+    return this.informerFor(prefix, () => new Informer<KubeObject>(this.opts.store, prefix, this.opts.informer)) as unknown as Informer<T>;
+  }
+
+  private prefixOf(resource: string): string {
+    if (this.disposed) throw new Error(`informer factory disposed; ${resource} asked for`);
+    return resourcePrefix(this.opts.keySpace, this.opts.resolve(resource));
+  }
+
+  /** The informer under `key`, made (with the standard indexes, started if the factory is) when there is none. */
+  private informerFor(key: string, make: () => Informer<KubeObject>): Informer<KubeObject> {
+    const existing = this.informers.get(key);
+    if (existing) return existing;
+    const informer = withStandardIndexes(make());
+    this.informers.set(key, informer);
     if (this.started) informer.start();
     return informer;
+  }
+
+  forMetadata(resource: string): Informer<KubeObject> {
+    const prefix = this.prefixOf(resource);
+    const full = this.informers.get(prefix);
+    if (full) return full;
+    return this.informerFor(`metadata:${prefix}`, () => new Informer<KubeObject>(this.opts.store, prefix, { ...this.opts.informer, keep: metadataOf }));
   }
 
   /** Starts every informer asked for so far, and any asked for later. */

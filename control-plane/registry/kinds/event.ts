@@ -18,6 +18,8 @@ export const EVENT_FIELDS = [
 export const eventStrategy: ResourceStrategy<Event> = {
   ...defaultStrategy<Event>({ topLevelFields: EVENT_FIELDS, hasStatus: false }),
   allowCreateOnUpdate: true,
+  /** Events take no part in garbage collection (the event strategy's DefaultGarbageCollectionPolicy). */
+  defaultGarbageCollectionPolicy: 'Unsupported',
   validate: (event) => validateEvent(event),
   validateUpdate: (event) => validateEvent(event),
 };

@@ -42,4 +42,10 @@ describe('request options', () => {
       { dryRun: false, gracePeriodSeconds: 0, propagationPolicy: 'Foreground', preconditions: { uid: 'u' } });
     assert.equal(failure(() => deleteOptionsFrom(q('gracePeriodSeconds=soon'), undefined)).code, 'BadRequest');
   });
+
+  it('reads the deprecated orphanDependents from the query and the body', () => {
+    assert.equal(deleteOptionsFrom(q('orphanDependents=true'), undefined).orphanDependents, true);
+    assert.equal(deleteOptionsFrom(q(''), { orphanDependents: false }).orphanDependents, false);
+    assert.equal(deleteOptionsFrom(q(''), undefined).orphanDependents, undefined);
+  });
 });

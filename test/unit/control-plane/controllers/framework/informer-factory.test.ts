@@ -22,6 +22,18 @@ describe('informer factory', () => {
 
   afterEach(() => factory.dispose());
 
+  it('gives metadata readers the full informer a resource has, and otherwise one that keeps only metadata', async () => {
+    const nodes = factory.forResource('nodes');
+    assert.equal(factory.forMetadata('nodes'), nodes);
+    const pods = factory.forMetadata('pods');
+    assert.equal(factory.forMetadata('Pod'), pods);
+    factory.start();
+    await store.create('/registry/core/pods/a/p1', pod('p1', 'a', 'pi1', 'rs-1'));
+    await until(() => pods.list().length === 1, { timeoutMs: 1000 });
+    assert.deepEqual(Object.keys(pods.get('a/p1') ?? {}).sort(), ['apiVersion', 'kind', 'metadata']);
+    assert.deepEqual(pods.byIndex(BY_OWNER_UID, 'rs-1').map((p) => p.metadata.name), ['p1']);
+  });
+
   it('shares one informer per resource, however it is named', () => {
     assert.equal(factory.forResource('pods'), factory.forResource('Pod'));
     assert.notEqual(factory.forResource('pods'), factory.forResource('nodes'));
