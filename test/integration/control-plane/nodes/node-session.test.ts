@@ -450,8 +450,11 @@ describe('node session: control plane ⇄ agent over gRPC with mTLS, on real etc
       return ready(n) === 'True' && unreachableTaints(n).length === 0;
     }, { timeoutMs: 5000, describe: describeState('pi-1') });
     await until(async () => (await cp.store.get<Pod>(cp.podKey('web')))?.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True', { timeoutMs: 2000 });
-    const readyEvents = (await cp.registry.list<Event>(EVENTS, {})).items.filter((e) => e.reason === 'NodeReady' && e.involvedObject.name === 'pi-1');
-    assert.deepEqual(readyEvents.map((e) => e.count), [2], 'ready at registration and again on reconnect (one Event, counted twice)');
+    // The recorder writes the event after the node's status: wait for it rather than race it.
+    const readyCounts = async (): Promise<(number | undefined)[]> =>
+      (await cp.registry.list<Event>(EVENTS, {})).items.filter((e) => e.reason === 'NodeReady' && e.involvedObject.name === 'pi-1').map((e) => e.count);
+    await until(async () => (await readyCounts()).join() === '2', { timeoutMs: 2000, describe: async () => JSON.stringify(await readyCounts()) });
+    assert.deepEqual(await readyCounts(), [2], 'ready at registration and again on reconnect (one Event, counted twice)');
   });
 
   it('marks a node whose session stays open but sends no heartbeat Unknown, and Ready again when it speaks', async () => {
