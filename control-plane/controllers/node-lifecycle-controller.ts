@@ -55,11 +55,17 @@ async function execute(w: NodeWriters, node: Node, plan: NodePlan): Promise<void
   const name = node.metadata.name ?? '';
   const stillDown = (): boolean => plan.transition !== 'unreachable' || !w.ctx.liveness.isAlive(name);
   let current = node;
-  if (plan.status && stillDown()) current = await w.ctx.client.updateStatus<Node>('nodes', undefined, name, { ...structuredClone(current), status: plan.status });
-  if (plan.taints && stillDown()) current = (await w.ctx.client.update<Node>('nodes', undefined, name, withTaints(current, plan.taints))).object;
-  if (current !== node) {
+  // The transition is reported as soon as the status is written: a later Conflict on the taints
+  // requeues a plan that no longer changes the status, and must not lose the event.
+  if (plan.status && stillDown()) {
+    current = await w.ctx.client.updateStatus<Node>('nodes', undefined, name, { ...structuredClone(current), status: plan.status });
     w.nodeWrites.expect(name, toSee(current));
     await report(w, current, plan);
+  }
+  if (plan.taints && stillDown()) {
+    current = (await w.ctx.client.update<Node>('nodes', undefined, name, withTaints(current, plan.taints))).object;
+    w.nodeWrites.expect(name, toSee(current));
+    if (!plan.status) await report(w, current, plan);
   }
   for (const pod of plan.podsNotReady) {
     if (!stillDown()) return;
