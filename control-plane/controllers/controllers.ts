@@ -14,6 +14,7 @@ import { garbageCollectorController } from './garbage-collector-controller';
 import { loadBalancerController } from './load-balancer-controller';
 import { namespaceController } from './namespace-controller';
 import { nodeLifecycleController } from './node-lifecycle-controller';
+import { replicaSetController } from './replica-set-controller';
 
 export const CONTROLLERS: readonly Controller[] = [
   schedulerController,
@@ -23,6 +24,7 @@ export const CONTROLLERS: readonly Controller[] = [
   endpointSliceController,
   endpointSliceMirroringController,
   loadBalancerController,
+  replicaSetController,
   // Last: it shares the informers the others hold in full, and keeps only metadata of the rest.
   garbageCollectorController,
 ];

@@ -11,16 +11,17 @@ import { EVENTS } from './kinds/event';
 import { NAMESPACES } from './kinds/namespace';
 import { NODES } from './kinds/node';
 import { PODS } from './kinds/pod';
+import { REPLICA_SETS } from './kinds/replica-set';
 import { SERVICES } from './kinds/service';
 import type { ResourceDefinition } from './resource-definition';
 import { apiVersionOf } from './resource-info';
 
-export { BINDINGS, ENDPOINT_SLICES, ENDPOINTS, EVENTS, NAMESPACES, NODES, PODS, SERVICES };
+export { BINDINGS, ENDPOINT_SLICES, ENDPOINTS, EVENTS, NAMESPACES, NODES, PODS, REPLICA_SETS, SERVICES };
 
 /** A definition of any kind (what lists of kinds hold). */
 export type AnyKind = ResourceDefinition<KubeObject>;
 
-export const KINDS: readonly AnyKind[] = [NAMESPACES, NODES, PODS, EVENTS, BINDINGS, SERVICES, ENDPOINTS, ENDPOINT_SLICES];
+export const KINDS: readonly AnyKind[] = [NAMESPACES, NODES, PODS, EVENTS, BINDINGS, SERVICES, ENDPOINTS, ENDPOINT_SLICES, REPLICA_SETS];
 
 export function findResource(kinds: readonly AnyKind[], group: string, version: string, resource: string): AnyKind | undefined {
   return kinds.find((r) => r.group === group && r.version === version && r.resource === resource);

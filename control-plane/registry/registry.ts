@@ -11,8 +11,10 @@
  * the HTTP edge.
  */
 import { alreadyExists, ApiError, badRequest, invalid, isApiError, notFound } from '../../api/errors';
+import type { Scale } from '../../api/autoscaling-v1';
 import type { Binding, Namespace, Pod } from '../../api/core-v1';
 import type { KubeList, KubeObject } from '../../api/meta';
+import { validateScale } from '../../api/validation/scale-validation';
 import { objectKey, resourcePrefix, type KeySpace } from '../store/keys';
 import type { Store } from '../store/store';
 import { byKey, decodeContinue, listOfPage, takePage } from '../apiserver/list-pagination';
@@ -20,17 +22,18 @@ import { applyFieldValidation, strictDecodingErrors, type FieldValidation } from
 import { checkName, decodeBody, decodeObject, settleNamespace } from '../apiserver/object-decoding';
 import { applyPatchDocument, decodePatched, type PatchType } from '../apiserver/patch-document';
 import { checkPreconditions, planDeletion, readyToRemove, validateDeleteOptions } from './deletion';
-import { guaranteedUpdate, remove, REMOVE, type UpdateOutcome } from './guaranteed-update';
+import { conflictFor, guaranteedUpdate, remove, REMOVE, type UpdateOutcome } from './guaranteed-update';
 import { KINDS, resolveResource, type AnyKind } from './kinds';
 import { NAMESPACES } from './kinds/namespace';
 import { PODS } from './kinds/pod';
+import { SCALES } from './kinds/scale';
 import { admitCreateInNamespace } from './namespace-lifecycle';
 import { bumpGenerationOnChange, carryOverObjectMeta, generateName, prepareObjectMetaForCreate } from './object-meta';
 import { startRegistryWatch, type RegistryWatch, type RegistryWatchEvent } from './registry-watch';
 import type { ResourceDefinition } from './resource-definition';
 import { compileSelection, type SelectorStrings } from './selection';
 import type { DeleteOptions } from './strategy';
-import type { ParentWriteSubresource } from './subresource';
+import type { ParentWriteSubresource, ScaleSubresource } from './subresource';
 import { companionWrites, requestedConflicts, stampRevision, type CompanionContext, type WriteCompanion } from './write-companion';
 
 export type { PatchType } from '../apiserver/patch-document';
@@ -282,6 +285,35 @@ export class Registry {
     return handler.finishesDeletion ? this.removeIfDone(info, info.strategy, ns, outcome) : outcome.object;
   }
 
+  /** GET …/scale: the object as an autoscaling/v1 Scale. */
+  async getScale(resource: ResourceName, namespace: string | undefined, name: string): Promise<Scale> {
+    const info = this.info(resource);
+    return scaleHandler(info).read(await this.get(info, namespace, name));
+  }
+
+  /** PUT …/scale: sets the object's replicas from a Scale (whose resourceVersion, if any, is a precondition); returns the new Scale. */
+  async updateScale(resource: ResourceName, namespace: string | undefined, name: string, body: Scale | unknown, options: WriteOptions = {}): Promise<Scale> {
+    const info = this.info(resource);
+    const scale = decodeObject<Scale>(SCALES, body);
+    checkName(scale, name);
+    settleNamespace(SCALES, scale, info.namespaced ? namespace : undefined);
+    return this.writeScale(info, namespace, name, options, () => scale);
+  }
+
+  /** PATCH …/scale: the patch applies to the object's Scale, whose replicas are then set as by updateScale. */
+  async patchScale(
+    resource: ResourceName, namespace: string | undefined, name: string, type: PatchType, patch: unknown, options: PatchOptions = {},
+  ): Promise<WriteOutcome<Scale>> {
+    const info = this.info(resource);
+    let warnings: string[] = [];
+    const object = await this.writeScale(info, namespace, name, options, (current) => {
+      const decoded = decodePatched(SCALES, applyPatchDocument(type, current, patch, SCALES), options.fieldValidation ?? 'Ignore', options.strictErrors);
+      warnings = decoded.warnings;
+      return decoded.object;
+    });
+    return { object, created: false, warnings };
+  }
+
   /**
    * The control plane's own read-modify-write: `mutate` gets a private copy of the current
    * object and returns the next one (undefined: no change); the result is prepared and
@@ -443,6 +475,22 @@ export class Registry {
     }
   }
 
+  /** A write of the object's Scale (scaleUpdatedObjectInfo): the Scale validated, then an update of the object's replicas. */
+  private async writeScale(
+    info: AnyKind, namespace: string | undefined, name: string, options: WriteOptions, nextScale: (current: Scale) => Scale,
+  ): Promise<Scale> {
+    const handler = scaleHandler(info);
+    const outcome = await this.write<KubeObject>(info, info.namespaced ? namespace : undefined, name, undefined, options, (current) => {
+      const scale = nextScale(handler.read(current));
+      const causes = validateScale(scale);
+      if (causes.length > 0) throw invalid(SCALES.kind, name, causes, SCALES.group);
+      const rv = scale.metadata.resourceVersion;
+      if (rv && rv !== current.metadata.resourceVersion) throw conflictFor(info, name);
+      return this.prepareUpdate(info, info.strategy, handler.withReplicas(structuredClone(current), scale.spec?.replicas ?? 0), current);
+    });
+    return handler.read(outcome.object);
+  }
+
   /** An update that leaves a deleting object with nothing pending finishes the deletion. */
   private async removeIfDone<T extends KubeObject>(info: AnyKind, strategy: AnyKind['strategy'], namespace: string | undefined, outcome: UpdateOutcome<T>): Promise<T> {
     if (!outcome.written || !readyToRemove(outcome.object, strategy)) return outcome.object;
@@ -456,6 +504,13 @@ function parentWrite<T extends KubeObject>(info: AnyKind, subresource: string): 
   const handler = Object.hasOwn(info.subresources, subresource) ? info.subresources[subresource] : undefined;
   if (handler?.type !== 'write') throw new ApiError('NotFound', 'the server could not find the requested resource');
   return handler as unknown as ParentWriteSubresource<T>;
+}
+
+/** The kind's `scale` subresource; NotFound for a kind without one. */
+function scaleHandler(info: AnyKind): ScaleSubresource {
+  const handler = Object.hasOwn(info.subresources, 'scale') ? info.subresources.scale : undefined;
+  if (handler?.type !== 'scale') throw new ApiError('NotFound', 'the server could not find the requested resource');
+  return handler;
 }
 
 /** Precondition carried by the object itself (Kubernetes' UpdatedObjectInfo.Preconditions). */

@@ -1,8 +1,9 @@
 /**
  * The subresources of a kind (`pods/status`, `pods/binding`, `namespaces/finalize`...), each
  * an entry of its ResourceDefinition's table: what discovery lists, and how the registry
- * serves it. Three shapes exist today; `scale` and `eviction` will be further ones.
+ * serves it. Four shapes exist today; `eviction` will be a further one.
  */
+import type { Scale } from '../../api/autoscaling-v1';
 import type { KubeObject } from '../../api/meta';
 import type { ResourceDefinition } from './resource-definition';
 import type { StrategyContext } from './strategy';
@@ -46,7 +47,22 @@ export interface ConnectSubresource extends DiscoveredAs {
   readonly connect: 'log' | 'exec';
 }
 
-export type Subresource<T extends KubeObject = KubeObject> = StatusSubresource | ParentWriteSubresource<T> | ConnectSubresource;
+/**
+ * `…/scale` (Kubernetes' ScaleREST): GET reads the parent as an autoscaling/v1 Scale; PUT and
+ * PATCH of that Scale change only the parent's desired replicas, through the parent's own
+ * update rules (strategy, validation, generation). A Scale is never stored.
+ */
+export interface ScaleSubresource<T extends KubeObject = KubeObject> extends DiscoveredAs {
+  readonly type: 'scale';
+  /** The kind bodies decode as (autoscaling/v1 Scale). */
+  readonly body: ResourceDefinition<Scale>;
+  /** The parent as a Scale: its name, uid and resourceVersion, desired and current replicas, selector. */
+  read(parent: T): Scale;
+  /** The parent with `replicas` desired; `parent` is a private copy. */
+  withReplicas(parent: T, replicas: number): T;
+}
+
+export type Subresource<T extends KubeObject = KubeObject> = StatusSubresource | ParentWriteSubresource<T> | ConnectSubresource | ScaleSubresource<T>;
 
 /** The status subresource as most kinds serve it. */
 export const STATUS: StatusSubresource = { type: 'status', verbs: ['get', 'patch', 'update'] };

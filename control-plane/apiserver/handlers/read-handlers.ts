@@ -8,6 +8,7 @@ import { listOptionsFrom } from '../request-options';
 import { writeBody, writeEncoded } from '../respond';
 import type { ResourceTarget } from '../router';
 import { cachedList, cachedListBody, listFromCache } from './cached-list';
+import { subresourceOf } from './resource-handler';
 
 /** Writes a successful answer in the representation the client negotiated. */
 export function writeResult(scope: RequestScope, target: ResourceTarget, code: number, value: KubeObject | KubeList): void {
@@ -16,6 +17,8 @@ export function writeResult(scope: RequestScope, target: ResourceTarget, code: n
 }
 
 export async function serveGet(scope: RequestScope, target: ResourceTarget): Promise<void> {
+  const sub = subresourceOf(target);
+  if (sub?.type === 'scale') return writeResult(scope, { ...target, info: sub.body }, 200, await scope.registry.getScale(target.info, target.namespace, target.name ?? ''));
   const obj = await scope.registry.get(target.info, target.namespace, target.name ?? '');
   writeResult(scope, target, 200, obj);
 }

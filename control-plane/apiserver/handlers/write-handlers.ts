@@ -55,8 +55,13 @@ async function serveSubresourceWrite(scope: RequestScope, target: ResourceTarget
 }
 
 export async function serveUpdate(scope: RequestScope, target: ResourceTarget): Promise<void> {
-  if (subresourceOf(target)?.type === 'write') return serveSubresourceWrite(scope, target, 200);
+  const sub = subresourceOf(target);
+  if (sub?.type === 'write') return serveSubresourceWrite(scope, target, 200);
   const options = writeOptionsFrom(scope.query, 'UpdateOptions');
+  if (sub?.type === 'scale') {
+    const scale = await readObjectValue(scope, sub.body, sub.body.strategy.topLevelFields);
+    return writeResult(scope, { ...target, info: sub.body }, 200, await scope.registry.updateScale(target.info, target.namespace, target.name ?? '', scale, options));
+  }
   const body = await readObjectValue(scope, target.info, target.info.strategy.topLevelFields);
   const { registry } = scope;
   const name = target.name ?? '';
@@ -72,8 +77,12 @@ export async function servePatch(scope: RequestScope, target: ResourceTarget): P
   const subresource = target.subresource === 'status' ? ('status' as const) : undefined;
   const options = { ...patchOptionsFrom(scope.query, type === 'apply-patch'), subresource, fieldValidation };
   const patch = await readValue(scope, type);
-  const outcome = await scope.registry.patch<KubeObject>(target.info, target.namespace, target.name ?? '', type, patch.value, { ...options, strictErrors: patch.strictErrors });
+  const sub = subresourceOf(target);
+  const name = target.name ?? '';
+  const outcome = sub?.type === 'scale'
+    ? await scope.registry.patchScale(target.info, target.namespace, name, type, patch.value, { ...options, strictErrors: patch.strictErrors })
+    : await scope.registry.patch<KubeObject>(target.info, target.namespace, name, type, patch.value, { ...options, strictErrors: patch.strictErrors });
   addWarnings(scope, outcome.warnings ?? []);
-  writeResult(scope, target, outcome.created ? 201 : 200, outcome.object);
+  writeResult(scope, sub?.type === 'scale' ? { ...target, info: sub.body } : target, outcome.created ? 201 : 200, outcome.object);
 }
 

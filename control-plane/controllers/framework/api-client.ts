@@ -22,6 +22,8 @@ export interface ApiDeleteOptions {
   preconditions?: { uid?: string; resourceVersion?: string };
 }
 
+export type ApiPatchType = 'json-patch' | 'merge-patch' | 'strategic-merge-patch';
+
 /** What a controller may ask of a served resource (the namespace controller walks them all). */
 export interface ApiResource {
   /** '' for the core group. */
@@ -44,6 +46,8 @@ export interface ApiClient {
   /** A compare-and-swap on `body.metadata.resourceVersion`: Conflict when it is stale. */
   update<T extends KubeObject>(resource: string, namespace: string | undefined, name: string, body: T): Promise<{ object: T }>;
   updateStatus<T extends KubeObject>(resource: string, namespace: string | undefined, name: string, body: T): Promise<T>;
+  /** A patch of the stored object (`metadata.uid` in the patch is a precondition: Conflict when it differs). */
+  patch<T extends KubeObject>(resource: string, namespace: string | undefined, name: string, type: ApiPatchType, patch: unknown): Promise<{ object: T }>;
   /** `removed` is false while the object stays (graceful deletion, finalizers). */
   delete<T extends KubeObject>(resource: string, namespace: string | undefined, name: string, options?: ApiDeleteOptions): Promise<{ object: T; removed: boolean }>;
   deleteCollection<T extends KubeObject>(resource: string, options: ApiListOptions & ApiDeleteOptions): Promise<KubeList<T>>;

@@ -37,6 +37,15 @@ export function toBeGone(deleted: KubeObject): Expectation {
   return { objectKey: cacheKey(deleted), uid: deleted.metadata.uid ?? '', seen: (current, gone) => gone || current === undefined };
 }
 
+/**
+ * A deleted object whose deletion may be graceful (a pod on a node): seen once the cache shows
+ * it terminating (a deletionTimestamp) or no longer holds it, as Kubernetes' controllers count
+ * a pod marked for deletion as deleted.
+ */
+export function toBeDeleting(deleted: KubeObject): Expectation {
+  return { objectKey: cacheKey(deleted), uid: deleted.metadata.uid ?? '', seen: (current, gone) => gone || current === undefined || Boolean(current.metadata.deletionTimestamp) };
+}
+
 export const EXPECTATIONS_TTL_MS = 5 * 60_000;
 
 export interface ExpectationsOptions {
