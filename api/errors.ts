@@ -92,7 +92,9 @@ export function invalid(kind: string, name: string, causes: StatusCause[], group
   // As utilerrors.NewAggregate prints it: duplicates dropped, brackets around two or more.
   const parts = [...new Set(causes.map((c) => (c.field ? `${c.field}: ${c.message}` : `${c.message}`)))];
   const detail = parts.length === 1 ? parts[0] : `[${parts.join(', ')}]`;
-  return new ApiError('Invalid', `${kind} "${name}" is invalid: ${detail}`, { kind, group, name }, causes);
+  // As schema.GroupKind prints it: `ReplicaSet.apps`, `Pod`.
+  const qualified = group ? `${kind}.${group}` : kind;
+  return new ApiError('Invalid', `${qualified} "${name}" is invalid: ${detail}`, { kind, group, name }, causes);
 }
 
 /** Whether `err` is an ApiError with one of `codes`: how callers tell an expected failure from the rest. */

@@ -88,7 +88,11 @@ describe('API server over HTTPS (real etcd)', function () {
     it('describes the core group with kinds, verbs, short names, categories and subresources', async () => {
       assert.deepEqual((await api.request('GET', '/api')).json().versions, ['v1']);
       const discoveryV1 = { groupVersion: 'discovery.k8s.io/v1', version: 'v1' };
-      assert.deepEqual((await api.request('GET', '/apis')).json(), { kind: 'APIGroupList', apiVersion: 'v1', groups: [{ name: 'discovery.k8s.io', versions: [discoveryV1], preferredVersion: discoveryV1 }] });
+      const appsV1 = { groupVersion: 'apps/v1', version: 'v1' };
+      assert.deepEqual((await api.request('GET', '/apis')).json(), {
+        kind: 'APIGroupList', apiVersion: 'v1',
+        groups: [{ name: 'discovery.k8s.io', versions: [discoveryV1], preferredVersion: discoveryV1 }, { name: 'apps', versions: [appsV1], preferredVersion: appsV1 }],
+      });
       assert.deepEqual((await api.request('GET', '/apis/discovery.k8s.io/v1')).json().resources.map((r: { name: string }) => r.name), ['endpointslices']);
       const list = (await api.request('GET', '/api/v1')).json();
       assert.equal(list.groupVersion, 'v1');
@@ -96,6 +100,17 @@ describe('API server over HTTPS (real etcd)', function () {
       assert.deepEqual(byName.pods, { name: 'pods', singularName: 'pod', namespaced: true, kind: 'Pod', verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'], shortNames: ['po'], categories: ['all'] });
       assert.deepEqual(byName['pods/binding'], { name: 'pods/binding', singularName: '', namespaced: true, kind: 'Binding', verbs: ['create'] });
       assert.equal(byName.namespaces.namespaced, false);
+    });
+
+    it('describes apps/v1 replicasets with their status and scale subresources', async () => {
+      const apps = (await api.request('GET', '/apis/apps/v1')).json();
+      const byName = Object.fromEntries((apps.resources as { name: string }[]).map((r) => [r.name, r]));
+      assert.deepEqual(byName.replicasets, {
+        name: 'replicasets', singularName: 'replicaset', namespaced: true, kind: 'ReplicaSet',
+        verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'], shortNames: ['rs'], categories: ['all'],
+      });
+      assert.deepEqual(byName['replicasets/status'], { name: 'replicasets/status', singularName: '', namespaced: true, kind: 'ReplicaSet', verbs: ['get', 'patch', 'update'] });
+      assert.deepEqual(byName['replicasets/scale'], { name: 'replicasets/scale', singularName: '', namespaced: true, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] });
     });
 
     it('serves OpenAPI v3 and not v2', async () => {
