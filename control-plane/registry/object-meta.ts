@@ -38,6 +38,7 @@ export function prepareObjectMetaForCreate(obj: KubeObject, opts: CreateMetaOpti
   delete meta.deletionGracePeriodSeconds;
   if (opts.tracksGeneration) meta.generation = 1;
   else delete meta.generation;
+  omitEmptyLists(meta);
 }
 
 /** Keeps what an update may not change; an empty uid means "the existing one". */
@@ -51,6 +52,16 @@ export function carryOverObjectMeta(obj: KubeObject, old: KubeObject): void {
   if (was.deletionGracePeriodSeconds !== undefined && meta.deletionGracePeriodSeconds === undefined) {
     meta.deletionGracePeriodSeconds = was.deletionGracePeriodSeconds;
   }
+  omitEmptyLists(meta);
+}
+
+/**
+ * An empty ownerReferences or finalizers list is left out, as Go's `omitempty` leaves it out of
+ * ObjectMeta: a pod whose last owner released it has no `ownerReferences: []`.
+ */
+function omitEmptyLists(meta: ObjectMeta): void {
+  if (meta.ownerReferences?.length === 0) delete meta.ownerReferences;
+  if (meta.finalizers?.length === 0) delete meta.finalizers;
 }
 
 function copyOrDelete<K extends keyof ObjectMeta>(to: ObjectMeta, from: ObjectMeta, key: K): void {

@@ -86,7 +86,7 @@ describe('replica set controller over the in-memory store', () => {
     await harness.registry.create(RS, 'default', aReplicaSet('web', 2));
     const [pod] = await converged('web', 2);
     await harness.registry.patch('pods', 'default', pod.metadata.name ?? '', 'merge-patch', { metadata: { labels: { app: 'debug' } } });
-    await until(async () => ((await harness.registry.get<Pod>('pods', 'default', pod.metadata.name ?? '')).metadata.ownerReferences ?? []).length === 0, { timeoutMs: 5000, describe: describePods });
+    await until(async () => (await harness.registry.get<Pod>('pods', 'default', pod.metadata.name ?? '')).metadata.ownerReferences === undefined, { timeoutMs: 5000, describe: describePods });
     await converged('web', 2);
     assert.equal((await pods()).length, 3);
   });
