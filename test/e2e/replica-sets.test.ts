@@ -73,6 +73,9 @@ describe('ReplicaSets on the simulated cluster', function () {
     assert.equal(nodes.length, 4);
     assert.ok(nodes.every((n) => n === 'pi1' || n === 'pi2'), nodes.join(' '));
     assert.equal(pods.size, 4);
+    const described = await kubectl('describe', 'rs', 'kuard');
+    assert.match(described, /Replicas:\s+4 current \/ 4 desired/);
+    assert.match(described, /Pods Status:\s+4 Running \/ 0 Waiting \/ 0 Succeeded \/ 0 Failed/);
   });
 
   it('replaces a deleted pod', async () => {

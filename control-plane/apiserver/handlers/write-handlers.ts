@@ -77,12 +77,16 @@ export async function servePatch(scope: RequestScope, target: ResourceTarget): P
   const subresource = target.subresource === 'status' ? ('status' as const) : undefined;
   const options = { ...patchOptionsFrom(scope.query, type === 'apply-patch'), subresource, fieldValidation };
   const patch = await readValue(scope, type);
+  const patchOptions = { ...options, strictErrors: patch.strictErrors };
   const sub = subresourceOf(target);
   const name = target.name ?? '';
-  const outcome = sub?.type === 'scale'
-    ? await scope.registry.patchScale(target.info, target.namespace, name, type, patch.value, { ...options, strictErrors: patch.strictErrors })
-    : await scope.registry.patch<KubeObject>(target.info, target.namespace, name, type, patch.value, { ...options, strictErrors: patch.strictErrors });
+  if (sub?.type === 'scale') {
+    const scaled = await scope.registry.patchScale(target.info, target.namespace, name, type, patch.value, patchOptions);
+    addWarnings(scope, scaled.warnings ?? []);
+    return writeResult(scope, { ...target, info: sub.body }, 200, scaled.object);
+  }
+  const outcome = await scope.registry.patch<KubeObject>(target.info, target.namespace, name, type, patch.value, patchOptions);
   addWarnings(scope, outcome.warnings ?? []);
-  writeResult(scope, sub?.type === 'scale' ? { ...target, info: sub.body } : target, outcome.created ? 201 : 200, outcome.object);
+  writeResult(scope, target, outcome.created ? 201 : 200, outcome.object);
 }
 
