@@ -9,6 +9,7 @@
  */
 import type { ReplicaSet } from '../../api/apps-v1';
 import type { Pod } from '../../api/core-v1';
+import { isApiError } from '../../api/errors';
 import { matchesLabels } from '../../api/label-selector';
 import { cacheKey, type Informer } from '../store/informer';
 import { unlessNotFound, type ApiClient, type EventSink } from './framework/api-client';
@@ -112,6 +113,8 @@ async function createPod({ client, events, expectations, key, rs }: Pass): Promi
     expectations.expect(key, toSee(pod));
     await events.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name ?? ''}`);
   } catch (err: unknown) {
+    // Every creation fails in a namespace being terminated, and nothing is wrong: it is going (as Kubernetes).
+    if (isApiError(err, 'Forbidden') && err.causes.some((c) => c.reason === 'NamespaceTerminating')) return;
     await events.record(rs, 'Warning', 'FailedCreate', `Error creating: ${errorMessage(err)}`);
     throw err;
   }

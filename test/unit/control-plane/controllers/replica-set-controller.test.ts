@@ -121,6 +121,18 @@ describe('replica set controller over the in-memory store', () => {
     assert.equal((await getRs('web')).status?.readyReplicas, 2);
   });
 
+  it('quietly makes no pods in a namespace being terminated', async () => {
+    await harness.registry.create('namespaces', undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'going' } });
+    const rs = await harness.registry.create<ReplicaSet>(RS, 'going', { ...aReplicaSet('web', 2), metadata: { name: 'web', namespace: 'going' } });
+    const owned = async (): Promise<Pod[]> => (await harness.registry.list<Pod>('pods', { namespace: 'going' })).items.filter((p) => p.metadata.ownerReferences?.[0]?.uid === rs.metadata.uid);
+    await until(async () => (await owned()).length === 2, { timeoutMs: 5000 });
+    await harness.registry.delete('namespaces', undefined, 'going');
+    await harness.registry.delete('pods', 'going', (await owned())[0]?.metadata.name ?? '');
+    await pause(500);
+    assert.equal((await owned()).length, 1);
+    assert.deepEqual(harness.logs, []);
+  });
+
   it('a controller stopped mid-burst and started anew ends with exactly the pods wanted', async () => {
     await harness.registry.create(RS, 'default', aReplicaSet('web', 30));
     await until(async () => (await pods()).length > 0, { timeoutMs: 5000 });
