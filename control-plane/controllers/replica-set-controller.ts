@@ -17,6 +17,7 @@ import { adoptionPatch, releasePatch } from './framework/controller-ref-manager'
 import { changesOf, defineController } from './framework/define-controller';
 import { toBeDeleting, toSee, type Expectations } from './framework/expectations';
 import { BY_NAMESPACE, BY_OWNER_UID } from './framework/informer-factory';
+import { allOrFirstFailure, slowStartBatch } from './framework/slow-start';
 import { controllerOf, ownerKey } from './framework/owner-references';
 import { planReplicaSet, planStatus, podFromTemplate, selectorOf, type ReplicaSetPlan } from './replica-set-plan';
 
@@ -90,21 +91,8 @@ async function checkCanAdopt(client: ApiClient, rs: ReplicaSet): Promise<void> {
 }
 
 async function scale(pass: Pass, plan: ReplicaSetPlan): Promise<void> {
-  if (plan.create > 0) await slowStart(plan.create, () => createPod(pass));
-  if (plan.delete.length > 0) await firstFailure(plan.delete.map((pod) => deletePod(pass, pod)));
-}
-
-/** slowStartBatch: batches of 1, 2, 4… at once; a batch with a failure ends the burst (a quota or a bad template fails them all alike). */
-async function slowStart(count: number, create: () => Promise<void>): Promise<void> {
-  for (let done = 0, size = 1; done < count; done += size, size *= 2) {
-    await firstFailure(Array.from({ length: Math.min(size, count - done) }, create));
-  }
-}
-
-/** Waits for every call; rethrows the first failure. */
-async function firstFailure(calls: Promise<void>[]): Promise<void> {
-  const failed = (await Promise.allSettled(calls)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
+  if (plan.create > 0) await slowStartBatch(plan.create, () => createPod(pass));
+  if (plan.delete.length > 0) await allOrFirstFailure(plan.delete.map((pod) => deletePod(pass, pod)));
 }
 
 async function createPod({ client, events, expectations, key, rs }: Pass): Promise<void> {
