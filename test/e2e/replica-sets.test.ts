@@ -1,8 +1,8 @@
 /**
  * A ReplicaSet on two simulated Pis, as the course notes use one: its pods really run and turn
  * ready (READY in `kubectl get rs`), a deleted pod is replaced, a pod relabelled out of the set
- * for debugging keeps running on its own while a replacement takes its place, and `kubectl
- * scale` down stops the surplus pods.
+ * for debugging keeps running on its own while a replacement takes its place, `kubectl
+ * scale` down stops the surplus pods, and deleting the set stops the rest.
  */
 import assert from 'node:assert/strict';
 import { startTestCluster, type TestCluster } from '../support/cluster-fixture';
@@ -100,5 +100,10 @@ describe('ReplicaSets on the simulated cluster', function () {
   it('scales down with kubectl scale, stopping the surplus pods', async () => {
     assert.equal((await kubectl('scale', 'rs/kuard', '--replicas=2')).trim(), 'replicaset.apps/kuard scaled');
     await settles(2);
+  });
+
+  it('kubectl delete rs stops its pods with it', async () => {
+    assert.equal((await kubectl('delete', 'rs', 'kuard')).trim(), 'replicaset.apps "kuard" deleted');
+    await until(async () => (await rsPods()).size === 0, { timeoutMs: 60_000, intervalMs: 500, describe });
   });
 });

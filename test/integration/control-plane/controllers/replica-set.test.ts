@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { ReplicaSet } from '../../../../api/apps-v1';
 import type { Pod } from '../../../../api/core-v1';
+import { garbageCollectorController } from '../../../../control-plane/controllers/garbage-collector-controller';
 import { replicaSetController } from '../../../../control-plane/controllers/replica-set-controller';
 import { until } from '../../../../scripts/cluster/wait-until';
 import { startApiServerFixture, type ApiServerFixture } from '../../../support/api-server-fixture';
@@ -37,7 +38,7 @@ function rows(stdout: string): string[][] {
   return stdout.trim().split('\n').map((line) => line.trim().split(/\s{2,}/));
 }
 
-describe('ReplicaSets through the real kubectl (real etcd, API server, controller)', function () {
+describe('ReplicaSets through the real kubectl (real etcd, API server, controllers)', function () {
   this.timeout(60_000);
   const etcd = withEtcd();
   let api: ApiServerFixture;
@@ -45,7 +46,7 @@ describe('ReplicaSets through the real kubectl (real etcd, API server, controlle
 
   before(async () => {
     api = await startApiServerFixture(etcd.get());
-    controllers = new ControllerHarness({ store: api.store, keySpace: api.keySpace, registry: api.registry }).run(replicaSetController);
+    controllers = new ControllerHarness({ store: api.store, keySpace: api.keySpace, registry: api.registry }).run(replicaSetController, garbageCollectorController);
   });
 
   after(async () => {
@@ -143,5 +144,29 @@ describe('ReplicaSets through the real kubectl (real etcd, API server, controlle
     assert.equal((await getRs('web')).metadata.resourceVersion, before.metadata.resourceVersion);
     const patched = await api.request('PATCH', '/apis/apps/v1/namespaces/default/replicasets/web/scale', { body: '{"spec":{"replicas":-3}}', headers: { 'Content-Type': 'application/merge-patch+json' } });
     assert.equal(patched.status, 422, patched.text);
+  });
+
+  it('kubectl delete rs takes its pods with it (the garbage collector follows their controller references)', async () => {
+    await kubectl(['apply', '-f', '-'], rsYaml('gone', { replicas: 2 }));
+    await converged('gone', 2);
+    assert.equal((await kubectl(['delete', 'rs', 'gone'])).out, 'replicaset.apps "gone" deleted');
+    await until(async () => (await podsOf('gone')).length === 0, { timeoutMs: 15_000, describe: async () => `${(await podsOf('gone')).length} pods left` });
+  });
+
+  it('kubectl delete rs --cascade=orphan leaves its pods running, released', async () => {
+    await kubectl(['apply', '-f', '-'], rsYaml('kept', { replicas: 2 }));
+    await converged('kept', 2);
+    assert.equal((await kubectl(['delete', 'rs', 'kept', '--cascade=orphan'])).out, 'replicaset.apps "kept" deleted');
+    await until(async () => (await podsOf('kept')).every((p) => p.metadata.ownerReferences === undefined), { timeoutMs: 15_000 });
+    assert.equal((await podsOf('kept')).length, 2);
+    await assert.rejects(getRs('kept'), /not found/);
+  });
+
+  it('kubectl delete rs --cascade=foreground waits for its pods, which it does not replace meanwhile', async () => {
+    await kubectl(['apply', '-f', '-'], rsYaml('fg', { replicas: 3 }));
+    await converged('fg', 3);
+    assert.equal((await kubectl(['delete', 'rs', 'fg', '--cascade=foreground'])).out, 'replicaset.apps "fg" deleted');
+    await assert.rejects(getRs('fg'), /not found/);
+    assert.equal((await podsOf('fg')).length, 0);
   });
 });
