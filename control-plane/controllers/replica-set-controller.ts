@@ -17,8 +17,8 @@ import { adoptionPatch, releasePatch } from './framework/controller-ref-manager'
 import { changesOf, defineController } from './framework/define-controller';
 import { toBeDeleting, toSee, type Expectations } from './framework/expectations';
 import { BY_NAMESPACE, BY_OWNER_UID } from './framework/informer-factory';
-import { allOrFirstFailure, slowStartBatch } from './framework/slow-start';
 import { controllerOf, ownerKey } from './framework/owner-references';
+import { allOrFirstFailure, slowStartBatch } from './framework/slow-start';
 import { planReplicaSet, planStatus, podFromTemplate, selectorOf, type ReplicaSetPlan } from './replica-set-plan';
 
 const RS = 'replicasets.apps';
