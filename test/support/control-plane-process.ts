@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { until } from '../../scripts/cluster/wait-until';
+import { freePort } from './etcd-fixture';
 
 export interface ControlPlaneProcess {
   pid: number;
@@ -66,4 +67,21 @@ function handleFor(child: ChildProcess): ControlPlaneProcess {
       clearTimeout(timer);
     },
   };
+}
+
+/** A control-plane replica serving on free loopback ports. */
+export interface ControlPlaneReplica {
+  process: ControlPlaneProcess;
+  apiPort: number;
+  nodePort: number;
+}
+
+/** A replica on the given etcd and key prefix, its PKI in `dataDir` (shared by replicas that share it); `flags` add to serve's. */
+export async function startControlPlaneReplica(opts: { dataDir: string; etcdEndpoint: string; etcdPrefix: string; flags?: Record<string, string> }): Promise<ControlPlaneReplica> {
+  const [apiPort, nodePort] = [await freePort(), await freePort()];
+  const process = await startControlPlaneProcess({
+    'data-dir': opts.dataDir, 'etcd-endpoints': opts.etcdEndpoint, 'etcd-prefix': opts.etcdPrefix, 'bind-address': '127.0.0.1',
+    'secure-port': String(apiPort), 'node-port': String(nodePort), 'advertise-address': '127.0.0.1', ...opts.flags,
+  });
+  return { process, apiPort, nodePort };
 }

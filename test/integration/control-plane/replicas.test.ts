@@ -17,19 +17,16 @@ import type { KeyPair } from '../../../control-plane/auth/pki';
 import { until } from '../../../scripts/cluster/wait-until';
 import { startAgentSessionProcess, type AgentSessionProcess } from '../../support/agent-session-process';
 import { httpsRequest } from '../../support/api-server-fixture';
-import { startControlPlaneProcess, type ControlPlaneProcess } from '../../support/control-plane-process';
-import { freePort, withEtcd } from '../../support/etcd-fixture';
+import { startControlPlaneReplica, type ControlPlaneReplica } from '../../support/control-plane-process';
+import { withEtcd } from '../../support/etcd-fixture';
 
 const GRACE_MS = 2_000;
 /** The election's lease TTL (control-plane.ts): a SIGKILLed leader's key lasts this long. */
 const LEASE_TTL_MS = 10_000;
 const NODE = 'pi-1';
 
-interface Replica {
+interface Replica extends ControlPlaneReplica {
   name: string;
-  process: ControlPlaneProcess;
-  apiPort: number;
-  nodePort: number;
 }
 
 describe('control plane: two replicas on one etcd share node liveness', function () {
@@ -43,13 +40,8 @@ describe('control plane: two replicas on one etcd share node liveness', function
   const agents: AgentSessionProcess[] = [];
 
   async function startReplica(name: string): Promise<Replica> {
-    const [apiPort, nodePort] = [await freePort(), await freePort()];
-    const process = await startControlPlaneProcess({
-      'data-dir': dir, 'etcd-endpoints': etcd.get().endpoint, 'etcd-prefix': prefix, 'bind-address': '127.0.0.1',
-      'secure-port': String(apiPort), 'node-port': String(nodePort), 'advertise-address': '127.0.0.1',
-      'node-monitor-grace-period': `${GRACE_MS / 1000}s`,
-    });
-    const replica = { name, process, apiPort, nodePort };
+    const flags = { 'node-monitor-grace-period': `${GRACE_MS / 1000}s` };
+    const replica = { name, ...(await startControlPlaneReplica({ dataDir: dir, etcdEndpoint: etcd.get().endpoint, etcdPrefix: prefix, flags })) };
     replicas.push(replica);
     return replica;
   }

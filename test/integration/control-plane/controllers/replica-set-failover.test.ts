@@ -17,17 +17,12 @@ import { issueAdminCertificate, loadOrCreateClusterPki, type ClusterPki } from '
 import type { KeyPair } from '../../../../control-plane/auth/pki';
 import { until } from '../../../../scripts/cluster/wait-until';
 import { httpsRequest, type RequestOptions } from '../../../support/api-server-fixture';
-import { startControlPlaneProcess, type ControlPlaneProcess } from '../../../support/control-plane-process';
-import { freePort, withEtcd } from '../../../support/etcd-fixture';
+import { startControlPlaneReplica, type ControlPlaneReplica } from '../../../support/control-plane-process';
+import { withEtcd } from '../../../support/etcd-fixture';
 
 /** The election's lease TTL (control-plane.ts): how long a SIGKILLed leader's key outlives it. */
 const LEASE_TTL_MS = 10_000;
 const RS_PATH = '/apis/apps/v1/namespaces/default/replicasets';
-
-interface Replica {
-  process: ControlPlaneProcess;
-  apiPort: number;
-}
 
 describe('ReplicaSet controller: a SIGKILLed leader neither doubles nor loses pods', function () {
   this.timeout(120_000);
@@ -36,29 +31,24 @@ describe('ReplicaSet controller: a SIGKILLed leader neither doubles nor loses po
   let pki: ClusterPki;
   let admin: KeyPair;
   let prefix: string;
-  const replicas: Replica[] = [];
+  const replicas: ControlPlaneReplica[] = [];
 
-  async function startReplica(): Promise<Replica> {
-    const [apiPort, nodePort] = [await freePort(), await freePort()];
-    const process = await startControlPlaneProcess({
-      'data-dir': dir, 'etcd-endpoints': etcd.get().endpoint, 'etcd-prefix': prefix, 'bind-address': '127.0.0.1',
-      'secure-port': String(apiPort), 'node-port': String(nodePort), 'advertise-address': '127.0.0.1',
-    });
-    const replica = { process, apiPort };
+  async function startReplica(): Promise<ControlPlaneReplica> {
+    const replica = await startControlPlaneReplica({ dataDir: dir, etcdEndpoint: etcd.get().endpoint, etcdPrefix: prefix });
     replicas.push(replica);
     return replica;
   }
 
-  async function call<T>(on: Replica, method: string, p: string, options: RequestOptions = {}): Promise<T> {
+  async function call<T>(on: ControlPlaneReplica, method: string, p: string, options: RequestOptions = {}): Promise<T> {
     const res = await httpsRequest(on.apiPort, pki, admin, method, p, { timeoutMs: 5_000, ...options });
     if (res.status >= 300) throw new Error(`${method} ${p}: ${res.status} ${res.text}`);
     return res.json<T>();
   }
 
-  const ownedPods = async (on: Replica, rs: ReplicaSet): Promise<Pod[]> =>
+  const ownedPods = async (on: ControlPlaneReplica, rs: ReplicaSet): Promise<Pod[]> =>
     (await call<KubeList<Pod>>(on, 'GET', '/api/v1/namespaces/default/pods')).items.filter((p) => p.metadata.ownerReferences?.some((r) => r.uid === rs.metadata.uid && r.controller));
 
-  async function settlesAt(on: Replica, rs: ReplicaSet, replicasWanted: number): Promise<void> {
+  async function settlesAt(on: ControlPlaneReplica, rs: ReplicaSet, replicasWanted: number): Promise<void> {
     const describe = async (): Promise<string> => `${(await ownedPods(on, rs)).length} pods; ${on.process.logs.slice(-5).join(' | ')}`;
     await until(async () => (await ownedPods(on, rs)).length === replicasWanted
       && (await call<ReplicaSet>(on, 'GET', `${RS_PATH}/web`)).status?.replicas === replicasWanted, { timeoutMs: 30_000, describe });
