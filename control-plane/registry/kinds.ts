@@ -5,23 +5,35 @@
  */
 import type { KubeObject } from '../../api/meta';
 import { BINDINGS } from './kinds/binding';
+import { CONTROLLER_REVISIONS } from './kinds/controller-revision';
+import { CRON_JOBS } from './kinds/cron-job';
+import { DAEMON_SETS } from './kinds/daemon-set';
+import { DEPLOYMENTS } from './kinds/deployment';
 import { ENDPOINT_SLICES } from './kinds/endpoint-slice';
 import { ENDPOINTS } from './kinds/endpoints';
 import { EVENTS } from './kinds/event';
+import { JOBS } from './kinds/job';
 import { NAMESPACES } from './kinds/namespace';
 import { NODES } from './kinds/node';
 import { PODS } from './kinds/pod';
 import { REPLICA_SETS } from './kinds/replica-set';
 import { SERVICES } from './kinds/service';
+import { STATEFUL_SETS } from './kinds/stateful-set';
 import type { ResourceDefinition } from './resource-definition';
 import { apiVersionOf } from './resource-info';
 
-export { BINDINGS, ENDPOINT_SLICES, ENDPOINTS, EVENTS, NAMESPACES, NODES, PODS, REPLICA_SETS, SERVICES };
+export {
+  BINDINGS, CONTROLLER_REVISIONS, CRON_JOBS, DAEMON_SETS, DEPLOYMENTS, ENDPOINT_SLICES, ENDPOINTS, EVENTS, JOBS, NAMESPACES, NODES, PODS, REPLICA_SETS, SERVICES,
+  STATEFUL_SETS,
+};
 
 /** A definition of any kind (what lists of kinds hold). */
 export type AnyKind = ResourceDefinition<KubeObject>;
 
-export const KINDS: readonly AnyKind[] = [NAMESPACES, NODES, PODS, EVENTS, BINDINGS, SERVICES, ENDPOINTS, ENDPOINT_SLICES, REPLICA_SETS];
+export const KINDS: readonly AnyKind[] = [
+  NAMESPACES, NODES, PODS, EVENTS, BINDINGS, SERVICES, ENDPOINTS, ENDPOINT_SLICES,
+  DEPLOYMENTS, REPLICA_SETS, DAEMON_SETS, STATEFUL_SETS, CONTROLLER_REVISIONS, JOBS, CRON_JOBS,
+];
 
 export function findResource(kinds: readonly AnyKind[], group: string, version: string, resource: string): AnyKind | undefined {
   return kinds.find((r) => r.group === group && r.version === version && r.resource === resource);

@@ -66,4 +66,6 @@ export const DESCRIPTIONS = {
   secretType: 'Kind of secret, such as Opaque or kubernetes.io/tls',
   secretData: 'Entries of the secret (base64 values)',
   leaseHolderIdentity: 'Identity of the current lease holder',
+  revisionController: 'The workload this revision belongs to, as kind.group/name',
+  revisionNumber: 'Revision number, increasing with each template change',
 } as const;
