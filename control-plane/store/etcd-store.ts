@@ -13,6 +13,7 @@ import { CompareResult, CompareTarget, Etcd3, Range } from 'etcd3';
 import type { CallContext, ICompare, IKeyValue, IOptions, IRequestOp, ITxnRequest, ITxnResponse } from 'etcd3';
 import { ApiError } from '../../api/errors';
 import type { KubeObject } from '../../api/meta';
+import { NextRead } from '../../base/next-read';
 import { decodeObject, encodeObject, tombstone } from './etcd-codec';
 import { storeError, tooLarge } from './etcd-errors';
 import { checkOncePerVersion } from './check-once-per-version';
@@ -73,6 +74,7 @@ export class EtcdStore implements Store {
   private readonly requestTimeoutMs: number;
   private readonly log: (message: string) => void;
   private readonly check?: StoredObjectCheck;
+  private readonly revisionReads = new NextRead(async () => Number((await this.call((o) => this.client.kv.range(REVISION_PROBE, o))).header.revision));
 
   constructor(options: EtcdStoreOptions) {
     this.check = options.checkObject && checkOncePerVersion(options.checkObject);
@@ -172,9 +174,9 @@ export class EtcdStore implements Store {
     return watch;
   }
 
-  async currentRevision(): Promise<number> {
-    const res = await this.call((o) => this.client.kv.range(REVISION_PROBE, o));
-    return Number(res.header.revision);
+  /** etcd's revision as of this call or later; concurrent callers share reads (base/next-read.ts). */
+  currentRevision(): Promise<number> {
+    return this.revisionReads.get();
   }
 
   /** Ends every watch (without onError) and the connection. Idempotent. */
