@@ -5,6 +5,7 @@
  */
 import type { KubeObject } from '../../api/meta';
 import { BINDINGS } from './kinds/binding';
+import { CONFIG_MAPS } from './kinds/config-map';
 import { CONTROLLER_REVISIONS } from './kinds/controller-revision';
 import { CRON_JOBS } from './kinds/cron-job';
 import { DAEMON_SETS } from './kinds/daemon-set';
@@ -17,13 +18,14 @@ import { NAMESPACES } from './kinds/namespace';
 import { NODES } from './kinds/node';
 import { PODS } from './kinds/pod';
 import { REPLICA_SETS } from './kinds/replica-set';
+import { SECRETS } from './kinds/secret';
 import { SERVICES } from './kinds/service';
 import { STATEFUL_SETS } from './kinds/stateful-set';
 import type { ResourceDefinition } from './resource-definition';
 import { apiVersionOf } from './resource-info';
 
 export {
-  BINDINGS, CONTROLLER_REVISIONS, CRON_JOBS, DAEMON_SETS, DEPLOYMENTS, ENDPOINT_SLICES, ENDPOINTS, EVENTS, JOBS, NAMESPACES, NODES, PODS, REPLICA_SETS, SERVICES,
+  BINDINGS, CONFIG_MAPS, CONTROLLER_REVISIONS, CRON_JOBS, DAEMON_SETS, DEPLOYMENTS, ENDPOINT_SLICES, ENDPOINTS, EVENTS, JOBS, NAMESPACES, NODES, PODS, REPLICA_SETS, SECRETS, SERVICES,
   STATEFUL_SETS,
 };
 
@@ -31,7 +33,7 @@ export {
 export type AnyKind = ResourceDefinition<KubeObject>;
 
 export const KINDS: readonly AnyKind[] = [
-  NAMESPACES, NODES, PODS, EVENTS, BINDINGS, SERVICES, ENDPOINTS, ENDPOINT_SLICES,
+  NAMESPACES, NODES, PODS, EVENTS, BINDINGS, SERVICES, ENDPOINTS, ENDPOINT_SLICES, CONFIG_MAPS, SECRETS,
   DEPLOYMENTS, REPLICA_SETS, DAEMON_SETS, STATEFUL_SETS, CONTROLLER_REVISIONS, JOBS, CRON_JOBS,
 ];
 
