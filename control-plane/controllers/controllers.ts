@@ -15,10 +15,12 @@ import { loadBalancerController } from './load-balancer-controller';
 import { namespaceController } from './namespace-controller';
 import { nodeLifecycleController } from './node-lifecycle-controller';
 import { replicaSetController } from './replica-set-controller';
+import { taintEvictionController } from './taint-eviction-controller';
 
 export const CONTROLLERS: readonly Controller[] = [
   schedulerController,
   nodeLifecycleController,
+  taintEvictionController,
   namespaceController,
   endpointsController,
   endpointSliceController,
