@@ -75,6 +75,18 @@ async function runDemo(state: ClusterState): Promise<void> {
   say(`service demo answers on port ${DEMO_NODE_PORT} of every node`);
 }
 
+/** The cluster's own commands, with what each does. */
+function commands(state: ClusterState): Array<[string, string]> {
+  const other = state.nodes[state.nodes.length - 1]?.name ?? 'pi2';
+  return [
+    ['npm run image-load -- IMAGE...', "side-load images (or 'docker save' archives) into every node"],
+    [`npm run pi -- unplug ${other}`, "pull a Pi's LAN cable (its containers keep running); `plug` puts it back"],
+    [`npm run pi -- poweroff ${other}`, "cut a Pi's power (agent, dockerd, containers gone); `poweron` boots it"],
+    [`npm run pi -- add pi${state.nodes.length + 1}`, 'join one more Pi'],
+    ['npm stop', 'remove the cluster'],
+  ];
+}
+
 function printUsage(state: ClusterState): void {
   const rel = path.relative(process.cwd(), state.kubeconfig) || state.kubeconfig;
   const nodes = state.nodes.map((n) => `${n.name} (${n.ip})`).join(', ');
@@ -92,11 +104,7 @@ pikube is running in the background: nodes ${nodes}, API ${state.controlPlane?.a
   kubectl exec demo -- nslookup demo.default.svc.cluster.local  # cluster DNS
   kubectl get pods -w
 
-  npm run image-load -- IMAGE...   side-load images (or 'docker save' archives) into every node
-  npm run pi -- unplug ${state.nodes[1]?.name ?? 'pi2'}          pull a Pi's LAN cable (its containers keep running); plug puts it back
-  npm run pi -- poweroff ${state.nodes[1]?.name ?? 'pi2'}        cut a Pi's power (agent, dockerd, containers gone); poweron boots it
-  npm run pi -- add pi${state.nodes.length + 1}               join one more Pi
-  npm stop                         remove the cluster
+${commands(state).map(([command, what]) => `  ${command.padEnd(33)}${what}`).join('\n')}
 
 Logs: ${path.join(LOCAL_BASE, 'logs')}/
 `);
