@@ -14,8 +14,9 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { Event, Pod } from '../../api/core-v1';
+import type { EndpointSlice } from '../../api/service-v1';
 import type { KubeList } from '../../api/meta';
-import { cutNode, reconnectNode } from '../../scripts/cluster/cluster';
+import { cutNode, reconnectNode, startNode, stopNode } from '../../scripts/cluster/cluster';
 import { netnsPath } from '../../scripts/cluster/netns';
 import { until } from '../../scripts/cluster/wait-until';
 import { startTestCluster, type TestCluster } from '../support/cluster-fixture';
@@ -89,6 +90,31 @@ function stopPoller(poller: Poller): Promise<void> {
 
 const seconds = (ms: number): string => (ms / 1000).toFixed(1);
 
+/** When, after the failure, the node was first seen not Ready and the lost pods' addresses first left the Service's ready endpoints. */
+interface Timeline {
+  notReadyMs?: number;
+  endpointsGoneMs?: number;
+}
+
+/** Samples the node and the Service's EndpointSlices through kubectl until `signal` aborts (each sample takes a round trip: resolution ~0.3 s). */
+async function sampleTimeline(tc: TestCluster, victim: string, lostIps: string[], t0: number, signal: AbortSignal): Promise<Timeline> {
+  const timeline: Timeline = {};
+  while (!signal.aborted && (timeline.notReadyMs === undefined || timeline.endpointsGoneMs === undefined)) {
+    const [ready, slices] = await Promise.all([
+      tc.kubectl(['get', 'node', victim, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']),
+      tc.kubectl(['get', 'endpointslices', '-l', 'kubernetes.io/service-name=web', '-o', 'json']),
+    ]);
+    const at = Date.now() - t0;
+    if (timeline.notReadyMs === undefined && ready.code === 0 && ready.stdout.trim() !== 'True') timeline.notReadyMs = at;
+    if (timeline.endpointsGoneMs === undefined && slices.code === 0) {
+      const endpoints = (JSON.parse(slices.stdout) as KubeList<EndpointSlice>).items.flatMap((slice) => slice.endpoints ?? []);
+      const serving = endpoints.filter((e) => e.conditions?.ready !== false).flatMap((e) => e.addresses);
+      if (!lostIps.some((ip) => serving.includes(ip))) timeline.endpointsGoneMs = at;
+    }
+  }
+  return timeline;
+}
+
 describe('failover: an unplugged Pi\'s replicas run elsewhere', function () {
   this.timeout(300_000);
   let tc: TestCluster;
@@ -97,6 +123,37 @@ describe('failover: an unplugged Pi\'s replicas run elsewhere', function () {
   const pods = async (): Promise<Pod[]> => (JSON.parse(await kubectlOk(tc, ['get', 'pods', '-l', 'app=failover', '-o', 'json'])) as KubeList<Pod>).items;
   const nodeReady = async (name: string): Promise<string> => (await kubectlOk(tc, ['get', 'node', name, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}'])).trim();
   const summary = (list: Pod[]): string => list.map((p) => `${p.metadata.name}@${p.spec.nodeName ?? '-'}${p.metadata.deletionTimestamp ? ' Terminating' : ''}${isReady(p) ? ' ready' : ''}`).join(', ');
+
+  /** Waits until 3 replicas are Ready on other nodes than `victim` and not terminating; returns every pod then. */
+  async function readyElsewhere(victim: string): Promise<Pod[]> {
+    let seen: Pod[] = [];
+    await until(async () => {
+      seen = await pods();
+      return seen.filter((p) => p.spec.nodeName !== victim && !p.metadata.deletionTimestamp && isReady(p)).length >= 3;
+    }, { timeoutMs: 60_000, intervalMs: 200, describe: () => summary(seen) });
+    return seen;
+  }
+
+  /** Waits until no pod of `lost` is left in the API and no container of theirs on `node`. */
+  async function cleanedUp(node: string, lost: Pod[]): Promise<Pod[]> {
+    let seen: Pod[] = [];
+    const lostUids = new Set(lost.map((p) => p.metadata.uid));
+    await until(async () => !(seen = await pods()).some((p) => lostUids.has(p.metadata.uid)), { timeoutMs: 60_000, intervalMs: 500, describe: () => summary(seen) });
+    let leftovers: string[] = [];
+    await until(async () => {
+      const containers = await tc.docker(node).listContainers({ all: true, filters: { label: ['io.kubernetes.pod.uid'] } });
+      leftovers = containers.filter((c) => lostUids.has(c.Labels['io.kubernetes.pod.uid'])).map((c) => `${c.Names[0] ?? c.Id} ${c.State}`);
+      return leftovers.length === 0;
+    }, { timeoutMs: 60_000, intervalMs: 500, describe: () => `containers of replaced pods on ${node}: ${leftovers.join(', ')}` });
+    return seen;
+  }
+
+  function assertThreeUnique(seen: Pod[]): void {
+    const names = seen.map((p) => p.metadata.name);
+    assert.equal(new Set(names).size, names.length, `a pod name twice: ${names.join(', ')}`);
+    assert.equal(seen.length, 3, summary(seen));
+    assert.ok(seen.every((p) => isReady(p) && !p.metadata.deletionTimestamp), summary(seen));
+  }
 
   before(async function () {
     this.timeout(300_000);
@@ -124,11 +181,12 @@ describe('failover: an unplugged Pi\'s replicas run elsewhere', function () {
     const lost = seen.filter((p) => p.spec.nodeName === victim);
     const t0 = Date.now();
     await cutNode(tc.cluster, victim);
-    await until(async () => {
-      seen = await pods();
-      return seen.filter((p) => p.spec.nodeName !== victim && !p.metadata.deletionTimestamp && isReady(p)).length >= 3;
-    }, { timeoutMs: 60_000, intervalMs: 200, describe: () => summary(seen) });
+    const sampling = new AbortController();
+    const timeline = sampleTimeline(tc, victim, lost.map((p) => p.status?.podIP ?? ''), t0, sampling.signal);
+    seen = await readyElsewhere(victim);
     const readyElsewhereMs = Date.now() - t0;
+    sampling.abort();
+    const { notReadyMs, endpointsGoneMs } = await timeline;
     // Keep polling a while after the replicas are back: requests must keep succeeding.
     await new Promise((r) => setTimeout(r, 3000));
     await stopPoller(current);
@@ -136,8 +194,10 @@ describe('failover: an unplugged Pi\'s replicas run elsewhere', function () {
     const failures = after.filter((r) => !r.ok);
     const lastFailure = failures.reduce((latest, r) => Math.max(latest, r.end), t0);
     const errorsMs = lastFailure - t0;
-    console.log(`      failover of ${victim}: requests failing for ${seconds(errorsMs)} s after the unplug (${failures.length} of ${after.length} failed), `
-      + `3 replicas Ready elsewhere after ${seconds(readyElsewhereMs)} s (grace 5 s + toleration 2 s; timing noisy on this shared machine)`);
+    console.log(`      unplugged ${victim}: NotReady after ${seconds(notReadyMs ?? NaN)} s, its endpoints out of the Service after ${seconds(endpointsGoneMs ?? NaN)} s, `
+      + `requests failing until ${seconds(errorsMs)} s (${failures.length} of ${after.length} failed, ${POLL_TIMEOUT_MS} ms timeout), `
+      + `3 replicas Ready elsewhere after ${seconds(readyElsewhereMs)} s (grace 5 s + toleration 2 s; noisy: shared machine)`);
+    assert.ok(endpointsGoneMs !== undefined && notReadyMs !== undefined && endpointsGoneMs - notReadyMs < 2_000, `endpoints left ${endpointsGoneMs} ms, NotReady ${notReadyMs} ms after the unplug`);
     assert.ok(after.filter((r) => r.start > lastFailure).length >= 20, 'requests succeed after the last failure');
     assert.ok(errorsMs < 20_000, `requests failed for ${errorsMs} ms`);
 
@@ -158,18 +218,25 @@ describe('failover: an unplugged Pi\'s replicas run elsewhere', function () {
     const t1 = Date.now();
     await reconnectNode(tc.cluster, victim);
     await until(async () => (await nodeReady(victim)) === 'True', { timeoutMs: 60_000, intervalMs: 500 });
-    await until(async () => !(seen = await pods()).some((p) => lost.some((l) => l.metadata.uid === p.metadata.uid)), { timeoutMs: 60_000, intervalMs: 500, describe: () => summary(seen) });
-    const lostUids = new Set(lost.map((p) => p.metadata.uid));
-    let leftovers: string[] = [];
-    await until(async () => {
-      const containers = await tc.docker(victim).listContainers({ all: true, filters: { label: ['io.kubernetes.pod.uid'] } });
-      leftovers = containers.filter((c) => lostUids.has(c.Labels['io.kubernetes.pod.uid'])).map((c) => `${c.Names[0] ?? c.Id} ${c.State}`);
-      return leftovers.length === 0;
-    }, { timeoutMs: 60_000, intervalMs: 500, describe: () => `containers of replaced pods on ${victim}: ${leftovers.join(', ')}` });
+    seen = await cleanedUp(victim, lost);
     console.log(`      ${victim} back: replaced pods gone from the API and their containers removed ${seconds(Date.now() - t1)} s after the replug`);
-    const names = seen.map((p) => p.metadata.name);
-    assert.equal(new Set(names).size, names.length, `a pod name twice: ${names.join(', ')}`);
-    assert.equal(seen.length, 3, summary(seen));
-    assert.ok(seen.every((p) => isReady(p) && !p.metadata.deletionTimestamp), summary(seen));
+    assertThreeUnique(seen);
+  });
+
+  it('replaces the replicas of a Pi whose power is cut, and the rebooted Pi removes their exited containers', async () => {
+    let seen = await pods();
+    const victim = seen[0]?.spec.nodeName;
+    assert.ok(victim, summary(seen));
+    const lost = seen.filter((p) => p.spec.nodeName === victim);
+    const t0 = Date.now();
+    await stopNode(tc.cluster, victim);
+    seen = await readyElsewhere(victim);
+    const readyElsewhereMs = Date.now() - t0;
+    const t1 = Date.now();
+    await startNode(tc.cluster, victim);
+    await until(async () => (await nodeReady(victim)) === 'True', { timeoutMs: 60_000, intervalMs: 500 });
+    seen = await cleanedUp(victim, lost);
+    console.log(`      powered off ${victim}: 3 replicas Ready elsewhere after ${seconds(readyElsewhereMs)} s; powered on: Ready and its replaced pods' exited containers removed ${seconds(Date.now() - t1)} s later`);
+    assertThreeUnique(seen);
   });
 });
