@@ -2,6 +2,7 @@
 import { isIP } from 'node:net';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { DEFAULT_TOLERATION_SECONDS, type DefaultTolerationSeconds } from '../api/defaults/pod-defaults';
 import { parseDuration } from '../api/duration';
 
 export interface ServeConfig {
@@ -15,11 +16,14 @@ export interface ServeConfig {
   clusterCIDR: string;
   serviceCIDR: string;
   nodeMonitorGracePeriodMs: number;
+  /** The DefaultTolerationSeconds admission (`--default-not-ready-toleration-seconds`, `--default-unreachable-toleration-seconds`). Absent: pikube's defaults. */
+  defaultTolerationSeconds?: DefaultTolerationSeconds;
   identity: string;
 }
 
 const OPTIONS = ['data-dir', 'etcd-endpoints', 'etcd-prefix', 'bind-address', 'secure-port', 'node-port',
-  'advertise-address', 'cluster-cidr', 'service-cidr', 'node-monitor-grace-period', 'node', 'out', 'server'] as const;
+  'advertise-address', 'cluster-cidr', 'service-cidr', 'node-monitor-grace-period',
+  'default-not-ready-toleration-seconds', 'default-unreachable-toleration-seconds', 'node', 'out', 'server'] as const;
 
 export type Flags = Partial<Record<(typeof OPTIONS)[number], string>>;
 
@@ -31,6 +35,13 @@ export function parseFlags(argv: string[]): Flags {
 function port(value: string | undefined, fallback: number, flag: string): number {
   const n = value === undefined ? fallback : Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`--${flag} must be a port number, got "${value}"`);
+  return n;
+}
+
+/** Whole seconds, 0 or more (kube-apiserver's flags are int64 seconds). */
+function seconds(value: string | undefined, fallback: number, flag: string): number {
+  const n = value === undefined ? fallback : Number(value);
+  if (!Number.isSafeInteger(n) || n < 0 || (value !== undefined && !/^\d+$/.test(value))) throw new Error(`--${flag} must be a whole number of seconds, got "${value}"`);
   return n;
 }
 
@@ -63,6 +74,10 @@ export function parseServeConfig(flags: Flags): ServeConfig {
     clusterCIDR: checkCIDR(flags['cluster-cidr'] ?? '10.42.0.0/16', 'cluster-cidr'),
     serviceCIDR: checkCIDR(flags['service-cidr'] ?? '10.43.0.0/16', 'service-cidr'),
     nodeMonitorGracePeriodMs: parseDuration(flags['node-monitor-grace-period'] ?? '5s'),
+    defaultTolerationSeconds: {
+      notReady: seconds(flags['default-not-ready-toleration-seconds'], DEFAULT_TOLERATION_SECONDS, 'default-not-ready-toleration-seconds'),
+      unreachable: seconds(flags['default-unreachable-toleration-seconds'], DEFAULT_TOLERATION_SECONDS, 'default-unreachable-toleration-seconds'),
+    },
     identity: `${os.hostname()}-${process.pid}`,
   };
 }

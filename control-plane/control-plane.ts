@@ -70,7 +70,7 @@ export class ControlPlane {
     const keySpace: KeySpace = { prefix: config.etcdPrefix };
     // Objects stored by older versions that are not valid objects of their kind are skipped by every reader.
     const store = await EtcdStore.connect({ endpoints: config.etcdEndpoints, log, checkObject: storedObjectCheck(keySpace) });
-    const registry = new Registry({ store, keySpace, serviceCIDR: config.serviceCIDR });
+    const registry = new Registry({ store, keySpace, serviceCIDR: config.serviceCIDR, defaultTolerationSeconds: config.defaultTolerationSeconds });
     await ensureDefaultNamespaces(registry);
     const repaired = await repairServiceAllocations(store, keySpace, registry.companionOf(SERVICES));
     if (repaired.created.length + repaired.deleted.length > 0) log(`service allocations repaired: ${repaired.created.length} restored, ${repaired.deleted.length} released`);

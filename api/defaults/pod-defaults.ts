@@ -2,7 +2,8 @@
  * What the API server fills into a pod it accepts, as Kubernetes does: SetDefaults_* of
  * pkg/apis/core/v1/defaults.go (applied on every decode), the Priority admission plugin
  * (priority 0, preemptionPolicy PreemptLowerPriority when no PriorityClass applies) and the
- * DefaultTolerationSeconds admission plugin (not-ready / unreachable NoExecute for 300s).
+ * DefaultTolerationSeconds admission plugin (not-ready / unreachable NoExecute; Kubernetes
+ * tolerates them 300 s, pikube 2 s by default: docs/design-notes.md, "Failover").
  * Never overwrites a value the user set. Resource quantities are rounded up to milli
  * precision and written back the way Kubernetes serializes them ("0.5" → "500m").
  *
@@ -14,7 +15,22 @@ import { normalizeResourceList } from './resource-list-defaults';
 
 export const DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS = 30;
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
-export const DEFAULT_TOLERATION_SECONDS = 300;
+/**
+ * pikube's default tolerationSeconds for the not-ready and unreachable NoExecute taints
+ * (kube-apiserver's --default-not-ready-toleration-seconds and
+ * --default-unreachable-toleration-seconds, 300 there). The node grace period has already
+ * passed when those taints come, and the node's endpoints have left every Service then; these
+ * 2 s more are what a link that comes back at once costs nobody a restart for.
+ */
+export const DEFAULT_TOLERATION_SECONDS = 2;
+
+/** The DefaultTolerationSeconds admission's two settings (control-plane flags). */
+export interface DefaultTolerationSeconds {
+  notReady: number;
+  unreachable: number;
+}
+
+export const DEFAULT_TOLERATIONS: DefaultTolerationSeconds = Object.freeze({ notReady: DEFAULT_TOLERATION_SECONDS, unreachable: DEFAULT_TOLERATION_SECONDS });
 export const TERMINATION_MESSAGE_PATH_DEFAULT = '/dev/termination-log';
 const VOLUME_DEFAULT_MODE = 0o644;
 
@@ -24,14 +40,14 @@ export const SYSTEM_PRIORITY_CLASSES: Record<string, number> = {
   'system-cluster-critical': 2000000000,
 };
 
-/** Returns a defaulted copy; the input is not changed. */
-export function defaultPod(pod: Pod): Pod {
+/** Returns a defaulted copy; the input is not changed. `tolerationSeconds`: the DefaultTolerationSeconds admission's settings. */
+export function defaultPod(pod: Pod, tolerationSeconds: DefaultTolerationSeconds = DEFAULT_TOLERATIONS): Pod {
   const out = structuredClone(pod);
   out.spec = out.spec ?? ({ containers: [] } as PodSpec);
   defaultPodOnlyFields(out.spec);
   defaultPodSpecFields(out.spec);
   defaultPriority(out.spec);
-  out.spec.tolerations = withDefaultTolerations(out.spec.tolerations ?? []);
+  out.spec.tolerations = withDefaultTolerations(out.spec.tolerations ?? [], tolerationSeconds);
   return out;
 }
 
@@ -147,12 +163,13 @@ function defaultPriority(spec: PodSpec): void {
 const NOT_READY_TAINT = 'node.kubernetes.io/not-ready';
 const UNREACHABLE_TAINT = 'node.kubernetes.io/unreachable';
 
-/** DefaultTolerationSeconds: adds each default toleration unless one already covers it. */
-export function withDefaultTolerations(tolerations: Toleration[]): Toleration[] {
+/** DefaultTolerationSeconds: adds each default toleration unless one already covers it (a user's tolerationSeconds stays). */
+export function withDefaultTolerations(tolerations: Toleration[], seconds: DefaultTolerationSeconds = DEFAULT_TOLERATIONS): Toleration[] {
   const covers = (key: string) => (t: Toleration): boolean => (t.key === key || !t.key) && (t.effect === 'NoExecute' || !t.effect);
   const out = [...tolerations];
-  for (const key of [NOT_READY_TAINT, UNREACHABLE_TAINT]) {
-    if (!tolerations.some(covers(key))) out.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: DEFAULT_TOLERATION_SECONDS });
+  const defaults: Array<[string, number]> = [[NOT_READY_TAINT, seconds.notReady], [UNREACHABLE_TAINT, seconds.unreachable]];
+  for (const [key, tolerationSeconds] of defaults) {
+    if (!tolerations.some(covers(key))) out.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds });
   }
   return out;
 }

@@ -14,11 +14,15 @@ import { garbageCollectorController } from './garbage-collector-controller';
 import { loadBalancerController } from './load-balancer-controller';
 import { namespaceController } from './namespace-controller';
 import { nodeLifecycleController } from './node-lifecycle-controller';
+import { podGcController } from './pod-gc-controller';
 import { replicaSetController } from './replica-set-controller';
+import { taintEvictionController } from './taint-eviction-controller';
 
 export const CONTROLLERS: readonly Controller[] = [
   schedulerController,
   nodeLifecycleController,
+  taintEvictionController,
+  podGcController,
   namespaceController,
   endpointsController,
   endpointSliceController,

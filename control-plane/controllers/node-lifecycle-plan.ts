@@ -11,9 +11,9 @@
  *   Unknown (a reconnect's Hello already writes Ready=True).
  *
  * Eviction: pods on an unreachable node are deleted once their toleration of the
- * unreachable:NoExecute taint runs out (tolerationSeconds; 300 s by default via
- * DefaultTolerationSeconds), and their controllers replace them. That is the taint-eviction
- * controller's job: it watches NoExecute taints on Nodes, so it plugs in there, not here. Pure.
+ * unreachable:NoExecute taint runs out (tolerationSeconds, given by the DefaultTolerationSeconds
+ * admission), and their controllers replace them: the taint-eviction controller's job
+ * (taint-eviction-controller.ts), which watches the NoExecute taints written here. Pure.
  */
 import type { Node, NodeStatus, Pod, Taint } from '../../api/core-v1';
 import { stableJson } from '../registry/object-meta';

@@ -13,6 +13,7 @@
 import { alreadyExists, ApiError, badRequest, invalid, isApiError, notFound } from '../../api/errors';
 import type { Scale } from '../../api/autoscaling-v1';
 import type { Binding, Namespace, Pod } from '../../api/core-v1';
+import type { DefaultTolerationSeconds } from '../../api/defaults/pod-defaults';
 import type { KubeList, KubeObject } from '../../api/meta';
 import { validateScale } from '../../api/validation/scale-validation';
 import { objectKey, resourcePrefix, type KeySpace } from '../store/keys';
@@ -52,6 +53,8 @@ export interface RegistryOptions {
   serviceCIDR?: string;
   /** Where NodePort Services get node ports. Default 30000-32767. */
   nodePortRange?: CompanionContext['nodePortRange'];
+  /** The DefaultTolerationSeconds admission's settings. Default: pikube's (pod-defaults.ts). */
+  defaultTolerationSeconds?: DefaultTolerationSeconds;
 }
 
 /** A resource as internal callers name it: 'pods', 'deployments.apps', 'Pod', or its definition. */
@@ -120,6 +123,7 @@ export class Registry {
   private readonly store: Store;
   private readonly keySpace: KeySpace;
   private readonly now: () => Date;
+  private readonly defaultTolerationSeconds?: DefaultTolerationSeconds;
   /** Each kind's write companion (a Service's allocations), made once for this store. */
   private readonly companions = new Map<AnyKind, WriteCompanion>();
 
@@ -128,6 +132,7 @@ export class Registry {
     this.keySpace = options.keySpace ?? { prefix: '/registry' };
     this.resources = options.kinds ?? KINDS;
     this.now = options.now ?? (() => new Date());
+    this.defaultTolerationSeconds = options.defaultTolerationSeconds;
     const ctx: CompanionContext = { store: this.store, keySpace: this.keySpace, serviceCIDR: options.serviceCIDR, nodePortRange: options.nodePortRange };
     for (const kind of this.resources) if (kind.companion) this.companions.set(kind, kind.companion(ctx));
   }
@@ -414,7 +419,7 @@ export class Registry {
   private prepareCreate(info: AnyKind, strategy: AnyKind['strategy'], obj: KubeObject): void {
     const now = this.now();
     prepareObjectMetaForCreate(obj, { now, tracksGeneration: strategy.tracksGeneration });
-    strategy.prepareForCreate(obj, { now });
+    strategy.prepareForCreate(obj, { now, defaultTolerationSeconds: this.defaultTolerationSeconds });
     const causes = strategy.validate(obj, info);
     if (causes.length > 0) throw invalid(info.kind, obj.metadata.name ?? '', causes, info.group);
   }
@@ -429,7 +434,7 @@ export class Registry {
     checkUidPrecondition(info, next, current);
     next.metadata.resourceVersion = current.metadata.resourceVersion;
     carryOverObjectMeta(next, current);
-    strategy.prepareForUpdate(next, current);
+    strategy.prepareForUpdate(next, current, { now: this.now(), defaultTolerationSeconds: this.defaultTolerationSeconds });
     if (strategy.tracksGeneration) bumpGenerationOnChange(next, current);
     const causes = strategy.validateUpdate(next, current, info);
     if (causes.length > 0) throw invalid(info.kind, next.metadata.name ?? '', causes, info.group);

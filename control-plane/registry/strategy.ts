@@ -5,12 +5,15 @@
  * Strategies are pure: they mutate only the object handed to them and never do I/O. A strategy
  * is typed by its kind: it reads a Pod as a Pod, without casts.
  */
+import type { DefaultTolerationSeconds } from '../../api/defaults/pod-defaults';
 import type { KubeObject, StatusCause } from '../../api/meta';
 import type { GarbageCollectionPolicy } from './dependents-policy';
 import type { ResourceInfo } from './resource-info';
 
 export interface StrategyContext {
   now: Date;
+  /** The DefaultTolerationSeconds admission's settings (control-plane flags); absent: pikube's defaults. */
+  defaultTolerationSeconds?: DefaultTolerationSeconds;
 }
 
 /** DeleteOptions as the registry sees them (meta.k8s.io/v1 DeleteOptions). */
@@ -39,7 +42,7 @@ export interface ResourceStrategy<T extends KubeObject = KubeObject> {
   prepareForCreate(obj: T, ctx: StrategyContext): void;
   validate(obj: T, info: ResourceInfo): StatusCause[];
   /** Main-resource update: keeps what only subresources may change (status). */
-  prepareForUpdate(obj: T, old: T): void;
+  prepareForUpdate(obj: T, old: T, ctx?: StrategyContext): void;
   validateUpdate(obj: T, old: T, info: ResourceInfo): StatusCause[];
   /** The object a `/status` write yields: the old object with the new status. */
   prepareForStatusUpdate(obj: T, old: T): T;

@@ -157,6 +157,19 @@ async function bringUpNode(state: ClusterState, node: NodeState, parts: Required
   if (parts.agents) startAgent(state, node.name);
 }
 
+/** Joins one more simulated Pi to a running cluster (`npm run pi -- add pi3`): plugged in, dockerd, images, certificate, agent, Ready. */
+export async function addNode(state: ClusterState, name: string, log: (l: string) => void = () => undefined): Promise<NodeState> {
+  checkNodeName(name);
+  if (state.nodes.some((n) => n.name === name)) throw new Error(`node ${name} is already in cluster ${state.id}`);
+  const index = Math.max(0, ...state.nodes.map((n) => n.index)) + 1;
+  const node = nodeLayout({ clusterId: state.id, subnet: state.lan.subnet, dataDir: state.dataDir, registryDir: state.registryDir, name, index, cgroupDriver: dockerCgroupDriverFromEnv() });
+  state.nodes.push(node);
+  saveState(state);
+  await bringUpNode(state, node, { etcd: true, controlPlane: state.controlPlane !== undefined, agents: state.controlPlane !== undefined }, log);
+  if (state.controlPlane) await waitNodesReady(state, 120_000, [name]);
+  return node;
+}
+
 function nodeOf(state: ClusterState, name: string): NodeState {
   const node = state.nodes.find((n) => n.name === name);
   if (!node) throw new Error(`no node ${name} in cluster ${state.id}`);

@@ -1,11 +1,12 @@
 /**
- * `npm start`: brings up the local simulated cluster (two Pis on a simulated LAN) in the
+ * `npm start [-- --nodes N]`: brings up the local simulated cluster (N Pis, default two, on a simulated LAN) in the
  * background, runs a demo pod behind a NodePort service on it, checks the service answers on
  * every node from this machine, and prints how to use kubectl with it. Runs again
  * cleanly: it first removes leftovers of dead clusters and this checkout's previous cluster.
  */
 import http from 'node:http';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { cleanLeftovers } from './leftovers';
 import { detachCluster, downCluster, upCluster } from './cluster';
 import { runKubectl } from './kubectl';
@@ -74,6 +75,18 @@ async function runDemo(state: ClusterState): Promise<void> {
   say(`service demo answers on port ${DEMO_NODE_PORT} of every node`);
 }
 
+/** The cluster's own commands, with what each does. */
+function commands(state: ClusterState): Array<[string, string]> {
+  const other = state.nodes[state.nodes.length - 1]?.name ?? 'pi2';
+  return [
+    ['npm run image-load -- IMAGE...', "side-load images (or 'docker save' archives) into every node"],
+    [`npm run pi -- unplug ${other}`, "pull a Pi's LAN cable (its containers keep running); `plug` puts it back"],
+    [`npm run pi -- poweroff ${other}`, "cut a Pi's power (agent, dockerd, containers gone); `poweron` boots it"],
+    [`npm run pi -- add pi${state.nodes.length + 1}`, 'join one more Pi'],
+    ['npm stop', 'remove the cluster'],
+  ];
+}
+
 function printUsage(state: ClusterState): void {
   const rel = path.relative(process.cwd(), state.kubeconfig) || state.kubeconfig;
   const nodes = state.nodes.map((n) => `${n.name} (${n.ip})`).join(', ');
@@ -91,17 +104,25 @@ pikube is running in the background: nodes ${nodes}, API ${state.controlPlane?.a
   kubectl exec demo -- nslookup demo.default.svc.cluster.local  # cluster DNS
   kubectl get pods -w
 
-  npm run image-load -- IMAGE...   side-load images (or 'docker save' archives) into every node
-  npm stop                         remove the cluster
+${commands(state).map(([command, what]) => `  ${command.padEnd(33)}${what}`).join('\n')}
 
 Logs: ${path.join(LOCAL_BASE, 'logs')}/
 `);
 }
 
+/** `npm start -- --nodes N`: pi1 … piN (default 2). */
+function nodeNames(argv: string[]): string[] {
+  const { values } = parseArgs({ args: argv, options: { nodes: { type: 'string', default: '2' } } });
+  const count = Number(values.nodes);
+  if (!Number.isInteger(count) || count < 1 || count > 9) throw new Error(`--nodes must be a whole number from 1 to 9, got "${values.nodes}"`);
+  return Array.from({ length: count }, (_, i) => `pi${i + 1}`);
+}
+
 async function main(): Promise<void> {
+  const nodes = nodeNames(process.argv.slice(2));
   requireRoot('npm start');
   await removePrevious();
-  const state = await upCluster({ baseDir: LOCAL_BASE, log: say, onRegistered: tearDownOnInterrupt });
+  const state = await upCluster({ baseDir: LOCAL_BASE, nodes, log: say, onRegistered: tearDownOnInterrupt });
   say(`every node is Ready`);
   try {
     await runDemo(state);

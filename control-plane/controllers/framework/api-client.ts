@@ -5,7 +5,7 @@
  * so every controller write gets the API's validation and resourceVersion semantics; tests run
  * the same Registry over the in-memory store. Failures are ApiErrors (NotFound, Conflict...).
  */
-import type { Binding, Namespace, Pod } from '../../../api/core-v1';
+import type { Binding, Namespace, ObjectReference, Pod } from '../../../api/core-v1';
 import { isApiError } from '../../../api/errors';
 import type { KubeList, KubeObject } from '../../../api/meta';
 
@@ -62,9 +62,9 @@ export function resourceName(resource: Pick<ApiResource, 'group' | 'resource'>):
   return resource.group ? `${resource.resource}.${resource.group}` : resource.resource;
 }
 
-/** Emits a core/v1 Event about an object (the control plane's EventRecorder); never throws. */
+/** Emits a core/v1 Event about an object, or about a reference as given (the control plane's EventRecorder); never throws. */
 export interface EventSink {
-  record(involved: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void>;
+  record(involved: KubeObject | ObjectReference, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void>;
 }
 
 /** A `.catch` for calls whose goal is met when the object is gone: NotFound becomes undefined. */

@@ -15,17 +15,17 @@ import { validatePodUpdate } from '../../../api/validation/pod-update-validation
 import { podPrinter } from '../../apiserver/tables/pod-printer';
 import { defaultStrategy, replaceContents, SPEC_STATUS_FIELDS } from '../default-strategy';
 import { defineKind } from '../resource-definition';
-import type { ResourceStrategy } from '../strategy';
+import type { ResourceStrategy, StrategyContext } from '../strategy';
 import { STATUS } from '../subresource';
 import { podBinding } from './binding';
 
-function prepareForCreate(obj: Pod): void {
-  const pod = replaceContents(obj, defaultPod(obj));
+function prepareForCreate(obj: Pod, ctx: StrategyContext): void {
+  const pod = replaceContents(obj, defaultPod(obj, ctx.defaultTolerationSeconds));
   pod.status = { phase: 'Pending', qosClass: qosClassOf(pod) };
 }
 
-function prepareForUpdate(obj: Pod, old: Pod): void {
-  const pod = replaceContents(obj, defaultPod(obj));
+function prepareForUpdate(obj: Pod, old: Pod, ctx?: StrategyContext): void {
+  const pod = replaceContents(obj, defaultPod(obj, ctx?.defaultTolerationSeconds));
   if (old.status === undefined) delete pod.status;
   else pod.status = structuredClone(old.status);
 }

@@ -23,11 +23,15 @@ describe('defaultPod', () => {
     assert.equal(spec.preemptionPolicy, 'PreemptLowerPriority');
   });
 
-  it('adds the not-ready and unreachable NoExecute tolerations for 300 seconds', () => {
+  it('adds the not-ready and unreachable NoExecute tolerations for pikube\'s 2 seconds (Kubernetes: 300)', () => {
     assert.deepEqual(defaultPod(minimal()).spec.tolerations, [
-      { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
-      { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+      { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 2 },
+      { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 2 },
     ]);
+  });
+
+  it('adds them for the seconds it is given (the admission\'s settings)', () => {
+    assert.deepEqual(defaultPod(minimal(), { notReady: 300, unreachable: 0 }).spec.tolerations?.map((t) => t.tolerationSeconds), [300, 0]);
   });
 
   it('does not add a default toleration the pod already covers', () => {

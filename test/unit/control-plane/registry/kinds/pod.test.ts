@@ -2,6 +2,11 @@ import { strict as assert } from 'node:assert';
 import type { Pod } from '../../../../../api/core-v1';
 import { podStrategy } from '../../../../../control-plane/registry/kinds/pod';
 import { PODS } from '../../../../../control-plane/registry/kinds';
+import { Registry } from '../../../../../control-plane/registry/registry';
+import { ensureDefaultNamespaces } from '../../../../../control-plane/apiserver/ensure-default-namespaces';
+import { MemoryStore } from '../../../../../control-plane/store/memory-store';
+
+const seconds = (pod: Pod): Record<string, number | undefined> => Object.fromEntries((pod.spec.tolerations ?? []).map((t) => [t.key ?? '', t.tolerationSeconds]));
 
 function aPod(): Pod {
   return {
@@ -45,5 +50,21 @@ describe('pod strategy', () => {
     next.spec.restartPolicy = 'Never';
     const causes = podStrategy.validateUpdate(next, old, PODS);
     assert.ok(causes.some((c) => c.field === 'spec' && /pod updates may not change fields other than/.test(c.message ?? '')), JSON.stringify(causes));
+  });
+
+  it('gives the not-ready and unreachable tolerations the seconds the registry is configured with (the control-plane flags)', async () => {
+    const registry = new Registry({ store: new MemoryStore(), defaultTolerationSeconds: { notReady: 7, unreachable: 9 } });
+    await ensureDefaultNamespaces(registry);
+    const created = await registry.create<Pod>('pods', 'default', { ...aPod(), metadata: { name: 'web' } });
+    assert.deepEqual(seconds(created), { 'node.kubernetes.io/not-ready': 7, 'node.kubernetes.io/unreachable': 9 });
+  });
+
+  it('keeps a tolerationSeconds the user set, and defaults to 2 s without configuration', async () => {
+    const registry = new Registry({ store: new MemoryStore() });
+    await ensureDefaultNamespaces(registry);
+    const own = { key: 'node.kubernetes.io/unreachable', operator: 'Exists' as const, effect: 'NoExecute' as const, tolerationSeconds: 600 };
+    const pod = aPod();
+    const created = await registry.create<Pod>('pods', 'default', { ...pod, metadata: { name: 'web' }, spec: { ...pod.spec, tolerations: [own] } });
+    assert.deepEqual(seconds(created), { 'node.kubernetes.io/not-ready': 2, 'node.kubernetes.io/unreachable': 600 });
   });
 });

@@ -1,0 +1,56 @@
+/**
+ * What the pod garbage collector (Kubernetes' pkg/controller/podgc, its gcOrphaned part) does
+ * with the pods bound to one node name: when no such Node exists, each pod is marked Failed
+ * with the DisruptionTarget condition (`DeletionByPodGC`, "PodGC: node no longer exists"),
+ * unless already finished, and force-deleted (grace period 0): no agent will ever confirm it
+ * stopped. Pure; the wiring confirms the node's absence with a fresh read before acting.
+ *
+ * pikube differs in timing only: Kubernetes looks every 20 s and holds a missing node in
+ * quarantine for 40 s before it believes the node gone; pikube acts at once on a node this
+ * controller saw deleted (`kubectl delete node` frees its pods at once) and keeps the 40 s
+ * quarantine for a node name it never saw (a pod created naming a node yet to join).
+ */
+import type { Pod, PodStatus } from '../../api/core-v1';
+import { DELETION_BY_POD_GC, withDisruptionTarget } from './pod-disruption-condition';
+
+/** Kubernetes' quarantineTime: how long a node never seen may stay missing before its pods go. */
+export const ORPHAN_QUARANTINE_MS = 40_000;
+
+export interface OrphanInput {
+  /** The node's object is in the cache. */
+  nodeExists: boolean;
+  /** This controller saw the node's object deleted. */
+  seenDeleted: boolean;
+  /** When this controller first found the node missing (with pods bound to it). */
+  missingSinceMs?: number;
+  /** The pods bound to the node. */
+  pods: readonly Pod[];
+  now: Date;
+}
+
+export interface OrphanCollection {
+  pod: Pod;
+  /** Failed with the condition, written before the delete; absent for a finished pod. */
+  status?: PodStatus;
+}
+
+export type OrphanPlan =
+  | { action: 'none' }
+  | { action: 'wait'; missingSinceMs: number; requeueAfterMs: number }
+  | { action: 'collect'; pods: OrphanCollection[] };
+
+export function planOrphanedPods({ nodeExists, seenDeleted, missingSinceMs, pods, now }: OrphanInput): OrphanPlan {
+  if (nodeExists || pods.length === 0) return { action: 'none' };
+  const since = missingSinceMs ?? now.getTime();
+  const left = since + ORPHAN_QUARANTINE_MS - now.getTime();
+  if (!seenDeleted && left > 0) return { action: 'wait', missingSinceMs: since, requeueAfterMs: left };
+  return { action: 'collect', pods: pods.map((pod) => ({ pod, ...failedStatus(pod, now) })) };
+}
+
+/** markFailedAndDeletePodWithCondition: a pod still Pending, Running or Unknown turns Failed with the condition. */
+function failedStatus(pod: Pod, now: Date): { status?: PodStatus } {
+  const phase = pod.status?.phase;
+  if (phase === 'Succeeded' || phase === 'Failed') return {};
+  const marked = withDisruptionTarget(pod.status, DELETION_BY_POD_GC, now) ?? structuredClone(pod.status) ?? {};
+  return { status: { ...marked, phase: 'Failed' } };
+}

@@ -1,0 +1,98 @@
+/**
+ * The taint-eviction controller's wiring (decisions in taint-eviction-plan.ts), Kubernetes'
+ * `taint-eviction-controller`: a pod's key on its own changes that matter (node, tolerations,
+ * deletion) and, for every pod bound to a node, on a change of that node's NoExecute taints.
+ * Scheduled evictions are in-memory deadlines met by `requeueAfterMs` on the injected clock;
+ * a pass that finds the taint gone forgets them. Only the leader runs it: a new leader starts
+ * each countdown afresh when it first sees the pod, as Kubernetes' does, so it is never early.
+ *
+ * An eviction records `TaintManagerEviction` "Marking for deletion Pod ns/name" (on a
+ * reference without uid, as Kubernetes', so `kubectl get events` shows it and describe does
+ * not), sets the DisruptionTarget condition on a fresh read of the pod, then deletes it
+ * (gracefully: a pod on an unreachable node stays Terminating until its node confirms, and its
+ * controller replaces it meanwhile). Nothing is written while no node has a NoExecute taint.
+ */
+import type { Node, ObjectReference, Pod, Toleration } from '../../api/core-v1';
+import { isApiError } from '../../api/errors';
+import { stableJson } from '../registry/object-meta';
+import { cacheKey } from '../store/informer';
+import { unlessNotFound, type ApiClient, type EventSink } from './framework/api-client';
+import { changesOf, defineController } from './framework/define-controller';
+import { BY_NODE } from './framework/informer-factory';
+import { DELETION_BY_TAINT_MANAGER, withDisruptionTarget } from './pod-disruption-condition';
+import { noExecuteTaints, planTaintEviction, type EvictionState } from './taint-eviction-plan';
+
+export const TAINT_EVICTION_CONTROLLER = 'taint-eviction-controller';
+export const REASON_TAINT_MANAGER_EVICTION = 'TaintManagerEviction';
+/** Attempts at marking and deleting one pod when its reads go stale (Kubernetes' `retries`). */
+const ATTEMPTS = 5;
+
+export const taintEvictionController = defineController({
+  name: TAINT_EVICTION_CONTROLLER,
+  setup(ctx) {
+    const pods = ctx.informers.forResource<Pod>('pods');
+    const nodes = ctx.informers.forResource<Node>('nodes');
+    const events = ctx.events(TAINT_EVICTION_CONTROLLER);
+    const states = new Map<string, EvictionState>();
+    const podsOn = (node: Node): string[] => pods.byIndex(BY_NODE, node.metadata.name ?? '').map(cacheKey);
+    return {
+      watches: [
+        changesOf(pods, (pod, old, type) => (type === 'MODIFIED' && old && !evictionInputsChanged(pod, old) ? [] : [cacheKey(pod)])),
+        changesOf(nodes, (node, old, type) => (type === 'MODIFIED' && old && stableJson(noExecuteTaints(node)) === stableJson(noExecuteTaints(old)) ? [] : podsOn(node))),
+      ],
+      async reconcile(key) {
+        const pod = pods.get(key);
+        const node = pod?.spec?.nodeName ? nodes.get(pod.spec.nodeName) : undefined;
+        const plan = planTaintEviction({ pod, node, state: states.get(key), nowMs: ctx.clock.now() });
+        if (plan.next) states.set(key, plan.next);
+        else states.delete(key);
+        if (plan.cancelled) await events.record(podReference(key), 'Normal', REASON_TAINT_MANAGER_EVICTION, `Cancelling deletion of Pod ${key}`);
+        if (plan.evict && pod) {
+          ctx.log(`${TAINT_EVICTION_CONTROLLER}: deleting pod ${key} (node ${pod.spec?.nodeName ?? ''} has a NoExecute taint it does not tolerate any longer)`);
+          await evict(ctx.client, events, pod, () => new Date(ctx.clock.now())).catch((err: unknown) => {
+            states.delete(key);
+            throw err;
+          });
+        }
+        return { requeueAfterMs: plan.requeueAfterMs };
+      },
+    };
+  },
+});
+
+/** The pod's node, tolerations or deletion changed (Kubernetes looks again on the first two; a deletion ends the countdown). */
+function evictionInputsChanged(pod: Pod, old: Pod): boolean {
+  const tolerations = (p: Pod): Toleration[] => p.spec?.tolerations ?? [];
+  return pod.spec?.nodeName !== old.spec?.nodeName
+    || Boolean(pod.metadata.deletionTimestamp) !== Boolean(old.metadata.deletionTimestamp)
+    || pod.metadata.uid !== old.metadata.uid
+    || stableJson(tolerations(pod)) !== stableJson(tolerations(old));
+}
+
+/** The reference Kubernetes' taint manager records its events on: kind, apiVersion, namespace and name only. */
+function podReference(key: string): ObjectReference {
+  const slash = key.indexOf('/');
+  return { apiVersion: 'v1', kind: 'Pod', namespace: key.slice(0, slash), name: key.slice(slash + 1) };
+}
+
+async function evict(client: ApiClient, events: EventSink, pod: Pod, now: () => Date): Promise<void> {
+  const key = cacheKey(pod);
+  await events.record(podReference(key), 'Normal', REASON_TAINT_MANAGER_EVICTION, `Marking for deletion Pod ${key}`);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await markAndDelete(client, pod, now());
+    } catch (err: unknown) {
+      if (!isApiError(err, 'Conflict') || attempt >= ATTEMPTS) throw err;
+    }
+  }
+}
+
+/** On a fresh read, as Kubernetes: the pod seen by the plan (same uid), still not terminating. */
+async function markAndDelete(client: ApiClient, seen: Pod, now: Date): Promise<void> {
+  const { namespace, name = '', uid } = seen.metadata;
+  const pod = await client.get<Pod>('pods', namespace, name).catch(unlessNotFound);
+  if (!pod || pod.metadata.uid !== uid || pod.metadata.deletionTimestamp) return;
+  const status = withDisruptionTarget(pod.status, DELETION_BY_TAINT_MANAGER, now);
+  if (status) await client.updateStatus<Pod>('pods', namespace, name, { ...pod, status });
+  await client.delete<Pod>('pods', namespace, name, { preconditions: { uid } }).catch(unlessNotFound);
+}

@@ -1,0 +1,85 @@
+import { strict as assert } from 'node:assert';
+import type { Event, Pod } from '../../../../api/core-v1';
+import { podGcController } from '../../../../control-plane/controllers/pod-gc-controller';
+import { taintEvictionController } from '../../../../control-plane/controllers/taint-eviction-controller';
+import { until } from '../../../../scripts/cluster/wait-until';
+import { startApiServerFixture, type ApiServerFixture } from '../../../support/api-server-fixture';
+import { ControllerHarness } from '../../../support/controller-harness';
+import { withEtcd } from '../../../support/etcd-fixture';
+
+const NODE = `apiVersion: v1
+kind: Node
+metadata:
+  name: pi1
+`;
+
+/** A pod bound to pi1, with its own tolerations (the admission adds the defaults it lacks). */
+function podYaml(name: string, tolerations = '[]'): string {
+  return `apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+spec:
+  nodeName: pi1
+  tolerations: ${tolerations}
+  containers:
+  - name: web
+    image: pikube/busybox:latest
+`;
+}
+
+describe('taint eviction and pod garbage collection through the real kubectl (real etcd, API server, controllers)', function () {
+  this.timeout(60_000);
+  const etcd = withEtcd();
+  let api: ApiServerFixture;
+  let controllers: ControllerHarness | undefined;
+
+  before(async () => {
+    api = await startApiServerFixture(etcd.get());
+    controllers = new ControllerHarness({ store: api.store, keySpace: api.keySpace, registry: api.registry }).run(taintEvictionController, podGcController);
+  });
+
+  after(async () => {
+    await controllers?.stop();
+    await api?.stop();
+  });
+
+  async function kubectl(args: string[], input?: string): Promise<string> {
+    const result = await api.kubectl(args, { input, timeoutMs: 20_000 });
+    assert.equal(result.code, 0, `kubectl ${args.join(' ')}: ${result.stderr}`);
+    return result.stdout;
+  }
+
+  const pod = async (name: string): Promise<Pod | undefined> => {
+    const result = await api.kubectl(['get', 'pod', name, '-o', 'json'], { timeoutMs: 20_000 });
+    return result.code === 0 ? (JSON.parse(result.stdout) as Pod) : undefined;
+  };
+
+  it('evicts by the taint and tolerations: the default 2 s, a user\'s own seconds, forever; a deleted node frees its pods at once', async () => {
+    await kubectl(['apply', '-f', '-'], NODE);
+    await kubectl(['apply', '-f', '-'], podYaml('plain'));
+    await kubectl(['apply', '-f', '-'], podYaml('patient', '[{key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 3600}]'));
+    await kubectl(['apply', '-f', '-'], podYaml('daemon', '[{key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute}]'));
+    assert.equal(await kubectl(['get', 'pod', 'plain', '-o', 'jsonpath={.spec.tolerations[?(@.key=="node.kubernetes.io/unreachable")].tolerationSeconds}']), '2');
+
+    const tainted = Date.now();
+    await kubectl(['taint', 'node', 'pi1', 'node.kubernetes.io/unreachable:NoExecute']);
+    await until(async () => Boolean((await pod('plain'))?.metadata.deletionTimestamp), { timeoutMs: 10_000, intervalMs: 100 });
+    const evictedAfterMs = Date.now() - tainted;
+    assert.ok(evictedAfterMs >= 1_900, `evicted after ${evictedAfterMs} ms, before its 2 s toleration ran out`);
+    const plain = await pod('plain');
+    assert.ok(plain?.status?.conditions?.some((c) => c.type === 'DisruptionTarget' && c.status === 'True' && c.reason === 'DeletionByTaintManager'));
+    const events = JSON.parse(await kubectl(['get', 'events', '-o', 'json'])) as { items: Event[] };
+    const eviction = events.items.find((e) => e.reason === 'TaintManagerEviction');
+    assert.equal(eviction?.message, 'Marking for deletion Pod default/plain');
+    assert.equal(eviction?.source?.component, 'taint-eviction-controller');
+    assert.match(await kubectl(['get', 'events', '--field-selector', 'reason=TaintManagerEviction']), /TaintManagerEviction\s+pod\/plain\s+Marking for deletion Pod default\/plain/);
+    assert.equal((await pod('patient'))?.metadata.deletionTimestamp, undefined, 'tolerationSeconds 3600 is honoured');
+    assert.equal((await pod('daemon'))?.metadata.deletionTimestamp, undefined, 'tolerated forever');
+
+    const deleted = Date.now();
+    await kubectl(['delete', 'node', 'pi1']);
+    await until(async () => !(await pod('plain')) && !(await pod('patient')) && !(await pod('daemon')), { timeoutMs: 10_000, intervalMs: 100 });
+    console.log(`      evicted ${evictedAfterMs} ms after the taint (toleration 2 s); every pod of the deleted node gone ${Date.now() - deleted} ms after kubectl delete node was started`);
+  });
+});
