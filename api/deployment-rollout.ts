@@ -157,8 +157,9 @@ export function getProportion(rs: ReplicaSet, d: Deployment, toAdd: number, adde
 function replicaSetFraction(rs: ReplicaSet, d: Deployment): number {
   if (replicasOf(d) === 0) return -specReplicas(rs);
   const maxNow = replicasOf(d) + maxSurge(d);
-  let before = intAnnotation(rs, MAX_REPLICAS_ANNOTATION) ?? 0;
-  if (before === 0) before = d.status?.replicas ?? 0;
+  // Without the annotation, the Deployment's current size; a zero divisor (which Kubernetes
+  // divides by anyway) gives no share rather than an undefined one.
+  const before = intAnnotation(rs, MAX_REPLICAS_ANNOTATION) ?? d.status?.replicas ?? 0;
   if (before === 0) return 0;
   const size = (specReplicas(rs) * maxNow) / before;
   return Math.sign(size) * Math.round(Math.abs(size)) - specReplicas(rs);

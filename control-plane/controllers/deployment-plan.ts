@@ -174,7 +174,7 @@ function createNewReplicaSet(pass: Pass, oldRSs: ReplicaSet[], newRevision: numb
   setNewReplicaSetRevision(d, rs, newRevision);
   setReplicasAnnotations(rs, replicasOf(d), replicasOf(d) + maxSurge(d));
   const count = specReplicas(rs);
-  const event = count > 0 ? scalingEvent('up', rs, 0, count) : undefined;
+  const event: PlannedEvent | undefined = count > 0 ? { type: 'Normal', reason: 'ScalingReplicaSet', message: `Scaled up replica set ${rs.metadata.name ?? ''} to ${count}` } : undefined;
   pass.writes.set(rs.metadata.name ?? '', { action: 'create', rs, events: event ? [event] : [] });
   pass.sets.push(rs);
   setDeploymentRevision(d, String(newRevision));
@@ -185,7 +185,7 @@ function createNewReplicaSet(pass: Pass, oldRSs: ReplicaSet[], newRevision: numb
 }
 
 function scalingEvent(direction: 'up' | 'down', rs: ReplicaSet, from: number, to: number): PlannedEvent {
-  return { type: 'Normal', reason: 'ScalingReplicaSet', message: `Scaled ${direction} replica set ${rs.metadata.name ?? ''} from ${from} to ${to}` };
+  return { type: 'Normal', reason: 'ScalingReplicaSet', message: `Scaled ${direction} replica set ${rs.metadata.name ?? ''} to ${to} from ${from}` };
 }
 
 /** scaleReplicaSet: a new size and the replica annotations, written when either differs. */

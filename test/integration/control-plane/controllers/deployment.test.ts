@@ -132,8 +132,8 @@ describe('Deployments through the real kubectl (real etcd, API server, controlle
     assert.match(describe.stdout, /Replicas:\s+3 desired \| 3 updated \| 3 total \| 3 available \| 0 unavailable/);
     assert.match(describe.stdout, new RegExp(`NewReplicaSet:\\s+${next?.metadata.name ?? '-'} \\(3/3 replicas created\\)`));
     assert.match(describe.stdout, new RegExp(`OldReplicaSets:\\s+${old?.metadata.name ?? '-'} \\(0/0 replicas created\\)`));
-    assert.match(describe.stdout, new RegExp(`ScalingReplicaSet\\s+.*deployment-controller\\s+Scaled up replica set ${next?.metadata.name ?? '-'} from 0 to 1`));
-    assert.match(describe.stdout, new RegExp(`Scaled down replica set ${old?.metadata.name ?? '-'} from 3 to 2`));
+    assert.match(describe.stdout, new RegExp(`ScalingReplicaSet\\s+.*deployment-controller\\s+Scaled up replica set ${next?.metadata.name ?? '-'} to 1\\n`));
+    assert.match(describe.stdout, new RegExp(`Scaled down replica set ${old?.metadata.name ?? '-'} to 2 from 3`));
   });
 
   it('scale deployment resizes its ReplicaSet; a ReplicaSet scaled by hand is put back', async () => {

@@ -68,8 +68,8 @@ describe('deployment controller over the in-memory store', () => {
     assert.deepEqual(all.map((rs) => [rs.spec.template?.spec.containers[0]?.image, rs.spec.replicas]).sort(), [['v1', 0], ['v2', 3]]);
     const events = (await harness.registry.list<Event>('events', { namespace: 'default' })).items.filter((e) => e.involvedObject.kind === 'Deployment').map((e) => e.message ?? '');
     const newName = all.find((rs) => rs.spec.replicas === 3)?.metadata.name ?? '';
-    assert.ok(events.includes(`Scaled up replica set ${newName} from 0 to 1`), events.join('\n'));
-    assert.ok(events.includes(`Scaled up replica set ${newName} from 2 to 3`), events.join('\n'));
+    assert.ok(events.includes(`Scaled up replica set ${newName} to 1`), events.join('\n'));
+    assert.ok(events.includes(`Scaled up replica set ${newName} to 3 from 2`), events.join('\n'));
   });
 
   it('writes nothing once the rollout is complete (an idle cluster is quiet)', async () => {

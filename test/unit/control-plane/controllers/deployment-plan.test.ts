@@ -85,7 +85,7 @@ describe('deployment plan: a new Deployment', () => {
   });
 
   it('records the scale-up and reports NewReplicaSetCreated and the revision on the Deployment', () => {
-    assert.deepEqual(events(p), [`Scaled up replica set ${created?.metadata.name ?? ''} from 0 to 3`]);
+    assert.deepEqual(events(p), [`Scaled up replica set ${created?.metadata.name ?? ''} to 3`]);
     assert.equal(p.deployment?.metadata.annotations?.['deployment.kubernetes.io/revision'], '1');
     assert.deepEqual(condition(p, 'Progressing'), ['True', 'NewReplicaSetCreated', `Created new replica set "${created?.metadata.name ?? ''}"`]);
     assert.deepEqual(condition(p, 'Available'), ['False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.']);
@@ -126,7 +126,7 @@ describe('deployment plan: rolling update steps', () => {
   it('records each scaling as Kubernetes words it', () => {
     const d = deployment();
     const old = replicaSet(d, 'v1', 10, 10, { created: '2026-01-01T10:00:00Z' });
-    assert.deepEqual(events(plan(d, [old, replicaSet(d, 'v2', 3, 0, { revision: '2' })])), [`Scaled down replica set ${old.metadata.name ?? ''} from 10 to 8`]);
+    assert.deepEqual(events(plan(d, [old, replicaSet(d, 'v2', 3, 0, { revision: '2' })])), [`Scaled down replica set ${old.metadata.name ?? ''} to 8 from 10`]);
   });
 });
 
@@ -213,7 +213,7 @@ describe('deployment plan: proportional scaling mid-rollout', () => {
     const rs = replicaSet(before, 'v2', 3, 3);
     const p = plan(d, [rs]);
     assert.deepEqual(sizes(p), [['update', rs.metadata.name ?? '', 5]]);
-    assert.deepEqual(events(p), [`Scaled up replica set ${rs.metadata.name ?? ''} from 3 to 5`]);
+    assert.deepEqual(events(p), [`Scaled up replica set ${rs.metadata.name ?? ''} to 5 from 3`]);
   });
 });
 
