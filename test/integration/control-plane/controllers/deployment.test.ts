@@ -219,6 +219,32 @@ describe('Deployments through the real kubectl (real etcd, API server, controlle
     assert.deepEqual(rows(get.stdout)[1]?.slice(0, 4), ['kuard', '2/3', '2', '2']);
   });
 
+  it('Recreate: every old pod is gone before a new one is made', async () => {
+    const recreate = kuardYaml('pikube/busybox:blue', 'blue', 2).replace('name: kuard\n', 'name: rec\n').replace(/run: kuard/g, 'run: rec')
+      .replace('  strategy:\n    rollingUpdate:\n      maxSurge: 1\n      maxUnavailable: 1\n    type: RollingUpdate\n', '  strategy:\n    type: Recreate\n');
+    assert.match(recreate, /type: Recreate/);
+    assert.equal((await kubectl(['apply', '-f', '-'], recreate)).code, 0);
+    assert.equal((await kubectl(['rollout', 'status', 'deployment/rec', '--timeout=30s'])).code, 0);
+    const images = new Set<string>();
+    let mixed = false;
+    let watching = true;
+    const watcher = (async () => {
+      while (watching) {
+        const seen = new Set((await api.registry.list<Pod>('pods', { namespace: 'default', labelSelector: 'run=rec' })).items.map((p) => p.spec.containers[0]?.image ?? ''));
+        for (const image of seen) images.add(image);
+        if (seen.size > 1) mixed = true;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+    assert.equal((await kubectl(['set', 'image', 'deployment/rec', 'kuard=pikube/busybox:green'])).code, 0);
+    assert.equal((await kubectl(['rollout', 'status', 'deployment/rec', '--timeout=30s'])).code, 0);
+    watching = false;
+    await watcher;
+    assert.equal(mixed, false, 'old and new pods existed at once');
+    assert.deepEqual([...images].sort(), ['pikube/busybox:blue', 'pikube/busybox:green']);
+    assert.equal((await kubectl(['delete', 'deployment', 'rec'])).code, 0);
+  });
+
   it('refuses maxSurge and maxUnavailable both 0 and negative replicas with 422 and the field path, writing nothing', async () => {
     const bad = kuardYaml('pikube/busybox:blue', 'x').replace('name: kuard\n', 'name: bad\n').replace('maxSurge: 1', 'maxSurge: 0').replace('maxUnavailable: 1', 'maxUnavailable: 0').replace('replicas: 3', 'replicas: -1');
     const created = await kubectl(['apply', '-f', '-'], bad);
