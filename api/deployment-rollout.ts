@@ -2,8 +2,8 @@
  * The arithmetic of a Deployment rollout, as pkg/controller/deployment (util/deployment_util.go
  * and rolling.go, 1.32): how far the new ReplicaSet may grow, how far the old ones may shrink,
  * and when a rollout counts as progressing, complete or timed out. Pure functions of defaulted
- * objects; the controller applies the numbers. Proportional scaling of a Deployment resized
- * mid-rollout (getProportion) is not here yet.
+ * objects; the controller applies the numbers, including the proportional scaling of a
+ * Deployment resized mid-rollout (getProportion, getReplicaSetFraction).
  */
 import type { Deployment, DeploymentCondition, DeploymentStatus, ReplicaSet } from './apps-v1';
 import { resolveFenceposts, getScaledValueFromIntOrPercent } from './int-or-percent';
@@ -18,8 +18,8 @@ export const TIMED_OUT_REASON = 'ProgressDeadlineExceeded';
 
 const MAX_INT32 = 2 ** 31 - 1;
 
-const replicasOf = (d: Deployment): number => d.spec.replicas ?? 1;
-const isRollingUpdate = (d: Deployment): boolean => d.spec.strategy?.type === 'RollingUpdate';
+export const replicasOf = (d: Deployment): number => d.spec.replicas ?? 1;
+export const isRollingUpdate = (d: Deployment): boolean => d.spec.strategy?.type === 'RollingUpdate';
 
 function fenceposts(d: Deployment): { maxSurge: number; maxUnavailable: number } {
   const r = d.spec.strategy?.rollingUpdate;
@@ -42,9 +42,10 @@ export function minAvailable(d: Deployment): number {
   return isRollingUpdate(d) ? replicasOf(d) - maxUnavailable(d) : 0;
 }
 
-const specReplicas = (rs: ReplicaSet): number => rs.spec.replicas ?? 0;
+export const specReplicas = (rs: ReplicaSet): number => rs.spec.replicas ?? 0;
 const availableReplicas = (rs: ReplicaSet): number => rs.status?.availableReplicas ?? 0;
-const totalReplicas = (sets: readonly ReplicaSet[]): number => sets.reduce((n, rs) => n + specReplicas(rs), 0);
+/** GetReplicaCountForReplicaSets: the sum of spec.replicas. */
+export const totalReplicas = (sets: readonly ReplicaSet[]): number => sets.reduce((n, rs) => n + specReplicas(rs), 0);
 
 /**
  * NewRSNewReplicas: Recreate jumps to the desired count; RollingUpdate grows the new ReplicaSet
@@ -91,9 +92,89 @@ export function planOldReplicaSetScaleDown(d: Deployment, newRS: ReplicaSet, old
 }
 
 /** controller.ReplicaSetsByCreationTimestamp: oldest first, then by name. */
-function sortByCreation(sets: readonly ReplicaSet[]): ReplicaSet[] {
-  const key = (rs: ReplicaSet): string => rs.metadata.creationTimestamp ?? '';
-  return [...sets].sort((a, b) => (key(a) === key(b) ? (a.metadata.name ?? '').localeCompare(b.metadata.name ?? '') : key(a) < key(b) ? -1 : 1));
+export function sortByCreation(sets: readonly ReplicaSet[]): ReplicaSet[] {
+  return [...sets].sort(byCreation);
+}
+
+function byCreation(a: ReplicaSet, b: ReplicaSet): number {
+  const ta = Date.parse(a.metadata.creationTimestamp ?? '') || 0;
+  const tb = Date.parse(b.metadata.creationTimestamp ?? '') || 0;
+  if (ta !== tb) return ta - tb;
+  const na = a.metadata.name ?? '';
+  const nb = b.metadata.name ?? '';
+  return na < nb ? -1 : na > nb ? 1 : 0;
+}
+
+/** controller.ReplicaSetsBySizeNewer (scaling up): largest first, the newer of two equal sizes first. */
+export function sortBySizeNewer(sets: readonly ReplicaSet[]): ReplicaSet[] {
+  return [...sets].sort((a, b) => (specReplicas(a) === specReplicas(b) ? byCreation(b, a) : specReplicas(b) - specReplicas(a)));
+}
+
+/** controller.ReplicaSetsBySizeOlder (scaling down): largest first, the older of two equal sizes first. */
+export function sortBySizeOlder(sets: readonly ReplicaSet[]): ReplicaSet[] {
+  return [...sets].sort((a, b) => (specReplicas(a) === specReplicas(b) ? byCreation(a, b) : specReplicas(b) - specReplicas(a)));
+}
+
+/** controller.FilterActiveReplicaSets: those that want pods. */
+export function activeReplicaSets(sets: readonly (ReplicaSet | undefined)[]): ReplicaSet[] {
+  return sets.filter((rs): rs is ReplicaSet => rs !== undefined && specReplicas(rs) > 0);
+}
+
+/** An int32 annotation as the controller reads it (strconv.ParseInt); undefined when absent or unparseable. */
+function intAnnotation(rs: ReplicaSet, key: string): number | undefined {
+  const value = rs.metadata.annotations?.[key];
+  return value !== undefined && /^[+-]?\d+$/.test(value) ? Number(value) : undefined;
+}
+
+export const desiredReplicasAnnotation = (rs: ReplicaSet): number | undefined => intAnnotation(rs, DESIRED_REPLICAS_ANNOTATION);
+
+/** ReplicasAnnotationsNeedUpdate: desired-replicas and max-replicas differ from the Deployment's replicas and replicas + maxSurge. */
+export function replicasAnnotationsNeedUpdate(rs: ReplicaSet, desired: number, max: number): boolean {
+  const a = rs.metadata.annotations;
+  return a?.[DESIRED_REPLICAS_ANNOTATION] !== String(desired) || a?.[MAX_REPLICAS_ANNOTATION] !== String(max);
+}
+
+/** SetReplicasAnnotations on `rs` (mutated); true when anything changed. */
+export function setReplicasAnnotations(rs: ReplicaSet, desired: number, max: number): boolean {
+  if (!replicasAnnotationsNeedUpdate(rs, desired, max)) return false;
+  rs.metadata.annotations = { ...rs.metadata.annotations, [DESIRED_REPLICAS_ANNOTATION]: String(desired), [MAX_REPLICAS_ANNOTATION]: String(max) };
+  return true;
+}
+
+/**
+ * GetProportion: how many of `toAdd` replicas (negative: to remove) this ReplicaSet takes, by
+ * its share of the Deployment's size before the resize (its max-replicas annotation), never
+ * beyond what is left to distribute (`toAdd - added`).
+ */
+export function getProportion(rs: ReplicaSet, d: Deployment, toAdd: number, added: number): number {
+  if (specReplicas(rs) === 0 || toAdd === 0 || toAdd === added) return 0;
+  const fraction = replicaSetFraction(rs, d);
+  const allowed = toAdd - added;
+  return toAdd > 0 ? Math.min(fraction, allowed) : Math.max(fraction, allowed);
+}
+
+/** getReplicaSetFraction: round(rs.replicas × maxReplicas / maxReplicasBeforeScale) - rs.replicas (half away from zero). */
+function replicaSetFraction(rs: ReplicaSet, d: Deployment): number {
+  if (replicasOf(d) === 0) return -specReplicas(rs);
+  const maxNow = replicasOf(d) + maxSurge(d);
+  // Without the annotation, the Deployment's current size; a zero divisor (which Kubernetes
+  // divides by anyway) gives no share rather than an undefined one.
+  const before = intAnnotation(rs, MAX_REPLICAS_ANNOTATION) ?? d.status?.replicas ?? 0;
+  if (before === 0) return 0;
+  const size = (specReplicas(rs) * maxNow) / before;
+  return Math.sign(size) * Math.round(Math.abs(size)) - specReplicas(rs);
+}
+
+/**
+ * FindActiveOrLatest: the one active ReplicaSet, or when none is active the new one (else the
+ * newest old one); undefined when several are active.
+ */
+export function findActiveOrLatest(newRS: ReplicaSet | undefined, oldRSs: readonly ReplicaSet[]): ReplicaSet | undefined {
+  if (!newRS && oldRSs.length === 0) return undefined;
+  const newestFirst = sortByCreation(oldRSs).reverse();
+  const active = activeReplicaSets([...newestFirst, newRS]);
+  if (active.length === 0) return newRS ?? newestFirst[0];
+  return active.length === 1 ? active[0] : undefined;
 }
 
 /** DeploymentComplete: every desired replica updated and available, no old ones, this generation observed. */

@@ -6,6 +6,7 @@
  */
 import { schedulerController } from '../scheduler/scheduler';
 import { logText } from '../log-text';
+import { deploymentController } from './deployment-controller';
 import { endpointSliceController } from './endpointslice-controller';
 import { endpointSliceMirroringController } from './endpointslice-mirroring-controller';
 import { endpointsController } from './endpoints-controller';
@@ -29,6 +30,7 @@ export const CONTROLLERS: readonly Controller[] = [
   endpointSliceMirroringController,
   loadBalancerController,
   replicaSetController,
+  deploymentController,
   // Last: it shares the informers the others hold in full, and keeps only metadata of the rest.
   garbageCollectorController,
 ];

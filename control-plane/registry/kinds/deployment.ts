@@ -3,7 +3,9 @@
  * defaults on every write; the selector must select the template's labels and never changes.
  * A change of the spec or of the annotations bumps the generation (annotations are copied to
  * the ReplicaSets, so the controller must see them: `kubernetes.io/change-cause`). Status is
- * the controller's, through `…/status`; `…/scale` reads and sets the replicas.
+ * the controller's, through `…/status`, which also keeps the metadata it carries except the
+ * labels (deploymentStatusStrategy: the controller records `deployment.kubernetes.io/revision`
+ * that way, without a new generation); `…/scale` reads and sets the replicas.
  */
 import type { Deployment } from '../../../api/apps-v1';
 import { defaultDeployment } from '../../../api/defaults/deployment-defaults';
@@ -12,7 +14,7 @@ import { validateDeployment, validateDeploymentUpdate } from '../../../api/valid
 import { validateDeploymentStatusUpdate } from '../../../api/validation/workload-status-validation';
 import { deploymentPrinter } from '../../apiserver/tables/deployment-printer';
 import { defaultStrategy, replaceContents, SPEC_STATUS_FIELDS } from '../default-strategy';
-import { stableJson } from '../object-meta';
+import { carryOverObjectMeta, stableJson } from '../object-meta';
 import { defineKind } from '../resource-definition';
 import type { ResourceStrategy } from '../strategy';
 import { STATUS } from '../subresource';
@@ -37,6 +39,12 @@ export const deploymentStrategy: ResourceStrategy<Deployment> = {
     }
   },
   validateUpdate: (deployment, old) => validateDeploymentUpdate(deployment, old),
+  prepareForStatusUpdate: (deployment, old) => {
+    const next: Deployment = { ...structuredClone(old), metadata: { ...deployment.metadata, labels: structuredClone(old.metadata.labels) }, status: deployment.status };
+    if (!old.metadata.labels) delete next.metadata.labels;
+    carryOverObjectMeta(next, old);
+    return next;
+  },
   validateStatusUpdate: (deployment, old) => validateDeploymentStatusUpdate(deployment, old),
 };
 

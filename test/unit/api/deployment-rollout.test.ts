@@ -3,7 +3,7 @@ import type { Deployment, DeploymentStatus, ReplicaSet } from '../../../api/apps
 import { defaultDeployment } from '../../../api/defaults/deployment-defaults';
 import {
   deploymentComplete, deploymentProgressing, deploymentTimedOut, isSaturated, maxSurge, maxUnavailable, minAvailable,
-  newReplicaSetReplicas, planOldReplicaSetScaleDown,
+  newReplicaSetReplicas, planOldReplicaSetScaleDown, getProportion, findActiveOrLatest,
 } from '../../../api/deployment-rollout';
 import type { IntOrString } from '../../../api/int-or-percent';
 import { aDeployment, aReplicaSet } from './workload-builders';
@@ -111,5 +111,37 @@ describe('rollout conditions', () => {
     assert.equal(isSaturated(d, full), true);
     assert.equal(isSaturated(d, rs('new', 3, 3)), false);
     assert.equal(isSaturated(d, undefined), false);
+  });
+});
+
+describe('getProportion (proportional scaling of a Deployment resized mid-rollout)', () => {
+  const withMax = (name: string, replicas: number, max?: number): ReplicaSet => {
+    const out = rs(name, replicas);
+    if (max !== undefined) out.metadata.annotations = { 'deployment.kubernetes.io/max-replicas': String(max) };
+    return out;
+  };
+  // 10 → 15 replicas with maxSurge 3: 18 allowed instead of 13.
+  const cases: [string, ReplicaSet, number, number, number, number | undefined, number][] = [
+    ['a share by size, rounded half away from zero (8 × 18 / 13 = 11.08)', withMax('old', 8, 13), 15, 5, 0, undefined, 3],
+    ['never beyond what is left to add', withMax('new', 5, 13), 15, 5, 3, undefined, 2],
+    ['scaling down: a negative share, never beyond what is left to remove', withMax('old', 8, 13), 5, -5, 0, undefined, -3],
+    ['scaling to 0: the whole size', withMax('old', 8, 13), 0, -13, 0, undefined, -8],
+    ['an empty ReplicaSet takes nothing', withMax('old', 0, 13), 15, 5, 0, undefined, 0],
+    ['without the annotation, the Deployment\'s current size is the base (8 × 18 / 13)', withMax('old', 8), 15, 5, 0, 13, 3],
+    ['without annotation nor current size, nothing', withMax('old', 8), 15, 5, 0, 0, 0],
+  ];
+  for (const [name, set, replicas, toAdd, added, statusReplicas, expected] of cases) {
+    it(name, () => {
+      const d = deployment(replicas, 3, 2);
+      if (statusReplicas !== undefined) d.status = { replicas: statusReplicas };
+      assert.equal(getProportion(set, d, toAdd, added), expected);
+    });
+  }
+
+  it('finds the one active ReplicaSet, else the new one, else the newest old one', () => {
+    assert.equal(findActiveOrLatest(rs('new', 0), [rs('old', 3)])?.metadata.name, 'old');
+    assert.equal(findActiveOrLatest(rs('new', 0), [rs('old', 0)])?.metadata.name, 'new');
+    assert.equal(findActiveOrLatest(undefined, [rs('a', 0, 0, '2026-01-01T00:00:00Z'), rs('b', 0, 0, '2026-01-02T00:00:00Z')])?.metadata.name, 'b');
+    assert.equal(findActiveOrLatest(rs('new', 1), [rs('old', 3)]), undefined);
   });
 });
