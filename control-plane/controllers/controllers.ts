@@ -6,6 +6,7 @@
  */
 import { schedulerController } from '../scheduler/scheduler';
 import { logText } from '../log-text';
+import { disruptionController } from './disruption-controller';
 import { endpointSliceController } from './endpointslice-controller';
 import { endpointSliceMirroringController } from './endpointslice-mirroring-controller';
 import { endpointsController } from './endpoints-controller';
@@ -25,6 +26,7 @@ export const CONTROLLERS: readonly Controller[] = [
   endpointSliceMirroringController,
   loadBalancerController,
   replicaSetController,
+  disruptionController,
   // Last: it shares the informers the others hold in full, and keeps only metadata of the rest.
   garbageCollectorController,
 ];

@@ -15,6 +15,7 @@ import { EVENTS } from './kinds/event';
 import { JOBS } from './kinds/job';
 import { NAMESPACES } from './kinds/namespace';
 import { NODES } from './kinds/node';
+import { POD_DISRUPTION_BUDGETS } from './kinds/pod-disruption-budget';
 import { PODS } from './kinds/pod';
 import { REPLICA_SETS } from './kinds/replica-set';
 import { SERVICES } from './kinds/service';
@@ -23,8 +24,8 @@ import type { ResourceDefinition } from './resource-definition';
 import { apiVersionOf } from './resource-info';
 
 export {
-  BINDINGS, CONTROLLER_REVISIONS, CRON_JOBS, DAEMON_SETS, DEPLOYMENTS, ENDPOINT_SLICES, ENDPOINTS, EVENTS, JOBS, NAMESPACES, NODES, PODS, REPLICA_SETS, SERVICES,
-  STATEFUL_SETS,
+  BINDINGS, CONTROLLER_REVISIONS, CRON_JOBS, DAEMON_SETS, DEPLOYMENTS, ENDPOINT_SLICES, ENDPOINTS, EVENTS, JOBS, NAMESPACES, NODES, POD_DISRUPTION_BUDGETS, PODS, REPLICA_SETS,
+  SERVICES, STATEFUL_SETS,
 };
 
 /** A definition of any kind (what lists of kinds hold). */
@@ -32,7 +33,7 @@ export type AnyKind = ResourceDefinition<KubeObject>;
 
 export const KINDS: readonly AnyKind[] = [
   NAMESPACES, NODES, PODS, EVENTS, BINDINGS, SERVICES, ENDPOINTS, ENDPOINT_SLICES,
-  DEPLOYMENTS, REPLICA_SETS, DAEMON_SETS, STATEFUL_SETS, CONTROLLER_REVISIONS, JOBS, CRON_JOBS,
+  DEPLOYMENTS, REPLICA_SETS, DAEMON_SETS, STATEFUL_SETS, CONTROLLER_REVISIONS, JOBS, CRON_JOBS, POD_DISRUPTION_BUDGETS,
 ];
 
 export function findResource(kinds: readonly AnyKind[], group: string, version: string, resource: string): AnyKind | undefined {
