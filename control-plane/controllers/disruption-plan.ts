@@ -74,7 +74,8 @@ export function planDisruption(state: DisruptionState): DisruptionPlan {
   })));
   const currentHealthy = countHealthy(pods, disrupted.pods, now);
   const status = nextStatus(pdb, { currentHealthy, desiredHealthy: expected.desiredHealthy, expectedPods: expected.expectedCount, disruptedPods: disrupted.pods }, now);
-  const requeueAfterMs = disrupted.recheckAt === undefined ? undefined : Math.max(0, disrupted.recheckAt - now.getTime());
+  // Just after the expiry: at the very instant the grant still holds (Kubernetes compares with Before).
+  const requeueAfterMs = disrupted.recheckAt === undefined ? undefined : Math.max(0, disrupted.recheckAt - now.getTime()) + 1;
   return { status, requeueAfterMs, events };
 }
 

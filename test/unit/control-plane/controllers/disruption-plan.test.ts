@@ -164,7 +164,7 @@ describe('disruption plan: a whole pass', () => {
   });
   it('comes back when a pending grant expires', () => {
     const pdb = aBudget({ minAvailable: 2 }, { disruptionsAllowed: 0, currentHealthy: 2, desiredHealthy: 2, expectedPods: 3, disruptedPods: { 'web-0': ago(30) }, observedGeneration: 1 });
-    assert.equal(planDisruption({ pdb, pods: pods(3), findScale: finder({}), now: NOW }).requeueAfterMs, 90_000);
+    assert.equal(planDisruption({ pdb, pods: pods(3), findScale: finder({}), now: NOW }).requeueAfterMs, 90_001);
   });
   it('fails safe when the owners cannot be found: no disruption, DisruptionAllowed False/SyncFailed', () => {
     const pdb = aBudget({ maxUnavailable: '50%' }, { disruptionsAllowed: 2, currentHealthy: 3, desiredHealthy: 1, expectedPods: 3, observedGeneration: 1 });
