@@ -16,6 +16,7 @@ import { loadBalancerController } from './load-balancer-controller';
 import { namespaceController } from './namespace-controller';
 import { nodeLifecycleController } from './node-lifecycle-controller';
 import { replicaSetController } from './replica-set-controller';
+import { stalePodDisruptionController } from './stale-pod-disruption-controller';
 
 export const CONTROLLERS: readonly Controller[] = [
   schedulerController,
@@ -27,6 +28,7 @@ export const CONTROLLERS: readonly Controller[] = [
   loadBalancerController,
   replicaSetController,
   disruptionController,
+  stalePodDisruptionController,
   // Last: it shares the informers the others hold in full, and keeps only metadata of the rest.
   garbageCollectorController,
 ];

@@ -5,8 +5,8 @@
  * the plan's events, and writes status only when it differs, with the resourceVersion read (a
  * Conflict requeues). A pending granted eviction brings the budget back when it expires.
  * Deviations: a pod covered by several budgets enqueues each of them, and no
- * MultiplePodDisruptionBudgets event is recorded; stale DisruptionTarget pod conditions are
- * not cleared.
+ * MultiplePodDisruptionBudgets event is recorded. Stale DisruptionTarget conditions are the
+ * stale-pod-disruption controller's.
  */
 import type { Deployment, ReplicaSet, StatefulSet } from '../../api/apps-v1';
 import type { Pod } from '../../api/core-v1';

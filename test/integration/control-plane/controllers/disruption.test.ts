@@ -84,6 +84,8 @@ describe('PodDisruptionBudgets and evictions through the real kubectl (real etcd
     const get = await kubectl(['get', 'pdb']);
     assert.equal(get.code, 0, get.out);
     assert.deepEqual(rows(get.stdout).map((r) => r.slice(0, 4)), [['NAME', 'MIN AVAILABLE', 'MAX UNAVAILABLE', 'ALLOWED DISRUPTIONS'], ['web', '2', 'N/A', '1']]);
+    const resources = await kubectl(['api-resources', '--api-group=policy', '--no-headers']);
+    assert.deepEqual(rows(resources.stdout), [['poddisruptionbudgets', 'pdb', 'policy/v1', 'true', 'PodDisruptionBudget']]);
     const described = await kubectl(['describe', 'pdb', 'web']);
     assert.equal(described.code, 0, described.out);
     for (const line of [/Min available:\s+2/, /Selector:\s+app=web/, /Allowed disruptions:\s+1/, /Current:\s+3/, /Desired:\s+2/, /Total:\s+3/]) assert.match(described.stdout, line);
@@ -116,7 +118,7 @@ describe('PodDisruptionBudgets and evictions through the real kubectl (real etcd
     assert.equal(pdb.status?.disruptedPods, undefined);
   });
 
-  it('evicts a pod the budget allows: 201, DisruptionTarget condition, graceful deletion, the pod recorded as disrupted', async () => {
+  it('evicts a pod the budget allows: 201, DisruptionTarget condition, graceful deletion, the budget spent', async () => {
     const [pod] = live(await podsOf('web'));
     const name = pod?.metadata.name ?? '';
     const res = await kubectl(['create', '--raw', `/api/v1/namespaces/default/pods/${name}/eviction`, '-f', '-'], eviction(name));

@@ -3,6 +3,7 @@ import type { Deployment, ReplicaSet } from '../../../../api/apps-v1';
 import type { Event, Pod } from '../../../../api/core-v1';
 import type { PodDisruptionBudget } from '../../../../api/policy-v1';
 import { disruptionController } from '../../../../control-plane/controllers/disruption-controller';
+import { stalePodDisruptionController } from '../../../../control-plane/controllers/stale-pod-disruption-controller';
 import { Registry } from '../../../../control-plane/registry/registry';
 import { MemoryStore } from '../../../../control-plane/store/memory-store';
 import { until } from '../../../../scripts/cluster/wait-until';
@@ -89,5 +90,21 @@ describe('disruption controller over the in-memory store', () => {
     assert.equal((await budget()).status?.conditions?.[0]?.message, 'found no controllers for pod "web-0"');
     const events = (await harness.registry.list<Event>('events', { namespace: 'default' })).items.map((e) => `${e.reason}: ${e.message}`);
     assert.ok(events.includes('CalculateExpectedPodCountFailed: Failed to calculate the number of expected pods: found no controllers for pod "web-0"'), events.join('\n'));
+  });
+
+  it('clears a DisruptionTarget mark on a pod still not deleted 2 minutes later', async () => {
+    await aDeploymentWithPods(1, 1, 1);
+    const marked = new Date(clock.now()).toISOString().replace(/\.000Z$/, 'Z');
+    const pod = await harness.registry.get<Pod>('pods', 'default', 'web-0');
+    const target = { type: 'DisruptionTarget', status: 'True' as const, reason: 'EvictionByEvictionAPI', message: 'Eviction API: evicting', lastTransitionTime: marked };
+    await harness.registry.updateStatus('pods', 'default', 'web-0', { ...pod, status: { ...pod.status, conditions: [...(pod.status?.conditions ?? []), target] } });
+    harness.run(stalePodDisruptionController);
+    const condition = async () => (await harness.registry.get<Pod>('pods', 'default', 'web-0')).status?.conditions?.find((c) => c.type === 'DisruptionTarget');
+    await until(() => clock.timers > 0, { timeoutMs: 3000 });
+    await clock.advance(100_000);
+    assert.equal((await condition())?.status, 'True');
+    await clock.advance(21_000);
+    await until(async () => (await condition())?.status === 'False', { timeoutMs: 3000, describe: async () => JSON.stringify(await condition()) });
+    assert.equal((await condition())?.reason, 'EvictionByEvictionAPI');
   });
 });
