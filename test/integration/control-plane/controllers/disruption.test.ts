@@ -110,6 +110,10 @@ describe('PodDisruptionBudgets and evictions through the real kubectl (real etcd
     const res = await evict(name, { dryRun: ['All'] });
     assert.equal(res.status, 201, res.text);
     assert.deepEqual(res.json(), { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
+    const queried = await api.request('POST', `/api/v1/namespaces/default/pods/${name}/eviction?dryRun=All`, { body: eviction(name) });
+    assert.equal(queried.status, 201, queried.text);
+    const v1beta1 = await api.request('POST', `/api/v1/namespaces/default/pods/${name}/eviction`, { body: eviction(name).replace('policy/v1', 'policy/v1beta1') });
+    assert.equal(v1beta1.status, 400, 'a policy/v1beta1 body is refused (a documented deviation)');
     const after = await api.registry.get<Pod>('pods', 'default', name);
     assert.equal(after.metadata.deletionTimestamp, undefined);
     assert.equal(after.status?.conditions?.some((c) => c.type === 'DisruptionTarget'), false);
