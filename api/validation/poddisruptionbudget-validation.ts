@@ -10,7 +10,7 @@ import { invalid, notSupported, type FieldCause } from './field-errors';
 import { validateNotMoreThan100Percent, validatePositiveIntOrPercent } from './int-or-percent-validation';
 import { validateLabelSelector } from './label-selector-validation';
 import { nameIsPathSegment } from './names';
-import { validateObjectMeta, validateObjectMetaUpdate } from './object-meta';
+import { validateNonnegative, validateObjectMeta, validateObjectMetaUpdate } from './object-meta';
 
 const SPEC = 'spec';
 const EVICTION_POLICIES = ['AlwaysAllow', 'IfHealthyBudget'];
@@ -35,4 +35,17 @@ export function validatePodDisruptionBudgetSpec(spec: PodDisruptionBudgetSpec): 
   const policy = spec.unhealthyPodEvictionPolicy;
   if (policy != null && !EVICTION_POLICIES.includes(policy)) causes.push(notSupported(child(SPEC, 'unhealthyPodEvictionPolicy'), policy, EVICTION_POLICIES));
   return causes;
+}
+
+/**
+ * ValidatePodDisruptionBudgetStatusUpdate for policy/v1: the four counters non-negative.
+ * Deviation: the conditions are not checked as metav1.Conditions (ValidateConditions).
+ */
+export function validatePodDisruptionBudgetStatusUpdate(next: PodDisruptionBudget, old: PodDisruptionBudget): FieldCause[] {
+  const status = next.status;
+  const counters = ['disruptionsAllowed', 'currentHealthy', 'desiredHealthy', 'expectedPods'] as const;
+  return [
+    ...validateObjectMetaUpdate(next.metadata ?? {}, old.metadata ?? {}),
+    ...counters.flatMap((f) => validateNonnegative(status?.[f] ?? 0, child('status', f))),
+  ];
 }

@@ -7,6 +7,7 @@
 import { schedulerController } from '../scheduler/scheduler';
 import { logText } from '../log-text';
 import { deploymentController } from './deployment-controller';
+import { disruptionController } from './disruption-controller';
 import { endpointSliceController } from './endpointslice-controller';
 import { endpointSliceMirroringController } from './endpointslice-mirroring-controller';
 import { endpointsController } from './endpoints-controller';
@@ -18,6 +19,7 @@ import { nodeLifecycleController } from './node-lifecycle-controller';
 import { podGcController } from './pod-gc-controller';
 import { replicaSetController } from './replica-set-controller';
 import { taintEvictionController } from './taint-eviction-controller';
+import { stalePodDisruptionController } from './stale-pod-disruption-controller';
 
 export const CONTROLLERS: readonly Controller[] = [
   schedulerController,
@@ -31,6 +33,8 @@ export const CONTROLLERS: readonly Controller[] = [
   loadBalancerController,
   replicaSetController,
   deploymentController,
+  disruptionController,
+  stalePodDisruptionController,
   // Last: it shares the informers the others hold in full, and keeps only metadata of the rest.
   garbageCollectorController,
 ];

@@ -16,6 +16,7 @@ import { EVENTS } from './kinds/event';
 import { JOBS } from './kinds/job';
 import { NAMESPACES } from './kinds/namespace';
 import { NODES } from './kinds/node';
+import { POD_DISRUPTION_BUDGETS } from './kinds/pod-disruption-budget';
 import { PODS } from './kinds/pod';
 import { REPLICA_SETS } from './kinds/replica-set';
 import { SECRETS } from './kinds/secret';
@@ -25,16 +26,49 @@ import type { ResourceDefinition } from './resource-definition';
 import { apiVersionOf } from './resource-info';
 
 export {
-  BINDINGS, CONFIG_MAPS, CONTROLLER_REVISIONS, CRON_JOBS, DAEMON_SETS, DEPLOYMENTS, ENDPOINT_SLICES, ENDPOINTS, EVENTS, JOBS, NAMESPACES, NODES, PODS, REPLICA_SETS, SECRETS, SERVICES,
+  BINDINGS,
+  CONFIG_MAPS,
+  CONTROLLER_REVISIONS,
+  CRON_JOBS,
+  DAEMON_SETS,
+  DEPLOYMENTS,
+  ENDPOINT_SLICES,
+  ENDPOINTS,
+  EVENTS,
+  JOBS,
+  NAMESPACES,
+  NODES,
+  POD_DISRUPTION_BUDGETS,
+  PODS,
+  REPLICA_SETS,
+  SECRETS,
+  SERVICES,
   STATEFUL_SETS,
 };
 
 /** A definition of any kind (what lists of kinds hold). */
 export type AnyKind = ResourceDefinition<KubeObject>;
 
+// One kind per line: discovery lists them in this order.
 export const KINDS: readonly AnyKind[] = [
-  NAMESPACES, NODES, PODS, EVENTS, BINDINGS, SERVICES, ENDPOINTS, ENDPOINT_SLICES, CONFIG_MAPS, SECRETS,
-  DEPLOYMENTS, REPLICA_SETS, DAEMON_SETS, STATEFUL_SETS, CONTROLLER_REVISIONS, JOBS, CRON_JOBS,
+  NAMESPACES,
+  NODES,
+  PODS,
+  EVENTS,
+  BINDINGS,
+  SERVICES,
+  ENDPOINTS,
+  ENDPOINT_SLICES,
+  CONFIG_MAPS,
+  SECRETS,
+  DEPLOYMENTS,
+  REPLICA_SETS,
+  DAEMON_SETS,
+  STATEFUL_SETS,
+  CONTROLLER_REVISIONS,
+  JOBS,
+  CRON_JOBS,
+  POD_DISRUPTION_BUDGETS,
 ];
 
 export function findResource(kinds: readonly AnyKind[], group: string, version: string, resource: string): AnyKind | undefined {

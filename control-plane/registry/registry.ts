@@ -14,7 +14,7 @@ import { alreadyExists, ApiError, badRequest, invalid, isApiError, notFound } fr
 import type { Scale } from '../../api/autoscaling-v1';
 import type { Binding, Namespace, Pod } from '../../api/core-v1';
 import type { DefaultTolerationSeconds } from '../../api/defaults/pod-defaults';
-import type { KubeList, KubeObject } from '../../api/meta';
+import type { KubeList, KubeObject, Status } from '../../api/meta';
 import { validateScale } from '../../api/validation/scale-validation';
 import { objectKey, resourcePrefix, type KeySpace } from '../store/keys';
 import type { Store } from '../store/store';
@@ -34,7 +34,7 @@ import { startRegistryWatch, type RegistryWatch, type RegistryWatchEvent } from 
 import type { ResourceDefinition } from './resource-definition';
 import { compileSelection, type SelectorStrings } from './selection';
 import type { DeleteOptions } from './strategy';
-import type { ParentWriteSubresource, ScaleSubresource } from './subresource';
+import type { ActionSubresource, ParentWriteSubresource, ScaleSubresource } from './subresource';
 import { companionWrites, requestedConflicts, stampRevision, type CompanionContext, type WriteCompanion } from './write-companion';
 
 export type { PatchType } from '../apiserver/patch-document';
@@ -290,6 +290,18 @@ export class Registry {
     return handler.finishesDeletion ? this.removeIfDone(info, info.strategy, ns, outcome) : outcome.object;
   }
 
+  /**
+   * POST to an action subresource (`pods/{name}/eviction`): the body decoded as the
+   * subresource's kind, in the URL's namespace; the answer is the action's Status.
+   */
+  async act(resource: ResourceName, subresource: string, namespace: string, name: string, body: unknown, options: WriteOptions = {}): Promise<Status> {
+    const info = this.info(resource);
+    const handler = actionHandler(info, subresource);
+    const decoded = decodeObject<KubeObject>(handler.body, body);
+    const ns = settleNamespace(handler.body, decoded, namespace) ?? namespace;
+    return handler.perform(this, { namespace: ns, name, body: decoded, dryRun: options.dryRun === true, now: this.now });
+  }
+
   /** GET …/scale: the object as an autoscaling/v1 Scale. */
   async getScale(resource: ResourceName, namespace: string | undefined, name: string): Promise<Scale> {
     const info = this.info(resource);
@@ -509,6 +521,13 @@ function parentWrite<T extends KubeObject>(info: AnyKind, subresource: string): 
   const handler = Object.hasOwn(info.subresources, subresource) ? info.subresources[subresource] : undefined;
   if (handler?.type !== 'write') throw new ApiError('NotFound', 'the server could not find the requested resource');
   return handler as unknown as ParentWriteSubresource<T>;
+}
+
+/** The subresource's handler, when it is an action (eviction); NotFound otherwise. */
+function actionHandler(info: AnyKind, subresource: string): ActionSubresource {
+  const handler = Object.hasOwn(info.subresources, subresource) ? info.subresources[subresource] : undefined;
+  if (handler?.type !== 'action') throw new ApiError('NotFound', 'the server could not find the requested resource');
+  return handler;
 }
 
 /** The kind's `scale` subresource; NotFound for a kind without one. */

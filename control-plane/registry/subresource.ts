@@ -1,10 +1,12 @@
 /**
  * The subresources of a kind (`pods/status`, `pods/binding`, `namespaces/finalize`...), each
  * an entry of its ResourceDefinition's table: what discovery lists, and how the registry
- * serves it. Four shapes exist today; `eviction` will be a further one.
+ * serves it. Five shapes: status, write, connect, scale and action (`pods/eviction`).
  */
+import type { Status } from '../../api/meta';
 import type { Scale } from '../../api/autoscaling-v1';
 import type { KubeObject } from '../../api/meta';
+import type { Registry } from './registry';
 import type { ResourceDefinition } from './resource-definition';
 import type { StrategyContext } from './strategy';
 
@@ -62,7 +64,26 @@ export interface ScaleSubresource<T extends KubeObject = KubeObject> extends Dis
   withReplicas(parent: T, replicas: number): T;
 }
 
-export type Subresource<T extends KubeObject = KubeObject> = StatusSubresource | ParentWriteSubresource<T> | ConnectSubresource | ScaleSubresource<T>;
+/** What an action is asked to do: the parent named by the URL, the decoded body, the request's dry run. */
+export interface ActionRequest<B extends KubeObject> {
+  namespace: string;
+  name: string;
+  body: B;
+  dryRun: boolean;
+  now: () => Date;
+}
+
+/**
+ * A POST that acts through the registry and stores nothing of its body (`pods/eviction`): the
+ * body decodes as its own kind; the answer is a Status whose code is the HTTP code.
+ */
+export interface ActionSubresource<B extends KubeObject = KubeObject> extends DiscoveredAs {
+  readonly type: 'action';
+  readonly body: ResourceDefinition<B>;
+  perform(registry: Registry, request: ActionRequest<B>): Promise<Status>;
+}
+
+export type Subresource<T extends KubeObject = KubeObject> = StatusSubresource | ParentWriteSubresource<T> | ConnectSubresource | ScaleSubresource<T> | ActionSubresource;
 
 /** The status subresource as most kinds serve it. */
 export const STATUS: StatusSubresource = { type: 'status', verbs: ['get', 'patch', 'update'] };

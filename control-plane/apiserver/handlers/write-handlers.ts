@@ -22,6 +22,7 @@ import { subresourceOf } from './resource-handler';
 export async function serveCreate(scope: RequestScope, target: ResourceTarget): Promise<void> {
   const through = target.info.createsThrough;
   if (through) return serveCreateThrough(scope, target, through);
+  if (subresourceOf(target)?.type === 'action') return serveSubresourceAction(scope, target);
   if (target.subresource !== undefined) return serveSubresourceWrite(scope, target, 201);
   const body = await readObjectValue(scope, target.info, target.info.strategy.topLevelFields);
   const created = await scope.registry.create<KubeObject>(target.info, target.namespace, body, writeOptionsFrom(scope.query, 'CreateOptions'));
@@ -52,6 +53,16 @@ async function serveSubresourceWrite(scope: RequestScope, target: ResourceTarget
   const parent = await scope.registry.writeSubresource(target.info, target.subresource ?? '', target.namespace, name, body, options);
   if (handler.answersStatus) return writeBody(scope.res, code, successStatus(code), scope.encoding);
   writeResult(scope, target, code, parent);
+}
+
+/** A POST to an action subresource (`pods/{name}/eviction`): its Status is the answer, with the Status's code. */
+async function serveSubresourceAction(scope: RequestScope, target: ResourceTarget): Promise<void> {
+  const handler = subresourceOf(target);
+  if (handler?.type !== 'action') throw new Error(`${target.info.resource}/${target.subresource ?? ''} is not an action subresource`);
+  const body = await readObjectValue(scope, handler.body, handler.body.strategy.topLevelFields);
+  const options = writeOptionsFrom(scope.query, 'CreateOptions');
+  const status = await scope.registry.act(target.info, target.subresource ?? '', target.namespace ?? '', target.name ?? '', body, options);
+  writeBody(scope.res, status.code, status, scope.encoding);
 }
 
 export async function serveUpdate(scope: RequestScope, target: ResourceTarget): Promise<void> {

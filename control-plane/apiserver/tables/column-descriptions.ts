@@ -68,4 +68,7 @@ export const DESCRIPTIONS = {
   leaseHolderIdentity: 'Identity of the current lease holder',
   revisionController: 'The workload this revision belongs to, as kind.group/name',
   revisionNumber: 'Revision number, increasing with each template change',
+  pdbMinAvailable: 'Pods of the selection that must stay available, as a count or a percentage',
+  pdbMaxUnavailable: 'Pods of the selection that may be unavailable at once, as a count or a percentage',
+  pdbAllowedDisruptions: 'Evictions the budget allows right now',
 } as const;

@@ -18,6 +18,7 @@ import { defineKind } from '../resource-definition';
 import type { ResourceStrategy, StrategyContext } from '../strategy';
 import { STATUS } from '../subresource';
 import { podBinding } from './binding';
+import { podEviction } from './eviction';
 
 function prepareForCreate(obj: Pod, ctx: StrategyContext): void {
   const pod = replaceContents(obj, defaultPod(obj, ctx.defaultTolerationSeconds));
@@ -85,6 +86,8 @@ export const PODS = defineKind<Pod>({
   subresources: {
     status: STATUS,
     binding: podBinding,
+    // A deletion that asks the pod's PodDisruptionBudget first (kubectl drain).
+    eviction: podEviction,
     // Streams to a container through its node, as Kubernetes lists them in discovery.
     log: { type: 'connect', connect: 'log', kind: 'Pod', verbs: ['get'] },
     exec: { type: 'connect', connect: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'] },
