@@ -11,7 +11,7 @@
  * quarantine for a node name it never saw (a pod created naming a node yet to join).
  */
 import type { Pod, PodStatus } from '../../api/core-v1';
-import { DELETION_BY_POD_GC, withDisruptionTarget } from './pod-disruption-condition';
+import { DELETION_BY_POD_GC, withDisruptionTarget } from '../../api/pod-disruption-condition';
 
 /** Kubernetes' quarantineTime: how long a node never seen may stay missing before its pods go. */
 export const ORPHAN_QUARANTINE_MS = 40_000;

@@ -19,7 +19,7 @@ import { cacheKey } from '../store/informer';
 import { unlessNotFound, type ApiClient, type EventSink } from './framework/api-client';
 import { changesOf, defineController } from './framework/define-controller';
 import { BY_NODE } from './framework/informer-factory';
-import { DELETION_BY_TAINT_MANAGER, withDisruptionTarget } from './pod-disruption-condition';
+import { DELETION_BY_TAINT_MANAGER, withDisruptionTarget } from '../../api/pod-disruption-condition';
 import { noExecuteTaints, planTaintEviction, type EvictionState } from './taint-eviction-plan';
 
 export const TAINT_EVICTION_CONTROLLER = 'taint-eviction-controller';

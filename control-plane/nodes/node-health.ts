@@ -7,6 +7,7 @@
  * https://kubernetes.io/docs/reference/labels-annotations-taints/#node-kubernetes-io-unreachable
  */
 import type { Node, NodeCondition, NodeStatus, Pod, PodCondition, Taint } from '../../api/core-v1';
+import { metaTime } from '../../api/meta-time';
 
 export const TAINT_UNREACHABLE = 'node.kubernetes.io/unreachable';
 export const TAINT_NOT_READY = 'node.kubernetes.io/not-ready';
@@ -20,9 +21,7 @@ export const MESSAGE_NODE_STATUS_UNKNOWN = 'Kubelet stopped posting node status.
 const KUBELET_CONDITIONS = [READY, 'MemoryPressure', 'DiskPressure', 'PIDPressure'];
 
 /** RFC 3339, second precision, as metav1.Time marshals. */
-export function rfc3339(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+export const rfc3339 = metaTime;
 
 export function conditionOf<C extends { type: string }>(conditions: C[] | undefined, type: string): C | undefined {
   return conditions?.find((c) => c.type === type);

@@ -85,15 +85,3 @@ export function decrementBudget(pdb: PodDisruptionBudget, podName: string, dryRu
   return { ...pdb, status: next };
 }
 
-/** podutil.UpdatePodCondition with the DisruptionTarget condition an eviction sets; the transition time kept if it was already True. */
-export function withDisruptionTarget(pod: Pod, now: Date): Pod {
-  const conditions = pod.status?.conditions ?? [];
-  const existing = conditions.find((c) => c.type === 'DisruptionTarget');
-  const condition = {
-    type: 'DisruptionTarget', status: 'True' as const, lastProbeTime: null,
-    lastTransitionTime: existing?.status === 'True' && existing.lastTransitionTime ? existing.lastTransitionTime : timestamp(now),
-    reason: 'EvictionByEvictionAPI', message: 'Eviction API: evicting',
-  };
-  const next = existing ? conditions.map((c) => (c === existing ? condition : c)) : [...conditions, condition];
-  return { ...pod, status: { ...pod.status, conditions: next } };
-}

@@ -5,6 +5,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { KubeObject, ObjectMeta } from '../../api/meta';
+import { metaTime } from '../../api/meta-time';
 
 /** Kubernetes' name generator alphabet: no vowels (no words), no look-alikes (0/o, 1/l). */
 const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
@@ -19,9 +20,7 @@ export function generateName(base: string): string {
 }
 
 /** RFC 3339 with second precision, as Kubernetes' metav1.Time marshals. */
-export function timestamp(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+export const timestamp = metaTime;
 
 export interface CreateMetaOptions {
   now: Date;

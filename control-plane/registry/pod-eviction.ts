@@ -11,11 +11,12 @@
 import type { Pod } from '../../api/core-v1';
 import { ApiError, badRequest, invalid, isApiError } from '../../api/errors';
 import type { KubeList, Status } from '../../api/meta';
+import { EVICTION_BY_EVICTION_API, withDisruptionTarget } from '../../api/pod-disruption-condition';
 import type { DeleteOptions as EvictionDeleteOptions, Eviction, PodDisruptionBudget } from '../../api/policy-v1';
 import { notSupported } from '../../api/validation/field-errors';
 import { validateDeleteOptions } from './deletion';
 import {
-  budgetsGuarding, canIgnoreBudgets, decrementBudget, multipleBudgetsStatus, shouldEnforceResourceVersion, stillProcessing, unhealthyPodMayGo, withDisruptionTarget,
+  budgetsGuarding, canIgnoreBudgets, decrementBudget, multipleBudgetsStatus, shouldEnforceResourceVersion, stillProcessing, unhealthyPodMayGo,
 } from './eviction-rules';
 import type { GuaranteedUpdateOptions, ListOptions } from './registry';
 import type { DeleteOptions } from './strategy';
@@ -108,7 +109,7 @@ async function markAndDelete(api: EvictionApi, request: EvictionRequest, options
   if (!options.dryRun) {
     const updated = await api.guaranteedUpdate<Pod>('pods', namespace, name, (latest) => {
       checkLatest(latest, options);
-      return withDisruptionTarget(latest, now());
+      return { ...latest, status: withDisruptionTarget(latest.status, EVICTION_BY_EVICTION_API, now()) ?? latest.status };
     }, { subresource: 'status' });
     if (options.preconditions?.resourceVersion) deleteOptions = withResourceVersion(options, updated.object);
   }

@@ -22,7 +22,7 @@ describe('pod garbage collector plan (pods of nodes that no longer exist)', () =
     const [orphan] = plan.action === 'collect' ? plan.pods : [];
     assert.equal(orphan?.status?.phase, 'Failed');
     const condition = orphan?.status?.conditions?.find((c) => c.type === 'DisruptionTarget');
-    assert.deepEqual(condition, { type: 'DisruptionTarget', status: 'True', lastTransitionTime: '2026-01-01T10:00:00Z', reason: 'DeletionByPodGC', message: 'PodGC: node no longer exists' });
+    assert.deepEqual(condition, { type: 'DisruptionTarget', status: 'True', lastProbeTime: null, lastTransitionTime: '2026-01-01T10:00:00Z', reason: 'DeletionByPodGC', message: 'PodGC: node no longer exists' });
     assert.ok(orphan?.status?.conditions?.some((c) => c.type === 'Ready'), 'the other conditions stay');
   });
 

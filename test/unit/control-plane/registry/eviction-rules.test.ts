@@ -3,8 +3,9 @@ import type { Pod } from '../../../../api/core-v1';
 import { ApiError } from '../../../../api/errors';
 import type { PodDisruptionBudget, PodDisruptionBudgetStatus } from '../../../../api/policy-v1';
 import {
-  budgetsGuarding, canIgnoreBudgets, decrementBudget, shouldEnforceResourceVersion, unhealthyPodMayGo, withDisruptionTarget,
+  budgetsGuarding, canIgnoreBudgets, decrementBudget, shouldEnforceResourceVersion, unhealthyPodMayGo,
 } from '../../../../control-plane/registry/eviction-rules';
+import { EVICTION_BY_EVICTION_API, withDisruptionTarget } from '../../../../api/pod-disruption-condition';
 
 const NOW = new Date('2026-12-07T10:00:00Z');
 
@@ -89,10 +90,9 @@ describe('eviction rules', () => {
     assert.equal(refusal(() => decrementBudget(aBudget({ disruptionsAllowed: -1 }), 'web-0', false, NOW)).message, 'poddisruptionbudget.policy "web" is forbidden: pdb disruptions allowed is negative');
   });
   it('adds DisruptionTarget once, keeping its transition time', () => {
-    const marked = withDisruptionTarget(aPod('Running'), NOW);
+    const marked = withDisruptionTarget(aPod('Running').status, EVICTION_BY_EVICTION_API, NOW);
     const condition = { type: 'DisruptionTarget', status: 'True', lastProbeTime: null, lastTransitionTime: '2026-12-07T10:00:00Z', reason: 'EvictionByEvictionAPI', message: 'Eviction API: evicting' };
-    assert.deepEqual(marked.status?.conditions?.[1], condition);
-    const again = withDisruptionTarget(marked, new Date('2026-12-07T10:05:00Z'));
-    assert.deepEqual(again.status?.conditions, marked.status?.conditions);
+    assert.deepEqual(marked?.conditions?.[1], condition);
+    assert.equal(withDisruptionTarget(marked, EVICTION_BY_EVICTION_API, new Date('2026-12-07T10:05:00Z')), undefined, 'already there: nothing to write');
   });
 });

@@ -1,13 +1,14 @@
 /**
  * The `DisruptionTarget` pod condition a control-plane component sets on a pod before it
- * deletes it (GA in Kubernetes 1.31): the taint-eviction controller (`DeletionByTaintManager`)
- * and the pod garbage collector (`DeletionByPodGC`). Written as apipod.UpdatePodCondition does:
+ * deletes it (GA in Kubernetes 1.31): the eviction API (`EvictionByEvictionAPI`), the
+ * taint-eviction controller (`DeletionByTaintManager`) and the pod garbage collector
+ * (`DeletionByPodGC`). Written as apipod.UpdatePodCondition does:
  * the transition time moves only when the status changes, and nothing is written when the
  * condition is already there as asked.
  * https://kubernetes.io/docs/concepts/workloads/pods/disruptions/#pod-disruption-conditions
  */
-import type { PodCondition, PodStatus } from '../../api/core-v1';
-import { rfc3339 } from '../nodes/node-health';
+import type { PodCondition, PodStatus } from './core-v1';
+import { metaTime } from './meta-time';
 
 export const DISRUPTION_TARGET = 'DisruptionTarget';
 
@@ -17,6 +18,7 @@ export interface DisruptionCause {
 }
 
 export const DELETION_BY_TAINT_MANAGER: DisruptionCause = { reason: 'DeletionByTaintManager', message: 'Taint manager: deleting due to NoExecute taint' };
+export const EVICTION_BY_EVICTION_API: DisruptionCause = { reason: 'EvictionByEvictionAPI', message: 'Eviction API: evicting' };
 export const DELETION_BY_POD_GC: DisruptionCause = { reason: 'DeletionByPodGC', message: 'PodGC: node no longer exists' };
 
 /** The pod's status with the condition True for `cause`; undefined when it is already so. */
@@ -24,8 +26,8 @@ export function withDisruptionTarget(status: PodStatus | undefined, cause: Disru
   const conditions = status?.conditions ?? [];
   const old = conditions.find((c) => c.type === DISRUPTION_TARGET);
   if (old && old.status === 'True' && old.reason === cause.reason && old.message === cause.message) return undefined;
-  const transition = old?.status === 'True' && old.lastTransitionTime ? old.lastTransitionTime : rfc3339(now);
-  const condition: PodCondition = { type: DISRUPTION_TARGET, status: 'True', lastTransitionTime: transition, ...cause };
+  const transition = old?.status === 'True' && old.lastTransitionTime ? old.lastTransitionTime : metaTime(now);
+  const condition: PodCondition = { type: DISRUPTION_TARGET, status: 'True', lastProbeTime: null, lastTransitionTime: transition, ...cause };
   const next = old ? conditions.map((c) => (c === old ? condition : c)) : [...conditions, condition];
   return { ...structuredClone(status), conditions: next };
 }
