@@ -1,9 +1,10 @@
 import { strict as assert } from 'node:assert';
 import type { ControllerRevision, StatefulSet } from '../../../../api/apps-v1';
-import type { PersistentVolumeClaim, Pod } from '../../../../api/core-v1';
+import type { Node, PersistentVolumeClaim, Pod } from '../../../../api/core-v1';
 import type { KubeObject } from '../../../../api/meta';
 import { garbageCollectorController } from '../../../../control-plane/controllers/garbage-collector-controller';
 import { statefulSetController } from '../../../../control-plane/controllers/stateful-set-controller';
+import { schedulerController } from '../../../../control-plane/scheduler/scheduler';
 import { until } from '../../../../scripts/cluster/wait-until';
 import { startApiServerFixture, type ApiServerFixture } from '../../../support/api-server-fixture';
 import { ControllerHarness } from '../../../support/controller-harness';
@@ -77,7 +78,12 @@ describe('StatefulSets through the real kubectl (real etcd, API server, controll
 
   before(async () => {
     api = await startApiServerFixture(etcd.get());
-    controllers = new ControllerHarness({ store: api.store, keySpace: api.keySpace, registry: api.registry }).run(statefulSetController, garbageCollectorController);
+    const node: Node = {
+      apiVersion: 'v1', kind: 'Node', metadata: { name: 'pi1' }, spec: {},
+      status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'ready' }], allocatable: { cpu: '4', memory: '4Gi', pods: '110' } },
+    };
+    await api.registry.create('nodes', undefined, node);
+    controllers = new ControllerHarness({ store: api.store, keySpace: api.keySpace, registry: api.registry }).run(statefulSetController, garbageCollectorController, schedulerController);
   });
 
   after(async () => {
@@ -100,7 +106,8 @@ describe('StatefulSets through the real kubectl (real etcd, API server, controll
   async function makeReady(name: string): Promise<void> {
     const pod = await api.registry.get<Pod>('pods', 'default', name);
     const since = new Date(Date.now() - 11_000).toISOString().replace(/\.\d+Z$/, 'Z');
-    await api.registry.updateStatus('pods', 'default', name, { ...pod, status: { ...pod.status, phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: since }] } });
+    const others = (pod.status?.conditions ?? []).filter((c) => c.type !== 'Ready');
+    await api.registry.updateStatus('pods', 'default', name, { ...pod, status: { ...pod.status, phase: 'Running', conditions: [...others, { type: 'Ready', status: 'True', lastTransitionTime: since }] } });
   }
 
   async function waitForPods(names: string[]): Promise<void> {
@@ -131,6 +138,12 @@ describe('StatefulSets through the real kubectl (real etcd, API server, controll
     const claims = await kubectl(['get', 'pvc']);
     assert.deepEqual(rows(claims.stdout)[0], ['NAME', 'STATUS', 'VOLUME', 'CAPACITY', 'ACCESS MODES', 'STORAGECLASS', 'VOLUMEATTRIBUTESCLASS', 'AGE']);
     assert.deepEqual(rows(claims.stdout)[1]?.slice(0, 4), ['www-web-0', 'Pending', 'my-storage-class', '<unset>']);
+    // Nothing binds claims before the storage issue: the scheduler keeps the pod off the node, with its reason.
+    const unschedulable = '0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling..';
+    await until(async () => (await pods())[0]?.status?.conditions?.find((c) => c.type === 'PodScheduled')?.message === unschedulable, { timeoutMs: 15_000, describe: async () => JSON.stringify((await pods())[0]?.status) });
+    const described = await kubectl(['describe', 'pod', 'web-0']);
+    assert.match(described.stdout, /Warning\s+FailedScheduling\s+\S+\s+default-scheduler\s+0\/1 nodes are available: pod has unbound immediate PersistentVolumeClaims\./);
+    assert.equal((await pods())[0]?.spec.nodeName, undefined);
     await bringUpInOrder([0, 1, 2]);
     await until(async () => (await getSts()).status?.readyReplicas === 3, { timeoutMs: 15_000 });
     assert.deepEqual(await claimNames(), ['www-web-0', 'www-web-1', 'www-web-2']);
