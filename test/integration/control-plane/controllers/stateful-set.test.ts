@@ -104,10 +104,14 @@ describe('StatefulSets through the real kubectl (real etcd, API server, controll
 
   /** What the node would report: Running and Ready since 11 s ago (past the seed's minReadySeconds: 10). */
   async function makeReady(name: string): Promise<void> {
-    const pod = await api.registry.get<Pod>('pods', 'default', name);
-    const since = new Date(Date.now() - 11_000).toISOString().replace(/\.\d+Z$/, 'Z');
-    const others = (pod.status?.conditions ?? []).filter((c) => c.type !== 'Ready');
-    await api.registry.updateStatus('pods', 'default', name, { ...pod, status: { ...pod.status, phase: 'Running', conditions: [...others, { type: 'Ready', status: 'True', lastTransitionTime: since }] } });
+    // The scheduler writes the pod's PodScheduled condition meanwhile: read again on a conflict, as a kubelet would.
+    await until(async () => {
+      const pod = await api.registry.get<Pod>('pods', 'default', name);
+      const since = new Date(Date.now() - 11_000).toISOString().replace(/\.\d+Z$/, 'Z');
+      const others = (pod.status?.conditions ?? []).filter((c) => c.type !== 'Ready');
+      await api.registry.updateStatus('pods', 'default', name, { ...pod, status: { ...pod.status, phase: 'Running', conditions: [...others, { type: 'Ready', status: 'True', lastTransitionTime: since }] } });
+      return true;
+    }, { timeoutMs: 10_000 });
   }
 
   async function waitForPods(names: string[]): Promise<void> {
@@ -208,6 +212,23 @@ describe('StatefulSets through the real kubectl (real etcd, API server, controll
     assert.deepEqual(revisions.map((r) => r.revision).sort(), [2, 3]);
     const after = await kubectl(['rollout', 'history', 'sts/web']);
     assert.deepEqual(rows(after.stdout).slice(2).map((r) => r[0]), ['2', '3']);
+    const detail = await kubectl(['rollout', 'history', 'sts/web', '--revision=2']);
+    assert.match(detail.stdout, /Image:\s+pikube\/busybox:v2/);
+  });
+
+  it('restarts every pod, highest ordinal first, with kubectl rollout restart', async () => {
+    const uids = new Map((await pods()).map((p) => [p.metadata.name, p.metadata.uid]));
+    const restarted = await kubectl(['rollout', 'restart', 'sts/web']);
+    assert.equal(restarted.out, 'statefulset.apps/web restarted');
+    for (const ordinal of [2, 1, 0]) {
+      const name = `web-${ordinal}`;
+      await until(async () => { const p = (await pods()).find((x) => x.metadata.name === name); return p && p.metadata.uid !== uids.get(name); }, { timeoutMs: 15_000 });
+      const current = new Map((await pods()).map((p) => [p.metadata.name, p.metadata.uid]));
+      for (let lower = 0; lower < ordinal; lower++) assert.equal(current.get(`web-${lower}`), uids.get(`web-${lower}`), `web-${lower} restarted before web-${ordinal}`);
+      await makeReady(name);
+    }
+    const restartedAt = (await pods())[0]?.metadata.annotations?.['kubectl.kubernetes.io/restartedAt'];
+    assert.ok(restartedAt);
   });
 
   it('updates only the ordinals at or above the partition', async () => {
@@ -231,6 +252,12 @@ describe('StatefulSets through the real kubectl (real etcd, API server, controll
     assert.match(claim.out, /spec\.resources\[storage\]: Invalid value: "0": must be greater than zero/);
     assert.equal((await kubectl(['get', 'sts', 'bad'])).code, 1);
     assert.equal((await kubectl(['get', 'pvc', 'nomode'])).code, 1);
+  });
+
+  it('drops rollingUpdate.maxUnavailable, as Kubernetes 1.32 does with its alpha gate off', async () => {
+    const patched = await kubectl(['patch', 'sts', 'web', '--type=merge', '-p', '{"spec":{"updateStrategy":{"rollingUpdate":{"maxUnavailable":2}}}}']);
+    assert.equal(patched.out, 'statefulset.apps/web patched (no change)');
+    assert.deepEqual((await getSts()).spec.updateStrategy, { type: 'RollingUpdate', rollingUpdate: { partition: 2 } });
   });
 
   it('deletes its pods with kubectl delete sts, and leaves the claims (whenDeleted: Retain)', async () => {
