@@ -57,6 +57,28 @@ describe('stateful set controller over the in-memory store', () => {
       && (await podNames()).length === 2, { timeoutMs: 5000 });
   });
 
+  it('deletes a failed pod and creates it again, under OrderedReady too', async () => {
+    harness.run(statefulSetController);
+    await harness.registry.create(STS, 'default', aSet(1, 'OrderedReady'));
+    await until(async () => (await podNames()).length === 1, { timeoutMs: 5000 });
+    const old = await harness.registry.get<Pod>('pods', 'default', 'web-0');
+    await harness.registry.updateStatus('pods', 'default', 'web-0', { ...old, status: { ...old.status, phase: 'Failed' } });
+    await until(async () => {
+      const now = await harness.registry.get<Pod>('pods', 'default', 'web-0').catch(() => undefined);
+      return now !== undefined && now.metadata.uid !== old.metadata.uid && now.status?.phase === 'Pending';
+    }, { timeoutMs: 5000 });
+  });
+
+  it('releases a pod relabelled out of its selector, and makes a new one under the name once it is free', async () => {
+    harness.run(statefulSetController);
+    const set = await harness.registry.create<StatefulSet>(STS, 'default', aSet(1));
+    await until(async () => (await podNames()).length === 1, { timeoutMs: 5000 });
+    await harness.registry.patch('pods', 'default', 'web-0', 'merge-patch', { metadata: { labels: { app: 'debug' } } });
+    await until(async () => !(await harness.registry.get<Pod>('pods', 'default', 'web-0')).metadata.ownerReferences?.some((r) => r.uid === set.metadata.uid), { timeoutMs: 5000 });
+    await harness.registry.delete('pods', 'default', 'web-0');
+    await until(async () => (await harness.registry.get<Pod>('pods', 'default', 'web-0').catch(() => undefined))?.metadata.labels?.app === 'nginx', { timeoutMs: 5000 });
+  });
+
   it('creates only web-0 under OrderedReady while it is not ready', async () => {
     harness.run(statefulSetController);
     await harness.registry.create(STS, 'default', aSet(3, 'OrderedReady'));
