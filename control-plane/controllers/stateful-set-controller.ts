@@ -62,6 +62,8 @@ export const statefulSetController = defineController({
         changesOf(sets, (set) => [cacheKey(set)]),
         changesOf(pods, (pod, old) => [...podKeys(pod), ...podKeys(old)]),
         changesOf(revisions, (r, old) => [...revisionKeys(r), ...revisionKeys(old)]),
+        // A claim going away (or changing owners) may unblock a pod waiting for it.
+        changesOf(claims, (claim) => setsOfClaim(claim, sets)),
       ],
       async reconcile(key) {
         const set = sets.get(key);
@@ -99,6 +101,15 @@ function setsOf(pod: Pod, sets: Informer<StatefulSet>): string[] {
     const selector = statefulSetSelector(set);
     return selector !== undefined && isMemberOf(set, pod) && matchesLabels(selector, pod.metadata.labels);
   }).map(cacheKey);
+}
+
+/** The sets in the claim's namespace whose templates name it (`<template>-<set>-<ordinal>`). */
+function setsOfClaim(claim: StoredClaim, sets: Informer<StatefulSet>): string[] {
+  const name = claim.metadata.name ?? '';
+  return sets.byIndex(BY_NAMESPACE, claim.metadata.namespace ?? '').filter((set) => (set.spec.volumeClaimTemplates ?? []).some((t) => {
+    const prefix = `${t.metadata.name ?? ''}-${set.metadata.name ?? ''}-`;
+    return name.startsWith(prefix) && /^[0-9]+$/.test(name.slice(prefix.length));
+  })).map(cacheKey);
 }
 
 /** getStatefulSetRevisions' writes: the update revision as it exists once created or renumbered. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ControllerRevision, StatefulSet } from '../../../../api/apps-v1';
 import type { Pod } from '../../../../api/core-v1';
+import type { KubeObject } from '../../../../api/meta';
 import { statefulSetController } from '../../../../control-plane/controllers/stateful-set-controller';
 import { MemoryStore } from '../../../../control-plane/store/memory-store';
 import { until } from '../../../../scripts/cluster/wait-until';
@@ -77,6 +78,22 @@ describe('stateful set controller over the in-memory store', () => {
     await until(async () => !(await harness.registry.get<Pod>('pods', 'default', 'web-0')).metadata.ownerReferences?.some((r) => r.uid === set.metadata.uid), { timeoutMs: 5000 });
     await harness.registry.delete('pods', 'default', 'web-0');
     await until(async () => (await harness.registry.get<Pod>('pods', 'default', 'web-0').catch(() => undefined))?.metadata.labels?.app === 'nginx', { timeoutMs: 5000 });
+  });
+
+  it('waits for a claim being deleted, and creates the claim and the pod once it is gone', async () => {
+    harness.run(statefulSetController);
+    const claim = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'www-web-0', namespace: 'default', finalizers: ['example.com/hold'] }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } };
+    const held = await harness.registry.create<KubeObject>('persistentvolumeclaims', 'default', claim);
+    await harness.registry.delete('persistentvolumeclaims', 'default', 'www-web-0');
+    const set = aSet(1);
+    set.spec.volumeClaimTemplates = [{ metadata: { name: 'www' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }];
+    await harness.registry.create(STS, 'default', set);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(await podNames(), []);
+    await harness.registry.patch('persistentvolumeclaims', 'default', 'www-web-0', 'merge-patch', { metadata: { finalizers: null } });
+    await until(async () => (await podNames()).length === 1, { timeoutMs: 5000 });
+    const fresh = await harness.registry.get<KubeObject>('persistentvolumeclaims', 'default', 'www-web-0');
+    assert.notEqual(fresh.metadata.uid, held.metadata.uid);
   });
 
   it('creates only web-0 under OrderedReady while it is not ready', async () => {
