@@ -7,10 +7,9 @@
  * phase Pending), as the generated defaulters walk into them. Returns a defaulted copy.
  */
 import type { StatefulSet, StatefulSetSpec, StatefulSetUpdateStrategy } from '../apps-v1';
-import type { PersistentVolumeClaim } from '../core-v1';
 import { DEFAULT_REVISION_HISTORY_LIMIT } from './deployment-defaults';
+import { defaultPersistentVolumeClaim } from './persistentvolumeclaim-defaults';
 import { defaultPodTemplateSpec } from './pod-defaults';
-import { normalizeResourceList } from './resource-list-defaults';
 
 export function defaultStatefulSet(statefulSet: StatefulSet): StatefulSet {
   const out = structuredClone(statefulSet);
@@ -23,7 +22,7 @@ export function defaultStatefulSet(statefulSet: StatefulSet): StatefulSet {
   spec.replicas ??= 1;
   spec.revisionHistoryLimit ??= DEFAULT_REVISION_HISTORY_LIMIT;
   spec.template = defaultPodTemplateSpec(spec.template);
-  for (const claim of spec.volumeClaimTemplates ?? []) defaultClaim(claim);
+  for (const claim of spec.volumeClaimTemplates ?? []) defaultPersistentVolumeClaim(claim);
   return out;
 }
 
@@ -35,15 +34,4 @@ function defaultUpdateStrategy(strategy: StatefulSetUpdateStrategy): StatefulSet
   }
   if (strategy.type === 'RollingUpdate' && strategy.rollingUpdate) strategy.rollingUpdate.partition ??= 0;
   return strategy;
-}
-
-/** SetDefaults_PersistentVolumeClaim and _PersistentVolumeClaimSpec. */
-function defaultClaim(claim: PersistentVolumeClaim): void {
-  claim.spec ??= {};
-  claim.spec.volumeMode ??= 'Filesystem';
-  const resources = claim.spec.resources;
-  if (resources?.requests) resources.requests = normalizeResourceList(resources.requests);
-  if (resources?.limits) resources.limits = normalizeResourceList(resources.limits);
-  claim.status ??= {};
-  claim.status.phase ||= 'Pending';
 }

@@ -18,8 +18,9 @@ import { namespaceController } from './namespace-controller';
 import { nodeLifecycleController } from './node-lifecycle-controller';
 import { podGcController } from './pod-gc-controller';
 import { replicaSetController } from './replica-set-controller';
-import { taintEvictionController } from './taint-eviction-controller';
 import { stalePodDisruptionController } from './stale-pod-disruption-controller';
+import { statefulSetController } from './stateful-set-controller';
+import { taintEvictionController } from './taint-eviction-controller';
 
 export const CONTROLLERS: readonly Controller[] = [
   schedulerController,
@@ -35,6 +36,7 @@ export const CONTROLLERS: readonly Controller[] = [
   deploymentController,
   disruptionController,
   stalePodDisruptionController,
+  statefulSetController,
   // Last: it shares the informers the others hold in full, and keeps only metadata of the rest.
   garbageCollectorController,
 ];

@@ -16,6 +16,7 @@ import { EVENTS } from './kinds/event';
 import { JOBS } from './kinds/job';
 import { NAMESPACES } from './kinds/namespace';
 import { NODES } from './kinds/node';
+import { PERSISTENT_VOLUME_CLAIMS } from './kinds/persistent-volume-claim';
 import { POD_DISRUPTION_BUDGETS } from './kinds/pod-disruption-budget';
 import { PODS } from './kinds/pod';
 import { REPLICA_SETS } from './kinds/replica-set';
@@ -38,6 +39,7 @@ export {
   JOBS,
   NAMESPACES,
   NODES,
+  PERSISTENT_VOLUME_CLAIMS,
   POD_DISRUPTION_BUDGETS,
   PODS,
   REPLICA_SETS,
@@ -61,6 +63,7 @@ export const KINDS: readonly AnyKind[] = [
   ENDPOINT_SLICES,
   CONFIG_MAPS,
   SECRETS,
+  PERSISTENT_VOLUME_CLAIMS,
   DEPLOYMENTS,
   REPLICA_SETS,
   DAEMON_SETS,

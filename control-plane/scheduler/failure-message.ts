@@ -28,6 +28,11 @@ export interface FailureMessageOptions {
   preemptionPolicy?: string;
   /** Include the "preemption: ..." part (default true). */
   preemption?: boolean;
+  /**
+   * A PreFilter plugin's rejection (FitError's PreFilterMsg): printed after the node count, and
+   * every node counts as unresolvable (the plugin rejected the pod, not a node).
+   */
+  preFilterMessage?: string;
 }
 
 export const NO_NODES_AVAILABLE = 'no nodes available to schedule pods';
@@ -41,9 +46,18 @@ export const NOT_ELIGIBLE_NEVER = 'not eligible due to preemptionPolicy=Never.';
  */
 export function failedSchedulingMessage(totalNodes: number, rejections: readonly NodeRejection[], options: FailureMessageOptions = {}): string {
   if (totalNodes === 0) return NO_NODES_AVAILABLE;
+  if (options.preFilterMessage !== undefined) return preFilterFailure(totalNodes, options);
   const main = fitErrorMessage(totalNodes, histogram(rejections.flatMap((r) => r.reasons)));
   if (options.preemption === false) return main;
   return `${main} preemption: ${preemptionMessage(totalNodes, rejections, options)}.`;
+}
+
+/** "0/N nodes are available: <PreFilter message>. preemption: 0/N nodes are available: N Preemption is not helpful…". */
+function preFilterFailure(totalNodes: number, options: FailureMessageOptions): string {
+  const main = `0/${totalNodes} nodes are available: ${options.preFilterMessage ?? ''}.`;
+  if (options.preemption === false) return main;
+  const unresolvable: NodeRejection[] = Array.from({ length: totalNodes }, () => ({ reasons: [], unresolvable: true }));
+  return `${main} preemption: ${preemptionMessage(totalNodes, unresolvable, options)}.`;
 }
 
 /** "0/N nodes are available: <counts>." (FitError.Error without a PreFilter message). */

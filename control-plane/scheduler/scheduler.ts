@@ -6,8 +6,9 @@
  * `retryUnschedulableMs`. One worker: decisions are serial, as in kube-scheduler, so each sees
  * the previous one (through the assumed pods).
  */
-import type { Binding, Node, Pod } from '../../api/core-v1';
+import type { Binding, Node, PersistentVolumeClaim, Pod } from '../../api/core-v1';
 import { isApiError } from '../../api/errors';
+import type { KubeObject } from '../../api/meta';
 import { changesOf, defineController, type Controller, type ControllerSetup } from '../controllers/framework/define-controller';
 import { BY_NODE } from '../controllers/framework/informer-factory';
 import { logText } from '../log-text';
@@ -15,6 +16,7 @@ import { SkipReporter } from '../reader-guard';
 import { cacheKey, type ChangeType, type Informer } from '../store/informer';
 import { AssumedPods } from './assumed-pods';
 import { DEFAULT_SCHEDULER_NAME, needsScheduling, planScheduling } from './scheduling-plan';
+import { claimNamesOf } from './volume-binding';
 
 export interface SchedulerOptions {
   retryUnschedulableMs?: number;
@@ -39,6 +41,8 @@ export function schedulerControllerWith(options: SchedulerOptions = {}): Control
     setup(ctx) {
       const pods = ctx.informers.forResource<Pod>('pods');
       const nodes = ctx.informers.forResource<Node>('nodes');
+      const claims = ctx.informers.forResource<PersistentVolumeClaim & KubeObject>('persistentvolumeclaims');
+      const claimOf = (namespace: string, name: string): PersistentVolumeClaim | undefined => claims.get(`${namespace}/${name}`);
       const assumed: AssumedPods = new AssumedPods(ctx.expectations(pods, (key) => assumed.release(key)));
       const skipped = new SkipReporter('scheduler', ctx.log);
       const podsOn = (nodeName: string): Pod[] => {
@@ -46,11 +50,15 @@ export function schedulerControllerWith(options: SchedulerOptions = {}): Control
         return [...bound, ...assumed.on(nodeName, bound)];
       };
       return {
-        watches: [changesOf(pods, podChangeKeys(pods)), changesOf(nodes, () => pods.list(needsScheduling).map(cacheKey))],
+        watches: [
+          changesOf(pods, podChangeKeys(pods)),
+          changesOf(nodes, () => pods.list(needsScheduling).map(cacheKey)),
+          changesOf(claims, (claim) => podsUsingClaim(pods, claim)),
+        ],
         async reconcile(key) {
           const pod = pods.get(key);
           if (!pod || !needsScheduling(pod) || assumed.isAssumed(key)) return {};
-          const plan = planScheduling(pod, { nodes: nodes.list(), podsOn, random: options.random, skipped: (n, err) => skipped.report(n, err), now: new Date(ctx.clock.now()) });
+          const plan = planScheduling(pod, { nodes: nodes.list(), podsOn, random: options.random, skipped: (n, err) => skipped.report(n, err), claimOf, now: new Date(ctx.clock.now()) });
           if (plan.op === 'bind') return void assumeAndBind(ctx, assumed, pod, plan.nodeName);
           if (plan.pod) await ctx.client.updateStatus('pods', pod.metadata.namespace, pod.metadata.name ?? '', plan.pod).catch(staleIsFine);
           await ctx.events(DEFAULT_SCHEDULER_NAME).record(pod, 'Warning', 'FailedScheduling', plan.message);
@@ -62,6 +70,12 @@ export function schedulerControllerWith(options: SchedulerOptions = {}): Control
 }
 
 export const schedulerController = schedulerControllerWith();
+
+/** The pending pods that mount a claim (a claim appearing, bound or going changes their PreFilter). */
+function podsUsingClaim(pods: Informer<Pod>, claim: KubeObject): string[] {
+  const { namespace, name } = claim.metadata;
+  return pods.list((p) => needsScheduling(p) && p.metadata.namespace === namespace && claimNamesOf(p).includes(name ?? '')).map(cacheKey);
+}
 
 /**
  * The binding cycle runs apart from the scheduling cycle, as in kube-scheduler: the pod is

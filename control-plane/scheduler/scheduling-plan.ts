@@ -6,6 +6,7 @@
 import type { Node, Pod, PodCondition } from '../../api/core-v1';
 import { failedSchedulingMessage } from './failure-message';
 import { selectNode } from './select-node';
+import { volumeBindingPreFilter, type ClaimLookup } from './volume-binding';
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
 
@@ -20,6 +21,8 @@ export interface SchedulingInputs {
   podsOn(nodeName: string): readonly Pod[];
   random?: () => number;
   skipped?: (node: Node, err: unknown) => void;
+  /** The cached claims (VolumeBinding); without it a pod's claims are all missing. */
+  claimOf?: ClaimLookup;
   now: Date;
 }
 
@@ -31,6 +34,11 @@ export function needsScheduling(pod: Pod): boolean {
 }
 
 export function planScheduling(pod: Pod, inputs: SchedulingInputs): SchedulingPlan {
+  const preFilterMessage = inputs.nodes.length > 0 ? volumeBindingPreFilter(pod, inputs.claimOf ?? (() => undefined)) : undefined;
+  if (preFilterMessage !== undefined) {
+    const message = failedSchedulingMessage(inputs.nodes.length, [], { preemptionPolicy: pod.spec.preemptionPolicy, preFilterMessage });
+    return { op: 'unschedulable', message, pod: withUnschedulableCondition(pod, message, inputs.now) };
+  }
   const selection = selectNode(pod, inputs.nodes, inputs.podsOn, inputs.random, inputs.skipped);
   if (selection.ok) return { op: 'bind', nodeName: selection.node.metadata.name ?? '' };
   const message = failedSchedulingMessage(selection.totalNodes, selection.rejections, { preemptionPolicy: pod.spec.preemptionPolicy });

@@ -71,4 +71,11 @@ export const DESCRIPTIONS = {
   pdbMinAvailable: 'Pods of the selection that must stay available, as a count or a percentage',
   pdbMaxUnavailable: 'Pods of the selection that may be unavailable at once, as a count or a percentage',
   pdbAllowedDisruptions: 'Evictions the budget allows right now',
+  claimPhase: 'Claim phase: Pending until bound, Bound, Lost; Terminating while deleted',
+  claimVolume: 'PersistentVolume bound to the claim',
+  claimCapacity: 'Storage the bound volume provides',
+  claimAccessModes: 'Access modes of the bound volume (RWO, ROX, RWX, RWOP)',
+  claimStorageClass: 'StorageClass the claim asks for',
+  claimVolumeAttributesClass: 'VolumeAttributesClass the claim asks for',
+  claimVolumeMode: 'Filesystem or Block',
 } as const;

@@ -7,6 +7,7 @@
  * queue with per-key backoff, expectations wired to the queue, and error logging. A Conflict
  * is a stale read, not a failure: it requeues with backoff, quietly (STYLE rule 6).
  */
+import { setMaxListeners } from 'node:events';
 import { isApiError } from '../../../api/errors';
 import type { KubeObject } from '../../../api/meta';
 import type { Clock } from '../../../base/clock';
@@ -113,6 +114,9 @@ async function runController(declaration: ControllerDeclaration, ctx: Controller
 
 /** False when `signal` aborted (or a cache was disposed) before every source synced. */
 async function synced(watches: readonly WatchSource[], signal: AbortSignal): Promise<boolean> {
+  // One abort listener per source while it syncs (each released once synced): the garbage
+  // collector watches every served kind, more than Node's default of 10 listeners.
+  setMaxListeners(Math.max(10, watches.length + 10), signal);
   try {
     await Promise.all(watches.map((w) => w.whenSynced?.(signal)));
     return !signal.aborted;

@@ -23,13 +23,29 @@ function withDefaults(statefulSet: StatefulSet): StatefulSet {
   return replaceContents(statefulSet, defaultStatefulSet(statefulSet));
 }
 
+/**
+ * dropStatefulSetDisabledFields: rollingUpdate.maxUnavailable belongs to the alpha
+ * MaxUnavailableStatefulSet gate, off in 1.32 and here (the controller does not implement it),
+ * so it is dropped on write unless the stored object already uses it, as Kubernetes does with
+ * the gate off.
+ */
+function dropDisabledFields(statefulSet: StatefulSet, old: StatefulSet | undefined): void {
+  if (old?.spec?.updateStrategy?.rollingUpdate?.maxUnavailable != null) return;
+  const rollingUpdate = statefulSet.spec?.updateStrategy?.rollingUpdate;
+  if (rollingUpdate) delete rollingUpdate.maxUnavailable;
+}
+
 export const statefulSetStrategy: ResourceStrategy<StatefulSet> = {
   ...base,
   prepareForCreate: (statefulSet) => {
+    dropDisabledFields(statefulSet, undefined);
     withDefaults(statefulSet).status = { replicas: 0, availableReplicas: 0 };
   },
   validate: (statefulSet) => validateStatefulSet(statefulSet),
-  prepareForUpdate: (statefulSet, old) => base.prepareForUpdate(withDefaults(statefulSet), old),
+  prepareForUpdate: (statefulSet, old) => {
+    dropDisabledFields(statefulSet, old);
+    base.prepareForUpdate(withDefaults(statefulSet), old);
+  },
   validateUpdate: (statefulSet, old) => validateStatefulSetUpdate(statefulSet, old),
   validateStatusUpdate: (statefulSet, old) => validateStatefulSetStatusUpdate(statefulSet, old),
 };

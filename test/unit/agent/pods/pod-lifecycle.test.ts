@@ -530,5 +530,14 @@ describe('pod lifecycle (fake runtime, fake clock)', () => {
       assert.match(mount?.message ?? '', /^MountVolume.SetUp failed for volume "cfg" : configMap volumes are not supported/);
       assert.equal(attempts('cfg', 'app').length, 0);
     });
+
+    it('refuses a persistentVolumeClaim volume (a bound claim before the storage issue) instead of running without it', async () => {
+      const pod = aPod('web-0').withContainer({ name: 'app', volumeMounts: [{ name: 'www', mountPath: '/usr/share/nginx/html' }] }).build();
+      pod.spec.volumes = [{ name: 'www', persistentVolumeClaim: { claimName: 'www-web-0' } }];
+      newManager().setDesired([pod]);
+      await wait('config error', () => statusOf('web-0', 'app')?.state?.waiting?.reason === 'CreateContainerConfigError');
+      assert.match(statusOf('web-0', 'app')?.state?.waiting?.message ?? '', /^volume "www": persistentVolumeClaim volumes are not supported/);
+      assert.equal(attempts('web-0', 'app').length, 0);
+    });
   });
 });
