@@ -1,0 +1,146 @@
+/**
+ * The pikube side of the rollout benchmark, through the real kubectl as a user would: a
+ * Deployment of N replicas (rollout-workload.ts) is created and timed until its status says
+ * N replicas, N ready, N available, N updated, for its current generation; then
+ * `kubectl set image` rolls it to the second tag of the image and is timed until the rollout
+ * is complete as `kubectl rollout status` judges it (observedGeneration current,
+ * updatedReplicas = availableReplicas = replicas = N, no old replica left). A watch on the
+ * object times each sighting. In ReplicaSet mode (before the Deployment controller exists)
+ * a bare ReplicaSet is created and only create → ready is measured.
+ */
+import type { Cluster } from '../cluster/cluster';
+import { ApiClient } from '../cluster/api-client';
+import { runKubectl } from '../cluster/kubectl';
+import { until } from '../cluster/wait-until';
+import { ObjectSighting, type ApiObject } from './object-sighting';
+import { measureUsage } from './process-usage';
+import { CONTROL_PLANE, type PhaseResult, type SideResult } from './rollout-result';
+import { CONTAINER_NAME, workloadLabels, IMAGE_V2, workloadObject, type PikubeWorkload } from './rollout-workload';
+
+const NAMESPACE = 'default';
+/** How long a Deployment may go without any status before the benchmark says its controller is missing. */
+const CONTROLLER_SIGN_OF_LIFE_MS = 20_000;
+
+export interface PikubeLimits {
+  readyTimeoutMs: number;
+  rolloutTimeoutMs: number;
+}
+
+interface WorkloadView {
+  generation: number;
+  replicas?: number;
+  readyReplicas?: number;
+  availableReplicas?: number;
+  updatedReplicas?: number;
+  observedGeneration?: number;
+}
+
+function view(o: ApiObject): WorkloadView {
+  const meta = (o.metadata ?? {}) as { generation?: number };
+  return { generation: meta.generation ?? 0, ...((o.status ?? {}) as Omit<WorkloadView, 'generation'>) };
+}
+
+function allReady(kind: PikubeWorkload, n: number): (o: ApiObject) => boolean {
+  return (o) => {
+    const v = view(o);
+    const current = (v.observedGeneration ?? 0) >= v.generation;
+    return current && v.replicas === n && v.readyReplicas === n && v.availableReplicas === n && (kind === 'replicaset' || v.updatedReplicas === n);
+  };
+}
+
+/** `kubectl rollout status`'s test, for a generation after `before`. */
+function rolledOut(n: number, before: number): (o: ApiObject) => boolean {
+  return (o) => {
+    const v = view(o);
+    return v.generation > before && (v.observedGeneration ?? 0) >= v.generation && v.updatedReplicas === n && v.availableReplicas === n && v.replicas === n;
+  };
+}
+
+function pids(cluster: Cluster): Record<string, number | undefined> {
+  return {
+    [CONTROL_PLANE]: cluster.controlPlane?.process?.pid, etcd: cluster.etcd?.process?.pid,
+    ...Object.fromEntries(cluster.nodes.flatMap((n) => [[`agent-${n.name}`, n.agent?.pid], [`dockerd-${n.name}`, n.dockerd?.pid]])),
+  };
+}
+
+async function kubectl(cluster: Cluster, args: string[], input?: string): Promise<void> {
+  const res = await runKubectl(cluster.kubeconfig, args, { input, timeoutMs: 30_000 });
+  if (res.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${res.stderr.trim()}`);
+}
+
+async function timed(cluster: Cluster, command: () => Promise<void>, goal: () => Promise<number>): Promise<PhaseResult> {
+  const { value, usage } = await measureUsage(pids(cluster), async () => {
+    const start = performance.now();
+    await command();
+    const commandMs = performance.now() - start;
+    return { ms: Math.round((await goal()) - start), commandMs: Math.round(commandMs) };
+  });
+  return { ...value, usage };
+}
+
+interface PodView {
+  spec?: { nodeName?: string };
+  status?: { conditions?: { type: string; status: string }[] };
+  metadata?: { deletionTimestamp?: string };
+}
+
+/** Ready pods of the workload by node (terminating ones left out). */
+async function readyPerNode(api: ApiClient, name: string): Promise<Record<string, number>> {
+  const list = await api.request<{ items?: PodView[] }>('GET', `/api/v1/namespaces/${NAMESPACE}/pods?labelSelector=${encodeURIComponent(`app=${name}`)}`);
+  const byNode: Record<string, number> = {};
+  for (const p of list.items ?? []) {
+    const ready = p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+    if (ready && !p.metadata?.deletionTimestamp) byNode[p.spec?.nodeName ?? '?'] = (byNode[p.spec?.nodeName ?? '?'] ?? 0) + 1;
+  }
+  return byNode;
+}
+
+async function createToReady(cluster: Cluster, watch: ObjectSighting, kind: PikubeWorkload, name: string, n: number, limits: PikubeLimits): Promise<PhaseResult> {
+  return timed(cluster, () => kubectl(cluster, ['create', '-f', '-'], JSON.stringify(workloadObject(kind, name, n))), async () => {
+    if (kind === 'deployment') {
+      await watch.waitFor((o) => view(o).observedGeneration !== undefined, CONTROLLER_SIGN_OF_LIFE_MS,
+        `deployment/${name} has no status: is the Deployment controller merged? (--pikube-workload replicaset measures create → ready only)`);
+    }
+    return watch.waitFor(allReady(kind, n), limits.readyTimeoutMs, `${kind}/${name}: ${n} ready`);
+  });
+}
+
+async function rollOut(cluster: Cluster, watch: ObjectSighting, name: string, n: number, limits: PikubeLimits): Promise<PhaseResult> {
+  const before = watch.last === undefined ? 0 : view(watch.last).generation;
+  return timed(cluster, () => kubectl(cluster, ['set', 'image', `deployment/${name}`, `${CONTAINER_NAME}=${IMAGE_V2}`]),
+    () => watch.waitFor(rolledOut(n, before), limits.rolloutTimeoutMs, `deployment/${name}: rollout to ${IMAGE_V2}`));
+}
+
+async function removeAndWait(cluster: Cluster, api: ApiClient, kind: PikubeWorkload, name: string): Promise<void> {
+  await runKubectl(cluster.kubeconfig, ['delete', kind, name, '--wait=false', '--ignore-not-found'], { timeoutMs: 30_000 });
+  let left = -1;
+  await until(async () => {
+    const list = await api.request<{ items?: unknown[] }>('GET', `/api/v1/namespaces/${NAMESPACE}/pods?labelSelector=${encodeURIComponent(`app=${name}`)}`);
+    return (left = list.items?.length ?? 0) === 0;
+  }, { timeoutMs: 120_000, intervalMs: 250, describe: () => `${left} pods of ${kind}/${name} left` });
+}
+
+async function measure(cluster: Cluster, api: ApiClient, watch: ObjectSighting, kind: PikubeWorkload, name: string, n: number, limits: PikubeLimits): Promise<SideResult> {
+  const created = await createToReady(cluster, watch, kind, name, n, limits);
+  const ready = await readyPerNode(api, name);
+  if (kind === 'replicaset') {
+    return { workload: 'ReplicaSet (create → ready only)', createToReady: created, perNode: { ready },
+      notes: ['ReplicaSet mode: the Deployment controller was not there; no rolling update measured'] };
+  }
+  const rollout = await rollOut(cluster, watch, name, n, limits);
+  return { workload: 'Deployment (RollingUpdate, maxSurge 1, maxUnavailable 0)', createToReady: created, rollout, perNode: { ready, rolled: await readyPerNode(api, name) }, notes: [] };
+}
+
+export async function measurePikubeRollout(cluster: Cluster, kind: PikubeWorkload, n: number, limits: PikubeLimits): Promise<SideResult> {
+  const name = `rollout-${n}`;
+  const api = new ApiClient(cluster.kubeconfig);
+  const resource = kind === 'deployment' ? 'deployments' : 'replicasets';
+  const selector = encodeURIComponent(Object.entries(workloadLabels(name)).map(([k, v]) => `${k}=${v}`).join(','));
+  const watch = new ObjectSighting(api, `/apis/apps/v1/namespaces/${NAMESPACE}/${resource}?watch=true&labelSelector=${selector}`);
+  try {
+    return await measure(cluster, api, watch, kind, name, n, limits);
+  } finally {
+    watch.close();
+    await removeAndWait(cluster, api, kind, name).finally(() => api.close());
+  }
+}
