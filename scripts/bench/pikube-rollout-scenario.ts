@@ -13,8 +13,8 @@ import { ApiClient } from '../cluster/api-client';
 import { runKubectl } from '../cluster/kubectl';
 import { until } from '../cluster/wait-until';
 import { ObjectSighting, type ApiObject } from './object-sighting';
-import { measureUsage } from './process-usage';
 import { CONTROL_PLANE, type PhaseResult, type SideResult } from './rollout-result';
+import { timedPhase } from './timed-phase';
 import { CONTAINER_NAME, workloadLabels, IMAGE_V2, workloadObject, type PikubeWorkload } from './rollout-workload';
 
 const NAMESPACE = 'default';
@@ -69,13 +69,7 @@ async function kubectl(cluster: Cluster, args: string[], input?: string): Promis
 }
 
 async function timed(cluster: Cluster, command: () => Promise<void>, goal: () => Promise<number>): Promise<PhaseResult> {
-  const { value, usage } = await measureUsage(pids(cluster), async () => {
-    const start = performance.now();
-    await command();
-    const commandMs = performance.now() - start;
-    return { ms: Math.round((await goal()) - start), commandMs: Math.round(commandMs) };
-  });
-  return { ...value, usage };
+  return (await timedPhase(pids(cluster), command, async () => ({ at: await goal(), value: undefined }))).phase;
 }
 
 interface PodView {

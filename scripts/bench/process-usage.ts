@@ -4,6 +4,7 @@
  * at its highest while the phase ran (sampled) and at the end.
  */
 import { cpuBetween, readCpu } from './cpu-with-children';
+import { loadAverage1m } from './machine-load';
 import { rssMiB } from './stats';
 
 export interface ProcessUsage {
@@ -16,6 +17,8 @@ export type Usage = Record<string, ProcessUsage>;
 export interface WithUsage<T> {
   value: T;
   usage: Usage;
+  /** The machine's 1-minute load average as the phase began and ended (others share the cores). */
+  loadAverage1m: { start: number; end: number };
 }
 
 const RSS_SAMPLE_MS = 250;
@@ -31,6 +34,7 @@ export async function measureUsage<T>(pids: Record<string, number | undefined>, 
   const start = new Map(named.map(([name, pid]) => [name, { cpu: readCpu(pid), rss: pid === undefined ? undefined : rssMiB(pid) }]));
   const peak = new Map(named.map(([name]) => [name, start.get(name)?.rss]));
   const sample = (): void => named.forEach(([name, pid]) => peak.set(name, maxOf(peak.get(name), pid === undefined ? undefined : rssMiB(pid))));
+  const load = loadAverage1m();
   const timer = setInterval(sample, RSS_SAMPLE_MS);
   try {
     const value = await phase();
@@ -40,7 +44,7 @@ export async function measureUsage<T>(pids: Record<string, number | undefined>, 
       const end = pid === undefined ? undefined : rssMiB(pid);
       return [name, { cpuSeconds: cpuBetween(before?.cpu ?? {}, readCpu(pid)).own, rssMiB: { start: before?.rss, max: peak.get(name), end } }];
     }));
-    return { value, usage };
+    return { value, usage, loadAverage1m: { start: load, end: loadAverage1m() } };
   } finally {
     clearInterval(timer);
   }

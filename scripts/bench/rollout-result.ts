@@ -8,6 +8,7 @@ export interface PhaseResult {
   commandMs: number;
   /** CPU seconds and RSS of the processes, over the phase. */
   usage: Usage;
+  loadAverage1m: { start: number; end: number };
 }
 
 export interface SideResult {

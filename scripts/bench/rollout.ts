@@ -25,6 +25,8 @@ import { uptime } from './machine-load';
 
 type Side = 'pikube' | 'swarm';
 
+const NODES = ['pi1', 'pi2'];
+
 interface Options {
   replicas: number[];
   workload: PikubeWorkload;
@@ -54,6 +56,8 @@ interface Result {
   nodes: string[];
   pikubeWorkload: PikubeWorkload;
   runs: Comparison[];
+  /** False while runs are still to come (the file is rewritten after each replica count). */
+  complete: boolean;
   date: string;
   machine: string;
   /** `uptime` before and after the run: the machine is shared. */
@@ -144,26 +148,31 @@ function describe(c: Comparison): string[] {
   ];
 }
 
+function save(opts: Options, runs: Comparison[], before: string, started: number, complete: boolean): void {
+  const result: Result = {
+    nodes: NODES, pikubeWorkload: opts.workload, runs, complete, date: new Date().toISOString(),
+    machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.arch()}`,
+    uptime: { before, after: uptime() }, totalSeconds: Math.round((performance.now() - started) / 1000),
+  };
+  mkdirSync(path.dirname(opts.out), { recursive: true });
+  writeFileSync(opts.out, `${JSON.stringify(result, null, 2)}\n`);
+}
+
 async function main(): Promise<void> {
   const opts = options();
   const started = performance.now();
   const before = uptime();
-  const nodes = ['pi1', 'pi2'];
+  const runs: Comparison[] = [];
   // The agents' drift check at its real default (the simulation's 2 s would cost the agents CPU the figures do not need).
-  const runs = await onFreshCluster('rollout', { nodes, iptablesSyncPeriod: '30s' }, async (cluster) => {
+  await onFreshCluster('rollout', { nodes: NODES, iptablesSyncPeriod: '30s' }, async (cluster) => {
     await tagSecondImage(cluster.nodes);
-    const done: Comparison[] = [];
-    for (const n of opts.replicas) done.push(await compare(cluster, opts, n));
-    return done;
+    for (const n of opts.replicas) {
+      runs.push(await compare(cluster, opts, n));
+      save(opts, runs, before, started, false); // what is measured survives a later failure or Ctrl-C
+    }
   });
-  const result: Result = {
-    nodes, pikubeWorkload: opts.workload, runs, date: new Date().toISOString(),
-    machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.arch()}`,
-    uptime: { before, after: uptime() }, totalSeconds: Math.round((performance.now() - started) / 1000),
-  };
-  console.log(`rollout: machine load before: ${before}; after: ${result.uptime.after}`);
-  mkdirSync(path.dirname(opts.out), { recursive: true });
-  writeFileSync(opts.out, `${JSON.stringify(result, null, 2)}\n`);
+  save(opts, runs, before, started, true);
+  console.log(`rollout: machine load before: ${before}; after: ${uptime()}; written to ${opts.out}`);
 }
 
 main().catch((err: unknown) => {

@@ -12,15 +12,17 @@ import type { Cluster } from '../cluster/cluster';
 import type { NodeState } from '../cluster/cluster-state';
 import { dockerClient } from '../cluster/cluster-node';
 import { until } from '../cluster/wait-until';
-import { measureUsage } from './process-usage';
 import { CONTROL_PLANE, type PhaseResult, type SideResult } from './rollout-result';
 import { IMAGE_V1, IMAGE_V2 } from './rollout-workload';
 import { withSwarm } from './swarm-cluster';
+import { timedPhase } from './timed-phase';
 import {
-  createService, healthyContainers, removeService, runningTasks, serviceContainers, swarmNodeNames, updateServiceImage, updateState,
+  createService, healthyContainers, removeService, runningTasks, serviceContainers, swarmNodeNames, updateMessage, updateServiceImage, updateState,
 } from './swarm-service';
 
 const POLL_MS = 200;
+/** Update states from which the update will not complete by itself (failure action pause, or a rollback). */
+const STUCK = /^(paused|rollback_)/;
 
 export interface SwarmLimits {
   readyTimeoutMs: number;
@@ -56,14 +58,8 @@ async function untilRunningAndHealthy(docker: Docker, nodes: readonly NodeState[
 }
 
 async function timed(cluster: Cluster, command: () => Promise<void>, goal: () => Promise<Sighting>): Promise<{ phase: PhaseResult; sighting: Sighting }> {
-  const { value, usage } = await measureUsage(pids(cluster), async () => {
-    const start = performance.now();
-    await command();
-    const commandMs = performance.now() - start;
-    const sighting = await goal();
-    return { ms: Math.round(performance.now() - start), commandMs: Math.round(commandMs), sighting };
-  });
-  return { phase: { ms: value.ms, commandMs: value.commandMs, usage }, sighting: value.sighting };
+  const { phase, value } = await timedPhase(pids(cluster), command, async () => ({ value: await goal(), at: performance.now() }));
+  return { phase, sighting: value };
 }
 
 function named(byId: Record<string, number>, names: Record<string, string>): Record<string, number> {
@@ -76,9 +72,10 @@ async function createAndRoll(cluster: Cluster, manager: NodeState, name: string,
     () => untilRunningAndHealthy(docker, cluster.nodes, name, IMAGE_V1, replicas, limits.readyTimeoutMs));
   let state: string | undefined;
   const rolled = await timed(cluster, () => updateServiceImage(manager, name, IMAGE_V2), async () => {
-    await until(async () => (state = await updateState(docker, name)) === 'completed', {
+    await until(async () => (state = await updateState(docker, name)) === 'completed' || (state !== undefined && STUCK.test(state)), {
       timeoutMs: limits.rolloutTimeoutMs, intervalMs: POLL_MS, describe: () => `update state ${state ?? 'none yet'}`,
     });
+    if (state !== 'completed') throw new Error(`the service's update ended ${state ?? '?'}: ${await updateMessage(docker, name)}`);
     return untilRunningAndHealthy(docker, cluster.nodes, name, IMAGE_V2, replicas, limits.rolloutTimeoutMs);
   });
   const names = await swarmNodeNames(docker, cluster.nodes);

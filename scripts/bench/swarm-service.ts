@@ -1,10 +1,15 @@
 /**
  * The rollout workload (rollout-workload.ts) as a Docker Swarm service, and what the manager
  * and the nodes say of it. Flags mirror the Kubernetes object: the same image (never resolved
- * against a registry: `--no-resolve-image`), a health check of the same URL every second
- * (timeout 1 s, 3 failures, as a readiness probe's defaults), 1 s to stop, the same
- * reservations and memory limit; updates one task at a time, the new one started first
- * (maxSurge 1 / maxUnavailable 0), no delay between tasks.
+ * against a registry: `--no-resolve-image`), a health check of the same URL every second,
+ * 1 s to stop, the same reservations and memory limit; updates one task at a time, the new
+ * one started first (maxSurge 1 / maxUnavailable 0), no delay between tasks.
+ *
+ * The health check is tolerant (3 s timeout, 10 retries): Swarm kills a task whose container
+ * turns unhealthy, where a failing readiness probe only takes a pod out of service, and on a
+ * loaded machine an exec'd `wget` can take over a second (with a readiness probe's 1 s and 3
+ * failures, a run at load 50 saw tasks killed and the update paused). The first success still
+ * marks a container healthy, so the time to ready is not lengthened.
  */
 import type Docker from 'dockerode';
 import type { NodeState } from '../cluster/cluster-state';
@@ -20,7 +25,7 @@ function createArgs(name: string, replicas: number): string[] {
   const health = `wget -q -O /dev/null http://127.0.0.1:${HTTP_PORT}${READY_PATH}`;
   return [
     'service', 'create', '--detach', '--no-resolve-image', '--name', name, '--replicas', String(replicas), '--label', `${BENCH_LABEL}=${BENCH_LABEL_VALUE}`,
-    '--health-cmd', health, '--health-interval', `${PROBE_PERIOD_SECONDS}s`, '--health-timeout', '1s', '--health-retries', '3', '--health-start-period', '0s',
+    '--health-cmd', health, '--health-interval', `${PROBE_PERIOD_SECONDS}s`, '--health-timeout', '3s', '--health-retries', '10', '--health-start-period', '0s',
     '--stop-grace-period', `${STOP_GRACE_SECONDS}s`, '--reserve-cpu', '0.01', '--reserve-memory', '8M', '--limit-memory', '32M',
     ...UPDATE_FLAGS, IMAGE_V1, ...COMMAND,
   ];
@@ -61,10 +66,23 @@ export async function swarmNodeNames(manager: Docker, nodes: readonly NodeState[
   return Object.fromEntries(swarmNodes.map((n) => [n.ID ?? '?', byIp.get(n.Status?.Addr ?? '') ?? n.Status?.Addr ?? '?']));
 }
 
+interface UpdateStatus {
+  State?: string;
+  Message?: string;
+}
+
+async function updateStatus(manager: Docker, name: string): Promise<UpdateStatus | undefined> {
+  return ((await manager.getService(name).inspect()) as { UpdateStatus?: UpdateStatus }).UpdateStatus;
+}
+
 /** The service's rolling update state (`updating`, `completed`, `paused`...), undefined before its first update. */
 export async function updateState(manager: Docker, name: string): Promise<string | undefined> {
-  const service = (await manager.getService(name).inspect()) as { UpdateStatus?: { State?: string } };
-  return service.UpdateStatus?.State;
+  return (await updateStatus(manager, name))?.State;
+}
+
+/** Why the update is where it is, in the manager's words. */
+export async function updateMessage(manager: Docker, name: string): Promise<string> {
+  return (await updateStatus(manager, name))?.Message ?? '';
 }
 
 /** Containers of the service that Docker's health check reports healthy, on every node, running `image`. */
