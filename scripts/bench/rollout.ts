@@ -130,19 +130,22 @@ function seconds(ms: number | undefined): string {
   return ms === undefined ? '–' : `${(ms / 1000).toFixed(1)} s`;
 }
 
-function phaseLine(what: string, p: PhaseResult | undefined, s: PhaseResult | undefined, r: number | undefined): string {
+function phaseLines(what: string, p: PhaseResult | undefined, s: PhaseResult | undefined, r: number | undefined): string[] {
   const cp = (x: PhaseResult | undefined): string => {
     const u = x?.usage[CONTROL_PLANE];
     return u === undefined ? '–' : `${u.cpuSeconds ?? '?'} CPU s, RSS max ${u.rssMiB.max ?? '?'} MiB`;
   };
-  return `  ${what}: pikube ${seconds(p?.ms)}, swarm ${seconds(s?.ms)}, ratio ${r ?? '–'}; control plane: pikube ${cp(p)}, swarm manager ${cp(s)}`;
+  const all = (side: string, x: PhaseResult | undefined): string[] => x === undefined ? [] :
+    [`    ${side} CPU s: ${Object.entries(x.usage).map(([k, u]) => `${k} ${u.cpuSeconds ?? '?'}`).join(', ')} (load ${x.loadAverage1m.start} → ${x.loadAverage1m.end})`];
+  return [`  ${what}: pikube ${seconds(p?.ms)}, swarm ${seconds(s?.ms)}, ratio ${r ?? '–'}; control plane: pikube ${cp(p)}, swarm manager ${cp(s)}`,
+    ...all('pikube', p), ...all('swarm', s)];
 }
 
 function describe(c: Comparison): string[] {
   return [
     `rollout: ${c.replicas} replicas (pikube: ${c.pikube?.workload ?? c.errors.pikube ?? 'not run'}; swarm: ${c.swarm?.workload ?? c.errors.swarm ?? 'not run'})`,
-    phaseLine('create → all ready', c.pikube?.createToReady, c.swarm?.createToReady, c.ratio.createToReady),
-    phaseLine('rolling update', c.pikube?.rollout, c.swarm?.rollout, c.ratio.rollout),
+    ...phaseLines('create → all ready', c.pikube?.createToReady, c.swarm?.createToReady, c.ratio.createToReady),
+    ...phaseLines('rolling update', c.pikube?.rollout, c.swarm?.rollout, c.ratio.rollout),
     `  replicas per node: pikube ${JSON.stringify(c.pikube?.perNode ?? null)}, swarm ${JSON.stringify(c.swarm?.perNode ?? null)}`,
     ...[...(c.pikube?.notes ?? []), ...(c.swarm?.notes ?? [])].map((n) => `  note: ${n}`),
   ];
