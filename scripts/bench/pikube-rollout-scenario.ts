@@ -20,6 +20,7 @@ import { CONTAINER_NAME, workloadLabels, IMAGE_V2, workloadObject, type PikubeWo
 const NAMESPACE = 'default';
 /** How long a Deployment may go without any status before the benchmark says its controller is missing. */
 const CONTROLLER_SIGN_OF_LIFE_MS = 20_000;
+const WATCH_OPEN_TIMEOUT_MS = 10_000;
 
 export interface PikubeLimits {
   readyTimeoutMs: number;
@@ -132,6 +133,7 @@ export async function measurePikubeRollout(cluster: Cluster, kind: PikubeWorkloa
   const selector = encodeURIComponent(Object.entries(workloadLabels(name)).map(([k, v]) => `${k}=${v}`).join(','));
   const watch = new ObjectSighting(api, `/apis/apps/v1/namespaces/${NAMESPACE}/${resource}?watch=true&labelSelector=${selector}`);
   try {
+    await watch.opened(WATCH_OPEN_TIMEOUT_MS);
     return await measure(cluster, api, watch, kind, name, n, limits);
   } finally {
     watch.close();
