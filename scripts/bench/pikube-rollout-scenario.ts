@@ -13,7 +13,7 @@ import { ApiClient } from '../cluster/api-client';
 import { runKubectl } from '../cluster/kubectl';
 import { until } from '../cluster/wait-until';
 import { ObjectSighting, type ApiObject } from './object-sighting';
-import { CONTROL_PLANE, type PhaseResult, type SideResult } from './rollout-result';
+import { CONTROL_PLANE, type PhaseResult, type RolloutLimits, type SideResult } from './rollout-result';
 import { timedPhase } from './timed-phase';
 import { CONTAINER_NAME, workloadLabels, IMAGE_V2, workloadObject, type PikubeWorkload } from './rollout-workload';
 
@@ -21,11 +21,6 @@ const NAMESPACE = 'default';
 /** How long a Deployment may go without any status before the benchmark says its controller is missing. */
 const CONTROLLER_SIGN_OF_LIFE_MS = 20_000;
 const WATCH_OPEN_TIMEOUT_MS = 10_000;
-
-export interface PikubeLimits {
-  readyTimeoutMs: number;
-  rolloutTimeoutMs: number;
-}
 
 interface WorkloadView {
   generation: number;
@@ -79,9 +74,13 @@ interface PodView {
   metadata?: { deletionTimestamp?: string };
 }
 
+function podsPath(name: string): string {
+  return `/api/v1/namespaces/${NAMESPACE}/pods?labelSelector=${encodeURIComponent(`app=${name}`)}`;
+}
+
 /** Ready pods of the workload by node (terminating ones left out). */
 async function readyPerNode(api: ApiClient, name: string): Promise<Record<string, number>> {
-  const list = await api.request<{ items?: PodView[] }>('GET', `/api/v1/namespaces/${NAMESPACE}/pods?labelSelector=${encodeURIComponent(`app=${name}`)}`);
+  const list = await api.request<{ items?: PodView[] }>('GET', podsPath(name));
   const byNode: Record<string, number> = {};
   for (const p of list.items ?? []) {
     const ready = p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
@@ -90,7 +89,7 @@ async function readyPerNode(api: ApiClient, name: string): Promise<Record<string
   return byNode;
 }
 
-async function createToReady(cluster: Cluster, watch: ObjectSighting, kind: PikubeWorkload, name: string, n: number, limits: PikubeLimits): Promise<PhaseResult> {
+async function createToReady(cluster: Cluster, watch: ObjectSighting, kind: PikubeWorkload, name: string, n: number, limits: RolloutLimits): Promise<PhaseResult> {
   return timed(cluster, () => kubectl(cluster, ['create', '-f', '-'], JSON.stringify(workloadObject(kind, name, n))), async () => {
     if (kind === 'deployment') {
       await watch.waitFor((o) => view(o).observedGeneration !== undefined, CONTROLLER_SIGN_OF_LIFE_MS,
@@ -100,7 +99,7 @@ async function createToReady(cluster: Cluster, watch: ObjectSighting, kind: Piku
   });
 }
 
-async function rollOut(cluster: Cluster, watch: ObjectSighting, name: string, n: number, limits: PikubeLimits): Promise<PhaseResult> {
+async function rollOut(cluster: Cluster, watch: ObjectSighting, name: string, n: number, limits: RolloutLimits): Promise<PhaseResult> {
   const before = watch.last === undefined ? 0 : view(watch.last).generation;
   return timed(cluster, () => kubectl(cluster, ['set', 'image', `deployment/${name}`, `${CONTAINER_NAME}=${IMAGE_V2}`]),
     () => watch.waitFor(rolledOut(n, before), limits.rolloutTimeoutMs, `deployment/${name}: rollout to ${IMAGE_V2}`));
@@ -110,23 +109,23 @@ async function removeAndWait(cluster: Cluster, api: ApiClient, kind: PikubeWorkl
   await runKubectl(cluster.kubeconfig, ['delete', kind, name, '--wait=false', '--ignore-not-found'], { timeoutMs: 30_000 });
   let left = -1;
   await until(async () => {
-    const list = await api.request<{ items?: unknown[] }>('GET', `/api/v1/namespaces/${NAMESPACE}/pods?labelSelector=${encodeURIComponent(`app=${name}`)}`);
+    const list = await api.request<{ items?: unknown[] }>('GET', podsPath(name));
     return (left = list.items?.length ?? 0) === 0;
   }, { timeoutMs: 120_000, intervalMs: 250, describe: () => `${left} pods of ${kind}/${name} left` });
 }
 
-async function measure(cluster: Cluster, api: ApiClient, watch: ObjectSighting, kind: PikubeWorkload, name: string, n: number, limits: PikubeLimits): Promise<SideResult> {
+async function measure(cluster: Cluster, api: ApiClient, watch: ObjectSighting, kind: PikubeWorkload, name: string, n: number, limits: RolloutLimits): Promise<SideResult> {
   const created = await createToReady(cluster, watch, kind, name, n, limits);
   const ready = await readyPerNode(api, name);
   if (kind === 'replicaset') {
     return { workload: 'ReplicaSet (create → ready only)', createToReady: created, perNode: { ready },
-      notes: ['ReplicaSet mode: the Deployment controller was not there; no rolling update measured'] };
+      notes: ['ReplicaSet mode (--pikube-workload replicaset): create → ready only, no rolling update measured'] };
   }
   const rollout = await rollOut(cluster, watch, name, n, limits);
   return { workload: 'Deployment (RollingUpdate, maxSurge 1, maxUnavailable 0)', createToReady: created, rollout, perNode: { ready, rolled: await readyPerNode(api, name) }, notes: [] };
 }
 
-export async function measurePikubeRollout(cluster: Cluster, kind: PikubeWorkload, n: number, limits: PikubeLimits): Promise<SideResult> {
+export async function measurePikubeRollout(cluster: Cluster, kind: PikubeWorkload, n: number, limits: RolloutLimits): Promise<SideResult> {
   const name = `rollout-${n}`;
   const api = new ApiClient(cluster.kubeconfig);
   const resource = kind === 'deployment' ? 'deployments' : 'replicasets';

@@ -22,5 +22,11 @@ export interface SideResult {
   notes: string[];
 }
 
+/** How long each side may take to reach each goal before it fails. */
+export interface RolloutLimits {
+  readyTimeoutMs: number;
+  rolloutTimeoutMs: number;
+}
+
 /** The processes named in `usage` that play the control plane's part on each side. */
 export const CONTROL_PLANE = 'controlPlane';

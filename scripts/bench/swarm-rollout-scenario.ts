@@ -12,7 +12,7 @@ import type { Cluster } from '../cluster/cluster';
 import type { NodeState } from '../cluster/cluster-state';
 import { dockerClient } from '../cluster/cluster-node';
 import { until } from '../cluster/wait-until';
-import { CONTROL_PLANE, type PhaseResult, type SideResult } from './rollout-result';
+import { CONTROL_PLANE, type PhaseResult, type RolloutLimits, type SideResult } from './rollout-result';
 import { IMAGE_V1, IMAGE_V2 } from './rollout-workload';
 import { withSwarm } from './swarm-cluster';
 import { timedPhase } from './timed-phase';
@@ -23,11 +23,6 @@ import {
 const POLL_MS = 200;
 /** Update states from which the update will not complete by itself (failure action pause, or a rollback). */
 const STUCK = /^(paused|rollback_)/;
-
-export interface SwarmLimits {
-  readyTimeoutMs: number;
-  rolloutTimeoutMs: number;
-}
 
 function sum(byNode: Record<string, number>): number {
   return Object.values(byNode).reduce((a, b) => a + b, 0);
@@ -66,18 +61,22 @@ function named(byId: Record<string, number>, names: Record<string, string>): Rec
   return Object.fromEntries(Object.entries(byId).map(([id, n]) => [names[id] ?? id, n]));
 }
 
-async function createAndRoll(cluster: Cluster, manager: NodeState, name: string, replicas: number, limits: SwarmLimits): Promise<SideResult> {
+/** Until the manager says the update completed (a paused or rolled-back update fails at once), then N new tasks run healthy. */
+async function untilUpdated(docker: Docker, nodes: readonly NodeState[], name: string, replicas: number, timeoutMs: number): Promise<Sighting> {
+  let state: string | undefined;
+  await until(async () => (state = await updateState(docker, name)) === 'completed' || (state !== undefined && STUCK.test(state)), {
+    timeoutMs, intervalMs: POLL_MS, describe: () => `update state ${state ?? 'none yet'}`,
+  });
+  if (state !== 'completed') throw new Error(`the service's update ended ${state ?? '?'}: ${await updateMessage(docker, name)}`);
+  return untilRunningAndHealthy(docker, nodes, name, IMAGE_V2, replicas, timeoutMs);
+}
+
+async function createAndRoll(cluster: Cluster, manager: NodeState, name: string, replicas: number, limits: RolloutLimits): Promise<SideResult> {
   const docker = dockerClient(manager);
   const created = await timed(cluster, () => createService(manager, name, replicas),
     () => untilRunningAndHealthy(docker, cluster.nodes, name, IMAGE_V1, replicas, limits.readyTimeoutMs));
-  let state: string | undefined;
-  const rolled = await timed(cluster, () => updateServiceImage(manager, name, IMAGE_V2), async () => {
-    await until(async () => (state = await updateState(docker, name)) === 'completed' || (state !== undefined && STUCK.test(state)), {
-      timeoutMs: limits.rolloutTimeoutMs, intervalMs: POLL_MS, describe: () => `update state ${state ?? 'none yet'}`,
-    });
-    if (state !== 'completed') throw new Error(`the service's update ended ${state ?? '?'}: ${await updateMessage(docker, name)}`);
-    return untilRunningAndHealthy(docker, cluster.nodes, name, IMAGE_V2, replicas, limits.rolloutTimeoutMs);
-  });
+  const rolled = await timed(cluster, () => updateServiceImage(manager, name, IMAGE_V2),
+    () => untilUpdated(docker, cluster.nodes, name, replicas, limits.rolloutTimeoutMs));
   const names = await swarmNodeNames(docker, cluster.nodes);
   const healthy = `healthy containers when the manager first reported all ${replicas} tasks running: ${created.sighting.healthyWhenRunning} after create, ${rolled.sighting.healthyWhenRunning} after the update`;
   return {
@@ -93,7 +92,7 @@ async function removeAndWait(manager: NodeState, nodes: readonly NodeState[], na
   await until(async () => (left = await serviceContainers(nodes, name)) === 0, { timeoutMs: 60_000, intervalMs: 250, describe: () => `${left} containers of ${name} left` });
 }
 
-export async function measureSwarmRollout(cluster: Cluster, replicas: number, limits: SwarmLimits): Promise<SideResult> {
+export async function measureSwarmRollout(cluster: Cluster, replicas: number, limits: RolloutLimits): Promise<SideResult> {
   const name = `rollout-${replicas}`;
   return withSwarm(cluster.nodes, async (manager) => {
     try {
