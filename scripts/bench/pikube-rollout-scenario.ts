@@ -12,7 +12,8 @@ import type { Cluster } from '../cluster/cluster';
 import { ApiClient } from '../cluster/api-client';
 import { runKubectl } from '../cluster/kubectl';
 import { until } from '../cluster/wait-until';
-import { ObjectSighting, type ApiObject } from './object-sighting';
+import { ObjectSighting } from './object-sighting';
+import { allReady, rolledOut, view } from './rollout-progress';
 import { CONTROL_PLANE, type PhaseResult, type RolloutLimits, type SideResult } from './rollout-result';
 import { timedPhase } from './timed-phase';
 import { CONTAINER_NAME, workloadLabels, IMAGE_V2, workloadObject, type PikubeWorkload } from './rollout-workload';
@@ -21,36 +22,6 @@ const NAMESPACE = 'default';
 /** How long a Deployment may go without any status before the benchmark says its controller is missing. */
 const CONTROLLER_SIGN_OF_LIFE_MS = 20_000;
 const WATCH_OPEN_TIMEOUT_MS = 10_000;
-
-interface WorkloadView {
-  generation: number;
-  replicas?: number;
-  readyReplicas?: number;
-  availableReplicas?: number;
-  updatedReplicas?: number;
-  observedGeneration?: number;
-}
-
-function view(o: ApiObject): WorkloadView {
-  const meta = (o.metadata ?? {}) as { generation?: number };
-  return { generation: meta.generation ?? 0, ...((o.status ?? {}) as Omit<WorkloadView, 'generation'>) };
-}
-
-function allReady(kind: PikubeWorkload, n: number): (o: ApiObject) => boolean {
-  return (o) => {
-    const v = view(o);
-    const current = (v.observedGeneration ?? 0) >= v.generation;
-    return current && v.replicas === n && v.readyReplicas === n && v.availableReplicas === n && (kind === 'replicaset' || v.updatedReplicas === n);
-  };
-}
-
-/** `kubectl rollout status`'s test, for a generation after `before`. */
-function rolledOut(n: number, before: number): (o: ApiObject) => boolean {
-  return (o) => {
-    const v = view(o);
-    return v.generation > before && (v.observedGeneration ?? 0) >= v.generation && v.updatedReplicas === n && v.availableReplicas === n && v.replicas === n;
-  };
-}
 
 function pids(cluster: Cluster): Record<string, number | undefined> {
   return {
