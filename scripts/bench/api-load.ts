@@ -19,7 +19,6 @@
  *   npm run bench:api-load -- [--pods 1000] [--watches 500] [--seconds 10] [--concurrency 10,50]
  *     [--nodes 0] [--out FILE]
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,6 +31,8 @@ import { measureWatches, type WatchResult } from './api-watch-scenario';
 import { measureWrites } from './api-write-scenario';
 import { REQUEST_TIMEOUT_MS, type LoadPhase } from './closed-loop';
 import { rssMiB } from './stats';
+import { integerOption } from './integer-option';
+import { uptime } from './machine-load';
 
 /** Ours, on the simulated cluster (Kubernetes' SLOs: 1 s mutating, 30 s LIST, at p99). */
 const GOAL_MUTATING_P99_MS = 50;
@@ -66,25 +67,15 @@ interface Result {
   totalSeconds: number;
 }
 
-function count(value: string, flag: string, min: number, max: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${flag} must be an integer ${min}..${max}, got "${value}"`);
-  return n;
-}
-
 function options(): Options {
   const { values } = parseArgs({ options: {
     pods: { type: 'string', default: '1000' }, watches: { type: 'string', default: '500' }, seconds: { type: 'string', default: '10' },
     concurrency: { type: 'string', default: '10,50' }, nodes: { type: 'string', default: '0' }, out: { type: 'string', default: 'docs/bench/api-load.json' } } });
-  const concurrency = values.concurrency.split(',').map((c) => count(c.trim(), '--concurrency', 1, 200));
+  const concurrency = values.concurrency.split(',').map((c) => integerOption(c.trim(), '--concurrency', 1, 200));
   return {
-    pods: count(values.pods, '--pods', 1, 10_000), watches: count(values.watches, '--watches', 0, 2_000),
-    seconds: count(values.seconds, '--seconds', 1, 300), concurrency, nodes: count(values.nodes, '--nodes', 0, 5), out: values.out,
+    pods: integerOption(values.pods, '--pods', 1, 10_000), watches: integerOption(values.watches, '--watches', 0, 2_000),
+    seconds: integerOption(values.seconds, '--seconds', 1, 300), concurrency, nodes: integerOption(values.nodes, '--nodes', 0, 5), out: values.out,
   };
-}
-
-function uptime(): string {
-  return execFileSync('uptime', { encoding: 'utf8' }).trim();
 }
 
 const settle = (): Promise<void> => new Promise((r) => setTimeout(r, SETTLE_MS));

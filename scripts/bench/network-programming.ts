@@ -27,6 +27,7 @@ import { LogFollower, type TimedLine } from './log-follower';
 import { describeLatency, measureEndpointLatency, type LatencyResult } from './endpoint-latency-scenario';
 import { NodeRules } from './node-rules';
 import { describeScale, measureServiceScale, type ScaleResult } from './service-scale-scenario';
+import { integerOption } from './integer-option';
 
 const LATENCY_POLL_MS = 20;
 const SCALE_POLL_MS = 500;
@@ -65,12 +66,6 @@ interface Options {
   out: string;
 }
 
-function count(value: string, flag: string, min: number, max: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${flag} must be ${min}..${max}`);
-  return n;
-}
-
 function options(): Options {
   const { values } = parseArgs({ options: {
     changes: { type: 'string', default: '100' }, 'rapid-changes': { type: 'string', default: '20' },
@@ -79,10 +74,10 @@ function options(): Options {
     nodes: { type: 'string', default: '2' }, 'iptables-sync-period': { type: 'string', default: SYNC_PERIOD }, 'keep-logs': { type: 'boolean', default: false },
     out: { type: 'string', default: 'docs/bench/network-programming.json' } } });
   return {
-    changes: count(values.changes, '--changes', 0, 1000), rapidChanges: count(values['rapid-changes'], '--rapid-changes', 0, 1000),
-    services: count(values.services, '--services', 0, 5000), singleChanges: count(values['single-changes'], '--single-changes', 1, 100),
-    idleSeconds: count(values['idle-seconds'], '--idle-seconds', 1, 600), concurrency: count(values.concurrency, '--concurrency', 1, 16),
-    nodes: count(values.nodes, '--nodes', 1, 5), iptablesSyncPeriod: values['iptables-sync-period'], keepLogs: values['keep-logs'], out: values.out,
+    changes: integerOption(values.changes, '--changes', 0, 1000), rapidChanges: integerOption(values['rapid-changes'], '--rapid-changes', 0, 1000),
+    services: integerOption(values.services, '--services', 0, 5000), singleChanges: integerOption(values['single-changes'], '--single-changes', 1, 100),
+    idleSeconds: integerOption(values['idle-seconds'], '--idle-seconds', 1, 600), concurrency: integerOption(values.concurrency, '--concurrency', 1, 16),
+    nodes: integerOption(values.nodes, '--nodes', 1, 5), iptablesSyncPeriod: values['iptables-sync-period'], keepLogs: values['keep-logs'], out: values.out,
   };
 }
 
