@@ -11,10 +11,12 @@ import { endpointSliceMirroringController } from './endpointslice-mirroring-cont
 import { endpointsController } from './endpoints-controller';
 import type { Controller, ControllerContext } from './framework/define-controller';
 import { garbageCollectorController } from './garbage-collector-controller';
+import { jobController } from './job-controller';
 import { loadBalancerController } from './load-balancer-controller';
 import { namespaceController } from './namespace-controller';
 import { nodeLifecycleController } from './node-lifecycle-controller';
 import { replicaSetController } from './replica-set-controller';
+import { ttlAfterFinishedController } from './ttl-after-finished-controller';
 
 export const CONTROLLERS: readonly Controller[] = [
   schedulerController,
@@ -25,6 +27,8 @@ export const CONTROLLERS: readonly Controller[] = [
   endpointSliceMirroringController,
   loadBalancerController,
   replicaSetController,
+  jobController,
+  ttlAfterFinishedController,
   // Last: it shares the informers the others hold in full, and keeps only metadata of the rest.
   garbageCollectorController,
 ];
