@@ -15,7 +15,7 @@
  */
 import type { Job, JobCondition, JobConditionType, JobStatus } from '../../api/batch-v1';
 import type { Pod } from '../../api/core-v1';
-import { podsToDelete } from '../../api/active-pods-ranking';
+import { podsToDelete, rankPodsForDeletion } from '../../api/active-pods-ranking';
 import { remainingPodFailureBackoffMs } from '../../api/job-backoff';
 import { isPodActive, isPodReady } from '../../api/pod-readiness';
 import { stableJson, timestamp } from '../registry/object-meta';
@@ -292,7 +292,7 @@ class JobSync {
     if (isIndexedJob(this.job)) {
       const seen = new Set<number>();
       left = [];
-      const ranked = podsToDelete(this.active, [], this.active.length, this.now).reverse();
+      const ranked = rankPodsForDeletion(this.active, [], this.now).reverse();
       for (const p of ranked) {
         const index = completionIndexOf(p);
         if (!hasValidIndex(this.job, p) || seen.has(index)) chosen.push(p);
