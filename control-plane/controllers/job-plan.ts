@@ -20,10 +20,12 @@ import { remainingPodFailureBackoffMs } from '../../api/job-backoff';
 import { isPodActive, isPodReady } from '../../api/pod-readiness';
 import { stableJson, timestamp } from '../registry/object-meta';
 import { formatIndexes, parseIndexes } from './job-indexes';
+import { matchPodFailurePolicy } from './job-pod-failure-policy';
 import {
   completionIndexOf, finishedTimeOf, hasTrackingFinalizer, hasValidIndex, isIndexedJob, isPodFailed, isPodTerminating,
   onlyReplaceFailedPods,
 } from './job-pods';
+import { matchSuccessPolicy } from './job-success-policy';
 
 /** At most this many pods are created or deleted in one pass (MaxPodCreateDeletePerSync). */
 export const MAX_POD_CREATE_DELETE_PER_SYNC = 500;
@@ -150,15 +152,16 @@ class JobSync {
     const newSucceeded = this.newFinished(this.uncountedSucceeded, (p) => p.status?.phase === 'Succeeded');
     const newFailed = this.newFinished(this.uncountedFailed, (p) => isPodFailed(p, this.job));
     this.succeeded = (this.status.succeeded ?? 0) + newSucceeded.length + this.uncountedSucceeded.size;
-    this.failed = (this.status.failed ?? 0) + newFailed.length + this.uncountedFailed.size;
+    const counted = newFailed.filter((p) => matchPodFailurePolicy(this.job.spec.podFailurePolicy, p).countFailed);
+    this.failed = (this.status.failed ?? 0) + counted.length + this.uncountedFailed.size;
     this.out = { create: [], remove: [], terminate: [], removeFinalizers: [], backoff: nextBackoff(state.backoff, newSucceeded, newFailed), events: [] };
   }
 
   plan(): JobPlan {
     const suspended = this.job.spec.suspend === true;
     if (!this.status.startTime && !suspended) this.status.startTime = timestamp(this.now);
-    this.finished = this.finishedCondition();
     if (isIndexedJob(this.job)) this.countIndexes();
+    this.finished = this.finishedCondition();
     if (this.finished) this.terminateActive();
     else this.manage();
     this.status.active = this.activeCount;
@@ -173,18 +176,36 @@ class JobSync {
     return this.pods.filter((p) => hasTrackingFinalizer(p) && !uncounted.has(p.metadata.uid ?? '') && hasValidIndex(this.job, p) && filter(p));
   }
 
-  /** A stored interim condition, then the backoff limit, then the deadline (which also sets when to look again). */
+  /**
+   * A stored interim condition, then a FailJob rule of the podFailurePolicy, then the backoff
+   * limit, then the deadline (which also sets when to look again), then the successPolicy.
+   */
   private finishedCondition(): JobCondition | undefined {
     const met = findCondition(this.job, 'SuccessCriteriaMet');
     if (met) return met;
     const target = findCondition(this.job, 'FailureTarget');
     if (target) return { ...target, type: 'Failed' };
+    const failJob = this.failJobMessage();
+    if (failJob !== undefined) return newCondition('FailureTarget', 'PodFailurePolicy', failJob, this.now);
     if (this.failed > (this.job.spec.backoffLimit ?? 6) || this.pastBackoffLimitOnFailure()) {
       return newCondition('FailureTarget', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit', this.now);
     }
     const deadline = this.deadlineRemainingMs();
     if (deadline !== undefined && deadline <= 0) return newCondition('FailureTarget', 'DeadlineExceeded', 'Job was active longer than specified deadline', this.now);
     if (deadline !== undefined) this.requeueAfter(deadline);
+    const success = isIndexedJob(this.job) ? matchSuccessPolicy(this.job.spec.successPolicy, this.job.spec.completions ?? 0, this.succeededIndexes) : undefined;
+    return success === undefined ? undefined : newCondition('SuccessCriteriaMet', 'SuccessPolicy', success, this.now);
+  }
+
+  /** getFailJobMessage: the first failed pod a FailJob rule matches. */
+  private failJobMessage(): string | undefined {
+    const policy = this.job.spec.podFailurePolicy;
+    if (!policy) return undefined;
+    for (const pod of this.pods) {
+      if (!isPodFailed(pod, this.job)) continue;
+      const message = matchPodFailurePolicy(policy, pod).failJobMessage;
+      if (message !== undefined) return message;
+    }
     return undefined;
   }
 
@@ -357,6 +378,7 @@ class JobSync {
     }
     const failing = failed || (this.finished !== undefined && this.finished.type !== 'SuccessCriteriaMet');
     if (!failing || this.uncountedFailed.has(uid) || !hasValidIndex(this.job, pod)) return;
+    if (!matchPodFailurePolicy(this.job.spec.podFailurePolicy, pod).countFailed) return;
     (uncounted.failed ??= []).push(uid);
     this.uncountedFailed.add(uid);
   }

@@ -6,9 +6,9 @@
  * for Background), and warns so. Status is the controller's, through `…/status`, validated as
  * validateJobStatus does.
  *
- * The job controller does not implement podFailurePolicy, successPolicy or
- * backoffLimitPerIndex/maxFailedIndexes: a Job asking for them is refused (422 Forbidden on the
- * field) rather than accepted and run as if they were not there.
+ * The job controller does not implement backoffLimitPerIndex and maxFailedIndexes: a Job
+ * asking for them is refused (422 Forbidden on the field) rather than accepted and run as if
+ * they were not there.
  */
 import type { Job, JobSpec } from '../../../api/batch-v1';
 import { defaultJob, withGeneratedSelector } from '../../../api/defaults/job-defaults';
@@ -28,7 +28,7 @@ const base = defaultStrategy<Job>({ topLevelFields: SPEC_STATUS_FIELDS, hasStatu
 /** deleteOptionWarnings (pkg/registry/batch/job/storage), for a DELETE that leaves the policy to the batch/v1 default. */
 export const JOB_DELETE_WARNING = 'child pods are preserved by default when jobs are deleted; set propagationPolicy=Background to remove them or set propagationPolicy=Orphan to suppress this warning';
 
-const UNSUPPORTED: readonly (keyof JobSpec)[] = ['podFailurePolicy', 'successPolicy', 'backoffLimitPerIndex', 'maxFailedIndexes'];
+const UNSUPPORTED: readonly (keyof JobSpec)[] = ['backoffLimitPerIndex', 'maxFailedIndexes'];
 
 /** Fields the job controller does not act on (see the file comment). */
 function unsupported(job: Job): FieldCause[] {

@@ -137,14 +137,26 @@ describe('Jobs through the real kubectl (real etcd, API server, controllers)', f
     assert.equal((await getJob('nap')).status?.conditions?.find((c) => c.type === 'Suspended')?.status, 'False');
   });
 
+  it('podFailurePolicy: an exit code matching a FailJob rule fails the job with reason PodFailurePolicy', async () => {
+    await ok(['apply', '-f', '-'], jobYaml('strict', '  backoffLimit: 6\n  podFailurePolicy:\n    rules:\n    - action: FailJob\n      onExitCodes:\n        operator: In\n        values: [42]'));
+    const [pod] = await waitActive('strict', 1);
+    const terminated = { exitCode: 42, reason: 'Error', startedAt: new Date().toISOString(), finishedAt: new Date().toISOString() };
+    const status = { phase: 'Failed', containerStatuses: [{ name: 'work', ready: false, restartCount: 0, image: 'pikube/busybox:1.36', imageID: '', state: { terminated } }] };
+    await ok(['patch', 'pod', pod?.metadata.name ?? '', '--subresource=status', '--type=merge', '-p', JSON.stringify({ status })]);
+    await ok(['wait', '--for=condition=failed', 'job/strict', '--timeout=20s']);
+    const failed = (await getJob('strict')).status?.conditions?.find((c) => c.type === 'Failed');
+    assert.equal(failed?.reason, 'PodFailurePolicy');
+    assert.equal(failed?.message, `Container work for pod default/${pod?.metadata.name ?? ''} failed with exit code 42 matching FailJob rule at index 0`);
+  });
+
   it('refuses bad input with 422 and the field path, writing nothing', async () => {
     const negative = await kubectl(['apply', '-f', '-'], jobYaml('bad', '  parallelism: -1'));
     assert.notEqual(negative.code, 0);
     assert.match(negative.out, /The Job "bad" is invalid: spec.parallelism: Invalid value: -1: must be greater than or equal to 0/);
     const indexed = await kubectl(['apply', '-f', '-'], jobYaml('bad', '  completionMode: Indexed\n  parallelism: 2'));
     assert.match(indexed.out, /spec.completions: Required value: when completion mode is Indexed/);
-    const policy = await kubectl(['apply', '-f', '-'], jobYaml('bad', '  podFailurePolicy:\n    rules:\n    - action: Ignore\n      onPodConditions:\n      - type: DisruptionTarget'));
-    assert.match(policy.out, /spec.podFailurePolicy: Forbidden: not supported by pikube's job controller/);
+    const perIndex = await kubectl(['apply', '-f', '-'], jobYaml('bad', '  completionMode: Indexed\n  completions: 2\n  backoffLimitPerIndex: 1'));
+    assert.match(perIndex.out, /spec.backoffLimitPerIndex: Forbidden: not supported by pikube's job controller/);
     assert.notEqual((await kubectl(['get', 'job', 'bad'])).code, 0);
     await ok(['apply', '-f', '-'], jobYaml('counted', '  completions: 1\n  suspend: true'));
     const status = await kubectl(['patch', 'job', 'counted', '--subresource=status', '--type=merge', '-p', '{"status":{"active":-1}}']);

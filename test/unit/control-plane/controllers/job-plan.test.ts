@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import type { Job, JobSpec, JobStatus } from '../../../../api/batch-v1';
+import type { Job, JobSpec, JobStatus, PodFailurePolicy, SuccessPolicy } from '../../../../api/batch-v1';
 import type { Pod, PodPhase } from '../../../../api/core-v1';
 import { formatIndexes, parseIndexes } from '../../../../control-plane/controllers/job-indexes';
 import { NO_BACKOFF, nextBackoff, planJob, settle, type BackoffRecord, type JobPlan } from '../../../../control-plane/controllers/job-plan';
+import { matchPodFailurePolicy } from '../../../../control-plane/controllers/job-pod-failure-policy';
 import { JOB_TRACKING_FINALIZER, podForJob } from '../../../../control-plane/controllers/job-pods';
+import { matchSuccessPolicy } from '../../../../control-plane/controllers/job-success-policy';
 import { planTtl } from '../../../../control-plane/controllers/ttl-after-finished-plan';
 
 const NOW = new Date('2026-01-01T00:10:00Z');
@@ -306,4 +308,65 @@ describe('ttl after finished', () => {
     { name: 'not yet: wait', job: finishedJob(100, 40), want: { action: 'wait', afterMs: 60_000 } },
   ];
   for (const c of cases) it(c.name, () => assert.deepEqual(planTtl(c.job, NOW), c.want));
+});
+
+describe('podFailurePolicy', () => {
+  const exited = (name: string, code: number, container = 'c'): Pod => {
+    const pod = aPod(name, { phase: 'Failed' });
+    pod.status = { phase: 'Failed', containerStatuses: [{ name: container, ready: false, restartCount: 0, image: 'busybox', imageID: '', state: { terminated: { exitCode: code } } }] };
+    return pod;
+  };
+  const withCondition = (name: string, type: string): Pod => {
+    const pod = aPod(name, { phase: 'Failed' });
+    pod.status = { phase: 'Failed', conditions: [{ type, status: 'True' }] };
+    return pod;
+  };
+  const policy: PodFailurePolicy = {
+    rules: [
+      { action: 'FailJob', onExitCodes: { containerName: 'c', operator: 'In', values: [42] } },
+      { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] },
+      { action: 'Count', onExitCodes: { operator: 'NotIn', values: [1, 42] } },
+    ],
+  };
+  const cases: { name: string; pod: Pod; want: ReturnType<typeof matchPodFailurePolicy> }[] = [
+    { name: 'FailJob on exit code 42', pod: exited('p', 42), want: { failJobMessage: 'Container c for pod default/p failed with exit code 42 matching FailJob rule at index 0', countFailed: true, action: 'FailJob' } },
+    { name: 'another container name does not match rule 0', pod: exited('p', 42, 'other'), want: { countFailed: true } },
+    { name: 'Ignore on a DisruptionTarget condition', pod: withCondition('p', 'DisruptionTarget'), want: { countFailed: false, action: 'Ignore' } },
+    { name: 'Count on NotIn', pod: exited('p', 7), want: { countFailed: true, action: 'Count' } },
+    { name: 'no rule matches: counted', pod: exited('p', 1), want: { countFailed: true } },
+  ];
+  for (const c of cases) it(c.name, () => assert.deepEqual(matchPodFailurePolicy(policy, c.pod), c.want));
+
+  it('a FailJob match sets FailureTarget with reason PodFailurePolicy and the rule message', () => {
+    const p = plan(aJob({ podFailurePolicy: policy, podReplacementPolicy: 'Failed', parallelism: 2, completions: 2 }), [exited('p', 42), aPod('run')]);
+    assert.deepEqual(p.flush?.conditions?.map((c) => [c.type, c.reason, c.message]), [['FailureTarget', 'PodFailurePolicy', 'Container c for pod default/p failed with exit code 42 matching FailJob rule at index 0']]);
+    assert.deepEqual(names(p.terminate), ['run']);
+  });
+
+  it('an ignored failure is not counted, its finalizer still goes, and the pod is replaced', () => {
+    const p = plan(aJob({ podFailurePolicy: policy, podReplacementPolicy: 'Failed', backoffLimit: 0 }), [withCondition('p', 'DisruptionTarget')]);
+    assert.equal(p.finished, undefined);
+    assert.deepEqual(p.flush?.uncountedTerminatedPods, {});
+    assert.deepEqual(names(p.removeFinalizers), ['p']);
+  });
+});
+
+describe('successPolicy (Indexed jobs)', () => {
+  const cases: { name: string; policy: SuccessPolicy; succeeded: number[]; want: string | undefined }[] = [
+    { name: 'all listed indexes succeeded', policy: { rules: [{ succeededIndexes: '0,2' }] }, succeeded: [0, 2], want: 'Matched rules at index 0' },
+    { name: 'a listed index missing', policy: { rules: [{ succeededIndexes: '0-2' }] }, succeeded: [0, 2], want: undefined },
+    { name: 'a count within the listed indexes', policy: { rules: [{ succeededIndexes: '0-3', succeededCount: 2 }] }, succeeded: [1, 3], want: 'Matched rules at index 0' },
+    { name: 'a count alone, second rule', policy: { rules: [{ succeededIndexes: '9' }, { succeededCount: 2 }] }, succeeded: [4, 5], want: 'Matched rules at index 1' },
+    { name: 'nothing succeeded', policy: { rules: [{ succeededCount: 0 }] }, succeeded: [], want: undefined },
+  ];
+  for (const c of cases) it(c.name, () => assert.equal(matchSuccessPolicy(c.policy, 10, c.succeeded), c.want));
+
+  it('a met rule sets SuccessCriteriaMet (SuccessPolicy) and terminates the other pods, which do not count as failed', () => {
+    const job = aJob({ completionMode: 'Indexed', completions: 3, parallelism: 3, successPolicy: { rules: [{ succeededIndexes: '0' }] } });
+    const p = plan(job, [aPod('a', { phase: 'Succeeded', index: 0 }), aPod('b', { index: 1 }), aPod('c', { index: 2 })]);
+    assert.deepEqual(p.flush?.conditions?.map((c) => [c.type, c.reason, c.message]), [['SuccessCriteriaMet', 'SuccessPolicy', 'Matched rules at index 0']]);
+    assert.deepEqual(names(p.terminate), ['b', 'c']);
+    assert.deepEqual(p.flush?.uncountedTerminatedPods, {});
+    assert.deepEqual([p.finished?.type, p.finished?.reason], ['Complete', 'SuccessPolicy']);
+  });
 });
