@@ -58,8 +58,7 @@ export const jobController = defineController({
         if (!plan) return releaseFinished(ctx.client, podWrites, key, claimed);
         const pass: Pass = { client: ctx.client, events, pods: podWrites, jobs: jobWrites, key, job };
         await act(pass, plan);
-        await track(pass, plan, claimed, new Date(ctx.clock.now()));
-        backoffs.set(key, plan.backoff);
+        await track(pass, plan, claimed, new Date(ctx.clock.now()), () => backoffs.set(key, plan.backoff));
         return plan.requeueAfterMs === undefined ? {} : { requeueAfterMs: plan.requeueAfterMs };
       },
     };
@@ -162,10 +161,11 @@ async function deletePod(pass: Pass, pod: Pod, uncount: boolean): Promise<void> 
 }
 
 /** Flush, remove finalizers, settle: see job-plan.ts for why in this order. */
-async function track(pass: Pass, plan: JobPlan, pods: readonly Pod[], now: Date): Promise<void> {
+async function track(pass: Pass, plan: JobPlan, pods: readonly Pod[], now: Date, flushed: () => void): Promise<void> {
   const { client, job, key } = pass;
   let stored = job;
   if (plan.flush) stored = await writeStatus(pass, stored, plan.flush);
+  flushed(); // the failures the backoff record counts are in etcd now (updateBackoffRecord after the flush)
   for (const e of plan.events) await pass.events.record(job, e.type, e.reason, e.message);
   const removed = await removeFinalizers(client, pass.pods, key, plan.removeFinalizers).then(() => undefined, (err: unknown) => err);
   const withFinalizer = new Set(pods.filter((p) => hasTrackingFinalizer(p) && !plan.removeFinalizers.includes(p)).map((p) => p.metadata.uid ?? ''));
