@@ -144,7 +144,8 @@ describe('job controller over the in-memory store', () => {
 
   it('fails with DeadlineExceeded after activeDeadlineSeconds, deleting its running pods', async function () {
     this.timeout(10_000);
-    const job = await harness.registry.create<Job>(JOBS, 'default', aJob('slow', { activeDeadlineSeconds: 1, parallelism: 2, completions: 2 }));
+    // startTime has whole seconds (as metav1.Time), so a deadline of 3 s leaves at least 2 s to see the pods.
+    const job = await harness.registry.create<Job>(JOBS, 'default', aJob('slow', { activeDeadlineSeconds: 3, parallelism: 2, completions: 2 }));
     await until(async () => (await active(job)).length === 2, { timeoutMs: 5000 });
     const failed = await until(async () => { const j = await getJob('slow'); return condition(j, 'Failed') === 'True' && j; }, { timeoutMs: 8000, describe: () => describe('slow') });
     assert.equal(failed.status?.conditions?.find((c) => c.type === 'Failed')?.reason, 'DeadlineExceeded');
