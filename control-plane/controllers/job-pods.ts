@@ -6,7 +6,6 @@
 import type { Job } from '../../api/batch-v1';
 import { JOB_COMPLETION_INDEX_ANNOTATION } from '../../api/batch-v1';
 import type { Container, Pod, PodTemplateSpec } from '../../api/core-v1';
-import { isPodActive } from '../../api/pod-readiness';
 import { controllerReference } from './framework/owner-references';
 
 /** Kept on every pod until the Job has counted it (batch.kubernetes.io/job-tracking). */
@@ -59,8 +58,6 @@ export function isPodTerminating(pod: Pod): boolean {
   const phase = pod.status?.phase;
   return Boolean(pod.metadata.deletionTimestamp) && phase !== 'Succeeded' && phase !== 'Failed';
 }
-
-export { isPodActive };
 
 /** getFinishedTime: the last container's finish, else the deletion or creation time. */
 export function finishedTimeOf(pod: Pod): number {
