@@ -1,7 +1,7 @@
 /**
  * Sets of completion indexes as an Indexed Job's status writes them (`completedIndexes`,
- * `failedIndexes`: "1,3-5,7", ascending, each run of consecutive indexes as `first-last`:
- * pkg/controller/job indexed_job_utils.go orderedIntervals.String).
+ * `failedIndexes`: "1,3-5,7", ascending, a run of three or more consecutive indexes as `first-last`, a pair as
+ * `first,last`: pkg/controller/job indexed_job_utils.go orderedIntervals.String).
  */
 
 /** The indexes of `text` below `completions`, ascending and unique; malformed parts are skipped, as Kubernetes does. */
@@ -26,7 +26,7 @@ export function formatIndexes(indexes: Iterable<number>): string {
     while (j + 1 < sorted.length && sorted[j + 1] === (sorted[j] ?? 0) + 1) j++;
     const first = sorted[i] ?? 0;
     const last = sorted[j] ?? 0;
-    parts.push(last > first ? `${first}-${last}` : String(first));
+    parts.push(last > first + 1 ? `${first}-${last}` : last === first + 1 ? `${first},${last}` : String(first));
     i = j + 1;
   }
   return parts.join(',');

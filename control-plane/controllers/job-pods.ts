@@ -72,7 +72,7 @@ export function finishedTimeOf(pod: Pod): number {
  * The pod a Job creates (manageJob): the template with the tracking finalizer and the Job as
  * its blocking controller, named `<job>-<random>`; for an Indexed Job `<job>-<index>-<random>`
  * with the index as annotation and label, hostname `<job>-<index>`, and JOB_COMPLETION_INDEX
- * in every container read through the downward API from that annotation.
+ * in every container read through the downward API from that label (PodIndexLabel, GA in 1.32).
  */
 export function podForJob(job: Job, index: number | undefined): Pod {
   const template: PodTemplateSpec = structuredClone(job.spec.template);
@@ -114,6 +114,6 @@ function withCompletionIndex(pod: Pod, job: Job, index: number): Pod {
 /** addCompletionIndexEnvVariable: appended unless the container sets it itself. */
 function withIndexEnv(container: Container): Container {
   if ((container.env ?? []).some((v) => v.name === JOB_COMPLETION_INDEX_ENV)) return container;
-  const fieldPath = `metadata.annotations['${JOB_COMPLETION_INDEX_ANNOTATION}']`;
+  const fieldPath = `metadata.labels['${JOB_COMPLETION_INDEX_ANNOTATION}']`;
   return { ...container, env: [...(container.env ?? []), { name: JOB_COMPLETION_INDEX_ENV, valueFrom: { fieldRef: { fieldPath } } }] };
 }

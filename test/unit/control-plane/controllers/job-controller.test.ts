@@ -105,7 +105,7 @@ describe('job controller over the in-memory store', () => {
       assert.match(pod.metadata.name ?? '', new RegExp(`^idx-${index}-[a-z0-9]{5}$`));
       assert.equal(pod.metadata.labels?.['batch.kubernetes.io/job-completion-index'], index);
       assert.equal(pod.spec.hostname, `idx-${index}`);
-      assert.deepEqual(pod.spec.containers[0]?.env?.find((e) => e.name === 'JOB_COMPLETION_INDEX')?.valueFrom?.fieldRef?.fieldPath, "metadata.annotations['batch.kubernetes.io/job-completion-index']");
+      assert.deepEqual(pod.spec.containers[0]?.env?.find((e) => e.name === 'JOB_COMPLETION_INDEX')?.valueFrom?.fieldRef?.fieldPath, "metadata.labels['batch.kubernetes.io/job-completion-index']");
     }
     await finish(byIndex.get('0') as Pod, 'Succeeded');
     await finish(byIndex.get('2') as Pod, 'Succeeded');

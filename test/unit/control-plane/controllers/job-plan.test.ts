@@ -273,7 +273,7 @@ describe('job pods from the template', () => {
     assert.equal(pod.metadata.annotations?.['batch.kubernetes.io/job-completion-index'], '2');
     assert.equal(pod.metadata.labels?.['batch.kubernetes.io/job-completion-index'], '2');
     assert.equal(pod.spec.hostname, 'j-2');
-    assert.deepEqual(pod.spec.containers[0]?.env, [{ name: 'JOB_COMPLETION_INDEX', valueFrom: { fieldRef: { fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } } }]);
+    assert.deepEqual(pod.spec.containers[0]?.env, [{ name: 'JOB_COMPLETION_INDEX', valueFrom: { fieldRef: { fieldPath: "metadata.labels['batch.kubernetes.io/job-completion-index']" } } }]);
     assert.deepEqual(pod.metadata.finalizers, [JOB_TRACKING_FINALIZER]);
   });
 
@@ -285,7 +285,7 @@ describe('job pods from the template', () => {
 });
 
 describe('completed index sets', () => {
-  const cases: [number[], string][] = [[[], ''], [[0], '0'], [[0, 1], '0-1'], [[3, 1, 0, 2, 7, 9, 10], '0-3,7,9-10']];
+  const cases: [number[], string][] = [[[], ''], [[0], '0'], [[0, 1], '0,1'], [[0, 1, 2], '0-2'], [[3, 1, 0, 2, 7, 9, 10], '0-3,7,9,10']];
   for (const [indexes, text] of cases) {
     it(`${JSON.stringify(indexes)} is "${text}" and back`, () => {
       assert.equal(formatIndexes(indexes), text);
