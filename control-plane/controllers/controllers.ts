@@ -13,6 +13,7 @@ import { endpointSliceMirroringController } from './endpointslice-mirroring-cont
 import { endpointsController } from './endpoints-controller';
 import type { Controller, ControllerContext } from './framework/define-controller';
 import { garbageCollectorController } from './garbage-collector-controller';
+import { jobController } from './job-controller';
 import { loadBalancerController } from './load-balancer-controller';
 import { namespaceController } from './namespace-controller';
 import { nodeLifecycleController } from './node-lifecycle-controller';
@@ -21,6 +22,7 @@ import { replicaSetController } from './replica-set-controller';
 import { stalePodDisruptionController } from './stale-pod-disruption-controller';
 import { statefulSetController } from './stateful-set-controller';
 import { taintEvictionController } from './taint-eviction-controller';
+import { ttlAfterFinishedController } from './ttl-after-finished-controller';
 
 export const CONTROLLERS: readonly Controller[] = [
   schedulerController,
@@ -37,6 +39,8 @@ export const CONTROLLERS: readonly Controller[] = [
   disruptionController,
   stalePodDisruptionController,
   statefulSetController,
+  jobController,
+  ttlAfterFinishedController,
   // Last: it shares the informers the others hold in full, and keeps only metadata of the rest.
   garbageCollectorController,
 ];

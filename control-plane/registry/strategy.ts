@@ -58,4 +58,6 @@ export interface ResourceStrategy<T extends KubeObject = KubeObject> {
   beginDeletion(obj: T): void;
   /** Whether something must still clean up before the object may go (finalizers). */
   hasPendingFinalizers(obj: T): boolean;
+  /** `Warning` headers a DELETE (of one object or a collection) answers with, given its options. */
+  deleteWarnings?(options: DeleteOptions): string[];
 }

@@ -1,7 +1,8 @@
 /**
  * DELETE of one object and of a collection. A finished deletion answers with the object for
  * kinds that return it (pods, namespaces) and a Success Status otherwise; an object that stays
- * (graceful deletion, finalizers) is answered with its new state.
+ * (graceful deletion, finalizers) is answered with its new state. A kind may add `Warning`
+ * headers for the options asked (a Job deleted without a propagationPolicy).
  */
 import type { RequestScope } from '../request-scope';
 import { deleteOptionsFrom, listOptionsFrom } from '../request-options';
@@ -12,6 +13,7 @@ import { writeBody } from '../respond';
 import type { ResourceTarget } from '../router';
 import { successStatus } from '../status-response';
 import { writeResult } from './read-handlers';
+import { addWarnings } from './request-body-value';
 
 const DELETE_OPTIONS = 'io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions';
 
@@ -32,6 +34,7 @@ async function optionsBody(scope: RequestScope): Promise<unknown> {
 export async function serveDelete(scope: RequestScope, target: ResourceTarget): Promise<void> {
   const options = deleteOptionsFrom(scope.query, await optionsBody(scope));
   const name = target.name ?? '';
+  addWarnings(scope, target.info.strategy.deleteWarnings?.(options) ?? []);
   const outcome = await scope.registry.delete(target.info, target.namespace, name, options);
   if (!outcome.removed || target.info.strategy.returnDeletedObject) return writeResult(scope, target, 200, outcome.object);
   const details = { name, ...(target.info.group ? { group: target.info.group } : {}), kind: target.info.resource, uid: outcome.object.metadata.uid };
@@ -40,6 +43,7 @@ export async function serveDelete(scope: RequestScope, target: ResourceTarget): 
 
 export async function serveDeleteCollection(scope: RequestScope, target: ResourceTarget): Promise<void> {
   const options = deleteOptionsFrom(scope.query, await optionsBody(scope));
+  addWarnings(scope, target.info.strategy.deleteWarnings?.(options) ?? []);
   const list = await scope.registry.deleteCollection(target.info, { ...listOptionsFrom(scope.query, target.namespace), ...options });
   writeResult(scope, target, 200, list);
 }

@@ -46,7 +46,7 @@ function jobDuration(obj: KubeObject, now: Date): string {
   return humanDuration((Number.isNaN(end) ? now.getTime() : end) - start);
 }
 
-/** Complete, Failed, Terminating, Suspended, FailureTarget or Running, in that precedence. */
+/** Complete, Failed, Terminating, Suspended, FailureTarget, SuccessCriteriaMet or Running, in that precedence (printJob, 1.32). */
 export function jobStatus(obj: KubeObject): string {
   const has = (type: string): boolean => arrayField(obj, 'status', 'conditions').some((c) => stringField(c, 'type') === type && stringField(c, 'status') === 'True');
   if (has('Complete')) return 'Complete';
@@ -54,5 +54,6 @@ export function jobStatus(obj: KubeObject): string {
   if (obj.metadata.deletionTimestamp) return 'Terminating';
   if (has('Suspended')) return 'Suspended';
   if (has('FailureTarget')) return 'FailureTarget';
+  if (has('SuccessCriteriaMet')) return 'SuccessCriteriaMet';
   return 'Running';
 }
