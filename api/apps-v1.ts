@@ -207,5 +207,9 @@ export interface ControllerRevision extends KubeObject {
 /** Labels Kubernetes' controllers put on the pods and revisions they create. */
 export const DEFAULT_DEPLOYMENT_UNIQUE_LABEL_KEY = 'pod-template-hash';
 export const CONTROLLER_REVISION_HASH_LABEL_KEY = 'controller-revision-hash';
+/** A DaemonSet's template generation, as apps/v1 carries it (DeprecatedTemplateGeneration): 1 at creation, +1 per template change. */
+export const DEPRECATED_TEMPLATE_GENERATION_ANNOTATION = 'deprecated.daemonset.template.generation';
+/** The label with that generation on the DaemonSet's pods (DaemonSetTemplateGenerationKey). */
+export const DAEMON_SET_TEMPLATE_GENERATION_LABEL = 'pod-template-generation';
 export const STATEFULSET_POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
 export const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';

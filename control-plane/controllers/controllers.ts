@@ -6,6 +6,7 @@
  */
 import { schedulerController } from '../scheduler/scheduler';
 import { logText } from '../log-text';
+import { daemonSetController } from './daemon-set-controller';
 import { deploymentController } from './deployment-controller';
 import { disruptionController } from './disruption-controller';
 import { endpointSliceController } from './endpointslice-controller';
@@ -36,6 +37,7 @@ export const CONTROLLERS: readonly Controller[] = [
   loadBalancerController,
   replicaSetController,
   deploymentController,
+  daemonSetController,
   disruptionController,
   stalePodDisruptionController,
   statefulSetController,
