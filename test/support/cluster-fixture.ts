@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
-import { downCluster, upCluster, type Cluster, type ClusterParts } from '../../scripts/cluster/cluster';
+import { addNode, downCluster, upCluster, type Cluster, type ClusterParts } from '../../scripts/cluster/cluster';
 import { cleanLeftovers } from '../../scripts/cluster/leftovers';
 import { runKubectl, type KubectlOptions } from '../../scripts/cluster/kubectl';
 import { dockerClient } from '../../scripts/cluster/cluster-node';
@@ -23,6 +23,8 @@ export interface TestCluster {
   kubectl(args: string[], opts?: KubectlOptions): Promise<CommandResult>;
   /** The node's own dockerd. */
   docker(node: string): Docker;
+  /** Plugs a new node into the running cluster and waits until it is Ready (it joins `nodes`). */
+  addNode(name: string): Promise<NodeState>;
   down(): Promise<void>;
 }
 
@@ -53,6 +55,7 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
     apiUrl: cluster.controlPlane?.apiUrl ?? '',
     kubectl: (args, kopts) => runKubectl(cluster.kubeconfig, args, kopts),
     docker: (name) => dockerClient(nodeNamed(name)),
+    addNode: (name) => addNode(cluster, name),
     down: () => downCluster(cluster),
   };
 }
