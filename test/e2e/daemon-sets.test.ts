@@ -3,11 +3,13 @@
  * on every Pi, and on a Pi plugged in later; a DaemonSet with a nodeSelector follows
  * `kubectl label nodes`; `kubectl set image` rolls a new image out node by node
  * (maxUnavailable 1: never more than one node without a ready agent) while `kubectl rollout
- * status` waits for it.
+ * status` waits for it; a Pi that is unplugged and deleted from the cluster keeps no pod (the
+ * pod garbage collector takes it after its 40 s quarantine) and is no longer desired.
  */
 import assert from 'node:assert/strict';
 import type { Pod } from '../../api/core-v1';
 import type { KubeList } from '../../api/meta';
+import { stopNode } from '../../scripts/cluster/cluster';
 import { until } from '../../scripts/cluster/wait-until';
 import { startTestCluster, type TestCluster } from '../support/cluster-fixture';
 import { kubectlOk } from '../support/kubectl-pods';
@@ -137,5 +139,11 @@ describe('DaemonSets on the simulated cluster', function () {
     assert.ok(fewestReady >= 2, `at least 2 of 3 nodes kept a ready agent throughout, saw ${fewestReady}`);
     const history = await kubectl('rollout', 'history', 'ds/node-agent');
     assert.match(history, /REVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>/);
+  });
+
+  it('keeps no pod for a node that leaves the cluster', async () => {
+    await stopNode(tc.cluster, 'pi3');
+    assert.match(await kubectl('delete', 'node', 'pi3'), /node "pi3" deleted/);
+    await settles('node-agent', ['pi1', 'pi2'], '2 2 2 2 2 <none>', 90_000);
   });
 });
