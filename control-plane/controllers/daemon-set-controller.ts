@@ -21,10 +21,10 @@ import { toBeDeleting, toSee, type Expectations } from './framework/expectations
 import { BY_NAMESPACE } from './framework/informer-factory';
 import { controllerOf, ownerKey } from './framework/owner-references';
 import { allOrFirstFailure, slowStartBatch } from './framework/slow-start';
-import { claimRevisions, daemonSetRevision, historyToDelete, matchesRevision, planHistory, type HistoryPlan } from './daemon-set-history';
+import { historyToDelete } from './daemon-set-history';
+import { checkCanAdopt, constructHistory } from './daemon-set-history-writer';
 import { planDaemonSet, planDaemonSetStatus, podsByNode, selectorOf, selectsEverything, type DaemonSetPlan, type DaemonSetState } from './daemon-set-plan';
 import { daemonPodFor, daemonPodTemplate, nodeShouldRunDaemonPod } from './daemon-set-pods';
-import { CONTROLLER_REVISION_HASH_LABEL_KEY } from '../../api/apps-v1';
 
 const DS = 'daemonsets.apps';
 const REVISIONS = 'controllerrevisions.apps';
@@ -65,7 +65,7 @@ export const daemonSetController = defineController({
         if (selectsEverything(ds)) return void (await events.record(ds, 'Warning', 'SelectingAll', 'This daemon set is selecting all pods. A non-empty selector is required.'));
         if (ds.metadata.deletionTimestamp || !selectorOf(ds)) return {};
         const pass: Pass = { client: ctx.client, events, expectations, key, ds };
-        const history = await constructHistory(pass, revisions.byIndex(BY_NAMESPACE, ds.metadata.namespace ?? ''), pods);
+        const history = await constructHistory(pass.client, ds, revisions.byIndex(BY_NAMESPACE, ds.metadata.namespace ?? ''), pods);
         const state: DaemonSetState = {
           ds, nodes: nodes.list(), pods: pods.byIndex(BY_NAMESPACE, ds.metadata.namespace ?? ''), hash: history.hash,
           synced: expectations.satisfied(key), now: new Date(ctx.clock.now()), failedBackoffUntil: (k) => failedPodsBackoff.blockedUntil(k),
@@ -99,63 +99,12 @@ function daemonSetsConcerned(all: readonly DaemonSet[], node: Node | undefined, 
   return all.filter((ds) => verdict(node, ds) !== verdict(old, ds)).map(cacheKey);
 }
 
-/** constructHistory: the current revision (created, deduplicated or renumbered as needed) and the old ones. */
-async function constructHistory(pass: Pass, namespaceRevisions: readonly ControllerRevision[], pods: Informer<Pod>): Promise<{ hash: string; old: ControllerRevision[] }> {
-  const { client, ds } = pass;
-  const claims = claimRevisions(ds, namespaceRevisions);
-  if (!claims) return { hash: '', old: [] };
-  if (claims.adopt.length > 0) await checkCanAdopt(client, ds);
-  for (const r of claims.adopt) await client.patch(REVISIONS, ds.metadata.namespace, r.metadata.name ?? '', 'strategic-merge-patch', adoptionPatch(ds, r)).catch(unlessNotFound);
-  for (const r of claims.release) await client.patch(REVISIONS, ds.metadata.namespace, r.metadata.name ?? '', 'strategic-merge-patch', releasePatch(ds, r)).catch(unlessNotFound);
-  const plan = planHistory(ds, claims.claimed);
-  const current = plan.current ? await keepCurrent(pass, plan, plan.current, pods) : await snapshot(pass, plan.revision);
-  return { hash: current.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL_KEY] ?? '', old: plan.old };
-}
-
-/** dedupCurHistories and the renumbering: duplicates' pods take the kept revision's hash, duplicates go. */
-async function keepCurrent(pass: Pass, plan: HistoryPlan, current: ControllerRevision, pods: Informer<Pod>): Promise<ControllerRevision> {
-  const { client, ds } = pass;
-  const hash = current.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL_KEY] ?? '';
-  for (const duplicate of plan.duplicates) {
-    const stale = pods.byIndex(BY_NAMESPACE, ds.metadata.namespace ?? '').filter((p) => controllerOf(p)?.uid === ds.metadata.uid && p.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL_KEY] !== hash);
-    for (const pod of stale) await client.patch('pods', pod.metadata.namespace, pod.metadata.name ?? '', 'merge-patch', { metadata: { uid: pod.metadata.uid, labels: { [CONTROLLER_REVISION_HASH_LABEL_KEY]: hash } } }).catch(unlessNotFound);
-    await client.delete(REVISIONS, ds.metadata.namespace, duplicate.metadata.name ?? '').catch(unlessNotFound);
-  }
-  if (current.revision >= plan.revision) return current;
-  return (await client.update<ControllerRevision>(REVISIONS, ds.metadata.namespace, current.metadata.name ?? '', { ...current, revision: plan.revision })).object;
-}
-
-/** snapshot: creates the revision; a name taken by another template bumps status.collisionCount and retries later. */
-async function snapshot(pass: Pass, revision: number): Promise<ControllerRevision> {
-  const { client, ds } = pass;
-  const candidate = daemonSetRevision(ds, revision);
-  try {
-    return await client.create<ControllerRevision>(REVISIONS, ds.metadata.namespace, candidate);
-  } catch (err: unknown) {
-    if (!isApiError(err, 'AlreadyExists')) throw err;
-    const existing = await client.get<ControllerRevision>(REVISIONS, ds.metadata.namespace, candidate.metadata.name ?? '');
-    if (matchesRevision(ds, existing)) return existing;
-    const fresh = await client.get<DaemonSet>(DS, ds.metadata.namespace, ds.metadata.name ?? '');
-    const status = { ...(fresh.status ?? { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 }) };
-    status.collisionCount = (status.collisionCount ?? 0) + 1;
-    await client.updateStatus(DS, ds.metadata.namespace, ds.metadata.name ?? '', { ...fresh, status });
-    throw new Error(`found a hash collision for DaemonSet ${ds.metadata.name ?? ''}: bumping collisionCount to ${status.collisionCount}`);
-  }
-}
-
 /** Adoption (after a fresh read shows the DaemonSet still there, as RecheckDeletionTimestamp), then release. */
 async function claim(pass: Pass, plan: DaemonSetPlan): Promise<void> {
   const { client, ds } = pass;
   if (plan.adopt.length > 0) await checkCanAdopt(client, ds);
   for (const pod of plan.adopt) await client.patch('pods', ds.metadata.namespace, pod.metadata.name ?? '', 'strategic-merge-patch', adoptionPatch(ds, pod)).catch(unlessNotFound);
   for (const pod of plan.release) await client.patch('pods', ds.metadata.namespace, pod.metadata.name ?? '', 'strategic-merge-patch', releasePatch(ds, pod)).catch(unlessNotFound);
-}
-
-async function checkCanAdopt(client: ApiClient, ds: DaemonSet): Promise<void> {
-  const fresh = await client.get<DaemonSet>(DS, ds.metadata.namespace, ds.metadata.name ?? '');
-  const name = `${ds.metadata.namespace ?? ''}/${ds.metadata.name ?? ''}`;
-  if (fresh.metadata.uid !== ds.metadata.uid) throw new Error(`original DaemonSet ${name} is gone: got uid ${fresh.metadata.uid ?? ''}, wanted ${ds.metadata.uid ?? ''}`);
-  if (fresh.metadata.deletionTimestamp) throw new Error(`${name} has just been deleted at ${fresh.metadata.deletionTimestamp}`);
 }
 
 /** syncNodes, then (on success) cleanupHistory. */
