@@ -4,7 +4,7 @@
  * `kubectl label nodes`; `kubectl set image` rolls a new image out node by node
  * (maxUnavailable 1: never more than one node without a ready agent) while `kubectl rollout
  * status` waits for it; a Pi that is unplugged and deleted from the cluster keeps no pod (the
- * pod garbage collector takes it after its 40 s quarantine) and is no longer desired.
+ * pod garbage collector takes it) and is no longer desired.
  */
 import assert from 'node:assert/strict';
 import type { Pod } from '../../api/core-v1';
