@@ -88,10 +88,10 @@ describe('API server over HTTPS (real etcd)', function () {
     it('describes the core group with kinds, verbs, short names, categories and subresources', async () => {
       assert.deepEqual((await api.request('GET', '/api')).json().versions, ['v1']);
       const discoveryV1 = { groupVersion: 'discovery.k8s.io/v1', version: 'v1' };
-      const appsV1 = { groupVersion: 'apps/v1', version: 'v1' };
+      const group = (name: string): object => ({ name, versions: [{ groupVersion: `${name}/v1`, version: 'v1' }], preferredVersion: { groupVersion: `${name}/v1`, version: 'v1' } });
       assert.deepEqual((await api.request('GET', '/apis')).json(), {
         kind: 'APIGroupList', apiVersion: 'v1',
-        groups: [{ name: 'discovery.k8s.io', versions: [discoveryV1], preferredVersion: discoveryV1 }, { name: 'apps', versions: [appsV1], preferredVersion: appsV1 }],
+        groups: [{ name: 'discovery.k8s.io', versions: [discoveryV1], preferredVersion: discoveryV1 }, group('apps'), group('batch'), group('policy')],
       });
       assert.deepEqual((await api.request('GET', '/apis/discovery.k8s.io/v1')).json().resources.map((r: { name: string }) => r.name), ['endpointslices']);
       const list = (await api.request('GET', '/api/v1')).json();

@@ -133,8 +133,9 @@ describe('Jobs through the real kubectl (real etcd, API server, controllers)', f
     await ok(['patch', 'job', 'nap', '--type=merge', '-p', '{"spec":{"suspend":true}}']);
     await until(async () => (await ok(['get', 'job', 'nap', '--no-headers'])).includes('Suspended') && (await activePods('nap')).filter((p) => !p.metadata.deletionTimestamp).length === 0, { timeoutMs: 15_000 });
     await ok(['patch', 'job', 'nap', '--type=merge', '-p', '{"spec":{"suspend":false}}']);
-    await until(async () => (await podsOf('nap')).filter((p) => !p.metadata.deletionTimestamp).length === 2, { timeoutMs: 15_000 });
-    assert.equal((await getJob('nap')).status?.conditions?.find((c) => c.type === 'Suspended')?.status, 'False');
+    // The pass that resumes creates the pods first and writes the Suspended=False status after them.
+    await until(async () => (await podsOf('nap')).filter((p) => !p.metadata.deletionTimestamp).length === 2
+      && (await getJob('nap')).status?.conditions?.find((c) => c.type === 'Suspended')?.status === 'False', { timeoutMs: 15_000 });
   });
 
   it('podFailurePolicy: an exit code matching a FailJob rule fails the job with reason PodFailurePolicy', async () => {
