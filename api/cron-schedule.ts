@@ -91,6 +91,8 @@ export const TOO_MANY_MISSED = 100;
 /** Padding added to the requeue delay, against clock skew between controller and apiserver. */
 export const NEXT_SCHEDULE_DELTA_MS = 100;
 
+const LESS_THAN_A_SECOND = 'time difference between two schedules is less than 1 second';
+
 export type MissedSchedules = 'none' | 'few' | 'many';
 
 export interface MostRecentSchedule {
@@ -107,10 +109,12 @@ export function mostRecentScheduleTime(cronJob: CronJob, now: Date, schedule: Cr
   const earliestTime = earliestScheduleTime(cronJob, now, includeStartingDeadline);
   const t1 = schedule.next(earliestTime);
   const t2 = t1 && schedule.next(t1);
-  if (!t1 || now < t1) return { earliestTime, missed: 'none' };
-  if (!t2 || now < t2) return { earliestTime, mostRecent: t1, missed: 'none' };
-  const interval = Math.round((t2.getTime() - t1.getTime()) / 1000);
-  if (interval < 1) return { earliestTime, missed: 'none', error: 'time difference between two schedules is less than 1 second' };
+  // A schedule with no next time ("0 0 30 2 *") is robfig's zero time: the interval check below refuses it.
+  if (!t1) return { earliestTime, missed: 'none', error: LESS_THAN_A_SECOND };
+  if (now < t1) return { earliestTime, missed: 'none' };
+  if (t2 && now < t2) return { earliestTime, mostRecent: t1, missed: 'none' };
+  const interval = t2 ? Math.round((t2.getTime() - t1.getTime()) / 1000) : 0;
+  if (!t2 || interval < 1) return { earliestTime, missed: 'none', error: LESS_THAN_A_SECOND };
   const missedCount = Math.trunc((now.getTime() - t1.getTime()) / 1000 / interval) + 1;
   const mostRecent = latestActivationBefore(schedule, new Date(t1.getTime() + (missedCount - 2) * interval * 1000), now);
   const missed: MissedSchedules = missedCount > TOO_MANY_MISSED ? 'many' : 'few';
