@@ -18,7 +18,7 @@ import { changesOf, defineController, type ControllerQueue, type WatchSource } f
 import { BY_NAMESPACE } from './framework/informer-factory';
 import { controllerOf, ownerKey } from './framework/owner-references';
 import {
-  activeChecks, delayAfterScheduleChange, historyVictims, inActive, jobsOf, planSchedule, reconcileActive, removeActive, withStarted,
+  activeChecks, delayAfterScheduleChange, historyVictims, inActive, jobReference, jobsOf, planSchedule, reconcileActive, removeActive, withStarted,
   type ActiveFacts, type CronJobEvent,
 } from './cron-job-plan';
 import type { Clock } from '../../base/clock';
@@ -76,7 +76,7 @@ function cronJobChanges(cronJobs: Informer<CronJob>, queue: ControllerQueue, clo
 
 /** cleanupFinishedJobs: each deleted Job leaves status.active. */
 async function deleteBeyondHistory(pass: Pass, children: readonly Job[]): Promise<void> {
-  for (const job of historyVictims(pass.cronJob, children)) await deleteJob(pass, job);
+  for (const job of historyVictims(pass.cronJob, children)) await deleteJob(pass, jobReference(job));
 }
 
 /** deleteJob: Background propagation (its pods go with it); false when the deletion failed (FailedDelete). */
