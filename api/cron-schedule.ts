@@ -7,11 +7,13 @@
  * Parsing accepts what ParseStandard accepts: exactly five fields, the descriptors @yearly,
  * @annually, @monthly, @weekly, @daily, @midnight, @hourly and @every <duration>, and a leading
  * TZ=<zone> or CRON_TZ=<zone> (which CronJob validation then refuses on create). The field-count,
- * descriptor and duration errors are worded as robfig words them; other field errors are
- * croner's own words. croner also accepts a few extensions robfig does not (L, W, #).
+ * descriptor, duration and field errors are worded as robfig words them (fields are checked by
+ * cron-fields.ts before croner sees them, so croner's extensions L, W, # and a day of week 7
+ * are refused as robfig refuses them); croner computes the next times.
  */
 import { Cron } from 'croner';
 import type { CronJob } from './batch-v1';
+import { cronFieldError, normalizedCronFields } from './cron-fields';
 import { parseDuration } from './duration';
 
 /** A parsed schedule: the first activation strictly after `after`, or undefined if none within croner's search. */
@@ -35,7 +37,9 @@ export function parseCronSchedule(spec: string, timeZone = 'UTC'): ParsedSchedul
   if (prefixed.rest.startsWith('@')) return parseDescriptor(prefixed.rest, zone);
   const fields = prefixed.rest.split(/\s+/).filter((f) => f !== '');
   if (fields.length !== 5) return { ok: false, error: `expected exactly 5 fields, found ${fields.length}: [${fields.join(' ')}]` };
-  return cronerSchedule(fields.join(' '), zone);
+  const fieldError = cronFieldError(fields);
+  if (fieldError !== undefined) return { ok: false, error: fieldError };
+  return cronerSchedule(normalizedCronFields(fields).join(' '), zone);
 }
 
 /** robfig's TZ=/CRON_TZ= prefix: the zone up to the first space. */

@@ -65,6 +65,8 @@ describe('CronJobs through the real kubectl (real etcd, API server, controllers 
         'error: failed to create cronjob: CronJob.batch "bad" is invalid: spec.schedule: Invalid value: "not a cron": expected exactly 5 fields, found 3: [not a cron]'],
       [['create', 'cronjob', 'bad', '--image=busybox', '--schedule=CRON_TZ=UTC */1 * * * *'], undefined,
         'error: failed to create cronjob: CronJob.batch "bad" is invalid: spec.schedule: Invalid value: "CRON_TZ=UTC */1 * * * *": cannot use TZ or CRON_TZ in schedule, use timeZone field instead'],
+      [['create', 'cronjob', 'bad', '--image=busybox', '--schedule=61 * * * 7'], undefined,
+        'error: failed to create cronjob: CronJob.batch "bad" is invalid: spec.schedule: Invalid value: "61 * * * 7": end of range (61) above maximum (59): 61'],
       [['create', 'cronjob', 'bad', '--image=busybox', '--schedule=@fortnightly'], undefined,
         'error: failed to create cronjob: CronJob.batch "bad" is invalid: spec.schedule: Invalid value: "@fortnightly": unrecognized descriptor: @fortnightly'],
       [['apply', '-f', '-'], cronJobYaml('bad', '  timeZone: Mars/Olympus\n'),
