@@ -12,6 +12,7 @@ import type { CronJob, Job } from '../../api/batch-v1';
 import type { ObjectReference } from '../../api/core-v1';
 import { nextScheduleDelayMs } from '../../api/cron-schedule';
 import { isApiError } from '../../api/errors';
+import type { Clock } from '../../base/clock';
 import { cacheKey, type Informer } from '../store/informer';
 import { unlessNotFound, type ApiClient, type EventSink } from './framework/api-client';
 import { changesOf, defineController, type ControllerQueue, type WatchSource } from './framework/define-controller';
@@ -21,7 +22,6 @@ import {
   activeChecks, delayAfterScheduleChange, historyVictims, inActive, jobReference, jobsOf, planSchedule, reconcileActive, removeActive, withStarted,
   type ActiveFacts, type CronJobEvent,
 } from './cron-job-plan';
-import type { Clock } from '../../base/clock';
 
 const CRON_JOBS = 'cronjobs.batch';
 const JOBS = 'jobs.batch';
