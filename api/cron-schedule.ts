@@ -7,11 +7,13 @@
  * Parsing accepts what ParseStandard accepts: exactly five fields, the descriptors @yearly,
  * @annually, @monthly, @weekly, @daily, @midnight, @hourly and @every <duration>, and a leading
  * TZ=<zone> or CRON_TZ=<zone> (which CronJob validation then refuses on create). The field-count,
- * descriptor and duration errors are worded as robfig words them; other field errors are
- * croner's own words. croner also accepts a few extensions robfig does not (L, W, #).
+ * descriptor, duration and field errors are worded as robfig words them (fields are checked by
+ * cron-fields.ts before croner sees them, so croner's extensions L, W, # and a day of week 7
+ * are refused as robfig refuses them); croner computes the next times.
  */
 import { Cron } from 'croner';
 import type { CronJob } from './batch-v1';
+import { cronFieldError, normalizedCronFields } from './cron-fields';
 import { parseDuration } from './duration';
 
 /** A parsed schedule: the first activation strictly after `after`, or undefined if none within croner's search. */
@@ -35,7 +37,9 @@ export function parseCronSchedule(spec: string, timeZone = 'UTC'): ParsedSchedul
   if (prefixed.rest.startsWith('@')) return parseDescriptor(prefixed.rest, zone);
   const fields = prefixed.rest.split(/\s+/).filter((f) => f !== '');
   if (fields.length !== 5) return { ok: false, error: `expected exactly 5 fields, found ${fields.length}: [${fields.join(' ')}]` };
-  return cronerSchedule(fields.join(' '), zone);
+  const fieldError = cronFieldError(fields);
+  if (fieldError !== undefined) return { ok: false, error: fieldError };
+  return cronerSchedule(normalizedCronFields(fields).join(' '), zone);
 }
 
 /** robfig's TZ=/CRON_TZ= prefix: the zone up to the first space. */
@@ -91,6 +95,8 @@ export const TOO_MANY_MISSED = 100;
 /** Padding added to the requeue delay, against clock skew between controller and apiserver. */
 export const NEXT_SCHEDULE_DELTA_MS = 100;
 
+const LESS_THAN_A_SECOND = 'time difference between two schedules is less than 1 second';
+
 export type MissedSchedules = 'none' | 'few' | 'many';
 
 export interface MostRecentSchedule {
@@ -107,10 +113,12 @@ export function mostRecentScheduleTime(cronJob: CronJob, now: Date, schedule: Cr
   const earliestTime = earliestScheduleTime(cronJob, now, includeStartingDeadline);
   const t1 = schedule.next(earliestTime);
   const t2 = t1 && schedule.next(t1);
-  if (!t1 || now < t1) return { earliestTime, missed: 'none' };
-  if (!t2 || now < t2) return { earliestTime, mostRecent: t1, missed: 'none' };
-  const interval = Math.round((t2.getTime() - t1.getTime()) / 1000);
-  if (interval < 1) return { earliestTime, missed: 'none', error: 'time difference between two schedules is less than 1 second' };
+  // A schedule with no next time ("0 0 30 2 *") is robfig's zero time: the interval check below refuses it.
+  if (!t1) return { earliestTime, missed: 'none', error: LESS_THAN_A_SECOND };
+  if (now < t1) return { earliestTime, missed: 'none' };
+  if (t2 && now < t2) return { earliestTime, mostRecent: t1, missed: 'none' };
+  const interval = t2 ? Math.round((t2.getTime() - t1.getTime()) / 1000) : 0;
+  if (!t2 || interval < 1) return { earliestTime, missed: 'none', error: LESS_THAN_A_SECOND };
   const missedCount = Math.trunc((now.getTime() - t1.getTime()) / 1000 / interval) + 1;
   const mostRecent = latestActivationBefore(schedule, new Date(t1.getTime() + (missedCount - 2) * interval * 1000), now);
   const missed: MissedSchedules = missedCount > TOO_MANY_MISSED ? 'many' : 'few';

@@ -1,7 +1,7 @@
 /**
  * CronJob validation (pkg/apis/batch/validation ValidateCronJobCreate / ValidateCronJobUpdate,
- * 1.32), for a defaulted CronJob. The schedule is parsed with ParseStandard's grammar (see
- * cron-schedule.ts; messages for malformed fields are croner's, not robfig's). TZ= or CRON_TZ=
+ * 1.32), for a defaulted CronJob. The schedule is parsed with ParseStandard's grammar and
+ * robfig's error messages (see cron-schedule.ts and cron-fields.ts). TZ= or CRON_TZ=
  * in the schedule is refused on create (use spec.timeZone), tolerated on update only if the
  * old schedule had it. spec.timeZone must be an IANA zone the runtime knows, not "Local".
  */

@@ -6,6 +6,7 @@
  */
 import { schedulerController } from '../scheduler/scheduler';
 import { logText } from '../log-text';
+import { cronJobController } from './cron-job-controller';
 import { daemonSetController } from './daemon-set-controller';
 import { deploymentController } from './deployment-controller';
 import { disruptionController } from './disruption-controller';
@@ -43,6 +44,7 @@ export const CONTROLLERS: readonly Controller[] = [
   statefulSetController,
   jobController,
   ttlAfterFinishedController,
+  cronJobController,
   // Last: it shares the informers the others hold in full, and keeps only metadata of the rest.
   garbageCollectorController,
 ];
