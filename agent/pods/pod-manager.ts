@@ -110,7 +110,7 @@ export class PodManager implements PodSink {
     this.resyncMs = opts.resyncIntervalMs ?? 5_000;
     const log = opts.log ?? ((m) => console.error(`[pods] ${m}`));
     const store = opts.stateDir ? new FileBackoffStore(path.join(opts.stateDir, 'container-backoff.json'), log) : undefined;
-    const volumes = opts.stateDir ? new PodVolumes(opts.stateDir, opts.mounter) : undefined;
+    const volumes = opts.stateDir ? new PodVolumes(opts.stateDir, opts.mounter, { config: opts.config, allocatable: opts.nodeAllocatable }) : undefined;
     if (opts.dns && !volumes) log('no state directory: pods get no resolv.conf of their own (Docker\'s is used)');
     this.ctx = {
       runtime: opts.runtime, reporter: opts.reporter, clock,
