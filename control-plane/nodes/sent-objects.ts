@@ -42,8 +42,12 @@ export class SentObjects {
       onDirty();
     }));
     const follows = this.entry.follows;
-    if (follows) subscriptions.add(follows.cache.onChange((_type, pod, old) => {
-      const keys = [...follows.keysOf(pod, this.nodeName), ...(old ? follows.keysOf(old, this.nodeName) : [])];
+    if (follows) subscriptions.add(follows.cache.onChange((type, pod, old) => {
+      // Only keys a pod starts or stops giving the node can change what it may read: a pod's
+      // status updates touch no ConfigMap.
+      const before = new Set(old || type === 'DELETED' ? follows.keysOf(old ?? pod, this.nodeName) : []);
+      const after = new Set(type === 'DELETED' ? [] : follows.keysOf(pod, this.nodeName));
+      const keys = [...before, ...after].filter((key) => !(before.has(key) && after.has(key)));
       for (const key of keys) this.dirty.add(key);
       if (keys.length > 0) onDirty();
     }));

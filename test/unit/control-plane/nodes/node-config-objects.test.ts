@@ -143,4 +143,21 @@ describe('object feed: ConfigMaps and Secrets follow the node’s pods', () => {
     await until(() => sent.length === 2, { timeoutMs: 1000 });
     assert.deepEqual(of(last(sent), 'configmaps'), { resource: 'configmaps', full: false, objects: [], removed: ['default/old'] });
   });
+
+  it('looks at no ConfigMap again for a pod update that changes none of its references (a status update)', async () => {
+    const c = caches();
+    c.configMaps.put(aConfigMap('redis'));
+    const pod = c.pods.put(aPod('web', 'pi1', usingConfigMap('redis')));
+    const sent = start(c);
+    let reads = 0;
+    const get = c.configMaps.get.bind(c.configMaps);
+    c.configMaps.get = (key: string) => {
+      reads++;
+      return get(key);
+    };
+    c.pods.put({ ...pod, status: { phase: 'Running' } });
+    await until(() => sent.length === 2, { timeoutMs: 1000 });
+    assert.deepEqual(last(sent).map((s) => s.resource), ['pods']);
+    assert.equal(reads, 0);
+  });
 });
