@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startTestCluster, type TestCluster } from '../support/cluster-fixture';
 import { kubectlOk, waitPodRow } from '../support/kubectl-pods';
+import { nodeLogFile } from '../../scripts/cluster/cluster-node';
 import { runCommand } from '../../scripts/cluster/run-command';
 import { until } from '../../scripts/cluster/wait-until';
 
@@ -255,5 +256,15 @@ describe('ConfigMaps, Secrets and the downward API from the course notes', funct
     assert.equal(await findmnt(), 'tmpfs');
     await kubectl(['delete', 'pod', 'kuard-tls', '--wait=true']);
     await until(async () => (await findmnt()) === '' && !existsSync(dir), { timeoutMs: 30_000, intervalMs: 200 });
+  });
+
+  it('no secret value reaches an event, the agent’s log or the control plane’s log', async () => {
+    const secretValues = ['1f2d1e2e67df', 'not-a-real-key', 'not-a-real-cert'];
+    const events = await kubectl(['get', 'events', '-A', '-o', 'json']);
+    const logs = [readFileSync(nodeLogFile(tc.cluster.logDir, tc.nodes[0], 'agent'), 'utf8'), readFileSync(path.join(tc.cluster.logDir, 'control-plane.log'), 'utf8')];
+    for (const value of secretValues) {
+      assert.equal(events.includes(value), false, `${value} in events`);
+      for (const log of logs) assert.equal(log.includes(value), false, `${value} in a log`);
+    }
   });
 });
