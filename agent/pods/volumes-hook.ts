@@ -29,6 +29,7 @@ export class VolumesHook implements PodSetUpHook, PodTearDownHook {
       ? await this.volumes.setUp(pod, signal)
       : { ok: false as const, volume: pod.spec.volumes[0].name, message: 'this node has no state directory for volumes' };
     if (result.ok) {
+      for (const stale of result.stale) this.events.container(pod, '', containerEvents.failedMount(stale.volume, stale.message), FAILED_MOUNT_WINDOW_MS);
       ctx.resources.volumePaths = result.paths;
       return { ok: true };
     }

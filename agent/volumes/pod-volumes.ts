@@ -48,7 +48,13 @@ const PROJECTED: ProjectedKind = { plugin: 'kubernetes.io~projected', tmpfs: tru
 /** Volumes containers always get read-only (the kubelet's ReadOnlyAPIDataVolumes). */
 const READ_ONLY_PLUGINS = new Set([CONFIG_MAP, SECRET, DOWNWARD_API, PROJECTED].map((k) => k.plugin));
 
-export type VolumeSetUp = { ok: true; paths: Map<string, string> } | { ok: false; volume: string; message: string };
+/** A failure to refresh a volume already set up: the pod keeps its last files and goes on (the kubelet's remount failure). */
+export interface StaleVolume {
+  volume: string;
+  message: string;
+}
+
+export type VolumeSetUp = { ok: true; paths: Map<string, string>; stale: StaleVolume[] } | { ok: false; volume: string; message: string };
 export type MountsResult = { ok: true; mounts: ContainerMount[] } | { ok: false; message: string };
 
 const EMPTY_DIR = 'kubernetes.io~empty-dir';
@@ -71,18 +77,34 @@ export class PodVolumes {
     return path.join(this.stateDir, 'pods', podUid);
   }
 
-  /** Makes every volume of the pod ready; idempotent. The first failure is returned. */
+  /**
+   * Makes every volume of the pod ready; idempotent. The first failure is returned, except for
+   * a volume written from the API that was set up before (its ConfigMap deleted while the pod
+   * runs): it keeps its last files, as on a kubelet, and is reported `stale`.
+   */
   async setUp(pod: Pod, signal: AbortSignal): Promise<VolumeSetUp> {
     const paths = new Map<string, string>();
+    const stale: StaleVolume[] = [];
     for (const volume of pod.spec.volumes ?? []) {
       try {
         paths.set(volume.name, await this.setUpOne(pod, volume, signal));
       } catch (err) {
         if (signal.aborted) throw err;
-        return { ok: false, volume: volume.name, message: errorText(err) };
+        const kept = this.setUpBefore(pod, volume);
+        if (!kept) return { ok: false, volume: volume.name, message: errorText(err) };
+        paths.set(volume.name, kept);
+        stale.push({ volume: volume.name, message: errorText(err) });
       }
     }
-    return { ok: true, paths };
+    return { ok: true, paths, stale };
+  }
+
+  /** The directory of an API-data volume that already holds a payload (`..data`); undefined otherwise. */
+  private setUpBefore(pod: Pod, volume: Volume): string | undefined {
+    const kind = this.projection(pod, volume)?.kind;
+    if (!kind || !SAFE.test(volume.name)) return undefined;
+    const dir = path.join(this.podDir(pod.metadata.uid ?? ''), 'volumes', kind.plugin, volume.name);
+    return existsSync(path.join(dir, '..data')) ? dir : undefined;
   }
 
   private async setUpOne(pod: Pod, volume: Volume, signal: AbortSignal): Promise<string> {

@@ -49,4 +49,20 @@ describe('volumes hook', () => {
     assert.deepEqual(await hook.setUp(podWith(undefined), contextFor(plans.startApp), never), { ok: true });
     await hook.tearDown('uid-v', never);
   });
+
+  it('lets a running pod go on with its last files when its ConfigMap is deleted, saying FailedMount', async () => {
+    let present = true;
+    const config = {
+      configMap: (namespace: string, name: string) => (present ? { apiVersion: 'v1' as const, kind: 'ConfigMap' as const, metadata: { name, namespace }, data: { k: 'v' } } : undefined),
+      secret: () => undefined,
+    };
+    const hook = new VolumesHook(new PodVolumes(dir, noTmpfs, { config }), events.log);
+    const pod = podWith([{ name: 'cfg', configMap: { name: 'settings' } }]);
+    assert.deepEqual(await hook.setUp(pod, contextFor(plans.startApp), never), { ok: true });
+    present = false;
+    const ctx = contextFor(plans.startApp);
+    assert.deepEqual(await hook.setUp(pod, ctx, never), { ok: true });
+    assert.ok(existsSync(path.join(ctx.resources.volumePaths.get('cfg') ?? '', 'k')));
+    assert.deepEqual(events.events, ['Warning FailedMount: MountVolume.SetUp failed for volume "cfg" : configmap "settings" not found']);
+  });
 });

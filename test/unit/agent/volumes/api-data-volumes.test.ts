@@ -156,4 +156,16 @@ describe('configMap, secret, downwardAPI and projected volumes', () => {
     assert.equal(formatMap({ b: '2', a: '1' }), 'a="1"\nb="2"');
     assert.equal(formatMap(undefined), '');
   });
+
+  it('keeps the last files of a volume whose ConfigMap is deleted while the pod runs, reporting it stale', async () => {
+    const pod = podWith([{ name: 'config', configMap: { name: 'example-redis-config' } }]);
+    const p = await pathOf(pod, 'config');
+    configMaps = [];
+    const set = await volumes.setUp(pod, signal);
+    assert.deepEqual(set, { ok: true, paths: new Map([['config', p]]), stale: [{ volume: 'config', message: 'configmap "example-redis-config" not found' }] });
+    assert.equal(readFileSync(path.join(p, 'other'), 'utf8'), 'x');
+    const other = podWith([{ name: 'config', configMap: { name: 'example-redis-config' } }]);
+    other.metadata.uid = 'u-2';
+    assert.deepEqual(await volumes.setUp(other, signal), { ok: false, volume: 'config', message: 'configmap "example-redis-config" not found' }, 'a pod that never had it still waits');
+  });
 });
