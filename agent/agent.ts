@@ -13,6 +13,7 @@ import { UnsupportedCgroupDriverError } from './cgroups/cgroup-layout';
 import { openPodCgroups } from './cgroups/open-pod-cgroups';
 import type { PodCgroups } from './cgroups/pod-cgroups';
 import { checkMemoryCgroup } from './cgroups/preflight';
+import { ConfigObjects } from './config-objects';
 import { ENDPOINT_SLICES, SERVICES } from './feed/feed-kinds';
 import { localCommandRunner } from './network/command-runner';
 import { detectBackend } from './network/iptables-backend';
@@ -36,6 +37,8 @@ export class Agent {
   /** Logs and exec streams the control plane asks for (agent/streams). */
   private readonly streams: StreamDispatcher;
   private pods?: PodManager;
+  /** The ConfigMaps and Secrets of the node's pods, from the object feed; a change wakes the pods using it. */
+  private readonly configObjects = new ConfigObjects((change) => this.pods?.configChanged(change));
   /** The node's pod bridge, routes to the other nodes' pods and their iptables rules. */
   private readonly network: PodNetwork;
   /** Services: the node's iptables rules and its cluster DNS. */
@@ -73,6 +76,7 @@ export class Agent {
       consumers: [
         { name: 'services', kinds: [SERVICES, ENDPOINT_SLICES], apply: (batch) => this.serviceNetworking.onServices(batch) },
         peerNodesConsumer((peers) => this.network.onPeers(peers)),
+        this.configObjects.consumer(),
       ],
     });
   }
@@ -92,6 +96,7 @@ export class Agent {
       cgroupRoot: this.config.cgroupRoot, pauseImage: this.config.pauseImage, stateDir: this.config.stateDir, podCgroups, network: this.network,
       dns: { clusterDomain: this.config.clusterDomain, nameserver: () => this.network.gateway(), hostResolvConf: effectiveResolvConf(this.config.resolvConf) },
       services: { list: (namespace) => this.serviceNetworking.services.servicesIn(namespace) },
+      config: this.configObjects, nodeAllocatable: () => this.session.node?.status?.allocatable ?? {},
       log: (m) => this.log(`[pods] ${m}`),
     });
     if (this.lifetime.signal.aborted) return;

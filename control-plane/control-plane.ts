@@ -4,6 +4,7 @@
  * `stop()` ends everything it started, in reverse order.
  */
 import type { Etcd3 } from 'etcd3';
+import type { ConfigMap, Secret } from '../api/config-v1';
 import type { Namespace, Node, Pod } from '../api/core-v1';
 import type { EndpointSlice, Endpoints, Service } from '../api/service-v1';
 import { systemClock } from '../base/clock';
@@ -36,6 +37,8 @@ export interface Informers {
   services: Informer<Service>;
   endpoints: Informer<Endpoints>;
   endpointSlices: Informer<EndpointSlice>;
+  configMaps: Informer<ConfigMap>;
+  secrets: Informer<Secret>;
   /** Every informer of the process, one per resource (the controllers ask it for theirs). */
   factory: InformerFactory;
 }
@@ -82,6 +85,7 @@ export class ControlPlane {
     const kubelet = new EventRecorder({ registry, source: { component: 'node-controller' }, log });
     const nodeService = new NodeService({ registry, events: kubelet, pods: informers.pods, nodes: informers.nodes, liveness, tls, clusterCidr: config.clusterCIDR, log,
       services: { services: informers.services, slices: informers.endpointSlices }, serviceCIDR: config.serviceCIDR,
+      config: { configMaps: informers.configMaps, secrets: informers.secrets },
     });
     const apiServer = createApiServer({
       registry, tls, port: config.securePort, host: config.bindAddress,
@@ -152,6 +156,8 @@ function startInformers(factory: InformerFactory): Informers {
     services: factory.forResource<Service>('services'),
     endpoints: factory.forResource<Endpoints>('endpoints'),
     endpointSlices: factory.forResource<EndpointSlice>('endpointslices.discovery.k8s.io'),
+    configMaps: factory.forResource<ConfigMap>('configmaps'),
+    secrets: factory.forResource<Secret>('secrets'),
   };
   factory.start();
   return informers;

@@ -8,6 +8,8 @@ export const FEED_RESOURCES = {
   services: 'services',
   endpointSlices: 'endpointslices',
   nodes: 'nodes',
+  configMaps: 'configmaps',
+  secrets: 'secrets',
 } as const;
 
 export type FeedResource = (typeof FEED_RESOURCES)[keyof typeof FEED_RESOURCES];

@@ -4,6 +4,7 @@
  * is sent). Adding a kind is one entry here, one consumer entry (object-dispatcher.ts), and
  * one entry in the control plane's node view.
  */
+import type { ConfigMap, Secret } from '../../api/config-v1';
 import type { Node, Pod } from '../../api/core-v1';
 import type { KubeObject } from '../../api/meta';
 import type { EndpointSlice, Service } from '../../api/service-v1';
@@ -51,3 +52,16 @@ export const PODS: FeedKind<Pod> = { resource: FEED_RESOURCES.pods, decode: shap
 export const SERVICES: FeedKind<Service> = { resource: FEED_RESOURCES.services, decode: shaped(serviceShapeProblem) };
 export const ENDPOINT_SLICES: FeedKind<EndpointSlice> = { resource: FEED_RESOURCES.endpointSlices, decode: shaped(sliceShapeProblem) };
 export const NODES: FeedKind<Node> = { resource: FEED_RESOURCES.nodes, decode: shaped(nodeShapeProblem) };
+
+const isStringMap = (v: unknown): boolean => v === undefined || (isObject(v) && Object.values(v).every((x) => typeof x === 'string'));
+
+/** What pods read of a ConfigMap or Secret: namespace, name, and string maps of data (Secret data is base64). */
+export function configShapeProblem(value: unknown): string | undefined {
+  const meta = isObject(value) ? value.metadata : undefined;
+  if (!isObject(value) || !isObject(meta) || !isName(meta.namespace) || !isName(meta.name)) return 'not an object with a namespace and name';
+  if (!isStringMap(value.data) || !isStringMap(value.binaryData)) return `${String(meta.namespace)}/${String(meta.name)}: data must map keys to strings`;
+  return undefined;
+}
+
+export const CONFIG_MAPS: FeedKind<ConfigMap> = { resource: FEED_RESOURCES.configMaps, decode: shaped(configShapeProblem) };
+export const SECRETS: FeedKind<Secret> = { resource: FEED_RESOURCES.secrets, decode: shaped(configShapeProblem) };

@@ -5,7 +5,8 @@
  * the postStart hook — whose failure is the FailedPostStartHook event and a kill of the
  * container, which then restarts per policy.
  */
-import type { Container, Pod } from '../../api/core-v1';
+import type { Container, Pod, ResourceList } from '../../api/core-v1';
+import type { ConfigSource } from '../config-objects';
 import { NameConflictError, type ContainerDetails, type ContainerMount, type ContainerRuntime, type ContainerSpec } from '../runtime/container-runtime';
 import type { PodVolumes } from '../volumes/pod-volumes';
 import type { Clock } from '../../base/clock';
@@ -31,6 +32,10 @@ export interface StarterDeps {
   cgroupParent: string;
   /** The services behind the containers' service variables; absent: none. */
   services?: ServiceSource;
+  /** The ConfigMaps and Secrets delivered to this node (env valueFrom, envFrom); absent: none. */
+  config?: ConfigSource;
+  /** The node's allocatable resources (resourceFieldRef of a container without limits). */
+  allocatable?: () => ResourceList;
   log: (message: string) => void;
 }
 
@@ -82,7 +87,7 @@ function specFor(deps: StarterDeps, req: StartRequest, imageRef: string): { spec
   const serviceEnv = deps.services ? serviceEnvFor(pod, deps.services) : undefined;
   if (serviceEnv instanceof Error) return { error: serviceEnv.message };
   const built = appContainerSpec(pod, container, {
-    pod, nodeName: deps.nodeName, hostIP: deps.hostIP, podIP: req.podIP, serviceEnv, imageRef, cgroupParent: deps.cgroupParent,
+    pod, nodeName: deps.nodeName, hostIP: deps.hostIP, podIP: req.podIP, serviceEnv, config: deps.config, allocatable: deps.allocatable?.(), imageRef, cgroupParent: deps.cgroupParent,
     sandboxId: req.sandbox.id, restartCount: req.restartCount, gracePeriodSeconds: gracePeriodSeconds(pod),
   });
   if (!built.ok) return { error: built.message };

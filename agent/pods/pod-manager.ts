@@ -15,7 +15,9 @@
  * there (a CrashLoopBackOff survives an agent restart) and pod volumes live under `pods/`,
  * beside each pod's resolv.conf when the node's DNS settings are given.
  */
-import type { Pod } from '../../api/core-v1';
+import type { Pod, ResourceList } from '../../api/core-v1';
+import { podConfigMapNames, podSecretNames } from '../../api/pod-references';
+import type { ConfigChange, ConfigSource } from '../config-objects';
 import type { ContainerEvent, ContainerRuntime } from '../runtime/container-runtime';
 import path from 'node:path';
 import type { PodCgroups } from '../cgroups/pod-cgroups';
@@ -64,6 +66,10 @@ export interface PodManagerOptions {
   dns?: PodDnsOptions;
   /** The services behind the containers' `{SVC}_SERVICE_HOST` variables; absent: no service variables. */
   services?: ServiceSource;
+  /** The ConfigMaps and Secrets delivered to this node (env, envFrom, volumes); absent: none. Call `configChanged` when they change. */
+  config?: ConfigSource;
+  /** The node's allocatable resources (resourceFieldRef of a container without limits). */
+  nodeAllocatable?: () => ResourceList;
   /** Time for the probes (liveness, readiness, startup); default the system clock. */
   probeClock?: Clock;
   clock?: Pick<Clock, 'now'>;
@@ -104,7 +110,7 @@ export class PodManager implements PodSink {
     this.resyncMs = opts.resyncIntervalMs ?? 5_000;
     const log = opts.log ?? ((m) => console.error(`[pods] ${m}`));
     const store = opts.stateDir ? new FileBackoffStore(path.join(opts.stateDir, 'container-backoff.json'), log) : undefined;
-    const volumes = opts.stateDir ? new PodVolumes(opts.stateDir, opts.mounter) : undefined;
+    const volumes = opts.stateDir ? new PodVolumes(opts.stateDir, opts.mounter, { config: opts.config, allocatable: opts.nodeAllocatable }) : undefined;
     if (opts.dns && !volumes) log('no state directory: pods get no resolv.conf of their own (Docker\'s is used)');
     this.ctx = {
       runtime: opts.runtime, reporter: opts.reporter, clock,
@@ -113,6 +119,8 @@ export class PodManager implements PodSink {
       volumes,
       dns: opts.dns && volumes ? new PodResolvConf(opts.dns, (uid) => volumes.podDir(uid), opts.hostIP) : undefined,
       services: opts.services,
+      config: opts.config,
+      allocatable: opts.nodeAllocatable,
       probes: undefined,
       podCgroups: opts.podCgroups,
       network: opts.network,
@@ -135,6 +143,19 @@ export class PodManager implements PodSink {
     this.desired = desired;
     this.reconcileWorkers([], true);
     if (!this.started) this.start();
+  }
+
+  /**
+   * ConfigMaps or Secrets (keys `namespace/name`) arrived, changed or left: the pods that
+   * reference one get a pass now (a container waiting for it starts, volumes are rewritten).
+   */
+  configChanged(change: ConfigChange): void {
+    const touches = (pod: Pod, keys: string[], names: (pod: Pod) => string[]): boolean =>
+      keys.length > 0 && names(pod).some((name) => keys.includes(`${pod.metadata.namespace ?? ''}/${name}`));
+    for (const worker of this.workers.values()) {
+      const pod = worker.pod;
+      if (pod && (touches(pod, change.configMaps, podConfigMapNames) || touches(pod, change.secrets, podSecretNames))) worker.poke();
+    }
   }
 
   /** The worker of a pod, if it runs here (the probe manager asks it to restart containers). */

@@ -19,7 +19,8 @@
  * are; the pod's kill signal only cancels in-flight convergence (a pull, a hook) so that
  * termination starts at once.
  */
-import type { Container, Pod, PodStatus } from '../../api/core-v1';
+import type { Container, Pod, PodStatus, ResourceList } from '../../api/core-v1';
+import type { ConfigSource } from '../config-objects';
 import type { ContainerDetails, ContainerRuntime } from '../runtime/container-runtime';
 import type { PodCgroups } from '../cgroups/pod-cgroups';
 import type { PodVolumes } from '../volumes/pod-volumes';
@@ -71,6 +72,10 @@ export interface PodWorkerContext {
   dns?: PodResolvConf;
   /** The services behind the containers' service variables; absent: none. */
   services?: ServiceSource;
+  /** The ConfigMaps and Secrets delivered to this node; absent: none. */
+  config?: ConfigSource;
+  /** The node's allocatable resources, for resourceFieldRef; absent: none known. */
+  allocatable?: () => ResourceList;
   nodeName: string;
   hostIP: string;
   cgroupParent: string;
@@ -233,8 +238,8 @@ export class PodWorker implements ProbedWorker {
   }
 
   private starterDeps(res: PodResources): StarterDeps {
-    const { runtime, images, volumes, clock, nodeName, hostIP, services, log } = this.ctx;
-    return { runtime, images, volumes, events: this.events, clock, nodeName, hostIP, cgroupParent: cgroupParentOf(res), services, log };
+    const { runtime, images, volumes, clock, nodeName, hostIP, services, config, allocatable, log } = this.ctx;
+    return { runtime, images, volumes, events: this.events, clock, nodeName, hostIP, cgroupParent: cgroupParentOf(res), services, config, allocatable, log };
   }
 
   /** The hooks around this pod's containers: set up in this order, torn down all. */

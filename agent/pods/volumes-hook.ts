@@ -2,7 +2,9 @@
  * The pod's volumes as a hook: every volume set up before anything of the pod is made (as the
  * kubelet mounts them all first), on every pass (set-up is idempotent); torn down once the
  * pod's containers are gone. A failure announces FailedMount and the containers not created
- * yet wait with CreateContainerConfigError; the set-up is tried again shortly.
+ * yet wait in ContainerCreating, as the kubelet's do while its volume manager waits for the
+ * mounts (no message on the container: the event says why); the set-up is tried again
+ * shortly, and at once when a ConfigMap or Secret the pod uses arrives (the feed wakes it).
  */
 import type { Pod } from '../../api/core-v1';
 import type { PodVolumes } from '../volumes/pod-volumes';
@@ -27,11 +29,12 @@ export class VolumesHook implements PodSetUpHook, PodTearDownHook {
       ? await this.volumes.setUp(pod, signal)
       : { ok: false as const, volume: pod.spec.volumes[0].name, message: 'this node has no state directory for volumes' };
     if (result.ok) {
+      for (const stale of result.stale) this.events.container(pod, '', containerEvents.failedMount(stale.volume, stale.message), FAILED_MOUNT_WINDOW_MS);
       ctx.resources.volumePaths = result.paths;
       return { ok: true };
     }
     this.events.container(pod, '', containerEvents.failedMount(result.volume, result.message), FAILED_MOUNT_WINDOW_MS);
-    const waiting = { reason: 'CreateContainerConfigError', message: `volume "${result.volume}": ${result.message}` };
+    const waiting = { reason: 'ContainerCreating' };
     return { ok: false, waiting, shownOn: 'uncreated', retryAfterMs: VOLUME_RETRY_MS };
   }
 

@@ -1,19 +1,60 @@
 /**
  * A pod's volumes on this node: set up before its containers start (every volume, as the
  * kubelet mounts them all first), turned into bind mounts per container (`volumeMounts`,
- * `readOnly`, `subPath`), and torn down when the pod is gone. emptyDir and hostPath run;
- * other sources (configMap, secret, persistentVolumeClaim...) are refused with a clear
- * error, never silently dropped. The pod's directory is `<stateDir>/pods/<uid>`.
+ * `readOnly`, `subPath`), and torn down when the pod is gone. emptyDir, hostPath, configMap,
+ * secret, downwardAPI and projected run; other sources (persistentVolumeClaim, nfs...) are
+ * refused with a clear error, never silently dropped. The pod's directory is
+ * `<stateDir>/pods/<uid>`, its volumes under `volumes/kubernetes.io~<plugin>/<name>` (the
+ * kubelet's layout).
+ *
+ * configMap, secret, downwardAPI and projected volumes are written with the atomic writer
+ * (atomic-writer.ts) on every set-up, i.e. on every pass of the pod's worker: an edit of the
+ * ConfigMap (pushed by the feed, which wakes the worker) or of the pod's labels shows in the
+ * running containers within moments, never half-written. Secret and projected volumes live on
+ * a tmpfs of their own (never on the SD card), unmounted when the pod goes. Containers get
+ * them read-only, whatever `readOnly` says, as the kubelet does since 1.10.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, realpathSync, rmSync, chmodSync } from 'node:fs';
 import path from 'node:path';
-import type { Container, Pod, Volume } from '../../api/core-v1';
+import type { Container, Pod, ResourceList, Volume } from '../../api/core-v1';
+import type { ConfigSource } from '../config-objects';
 import type { ContainerMount } from '../runtime/container-runtime';
+import { writeAtomically, type Payload } from './atomic-writer';
+import { configMapPayload, secretPayload } from './config-volume-payload';
+import { downwardAPIPayload, type DownwardAPISource } from './downward-api-payload';
 import { setUpEmptyDir } from './empty-dir';
 import { setUpHostPath } from './host-path';
+import { projectedPayload, type ProjectedSource } from './projected-payload';
 import { systemMounter, type Mounter } from './tmpfs-mounter';
 
-export type VolumeSetUp = { ok: true; paths: Map<string, string> } | { ok: false; volume: string; message: string };
+/** What configMap, secret, downwardAPI and projected volumes are made of. */
+export interface VolumeSources {
+  /** The ConfigMaps and Secrets delivered to this node; absent: none. */
+  config?: ConfigSource;
+  /** The node's allocatable resources (resourceFieldRef items of a container without limits). */
+  allocatable?: () => ResourceList;
+}
+
+/** A volume written from the API through the atomic writer: its plugin directory and whether it lives on tmpfs. */
+interface ProjectedKind {
+  plugin: string;
+  tmpfs: boolean;
+}
+
+const CONFIG_MAP: ProjectedKind = { plugin: 'kubernetes.io~configmap', tmpfs: false };
+const SECRET: ProjectedKind = { plugin: 'kubernetes.io~secret', tmpfs: true };
+const DOWNWARD_API: ProjectedKind = { plugin: 'kubernetes.io~downward-api', tmpfs: false };
+const PROJECTED: ProjectedKind = { plugin: 'kubernetes.io~projected', tmpfs: true };
+/** Volumes containers always get read-only (the kubelet's ReadOnlyAPIDataVolumes). */
+const READ_ONLY_PLUGINS = new Set([CONFIG_MAP, SECRET, DOWNWARD_API, PROJECTED].map((k) => k.plugin));
+
+/** A failure to refresh a volume already set up: the pod keeps its last files and goes on (the kubelet's remount failure). */
+export interface StaleVolume {
+  volume: string;
+  message: string;
+}
+
+export type VolumeSetUp = { ok: true; paths: Map<string, string>; stale: StaleVolume[] } | { ok: false; volume: string; message: string };
 export type MountsResult = { ok: true; mounts: ContainerMount[] } | { ok: false; message: string };
 
 const EMPTY_DIR = 'kubernetes.io~empty-dir';
@@ -29,25 +70,41 @@ function errorText(err: unknown): string {
 }
 
 export class PodVolumes {
-  constructor(private readonly stateDir: string, private readonly mounter: Mounter = systemMounter) {}
+  constructor(private readonly stateDir: string, private readonly mounter: Mounter = systemMounter, private readonly sources: VolumeSources = {}) {}
 
   podDir(podUid: string): string {
     if (!SAFE.test(podUid)) throw new Error(`pod uid "${podUid}" is not a safe name`);
     return path.join(this.stateDir, 'pods', podUid);
   }
 
-  /** Makes every volume of the pod ready; idempotent. The first failure is returned. */
+  /**
+   * Makes every volume of the pod ready; idempotent. The first failure is returned, except for
+   * a volume written from the API that was set up before (its ConfigMap deleted while the pod
+   * runs): it keeps its last files, as on a kubelet, and is reported `stale`.
+   */
   async setUp(pod: Pod, signal: AbortSignal): Promise<VolumeSetUp> {
     const paths = new Map<string, string>();
+    const stale: StaleVolume[] = [];
     for (const volume of pod.spec.volumes ?? []) {
       try {
         paths.set(volume.name, await this.setUpOne(pod, volume, signal));
       } catch (err) {
         if (signal.aborted) throw err;
-        return { ok: false, volume: volume.name, message: errorText(err) };
+        const kept = this.setUpBefore(pod, volume);
+        if (!kept) return { ok: false, volume: volume.name, message: errorText(err) };
+        paths.set(volume.name, kept);
+        stale.push({ volume: volume.name, message: errorText(err) });
       }
     }
-    return { ok: true, paths };
+    return { ok: true, paths, stale };
+  }
+
+  /** The directory of an API-data volume that already holds a payload (`..data`); undefined otherwise. */
+  private setUpBefore(pod: Pod, volume: Volume): string | undefined {
+    const kind = this.projection(pod, volume)?.kind;
+    if (!kind || !SAFE.test(volume.name)) return undefined;
+    const dir = path.join(this.podDir(pod.metadata.uid ?? ''), 'volumes', kind.plugin, volume.name);
+    return existsSync(path.join(dir, '..data')) ? dir : undefined;
   }
 
   private async setUpOne(pod: Pod, volume: Volume, signal: AbortSignal): Promise<string> {
@@ -59,7 +116,35 @@ export class PodVolumes {
       return dir;
     }
     if (volume.hostPath) return setUpHostPath(volume.hostPath);
-    throw new Error(`${source || 'this'} volumes are not supported by this node yet (only emptyDir and hostPath)`);
+    const projected = this.projection(pod, volume);
+    if (projected) return this.setUpProjection(pod, volume.name, projected.kind, projected.payload, signal);
+    throw new Error(`${source || 'this'} volumes are not supported by this node yet (only emptyDir, hostPath, configMap, secret, downwardAPI and projected)`);
+  }
+
+  /** The kind and files of a volume written from the API; undefined for other sources. */
+  private projection(pod: Pod, volume: Volume): { kind: ProjectedKind; payload: Payload | Error } | undefined {
+    const namespace = pod.metadata.namespace ?? '';
+    const config = this.sources.config;
+    const allocatable = this.sources.allocatable?.() ?? {};
+    if (volume.configMap) return { kind: CONFIG_MAP, payload: configMapPayload(volume.configMap, config?.configMap(namespace, volume.configMap.name)) };
+    if (volume.secret) {
+      const source = { ...volume.secret, name: volume.secret.secretName };
+      return { kind: SECRET, payload: secretPayload(source, config?.secret(namespace, source.name)) };
+    }
+    if (volume.downwardAPI) return { kind: DOWNWARD_API, payload: downwardAPIPayload(volume.downwardAPI as DownwardAPISource, pod, allocatable) };
+    if (volume.projected) return { kind: PROJECTED, payload: projectedPayload(volume.projected as ProjectedSource, { pod, config, allocatable }) };
+    return undefined;
+  }
+
+  /** The volume's directory (a tmpfs for secrets), holding exactly the payload through the atomic writer. */
+  private async setUpProjection(pod: Pod, name: string, kind: ProjectedKind, payload: Payload | Error, signal: AbortSignal): Promise<string> {
+    if (payload instanceof Error) throw payload;
+    const dir = path.join(this.podDir(pod.metadata.uid ?? ''), 'volumes', kind.plugin, name);
+    mkdirSync(dir, { recursive: true });
+    if (kind.tmpfs && !this.mounter.isMountPoint(dir)) await this.mounter.mountTmpfs(dir, undefined, signal);
+    if (!kind.tmpfs) chmodSync(dir, 0o777);
+    writeAtomically(dir, payload);
+    return dir;
   }
 
   /** The container's bind mounts; subPaths are made as directories when missing, as the kubelet does. */
@@ -68,9 +153,10 @@ export class PodVolumes {
     for (const m of container.volumeMounts ?? []) {
       const base = paths.get(m.name);
       if (!base) return { ok: false, message: `cannot find volume "${m.name}" to mount into container "${container.name}"` };
-      const source = m.subPath ? this.subPath(base, m.subPath) : base;
+      const apiData = READ_ONLY_PLUGINS.has(path.basename(path.dirname(base)));
+      const source = m.subPath ? (apiData ? this.apiDataSubPath(base, m.subPath) : this.subPath(base, m.subPath)) : base;
       if (source instanceof Error) return { ok: false, message: source.message };
-      mounts.push({ source, target: m.mountPath, readOnly: m.readOnly === true });
+      mounts.push({ source, target: m.mountPath, readOnly: apiData || m.readOnly === true });
     }
     return { ok: true, mounts };
   }
@@ -86,17 +172,37 @@ export class PodVolumes {
     return full;
   }
 
+  /**
+   * A subPath of a volume written from the API: the file it names now, resolved through the
+   * `..data` symlinks and checked to stay inside the volume. It is bind-mounted as it is, so
+   * later updates do not reach it (Kubernetes' subPath rule); nothing is created for it.
+   */
+  private apiDataSubPath(base: string, subPath: string): string | Error {
+    if (path.isAbsolute(subPath) || subPath.split('/').includes('..')) return new Error(`subPath "${subPath}" must be a relative path without ".."`);
+    const full = path.join(base, subPath);
+    if (!existsSync(full)) return new Error(`subPath "${subPath}" does not exist in the volume`);
+    const real = realpathSync(full);
+    const root = realpathSync(base);
+    return real === root || real.startsWith(`${root}/`) ? real : new Error(`subPath "${subPath}" leaves the volume`);
+  }
+
   /** Unmounts and removes everything the pod had here. Idempotent; throws if a tmpfs stays mounted. */
   async tearDown(podUid: string, signal: AbortSignal): Promise<void> {
     const dir = this.podDir(podUid);
-    const emptyDirs = path.join(dir, 'volumes', EMPTY_DIR);
     const errors: unknown[] = [];
-    for (const name of existsSync(emptyDirs) ? readdirSync(emptyDirs) : []) {
-      await this.mounter.unmount(path.join(emptyDirs, name), signal).catch((err: unknown) => errors.push(err));
+    for (const volumeDir of this.volumeDirs(dir)) {
+      await this.mounter.unmount(volumeDir, signal).catch((err: unknown) => errors.push(err));
     }
     // Never remove what may still be a mounted file system.
     if (errors.length > 0) throw new AggregateError(errors, `unmounting volumes of pod ${podUid} failed`);
     rmSync(dir, { recursive: true, force: true });
+  }
+
+  /** Every `volumes/<plugin>/<name>` directory of a pod (any of them may be a tmpfs). */
+  private volumeDirs(podDir: string): string[] {
+    const root = path.join(podDir, 'volumes');
+    if (!existsSync(root)) return [];
+    return readdirSync(root).flatMap((plugin) => readdirSync(path.join(root, plugin)).map((name) => path.join(root, plugin, name)));
   }
 
   /** Uids of pods that have a directory here (to clean up those no longer on the node). */

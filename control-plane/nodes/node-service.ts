@@ -6,6 +6,7 @@
  * controller reads.
  */
 import * as grpc from '@grpc/grpc-js';
+import type { ConfigMap, Secret } from '../../api/config-v1';
 import type { Node, Pod } from '../../api/core-v1';
 import type { EndpointSlice, Service } from '../../api/service-v1';
 import type { KubeObject } from '../../api/meta';
@@ -44,6 +45,8 @@ export interface NodeServiceOptions {
   nodes: SyncedCache<Node>;
   /** The shared Service and EndpointSlice informers, sent to every agent; absent: agents get none. */
   services?: { services: SyncedCache<Service>; slices: SyncedCache<EndpointSlice> };
+  /** The shared ConfigMap and Secret informers; each agent gets those its pods reference. Absent: agents get none. */
+  config?: { configMaps: SyncedCache<ConfigMap>; secrets: SyncedCache<Secret> };
   /** e.g. `10.43.0.0/16`, told to agents in the Welcome. */
   serviceCIDR?: string;
   liveness: NodeLiveness;
@@ -80,7 +83,10 @@ export class NodeService {
   constructor(private readonly opts: NodeServiceOptions) {
     this.allocator = new PodCidrAllocator({ clusterCidr: opts.clusterCidr, nodeMaskSize: opts.nodeMaskSize });
     this.log = opts.log ?? ((message) => console.warn(`node-service: ${message}`));
-    this.view = nodeView({ pods: opts.pods, nodes: opts.nodes, services: opts.services?.services, endpointSlices: opts.services?.slices });
+    this.view = nodeView({
+      pods: opts.pods, nodes: opts.nodes, services: opts.services?.services, endpointSlices: opts.services?.slices,
+      configMaps: opts.config?.configMaps, secrets: opts.config?.secrets,
+    });
     this.kubeletEvents = new KubeletEvents({ registry: opts.registry, pods: opts.pods, now: opts.now, log: this.log });
     this.server = new grpc.Server({
       'grpc.keepalive_time_ms': opts.keepalive?.timeMs ?? 2000,
@@ -116,7 +122,11 @@ export class NodeService {
     if (this.started) throw new Error('node service already started');
     this.started = true;
     const services = this.opts.services;
-    await Promise.all([this.opts.nodes.whenSynced(signal), this.opts.pods.whenSynced(signal), services?.services.whenSynced(signal), services?.slices.whenSynced(signal)]);
+    const config = this.opts.config;
+    await Promise.all([
+      this.opts.nodes.whenSynced(signal), this.opts.pods.whenSynced(signal), services?.services.whenSynced(signal), services?.slices.whenSynced(signal),
+      config?.configMaps.whenSynced(signal), config?.secrets.whenSynced(signal),
+    ]);
     this.followNodes();
     return this.bind(address);
   }

@@ -6,11 +6,16 @@
  * applies a batch in. Adding a kind an agent needs is one entry here and one on the agent
  * (agent/feed/feed-kinds.ts), not a new message.
  *
- * The node's ConfigMaps, Secrets and volumes join as entries once those kinds exist; their
- * `select` will ask the pods cache which of the node's pods use them.
+ * ConfigMaps and Secrets are entries whose `select` asks the pods cache whether one of the
+ * node's pods references them (api/pod-references.ts, Kubernetes' VisitPodConfigmapNames and
+ * VisitPodSecretNames, as the node authorizer's graph); they `follow` the pods, so a pod bound
+ * to the node brings its ConfigMaps and Secrets along, and the last pod using one leaving
+ * the node takes it away from the agent.
  */
+import type { ConfigMap, Secret } from '../../api/config-v1';
 import type { Node, NodeAddress, Pod } from '../../api/core-v1';
 import type { KubeObject, ObjectMeta } from '../../api/meta';
+import { podConfigMapNames, podSecretNames } from '../../api/pod-references';
 import type { EndpointSlice, Service } from '../../api/service-v1';
 import { FEED_RESOURCES, type FeedResource } from '../../proto/feed-resources';
 import type { Disposable } from '../../base/disposable';
@@ -34,6 +39,17 @@ export interface ViewEntry<T extends KubeObject = KubeObject> {
    * fields the node is not shown sends nothing. May throw on a malformed object.
    */
   project?(object: T): KubeObject;
+  /**
+   * Pods decide which objects of this entry a node may read: a change of a pod marks the keys
+   * `keysOf` names (for its state before and after the change) to be looked at again.
+   */
+  follows?: PodDependency;
+}
+
+export interface PodDependency {
+  readonly cache: ObjectCache<Pod>;
+  /** Keys (`namespace/name`) of this entry's objects that `pod` makes readable by node `nodeName`; none when it is not bound there. */
+  keysOf(pod: Pod, nodeName: string): string[];
 }
 
 /** The shared informers a view reads; a resource whose cache is absent is not part of it. */
@@ -42,6 +58,8 @@ export interface NodeViewCaches {
   nodes?: ObjectCache<Node>;
   services?: ObjectCache<Service>;
   endpointSlices?: ObjectCache<EndpointSlice>;
+  configMaps?: ObjectCache<ConfigMap>;
+  secrets?: ObjectCache<Secret>;
 }
 
 const everyNode = (): boolean => true;
@@ -51,16 +69,49 @@ function boundTo(pod: Pod, nodeName: string): boolean {
   return pod.spec?.nodeName === nodeName;
 }
 
+/** Names of one kind of object a pod references (api/pod-references.ts). */
+type ReferencedNames = (pod: Pod) => string[];
+
+/** Whether a pod bound to the node, in the object's namespace, references it. Throws on a malformed pod. */
+function usedOnNode(pods: ObjectCache<Pod>, namesOf: ReferencedNames): (object: KubeObject, nodeName: string) => boolean {
+  return (object, nodeName) => {
+    const { namespace, name } = object.metadata;
+    return pods.list().some((pod) => boundTo(pod, nodeName) && pod.metadata.namespace === namespace && namesOf(pod).includes(name ?? ''));
+  };
+}
+
+function referencedBy(pods: ObjectCache<Pod>, namesOf: ReferencedNames): PodDependency {
+  return {
+    cache: pods,
+    keysOf: (pod, nodeName) => (boundTo(pod, nodeName) ? namesOf(pod).map((name) => `${pod.metadata.namespace ?? ''}/${name}`) : []),
+  };
+}
+
+/** An entry of objects the node's pods reference; a malformed pod in the cache is skipped, never fatal to the others. */
+function referencedEntry<T extends KubeObject>(resource: FeedResource, cache: ObjectCache<T>, pods: ObjectCache<Pod>, namesOf: ReferencedNames): ViewEntry<T> {
+  const safeNames = (pod: Pod): string[] => {
+    try {
+      return namesOf(pod);
+    } catch {
+      return [];
+    }
+  };
+  return { resource, cache, select: usedOnNode(pods, safeNames), follows: referencedBy(pods, safeNames) };
+}
+
 /**
  * The view, in the order a batch is applied: services and their EndpointSlices first (a
  * pod's service environment variables are computed from them when its containers start),
- * the cluster's nodes (pod network routes), then the node's pods.
+ * the cluster's nodes (pod network routes), the ConfigMaps and Secrets of the node's pods
+ * (so a pod and what it references arrive in one batch, the pod last), then the node's pods.
  */
 export function nodeView(caches: NodeViewCaches): ViewEntry[] {
   const entries: (ViewEntry | undefined)[] = [
     caches.services && { resource: FEED_RESOURCES.services, cache: caches.services, select: everyNode },
     caches.endpointSlices && { resource: FEED_RESOURCES.endpointSlices, cache: caches.endpointSlices, select: everyNode },
     caches.nodes && { resource: FEED_RESOURCES.nodes, cache: caches.nodes, select: everyNode, project: peerNodeOf },
+    caches.configMaps && referencedEntry(FEED_RESOURCES.configMaps, caches.configMaps, caches.pods, podConfigMapNames),
+    caches.secrets && referencedEntry(FEED_RESOURCES.secrets, caches.secrets, caches.pods, podSecretNames),
     { resource: FEED_RESOURCES.pods, cache: caches.pods, select: boundTo },
   ];
   return entries.filter((entry): entry is ViewEntry => entry !== undefined);

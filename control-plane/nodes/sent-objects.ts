@@ -8,7 +8,7 @@
 import type { KubeObject } from '../../api/meta';
 import type { ObjectSync } from '../../proto/generated/pikube/node/v1/ObjectSync';
 import type { SkipReporter } from '../reader-guard';
-import type { Disposable } from '../../base/disposable';
+import { DisposableStore, type Disposable } from '../../base/disposable';
 import { cacheKey } from '../store/informer';
 import { withoutClutter, type ViewEntry } from './node-view';
 
@@ -29,14 +29,29 @@ export class SentObjects {
 
   constructor(private readonly entry: ViewEntry, private readonly nodeName: string, private readonly skipped: SkipReporter) {}
 
-  /** Marks the key of every change that may concern the node, then calls `onDirty`. */
+  /**
+   * Marks the key of every change that may concern the node, then calls `onDirty`; for an
+   * entry that follows the pods, also the keys a changed pod references before and after.
+   */
   follow(onDirty: () => void): Disposable {
-    return this.entry.cache.onChange((_type, object) => {
+    const subscriptions = new DisposableStore();
+    subscriptions.add(this.entry.cache.onChange((_type, object) => {
       const key = cacheKey(object);
       if (!this.sent.has(key) && !this.selects(object)) return;
       this.dirty.add(key);
       onDirty();
-    });
+    }));
+    const follows = this.entry.follows;
+    if (follows) subscriptions.add(follows.cache.onChange((type, pod, old) => {
+      // Only keys a pod starts or stops giving the node can change what it may read: a pod's
+      // status updates touch no ConfigMap.
+      const before = new Set(old || type === 'DELETED' ? follows.keysOf(old ?? pod, this.nodeName) : []);
+      const after = new Set(type === 'DELETED' ? [] : follows.keysOf(pod, this.nodeName));
+      const keys = [...before, ...after].filter((key) => !(before.has(key) && after.has(key)));
+      for (const key of keys) this.dirty.add(key);
+      if (keys.length > 0) onDirty();
+    }));
+    return subscriptions;
   }
 
   /** Everything the node may read now; what was sent before is forgotten. */

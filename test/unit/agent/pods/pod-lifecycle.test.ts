@@ -9,7 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Container, Pod, PodStatus } from '../../../../api/core-v1';
 import { identityOf } from '../../../../agent/pods/docker-labels';
-import { PodManager } from '../../../../agent/pods/pod-manager';
+import { PodManager, type PodManagerOptions } from '../../../../agent/pods/pod-manager';
+import type { ConfigMap } from '../../../../api/config-v1';
+import type { ConfigSource } from '../../../../agent/config-objects';
 import type { PodEvent, PodReporter } from '../../../../agent/pods/pod-sink';
 import type { Mounter } from '../../../../agent/volumes/tmpfs-mounter';
 import { CgroupfsPodCgroupTree } from '../../../../agent/cgroups/cgroupfs-pod-cgroup-tree';
@@ -77,10 +79,10 @@ describe('pod lifecycle (fake runtime, fake clock)', () => {
   const managers: PodManager[] = [];
   const logs: string[] = [];
 
-  function newManager(podCgroups?: PodCgroups): PodManager {
+  function newManager(podCgroups?: PodCgroups, extra: Partial<PodManagerOptions> = {}): PodManager {
     const m = new PodManager({
       runtime, reporter, nodeName: 'pi1', hostIP: '192.168.1.11', cgroupRoot: '/pikube-pi1', stateDir, mounter, podCgroups,
-      resyncIntervalMs: 20, clock: { now: () => now }, log: (l) => logs.push(l),
+      resyncIntervalMs: 20, clock: { now: () => now }, log: (l) => logs.push(l), ...extra,
     });
     managers.push(m);
     return m;
@@ -519,15 +521,13 @@ describe('pod lifecycle (fake runtime, fake clock)', () => {
       assert.equal(mounter.mounted.size, 0);
     });
 
-    it('refuses a volume it cannot provide (configMap) with CreateContainerConfigError and FailedMount', async () => {
+    it('holds a pod whose ConfigMap volume is missing in ContainerCreating, with FailedMount', async () => {
       const pod = aPod('cfg').withContainer({ name: 'app', volumeMounts: [{ name: 'cfg', mountPath: '/etc/cfg' }] }).build();
       pod.spec.volumes = [{ name: 'cfg', configMap: { name: 'settings' } }];
       newManager().setDesired([pod]);
-      await wait('config error', () => statusOf('cfg', 'app')?.state?.waiting?.reason === 'CreateContainerConfigError');
-      assert.match(statusOf('cfg', 'app')?.state?.waiting?.message ?? '', /^volume "cfg": configMap volumes are not supported/);
+      await wait('waiting for the volume', () => statusOf('cfg', 'app')?.state?.waiting?.reason === 'ContainerCreating' && reporter.events.some((e) => e.reason === 'FailedMount'));
       const mount = reporter.events.find((e) => e.reason === 'FailedMount');
-      assert.deepEqual([mount?.type, mount?.fieldPath], ['Warning', '']);
-      assert.match(mount?.message ?? '', /^MountVolume.SetUp failed for volume "cfg" : configMap volumes are not supported/);
+      assert.deepEqual([mount?.type, mount?.fieldPath, mount?.message], ['Warning', '', 'MountVolume.SetUp failed for volume "cfg" : configmap "settings" not found']);
       assert.equal(attempts('cfg', 'app').length, 0);
     });
 
@@ -535,9 +535,24 @@ describe('pod lifecycle (fake runtime, fake clock)', () => {
       const pod = aPod('web-0').withContainer({ name: 'app', volumeMounts: [{ name: 'www', mountPath: '/usr/share/nginx/html' }] }).build();
       pod.spec.volumes = [{ name: 'www', persistentVolumeClaim: { claimName: 'www-web-0' } }];
       newManager().setDesired([pod]);
-      await wait('config error', () => statusOf('web-0', 'app')?.state?.waiting?.reason === 'CreateContainerConfigError');
-      assert.match(statusOf('web-0', 'app')?.state?.waiting?.message ?? '', /^volume "www": persistentVolumeClaim volumes are not supported/);
+      await wait('waiting for its volume', () => statusOf('web-0', 'app')?.state?.waiting?.reason === 'ContainerCreating' && reporter.events.some((e) => e.reason === 'FailedMount'));
+      assert.match(reporter.events.find((e) => e.reason === 'FailedMount')?.message ?? '', /^MountVolume.SetUp failed for volume "www" : persistentVolumeClaim volumes are not supported/);
       assert.equal(attempts('web-0', 'app').length, 0);
+    });
+
+    it('starts a container waiting for its ConfigMap as soon as it is delivered, woken rather than polled', async () => {
+      const delivered: ConfigMap[] = [];
+      const config: ConfigSource = { configMap: (ns, name) => delivered.find((c) => c.metadata.namespace === ns && c.metadata.name === name), secret: () => undefined };
+      const pod = aPod('env').withContainer({ name: 'app', env: [{ name: 'MODE', valueFrom: { configMapKeyRef: { name: 'settings', key: 'mode' } } }] }).build();
+      const m = newManager(undefined, { config, resyncIntervalMs: 60_000 });
+      m.setDesired([pod]);
+      await wait('config error', () => statusOf('env', 'app')?.state?.waiting?.reason === 'CreateContainerConfigError');
+      assert.equal(statusOf('env', 'app')?.state?.waiting?.message, 'configmap "settings" not found');
+      assert.ok(reporter.events.some((e) => e.reason === 'Failed' && e.message === 'Error: configmap "settings" not found'));
+      delivered.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: pod.metadata.namespace }, data: { mode: 'fast' } });
+      m.configChanged({ configMaps: [`${pod.metadata.namespace}/settings`], secrets: [] });
+      const started = await wait('started after delivery', () => runningOf('env', 'app'), 1000);
+      assert.ok(started.spec.env.includes('MODE=fast'), started.spec.env.join(' '));
     });
   });
 });

@@ -34,21 +34,35 @@ describe('volumes hook', () => {
     assert.equal(existsSync(path.join(dir, 'pods', 'uid-v')), false);
   });
 
-  it('holds the pod with FailedMount and CreateContainerConfigError on the containers not created yet, again in 5 s', async () => {
+  it('holds the pod with FailedMount and ContainerCreating on the containers not created yet, again in 5 s', async () => {
     const hook = new VolumesHook(new PodVolumes(dir, noTmpfs), events.log);
     const result = await hook.setUp(podWith([{ name: 'cfg', configMap: { name: 'x' } }]), contextFor(plans.startApp), never);
-    assert.deepEqual(result, {
-      ok: false, shownOn: 'uncreated', retryAfterMs: 5000,
-      waiting: { reason: 'CreateContainerConfigError', message: 'volume "cfg": configMap volumes are not supported by this node yet (only emptyDir and hostPath)' },
-    });
-    assert.deepEqual(events.events, ['Warning FailedMount: MountVolume.SetUp failed for volume "cfg" : configMap volumes are not supported by this node yet (only emptyDir and hostPath)']);
+    assert.deepEqual(result, { ok: false, shownOn: 'uncreated', retryAfterMs: 5000, waiting: { reason: 'ContainerCreating' } });
+    assert.deepEqual(events.events, ['Warning FailedMount: MountVolume.SetUp failed for volume "cfg" : configmap "x" not found']);
   });
 
   it('refuses volumes on a node without a state directory, and has nothing to tear down there', async () => {
     const hook = new VolumesHook(undefined, events.log);
     const result = await hook.setUp(podWith([{ name: 'data', emptyDir: {} }]), contextFor(plans.startApp), never);
-    assert.equal(result.ok === false && result.waiting.message, 'volume "data": this node has no state directory for volumes');
+    assert.equal(result.ok === false && result.waiting.reason, 'ContainerCreating');
+    assert.deepEqual(events.events, ['Warning FailedMount: MountVolume.SetUp failed for volume "data" : this node has no state directory for volumes']);
     assert.deepEqual(await hook.setUp(podWith(undefined), contextFor(plans.startApp), never), { ok: true });
     await hook.tearDown('uid-v', never);
+  });
+
+  it('lets a running pod go on with its last files when its ConfigMap is deleted, saying FailedMount', async () => {
+    let present = true;
+    const config = {
+      configMap: (namespace: string, name: string) => (present ? { apiVersion: 'v1' as const, kind: 'ConfigMap' as const, metadata: { name, namespace }, data: { k: 'v' } } : undefined),
+      secret: () => undefined,
+    };
+    const hook = new VolumesHook(new PodVolumes(dir, noTmpfs, { config }), events.log);
+    const pod = podWith([{ name: 'cfg', configMap: { name: 'settings' } }]);
+    assert.deepEqual(await hook.setUp(pod, contextFor(plans.startApp), never), { ok: true });
+    present = false;
+    const ctx = contextFor(plans.startApp);
+    assert.deepEqual(await hook.setUp(pod, ctx, never), { ok: true });
+    assert.ok(existsSync(path.join(ctx.resources.volumePaths.get('cfg') ?? '', 'k')));
+    assert.deepEqual(events.events, ['Warning FailedMount: MountVolume.SetUp failed for volume "cfg" : configmap "settings" not found']);
   });
 });

@@ -44,8 +44,8 @@ describe('pod volumes', () => {
   });
 
   it('names the volume it cannot set up: an unsupported source, a failed tmpfs mount', async () => {
-    assert.deepEqual(await volumes.setUp(podWith([{ name: 'sec', secret: { secretName: 's' } }]), signal),
-      { ok: false, volume: 'sec', message: 'secret volumes are not supported by this node yet (only emptyDir and hostPath)' });
+    assert.deepEqual(await volumes.setUp(podWith([{ name: 'claim', persistentVolumeClaim: { claimName: 'c' } }]), signal),
+      { ok: false, volume: 'claim', message: 'persistentVolumeClaim volumes are not supported by this node yet (only emptyDir, hostPath, configMap, secret, downwardAPI and projected)' });
     assert.deepEqual(await volumes.setUp(podWith([{ name: 'mem', emptyDir: { medium: 'Memory' } }]), signal), { ok: false, volume: 'mem', message: 'no tmpfs in this test' });
   });
 
