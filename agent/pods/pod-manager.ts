@@ -11,10 +11,15 @@
  * `dispose()` is the agent's shutdown: workers stop where they are and every container keeps
  * running (STYLE rule 8). A pod is killed only because the desired set says so.
  *
+ * Fencing (agent/fencing): `fence(reason)` stops the containers of the pods that must not run
+ * twice (api/at-most-one.ts; their workers hold them stopped, nothing is removed) until
+ * `unfence()`; other pods are not touched.
+ *
  * With a state directory, the containers' restart backoff is kept in `container-backoff.json`
  * there (a CrashLoopBackOff survives an agent restart) and pod volumes live under `pods/`,
  * beside each pod's resolv.conf when the node's DNS settings are given.
  */
+import { atMostOneReason } from '../../api/at-most-one';
 import type { Pod, ResourceList } from '../../api/core-v1';
 import { podConfigMapNames, podSecretNames } from '../../api/pod-references';
 import type { ConfigChange, ConfigSource } from '../config-objects';
@@ -104,6 +109,8 @@ export class PodManager implements PodSink {
   private readonly resyncMs: number;
   private loops: Promise<void>[] = [];
   private started = false;
+  /** Why the node is fenced; undefined while a control plane is in reach (or confirmed since). */
+  private fencedBecause: string | undefined;
 
   constructor(opts: PodManagerOptions) {
     const clock = opts.clock ?? systemClock;
@@ -158,6 +165,24 @@ export class PodManager implements PodSink {
     }
   }
 
+  /** No control plane for the fencing period: the at-most-one pods' containers stop and stay stopped. */
+  fence(reason: string): void {
+    this.fencedBecause = reason;
+    for (const worker of this.workers.values()) this.fenceIfAtMostOne(worker);
+  }
+
+  /** A control plane confirmed the desired set (already applied): fenced pods still desired run again. */
+  unfence(): void {
+    this.fencedBecause = undefined;
+    for (const worker of this.workers.values()) worker.unfence();
+  }
+
+  private fenceIfAtMostOne(worker: PodWorker): void {
+    const pod = worker.pod;
+    const why = pod && atMostOneReason(pod);
+    if (this.fencedBecause && why) worker.fence(this.fencedBecause, why);
+  }
+
   /** The worker of a pod, if it runs here (the probe manager asks it to restart containers). */
   workerOf(podUid: string): PodWorker | undefined {
     return this.workers.get(podUid);
@@ -208,6 +233,7 @@ export class PodManager implements PodSink {
   private replaceWorker(uid: string, pod: Pod | undefined): void {
     const worker = new PodWorker(this.ctx, uid, pod, this.agent.signal);
     this.workers.set(uid, worker);
+    this.fenceIfAtMostOne(worker);
     // A finished worker may leave a desired pod without one (it came back): look again.
     void worker.finished.then(() => {
       if (!this.agent.signal.aborted) this.resyncWake.poke();
