@@ -14,7 +14,7 @@
  * shared with other test runs).
  */
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Pod } from '../../api/core-v1';
 import { cutNode, reconnectNode } from '../../scripts/cluster/cluster';
@@ -145,14 +145,14 @@ describe('failover: a StatefulSet pod never runs twice (self-fencing)', function
     }, { timeoutMs: 60_000, intervalMs: 250, describe: () => `containers of ${uid} on ${node}: ${left.join(', ')}` });
   }
 
-  /** Unplugs web-0's node, waits `replugAfterMs` (or until `until` holds), plugs it back; returns the unplug's uptime and the node. */
-  async function partition(replug: () => Promise<void>): Promise<{ t0: number; victim: string; before: Pod }> {
+  /** Unplugs web-0's node, runs `replug` (which waits), plugs it back; returns the unplug's uptime, the node and web-0 before. */
+  async function partition(replug: (before: Pod) => Promise<void>): Promise<{ t0: number; victim: string; before: Pod }> {
     const before = await settled();
     const victim = before.spec.nodeName ?? '';
     const t0 = uptime();
     await cutNode(tc.cluster, victim);
     try {
-      await replug();
+      await replug(before);
     } finally {
       await reconnectNode(tc.cluster, victim);
     }
@@ -168,6 +168,18 @@ describe('failover: a StatefulSet pod never runs twice (self-fencing)', function
     file = path.join(dir, 'events');
     tc = await startTestCluster({ nodes: ['pi1', 'pi2'] });
     await kubectlOk(tc, ['apply', '-f', '-'], manifest(dir));
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state !== 'failed' || !tc) return;
+    // The cluster's logs go with it: show what explains a failure first.
+    const logDir = tc.cluster.logDir;
+    const wanted = /fenc|FENC|taint-eviction|node-lifecycle|session|web-0/;
+    for (const name of existsSync(logDir) ? readdirSync(logDir).filter((n) => !n.includes('dockerd') && !n.includes('etcd')) : []) {
+      const lines = readFileSync(path.join(logDir, name), 'utf8').split('\n').filter((l) => wanted.test(l));
+      console.log(`      --- ${name} (matching lines, last 40) ---\n${lines.slice(-40).join('\n')}`);
+    }
+    if (existsSync(file)) console.log(`      --- lives ---\n${describeLives(lives(file), 0)}`);
   });
 
   after(async function () {
@@ -210,7 +222,7 @@ describe('failover: a StatefulSet pod never runs twice (self-fencing)', function
   it('runs web-0 on the other node within about 15 s of an unplug, and the returning node removes the old copy', async () => {
     let t1 = 0;
     let newPod: Pod | undefined;
-    const { t0, victim, before } = await partition(async () => {
+    const { t0, victim, before } = await partition(async (before) => {
       await until(async () => {
         newPod = await web0();
         return newPod !== undefined && newPod.metadata.uid !== before.metadata.uid && isReady(newPod);
@@ -222,11 +234,12 @@ describe('failover: a StatefulSet pod never runs twice (self-fencing)', function
     await containersGone(victim, uid);
     const after = await settled();
     const list = lives(file);
-    const old = list.find((l) => l.uid === uid && l.from < t0);
+    const old = list.filter((l) => l.uid === uid && l.from < t0).at(-1);
     const next = list.find((l) => l.uid === after.metadata.uid);
     console.log(`      unplugged ${victim}: old web-0 fenced (last line) at ${old ? (old.to - t0).toFixed(2) : '?'} s, new web-0 started on ${after.spec.nodeName} at ${next ? (next.from - t0).toFixed(2) : '?'} s, `
       + `Ready (seen by kubectl) at ${(t1 - t0).toFixed(2)} s (fencing 6 s + margin 5 s; noisy: shared machine)`);
     assertNeverTwo(list, t0);
+    assert.ok(old?.stopped, `the old copy was stopped by its fencing agent: ${describeLives(list, t0)}`);
     assert.notEqual(after.spec.nodeName, victim);
     assert.ok(t1 - t0 < 20, `web-0 Ready elsewhere after ${(t1 - t0).toFixed(1)} s`);
     assert.ok(next && next.from - t0 > 10, `the new copy must not start before the fencing period plus margin: ${describeLives(list, t0)}`);
