@@ -406,6 +406,22 @@ describe('PodManager (fake runtime)', () => {
       assert.equal(live('api'), 2);
     });
 
+    it('after an agent restart with no control plane heard yet, stops the at-most-one containers found by label, and only those', async () => {
+      const first = newManager();
+      first.setDesired([statefulPod(), replaceable()]);
+      await wait('both running', () => appsOf('web-0')[0]?.details.running && appsOf('api')[0]?.details.running);
+      await first.dispose();
+      assert.equal(live('web-0'), 2, 'stopping the agent stops no container');
+      const restarted = newManager();
+      restarted.fence('no control plane reachable for 6.0s');
+      await wait('web-0 stopped', () => live('web-0') === 0);
+      assert.equal(live('api'), 2);
+      assert.ok(runtime.calls.some((c) => /^stop k8s_app_web-0_.* SIGTERM 2$/.test(c)), runtime.calls.join(', '));
+      restarted.setDesired([statefulPod(), replaceable()]);
+      restarted.unfence();
+      await wait('web-0 running again once confirmed', () => live('web-0') === 2);
+    });
+
     it('holds a pod that arrives while fenced (created by the pod manager) until confirmed', async () => {
       const m = newManager();
       m.setDesired([replaceable()]);
