@@ -65,7 +65,9 @@ function address(value: string | undefined, flag: string): string {
  * plane could even notice it is gone) and the margin must cover the agent's stop.
  */
 export function fencingTimes(flags: Flags, gracePeriodMs: number): FencingTimes {
-  const periodMs = parseDuration(flags['pod-fencing-period'] ?? `${DEFAULT_FENCING_PERIOD_MS}ms`);
+  // Unset, it follows a longer grace (a node must be declared lost before its agent fences).
+  const given = flags['pod-fencing-period'];
+  const periodMs = given === undefined ? Math.max(DEFAULT_FENCING_PERIOD_MS, gracePeriodMs + 1000) : parseDuration(given);
   const marginMs = parseDuration(flags['pod-fencing-margin'] ?? `${DEFAULT_FENCING_MARGIN_MS}ms`);
   if (periodMs < gracePeriodMs) throw new Error(`--pod-fencing-period (${periodMs} ms) must not be shorter than --node-monitor-grace-period (${gracePeriodMs} ms)`);
   if (marginMs < MIN_FENCING_MARGIN_MS) throw new Error(`--pod-fencing-margin must be at least ${MIN_FENCING_MARGIN_MS} ms, got ${marginMs} ms`);
