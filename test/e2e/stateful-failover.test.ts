@@ -19,7 +19,7 @@ import path from 'node:path';
 import type { Pod } from '../../api/core-v1';
 import { cutNode, reconnectNode } from '../../scripts/cluster/cluster';
 import { until } from '../../scripts/cluster/wait-until';
-import { startTestCluster, type TestCluster } from '../support/cluster-fixture';
+import { withTestCluster, type TestCluster } from '../support/cluster-fixture';
 import { kubectlOk } from '../support/kubectl-pods';
 
 /** One copy's life as the file shows it: from its `start` line to its last line. */
@@ -112,9 +112,19 @@ function assertNeverTwo(list: Life[], t0: number): void {
 
 describe('failover: a StatefulSet pod never runs twice (self-fencing)', function () {
   this.timeout(300_000);
-  let tc: TestCluster;
   let dir = '';
   let file = '';
+  // Registered before the cluster's hook: its seed mounts the directory.
+  before(() => {
+    dir = mkdtempSync('/tmp/pikube-fencing-');
+    chmodSync(dir, 0o777);
+    file = path.join(dir, 'events');
+  });
+  const cluster = withTestCluster({ nodes: ['pi1', 'pi2'] }, async (tc) => void (await kubectlOk(tc, ['apply', '-f', '-'], manifest(dir))));
+  let tc: TestCluster;
+  beforeEach(() => {
+    tc = cluster.get();
+  });
 
   const web0 = async (): Promise<Pod | undefined> => {
     const r = await tc.kubectl(['get', 'pod', 'web-0', '-o', 'json']);
@@ -161,15 +171,6 @@ describe('failover: a StatefulSet pod never runs twice (self-fencing)', function
 
   const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-  before(async function () {
-    this.timeout(300_000);
-    dir = mkdtempSync('/tmp/pikube-fencing-');
-    chmodSync(dir, 0o777);
-    file = path.join(dir, 'events');
-    tc = await startTestCluster({ nodes: ['pi1', 'pi2'] });
-    await kubectlOk(tc, ['apply', '-f', '-'], manifest(dir));
-  });
-
   afterEach(function () {
     if (this.currentTest?.state !== 'failed' || !tc) return;
     // The cluster's logs go with it: show what explains a failure first.
@@ -182,11 +183,7 @@ describe('failover: a StatefulSet pod never runs twice (self-fencing)', function
     if (existsSync(file)) console.log(`      --- lives ---\n${describeLives(lives(file), 0)}`);
   });
 
-  after(async function () {
-    this.timeout(120_000);
-    if (tc) await tc.down();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => dir && rmSync(dir, { recursive: true, force: true }));
 
   it('keeps web-0 running untouched when the cable is back within the grace', async () => {
     const { t0, before } = await partition(() => sleep(2000));
