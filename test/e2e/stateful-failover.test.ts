@@ -214,7 +214,14 @@ describe('failover: a StatefulSet pod never runs twice (self-fencing)', function
       assertNeverTwo(list, t0);
       assert.ok(old?.stopped, `the old copy was stopped by its fencing agent: ${describeLives(list, t0)}`);
       assert.ok(old.to - t0 < replugMs / 1000, `fenced before the cable came back (at ${(old.to - t0).toFixed(2)} s)`);
-      if (replaced) await containersGone(victim, uid);
+      if (replaced) return containersGone(victim, uid);
+      // Recorded while the node was cut off, sent once a control plane was back.
+      let reasons: string[] = [];
+      await until(async () => {
+        const out = await kubectlOk(tc, ['get', 'events', '--field-selector', `involvedObject.uid=${uid}`, '-o', 'jsonpath={.items[*].reason}']);
+        reasons = out.split(' ');
+        return reasons.includes('Fenced') && reasons.includes('FencingLifted');
+      }, { timeoutMs: 10_000, intervalMs: 500, describe: () => `events of web-0: ${reasons.join(', ')}` });
     });
   }
 
