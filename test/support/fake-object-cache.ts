@@ -39,6 +39,17 @@ export class FakeObjectCache<T extends KubeObject> implements ObjectCache<T> {
     if (old) this.emit('DELETED', old, old);
   }
 
+  /** A change event for an object whose stored state did not change (a resync). */
+  touch(key: string): void {
+    const o = this.objects.get(key);
+    if (o) this.emit('MODIFIED', o, o);
+  }
+
+  /** How many handlers are subscribed. */
+  get subscribers(): number {
+    return this.handlers.size;
+  }
+
   private emit(type: ChangeType, object: T, old?: T): void {
     for (const h of this.handlers) h(type, object, old);
   }

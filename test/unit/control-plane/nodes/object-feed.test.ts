@@ -2,52 +2,12 @@ import assert from 'node:assert/strict';
 import type { ConditionStatus, Node, Pod } from '../../../../api/core-v1';
 import type { KubeObject } from '../../../../api/meta';
 import type { EndpointSlice, Service } from '../../../../api/service-v1';
-import { nodeView, type ObjectCache } from '../../../../control-plane/nodes/node-view';
+import { nodeView } from '../../../../control-plane/nodes/node-view';
 import { ObjectFeed } from '../../../../control-plane/nodes/object-feed';
-import { cacheKey, type ChangeHandler, type ChangeType } from '../../../../control-plane/store/informer';
 import type { ObjectSync } from '../../../../proto/generated/pikube/node/v1/ObjectSync';
 import { until } from '../../../../scripts/cluster/wait-until';
+import { FakeObjectCache } from '../../../support/fake-object-cache';
 
-/** A hand-written informer stand-in: a map plus synchronous handlers, as the real one calls them. */
-class FakeCache<T extends KubeObject> implements ObjectCache<T> {
-  private readonly objects = new Map<string, T>();
-  private readonly handlers = new Set<ChangeHandler<T>>();
-  private rv = 1;
-
-  get(key: string): T | undefined {
-    return this.objects.get(key);
-  }
-  list(): T[] {
-    return [...this.objects.values()];
-  }
-  onChange(handler: ChangeHandler<T>) {
-    this.handlers.add(handler);
-    return { dispose: () => void this.handlers.delete(handler) };
-  }
-  put(object: T): T {
-    const stored = { ...object, metadata: { ...object.metadata, resourceVersion: String(++this.rv) } };
-    const old = this.objects.get(cacheKey(stored));
-    this.objects.set(cacheKey(stored), stored);
-    this.emit(old ? 'MODIFIED' : 'ADDED', stored, old);
-    return stored;
-  }
-  remove(key: string): void {
-    const old = this.objects.get(key);
-    this.objects.delete(key);
-    if (old) this.emit('DELETED', old, old);
-  }
-  /** A change event for an object whose stored state did not change (a resync). */
-  touch(key: string): void {
-    const o = this.objects.get(key);
-    if (o) this.emit('MODIFIED', o, o);
-  }
-  get subscribers(): number {
-    return this.handlers.size;
-  }
-  private emit(type: ChangeType, object: T, old?: T): void {
-    for (const h of this.handlers) h(type, object, old);
-  }
-}
 
 function aPod(name: string, nodeName?: string, uid = `uid-${name}`): Pod {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', uid }, spec: { containers: [], ...(nodeName ? { nodeName } : {}) } };
@@ -93,7 +53,7 @@ describe('ObjectFeed: the node’s pods', () => {
   let feed: ObjectFeed | undefined;
   afterEach(() => feed?.dispose());
 
-  function start(pods: FakeCache<Pod>, coalesceMs = 5) {
+  function start(pods: FakeObjectCache<Pod>, coalesceMs = 5) {
     const { sent, send } = recorder();
     feed = new ObjectFeed({ nodeName: 'pi-1', view: nodeView({ pods }), send, coalesceMs });
     feed.start();
@@ -101,7 +61,7 @@ describe('ObjectFeed: the node’s pods', () => {
   }
 
   it('sends the node’s full set first, and only its own pods', () => {
-    const cache = new FakeCache<Pod>();
+    const cache = new FakeObjectCache<Pod>();
     cache.put(aPod('a', 'pi-1'));
     cache.put(aPod('b', 'pi-2'));
     cache.put(aPod('pending'));
@@ -109,7 +69,7 @@ describe('ObjectFeed: the node’s pods', () => {
   });
 
   it('coalesces a burst of changes into one incremental sync, each pod once as it is now', async () => {
-    const cache = new FakeCache<Pod>();
+    const cache = new FakeObjectCache<Pod>();
     const sent = start(cache, 10);
     const a = cache.put(aPod('a', 'pi-1'));
     cache.put({ ...a, metadata: { ...a.metadata, labels: { v: '2' } } });
@@ -120,7 +80,7 @@ describe('ObjectFeed: the node’s pods', () => {
   });
 
   it('sends a pod changed twice in one window once, at its latest resourceVersion', async () => {
-    const cache = new FakeCache<Pod>();
+    const cache = new FakeObjectCache<Pod>();
     const batches: ObjectSync[][] = [];
     feed = new ObjectFeed({ nodeName: 'pi-1', view: nodeView({ pods: cache }), coalesceMs: 10, send: (batch) => batches.push(batch) });
     feed.start();
@@ -132,7 +92,7 @@ describe('ObjectFeed: the node’s pods', () => {
   });
 
   it('sends a removal by namespace/name when a pod is deleted, and nothing for pods it never sent', async () => {
-    const cache = new FakeCache<Pod>();
+    const cache = new FakeObjectCache<Pod>();
     cache.put(aPod('a', 'pi-1'));
     cache.put(aPod('o', 'pi-2'));
     const sent = start(cache);
@@ -143,7 +103,7 @@ describe('ObjectFeed: the node’s pods', () => {
   });
 
   it('sends a pod when the scheduler binds it to the node', async () => {
-    const cache = new FakeCache<Pod>();
+    const cache = new FakeObjectCache<Pod>();
     const sent = start(cache);
     const pending = cache.put(aPod('a'));
     cache.put({ ...pending, spec: { ...pending.spec, nodeName: 'pi-1' } });
@@ -152,7 +112,7 @@ describe('ObjectFeed: the node’s pods', () => {
   });
 
   it('replaces a pod recreated under the same name within one burst: removal of its key, upsert of the new uid', async () => {
-    const cache = new FakeCache<Pod>();
+    const cache = new FakeObjectCache<Pod>();
     cache.put(aPod('web-0', 'pi-1', 'uid-old'));
     const sent = start(cache, 10);
     cache.remove('default/web-0');
@@ -162,7 +122,7 @@ describe('ObjectFeed: the node’s pods', () => {
   });
 
   it('stops following changes once disposed', async () => {
-    const cache = new FakeCache<Pod>();
+    const cache = new FakeObjectCache<Pod>();
     const sent = start(cache, 1);
     cache.put(aPod('a', 'pi-1'));
     feed?.dispose();
@@ -174,9 +134,9 @@ describe('ObjectFeed: the node’s pods', () => {
 
 describe('ObjectFeed: services and EndpointSlices', () => {
   function setUp() {
-    const services = new FakeCache<Service>();
-    const slices = new FakeCache<EndpointSlice>();
-    const pods = new FakeCache<Pod>();
+    const services = new FakeObjectCache<Service>();
+    const slices = new FakeObjectCache<EndpointSlice>();
+    const pods = new FakeObjectCache<Pod>();
     const { sent, send } = recorder();
     const feed = new ObjectFeed({ nodeName: 'pi-1', view: nodeView({ pods, services, endpointSlices: slices }), send, coalesceMs: 5 });
     return { services, slices, pods, sent, feed };
@@ -238,9 +198,9 @@ describe('ObjectFeed: services and EndpointSlices', () => {
 
 describe('ObjectFeed: peer nodes', () => {
   function setUp(log?: (m: string) => void) {
-    const nodes = new FakeCache<Node>();
+    const nodes = new FakeObjectCache<Node>();
     const { sent, send } = recorder();
-    const feed = new ObjectFeed({ nodeName: 'pi-1', view: nodeView({ pods: new FakeCache<Pod>(), nodes }), send, coalesceMs: 5, log });
+    const feed = new ObjectFeed({ nodeName: 'pi-1', view: nodeView({ pods: new FakeObjectCache<Pod>(), nodes }), send, coalesceMs: 5, log });
     return { nodes, sent, feed };
   }
   const nodesOf = (batch: Seen[] | undefined): Seen | undefined => batch?.find((s) => s.resource === 'nodes');
@@ -266,7 +226,7 @@ describe('ObjectFeed: peer nodes', () => {
     const { nodes, feed } = setUp();
     nodes.put(aNode('pi1', '10.42.1.0/24', '192.168.1.11'));
     const batches: ObjectSync[][] = [];
-    const probe = new ObjectFeed({ nodeName: 'pi-1', view: nodeView({ pods: new FakeCache<Pod>(), nodes }), send: (b) => batches.push(b) });
+    const probe = new ObjectFeed({ nodeName: 'pi-1', view: nodeView({ pods: new FakeObjectCache<Pod>(), nodes }), send: (b) => batches.push(b) });
     probe.start();
     probe.dispose();
     feed.dispose();
