@@ -10,6 +10,7 @@ import type { EndpointSlice, Endpoints, Service } from '../api/service-v1';
 import { systemClock } from '../base/clock';
 import { EventRecorder } from './registry/event-recorder';
 import { ensureDefaultNamespaces } from './apiserver/ensure-default-namespaces';
+import { ensureDefaultStorageClass } from './storage/default-storage-class';
 import { SERVICES } from './registry/kinds';
 import { Registry } from './registry/registry';
 import { ensureKubernetesService } from './registry/service-network/ensure-kubernetes-service';
@@ -75,6 +76,7 @@ export class ControlPlane {
     const store = await EtcdStore.connect({ endpoints: config.etcdEndpoints, log, checkObject: storedObjectCheck(keySpace) });
     const registry = new Registry({ store, keySpace, serviceCIDR: config.serviceCIDR, defaultTolerationSeconds: config.defaultTolerationSeconds });
     await ensureDefaultNamespaces(registry);
+    await ensureDefaultStorageClass(registry);
     const repaired = await repairServiceAllocations(store, keySpace, registry.companionOf(SERVICES));
     if (repaired.created.length + repaired.deleted.length > 0) log(`service allocations repaired: ${repaired.created.length} restored, ${repaired.deleted.length} released`);
     await ensureKubernetesService(registry, { address: config.advertiseAddress, port: config.securePort });
