@@ -37,7 +37,7 @@ export function validatePersistentVolumeSpec(spec: PersistentVolumeSpec, path: s
 }
 
 function validateAccessModes(modes: readonly string[], path: string): FieldCause[] {
-  if (modes.length === 0) return [required(path)];
+  if (modes.length === 0) return [required(path, 'must contain at least one access mode')];
   const causes = modes.filter((m) => !ACCESS_MODES.includes(m)).map((m) => notSupported(path, m, ACCESS_MODES));
   if (modes.includes('ReadWriteOncePod') && modes.length > 1) causes.push(forbidden(path, 'may not use ReadWriteOncePod with other access modes'));
   return causes;

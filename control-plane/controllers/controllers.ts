@@ -19,7 +19,10 @@ import { jobController } from './job-controller';
 import { loadBalancerController } from './load-balancer-controller';
 import { namespaceController } from './namespace-controller';
 import { nodeLifecycleController } from './node-lifecycle-controller';
+import { persistentVolumeBinderController } from './persistent-volume-binder-controller';
 import { podGcController } from './pod-gc-controller';
+import { pvProtectionController } from './pv-protection-controller';
+import { pvcProtectionController } from './pvc-protection-controller';
 import { replicaSetController } from './replica-set-controller';
 import { stalePodDisruptionController } from './stale-pod-disruption-controller';
 import { statefulSetController } from './stateful-set-controller';
@@ -45,6 +48,9 @@ export const CONTROLLERS: readonly Controller[] = [
   jobController,
   ttlAfterFinishedController,
   cronJobController,
+  persistentVolumeBinderController,
+  pvcProtectionController,
+  pvProtectionController,
   // Last: it shares the informers the others hold in full, and keeps only metadata of the rest.
   garbageCollectorController,
 ];

@@ -2,7 +2,8 @@
  * PersistentVolumes (pkg/registry/core/persistentvolume): cluster-scoped, created with status
  * `{phase: Pending}` whatever the body says (the PV controller makes it Available, Bound,
  * Released or Failed through `…/status`); defaults on every write. Deviation: no
- * status.lastPhaseTransitionTime is stamped by the registry.
+ * status.lastPhaseTransitionTime is stamped by the registry. Created with the
+ * `kubernetes.io/pv-protection` finalizer (StorageObjectInUseProtection admission).
  */
 import { defaultPersistentVolume } from '../../../api/defaults/persistentvolume-defaults';
 import { metadataFieldGetters, selectableFields } from '../../../api/field-selector';
@@ -14,6 +15,8 @@ import { defaultStrategy, SPEC_STATUS_FIELDS } from '../default-strategy';
 import { defineKind } from '../resource-definition';
 import type { ResourceStrategy } from '../strategy';
 import { STATUS } from '../subresource';
+import { PV_PROTECTION_FINALIZER } from '../../storage/volume-annotations';
+import { withFinalizer } from '../../../api/finalizers';
 
 const base = defaultStrategy<PersistentVolume>({ topLevelFields: SPEC_STATUS_FIELDS, hasStatus: true });
 
@@ -23,6 +26,8 @@ export const persistentVolumeStrategy: ResourceStrategy<PersistentVolume> = {
   prepareForCreate: (pv) => {
     pv.status = {};
     defaultPersistentVolume(pv);
+    // The StorageObjectInUseProtection admission plugin: a Bound volume outlives its deletion until it is released.
+    pv.metadata.finalizers = withFinalizer(pv.metadata.finalizers, PV_PROTECTION_FINALIZER);
   },
   validate: (pv) => validatePersistentVolume(pv),
   prepareForUpdate: (pv, old) => {
