@@ -5,7 +5,9 @@
  */
 import type { Etcd3 } from 'etcd3';
 import type { ConfigMap, Secret } from '../api/config-v1';
-import type { Namespace, Node, Pod } from '../api/core-v1';
+import type { Namespace, Node, PersistentVolumeClaim, Pod } from '../api/core-v1';
+import type { KubeObject } from '../api/meta';
+import type { PersistentVolume } from '../api/storage-v1';
 import type { EndpointSlice, Endpoints, Service } from '../api/service-v1';
 import { systemClock } from '../base/clock';
 import { EventRecorder } from './registry/event-recorder';
@@ -40,6 +42,8 @@ export interface Informers {
   endpointSlices: Informer<EndpointSlice>;
   configMaps: Informer<ConfigMap>;
   secrets: Informer<Secret>;
+  claims: Informer<PersistentVolumeClaim & KubeObject>;
+  volumes: Informer<PersistentVolume>;
   /** Every informer of the process, one per resource (the controllers ask it for theirs). */
   factory: InformerFactory;
 }
@@ -88,6 +92,7 @@ export class ControlPlane {
     const nodeService = new NodeService({ registry, events: kubelet, pods: informers.pods, nodes: informers.nodes, liveness, tls, clusterCidr: config.clusterCIDR, log,
       services: { services: informers.services, slices: informers.endpointSlices }, serviceCIDR: config.serviceCIDR,
       config: { configMaps: informers.configMaps, secrets: informers.secrets },
+      storage: { claims: informers.claims, volumes: informers.volumes },
     });
     const apiServer = createApiServer({
       registry, tls, port: config.securePort, host: config.bindAddress,
@@ -160,6 +165,8 @@ function startInformers(factory: InformerFactory): Informers {
     endpointSlices: factory.forResource<EndpointSlice>('endpointslices.discovery.k8s.io'),
     configMaps: factory.forResource<ConfigMap>('configmaps'),
     secrets: factory.forResource<Secret>('secrets'),
+    claims: factory.forResource<PersistentVolumeClaim & KubeObject>('persistentvolumeclaims'),
+    volumes: factory.forResource<PersistentVolume>('persistentvolumes'),
   };
   factory.start();
   return informers;

@@ -2,8 +2,8 @@
  * A pod's volumes on this node: set up before its containers start (every volume, as the
  * kubelet mounts them all first), turned into bind mounts per container (`volumeMounts`,
  * `readOnly`, `subPath`), and torn down when the pod is gone. emptyDir, hostPath, configMap,
- * secret, downwardAPI and projected run; other sources (persistentVolumeClaim, nfs...) are
- * refused with a clear error, never silently dropped. The pod's directory is
+ * secret, downwardAPI, projected and persistentVolumeClaim (claim-volume.ts) run; other sources
+ * (nfs...) are refused with a clear error, never silently dropped. The pod's directory is
  * `<stateDir>/pods/<uid>`, its volumes under `volumes/kubernetes.io~<plugin>/<name>` (the
  * kubelet's layout).
  *
@@ -24,6 +24,8 @@ import { configMapPayload, secretPayload } from './config-volume-payload';
 import { downwardAPIPayload, type DownwardAPISource } from './downward-api-payload';
 import { setUpEmptyDir } from './empty-dir';
 import { setUpHostPath } from './host-path';
+import { setUpClaimVolume } from './claim-volume';
+import type { StorageSource } from '../storage-objects';
 import { projectedPayload, type ProjectedSource } from './projected-payload';
 import { systemMounter, type Mounter } from './tmpfs-mounter';
 
@@ -33,6 +35,8 @@ export interface VolumeSources {
   config?: ConfigSource;
   /** The node's allocatable resources (resourceFieldRef items of a container without limits). */
   allocatable?: () => ResourceList;
+  /** The claims and PersistentVolumes delivered to this node; absent: none. */
+  storage?: StorageSource;
 }
 
 /** A volume written from the API through the atomic writer: its plugin directory and whether it lives on tmpfs. */
@@ -116,9 +120,10 @@ export class PodVolumes {
       return dir;
     }
     if (volume.hostPath) return setUpHostPath(volume.hostPath);
+    if (volume.persistentVolumeClaim) return setUpClaimVolume(pod, volume.persistentVolumeClaim, this.sources.storage);
     const projected = this.projection(pod, volume);
     if (projected) return this.setUpProjection(pod, volume.name, projected.kind, projected.payload, signal);
-    throw new Error(`${source || 'this'} volumes are not supported by this node yet (only emptyDir, hostPath, configMap, secret, downwardAPI and projected)`);
+    throw new Error(`${source || 'this'} volumes are not supported by this node yet (only emptyDir, hostPath, configMap, secret, downwardAPI, projected and persistentVolumeClaim)`);
   }
 
   /** The kind and files of a volume written from the API; undefined for other sources. */

@@ -17,6 +17,7 @@ import type { Controller, ControllerContext } from './framework/define-controlle
 import { garbageCollectorController } from './garbage-collector-controller';
 import { jobController } from './job-controller';
 import { loadBalancerController } from './load-balancer-controller';
+import { localPathProvisionerController } from './local-path-provisioner-controller';
 import { namespaceController } from './namespace-controller';
 import { nodeLifecycleController } from './node-lifecycle-controller';
 import { persistentVolumeBinderController } from './persistent-volume-binder-controller';
@@ -49,6 +50,7 @@ export const CONTROLLERS: readonly Controller[] = [
   ttlAfterFinishedController,
   cronJobController,
   persistentVolumeBinderController,
+  localPathProvisionerController,
   pvcProtectionController,
   pvProtectionController,
   // Last: it shares the informers the others hold in full, and keeps only metadata of the rest.

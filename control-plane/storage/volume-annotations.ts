@@ -16,8 +16,6 @@ export const ANN_BETA_CLASS = 'volume.beta.kubernetes.io/storage-class';
 
 export const PVC_PROTECTION_FINALIZER = 'kubernetes.io/pvc-protection';
 export const PV_PROTECTION_FINALIZER = 'kubernetes.io/pv-protection';
-/** What an external provisioner keeps on the volumes it made until their storage is gone (HonorPVReclaimPolicy). */
-export const PROVISIONER_FINALIZER = 'external-provisioner.volume.kubernetes.io/finalizer';
 
 /** GetPersistentVolumeClaimClass: the beta annotation, else spec.storageClassName, else "". */
 export function claimClassOf(claim: PersistentVolumeClaim): string {
