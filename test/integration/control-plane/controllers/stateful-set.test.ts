@@ -8,6 +8,7 @@ import { schedulerController } from '../../../../control-plane/scheduler/schedul
 import { until } from '../../../../scripts/cluster/wait-until';
 import { startApiServerFixture, type ApiServerFixture } from '../../../support/api-server-fixture';
 import { ControllerHarness } from '../../../support/controller-harness';
+import { pvcProtectionController } from '../../../../control-plane/controllers/pvc-protection-controller';
 import { withEtcd } from '../../../support/etcd-fixture';
 
 /** The course notes' (002) StatefulSet with its headless Service, the image made local. */
@@ -83,7 +84,7 @@ describe('StatefulSets through the real kubectl (real etcd, API server, controll
       status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'ready' }], allocatable: { cpu: '4', memory: '4Gi', pods: '110' } },
     };
     await api.registry.create('nodes', undefined, node);
-    controllers = new ControllerHarness({ store: api.store, keySpace: api.keySpace, registry: api.registry }).run(statefulSetController, garbageCollectorController, schedulerController);
+    controllers = new ControllerHarness({ store: api.store, keySpace: api.keySpace, registry: api.registry }).run(statefulSetController, garbageCollectorController, schedulerController, pvcProtectionController);
   });
 
   after(async () => {
@@ -142,7 +143,7 @@ describe('StatefulSets through the real kubectl (real etcd, API server, controll
     const claims = await kubectl(['get', 'pvc']);
     assert.deepEqual(rows(claims.stdout)[0], ['NAME', 'STATUS', 'VOLUME', 'CAPACITY', 'ACCESS MODES', 'STORAGECLASS', 'VOLUMEATTRIBUTESCLASS', 'AGE']);
     assert.deepEqual(rows(claims.stdout)[1]?.slice(0, 4), ['www-web-0', 'Pending', 'my-storage-class', '<unset>']);
-    // Nothing binds claims before the storage issue: the scheduler keeps the pod off the node, with its reason.
+    // Nothing binds a claim of a class that does not exist (and no binder runs here): the scheduler keeps the pod off the node, with its reason.
     const unschedulable = '0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling..';
     await until(async () => (await pods())[0]?.status?.conditions?.find((c) => c.type === 'PodScheduled')?.message === unschedulable, { timeoutMs: 15_000, describe: async () => JSON.stringify((await pods())[0]?.status) });
     const described = await kubectl(['describe', 'pod', 'web-0']);
