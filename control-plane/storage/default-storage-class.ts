@@ -28,7 +28,7 @@ export function localPathStorageClass(): StorageClass {
 /** Safe on every replica at once: AlreadyExists is the goal met. */
 export async function ensureDefaultStorageClass(registry: Registry): Promise<void> {
   try {
-    await registry.create('storageclasses', undefined, localPathStorageClass());
+    await registry.create('storageclasses.storage.k8s.io', undefined, localPathStorageClass());
   } catch (err: unknown) {
     if (!isApiError(err, 'AlreadyExists')) throw err;
   }
