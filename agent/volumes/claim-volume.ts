@@ -2,8 +2,9 @@
  * persistentVolumeClaim volumes: the claim (as the feed delivered it) must be bound, its
  * PersistentVolume here, and the volume's source one this node can mount: hostPath (checked and
  * made as a pod's hostPath volume is; a local-path volume only under this node's own
- * local-path directory) or local (an existing directory). Other sources (nfs, csi...) and
- * `readOnly` claims are refused with a message saying so; the pod then shows FailedMount.
+ * local-path directory) or local (an existing directory). Other sources (nfs, csi...) are
+ * refused with a message saying so; the pod then shows FailedMount. A `readOnly` claim volume is
+ * mounted read-only into every container (pod-volumes.ts).
  * Messages follow the kubelet's (`persistentvolumeclaim "x" not found`,
  * `PVC default/x is not bound`, `persistentvolume "pv" not found`).
  */
@@ -18,7 +19,6 @@ const ANN_PROVISIONED_BY = 'pv.kubernetes.io/provisioned-by';
 /** The host directory to bind for the pod's claim volume, or throws with the reason it cannot be. */
 export function setUpClaimVolume(pod: Pod, source: NonNullable<Volume['persistentVolumeClaim']>, storage: StorageSource | undefined): string {
   const namespace = pod.metadata.namespace ?? '';
-  if (source.readOnly) throw new Error('readOnly persistentVolumeClaim volumes are not supported by this node yet');
   const claim = storage?.claim(namespace, source.claimName);
   if (!claim) throw new Error(`persistentvolumeclaim "${source.claimName}" not found`);
   const volumeName = claim.spec?.volumeName;

@@ -49,6 +49,11 @@ const CONFIG_MAP: ProjectedKind = { plugin: 'kubernetes.io~configmap', tmpfs: fa
 const SECRET: ProjectedKind = { plugin: 'kubernetes.io~secret', tmpfs: true };
 const DOWNWARD_API: ProjectedKind = { plugin: 'kubernetes.io~downward-api', tmpfs: false };
 const PROJECTED: ProjectedKind = { plugin: 'kubernetes.io~projected', tmpfs: true };
+/** The pod's volumes its containers get read-only whatever their mounts say (persistentVolumeClaim.readOnly). */
+export function readOnlyVolumesOf(pod: Pod): Set<string> {
+  return new Set((pod.spec.volumes ?? []).filter((v) => v.persistentVolumeClaim?.readOnly === true).map((v) => v.name));
+}
+
 /** Volumes containers always get read-only (the kubelet's ReadOnlyAPIDataVolumes). */
 const READ_ONLY_PLUGINS = new Set([CONFIG_MAP, SECRET, DOWNWARD_API, PROJECTED].map((k) => k.plugin));
 
@@ -152,8 +157,11 @@ export class PodVolumes {
     return dir;
   }
 
-  /** The container's bind mounts; subPaths are made as directories when missing, as the kubelet does. */
-  mountsFor(container: Container, paths: Map<string, string>): MountsResult {
+  /**
+   * The container's bind mounts; subPaths are made as directories when missing, as the kubelet
+   * does. `readOnlyVolumes`: volumes every container gets read-only (a claim volume's `readOnly`).
+   */
+  mountsFor(container: Container, paths: Map<string, string>, readOnlyVolumes: ReadonlySet<string> = new Set()): MountsResult {
     const mounts: ContainerMount[] = [];
     for (const m of container.volumeMounts ?? []) {
       const base = paths.get(m.name);
@@ -161,7 +169,7 @@ export class PodVolumes {
       const apiData = READ_ONLY_PLUGINS.has(path.basename(path.dirname(base)));
       const source = m.subPath ? (apiData ? this.apiDataSubPath(base, m.subPath) : this.subPath(base, m.subPath)) : base;
       if (source instanceof Error) return { ok: false, message: source.message };
-      mounts.push({ source, target: m.mountPath, readOnly: apiData || m.readOnly === true });
+      mounts.push({ source, target: m.mountPath, readOnly: apiData || readOnlyVolumes.has(m.name) || m.readOnly === true });
     }
     return { ok: true, mounts };
   }

@@ -555,6 +555,19 @@ describe('pod lifecycle (fake runtime, fake clock)', () => {
       rmSync(dir, { recursive: true, force: true });
     });
 
+    it('mounts a readOnly claim volume read-only into every container', async () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'pikube-claim-'));
+      const claim = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'shared', namespace: 'default' }, spec: { volumeName: 'pv-ro' }, status: { phase: 'Bound' } } as PersistentVolumeClaim;
+      const volume: PersistentVolume = { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'pv-ro' }, spec: { hostPath: { path: dir, type: 'Directory' } } };
+      const storage: StorageSource = { localPathDir: '/nowhere', claim: (_ns, name) => (name === 'shared' ? claim : undefined), volume: (n) => (n === 'pv-ro' ? volume : undefined) };
+      const pod = aPod('reader').withContainer({ name: 'app', volumeMounts: [{ name: 'shared', mountPath: '/shared' }] }).build();
+      pod.spec.volumes = [{ name: 'shared', persistentVolumeClaim: { claimName: 'shared', readOnly: true } }];
+      newManager(undefined, { storage }).setDesired([pod]);
+      const started = await wait('started', () => runningOf('reader', 'app'), 2000);
+      assert.deepEqual((started.spec.mounts ?? []).filter((x) => x.target === '/shared'), [{ source: dir, target: '/shared', readOnly: true }]);
+      rmSync(dir, { recursive: true, force: true });
+    });
+
     it('starts a container waiting for its ConfigMap as soon as it is delivered, woken rather than polled', async () => {
       const delivered: ConfigMap[] = [];
       const config: ConfigSource = { configMap: (ns, name) => delivered.find((c) => c.metadata.namespace === ns && c.metadata.name === name), secret: () => undefined };
