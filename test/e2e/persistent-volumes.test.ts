@@ -4,10 +4,12 @@
  * data intact on the same node (the volume's node affinity brings it back); a StatefulSet of 2
  * with volumeClaimTemplates, each ordinal finding its own data after its pod is deleted; claim
  * protection (a claim deleted while its pod runs stays Terminating until the pod is gone), then
- * reclaim Delete: the volume goes and its directory is removed from the node.
+ * reclaim Delete: the volume goes and its directory is removed from the node; a static `local`
+ * volume pinned to one node, bound by class and capacity, bringing its pod to that node, and
+ * kept (Retain) with its files after its claim is gone.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startTestCluster, type TestCluster } from '../support/cluster-fixture';
 import { kubectlOk, waitPodRow } from '../support/kubectl-pods';
@@ -166,5 +168,36 @@ describe('PersistentVolumes: local-path claims, StatefulSet claims, protection a
     await until(async () => ((await kubectl(['get', 'pvc', 'data', '--ignore-not-found'])) === '' ? true : undefined), { timeoutMs: 30_000, intervalMs: 300 });
     await until(async () => ((await kubectl(['get', 'pv', volume, '--ignore-not-found'])) === '' ? true : undefined), { timeoutMs: 30_000, intervalMs: 300 });
     await until(() => !existsSync(dir) || undefined, { timeoutMs: 30_000, intervalMs: 200, describe: () => `${dir} still there` });
+  });
+
+  it('a static local volume binds by class, brings its pod to its node, and is kept with its files (Retain)', async () => {
+    const pi2 = tc.nodes.find((n) => n.name === 'pi2')?.dir ?? '';
+    const disk = path.join(pi2, 'disk1');
+    mkdirSync(disk, { recursive: true });
+    await kubectl(['apply', '-f', '-'], `apiVersion: v1
+kind: PersistentVolume
+metadata:
+  name: disk1
+spec:
+  capacity: { storage: 5Gi }
+  accessModes: [ReadWriteOnce]
+  storageClassName: manual
+  local: { path: ${disk} }
+  nodeAffinity:
+    required:
+      nodeSelectorTerms:
+      - matchExpressions: [{ key: kubernetes.io/hostname, operator: In, values: [pi2] }]
+---
+${CLAIM.replace('name: data', 'name: disk').replace('accessModes', 'storageClassName: manual\n  accessModes')}---
+${WRITER.replace('name: writer', 'name: disk-user').replace('claimName: data', 'claimName: disk')}`);
+    await waitPodRow(tc, 'disk-user', (r) => r.status === 'Running', 60_000);
+    assert.equal(await jsonpath(['get', 'pod', 'disk-user'], '{.spec.nodeName}'), 'pi2');
+    assert.equal(await jsonpath(['get', 'pvc', 'disk'], '{.spec.volumeName} {.status.phase} {.status.capacity.storage}'), 'disk1 Bound 5Gi');
+    const first = await exec('disk-user', 'cat /data/first');
+    assert.equal(readFileSync(path.join(disk, 'first'), 'utf8'), first);
+    await kubectl(['delete', 'pod', 'disk-user', '--wait=true']);
+    await kubectl(['delete', 'pvc', 'disk', '--wait=true']);
+    await until(async () => ((await jsonpath(['get', 'pv', 'disk1'], '{.status.phase}')) === 'Released' ? true : undefined), { timeoutMs: 20_000, intervalMs: 300 });
+    assert.equal(readFileSync(path.join(disk, 'first'), 'utf8'), first, 'Retain keeps the files');
   });
 });
