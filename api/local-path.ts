@@ -9,6 +9,10 @@
 import * as path from 'node:path';
 
 export const LOCAL_PATH_DIR_ANNOTATION = 'pikube.dev/local-path-dir';
+/** The provisioner of the default `local-path` class (control-plane/storage/default-storage-class.ts says why this name). */
+export const LOCAL_PATH_PROVISIONER = 'pikube.dev/local-path';
+/** pv.kubernetes.io/provisioned-by: the provisioner that made a PersistentVolume. */
+export const ANN_PROVISIONED_BY = 'pv.kubernetes.io/provisioned-by';
 
 /** The agent's volume directory, under its state directory. */
 export function localPathDir(stateDir: string): string {

@@ -9,12 +9,9 @@
  * `PVC default/x is not bound`, `persistentvolume "pv" not found`).
  */
 import type { Pod, Volume } from '../../api/core-v1';
-import { isLocalPathVolumeDir } from '../../api/local-path';
+import { ANN_PROVISIONED_BY, isLocalPathVolumeDir, LOCAL_PATH_PROVISIONER } from '../../api/local-path';
 import type { StorageSource } from '../storage-objects';
 import { setUpHostPath } from './host-path';
-
-const LOCAL_PATH_PROVISIONER = 'pikube.dev/local-path';
-const ANN_PROVISIONED_BY = 'pv.kubernetes.io/provisioned-by';
 
 /** The host directory to bind for the pod's claim volume, or throws with the reason it cannot be. */
 export function setUpClaimVolume(pod: Pod, source: NonNullable<Volume['persistentVolumeClaim']>, storage: StorageSource | undefined): string {

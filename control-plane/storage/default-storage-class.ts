@@ -11,11 +11,12 @@
  * the class (`storageClassName: local-path`), not the provisioner, and keep working.
  */
 import { isApiError } from '../../api/errors';
+import { LOCAL_PATH_PROVISIONER } from '../../api/local-path';
 import { DEFAULT_CLASS_ANNOTATION, type StorageClass } from '../../api/storage-v1';
 import type { Registry } from '../registry/registry';
 
 export const LOCAL_PATH_CLASS = 'local-path';
-export const LOCAL_PATH_PROVISIONER = 'pikube.dev/local-path';
+export { LOCAL_PATH_PROVISIONER };
 
 export function localPathStorageClass(): StorageClass {
   return {

@@ -5,10 +5,11 @@
  */
 import type { PersistentVolumeClaim } from '../../api/core-v1';
 import type { PersistentVolume } from '../../api/storage-v1';
+import { ANN_PROVISIONED_BY } from '../../api/local-path';
 
 export const ANN_BIND_COMPLETED = 'pv.kubernetes.io/bind-completed';
 export const ANN_BOUND_BY_CONTROLLER = 'pv.kubernetes.io/bound-by-controller';
-export const ANN_PROVISIONED_BY = 'pv.kubernetes.io/provisioned-by';
+export { ANN_PROVISIONED_BY };
 export const ANN_STORAGE_PROVISIONER = 'volume.kubernetes.io/storage-provisioner';
 export const ANN_BETA_STORAGE_PROVISIONER = 'volume.beta.kubernetes.io/storage-provisioner';
 export const ANN_SELECTED_NODE = 'volume.kubernetes.io/selected-node';
