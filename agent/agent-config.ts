@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../api/duration';
+import { DEFAULT_FENCING_PERIOD_MS } from '../base/fencing-times';
 import { parseCidr } from './network/ipv4-cidr';
 
 export interface AgentConfig {
@@ -25,6 +26,8 @@ export interface AgentConfig {
   resolvConf: string;
   /** How often the service rules are checked for drift (`--iptables-sync-period`, kube-proxy's; default 30 s). */
   iptablesSyncPeriodMs: number;
+  /** `--fencing-period` (default 6s): how long pods that must not run twice keep running without any control plane; a shorter one told in the Welcome wins. */
+  fencingPeriodMs: number;
 }
 
 const USAGE = `usage: pikube-agent --node-name NAME --servers HOST:PORT[,HOST:PORT] --ca FILE --cert FILE --key FILE
@@ -72,11 +75,18 @@ function syncPeriod(text: string): number {
   return ms;
 }
 
+function fencingPeriod(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_FENCING_PERIOD_MS;
+  const ms = parseDuration(text);
+  if (ms < 1000) throw new Error(`--fencing-period "${text}" must be a duration of at least 1s, like 6s`);
+  return ms;
+}
+
 export function parseAgentConfig(argv: string[]): AgentConfig {
   const { values } = parseArgs({
     args: argv,
     options: Object.fromEntries(['node-name', 'servers', 'ca', 'cert', 'key', 'docker-host', 'node-ip', 'cgroup-root', 'state-dir', 'pause-image', 'cluster-cidr',
-      'cluster-domain', 'resolv-conf', 'iptables-sync-period']
+      'cluster-domain', 'resolv-conf', 'iptables-sync-period', 'fencing-period']
       .map((n) => [n, { type: 'string' as const }])),
   });
   const v = values as Record<string, string | undefined>;
@@ -103,5 +113,6 @@ export function parseAgentConfig(argv: string[]): AgentConfig {
     clusterDomain: checkDomain(v['cluster-domain'] ?? 'cluster.local'),
     resolvConf: v['resolv-conf'] ?? '/etc/resolv.conf',
     iptablesSyncPeriodMs: syncPeriod(v['iptables-sync-period'] ?? '30s'),
+    fencingPeriodMs: fencingPeriod(v['fencing-period']),
   };
 }

@@ -27,6 +27,9 @@ import { DockerRuntime } from './runtime/docker-runtime';
 import { effectiveResolvConf, hostNameservers } from './dns/host-resolv-conf';
 import { ServiceNetworking } from './service-networking';
 import { AgentSession } from './session';
+import { effectiveFencingPeriodMs } from './fencing/fencing-plan';
+import { FencingWatchdog } from './fencing/fencing-watchdog';
+import { systemClock } from '../base/clock';
 import { DockerStreams } from './streams/docker-streams';
 import { StreamDispatcher } from './streams/stream-dispatcher';
 import { collectNodeStatus, goArch } from './stats/node-info';
@@ -47,6 +50,8 @@ export class Agent {
   /** Services: the node's iptables rules and its cluster DNS. */
   private readonly serviceNetworking: ServiceNetworking;
   private dnsGeneration = 0;
+  /** Stops the pods that must not run twice when no control plane is in reach (agent/fencing). */
+  private readonly fencing: FencingWatchdog;
   /** Preflight: whether memory limits hold here; reported as a node condition, never pretended. */
   private readonly memoryCgroup: NodeCondition;
 
@@ -76,6 +81,7 @@ export class Agent {
       sink: { setDesired: (desired: Pod[]) => this.pods?.setDesired(desired) },
       streams: this.streams,
       onWelcome: (node, serviceCIDR) => this.network.onWelcome(node, serviceCIDR),
+      onConfirmed: () => this.fencing.confirmed(),
       // The object feed's kinds besides the pods, each to its consumer (one entry a kind).
       consumers: [
         { name: 'services', kinds: [SERVICES, ENDPOINT_SLICES], apply: (batch) => this.serviceNetworking.onServices(batch) },
@@ -83,6 +89,12 @@ export class Agent {
         this.configObjects.consumer(),
         this.storageObjects.consumer(),
       ],
+    });
+    this.fencing = new FencingWatchdog({
+      clock: systemClock, log: (m) => log(`[fencing] ${m}`),
+      lastContactMs: () => this.session.lastContactMs,
+      periodMs: () => effectiveFencingPeriodMs(config.fencingPeriodMs, this.session.fencingPeriodMs),
+      target: { fence: (reason) => this.pods?.fence(reason), unfence: () => this.pods?.unfence() },
     });
   }
 
@@ -105,6 +117,7 @@ export class Agent {
       log: (m) => this.log(`[pods] ${m}`),
     });
     if (this.lifetime.signal.aborted) return;
+    this.fencing.start(this.lifetime.signal);
     this.session.start();
     this.log(`pikube agent ${this.config.nodeName}: connecting to ${this.config.servers.join(', ')}`);
   }

@@ -6,6 +6,12 @@
  * carries the pod manager's reports back. When the session drops it dials again (capped
  * exponential backoff with jitter, next address each time) and never touches the desired
  * set meanwhile: the node's pods keep running while the control plane is away.
+ *
+ * Self-fencing (agent/fencing) reads two things here: `lastContactMs`, when a control plane
+ * last said anything (every heartbeat is acknowledged, so an idle session still speaks; a
+ * half-open connection behind a partition does not), and `onConfirmed`, called once the first
+ * full set of the node's pods after a Welcome has been handed to the sink: only then may pods
+ * stopped by fencing start again (those no longer in the set are being removed by then).
  */
 import * as grpc from '@grpc/grpc-js';
 import type { Node, NodeStatus, Pod, PodStatus } from '../api/core-v1';
@@ -46,6 +52,8 @@ export interface AgentSessionOptions {
   sink: PodSink;
   /** Called after each Welcome with the Node as stored (spec.podCIDR and all) and the cluster's service CIDR ('' when not told). */
   onWelcome?(node: Node, serviceCIDR: string): void;
+  /** Called after the first full pod set following each Welcome has been given to the sink. */
+  onConfirmed?(): void;
   /**
    * The object feed's consumers besides the node's pods (services, peer nodes...), applied in
    * this order and before the pods of the same batch (a pod's service variables need the services).
@@ -92,10 +100,15 @@ export class AgentSession implements PodReporter {
   private flushQueued = false;
   private storedNode?: Node;
   private running?: Promise<void>;
+  private lastContact: number;
+  private toldFencingPeriodMs?: number;
+  /** A Welcome came; its first full pod set has not been applied yet. */
+  private awaitingFullSet = false;
 
   constructor(private readonly opts: AgentSessionOptions) {
     this.backoff = new SessionBackoff(opts.servers.length, opts.backoff);
     this.clock = opts.clock ?? systemClock;
+    this.lastContact = this.clock.now();
     this.log = opts.log ?? (() => undefined);
     const pods: FeedConsumer = { name: 'pods', kinds: [PODS], apply: (batch) => this.onPods(batch.of(PODS)) };
     this.objects = new ObjectDispatcher([...(opts.consumers ?? []), pods], this.log);
@@ -105,6 +118,7 @@ export class AgentSession implements PodReporter {
   /** Starts dialing; the session then runs until dispose() or the signal aborts. */
   start(): void {
     if (this.running || this.stop.signal.aborted) return;
+    this.lastContact = this.clock.now();
     const onAbort = (): void => this.stop.abort();
     this.opts.signal?.addEventListener('abort', onAbort, { once: true });
     if (this.opts.signal?.aborted) this.stop.abort();
@@ -119,6 +133,16 @@ export class AgentSession implements PodReporter {
   /** The Node as the control plane last sent it, if any session was ever welcomed. */
   get node(): Node | undefined {
     return this.storedNode;
+  }
+
+  /** When a control plane last sent anything (Welcome, objects, a heartbeat's ack); the agent's start before any. */
+  get lastContactMs(): number {
+    return this.lastContact;
+  }
+
+  /** The fencing period the last Welcome told (`--pod-fencing-period`), if any. */
+  get fencingPeriodMs(): number | undefined {
+    return this.toldFencingPeriodMs;
   }
 
   /** The desired pods as last delivered to the sink. */
@@ -220,6 +244,7 @@ export class AgentSession implements PodReporter {
   }
 
   private onMessage(message: ControlMessage__Output, live: LiveAttempt): void {
+    this.lastContact = this.clock.now();
     if (message.welcome) this.onWelcome(message.welcome, live);
     else if (message.objects) this.objects.dispatch(message.objects.syncs);
     else if (message.stream_request) this.onStreamRequest(message.stream_request, live);
@@ -242,6 +267,8 @@ export class AgentSession implements PodReporter {
     }
     live.welcomedAtMs = this.clock.now();
     this.storedNode = node;
+    this.awaitingFullSet = true;
+    if (welcome.fencing_period_ms > 0) this.toldFencingPeriodMs = welcome.fencing_period_ms;
     void this.heartbeat(live, Math.max(welcome.heartbeat_interval_ms, 50));
     this.outbox.markAllDirty();
     this.queueFlush();
@@ -258,11 +285,15 @@ export class AgentSession implements PodReporter {
 
   /** Applies the feed's pods; the sink hears the full set whenever it changed (and once after the agent starts). */
   private onPods(change: ObjectChange<Pod> | undefined): void {
-    if (!this.desired.apply(change) && this.delivered) return;
+    const confirms = this.awaitingFullSet && change?.full === true;
+    if (!this.desired.apply(change) && this.delivered && !confirms) return;
     this.delivered = true;
     this.outbox.retain((uid) => this.desired.has(uid));
     const pods = this.desired.list();
     this.safely('setDesired', () => this.opts.sink.setDesired(pods));
+    if (!confirms) return;
+    this.awaitingFullSet = false;
+    this.safely('onConfirmed', () => this.opts.onConfirmed?.());
   }
 
   /** Coalesces a burst of reports made in one turn of the event loop into one flush. */

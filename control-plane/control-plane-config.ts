@@ -4,6 +4,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { DEFAULT_TOLERATION_SECONDS, type DefaultTolerationSeconds } from '../api/defaults/pod-defaults';
 import { parseDuration } from '../api/duration';
+import { DEFAULT_FENCING_MARGIN_MS, DEFAULT_FENCING_PERIOD_MS, MIN_FENCING_MARGIN_MS, type FencingTimes } from '../base/fencing-times';
 
 export interface ServeConfig {
   dataDir: string;
@@ -18,12 +19,14 @@ export interface ServeConfig {
   nodeMonitorGracePeriodMs: number;
   /** The DefaultTolerationSeconds admission (`--default-not-ready-toleration-seconds`, `--default-unreachable-toleration-seconds`). Absent: pikube's defaults. */
   defaultTolerationSeconds?: DefaultTolerationSeconds;
+  /** `--pod-fencing-period` (sent to every agent) and `--pod-fencing-margin`: see base/fencing-times.ts. */
+  fencing?: FencingTimes;
   identity: string;
 }
 
 const OPTIONS = ['data-dir', 'etcd-endpoints', 'etcd-prefix', 'bind-address', 'secure-port', 'node-port',
   'advertise-address', 'cluster-cidr', 'service-cidr', 'node-monitor-grace-period',
-  'default-not-ready-toleration-seconds', 'default-unreachable-toleration-seconds', 'node', 'out', 'server'] as const;
+  'default-not-ready-toleration-seconds', 'default-unreachable-toleration-seconds', 'pod-fencing-period', 'pod-fencing-margin', 'node', 'out', 'server'] as const;
 
 export type Flags = Partial<Record<(typeof OPTIONS)[number], string>>;
 
@@ -57,12 +60,27 @@ function address(value: string | undefined, flag: string): string {
   return value;
 }
 
+/**
+ * The fencing period must outlast the grace (an agent must not stop its pods before the control
+ * plane could even notice it is gone) and the margin must cover the agent's stop.
+ */
+export function fencingTimes(flags: Flags, gracePeriodMs: number): FencingTimes {
+  // Unset, it follows a longer grace (a node must be declared lost before its agent fences).
+  const given = flags['pod-fencing-period'];
+  const periodMs = given === undefined ? Math.max(DEFAULT_FENCING_PERIOD_MS, gracePeriodMs + 1000) : parseDuration(given);
+  const marginMs = parseDuration(flags['pod-fencing-margin'] ?? `${DEFAULT_FENCING_MARGIN_MS}ms`);
+  if (periodMs < gracePeriodMs) throw new Error(`--pod-fencing-period (${periodMs} ms) must not be shorter than --node-monitor-grace-period (${gracePeriodMs} ms)`);
+  if (marginMs < MIN_FENCING_MARGIN_MS) throw new Error(`--pod-fencing-margin must be at least ${MIN_FENCING_MARGIN_MS} ms, got ${marginMs} ms`);
+  return { periodMs, marginMs };
+}
+
 export function parseServeConfig(flags: Flags): ServeConfig {
   const endpoints = (flags['etcd-endpoints'] ?? 'http://127.0.0.1:2379').split(',');
   for (const e of endpoints) if (!/^https?:\/\/[^/]+$/.test(e)) throw new Error(`--etcd-endpoints: "${e}" is not http(s)://host:port`);
   const prefix = flags['etcd-prefix'] ?? '/registry';
   if (!/^\/[A-Za-z0-9._\-/]*[A-Za-z0-9._-]$/.test(prefix)) throw new Error(`--etcd-prefix "${prefix}" must start with / and not end with /`);
   const advertise = address(flags['advertise-address'], 'advertise-address');
+  const nodeMonitorGracePeriodMs = parseDuration(flags['node-monitor-grace-period'] ?? '5s');
   return {
     dataDir: flags['data-dir'] ?? '/var/lib/pikube',
     etcdEndpoints: endpoints,
@@ -73,7 +91,8 @@ export function parseServeConfig(flags: Flags): ServeConfig {
     advertiseAddress: advertise,
     clusterCIDR: checkCIDR(flags['cluster-cidr'] ?? '10.42.0.0/16', 'cluster-cidr'),
     serviceCIDR: checkCIDR(flags['service-cidr'] ?? '10.43.0.0/16', 'service-cidr'),
-    nodeMonitorGracePeriodMs: parseDuration(flags['node-monitor-grace-period'] ?? '5s'),
+    nodeMonitorGracePeriodMs,
+    fencing: fencingTimes(flags, nodeMonitorGracePeriodMs),
     defaultTolerationSeconds: {
       notReady: seconds(flags['default-not-ready-toleration-seconds'], DEFAULT_TOLERATION_SECONDS, 'default-not-ready-toleration-seconds'),
       unreachable: seconds(flags['default-unreachable-toleration-seconds'], DEFAULT_TOLERATION_SECONDS, 'default-unreachable-toleration-seconds'),

@@ -25,6 +25,7 @@ import { CONTROLLERS, runControllers } from './controllers/controllers';
 import type { EventSink } from './controllers/framework/api-client';
 import { InformerFactory } from './controllers/framework/informer-factory';
 import { LeaderElection } from './leader-election';
+import type { FencingTimes } from '../base/fencing-times';
 import { NodeLiveness } from './nodes/node-liveness';
 import type { NodeReachability } from './nodes/node-reachability';
 import { NodeService } from './nodes/node-service';
@@ -69,7 +70,7 @@ export class ControlPlane {
     this.electionClient = createEtcdClient({ endpoints: config.etcdEndpoints, requestTimeoutMs: 5_000 });
     this.election = new LeaderElection(this.electionClient, {
       name: `${config.etcdPrefix}/leader`, identity: config.identity, ttlSeconds: LEASE_TTL_SECONDS, log,
-      onStartedLeading: (signal) => this.track(runLeaderLoops({ registry, informers, liveness: sharedLiveness.reachability, log }, signal)),
+      onStartedLeading: (signal) => this.track(runLeaderLoops({ registry, informers, liveness: sharedLiveness.reachability, fencing: config.fencing, log }, signal)),
     });
   }
 
@@ -91,7 +92,7 @@ export class ControlPlane {
     const kubelet = new EventRecorder({ registry, source: { component: 'node-controller' }, log });
     const nodeService = new NodeService({ registry, events: kubelet, pods: informers.pods, nodes: informers.nodes, liveness, tls, clusterCidr: config.clusterCIDR, log,
       services: { services: informers.services, slices: informers.endpointSlices }, serviceCIDR: config.serviceCIDR,
-      config: { configMaps: informers.configMaps, secrets: informers.secrets },
+      config: { configMaps: informers.configMaps, secrets: informers.secrets }, fencingPeriodMs: config.fencing?.periodMs,
       storage: { claims: informers.claims, volumes: informers.volumes },
     });
     const apiServer = createApiServer({
@@ -176,16 +177,17 @@ interface LeaderContext {
   registry: Registry;
   informers: Informers;
   liveness: NodeReachability;
+  fencing?: FencingTimes;
   log: (message: string) => void;
 }
 
 /** The leader's controllers (CONTROLLERS); they end when `signal` aborts (leadership lost or shutdown). */
-async function runLeaderLoops({ registry, informers, liveness, log }: LeaderContext, signal: AbortSignal): Promise<void> {
+async function runLeaderLoops({ registry, informers, liveness, fencing, log }: LeaderContext, signal: AbortSignal): Promise<void> {
   const recorders = new Map<string, EventSink>();
   const events = (component: string): EventSink => {
     const recorder = recorders.get(component) ?? new EventRecorder({ registry, source: { component }, log });
     recorders.set(component, recorder);
     return recorder;
   };
-  await runControllers(CONTROLLERS, { client: registry, informers: informers.factory, clock: systemClock, events, liveness, log }, signal);
+  await runControllers(CONTROLLERS, { client: registry, informers: informers.factory, clock: systemClock, events, liveness, fencing, log }, signal);
 }

@@ -2,7 +2,9 @@
  * `pikube-server`: the control plane (systemd unit on the master Pi).
  *   serve             run the API server, node service, scheduler and controllers; failover
  *                     timing: --node-monitor-grace-period (5s), --default-not-ready-toleration-seconds
- *                     and --default-unreachable-toleration-seconds (2 each; Kubernetes 300)
+ *                     and --default-unreachable-toleration-seconds (2 each; Kubernetes 300);
+ *                     pods that must not run twice: --pod-fencing-period (6s, told to every agent)
+ *                     and --pod-fencing-margin (5s) before they are force-deleted from a silent node
  *   issue-node-cert   write ca.crt, node.crt, node.key for an agent (--node, --out)
  *   kubeconfig        write an admin kubeconfig (--server, --out)
  */

@@ -8,7 +8,7 @@ import type { Container, Pod } from '../../api/core-v1';
 import type { ContainerSpec } from '../runtime/container-runtime';
 import { cgroupResources } from './container-resources';
 import { resolveEnv, type EnvContext } from './container-env';
-import { dockerName, labelsFor, SANDBOX_NAME, type ContainerIdentity } from './docker-labels';
+import { atMostOneLabels, dockerName, labelsFor, SANDBOX_NAME, type ContainerIdentity } from './docker-labels';
 import { expandVars } from './env-expansion';
 
 export interface SandboxContext {
@@ -44,7 +44,7 @@ function identity(pod: Pod, containerName: string, kind: ContainerIdentity['kind
 
 export function sandboxSpec(pod: Pod, ctx: SandboxContext): ContainerSpec {
   const id = identity(pod, SANDBOX_NAME, 'podsandbox', ctx.attempt, ctx.gracePeriodSeconds);
-  const spec: ContainerSpec = { name: dockerName(id), image: ctx.pauseImage, env: [], labels: labelsFor(id), cgroupParent: ctx.cgroupParent };
+  const spec: ContainerSpec = { name: dockerName(id), image: ctx.pauseImage, env: [], labels: { ...labelsFor(id), ...atMostOneLabels(pod) }, cgroupParent: ctx.cgroupParent };
   // A hostNetwork pod lives in the node's network namespace and keeps the node's hostname.
   if (pod.spec.hostNetwork) spec.networkMode = 'host';
   else {
@@ -85,7 +85,7 @@ export function appContainerSpec(pod: Pod, container: Container, ctx: AppContext
     cmd: nonEmpty(container.args)?.map(expand),
     env: [...env.env].map(([k, v]) => `${k}=${v}`),
     workingDir: container.workingDir || undefined,
-    labels: labelsFor(id),
+    labels: { ...labelsFor(id), ...atMostOneLabels(pod) },
     // container.ports stay informational, as in Kubernetes: Docker refuses exposed ports on a
     // container that joins another's network, and hostPort is the proxy's job.
     networkMode: `container:${ctx.sandboxId}`,

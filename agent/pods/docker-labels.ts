@@ -4,6 +4,9 @@
  * Keys follow dockershim's (`io.kubernetes.*`), so `docker ps --filter` habits carry over.
  */
 
+import { atMostOneReason } from '../../api/at-most-one';
+import type { Pod } from '../../api/core-v1';
+
 /** Marks containers this agent manages; the filter for listings and events. */
 export const MANAGED_LABEL = 'io.pikube.managed';
 export const MANAGED_FILTER = `${MANAGED_LABEL}=true`;
@@ -16,6 +19,18 @@ const KIND = 'io.kubernetes.docker.type';
 const RESTART_COUNT = 'io.kubernetes.container.restartCount';
 const HASH = 'io.kubernetes.container.hash';
 const GRACE = 'io.kubernetes.pod.terminationGracePeriod';
+
+/**
+ * On every container of a pod that must not run twice (api/at-most-one.ts): an agent fencing
+ * before it has adopted its containers (restarted while no control plane answers) finds them by it.
+ */
+export const AT_MOST_ONE_LABEL = 'io.pikube.at-most-one';
+export const AT_MOST_ONE_FILTER = `${AT_MOST_ONE_LABEL}=true`;
+
+/** The at-most-one label for a pod's containers, if it must not run twice. */
+export function atMostOneLabels(pod: Pod): Record<string, string> {
+  return atMostOneReason(pod) ? { [AT_MOST_ONE_LABEL]: 'true' } : {};
+}
 
 /** The pause container's container name, as dockershim spelled it. */
 export const SANDBOX_NAME = 'POD';

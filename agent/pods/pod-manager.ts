@@ -11,15 +11,20 @@
  * `dispose()` is the agent's shutdown: workers stop where they are and every container keeps
  * running (STYLE rule 8). A pod is killed only because the desired set says so.
  *
+ * Fencing (agent/fencing): `fence(reason)` stops the containers of the pods that must not run
+ * twice (api/at-most-one.ts; their workers hold them stopped, nothing is removed) until
+ * `unfence()`; other pods are not touched.
+ *
  * With a state directory, the containers' restart backoff is kept in `container-backoff.json`
  * there (a CrashLoopBackOff survives an agent restart) and pod volumes live under `pods/`,
  * beside each pod's resolv.conf when the node's DNS settings are given.
  */
+import { atMostOneReason } from '../../api/at-most-one';
 import type { Pod, ResourceList } from '../../api/core-v1';
 import { podConfigMapNames, podSecretNames } from '../../api/pod-references';
 import type { StorageSource } from '../storage-objects';
 import type { ConfigChange, ConfigSource } from '../config-objects';
-import type { ContainerEvent, ContainerRuntime } from '../runtime/container-runtime';
+import type { ContainerEvent, ContainerRuntime, ContainerSummary } from '../runtime/container-runtime';
 import path from 'node:path';
 import type { PodCgroups } from '../cgroups/pod-cgroups';
 import { PodVolumes } from '../volumes/pod-volumes';
@@ -27,7 +32,8 @@ import type { Mounter } from '../volumes/tmpfs-mounter';
 import { Backoff, KUBELET_BACKOFF } from '../../base/backoff';
 import { FileBackoffStore } from './backoff-store';
 import { systemClock, type Clock } from '../../base/clock';
-import { identityOf, isSafeName, MANAGED_FILTER, podUidOf } from './docker-labels';
+import { AT_MOST_ONE_FILTER, identityOf, isSafeName, MANAGED_FILTER, podUidOf } from './docker-labels';
+import { FENCING_STOP_GRACE_SECONDS } from '../../base/fencing-times';
 import { ImagePuller } from './image-puller';
 import type { PodReporter, PodSink } from './pod-sink';
 import { ProbeManager } from '../probes/probe-manager';
@@ -107,6 +113,8 @@ export class PodManager implements PodSink {
   private readonly resyncMs: number;
   private loops: Promise<void>[] = [];
   private started = false;
+  /** Why the node is fenced; undefined while a control plane is in reach (or confirmed since). */
+  private fencedBecause: string | undefined;
 
   constructor(opts: PodManagerOptions) {
     const clock = opts.clock ?? systemClock;
@@ -168,6 +176,46 @@ export class PodManager implements PodSink {
     }
   }
 
+  /** No control plane for the fencing period: the at-most-one pods' containers stop and stay stopped. */
+  fence(reason: string): void {
+    this.fencedBecause = reason;
+    for (const worker of this.workers.values()) this.fenceIfAtMostOne(worker);
+    if (!this.started) {
+      void this.fenceUnadopted(this.agent.signal).catch((err: unknown) => {
+        if (!this.agent.signal.aborted) this.ctx.log(`fencing containers not yet adopted failed: ${err instanceof Error ? err.message : String(err)}`);
+      });
+    }
+  }
+
+  /**
+   * No desired set yet (the agent restarted while no control plane answers): nothing is adopted,
+   * so the at-most-one pods' containers are found by their label and stopped, app containers
+   * first (within min(their grace, FENCING_STOP_GRACE_SECONDS)), then the pause containers.
+   */
+  private async fenceUnadopted(signal: AbortSignal): Promise<void> {
+    const found = await this.ctx.runtime.listContainers([MANAGED_FILTER, AT_MOST_ONE_FILTER], signal);
+    const live = found.filter((c) => c.status === 'running' || c.status === 'restarting' || c.status === 'paused');
+    if (live.length === 0) return;
+    this.ctx.log(`fenced before this agent heard any control plane: stopping ${live.length} container(s) of pods that must not run twice, found by label`);
+    const sandbox = (c: ContainerSummary): boolean => identityOf(c.labels)?.kind === 'podsandbox';
+    for (const c of [...live.filter((x) => !sandbox(x)), ...live.filter(sandbox)]) {
+      const grace = Math.min(identityOf(c.labels)?.gracePeriodSeconds ?? FENCING_STOP_GRACE_SECONDS, FENCING_STOP_GRACE_SECONDS);
+      await this.ctx.runtime.stopContainer(c.id, sandbox(c) ? { signal: 'SIGKILL', timeoutSeconds: 0 } : { signal: 'SIGTERM', timeoutSeconds: grace }, signal);
+    }
+  }
+
+  /** A control plane confirmed the desired set (already applied): fenced pods still desired run again. */
+  unfence(): void {
+    this.fencedBecause = undefined;
+    for (const worker of this.workers.values()) worker.unfence();
+  }
+
+  private fenceIfAtMostOne(worker: PodWorker): void {
+    const pod = worker.pod;
+    const why = pod && atMostOneReason(pod);
+    if (this.fencedBecause && why) worker.fence(this.fencedBecause, why);
+  }
+
   /** The worker of a pod, if it runs here (the probe manager asks it to restart containers). */
   workerOf(podUid: string): PodWorker | undefined {
     return this.workers.get(podUid);
@@ -218,6 +266,7 @@ export class PodManager implements PodSink {
   private replaceWorker(uid: string, pod: Pod | undefined): void {
     const worker = new PodWorker(this.ctx, uid, pod, this.agent.signal);
     this.workers.set(uid, worker);
+    this.fenceIfAtMostOne(worker);
     // A finished worker may leave a desired pod without one (it came back): look again.
     void worker.finished.then(() => {
       if (!this.agent.signal.aborted) this.resyncWake.poke();

@@ -15,6 +15,11 @@
  * every tear-down hook (volumes, cgroup, probes; failures reported together), and reports
  * the pod terminated.
  *
+ * Fenced (agent/fencing: no control plane for the fencing period, and the pod must not run
+ * twice): the `running` state only stops the pod's containers, at most FENCING_STOP_GRACE_SECONDS
+ * each, says so once (Warning `Fenced`), and starts nothing until `unfence()`; termination is
+ * unaffected. A pass in flight when fencing starts is cut short.
+ *
  * Two signals (STYLE rule 8): the agent's signal ends the loop and leaves containers as they
  * are; the pod's kill signal only cancels in-flight convergence (a pull, a hook) so that
  * termination starts at once.
@@ -24,7 +29,9 @@ import type { ConfigSource } from '../config-objects';
 import type { ContainerDetails, ContainerRuntime } from '../runtime/container-runtime';
 import type { PodCgroups } from '../cgroups/pod-cgroups';
 import type { PodVolumes } from '../volumes/pod-volumes';
+import type { AtMostOneReason } from '../../api/at-most-one';
 import type { Clock } from '../../base/clock';
+import { FENCING_STOP_GRACE_SECONDS } from '../../base/fencing-times';
 import { rfc3339 } from './kube-time';
 import { CgroupHook } from './cgroup-hook';
 import { killContainer, type KillDeps } from './container-killer';
@@ -142,6 +149,10 @@ export class PodWorker implements ProbedWorker {
   private readonly startTime: string;
   /** The earliest time a backoff expires and the pod wants another pass. */
   private wakeAtMs: number | undefined;
+  /** Set while fenced: why, for the event. */
+  private fencing: { reason: string; why: AtMostOneReason; announced: boolean } | undefined;
+  /** Cuts the `running` pass in flight short (fencing starts). */
+  private passCut = new AbortController();
   /** Resolves once the loop has ended (done, or the agent stopping). */
   readonly finished: Promise<void>;
 
@@ -175,6 +186,29 @@ export class PodWorker implements ProbedWorker {
     this.wake.poke();
   }
 
+  /** Stop the containers and keep them stopped until `unfence()`; a pass in flight is cut short. */
+  fence(reason: string, why: AtMostOneReason): void {
+    if (this.fencing) return;
+    this.fencing = { reason, why, announced: false };
+    this.passCut.abort(new Error('fenced'));
+    this.wake.poke();
+  }
+
+  /** A control plane confirmed the pod: it converges again (its containers start). */
+  unfence(): void {
+    if (!this.fencing) return;
+    const announced = this.fencing.announced;
+    this.fencing = undefined;
+    if (announced && this.desired && this.state === 'running') {
+      this.events.container(this.desired, '', { type: 'Normal', reason: 'FencingLifted', message: 'A control plane confirmed the pod is still this node\'s: starting its containers again' });
+    }
+    this.wake.poke();
+  }
+
+  get isFenced(): boolean {
+    return this.fencing !== undefined;
+  }
+
   /** A probe's event (Unhealthy, ProbeWarning) about one of the pod's containers. */
   probeEvent(containerName: string, event: EventSpec): void {
     if (this.desired && this.state === 'running') this.events.container(this.desired, containerName, event);
@@ -192,7 +226,7 @@ export class PodWorker implements ProbedWorker {
    */
   async killForRestart(containerName: string, containerId: string, message: string, graceSeconds?: number): Promise<void> {
     const pod = this.desired;
-    if (!pod || this.state !== 'running' || this.podKill.signal.aborted) return;
+    if (!pod || this.state !== 'running' || this.podKill.signal.aborted || this.fencing) return;
     const details = await this.ctx.runtime.inspectContainer(containerId, this.podKill.signal);
     const kill = probeKillAction(pod, containerName, details, message);
     if (!kill || !details) return;
@@ -205,11 +239,13 @@ export class PodWorker implements ProbedWorker {
     while (!this.agentSignal.aborted && this.state !== 'done') {
       if (this.state === 'running' && this.podKill.signal.aborted) this.state = 'terminating';
       try {
-        if (this.state === 'running') await this.sync(this.desired as Pod, AbortSignal.any([this.agentSignal, this.podKill.signal]));
+        const fencing = this.fencing;
+        if (this.state === 'running' && fencing) await this.holdFenced(this.desired as Pod, fencing, AbortSignal.any([this.agentSignal, this.podKill.signal]));
+        else if (this.state === 'running') await this.sync(this.desired as Pod, AbortSignal.any([this.agentSignal, this.podKill.signal, this.newPassCut()]));
         else if (this.state === 'terminating') await this.terminate(this.agentSignal);
         failures = 0;
       } catch (err) {
-        if (this.agentSignal.aborted || (this.state === 'running' && this.podKill.signal.aborted)) continue;
+        if (this.agentSignal.aborted || (this.state === 'running' && (this.podKill.signal.aborted || this.fencing))) continue;
         failures++;
         this.ctx.log(`pod ${this.describe()}: ${this.state} failed (attempt ${failures}): ${errorText(err)}`);
       }
@@ -440,6 +476,31 @@ export class PodWorker implements ProbedWorker {
       const cur = obs.containers.get(c.name)?.current;
       return cur?.running ? [{ name: c.name, containerId: cur.id, startedAt: cur.startedAt }] : [];
     });
+  }
+
+  // ── fenced ───────────────────────────────────────────────────────────────────────────
+
+  /** A signal for one `running` pass, aborted if fencing starts during it. */
+  private newPassCut(): AbortSignal {
+    this.passCut = new AbortController();
+    return this.passCut.signal;
+  }
+
+  /** Stops whatever runs (sandbox included), says so once, reports the status; starts nothing. */
+  private async holdFenced(pod: Pod, fencing: NonNullable<PodWorker['fencing']>, signal: AbortSignal): Promise<void> {
+    const obs = await this.observer.observe(signal);
+    if (obs.all.some((c) => c.status === 'running' || c.status === 'restarting' || c.status === 'paused')) {
+      if (!fencing.announced) {
+        fencing.announced = true;
+        const message = `Stopping the pod's containers: ${fencing.reason}; the pod must not run twice (${fencing.why === 'StatefulSet' ? 'a StatefulSet pod' : 'a ReadWriteOnce claim'}) and may be started elsewhere; it stays stopped until a control plane confirms it`;
+        this.ctx.log(`pod ${this.describe()}: fenced: ${message}`);
+        this.events.container(pod, '', { type: 'Warning', reason: 'Fenced', message });
+      }
+      const grace = Math.min(gracePeriodSeconds(pod), FENCING_STOP_GRACE_SECONDS);
+      await stopPod(this.killDeps(), pod, obs.all, { graceSeconds: grace, podIP: this.podIP }, signal);
+    }
+    runSynced(this.hooks.synced, pod, [], this.podIP);
+    this.report(pod, await this.observer.observe(signal), false);
   }
 
   // ── terminating ────────────────────────────────────────────────────────────────────────

@@ -10,16 +10,16 @@
  */
 import type { ControllerRevision, DaemonSet } from '../../api/apps-v1';
 import type { Node, Pod } from '../../api/core-v1';
-import { isApiError } from '../../api/errors';
 import { matchesLabels } from '../../api/label-selector';
 import { Backoff } from '../../base/backoff';
 import { cacheKey, type Informer } from '../store/informer';
 import { unlessNotFound, type ApiClient, type EventSink } from './framework/api-client';
 import { adoptionPatch, releasePatch } from './framework/controller-ref-manager';
 import { changesOf, defineController } from './framework/define-controller';
-import { toBeDeleting, toSee, type Expectations } from './framework/expectations';
+import type { Expectations } from './framework/expectations';
 import { BY_NAMESPACE } from './framework/informer-factory';
 import { controllerOf, ownerKey } from './framework/owner-references';
+import { createControlledPod, deleteControlledPod, type PodControl } from './framework/pod-control';
 import { allOrFirstFailure, slowStartBatch } from './framework/slow-start';
 import { historyToDelete } from './daemon-set-history';
 import { checkCanAdopt, constructHistory } from './daemon-set-history-writer';
@@ -119,8 +119,8 @@ async function act(pass: Pass, plan: DaemonSetPlan, history: { hash: string; old
   }
   const template = daemonPodTemplate(ds, history.hash);
   const queue = [...plan.create];
-  const creating = queue.length > 0 ? slowStartBatch(queue.length, () => createPod(pass, daemonPodFor(ds, template, queue.shift() ?? ''))).then(() => undefined, (err: unknown) => err) : Promise.resolve(undefined);
-  const deleting = allOrFirstFailure(plan.delete.map((pod) => deletePod(pass, pod))).then(() => undefined, (err: unknown) => err);
+  const creating = queue.length > 0 ? slowStartBatch(queue.length, () => createControlledPod(control(pass), daemonPodFor(ds, template, queue.shift() ?? ''))).then(() => undefined, (err: unknown) => err) : Promise.resolve(undefined);
+  const deleting = allOrFirstFailure(plan.delete.map((pod) => deleteControlledPod(control(pass), pod))).then(() => undefined, (err: unknown) => err);
   const failures = (await Promise.all([creating, deleting])).filter((e) => e !== undefined);
   if (failures.length > 0) throw failures[0];
   for (const revision of historyToDelete(ds, history.old, [...podsByNode(plan.claimed).values()].flat())) {
@@ -128,31 +128,6 @@ async function act(pass: Pass, plan: DaemonSetPlan, history: { hash: string; old
   }
 }
 
-async function createPod({ client, events, expectations, key, ds }: Pass, body: Pod): Promise<void> {
-  try {
-    const pod = await client.create<Pod>('pods', ds.metadata.namespace, body);
-    expectations.expect(key, toSee(pod));
-    await events.record(ds, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name ?? ''}`);
-  } catch (err: unknown) {
-    // Every creation fails in a namespace being terminated, and nothing is wrong: it is going (as Kubernetes).
-    if (isApiError(err, 'Forbidden') && err.causes.some((c) => c.reason === 'NamespaceTerminating')) return;
-    await events.record(ds, 'Warning', 'FailedCreate', `Error creating: ${errorMessage(err)}`);
-    throw err;
-  }
-}
-
-async function deletePod({ client, events, expectations, key, ds }: Pass, pod: Pod): Promise<void> {
-  const name = pod.metadata.name ?? '';
-  try {
-    await client.delete('pods', pod.metadata.namespace, name, { preconditions: { uid: pod.metadata.uid } }).catch(unlessNotFound);
-    expectations.expect(key, toBeDeleting(pod));
-    await events.record(ds, 'Normal', 'SuccessfulDelete', `Deleted pod: ${name}`);
-  } catch (err: unknown) {
-    await events.record(ds, 'Warning', 'FailedDelete', `Error deleting: ${errorMessage(err)}`);
-    throw err;
-  }
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+function control({ client, events, expectations, key, ds }: Pass): PodControl {
+  return { client, events, expectations, key, owner: ds };
 }

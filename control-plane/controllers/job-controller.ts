@@ -15,9 +15,10 @@ import { cacheKey, type Informer } from '../store/informer';
 import { unlessNotFound, type ApiClient, type EventSink } from './framework/api-client';
 import { adoptionPatch, claimChildren, releasePatch } from './framework/controller-ref-manager';
 import { changesOf, defineController } from './framework/define-controller';
-import { toBeDeleting, toSee, type Expectation, type Expectations } from './framework/expectations';
+import { toSee, type Expectation, type Expectations } from './framework/expectations';
 import { BY_NAMESPACE } from './framework/informer-factory';
 import { controllerOf } from './framework/owner-references';
+import { createControlledPod, deleteControlledPod, type PodControl } from './framework/pod-control';
 import { allOrFirstFailure, slowStartBatch } from './framework/slow-start';
 import { NO_BACKOFF, planJob, settle, type BackoffRecord, type JobPlan } from './job-plan';
 import { hasTrackingFinalizer, JOB_TRACKING_FINALIZER, podForJob } from './job-pods';
@@ -131,33 +132,13 @@ async function act(pass: Pass, plan: JobPlan): Promise<void> {
   const deletions = [...plan.remove.map((p) => deletePod(pass, p, true)), ...plan.terminate.map((p) => deletePod(pass, p, false))];
   if (deletions.length > 0) await allOrFirstFailure(deletions);
   const indexes = [...plan.create];
-  if (indexes.length > 0) await slowStartBatch(indexes.length, () => createPod(pass, indexes.shift()));
-}
-
-async function createPod({ client, events, pods, key, job }: Pass, index: number | undefined): Promise<void> {
-  try {
-    const pod = await client.create<Pod>('pods', job.metadata.namespace, podForJob(job, index));
-    pods.expect(key, toSee(pod));
-    await events.record(job, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name ?? ''}`);
-  } catch (err: unknown) {
-    await events.record(job, 'Warning', 'FailedCreate', `Error creating: ${errorMessage(err)}`);
-    throw err;
-  }
+  if (indexes.length > 0) await slowStartBatch(indexes.length, () => createControlledPod(control(pass), podForJob(pass.job, indexes.shift())));
 }
 
 /** `uncount`: the finalizer goes first, so a pod removed by suspension or a lower parallelism is no failure. */
 async function deletePod(pass: Pass, pod: Pod, uncount: boolean): Promise<void> {
-  const { client, events, pods, key, job } = pass;
-  const name = pod.metadata.name ?? '';
-  try {
-    if (uncount && hasTrackingFinalizer(pod)) await removeFinalizers(client, pods, key, [pod]);
-    await client.delete('pods', pod.metadata.namespace, name, { preconditions: { uid: pod.metadata.uid } }).catch(unlessNotFound);
-    pods.expect(key, toBeDeleting(pod));
-    await events.record(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${name}`);
-  } catch (err: unknown) {
-    await events.record(job, 'Warning', 'FailedDelete', `Error deleting: ${errorMessage(err)}`);
-    throw err;
-  }
+  if (uncount && hasTrackingFinalizer(pod)) await removeFinalizers(pass.client, pass.pods, pass.key, [pod]);
+  await deleteControlledPod(control(pass), pod);
 }
 
 /** Flush, remove finalizers, settle: see job-plan.ts for why in this order. */
@@ -196,6 +177,7 @@ function toLoseFinalizer(pod: Pod): Expectation {
   return { objectKey: cacheKey(pod), uid: pod.metadata.uid ?? '', seen: (current, deleted) => deleted || current === undefined || !(current.metadata.finalizers ?? []).includes(JOB_TRACKING_FINALIZER) };
 }
 
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+
+function control({ client, events, pods, key, job }: Pass): PodControl {
+  return { client, events, expectations: pods, key, owner: job };
 }

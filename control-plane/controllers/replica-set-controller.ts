@@ -9,15 +9,15 @@
  */
 import type { ReplicaSet } from '../../api/apps-v1';
 import type { Pod } from '../../api/core-v1';
-import { isApiError } from '../../api/errors';
 import { matchesLabels } from '../../api/label-selector';
 import { cacheKey, type Informer } from '../store/informer';
 import { unlessNotFound, type ApiClient, type EventSink } from './framework/api-client';
 import { adoptionPatch, releasePatch } from './framework/controller-ref-manager';
 import { changesOf, defineController } from './framework/define-controller';
-import { toBeDeleting, toSee, type Expectations } from './framework/expectations';
+import type { Expectations } from './framework/expectations';
 import { BY_NAMESPACE, BY_OWNER_UID } from './framework/informer-factory';
 import { controllerOf, ownerKey } from './framework/owner-references';
+import { createControlledPod, deleteControlledPod, errorText, type PodControl } from './framework/pod-control';
 import { allOrFirstFailure, slowStartBatch } from './framework/slow-start';
 import { planReplicaSet, planStatus, podFromTemplate, selectorOf, type ReplicaSetPlan } from './replica-set-plan';
 
@@ -55,7 +55,7 @@ export const replicaSetController = defineController({
         const pass: Pass = { client: ctx.client, events, expectations, key, rs };
         await claim(pass, plan);
         const failure = await scale(pass, plan).then(() => undefined, (err: unknown) => err);
-        const status = planStatus(rs, plan.claimed, failure === undefined ? undefined : errorMessage(failure), now);
+        const status = planStatus(rs, plan.claimed, failure === undefined ? undefined : errorText(failure), now);
         if (status.write) await ctx.client.updateStatus(RS, namespace, rs.metadata.name ?? '', { ...rs, status: status.write });
         if (failure !== undefined) throw failure;
         return { requeueAfterMs: status.requeueAfterMs };
@@ -91,35 +91,10 @@ async function checkCanAdopt(client: ApiClient, rs: ReplicaSet): Promise<void> {
 }
 
 async function scale(pass: Pass, plan: ReplicaSetPlan): Promise<void> {
-  if (plan.create > 0) await slowStartBatch(plan.create, () => createPod(pass));
-  if (plan.delete.length > 0) await allOrFirstFailure(plan.delete.map((pod) => deletePod(pass, pod)));
+  if (plan.create > 0) await slowStartBatch(plan.create, () => createControlledPod(control(pass), podFromTemplate(pass.rs)));
+  if (plan.delete.length > 0) await allOrFirstFailure(plan.delete.map((pod) => deleteControlledPod(control(pass), pod)));
 }
 
-async function createPod({ client, events, expectations, key, rs }: Pass): Promise<void> {
-  try {
-    const pod = await client.create<Pod>('pods', rs.metadata.namespace, podFromTemplate(rs));
-    expectations.expect(key, toSee(pod));
-    await events.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name ?? ''}`);
-  } catch (err: unknown) {
-    // Every creation fails in a namespace being terminated, and nothing is wrong: it is going (as Kubernetes).
-    if (isApiError(err, 'Forbidden') && err.causes.some((c) => c.reason === 'NamespaceTerminating')) return;
-    await events.record(rs, 'Warning', 'FailedCreate', `Error creating: ${errorMessage(err)}`);
-    throw err;
-  }
-}
-
-async function deletePod({ client, events, expectations, key, rs }: Pass, pod: Pod): Promise<void> {
-  const name = pod.metadata.name ?? '';
-  try {
-    await client.delete('pods', pod.metadata.namespace, name, { preconditions: { uid: pod.metadata.uid } }).catch(unlessNotFound);
-    expectations.expect(key, toBeDeleting(pod));
-    await events.record(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${name}`);
-  } catch (err: unknown) {
-    await events.record(rs, 'Warning', 'FailedDelete', `Error deleting: ${errorMessage(err)}`);
-    throw err;
-  }
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+function control({ client, events, expectations, key, rs }: Pass): PodControl {
+  return { client, events, expectations, key, owner: rs };
 }

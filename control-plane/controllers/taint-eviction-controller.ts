@@ -11,8 +11,17 @@
  * not), sets the DisruptionTarget condition on a fresh read of the pod, then deletes it
  * (gracefully: a pod on an unreachable node stays Terminating until its node confirms, and its
  * controller replaces it meanwhile). Nothing is written while no node has a NoExecute taint.
+ *
+ * A pod that must not run twice (api/at-most-one.ts) on an unreachable node is force-deleted
+ * instead, once its node has been silent for the fencing period plus the margin (ctx.fencing),
+ * counted as the node lifecycle controller counts silence: from the node's last sign of life or
+ * from when this leader first looked at the node, whichever is later, so time when no control
+ * plane was there never counts. The node is checked alive-or-not again just before the delete.
  */
-import type { Node, ObjectReference, Pod, Toleration } from '../../api/core-v1';
+import { atMostOneReason, claimAccessModes } from '../../api/at-most-one';
+import type { Node, ObjectReference, PersistentVolumeClaim, Pod, Toleration } from '../../api/core-v1';
+import type { KubeObject } from '../../api/meta';
+import { DEFAULT_FENCING_TIMES } from '../../base/fencing-times';
 import { isApiError } from '../../api/errors';
 import { stableJson } from '../registry/object-meta';
 import { cacheKey } from '../store/informer';
@@ -20,7 +29,7 @@ import { unlessNotFound, type ApiClient, type EventSink } from './framework/api-
 import { changesOf, defineController } from './framework/define-controller';
 import { BY_NODE } from './framework/informer-factory';
 import { DELETION_BY_TAINT_MANAGER, withDisruptionTarget } from '../../api/pod-disruption-condition';
-import { noExecuteTaints, planTaintEviction, type EvictionState } from './taint-eviction-plan';
+import { noExecuteTaints, planTaintEviction, type EvictionState, type FencingInput } from './taint-eviction-plan';
 
 export const TAINT_EVICTION_CONTROLLER = 'taint-eviction-controller';
 export const REASON_TAINT_MANAGER_EVICTION = 'TaintManagerEviction';
@@ -33,7 +42,19 @@ export const taintEvictionController = defineController({
     const pods = ctx.informers.forResource<Pod>('pods');
     const nodes = ctx.informers.forResource<Node>('nodes');
     const events = ctx.events(TAINT_EVICTION_CONTROLLER);
+    const claims = ctx.informers.forResource<PersistentVolumeClaim & KubeObject>('persistentvolumeclaims');
     const states = new Map<string, EvictionState>();
+    const fencing = ctx.fencing ?? DEFAULT_FENCING_TIMES;
+    /** When this leader first looked at each node: silence before that is not its to count. */
+    const observedSince = new Map<string, number>();
+    const fencingOf = (pod: Pod, nodeName: string): FencingInput | undefined => {
+      const accessModes = (namespace: string, name: string): readonly string[] | undefined => claimAccessModes(claims.get(`${namespace}/${name}`));
+      if (!atMostOneReason(pod, accessModes)) return undefined;
+      const now = ctx.clock.now();
+      if (!observedSince.has(nodeName)) observedSince.set(nodeName, now);
+      const silentForMs = ctx.liveness.isAlive(nodeName) ? 0 : now - Math.max(ctx.liveness.lastSeen(nodeName) ?? 0, observedSince.get(nodeName) ?? now);
+      return { silentForMs, afterMs: fencing.periodMs + fencing.marginMs };
+    };
     const podsOn = (node: Node): string[] => pods.byIndex(BY_NODE, node.metadata.name ?? '').map(cacheKey);
     return {
       watches: [
@@ -42,12 +63,21 @@ export const taintEvictionController = defineController({
       ],
       async reconcile(key) {
         const pod = pods.get(key);
-        const node = pod?.spec?.nodeName ? nodes.get(pod.spec.nodeName) : undefined;
-        const plan = planTaintEviction({ pod, node, state: states.get(key), nowMs: ctx.clock.now() });
+        const nodeName = pod?.spec?.nodeName ?? '';
+        const node = nodeName ? nodes.get(nodeName) : undefined;
+        const plan = planTaintEviction({ pod, node, state: states.get(key), nowMs: ctx.clock.now(), fencing: pod && node ? fencingOf(pod, nodeName) : undefined });
         if (plan.next) states.set(key, plan.next);
         else states.delete(key);
         if (plan.cancelled) await events.record(podReference(key), 'Normal', REASON_TAINT_MANAGER_EVICTION, `Cancelling deletion of Pod ${key}`);
-        if (plan.evict && pod) {
+        if (plan.evict && plan.force && pod) {
+          // The agent may have come back since the plan's reading: then it stops the pod itself.
+          if (ctx.liveness.isAlive(nodeName)) return void states.delete(key);
+          ctx.log(`${TAINT_EVICTION_CONTROLLER}: force-deleting pod ${key}: it must not run twice and node ${nodeName} has been silent past the fencing period plus margin (${fencing.periodMs + fencing.marginMs} ms); its agent has stopped it`);
+          await evict(ctx.client, events, pod, () => new Date(ctx.clock.now()), true).catch((err: unknown) => {
+            states.delete(key);
+            throw err;
+          });
+        } else if (plan.evict && pod) {
           ctx.log(`${TAINT_EVICTION_CONTROLLER}: deleting pod ${key} (node ${pod.spec?.nodeName ?? ''} has a NoExecute taint it does not tolerate any longer)`);
           await evict(ctx.client, events, pod, () => new Date(ctx.clock.now())).catch((err: unknown) => {
             states.delete(key);
@@ -75,24 +105,25 @@ function podReference(key: string): ObjectReference {
   return { apiVersion: 'v1', kind: 'Pod', namespace: key.slice(0, slash), name: key.slice(slash + 1) };
 }
 
-async function evict(client: ApiClient, events: EventSink, pod: Pod, now: () => Date): Promise<void> {
+async function evict(client: ApiClient, events: EventSink, pod: Pod, now: () => Date, force = false): Promise<void> {
   const key = cacheKey(pod);
   await events.record(podReference(key), 'Normal', REASON_TAINT_MANAGER_EVICTION, `Marking for deletion Pod ${key}`);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await markAndDelete(client, pod, now());
+      return await markAndDelete(client, pod, now(), force);
     } catch (err: unknown) {
       if (!isApiError(err, 'Conflict') || attempt >= ATTEMPTS) throw err;
     }
   }
 }
 
-/** On a fresh read, as Kubernetes: the pod seen by the plan (same uid), still not terminating. */
-async function markAndDelete(client: ApiClient, seen: Pod, now: Date): Promise<void> {
+/** On a fresh read, as Kubernetes: the pod seen by the plan (same uid), still not terminating (unless forced). */
+async function markAndDelete(client: ApiClient, seen: Pod, now: Date, force: boolean): Promise<void> {
   const { namespace, name = '', uid } = seen.metadata;
   const pod = await client.get<Pod>('pods', namespace, name).catch(unlessNotFound);
-  if (!pod || pod.metadata.uid !== uid || pod.metadata.deletionTimestamp) return;
+  if (!pod || pod.metadata.uid !== uid || (pod.metadata.deletionTimestamp && !force)) return;
   const status = withDisruptionTarget(pod.status, DELETION_BY_TAINT_MANAGER, now);
   if (status) await client.updateStatus<Pod>('pods', namespace, name, { ...pod, status });
-  await client.delete<Pod>('pods', namespace, name, { preconditions: { uid } }).catch(unlessNotFound);
+  const grace = force ? { gracePeriodSeconds: 0 } : {};
+  await client.delete<Pod>('pods', namespace, name, { preconditions: { uid }, ...grace }).catch(unlessNotFound);
 }

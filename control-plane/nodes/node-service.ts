@@ -59,6 +59,8 @@ export interface NodeServiceOptions {
   nodeMaskSize?: number;
   /** Told to agents in Welcome. Default: a fifth of the liveness grace period, at most 1 s. */
   heartbeatIntervalMs?: number;
+  /** Told to agents in Welcome: how long they keep pods that must not run twice without a control plane. Absent: theirs. */
+  fencingPeriodMs?: number;
   /** Server-side keepalive pings, to notice a vanished agent. Default 2 s / 2 s. */
   keepalive?: { timeMs?: number; timeoutMs?: number };
   /** Object feed burst coalescing window. Default 20 ms. */
@@ -181,6 +183,7 @@ export class NodeService {
       caCertPem: this.opts.tls.caCertPem,
       kubeletEvents: this.kubeletEvents,
       heartbeatIntervalMs: this.heartbeatIntervalMs,
+      fencingPeriodMs: this.opts.fencingPeriodMs,
       coalesceMs: this.opts.coalesceMs,
       attach: (s) => this.attach(s),
       detach: (s) => this.detach(s),

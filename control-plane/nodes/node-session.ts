@@ -39,6 +39,8 @@ export interface SessionDeps {
   /** Records the agent's pod events (Pulled, Started, BackOff...) as the kubelet's; absent: they are dropped. */
   kubeletEvents?: KubeletEvents;
   heartbeatIntervalMs: number;
+  /** Told to the agent in the Welcome (`--pod-fencing-period`); absent: the agent's own. */
+  fencingPeriodMs?: number;
   coalesceMs?: number;
   /** Called once the Hello is accepted; the table ends any older session of the node. */
   attach(session: NodeSession): void;
@@ -97,6 +99,11 @@ export class NodeSession {
     return true;
   }
 
+  /** Every heartbeat is answered: the agent's only proof, on an idle session, that a control plane hears it (agent self-fencing). */
+  private acknowledge(sentUnixMs: number): void {
+    if (this.isWelcomed) this.call.write({ heartbeat_ack: { sent_unix_ms: sentUnixMs } });
+  }
+
   private log(message: string): void {
     this.deps.writes.log(`node "${this.nodeName || '?'}" (${logText(this.call.getPeer(), 100)}): ${logText(message, 2048)}`);
   }
@@ -104,7 +111,7 @@ export class NodeSession {
   private receive(message: AgentMessage__Output): void {
     if (this.closed) return;
     if (this.token !== undefined) this.deps.liveness.seen(this.nodeName, this.token);
-    if (message.msg === 'heartbeat' && this.helloSeen) return;
+    if (message.msg === 'heartbeat' && this.helloSeen) return this.acknowledge(message.heartbeat?.sent_unix_ms ?? 0);
     if (++this.queued > MAX_QUEUED_MESSAGES) return this.fail(new ApiError('TooLarge', `more than ${MAX_QUEUED_MESSAGES} messages waiting`));
     const key = this.helloSeen ? podKeyOf(message) : undefined;
     if (key === undefined) {
@@ -145,7 +152,7 @@ export class NodeSession {
 
   private welcome(node: Node): void {
     const json = Buffer.from(JSON.stringify(node));
-    this.call.write({ welcome: { node_json: json, heartbeat_interval_ms: this.deps.heartbeatIntervalMs, service_cidr: this.deps.serviceCIDR ?? '' } });
+    this.call.write({ welcome: { node_json: json, heartbeat_interval_ms: this.deps.heartbeatIntervalMs, service_cidr: this.deps.serviceCIDR ?? '', fencing_period_ms: this.deps.fencingPeriodMs ?? 0 } });
     // After the Welcome: the agent needs its pod CIDR before the peers' routes.
     this.feed = new ObjectFeed({
       nodeName: this.nodeName,

@@ -5,6 +5,7 @@ import type { AgentMessage as _pikube_node_v1_AgentMessage, AgentMessage__Output
 import type { ControlMessage as _pikube_node_v1_ControlMessage, ControlMessage__Output as _pikube_node_v1_ControlMessage__Output } from './pikube/node/v1/ControlMessage';
 import type { ExecRequest as _pikube_node_v1_ExecRequest, ExecRequest__Output as _pikube_node_v1_ExecRequest__Output } from './pikube/node/v1/ExecRequest';
 import type { Heartbeat as _pikube_node_v1_Heartbeat, Heartbeat__Output as _pikube_node_v1_Heartbeat__Output } from './pikube/node/v1/Heartbeat';
+import type { HeartbeatAck as _pikube_node_v1_HeartbeatAck, HeartbeatAck__Output as _pikube_node_v1_HeartbeatAck__Output } from './pikube/node/v1/HeartbeatAck';
 import type { Hello as _pikube_node_v1_Hello, Hello__Output as _pikube_node_v1_Hello__Output } from './pikube/node/v1/Hello';
 import type { LogRequest as _pikube_node_v1_LogRequest, LogRequest__Output as _pikube_node_v1_LogRequest__Output } from './pikube/node/v1/LogRequest';
 import type { NodeServiceClient as _pikube_node_v1_NodeServiceClient, NodeServiceDefinition as _pikube_node_v1_NodeServiceDefinition } from './pikube/node/v1/NodeService';
@@ -33,6 +34,7 @@ export interface ProtoGrpcType {
         ControlMessage: MessageTypeDefinition<_pikube_node_v1_ControlMessage, _pikube_node_v1_ControlMessage__Output>
         ExecRequest: MessageTypeDefinition<_pikube_node_v1_ExecRequest, _pikube_node_v1_ExecRequest__Output>
         Heartbeat: MessageTypeDefinition<_pikube_node_v1_Heartbeat, _pikube_node_v1_Heartbeat__Output>
+        HeartbeatAck: MessageTypeDefinition<_pikube_node_v1_HeartbeatAck, _pikube_node_v1_HeartbeatAck__Output>
         Hello: MessageTypeDefinition<_pikube_node_v1_Hello, _pikube_node_v1_Hello__Output>
         LogRequest: MessageTypeDefinition<_pikube_node_v1_LogRequest, _pikube_node_v1_LogRequest__Output>
         NodeService: SubtypeConstructor<typeof grpc.Client, _pikube_node_v1_NodeServiceClient> & { service: _pikube_node_v1_NodeServiceDefinition }

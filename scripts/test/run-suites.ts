@@ -1,6 +1,7 @@
 /**
- * Runs the test suites (unit, integration, e2e, and the VM tier: vm-suite.ts) with mocha, one process each, and ends with
- * one line: `N passed, N failed, N skipped`. A suite that crashes or overruns its deadline
+ * Runs the test suites (unit, integration, e2e, and the VM tier: vm-suite.ts) with mocha, one process each (the
+ * integration tier in shards run side by side: most of its time is spent waiting on leases,
+ * schedules and processes, not computing), and ends with one line: `N passed, N failed, N skipped`. A suite that crashes or overruns its deadline
  * counts as one failure. Integration and e2e suites need root (namespaces, dockerd); before
  * them, and after the last suite, leftovers of dead simulated clusters are removed, so a run
  * killed half-way is cleaned by the next. With PIKUBE_TEST_TOTALS set, the totals are also
@@ -14,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { cleanLeftovers } from '../cluster/leftovers';
 import type { SuiteCounts } from '../../test/support/suite-counts';
+import { shardFiles } from './shard-files';
 import { runInVm, VM_RUNS } from './vm-suite';
 
 const DIST = path.resolve(__dirname, '..', '..');
@@ -30,11 +32,16 @@ interface Suite {
   /** The whole suite is stopped after this long. */
   deadlineMs: number;
   needsRoot: boolean;
+  /**
+   * Mocha processes run at once, each on a share of the files; its output is printed when it
+   * ends. Files under `agent/` (real dockerds in namespaces) stay together in the first shard.
+   */
+  shards?: number;
 }
 
 const SUITES: Record<string, Suite> = {
   unit: { dir: 'unit', timeoutMs: 10_000, deadlineMs: 5 * 60_000, needsRoot: false },
-  integration: { dir: 'integration', timeoutMs: 60_000, deadlineMs: 10 * 60_000, needsRoot: true },
+  integration: { dir: 'integration', timeoutMs: 60_000, deadlineMs: 10 * 60_000, needsRoot: true, shards: 3 },
   e2e: { dir: 'e2e', timeoutMs: 120_000, deadlineMs: 12 * 60_000, needsRoot: true },
   // Each VM run is bounded by its own timeout (vm-suite.ts).
   vm: { dir: 'integration', timeoutMs: 300_000, deadlineMs: 45 * 60_000, needsRoot: true, vm: true },
@@ -50,16 +57,20 @@ function testFiles(dir: string): string[] {
     .sort();
 }
 
-function runMocha(files: string[], suite: Suite, summaryFile: string): Promise<'done' | 'deadline'> {
-  const color = process.stdout.isTTY ? [] : ['--no-color'];
+function runMocha(files: string[], suite: Suite, summaryFile: string, buffered: boolean): Promise<'done' | 'deadline'> {
+  const color = process.stdout.isTTY && !buffered ? [] : ['--no-color'];
   const args = [MOCHA, '--reporter', REPORTER, '--timeout', String(suite.timeoutMs), '--exit', ...color, ...files];
   const env = { ...process.env, PIKUBE_TEST_SUMMARY: summaryFile };
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'], env });
+    const child = spawn(process.execPath, args, { stdio: ['ignore', buffered ? 'pipe' : 'inherit', buffered ? 'pipe' : 'inherit'], env });
+    const output: Buffer[] = [];
+    child.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => output.push(chunk));
     const timer = setTimeout(() => child.kill('SIGKILL'), suite.deadlineMs);
     child.on('error', reject);
-    child.on('exit', (_code, signal) => {
+    child.on('close', (_code, signal) => {
       clearTimeout(timer);
+      if (buffered) process.stdout.write(Buffer.concat(output));
       resolve(signal === 'SIGKILL' ? 'deadline' : 'done');
     });
   });
@@ -75,12 +86,28 @@ async function runSuite(name: string, suite: Suite): Promise<SuiteCounts> {
   if (suite.vm) return runVmSuite(name);
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'pikube-suite-'));
   try {
-    const summaryFile = path.join(tmp, 'summary.json');
-    const outcome = await runMocha(files, suite, summaryFile);
-    const counts = readCounts(summaryFile);
-    if (outcome === 'deadline') return report(name, { ...counts, failed: counts.failed + 1 }, `stopped after ${suite.deadlineMs / 60_000} min`);
-    if (!existsSync(summaryFile)) return report(name, { ...NONE, failed: 1 }, 'mocha ended without a summary');
-    return report(name, counts);
+    const groups = shardFiles(files, suite.shards ?? 1);
+    const outcomes = await Promise.all(groups.map(async (group, i) => {
+      const summaryFile = path.join(tmp, `summary-${i}.json`);
+      const outcome = await runMocha(group, suite, summaryFile, groups.length > 1);
+      return { outcome, summaryFile };
+    }));
+    const counts = { ...NONE };
+    const notes: string[] = [];
+    for (const { outcome, summaryFile } of outcomes) {
+      const c = readCounts(summaryFile);
+      counts.passed += c.passed;
+      counts.failed += c.failed;
+      counts.skipped += c.skipped;
+      if (outcome === 'deadline') {
+        counts.failed += 1;
+        notes.push(`stopped after ${suite.deadlineMs / 60_000} min`);
+      } else if (!existsSync(summaryFile)) {
+        counts.failed += 1;
+        notes.push('mocha ended without a summary');
+      }
+    }
+    return report(name, counts, notes.length > 0 ? [...new Set(notes)].join('; ') : undefined);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import type { Job } from '../../api/batch-v1';
-import { startTestCluster, type TestCluster } from '../support/cluster-fixture';
+import { withTestCluster, type TestCluster } from '../support/cluster-fixture';
 import { until } from '../../scripts/cluster/wait-until';
 import { kubectlOk } from '../support/kubectl-pods';
 
@@ -34,8 +34,9 @@ spec:
 
 describe('CronJobs on the simulated cluster', function () {
   this.timeout(240_000);
-  let tc: TestCluster;
-  const kubectl = (...args: string[]): Promise<string> => kubectlOk(tc, args);
+  const cluster = withTestCluster({ nodes: ['pi1', 'pi2'] });
+  const tc = (): TestCluster => cluster.get();
+  const kubectl = (...args: string[]): Promise<string> => kubectlOk(tc(), args);
 
   const jobs = async (): Promise<Job[]> => {
     const list = JSON.parse(await kubectl('get', 'jobs', '-o', 'json')) as { items: Job[] };
@@ -46,18 +47,8 @@ describe('CronJobs on the simulated cluster', function () {
   const describe = async (): Promise<string> => `jobs ${JSON.stringify((await jobs()).map((j) => [j.metadata.name, j.status]))}; pods ${(await podPhases()).join(',')}`;
   const isComplete = (job: Job | undefined): boolean => job?.status?.conditions?.some((c) => c.type === 'Complete' && c.status === 'True') ?? false;
 
-  before(async function () {
-    this.timeout(300_000);
-    tc = await startTestCluster({ nodes: ['pi1', 'pi2'] });
-  });
-
-  after(async function () {
-    this.timeout(120_000);
-    if (tc) await tc.down();
-  });
-
   it('runs one Job a minute, holding the next back while one runs (Forbid), and starts it once the first completed', async () => {
-    assert.equal((await tc.kubectl(['apply', '-f', '-'], { input: MANIFEST })).code, 0);
+    assert.equal((await tc().kubectl(['apply', '-f', '-'], { input: MANIFEST })).code, 0);
     const [first] = await until(async () => {
       const found = await jobs();
       return found.length === 1 && (await podPhases()).includes('Running') ? found : undefined;

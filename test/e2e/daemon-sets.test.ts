@@ -11,7 +11,7 @@ import type { Pod } from '../../api/core-v1';
 import type { KubeList } from '../../api/meta';
 import { stopNode } from '../../scripts/cluster/cluster';
 import { until } from '../../scripts/cluster/wait-until';
-import { startTestCluster, type TestCluster } from '../support/cluster-fixture';
+import { withTestCluster, type TestCluster } from '../support/cluster-fixture';
 import { kubectlOk } from '../support/kubectl-pods';
 
 const AGENT = `apiVersion: apps/v1
@@ -67,8 +67,9 @@ interface DaemonPod {
 
 describe('DaemonSets on the simulated cluster', function () {
   this.timeout(180_000);
-  let tc: TestCluster;
-  const kubectl = (...args: string[]): Promise<string> => kubectlOk(tc, args);
+  const cluster = withTestCluster({ nodes: ['pi1', 'pi2'] });
+  const tc = (): TestCluster => cluster.get();
+  const kubectl = (...args: string[]): Promise<string> => kubectlOk(tc(), args);
 
   async function daemonPods(app: string): Promise<DaemonPod[]> {
     const list = JSON.parse(await kubectl('get', 'pods', '-l', `app=${app}`, '-o', 'json')) as KubeList<Pod>;
@@ -90,18 +91,8 @@ describe('DaemonSets on the simulated cluster', function () {
     }, { timeoutMs, intervalMs: 500, describe: async () => `ds ${await dsRow(app)}; pods ${JSON.stringify(await daemonPods(app))}` });
   }
 
-  before(async function () {
-    this.timeout(300_000);
-    tc = await startTestCluster({ nodes: ['pi1', 'pi2'] });
-  });
-
-  after(async function () {
-    this.timeout(120_000);
-    if (tc) await tc.down();
-  });
-
   it('runs a ready pod on every node, and none of the nodeSelector set until a node is labelled', async () => {
-    assert.equal((await tc.kubectl(['apply', '-f', '-'], { input: AGENT + '---\n' + FAST_STORAGE })).code, 0);
+    assert.equal((await tc().kubectl(['apply', '-f', '-'], { input: AGENT + '---\n' + FAST_STORAGE })).code, 0);
     await settles('node-agent', ['pi1', 'pi2'], '2 2 2 2 2 <none>');
     assert.equal(await dsRow('fast-storage'), '0 0 0 0 0 ssd=true');
     assert.match(await kubectl('label', 'nodes', 'pi2', 'ssd=true'), /node\/pi2 labeled/);
@@ -109,13 +100,13 @@ describe('DaemonSets on the simulated cluster', function () {
   });
 
   it('runs one on a node plugged in later', async () => {
-    await tc.addNode('pi3');
+    await tc().addNode('pi3');
     await settles('node-agent', ['pi1', 'pi2', 'pi3'], '3 3 3 3 3 <none>');
     assert.deepEqual((await daemonPods('fast-storage')).map((p) => p.node), ['pi2']);
   });
 
   it('rolls a new image out node by node, never more than one node without a ready agent', async () => {
-    for (const node of tc.nodes) await tc.docker(node.name).getImage('pikube/busybox:latest').tag({ repo: 'pikube/busybox', tag: 'v2' });
+    for (const node of tc().nodes) await tc().docker(node.name).getImage('pikube/busybox:latest').tag({ repo: 'pikube/busybox', tag: 'v2' });
     let fewestReady = 3;
     const sampling = new AbortController();
     const sampler = (async () => {
@@ -127,7 +118,7 @@ describe('DaemonSets on the simulated cluster', function () {
     })();
     try {
       assert.match(await kubectl('set', 'image', 'ds/node-agent', 'agent=pikube/busybox:v2'), /daemonset\.apps\/node-agent image updated/);
-      const status = await tc.kubectl(['rollout', 'status', 'ds/node-agent', '--timeout=120s'], { timeoutMs: 130_000 });
+      const status = await tc().kubectl(['rollout', 'status', 'ds/node-agent', '--timeout=120s'], { timeoutMs: 130_000 });
       assert.equal(status.code, 0, status.stdout + status.stderr);
       assert.match(status.stdout, /daemon set "node-agent" successfully rolled out/);
     } finally {
@@ -142,7 +133,7 @@ describe('DaemonSets on the simulated cluster', function () {
   });
 
   it('keeps no pod for a node that leaves the cluster', async () => {
-    await stopNode(tc.cluster, 'pi3');
+    await stopNode(tc().cluster, 'pi3');
     assert.match(await kubectl('delete', 'node', 'pi3'), /node "pi3" deleted/);
     await settles('node-agent', ['pi1', 'pi2'], '2 2 2 2 2 <none>', 90_000);
   });

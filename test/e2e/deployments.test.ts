@@ -8,8 +8,9 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { until } from '../../scripts/cluster/wait-until';
-import { startTestCluster, type TestCluster } from '../support/cluster-fixture';
+import { withTestCluster, type TestCluster } from '../support/cluster-fixture';
 import { kubectlOk } from '../support/kubectl-pods';
+import { tableRows } from '../support/kubectl-table';
 
 const REPLICAS = 4;
 const MAX_UNAVAILABLE = 1;
@@ -106,10 +107,11 @@ class Poller {
 
 describe('Deployments on the simulated cluster', function () {
   this.timeout(240_000);
-  let tc: TestCluster;
-  const kubectl = (...args: string[]): Promise<string> => kubectlOk(tc, args);
+  const cluster = withTestCluster({ nodes: ['pi1', 'pi2'] });
+  const tc = (): TestCluster => cluster.get();
+  const kubectl = (...args: string[]): Promise<string> => kubectlOk(tc(), args);
   const nodePort = async (svc: string): Promise<string> => kubectl('get', 'svc', svc, '-o', 'jsonpath={.spec.ports[0].nodePort}');
-  const url = async (svc: string): Promise<string> => `http://${tc.nodes[0]?.ip ?? ''}:${await nodePort(svc)}/`;
+  const url = async (svc: string): Promise<string> => `http://${tc().nodes[0]?.ip ?? ''}:${await nodePort(svc)}/`;
 
   /** Watches `kubectl get deploy` until stopped: the lowest AVAILABLE seen once the Deployment first had all its replicas. */
   function watchAvailability(name: string): { stop(): Promise<number> } {
@@ -126,7 +128,7 @@ describe('Deployments on the simulated cluster', function () {
   }
 
   const rolledOut = async (name: string): Promise<void> => {
-    const res = await tc.kubectl(['rollout', 'status', `deployment/${name}`, '--timeout=90s'], { timeoutMs: 100_000 });
+    const res = await tc().kubectl(['rollout', 'status', `deployment/${name}`, '--timeout=90s'], { timeoutMs: 100_000 });
     assert.equal(res.code, 0, res.stdout + res.stderr);
   };
 
@@ -140,18 +142,8 @@ describe('Deployments on the simulated cluster', function () {
     }, { timeoutMs: 60_000, intervalMs: 300, describe: () => `GET ${u}: ${JSON.stringify(last)}, want only ${body}` });
   };
 
-  before(async function () {
-    this.timeout(300_000);
-    tc = await startTestCluster({ nodes: ['pi1', 'pi2'] });
-  });
-
-  after(async function () {
-    this.timeout(120_000);
-    if (tc) await tc.down();
-  });
-
   it('rolls v1 → v2 behind a polled Service without a failed request or availability below replicas - maxUnavailable, then undoes it', async () => {
-    assert.equal((await tc.kubectl(['apply', '-f', '-'], { input: deploymentYaml('web', { app: 'web' }, 'v1') + '---\n' + serviceYaml('web', { app: 'web' }) })).code, 0);
+    assert.equal((await tc().kubectl(['apply', '-f', '-'], { input: deploymentYaml('web', { app: 'web' }, 'v1') + '---\n' + serviceYaml('web', { app: 'web' }) })).code, 0);
     await rolledOut('web');
     await answersOnly('web', 'v1');
 
@@ -173,7 +165,7 @@ describe('Deployments on the simulated cluster', function () {
     console.log(`      ${[...poller.answers].map(([b, n]) => `${n} × ${b}`).join(', ')}; lowest available ${lowest}/${REPLICAS}`);
 
     const history = await kubectl('rollout', 'history', 'deployment/web');
-    const lines = history.trim().split('\n').slice(2).map((l) => l.trim().split(/\s{2,}/));
+    const lines = tableRows(history).slice(2);
     assert.deepEqual(lines, [['2', 'web v2'], ['3', 'web v1']]);
     const rs = await kubectl('get', 'rs', '-l', 'app=web', '--no-headers');
     assert.deepEqual(rs.trim().split('\n').map((l) => l.trim().split(/\s+/).slice(1, 4).join(' ')).sort(), ['0 0 0', `${REPLICAS} ${REPLICAS} ${REPLICAS}`]);
@@ -182,7 +174,7 @@ describe('Deployments on the simulated cluster', function () {
   it('switches one Service between blue and green Deployments by its selector', async () => {
     const blue = deploymentYaml('blue', { app: 'kuard', color: 'blue' }, 'blue', 1);
     const green = deploymentYaml('green', { app: 'kuard', color: 'green' }, 'green', 1);
-    assert.equal((await tc.kubectl(['apply', '-f', '-'], { input: `${blue}---\n${green}---\n${serviceYaml('kuard', { app: 'kuard', color: 'blue' })}` })).code, 0);
+    assert.equal((await tc().kubectl(['apply', '-f', '-'], { input: `${blue}---\n${green}---\n${serviceYaml('kuard', { app: 'kuard', color: 'blue' })}` })).code, 0);
     await rolledOut('blue');
     await rolledOut('green');
     await answersOnly('kuard', 'blue');

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import type { Pod } from '../../api/core-v1';
-import { startTestCluster, type TestCluster } from '../support/cluster-fixture';
+import { withTestCluster, type TestCluster } from '../support/cluster-fixture';
 import { until } from '../../scripts/cluster/wait-until';
 import { kubectlOk } from '../support/kubectl-pods';
 
@@ -68,21 +68,13 @@ spec:
 
 describe('Jobs on the simulated cluster', function () {
   this.timeout(180_000);
-  let tc: TestCluster;
-  const kubectl = (...args: string[]): Promise<string> => kubectlOk(tc, args);
+  const cluster = withTestCluster({ nodes: ['pi1', 'pi2'] }, async (up) => {
+    for (const node of up.nodes) await up.docker(node.name).getImage('pikube/busybox:latest').tag({ repo: 'pikube/busybox', tag: '1.36' });
+  });
+  const tc = (): TestCluster => cluster.get();
+  const kubectl = (...args: string[]): Promise<string> => kubectlOk(tc(), args);
   const podsOf = async (job: string): Promise<Pod[]> => (JSON.parse(await kubectl('get', 'pods', '-l', `job-name=${job}`, '-o', 'json')) as { items: Pod[] }).items;
   const jobRow = async (job: string): Promise<string[]> => (await kubectl('get', 'jobs', job, '--no-headers')).trim().split(/\s+/);
-
-  before(async function () {
-    this.timeout(300_000);
-    tc = await startTestCluster({ nodes: ['pi1', 'pi2'] });
-    for (const node of tc.nodes) await tc.docker(node.name).getImage('pikube/busybox:latest').tag({ repo: 'pikube/busybox', tag: '1.36' });
-  });
-
-  after(async function () {
-    this.timeout(120_000);
-    if (tc) await tc.down();
-  });
 
   it('kubectl create job runs it; logs job/x, wait --for=condition=complete, get jobs, delete job', async () => {
     assert.match(await kubectl('create', 'job', 'hello', `--image=${IMAGE}`, '--', 'sh', '-c', 'echo hello from the job'), /job.batch\/hello created/);
@@ -100,7 +92,7 @@ describe('Jobs on the simulated cluster', function () {
   });
 
   it('completions 5 / parallelism 2: five pods succeed, never more than two containers at once', async () => {
-    assert.equal((await tc.kubectl(['apply', '-f', '-'], { input: PARALLEL })).code, 0);
+    assert.equal((await tc().kubectl(['apply', '-f', '-'], { input: PARALLEL })).code, 0);
     let most = 0;
     await until(async () => {
       const pods = await podsOf('parallel');
@@ -120,7 +112,7 @@ describe('Jobs on the simulated cluster', function () {
   });
 
   it('an Indexed job: each pod prints its JOB_COMPLETION_INDEX and hostname, completedIndexes 0-2', async () => {
-    assert.equal((await tc.kubectl(['apply', '-f', '-'], { input: INDEXED })).code, 0);
+    assert.equal((await tc().kubectl(['apply', '-f', '-'], { input: INDEXED })).code, 0);
     await kubectl('wait', '--for=condition=complete', 'job/indexed', '--timeout=90s');
     const pods = await podsOf('indexed');
     assert.equal(pods.length, 3);
@@ -133,7 +125,7 @@ describe('Jobs on the simulated cluster', function () {
   });
 
   it('a failing job stops at backoffLimit: Failed with BackoffLimitExceeded, two failed pods', async () => {
-    assert.equal((await tc.kubectl(['apply', '-f', '-'], { input: FAILING })).code, 0);
+    assert.equal((await tc().kubectl(['apply', '-f', '-'], { input: FAILING })).code, 0);
     await kubectl('wait', '--for=condition=failed', 'job/failing', '--timeout=90s');
     assert.equal((await jobRow('failing'))[1], 'Failed');
     const pods = await podsOf('failing');

@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startTestCluster, type TestCluster } from '../support/cluster-fixture';
+import { withTestCluster, type TestCluster } from '../support/cluster-fixture';
 import { kubectlOk, waitPodRow } from '../support/kubectl-pods';
 import { until } from '../../scripts/cluster/wait-until';
 
@@ -82,18 +82,13 @@ spec:
 
 describe('PersistentVolumes: local-path claims, StatefulSet claims, protection and reclaim', function () {
   this.timeout(240_000);
+  const cluster = withTestCluster({ nodes: ['pi1', 'pi2'] });
   let tc: TestCluster;
   const kubectl = (args: string[], input?: string): Promise<string> => kubectlOk(tc, args, input);
   const exec = (pod: string, command: string): Promise<string> => kubectl(['exec', pod, '--', 'sh', '-c', command]);
   const jsonpath = (args: string[], expr: string): Promise<string> => kubectl([...args, '-o', `jsonpath=${expr}`]);
-
-  before(async function () {
-    this.timeout(300_000);
-    tc = await startTestCluster({ nodes: ['pi1', 'pi2'] });
-  });
-  after(async function () {
-    this.timeout(120_000);
-    if (tc) await tc.down();
+  beforeEach(() => {
+    tc = cluster.get();
   });
 
   it('has the default local-path class, WaitForFirstConsumer and Delete', async () => {

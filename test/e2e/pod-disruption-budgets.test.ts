@@ -6,7 +6,7 @@
  * node), never leaving fewer than 2 healthy pods, and the node ends cordoned and empty.
  */
 import assert from 'node:assert/strict';
-import { startTestCluster, type TestCluster } from '../support/cluster-fixture';
+import { withTestCluster, type TestCluster } from '../support/cluster-fixture';
 import { until } from '../../scripts/cluster/wait-until';
 import { kubectlOk } from '../support/kubectl-pods';
 
@@ -41,8 +41,9 @@ interface PodPlace {
 
 describe('PodDisruptionBudgets and kubectl drain on the simulated cluster', function () {
   this.timeout(180_000);
-  let tc: TestCluster;
-  const kubectl = (...args: string[]): Promise<string> => kubectlOk(tc, args);
+  const cluster = withTestCluster({ nodes: ['pi1', 'pi2'] });
+  const tc = (): TestCluster => cluster.get();
+  const kubectl = (...args: string[]): Promise<string> => kubectlOk(tc(), args);
 
   /** The set's pods not being deleted (a deleting one has a fourth field): name, node, Ready. */
   async function pods(): Promise<PodPlace[]> {
@@ -54,21 +55,11 @@ describe('PodDisruptionBudgets and kubectl drain on the simulated cluster', func
   const describePods = async (): Promise<string> => JSON.stringify(await pods());
   const allowed = async (): Promise<string> => (await kubectl('get', 'pdb', 'web', '-o', 'jsonpath={.status.disruptionsAllowed}')).trim();
 
-  before(async function () {
-    this.timeout(300_000);
-    tc = await startTestCluster({ nodes: ['pi1', 'pi2'] });
-  });
-
-  after(async function () {
-    this.timeout(120_000);
-    if (tc) await tc.down();
-  });
-
   let drained = '';
   let other = '';
 
   it('blocks the drain of a node while the budget needs every pod: the drain times out with the budget message', async () => {
-    assert.equal((await tc.kubectl(['apply', '-f', '-'], { input: MANIFEST })).code, 0);
+    assert.equal((await tc().kubectl(['apply', '-f', '-'], { input: MANIFEST })).code, 0);
     const ready = await until(async () => {
       const list = await pods();
       return list.length === 3 && list.every((p) => p.ready) ? list : undefined;
@@ -82,7 +73,7 @@ describe('PodDisruptionBudgets and kubectl drain on the simulated cluster', func
     assert.match(await kubectl('get', 'pdb', 'web', '--no-headers'), /^web\s+3\s+N\/A\s+0\s+/);
 
     const started = Date.now();
-    const blocked = await tc.kubectl(['drain', drained, '--ignore-daemonsets', '--timeout=12s'], { timeoutMs: 60_000 });
+    const blocked = await tc().kubectl(['drain', drained, '--ignore-daemonsets', '--timeout=12s'], { timeoutMs: 60_000 });
     const seconds = (Date.now() - started) / 1000;
     assert.notEqual(blocked.code, 0, blocked.stdout);
     assert.match(blocked.stdout, new RegExp(`node/${drained} cordoned`));
@@ -108,7 +99,7 @@ describe('PodDisruptionBudgets and kubectl drain on the simulated cluster', func
       }
     })();
     const started = Date.now();
-    const drain = await tc.kubectl(['drain', drained, '--ignore-daemonsets', '--timeout=120s'], { timeoutMs: 150_000 });
+    const drain = await tc().kubectl(['drain', drained, '--ignore-daemonsets', '--timeout=120s'], { timeoutMs: 150_000 });
     const seconds = (Date.now() - started) / 1000;
     watching = false;
     await watcher;

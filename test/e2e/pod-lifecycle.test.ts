@@ -5,7 +5,7 @@
  * FailedPostStartHook) from `kubelet`.
  */
 import assert from 'node:assert/strict';
-import { startTestCluster, type TestCluster } from '../support/cluster-fixture';
+import { withTestCluster, type TestCluster } from '../support/cluster-fixture';
 import { until } from '../../scripts/cluster/wait-until';
 import { kubectlOk, waitPodRow, type PodRow } from '../support/kubectl-pods';
 
@@ -68,21 +68,13 @@ const MANIFESTS = [
 
 describe('pod lifecycle through kubectl', function () {
   this.timeout(180_000);
-  let tc: TestCluster;
-  const kubectl = (args: string[], input?: string): Promise<string> => kubectlOk(tc, args, input);
-
-  const waitRow = (name: string, ok: (r: PodRow) => boolean, timeoutMs?: number): Promise<PodRow> => waitPodRow(tc, name, ok, timeoutMs);
-
-  before(async function () {
-    this.timeout(300_000);
-    tc = await startTestCluster({ nodes: ['pi1'] });
+  const cluster = withTestCluster({ nodes: ['pi1'] }, async () => {
     await kubectl(['apply', '-f', '-'], MANIFESTS);
   });
+  const tc = (): TestCluster => cluster.get();
+  const kubectl = (args: string[], input?: string): Promise<string> => kubectlOk(tc(), args, input);
 
-  after(async function () {
-    this.timeout(120_000);
-    if (tc) await tc.down();
-  });
+  const waitRow = (name: string, ok: (r: PodRow) => boolean, timeoutMs?: number): Promise<PodRow> => waitPodRow(tc(), name, ok, timeoutMs);
 
   it('shows CrashLoopBackOff with growing RESTARTS for a container that keeps failing', async () => {
     const first = await waitRow('crash', (r) => r.status === 'CrashLoopBackOff' && r.restarts >= 1);

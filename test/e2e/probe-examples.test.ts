@@ -9,7 +9,7 @@
  * All pods are applied at once in `before` and run concurrently; each test waits on its own.
  */
 import assert from 'node:assert/strict';
-import { startTestCluster, type TestCluster } from '../support/cluster-fixture';
+import { withTestCluster, type TestCluster } from '../support/cluster-fixture';
 import { until } from '../../scripts/cluster/wait-until';
 import { kubectlOk, podRows, waitPodRow, type PodRow } from '../support/kubectl-pods';
 
@@ -135,10 +135,13 @@ const MANIFESTS = [
 
 describe('probe examples from the Kubernetes docs through kubectl', function () {
   this.timeout(180_000);
-  let tc: TestCluster;
-  const kubectl = (args: string[], input?: string): Promise<string> => kubectlOk(tc, args, input);
+  const cluster = withTestCluster({ nodes: ['pi1'] }, async () => {
+    await kubectl(['apply', '-f', '-'], MANIFESTS);
+  });
+  const tc = (): TestCluster => cluster.get();
+  const kubectl = (args: string[], input?: string): Promise<string> => kubectlOk(tc(), args, input);
 
-  const waitRow = (name: string, ok: (r: PodRow) => boolean, timeoutMs?: number): Promise<PodRow> => waitPodRow(tc, name, ok, timeoutMs);
+  const waitRow = (name: string, ok: (r: PodRow) => boolean, timeoutMs?: number): Promise<PodRow> => waitPodRow(tc(), name, ok, timeoutMs);
 
   let described = '';
   /** Waits until `kubectl describe pod` matches every pattern; returns its output. */
@@ -147,17 +150,6 @@ describe('probe examples from the Kubernetes docs through kubectl', function () 
       described = await kubectl(['describe', 'pod', name]);
       return patterns.every((p) => p.test(described)) ? described : undefined;
     }, { timeoutMs, intervalMs: 1_000, describe: () => described });
-
-  before(async function () {
-    this.timeout(300_000);
-    tc = await startTestCluster({ nodes: ['pi1'] });
-    await kubectl(['apply', '-f', '-'], MANIFESTS);
-  });
-
-  after(async function () {
-    this.timeout(120_000);
-    if (tc) await tc.down();
-  });
 
   it('liveness-exec: restarts the container once cat /tmp/healthy fails, with the events the page shows', async () => {
     await waitRow('liveness-exec', (r) => r.ready === '1/1' && r.status === 'Running' && r.restarts === 0);
@@ -184,7 +176,7 @@ describe('probe examples from the Kubernetes docs through kubectl', function () 
     assert.match(out, /Readiness:\s+tcp-socket :8080 delay=2s timeout=1s period=2s #success=1 #failure=3/, out);
     assert.match(out, /Liveness:\s+tcp-socket :8080 delay=2s timeout=1s period=2s #success=1 #failure=3/, out);
     assert.doesNotMatch(out, /Unhealthy/, out);
-    assert.equal((await podRows(tc)).get('goproxy')?.restarts, 0);
+    assert.equal((await podRows(tc())).get('goproxy')?.restarts, 0);
   });
 
   it('tcp: a pod whose port never opens stays 0/1 Running with connection refused', async () => {

@@ -5,7 +5,7 @@
  * scale` down stops the surplus pods, and deleting the set stops the rest.
  */
 import assert from 'node:assert/strict';
-import { startTestCluster, type TestCluster } from '../support/cluster-fixture';
+import { withTestCluster, type TestCluster } from '../support/cluster-fixture';
 import { until } from '../../scripts/cluster/wait-until';
 import { kubectlOk, podRows, type PodRow } from '../support/kubectl-pods';
 
@@ -35,14 +35,15 @@ spec:
 
 describe('ReplicaSets on the simulated cluster', function () {
   this.timeout(180_000);
-  let tc: TestCluster;
-  const kubectl = (...args: string[]): Promise<string> => kubectlOk(tc, args);
+  const cluster = withTestCluster({ nodes: ['pi1', 'pi2'] });
+  const tc = (): TestCluster => cluster.get();
+  const kubectl = (...args: string[]): Promise<string> => kubectlOk(tc(), args);
 
   /** DESIRED, CURRENT, READY of `kubectl get rs kuard`. */
   const rsRow = async (): Promise<string> => (await kubectl('get', 'rs', 'kuard', '--no-headers')).trim().split(/\s+/).slice(1, 4).join(' ');
   const rsPods = async (): Promise<Map<string, PodRow>> => {
     const names = (await kubectl('get', 'pods', '-l', 'app=kuard', '-o', 'name')).trim().split('\n').filter(Boolean).map((n) => n.replace('pod/', ''));
-    const rows = await podRows(tc);
+    const rows = await podRows(tc());
     return new Map(names.map((n) => [n, rows.get(n) ?? { ready: '?', status: '?', restarts: 0 }]));
   };
   const describe = async (): Promise<string> => `rs ${await rsRow()}; pods ${JSON.stringify([...(await rsPods()).entries()])}`;
@@ -56,18 +57,8 @@ describe('ReplicaSets on the simulated cluster', function () {
     }, { timeoutMs: 90_000, intervalMs: 500, describe });
   }
 
-  before(async function () {
-    this.timeout(300_000);
-    tc = await startTestCluster({ nodes: ['pi1', 'pi2'] });
-  });
-
-  after(async function () {
-    this.timeout(120_000);
-    if (tc) await tc.down();
-  });
-
   it('runs its pods on the nodes and reports them READY', async () => {
-    assert.equal((await tc.kubectl(['apply', '-f', '-'], { input: MANIFEST })).code, 0);
+    assert.equal((await tc().kubectl(['apply', '-f', '-'], { input: MANIFEST })).code, 0);
     const pods = await settles(4);
     const nodes = (await kubectl('get', 'pods', '-l', 'app=kuard', '-o', 'jsonpath={.items[*].spec.nodeName}')).split(' ');
     assert.equal(nodes.length, 4);
@@ -93,7 +84,7 @@ describe('ReplicaSets on the simulated cluster', function () {
     assert.ok(!after.has(name));
     const owners = await kubectl('get', 'pod', name, '-o', 'jsonpath={.metadata.ownerReferences}');
     assert.equal(owners, '', `the relabelled pod is released: ${owners}`);
-    assert.equal((await podRows(tc)).get(name)?.status, 'Running');
+    assert.equal((await podRows(tc())).get(name)?.status, 'Running');
     await kubectl('delete', 'pod', name);
   });
 

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import type { Pod } from '../../api/core-v1';
-import { startTestCluster, type TestCluster } from '../support/cluster-fixture';
+import { withTestCluster, type TestCluster } from '../support/cluster-fixture';
 import { until } from '../../scripts/cluster/wait-until';
 import { kubectlOk } from '../support/kubectl-pods';
 
@@ -58,8 +58,12 @@ spec:
 
 describe('StatefulSets on the simulated cluster', function () {
   this.timeout(180_000);
-  let tc: TestCluster;
-  const kubectl = (...args: string[]): Promise<string> => kubectlOk(tc, args);
+  const cluster = withTestCluster({ nodes: ['pi1', 'pi2'] }, async (up) => {
+    // There is no registry: the "new image" of the rolling update is the test image under another tag on each node.
+    for (const node of ['pi1', 'pi2']) await up.docker(node).getImage('pikube/busybox:latest').tag({ repo: 'pikube/busybox', tag: 'v2' });
+  });
+  const tc = (): TestCluster => cluster.get();
+  const kubectl = (...args: string[]): Promise<string> => kubectlOk(tc(), args);
 
   const pods = async (): Promise<Pod[]> => (JSON.parse(await kubectl('get', 'pods', '-l', 'app=nginx', '-o', 'json')) as { items: Pod[] }).items;
   const byName = async (): Promise<Map<string, Pod>> => new Map((await pods()).map((p) => [p.metadata.name ?? '', p]));
@@ -67,20 +71,8 @@ describe('StatefulSets on the simulated cluster', function () {
   const summary = async (): Promise<string> => (await pods()).map((p) => `${p.metadata.name} ${p.status?.phase} ready=${ready(p)} ${p.spec.containers[0]?.image}${p.metadata.deletionTimestamp ? ' deleting' : ''}`).join('; ');
   const readyTime = (p: Pod | undefined): string => p?.status?.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime ?? '';
 
-  before(async function () {
-    this.timeout(300_000);
-    tc = await startTestCluster({ nodes: ['pi1', 'pi2'] });
-    // There is no registry: the "new image" of the rolling update is the test image under another tag on each node.
-    for (const node of ['pi1', 'pi2']) await tc.docker(node).getImage('pikube/busybox:latest').tag({ repo: 'pikube/busybox', tag: 'v2' });
-  });
-
-  after(async function () {
-    this.timeout(120_000);
-    if (tc) await tc.down();
-  });
-
   it('creates web-0, web-1, web-2 in order, each only once the previous one is Running and Ready', async () => {
-    assert.equal((await tc.kubectl(['apply', '-f', '-'], { input: manifest(3) })).code, 0);
+    assert.equal((await tc().kubectl(['apply', '-f', '-'], { input: manifest(3) })).code, 0);
     // Sampled while they come up: a pod never exists while its predecessor is not ready.
     const violations: string[] = [];
     await until(async () => {
@@ -102,7 +94,7 @@ describe('StatefulSets on the simulated cluster', function () {
       const ip = now.get(`web-${n}`)?.status?.podIP ?? '';
       assert.ok(ip, await summary());
       const answer = await until(async () => {
-        const res = await tc.kubectl(['exec', 'web-0', '--', 'nslookup', `web-${n}.nginx.default.svc.cluster.local`]);
+        const res = await tc().kubectl(['exec', 'web-0', '--', 'nslookup', `web-${n}.nginx.default.svc.cluster.local`]);
         return res.code === 0 && res.stdout.includes(ip) ? res.stdout : undefined;
       }, { timeoutMs: 30_000, intervalMs: 500 });
       assert.match(answer, new RegExp(`Address:\\s+${ip.replace(/\./g, '\\.')}`));

@@ -4,10 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { parse as parseYaml } from 'yaml';
-import { startTestCluster, type TestCluster } from '../support/cluster-fixture';
+import { withTestCluster, type TestCluster } from '../support/cluster-fixture';
 import { startAgent, stopAgentOf, waitNodesReady } from '../../scripts/cluster/cluster';
 import { until } from '../../scripts/cluster/wait-until';
-import type { CommandResult } from '../../scripts/cluster/run-command';
+import { succeeded } from '../support/kubectl-pods';
 
 interface ContainerStatus {
   name: string;
@@ -47,17 +47,13 @@ spec:${extraSpec}
 `;
 }
 
-function succeeded(res: CommandResult, what: string): string {
-  assert.equal(res.code, 0, `${what} failed (${res.code}): ${res.stderr}`);
-  return res.stdout;
-}
-
 describe('walking skeleton: kubectl against a two-node cluster', function () {
   this.timeout(180_000);
-  let tc: TestCluster;
-  const nodeNames = (): string[] => tc.nodes.map((n) => n.name);
+  const cluster = withTestCluster();
+  const tc = (): TestCluster => cluster.get();
+  const nodeNames = (): string[] => tc().nodes.map((n) => n.name);
 
-  const kubectl = async (args: string[], timeoutMs?: number): Promise<string> => succeeded(await tc.kubectl(args, { timeoutMs }), `kubectl ${args.join(' ')}`);
+  const kubectl = async (args: string[], timeoutMs?: number): Promise<string> => succeeded(await tc().kubectl(args, { timeoutMs }), `kubectl ${args.join(' ')}`);
   /** Deletion waits for the agent to stop the pod's containers (busybox httpd ignores SIGTERM: the grace period runs out). */
   const deletePod = (name: string): Promise<string> => kubectl(['delete', 'pod', name, '--timeout=60s'], 90_000);
 
@@ -73,19 +69,9 @@ describe('walking skeleton: kubectl against a two-node cluster', function () {
 
   /** Ids of the containers on `node` that carry the pod's uid in a label (the agent labels every container it makes). */
   const containersOfPod = async (node: string, uid: string): Promise<string[]> => {
-    const all = await tc.docker(node).listContainers({ all: true });
+    const all = await tc().docker(node).listContainers({ all: true });
     return all.filter((c) => Object.values(c.Labels ?? {}).includes(uid)).map((c) => c.Id).sort();
   };
-
-  before(async function () {
-    this.timeout(300_000);
-    tc = await startTestCluster();
-  });
-
-  after(async function () {
-    this.timeout(120_000);
-    if (tc) await tc.down();
-  });
 
   it('lists both nodes as Ready', async () => {
     const out = await kubectl(['get', 'nodes']);
@@ -93,7 +79,7 @@ describe('walking skeleton: kubectl against a two-node cluster', function () {
   });
 
   it('runs an applied pod on one of the nodes, with a pod IP', async () => {
-    succeeded(await tc.kubectl(['apply', '-f', '-'], { input: podManifest('web') }), 'kubectl apply');
+    succeeded(await tc().kubectl(['apply', '-f', '-'], { input: podManifest('web') }), 'kubectl apply');
     await waitRunning('web');
     const out = await kubectl(['get', 'pods', '-o', 'wide']);
     const row = out.split('\n').find((l) => l.startsWith('web '));
@@ -110,7 +96,7 @@ describe('walking skeleton: kubectl against a two-node cluster', function () {
     const status = pod.status?.containerStatuses?.[0];
     assert.match(status?.containerID ?? '', /^docker:\/\/[0-9a-f]{64}$/, JSON.stringify(pod.status));
     const id = (status?.containerID ?? '').slice('docker://'.length);
-    const inspected = await tc.docker(pod.spec.nodeName ?? '').getContainer(id).inspect();
+    const inspected = await tc().docker(pod.spec.nodeName ?? '').getContainer(id).inspect();
     assert.equal(inspected.State.Running, true);
   });
 
@@ -125,11 +111,11 @@ describe('walking skeleton: kubectl against a two-node cluster', function () {
     const node = before.spec.nodeName ?? '';
     const containers = await containersOfPod(node, before.metadata.uid);
     assert.ok(containers.length >= 2, `pause and httpd containers of web on ${node}: ${containers.join(', ')}`);
-    await stopAgentOf(tc.cluster, node, 'SIGKILL');
-    startAgent(tc.cluster, node);
-    await waitNodesReady(tc.cluster, 60_000, [node]);
+    await stopAgentOf(tc().cluster, node, 'SIGKILL');
+    startAgent(tc().cluster, node);
+    await waitNodesReady(tc().cluster, 60_000, [node]);
     // A pod placed on the same node proves the restarted agent is reconciling again.
-    succeeded(await tc.kubectl(['apply', '-f', '-'], { input: podManifest('after-restart', `\n  nodeName: ${node}`) }), 'kubectl apply');
+    succeeded(await tc().kubectl(['apply', '-f', '-'], { input: podManifest('after-restart', `\n  nodeName: ${node}`) }), 'kubectl apply');
     await waitRunning('after-restart');
     const after = await getPod('web');
     assert.equal(after.status?.containerStatuses?.[0]?.containerID, before.status?.containerStatuses?.[0]?.containerID);
@@ -142,7 +128,7 @@ describe('walking skeleton: kubectl against a two-node cluster', function () {
     const pod = await getPod('web');
     assert.ok((await containersOfPod(pod.spec.nodeName ?? '', pod.metadata.uid)).length > 0, 'no containers of web to delete');
     await deletePod('web');
-    const res = await tc.kubectl(['get', 'pod', 'web']);
+    const res = await tc().kubectl(['get', 'pod', 'web']);
     assert.notEqual(res.code, 0);
     assert.match(res.stderr, /NotFound|not found/);
     await until(async () => (await containersOfPod(pod.spec.nodeName ?? '', pod.metadata.uid)).length === 0, {
@@ -151,7 +137,7 @@ describe('walking skeleton: kubectl against a two-node cluster', function () {
   });
 
   it('keeps a pod whose nodeSelector matches no node Pending, with a FailedScheduling event', async () => {
-    succeeded(await tc.kubectl(['apply', '-f', '-'], { input: podManifest('nowhere', '\n  nodeSelector: { pikube.test/nowhere: "true" }') }), 'kubectl apply');
+    succeeded(await tc().kubectl(['apply', '-f', '-'], { input: podManifest('nowhere', '\n  nodeSelector: { pikube.test/nowhere: "true" }') }), 'kubectl apply');
     let events: EventView[] = [];
     await until(async () => {
       const list = JSON.parse(await kubectl(['get', 'events', '--field-selector', 'involvedObject.name=nowhere', '-o', 'json'])) as { items: EventView[] };

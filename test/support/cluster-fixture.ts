@@ -59,3 +59,27 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
     down: () => downCluster(cluster),
   };
 }
+
+/**
+ * Registers mocha `before`/`after` hooks that bring one simulated cluster up for the enclosing
+ * describe and down at its end. `seed` (what every test of the suite needs: images tagged,
+ * manifests applied) runs in the same hook once the cluster is up; both share its 5 minutes.
+ */
+export function withTestCluster(opts: TestClusterOptions = {}, seed?: (tc: TestCluster) => Promise<void>): { get(): TestCluster } {
+  let tc: TestCluster | undefined;
+  before(async function () {
+    this.timeout(300_000);
+    tc = await startTestCluster(opts);
+    await seed?.(tc);
+  });
+  after(async function () {
+    this.timeout(120_000);
+    if (tc) await tc.down();
+  });
+  return {
+    get(): TestCluster {
+      if (!tc) throw new Error('test cluster used outside a test (before() has not run)');
+      return tc;
+    },
+  };
+}

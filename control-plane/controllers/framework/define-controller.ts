@@ -11,6 +11,7 @@ import { setMaxListeners } from 'node:events';
 import { isApiError } from '../../../api/errors';
 import type { KubeObject } from '../../../api/meta';
 import type { Clock } from '../../../base/clock';
+import type { FencingTimes } from '../../../base/fencing-times';
 import { DisposableStore, toDisposable, type Disposable } from '../../../base/disposable';
 import { logText } from '../../log-text';
 import type { ChangeType, Informer } from '../../store/informer';
@@ -29,6 +30,8 @@ export interface ControllerContext {
   events(component: string): EventSink;
   /** Whether nodes are reachable (this replica's sessions, or the replicas' shared view). */
   liveness: NodeReachability;
+  /** How long agents keep at-most-one pods without a control plane, and the margin after it; absent: the defaults. */
+  fencing?: FencingTimes;
   log(message: string): void;
 }
 

@@ -27,4 +27,11 @@ describe('agent command line: --cluster-cidr', () => {
   it('refuses what is not an IPv4 CIDR', () => {
     assert.throws(() => parseAgentConfig([...base, '--cluster-cidr', '10.42.0.0/16; reboot']), /--cluster-cidr .* is not an IPv4 CIDR/);
   });
+
+  it('fences after 6 s by default and takes --fencing-period of at least 1 s', () => {
+    assert.equal(parseAgentConfig(base).fencingPeriodMs, 6000);
+    assert.equal(parseAgentConfig([...base, '--fencing-period', '10s']).fencingPeriodMs, 10_000);
+    assert.throws(() => parseAgentConfig([...base, '--fencing-period', '500ms']), /--fencing-period "500ms" must be a duration of at least 1s/);
+  });
 });
+

@@ -21,4 +21,20 @@ describe('control-plane serve flags', () => {
       assert.throws(() => serve(`--default-unreachable-toleration-seconds=${bad}`), /--default-unreachable-toleration-seconds must be a whole number of seconds/);
     });
   }
+
+  it('defaults the fencing of pods that must not run twice to 6 s plus a 5 s margin, and takes both flags', () => {
+    assert.deepEqual(serve().fencing, { periodMs: 6000, marginMs: 5000 });
+    assert.deepEqual(serve('--pod-fencing-period', '10s', '--pod-fencing-margin', '8s').fencing, { periodMs: 10_000, marginMs: 8000 });
+  });
+
+  it('refuses a fencing period shorter than the grace (pods stopped before the node could be declared lost)', () => {
+    assert.throws(() => serve('--node-monitor-grace-period', '8s', '--pod-fencing-period', '6s'), /--pod-fencing-period \(6000 ms\) must not be shorter than --node-monitor-grace-period \(8000 ms\)/);
+    assert.equal(serve('--node-monitor-grace-period', '40s').fencing?.periodMs, 41_000, 'unset, it follows a longer grace');
+    assert.equal(serve('--node-monitor-grace-period', '8s', '--pod-fencing-period', '8s').fencing?.periodMs, 8000);
+  });
+
+  it('refuses a margin too small to cover the agent\'s stop and a heartbeat', () => {
+    assert.throws(() => serve('--pod-fencing-margin', '1s'), /--pod-fencing-margin must be at least 4000 ms/);
+  });
 });
+

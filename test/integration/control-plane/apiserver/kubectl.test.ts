@@ -6,6 +6,7 @@ import { EventRecorder } from '../../../../control-plane/registry/event-recorder
 import { until } from '../../../../scripts/cluster/wait-until';
 import { startApiServerFixture, type ApiServerFixture } from '../../../support/api-server-fixture';
 import { withEtcd } from '../../../support/etcd-fixture';
+import { tableRows } from '../../../support/kubectl-table';
 
 function podYaml(name: string, app: string): string {
   return `apiVersion: v1
@@ -37,10 +38,6 @@ function aNode(name: string): Node {
 }
 
 /** The rows of kubectl's table output, split on runs of spaces. */
-function rows(stdout: string): string[][] {
-  return stdout.trim().split('\n').map((line) => line.trim().split(/\s{2,}/));
-}
-
 describe('the real kubectl 1.32 against the API server (real etcd)', function () {
   this.timeout(60_000);
   const etcd = withEtcd();
@@ -59,7 +56,7 @@ describe('the real kubectl 1.32 against the API server (real etcd)', function ()
   it('lists the default namespaces', async () => {
     const { stdout, code } = await kubectl(['get', 'ns']);
     assert.equal(code, 0, stdout);
-    assert.deepEqual(rows(stdout).slice(1).map((r) => `${r[0]} ${r[1]}`), ['default Active', 'kube-node-lease Active', 'kube-public Active', 'kube-system Active']);
+    assert.deepEqual(tableRows(stdout).slice(1).map((r) => `${r[0]} ${r[1]}`), ['default Active', 'kube-node-lease Active', 'kube-public Active', 'kube-system Active']);
   });
 
   it('applies a pod, then applies a changed label as a patch', async () => {
@@ -78,7 +75,7 @@ describe('the real kubectl 1.32 against the API server (real etcd)', function ()
     await kubectl(['apply', '-f', '-'], podYaml('wide', 'x'));
     const wide = await kubectl(['get', 'pods', '-o', 'wide']);
     assert.equal(wide.code, 0, wide.out);
-    const [header, ...body] = rows(wide.stdout);
+    const [header, ...body] = tableRows(wide.stdout);
     assert.deepEqual(header, ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES']);
     const row = body.find((r) => r[0] === 'wide');
     assert.deepEqual(row?.slice(1, 4), ['0/1', 'Pending', '0']);
@@ -130,14 +127,14 @@ describe('the real kubectl 1.32 against the API server (real etcd)', function ()
   it('lists nodes inserted through the registry', async () => {
     await api.registry.create('nodes', undefined, aNode('pi1'));
     const { stdout } = await kubectl(['get', 'nodes', '-o', 'wide']);
-    const [header, row] = rows(stdout);
+    const [header, row] = tableRows(stdout);
     assert.deepEqual(header.slice(0, 6), ['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION', 'INTERNAL-IP']);
     assert.deepEqual([row[0], row[1], row[4], row[5]], ['pi1', 'Ready', 'v1.32.0-pikube', '10.0.0.11']);
   });
 
   it('lists the API resources with their short names', async () => {
     const { stdout } = await kubectl(['api-resources']);
-    const byName = Object.fromEntries(rows(stdout).slice(1).map((r) => [r[0], r.slice(1).join(' ')]));
+    const byName = Object.fromEntries(tableRows(stdout).slice(1).map((r) => [r[0], r.slice(1).join(' ')]));
     assert.equal(byName.pods, 'po v1 true Pod');
     assert.equal(byName.namespaces, 'ns v1 false Namespace');
     assert.equal(byName.nodes, 'no v1 false Node');

@@ -7,19 +7,14 @@
  * as UnexpectedJob, as Kubernetes does.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CronJob, Job } from '../../../../api/batch-v1';
 import type { Event } from '../../../../api/core-v1';
 import type { KubeList } from '../../../../api/meta';
-import { issueAdminCertificate, loadOrCreateClusterPki, type ClusterPki } from '../../../../control-plane/auth/cluster-pki';
-import type { KeyPair } from '../../../../control-plane/auth/pki';
 import { until } from '../../../../scripts/cluster/wait-until';
-import { httpsRequest, type RequestOptions } from '../../../support/api-server-fixture';
-import { startControlPlaneReplica, type ControlPlaneReplica } from '../../../support/control-plane-process';
-import { withEtcd } from '../../../support/etcd-fixture';
+import type { RequestOptions } from '../../../support/api-server-fixture';
+import type { ControlPlaneReplica } from '../../../support/control-plane-process';
+import { withControlPlaneReplicas } from '../../../support/replica-fixture';
 
 const CJ_PATH = '/apis/batch/v1/namespaces/default/cronjobs';
 const JOBS_PATH = '/apis/batch/v1/namespaces/default/jobs';
@@ -27,45 +22,14 @@ const MINUTE = 60_000;
 
 describe('CronJob controller: a SIGKILLed control plane neither repeats nor piles up runs', function () {
   this.timeout(240_000);
-  const etcd = withEtcd();
-  let dir: string;
-  let pki: ClusterPki;
-  let admin: KeyPair;
-  let prefix: string;
-  const replicas: ControlPlaneReplica[] = [];
-
-  async function startReplica(): Promise<ControlPlaneReplica> {
-    const replica = await startControlPlaneReplica({ dataDir: dir, etcdEndpoint: etcd.get().endpoint, etcdPrefix: prefix });
-    replicas.push(replica);
-    await replica.process.waitForLog(/is now the leader/, 30_000);
-    return replica;
-  }
-
-  async function call<T>(on: ControlPlaneReplica, method: string, p: string, options: RequestOptions = {}): Promise<T> {
-    const res = await httpsRequest(on.apiPort, pki, admin, method, p, { timeoutMs: 5_000, ...options });
-    if (res.status >= 300) throw new Error(`${method} ${p}: ${res.status} ${res.text}`);
-    return res.json<T>();
-  }
+  const cluster = withControlPlaneReplicas('cj-failover');
+  const call = <T>(on: ControlPlaneReplica, method: string, p: string, options?: RequestOptions): Promise<T> => cluster.get().call<T>(on, method, p, options);
 
   const jobNames = async (on: ControlPlaneReplica): Promise<string[]> =>
     (await call<KubeList<Job>>(on, 'GET', JOBS_PATH)).items.map((j) => j.metadata.name ?? '').sort();
 
-  before(async function () {
-    this.timeout(60_000);
-    dir = mkdtempSync(path.join(os.tmpdir(), 'pikube-cj-failover-'));
-    prefix = etcd.get().keySpace().prefix;
-    pki = loadOrCreateClusterPki(dir, '127.0.0.1');
-    admin = issueAdminCertificate(pki.ca);
-  });
-
-  after(async function () {
-    this.timeout(30_000);
-    await Promise.all(replicas.map((r) => r.process.stop()));
-    rmSync(dir, { recursive: true, force: true });
-  });
-
   it('after an outage over two scheduled minutes, starts the most recent only, and never the killed leader\'s again', async () => {
-    const a = await startReplica();
+    const a = await cluster.get().startLeader();
     const body = {
       apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'tick' },
       spec: { schedule: '*/1 * * * *', jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'pikube/busybox:latest' }] } } } } },
@@ -75,13 +39,13 @@ describe('CronJob controller: a SIGKILLed control plane neither repeats nor pile
       const names = await jobNames(a);
       return names.length > 0 ? names : undefined;
     }, { timeoutMs: 65_000, intervalMs: 10 });
-    await a.process.kill('SIGKILL');
+    await cluster.get().kill(a);
     const killedAt = Date.now();
     const minuteM = Number(first?.slice('tick-'.length));
     // Down over minutes M+1 and M+2, back 20 s into M+2.
     const backAt = (minuteM + 2) * MINUTE + 20_000;
     await sleep(backAt - Date.now());
-    const b = await startReplica();
+    const b = await cluster.get().startLeader();
     const expected = [`tick-${minuteM}`, `tick-${minuteM + 2}`];
     const describe = async (): Promise<string> => `${JSON.stringify(await jobNames(b))}; ${b.process.logs.slice(-5).join(' | ')}`;
     await until(async () => JSON.stringify(await jobNames(b)) === JSON.stringify(expected), { timeoutMs: 20_000, intervalMs: 200, describe });

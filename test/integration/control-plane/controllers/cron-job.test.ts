@@ -4,16 +4,12 @@ import { cronJobController } from '../../../../control-plane/controllers/cron-jo
 import { garbageCollectorController } from '../../../../control-plane/controllers/garbage-collector-controller';
 import { timestamp } from '../../../../control-plane/registry/object-meta';
 import { until } from '../../../../scripts/cluster/wait-until';
-import { startApiServerFixture, type ApiServerFixture } from '../../../support/api-server-fixture';
-import { ControllerHarness } from '../../../support/controller-harness';
-import { withEtcd } from '../../../support/etcd-fixture';
+import type { ApiServerFixture } from '../../../support/api-server-fixture';
+import { withApiAndControllers } from '../../../support/controllers-fixture';
+import { tableRows } from '../../../support/kubectl-table';
 
 const CJ = 'cronjobs.batch';
 const JOBS = 'jobs.batch';
-
-function rows(stdout: string): string[][] {
-  return stdout.trim().split('\n').map((line) => line.trim().split(/\s{2,}/));
-}
 
 /** A CronJob manifest as the course notes write them (batch/v1 now). */
 function cronJobYaml(name: string, extra: string): string {
@@ -36,28 +32,13 @@ ${extra}  jobTemplate:
 
 describe('CronJobs through the real kubectl (real etcd, API server, controllers on the system clock)', function () {
   this.timeout(120_000);
-  const etcd = withEtcd();
-  let api: ApiServerFixture;
-  let controllers: ControllerHarness | undefined;
+  const fixture = withApiAndControllers([cronJobController, garbageCollectorController]);
+  const api = (): ApiServerFixture => fixture.get().api;
+  const kubectl = (args: string[], input?: string) => fixture.get().kubectl(args, input);
 
-  before(async () => {
-    api = await startApiServerFixture(etcd.get());
-    controllers = new ControllerHarness({ store: api.store, keySpace: api.keySpace, registry: api.registry }).run(cronJobController, garbageCollectorController);
-  });
-
-  after(async () => {
-    await controllers?.stop();
-    await api?.stop();
-  });
-
-  async function kubectl(args: string[], input?: string) {
-    const result = await api.kubectl(args, { input, timeoutMs: 20_000 });
-    return { ...result, out: (result.stdout + result.stderr).trim() };
-  }
-
-  const getCj = (name: string): Promise<CronJob> => api.registry.get<CronJob>(CJ, 'default', name);
+  const getCj = (name: string): Promise<CronJob> => api().registry.get<CronJob>(CJ, 'default', name);
   const jobsOf = async (cj: CronJob): Promise<Job[]> =>
-    (await api.registry.list<Job>(JOBS, { namespace: 'default' })).items.filter((j) => j.metadata.ownerReferences?.some((r) => r.uid === cj.metadata.uid));
+    (await api().registry.list<Job>(JOBS, { namespace: 'default' })).items.filter((j) => j.metadata.ownerReferences?.some((r) => r.uid === cj.metadata.uid));
 
   it('refuses a bad schedule or time zone with 422 and the field path, writing nothing', async () => {
     const cases: [string[], string | undefined, string][] = [
@@ -90,8 +71,8 @@ describe('CronJobs through the real kubectl (real etcd, API server, controllers 
     assert.equal(cj.spec.successfulJobsHistoryLimit, 3);
 
     const before = await kubectl(['get', 'cronjobs']);
-    assert.deepEqual(rows(before.stdout)[0], ['NAME', 'SCHEDULE', 'TIMEZONE', 'SUSPEND', 'ACTIVE', 'LAST SCHEDULE', 'AGE']);
-    assert.deepEqual(rows(before.stdout)[1]?.slice(0, 6), ['tick', '*/1 * * * *', '<none>', 'False', '0', '<none>']);
+    assert.deepEqual(tableRows(before.stdout)[0], ['NAME', 'SCHEDULE', 'TIMEZONE', 'SUSPEND', 'ACTIVE', 'LAST SCHEDULE', 'AGE']);
+    assert.deepEqual(tableRows(before.stdout)[1]?.slice(0, 6), ['tick', '*/1 * * * *', '<none>', 'False', '0', '<none>']);
 
     const started = Date.now();
     const [job] = await until(async () => {
@@ -108,8 +89,8 @@ describe('CronJobs through the real kubectl (real etcd, API server, controllers 
     console.log(`      fired ${firedAfterMs} ms after create; job created ${Date.parse(job?.metadata.creationTimestamp ?? '') - Date.parse(scheduled)} ms after its scheduled time (second precision)`);
 
     const get = await kubectl(['get', 'cj', 'tick']);
-    assert.deepEqual(rows(get.stdout)[1]?.slice(0, 5), ['tick', '*/1 * * * *', '<none>', 'False', '1']);
-    assert.match(rows(get.stdout)[1]?.[5] ?? '', /^\d+s$/);
+    assert.deepEqual(tableRows(get.stdout)[1]?.slice(0, 5), ['tick', '*/1 * * * *', '<none>', 'False', '1']);
+    assert.match(tableRows(get.stdout)[1]?.[5] ?? '', /^\d+s$/);
     const describe = await kubectl(['describe', 'cronjob', 'tick']);
     assert.match(describe.out, /^Schedule:\s+\*\/1 \* \* \* \*$/m);
     assert.match(describe.out, /^Concurrency Policy:\s+Allow$/m);
@@ -118,8 +99,8 @@ describe('CronJobs through the real kubectl (real etcd, API server, controllers 
 
     // The Job controller is not part of this test: the Job's completion is written as it would write it.
     const completion = timestamp(new Date());
-    const fresh = await api.registry.get<Job>(JOBS, 'default', job?.metadata.name ?? '');
-    await api.registry.updateStatus(JOBS, 'default', job?.metadata.name ?? '', { ...fresh, status: { startTime: scheduled, completionTime: completion, succeeded: 1, conditions: [{ type: 'Complete', status: 'True' }] } });
+    const fresh = await api().registry.get<Job>(JOBS, 'default', job?.metadata.name ?? '');
+    await api().registry.updateStatus(JOBS, 'default', job?.metadata.name ?? '', { ...fresh, status: { startTime: scheduled, completionTime: completion, succeeded: 1, conditions: [{ type: 'Complete', status: 'True' }] } });
     await until(async () => (await getCj('tick')).status?.lastSuccessfulTime === completion, { timeoutMs: 5000, describe: async () => JSON.stringify((await getCj('tick')).status) });
     assert.equal((await getCj('tick')).status?.active, undefined);
     const described = await kubectl(['describe', 'cronjob', 'tick']);
@@ -127,14 +108,14 @@ describe('CronJobs through the real kubectl (real etcd, API server, controllers 
 
     const manual = await kubectl(['create', 'job', 'by-hand', '--from=cronjob/tick']);
     assert.equal(manual.out, 'job.batch/by-hand created');
-    const byHand = await api.registry.get<Job>(JOBS, 'default', 'by-hand');
+    const byHand = await api().registry.get<Job>(JOBS, 'default', 'by-hand');
     assert.equal(byHand.metadata.annotations?.['cronjob.kubernetes.io/instantiate'], 'manual');
     assert.equal(byHand.metadata.ownerReferences?.[0]?.uid, cj.metadata.uid);
     assert.deepEqual(byHand.spec.template.spec?.containers.map((c) => c.command), [['echo', 'hi']]);
 
     const patched = await kubectl(['patch', 'cronjob', 'tick', '-p', '{"spec":{"suspend":true}}']);
     assert.equal(patched.out, 'cronjob.batch/tick patched');
-    assert.deepEqual(rows((await kubectl(['get', 'cronjob', 'tick'])).stdout)[1]?.slice(0, 4), ['tick', '*/1 * * * *', '<none>', 'True']);
+    assert.deepEqual(tableRows((await kubectl(['get', 'cronjob', 'tick'])).stdout)[1]?.slice(0, 4), ['tick', '*/1 * * * *', '<none>', 'True']);
 
     const deleted = await kubectl(['delete', 'cronjob', 'tick']);
     assert.equal(deleted.out, 'cronjob.batch "tick" deleted');
@@ -145,7 +126,7 @@ describe('CronJobs through the real kubectl (real etcd, API server, controllers 
     const applied = await kubectl(['apply', '-f', '-'], cronJobYaml('example-cron', '  timeZone: Europe/Paris\n'));
     assert.equal(applied.out, 'cronjob.batch/example-cron created');
     const get = await kubectl(['get', 'cronjobs']);
-    assert.deepEqual(rows(get.stdout)[1]?.slice(0, 6), ['example-cron', '0 */5 * * *', 'Europe/Paris', 'False', '0', '<none>']);
+    assert.deepEqual(tableRows(get.stdout)[1]?.slice(0, 6), ['example-cron', '0 */5 * * *', 'Europe/Paris', 'False', '0', '<none>']);
     const describe = await kubectl(['describe', 'cronjob.batch/example-cron']);
     for (const line of [/^Schedule:\s+0 \*\/5 \* \* \*$/m, /^Concurrency Policy:\s+Allow$/m, /^Suspend:\s+False$/m, /^Successful Job History Limit:\s+3$/m, /^Failed Job History Limit:\s+1$/m, /^Starting Deadline Seconds:\s+<unset>$/m]) {
       assert.match(describe.out, line);

@@ -6,16 +6,12 @@ import { garbageCollectorController } from '../../../../control-plane/controller
 import { replicaSetController } from '../../../../control-plane/controllers/replica-set-controller';
 import { timestamp } from '../../../../control-plane/registry/object-meta';
 import { until } from '../../../../scripts/cluster/wait-until';
-import { startApiServerFixture, type ApiServerFixture } from '../../../support/api-server-fixture';
-import { ControllerHarness } from '../../../support/controller-harness';
-import { withEtcd } from '../../../support/etcd-fixture';
+import type { ApiServerFixture } from '../../../support/api-server-fixture';
+import { withApiAndControllers } from '../../../support/controllers-fixture';
+import { tableRows } from '../../../support/kubectl-table';
 
 /** An image whose pods never become ready (the stand-in kubelet below never marks them). */
 const NEVER_READY = 'pikube/busybox:never-ready';
-
-function rows(stdout: string): string[][] {
-  return stdout.trim().split('\n').map((line) => line.trim().split(/\s{2,}/));
-}
 
 /** The seeds' kuard Deployment (001, "First Deployment"), with a change cause on its template. */
 function kuardYaml(image: string, cause: string, replicas = 3): string {
@@ -48,51 +44,43 @@ spec:
 
 describe('Deployments through the real kubectl (real etcd, API server, controllers)', function () {
   this.timeout(120_000);
-  const etcd = withEtcd();
-  let api: ApiServerFixture;
-  let controllers: ControllerHarness | undefined;
   let kubelet: NodeJS.Timeout | undefined;
   let kubeletBusy = false;
+  // Hooks run in the order they are registered: the stand-in kubelet stops before the controllers.
+  after(() => {
+    if (kubelet) clearInterval(kubelet);
+  });
+  const fixture = withApiAndControllers([deploymentController, replicaSetController, garbageCollectorController], { kubectlTimeoutMs: 30_000 });
+  const api = (): ApiServerFixture => fixture.get().api;
 
   /** A stand-in kubelet: every pod not being deleted, except NEVER_READY ones, runs and is ready. */
   async function markPodsReady(): Promise<void> {
     if (kubeletBusy) return;
     kubeletBusy = true;
     try {
-      const pods = (await api.registry.list<Pod>('pods', {})).items;
+      const pods = (await api().registry.list<Pod>('pods', {})).items;
       for (const pod of pods) {
         const ready = pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
         if (ready || pod.metadata.deletionTimestamp || pod.spec.containers.some((c) => c.image === NEVER_READY)) continue;
         const now = timestamp(new Date());
         const status = { phase: 'Running' as const, conditions: [{ type: 'Ready' as const, status: 'True' as const, lastTransitionTime: now }] };
-        await api.registry.updateStatus('pods', pod.metadata.namespace, pod.metadata.name ?? '', { ...pod, status }).catch(() => undefined);
+        await api().registry.updateStatus('pods', pod.metadata.namespace, pod.metadata.name ?? '', { ...pod, status }).catch(() => undefined);
       }
     } finally {
       kubeletBusy = false;
     }
   }
 
-  before(async () => {
-    api = await startApiServerFixture(etcd.get());
-    controllers = new ControllerHarness({ store: api.store, keySpace: api.keySpace, registry: api.registry }).run(deploymentController, replicaSetController, garbageCollectorController);
+  before(() => {
     kubelet = setInterval(() => void markPodsReady(), 100);
   });
 
-  after(async () => {
-    if (kubelet) clearInterval(kubelet);
-    await controllers?.stop();
-    await api?.stop();
-  });
+  const kubectl = (args: string[], input?: string, timeoutMs?: number) => fixture.get().kubectl(args, input, timeoutMs);
 
-  async function kubectl(args: string[], input?: string, timeoutMs = 30_000) {
-    const result = await api.kubectl(args, { input, timeoutMs });
-    return { ...result, out: (result.stdout + result.stderr).trim() };
-  }
-
-  const getDeploy = (name: string): Promise<Deployment> => api.registry.get<Deployment>('deployments.apps', 'default', name);
+  const getDeploy = (name: string): Promise<Deployment> => api().registry.get<Deployment>('deployments.apps', 'default', name);
   const replicaSetsOf = async (d: Deployment): Promise<ReplicaSet[]> =>
-    (await api.registry.list<ReplicaSet>('replicasets.apps', { namespace: 'default' })).items.filter((rs) => rs.metadata.ownerReferences?.some((r) => r.uid === d.metadata.uid));
-  const podsWith = async (selector: string): Promise<Pod[]> => (await api.registry.list<Pod>('pods', { namespace: 'default', labelSelector: selector })).items.filter((p) => !p.metadata.deletionTimestamp);
+    (await api().registry.list<ReplicaSet>('replicasets.apps', { namespace: 'default' })).items.filter((rs) => rs.metadata.ownerReferences?.some((r) => r.uid === d.metadata.uid));
+  const podsWith = async (selector: string): Promise<Pod[]> => (await api().registry.list<Pod>('pods', { namespace: 'default', labelSelector: selector })).items.filter((p) => !p.metadata.deletionTimestamp);
 
   it('kubectl create deployment makes a ReplicaSet <name>-<hash> and its pods; get deploy shows READY / UP-TO-DATE / AVAILABLE', async () => {
     const created = await kubectl(['create', 'deployment', 'web', '--image=pikube/busybox:v1', '--replicas=3', '--port=8080']);
@@ -105,16 +93,16 @@ describe('Deployments through the real kubectl (real etcd, API server, controlle
     const hash = rs?.metadata.labels?.['pod-template-hash'] ?? '';
     assert.equal(rs?.metadata.name, `web-${hash}`);
     const get = await kubectl(['get', 'deploy']);
-    assert.deepEqual(rows(get.stdout).map((r) => r.slice(0, 4)), [['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE'], ['web', '3/3', '3', '3']]);
+    assert.deepEqual(tableRows(get.stdout).map((r) => r.slice(0, 4)), [['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE'], ['web', '3/3', '3', '3']]);
     assert.equal((await podsWith(`app=web,pod-template-hash=${hash}`)).length, 3);
     assert.equal(d.metadata.annotations?.['deployment.kubernetes.io/revision'], '1');
     assert.deepEqual(d.status?.conditions?.map((c) => [c.type, c.status, c.reason]), [['Available', 'True', 'MinimumReplicasAvailable'], ['Progressing', 'True', 'NewReplicaSetAvailable']]);
   });
 
   it('an idle Deployment writes nothing', async () => {
-    const revision = await api.store.currentRevision();
+    const revision = await api().store.currentRevision();
     await new Promise((r) => setTimeout(r, 1500));
-    assert.equal(await api.store.currentRevision(), revision);
+    assert.equal(await api().store.currentRevision(), revision);
   });
 
   it('set image rolls out a new ReplicaSet; describe lists Old/NewReplicaSet and the ScalingReplicaSet events', async () => {
@@ -142,7 +130,7 @@ describe('Deployments through the real kubectl (real etcd, API server, controlle
     await until(async () => (await getDeploy('web')).status?.availableReplicas === 5, { timeoutMs: 15_000, describe: async () => JSON.stringify((await getDeploy('web')).status) });
     const next = (await replicaSetsOf(await getDeploy('web'))).find((rs) => (rs.spec.replicas ?? 0) > 0);
     await kubectl(['scale', 'rs', next?.metadata.name ?? '-', '--replicas=1']);
-    await until(async () => (await api.registry.get<ReplicaSet>('replicasets.apps', 'default', next?.metadata.name ?? '-')).status?.availableReplicas === 5, { timeoutMs: 15_000 });
+    await until(async () => (await api().registry.get<ReplicaSet>('replicasets.apps', 'default', next?.metadata.name ?? '-')).status?.availableReplicas === 5, { timeoutMs: 15_000 });
   });
 
   it('set resources and rollout restart make new revisions; pause holds them, resume lets them roll', async () => {
@@ -182,7 +170,7 @@ describe('Deployments through the real kubectl (real etcd, API server, controlle
     assert.equal((await kubectl(['apply', '-f', '-'], kuardYaml('pikube/busybox:green', 'Update to green kuard'))).code, 0);
     assert.equal((await kubectl(['rollout', 'status', 'deployments', 'kuard', '--timeout=30s'])).code, 0);
     const history = await kubectl(['rollout', 'history', 'deployment', 'kuard']);
-    assert.deepEqual(rows(history.stdout), [['deployment.apps/kuard'], ['REVISION', 'CHANGE-CAUSE'], ['1', 'Create blue kuard'], ['2', 'Update to green kuard']]);
+    assert.deepEqual(tableRows(history.stdout), [['deployment.apps/kuard'], ['REVISION', 'CHANGE-CAUSE'], ['1', 'Create blue kuard'], ['2', 'Update to green kuard']]);
     const revision = await kubectl(['rollout', 'history', 'deployment', 'kuard', '--revision=2']);
     assert.match(revision.stdout, /deployment.apps\/kuard with revision #2/);
     assert.match(revision.stdout, /Annotations:\s+kubernetes.io\/change-cause: Update to green kuard/);
@@ -191,7 +179,7 @@ describe('Deployments through the real kubectl (real etcd, API server, controlle
     assert.equal(undo.out, 'deployment.apps/kuard rolled back');
     assert.equal((await kubectl(['rollout', 'status', 'deployments', 'kuard', '--timeout=30s'])).code, 0);
     const afterUndo = await kubectl(['rollout', 'history', 'deployment', 'kuard']);
-    assert.deepEqual(rows(afterUndo.stdout).slice(2), [['2', 'Update to green kuard'], ['3', 'Create blue kuard']]);
+    assert.deepEqual(tableRows(afterUndo.stdout).slice(2), [['2', 'Update to green kuard'], ['3', 'Create blue kuard']]);
     assert.equal((await getDeploy('kuard')).spec.template.spec.containers[0]?.image, 'pikube/busybox:blue');
     const to = await kubectl(['rollout', 'undo', 'deployments', 'kuard', '--to-revision=2']);
     assert.equal(to.out, 'deployment.apps/kuard rolled back');
@@ -216,7 +204,7 @@ describe('Deployments through the real kubectl (real etcd, API server, controlle
     assert.ok((d.status?.availableReplicas ?? 0) >= 2, JSON.stringify(d.status));
     assert.equal((await podsWith('run=kuard')).filter((p) => p.spec.containers[0]?.image !== NEVER_READY).length, 2);
     const get = await kubectl(['get', 'deploy', 'kuard']);
-    assert.deepEqual(rows(get.stdout)[1]?.slice(0, 4), ['kuard', '2/3', '2', '2']);
+    assert.deepEqual(tableRows(get.stdout)[1]?.slice(0, 4), ['kuard', '2/3', '2', '2']);
   });
 
   it('Recreate: every old pod is gone before a new one is made', async () => {
@@ -230,7 +218,7 @@ describe('Deployments through the real kubectl (real etcd, API server, controlle
     let watching = true;
     const watcher = (async () => {
       while (watching) {
-        const seen = new Set((await api.registry.list<Pod>('pods', { namespace: 'default', labelSelector: 'run=rec' })).items.map((p) => p.spec.containers[0]?.image ?? ''));
+        const seen = new Set((await api().registry.list<Pod>('pods', { namespace: 'default', labelSelector: 'run=rec' })).items.map((p) => p.spec.containers[0]?.image ?? ''));
         for (const image of seen) images.add(image);
         if (seen.size > 1) mixed = true;
         await new Promise((r) => setTimeout(r, 20));
@@ -259,11 +247,11 @@ describe('Deployments through the real kubectl (real etcd, API server, controlle
     const kuardSets = await replicaSetsOf(kuard);
     assert.equal((await kubectl(['delete', 'deploy', 'kuard', '--cascade=orphan'])).out, 'deployment.apps "kuard" deleted');
     await until(async () => {
-      const sets = (await api.registry.list<ReplicaSet>('replicasets.apps', { namespace: 'default', labelSelector: 'run=kuard' })).items;
+      const sets = (await api().registry.list<ReplicaSet>('replicasets.apps', { namespace: 'default', labelSelector: 'run=kuard' })).items;
       return sets.length === kuardSets.length && sets.every((rs) => !rs.metadata.ownerReferences?.length);
     }, { timeoutMs: 15_000 });
     assert.equal((await kubectl(['delete', 'deploy', 'web'])).out, 'deployment.apps "web" deleted');
-    await until(async () => (await api.registry.list<ReplicaSet>('replicasets.apps', { namespace: 'default', labelSelector: 'app=web' })).items.length === 0 && (await podsWith('app=web')).length === 0, {
+    await until(async () => (await api().registry.list<ReplicaSet>('replicasets.apps', { namespace: 'default', labelSelector: 'app=web' })).items.length === 0 && (await podsWith('app=web')).length === 0, {
       timeoutMs: 20_000, describe: async () => `${(await podsWith('app=web')).length} pods left`,
     });
   });

@@ -5,9 +5,9 @@ import type { PodDisruptionBudget } from '../../../../api/policy-v1';
 import { disruptionController } from '../../../../control-plane/controllers/disruption-controller';
 import { replicaSetController } from '../../../../control-plane/controllers/replica-set-controller';
 import { until } from '../../../../scripts/cluster/wait-until';
-import { startApiServerFixture, type ApiServerFixture } from '../../../support/api-server-fixture';
-import { ControllerHarness } from '../../../support/controller-harness';
-import { withEtcd } from '../../../support/etcd-fixture';
+import type { ApiServerFixture } from '../../../support/api-server-fixture';
+import { withApiAndControllers } from '../../../support/controllers-fixture';
+import { tableRows } from '../../../support/kubectl-table';
 
 const PDBS = 'poddisruptionbudgets.policy';
 
@@ -22,40 +22,21 @@ function eviction(name: string, deleteOptions?: object): string {
   return JSON.stringify({ apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace: 'default' }, ...(deleteOptions ? { deleteOptions } : {}) });
 }
 
-function rows(stdout: string): string[][] {
-  return stdout.trim().split('\n').map((line) => line.trim().split(/\s{2,}/));
-}
-
 describe('PodDisruptionBudgets and evictions through the real kubectl (real etcd, API server, controllers)', function () {
   this.timeout(60_000);
-  const etcd = withEtcd();
-  let api: ApiServerFixture;
-  let controllers: ControllerHarness | undefined;
+  const fixture = withApiAndControllers([replicaSetController, disruptionController]);
+  const api = (): ApiServerFixture => fixture.get().api;
+  const kubectl = (args: string[], input?: string) => fixture.get().kubectl(args, input);
 
-  before(async () => {
-    api = await startApiServerFixture(etcd.get());
-    controllers = new ControllerHarness({ store: api.store, keySpace: api.keySpace, registry: api.registry }).run(replicaSetController, disruptionController);
-  });
-
-  after(async () => {
-    await controllers?.stop();
-    await api?.stop();
-  });
-
-  async function kubectl(args: string[], input?: string) {
-    const result = await api.kubectl(args, { input, timeoutMs: 20_000 });
-    return { ...result, out: (result.stdout + result.stderr).trim() };
-  }
-
-  const podsOf = async (app: string): Promise<Pod[]> => (await api.registry.list<Pod>('pods', { namespace: 'default', labelSelector: `app=${app}` })).items;
-  const getPdb = (name: string): Promise<PodDisruptionBudget> => api.registry.get<PodDisruptionBudget>(PDBS, 'default', name);
+  const podsOf = async (app: string): Promise<Pod[]> => (await api().registry.list<Pod>('pods', { namespace: 'default', labelSelector: `app=${app}` })).items;
+  const getPdb = (name: string): Promise<PodDisruptionBudget> => api().registry.get<PodDisruptionBudget>(PDBS, 'default', name);
   const live = (pods: Pod[]): Pod[] => pods.filter((p) => !p.metadata.deletionTimestamp);
 
   /** What an agent would report: bound to a node, Running and Ready (deletion is then graceful, as on a node). */
   async function runReady(pod: Pod): Promise<void> {
     const name = pod.metadata.name ?? '';
-    if (!pod.spec.nodeName) await api.registry.bind('default', { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { kind: 'Node', name: 'pi1' } });
-    await api.registry.guaranteedUpdate<Pod>('pods', 'default', name, (p) => ({ ...p, status: { ...p.status, phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } }), { subresource: 'status' });
+    if (!pod.spec.nodeName) await api().registry.bind('default', { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { kind: 'Node', name: 'pi1' } });
+    await api().registry.guaranteedUpdate<Pod>('pods', 'default', name, (p) => ({ ...p, status: { ...p.status, phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } }), { subresource: 'status' });
   }
 
   async function allReady(app: string, count: number): Promise<Pod[]> {
@@ -72,10 +53,10 @@ describe('PodDisruptionBudgets and evictions through the real kubectl (real etcd
     return getPdb(name);
   }
 
-  const evict = (name: string, deleteOptions?: object) => api.request('POST', `/api/v1/namespaces/default/pods/${name}/eviction`, { body: eviction(name, deleteOptions) });
+  const evict = (name: string, deleteOptions?: object) => api().request('POST', `/api/v1/namespaces/default/pods/${name}/eviction`, { body: eviction(name, deleteOptions) });
 
   it('creates a budget with kubectl create pdb; the controller reports it, get pdb shows its columns', async () => {
-    await api.registry.create(('replicasets.apps'), 'default', aReplicaSet('web', 3));
+    await api().registry.create(('replicasets.apps'), 'default', aReplicaSet('web', 3));
     await allReady('web', 3);
     const created = await kubectl(['create', 'pdb', 'web', '--selector=app=web', '--min-available=2']);
     assert.equal(created.out, 'poddisruptionbudget.policy/web created');
@@ -83,22 +64,22 @@ describe('PodDisruptionBudgets and evictions through the real kubectl (real etcd
     assert.deepEqual(pdb.status?.conditions?.map((c) => [c.type, c.status, c.reason, c.message, c.observedGeneration]), [['DisruptionAllowed', 'True', 'SufficientPods', '', 1]]);
     const get = await kubectl(['get', 'pdb']);
     assert.equal(get.code, 0, get.out);
-    assert.deepEqual(rows(get.stdout).map((r) => r.slice(0, 4)), [['NAME', 'MIN AVAILABLE', 'MAX UNAVAILABLE', 'ALLOWED DISRUPTIONS'], ['web', '2', 'N/A', '1']]);
+    assert.deepEqual(tableRows(get.stdout).map((r) => r.slice(0, 4)), [['NAME', 'MIN AVAILABLE', 'MAX UNAVAILABLE', 'ALLOWED DISRUPTIONS'], ['web', '2', 'N/A', '1']]);
     const resources = await kubectl(['api-resources', '--api-group=policy', '--no-headers']);
-    assert.deepEqual(rows(resources.stdout), [['poddisruptionbudgets', 'pdb', 'policy/v1', 'true', 'PodDisruptionBudget']]);
+    assert.deepEqual(tableRows(resources.stdout), [['poddisruptionbudgets', 'pdb', 'policy/v1', 'true', 'PodDisruptionBudget']]);
     const described = await kubectl(['describe', 'pdb', 'web']);
     assert.equal(described.code, 0, described.out);
     for (const line of [/Min available:\s+2/, /Selector:\s+app=web/, /Allowed disruptions:\s+1/, /Current:\s+3/, /Desired:\s+2/, /Total:\s+3/]) assert.match(described.stdout, line);
   });
 
   it('reads a maxUnavailable percentage against the ReplicaSet scale, rounding up', async () => {
-    await api.registry.create('replicasets.apps', 'default', aReplicaSet('api', 3));
+    await api().registry.create('replicasets.apps', 'default', aReplicaSet('api', 3));
     await allReady('api', 3);
     const created = await kubectl(['create', 'pdb', 'api', '--selector=app=api', '--max-unavailable=50%']);
     assert.equal(created.out, 'poddisruptionbudget.policy/api created');
     await budgetSays('api', { expectedPods: 3, desiredHealthy: 1, currentHealthy: 3, disruptionsAllowed: 2 });
     assert.match((await kubectl(['get', 'pdb', 'api', '--no-headers'])).stdout, /^api\s+N\/A\s+50%\s+2\s+/);
-    await api.registry.patchScale('replicasets.apps', 'default', 'api', 'merge-patch', { spec: { replicas: 5 } });
+    await api().registry.patchScale('replicasets.apps', 'default', 'api', 'merge-patch', { spec: { replicas: 5 } });
     // 50% of 5 rounds up to 3 unavailable: 2 desired, whatever the new pods' state.
     await budgetSays('api', { expectedPods: 5, desiredHealthy: 2 });
     assert.equal((await kubectl(['delete', 'pdb', 'api'])).code, 0);
@@ -110,11 +91,11 @@ describe('PodDisruptionBudgets and evictions through the real kubectl (real etcd
     const res = await evict(name, { dryRun: ['All'] });
     assert.equal(res.status, 201, res.text);
     assert.deepEqual(res.json(), { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
-    const queried = await api.request('POST', `/api/v1/namespaces/default/pods/${name}/eviction?dryRun=All`, { body: eviction(name) });
+    const queried = await api().request('POST', `/api/v1/namespaces/default/pods/${name}/eviction?dryRun=All`, { body: eviction(name) });
     assert.equal(queried.status, 201, queried.text);
-    const v1beta1 = await api.request('POST', `/api/v1/namespaces/default/pods/${name}/eviction`, { body: eviction(name).replace('policy/v1', 'policy/v1beta1') });
+    const v1beta1 = await api().request('POST', `/api/v1/namespaces/default/pods/${name}/eviction`, { body: eviction(name).replace('policy/v1', 'policy/v1beta1') });
     assert.equal(v1beta1.status, 400, 'a policy/v1beta1 body is refused (a documented deviation)');
-    const after = await api.registry.get<Pod>('pods', 'default', name);
+    const after = await api().registry.get<Pod>('pods', 'default', name);
     assert.equal(after.metadata.deletionTimestamp, undefined);
     assert.equal(after.status?.conditions?.some((c) => c.type === 'DisruptionTarget'), false);
     const pdb = await getPdb('web');
@@ -128,7 +109,7 @@ describe('PodDisruptionBudgets and evictions through the real kubectl (real etcd
     const res = await kubectl(['create', '--raw', `/api/v1/namespaces/default/pods/${name}/eviction`, '-f', '-'], eviction(name));
     assert.equal(res.code, 0, res.out);
     assert.deepEqual(JSON.parse(res.stdout), { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
-    const evicted = await api.registry.get<Pod>('pods', 'default', name);
+    const evicted = await api().registry.get<Pod>('pods', 'default', name);
     assert.ok(evicted.metadata.deletionTimestamp, 'the pod is being deleted');
     const target = evicted.status?.conditions?.find((c) => c.type === 'DisruptionTarget');
     assert.deepEqual([target?.status, target?.reason, target?.message], ['True', 'EvictionByEvictionAPI', 'Eviction API: evicting']);
@@ -152,7 +133,7 @@ describe('PodDisruptionBudgets and evictions through the real kubectl (real etcd
     const shown = await kubectl(['create', '--raw', `/api/v1/namespaces/default/pods/${name}/eviction`, '-f', '-'], eviction(name));
     assert.notEqual(shown.code, 0);
     assert.match(shown.out, /Error from server \(TooManyRequests\): Cannot evict pod as it would violate the pod's disruption budget\./);
-    assert.equal((await api.registry.get<Pod>('pods', 'default', name)).metadata.deletionTimestamp, undefined);
+    assert.equal((await api().registry.get<Pod>('pods', 'default', name)).metadata.deletionTimestamp, undefined);
   });
 
   it('allows the next eviction once the replacement is ready', async () => {
@@ -166,10 +147,10 @@ describe('PodDisruptionBudgets and evictions through the real kubectl (real etcd
     await budgetSays('web', { disruptionsAllowed: 0 });
     const [pod] = live(await podsOf('web')).filter((p) => p.status?.phase === 'Running');
     const name = pod?.metadata.name ?? '';
-    await api.registry.guaranteedUpdate<Pod>('pods', 'default', name, (p) => ({ ...p, status: { ...p.status, phase: 'Succeeded', conditions: [{ type: 'Ready', status: 'False' }] } }), { subresource: 'status' });
+    await api().registry.guaranteedUpdate<Pod>('pods', 'default', name, (p) => ({ ...p, status: { ...p.status, phase: 'Succeeded', conditions: [{ type: 'Ready', status: 'False' }] } }), { subresource: 'status' });
     assert.equal((await evict(name)).status, 201);
-    await api.registry.create('pods', 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'solo', labels: { app: 'solo' } }, spec: { containers: [{ name: 'c', image: 'pikube/busybox:latest' }] } });
-    await runReady(await api.registry.get<Pod>('pods', 'default', 'solo'));
+    await api().registry.create('pods', 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'solo', labels: { app: 'solo' } }, spec: { containers: [{ name: 'c', image: 'pikube/busybox:latest' }] } });
+    await runReady(await api().registry.get<Pod>('pods', 'default', 'solo'));
     assert.equal((await evict('solo')).status, 201);
   });
 
@@ -183,7 +164,7 @@ describe('PodDisruptionBudgets and evictions through the real kubectl (real etcd
   });
 
   it('refuses bad input: an eviction naming another pod (400), an invalid budget (422 with the field path, nothing written)', async () => {
-    const res = await api.request('POST', '/api/v1/namespaces/default/pods/solo/eviction', { body: eviction('other') });
+    const res = await api().request('POST', '/api/v1/namespaces/default/pods/solo/eviction', { body: eviction('other') });
     assert.equal(res.status, 400);
     assert.equal(res.json().message, 'name in URL does not match name in Eviction object');
     const bad = await kubectl(['apply', '-f', '-'], 'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: bad\nspec:\n  minAvailable: 150%\n  selector:\n    matchLabels:\n      app: web\n');

@@ -5,9 +5,8 @@ import { garbageCollectorController } from '../../../../control-plane/controller
 import { namespaceController } from '../../../../control-plane/controllers/namespace-controller';
 import { KINDS } from '../../../../control-plane/registry/kinds';
 import { until } from '../../../../scripts/cluster/wait-until';
-import { startApiServerFixture, type ApiServerFixture } from '../../../support/api-server-fixture';
-import { ControllerHarness } from '../../../support/controller-harness';
-import { withEtcd } from '../../../support/etcd-fixture';
+import type { ApiServerFixture } from '../../../support/api-server-fixture';
+import { withApiAndControllers } from '../../../support/controllers-fixture';
 import { WIDGETS, type Widget } from '../../../support/test-kind';
 
 const W = 'widgets.example.pikube.dev';
@@ -23,33 +22,18 @@ function aPod(name: string, namespace: string, owner: KubeObject, { blocking = t
 
 describe('garbage collection through the real kubectl (real etcd)', function () {
   this.timeout(60_000);
-  const etcd = withEtcd();
-  let api: ApiServerFixture;
-  let controllers: ControllerHarness | undefined;
-
-  before(async () => {
-    api = await startApiServerFixture(etcd.get(), { kinds: [...KINDS, WIDGETS] });
-    controllers = new ControllerHarness({ store: api.store, keySpace: api.keySpace, registry: api.registry }).run(namespaceController, garbageCollectorController);
-  });
-
-  after(async () => {
-    await controllers?.stop();
-    await api?.stop();
-  });
-
-  async function kubectl(...args: string[]) {
-    const result = await api.kubectl(args, { timeoutMs: 20_000 });
-    return { ...result, out: (result.stdout + result.stderr).trim() };
-  }
+  const fixture = withApiAndControllers([namespaceController, garbageCollectorController], { api: { kinds: [...KINDS, WIDGETS] } });
+  const api = (): ApiServerFixture => fixture.get().api;
+  const kubectl = (...args: string[]) => fixture.get().kubectl(args);
 
   const find = <T extends KubeObject>(resource: string, namespace: string, name: string): Promise<T | undefined> =>
-    api.registry.get<T>(resource, namespace, name).catch(() => undefined);
+    api().registry.get<T>(resource, namespace, name).catch(() => undefined);
   const gone = (resource: string, namespace: string, name: string) =>
     until(async () => (await find(resource, namespace, name)) === undefined, { timeoutMs: 10_000, describe: async () => JSON.stringify(await find(resource, namespace, name)) });
 
   async function widgetWithPods(namespace: string, name: string, pods: { name: string; blocking?: boolean; nodeName?: string }[]): Promise<Widget> {
-    const owner = await api.registry.create<Widget>(W, namespace, aWidget(name, namespace));
-    for (const p of pods) await api.registry.create('pods', namespace, aPod(p.name, namespace, owner, p));
+    const owner = await api().registry.create<Widget>(W, namespace, aWidget(name, namespace));
+    for (const p of pods) await api().registry.create('pods', namespace, aPod(p.name, namespace, owner, p));
     return owner;
   }
 
@@ -90,13 +74,13 @@ describe('garbage collection through the real kubectl (real etcd)', function () 
 
   it('deletes a dependent created with a reference to an owner that does not exist', async () => {
     const ghost = { ...aWidget('ghost', 'default'), metadata: { name: 'ghost', namespace: 'default', uid: '0b6c3a4e-0000-4000-8000-000000000000' } };
-    await api.registry.create('pods', 'default', aPod('dangling', 'default', ghost));
+    await api().registry.create('pods', 'default', aPod('dangling', 'default', ghost));
     await gone('pods', 'default', 'dangling');
   });
 
   it('answers an unknown propagationPolicy with 422', async () => {
-    await api.registry.create<Widget>(W, 'default', aWidget('kept', 'default'));
-    const res = await api.request('DELETE', '/apis/example.pikube.dev/v1/namespaces/default/widgets/kept?propagationPolicy=Sideways');
+    await api().registry.create<Widget>(W, 'default', aWidget('kept', 'default'));
+    const res = await api().request('DELETE', '/apis/example.pikube.dev/v1/namespaces/default/widgets/kept?propagationPolicy=Sideways');
     assert.equal(res.status, 422, res.text);
     assert.match(res.json<{ message: string }>().message, /propagationPolicy: Unsupported value: "Sideways"/);
     assert.ok(await find(W, 'default', 'kept'));
@@ -108,6 +92,6 @@ describe('garbage collection through the real kubectl (real etcd)', function () 
     const deleted = await kubectl('delete', 'namespace', 'doomed');
     assert.equal(deleted.code, 0, deleted.out);
     await gone('namespaces', '', 'doomed');
-    assert.equal((await api.registry.list('pods', { namespace: 'doomed' })).items.length, 0);
+    assert.equal((await api().registry.list('pods', { namespace: 'doomed' })).items.length, 0);
   });
 });

@@ -7,45 +7,22 @@
  * in etcd (not memory) say what exists and what is counted. Then the idle cluster writes nothing.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Job } from '../../../../api/batch-v1';
 import type { KubeList } from '../../../../api/meta';
 import type { Pod } from '../../../../api/core-v1';
-import { issueAdminCertificate, loadOrCreateClusterPki, type ClusterPki } from '../../../../control-plane/auth/cluster-pki';
-import type { KeyPair } from '../../../../control-plane/auth/pki';
 import { until } from '../../../../scripts/cluster/wait-until';
-import { httpsRequest, type RequestOptions } from '../../../support/api-server-fixture';
-import { startControlPlaneReplica, type ControlPlaneReplica } from '../../../support/control-plane-process';
-import { withEtcd } from '../../../support/etcd-fixture';
+import type { RequestOptions } from '../../../support/api-server-fixture';
+import type { ControlPlaneReplica } from '../../../support/control-plane-process';
+import { withControlPlaneReplicas } from '../../../support/replica-fixture';
 
-/** The election's lease TTL (control-plane.ts): how long a SIGKILLed leader's key outlives it. */
-const LEASE_TTL_MS = 10_000;
 const JOBS_PATH = '/apis/batch/v1/namespaces/default/jobs';
 const PODS = 40;
 
 describe('Job controller: a SIGKILLed leader neither doubles pods nor counts a completion twice', function () {
   this.timeout(150_000);
-  const etcd = withEtcd();
-  let dir: string;
-  let pki: ClusterPki;
-  let admin: KeyPair;
-  let prefix: string;
-  const replicas: ControlPlaneReplica[] = [];
-
-  async function startReplica(): Promise<ControlPlaneReplica> {
-    const replica = await startControlPlaneReplica({ dataDir: dir, etcdEndpoint: etcd.get().endpoint, etcdPrefix: prefix });
-    replicas.push(replica);
-    return replica;
-  }
-
-  async function call<T>(on: ControlPlaneReplica, method: string, p: string, options: RequestOptions = {}): Promise<T> {
-    const res = await httpsRequest(on.apiPort, pki, admin, method, p, { timeoutMs: 5_000, ...options });
-    if (res.status >= 300) throw new Error(`${method} ${p}: ${res.status} ${res.text}`);
-    return res.json<T>();
-  }
+  const cluster = withControlPlaneReplicas('job-failover');
+  const call = <T>(on: ControlPlaneReplica, method: string, p: string, options?: RequestOptions): Promise<T> => cluster.get().call<T>(on, method, p, options);
 
   const jobPods = async (on: ControlPlaneReplica, job: Job): Promise<Pod[]> =>
     (await call<KubeList<Pod>>(on, 'GET', '/api/v1/namespaces/default/pods')).items.filter((p) => p.metadata.ownerReferences?.some((r) => r.uid === job.metadata.uid && r.controller));
@@ -53,37 +30,26 @@ describe('Job controller: a SIGKILLed leader neither doubles pods nor counts a c
 
   before(async function () {
     this.timeout(60_000);
-    dir = mkdtempSync(path.join(os.tmpdir(), 'pikube-job-failover-'));
-    prefix = etcd.get().keySpace().prefix;
-    pki = loadOrCreateClusterPki(dir, '127.0.0.1');
-    admin = issueAdminCertificate(pki.ca);
-    const leader = await startReplica();
-    await leader.process.waitForLog(/is now the leader/, 20_000);
-    await startReplica();
-  });
-
-  after(async function () {
-    this.timeout(30_000);
-    await Promise.all(replicas.map((r) => r.process.stop()));
-    rmSync(dir, { recursive: true, force: true });
+    await cluster.get().startLeader();
+    await cluster.get().start();
   });
 
   it('finishes the creations and the counting the killed leaders began, with exactly 40 pods and succeeded 40', async () => {
-    const [a, b] = replicas;
+    const [a, b] = cluster.get().alive();
     const body = {
       apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'burst' },
       spec: { completions: PODS, parallelism: PODS, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'pikube/busybox:1.36' }] } } },
     };
     const job = await call<Job>(a, 'POST', JOBS_PATH, { body });
     await until(async () => (await jobPods(a, job)).length > 0, { timeoutMs: 10_000, intervalMs: 10 });
-    await a.process.kill('SIGKILL');
+    await cluster.get().kill(a);
     console.log(`      leader killed with ${(await jobPods(b, job)).length} of ${PODS} pods created`);
-    await b.process.waitForLog(/is now the leader/, LEASE_TTL_MS + 10_000);
+    await cluster.get().waitToLead(b);
     await until(async () => (await getJob(b)).status?.active === PODS, { timeoutMs: 30_000, describe: async () => `${(await jobPods(b, job)).length} pods` });
     await sleep(1_000);
     assert.equal((await jobPods(b, job)).length, PODS);
 
-    const c = await startReplica();
+    const c = await cluster.get().start();
     const succeed = async (on: ControlPlaneReplica): Promise<void> => {
       for (const pod of await jobPods(on, job)) {
         if (pod.status?.phase === 'Succeeded') continue;
@@ -93,11 +59,11 @@ describe('Job controller: a SIGKILLed leader neither doubles pods nor counts a c
     // The pods succeed through b while b counts them; what b's death interrupts is finished through c.
     const finishing = succeed(b).then(() => true, () => false);
     await until(async () => ((await getJob(b)).status?.succeeded ?? 0) > 0, { timeoutMs: 20_000, intervalMs: 10 });
-    await b.process.kill('SIGKILL');
+    await cluster.get().kill(b);
     if (!(await finishing)) await succeed(c);
     const mid = (await getJob(c)).status;
     console.log(`      leader killed with succeeded ${mid?.succeeded ?? 0}, ${mid?.uncountedTerminatedPods?.succeeded?.length ?? 0} uncounted`);
-    await c.process.waitForLog(/is now the leader/, LEASE_TTL_MS + 10_000);
+    await cluster.get().waitToLead(c);
     const describe = async (): Promise<string> => `${JSON.stringify((await getJob(c)).status)}; ${c.process.logs.slice(-5).join(' | ')}`;
     await until(async () => (await getJob(c)).status?.conditions?.some((x) => x.type === 'Complete' && x.status === 'True'), { timeoutMs: 30_000, describe });
     const done = await getJob(c);
@@ -105,7 +71,7 @@ describe('Job controller: a SIGKILLed leader neither doubles pods nor counts a c
     assert.equal((await jobPods(c, job)).length, PODS);
     assert.ok((await jobPods(c, job)).every((p) => !p.metadata.finalizers?.length));
 
-    const store = etcd.get().store();
+    const store = cluster.get().etcd.store();
     await sleep(500);
     const before = await store.currentRevision();
     await sleep(2_000);

@@ -11,9 +11,9 @@ import { garbageCollectorController } from '../../../../control-plane/controller
 import { jobController } from '../../../../control-plane/controllers/job-controller';
 import { ttlAfterFinishedController } from '../../../../control-plane/controllers/ttl-after-finished-controller';
 import { until } from '../../../../scripts/cluster/wait-until';
-import { startApiServerFixture, type ApiServerFixture } from '../../../support/api-server-fixture';
-import { ControllerHarness } from '../../../support/controller-harness';
-import { withEtcd } from '../../../support/etcd-fixture';
+import type { ApiServerFixture } from '../../../support/api-server-fixture';
+import { withApiAndControllers } from '../../../support/controllers-fixture';
+import { tableRows } from '../../../support/kubectl-table';
 
 function jobYaml(name: string, spec: string): string {
   return `apiVersion: batch/v1
@@ -34,32 +34,13 @@ ${spec}
 
 describe('Jobs through the real kubectl (real etcd, API server, controllers)', function () {
   this.timeout(60_000);
-  const etcd = withEtcd();
-  let api: ApiServerFixture;
-  let controllers: ControllerHarness | undefined;
+  const fixture = withApiAndControllers([jobController, ttlAfterFinishedController, garbageCollectorController]);
+  const api = (): ApiServerFixture => fixture.get().api;
+  const kubectl = (args: string[], input?: string) => fixture.get().kubectl(args, input);
+  const ok = (args: string[], input?: string): Promise<string> => fixture.get().ok(args, input);
 
-  before(async () => {
-    api = await startApiServerFixture(etcd.get());
-    controllers = new ControllerHarness({ store: api.store, keySpace: api.keySpace, registry: api.registry }).run(jobController, ttlAfterFinishedController, garbageCollectorController);
-  });
-
-  after(async () => {
-    await controllers?.stop();
-    await api?.stop();
-  });
-
-  async function kubectl(args: string[], input?: string) {
-    const result = await api.kubectl(args, { input, timeoutMs: 20_000 });
-    return { ...result, out: (result.stdout + result.stderr).trim() };
-  }
-  async function ok(args: string[], input?: string): Promise<string> {
-    const r = await kubectl(args, input);
-    assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.out}`);
-    return r.stdout;
-  }
-
-  const podsOf = async (job: string): Promise<Pod[]> => (await api.registry.list<Pod>('pods', { namespace: 'default', labelSelector: `job-name=${job}` })).items;
-  const getJob = (name: string): Promise<Job> => api.registry.get<Job>('jobs.batch', 'default', name);
+  const podsOf = async (job: string): Promise<Pod[]> => (await api().registry.list<Pod>('pods', { namespace: 'default', labelSelector: `job-name=${job}` })).items;
+  const getJob = (name: string): Promise<Job> => api().registry.get<Job>('jobs.batch', 'default', name);
   const activePods = async (job: string): Promise<Pod[]> => (await podsOf(job)).filter((p) => !p.status?.phase || p.status.phase === 'Pending');
   const setPhase = (pod: Pod, phase: 'Succeeded' | 'Failed'): Promise<string> =>
     ok(['patch', 'pod', pod.metadata.name ?? '', '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { phase } })]);
@@ -73,7 +54,7 @@ describe('Jobs through the real kubectl (real etcd, API server, controllers)', f
     assert.deepEqual(pod?.metadata.finalizers, ['batch.kubernetes.io/job-tracking']);
     await setPhase(pod as Pod, 'Succeeded');
     await ok(['wait', '--for=condition=complete', 'job/hello', '--timeout=20s']);
-    const table = (await ok(['get', 'jobs'])).trim().split('\n').map((l) => l.trim().split(/\s{2,}/));
+    const table = tableRows(await ok(['get', 'jobs']));
     assert.deepEqual(table[0], ['NAME', 'STATUS', 'COMPLETIONS', 'DURATION', 'AGE']);
     assert.deepEqual(table[1]?.slice(0, 3), ['hello', 'Complete', '1/1']);
     const described = await ok(['describe', 'job', 'hello']);

@@ -4,9 +4,9 @@ import type { Pod } from '../../../../api/core-v1';
 import { garbageCollectorController } from '../../../../control-plane/controllers/garbage-collector-controller';
 import { replicaSetController } from '../../../../control-plane/controllers/replica-set-controller';
 import { until } from '../../../../scripts/cluster/wait-until';
-import { startApiServerFixture, type ApiServerFixture } from '../../../support/api-server-fixture';
-import { ControllerHarness } from '../../../support/controller-harness';
-import { withEtcd } from '../../../support/etcd-fixture';
+import type { ApiServerFixture } from '../../../support/api-server-fixture';
+import { withApiAndControllers } from '../../../support/controllers-fixture';
+import { tableRows } from '../../../support/kubectl-table';
 
 /** A ReplicaSet manifest as the course notes write them. */
 function rsYaml(name: string, { replicas = 3, selectorApp = name, templateApp = name } = {}): string {
@@ -34,33 +34,14 @@ spec:
 `;
 }
 
-function rows(stdout: string): string[][] {
-  return stdout.trim().split('\n').map((line) => line.trim().split(/\s{2,}/));
-}
-
 describe('ReplicaSets through the real kubectl (real etcd, API server, controllers)', function () {
   this.timeout(60_000);
-  const etcd = withEtcd();
-  let api: ApiServerFixture;
-  let controllers: ControllerHarness | undefined;
+  const fixture = withApiAndControllers([replicaSetController, garbageCollectorController]);
+  const api = (): ApiServerFixture => fixture.get().api;
+  const kubectl = (args: string[], input?: string) => fixture.get().kubectl(args, input);
 
-  before(async () => {
-    api = await startApiServerFixture(etcd.get());
-    controllers = new ControllerHarness({ store: api.store, keySpace: api.keySpace, registry: api.registry }).run(replicaSetController, garbageCollectorController);
-  });
-
-  after(async () => {
-    await controllers?.stop();
-    await api?.stop();
-  });
-
-  async function kubectl(args: string[], input?: string) {
-    const result = await api.kubectl(args, { input, timeoutMs: 20_000 });
-    return { ...result, out: (result.stdout + result.stderr).trim() };
-  }
-
-  const podsOf = async (app: string): Promise<Pod[]> => (await api.registry.list<Pod>('pods', { namespace: 'default', labelSelector: `app=${app}` })).items;
-  const getRs = (name: string): Promise<ReplicaSet> => api.registry.get<ReplicaSet>('replicasets.apps', 'default', name);
+  const podsOf = async (app: string): Promise<Pod[]> => (await api().registry.list<Pod>('pods', { namespace: 'default', labelSelector: `app=${app}` })).items;
+  const getRs = (name: string): Promise<ReplicaSet> => api().registry.get<ReplicaSet>('replicasets.apps', 'default', name);
 
   async function converged(name: string, replicas: number): Promise<Pod[]> {
     await until(async () => (await podsOf(name)).length === replicas && (await getRs(name)).status?.replicas === replicas, {
@@ -77,10 +58,10 @@ describe('ReplicaSets through the real kubectl (real etcd, API server, controlle
     for (const pod of pods) assert.deepEqual(pod.metadata.ownerReferences, [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web', uid: rs.metadata.uid, controller: true, blockOwnerDeletion: true }]);
     const get = await kubectl(['get', 'rs']);
     assert.equal(get.code, 0, get.out);
-    assert.deepEqual(rows(get.stdout).map((r) => r.slice(0, 4)), [['NAME', 'DESIRED', 'CURRENT', 'READY'], ['web', '3', '3', '0']]);
+    assert.deepEqual(tableRows(get.stdout).map((r) => r.slice(0, 4)), [['NAME', 'DESIRED', 'CURRENT', 'READY'], ['web', '3', '3', '0']]);
     const wide = await kubectl(['get', 'replicasets', 'web', '-o', 'wide']);
-    assert.deepEqual(rows(wide.stdout)[0], ['NAME', 'DESIRED', 'CURRENT', 'READY', 'AGE', 'CONTAINERS', 'IMAGES', 'SELECTOR']);
-    assert.deepEqual(rows(wide.stdout)[1]?.slice(5), ['web', 'pikube/busybox:latest', 'app=web']);
+    assert.deepEqual(tableRows(wide.stdout)[0], ['NAME', 'DESIRED', 'CURRENT', 'READY', 'AGE', 'CONTAINERS', 'IMAGES', 'SELECTOR']);
+    assert.deepEqual(tableRows(wide.stdout)[1]?.slice(5), ['web', 'pikube/busybox:latest', 'app=web']);
     assert.equal((await kubectl(['apply', '-f', '-'], rsYaml('web'))).out, 'replicaset.apps/web unchanged');
   });
 
@@ -104,7 +85,7 @@ describe('ReplicaSets through the real kubectl (real etcd, API server, controlle
     const stale = await kubectl(['scale', 'rs/web', '--current-replicas=7', '--replicas=1']);
     assert.notEqual(stale.code, 0);
     assert.match(stale.out, /Expected replicas to be 7, was 2/);
-    const scale = (await api.request('GET', '/apis/apps/v1/namespaces/default/replicasets/web/scale')).json();
+    const scale = (await api().request('GET', '/apis/apps/v1/namespaces/default/replicasets/web/scale')).json();
     assert.deepEqual({ kind: scale.kind, apiVersion: scale.apiVersion, spec: scale.spec, status: scale.status }, { kind: 'Scale', apiVersion: 'autoscaling/v1', spec: { replicas: 2 }, status: { replicas: 2, selector: 'app=web' } });
   });
 
@@ -113,11 +94,11 @@ describe('ReplicaSets through the real kubectl (real etcd, API server, controlle
     const name = pod?.metadata.name ?? '';
     const labelled = await kubectl(['label', 'pod', name, 'app=debug', '--overwrite']);
     assert.equal(labelled.out, `pod/${name} labeled`);
-    await until(async () => (await api.registry.get<Pod>('pods', 'default', name)).metadata.ownerReferences === undefined, { timeoutMs: 15_000 });
+    await until(async () => (await api().registry.get<Pod>('pods', 'default', name)).metadata.ownerReferences === undefined, { timeoutMs: 15_000 });
     const replacements = await converged('web', 2);
     assert.ok(!replacements.some((p) => p.metadata.name === name));
     const listed = await kubectl(['get', 'pods', '-l', 'app=web', '--no-headers']);
-    assert.equal(rows(listed.stdout).length, 2, listed.out);
+    assert.equal(tableRows(listed.stdout).length, 2, listed.out);
   });
 
   it('refuses invalid ReplicaSets with 422 and the field path, writing nothing', async () => {
@@ -134,7 +115,7 @@ describe('ReplicaSets through the real kubectl (real etcd, API server, controlle
 
   it('refuses a negative scale with 422 on spec.replicas, writing nothing', async () => {
     const before = await getRs('web');
-    const res = await api.request('PUT', '/apis/apps/v1/namespaces/default/replicasets/web/scale', {
+    const res = await api().request('PUT', '/apis/apps/v1/namespaces/default/replicasets/web/scale', {
       body: { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: 'web', namespace: 'default' }, spec: { replicas: -1 } },
     });
     assert.equal(res.status, 422, res.text);
@@ -142,7 +123,7 @@ describe('ReplicaSets through the real kubectl (real etcd, API server, controlle
     assert.equal(status.message, 'Scale.autoscaling "web" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0');
     assert.deepEqual(status.details.causes.map((c: { field: string }) => c.field), ['spec.replicas']);
     assert.equal((await getRs('web')).metadata.resourceVersion, before.metadata.resourceVersion);
-    const patched = await api.request('PATCH', '/apis/apps/v1/namespaces/default/replicasets/web/scale', { body: '{"spec":{"replicas":-3}}', headers: { 'Content-Type': 'application/merge-patch+json' } });
+    const patched = await api().request('PATCH', '/apis/apps/v1/namespaces/default/replicasets/web/scale', { body: '{"spec":{"replicas":-3}}', headers: { 'Content-Type': 'application/merge-patch+json' } });
     assert.equal(patched.status, 422, patched.text);
   });
 

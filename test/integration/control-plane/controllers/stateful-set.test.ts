@@ -6,10 +6,10 @@ import { garbageCollectorController } from '../../../../control-plane/controller
 import { statefulSetController } from '../../../../control-plane/controllers/stateful-set-controller';
 import { schedulerController } from '../../../../control-plane/scheduler/scheduler';
 import { until } from '../../../../scripts/cluster/wait-until';
-import { startApiServerFixture, type ApiServerFixture } from '../../../support/api-server-fixture';
-import { ControllerHarness } from '../../../support/controller-harness';
+import type { ApiServerFixture } from '../../../support/api-server-fixture';
+import { withApiAndControllers } from '../../../support/controllers-fixture';
+import { tableRows } from '../../../support/kubectl-table';
 import { pvcProtectionController } from '../../../../control-plane/controllers/pvc-protection-controller';
-import { withEtcd } from '../../../support/etcd-fixture';
 
 /** The course notes' (002) StatefulSet with its headless Service, the image made local. */
 function webYaml({ replicas = 3, image = 'pikube/busybox:latest', extra = '' } = {}): string {
@@ -67,50 +67,34 @@ ${extra}  template:
 
 type StoredClaim = PersistentVolumeClaim & KubeObject;
 
-function rows(stdout: string): string[][] {
-  return stdout.trim().split('\n').map((line) => line.trim().split(/\s{2,}/));
-}
-
 describe('StatefulSets through the real kubectl (real etcd, API server, controllers)', function () {
   this.timeout(60_000);
-  const etcd = withEtcd();
-  let api: ApiServerFixture;
-  let controllers: ControllerHarness | undefined;
-
-  before(async () => {
-    api = await startApiServerFixture(etcd.get());
-    const node: Node = {
-      apiVersion: 'v1', kind: 'Node', metadata: { name: 'pi1' }, spec: {},
-      status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'ready' }], allocatable: { cpu: '4', memory: '4Gi', pods: '110' } },
-    };
-    await api.registry.create('nodes', undefined, node);
-    controllers = new ControllerHarness({ store: api.store, keySpace: api.keySpace, registry: api.registry }).run(statefulSetController, garbageCollectorController, schedulerController, pvcProtectionController);
+  const fixture = withApiAndControllers([statefulSetController, garbageCollectorController, schedulerController, pvcProtectionController], {
+    seed: async (server) => {
+      const node: Node = {
+        apiVersion: 'v1', kind: 'Node', metadata: { name: 'pi1' }, spec: {},
+        status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'ready' }], allocatable: { cpu: '4', memory: '4Gi', pods: '110' } },
+      };
+      await server.registry.create('nodes', undefined, node);
+    },
   });
+  const api = (): ApiServerFixture => fixture.get().api;
+  const kubectl = (args: string[], input?: string) => fixture.get().kubectl(args, input);
 
-  after(async () => {
-    await controllers?.stop();
-    await api?.stop();
-  });
-
-  async function kubectl(args: string[], input?: string) {
-    const result = await api.kubectl(args, { input, timeoutMs: 20_000 });
-    return { ...result, out: (result.stdout + result.stderr).trim() };
-  }
-
-  const pods = async (): Promise<Pod[]> => (await api.registry.list<Pod>('pods', { namespace: 'default', labelSelector: 'app=nginx' })).items;
+  const pods = async (): Promise<Pod[]> => (await api().registry.list<Pod>('pods', { namespace: 'default', labelSelector: 'app=nginx' })).items;
   const podNames = async (): Promise<string[]> => (await pods()).map((p) => p.metadata.name ?? '').sort();
-  const getSts = (): Promise<StatefulSet> => api.registry.get<StatefulSet>('statefulsets.apps', 'default', 'web');
-  const claimNames = async (): Promise<string[]> => (await api.registry.list<StoredClaim>('persistentvolumeclaims', { namespace: 'default' })).items.map((c) => c.metadata.name ?? '').sort();
+  const getSts = (): Promise<StatefulSet> => api().registry.get<StatefulSet>('statefulsets.apps', 'default', 'web');
+  const claimNames = async (): Promise<string[]> => (await api().registry.list<StoredClaim>('persistentvolumeclaims', { namespace: 'default' })).items.map((c) => c.metadata.name ?? '').sort();
   const imageOf = (pod: Pod): string => pod.spec.containers[0]?.image ?? '';
 
   /** What the node would report: Running and Ready since 11 s ago (past the seed's minReadySeconds: 10). */
   async function makeReady(name: string): Promise<void> {
     // The scheduler writes the pod's PodScheduled condition meanwhile: read again on a conflict, as a kubelet would.
     await until(async () => {
-      const pod = await api.registry.get<Pod>('pods', 'default', name);
+      const pod = await api().registry.get<Pod>('pods', 'default', name);
       const since = new Date(Date.now() - 11_000).toISOString().replace(/\.\d+Z$/, 'Z');
       const others = (pod.status?.conditions ?? []).filter((c) => c.type !== 'Ready');
-      await api.registry.updateStatus('pods', 'default', name, { ...pod, status: { ...pod.status, phase: 'Running', conditions: [...others, { type: 'Ready', status: 'True', lastTransitionTime: since }] } });
+      await api().registry.updateStatus('pods', 'default', name, { ...pod, status: { ...pod.status, phase: 'Running', conditions: [...others, { type: 'Ready', status: 'True', lastTransitionTime: since }] } });
       return true;
     }, { timeoutMs: 10_000 });
   }
@@ -141,8 +125,8 @@ describe('StatefulSets through the real kubectl (real etcd, API server, controll
     assert.equal(pod?.metadata.labels?.['apps.kubernetes.io/pod-index'], '0');
     assert.deepEqual(pod?.spec.volumes?.find((v) => v.name === 'www'), { name: 'www', persistentVolumeClaim: { claimName: 'www-web-0' } });
     const claims = await kubectl(['get', 'pvc']);
-    assert.deepEqual(rows(claims.stdout)[0], ['NAME', 'STATUS', 'VOLUME', 'CAPACITY', 'ACCESS MODES', 'STORAGECLASS', 'VOLUMEATTRIBUTESCLASS', 'AGE']);
-    assert.deepEqual(rows(claims.stdout)[1]?.slice(0, 4), ['www-web-0', 'Pending', 'my-storage-class', '<unset>']);
+    assert.deepEqual(tableRows(claims.stdout)[0], ['NAME', 'STATUS', 'VOLUME', 'CAPACITY', 'ACCESS MODES', 'STORAGECLASS', 'VOLUMEATTRIBUTESCLASS', 'AGE']);
+    assert.deepEqual(tableRows(claims.stdout)[1]?.slice(0, 4), ['www-web-0', 'Pending', 'my-storage-class', '<unset>']);
     // Nothing binds a claim of a class that does not exist (and no binder runs here): the scheduler keeps the pod off the node, with its reason.
     const unschedulable = '0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling..';
     await until(async () => (await pods())[0]?.status?.conditions?.find((c) => c.type === 'PodScheduled')?.message === unschedulable, { timeoutMs: 15_000, describe: async () => JSON.stringify((await pods())[0]?.status) });
@@ -153,10 +137,10 @@ describe('StatefulSets through the real kubectl (real etcd, API server, controll
     await until(async () => (await getSts()).status?.readyReplicas === 3, { timeoutMs: 15_000 });
     assert.deepEqual(await claimNames(), ['www-web-0', 'www-web-1', 'www-web-2']);
     const get = await kubectl(['get', 'sts']);
-    assert.deepEqual(rows(get.stdout).map((r) => r.slice(0, 2)), [['NAME', 'READY'], ['web', '3/3']]);
+    assert.deepEqual(tableRows(get.stdout).map((r) => r.slice(0, 2)), [['NAME', 'READY'], ['web', '3/3']]);
     const wide = await kubectl(['get', 'sts', 'web', '-o', 'wide']);
-    assert.deepEqual(rows(wide.stdout)[0], ['NAME', 'READY', 'AGE', 'CONTAINERS', 'IMAGES']);
-    assert.deepEqual(rows(wide.stdout)[1]?.slice(3), ['nginx', 'pikube/busybox:latest']);
+    assert.deepEqual(tableRows(wide.stdout)[0], ['NAME', 'READY', 'AGE', 'CONTAINERS', 'IMAGES']);
+    assert.deepEqual(tableRows(wide.stdout)[1]?.slice(3), ['nginx', 'pikube/busybox:latest']);
     const status = (await getSts()).status;
     assert.equal(status?.currentRevision, status?.updateRevision);
     assert.deepEqual([status?.replicas, status?.currentReplicas, status?.updatedReplicas, status?.availableReplicas, status?.observedGeneration, status?.collisionCount], [3, 3, 3, 3, 1, 0]);
@@ -202,17 +186,17 @@ describe('StatefulSets through the real kubectl (real etcd, API server, controll
     }
     await until(async () => { const s = (await getSts()).status; return s?.currentRevision === s?.updateRevision && s?.updatedReplicas === 3; }, { timeoutMs: 15_000 });
     const history = await kubectl(['rollout', 'history', 'sts/web']);
-    assert.deepEqual(rows(history.stdout).slice(1), [['REVISION', 'CHANGE-CAUSE'], ['1', '<none>'], ['2', '<none>']]);
+    assert.deepEqual(tableRows(history.stdout).slice(1), [['REVISION', 'CHANGE-CAUSE'], ['1', '<none>'], ['2', '<none>']]);
     const undo = await kubectl(['rollout', 'undo', 'sts/web']);
     assert.equal(undo.out, 'statefulset.apps/web rolled back');
     for (const ordinal of [2, 1, 0]) {
       await until(async () => { const p = (await pods()).find((x) => x.metadata.name === `web-${ordinal}`); return p && imageOf(p) === 'pikube/busybox:latest'; }, { timeoutMs: 15_000 });
       await makeReady(`web-${ordinal}`);
     }
-    const revisions = (await api.registry.list<ControllerRevision>('controllerrevisions.apps', { namespace: 'default' })).items;
+    const revisions = (await api().registry.list<ControllerRevision>('controllerrevisions.apps', { namespace: 'default' })).items;
     assert.deepEqual(revisions.map((r) => r.revision).sort(), [2, 3]);
     const after = await kubectl(['rollout', 'history', 'sts/web']);
-    assert.deepEqual(rows(after.stdout).slice(2).map((r) => r[0]), ['2', '3']);
+    assert.deepEqual(tableRows(after.stdout).slice(2).map((r) => r[0]), ['2', '3']);
     const detail = await kubectl(['rollout', 'history', 'sts/web', '--revision=2']);
     assert.match(detail.stdout, /Image:\s+pikube\/busybox:v2/);
   });
@@ -275,7 +259,7 @@ describe('StatefulSets through the real kubectl (real etcd, API server, controll
     await bringUpInOrder([0]);
     const set = await getSts();
     await until(async () => {
-      const claim = await api.registry.get<StoredClaim>('persistentvolumeclaims', 'default', 'www-web-0');
+      const claim = await api().registry.get<StoredClaim>('persistentvolumeclaims', 'default', 'www-web-0');
       return claim.metadata.ownerReferences?.[0]?.uid === set.metadata.uid;
     }, { timeoutMs: 15_000 });
     assert.equal((await kubectl(['delete', 'sts', 'web'])).code, 0);

@@ -3,9 +3,8 @@ import type { Event, Pod } from '../../../../api/core-v1';
 import { podGcController } from '../../../../control-plane/controllers/pod-gc-controller';
 import { taintEvictionController } from '../../../../control-plane/controllers/taint-eviction-controller';
 import { until } from '../../../../scripts/cluster/wait-until';
-import { startApiServerFixture, type ApiServerFixture } from '../../../support/api-server-fixture';
-import { ControllerHarness } from '../../../support/controller-harness';
-import { withEtcd } from '../../../support/etcd-fixture';
+import type { ApiServerFixture } from '../../../support/api-server-fixture';
+import { withApiAndControllers } from '../../../support/controllers-fixture';
 
 const NODE = `apiVersion: v1
 kind: Node
@@ -30,28 +29,12 @@ spec:
 
 describe('taint eviction and pod garbage collection through the real kubectl (real etcd, API server, controllers)', function () {
   this.timeout(60_000);
-  const etcd = withEtcd();
-  let api: ApiServerFixture;
-  let controllers: ControllerHarness | undefined;
-
-  before(async () => {
-    api = await startApiServerFixture(etcd.get());
-    controllers = new ControllerHarness({ store: api.store, keySpace: api.keySpace, registry: api.registry }).run(taintEvictionController, podGcController);
-  });
-
-  after(async () => {
-    await controllers?.stop();
-    await api?.stop();
-  });
-
-  async function kubectl(args: string[], input?: string): Promise<string> {
-    const result = await api.kubectl(args, { input, timeoutMs: 20_000 });
-    assert.equal(result.code, 0, `kubectl ${args.join(' ')}: ${result.stderr}`);
-    return result.stdout;
-  }
+  const fixture = withApiAndControllers([taintEvictionController, podGcController]);
+  const api = (): ApiServerFixture => fixture.get().api;
+  const kubectl = (args: string[], input?: string): Promise<string> => fixture.get().ok(args, input);
 
   const pod = async (name: string): Promise<Pod | undefined> => {
-    const result = await api.kubectl(['get', 'pod', name, '-o', 'json'], { timeoutMs: 20_000 });
+    const result = await api().kubectl(['get', 'pod', name, '-o', 'json'], { timeoutMs: 20_000 });
     return result.code === 0 ? (JSON.parse(result.stdout) as Pod) : undefined;
   };
 

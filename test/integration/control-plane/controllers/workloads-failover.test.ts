@@ -7,87 +7,52 @@
  * StatefulSet with `web-0 … web-N-1`, none of those created before the kill replaced.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Deployment, ReplicaSet, StatefulSet } from '../../../../api/apps-v1';
 import type { Pod } from '../../../../api/core-v1';
 import type { KubeList } from '../../../../api/meta';
-import { issueAdminCertificate, loadOrCreateClusterPki, type ClusterPki } from '../../../../control-plane/auth/cluster-pki';
-import type { KeyPair } from '../../../../control-plane/auth/pki';
 import { until } from '../../../../scripts/cluster/wait-until';
-import { httpsRequest } from '../../../support/api-server-fixture';
-import { startControlPlaneReplica, type ControlPlaneReplica } from '../../../support/control-plane-process';
-import { withEtcd } from '../../../support/etcd-fixture';
+import type { ControlPlaneReplica } from '../../../support/control-plane-process';
 import { startFakeKubelet, type ApiCall, type FakeKubelet } from '../../../support/fake-kubelet';
+import { withControlPlaneReplicas } from '../../../support/replica-fixture';
 
-/** The election's lease TTL (control-plane.ts): how long a SIGKILLed leader's key outlives it. */
-const LEASE_TTL_MS = 10_000;
 const APPS = '/apis/apps/v1/namespaces/default';
 const PODS = '/api/v1/namespaces/default/pods';
 
 describe('workload controllers: a SIGKILLed leader mid-rollout and mid-scale-up', function () {
   this.timeout(180_000);
-  const etcd = withEtcd();
-  let dir: string;
-  let pki: ClusterPki;
-  let admin: KeyPair;
-  let prefix: string;
+  const cluster = withControlPlaneReplicas('workload-failover');
   let kubelet: FakeKubelet;
-  const replicas: ControlPlaneReplica[] = [];
-  const killed = new Set<ControlPlaneReplica>();
-
-  const apiOf = (on: ControlPlaneReplica): ApiCall => async <T>(method: string, p: string, body?: unknown): Promise<T> => {
-    const headers = method === 'PATCH' ? { 'Content-Type': 'application/strategic-merge-patch+json' } : undefined;
-    const res = await httpsRequest(on.apiPort, pki, admin, method, p, { timeoutMs: 5_000, body: body as object | undefined, headers });
-    if (res.status >= 300) throw new Error(`${method} ${p}: ${res.status} ${res.text}`);
-    return res.json<T>();
-  };
-  const alive = (): ControlPlaneReplica[] => replicas.filter((r) => !killed.has(r));
   const call: ApiCall = (method, p, body) => {
-    const [first] = alive();
+    const [first] = cluster.get().alive();
     if (!first) throw new Error('no replica alive');
     return apiOf(first)(method, p, body);
   };
+  const apiOf = (on: ControlPlaneReplica): ApiCall => async <T>(method: string, p: string, body?: unknown): Promise<T> => {
+    const headers = method === 'PATCH' ? { 'Content-Type': 'application/strategic-merge-patch+json' } : undefined;
+    return cluster.get().call<T>(on, method, p, { body: body as object | undefined, headers });
+  };
 
-  async function startReplica(): Promise<ControlPlaneReplica> {
-    const replica = await startControlPlaneReplica({ dataDir: dir, etcdEndpoint: etcd.get().endpoint, etcdPrefix: prefix });
-    replicas.push(replica);
-    return replica;
-  }
-
-  async function killLeader(): Promise<ControlPlaneReplica> {
-    const leader = alive().find((r) => r.process.logs.some((l) => /is now the leader/.test(l)));
+  async function killLeader(): Promise<void> {
+    const fixture = cluster.get();
+    const leader = fixture.alive().find((r) => r.process.logs.some((l) => /is now the leader/.test(l)));
     assert.ok(leader, 'a leader');
-    killed.add(leader);
-    await leader.process.kill('SIGKILL');
-    const [next] = alive();
+    await fixture.kill(leader);
+    const [next] = fixture.alive();
     assert.ok(next, 'a replica left');
-    await next.process.waitForLog(/is now the leader/, LEASE_TTL_MS + 10_000);
-    return next;
+    await fixture.waitToLead(next);
   }
 
   const pods = async (): Promise<Pod[]> => (await call<KubeList<Pod>>('GET', PODS)).items;
 
   before(async function () {
     this.timeout(60_000);
-    dir = mkdtempSync(path.join(os.tmpdir(), 'pikube-workload-failover-'));
-    prefix = etcd.get().keySpace().prefix;
-    pki = loadOrCreateClusterPki(dir, '127.0.0.1');
-    admin = issueAdminCertificate(pki.ca);
-    const leader = await startReplica();
-    await leader.process.waitForLog(/is now the leader/, 20_000);
-    await startReplica();
-    kubelet = startFakeKubelet(() => alive().map(apiOf), { namespace: 'default', delayMs: 300 });
+    await cluster.get().startLeader();
+    await cluster.get().start();
+    kubelet = startFakeKubelet(() => cluster.get().alive().map(apiOf), { namespace: 'default', delayMs: 300 });
   });
 
-  after(async function () {
-    this.timeout(30_000);
-    await kubelet?.stop();
-    await Promise.all(replicas.map((r) => r.process.stop()));
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(async () => kubelet?.stop());
 
   it('a rolling update interrupted by a SIGKILL completes with exactly the new pods', async () => {
     const template = (image: string): object => ({ metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image }] } });
@@ -122,7 +87,7 @@ describe('workload controllers: a SIGKILLed leader mid-rollout and mid-scale-up'
   });
 
   it('an ordered scale-up interrupted by a SIGKILL ends with db-0 … db-4, none replaced', async () => {
-    await startReplica();
+    await cluster.get().start();
     await call('POST', `${APPS}/statefulsets`, {
       apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db' },
       spec: { replicas: 5, serviceName: 'db', selector: { matchLabels: { app: 'db' } }, template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'c', image: 'pikube/busybox:v1' }] } } },
@@ -141,7 +106,7 @@ describe('workload controllers: a SIGKILLed leader mid-rollout and mid-scale-up'
     assert.deepEqual(after.map((p) => p.metadata.name).sort(), ['db-0', 'db-1', 'db-2', 'db-3', 'db-4'], await describe());
     for (const [name, uid] of before) assert.equal(after.find((p) => p.metadata.name === name)?.metadata.uid, uid, `${name} kept`);
 
-    const store = etcd.get().store();
+    const store = cluster.get().etcd.store();
     const revision = await store.currentRevision();
     await sleep(2_000);
     assert.equal(await store.currentRevision(), revision, 'an idle cluster with converged workloads writes nothing');

@@ -22,6 +22,7 @@ import { withEtcd } from '../../../support/etcd-fixture';
 
 const GRACE_MS = 2000;
 const HEARTBEAT_MS = 200;
+const FENCING_PERIOD_MS = 6000;
 
 /** The hand-written PodSink: records every desired set it is given. */
 class RecordingSink implements PodSink {
@@ -119,7 +120,7 @@ class ControlPlane {
     this.service = new NodeService({
       registry: this.registry, events: this.events, pods: this.pods, nodes: this.nodes, liveness: this.liveness,
       tls: { caCertPem: this.pki.ca.certPem, certPem: this.pki.server.certPem, keyPem: this.pki.server.keyPem },
-      clusterCidr: '10.42.0.0/16', heartbeatIntervalMs: HEARTBEAT_MS, log: (m) => void this.logs.push(m),
+      clusterCidr: '10.42.0.0/16', heartbeatIntervalMs: HEARTBEAT_MS, fencingPeriodMs: FENCING_PERIOD_MS, log: (m) => void this.logs.push(m),
     });
     this.port = await this.service.start(`127.0.0.1:${port}`);
   }
@@ -150,8 +151,9 @@ class ControlPlane {
   }
 }
 
-function agentFor(cp: ControlPlane, name: string, sink: PodSink, cert = cp.pki.nodeCert(name), onPeers?: (peers: PeerNode[]) => void): AgentSession {
+function agentFor(cp: ControlPlane, name: string, sink: PodSink, cert = cp.pki.nodeCert(name), onPeers?: (peers: PeerNode[]) => void, onConfirmed?: () => void): AgentSession {
   return new AgentSession({
+    onConfirmed,
     consumers: onPeers ? [peerNodesConsumer(onPeers)] : [],
     nodeName: name,
     servers: [`127.0.0.1:${cp.port}`],
@@ -512,6 +514,34 @@ describe('node session: control plane ⇄ agent over gRPC with mTLS, on real etc
     await until(() => agent.connected && cp.service?.connectedNodes().includes('pi-1'), { timeoutMs: 5000, describe: () => cp.logs.join('\n') });
     await until(async () => (await cp.store.get<Pod>(cp.podKey('web')))?.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True', { timeoutMs: 2000 });
     assert.ok(sink.calls.every((set) => set.some((p) => p.metadata.name === 'web')), 'the desired set never lost the pod');
+  });
+
+  it('answers every heartbeat, tells the fencing period, and confirms the pods once per session (agent self-fencing)', async () => {
+    const sink = new RecordingSink();
+    let confirmations = 0;
+    let pods = -1;
+    const agent = started(agentFor(cp, 'pi-1', sink, undefined, undefined, () => {
+      confirmations++;
+      pods = sink.last?.length ?? -1;
+    }));
+    await cp.store.create(cp.podKey('web'), aPod('web', 'pi-1'));
+    await until(() => agent.connected && sink.last?.some((p) => p.metadata.name === 'web'), { timeoutMs: 5000, describe: describeState('pi-1') });
+    assert.equal(agent.fencingPeriodMs, FENCING_PERIOD_MS);
+    const contacts = new Set<number>();
+    await until(() => contacts.add(agent.lastContactMs).size >= 5, { timeoutMs: HEARTBEAT_MS * 20, intervalMs: 10 });
+    assert.ok(Date.now() - agent.lastContactMs < HEARTBEAT_MS * 3, 'an idle session still hears the control plane');
+    const before = confirmations;
+    assert.equal(before, 1, 'the first full set after the Welcome confirms, once');
+    assert.ok(pods >= 0, 'the set was given to the sink before the confirmation');
+    await cp.store.create(cp.podKey('api'), aPod('api', 'pi-1'));
+    await until(() => sink.last?.some((p) => p.metadata.name === 'api'), { timeoutMs: 5000 });
+    assert.equal(confirmations, before, 'a later change confirms nothing');
+    const port = cp.port;
+    await cp.stopService();
+    await until(() => !agent.connected, { timeoutMs: 5000 });
+    await cp.startService(port);
+    await until(() => confirmations === before + 1, { timeoutMs: 5000, describe: () => cp.logs.join('\n') });
+    assert.equal(pods, 2);
   });
 
   it('replaces the older session of a node that connects again, ending it', async () => {

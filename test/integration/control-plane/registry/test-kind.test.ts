@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { KINDS } from '../../../../control-plane/registry/kinds';
 import { startApiServerFixture, type ApiServerFixture } from '../../../support/api-server-fixture';
 import { withEtcd } from '../../../support/etcd-fixture';
+import { tableRows } from '../../../support/kubectl-table';
 import { WIDGETS } from '../../../support/test-kind';
 
 function widgetYaml(name: string, color: string, size: number | string): string {
@@ -16,10 +17,6 @@ spec:
 }
 
 /** The rows of kubectl's table output, split on runs of spaces. */
-function rows(stdout: string): string[][] {
-  return stdout.trim().split('\n').map((line) => line.trim().split(/\s{2,}/));
-}
-
 describe('a kind added to the API by one definition and one line (real etcd, real kubectl)', function () {
   this.timeout(60_000);
   const etcd = withEtcd();
@@ -38,7 +35,7 @@ describe('a kind added to the API by one definition and one line (real etcd, rea
   it('is in discovery with its short name, scope and verbs', async () => {
     const { stdout, code, out } = await kubectl(['api-resources', '--api-group=example.pikube.dev', '-o', 'wide']);
     assert.equal(code, 0, out);
-    const [header, widgets] = rows(stdout);
+    const [header, widgets] = tableRows(stdout);
     assert.deepEqual(header.slice(0, 5), ['NAME', 'SHORTNAMES', 'APIVERSION', 'NAMESPACED', 'KIND']);
     assert.deepEqual(widgets.slice(0, 5), ['widgets', 'wd', 'example.pikube.dev/v1', 'true', 'Widget']);
     assert.match(widgets[5], /create.*delete.*deletecollection.*get.*list.*patch.*update.*watch/);
@@ -61,11 +58,11 @@ describe('a kind added to the API by one definition and one line (real etcd, rea
     const widget = JSON.parse(got.stdout) as { spec: unknown; status: unknown; metadata: { uid?: string } };
     assert.deepEqual([widget.spec, widget.status], [{ color: 'blue', size: 3 }, { phase: 'Pending' }]);
     assert.ok(widget.metadata.uid);
-    const table = rows((await kubectl(['get', 'wd'])).stdout);
+    const table = tableRows((await kubectl(['get', 'wd'])).stdout);
     assert.deepEqual(table.map((r) => r.slice(0, 3)), [['NAME', 'COLOR', 'SIZE'], ['round', 'blue', '3'], ['square', 'red', '5']]);
     const deleted = await kubectl(['delete', 'widget', 'square']);
     assert.match(deleted.stdout, /widget.example.pikube.dev "square" deleted/);
-    assert.deepEqual(rows((await kubectl(['get', 'wd', '-o', 'name'])).stdout), [['widget.example.pikube.dev/round']]);
+    assert.deepEqual(tableRows((await kubectl(['get', 'wd', '-o', 'name'])).stdout), [['widget.example.pikube.dev/round']]);
   });
 
   it('selects by its own field, and refuses fields it does not offer', async () => {

@@ -350,4 +350,87 @@ describe('PodManager (fake runtime)', () => {
       assert.ok(app.spec.env?.includes('KUBERNETES_SERVICE_HOST=10.43.0.1'));
     });
   });
+
+  describe('fencing (no control plane for the fencing period)', () => {
+    let web0: Pod;
+    let api: Pod;
+    const statefulPod = (): Pod => structuredClone(web0);
+    const replaceable = (): Pod => structuredClone(api);
+    let fencedAt = 0;
+    beforeEach(() => {
+      web0 = aPod('web-0').withContainer({ name: 'app' }).build();
+      web0.metadata.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'web', uid: 'uid-set', controller: true }];
+      api = aPod('api').withContainer({ name: 'app' }).build();
+    });
+    const live = (pod: string): number => [...appsOf(pod), ...sandboxOf(pod)].filter((c) => c.details.running).length;
+
+    async function fencedManager(): Promise<PodManager> {
+      const m = newManager();
+      m.setDesired([statefulPod(), replaceable()]);
+      await wait('both running', () => appsOf('web-0')[0]?.details.running && appsOf('api')[0]?.details.running);
+      m.fence('no control plane reachable for 6.0s');
+      await wait('web-0 stopped', () => live('web-0') === 0);
+      fencedAt = runtime.calls.length;
+      return m;
+    }
+
+    it('stops only the pods that must not run twice, says so once, and restarts nothing while fenced', async () => {
+      await fencedManager();
+      assert.equal(live('api'), 2, 'a replaceable pod keeps running');
+      const lists = runtime.lists;
+      await wait('several resyncs', () => runtime.lists >= lists + 10);
+      assert.equal(live('web-0'), 0, 'nothing restarts a fenced pod');
+      assert.equal(appsOf('web-0').length, 1, 'its containers are kept (stopped), not removed');
+      const fenced = reporter.events.filter((e) => e.reason === 'Fenced');
+      assert.equal(fenced.length, 1);
+      assert.equal(fenced[0].pod, 'web-0');
+      assert.equal(fenced[0].type, 'Warning');
+      assert.match(fenced[0].message, /must not run twice \(a StatefulSet pod\)/);
+      assert.equal(reporter.last('web-0')?.containerStatuses?.[0]?.ready, false);
+    });
+
+    it('starts a fenced pod again once a control plane confirms it is still this node\'s', async () => {
+      const m = await fencedManager();
+      m.setDesired([statefulPod(), replaceable()]);
+      m.unfence();
+      await wait('web-0 running again', () => live('web-0') === 2);
+      assert.ok(reporter.events.some((e) => e.pod === 'web-0' && e.reason === 'FencingLifted'));
+    });
+
+    it('removes a fenced pod that was replaced meanwhile and never starts it', async () => {
+      const m = await fencedManager();
+      m.setDesired([replaceable()]);
+      m.unfence();
+      await wait('web-0 removed', () => appsOf('web-0').length === 0 && sandboxOf('web-0').length === 0);
+      assert.deepEqual(runtime.calls.slice(fencedAt).filter((c) => /^(create|start) .*web-0/.test(c)), [], runtime.calls.join(', '));
+      assert.equal(live('api'), 2);
+    });
+
+    it('after an agent restart with no control plane heard yet, stops the at-most-one containers found by label, and only those', async () => {
+      const first = newManager();
+      first.setDesired([statefulPod(), replaceable()]);
+      await wait('both running', () => appsOf('web-0')[0]?.details.running && appsOf('api')[0]?.details.running);
+      await first.dispose();
+      assert.equal(live('web-0'), 2, 'stopping the agent stops no container');
+      const restarted = newManager();
+      restarted.fence('no control plane reachable for 6.0s');
+      await wait('web-0 stopped', () => live('web-0') === 0);
+      assert.equal(live('api'), 2);
+      assert.ok(runtime.calls.some((c) => /^stop k8s_app_web-0_.* SIGTERM 2$/.test(c)), runtime.calls.join(', '));
+      restarted.setDesired([statefulPod(), replaceable()]);
+      restarted.unfence();
+      await wait('web-0 running again once confirmed', () => live('web-0') === 2);
+    });
+
+    it('holds a pod that arrives while fenced (created by the pod manager) until confirmed', async () => {
+      const m = newManager();
+      m.setDesired([replaceable()]);
+      await wait('api running', () => appsOf('api')[0]?.details.running);
+      m.fence('no control plane reachable for 6.0s');
+      m.setDesired([statefulPod(), replaceable()]);
+      const lists = runtime.lists;
+      await wait('several resyncs', () => runtime.lists >= lists + 5);
+      assert.equal(appsOf('web-0').length, 0);
+    });
+  });
 });

@@ -3,6 +3,7 @@ import type { Event, Node, Pod, Taint, Toleration } from '../../../../api/core-v
 import { ensureDefaultNamespaces } from '../../../../control-plane/apiserver/ensure-default-namespaces';
 import { taintEvictionController } from '../../../../control-plane/controllers/taint-eviction-controller';
 import { MemoryStore } from '../../../../control-plane/store/memory-store';
+import { NodeLiveness } from '../../../../control-plane/nodes/node-liveness';
 import { until } from '../../../../scripts/cluster/wait-until';
 import { ControllerHarness } from '../../../support/controller-harness';
 import { FakeClock, settle } from '../../../support/fake-clock';
@@ -127,5 +128,60 @@ describe('taint eviction controller over the in-memory store', () => {
     await until(() => clock.timers > 0, { timeoutMs: 3000 });
     await clock.advance(2100);
     await until(() => deleting('web'), { timeoutMs: 3000 });
+  });
+
+  describe('a pod that must not run twice (a StatefulSet pod) on an unreachable node', () => {
+    let liveness: NodeLiveness;
+
+    beforeEach(async () => {
+      harness.stop();
+      liveness = new NodeLiveness({ gracePeriodMs: 5000, clock });
+      harness = new ControllerHarness({ store, clock, liveness });
+      const token = liveness.sessionOpened('pi1');
+      liveness.sessionClosed('pi1', token);
+      const pod = aPod('web-0');
+      const owner = { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'web', uid: 'uid-set', controller: true };
+      const created = await harness.registry.create<Pod>('pods', 'default', { ...pod, metadata: { ...pod.metadata, ownerReferences: [owner] }, spec: { ...pod.spec, tolerations: forSeconds(2) } });
+      await harness.registry.updateStatus('pods', 'default', 'web-0', { ...created, status: pod.status });
+    });
+
+    const gone = async (): Promise<boolean> => (await harness.registry.list<Pod>('pods', { namespace: 'default' })).items.every((p) => p.metadata.name !== 'web-0');
+
+    it('is not deleted when its toleration runs out, but force-deleted once the node has been silent for fencing period + margin (11 s)', async () => {
+      await running();
+      await clock.advance(5000);
+      await taint(UNREACHABLE);
+      await until(() => clock.timers > 0, { timeoutMs: 3000 });
+      await clock.advance(2100);
+      assert.equal(await deleting('web-0'), false, 'no graceful delete: a replacement must not start while the old copy may run');
+      await clock.advance(3700);
+      assert.equal(await gone(), false, '10.8 s of silence: still there');
+      await clock.advance(300);
+      await until(() => gone(), { timeoutMs: 3000 });
+      assert.ok(harness.logs.some((l) => l.includes('force-deleting pod default/web-0')), harness.logs.join('\n'));
+    });
+
+    it('counts the silence from when this leader first looked, never the time before it was there', async () => {
+      await clock.advance(60_000);
+      await taint(UNREACHABLE);
+      await running();
+      await until(() => clock.timers > 0, { timeoutMs: 3000 });
+      await clock.advance(10_900);
+      assert.equal(await gone(), false, 'silent 71 s on the clock, but only 10.9 s while this leader watched');
+      await clock.advance(200);
+      await until(() => gone(), { timeoutMs: 3000 });
+    });
+
+    it('is left alone when its node speaks again before the deadline', async () => {
+      await running();
+      await taint(UNREACHABLE);
+      await until(() => clock.timers > 0, { timeoutMs: 3000 });
+      await clock.advance(6000);
+      liveness.sessionOpened('pi1');
+      await clock.advance(6000);
+      await settle();
+      assert.equal(await gone(), false);
+      assert.equal(await deleting('web-0'), false);
+    });
   });
 });

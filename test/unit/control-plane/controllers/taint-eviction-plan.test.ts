@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Node, Pod, Taint, Toleration } from '../../../../api/core-v1';
-import { planTaintEviction, toleranceMs, type EvictionPlan, type EvictionState } from '../../../../control-plane/controllers/taint-eviction-plan';
+import { planTaintEviction, toleranceMs, type EvictionPlan, type EvictionState, type FencingInput } from '../../../../control-plane/controllers/taint-eviction-plan';
 import { aNode, aPod } from './fixtures';
 
 const UNREACHABLE_EXECUTE: Taint = { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' };
@@ -60,4 +60,42 @@ describe('taint eviction plan', () => {
     assert.equal(toleranceMs([UNREACHABLE_EXECUTE, DEDICATED], [tolerate('dedicated', 7), tolerate('node.kubernetes.io/unreachable', 3)]), 3000);
     assert.equal(toleranceMs([], []), Infinity);
   });
+});
+
+describe('taint eviction plan: pods that must not run twice on an unreachable node', () => {
+  const AFTER = 11_000;
+  const silent = (silentForMs: number): FencingInput => ({ silentForMs, afterMs: AFTER });
+  const forced: EvictionState = { phase: 'forced', uid: 'uid-web' };
+  const TERMINATING = { deletionTimestamp: '2026-01-01T00:00:00Z' };
+  const cases: Array<{ name: string; pod: Pod; node: Node; state?: EvictionState; fencing: FencingInput; want: EvictionPlan }> = [
+    { name: 'silent 7 s, toleration over: never a graceful delete, forced in 4 s', pod: pod(DEFAULTS), node: node(UNREACHABLE_SCHEDULE, UNREACHABLE_EXECUTE), state: scheduled(NOW - 2000), fencing: silent(7000),
+      want: { next: scheduled(NOW - 2000), evict: false, cancelled: false, requeueAfterMs: 4000 } },
+    { name: 'silent for the fencing period plus margin, toleration over: force-deleted', pod: pod(DEFAULTS), node: node(UNREACHABLE_EXECUTE), state: scheduled(NOW - 6000), fencing: silent(AFTER),
+      want: { next: forced, evict: true, force: true, cancelled: false } },
+    { name: 'silent long enough but the toleration (user, 30 s) still runs: waits for it', pod: pod([tolerate('node.kubernetes.io/unreachable', 30)]), node: node(UNREACHABLE_EXECUTE), state: scheduled(NOW - 20_000), fencing: silent(25_000),
+      want: { next: scheduled(NOW - 20_000), evict: false, cancelled: false, requeueAfterMs: 10_000 } },
+    { name: 'untolerated taint, just gone silent: waits for the fencing, not deleted at once', pod: pod(), node: node(UNREACHABLE_EXECUTE), fencing: silent(5000),
+      want: { next: scheduled(NOW), evict: false, cancelled: false, requeueAfterMs: 6000 } },
+    { name: 'tolerated forever: kept, as any pod', pod: pod([tolerate('node.kubernetes.io/unreachable')]), node: node(UNREACHABLE_EXECUTE), fencing: silent(60_000),
+      want: { evict: false, cancelled: false } },
+    { name: 'already terminating (deleted gracefully): still force-deleted once fenced', pod: pod(DEFAULTS, TERMINATING), node: node(UNREACHABLE_EXECUTE), fencing: silent(AFTER + 1),
+      want: { next: forced, evict: true, force: true, cancelled: false } },
+    { name: 'already terminating, silent 3 s: waits 8 s', pod: pod(DEFAULTS, TERMINATING), node: node(UNREACHABLE_EXECUTE), fencing: silent(3000),
+      want: { next: scheduled(NOW), evict: false, cancelled: false, requeueAfterMs: 8000 } },
+    { name: 'evicted gracefully before (not-ready taint): forced now that the node is unreachable', pod: pod(DEFAULTS), node: node(UNREACHABLE_EXECUTE), state: evicted, fencing: silent(AFTER),
+      want: { next: forced, evict: true, force: true, cancelled: false } },
+    { name: 'already forced: not again', pod: pod(DEFAULTS, TERMINATING), node: node(UNREACHABLE_EXECUTE), state: forced, fencing: silent(AFTER * 2),
+      want: { next: forced, evict: false, cancelled: false } },
+    { name: 'the node answers again (silence 0, taint still there): waits the whole fencing time again', pod: pod(DEFAULTS), node: node(UNREACHABLE_EXECUTE), state: scheduled(NOW - 9000), fencing: silent(0),
+      want: { next: scheduled(NOW - 9000), evict: false, cancelled: false, requeueAfterMs: AFTER } },
+    { name: 'the unreachable taint gone: the schedule cancelled, as any pod', pod: pod(DEFAULTS), node: node(), state: scheduled(NOW - 100), fencing: silent(0),
+      want: { evict: false, cancelled: true } },
+    { name: 'another NoExecute taint on a reachable node: the graceful path (its agent stops it)', pod: pod(DEFAULTS), node: node(DEDICATED), fencing: silent(0),
+      want: { next: evicted, evict: true, cancelled: false } },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      assert.deepEqual(planTaintEviction({ pod: c.pod, node: c.node, state: c.state, nowMs: NOW, fencing: c.fencing }), c.want);
+    });
+  }
 });
