@@ -14,6 +14,7 @@ import { openPodCgroups } from './cgroups/open-pod-cgroups';
 import type { PodCgroups } from './cgroups/pod-cgroups';
 import { checkMemoryCgroup } from './cgroups/preflight';
 import { ConfigObjects } from './config-objects';
+import { StorageObjects } from './storage-objects';
 import { ENDPOINT_SLICES, SERVICES } from './feed/feed-kinds';
 import { localCommandRunner } from './network/command-runner';
 import { detectBackend } from './network/iptables-backend';
@@ -32,6 +33,7 @@ import { systemClock } from '../base/clock';
 import { DockerStreams } from './streams/docker-streams';
 import { StreamDispatcher } from './streams/stream-dispatcher';
 import { collectNodeStatus, goArch } from './stats/node-info';
+import { LOCAL_PATH_DIR_ANNOTATION, localPathDir } from '../api/local-path';
 
 export class Agent {
   private readonly lifetime = new AbortController();
@@ -42,6 +44,7 @@ export class Agent {
   private pods?: PodManager;
   /** The ConfigMaps and Secrets of the node's pods, from the object feed; a change wakes the pods using it. */
   private readonly configObjects = new ConfigObjects((change) => this.pods?.configChanged(change));
+  private readonly storageObjects: StorageObjects;
   /** The node's pod bridge, routes to the other nodes' pods and their iptables rules. */
   private readonly network: PodNetwork;
   /** Services: the node's iptables rules and its cluster DNS. */
@@ -54,6 +57,7 @@ export class Agent {
 
   constructor(private readonly config: AgentConfig, private readonly log: (message: string) => void = console.log) {
     this.docker = new Docker({ socketPath: config.dockerSocket });
+    this.storageObjects = new StorageObjects(localPathDir(config.stateDir), () => this.pods?.storageChanged(), (m) => log(`[storage] ${m}`));
     this.streams = new StreamDispatcher(new DockerStreams(this.docker), { log: (m) => log(`[streams] ${m}`) });
     const check = checkMemoryCgroup();
     this.memoryCgroup = check.condition;
@@ -83,6 +87,7 @@ export class Agent {
         { name: 'services', kinds: [SERVICES, ENDPOINT_SLICES], apply: (batch) => this.serviceNetworking.onServices(batch) },
         peerNodesConsumer((peers) => this.network.onPeers(peers)),
         this.configObjects.consumer(),
+        this.storageObjects.consumer(),
       ],
     });
     this.fencing = new FencingWatchdog({
@@ -108,7 +113,7 @@ export class Agent {
       cgroupRoot: this.config.cgroupRoot, pauseImage: this.config.pauseImage, stateDir: this.config.stateDir, podCgroups, network: this.network,
       dns: { clusterDomain: this.config.clusterDomain, nameserver: () => this.network.gateway(), hostResolvConf: effectiveResolvConf(this.config.resolvConf) },
       services: { list: (namespace) => this.serviceNetworking.services.servicesIn(namespace) },
-      config: this.configObjects, nodeAllocatable: () => this.session.node?.status?.allocatable ?? {},
+      config: this.configObjects, storage: this.storageObjects, nodeAllocatable: () => this.session.node?.status?.allocatable ?? {},
       log: (m) => this.log(`[pods] ${m}`),
     });
     if (this.lifetime.signal.aborted) return;
@@ -179,7 +184,9 @@ export class Agent {
       'beta.kubernetes.io/os': 'linux',
       'beta.kubernetes.io/arch': goArch(),
     };
-    return { apiVersion: 'v1', kind: 'Node', metadata: { name: this.config.nodeName, labels }, spec: {}, status };
+    // Where the local-path provisioner puts this node's volumes (control-plane/storage/local-path-volume.ts).
+    const annotations = { [LOCAL_PATH_DIR_ANNOTATION]: localPathDir(this.config.stateDir) };
+    return { apiVersion: 'v1', kind: 'Node', metadata: { name: this.config.nodeName, labels, annotations }, spec: {}, status };
   }
 
   async stop(): Promise<void> {

@@ -5,11 +5,14 @@
  */
 import type { Etcd3 } from 'etcd3';
 import type { ConfigMap, Secret } from '../api/config-v1';
-import type { Namespace, Node, Pod } from '../api/core-v1';
+import type { Namespace, Node, PersistentVolumeClaim, Pod } from '../api/core-v1';
+import type { KubeObject } from '../api/meta';
+import type { PersistentVolume } from '../api/storage-v1';
 import type { EndpointSlice, Endpoints, Service } from '../api/service-v1';
 import { systemClock } from '../base/clock';
 import { EventRecorder } from './registry/event-recorder';
 import { ensureDefaultNamespaces } from './apiserver/ensure-default-namespaces';
+import { ensureDefaultStorageClass } from './storage/default-storage-class';
 import { SERVICES } from './registry/kinds';
 import { Registry } from './registry/registry';
 import { ensureKubernetesService } from './registry/service-network/ensure-kubernetes-service';
@@ -40,6 +43,8 @@ export interface Informers {
   endpointSlices: Informer<EndpointSlice>;
   configMaps: Informer<ConfigMap>;
   secrets: Informer<Secret>;
+  claims: Informer<PersistentVolumeClaim & KubeObject>;
+  volumes: Informer<PersistentVolume>;
   /** Every informer of the process, one per resource (the controllers ask it for theirs). */
   factory: InformerFactory;
 }
@@ -76,6 +81,7 @@ export class ControlPlane {
     const store = await EtcdStore.connect({ endpoints: config.etcdEndpoints, log, checkObject: storedObjectCheck(keySpace) });
     const registry = new Registry({ store, keySpace, serviceCIDR: config.serviceCIDR, defaultTolerationSeconds: config.defaultTolerationSeconds });
     await ensureDefaultNamespaces(registry);
+    await ensureDefaultStorageClass(registry);
     const repaired = await repairServiceAllocations(store, keySpace, registry.companionOf(SERVICES));
     if (repaired.created.length + repaired.deleted.length > 0) log(`service allocations repaired: ${repaired.created.length} restored, ${repaired.deleted.length} released`);
     await ensureKubernetesService(registry, { address: config.advertiseAddress, port: config.securePort });
@@ -87,6 +93,7 @@ export class ControlPlane {
     const nodeService = new NodeService({ registry, events: kubelet, pods: informers.pods, nodes: informers.nodes, liveness, tls, clusterCidr: config.clusterCIDR, log,
       services: { services: informers.services, slices: informers.endpointSlices }, serviceCIDR: config.serviceCIDR,
       config: { configMaps: informers.configMaps, secrets: informers.secrets }, fencingPeriodMs: config.fencing?.periodMs,
+      storage: { claims: informers.claims, volumes: informers.volumes },
     });
     const apiServer = createApiServer({
       registry, tls, port: config.securePort, host: config.bindAddress,
@@ -159,6 +166,8 @@ function startInformers(factory: InformerFactory): Informers {
     endpointSlices: factory.forResource<EndpointSlice>('endpointslices.discovery.k8s.io'),
     configMaps: factory.forResource<ConfigMap>('configmaps'),
     secrets: factory.forResource<Secret>('secrets'),
+    claims: factory.forResource<PersistentVolumeClaim & KubeObject>('persistentvolumeclaims'),
+    volumes: factory.forResource<PersistentVolume>('persistentvolumes'),
   };
   factory.start();
   return informers;

@@ -10,6 +10,8 @@ export const FEED_RESOURCES = {
   nodes: 'nodes',
   configMaps: 'configmaps',
   secrets: 'secrets',
+  persistentVolumeClaims: 'persistentvolumeclaims',
+  persistentVolumes: 'persistentvolumes',
 } as const;
 
 export type FeedResource = (typeof FEED_RESOURCES)[keyof typeof FEED_RESOURCES];

@@ -5,7 +5,8 @@
  * one entry in the control plane's node view.
  */
 import type { ConfigMap, Secret } from '../../api/config-v1';
-import type { Node, Pod } from '../../api/core-v1';
+import type { Node, PersistentVolumeClaim, Pod } from '../../api/core-v1';
+import type { PersistentVolume } from '../../api/storage-v1';
 import type { KubeObject } from '../../api/meta';
 import type { EndpointSlice, Service } from '../../api/service-v1';
 import { FEED_RESOURCES } from '../../proto/feed-resources';
@@ -65,3 +66,16 @@ export function configShapeProblem(value: unknown): string | undefined {
 
 export const CONFIG_MAPS: FeedKind<ConfigMap> = { resource: FEED_RESOURCES.configMaps, decode: shaped(configShapeProblem) };
 export const SECRETS: FeedKind<Secret> = { resource: FEED_RESOURCES.secrets, decode: shaped(configShapeProblem) };
+
+/** What pods read of a claim or a PersistentVolume: a name (and a namespace for a claim) and a spec object. */
+export function storageShapeProblem(namespaced: boolean): (value: unknown) => string | undefined {
+  return (value) => {
+    const meta = isObject(value) ? value.metadata : undefined;
+    if (!isObject(value) || !isObject(meta) || !isName(meta.name) || (namespaced && !isName(meta.namespace))) return 'not an object with a name';
+    if (value.spec !== undefined && !isObject(value.spec)) return `${String(meta.name)}: spec must be an object`;
+    return undefined;
+  };
+}
+
+export const PERSISTENT_VOLUME_CLAIMS: FeedKind<PersistentVolumeClaim & KubeObject> = { resource: FEED_RESOURCES.persistentVolumeClaims, decode: shaped(storageShapeProblem(true)) };
+export const PERSISTENT_VOLUMES: FeedKind<PersistentVolume> = { resource: FEED_RESOURCES.persistentVolumes, decode: shaped(storageShapeProblem(false)) };

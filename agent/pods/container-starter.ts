@@ -8,7 +8,7 @@
 import type { Container, Pod, ResourceList } from '../../api/core-v1';
 import type { ConfigSource } from '../config-objects';
 import { NameConflictError, type ContainerDetails, type ContainerMount, type ContainerRuntime, type ContainerSpec } from '../runtime/container-runtime';
-import type { PodVolumes } from '../volumes/pod-volumes';
+import { readOnlyVolumesOf, type PodVolumes } from '../volumes/pod-volumes';
 import type { Clock } from '../../base/clock';
 import { appContainerSpec } from './container-spec';
 import { killContainer, type KillDeps } from './container-killer';
@@ -103,7 +103,7 @@ function mountsFor(deps: StarterDeps, req: StartRequest): { mounts: ContainerMou
   const extra = dns ? [dns] : [];
   if (!container.volumeMounts?.length) return { mounts: extra };
   if (!deps.volumes) return { error: 'this node has no state directory for volumes' };
-  const mounts = deps.volumes.mountsFor(container, req.volumePaths);
+  const mounts = deps.volumes.mountsFor(container, req.volumePaths, readOnlyVolumesOf(req.pod));
   return mounts.ok ? { mounts: [...mounts.mounts, ...extra] } : { error: mounts.message };
 }
 

@@ -22,6 +22,7 @@
 import { atMostOneReason } from '../../api/at-most-one';
 import type { Pod, ResourceList } from '../../api/core-v1';
 import { podConfigMapNames, podSecretNames } from '../../api/pod-references';
+import type { StorageSource } from '../storage-objects';
 import type { ConfigChange, ConfigSource } from '../config-objects';
 import type { ContainerEvent, ContainerRuntime, ContainerSummary } from '../runtime/container-runtime';
 import path from 'node:path';
@@ -76,6 +77,8 @@ export interface PodManagerOptions {
   config?: ConfigSource;
   /** The node's allocatable resources (resourceFieldRef of a container without limits). */
   nodeAllocatable?: () => ResourceList;
+  /** The claims and PersistentVolumes delivered to this node; absent: none. Call `storageChanged` when they change. */
+  storage?: StorageSource;
   /** Time for the probes (liveness, readiness, startup); default the system clock. */
   probeClock?: Clock;
   clock?: Pick<Clock, 'now'>;
@@ -118,7 +121,7 @@ export class PodManager implements PodSink {
     this.resyncMs = opts.resyncIntervalMs ?? 5_000;
     const log = opts.log ?? ((m) => console.error(`[pods] ${m}`));
     const store = opts.stateDir ? new FileBackoffStore(path.join(opts.stateDir, 'container-backoff.json'), log) : undefined;
-    const volumes = opts.stateDir ? new PodVolumes(opts.stateDir, opts.mounter, { config: opts.config, allocatable: opts.nodeAllocatable }) : undefined;
+    const volumes = opts.stateDir ? new PodVolumes(opts.stateDir, opts.mounter, { config: opts.config, allocatable: opts.nodeAllocatable, storage: opts.storage }) : undefined;
     if (opts.dns && !volumes) log('no state directory: pods get no resolv.conf of their own (Docker\'s is used)');
     this.ctx = {
       runtime: opts.runtime, reporter: opts.reporter, clock,
@@ -163,6 +166,13 @@ export class PodManager implements PodSink {
     for (const worker of this.workers.values()) {
       const pod = worker.pod;
       if (pod && (touches(pod, change.configMaps, podConfigMapNames) || touches(pod, change.secrets, podSecretNames))) worker.poke();
+    }
+  }
+
+  /** Claims or PersistentVolumes changed: the pods that mount a claim get a pass now (one waiting for its claim to bind starts). */
+  storageChanged(): void {
+    for (const worker of this.workers.values()) {
+      if ((worker.pod?.spec.volumes ?? []).some((v) => v.persistentVolumeClaim)) worker.poke();
     }
   }
 

@@ -2,8 +2,8 @@
  * A pod's volumes on this node: set up before its containers start (every volume, as the
  * kubelet mounts them all first), turned into bind mounts per container (`volumeMounts`,
  * `readOnly`, `subPath`), and torn down when the pod is gone. emptyDir, hostPath, configMap,
- * secret, downwardAPI and projected run; other sources (persistentVolumeClaim, nfs...) are
- * refused with a clear error, never silently dropped. The pod's directory is
+ * secret, downwardAPI, projected and persistentVolumeClaim (claim-volume.ts) run; other sources
+ * (nfs...) are refused with a clear error, never silently dropped. The pod's directory is
  * `<stateDir>/pods/<uid>`, its volumes under `volumes/kubernetes.io~<plugin>/<name>` (the
  * kubelet's layout).
  *
@@ -24,6 +24,8 @@ import { configMapPayload, secretPayload } from './config-volume-payload';
 import { downwardAPIPayload, type DownwardAPISource } from './downward-api-payload';
 import { setUpEmptyDir } from './empty-dir';
 import { setUpHostPath } from './host-path';
+import { setUpClaimVolume } from './claim-volume';
+import type { StorageSource } from '../storage-objects';
 import { projectedPayload, type ProjectedSource } from './projected-payload';
 import { systemMounter, type Mounter } from './tmpfs-mounter';
 
@@ -33,6 +35,8 @@ export interface VolumeSources {
   config?: ConfigSource;
   /** The node's allocatable resources (resourceFieldRef items of a container without limits). */
   allocatable?: () => ResourceList;
+  /** The claims and PersistentVolumes delivered to this node; absent: none. */
+  storage?: StorageSource;
 }
 
 /** A volume written from the API through the atomic writer: its plugin directory and whether it lives on tmpfs. */
@@ -45,6 +49,11 @@ const CONFIG_MAP: ProjectedKind = { plugin: 'kubernetes.io~configmap', tmpfs: fa
 const SECRET: ProjectedKind = { plugin: 'kubernetes.io~secret', tmpfs: true };
 const DOWNWARD_API: ProjectedKind = { plugin: 'kubernetes.io~downward-api', tmpfs: false };
 const PROJECTED: ProjectedKind = { plugin: 'kubernetes.io~projected', tmpfs: true };
+/** The pod's volumes its containers get read-only whatever their mounts say (persistentVolumeClaim.readOnly). */
+export function readOnlyVolumesOf(pod: Pod): Set<string> {
+  return new Set((pod.spec.volumes ?? []).filter((v) => v.persistentVolumeClaim?.readOnly === true).map((v) => v.name));
+}
+
 /** Volumes containers always get read-only (the kubelet's ReadOnlyAPIDataVolumes). */
 const READ_ONLY_PLUGINS = new Set([CONFIG_MAP, SECRET, DOWNWARD_API, PROJECTED].map((k) => k.plugin));
 
@@ -116,9 +125,10 @@ export class PodVolumes {
       return dir;
     }
     if (volume.hostPath) return setUpHostPath(volume.hostPath);
+    if (volume.persistentVolumeClaim) return setUpClaimVolume(pod, volume.persistentVolumeClaim, this.sources.storage);
     const projected = this.projection(pod, volume);
     if (projected) return this.setUpProjection(pod, volume.name, projected.kind, projected.payload, signal);
-    throw new Error(`${source || 'this'} volumes are not supported by this node yet (only emptyDir, hostPath, configMap, secret, downwardAPI and projected)`);
+    throw new Error(`${source || 'this'} volumes are not supported by this node yet (only emptyDir, hostPath, configMap, secret, downwardAPI, projected and persistentVolumeClaim)`);
   }
 
   /** The kind and files of a volume written from the API; undefined for other sources. */
@@ -147,8 +157,11 @@ export class PodVolumes {
     return dir;
   }
 
-  /** The container's bind mounts; subPaths are made as directories when missing, as the kubelet does. */
-  mountsFor(container: Container, paths: Map<string, string>): MountsResult {
+  /**
+   * The container's bind mounts; subPaths are made as directories when missing, as the kubelet
+   * does. `readOnlyVolumes`: volumes every container gets read-only (a claim volume's `readOnly`).
+   */
+  mountsFor(container: Container, paths: Map<string, string>, readOnlyVolumes: ReadonlySet<string> = new Set()): MountsResult {
     const mounts: ContainerMount[] = [];
     for (const m of container.volumeMounts ?? []) {
       const base = paths.get(m.name);
@@ -156,7 +169,7 @@ export class PodVolumes {
       const apiData = READ_ONLY_PLUGINS.has(path.basename(path.dirname(base)));
       const source = m.subPath ? (apiData ? this.apiDataSubPath(base, m.subPath) : this.subPath(base, m.subPath)) : base;
       if (source instanceof Error) return { ok: false, message: source.message };
-      mounts.push({ source, target: m.mountPath, readOnly: apiData || m.readOnly === true });
+      mounts.push({ source, target: m.mountPath, readOnly: apiData || readOnlyVolumes.has(m.name) || m.readOnly === true });
     }
     return { ok: true, mounts };
   }

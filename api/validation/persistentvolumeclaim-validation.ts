@@ -3,7 +3,8 @@
  * pkg/apis/core/validation, 1.32), for a defaulted claim: at least one supported access mode
  * (ReadWriteOncePod alone), a positive `resources.requests.storage`, a storage class that is a
  * DNS subdomain, volumeMode Block or Filesystem. After creation the spec is immutable, except
- * that volumeName may be set once (the binder) and a bound claim may change its requests.
+ * that volumeName may be set once (the binder), a claim without a class may be given one (the
+ * retroactive default class) and a bound claim may change its requests.
  * dataSource, dataSourceRef and volumeAttributesClassName are not checked beyond their schema
  * (nothing here provisions from them).
  */
@@ -55,6 +56,8 @@ export function validatePersistentVolumeClaimUpdate(next: PersistentVolumeClaim,
   const causes = [...validateObjectMetaUpdate(next.metadata ?? {}, old.metadata ?? {}), ...validatePersistentVolumeClaim(next)];
   const comparable = structuredClone(old.spec ?? {});
   if (!comparable.volumeName) comparable.volumeName = next.spec?.volumeName;
+  // RetroactiveDefaultStorageClass (GA in 1.28): a claim without a class may be given one once.
+  if (comparable.storageClassName === undefined) comparable.storageClassName = next.spec?.storageClassName;
   if (old.status?.phase === 'Bound') comparable.resources = { ...comparable.resources, requests: next.spec?.resources?.requests };
   if (!semanticEqual(next.spec ?? {}, comparable)) {
     causes.push(forbidden('spec', 'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims'));

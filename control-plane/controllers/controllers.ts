@@ -17,9 +17,13 @@ import type { Controller, ControllerContext } from './framework/define-controlle
 import { garbageCollectorController } from './garbage-collector-controller';
 import { jobController } from './job-controller';
 import { loadBalancerController } from './load-balancer-controller';
+import { localPathProvisionerController } from './local-path-provisioner-controller';
 import { namespaceController } from './namespace-controller';
 import { nodeLifecycleController } from './node-lifecycle-controller';
+import { persistentVolumeBinderController } from './persistent-volume-binder-controller';
 import { podGcController } from './pod-gc-controller';
+import { pvProtectionController } from './pv-protection-controller';
+import { pvcProtectionController } from './pvc-protection-controller';
 import { replicaSetController } from './replica-set-controller';
 import { stalePodDisruptionController } from './stale-pod-disruption-controller';
 import { statefulSetController } from './stateful-set-controller';
@@ -45,6 +49,10 @@ export const CONTROLLERS: readonly Controller[] = [
   jobController,
   ttlAfterFinishedController,
   cronJobController,
+  persistentVolumeBinderController,
+  localPathProvisionerController,
+  pvcProtectionController,
+  pvProtectionController,
   // Last: it shares the informers the others hold in full, and keeps only metadata of the rest.
   garbageCollectorController,
 ];

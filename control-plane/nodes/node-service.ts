@@ -7,7 +7,8 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { ConfigMap, Secret } from '../../api/config-v1';
-import type { Node, Pod } from '../../api/core-v1';
+import type { Node, PersistentVolumeClaim, Pod } from '../../api/core-v1';
+import type { PersistentVolume } from '../../api/storage-v1';
 import type { EndpointSlice, Service } from '../../api/service-v1';
 import type { KubeObject } from '../../api/meta';
 import { ApiError } from '../../api/errors';
@@ -47,6 +48,8 @@ export interface NodeServiceOptions {
   services?: { services: SyncedCache<Service>; slices: SyncedCache<EndpointSlice> };
   /** The shared ConfigMap and Secret informers; each agent gets those its pods reference. Absent: agents get none. */
   config?: { configMaps: SyncedCache<ConfigMap>; secrets: SyncedCache<Secret> };
+  /** The shared claim and PersistentVolume informers; each agent gets those its pods mount and the local-path volumes pinned to it. */
+  storage?: { claims: SyncedCache<PersistentVolumeClaim & KubeObject>; volumes: SyncedCache<PersistentVolume> };
   /** e.g. `10.43.0.0/16`, told to agents in the Welcome. */
   serviceCIDR?: string;
   liveness: NodeLiveness;
@@ -88,6 +91,7 @@ export class NodeService {
     this.view = nodeView({
       pods: opts.pods, nodes: opts.nodes, services: opts.services?.services, endpointSlices: opts.services?.slices,
       configMaps: opts.config?.configMaps, secrets: opts.config?.secrets,
+      claims: opts.storage?.claims, volumes: opts.storage?.volumes,
     });
     this.kubeletEvents = new KubeletEvents({ registry: opts.registry, pods: opts.pods, now: opts.now, log: this.log });
     this.server = new grpc.Server({
@@ -128,6 +132,7 @@ export class NodeService {
     await Promise.all([
       this.opts.nodes.whenSynced(signal), this.opts.pods.whenSynced(signal), services?.services.whenSynced(signal), services?.slices.whenSynced(signal),
       config?.configMaps.whenSynced(signal), config?.secrets.whenSynced(signal),
+      this.opts.storage?.claims.whenSynced(signal), this.opts.storage?.volumes.whenSynced(signal),
     ]);
     this.followNodes();
     return this.bind(address);

@@ -13,7 +13,10 @@
  * the node takes it away from the agent.
  */
 import type { ConfigMap, Secret } from '../../api/config-v1';
-import type { Node, NodeAddress, Pod } from '../../api/core-v1';
+import type { Node, NodeAddress, PersistentVolumeClaim, Pod } from '../../api/core-v1';
+import type { PersistentVolume } from '../../api/storage-v1';
+import { LOCAL_PATH_PROVISIONER } from '../storage/default-storage-class';
+import { ANN_PROVISIONED_BY } from '../storage/volume-annotations';
 import type { KubeObject, ObjectMeta } from '../../api/meta';
 import { podConfigMapNames, podSecretNames } from '../../api/pod-references';
 import type { EndpointSlice, Service } from '../../api/service-v1';
@@ -60,6 +63,38 @@ export interface NodeViewCaches {
   endpointSlices?: ObjectCache<EndpointSlice>;
   configMaps?: ObjectCache<ConfigMap>;
   secrets?: ObjectCache<Secret>;
+  claims?: ObjectCache<PersistentVolumeClaim & KubeObject>;
+  volumes?: ObjectCache<PersistentVolume>;
+}
+
+/** The claims a pod mounts. */
+function podClaimNames(pod: Pod): string[] {
+  return (pod.spec?.volumes ?? []).flatMap((v) => (v.persistentVolumeClaim ? [v.persistentVolumeClaim.claimName] : []));
+}
+
+/** A local-path volume pinned to the node: its agent owns the directory, in use or not (it removes it once the volume is gone). */
+function localPathOn(volume: PersistentVolume, nodeName: string): boolean {
+  if (volume.metadata.annotations?.[ANN_PROVISIONED_BY] !== LOCAL_PATH_PROVISIONER) return false;
+  const terms = volume.spec?.nodeAffinity?.required?.nodeSelectorTerms ?? [];
+  return terms.some((t) => (t.matchExpressions ?? []).some((r) => r.key === 'kubernetes.io/hostname' && r.operator === 'In' && (r.values ?? []).includes(nodeName)));
+}
+
+/**
+ * PersistentVolumes: those whose claimRef names a claim a pod bound to the node mounts (the
+ * binder writes the claimRef before the claim's volumeName, and the scheduler binds the pod only
+ * once its claims are bound), and every local-path volume pinned to the node.
+ */
+function volumesEntry(volumes: ObjectCache<PersistentVolume>, pods: ObjectCache<Pod>): ViewEntry<PersistentVolume> {
+  const mountedOn = (volume: PersistentVolume, nodeName: string): boolean => {
+    const ref = volume.spec?.claimRef;
+    return !!ref && pods.list().some((pod) => boundTo(pod, nodeName) && pod.metadata.namespace === ref.namespace && podClaimNames(pod).includes(ref.name ?? ''));
+  };
+  const keysOf = (pod: Pod, nodeName: string): string[] => {
+    if (!boundTo(pod, nodeName)) return [];
+    const names = podClaimNames(pod);
+    return volumes.list().filter((v) => v.spec?.claimRef?.namespace === pod.metadata.namespace && names.includes(v.spec?.claimRef?.name ?? '')).map((v) => v.metadata.name ?? '');
+  };
+  return { resource: FEED_RESOURCES.persistentVolumes, cache: volumes, select: (v, nodeName) => localPathOn(v, nodeName) || mountedOn(v, nodeName), follows: { cache: pods, keysOf } };
 }
 
 const everyNode = (): boolean => true;
@@ -102,8 +137,9 @@ function referencedEntry<T extends KubeObject>(resource: FeedResource, cache: Ob
 /**
  * The view, in the order a batch is applied: services and their EndpointSlices first (a
  * pod's service environment variables are computed from them when its containers start),
- * the cluster's nodes (pod network routes), the ConfigMaps and Secrets of the node's pods
- * (so a pod and what it references arrive in one batch, the pod last), then the node's pods.
+ * the cluster's nodes (pod network routes), the ConfigMaps, Secrets, PersistentVolumes and
+ * claims of the node's pods (so a pod and what it references arrive in one batch, the pod
+ * last), then the node's pods.
  */
 export function nodeView(caches: NodeViewCaches): ViewEntry[] {
   const entries: (ViewEntry | undefined)[] = [
@@ -112,6 +148,8 @@ export function nodeView(caches: NodeViewCaches): ViewEntry[] {
     caches.nodes && { resource: FEED_RESOURCES.nodes, cache: caches.nodes, select: everyNode, project: peerNodeOf },
     caches.configMaps && referencedEntry(FEED_RESOURCES.configMaps, caches.configMaps, caches.pods, podConfigMapNames),
     caches.secrets && referencedEntry(FEED_RESOURCES.secrets, caches.secrets, caches.pods, podSecretNames),
+    caches.volumes && volumesEntry(caches.volumes, caches.pods),
+    caches.claims && referencedEntry(FEED_RESOURCES.persistentVolumeClaims, caches.claims, caches.pods, podClaimNames),
     { resource: FEED_RESOURCES.pods, cache: caches.pods, select: boundTo },
   ];
   return entries.filter((entry): entry is ViewEntry => entry !== undefined);

@@ -17,12 +17,14 @@ import { JOBS } from './kinds/job';
 import { NAMESPACES } from './kinds/namespace';
 import { NODES } from './kinds/node';
 import { PERSISTENT_VOLUME_CLAIMS } from './kinds/persistent-volume-claim';
+import { PERSISTENT_VOLUMES } from './kinds/persistent-volume';
 import { POD_DISRUPTION_BUDGETS } from './kinds/pod-disruption-budget';
 import { PODS } from './kinds/pod';
 import { REPLICA_SETS } from './kinds/replica-set';
 import { SECRETS } from './kinds/secret';
 import { SERVICES } from './kinds/service';
 import { STATEFUL_SETS } from './kinds/stateful-set';
+import { STORAGE_CLASSES } from './kinds/storage-class';
 import type { ResourceDefinition } from './resource-definition';
 import { apiVersionOf } from './resource-info';
 
@@ -40,12 +42,14 @@ export {
   NAMESPACES,
   NODES,
   PERSISTENT_VOLUME_CLAIMS,
+  PERSISTENT_VOLUMES,
   POD_DISRUPTION_BUDGETS,
   PODS,
   REPLICA_SETS,
   SECRETS,
   SERVICES,
   STATEFUL_SETS,
+  STORAGE_CLASSES,
 };
 
 /** A definition of any kind (what lists of kinds hold). */
@@ -64,6 +68,7 @@ export const KINDS: readonly AnyKind[] = [
   CONFIG_MAPS,
   SECRETS,
   PERSISTENT_VOLUME_CLAIMS,
+  PERSISTENT_VOLUMES,
   DEPLOYMENTS,
   REPLICA_SETS,
   DAEMON_SETS,
@@ -72,6 +77,7 @@ export const KINDS: readonly AnyKind[] = [
   JOBS,
   CRON_JOBS,
   POD_DISRUPTION_BUDGETS,
+  STORAGE_CLASSES,
 ];
 
 export function findResource(kinds: readonly AnyKind[], group: string, version: string, resource: string): AnyKind | undefined {

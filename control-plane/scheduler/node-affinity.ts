@@ -5,13 +5,13 @@
  */
 import type { Node, Pod } from '../../api/core-v1';
 
-interface NodeSelectorRequirement {
+export interface NodeSelectorRequirement {
   key: string;
   operator: string;
   values?: string[];
 }
 
-interface NodeSelectorTerm {
+export interface NodeSelectorTerm {
   matchExpressions?: NodeSelectorRequirement[];
   matchFields?: NodeSelectorRequirement[];
 }
@@ -30,7 +30,8 @@ function requiredTerms(pod: Pod): NodeSelectorTerm[] | undefined {
   return required ? required.nodeSelectorTerms ?? [] : undefined;
 }
 
-function termMatches(term: NodeSelectorTerm, node: Node): boolean {
+/** One required node-selector term (of a pod's affinity or a PersistentVolume's nodeAffinity) against a node. */
+export function termMatches(term: NodeSelectorTerm, node: Node): boolean {
   const expressions = term.matchExpressions ?? [];
   const fields = term.matchFields ?? [];
   if (expressions.length === 0 && fields.length === 0) return false;

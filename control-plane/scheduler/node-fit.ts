@@ -1,7 +1,8 @@
 /**
  * Whether a pod fits a node: the default scheduler's filter plugins that matter to pikube, in
  * Kubernetes' order, stopping at the first that rejects (as the framework does): NodeUnschedulable,
- * NodeName, TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit. Reasons are the
+ * NodeName, TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit, then the volume plugins
+ * the caller passes (volume-binding.ts). Reasons are the
  * plugins' own strings, counted into the FailedScheduling message by failure-message.ts.
  *
  * The Ready condition is read the way the node lifecycle controller would taint the node:
@@ -40,7 +41,7 @@ const FITS: NodeFit = { fits: true };
  * @param boundPods pods already bound to (or assumed on) this node; terminated ones and the
  *   pod itself are ignored.
  */
-export function checkNodeFit(pod: Pod, node: Node, boundPods: readonly Pod[]): NodeFit {
+export function checkNodeFit(pod: Pod, node: Node, boundPods: readonly Pod[], volumes?: (pod: Pod, node: Node) => NodeFit): NodeFit {
   const active = boundPods.filter((p) => !isTerminated(p) && !samePod(p, pod));
   const filters: ((p: Pod, n: Node) => NodeFit)[] = [
     nodeUnschedulable,
@@ -49,6 +50,8 @@ export function checkNodeFit(pod: Pod, node: Node, boundPods: readonly Pod[]): N
     nodeAffinity,
     (p) => nodePorts(p, active),
     (p, n) => resourcesFit(p, n, active),
+    // VolumeRestrictions and VolumeBinding (volume-binding.ts) come after the resources, as in Kubernetes.
+    ...(volumes ? [volumes] : []),
   ];
   for (const filter of filters) {
     const result = filter(pod, node);

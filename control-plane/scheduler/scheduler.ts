@@ -10,13 +10,16 @@ import type { Binding, Node, PersistentVolumeClaim, Pod } from '../../api/core-v
 import { isApiError } from '../../api/errors';
 import type { KubeObject } from '../../api/meta';
 import { changesOf, defineController, type Controller, type ControllerSetup } from '../controllers/framework/define-controller';
-import { BY_NODE } from '../controllers/framework/informer-factory';
+import { BY_NAMESPACE, BY_NODE } from '../controllers/framework/informer-factory';
 import { logText } from '../log-text';
 import { SkipReporter } from '../reader-guard';
 import { cacheKey, type ChangeType, type Informer } from '../store/informer';
 import { AssumedPods } from './assumed-pods';
 import { DEFAULT_SCHEDULER_NAME, needsScheduling, planScheduling } from './scheduling-plan';
-import { claimNamesOf } from './volume-binding';
+import { claimNamesOf, type VolumeView } from './volume-binding';
+import type { PersistentVolume, StorageClass } from '../../api/storage-v1';
+import { ANN_SELECTED_NODE } from '../storage/volume-annotations';
+import { isTerminated } from './node-fit';
 
 export interface SchedulerOptions {
   retryUnschedulableMs?: number;
@@ -43,6 +46,12 @@ export function schedulerControllerWith(options: SchedulerOptions = {}): Control
       const nodes = ctx.informers.forResource<Node>('nodes');
       const claims = ctx.informers.forResource<PersistentVolumeClaim & KubeObject>('persistentvolumeclaims');
       const claimOf = (namespace: string, name: string): PersistentVolumeClaim | undefined => claims.get(`${namespace}/${name}`);
+      const pvs = ctx.informers.forResource<PersistentVolume>('persistentvolumes');
+      const classes = ctx.informers.forResource<StorageClass>('storageclasses.storage.k8s.io');
+      const volumes: Omit<VolumeView, 'claimOf'> = {
+        volumeOf: (name) => pvs.get(name), volumes: () => pvs.list(), classOf: (name) => classes.get(name),
+        podsUsingClaim: (namespace, name) => pods.byIndex(BY_NAMESPACE, namespace).filter((p) => !isTerminated(p) && claimNamesOf(p).includes(name)),
+      };
       const assumed: AssumedPods = new AssumedPods(ctx.expectations(pods, (key) => assumed.release(key)));
       const skipped = new SkipReporter('scheduler', ctx.log);
       const podsOn = (nodeName: string): Pod[] => {
@@ -54,12 +63,16 @@ export function schedulerControllerWith(options: SchedulerOptions = {}): Control
           changesOf(pods, podChangeKeys(pods)),
           changesOf(nodes, () => pods.list(needsScheduling).map(cacheKey)),
           changesOf(claims, (claim) => podsUsingClaim(pods, claim)),
+          // A volume appearing, bound or going, or a class, may let a pod with claims through.
+          changesOf(pvs, () => pods.list((p) => needsScheduling(p) && claimNamesOf(p).length > 0).map(cacheKey)),
+          changesOf(classes, () => pods.list((p) => needsScheduling(p) && claimNamesOf(p).length > 0).map(cacheKey)),
         ],
         async reconcile(key) {
           const pod = pods.get(key);
           if (!pod || !needsScheduling(pod) || assumed.isAssumed(key)) return {};
-          const plan = planScheduling(pod, { nodes: nodes.list(), podsOn, random: options.random, skipped: (n, err) => skipped.report(n, err), claimOf, now: new Date(ctx.clock.now()) });
+          const plan = planScheduling(pod, { nodes: nodes.list(), podsOn, random: options.random, skipped: (n, err) => skipped.report(n, err), claimOf, volumes, now: new Date(ctx.clock.now()) });
           if (plan.op === 'bind') return void assumeAndBind(ctx, assumed, pod, plan.nodeName);
+          if (plan.op === 'awaitClaims') return selectNodeForClaims(ctx, pod, plan.nodeName, plan.annotate, options.retryUnschedulableMs);
           if (plan.pod) await ctx.client.updateStatus('pods', pod.metadata.namespace, pod.metadata.name ?? '', plan.pod).catch(staleIsFine);
           await ctx.events(DEFAULT_SCHEDULER_NAME).record(pod, 'Warning', 'FailedScheduling', plan.message);
           return { requeueAfterMs: options.retryUnschedulableMs ?? 30_000 };
@@ -98,6 +111,19 @@ async function bind(ctx: ControllerSetup, pod: Pod, nodeName: string): Promise<v
   // Bound meanwhile, or deleted: the informer will tell (and release the assumption); nothing to retry.
   if (!(await ctx.client.bind(namespace, binding).then(() => true, staleIsFine))) return;
   void ctx.events(DEFAULT_SCHEDULER_NAME).record(pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${nodeName}`);
+}
+
+/**
+ * Marks the pod's delayed claims with the node chosen for it (the binder then binds each to a
+ * volume there, or the provisioner makes one); the claims' changes bring the pod back, bound
+ * once every claim is. The retry covers a claim that never binds.
+ */
+async function selectNodeForClaims(ctx: ControllerSetup, pod: Pod, nodeName: string, claimNames: readonly string[], retryMs = 30_000): Promise<{ requeueAfterMs: number }> {
+  const namespace = pod.metadata.namespace ?? 'default';
+  for (const name of claimNames) {
+    await ctx.client.patch('persistentvolumeclaims', namespace, name, 'merge-patch', { metadata: { annotations: { [ANN_SELECTED_NODE]: nodeName } } }).catch(staleIsFine);
+  }
+  return { requeueAfterMs: retryMs };
 }
 
 /** Conflict or NotFound: a newer pod, or none, will be reconciled; false. */

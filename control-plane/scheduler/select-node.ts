@@ -5,7 +5,7 @@
  */
 import type { Node, Pod } from '../../api/core-v1';
 import type { NodeRejection } from './failure-message';
-import { checkNodeFit } from './node-fit';
+import { checkNodeFit, type NodeFit } from './node-fit';
 import { leastAllocatedScore } from './least-allocated';
 
 export type Selection =
@@ -18,10 +18,10 @@ export const UNREADABLE_NODE = "node(s) couldn't be read";
 type Judgement = { fits: true; score: number } | { fits: false; rejection: NodeRejection };
 
 /** Fit and score of one node; a node that throws (malformed) is rejected, reported to `skipped`, and the loop goes on. */
-function judge(pod: Pod, node: Node, podsOn: (nodeName: string) => readonly Pod[], skipped?: (node: Node, err: unknown) => void): Judgement {
+function judge(pod: Pod, node: Node, podsOn: (nodeName: string) => readonly Pod[], skipped?: (node: Node, err: unknown) => void, volumes?: (pod: Pod, node: Node) => NodeFit): Judgement {
   try {
     const bound = podsOn(node.metadata.name ?? '');
-    const fit = checkNodeFit(pod, node, bound);
+    const fit = checkNodeFit(pod, node, bound, volumes);
     if (!fit.fits) return { fits: false, rejection: { reasons: fit.reasons, unresolvable: fit.unresolvable } };
     return { fits: true, score: leastAllocatedScore(pod, node, bound) };
   } catch (err) {
@@ -32,13 +32,13 @@ function judge(pod: Pod, node: Node, podsOn: (nodeName: string) => readonly Pod[
 
 export function selectNode(
   pod: Pod, nodes: readonly Node[], podsOn: (nodeName: string) => readonly Pod[], random: () => number = Math.random,
-  skipped?: (node: Node, err: unknown) => void,
+  skipped?: (node: Node, err: unknown) => void, volumes?: (pod: Pod, node: Node) => NodeFit,
 ): Selection {
   const rejections: NodeRejection[] = [];
   let best: Node[] = [];
   let bestScore = -1;
   for (const node of nodes) {
-    const judged = judge(pod, node, podsOn, skipped);
+    const judged = judge(pod, node, podsOn, skipped, volumes);
     if (!judged.fits) {
       rejections.push(judged.rejection);
       continue;

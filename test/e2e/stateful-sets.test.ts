@@ -1,7 +1,7 @@
 /**
  * A StatefulSet behind its headless Service on two simulated Pis, as the course notes (002)
- * write one (without volumeClaimTemplates: nothing binds claims before the storage issue, so
- * pods with claims stay Pending; the integration test covers claims). Its pods are created in
+ * write one (without volumeClaimTemplates: persistent-volumes.test.ts runs a set with claims).
+ * Its pods are created in
  * order (web-1 only once web-0 is Running and Ready), resolve each other's stable DNS names
  * from inside a pod, take a new image from the highest ordinal down, and scale down in reverse.
  */

@@ -37,7 +37,7 @@ function claimCells(obj: KubeObject, now: Date): TableCell[] {
 }
 
 /** GetAccessModesAsString: each mode once, in the fixed order RWO, ROX, RWX, RWOP. */
-function accessModesAsString(modes: unknown[]): string {
+export function accessModesAsString(modes: unknown[]): string {
   return Object.keys(ACCESS_MODE_SHORT).filter((m) => modes.includes(m)).map((m) => ACCESS_MODE_SHORT[m]).join(',');
 }
 

@@ -2,9 +2,9 @@
  * PersistentVolumeClaims (pkg/registry/core/persistentvolumeclaim): created with status
  * `{phase: Pending}` whatever the body says (Kubernetes clears status and its defaulting makes
  * the phase Pending); defaults on every write; the spec is immutable but for what the binder
- * and expansion change (the validation says which). Status through `…/status`. Nothing binds a
- * claim yet: that is the storage issue's binder (issue 13), so every claim stays Pending and a
- * pod using one is not scheduled.
+ * and expansion change (the validation says which). Status through `…/status`; the
+ * persistentvolume-binder-controller binds claims. Created with the `kubernetes.io/pvc-protection`
+ * finalizer, as Kubernetes' StorageObjectInUseProtection admission adds it.
  */
 import type { PersistentVolumeClaim } from '../../../api/core-v1';
 import { defaultPersistentVolumeClaim } from '../../../api/defaults/persistentvolumeclaim-defaults';
@@ -17,6 +17,8 @@ import { defaultStrategy, SPEC_STATUS_FIELDS } from '../default-strategy';
 import { defineKind } from '../resource-definition';
 import type { ResourceStrategy } from '../strategy';
 import { STATUS } from '../subresource';
+import { PVC_PROTECTION_FINALIZER } from '../../storage/volume-annotations';
+import { withFinalizer } from '../../../api/finalizers';
 
 /** A claim as stored: the registry's objects are KubeObjects with a claim's fields. */
 export type StoredClaim = PersistentVolumeClaim & KubeObject;
@@ -30,6 +32,8 @@ export const persistentVolumeClaimStrategy: ResourceStrategy<StoredClaim> = {
   prepareForCreate: (claim) => {
     claim.status = {};
     defaultPersistentVolumeClaim(claim);
+    // The StorageObjectInUseProtection admission plugin: a claim in use by a pod outlives its deletion until the pod goes.
+    claim.metadata.finalizers = withFinalizer(claim.metadata.finalizers, PVC_PROTECTION_FINALIZER);
   },
   validate: (claim) => validatePersistentVolumeClaim(claim),
   prepareForUpdate: (claim, old) => {

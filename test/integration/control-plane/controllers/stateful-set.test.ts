@@ -9,6 +9,7 @@ import { until } from '../../../../scripts/cluster/wait-until';
 import type { ApiServerFixture } from '../../../support/api-server-fixture';
 import { withApiAndControllers } from '../../../support/controllers-fixture';
 import { tableRows } from '../../../support/kubectl-table';
+import { pvcProtectionController } from '../../../../control-plane/controllers/pvc-protection-controller';
 
 /** The course notes' (002) StatefulSet with its headless Service, the image made local. */
 function webYaml({ replicas = 3, image = 'pikube/busybox:latest', extra = '' } = {}): string {
@@ -68,7 +69,7 @@ type StoredClaim = PersistentVolumeClaim & KubeObject;
 
 describe('StatefulSets through the real kubectl (real etcd, API server, controllers)', function () {
   this.timeout(60_000);
-  const fixture = withApiAndControllers([statefulSetController, garbageCollectorController, schedulerController], {
+  const fixture = withApiAndControllers([statefulSetController, garbageCollectorController, schedulerController, pvcProtectionController], {
     seed: async (server) => {
       const node: Node = {
         apiVersion: 'v1', kind: 'Node', metadata: { name: 'pi1' }, spec: {},
@@ -126,7 +127,7 @@ describe('StatefulSets through the real kubectl (real etcd, API server, controll
     const claims = await kubectl(['get', 'pvc']);
     assert.deepEqual(tableRows(claims.stdout)[0], ['NAME', 'STATUS', 'VOLUME', 'CAPACITY', 'ACCESS MODES', 'STORAGECLASS', 'VOLUMEATTRIBUTESCLASS', 'AGE']);
     assert.deepEqual(tableRows(claims.stdout)[1]?.slice(0, 4), ['www-web-0', 'Pending', 'my-storage-class', '<unset>']);
-    // Nothing binds claims before the storage issue: the scheduler keeps the pod off the node, with its reason.
+    // Nothing binds a claim of a class that does not exist (and no binder runs here): the scheduler keeps the pod off the node, with its reason.
     const unschedulable = '0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling..';
     await until(async () => (await pods())[0]?.status?.conditions?.find((c) => c.type === 'PodScheduled')?.message === unschedulable, { timeoutMs: 15_000, describe: async () => JSON.stringify((await pods())[0]?.status) });
     const described = await kubectl(['describe', 'pod', 'web-0']);

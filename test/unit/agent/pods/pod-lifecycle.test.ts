@@ -4,10 +4,12 @@
  * the events a user sees in `kubectl describe pod`, and backoff surviving an agent restart.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Container, Pod, PodStatus } from '../../../../api/core-v1';
+import type { Container, PersistentVolumeClaim, Pod, PodStatus } from '../../../../api/core-v1';
+import type { PersistentVolume } from '../../../../api/storage-v1';
+import type { StorageSource } from '../../../../agent/storage-objects';
 import { identityOf } from '../../../../agent/pods/docker-labels';
 import { PodManager, type PodManagerOptions } from '../../../../agent/pods/pod-manager';
 import type { ConfigMap } from '../../../../api/config-v1';
@@ -531,13 +533,39 @@ describe('pod lifecycle (fake runtime, fake clock)', () => {
       assert.equal(attempts('cfg', 'app').length, 0);
     });
 
-    it('refuses a persistentVolumeClaim volume (a bound claim before the storage issue) instead of running without it', async () => {
+    it('waits in ContainerCreating for an unbound claim (FailedMount) and starts, with the volume\'s directory mounted, once it binds', async () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'pikube-claim-'));
+      const volumeDir = path.join(dir, 'pvc-1_default_www-web-0');
+      const claim = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'www-web-0', namespace: 'default' }, spec: {}, status: { phase: 'Pending' } } as PersistentVolumeClaim;
+      const volume: PersistentVolume = { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'pvc-1', annotations: { 'pv.kubernetes.io/provisioned-by': 'pikube.dev/local-path' } }, spec: { hostPath: { path: volumeDir, type: 'DirectoryOrCreate' } } };
+      const storage: StorageSource = { localPathDir: dir, claim: (ns, name) => (ns === 'default' && name === 'www-web-0' ? claim : undefined), volume: (n) => (n === 'pvc-1' ? volume : undefined) };
       const pod = aPod('web-0').withContainer({ name: 'app', volumeMounts: [{ name: 'www', mountPath: '/usr/share/nginx/html' }] }).build();
       pod.spec.volumes = [{ name: 'www', persistentVolumeClaim: { claimName: 'www-web-0' } }];
-      newManager().setDesired([pod]);
+      const m = newManager(undefined, { storage, resyncIntervalMs: 60_000 });
+      m.setDesired([pod]);
       await wait('waiting for its volume', () => statusOf('web-0', 'app')?.state?.waiting?.reason === 'ContainerCreating' && reporter.events.some((e) => e.reason === 'FailedMount'));
-      assert.match(reporter.events.find((e) => e.reason === 'FailedMount')?.message ?? '', /^MountVolume.SetUp failed for volume "www" : persistentVolumeClaim volumes are not supported/);
+      assert.equal(reporter.events.find((e) => e.reason === 'FailedMount')?.message, 'MountVolume.SetUp failed for volume "www" : PVC default/www-web-0 is not bound');
       assert.equal(attempts('web-0', 'app').length, 0);
+      claim.spec = { volumeName: 'pvc-1' };
+      claim.status = { phase: 'Bound' };
+      m.storageChanged();
+      const started = await wait('started once bound', () => runningOf('web-0', 'app'), 1000);
+      assert.deepEqual((started.spec.mounts ?? []).filter((x) => x.target === '/usr/share/nginx/html'), [{ source: volumeDir, target: '/usr/share/nginx/html', readOnly: false }]);
+      assert.ok(statSync(volumeDir).isDirectory());
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('mounts a readOnly claim volume read-only into every container', async () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'pikube-claim-'));
+      const claim = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'shared', namespace: 'default' }, spec: { volumeName: 'pv-ro' }, status: { phase: 'Bound' } } as PersistentVolumeClaim;
+      const volume: PersistentVolume = { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'pv-ro' }, spec: { hostPath: { path: dir, type: 'Directory' } } };
+      const storage: StorageSource = { localPathDir: '/nowhere', claim: (_ns, name) => (name === 'shared' ? claim : undefined), volume: (n) => (n === 'pv-ro' ? volume : undefined) };
+      const pod = aPod('reader').withContainer({ name: 'app', volumeMounts: [{ name: 'shared', mountPath: '/shared' }] }).build();
+      pod.spec.volumes = [{ name: 'shared', persistentVolumeClaim: { claimName: 'shared', readOnly: true } }];
+      newManager(undefined, { storage }).setDesired([pod]);
+      const started = await wait('started', () => runningOf('reader', 'app'), 2000);
+      assert.deepEqual((started.spec.mounts ?? []).filter((x) => x.target === '/shared'), [{ source: dir, target: '/shared', readOnly: true }]);
+      rmSync(dir, { recursive: true, force: true });
     });
 
     it('starts a container waiting for its ConfigMap as soon as it is delivered, woken rather than polled', async () => {

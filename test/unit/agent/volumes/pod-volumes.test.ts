@@ -45,7 +45,9 @@ describe('pod volumes', () => {
 
   it('names the volume it cannot set up: an unsupported source, a failed tmpfs mount', async () => {
     assert.deepEqual(await volumes.setUp(podWith([{ name: 'claim', persistentVolumeClaim: { claimName: 'c' } }]), signal),
-      { ok: false, volume: 'claim', message: 'persistentVolumeClaim volumes are not supported by this node yet (only emptyDir, hostPath, configMap, secret, downwardAPI and projected)' });
+      { ok: false, volume: 'claim', message: 'persistentvolumeclaim "c" not found' });
+    assert.deepEqual(await volumes.setUp(podWith([{ name: 'share', nfs: { server: 'nas', path: '/x' } }]), signal),
+      { ok: false, volume: 'share', message: 'nfs volumes are not supported by this node yet (only emptyDir, hostPath, configMap, secret, downwardAPI, projected and persistentVolumeClaim)' });
     assert.deepEqual(await volumes.setUp(podWith([{ name: 'mem', emptyDir: { medium: 'Memory' } }]), signal), { ok: false, volume: 'mem', message: 'no tmpfs in this test' });
   });
 

@@ -43,7 +43,7 @@ describe('API routing', () => {
   });
 
   it('finds nothing for unknown resources, unserved groups and impossible shapes', () => {
-    for (const path of ['/api/v1/namespaces/default/foos', '/apis/apps/v1/widgets', '/apis/storage.k8s.io/v1/storageclasses', '/api/v2/pods', '/api/v1/namespaces/default/nodes/pi1',
+    for (const path of ['/api/v1/namespaces/default/foos', '/apis/apps/v1/widgets', '/apis/storage.k8s.io/v1beta1/storageclasses', '/api/v2/pods', '/api/v1/namespaces/default/nodes/pi1',
       '/api/v1/pods/web', '/api/v1/namespaces/default/pods/web/logs', '/api/v1/namespaces/default/pods/a/b/c', '/foo']) {
       assert.deepEqual(route(path, KINDS), { type: 'notFound' }, path);
     }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ConfigMap, Secret } from '../../../../api/config-v1';
-import type { Pod } from '../../../../api/core-v1';
+import type { PersistentVolumeClaim, Pod } from '../../../../api/core-v1';
+import type { PersistentVolume } from '../../../../api/storage-v1';
 import type { KubeObject } from '../../../../api/meta';
 import { nodeMayRead, nodeView } from '../../../../control-plane/nodes/node-view';
 import { ObjectFeed } from '../../../../control-plane/nodes/object-feed';
@@ -159,5 +160,33 @@ describe('object feed: ConfigMaps and Secrets follow the node’s pods', () => {
     await until(() => sent.length === 2, { timeoutMs: 1000 });
     assert.deepEqual(last(sent).map((s) => s.resource), ['pods']);
     assert.equal(reads, 0);
+  });
+});
+
+describe('node view: PersistentVolumes and claims', () => {
+  const pv = (name: string, claim?: string, pinnedTo?: string): PersistentVolume => ({
+    apiVersion: 'v1', kind: 'PersistentVolume',
+    metadata: { name, uid: name, ...(pinnedTo ? { annotations: { 'pv.kubernetes.io/provisioned-by': 'pikube.dev/local-path' } } : {}) },
+    spec: {
+      hostPath: { path: `/x/${name}` }, ...(claim ? { claimRef: { namespace: 'default', name: claim } } : {}),
+      ...(pinnedTo ? { nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [pinnedTo] }] }] } } } : {}),
+    },
+  });
+  const usingClaim = (claim: string): Partial<Pod['spec']> => ({ volumes: [{ name: 'd', persistentVolumeClaim: { claimName: claim } }] });
+  it('lets a node read the claims its pods mount, their volumes and the local-path volumes pinned to it', () => {
+    const pods = new FakeObjectCache<Pod>();
+    const claims = new FakeObjectCache<PersistentVolumeClaim & KubeObject>();
+    const volumes = new FakeObjectCache<PersistentVolume>();
+    pods.put(aPod('mine', 'pi1', usingClaim('data')));
+    const view = nodeView({ pods, claims, volumes });
+    assert.deepEqual(view.map((e) => e.resource), ['persistentvolumes', 'persistentvolumeclaims', 'pods']);
+    const claim = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', namespace: 'default' } };
+    assert.equal(nodeMayRead(view, 'pi1', 'persistentvolumeclaims', claim), true);
+    assert.equal(nodeMayRead(view, 'pi2', 'persistentvolumeclaims', claim), false);
+    assert.equal(nodeMayRead(view, 'pi1', 'persistentvolumes', pv('bound', 'data')), true);
+    assert.equal(nodeMayRead(view, 'pi2', 'persistentvolumes', pv('bound', 'data')), false);
+    assert.equal(nodeMayRead(view, 'pi1', 'persistentvolumes', pv('other', 'else')), false);
+    assert.equal(nodeMayRead(view, 'pi2', 'persistentvolumes', pv('released', undefined, 'pi2')), true, 'a local-path volume pinned to pi2, in use or not');
+    assert.equal(nodeMayRead(view, 'pi1', 'persistentvolumes', pv('released', undefined, 'pi2')), false);
   });
 });
