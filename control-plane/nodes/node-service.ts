@@ -47,6 +47,8 @@ export interface NodeServiceOptions {
   services?: { services: SyncedCache<Service>; slices: SyncedCache<EndpointSlice> };
   /** The shared ConfigMap and Secret informers; each agent gets those its pods reference. Absent: agents get none. */
   config?: { configMaps: SyncedCache<ConfigMap>; secrets: SyncedCache<Secret> };
+  /** Every live replica's node-service address (`host:port`), told to agents in the Welcome; absent: none. */
+  servers?: () => string[];
   /** e.g. `10.43.0.0/16`, told to agents in the Welcome. */
   serviceCIDR?: string;
   liveness: NodeLiveness;
@@ -176,6 +178,7 @@ export class NodeService {
       caCertPem: this.opts.tls.caCertPem,
       kubeletEvents: this.kubeletEvents,
       heartbeatIntervalMs: this.heartbeatIntervalMs,
+      servers: () => this.opts.servers?.() ?? [],
       coalesceMs: this.opts.coalesceMs,
       attach: (s) => this.attach(s),
       detach: (s) => this.detach(s),

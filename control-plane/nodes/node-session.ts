@@ -39,6 +39,8 @@ export interface SessionDeps {
   /** Records the agent's pod events (Pulled, Started, BackOff...) as the kubelet's; absent: they are dropped. */
   kubeletEvents?: KubeletEvents;
   heartbeatIntervalMs: number;
+  /** Every replica's node-service address, told to the agent in the Welcome (replica-addresses.ts). */
+  servers(): string[];
   coalesceMs?: number;
   /** Called once the Hello is accepted; the table ends any older session of the node. */
   attach(session: NodeSession): void;
@@ -145,7 +147,7 @@ export class NodeSession {
 
   private welcome(node: Node): void {
     const json = Buffer.from(JSON.stringify(node));
-    this.call.write({ welcome: { node_json: json, heartbeat_interval_ms: this.deps.heartbeatIntervalMs, service_cidr: this.deps.serviceCIDR ?? '' } });
+    this.call.write({ welcome: { node_json: json, heartbeat_interval_ms: this.deps.heartbeatIntervalMs, service_cidr: this.deps.serviceCIDR ?? '', servers: this.deps.servers() } });
     // After the Welcome: the agent needs its pod CIDR before the peers' routes.
     this.feed = new ObjectFeed({
       nodeName: this.nodeName,

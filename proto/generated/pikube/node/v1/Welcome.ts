@@ -5,10 +5,12 @@ export interface Welcome {
   'node_json'?: (Buffer | Uint8Array | string);
   'heartbeat_interval_ms'?: (number);
   'service_cidr'?: (string);
+  'servers'?: (string)[];
 }
 
 export interface Welcome__Output {
   'node_json': (Buffer);
   'heartbeat_interval_ms': (number);
   'service_cidr': (string);
+  'servers': (string)[];
 }
