@@ -135,8 +135,8 @@ describe('control plane: two replicas on one etcd share node liveness', function
     const c = await startReplica('c');
     await Promise.all(agents.map((a) => a.kill()));
     // c records its node-service address under its lease once it listens; b's Welcome names what b has seen.
-    const recorded = async (): Promise<number> => (await etcd.get().store().list(`${prefix}/control-plane-replicas/`)).items.length;
-    await until(async () => (await recorded()) === 2, { timeoutMs: 5_000, describe: async () => `${await recorded()} replica address records` });
+    const recorded = async (): Promise<string> => JSON.stringify((await etcd.get().store().list(`${prefix}/control-plane-replicas/`)).items);
+    await until(async () => (await recorded()).includes(`:${c.nodePort}"`), { timeoutMs: 5_000, describe: recorded });
     await sleep(200); // b's informer follows the record's watch event
     const established = (r: Replica): number => r.process.logs.filter((l) => /node "pi-1" .*session established/.test(l)).length;
     const before = established(b);
