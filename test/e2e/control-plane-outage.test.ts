@@ -17,7 +17,7 @@ import type { KubeList } from '../../api/meta';
 import { restartControlPlane, startClusterEtcd, stopClusterEtcd, stopControlPlane } from '../../scripts/cluster/cluster';
 import { refAlive } from '../../scripts/cluster/process-ref';
 import { until } from '../../scripts/cluster/wait-until';
-import { startTestCluster, type TestCluster } from '../support/cluster-fixture';
+import { withTestCluster, type TestCluster } from '../support/cluster-fixture';
 import { kubectlOk } from '../support/kubectl-pods';
 
 const CONTROL_PLANE_AWAY_MS = 30_000;
@@ -123,9 +123,8 @@ describe('control plane and etcd outages', function () {
       .map((e) => `${e.reason} ${e.involvedObject.name}`);
   }
 
-  before(async function () {
-    this.timeout(300_000);
-    tc = await startTestCluster({ nodes: ['pi1', 'pi2'] });
+  withTestCluster({ nodes: ['pi1', 'pi2'] }, async (up) => {
+    tc = up;
     await kubectlOk(tc, ['apply', '-f', '-'], MANIFEST);
     let seen: Pod[] = [];
     await until(async () => {
@@ -133,11 +132,6 @@ describe('control plane and etcd outages', function () {
       return seen.filter((p) => p.metadata.labels?.app === 'outage' && isReady(p)).length === 2 && seen.some((p) => p.metadata.name === 'client' && isReady(p));
     }, { timeoutMs: 120_000, intervalMs: 1000, describe: () => seen.map((p) => `${p.metadata.name}@${p.spec.nodeName}`).join(', ') });
     await until(async () => (await clientResults()).slice(-4).every((r) => r.ok) && (await clientResults()).length >= 4, { timeoutMs: 30_000, intervalMs: 1000, describe: async () => JSON.stringify((await clientResults()).slice(-5)) });
-  });
-
-  after(async function () {
-    this.timeout(120_000);
-    if (tc) await tc.down();
   });
 
   it('keeps every container, the Service and DNS through 30 s without the control plane, and declares nothing dead when it returns', async () => {

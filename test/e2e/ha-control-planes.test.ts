@@ -13,7 +13,7 @@ import type { NodeState } from '../../scripts/cluster/cluster-state';
 import { stopNode } from '../../scripts/cluster/cluster';
 import { controlPlaneLogOf } from '../../scripts/cluster/ha-members';
 import { until } from '../../scripts/cluster/wait-until';
-import { startTestCluster, type TestCluster } from '../support/cluster-fixture';
+import { withTestCluster, type TestCluster } from '../support/cluster-fixture';
 
 const MANIFEST = `apiVersion: apps/v1
 kind: Deployment
@@ -61,15 +61,7 @@ describe('HA: the leading control plane\'s Pi dies', function () {
     return res.stdout;
   }
 
-  before(async function () {
-    this.timeout(300_000);
-    tc = await startTestCluster({ nodes: ['pi1', 'pi2', 'pi3'], ha: true });
-  });
-
-  after(async function () {
-    this.timeout(120_000);
-    if (tc) await tc.down();
-  });
+  withTestCluster({ nodes: ['pi1', 'pi2', 'pi3'], ha: true }, async (up) => void (tc = up));
 
   it('elects a new leader within seconds, moves the dead replica\'s agents to another, and a scaled Deployment converges', async () => {
     const nodes = tc.nodes;
