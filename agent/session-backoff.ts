@@ -4,6 +4,8 @@
  * replica is skipped at once. A session that lived long enough resets the delay, so a
  * control-plane restart costs one short wait, not the cap. Randomness is injected (STYLE 9).
  */
+import { AGENT_MAX_RECONNECT_DELAY_MS } from '../proto/session-timing';
+
 export interface BackoffOptions {
   initialDelayMs?: number;
   maxDelayMs?: number;
@@ -23,9 +25,14 @@ export interface RetryDecision {
   reason: string;
 }
 
+/**
+ * The cap is what an agent may wait, at worst, before it dials a control plane that came back
+ * (proto/session-timing.ts): a new leader allows that much on top of the grace period, so a
+ * control plane's own absence never makes a node NotReady.
+ */
 export const DEFAULT_BACKOFF: Required<Omit<BackoffOptions, 'random'>> = {
   initialDelayMs: 250,
-  maxDelayMs: 10_000,
+  maxDelayMs: AGENT_MAX_RECONNECT_DELAY_MS,
   multiplier: 2,
   jitter: 0.2,
   healthyAfterMs: 10_000,
@@ -35,9 +42,12 @@ export class SessionBackoff {
   private readonly opts: Required<BackoffOptions>;
   private failures = 0;
   private serverIndex = 0;
+  private readonly serverCount: () => number;
 
-  constructor(private readonly serverCount: number, opts: BackoffOptions = {}) {
-    if (serverCount < 1) throw new Error('at least one control-plane address is required');
+  /** `serverCount` may be a function: the list grows as the agent learns replicas. */
+  constructor(serverCount: number | (() => number), opts: BackoffOptions = {}) {
+    this.serverCount = typeof serverCount === 'number' ? () => serverCount : serverCount;
+    if (this.serverCount() < 1) throw new Error('at least one control-plane address is required');
     this.opts = { ...DEFAULT_BACKOFF, random: Math.random, ...opts };
   }
 
@@ -53,7 +63,7 @@ export class SessionBackoff {
   next(uptimeMs: number, cause: string): RetryDecision {
     const healthy = uptimeMs >= this.opts.healthyAfterMs;
     this.failures = healthy ? 0 : this.failures + 1;
-    this.serverIndex = (this.serverIndex + 1) % this.serverCount;
+    this.serverIndex = (this.serverIndex + 1) % Math.max(1, this.serverCount());
     const delayMs = healthy ? this.jittered(this.opts.initialDelayMs) : this.jittered(this.baseDelay());
     const why = healthy ? 'session was healthy, backoff reset' : `attempt ${this.failures} failed`;
     return { serverIndex: this.serverIndex, delayMs, reason: `${cause}; ${why}` };

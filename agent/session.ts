@@ -28,6 +28,7 @@ import { PodReportOutbox } from './pod-report-outbox';
 import type { PodEvent, PodReporter, PodSink } from './pods/pod-sink';
 import { SessionBackoff, type BackoffOptions } from './session-backoff';
 import { SessionConnection, type KeepaliveOptions } from './session-connection';
+import { ServerList } from './server-list';
 import type { StreamRequestHandler } from './streams/stream-dispatcher';
 
 /** The session reads the time and waits between dials. */
@@ -42,7 +43,7 @@ export interface AgentTls {
 
 export interface AgentSessionOptions {
   nodeName: string;
-  /** `host:port` of every control-plane replica; tried in turn. */
+  /** `host:port` of control-plane replicas; tried in turn, with those each Welcome names (server-list.ts). */
   servers: string[];
   tls: AgentTls;
   /** The Node as the agent sees it now (labels, status); sent in every Hello. */
@@ -91,6 +92,7 @@ export class AgentSession implements PodReporter {
   private readonly outbox = new PodReportOutbox();
   private readonly events = new PodEventOutbox();
   private readonly backoff: SessionBackoff;
+  private readonly servers: ServerList;
   private readonly clock: SessionClock;
   private readonly credentials: grpc.ChannelCredentials;
   private readonly stop = new AbortController();
@@ -106,7 +108,8 @@ export class AgentSession implements PodReporter {
   private awaitingFullSet = false;
 
   constructor(private readonly opts: AgentSessionOptions) {
-    this.backoff = new SessionBackoff(opts.servers.length, opts.backoff);
+    this.servers = new ServerList(opts.servers);
+    this.backoff = new SessionBackoff(() => this.servers.size, opts.backoff);
     this.clock = opts.clock ?? systemClock;
     this.lastContact = this.clock.now();
     this.log = opts.log ?? (() => undefined);
@@ -180,11 +183,11 @@ export class AgentSession implements PodReporter {
   private async loop(): Promise<void> {
     const signal = this.stop.signal;
     while (!signal.aborted) {
-      const address = this.opts.servers[this.backoff.current];
+      const address = this.servers.at(this.backoff.current);
       const result = await this.attempt(address, signal);
       if (signal.aborted) break;
       const decision = this.backoff.next(result.uptimeMs, result.cause);
-      const nextAddress = this.opts.servers[decision.serverIndex];
+      const nextAddress = this.servers.at(decision.serverIndex);
       this.log(`session with ${address} ended (${decision.reason}); dialing ${nextAddress} in ${decision.delayMs} ms`);
       await this.clock.sleep(decision.delayMs, signal);
     }
@@ -269,10 +272,25 @@ export class AgentSession implements PodReporter {
     this.storedNode = node;
     this.awaitingFullSet = true;
     if (welcome.fencing_period_ms > 0) this.toldFencingPeriodMs = welcome.fencing_period_ms;
+    this.learnServers(welcome.servers);
     void this.heartbeat(live, Math.max(welcome.heartbeat_interval_ms, 50));
     this.outbox.markAllDirty();
     this.queueFlush();
     this.safely('onWelcome', () => this.opts.onWelcome?.(node, welcome.service_cidr));
+  }
+
+  /** Every replica the control plane knows becomes a fallback for the next reconnect. */
+  private learnServers(servers: readonly string[]): void {
+    const before = this.servers.all().join(',');
+    const refused = this.servers.learn(servers);
+    if (refused.length > 0) this.log(`Welcome named malformed control-plane addresses, ignored: ${refused.slice(0, 4).join(', ')}`);
+    const after = this.servers.all().join(',');
+    if (after !== before) this.log(`control-plane servers: ${after}`);
+  }
+
+  /** The addresses this agent dials, configured first: for tests and diagnostics. */
+  get knownServers(): string[] {
+    return this.servers.all();
   }
 
   private async heartbeat(live: LiveAttempt, intervalMs: number): Promise<void> {

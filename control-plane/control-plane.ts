@@ -91,6 +91,7 @@ export class ControlPlane {
     const shared = new SharedLiveness({ liveness, store, etcd: { endpoints: config.etcdEndpoints }, etcdPrefix: config.etcdPrefix, identity: config.identity, ttlSeconds: LEASE_TTL_SECONDS, informer: INFORMER_OPTIONS, log });
     const kubelet = new EventRecorder({ registry, source: { component: 'node-controller' }, log });
     const nodeService = new NodeService({ registry, events: kubelet, pods: informers.pods, nodes: informers.nodes, liveness, tls, clusterCidr: config.clusterCIDR, log,
+      servers: () => shared.servers(),
       services: { services: informers.services, slices: informers.endpointSlices }, serviceCIDR: config.serviceCIDR,
       config: { configMaps: informers.configMaps, secrets: informers.secrets }, fencingPeriodMs: config.fencing?.periodMs,
       storage: { claims: informers.claims, volumes: informers.volumes },
@@ -125,6 +126,8 @@ export class ControlPlane {
     const apiPort = await this.apiServer.listen();
     const nodePort = await this.nodeService.start(`${config.bindAddress}:${config.nodePort}`, this.lifetime.signal);
     this.ports = { api: apiPort, nodes: nodePort };
+    const host = config.advertiseAddress.includes(':') ? `[${config.advertiseAddress}]` : config.advertiseAddress;
+    this.sharedLiveness.publishNodeService(`${host}:${nodePort}`);
     this.election.start();
     this.log(`pikube control plane ${config.identity}: API https://${config.advertiseAddress}:${apiPort}, nodes ${config.advertiseAddress}:${nodePort}`);
   }

@@ -7,6 +7,12 @@
  * (on open, silence and close only); the leader reads them through ClusterReachability
  * (`ctx.liveness`), so a node connected to a follower stays reachable, and one whose holder
  * died goes Unknown once that replica's lease expires and the grace period passes.
+ *
+ * A leader counts silence only from when it started leading (Kubernetes' node lifecycle
+ * controller sets a node's probe timestamp when it first sees it), plus the agents' longest
+ * reconnect delay (proto/session-timing.ts) for a node it has not heard from: after the only
+ * control plane was away, agents are still waiting out their backoff when it returns, and the
+ * control plane's own absence must not make their nodes NotReady.
  */
 import type { Node, Pod } from '../../api/core-v1';
 import { TAINT_UNREACHABLE, REASON_NODE_STATUS_UNKNOWN } from '../nodes/node-health';
@@ -15,6 +21,7 @@ import { changesOf, defineController, listenerSource } from './framework/define-
 import { toSee, type Expectations } from './framework/expectations';
 import { BY_NODE } from './framework/informer-factory';
 import { planNode, type NodePlan } from './node-lifecycle-plan';
+import { AGENT_MAX_RECONNECT_DELAY_MS } from '../../proto/session-timing';
 
 interface NodeWriters {
   ctx: ControllerSetup;
@@ -28,12 +35,14 @@ export const nodeLifecycleController = defineController({
     const nodes = ctx.informers.forResource<Node>('nodes');
     const pods = ctx.informers.forResource<Pod>('pods');
     const writers: NodeWriters = { ctx, nodeWrites: ctx.expectations(nodes), podWrites: ctx.expectations(pods) };
-    /** When this leader first saw each node: a node never heard from gets the grace period from then. */
+    /** When this leader first saw each node: a node never heard from gets the grace period from then, plus the reconnect allowance. */
     const observedSince = new Map<string, number>();
     const silentFor = (name: string): number => {
       const now = ctx.clock.now();
       if (!observedSince.has(name)) observedSince.set(name, now);
-      return now - Math.max(ctx.liveness.lastSeen(name) ?? 0, observedSince.get(name) ?? now);
+      const since = observedSince.get(name) ?? now;
+      const lastSeen = ctx.liveness.lastSeen(name);
+      return now - (lastSeen === undefined ? since + AGENT_MAX_RECONNECT_DELAY_MS : Math.max(lastSeen, since));
     };
     return {
       watches: [changesOf(nodes, (node) => [node.metadata.name ?? '']), listenerSource((l) => ctx.liveness.onTransition(l))],

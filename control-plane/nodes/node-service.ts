@@ -50,6 +50,8 @@ export interface NodeServiceOptions {
   config?: { configMaps: SyncedCache<ConfigMap>; secrets: SyncedCache<Secret> };
   /** The shared claim and PersistentVolume informers; each agent gets those its pods mount and the local-path volumes pinned to it. */
   storage?: { claims: SyncedCache<PersistentVolumeClaim & KubeObject>; volumes: SyncedCache<PersistentVolume> };
+  /** Every live replica's node-service address (`host:port`), told to agents in the Welcome; absent: none. */
+  servers?: () => string[];
   /** e.g. `10.43.0.0/16`, told to agents in the Welcome. */
   serviceCIDR?: string;
   liveness: NodeLiveness;
@@ -184,6 +186,7 @@ export class NodeService {
       kubeletEvents: this.kubeletEvents,
       heartbeatIntervalMs: this.heartbeatIntervalMs,
       fencingPeriodMs: this.opts.fencingPeriodMs,
+      servers: () => this.opts.servers?.() ?? [],
       coalesceMs: this.opts.coalesceMs,
       attach: (s) => this.attach(s),
       detach: (s) => this.detach(s),

@@ -41,6 +41,8 @@ export interface SessionDeps {
   heartbeatIntervalMs: number;
   /** Told to the agent in the Welcome (`--pod-fencing-period`); absent: the agent's own. */
   fencingPeriodMs?: number;
+  /** Every replica's node-service address, told to the agent in the Welcome (replica-addresses.ts). */
+  servers(): string[];
   coalesceMs?: number;
   /** Called once the Hello is accepted; the table ends any older session of the node. */
   attach(session: NodeSession): void;
@@ -152,7 +154,7 @@ export class NodeSession {
 
   private welcome(node: Node): void {
     const json = Buffer.from(JSON.stringify(node));
-    this.call.write({ welcome: { node_json: json, heartbeat_interval_ms: this.deps.heartbeatIntervalMs, service_cidr: this.deps.serviceCIDR ?? '', fencing_period_ms: this.deps.fencingPeriodMs ?? 0 } });
+    this.call.write({ welcome: { node_json: json, heartbeat_interval_ms: this.deps.heartbeatIntervalMs, service_cidr: this.deps.serviceCIDR ?? '', fencing_period_ms: this.deps.fencingPeriodMs ?? 0, servers: this.deps.servers() } });
     // After the Welcome: the agent needs its pod CIDR before the peers' routes.
     this.feed = new ObjectFeed({
       nodeName: this.nodeName,

@@ -3,7 +3,8 @@
  * replica publishes the sessions it holds under a lease of its own (ReplicaSessions on
  * EtcdLeasedKeys, with an etcd client of its own so keep-alives never queue behind lists), and
  * follows every replica's records (an Informer) into the ClusterReachability the leader's node
- * lifecycle controller reads.
+ * lifecycle controller reads. Under the same lease it records where this replica serves agents
+ * (ReplicaAddresses), and follows every replica's address for the agents' Welcome.
  */
 import type { Etcd3 } from 'etcd3';
 import { createEtcdClient, type EtcdStoreOptions } from '../store/etcd-store';
@@ -15,6 +16,8 @@ import type { NodeLiveness } from './node-liveness';
 import type { NodeReachability } from './node-reachability';
 import { nodeSessionsPrefix, type NodeSessionRecord } from './node-session-record';
 import { ReplicaSessions } from './replica-sessions';
+import { ReplicaAddresses } from './replica-addresses';
+import { replicaAddressesPrefix, type ReplicaAddressRecord } from './replica-address-record';
 
 export interface SharedLivenessOptions {
   /** This replica's sessions. */
@@ -37,6 +40,8 @@ export class SharedLiveness {
   private readonly sessions: ReplicaSessions;
   private readonly records: Informer<NodeSessionRecord>;
   private readonly cluster: ClusterReachability;
+  private readonly addressRecords: Informer<ReplicaAddressRecord>;
+  private readonly addresses: ReplicaAddresses;
 
   /** Starts publishing and following at once: before the node service accepts a session. */
   constructor(opts: SharedLivenessOptions) {
@@ -46,6 +51,10 @@ export class SharedLiveness {
     this.sessions = new ReplicaSessions({ liveness: opts.liveness, keys: this.keys, prefix, identity: opts.identity, log: opts.log });
     this.records = new Informer<NodeSessionRecord>(opts.store, prefix, { ...opts.informer, log: opts.log });
     this.cluster = new ClusterReachability({ local: opts.liveness, records: this.records, identity: opts.identity });
+    const addressPrefix = replicaAddressesPrefix(opts.etcdPrefix);
+    this.addressRecords = new Informer<ReplicaAddressRecord>(opts.store, addressPrefix, { ...opts.informer, log: opts.log });
+    this.addresses = new ReplicaAddresses({ keys: this.keys, prefix: addressPrefix, identity: opts.identity, records: this.addressRecords, log: opts.log });
+    this.addressRecords.start();
     this.sessions.start();
     this.records.start();
     this.cluster.start();
@@ -56,8 +65,20 @@ export class SharedLiveness {
     return this.cluster;
   }
 
+  /** Records where this replica serves agents (`host:port`); call once it listens. */
+  publishNodeService(address: string): void {
+    this.addresses.publish(address);
+  }
+
+  /** Every live replica's node-service address, this one's first. */
+  servers(): string[] {
+    return this.addresses.servers();
+  }
+
   /** Stops publishing and revokes the lease: this replica's records vanish now. */
   async dispose(): Promise<void> {
+    await this.addresses.dispose();
+    this.addressRecords.dispose();
     this.sessions.dispose();
     this.cluster.dispose();
     this.records.dispose();

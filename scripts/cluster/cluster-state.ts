@@ -66,6 +66,20 @@ export interface NodeState {
   dockerSocket: string;
   dockerd?: ProcessRef;
   agent?: ProcessRef;
+  /** HA clusters (`--ha`): the etcd member and the control plane this Pi runs (ha-members.ts). */
+  members?: NodeMembers;
+}
+
+/** What an HA node runs besides dockerd and the agent, all in its namespace on its LAN address. */
+export interface NodeMembers {
+  etcdDataDir: string;
+  /** `http://<node ip>:2379`. */
+  etcdEndpoint: string;
+  etcd?: ProcessRef;
+  controlPlaneDataDir: string;
+  /** `https://<node ip>:6443`. */
+  apiUrl: string;
+  controlPlane?: ProcessRef;
 }
 
 export interface ClusterState {
@@ -90,6 +104,8 @@ export interface ClusterState {
    */
   iptablesSyncPeriod?: string;
   lan: LanState;
+  /** HA (`--ha`): every node runs an etcd member and a control-plane replica (NodeState.members); `etcd` is then absent. */
+  ha?: boolean;
   etcd?: EtcdState;
   controlPlane?: ControlPlaneState;
   nodes: NodeState[];

@@ -12,7 +12,7 @@ import { freeLoopbackPort } from './free-port';
 import { attachHost, createLan, deleteLan, lanLayout } from './lan';
 import { claimLanSubnet, releaseLanSubnet } from './lan-subnet';
 import { newClusterId, checkNodeName } from './cluster-names';
-import { currentBootId, processRef, stopRef } from './process-ref';
+import { currentBootId, processRef, signalRef, stopRef } from './process-ref';
 import { processesInNetns, processesWithFlag, stopAll } from './process-search';
 import { mountsUnder, unmountUnder } from './mounts';
 import { readyNodes } from './kubectl';
@@ -20,6 +20,10 @@ import { untilWhileAlive } from './wait-alive';
 import { forgetState, registryDirOf, saveState, type ClusterState, type NodeState } from './cluster-state';
 import { issueNodeCert, startControlPlane, waitControlPlaneReady, writeKubeconfig } from './control-plane-process';
 import { dockerCgroupDriverFromEnv } from './docker-cgroup-driver';
+import {
+  etcdEndpointsOf, HA_API_PORT, HA_NODE_PORT, membersLayout, nodeServersOf, shareClusterCa, startControlPlaneMember, startEtcdMember,
+  stopControlPlaneMember, stopEtcdMember, waitEtcdHealthy,
+} from './ha-members';
 import {
   killContainers, loadImages, nodeLayout, nodeLogFile, nodePkiDir, plugNode, powerOff, removeNodeTraces, setNodeCable,
   startAgent as startNodeAgent, startDockerd, stopAgent, stopDockerd, sweepNodeProcesses, type AgentOptions,
@@ -52,6 +56,12 @@ export interface ClusterOptions {
    * "30s", kube-proxy's default. Default 2s (cluster-node.ts), so that tests see drift repaired quickly.
    */
   iptablesSyncPeriod?: string;
+  /**
+   * HA (`npm start -- --nodes 3 --ha`): every node runs an etcd member (one 3-member etcd
+   * cluster) and a control-plane replica besides its agent (ha-members.ts); the agents know
+   * every replica. Needs an odd number of nodes, at least 3.
+   */
+  ha?: boolean;
   log?: (line: string) => void;
   /** Called once the cluster is registered, before anything is created (e.g. to tear it down on Ctrl-C). */
   onRegistered?: (state: ClusterState) => void;
@@ -67,14 +77,17 @@ function layout(opts: ClusterOptions, id: string, subnet: string): ClusterState 
   const registryDir = registryDirOf(id);
   const dist = opts.distDir ?? DEFAULT_DIST;
   const names = (opts.nodes ?? ['pi1', 'pi2']).map(checkNodeName);
+  if (opts.ha && (names.length < 3 || names.length % 2 === 0)) throw new Error(`--ha needs an odd number of nodes, at least 3 (etcd's quorum); got ${names.length}`);
+  const nodes = names.map((name, i) => nodeLayout({ clusterId: id, subnet, dataDir, registryDir, name, index: i + 1, cgroupDriver: dockerCgroupDriverFromEnv() }));
+  if (opts.ha) for (const node of nodes) node.members = membersLayout(node, dataDir);
   return {
     version: 1, id, owner: { kind: 'process', process: processRef(process.pid) },
     baseDir, stateFile: path.join(baseDir, 'cluster.json'), registryDir, logDir: path.join(baseDir, 'logs'), dataDir,
     kubeconfig: path.join(baseDir, 'kubeconfig'), removeBaseDir: opts.removeBaseDir ?? false,
     controlPlaneJs: path.join(dist, 'control-plane', 'main.js'), agentJs: path.join(dist, 'agent', 'main.js'),
     iptablesSyncPeriod: opts.iptablesSyncPeriod,
-    lan: lanLayout(id, subnet),
-    nodes: names.map((name, i) => nodeLayout({ clusterId: id, subnet, dataDir, registryDir, name, index: i + 1, cgroupDriver: dockerCgroupDriverFromEnv() })),
+    lan: lanLayout(id, subnet), ha: opts.ha === true ? true : undefined,
+    nodes,
   };
 }
 
@@ -114,8 +127,9 @@ async function bringUp(state: ClusterState, parts: Required<ClusterParts>, opts:
   log(`LAN ${state.lan.subnet}.0/24 (this machine: ${state.lan.hostIp} on ${state.lan.hostInterface})`);
   await createLan(state.lan);
   await attachHost(state.lan);
-  if (parts.etcd) await bringUpEtcd(state, log);
-  if (parts.controlPlane) await bringUpControlPlane(state, opts, log);
+  if (state.ha) await bringUpMembers(state, log);
+  if (!state.ha && parts.etcd) await bringUpEtcd(state, log);
+  if (!state.ha && parts.controlPlane) await bringUpControlPlane(state, opts, log);
   await Promise.all(state.nodes.map((node) => bringUpNode(state, node, parts, log)));
   if (parts.agents) await waitNodesReady(state, opts.readyTimeoutMs ?? 120_000);
 }
@@ -129,6 +143,30 @@ async function bringUpEtcd(state: ClusterState, log: (l: string) => void): Promi
   const etcd = await startEtcd({ dataDir, clientPort, peerPort, logFile: path.join(state.logDir, 'etcd.log') });
   state.etcd.process = processRef(etcd.pid);
   saveState(state);
+}
+
+/** HA: every node plugged in, its etcd member, then the first replica (which makes the CA), then the others with that CA. */
+async function bringUpMembers(state: ClusterState, log: (l: string) => void): Promise<void> {
+  for (const node of state.nodes) await plugNode(state.lan, node);
+  for (const node of state.nodes) startEtcdMember(node, state.nodes, state.logDir);
+  saveState(state);
+  log(`etcd members on ${etcdEndpointsOf(state.nodes).join(', ')}`);
+  await Promise.all(state.nodes.map((node) => waitEtcdHealthy(node)));
+  const [first, ...others] = state.nodes;
+  const start = async (node: NodeState): Promise<void> => {
+    const started = startControlPlaneMember(node, state.nodes, { mainJs: state.controlPlaneJs, logDir: state.logDir });
+    saveState(state);
+    await started;
+  };
+  await start(first);
+  for (const node of others) shareClusterCa(first, node);
+  await Promise.all(others.map(start));
+  const dataDir = first.members?.controlPlaneDataDir ?? '';
+  const apiUrl = first.members?.apiUrl ?? '';
+  state.controlPlane = { dataDir, securePort: HA_API_PORT, nodePort: HA_NODE_PORT, apiUrl };
+  saveState(state);
+  log(`control planes on ${state.nodes.map((n) => n.members?.apiUrl).join(', ')}; kubeconfig names ${apiUrl}`);
+  await writeKubeconfig(state.controlPlaneJs, dataDir, apiUrl, state.kubeconfig);
 }
 
 async function bringUpControlPlane(state: ClusterState, opts: ClusterOptions, log: (l: string) => void): Promise<void> {
@@ -148,7 +186,7 @@ async function bringUpControlPlane(state: ClusterState, opts: ClusterOptions, lo
 
 async function bringUpNode(state: ClusterState, node: NodeState, parts: Required<ClusterParts>, log: (l: string) => void): Promise<void> {
   log(`node ${node.name}: ${node.ip}, docker bridge ${node.bip}`);
-  await plugNode(state.lan, node);
+  if (!state.ha) await plugNode(state.lan, node);
   mkdirSync(node.dir, { recursive: true });
   await startDockerd(node, state.logDir);
   saveState(state);
@@ -165,6 +203,7 @@ export async function addNode(state: ClusterState, name: string, log: (l: string
   const node = nodeLayout({ clusterId: state.id, subnet: state.lan.subnet, dataDir: state.dataDir, registryDir: state.registryDir, name, index, cgroupDriver: dockerCgroupDriverFromEnv() });
   state.nodes.push(node);
   saveState(state);
+  if (state.ha) await plugNode(state.lan, node); // a node added to an HA cluster runs an agent only
   await bringUpNode(state, node, { etcd: true, controlPlane: state.controlPlane !== undefined, agents: state.controlPlane !== undefined }, log);
   if (state.controlPlane) await waitNodesReady(state, 120_000, [name]);
   return node;
@@ -179,8 +218,11 @@ function nodeOf(state: ClusterState, name: string): NodeState {
 /** Waits until the API reports every node Ready (fails at once if an agent or the control plane exits). */
 export async function waitNodesReady(state: ClusterState, timeoutMs = 120_000, names = state.nodes.map((n) => n.name)): Promise<void> {
   let observed = 'nothing yet';
+  const controlPlanes = state.ha
+    ? state.nodes.filter((n) => n.members?.controlPlane).map((n) => ({ name: `control plane ${n.name}`, ref: n.members?.controlPlane, logFile: path.join(state.logDir, `${n.name}-control-plane.log`) }))
+    : [{ name: 'control plane', ref: state.controlPlane?.process, logFile: path.join(state.logDir, 'control-plane.log') }];
   const watched = [
-    { name: 'control plane', ref: state.controlPlane?.process, logFile: path.join(state.logDir, 'control-plane.log') },
+    ...controlPlanes,
     ...state.nodes.filter((n) => names.includes(n.name)).map((n) => ({ name: `agent ${n.name}`, ref: n.agent, logFile: nodeLogFile(state.logDir, n, 'agent') })),
   ];
   const probe = async (): Promise<boolean> => {
@@ -199,7 +241,7 @@ export function detachCluster(state: ClusterState): void {
 
 /** What every agent of the cluster runs with: read from the state, so a restarted agent runs as it first did. */
 export function agentOptionsOf(state: ClusterState): AgentOptions {
-  const servers = [`${state.lan.hostIp}:${state.controlPlane?.nodePort ?? 6444}`];
+  const servers = state.ha ? nodeServersOf(state.nodes) : [`${state.lan.hostIp}:${state.controlPlane?.nodePort ?? 6444}`];
   return { agentJs: state.agentJs, servers, logDir: state.logDir, iptablesSyncPeriod: state.iptablesSyncPeriod };
 }
 
@@ -217,21 +259,71 @@ export async function stopAgentOf(state: ClusterState, name: string, signal: 'SI
 
 /** Cuts the node's power: agent, dockerd and containers die at once. */
 export async function stopNode(state: ClusterState, name: string): Promise<void> {
-  await powerOff(nodeOf(state, name));
+  const node = nodeOf(state, name);
+  await powerOff(node); // its etcd member and control plane (HA) die with everything in its namespace
+  if (node.members) [node.members.etcd, node.members.controlPlane] = [undefined, undefined];
   saveState(state);
 }
 
 /** Powers the node back on: dockerd, then the agent (if the cluster has agents). */
 export async function startNode(state: ClusterState, name: string): Promise<void> {
   const node = nodeOf(state, name);
+  if (node.members) await startMembersAgain(state, node);
   await startDockerd(node, state.logDir);
   saveState(state);
   if (state.controlPlane) startAgent(state, name);
 }
 
-/** Stops the control plane (a master Pi going away): agents keep their pods, rules and DNS. */
-export async function stopControlPlane(state: ClusterState): Promise<void> {
+/** HA: a Pi that boots again starts its etcd member (it rejoins with its data) and its control plane. */
+async function startMembersAgain(state: ClusterState, node: NodeState): Promise<void> {
+  startEtcdMember(node, state.nodes, state.logDir);
+  saveState(state);
+  await waitEtcdHealthy(node);
+  const started = startControlPlaneMember(node, state.nodes, { mainJs: state.controlPlaneJs, logDir: state.logDir });
+  saveState(state);
+  await started;
+}
+
+/** Stops the control plane (a master Pi going away): agents keep their pods, rules and DNS. SIGKILL: a crash. */
+export async function stopControlPlane(state: ClusterState, signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
+  if (signal === 'SIGKILL') signalRef(state.controlPlane?.process, 'SIGKILL');
   await stopRef(state.controlPlane?.process);
+  if (state.controlPlane) state.controlPlane.process = undefined;
+  saveState(state);
+}
+
+/** Starts the (single) control plane again on its data dir and ports, and waits until it is ready. */
+export async function restartControlPlane(state: ClusterState): Promise<void> {
+  const cp = state.controlPlane;
+  if (!cp || state.ha) throw new Error('restartControlPlane: a cluster with one control plane on the machine only');
+  const logFile = path.join(state.logDir, 'control-plane.log');
+  cp.process = startControlPlane({
+    mainJs: state.controlPlaneJs, dataDir: cp.dataDir, etcdEndpoint: state.etcd?.endpoint ?? '', address: state.lan.hostIp,
+    securePort: cp.securePort, nodePort: cp.nodePort, logFile,
+  });
+  saveState(state);
+  await waitControlPlaneReady(cp.apiUrl, cp.process, logFile);
+}
+
+/** Stops the (single) etcd: the control plane stays up and answers 503. */
+export async function stopClusterEtcd(state: ClusterState): Promise<void> {
+  await stopRef(state.etcd?.process);
+  if (state.etcd) state.etcd.process = undefined;
+  saveState(state);
+}
+
+/** Starts the (single) etcd again on its data dir and ports. */
+export async function startClusterEtcd(state: ClusterState): Promise<void> {
+  const e = state.etcd;
+  if (!e) throw new Error('startClusterEtcd: the cluster has no etcd on the machine');
+  const etcd = await startEtcd({ dataDir: e.dataDir, clientPort: e.clientPort, peerPort: e.peerPort, logFile: path.join(state.logDir, 'etcd.log') });
+  e.process = processRef(etcd.pid);
+  saveState(state);
+}
+
+/** HA: SIGKILLs or stops one node's control-plane replica (its etcd member and agent keep running). */
+export async function stopControlPlaneOf(state: ClusterState, name: string, signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
+  await stopControlPlaneMember(nodeOf(state, name), signal);
   saveState(state);
 }
 
@@ -264,7 +356,9 @@ export async function downCluster(state: ClusterState): Promise<void> {
   await step('containers', () => Promise.all(state.nodes.map(killContainers)));
   await step('dockerds', () => Promise.all(state.nodes.map((n) => stopDockerd(n))));
   await step('control plane', () => stopRef(state.controlPlane?.process));
+  await step('control-plane replicas', () => Promise.all(state.nodes.filter((n) => n.members).map((n) => stopControlPlaneMember(n))));
   await step('etcd', () => stopRef(state.etcd?.process));
+  await step('etcd members', () => Promise.all(state.nodes.filter((n) => n.members).map((n) => stopEtcdMember(n))));
   await step('remaining processes', () => sweepProcesses(state));
   for (const node of state.nodes) await step(`node ${node.name}`, async () => problems.push(...(await removeNodeTraces(node))));
   await step('LAN', () => deleteLan(state.lan));
@@ -276,7 +370,8 @@ export async function downCluster(state: ClusterState): Promise<void> {
 
 async function sweepProcesses(state: ClusterState): Promise<void> {
   await Promise.all(state.nodes.map(sweepNodeProcesses));
-  const byDataDir = [state.etcd?.dataDir, state.controlPlane?.dataDir].filter((d): d is string => d !== undefined);
+  const members = state.nodes.flatMap((n) => (n.members ? [n.members.etcdDataDir, n.members.controlPlaneDataDir] : []));
+  const byDataDir = [state.etcd?.dataDir, state.controlPlane?.dataDir, ...members].filter((d): d is string => d !== undefined);
   await stopAll([...processesInNetns(state.lan.netns), ...byDataDir.flatMap((d) => processesWithFlag('--data-dir', d))]);
 }
 

@@ -19,6 +19,8 @@ export interface ControlPlaneOptions {
   securePort: number;
   nodePort: number;
   logFile: string;
+  /** Run inside this network namespace (`/var/run/netns/<name>`, an HA node's); default: the machine's. */
+  netns?: string;
 }
 
 function serveArgs(o: ControlPlaneOptions): string[] {
@@ -35,6 +37,7 @@ function serveArgs(o: ControlPlaneOptions): string[] {
 /** Starts the control plane detached; returns at once (see waitControlPlaneReady). */
 export function startControlPlane(opts: ControlPlaneOptions): ProcessRef {
   mkdirSync(opts.dataDir, { recursive: true });
+  if (opts.netns) return processRef(spawnDaemon('nsenter', [`--net=${opts.netns}`, process.execPath, ...serveArgs(opts)], opts.logFile));
   return processRef(spawnDaemon(process.execPath, serveArgs(opts), opts.logFile));
 }
 

@@ -90,9 +90,10 @@ function commands(state: ClusterState): Array<[string, string]> {
 function printUsage(state: ClusterState): void {
   const rel = path.relative(process.cwd(), state.kubeconfig) || state.kubeconfig;
   const nodes = state.nodes.map((n) => `${n.name} (${n.ip})`).join(', ');
+  const replicas = state.ha ? `\nHA: every Pi runs an etcd member and a control plane: ${state.nodes.map((n) => n.members?.apiUrl).join(', ')} (any one can be kubeconfig's server).\n` : '';
   console.log(`
 pikube is running in the background: nodes ${nodes}, API ${state.controlPlane?.apiUrl}.
-
+${replicas}
   export KUBECONFIG=$PWD/${rel}
   kubectl get nodes -o wide
   kubectl get pods -o wide
@@ -110,19 +111,20 @@ Logs: ${path.join(LOCAL_BASE, 'logs')}/
 `);
 }
 
-/** `npm start -- --nodes N`: pi1 … piN (default 2). */
-function nodeNames(argv: string[]): string[] {
-  const { values } = parseArgs({ args: argv, options: { nodes: { type: 'string', default: '2' } } });
+/** `npm start -- --nodes N [--ha]`: pi1 … piN (default 2); with --ha every Pi also runs an etcd member and a control plane. */
+function startOptions(argv: string[]): { nodes: string[]; ha: boolean } {
+  const { values } = parseArgs({ args: argv, options: { nodes: { type: 'string', default: '2' }, ha: { type: 'boolean', default: false } } });
   const count = Number(values.nodes);
   if (!Number.isInteger(count) || count < 1 || count > 9) throw new Error(`--nodes must be a whole number from 1 to 9, got "${values.nodes}"`);
-  return Array.from({ length: count }, (_, i) => `pi${i + 1}`);
+  if (values.ha && (count < 3 || count % 2 === 0)) throw new Error(`--ha needs an odd number of nodes, at least 3 (etcd's quorum), got ${count}`);
+  return { nodes: Array.from({ length: count }, (_, i) => `pi${i + 1}`), ha: values.ha === true };
 }
 
 async function main(): Promise<void> {
-  const nodes = nodeNames(process.argv.slice(2));
+  const { nodes, ha } = startOptions(process.argv.slice(2));
   requireRoot('npm start');
   await removePrevious();
-  const state = await upCluster({ baseDir: LOCAL_BASE, nodes, log: say, onRegistered: tearDownOnInterrupt });
+  const state = await upCluster({ baseDir: LOCAL_BASE, nodes, ha, log: say, onRegistered: tearDownOnInterrupt });
   say(`every node is Ready`);
   try {
     await runDemo(state);

@@ -53,6 +53,7 @@ function main(config: AgentSessionConfig): void {
     tls: { caCertPem: config.caCertPem, certPem: config.certPem, keyPem: config.keyPem },
     nodeStatus: () => anAgentNode(config.nodeName), runningPodUids: () => [],
     sink: { setDesired: (_pods: Pod[]) => undefined }, backoff: { initialDelayMs: 100, maxDelayMs: 1_000 },
+    log: (message) => { if (process.env.PIKUBE_TEST_AGENT_LOG) console.log(`agent ${config.nodeName}: ${message}`); },
   });
   session.start();
   process.on('disconnect', () => process.exit(0));

@@ -31,6 +31,8 @@ export interface TestCluster {
 export interface TestClusterOptions {
   nodes?: string[];
   parts?: ClusterParts;
+  /** Every node runs an etcd member and a control plane too (ClusterOptions.ha). */
+  ha?: boolean;
 }
 
 /** Fails with a clear message instead of a permission error deep in `ip netns add`. */
@@ -42,7 +44,7 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
   requireRootForClusters();
   await cleanLeftovers();
   const baseDir = mkdtempSync(path.join(os.tmpdir(), 'pikube-test-'));
-  const cluster = await upCluster({ baseDir, removeBaseDir: true, nodes: opts.nodes, parts: opts.parts });
+  const cluster = await upCluster({ baseDir, removeBaseDir: true, nodes: opts.nodes, parts: opts.parts, ha: opts.ha });
   const nodeNamed = (name: string): NodeState => {
     const node = cluster.nodes.find((n) => n.name === name);
     if (!node) throw new Error(`no node ${name}`);

@@ -3,7 +3,8 @@
  * follower keeps its node Ready, because the follower records the session under its own lease
  * and the leader's node lifecycle controller reads the records; the node turns Unknown within
  * the grace period (+1 s) of the agent dying; a SIGKILLed leader's controllers move to the
- * other replica within the lease TTL. An idle cluster writes nothing to etcd.
+ * other replica within the lease TTL. An idle cluster writes nothing to etcd. An agent told
+ * of one replica learns the others from its Welcome and reconnects to one when its own dies.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -127,5 +128,26 @@ describe('control plane: two replicas on one etcd share node liveness', function
     console.log(`      a new Service has its Endpoints ${Date.now() - killedAt} ms after the leader was killed`);
     await sleep(2 * GRACE_MS); // the new leader's node lifecycle controller has run past a grace period
     assert.equal(await readyOf(b), 'True', await describeState(b)());
+  });
+
+  it('tells an agent configured with one replica about the others, and it reconnects to one of them when its replica is SIGKILLed', async () => {
+    const [, b] = replicas;
+    const c = await startReplica('c');
+    await Promise.all(agents.map((a) => a.kill()));
+    // c records its node-service address under its lease once it listens; b's Welcome names what b has seen.
+    const recorded = async (): Promise<string> => JSON.stringify((await etcd.get().store().list(`${prefix}/control-plane-replicas/`)).items);
+    await until(async () => (await recorded()).includes(`:${c.nodePort}"`), { timeoutMs: 5_000, describe: recorded });
+    await sleep(200); // b's informer follows the record's watch event
+    const established = (r: Replica): number => r.process.logs.filter((l) => /node "pi-1" .*session established/.test(l)).length;
+    const before = established(b);
+    startAgent(b); // configured with b's address only
+    await until(() => established(b) > before, { timeoutMs: 15_000, describe: describeState(b) });
+    const killedAt = Date.now();
+    await b.process.kill('SIGKILL');
+    const reconnectedAt = await c.process.waitForLog(/node "pi-1" .*session established/, 10_000);
+    console.log(`      the agent's session is back on the third replica ${reconnectedAt - killedAt} ms after its replica was killed`);
+    await c.process.waitForLog(/is now the leader/, LEASE_TTL_MS + 10_000);
+    await sleep(2 * GRACE_MS); // past a grace period of c's leadership: the node was never silent
+    assert.equal(await readyOf(c), 'True', await describeState(c)());
   });
 });

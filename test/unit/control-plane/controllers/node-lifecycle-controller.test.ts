@@ -3,6 +3,7 @@ import type { Event, Node, Pod } from '../../../../api/core-v1';
 import { ensureDefaultNamespaces } from '../../../../control-plane/apiserver/ensure-default-namespaces';
 import { nodeLifecycleController } from '../../../../control-plane/controllers/node-lifecycle-controller';
 import { NodeLiveness } from '../../../../control-plane/nodes/node-liveness';
+import { AGENT_MAX_RECONNECT_DELAY_MS } from '../../../../proto/session-timing';
 import { TAINT_UNREACHABLE } from '../../../../control-plane/nodes/node-health';
 import { MemoryStore } from '../../../../control-plane/store/memory-store';
 import { until } from '../../../../scripts/cluster/wait-until';
@@ -47,10 +48,20 @@ describe('node lifecycle controller over the in-memory store', () => {
     assert.ok(reasons.includes('NodeNotReady'), reasons.join());
   });
 
+  it('a new leader counts a node it never heard from as silent only from its start plus the agents\' longest reconnect delay', async () => {
+    harness.run(nodeLifecycleController);
+    await until(() => clock.timers > 0, { timeoutMs: 3000 });
+    await clock.advance(GRACE_MS + AGENT_MAX_RECONNECT_DELAY_MS - 200);
+    assert.equal(await ready(), 'True', 'an agent still waiting out its backoff is not declared dead');
+    liveness.sessionOpened('pi1');
+    await clock.advance(GRACE_MS - 200);
+    assert.equal(await ready(), 'True', 'it reconnected in time');
+  });
+
   it('a node that speaks again gets Ready True back and loses the taints', async () => {
     harness.run(nodeLifecycleController);
     await until(() => clock.timers > 0, { timeoutMs: 3000 });
-    await clock.advance(GRACE_MS + 100);
+    await clock.advance(GRACE_MS + AGENT_MAX_RECONNECT_DELAY_MS + 100);
     await until(async () => (await ready()) === 'Unknown' && (await node()).spec?.taints?.length === 2, { timeoutMs: 3000 });
     liveness.sessionOpened('pi1');
     await until(async () => (await ready()) === 'True' && !(await node()).spec?.taints, { timeoutMs: 3000 });

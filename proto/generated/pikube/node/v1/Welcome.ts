@@ -6,6 +6,7 @@ export interface Welcome {
   'heartbeat_interval_ms'?: (number);
   'service_cidr'?: (string);
   'fencing_period_ms'?: (number);
+  'servers'?: (string)[];
 }
 
 export interface Welcome__Output {
@@ -13,4 +14,5 @@ export interface Welcome__Output {
   'heartbeat_interval_ms': (number);
   'service_cidr': (string);
   'fencing_period_ms': (number);
+  'servers': (string)[];
 }
