@@ -42,7 +42,7 @@ interface Suite {
 const SUITES: Record<string, Suite> = {
   unit: { dir: 'unit', timeoutMs: 10_000, deadlineMs: 5 * 60_000, needsRoot: false },
   integration: { dir: 'integration', timeoutMs: 60_000, deadlineMs: 10 * 60_000, needsRoot: true, shards: 3 },
-  e2e: { dir: 'e2e', timeoutMs: 120_000, deadlineMs: 12 * 60_000, needsRoot: true },
+  e2e: { dir: 'e2e', timeoutMs: 120_000, deadlineMs: 12 * 60_000, needsRoot: true, shards: 2 },
   // Each VM run is bounded by its own timeout (vm-suite.ts).
   vm: { dir: 'integration', timeoutMs: 300_000, deadlineMs: 45 * 60_000, needsRoot: true, vm: true },
 };

@@ -1,15 +1,16 @@
 /**
  * How a suite's test files are split among mocha processes run side by side: files under an
  * `agent/` directory (real dockerds and network namespaces, which share names and kernel state)
- * stay together in the first shard; the others are dealt in turn to the rest.
+ * stay together in a shard of their own; the others are dealt in turn to the rest (to all
+ * shards when there are no such files, as in e2e, where each file brings up its own cluster).
  */
 import path from 'node:path';
 
 export function shardFiles(files: readonly string[], shards: number): string[][] {
   if (shards <= 1) return [[...files]];
-  const out: string[][] = Array.from({ length: shards }, () => []);
   const agent = (f: string): boolean => f.split(path.sep).includes('agent');
-  out[0]?.push(...files.filter(agent));
-  files.filter((f) => !agent(f)).forEach((f, i) => out[1 + (i % (shards - 1))]?.push(f));
-  return out.filter((group) => group.length > 0);
+  const together = files.filter(agent);
+  const dealt: string[][] = Array.from({ length: together.length > 0 ? shards - 1 : shards }, () => []);
+  files.filter((f) => !agent(f)).forEach((f, i) => dealt[i % dealt.length]?.push(f));
+  return [together, ...dealt].filter((group) => group.length > 0);
 }

@@ -12,6 +12,11 @@ describe('shardFiles', () => {
     ]);
   });
 
+  it('without agent files, deals every file among all the shards', () => {
+    const e2e = ['e/a.test.js', 'e/b.test.js', 'e/c.test.js'];
+    assert.deepEqual(shardFiles(e2e, 2), [['e/a.test.js', 'e/c.test.js'], ['e/b.test.js']]);
+  });
+
   it('one shard is every file in order; empty shards are dropped', () => {
     assert.deepEqual(shardFiles(files, 1), [files]);
     assert.deepEqual(shardFiles(['i/control-plane/b.test.js'], 3), [['i/control-plane/b.test.js']]);
