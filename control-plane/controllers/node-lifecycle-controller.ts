@@ -37,12 +37,15 @@ export const nodeLifecycleController = defineController({
     const writers: NodeWriters = { ctx, nodeWrites: ctx.expectations(nodes), podWrites: ctx.expectations(pods) };
     /** When this leader first saw each node: a node never heard from gets the grace period from then, plus the reconnect allowance. */
     const observedSince = new Map<string, number>();
+    const leadingSince = ctx.clock.now();
     const silentFor = (name: string): number => {
       const now = ctx.clock.now();
       if (!observedSince.has(name)) observedSince.set(name, now);
       const since = observedSince.get(name) ?? now;
+      // Not heard from since this leader began (a session that ended while etcd or the control
+      // plane was away counts as not heard from): the agent's reconnect delay is allowed too.
       const lastSeen = ctx.liveness.lastSeen(name);
-      return now - (lastSeen === undefined ? since + AGENT_MAX_RECONNECT_DELAY_MS : Math.max(lastSeen, since));
+      return now - (lastSeen === undefined || lastSeen < leadingSince ? since + AGENT_MAX_RECONNECT_DELAY_MS : Math.max(lastSeen, since));
     };
     return {
       watches: [changesOf(nodes, (node) => [node.metadata.name ?? '']), listenerSource((l) => ctx.liveness.onTransition(l))],

@@ -6,6 +6,7 @@
  * problem with PERMISSION_DENIED. Any message is proof of life (NodeLiveness); nothing is
  * written to etcd for a heartbeat.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type * as grpc from '@grpc/grpc-js';
 import type { Node } from '../../api/core-v1';
 import { ApiError } from '../../api/errors';
@@ -52,6 +53,8 @@ export interface SessionDeps {
 
 /** Messages queued behind a slow write before the agent is told to slow down. */
 const MAX_QUEUED_MESSAGES = 4096;
+/** How long a report that found etcd away waits before it is written again (doubling up to the cap). */
+const UNAVAILABLE_RETRY_MS = { first: 500, max: 5_000 };
 
 export class NodeSession {
   /** The node proven by the client certificate; set before anything else happens. */
@@ -117,13 +120,32 @@ export class NodeSession {
     if (++this.queued > MAX_QUEUED_MESSAGES) return this.fail(new ApiError('TooLarge', `more than ${MAX_QUEUED_MESSAGES} messages waiting`));
     const key = this.helloSeen ? podKeyOf(message) : undefined;
     if (key === undefined) {
-      this.chain = this.chain.then(() => this.handle(message)).then(() => void this.queued--, (err: unknown) => this.fail(err));
+      this.chain = this.chain.then(() => this.handleUntilStored(message)).then(() => void this.queued--, (err: unknown) => this.fail(err));
       return;
     }
     // Reports about different pods are written concurrently; those about one pod stay in order.
-    const next = (this.podChains.get(key) ?? this.chain).then(() => this.handle(message)).then(() => void this.queued--, (err: unknown) => this.fail(err));
+    const next = (this.podChains.get(key) ?? this.chain).then(() => this.handleUntilStored(message)).then(() => void this.queued--, (err: unknown) => this.fail(err));
     this.podChains.set(key, next);
     void next.then(() => this.podChains.get(key) === next && this.podChains.delete(key));
+  }
+
+  /**
+   * A report that finds etcd away is written again once it is back, the later ones queued behind
+   * it (bounded by MAX_QUEUED_MESSAGES): ending the session instead would leave the agent
+   * without a control plane it can reach (its Hello needs etcd too), and after the fencing period
+   * it would stop its at-most-one pods over an etcd outage. Heartbeats are answered meanwhile.
+   */
+  private async handleUntilStored(message: AgentMessage__Output): Promise<void> {
+    const isReport = this.helloSeen;
+    for (let delayMs = UNAVAILABLE_RETRY_MS.first; ; delayMs = Math.min(delayMs * 2, UNAVAILABLE_RETRY_MS.max)) {
+      try {
+        return await this.handle(message);
+      } catch (err: unknown) {
+        if (!isReport || this.closed || !(err instanceof ApiError) || err.code !== 'ServiceUnavailable') throw err;
+        if (delayMs === UNAVAILABLE_RETRY_MS.first) this.log(`holding a ${message.msg ?? ''} report until etcd answers: ${err.message}`);
+        await sleep(delayMs);
+      }
+    }
   }
 
   private async handle(message: AgentMessage__Output): Promise<void> {

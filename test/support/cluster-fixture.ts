@@ -3,7 +3,7 @@
  * so it coexists with a cluster from `npm start` and with other test runs. Its owner is the
  * test process: if that dies, the next run's leftover sweep removes the cluster.
  */
-import { mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
@@ -76,7 +76,11 @@ export function withTestCluster(opts: TestClusterOptions = {}, seed?: (tc: TestC
   });
   after(async function () {
     this.timeout(120_000);
-    if (tc) await tc.down();
+    if (!tc) return;
+    // PIKUBE_TEST_LOGS=DIR keeps each cluster's logs (control plane, agents, dockerds) for a post-mortem.
+    const keep = process.env.PIKUBE_TEST_LOGS;
+    if (keep) cpSync(tc.cluster.logDir, path.join(keep, `${path.basename(this.test?.file ?? 'cluster', '.test.js')}-${Date.now()}`), { recursive: true });
+    await tc.down();
   });
   return {
     get(): TestCluster {

@@ -5,6 +5,7 @@ import type { PeerNode } from '../../../../agent/network/node-routes';
 import { peerNodesConsumer } from '../../../../agent/network/peer-nodes';
 import { AgentSession } from '../../../../agent/session';
 import type { PodSink } from '../../../../agent/pods/pod-sink';
+import { ApiError } from '../../../../api/errors';
 import { EventRecorder } from '../../../../control-plane/registry/event-recorder';
 import { Registry } from '../../../../control-plane/registry/registry';
 import { EVENTS, NAMESPACES, NODES, PODS } from '../../../../control-plane/registry/kinds';
@@ -17,6 +18,7 @@ import { objectKey, resourcePrefix, type KeySpace } from '../../../../control-pl
 import type { Store, StoreEvent } from '../../../../control-plane/store/store';
 import { nodeProto, type ControlMessage__Output } from '../../../../proto/node-proto';
 import { until } from '../../../../scripts/cluster/wait-until';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ControllerHarness } from '../../../support/controller-harness';
 import { withEtcd } from '../../../support/etcd-fixture';
 
@@ -336,6 +338,35 @@ describe('node session: control plane ⇄ agent over gRPC with mTLS, on real etc
     assert.equal(stored.status?.podIP, '10.42.0.5');
     assert.deepEqual(stored.status?.conditions?.map((c) => c.type).sort(), ['ContainersReady', 'PodScheduled', 'Ready']);
     assert.deepEqual(stored.spec, pod.spec);
+  });
+
+  it('holds a status report while etcd is away and writes it once etcd answers, keeping the session (no fencing over an etcd outage)', async () => {
+    await cp.dispose();
+    let away = false;
+    const real = etcd.get().store();
+    const flaky = new Proxy(real, {
+      get(target, prop) {
+        const value: unknown = Reflect.get(target, prop, target);
+        if (typeof value !== 'function') return value;
+        if (prop !== 'update') return value.bind(target);
+        return (...args: unknown[]) => (away ? Promise.reject(new ApiError('ServiceUnavailable', 'etcd is unavailable: stopped by the test')) : value.apply(target, args));
+      },
+    });
+    cp = new ControlPlane(flaky, etcd.get().keySpace(), pki);
+    await cp.start();
+    const sink = new RecordingSink();
+    const agent = started(agentFor(cp, 'pi-1', sink));
+    await cp.store.create(cp.podKey('web'), aPod('web', 'pi-1'));
+    const pod = await until(() => sink.last?.find((p) => p.metadata.name === 'web'), { timeoutMs: 5000, describe: describeState('pi-1') });
+    away = true;
+    agent.reportStatus(pod, runningStatus());
+    await until(() => cp.logs.some((l) => /holding a pod_status report until etcd answers/.test(l)), { timeoutMs: 3000, describe: async () => cp.logs.join('\n') });
+    await sleep(1500);
+    assert.equal((await cp.store.get<Pod>(cp.podKey('web')))?.status?.phase, 'Pending');
+    assert.ok(agent.connected, 'the session stays up while etcd is away');
+    away = false;
+    await until(async () => (await cp.store.get<Pod>(cp.podKey('web')))?.status?.phase === 'Running', { timeoutMs: 8000, describe: async () => cp.logs.join('\n') });
+    assert.deepEqual(cp.logs.filter((l) => /session ends/.test(l)), []);
   });
 
   it('deletes a pod with a deletionTimestamp once the agent reports it terminated, and no other', async () => {

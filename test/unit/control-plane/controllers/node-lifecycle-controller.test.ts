@@ -58,6 +58,17 @@ describe('node lifecycle controller over the in-memory store', () => {
     assert.equal(await ready(), 'True', 'it reconnected in time');
   });
 
+  it('a node whose session ended before this leader began (etcd away) also gets the reconnect delay', async () => {
+    liveness.sessionClosed('pi1', liveness.sessionOpened('pi1'));
+    await clock.advance(30_000);
+    harness.run(nodeLifecycleController);
+    await until(() => clock.timers > 0, { timeoutMs: 3000 });
+    await clock.advance(GRACE_MS + AGENT_MAX_RECONNECT_DELAY_MS - 200);
+    assert.equal(await ready(), 'True', 'the agent may still be waiting out its backoff');
+    await clock.advance(400);
+    await until(async () => (await ready()) === 'Unknown', { timeoutMs: 3000 });
+  });
+
   it('a node that speaks again gets Ready True back and loses the taints', async () => {
     harness.run(nodeLifecycleController);
     await until(() => clock.timers > 0, { timeoutMs: 3000 });
