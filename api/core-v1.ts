@@ -6,6 +6,23 @@ import type { KubeObject, LabelSelector, ObjectMeta } from './meta';
 
 export type ResourceList = Record<string, string>;
 
+/** A node selector requirement (core/v1): `key` compared with `values` by `operator` (In, NotIn, Exists, DoesNotExist, Gt, Lt). */
+export interface NodeSelectorRequirement {
+  key: string;
+  operator: string;
+  values?: string[];
+}
+
+/** Requirements all of which a node must meet; the terms of a NodeSelector are ORed. */
+export interface NodeSelectorTerm {
+  matchExpressions?: NodeSelectorRequirement[];
+  matchFields?: NodeSelectorRequirement[];
+}
+
+export interface NodeSelector {
+  nodeSelectorTerms: NodeSelectorTerm[];
+}
+
 export interface ResourceRequirements {
   limits?: ResourceList;
   requests?: ResourceList;

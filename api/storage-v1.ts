@@ -3,23 +3,8 @@
  * Volume sources other than hostPath, local and nfs are carried as their JSON (the schema
  * checks them) and refused by the agent when mounted.
  */
-import type { ResourceList } from './core-v1';
+import type { NodeSelector, ResourceList } from './core-v1';
 import type { KubeObject, ObjectMeta } from './meta';
-
-export interface NodeSelectorRequirement {
-  key: string;
-  operator: string;
-  values?: string[];
-}
-
-export interface NodeSelectorTerm {
-  matchExpressions?: NodeSelectorRequirement[];
-  matchFields?: NodeSelectorRequirement[];
-}
-
-export interface NodeSelector {
-  nodeSelectorTerms: NodeSelectorTerm[];
-}
 
 export type PersistentVolumeReclaimPolicy = 'Retain' | 'Delete' | 'Recycle';
 export type PersistentVolumePhase = 'Pending' | 'Available' | 'Bound' | 'Released' | 'Failed';

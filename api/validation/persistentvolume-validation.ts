@@ -8,7 +8,8 @@
  */
 import { QuantityFormatError } from '../quantity';
 import { semanticEqual } from '../semantic-equality';
-import { PERSISTENT_VOLUME_SOURCES, type NodeSelector, type PersistentVolume, type PersistentVolumeSpec } from '../storage-v1';
+import type { NodeSelector } from '../core-v1';
+import { PERSISTENT_VOLUME_SOURCES, type PersistentVolume, type PersistentVolumeSpec } from '../storage-v1';
 import { child, index, key } from './field-path';
 import { forbidden, invalid, notSupported, notSupportedGo, required, type FieldCause } from './field-errors';
 import { validateImmutableField } from './immutable-field';

@@ -7,7 +7,7 @@
  * running, the DaemonSet's pod. Pure.
  */
 import { CONTROLLER_REVISION_HASH_LABEL_KEY, DAEMON_SET_TEMPLATE_GENERATION_LABEL, DEPRECATED_TEMPLATE_GENERATION_ANNOTATION, type DaemonSet } from '../../api/apps-v1';
-import type { Node, Pod, PodSpec, PodTemplateSpec, Taint, Toleration } from '../../api/core-v1';
+import type { Node, NodeSelectorTerm, Pod, PodSpec, PodTemplateSpec, Taint, Toleration } from '../../api/core-v1';
 import { findUntoleratedTaint } from '../../api/tolerations';
 import { matchesNodeSelectorAndAffinity } from '../scheduler/node-affinity';
 import { controllerReference } from './framework/owner-references';
@@ -73,11 +73,6 @@ export function daemonPodFor(ds: DaemonSet, template: PodTemplateSpec, nodeName:
     },
     spec: { ...structuredClone(template.spec), affinity: pinnedToNode(template.spec.affinity, nodeName) },
   };
-}
-
-interface NodeSelectorTerm {
-  matchExpressions?: unknown[];
-  matchFields?: { key: string; operator: string; values?: string[] }[];
 }
 
 interface NodeAffinityShape {

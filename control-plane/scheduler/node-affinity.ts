@@ -3,18 +3,7 @@
  * terms (requiredDuringSchedulingIgnoredDuringExecution). Terms are ORed; within a term all
  * expressions and fields must match; an empty term matches nothing.
  */
-import type { Node, Pod } from '../../api/core-v1';
-
-export interface NodeSelectorRequirement {
-  key: string;
-  operator: string;
-  values?: string[];
-}
-
-export interface NodeSelectorTerm {
-  matchExpressions?: NodeSelectorRequirement[];
-  matchFields?: NodeSelectorRequirement[];
-}
+import type { Node, NodeSelectorRequirement, NodeSelectorTerm, Pod } from '../../api/core-v1';
 
 export function matchesNodeSelectorAndAffinity(pod: Pod, node: Node): boolean {
   const labels = node.metadata.labels ?? {};
