@@ -82,6 +82,24 @@ export function withUnreachableTaints(taints: Taint[] | undefined, now: Date): T
   return [...kept, add('NoSchedule'), add('NoExecute')];
 }
 
+/**
+ * The taints with the not-ready NoSchedule and NoExecute pair present and no unreachable one: a
+ * node whose agent speaks but says Ready=False (Kubernetes' taint-node-by-condition and
+ * processTaintBaseEviction for a Ready=False node).
+ * https://kubernetes.io/docs/reference/labels-annotations-taints/#node-kubernetes-io-not-ready
+ */
+export function withNotReadyTaints(taints: Taint[] | undefined, now: Date): Taint[] {
+  const kept = (taints ?? []).filter((t) => !isHealthTaint(t));
+  const existing = (effect: Taint['effect']): Taint | undefined => taints?.find((t) => t.key === TAINT_NOT_READY && t.effect === effect);
+  const add = (effect: Taint['effect']): Taint => existing(effect) ?? { key: TAINT_NOT_READY, effect, timeAdded: rfc3339(now) };
+  return [...kept, add('NoSchedule'), add('NoExecute')];
+}
+
+/** The node's agent says Ready=False (a broken container runtime): not Unknown, not True. */
+export function isNodeReadyFalse(node: Node): boolean {
+  return conditionOf(node.status?.conditions, READY)?.status === 'False';
+}
+
 /** The taints without the unreachable/not-ready ones the lifecycle controller adds. */
 export function withoutHealthTaints(taints: Taint[] | undefined): Taint[] {
   return (taints ?? []).filter((t) => !isHealthTaint(t));

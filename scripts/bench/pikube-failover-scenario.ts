@@ -133,7 +133,8 @@ export async function measurePikubeFailover(cluster: Cluster, opts: PikubeFailov
   const api = new ApiClient(cluster.kubeconfig);
   const w = new Workload(api, opts.kind === 'Deployment' ? 'web' : 'db');
   try {
-    await kubectl(cluster, ['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [workloadObject(opts.kind, w.name, opts.replicas), serviceObject(w.name, opts.nodePort)] }));
+    await kubectl(cluster, ['create', '-f', '-'], JSON.stringify(serviceObject(w.name, opts.nodePort)));
+    await kubectl(cluster, ['create', '-f', '-'], JSON.stringify(workloadObject(opts.kind, w.name, opts.replicas)));
     for (let i = 0; i < opts.runs; i++) onRun(await oneRun(cluster, w, opts, i));
   } finally {
     await removeAll(cluster, w, opts.kind).finally(() => api.close());
