@@ -11,6 +11,8 @@ import { metaTime } from '../../api/meta-time';
 
 export const TAINT_UNREACHABLE = 'node.kubernetes.io/unreachable';
 export const TAINT_NOT_READY = 'node.kubernetes.io/not-ready';
+/** Put by a human on a node known to be down (Kubernetes' non-graceful node shutdown): its terminating pods are force-deleted. */
+export const TAINT_OUT_OF_SERVICE = 'node.kubernetes.io/out-of-service';
 export const READY = 'Ready';
 export const REASON_KUBELET_READY = 'KubeletReady';
 export const MESSAGE_KUBELET_READY = 'kubelet is posting ready status';
