@@ -147,7 +147,7 @@ export class ControlPlane {
       await this.sharedLiveness.replicasSynced(signal).catch(() => undefined);
       while (!signal.aborted) {
         wake = new AbortController();
-        const live = [own, ...this.sharedLiveness.apiServers().filter((a) => a.address !== own.address)];
+        const live = [own, ...this.sharedLiveness.apiServers()];
         await reconcileKubernetesEndpoints(this.registry, live).catch((err: unknown) => this.log(`kubernetes endpoints not reconciled: ${(err as Error).message}`));
         await systemClock.sleep(KUBERNETES_ENDPOINTS_RESYNC_MS, AbortSignal.any([signal, wake.signal]));
       }

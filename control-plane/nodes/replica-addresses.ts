@@ -41,11 +41,11 @@ export class ReplicaAddresses {
     this.write();
   }
 
-  /** Every live replica's API server (this one's included once published), by address. */
+  /** Every live replica's API server (this one's included once published), each address and port once. */
   apiServers(): { address: string; port: number }[] {
     const own = this.ownApiServer ? [aReplicaAddressRecord(this.opts.identity, this.own ?? '', this.ownApiServer)] : [];
     const found = [...own, ...this.opts.records.list()].map(readApiServerAddress).filter((a): a is { address: string; port: number } => a !== undefined);
-    return [...new Map(found.map((a) => [a.address, a])).values()].sort((a, b) => a.address.localeCompare(b.address));
+    return [...new Map(found.map((a) => [`${a.address}:${a.port}`, a])).values()].sort((a, b) => a.address.localeCompare(b.address) || a.port - b.port);
   }
 
   /** Every live replica's node-service address, this replica's first, without duplicates. */

@@ -18,28 +18,32 @@ const NAME = 'kubernetes';
 /** Kubernetes' endpoint reconciler looks again this often even when nothing changed. */
 export const KUBERNETES_ENDPOINTS_RESYNC_MS = 10_000;
 
-/** The addresses in the order written: sorted, so every replica computes the same objects. */
-function sorted(endpoints: readonly ApiServerEndpoint[]): ApiServerEndpoint[] {
-  return [...endpoints].sort((a, b) => a.address.localeCompare(b.address));
+/**
+ * What is written, the same whichever replica computes it: each address once, sorted, and one
+ * port, the lowest (replicas serve the API on one port, as Kubernetes assumes; replicas sharing
+ * an address on different ports, as tests run them, must not take turns rewriting it).
+ */
+function canonical(live: readonly ApiServerEndpoint[]): { addresses: string[]; port: number } {
+  return { addresses: [...new Set(live.map((e) => e.address))].sort(), port: Math.min(...live.map((e) => e.port)) };
 }
 
-function endpointsFor(current: Endpoints, live: ApiServerEndpoint[]): Endpoints | undefined {
-  const ports = [{ name: 'https', port: live[0].port, protocol: 'TCP' as const }];
-  const subsets = [{ addresses: live.map((e) => ({ ip: e.address })), ports }];
+function endpointsFor(current: Endpoints, live: { addresses: string[]; port: number }): Endpoints | undefined {
+  const ports = [{ name: 'https', port: live.port, protocol: 'TCP' as const }];
+  const subsets = [{ addresses: live.addresses.map((ip) => ({ ip })), ports }];
   return JSON.stringify(current.subsets) === JSON.stringify(subsets) ? undefined : { ...current, subsets };
 }
 
-function sliceFor(current: EndpointSlice, live: ApiServerEndpoint[]): EndpointSlice | undefined {
-  const ports = [{ name: 'https', port: live[0].port, protocol: 'TCP' as const }];
-  const endpoints = live.map((e) => ({ addresses: [e.address], conditions: { ready: true } }));
+function sliceFor(current: EndpointSlice, live: { addresses: string[]; port: number }): EndpointSlice | undefined {
+  const ports = [{ name: 'https', port: live.port, protocol: 'TCP' as const }];
+  const endpoints = live.addresses.map((address) => ({ addresses: [address], conditions: { ready: true } }));
   const same = JSON.stringify(current.endpoints) === JSON.stringify(endpoints) && JSON.stringify(current.ports) === JSON.stringify(ports);
   return same ? undefined : { ...current, endpoints, ports };
 }
 
 /** Sets both objects to exactly `live` (this replica's own address must be among them); nothing when empty. */
 export async function reconcileKubernetesEndpoints(registry: Registry, live: readonly ApiServerEndpoint[]): Promise<void> {
-  const addresses = sorted(live);
-  if (addresses.length === 0) return;
-  await registry.guaranteedUpdate<Endpoints>(ENDPOINTS, NAMESPACE, NAME, (current) => endpointsFor(current, addresses));
-  await registry.guaranteedUpdate<EndpointSlice>(ENDPOINT_SLICES, NAMESPACE, NAME, (current) => sliceFor(current, addresses));
+  if (live.length === 0) return;
+  const desired = canonical(live);
+  await registry.guaranteedUpdate<Endpoints>(ENDPOINTS, NAMESPACE, NAME, (current) => endpointsFor(current, desired));
+  await registry.guaranteedUpdate<EndpointSlice>(ENDPOINT_SLICES, NAMESPACE, NAME, (current) => sliceFor(current, desired));
 }

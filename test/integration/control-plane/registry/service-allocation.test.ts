@@ -168,4 +168,14 @@ describe('Service cluster IP and node port allocation (real etcd)', function () 
     assert.equal((await registry.get<Endpoints>('endpoints', 'default', 'kubernetes')).metadata.resourceVersion, ep.metadata.resourceVersion);
     assert.equal((await registry.get<EndpointSlice>('endpointslices.discovery.k8s.io', 'default', 'kubernetes')).metadata.resourceVersion, slice.metadata.resourceVersion);
   });
+
+  it('writes the same kubernetes endpoints from every replica, also when two share an address on different ports', async () => {
+    await ensureKubernetesService(registry, { address: '127.0.0.1', port: 6443 });
+    const seenFromA = [{ address: '127.0.0.1', port: 6443 }, { address: '127.0.0.1', port: 7443 }];
+    await reconcileKubernetesEndpoints(registry, seenFromA);
+    const ep = await registry.get<Endpoints>('endpoints', 'default', 'kubernetes');
+    assert.deepEqual(ep.subsets, [{ addresses: [{ ip: '127.0.0.1' }], ports: [{ name: 'https', port: 6443, protocol: 'TCP' }] }]);
+    await reconcileKubernetesEndpoints(registry, [...seenFromA].reverse());
+    assert.equal((await registry.get<Endpoints>('endpoints', 'default', 'kubernetes')).metadata.resourceVersion, ep.metadata.resourceVersion);
+  });
 });
