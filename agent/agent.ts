@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Docker from 'dockerode';
-import type { Node, NodeCondition, Pod } from '../api/core-v1';
+import type { Node, NodeCondition, NodeStatus, Pod } from '../api/core-v1';
 import type { AgentConfig } from './agent-config';
 import { UnsupportedCgroupDriverError } from './cgroups/cgroup-layout';
 import { openPodCgroups } from './cgroups/open-pod-cgroups';
@@ -33,7 +33,18 @@ import { systemClock } from '../base/clock';
 import { DockerStreams } from './streams/docker-streams';
 import { StreamDispatcher } from './streams/stream-dispatcher';
 import { collectNodeStatus, goArch } from './stats/node-info';
+import { RuntimeHealth } from './stats/runtime-health';
 import { LOCAL_PATH_DIR_ANNOTATION, localPathDir } from '../api/local-path';
+
+/**
+ * Docker is pinged this often, each ping bounded; three failures in a row make the node not Ready
+ * (runtime-readiness.ts): a dockerd that is gone within about 3 s, a frozen one within about 18 s,
+ * and a ping slowed by a loaded machine (seconds) does not count.
+ */
+const RUNTIME_PING_INTERVAL_MS = 1000;
+const RUNTIME_PING_TIMEOUT_MS = 5000;
+/** A Hello waits this long for the node's measurements before sending the last ones. */
+const NODE_STATUS_TIMEOUT_MS = 5000;
 
 export class Agent {
   private readonly lifetime = new AbortController();
@@ -54,6 +65,10 @@ export class Agent {
   private readonly fencing: FencingWatchdog;
   /** Preflight: whether memory limits hold here; reported as a node condition, never pretended. */
   private readonly memoryCgroup: NodeCondition;
+  /** Docker answering or not: the node's own Ready condition (the not-ready taint follows on the control plane). */
+  private readonly runtimeHealth: RuntimeHealth;
+  /** The node's status as last measured: a Hello or a readiness change while Docker does not answer sends this. */
+  private lastStatus?: NodeStatus;
 
   constructor(private readonly config: AgentConfig, private readonly log: (message: string) => void = console.log) {
     this.docker = new Docker({ socketPath: config.dockerSocket });
@@ -90,6 +105,12 @@ export class Agent {
         this.storageObjects.consumer(),
       ],
     });
+    this.runtimeHealth = new RuntimeHealth({
+      // dockerode's ping takes an abortSignal in its options; its typings do not say so.
+      runtime: { ping: async (signal) => void (await (this.docker as unknown as { ping(o: object): Promise<unknown> }).ping({ abortSignal: signal })) },
+      clock: systemClock, intervalMs: RUNTIME_PING_INTERVAL_MS, timeoutMs: RUNTIME_PING_TIMEOUT_MS,
+      onChange: () => this.reportReadiness(), log: (m) => log(`[runtime] ${m}`),
+    });
     this.fencing = new FencingWatchdog({
       clock: systemClock, log: (m) => log(`[fencing] ${m}`),
       lastContactMs: () => this.session.lastContactMs,
@@ -118,6 +139,7 @@ export class Agent {
     });
     if (this.lifetime.signal.aborted) return;
     this.fencing.start(this.lifetime.signal);
+    void this.runtimeHealth.run(this.lifetime.signal);
     this.session.start();
     this.log(`pikube agent ${this.config.nodeName}: connecting to ${this.config.servers.join(', ')}`);
   }
@@ -173,10 +195,32 @@ export class Agent {
     if (outcome === 'built') this.log(`built the pause image ${pause} from the static busybox`);
   }
 
+  /** The status measured now, or (Docker not answering) as last measured; the conditions as they are now. */
+  private async currentStatus(): Promise<NodeStatus> {
+    const signal = AbortSignal.any([this.lifetime.signal, AbortSignal.timeout(NODE_STATUS_TIMEOUT_MS)]);
+    const opts = { nodeName: this.config.nodeName, nodeIP: this.config.nodeIP, hostname: os.hostname() };
+    const measured = await collectNodeStatus(this.docker, opts, signal).catch((err: unknown) => {
+      if (!this.lastStatus) throw err;
+      this.log(`node status not measured (${(err as Error).message}): sending the last one`);
+      return undefined;
+    });
+    if (measured) this.lastStatus = measured;
+    return this.withConditions(measured ?? this.lastStatus ?? {});
+  }
+
+  private withConditions(status: NodeStatus): NodeStatus {
+    const measured = (status.conditions ?? []).filter((c) => c.type !== 'Ready' && c.type !== this.memoryCgroup.type);
+    return { ...status, conditions: [...measured, this.memoryCgroup, this.runtimeHealth.condition()] };
+  }
+
+  /** Docker stopped or started answering: the control plane hears it at once (a Hello carries it anyway). */
+  private reportReadiness(): void {
+    if (this.lastStatus) this.session.reportNodeStatus(this.withConditions(this.lastStatus));
+  }
+
   /** The Node this agent registers: well-known labels plus the observed status. */
   private async nodeObject(): Promise<Node> {
-    const status = await collectNodeStatus(this.docker, { nodeName: this.config.nodeName, nodeIP: this.config.nodeIP, hostname: os.hostname() }, this.lifetime.signal);
-    status.conditions = [...(status.conditions ?? []), this.memoryCgroup];
+    const status = await this.currentStatus();
     const labels = {
       'kubernetes.io/hostname': this.config.nodeName,
       'kubernetes.io/os': 'linux',

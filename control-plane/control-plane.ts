@@ -15,7 +15,8 @@ import { ensureDefaultNamespaces } from './apiserver/ensure-default-namespaces';
 import { ensureDefaultStorageClass } from './storage/default-storage-class';
 import { SERVICES } from './registry/kinds';
 import { Registry } from './registry/registry';
-import { ensureKubernetesService } from './registry/service-network/ensure-kubernetes-service';
+import { ensureKubernetesService, type ApiServerEndpoint } from './registry/service-network/ensure-kubernetes-service';
+import { KUBERNETES_ENDPOINTS_RESYNC_MS, reconcileKubernetesEndpoints } from './registry/service-network/kubernetes-endpoints';
 import { repairServiceAllocations } from './registry/service-network/repair-allocations';
 import { createApiServer, type ApiServer } from './apiserver/server';
 import { storedObjectCheck } from './apiserver/stored-object-check';
@@ -127,9 +128,32 @@ export class ControlPlane {
     const nodePort = await this.nodeService.start(`${config.bindAddress}:${config.nodePort}`, this.lifetime.signal);
     this.ports = { api: apiPort, nodes: nodePort };
     const host = config.advertiseAddress.includes(':') ? `[${config.advertiseAddress}]` : config.advertiseAddress;
-    this.sharedLiveness.publishNodeService(`${host}:${nodePort}`);
+    this.sharedLiveness.publishAddresses(`${host}:${nodePort}`, `${host}:${apiPort}`);
+    this.track(this.keepKubernetesEndpoints({ address: config.advertiseAddress, port: apiPort }));
     this.election.start();
     this.log(`pikube control plane ${config.identity}: API https://${config.advertiseAddress}:${apiPort}, nodes ${config.advertiseAddress}:${nodePort}`);
+  }
+
+  /**
+   * The `kubernetes` Endpoints follow the live replicas (kubernetes-endpoints.ts): once every
+   * replica's record has been read, again whenever one comes or goes, and every 10 s; a failed
+   * write is logged and tried at the next turn. Ends when the replica stops.
+   */
+  private async keepKubernetesEndpoints(own: ApiServerEndpoint): Promise<void> {
+    const signal = this.lifetime.signal;
+    let wake = new AbortController();
+    const changes = this.sharedLiveness.onReplicasChanged(() => wake.abort());
+    try {
+      await this.sharedLiveness.replicasSynced(signal).catch(() => undefined);
+      while (!signal.aborted) {
+        wake = new AbortController();
+        const live = [own, ...this.sharedLiveness.apiServers()];
+        await reconcileKubernetesEndpoints(this.registry, live).catch((err: unknown) => this.log(`kubernetes endpoints not reconciled: ${(err as Error).message}`));
+        await systemClock.sleep(KUBERNETES_ENDPOINTS_RESYNC_MS, AbortSignal.any([signal, wake.signal]));
+      }
+    } finally {
+      changes.dispose();
+    }
   }
 
   /** Remembers one term's leader loops until they end, so `stop()` can wait for them. */

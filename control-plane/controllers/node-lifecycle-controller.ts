@@ -15,7 +15,7 @@
  * control plane's own absence must not make their nodes NotReady.
  */
 import type { Node, Pod } from '../../api/core-v1';
-import { TAINT_UNREACHABLE, REASON_NODE_STATUS_UNKNOWN } from '../nodes/node-health';
+import { conditionOf, READY, TAINT_NOT_READY, TAINT_UNREACHABLE, REASON_NODE_STATUS_UNKNOWN } from '../nodes/node-health';
 import type { ControllerSetup } from './framework/define-controller';
 import { changesOf, defineController, listenerSource } from './framework/define-controller';
 import { toSee, type Expectations } from './framework/expectations';
@@ -99,6 +99,10 @@ async function report(w: NodeWriters, node: Node, plan: NodePlan): Promise<void>
   if (plan.transition === 'unreachable') {
     w.ctx.log(`node-lifecycle: node "${name}" is unreachable: Ready=Unknown (${REASON_NODE_STATUS_UNKNOWN}), tainted ${TAINT_UNREACHABLE}`);
     if (plan.status) await events.record(node, 'Normal', 'NodeNotReady', `Node ${name} status is now: NodeNotReady`);
+  } else if (plan.transition === 'not-ready') {
+    const ready = conditionOf(node.status?.conditions, READY);
+    w.ctx.log(`node-lifecycle: node "${name}" says it is not ready (${ready?.reason ?? '?'}: ${ready?.message ?? ''}), tainted ${TAINT_NOT_READY}`);
+    await events.record(node, 'Normal', 'NodeNotReady', `Node ${name} status is now: NodeNotReady`);
   } else if (plan.transition === 'reachable') {
     w.ctx.log(`node-lifecycle: node "${name}" is reachable again`);
     if (plan.status) await events.record(node, 'Normal', 'NodeReady', `Node ${name} status is now: NodeReady`);

@@ -8,7 +8,11 @@
  *   `node.kubernetes.io/unreachable` NoSchedule and NoExecute taints, and Ready=False on its
  *   ready pods (MarkPodsNotReady);
  * - alive again → the taints go, and Ready=True comes back if only this controller had made it
- *   Unknown (a reconnect's Hello already writes Ready=True).
+ *   Unknown (a reconnect's Hello already writes Ready=True);
+ * - alive but saying Ready=False itself (its agent cannot reach its container runtime) → the
+ *   `node.kubernetes.io/not-ready` NoSchedule and NoExecute taints instead of any unreachable
+ *   ones, and Ready=False on its ready pods when the taints are first added; Ready=True again →
+ *   the taints go.
  *
  * Eviction: pods on an unreachable node are deleted once their toleration of the
  * unreachable:NoExecute taint runs out (tolerationSeconds, given by the DefaultTolerationSeconds
@@ -18,8 +22,8 @@
 import type { Node, NodeStatus, Pod, Taint } from '../../api/core-v1';
 import { stableJson } from '../registry/object-meta';
 import {
-  conditionOf, hasHealthTaints, isNodeStatusUnknown, isPodReady, MESSAGE_KUBELET_READY, podStatusNotReady, READY, REASON_KUBELET_READY,
-  rfc3339, unknownNodeStatus, withoutHealthTaints, withUnreachableTaints,
+  conditionOf, hasHealthTaints, isNodeReadyFalse, isNodeStatusUnknown, isPodReady, MESSAGE_KUBELET_READY, podStatusNotReady, READY, REASON_KUBELET_READY,
+  rfc3339, unknownNodeStatus, withNotReadyTaints, withoutHealthTaints, withUnreachableTaints,
 } from '../nodes/node-health';
 
 export interface NodeSilence {
@@ -38,7 +42,7 @@ export interface NodePlan {
   /** The node's pods with Ready=False, written through `…/status`. */
   podsNotReady: Pod[];
   /** Set when this plan changes the node's health. */
-  transition?: 'unreachable' | 'reachable';
+  transition?: 'unreachable' | 'reachable' | 'not-ready';
   /** When to look again though nothing changes: when the grace period would run out. */
   requeueAfterMs?: number;
 }
@@ -50,7 +54,7 @@ const RECHECK_MARGIN_MS = 10;
 export function planNode(node: Node, pods: readonly Pod[], silence: NodeSilence, now: Date): NodePlan {
   if (silence.silentForMs < silence.gracePeriodMs) {
     const requeueAfterMs = Math.max(silence.gracePeriodMs - silence.silentForMs, 1) + RECHECK_MARGIN_MS;
-    return { ...(silence.alive ? reachablePlan(node, now) : { podsNotReady: [] }), requeueAfterMs };
+    return { ...(silence.alive ? reachablePlan(node, pods, now) : { podsNotReady: [] }), requeueAfterMs };
   }
   return silence.alive ? { podsNotReady: [] } : unreachablePlan(node, pods, now);
 }
@@ -64,12 +68,20 @@ function unreachablePlan(node: Node, pods: readonly Pod[], now: Date): NodePlan 
   return plan;
 }
 
-function reachablePlan(node: Node, now: Date): NodePlan {
+function reachablePlan(node: Node, pods: readonly Pod[], now: Date): NodePlan {
+  if (isNodeReadyFalse(node)) return notReadyPlan(node, pods, now);
   const plan: NodePlan = { podsNotReady: [] };
   if (isNodeStatusUnknown(node)) plan.status = readyAgain(node.status, now);
   if (hasHealthTaints(node)) plan.taints = withoutHealthTaints(node.spec?.taints);
   if (plan.status || plan.taints) plan.transition = 'reachable';
   return plan;
+}
+
+/** Only transitions are written: the pods are marked once, when the taints first go on (MarkPodsNotReady on Ready True → False). */
+function notReadyPlan(node: Node, pods: readonly Pod[], now: Date): NodePlan {
+  const taints = withNotReadyTaints(node.spec?.taints, now);
+  if (stableJson(taints) === stableJson(node.spec?.taints ?? [])) return { podsNotReady: [] };
+  return { taints, podsNotReady: podsNotReady(pods, now), transition: 'not-ready' };
 }
 
 function podsNotReady(pods: readonly Pod[], now: Date): Pod[] {

@@ -11,6 +11,8 @@ import { metaTime } from '../../api/meta-time';
 
 export const TAINT_UNREACHABLE = 'node.kubernetes.io/unreachable';
 export const TAINT_NOT_READY = 'node.kubernetes.io/not-ready';
+/** Put by a human on a node known to be down (Kubernetes' non-graceful node shutdown): its terminating pods are force-deleted. */
+export const TAINT_OUT_OF_SERVICE = 'node.kubernetes.io/out-of-service';
 export const READY = 'Ready';
 export const REASON_KUBELET_READY = 'KubeletReady';
 export const MESSAGE_KUBELET_READY = 'kubelet is posting ready status';
@@ -80,6 +82,24 @@ export function withUnreachableTaints(taints: Taint[] | undefined, now: Date): T
   const existing = (effect: Taint['effect']): Taint | undefined => taints?.find((t) => t.key === TAINT_UNREACHABLE && t.effect === effect);
   const add = (effect: Taint['effect']): Taint => existing(effect) ?? { key: TAINT_UNREACHABLE, effect, timeAdded: rfc3339(now) };
   return [...kept, add('NoSchedule'), add('NoExecute')];
+}
+
+/**
+ * The taints with the not-ready NoSchedule and NoExecute pair present and no unreachable one: a
+ * node whose agent speaks but says Ready=False (Kubernetes' taint-node-by-condition and
+ * processTaintBaseEviction for a Ready=False node).
+ * https://kubernetes.io/docs/reference/labels-annotations-taints/#node-kubernetes-io-not-ready
+ */
+export function withNotReadyTaints(taints: Taint[] | undefined, now: Date): Taint[] {
+  const kept = (taints ?? []).filter((t) => !isHealthTaint(t));
+  const existing = (effect: Taint['effect']): Taint | undefined => taints?.find((t) => t.key === TAINT_NOT_READY && t.effect === effect);
+  const add = (effect: Taint['effect']): Taint => existing(effect) ?? { key: TAINT_NOT_READY, effect, timeAdded: rfc3339(now) };
+  return [...kept, add('NoSchedule'), add('NoExecute')];
+}
+
+/** The node's agent says Ready=False (a broken container runtime): not Unknown, not True. */
+export function isNodeReadyFalse(node: Node): boolean {
+  return conditionOf(node.status?.conditions, READY)?.status === 'False';
 }
 
 /** The taints without the unreachable/not-ready ones the lifecycle controller adds. */

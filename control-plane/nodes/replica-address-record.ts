@@ -15,6 +15,8 @@ export interface ReplicaAddressRecord extends KubeObject {
     replica: string;
     /** `host:port` of the replica's node service (its advertise address and `--node-port`). */
     nodeService: string;
+    /** `host:port` of the replica's API server (its advertise address and `--secure-port`): the `kubernetes` Endpoints. */
+    apiServer?: string;
   };
 }
 
@@ -26,8 +28,16 @@ export function replicaAddressKey(prefix: string, replica: string): string {
   return `${prefix}${encodeURIComponent(replica)}`;
 }
 
-export function aReplicaAddressRecord(replica: string, nodeService: string): ReplicaAddressRecord {
-  return { apiVersion: 'pikube.io/v1', kind: 'ControlPlaneReplica', metadata: { name: replica }, spec: { replica, nodeService } };
+export function aReplicaAddressRecord(replica: string, nodeService: string, apiServer?: string): ReplicaAddressRecord {
+  return { apiVersion: 'pikube.io/v1', kind: 'ControlPlaneReplica', metadata: { name: replica }, spec: { replica, nodeService, ...(apiServer ? { apiServer } : {}) } };
+}
+
+/** The API server's address and port (IPv4 `a.b.c.d:port`), or undefined when the record has none or not such. */
+export function readApiServerAddress(object: KubeObject): { address: string; port: number } | undefined {
+  const spec = (object as Partial<ReplicaAddressRecord>).spec;
+  const m = typeof spec?.apiServer === 'string' ? /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(spec.apiServer) : null;
+  const port = Number(m?.[2]);
+  return m && port >= 1 && port <= 65535 ? { address: m[1], port } : undefined;
 }
 
 /** The node-service address, or undefined when what was read is not such a record. */

@@ -8,7 +8,7 @@ import { systemClock, type Clock } from '../../base/clock';
 import { DisposableStore, toDisposable } from '../../base/disposable';
 import type { ObjectCache } from './node-view';
 import type { LeasedKeys } from './replica-sessions';
-import { aReplicaAddressRecord, readReplicaAddress, replicaAddressKey, type ReplicaAddressRecord } from './replica-address-record';
+import { aReplicaAddressRecord, readApiServerAddress, readReplicaAddress, replicaAddressKey, type ReplicaAddressRecord } from './replica-address-record';
 
 export interface ReplicaAddressesOptions {
   keys: LeasedKeys;
@@ -26,6 +26,7 @@ export class ReplicaAddresses {
   private readonly lifetime = new DisposableStore();
   private readonly stop = new AbortController();
   private own?: string;
+  private ownApiServer?: string;
   private writing?: Promise<void>;
 
   constructor(private readonly opts: ReplicaAddressesOptions) {
@@ -33,10 +34,18 @@ export class ReplicaAddresses {
     this.lifetime.add(toDisposable(() => this.stop.abort()));
   }
 
-  /** Records `nodeService` (`host:port`) as this replica's; call once it is listening. */
-  publish(nodeService: string): void {
+  /** Records `nodeService` and `apiServer` (`host:port` each) as this replica's; call once it is listening. */
+  publish(nodeService: string, apiServer?: string): void {
     this.own = nodeService;
+    this.ownApiServer = apiServer;
     this.write();
+  }
+
+  /** Every live replica's API server (this one's included once published), each address and port once. */
+  apiServers(): { address: string; port: number }[] {
+    const own = this.ownApiServer ? [aReplicaAddressRecord(this.opts.identity, this.own ?? '', this.ownApiServer)] : [];
+    const found = [...own, ...this.opts.records.list()].map(readApiServerAddress).filter((a): a is { address: string; port: number } => a !== undefined);
+    return [...new Map(found.map((a) => [`${a.address}:${a.port}`, a])).values()].sort((a, b) => a.address.localeCompare(b.address) || a.port - b.port);
   }
 
   /** Every live replica's node-service address, this replica's first, without duplicates. */
@@ -53,12 +62,12 @@ export class ReplicaAddresses {
 
   private write(): void {
     if (this.own === undefined || this.writing || this.stop.signal.aborted) return;
-    this.writing = this.writeUntilDone(this.own).finally(() => (this.writing = undefined));
+    this.writing = this.writeUntilDone(this.own, this.ownApiServer).finally(() => (this.writing = undefined));
   }
 
-  private async writeUntilDone(address: string): Promise<void> {
+  private async writeUntilDone(address: string, apiServer: string | undefined): Promise<void> {
     const key = replicaAddressKey(this.opts.prefix, this.opts.identity);
-    const value = JSON.stringify(aReplicaAddressRecord(this.opts.identity, address));
+    const value = JSON.stringify(aReplicaAddressRecord(this.opts.identity, address, apiServer));
     while (!this.stop.signal.aborted) {
       try {
         return await this.opts.keys.put(key, value);

@@ -7,6 +7,7 @@
  * (ReplicaAddresses), and follows every replica's address for the agents' Welcome.
  */
 import type { Etcd3 } from 'etcd3';
+import type { Disposable } from '../../base/disposable';
 import { createEtcdClient, type EtcdStoreOptions } from '../store/etcd-store';
 import { EtcdLeasedKeys } from '../store/etcd-leased-keys';
 import { Informer, type InformerOptions } from '../store/informer';
@@ -65,9 +66,24 @@ export class SharedLiveness {
     return this.cluster;
   }
 
-  /** Records where this replica serves agents (`host:port`); call once it listens. */
-  publishNodeService(address: string): void {
-    this.addresses.publish(address);
+  /** Records where this replica serves agents and its API (`host:port` each); call once it listens. */
+  publishAddresses(nodeService: string, apiServer: string): void {
+    this.addresses.publish(nodeService, apiServer);
+  }
+
+  /** Every live replica's API server: the `kubernetes` Endpoints (kubernetes-endpoints.ts). */
+  apiServers(): { address: string; port: number }[] {
+    return this.addresses.apiServers();
+  }
+
+  /** Resolves once every replica's record has been read (before that, only this one's is known). */
+  replicasSynced(signal: AbortSignal): Promise<void> {
+    return this.addressRecords.whenSynced(signal);
+  }
+
+  /** Called when a replica's record comes or goes (a dead replica's goes with its lease). */
+  onReplicasChanged(handler: () => void): Disposable {
+    return this.addressRecords.onChange(() => handler());
   }
 
   /** Every live replica's node-service address, this one's first. */

@@ -44,6 +44,8 @@ export interface ControlPlaneState {
   securePort: number;
   nodePort: number;
   apiUrl: string;
+  /** Flags added to the control plane's defaults (ClusterOptions.controlPlaneArgs), kept for its restart. */
+  extraArgs?: string[];
 }
 
 export interface NodeState {

@@ -62,6 +62,8 @@ export interface ClusterOptions {
    * every replica. Needs an odd number of nodes, at least 3.
    */
   ha?: boolean;
+  /** Flags added to the (single) control plane's, e.g. a shorter `--node-monitor-grace-period` (not with `ha`). */
+  controlPlaneArgs?: string[];
   log?: (line: string) => void;
   /** Called once the cluster is registered, before anything is created (e.g. to tear it down on Ctrl-C). */
   onRegistered?: (state: ClusterState) => void;
@@ -78,6 +80,7 @@ function layout(opts: ClusterOptions, id: string, subnet: string): ClusterState 
   const dist = opts.distDir ?? DEFAULT_DIST;
   const names = (opts.nodes ?? ['pi1', 'pi2']).map(checkNodeName);
   if (opts.ha && (names.length < 3 || names.length % 2 === 0)) throw new Error(`--ha needs an odd number of nodes, at least 3 (etcd's quorum); got ${names.length}`);
+  if (opts.ha && opts.controlPlaneArgs?.length) throw new Error('controlPlaneArgs: for a cluster with one control plane on the machine only');
   const nodes = names.map((name, i) => nodeLayout({ clusterId: id, subnet, dataDir, registryDir, name, index: i + 1, cgroupDriver: dockerCgroupDriverFromEnv() }));
   if (opts.ha) for (const node of nodes) node.members = membersLayout(node, dataDir);
   return {
@@ -174,10 +177,11 @@ async function bringUpControlPlane(state: ClusterState, opts: ClusterOptions, lo
   const apiUrl = `https://${state.lan.hostIp}:${securePort}`;
   const dataDir = path.join(state.dataDir, 'control-plane');
   const logFile = path.join(state.logDir, 'control-plane.log');
-  state.controlPlane = { dataDir, securePort, nodePort, apiUrl };
+  state.controlPlane = { dataDir, securePort, nodePort, apiUrl, extraArgs: opts.controlPlaneArgs };
   log(`control plane on ${apiUrl}`);
   state.controlPlane.process = startControlPlane({
     mainJs: state.controlPlaneJs, dataDir, etcdEndpoint: state.etcd?.endpoint ?? '', address: state.lan.hostIp, securePort, nodePort, logFile,
+    extraArgs: opts.controlPlaneArgs,
   });
   saveState(state);
   await waitControlPlaneReady(apiUrl, state.controlPlane.process, logFile);
@@ -299,7 +303,7 @@ export async function restartControlPlane(state: ClusterState): Promise<void> {
   const logFile = path.join(state.logDir, 'control-plane.log');
   cp.process = startControlPlane({
     mainJs: state.controlPlaneJs, dataDir: cp.dataDir, etcdEndpoint: state.etcd?.endpoint ?? '', address: state.lan.hostIp,
-    securePort: cp.securePort, nodePort: cp.nodePort, logFile,
+    securePort: cp.securePort, nodePort: cp.nodePort, logFile, extraArgs: cp.extraArgs,
   });
   saveState(state);
   await waitControlPlaneReady(cp.apiUrl, cp.process, logFile);

@@ -19,6 +19,8 @@ export interface ControlPlaneOptions {
   securePort: number;
   nodePort: number;
   logFile: string;
+  /** Flags after the defaults (a later flag overrides an earlier one), e.g. ['--node-monitor-grace-period', '1500ms']. */
+  extraArgs?: string[];
   /** Run inside this network namespace (`/var/run/netns/<name>`, an HA node's); default: the machine's. */
   netns?: string;
 }
@@ -31,6 +33,7 @@ function serveArgs(o: ControlPlaneOptions): string[] {
     '--advertise-address', o.address,
     '--cluster-cidr', '10.42.0.0/16', '--service-cidr', '10.43.0.0/16',
     '--node-monitor-grace-period', '5s',
+    ...(o.extraArgs ?? []),
   ];
 }
 

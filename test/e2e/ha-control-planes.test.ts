@@ -92,6 +92,10 @@ describe('HA: the leading control plane\'s Pi dies', function () {
       { timeoutMs: 90_000, intervalMs: 1000, describe: async () => kubectlOn(survivors[1], ['get', 'pods', '-o', 'wide']).catch(String) });
     const convergedMs = Date.now() - t0;
     for (const s of survivors) assert.equal(await readyOf(s), 'True', `${s.name} stayed Ready`);
+    // The kubernetes Service's endpoints: the dead replica's address leaves with its lease (the lease endpoint reconciler).
+    let apiEndpoints = '';
+    await until(async () => (apiEndpoints = (await kubectlOn(survivors[0], ['get', 'endpoints', 'kubernetes', '-o', 'jsonpath={.subsets[0].addresses[*].ip}'])).trim())
+      === survivors.map((s) => s.ip).sort().join(' '), { timeoutMs: 30_000, intervalMs: 500, describe: () => `kubernetes endpoints: ${apiEndpoints}` });
     console.log(`      powered off ${leader.name} (leader): ${newLeader?.name} leads after ${(leaderChangeMs / 1000).toFixed(1)} s (lease TTL 10 s), `
       + `${heldByLeader.length} agent(s) it held [${heldByLeader.map((a) => a.name).join(', ')}] reconnected elsewhere by ${(reconnectMs / 1000).toFixed(1)} s, `
       + `the scale to 4 Ready after ${(convergedMs / 1000).toFixed(1)} s (noisy: shared machine)`);

@@ -5,6 +5,7 @@ import { ensureDefaultNamespaces } from '../../../../control-plane/apiserver/ens
 import { Registry } from '../../../../control-plane/registry/registry';
 import type { EndpointSlice, Endpoints } from '../../../../api/service-v1';
 import { ensureKubernetesService } from '../../../../control-plane/registry/service-network/ensure-kubernetes-service';
+import { reconcileKubernetesEndpoints } from '../../../../control-plane/registry/service-network/kubernetes-endpoints';
 import { repairServiceAllocations } from '../../../../control-plane/registry/service-network/repair-allocations';
 import type { KeySpace } from '../../../../control-plane/store/keys';
 import type { Store } from '../../../../control-plane/store/store';
@@ -153,5 +154,28 @@ describe('Service cluster IP and node port allocation (real etcd)', function () 
     const slice = await registry.get<EndpointSlice>('endpointslices.discovery.k8s.io', 'default', 'kubernetes');
     assert.deepEqual(slice.endpoints.map((e) => e.addresses[0]).sort(), ['10.0.0.1', '10.0.0.2']);
     assert.deepEqual(await allocatedKeys(), ['10.43.0.1']);
+  });
+
+  it('keeps the kubernetes endpoints to the live replicas: a dead replica\'s address leaves, and an unchanged set writes nothing', async () => {
+    await ensureKubernetesService(registry, { address: '10.0.0.1', port: 6443 });
+    await ensureKubernetesService(registry, { address: '10.0.0.2', port: 6443 });
+    await reconcileKubernetesEndpoints(registry, [{ address: '10.0.0.2', port: 6443 }, { address: '10.0.0.3', port: 6443 }]);
+    const ep = await registry.get<Endpoints>('endpoints', 'default', 'kubernetes');
+    assert.deepEqual(ep.subsets?.[0].addresses?.map((a) => a.ip), ['10.0.0.2', '10.0.0.3']);
+    const slice = await registry.get<EndpointSlice>('endpointslices.discovery.k8s.io', 'default', 'kubernetes');
+    assert.deepEqual(slice.endpoints.map((e) => [e.addresses[0], e.conditions?.ready]), [['10.0.0.2', true], ['10.0.0.3', true]]);
+    await reconcileKubernetesEndpoints(registry, [{ address: '10.0.0.3', port: 6443 }, { address: '10.0.0.2', port: 6443 }]);
+    assert.equal((await registry.get<Endpoints>('endpoints', 'default', 'kubernetes')).metadata.resourceVersion, ep.metadata.resourceVersion);
+    assert.equal((await registry.get<EndpointSlice>('endpointslices.discovery.k8s.io', 'default', 'kubernetes')).metadata.resourceVersion, slice.metadata.resourceVersion);
+  });
+
+  it('writes the same kubernetes endpoints from every replica, also when two share an address on different ports', async () => {
+    await ensureKubernetesService(registry, { address: '127.0.0.1', port: 6443 });
+    const seenFromA = [{ address: '127.0.0.1', port: 6443 }, { address: '127.0.0.1', port: 7443 }];
+    await reconcileKubernetesEndpoints(registry, seenFromA);
+    const ep = await registry.get<Endpoints>('endpoints', 'default', 'kubernetes');
+    assert.deepEqual(ep.subsets, [{ addresses: [{ ip: '127.0.0.1' }], ports: [{ name: 'https', port: 6443, protocol: 'TCP' }] }]);
+    await reconcileKubernetesEndpoints(registry, [...seenFromA].reverse());
+    assert.equal((await registry.get<Endpoints>('endpoints', 'default', 'kubernetes')).metadata.resourceVersion, ep.metadata.resourceVersion);
   });
 });

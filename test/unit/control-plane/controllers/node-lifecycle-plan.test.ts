@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Node, Pod } from '../../../../api/core-v1';
-import { TAINT_UNREACHABLE } from '../../../../control-plane/nodes/node-health';
+import { TAINT_NOT_READY, TAINT_UNREACHABLE } from '../../../../control-plane/nodes/node-health';
 import { planNode, type NodeSilence } from '../../../../control-plane/controllers/node-lifecycle-plan';
 import { aNode, aPod } from './fixtures';
 
@@ -11,6 +11,11 @@ const unreachable = (): Node => {
   return { ...node, spec: { taints: [{ key: TAINT_UNREACHABLE, effect: 'NoSchedule' }, { key: TAINT_UNREACHABLE, effect: 'NoExecute' }] } };
 };
 
+const notReady = (): Node => {
+  const node = aNode('pi1', { ready: 'False' });
+  return { ...node, spec: { taints: [{ key: TAINT_NOT_READY, effect: 'NoSchedule' }, { key: TAINT_NOT_READY, effect: 'NoExecute' }] } };
+};
+
 describe('node lifecycle plan', () => {
   const cases: { name: string; node: Node; pods?: Pod[]; silence: Omit<NodeSilence, 'gracePeriodMs'>; want: { status?: string; taints?: number; pods?: number; transition?: string; requeueAfterMs?: number } }[] = [
     { name: 'a healthy node speaking: nothing written, looked at again when its grace would run out', node: aNode('pi1'), silence: { alive: true, silentForMs: 1000 },
@@ -19,6 +24,14 @@ describe('node lifecycle plan', () => {
     { name: 'silent for the grace period: Ready Unknown, the unreachable taints, its ready pods not ready', node: aNode('pi1'), pods: [aPod('a'), aPod('b', { ready: false })],
       silence: { alive: false, silentForMs: 5000 }, want: { status: 'Unknown', taints: 2, pods: 1, transition: 'unreachable' } },
     { name: 'already unreachable: nothing written again', node: unreachable(), silence: { alive: false, silentForMs: 60_000 }, want: {} },
+    { name: 'speaking but saying Ready False: the not-ready taints (no unreachable one), its ready pods not ready', node: aNode('pi1', { ready: 'False' }),
+      pods: [aPod('a'), aPod('b', { ready: false })], silence: { alive: true, silentForMs: 0 }, want: { taints: 2, pods: 1, transition: 'not-ready', requeueAfterMs: 5010 } },
+    { name: 'Ready False and already tainted not-ready: nothing written again, the pods are not marked twice', node: notReady(), pods: [aPod('a')],
+      silence: { alive: true, silentForMs: 0 }, want: { requeueAfterMs: 5010 } },
+    { name: 'Ready True again after Ready False: the not-ready taints go', node: { ...notReady(), status: aNode('pi1').status }, silence: { alive: true, silentForMs: 0 },
+      want: { taints: 0, transition: 'reachable', requeueAfterMs: 5010 } },
+    { name: 'a Ready False node going silent: Unknown and the unreachable taints replace the not-ready ones', node: notReady(), silence: { alive: false, silentForMs: 5000 },
+      want: { status: 'Unknown', taints: 2, transition: 'unreachable' } },
     { name: 'alive again: Ready True and no taints', node: unreachable(), silence: { alive: true, silentForMs: 0 }, want: { status: 'True', taints: 0, transition: 'reachable', requeueAfterMs: 5010 } },
   ];
   for (const c of cases) {
@@ -39,5 +52,12 @@ describe('node lifecycle plan', () => {
     const [next] = planNode(aNode('pi1'), [pod], { alive: false, silentForMs: GRACE, gracePeriodMs: GRACE }, now).podsNotReady;
     assert.deepEqual(next?.status?.conditions?.[0], { type: 'Ready', status: 'False', lastTransitionTime: '2026-03-01T12:00:00Z' });
     assert.equal(pod.status?.conditions?.[0]?.status, 'True');
+  });
+
+  it('puts the not-ready taints on with NoExecute, so the taint-eviction controller evicts after tolerationSeconds', () => {
+    const plan = planNode(aNode('pi1', { ready: 'False' }), [], { alive: true, silentForMs: 0, gracePeriodMs: GRACE }, now);
+    assert.deepEqual(plan.taints, [
+      { key: TAINT_NOT_READY, effect: 'NoSchedule', timeAdded: '2026-03-01T12:00:00Z' }, { key: TAINT_NOT_READY, effect: 'NoExecute', timeAdded: '2026-03-01T12:00:00Z' },
+    ]);
   });
 });

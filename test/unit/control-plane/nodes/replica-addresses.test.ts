@@ -50,6 +50,18 @@ describe('ReplicaAddresses', () => {
     await addresses.dispose();
   });
 
+  it('records its API server too, and lists every live replica\'s API server once, records without one or with a malformed one left out', async () => {
+    const others = [aReplicaAddressRecord('cp-b', '10.0.0.2:6444', '10.0.0.2:6443'), aReplicaAddressRecord('cp-c', '10.0.0.3:6444'),
+      aReplicaAddressRecord('cp-d', '10.0.0.4:6444', 'not an address'), aReplicaAddressRecord('cp-a', '10.0.0.1:6444', '10.0.0.1:6443')];
+    const { keys, addresses } = setup(others);
+    addresses.publish('10.0.0.1:6444', '10.0.0.1:6443');
+    await until(() => keys.values.size === 1, { timeoutMs: 2000 });
+    const stored = JSON.parse(keys.values.get('/p/control-plane-replicas/cp-a') ?? '{}') as ReplicaAddressRecord;
+    assert.equal(stored.spec.apiServer, '10.0.0.1:6443');
+    assert.deepEqual(addresses.apiServers(), [{ address: '10.0.0.1', port: 6443 }, { address: '10.0.0.2', port: 6443 }]);
+    await addresses.dispose();
+  });
+
   it('writes the record again once the lease was lost', async () => {
     const { keys, addresses } = setup();
     addresses.publish('10.0.0.1:6444');
