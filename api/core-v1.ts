@@ -129,6 +129,8 @@ export interface PodSpec {
   nodeName?: string;
   serviceAccountName?: string;
   serviceAccount?: string;
+  /** Secrets of this namespace holding registry credentials for the pulls (LocalObjectReference). */
+  imagePullSecrets?: { name?: string }[];
   hostNetwork?: boolean;
   hostname?: string;
   subdomain?: string;
