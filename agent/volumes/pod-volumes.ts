@@ -86,6 +86,12 @@ export class PodVolumes {
     return path.join(this.stateDir, 'pods', podUid);
   }
 
+  /** Where the pod's emptyDir volume `name` lives on this node. */
+  emptyDirPath(podUid: string, name: string): string {
+    if (!SAFE.test(name)) throw new Error(`volume name "${name}" is not a safe name`);
+    return path.join(this.podDir(podUid), 'volumes', EMPTY_DIR, name);
+  }
+
   /**
    * Makes every volume of the pod ready; idempotent. The first failure is returned, except for
    * a volume written from the API that was set up before (its ConfigMap deleted while the pod
@@ -120,7 +126,7 @@ export class PodVolumes {
     if (!SAFE.test(volume.name)) throw new Error(`volume name "${volume.name}" is not a safe name`);
     const source = sourceOf(volume);
     if (volume.emptyDir) {
-      const dir = path.join(this.podDir(pod.metadata.uid ?? ''), 'volumes', EMPTY_DIR, volume.name);
+      const dir = this.emptyDirPath(pod.metadata.uid ?? '', volume.name);
       await setUpEmptyDir(dir, volume.emptyDir, this.mounter, signal);
       return dir;
     }
