@@ -113,6 +113,7 @@ export interface Volume {
   configMap?: { name: string; items?: { key: string; path: string; mode?: number }[]; defaultMode?: number; optional?: boolean };
   secret?: { secretName: string; items?: { key: string; path: string; mode?: number }[]; defaultMode?: number; optional?: boolean };
   persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
+  nfs?: { server: string; path: string; readOnly?: boolean };
   [source: string]: unknown;
 }
 
