@@ -72,7 +72,7 @@ function imageEvents(deps: StarterDeps, req: StartRequest, image: ImageResult): 
   const say = (e: EventSpec, repeat = 0): void => deps.events.container(pod, c.name, e, repeat);
   const name = c.image ?? '';
   if (image.ok) return say(image.pulledInMs === undefined ? containerEvents.alreadyPresent(name) : containerEvents.pulled(name, image.pulledInMs, image.image.size));
-  if (image.reason === 'ErrImagePull') say({ ...containerEvents.pullFailed(name, ''), message: image.message });
+  if (image.reason === 'ErrImagePull') say(containerEvents.pullFailed(name, image.message));
   else if (image.reason === 'ImagePullBackOff') say(containerEvents.pullBackOff(name), REPEAT_WINDOW_MS);
   else if (image.reason === 'ErrImageNeverPull') say(containerEvents.neverPull(image.message), REPEAT_WINDOW_MS);
   else say(containerEvents.inspectFailed(image.message), REPEAT_WINDOW_MS);

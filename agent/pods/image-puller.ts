@@ -1,7 +1,8 @@
 /**
  * The image step of a container start: applies the pull policy, pulls with per-image backoff,
  * and answers either the image to run or the waiting reason the kubelet would show
- * (ErrImageNeverPull, ErrImagePull, ImagePullBackOff). A pull uses the pod's image pull
+ * (ErrImageNeverPull, ErrImagePull with the runtime's error as its message, ImagePullBackOff
+ * with the last error appended, as since v1.32). A pull uses the pod's image pull
  * secrets as kuberuntime's PullImage does: the credentials the keyring finds for the image's
  * repository are tried in turn until one pull succeeds (the errors of all, aggregated, when
  * none does); with none found the pull is anonymous.
@@ -31,7 +32,16 @@ export type ImageResult =
   | { ok: true; image: ImageDetails; ref: string; pulledInMs?: number }
   | { ok: false; reason: 'ErrImageNeverPull' | 'ErrImagePull' | 'ImagePullBackOff' | 'InvalidImageName'; message: string; retryAtMs?: number };
 
+/** Bounds the remembered pull errors (pods that are gone are forgotten anyway). */
+const MAX_REMEMBERED_FAILURES = 256;
+
 export class ImagePuller {
+  /**
+   * The last pull error by backoff key (the kubelet's prevPullErrMsg, v1.32): the
+   * ImagePullBackOff message carries it, `Back-off pulling image "x": ErrImagePull: <error>`.
+   */
+  private readonly lastFailure = new Map<string, string>();
+
   /** `backoff` is shared by the pod's containers; keys are `<podUid>/<image>`. */
   constructor(private readonly runtime: ContainerRuntime, private readonly backoff: Backoff) {}
 
@@ -48,7 +58,11 @@ export class ImagePuller {
 
   private async pull(key: string, image: string, ref: string, signal: AbortSignal, opts: EnsureOptions): Promise<ImageResult> {
     const blockedUntil = this.backoff.blockedUntil(key);
-    if (blockedUntil !== undefined) return { ok: false, reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"`, retryAtMs: blockedUntil };
+    if (blockedUntil !== undefined) {
+      const previous = this.lastFailure.get(key);
+      return { ok: false, reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"${previous ? `: ErrImagePull: ${previous}` : ''}`, retryAtMs: blockedUntil };
+    }
+    this.lastFailure.delete(key);
     opts.onPulling?.();
     const startedAt = Date.now();
     try {
@@ -56,10 +70,11 @@ export class ImagePuller {
     } catch (err) {
       if (!(err instanceof ImagePullError)) throw err;
       this.backoff.next(key);
-      return { ok: false, reason: 'ErrImagePull', message: `Failed to pull image "${image}": ${err.message}`, retryAtMs: this.backoff.blockedUntil(key) };
+      this.remember(key, err.message);
+      return { ok: false, reason: 'ErrImagePull', message: err.message, retryAtMs: this.backoff.blockedUntil(key) };
     }
     const pulled = await this.runtime.inspectImage(ref, signal);
-    if (!pulled) return { ok: false, reason: 'ErrImagePull', message: `Failed to pull image "${image}": not present after pull` };
+    if (!pulled) return { ok: false, reason: 'ErrImagePull', message: 'image not present after pull' };
     this.backoff.reset(key);
     return { ok: true, image: pulled, ref, pulledInMs: Date.now() - startedAt };
   }
@@ -88,5 +103,11 @@ export class ImagePuller {
   /** Drops the backoff state of a pod that is gone. */
   forgetPod(podUid: string): void {
     this.backoff.forgetPrefix(`${podUid}/`);
+    for (const key of [...this.lastFailure.keys()]) if (key.startsWith(`${podUid}/`)) this.lastFailure.delete(key);
+  }
+
+  private remember(key: string, message: string): void {
+    this.lastFailure.set(key, message);
+    if (this.lastFailure.size > MAX_REMEMBERED_FAILURES) this.lastFailure.delete(this.lastFailure.keys().next().value as string);
   }
 }

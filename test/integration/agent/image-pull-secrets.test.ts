@@ -93,7 +93,7 @@ describe('image pull secrets on a real dockerd and a registry with basic auth', 
 
     await waitFor('all three fail to pull', () => ['without', 'wrong', 'missing'].every((n) => ['ErrImagePull', 'ImagePullBackOff'].includes(waiting(n)?.reason ?? '')));
     await waitFor('back-off after the failure', () => waiting('without')?.reason === 'ImagePullBackOff');
-    assert.equal(waiting('without')?.message, `Back-off pulling image "${reg.image}"`);
+    assert.match(waiting('without')?.message ?? '', new RegExp(`^Back-off pulling image "${reg.image}": ErrImagePull: .*no basic auth credentials$`));
     const failed = reports.eventsOf('without').find((e) => e.startsWith('Warning Failed Failed to pull image'));
     assert.match(failed ?? '', new RegExp(`^Warning Failed Failed to pull image "${reg.image}": .*no basic auth credentials`));
     assert.ok(reports.eventsOf('without').includes('Warning Failed Error: ErrImagePull'));

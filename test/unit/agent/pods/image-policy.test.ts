@@ -56,10 +56,10 @@ describe('ImagePuller', () => {
     const c = { name: 'c', image: 'gone:1', imagePullPolicy: 'IfNotPresent' as const };
     const first = await puller.ensure('u', c, signal);
     assert.equal(first.ok === false && first.reason, 'ErrImagePull');
-    assert.match(first.ok === false ? first.message : '', /^Failed to pull image "gone:1": no route/);
+    assert.match(first.ok === false ? first.message : '', /^no route/);
     now += 5_000;
     const during = await puller.ensure('u', c, signal);
-    assert.deepEqual(during, { ok: false, reason: 'ImagePullBackOff', message: 'Back-off pulling image "gone:1"', retryAtMs: now + 5_000 });
+    assert.deepEqual(during, { ok: false, reason: 'ImagePullBackOff', message: 'Back-off pulling image "gone:1": ErrImagePull: no route to registry for gone:1', retryAtMs: now + 5_000 });
     assert.equal(rt.pulls, 1);
     now += 5_000;
     const retried = await puller.ensure('u', c, signal);
@@ -115,7 +115,7 @@ describe('ImagePuller with image pull secrets', () => {
   it('pulls anonymously without a matching secret and fails with ErrImagePull', async () => {
     const rt = privateRuntime();
     const r = await new ImagePuller(rt, new Backoff(clock)).ensure('u', { name: 'c', image }, signal, { pullSecrets: [] });
-    assert.deepEqual(r.ok ? undefined : [r.reason, r.message], ['ErrImagePull', `Failed to pull image "${image}": no basic auth credentials`]);
+    assert.deepEqual(r.ok ? undefined : [r.reason, r.message], ['ErrImagePull', 'no basic auth credentials']);
     assert.deepEqual(rt.calls, [`pull ${image}`]);
   });
 
@@ -123,7 +123,7 @@ describe('ImagePuller with image pull secrets', () => {
     const rt = privateRuntime();
     const puller = new ImagePuller(rt, new Backoff(clock));
     const wrong = await puller.ensure('u', { name: 'c', image }, signal, { pullSecrets: [secret('a', 'x', '1'), secret('b', 'y', '2')] });
-    assert.deepEqual(wrong.ok ? undefined : wrong.message, `Failed to pull image "${image}": [unauthorized for x, unauthorized for y]`);
+    assert.deepEqual(wrong.ok ? undefined : wrong.message, '[unauthorized for x, unauthorized for y]');
     const right = await new ImagePuller(rt, new Backoff(clock)).ensure('v', { name: 'c', image }, signal, { pullSecrets: [secret('a', 'x', '1'), secret('b', 'pi', 'raspberry')] });
     assert.equal(right.ok, true);
     assert.deepEqual(rt.calls.slice(-2), [`pull ${image} as x`, `pull ${image} as pi`]);
