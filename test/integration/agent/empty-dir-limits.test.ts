@@ -15,6 +15,7 @@ import type { PodEvent } from '../../../agent/pods/pod-events';
 import { PodManager } from '../../../agent/pods/pod-manager';
 import type { PodReporter } from '../../../agent/pods/pod-sink';
 import { DockerRuntime } from '../../../agent/runtime/docker-runtime';
+import { systemMounter } from '../../../agent/volumes/tmpfs-mounter';
 import { until } from '../../../scripts/cluster/wait-until';
 import { aPod } from '../../unit/agent/pods/pod-builder';
 import { startNodeDocker, removeAllContainers, type NodeDockerFixture } from './node-docker-fixture';
@@ -52,6 +53,13 @@ describe('emptyDir limits and hostPath types on a real dockerd', function () {
 
   after(async function () {
     this.timeout(60_000);
+    // Pods are stopped and their volumes (the memory emptyDir's tmpfs) unmounted only when they
+    // leave the desired set: an agent's shutdown leaves them as they are.
+    manager?.setDesired([]);
+    await until(() => !readFileSync('/proc/self/mountinfo', 'utf8').includes(stateDir), { timeoutMs: 30_000, describe: () => `mounts left under ${stateDir}` }).catch(() => undefined);
+    for (const dir of readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4]).filter((d) => d?.startsWith(stateDir))) {
+      await systemMounter.unmount(dir, AbortSignal.timeout(10_000));
+    }
     await manager?.dispose();
     if (node) await removeAllContainers(node.docker);
     await node?.stop();
