@@ -130,6 +130,7 @@ export interface Volume {
   configMap?: { name: string; items?: { key: string; path: string; mode?: number }[]; defaultMode?: number; optional?: boolean };
   secret?: { secretName: string; items?: { key: string; path: string; mode?: number }[]; defaultMode?: number; optional?: boolean };
   persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
+  nfs?: { server: string; path: string; readOnly?: boolean };
   [source: string]: unknown;
 }
 
@@ -146,6 +147,8 @@ export interface PodSpec {
   nodeName?: string;
   serviceAccountName?: string;
   serviceAccount?: string;
+  /** Secrets of this namespace holding registry credentials for the pulls (LocalObjectReference). */
+  imagePullSecrets?: { name?: string }[];
   hostNetwork?: boolean;
   hostname?: string;
   subdomain?: string;

@@ -5,6 +5,7 @@
  * the postStart hook — whose failure is the FailedPostStartHook event and a kill of the
  * container, which then restarts per policy.
  */
+import type { Secret } from '../../api/config-v1';
 import type { Container, Pod, ResourceList } from '../../api/core-v1';
 import type { ConfigSource } from '../config-objects';
 import { NameConflictError, type ContainerDetails, type ContainerMount, type ContainerRuntime, type ContainerSpec } from '../runtime/container-runtime';
@@ -18,6 +19,7 @@ import type { EventSpec, PodEventLog } from './pod-event-log';
 import { containerEvents } from './pod-events';
 import type { WaitingReason } from './pod-status';
 import { resolvConfMount } from './pod-resolv-conf';
+import { failedToRetrievePullSecrets, podPullSecrets } from './pull-secrets';
 import { gracePeriodSeconds } from './pod-termination';
 import { serviceEnvFor, type ServiceSource } from './service-env';
 
@@ -70,7 +72,7 @@ function imageEvents(deps: StarterDeps, req: StartRequest, image: ImageResult): 
   const say = (e: EventSpec, repeat = 0): void => deps.events.container(pod, c.name, e, repeat);
   const name = c.image ?? '';
   if (image.ok) return say(image.pulledInMs === undefined ? containerEvents.alreadyPresent(name) : containerEvents.pulled(name, image.pulledInMs, image.image.size));
-  if (image.reason === 'ErrImagePull') say({ ...containerEvents.pullFailed(name, ''), message: image.message });
+  if (image.reason === 'ErrImagePull') say(containerEvents.pullFailed(name, image.message));
   else if (image.reason === 'ImagePullBackOff') say(containerEvents.pullBackOff(name), REPEAT_WINDOW_MS);
   else if (image.reason === 'ErrImageNeverPull') say(containerEvents.neverPull(image.message), REPEAT_WINDOW_MS);
   else say(containerEvents.inspectFailed(image.message), REPEAT_WINDOW_MS);
@@ -107,10 +109,20 @@ function mountsFor(deps: StarterDeps, req: StartRequest): { mounts: ContainerMou
   return mounts.ok ? { mounts: [...mounts.mounts, ...extra] } : { error: mounts.message };
 }
 
+/** The pod's image pull secrets on this node; the missing ones are warned about, as the kubelet does each sync. */
+function pullSecretsFor(deps: StarterDeps, pod: Pod): Secret[] {
+  const { secrets, missing } = podPullSecrets(pod, deps.config);
+  if (missing.length > 0) deps.events.container(pod, '', failedToRetrievePullSecrets(missing), REPEAT_WINDOW_MS);
+  return secrets;
+}
+
 /** Image, spec, create, start, postStart. */
 export async function startContainer(deps: StarterDeps, req: StartRequest, signal: AbortSignal): Promise<StartOutcome> {
   const { pod, container: c } = req;
-  const image = await deps.images.ensure(pod.metadata.uid ?? '', c, signal, () => deps.events.container(pod, c.name, containerEvents.pulling(c.image ?? '')));
+  const image = await deps.images.ensure(pod.metadata.uid ?? '', c, signal, {
+    pullSecrets: pullSecretsFor(deps, pod),
+    onPulling: () => deps.events.container(pod, c.name, containerEvents.pulling(c.image ?? '')),
+  });
   imageEvents(deps, req, image);
   if (!image.ok) return { created: false, waiting: { reason: image.reason, message: image.message }, retryAtMs: image.retryAtMs };
   const spec = specFor(deps, req, image.ref);

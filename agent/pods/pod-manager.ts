@@ -35,6 +35,8 @@ import { systemClock, type Clock } from '../../base/clock';
 import { AT_MOST_ONE_FILTER, identityOf, isSafeName, MANAGED_FILTER, podUidOf } from './docker-labels';
 import { FENCING_STOP_GRACE_SECONDS } from '../../base/fencing-times';
 import { ImagePuller } from './image-puller';
+import { diskUsageBytes } from '../volumes/disk-usage';
+import { EVICTED_REASON, emptyDirEviction, limitedEmptyDirs } from './empty-dir-limit';
 import type { PodReporter, PodSink } from './pod-sink';
 import { ProbeManager } from '../probes/probe-manager';
 
@@ -79,6 +81,8 @@ export interface PodManagerOptions {
   nodeAllocatable?: () => ResourceList;
   /** The claims and PersistentVolumes delivered to this node; absent: none. Call `storageChanged` when they change. */
   storage?: StorageSource;
+  /** How often emptyDir usage is measured against `sizeLimit` (the kubelet's eviction monitoring, 10 s); default 10000 ms. */
+  evictionIntervalMs?: number;
   /** Time for the probes (liveness, readiness, startup); default the system clock. */
   probeClock?: Clock;
   clock?: Pick<Clock, 'now'>;
@@ -111,6 +115,7 @@ export class PodManager implements PodSink {
   private readonly agent = new AbortController();
   private readonly resyncWake = new Wakeup();
   private readonly resyncMs: number;
+  private readonly evictionMs: number;
   private loops: Promise<void>[] = [];
   private started = false;
   /** Why the node is fenced; undefined while a control plane is in reach (or confirmed since). */
@@ -119,6 +124,7 @@ export class PodManager implements PodSink {
   constructor(opts: PodManagerOptions) {
     const clock = opts.clock ?? systemClock;
     this.resyncMs = opts.resyncIntervalMs ?? 5_000;
+    this.evictionMs = opts.evictionIntervalMs ?? 10_000;
     const log = opts.log ?? ((m) => console.error(`[pods] ${m}`));
     const store = opts.stateDir ? new FileBackoffStore(path.join(opts.stateDir, 'container-backoff.json'), log) : undefined;
     const volumes = opts.stateDir ? new PodVolumes(opts.stateDir, opts.mounter, { config: opts.config, allocatable: opts.nodeAllocatable, storage: opts.storage }) : undefined;
@@ -237,7 +243,7 @@ export class PodManager implements PodSink {
 
   private start(): void {
     this.started = true;
-    this.loops = [this.resyncLoop(), this.eventLoop()];
+    this.loops = [this.resyncLoop(), this.eventLoop(), this.evictionLoop()];
   }
 
   /**
@@ -305,6 +311,31 @@ export class PodManager implements PodSink {
     for (const entry of (await this.ctx.podCgroups?.listPodCgroups()) ?? []) {
       if (!known.has(entry.uid)) await this.ctx.podCgroups?.remove(entry.uid);
     }
+  }
+
+  /** Measures every running pod's limited emptyDirs each period and evicts the pods over a limit. */
+  private async evictionLoop(): Promise<void> {
+    const signal = this.agent.signal;
+    while (!signal.aborted) {
+      await new Wakeup().wait(this.evictionMs, signal);
+      for (const worker of [...this.workers.values()]) {
+        await this.checkEmptyDirs(worker, signal).catch((err: unknown) => {
+          if (!signal.aborted) this.ctx.log(`measuring the emptyDir volumes of pod ${worker.podUid} failed: ${err instanceof Error ? err.message : String(err)}`);
+        });
+      }
+    }
+  }
+
+  private async checkEmptyDirs(worker: PodWorker, signal: AbortSignal): Promise<void> {
+    const pod = worker.pod;
+    const volumes = this.ctx.volumes;
+    if (!pod || !volumes || worker.isDone) return;
+    const limits = limitedEmptyDirs(pod);
+    if (limits.length === 0) return;
+    const used = new Map<string, number>();
+    for (const l of limits) used.set(l.volume, await diskUsageBytes(volumes.emptyDirPath(worker.podUid, l.volume), signal));
+    const message = emptyDirEviction(limits, (v) => used.get(v));
+    if (message) worker.evict(EVICTED_REASON, message);
   }
 
   private async eventLoop(): Promise<void> {

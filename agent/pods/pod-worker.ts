@@ -92,6 +92,8 @@ export interface PodWorkerContext {
 
 type WorkerState = 'running' | 'terminating' | 'done';
 
+/** The kubelet's minimumGracePeriodInSeconds: a kill with a zero grace override still gets this long. */
+const MINIMUM_KILL_GRACE_SECONDS = 2;
 const RETRY_MIN_MS = 1_000;
 const RETRY_MAX_MS = 30_000;
 
@@ -151,6 +153,8 @@ export class PodWorker implements ProbedWorker {
   private wakeAtMs: number | undefined;
   /** Set while fenced: why, for the event. */
   private fencing: { reason: string; why: AtMostOneReason; announced: boolean } | undefined;
+  /** Set once the node ended the pod for good (eviction): the status keeps this reason and message. */
+  private ended: { reason: string; message: string } | undefined;
   /** Cuts the `running` pass in flight short (fencing starts). */
   private passCut = new AbortController();
   /** Resolves once the loop has ended (done, or the agent stopping). */
@@ -205,6 +209,24 @@ export class PodWorker implements ProbedWorker {
     this.wake.poke();
   }
 
+  /**
+   * Ends the pod for good as the kubelet's eviction manager does (evictPod with a zero grace
+   * override): the Warning event with the message, phase Failed with the reason and message,
+   * every container stopped within the kubelet's minimum grace (2 s), nothing started again.
+   * The pod object stays until it is deleted. Ignored once the pod is terminal or going.
+   */
+  evict(reason: string, message: string): void {
+    const pod = this.desired;
+    const phase = this.lastStatus?.phase;
+    if (!pod || this.state !== 'running' || this.ended || phase === 'Failed' || phase === 'Succeeded') return;
+    this.ended = { reason, message };
+    this.ctx.log(`pod ${this.describe()}: ${reason}: ${message}`);
+    this.events.container(pod, '', { type: 'Warning', reason, message });
+    this.lastStatus = { ...(this.lastStatus ?? {}), phase: 'Failed', reason, message };
+    this.passCut.abort(new Error(reason));
+    this.wake.poke();
+  }
+
   get isFenced(): boolean {
     return this.fencing !== undefined;
   }
@@ -245,7 +267,7 @@ export class PodWorker implements ProbedWorker {
         else if (this.state === 'terminating') await this.terminate(this.agentSignal);
         failures = 0;
       } catch (err) {
-        if (this.agentSignal.aborted || (this.state === 'running' && (this.podKill.signal.aborted || this.fencing))) continue;
+        if (this.agentSignal.aborted || (this.state === 'running' && (this.podKill.signal.aborted || this.fencing || this.ended))) continue;
         failures++;
         this.ctx.log(`pod ${this.describe()}: ${this.state} failed (attempt ${failures}): ${errorText(err)}`);
       }
@@ -393,7 +415,8 @@ export class PodWorker implements ProbedWorker {
     if (reason === 'SandboxChanged') this.events.container(pod, '', { type: 'Normal', reason: 'SandboxChanged', message: 'Pod sandbox changed, it will be killed and re-created.' });
     // A pod that ran to completion keeps its exited containers but not its sidecars or its network.
     if (reason === 'PodFinished') for (const c of specsOf(pod)) this.waiting.delete(c.name);
-    await stopPod(this.killDeps(), pod, obs.all, { graceSeconds: gracePeriodSeconds(pod), podIP: this.podIP }, signal);
+    const graceSeconds = this.ended ? Math.min(gracePeriodSeconds(pod), MINIMUM_KILL_GRACE_SECONDS) : gracePeriodSeconds(pod);
+    await stopPod(this.killDeps(), pod, obs.all, { graceSeconds, podIP: this.podIP }, signal);
     return true;
   }
 
@@ -544,6 +567,9 @@ export class PodWorker implements ProbedWorker {
       pod, hostIP: this.ctx.hostIP, nowMs: this.ctx.clock.now(), startTime: this.startTime, podIP: this.podIP, sandboxReady,
       containers: this.observedContainers(pod, obs), imageIdOf: (d) => this.observer.imageIdOf(d), previous: this.lastStatus, terminal,
     });
+    // A terminal status the node gave a reason (Evicted) keeps it, across agent restarts too.
+    const previous = this.lastStatus;
+    if (previous?.reason && (status.phase === 'Failed' || status.phase === 'Succeeded')) Object.assign(status, { reason: previous.reason, message: previous.message });
     this.lastStatus = status;
     const json = JSON.stringify(status);
     if (json === this.lastReported) return;

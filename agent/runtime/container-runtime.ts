@@ -87,6 +87,13 @@ export interface StopOptions {
   timeoutSeconds: number;
 }
 
+/** Credentials for one pull (the kubelet's CRI AuthConfig, from a pod's image pull secrets). */
+export interface RegistryAuth {
+  username: string;
+  password: string;
+  email?: string;
+}
+
 /** Raised by `pullImage`; its message is fit for a pod's waiting message. */
 export class ImagePullError extends Error {
   override readonly name = 'ImagePullError';
@@ -119,8 +126,8 @@ export class ExecTimeoutError extends Error {
 export interface ContainerRuntime {
   /** Undefined when the image is not present locally. */
   inspectImage(ref: string, signal: AbortSignal): Promise<ImageDetails | undefined>;
-  /** Pulls within a bounded time; rejects with ImagePullError. */
-  pullImage(ref: string, signal: AbortSignal): Promise<void>;
+  /** Pulls within a bounded time, with the credentials when given; rejects with ImagePullError. */
+  pullImage(ref: string, signal: AbortSignal, auth?: RegistryAuth): Promise<void>;
   /** Creates (does not start) a container; resolves its id. */
   createContainer(spec: ContainerSpec, signal: AbortSignal): Promise<string>;
   startContainer(id: string, signal: AbortSignal): Promise<void>;

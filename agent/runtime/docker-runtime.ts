@@ -10,7 +10,7 @@ import type { ContainerCreateOptions, ContainerInspectInfo, ContainerInfo } from
 import { withTimeout } from '../../api/abort-timeout';
 import { sliceNameOf } from '../cgroups/systemd-slice';
 import {
-  ExecTimeoutError, ImagePullError, NameConflictError,
+  ExecTimeoutError, ImagePullError, NameConflictError, type RegistryAuth,
   type ContainerDetails, type ContainerEvent, type ContainerRuntime, type ContainerSpec,
   type ContainerStatusName, type ContainerSummary, type ExecOptions, type ExecResult, type ImageDetails, type StopOptions,
 } from './container-runtime';
@@ -36,6 +36,12 @@ function message(err: unknown): string {
   if (json && typeof json.message === 'string') return json.message.trim();
   const text = err instanceof Error ? err.message : String(err);
   return text.replace(/^\(HTTP code \d+\) [a-z ]+ - /, '').trim();
+}
+
+/** The registry host of a reference (Docker Hub when the first part is no host). */
+function registryHostOf(ref: string): string {
+  const first = ref.split('/')[0];
+  return ref.includes('/') && (/[.:]/.test(first) || first === 'localhost') ? first : 'https://index.docker.io/v1/';
 }
 
 function time(value: string | undefined): string | undefined {
@@ -121,11 +127,13 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
-  async pullImage(ref: string, signal: AbortSignal): Promise<void> {
+  async pullImage(ref: string, signal: AbortSignal, auth?: RegistryAuth): Promise<void> {
     signal.throwIfAborted();
     const bounded = withTimeout(signal, this.pullTimeoutMs);
     try {
-      const stream = await this.docker.pull(ref, { abortSignal: bounded });
+      // dockerode sends `authconfig` as the X-Registry-Auth header of the pull.
+      const authconfig = auth ? { username: auth.username, password: auth.password, email: auth.email, serveraddress: registryHostOf(ref) } : undefined;
+      const stream = await this.docker.pull(ref, { abortSignal: bounded, ...(authconfig ? { authconfig } : {}) });
       const failure = await this.followPull(stream);
       if (failure) throw new ImagePullError(failure);
     } catch (err) {

@@ -1,9 +1,10 @@
 /**
  * A pod's volumes on this node: set up before its containers start (every volume, as the
  * kubelet mounts them all first), turned into bind mounts per container (`volumeMounts`,
- * `readOnly`, `subPath`), and torn down when the pod is gone. emptyDir, hostPath, configMap,
- * secret, downwardAPI, projected and persistentVolumeClaim (claim-volume.ts) run; other sources
- * (nfs...) are refused with a clear error, never silently dropped. The pod's directory is
+ * `readOnly`, `subPath`), and torn down when the pod is gone. emptyDir, hostPath, nfs
+ * (nfs-volume.ts, a kernel mount), configMap, secret, downwardAPI, projected and
+ * persistentVolumeClaim (claim-volume.ts; hostPath, local and nfs volumes) run; other sources
+ * (iscsi, csi...) are refused with a clear error, never silently dropped. The pod's directory is
  * `<stateDir>/pods/<uid>`, its volumes under `volumes/kubernetes.io~<plugin>/<name>` (the
  * kubelet's layout).
  *
@@ -24,7 +25,8 @@ import { configMapPayload, secretPayload } from './config-volume-payload';
 import { downwardAPIPayload, type DownwardAPISource } from './downward-api-payload';
 import { setUpEmptyDir } from './empty-dir';
 import { setUpHostPath } from './host-path';
-import { setUpClaimVolume } from './claim-volume';
+import { boundVolumeOf, setUpClaimVolume } from './claim-volume';
+import { NFS_PLUGIN_DIR, setUpNfs, type NfsMount } from './nfs-volume';
 import type { StorageSource } from '../storage-objects';
 import { projectedPayload, type ProjectedSource } from './projected-payload';
 import { systemMounter, type Mounter } from './tmpfs-mounter';
@@ -86,6 +88,12 @@ export class PodVolumes {
     return path.join(this.stateDir, 'pods', podUid);
   }
 
+  /** Where the pod's emptyDir volume `name` lives on this node. */
+  emptyDirPath(podUid: string, name: string): string {
+    if (!SAFE.test(name)) throw new Error(`volume name "${name}" is not a safe name`);
+    return path.join(this.podDir(podUid), 'volumes', EMPTY_DIR, name);
+  }
+
   /**
    * Makes every volume of the pod ready; idempotent. The first failure is returned, except for
    * a volume written from the API that was set up before (its ConfigMap deleted while the pod
@@ -120,15 +128,32 @@ export class PodVolumes {
     if (!SAFE.test(volume.name)) throw new Error(`volume name "${volume.name}" is not a safe name`);
     const source = sourceOf(volume);
     if (volume.emptyDir) {
-      const dir = path.join(this.podDir(pod.metadata.uid ?? ''), 'volumes', EMPTY_DIR, volume.name);
+      const dir = this.emptyDirPath(pod.metadata.uid ?? '', volume.name);
       await setUpEmptyDir(dir, volume.emptyDir, this.mounter, signal);
       return dir;
     }
     if (volume.hostPath) return setUpHostPath(volume.hostPath);
-    if (volume.persistentVolumeClaim) return setUpClaimVolume(pod, volume.persistentVolumeClaim, this.sources.storage);
+    if (volume.nfs) return this.setUpNfs(pod, volume.name, { ...volume.nfs, readOnly: volume.nfs.readOnly === true }, signal);
+    if (volume.persistentVolumeClaim) return this.setUpClaim(pod, volume.persistentVolumeClaim, signal);
     const projected = this.projection(pod, volume);
     if (projected) return this.setUpProjection(pod, volume.name, projected.kind, projected.payload, signal);
-    throw new Error(`${source || 'this'} volumes are not supported by this node yet (only emptyDir, hostPath, configMap, secret, downwardAPI, projected and persistentVolumeClaim)`);
+    throw new Error(`${source || 'this'} volumes are not supported by this node yet (only emptyDir, hostPath, nfs, configMap, secret, downwardAPI, projected and persistentVolumeClaim)`);
+  }
+
+  /** A claim's volume: an nfs one mounted under the PersistentVolume's name, the others bound from their host path. */
+  private async setUpClaim(pod: Pod, source: NonNullable<Volume['persistentVolumeClaim']>, signal: AbortSignal): Promise<string> {
+    const volume = boundVolumeOf(pod, source, this.sources.storage);
+    const nfs = volume.spec?.nfs;
+    if (!nfs) return setUpClaimVolume(volume, this.sources.storage);
+    const readOnly = source.readOnly === true || nfs.readOnly === true;
+    return this.setUpNfs(pod, volume.metadata.name ?? '', { server: nfs.server, path: nfs.path, readOnly, mountOptions: volume.spec?.mountOptions }, signal);
+  }
+
+  private async setUpNfs(pod: Pod, name: string, mount: NfsMount, signal: AbortSignal): Promise<string> {
+    if (!SAFE.test(name)) throw new Error(`volume name "${name}" is not a safe name`);
+    const dir = path.join(this.podDir(pod.metadata.uid ?? ''), 'volumes', NFS_PLUGIN_DIR, name);
+    await setUpNfs(dir, mount, this.mounter, signal);
+    return dir;
   }
 
   /** The kind and files of a volume written from the API; undefined for other sources. */

@@ -1,5 +1,6 @@
 /**
- * Mounting a tmpfs for `emptyDir.medium: Memory` volumes, through mount(8)/umount(8) with
+ * Mounting a tmpfs for `emptyDir.medium: Memory` (and secret) volumes, and network file systems
+ * (nfs), through mount(8)/umount(8) with
  * fixed arguments (no shell; the directory is built by the agent from validated names). Docker
  * bind-mounts the directory into every container of the pod, so they share one tmpfs, as the
  * kubelet's memory-backed emptyDir does. The agent and dockerd share a mount namespace.
@@ -11,6 +12,12 @@ import path from 'node:path';
 export interface Mounter {
   /** Mounts a tmpfs on `dir` (which exists); `sizeBytes` bounds it, else the kernel's default. */
   mountTmpfs(dir: string, sizeBytes: number | undefined, signal: AbortSignal): Promise<void>;
+  /**
+   * `mount -t <type> [-o <options>] <source> <dir>` (a network file system such as nfs). On
+   * failure, rejects with the kubelet's mount error text (`mount failed: exit status 32`,
+   * the command, its arguments and its output).
+   */
+  mountFilesystem(type: string, source: string, dir: string, options: string[], signal: AbortSignal): Promise<void>;
   /** Unmounts `dir`; a directory that is not a mount point is left as it is. */
   unmount(dir: string, signal: AbortSignal): Promise<void>;
   isMountPoint(dir: string): boolean;
@@ -21,6 +28,18 @@ function run(file: string, args: string[], signal: AbortSignal): Promise<void> {
     execFile(file, args, { signal, timeout: 30_000 }, (err, _stdout, stderr) => {
       if (err) reject(new Error(`${file} ${args.join(' ')}: ${String(stderr).trim() || err.message}`));
       else resolve();
+    });
+  });
+}
+
+/** mount(8) with the kubelet's error text (mount-utils MountSensitive on Linux). */
+function runMount(args: string[], signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile('mount', args, { signal, timeout: 120_000 }, (err, stdout, stderr) => {
+      if (!err) return resolve();
+      if (signal.aborted) return reject(err);
+      const code = typeof err.code === 'number' ? `exit status ${err.code}` : err.message;
+      reject(new Error(`mount failed: ${code}\nMounting command: mount\nMounting arguments: ${args.join(' ')}\nOutput: ${`${String(stdout)}${String(stderr)}`.trim()}`));
     });
   });
 }
@@ -36,6 +55,9 @@ export const systemMounter: Mounter = {
   async mountTmpfs(dir, sizeBytes, signal) {
     const options = ['mode=1777', ...(sizeBytes !== undefined ? [`size=${sizeBytes}`] : [])].join(',');
     await run('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', path.resolve(dir)], signal);
+  },
+  async mountFilesystem(type, source, dir, options, signal) {
+    await runMount(['-t', type, ...(options.length > 0 ? ['-o', options.join(',')] : []), source, path.resolve(dir)], signal);
   },
   async unmount(dir, signal) {
     if (this.isMountPoint(dir)) await run('umount', [path.resolve(dir)], signal);

@@ -57,6 +57,8 @@ function validateSource(kind: string, raw: unknown, path: string): FieldCause[] 
       return [...validateReferenceName(source.secretName, child(path, 'secretName')), ...validateKeyToPaths(source, path)];
     case 'persistentVolumeClaim':
       return source.claimName ? [] : [required(child(path, 'claimName'))];
+    case 'nfs':
+      return validateNfs(source, path);
     default:
       return [];
   }
@@ -69,6 +71,17 @@ function validateHostPath(source: Source, path: string): FieldCause[] {
   else causes.push(...validatePathNoBacksteps(hostPath, child(path, 'path')));
   const type = typeof source.type === 'string' ? source.type : '';
   if (!HOST_PATH_TYPES.includes(type)) causes.push(notSupported(child(path, 'type'), type, HOST_PATH_TYPES));
+  return causes;
+}
+
+/** validateNFSVolumeSource: a server, and an absolute path. */
+function validateNfs(source: Source, path: string): FieldCause[] {
+  const server = typeof source.server === 'string' ? source.server : '';
+  const exportPath = typeof source.path === 'string' ? source.path : '';
+  const causes: FieldCause[] = [];
+  if (!server) causes.push(required(child(path, 'server')));
+  if (!exportPath) causes.push(required(child(path, 'path')));
+  if (!exportPath.startsWith('/')) causes.push(invalid(child(path, 'path'), exportPath, 'must be an absolute path'));
   return causes;
 }
 

@@ -5,7 +5,7 @@
  * a container listed in `ignoresTerm` only dies at the kill.
  */
 import {
-  ImagePullError, NameConflictError,
+  ImagePullError, NameConflictError, type RegistryAuth,
   type ContainerDetails, type ContainerEvent, type ContainerRuntime, type ContainerSpec,
   type ContainerSummary, type ExecOptions, type ExecResult, type ImageDetails, type StopOptions,
 } from '../../../../agent/runtime/container-runtime';
@@ -20,6 +20,8 @@ export class FakeContainerRuntime implements ContainerRuntime {
   readonly images = new Map<string, ImageDetails>();
   /** Images a pull would fetch; every other pull fails. */
   readonly pullable = new Set<string>();
+  /** Pullable images that need these credentials (`user:password`). */
+  readonly privateImages = new Map<string, string>();
   readonly ignoresTerm = new Set<string>();
   /** Stops of these containers wait for the promise first (a slow grace period). */
   readonly holdStop = new Map<string, Promise<void>>();
@@ -58,11 +60,14 @@ export class FakeContainerRuntime implements ContainerRuntime {
     return this.images.get(ref) ?? [...this.images.values()].find((i) => i.id === ref);
   }
 
-  async pullImage(ref: string, signal: AbortSignal): Promise<void> {
+  async pullImage(ref: string, signal: AbortSignal, auth?: RegistryAuth): Promise<void> {
     signal.throwIfAborted();
     this.pulls++;
-    this.calls.push(`pull ${ref}`);
+    this.calls.push(auth ? `pull ${ref} as ${auth.username}` : `pull ${ref}`);
     if (!this.pullable.has(ref)) throw new ImagePullError(`no route to registry for ${ref}`);
+    const wanted = this.privateImages.get(ref);
+    if (wanted !== undefined && !auth) throw new ImagePullError('no basic auth credentials');
+    if (wanted !== undefined && wanted !== `${auth?.username}:${auth?.password}`) throw new ImagePullError(`unauthorized for ${auth?.username}`);
     this.addImage(ref);
   }
 

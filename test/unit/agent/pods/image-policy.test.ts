@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { Secret } from '../../../../api/config-v1';
 import { Backoff } from '../../../../base/backoff';
 import { decidePull, effectivePullPolicy, normalizeImageRef } from '../../../../agent/pods/image-policy';
 import { ImagePuller } from '../../../../agent/pods/image-puller';
@@ -55,10 +56,10 @@ describe('ImagePuller', () => {
     const c = { name: 'c', image: 'gone:1', imagePullPolicy: 'IfNotPresent' as const };
     const first = await puller.ensure('u', c, signal);
     assert.equal(first.ok === false && first.reason, 'ErrImagePull');
-    assert.match(first.ok === false ? first.message : '', /^Failed to pull image "gone:1": no route/);
+    assert.match(first.ok === false ? first.message : '', /^no route/);
     now += 5_000;
     const during = await puller.ensure('u', c, signal);
-    assert.deepEqual(during, { ok: false, reason: 'ImagePullBackOff', message: 'Back-off pulling image "gone:1"', retryAtMs: now + 5_000 });
+    assert.deepEqual(during, { ok: false, reason: 'ImagePullBackOff', message: 'Back-off pulling image "gone:1": ErrImagePull: no route to registry for gone:1', retryAtMs: now + 5_000 });
     assert.equal(rt.pulls, 1);
     now += 5_000;
     const retried = await puller.ensure('u', c, signal);
@@ -85,5 +86,46 @@ describe('ImagePuller', () => {
     const r = await new ImagePuller(rt, new Backoff(clock)).ensure('u', { name: 'c', image: 'app' }, signal);
     assert.equal(r.ok && r.ref, 'app:latest');
     assert.deepEqual(rt.calls, ['pull app:latest']);
+  });
+});
+
+describe('ImagePuller with image pull secrets', () => {
+  const clock = { now: () => 1_000_000 };
+  const signal = new AbortController().signal;
+  const b64 = (s: string): string => Buffer.from(s).toString('base64');
+  const secret = (name: string, user: string, password: string): Secret => ({
+    apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'default' }, type: 'kubernetes.io/dockerconfigjson',
+    data: { '.dockerconfigjson': b64(JSON.stringify({ auths: { 'registry.home.lan:5000': { username: user, password, auth: b64(`${user}:${password}`) } } })) },
+  });
+  const image = 'registry.home.lan:5000/app:1';
+  const privateRuntime = (): FakeContainerRuntime => {
+    const rt = new FakeContainerRuntime();
+    rt.pullable.add(image);
+    rt.privateImages.set(image, 'pi:raspberry');
+    return rt;
+  };
+
+  it('pulls with the credentials of the secret that names the registry', async () => {
+    const rt = privateRuntime();
+    const r = await new ImagePuller(rt, new Backoff(clock)).ensure('u', { name: 'c', image }, signal, { pullSecrets: [secret('reg', 'pi', 'raspberry')] });
+    assert.equal(r.ok, true);
+    assert.deepEqual(rt.calls, [`pull ${image} as pi`]);
+  });
+
+  it('pulls anonymously without a matching secret and fails with ErrImagePull', async () => {
+    const rt = privateRuntime();
+    const r = await new ImagePuller(rt, new Backoff(clock)).ensure('u', { name: 'c', image }, signal, { pullSecrets: [] });
+    assert.deepEqual(r.ok ? undefined : [r.reason, r.message], ['ErrImagePull', 'no basic auth credentials']);
+    assert.deepEqual(rt.calls, [`pull ${image}`]);
+  });
+
+  it('tries each matching credential in turn and aggregates the failures', async () => {
+    const rt = privateRuntime();
+    const puller = new ImagePuller(rt, new Backoff(clock));
+    const wrong = await puller.ensure('u', { name: 'c', image }, signal, { pullSecrets: [secret('a', 'x', '1'), secret('b', 'y', '2')] });
+    assert.deepEqual(wrong.ok ? undefined : wrong.message, '[unauthorized for x, unauthorized for y]');
+    const right = await new ImagePuller(rt, new Backoff(clock)).ensure('v', { name: 'c', image }, signal, { pullSecrets: [secret('a', 'x', '1'), secret('b', 'pi', 'raspberry')] });
+    assert.equal(right.ok, true);
+    assert.deepEqual(rt.calls.slice(-2), [`pull ${image} as x`, `pull ${image} as pi`]);
   });
 });

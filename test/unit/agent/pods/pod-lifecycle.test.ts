@@ -58,6 +58,9 @@ class FakeMounter implements Mounter {
   async mountTmpfs(dir: string, size: number | undefined): Promise<void> {
     this.mounted.set(dir, size);
   }
+  async mountFilesystem(): Promise<void> {
+    throw new Error('no network file systems in this test');
+  }
   async unmount(dir: string): Promise<void> {
     if (this.unmountFailures > 0 && this.unmountFailures--) throw new Error(`umount ${dir}: target is busy`);
     this.mounted.delete(dir);

@@ -16,6 +16,9 @@ class RecordingMounter implements Mounter {
   async mountTmpfs(dir: string): Promise<void> {
     this.mounted.add(dir);
   }
+  async mountFilesystem(): Promise<void> {
+    throw new Error('no network file systems in this test');
+  }
   async unmount(dir: string): Promise<void> {
     this.mounted.delete(dir);
   }

@@ -8,6 +8,7 @@ import type { Mounter } from '../../../../agent/volumes/tmpfs-mounter';
 
 const never: Mounter = {
   mountTmpfs: () => Promise.reject(new Error('no tmpfs in this test')),
+  mountFilesystem: () => Promise.reject(new Error('no mounts in this test')),
   unmount: async () => undefined,
   isMountPoint: () => false,
 };
@@ -46,8 +47,9 @@ describe('pod volumes', () => {
   it('names the volume it cannot set up: an unsupported source, a failed tmpfs mount', async () => {
     assert.deepEqual(await volumes.setUp(podWith([{ name: 'claim', persistentVolumeClaim: { claimName: 'c' } }]), signal),
       { ok: false, volume: 'claim', message: 'persistentvolumeclaim "c" not found' });
-    assert.deepEqual(await volumes.setUp(podWith([{ name: 'share', nfs: { server: 'nas', path: '/x' } }]), signal),
-      { ok: false, volume: 'share', message: 'nfs volumes are not supported by this node yet (only emptyDir, hostPath, configMap, secret, downwardAPI, projected and persistentVolumeClaim)' });
+    assert.deepEqual(await volumes.setUp(podWith([{ name: 'disk', iscsi: { targetPortal: 'nas:3260', iqn: 'iqn.x', lun: 0 } }]), signal),
+      { ok: false, volume: 'disk', message: 'iscsi volumes are not supported by this node yet (only emptyDir, hostPath, nfs, configMap, secret, downwardAPI, projected and persistentVolumeClaim)' });
+    assert.deepEqual(await volumes.setUp(podWith([{ name: 'share', nfs: { server: 'nas', path: '/x' } }]), signal), { ok: false, volume: 'share', message: 'no mounts in this test' });
     assert.deepEqual(await volumes.setUp(podWith([{ name: 'mem', emptyDir: { medium: 'Memory' } }]), signal), { ok: false, volume: 'mem', message: 'no tmpfs in this test' });
   });
 

@@ -1,0 +1,117 @@
+/**
+ * emptyDir limits and hostPath types on a real dockerd: a pod writing past its disk emptyDir's
+ * sizeLimit is evicted (phase Failed, reason Evicted, the kubelet's message and event, its
+ * container stopped and not restarted) while a pod under its limit keeps running; a
+ * `medium: Memory` emptyDir is a tmpfs of `sizeLimit` (a write past it fails with ENOSPC in
+ * the container); a hostPath of type Directory that is a file holds the pod in
+ * ContainerCreating with the kubelet's FailedMount message.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Pod, PodStatus } from '../../../api/core-v1';
+import type { PodEvent } from '../../../agent/pods/pod-events';
+import { PodManager } from '../../../agent/pods/pod-manager';
+import type { PodReporter } from '../../../agent/pods/pod-sink';
+import { DockerRuntime } from '../../../agent/runtime/docker-runtime';
+import { systemMounter } from '../../../agent/volumes/tmpfs-mounter';
+import { until } from '../../../scripts/cluster/wait-until';
+import { aPod } from '../../unit/agent/pods/pod-builder';
+import { startNodeDocker, removeAllContainers, type NodeDockerFixture } from './node-docker-fixture';
+
+class Reports implements PodReporter {
+  readonly last = new Map<string, PodStatus>();
+  readonly events: { pod: string; event: PodEvent }[] = [];
+  reportStatus(pod: Pod, status: PodStatus): void {
+    this.last.set(pod.metadata.name ?? '', structuredClone(status));
+  }
+  reportTerminated(): void {
+    // not this suite's concern
+  }
+  reportEvent(pod: Pod, event: PodEvent): void {
+    this.events.push({ pod: pod.metadata.name ?? '', event });
+  }
+}
+
+const LOOP = 'trap "exit 0" TERM; while true; do sleep 0.2; done';
+
+describe('emptyDir limits and hostPath types on a real dockerd', function () {
+  this.timeout(90_000);
+  let node: NodeDockerFixture | undefined;
+  let stateDir: string;
+  let hostDir: string;
+  let manager: PodManager | undefined;
+  const reports = new Reports();
+
+  before(async function () {
+    this.timeout(120_000);
+    node = await startNodeDocker();
+    stateDir = mkdtempSync(path.join(os.tmpdir(), 'pkit-emptydir-'));
+    hostDir = mkdtempSync(path.join(os.tmpdir(), 'pkit-hostpath-'));
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    // Pods are stopped and their volumes (the memory emptyDir's tmpfs) unmounted only when they
+    // leave the desired set: an agent's shutdown leaves them as they are.
+    manager?.setDesired([]);
+    await until(() => !readFileSync('/proc/self/mountinfo', 'utf8').includes(stateDir), { timeoutMs: 30_000, describe: () => `mounts left under ${stateDir}` }).catch(() => undefined);
+    for (const dir of readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4]).filter((d) => d?.startsWith(stateDir))) {
+      await systemMounter.unmount(dir, AbortSignal.timeout(10_000));
+    }
+    await manager?.dispose();
+    if (node) await removeAllContainers(node.docker);
+    await node?.stop();
+    if (hostDir) rmSync(hostDir, { recursive: true, force: true });
+    // The manager unmounts tmpfs volumes with their pods; never remove a mounted tree.
+    if (stateDir && !readFileSync('/proc/self/mountinfo', 'utf8').includes(stateDir)) rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it('evicts the pod over its emptyDir sizeLimit, bounds a memory emptyDir, and checks hostPath types', async () => {
+    const fixture = node as NodeDockerFixture;
+    const runtime = new DockerRuntime(fixture.docker, { pullTimeoutMs: 10_000 });
+    manager = new PodManager({
+      runtime, reporter: reports, nodeName: 'pi1', hostIP: '192.168.77.11', cgroupRoot: fixture.cgroupRoot, stateDir,
+      nodeAllocatable: () => ({ cpu: '2', memory: '1Gi' }), resyncIntervalMs: 60_000, evictionIntervalMs: 300, log: () => undefined,
+    });
+    const withVolume = (name: string, volume: Pod['spec']['volumes'], command = LOOP): Pod => {
+      const pod = aPod(name).withContainer({ name: 'app', command: ['sh', '-c', command], volumeMounts: [{ name: 'v', mountPath: '/data' }] }).build();
+      pod.spec.volumes = volume;
+      pod.spec.terminationGracePeriodSeconds = 30;
+      return pod;
+    };
+    const file = path.join(hostDir, 'not-a-dir');
+    writeFileSync(file, 'x');
+    const hog = withVolume('hog', [{ name: 'v', emptyDir: { sizeLimit: '1Mi' } }], `dd if=/dev/zero of=/data/fill bs=1024 count=2048; ${LOOP}`);
+    const modest = withVolume('modest', [{ name: 'v', emptyDir: { sizeLimit: '4Mi' } }], `dd if=/dev/zero of=/data/fill bs=1024 count=1024; ${LOOP}`);
+    const ram = withVolume('ram', [{ name: 'v', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } }]);
+    const typed = withVolume('typed', [{ name: 'v', hostPath: { path: file, type: 'Directory' } }]);
+    manager.setDesired([hog, modest, ram, typed]);
+    const status = (name: string) => reports.last.get(name);
+    const waitFor = <T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>) =>
+      until(probe, { timeoutMs: 30_000, intervalMs: 100, describe: () => `${what}: ${JSON.stringify([...reports.last.entries()])}` });
+
+    const evicted = await waitFor('hog evicted', () => status('hog')?.phase === 'Failed' && status('hog'));
+    assert.equal(evicted.reason, 'Evicted');
+    assert.equal(evicted.message, 'Usage of EmptyDir volume "v" exceeds the limit "1Mi". ');
+    assert.ok(reports.events.some((e) => e.pod === 'hog' && e.event.type === 'Warning' && e.event.reason === 'Evicted' && e.event.message === evicted.message));
+    await waitFor('hog stopped', () => status('hog')?.containerStatuses?.[0]?.state?.terminated);
+    const running = await fixture.docker.listContainers({ filters: { label: [`io.kubernetes.pod.uid=${hog.metadata.uid}`] } });
+    assert.equal(running.length, 0, 'no container of the evicted pod runs');
+
+    const ramId = await waitFor('ram running', () => (status('ram')?.containerStatuses?.[0]?.state?.running ? status('ram')?.containerStatuses?.[0]?.containerID?.replace('docker://', '') : undefined));
+    const sh = async (id: string, command: string) => runtime.exec(id, ['sh', '-c', command], { timeoutMs: 10_000, signal: AbortSignal.timeout(15_000) });
+    const fill = await sh(ramId, 'dd if=/dev/zero of=/data/fill bs=1024 count=2048 2>&1; grep " /data " /proc/mounts');
+    assert.match(fill.output, /No space left on device/);
+    assert.match(fill.output, /tmpfs \/data tmpfs [^ ]*size=1024k/);
+
+    assert.equal(status('modest')?.phase, 'Running');
+    await waitFor('typed held with FailedMount', () => reports.events.some((e) => e.pod === 'typed' && e.event.reason === 'FailedMount'));
+    const mountEvent = reports.events.find((e) => e.pod === 'typed' && e.event.reason === 'FailedMount');
+    assert.equal(mountEvent?.event.message, `MountVolume.SetUp failed for volume "v" : hostPath type check failed: ${file} is not a directory`);
+    assert.equal(status('typed')?.containerStatuses?.[0]?.state?.waiting?.reason, 'ContainerCreating');
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(status('modest')?.phase, 'Running', 'a pod under its limit is left alone');
+  });
+});
