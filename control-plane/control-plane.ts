@@ -19,7 +19,10 @@ import { ensureKubernetesService } from './registry/service-network/ensure-kuber
 import { repairServiceAllocations } from './registry/service-network/repair-allocations';
 import { createApiServer, type ApiServer } from './apiserver/server';
 import { storedObjectCheck } from './apiserver/stored-object-check';
+import { clientCertificateAuthenticator, unionAuthenticator, type Authenticator } from './auth/authenticator';
 import { loadOrCreateClusterPki } from './auth/cluster-pki';
+import { tokenFileAuthenticator } from './auth/token-file-authenticator';
+import { ensureBootstrapPolicy } from './auth/rbac/ensure-bootstrap-policy';
 import type { ServeConfig } from './control-plane-config';
 import { CONTROLLERS, runControllers } from './controllers/controllers';
 import type { EventSink } from './controllers/framework/api-client';
@@ -81,6 +84,7 @@ export class ControlPlane {
     const store = await EtcdStore.connect({ endpoints: config.etcdEndpoints, log, checkObject: storedObjectCheck(keySpace) });
     const registry = new Registry({ store, keySpace, serviceCIDR: config.serviceCIDR, defaultTolerationSeconds: config.defaultTolerationSeconds });
     await ensureDefaultNamespaces(registry);
+    await ensureBootstrapPolicy(registry);
     await ensureDefaultStorageClass(registry);
     const repaired = await repairServiceAllocations(store, keySpace, registry.companionOf(SERVICES));
     if (repaired.created.length + repaired.deleted.length > 0) log(`service allocations repaired: ${repaired.created.length} restored, ${repaired.deleted.length} released`);
@@ -97,7 +101,7 @@ export class ControlPlane {
       storage: { claims: informers.claims, volumes: informers.volumes },
     });
     const apiServer = createApiServer({
-      registry, tls, port: config.securePort, host: config.bindAddress,
+      registry, tls, port: config.securePort, host: config.bindAddress, authenticator: authenticatorFor(config),
       advertiseAddress: `${config.advertiseAddress}:${config.securePort}`, log,
       streams: nodeService.streams,
     });
@@ -149,6 +153,13 @@ export class ControlPlane {
     this.electionClient.close();
     await this.store.close();
   }
+}
+
+/** Client certificates, and the static tokens of `--token-auth-file` when given (read once, at start). */
+function authenticatorFor(config: ServeConfig): Authenticator {
+  const authenticators = [clientCertificateAuthenticator];
+  if (config.tokenAuthFile) authenticators.push(tokenFileAuthenticator(config.tokenAuthFile));
+  return unionAuthenticator(authenticators);
 }
 
 /** The leader's and each replica's sessions' lease: a vanished replica's sessions count this long. */

@@ -1,0 +1,83 @@
+/**
+ * Static bearer tokens (`--token-auth-file`), Kubernetes' format: a CSV file with at least
+ * three columns, `token,user,uid`, and optionally a fourth, `"group1,group2"`. A request
+ * presents one as `Authorization: Bearer <token>`; an unknown token authenticates nobody (the
+ * request then gets 401 unless a client certificate names a user). Tokens are kept as SHA-256
+ * digests, never logged.
+ * https://kubernetes.io/docs/reference/access-authn-authz/authentication/#static-token-file
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import { AUTHENTICATED_GROUP, type Authenticator, type UserInfo } from './authenticator';
+
+function digest(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** RFC 4180 records: quoted fields may hold commas, newlines and doubled quotes; spaces before a field are dropped (Go's TrimLeadingSpace). */
+export function parseCsv(text: string): string[][] {
+  const records: string[][] = [];
+  let record: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    while (text[i] === ' ' || text[i] === '\t') i++;
+    let field = '';
+    if (text[i] === '"') {
+      i++;
+      for (;;) {
+        if (i >= text.length) throw new Error('extraneous or missing " in quoted field');
+        if (text[i] === '"' && text[i + 1] === '"') { field += '"'; i += 2; continue; }
+        if (text[i] === '"') { i++; break; }
+        field += text[i++];
+      }
+      if (i < text.length && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') throw new Error('extraneous " in field');
+    } else {
+      while (i < text.length && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') field += text[i++];
+    }
+    record.push(field);
+    if (text[i] === ',') { i++; continue; }
+    if (text[i] === '\r') i++;
+    if (text[i] === '\n') i++;
+    if (!(record.length === 1 && record[0] === '')) records.push(record);
+    record = [];
+  }
+  return records;
+}
+
+/** The users of a token file's text, by token digest; throws on a record with fewer than 3 columns. */
+export function parseTokenFile(text: string, source = 'token file'): Map<string, UserInfo> {
+  const users = new Map<string, UserInfo>();
+  for (const record of parseCsv(text)) {
+    if (record.length < 3) throw new Error(`token file '${source}' must have at least 3 columns (token, user name, user uid), found ${record.length}`);
+    const [token, name, uid, groups] = record;
+    if (token === '') continue;
+    const listed = groups === undefined ? [] : groups.split(',');
+    users.set(digest(token), { name, uid, groups: [...new Set([...listed, AUTHENTICATED_GROUP])] });
+  }
+  return users;
+}
+
+/** The token of `Authorization: Bearer <token>`, as Kubernetes' bearer-token authenticator reads it. */
+export function bearerToken(req: Pick<IncomingMessage, 'headers'>): string | undefined {
+  const header = req.headers.authorization;
+  if (typeof header !== 'string') return undefined;
+  const parts = header.trim().split(' ');
+  if (parts.length < 2 || parts[0].toLowerCase() !== 'bearer') return undefined;
+  return parts[1] === '' ? undefined : parts[1];
+}
+
+export function tokenAuthenticator(users: ReadonlyMap<string, UserInfo>): Authenticator {
+  return {
+    authenticate(req) {
+      const token = bearerToken(req);
+      if (token === undefined) return undefined;
+      const user = users.get(digest(token));
+      return user ? { ...user, groups: [...user.groups] } : undefined;
+    },
+  };
+}
+
+export function tokenFileAuthenticator(file: string): Authenticator {
+  return tokenAuthenticator(parseTokenFile(readFileSync(file, 'utf8'), file));
+}
