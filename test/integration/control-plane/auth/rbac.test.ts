@@ -13,7 +13,10 @@ import { parseTokenFile, tokenAuthenticator } from '../../../../control-plane/au
 import { runCommand, type CommandResult } from '../../../../scripts/cluster/run-command';
 import { until } from '../../../../scripts/cluster/wait-until';
 import { startApiServerFixture, type ApiServerFixture, type HttpResult } from '../../../support/api-server-fixture';
+import { ControllerHarness } from '../../../support/controller-harness';
 import { withEtcd } from '../../../support/etcd-fixture';
+import { clusterRoleAggregationController } from '../../../../control-plane/controllers/cluster-role-aggregation-controller';
+import type { ClusterRole } from '../../../../api/rbac-v1';
 
 const TOKENS = 'bob-secret-token,bob,1001,"viewers,ops"\ncarol-token,carol,1002\n';
 
@@ -76,22 +79,11 @@ subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: User, name: alice }]
 roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: admin }
 `;
 
-/** The aggregated roles' rules, as the aggregation controller would write them (it runs on the leader, not in this fixture). */
-async function aggregateDefaultRoles(api: ApiServerFixture): Promise<void> {
-  const { planAggregation } = await import('../../../../control-plane/controllers/cluster-role-aggregation-plan');
-  for (let pass = 0; pass < 3; pass++) {
-    const all = (await api.registry.list<import('../../../../api/rbac-v1').ClusterRole>('clusterroles.rbac.authorization.k8s.io')).items;
-    for (const role of all) {
-      const rules = planAggregation(role, all);
-      if (rules) await api.registry.update('clusterroles.rbac.authorization.k8s.io', undefined, role.metadata.name ?? '', { ...role, rules });
-    }
-  }
-}
-
 describe('authentication and RBAC authorization (real API server, kubectl)', function () {
   this.timeout(60_000);
   const etcd = withEtcd();
   let api: ApiServerFixture;
+  let controllers: ControllerHarness | undefined;
   let dir: string;
   let alice: KeyPair;
   let aliceConfig: string;
@@ -132,7 +124,9 @@ describe('authentication and RBAC authorization (real API server, kubectl)', fun
     const authenticator = unionAuthenticator([clientCertificateAuthenticator, tokenAuthenticator(parseTokenFile(TOKENS))]);
     api = await startApiServerFixture(etcd.get(), { server: { authenticator } });
     await ensureBootstrapPolicy(api.registry);
-    await aggregateDefaultRoles(api);
+    // The leader's aggregation controller fills admin, edit and view.
+    controllers = new ControllerHarness({ store: api.store, keySpace: api.keySpace, registry: api.registry }).run(clusterRoleAggregationController);
+    await until(async () => ((await api.registry.get<ClusterRole>('clusterroles.rbac.authorization.k8s.io', undefined, 'admin')).rules ?? []).length > 20, { timeoutMs: 10_000, describe: () => 'admin not aggregated' });
     alice = issueUserCertificate(api.pki.ca, 'alice', ['devs']);
     aliceConfig = path.join(dir, 'alice');
     writeKubeconfig(aliceConfig, { server: api.url, caCertPem: api.pki.ca.certPem, client: alice, name: 'alice' });
@@ -150,6 +144,7 @@ describe('authentication and RBAC authorization (real API server, kubectl)', fun
     await until(async () => (await request({ cert: alice }, 'GET', '/api/v1/namespaces/default/pods')).status === 200, { timeoutMs: 5_000, describe: () => 'alice cannot list pods yet' });
   });
   after(async () => {
+    await controllers?.stop();
     await api?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -322,11 +317,11 @@ describe('authentication and RBAC authorization (real API server, kubectl)', fun
     });
 
     it('reconciles the bootstrap roles: a missing rule comes back, a user\'s own addition stays', async () => {
-      await api.registry.guaranteedUpdate<import('../../../../api/rbac-v1').ClusterRole>('clusterroles.rbac.authorization.k8s.io', undefined, 'system:basic-user', (role) => ({
+      await api.registry.guaranteedUpdate<ClusterRole>('clusterroles.rbac.authorization.k8s.io', undefined, 'system:basic-user', (role) => ({
         ...role, rules: [...(role.rules ?? []).slice(1), { verbs: ['get'], nonResourceURLs: ['/mine'] }],
       }));
       await ensureBootstrapPolicy(api.registry);
-      const role = await api.registry.get<import('../../../../api/rbac-v1').ClusterRole>('clusterroles.rbac.authorization.k8s.io', undefined, 'system:basic-user');
+      const role = await api.registry.get<ClusterRole>('clusterroles.rbac.authorization.k8s.io', undefined, 'system:basic-user');
       assert.equal(role.rules?.length, 3);
       assert.ok(role.rules?.some((r) => r.resources?.includes('selfsubjectaccessreviews')));
       assert.ok(role.rules?.some((r) => r.nonResourceURLs?.includes('/mine')));
