@@ -263,6 +263,37 @@ describe('authentication and RBAC authorization (real API server, kubectl)', fun
     });
   });
 
+  describe('SubjectAccessReview', () => {
+    it('answers for another subject to those who may ask, with the reason', async () => {
+      const review = (user: string, name: string) => ({
+        apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview',
+        spec: { user, resourceAttributes: { verb: 'get', resource: 'pods', namespace: 'team', name } },
+      });
+      const allowed = await api.request('POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', { body: review('carol', 'web') });
+      assert.equal(allowed.status, 201);
+      assert.deepEqual(allowed.json().status, { allowed: true, reason: 'RBAC: allowed by RoleBinding "carol-logs/team" of Role "web-logs" to User "carol"' });
+      assert.deepEqual((await api.request('POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', { body: review('carol', 'db') })).json().status, { allowed: false });
+      const asAlice = await request({ cert: alice }, 'POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', review('carol', 'web'));
+      assert.equal(asAlice.status, 403);
+      const invalid = await api.request('POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', { body: { spec: { user: 'carol' } } });
+      assert.equal(invalid.status, 422);
+    });
+  });
+
+  describe('pikube-server kubeconfig --user', () => {
+    it('prints a kubeconfig whose certificate the server knows as that user and groups', async () => {
+      const main = path.join(__dirname, '../../../../control-plane/main.js');
+      const out = await runCommand(process.execPath, [main, 'kubeconfig', `--data-dir=${path.dirname(api.kubeconfig)}`, `--server=${api.url}`, '--user=gina', '--group=devs,mydevs']);
+      const file = path.join(dir, 'gina');
+      (await import('node:fs')).writeFileSync(file, out.stdout, { mode: 0o600 });
+      const whoami = await kubectlAs(file, ['auth', 'whoami', '-o', 'json']);
+      assert.deepEqual(JSON.parse(whoami.stdout).status.userInfo, { username: 'gina', groups: ['devs', 'mydevs', 'system:authenticated'] });
+      // The course's RoleBinding names the group mydevs.
+      assert.equal((await kubectlAs(file, ['auth', 'can-i', 'create', 'pods'])).stdout.trim(), 'yes');
+      assert.equal((await kubectlAs(file, ['get', 'pods'])).code, 0);
+    });
+  });
+
   describe('impersonation', () => {
     it('needs the impersonate verb', async () => {
       const res = await kubectlAs(aliceConfig, ['get', 'pods', '-n', 'default', '--as', 'bob']);
