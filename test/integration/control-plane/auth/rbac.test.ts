@@ -324,6 +324,29 @@ describe('authentication and RBAC authorization (real API server, kubectl)', fun
       await until(async () => (await api.kubectl(['auth', 'can-i', 'list', 'nodes', '--as', 'frank'])).stdout.trim() === 'yes', { timeoutMs: 5_000, describe: () => 'frank cannot list nodes' });
     });
 
+    it('reconciles a role and binding from a file with kubectl auth reconcile, as the course shows', async () => {
+      const file = `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: { namespace: team, name: cm-editor }
+rules: [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get", "update"] }]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { namespace: team, name: cm-editor }
+subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: User, name: henry }]
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: Role, name: cm-editor }
+`;
+      const first = await api.kubectl(['auth', 'reconcile', '-f', '-'], { input: file });
+      assert.equal(first.code, 0, first.stderr);
+      assert.match(first.stdout, /role\.rbac\.authorization\.k8s\.io\/cm-editor reconciled/);
+      const again = await api.kubectl(['auth', 'reconcile', '-f', '-'], { input: file.replace('"get", "update"', '"get", "update", "patch"') });
+      assert.equal(again.code, 0, again.stderr);
+      const role = await api.kubectl(['describe', 'role', 'cm-editor', '-n', 'team']);
+      assert.match(role.stdout, /configmaps\s+\[\]\s+\[\]\s+\[get update patch\]/);
+      await until(async () => (await api.kubectl(['auth', 'can-i', 'patch', 'configmaps', '-n', 'team', '--as', 'henry'])).stdout.trim() === 'yes', { timeoutMs: 5_000, describe: () => 'henry cannot patch configmaps' });
+    });
+
     it('refuses invalid roles and bindings with Kubernetes\' field errors', async () => {
       const role = await api.request('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/team/roles', { body: { metadata: { name: 'bad' }, rules: [{ verbs: [], nonResourceURLs: ['/x'] }] } });
       assert.equal(role.status, 422);
