@@ -165,15 +165,16 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   let closing: Promise<void> | undefined;
   return {
     listen: async () => {
+      // The RBAC caches are filled first: no request is judged on an empty policy.
       await handler.startPolicy();
       return new Promise<number>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port, options.host ?? '0.0.0.0', () => {
-        server.off('error', reject);
-        server.on('error', (err) => handler.logError(`apiserver: ${err.message}`));
-        handler.port = (server.address() as AddressInfo).port;
-        resolve(handler.port);
-      });
+        server.once('error', reject);
+        server.listen(options.port, options.host ?? '0.0.0.0', () => {
+          server.off('error', reject);
+          server.on('error', (err) => handler.logError(`apiserver: ${err.message}`));
+          handler.port = (server.address() as AddressInfo).port;
+          resolve(handler.port);
+        });
       });
     },
     close: () => (closing ??= new Promise<void>((resolve) => {

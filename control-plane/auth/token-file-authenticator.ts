@@ -15,27 +15,38 @@ function digest(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
-/** RFC 4180 records: quoted fields may hold commas, newlines and doubled quotes; spaces before a field are dropped (Go's TrimLeadingSpace). */
+/** A quoted field from `text[i]` (the opening quote): its value and the index after the closing quote. */
+function readQuoted(text: string, i: number): [string, number] {
+  let field = '';
+  for (let at = i + 1; ; ) {
+    if (at >= text.length) throw new Error('extraneous or missing " in quoted field');
+    if (text[at] === '"' && text[at + 1] === '"') {
+      field += '"';
+      at += 2;
+    } else if (text[at] === '"') {
+      if (at + 1 < text.length && !',\r\n'.includes(text[at + 1])) throw new Error('extraneous " in field');
+      return [field, at + 1];
+    } else field += text[at++];
+  }
+}
+
+/** An unquoted field from `text[i]`: its value and the index of the comma or line end after it. */
+function readPlain(text: string, i: number): [string, number] {
+  let end = i;
+  while (end < text.length && !',\r\n'.includes(text[end])) end++;
+  return [text.slice(i, end), end];
+}
+
+/** RFC 4180 records: quoted fields may hold commas, newlines and doubled quotes; spaces before a field are dropped (Go's TrimLeadingSpace); blank lines are skipped. */
 export function parseCsv(text: string): string[][] {
   const records: string[][] = [];
   let record: string[] = [];
   let i = 0;
   while (i < text.length) {
     while (text[i] === ' ' || text[i] === '\t') i++;
-    let field = '';
-    if (text[i] === '"') {
-      i++;
-      for (;;) {
-        if (i >= text.length) throw new Error('extraneous or missing " in quoted field');
-        if (text[i] === '"' && text[i + 1] === '"') { field += '"'; i += 2; continue; }
-        if (text[i] === '"') { i++; break; }
-        field += text[i++];
-      }
-      if (i < text.length && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') throw new Error('extraneous " in field');
-    } else {
-      while (i < text.length && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') field += text[i++];
-    }
+    const [field, next] = text[i] === '"' ? readQuoted(text, i) : readPlain(text, i);
     record.push(field);
+    i = next;
     if (text[i] === ',') { i++; continue; }
     if (text[i] === '\r') i++;
     if (text[i] === '\n') i++;
