@@ -211,6 +211,10 @@ describe('authentication and RBAC authorization (real API server, kubectl)', fun
       ['carol watches no pod list', () => carolId, 'GET', '/api/v1/namespaces/team/pods?watch=true&timeoutSeconds=1', false],
       ['carol reads pods/log subresource of db', () => carolId, 'GET', '/api/v1/namespaces/team/pods/db/log', true],
       ['carol reads no pods/status', () => carolId, 'GET', '/api/v1/namespaces/team/pods/web/status', false],
+      ['carol execs into no pod (pods/exec)', () => carolId, 'POST', '/api/v1/namespaces/team/pods/web/exec?command=true&stdout=true', false],
+      ['alice (admin in team) execs into a pod there', aliceId, 'POST', '/api/v1/namespaces/team/pods/web/exec?command=true&stdout=true', true],
+      ['alice deletes a pod collection in default', aliceId, 'DELETE', '/api/v1/namespaces/default/pods?labelSelector=none%3Dnone', false],
+      ['alice patches a service in default', aliceId, 'PATCH', '/api/v1/namespaces/default/services/none', true],
       ['dave (impersonated) discovers the API', () => dave, 'GET', '/apis', true],
       ['dave (impersonated) lists no pods', () => dave, 'GET', '/api/v1/namespaces/default/pods', false],
     ];
