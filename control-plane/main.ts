@@ -4,7 +4,8 @@
  *                     timing: --node-monitor-grace-period (5s), --default-not-ready-toleration-seconds
  *                     and --default-unreachable-toleration-seconds (2 each; Kubernetes 300);
  *                     pods that must not run twice: --pod-fencing-period (6s, told to every agent)
- *                     and --pod-fencing-margin (5s) before they are force-deleted from a silent node
+ *                     and --pod-fencing-margin (5s) before they are force-deleted from a silent node;
+ *                     --token-auth-file: static bearer tokens (Kubernetes' CSV token,user,uid,"g1,g2")
  *   issue-node-cert   write ca.crt, node.crt, node.key for an agent (--node, --out)
  *   kubeconfig        write an admin kubeconfig (--server, --out); with --user NAME [--group G1,G2]
  *                     a kubeconfig for that user instead (a client certificate with CN NAME and O
