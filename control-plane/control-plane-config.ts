@@ -22,11 +22,13 @@ export interface ServeConfig {
   /** `--pod-fencing-period` (sent to every agent) and `--pod-fencing-margin`: see base/fencing-times.ts. */
   fencing?: FencingTimes;
   identity: string;
+  /** `--token-auth-file`: static bearer tokens (token-file-authenticator.ts). */
+  tokenAuthFile?: string;
 }
 
 const OPTIONS = ['data-dir', 'etcd-endpoints', 'etcd-prefix', 'bind-address', 'secure-port', 'node-port',
   'advertise-address', 'cluster-cidr', 'service-cidr', 'node-monitor-grace-period',
-  'default-not-ready-toleration-seconds', 'default-unreachable-toleration-seconds', 'pod-fencing-period', 'pod-fencing-margin', 'node', 'out', 'server'] as const;
+  'default-not-ready-toleration-seconds', 'default-unreachable-toleration-seconds', 'pod-fencing-period', 'pod-fencing-margin', 'node', 'out', 'server', 'token-auth-file', 'user', 'group'] as const;
 
 export type Flags = Partial<Record<(typeof OPTIONS)[number], string>>;
 
@@ -98,5 +100,6 @@ export function parseServeConfig(flags: Flags): ServeConfig {
       unreachable: seconds(flags['default-unreachable-toleration-seconds'], DEFAULT_TOLERATION_SECONDS, 'default-unreachable-toleration-seconds'),
     },
     identity: `${os.hostname()}-${process.pid}`,
+    tokenAuthFile: flags['token-auth-file'],
   };
 }

@@ -20,7 +20,10 @@ import { KUBERNETES_ENDPOINTS_RESYNC_MS, reconcileKubernetesEndpoints } from './
 import { repairServiceAllocations } from './registry/service-network/repair-allocations';
 import { createApiServer, type ApiServer } from './apiserver/server';
 import { storedObjectCheck } from './apiserver/stored-object-check';
+import { clientCertificateAuthenticator, unionAuthenticator, type Authenticator } from './auth/authenticator';
 import { loadOrCreateClusterPki } from './auth/cluster-pki';
+import { tokenFileAuthenticator } from './auth/token-file-authenticator';
+import { ensureBootstrapPolicy } from './auth/rbac/ensure-bootstrap-policy';
 import type { ServeConfig } from './control-plane-config';
 import { CONTROLLERS, runControllers } from './controllers/controllers';
 import type { EventSink } from './controllers/framework/api-client';
@@ -82,6 +85,7 @@ export class ControlPlane {
     const store = await EtcdStore.connect({ endpoints: config.etcdEndpoints, log, checkObject: storedObjectCheck(keySpace) });
     const registry = new Registry({ store, keySpace, serviceCIDR: config.serviceCIDR, defaultTolerationSeconds: config.defaultTolerationSeconds });
     await ensureDefaultNamespaces(registry);
+    await ensureBootstrapPolicy(registry);
     await ensureDefaultStorageClass(registry);
     const repaired = await repairServiceAllocations(store, keySpace, registry.companionOf(SERVICES));
     if (repaired.created.length + repaired.deleted.length > 0) log(`service allocations repaired: ${repaired.created.length} restored, ${repaired.deleted.length} released`);
@@ -98,7 +102,7 @@ export class ControlPlane {
       storage: { claims: informers.claims, volumes: informers.volumes },
     });
     const apiServer = createApiServer({
-      registry, tls, port: config.securePort, host: config.bindAddress,
+      registry, tls, port: config.securePort, host: config.bindAddress, authenticator: authenticatorFor(config),
       advertiseAddress: `${config.advertiseAddress}:${config.securePort}`, log,
       streams: nodeService.streams,
     });
@@ -173,6 +177,13 @@ export class ControlPlane {
     this.electionClient.close();
     await this.store.close();
   }
+}
+
+/** Client certificates, and the static tokens of `--token-auth-file` when given (read once, at start). */
+function authenticatorFor(config: ServeConfig): Authenticator {
+  const authenticators = [clientCertificateAuthenticator];
+  if (config.tokenAuthFile) authenticators.push(tokenFileAuthenticator(config.tokenAuthFile));
+  return unionAuthenticator(authenticators);
 }
 
 /** The leader's and each replica's sessions' lease: a vanished replica's sessions count this long. */

@@ -4,14 +4,18 @@
  *                     timing: --node-monitor-grace-period (5s), --default-not-ready-toleration-seconds
  *                     and --default-unreachable-toleration-seconds (2 each; Kubernetes 300);
  *                     pods that must not run twice: --pod-fencing-period (6s, told to every agent)
- *                     and --pod-fencing-margin (5s) before they are force-deleted from a silent node
+ *                     and --pod-fencing-margin (5s) before they are force-deleted from a silent node;
+ *                     --token-auth-file: static bearer tokens (Kubernetes' CSV token,user,uid,"g1,g2")
  *   issue-node-cert   write ca.crt, node.crt, node.key for an agent (--node, --out)
- *   kubeconfig        write an admin kubeconfig (--server, --out)
+ *   kubeconfig        write an admin kubeconfig (--server, --out); with --user NAME [--group G1,G2]
+ *                     a kubeconfig for that user instead (a client certificate with CN NAME and O
+ *                     the groups, signed by the cluster CA, as `kubeadm kubeconfig user`), printed
+ *                     to stdout unless --out is given
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { issueAdminCertificate, loadOrCreateCertificateAuthority } from './auth/cluster-pki';
-import { writeKubeconfig } from './auth/kubeconfig';
+import { issueAdminCertificate, issueUserCertificate, loadOrCreateCertificateAuthority } from './auth/cluster-pki';
+import { renderKubeconfig, writeKubeconfig } from './auth/kubeconfig';
 import { issueNodeCertificate } from './auth/node-certificate';
 import { ControlPlane } from './control-plane';
 import { parseFlags, parseServeConfig, type Flags } from './control-plane-config';
@@ -45,7 +49,12 @@ function kubeconfig(flags: Flags): void {
   const server = requireFlag(flags, 'server');
   if (!/^https:\/\/[^/]+$/.test(server)) throw new Error(`--server must be https://host:port, got "${server}"`);
   const ca = loadOrCreateCertificateAuthority(dataDir(flags));
-  writeKubeconfig(requireFlag(flags, 'out'), { server, caCertPem: ca.certPem, client: issueAdminCertificate(ca) });
+  const user = flags.user;
+  if (user === undefined) return writeKubeconfig(requireFlag(flags, 'out'), { server, caCertPem: ca.certPem, client: issueAdminCertificate(ca) });
+  const groups = (flags.group ?? '').split(',').filter((g) => g !== '');
+  const options = { server, caCertPem: ca.certPem, client: issueUserCertificate(ca, user, groups), name: user };
+  if (flags.out) writeKubeconfig(flags.out, options);
+  else process.stdout.write(renderKubeconfig(options));
 }
 
 /**

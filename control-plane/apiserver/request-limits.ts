@@ -10,6 +10,11 @@
  * Unlike the apiserver, `system:masters` is not exempt: on a Pi the bound is about memory, and
  * the admin's kubeconfig is the one most likely to be scripted in a loop.
  *
+ * One user (the authenticated or impersonated name) may hold or queue at most
+ * `maxRequestsPerUser` reads and writes together: a runaway client gets 429 at once while
+ * others keep their slots (API Priority and Fairness shares the server between flows; this is
+ * its simplest form).
+ *
  * Long-running requests other than watches (pod logs, exec) are not counted, as in Kubernetes.
  */
 import { ApiError } from '../../api/errors';
@@ -25,6 +30,8 @@ export interface RequestLimits {
    * decode it, about 15 MiB at worst, so 20 of them stay near 300 MiB.
    */
   maxMutatingRequestsInFlight: number;
+  /** Reads and writes of one user held or queued at once. Default 50: half the reads, so one client never fills the server. */
+  maxRequestsPerUser: number;
   /** Open watches of one user (by authenticated name). Default 500: half of all, so one client cannot take every watch. */
   maxWatchesPerUser: number;
   /** Open watches in total. Default 1000 (each costs some 10 to 50 KiB: a TLS socket and a small queue). */
@@ -38,6 +45,7 @@ export interface RequestLimits {
 export const DEFAULT_REQUEST_LIMITS: RequestLimits = {
   maxRequestsInFlight: 100,
   maxMutatingRequestsInFlight: 20,
+  maxRequestsPerUser: 50,
   maxWatchesPerUser: 500,
   maxWatches: 1000,
   maxQueueWaitMs: 5_000,
@@ -56,6 +64,7 @@ export function tooManyRequests(reason: string): ApiError {
 export class RequestLimiter {
   private readonly limits: RequestLimits;
   private readonly watchesByUser = new Map<string, number>();
+  private readonly requestsByUser = new Map<string, number>();
   private readonly inFlight: Record<'readonly' | 'mutating', AdmissionQueue>;
   private watches = 0;
 
@@ -72,13 +81,31 @@ export class RequestLimiter {
   async admit(kind: RequestClass, user: string, signal?: AbortSignal): Promise<Admission> {
     if (kind === 'longRunning') return { release: () => undefined };
     if (kind === 'watch') return this.admitWatch(user);
-    return this.admitInFlight(kind, signal);
+    return this.admitUserRequest(kind, user, signal);
   }
 
   /** What is held right now (for tests and health reporting). */
   get counts(): { readonly: number; mutating: number; queued: number; watches: number; usersWatching: number } {
     const { readonly, mutating } = this.inFlight;
     return { readonly: readonly.inUse, mutating: mutating.inUse, queued: readonly.queued + mutating.queued, watches: this.watches, usersWatching: this.watchesByUser.size };
+  }
+
+  /** The user's share first, then a slot; the user's count covers the wait and the work. */
+  private async admitUserRequest(kind: 'readonly' | 'mutating', user: string, signal: AbortSignal | undefined): Promise<Admission> {
+    const mine = this.requestsByUser.get(user) ?? 0;
+    if (mine >= this.limits.maxRequestsPerUser) throw tooManyRequests(`${this.limits.maxRequestsPerUser} requests in flight for this user`);
+    this.requestsByUser.set(user, mine + 1);
+    const leave = once(() => decrement(this.requestsByUser, user));
+    try {
+      const slot = await this.admitInFlight(kind, signal);
+      return once(() => {
+        slot.release();
+        leave.release();
+      });
+    } catch (err: unknown) {
+      leave.release();
+      throw err;
+    }
   }
 
   private async admitInFlight(kind: 'readonly' | 'mutating', signal: AbortSignal | undefined): Promise<Admission> {
@@ -102,10 +129,14 @@ export class RequestLimiter {
 
   private releaseWatch(user: string): void {
     this.watches--;
-    const left = (this.watchesByUser.get(user) ?? 1) - 1;
-    if (left > 0) this.watchesByUser.set(user, left);
-    else this.watchesByUser.delete(user);
+    decrement(this.watchesByUser, user);
   }
+}
+
+function decrement(counts: Map<string, number>, user: string): void {
+  const left = (counts.get(user) ?? 1) - 1;
+  if (left > 0) counts.set(user, left);
+  else counts.delete(user);
 }
 
 function once(release: () => void): Admission {

@@ -1,6 +1,7 @@
 /** Everything a handler needs for one authenticated request. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { UserInfo } from '../auth/authenticator';
+import type { Requester } from '../auth/requester';
 import type { OutputTarget } from './negotiation';
 import type { PodStreamProvider } from './pod-stream-provider';
 import type { Registry } from '../registry/registry';
@@ -28,6 +29,8 @@ export interface RequestScope {
   res: ServerResponse;
   query: URLSearchParams;
   user: UserInfo;
+  /** The user with the server's authorizer and rule resolver: what kinds judge requesters by. */
+  requester: Requester;
   registry: Registry;
   settings: HandlerSettings;
   /** What the client accepts (negotiated before any work is done). */

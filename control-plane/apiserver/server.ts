@@ -1,9 +1,12 @@
 /**
- * The Kubernetes API over HTTPS. Every request is authenticated by its client certificate
- * (the TLS layer asks for one but lets a request without one through, so it gets a 401 Status
- * rather than a handshake failure); only health checks and /version answer anyone, as
- * Kubernetes' default RBAC (system:public-info-viewer) allows. Every failure is a Status:
- * nothing a request does can crash the server; an unexpected error is a logged 500.
+ * The Kubernetes API over HTTPS. Every request is authenticated (a client certificate — the TLS
+ * layer asks for one but lets a request without one through, so it gets a 401 Status rather
+ * than a handshake failure — or a bearer token); only `/healthz`, `/livez`, `/readyz` and
+ * `/version` answer anyone, as Kubernetes' default RBAC (system:public-info-viewer) allows.
+ * Then impersonation headers are honoured for those allowed to, and every request, watches and
+ * exec included, is authorized on its attributes (the authorizer chain: system:masters, then
+ * RBAC) or answered 403 Forbidden. Every failure is a Status: nothing a request does can crash
+ * the server; an unexpected error is a logged 500.
  */
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -11,6 +14,15 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ApiError, badRequest, toApiError } from '../../api/errors';
 import { clientCertificateAuthenticator, type Authenticator, type UserInfo } from '../auth/authenticator';
+import { privilegedGroupsAuthorizer, unionAuthorizer, type RequestAttributes } from '../auth/authorizer';
+import { forbidden } from '../auth/forbidden';
+import { impersonate, wantsImpersonation } from '../auth/impersonation';
+import { PolicyCache } from '../auth/rbac/policy-cache';
+import { rbacAuthorizer } from '../auth/rbac/rbac-authorizer';
+import { staticPolicy } from '../auth/rbac/rbac-policy';
+import { RuleResolver } from '../auth/rbac/rule-resolver';
+import { requestAttributes } from '../auth/request-attributes';
+import { SYSTEM_MASTERS, type AccessControl, type Requester } from '../auth/requester';
 import { answerClientError } from './client-errors';
 import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './handlers/discovery';
 import { ExecUpgrades } from './handlers/exec-handler';
@@ -53,6 +65,11 @@ export interface ApiServerOptions {
   advertiseAddress?: string;
   /** Default: client certificates signed by `tls.caCertPem`. */
   authenticator?: Authenticator;
+  /**
+   * Who may do what. Default: `system:masters` may do anything, then RBAC over the registry's
+   * roles and bindings (kept in memory by informers the server starts before it listens).
+   */
+  access?: AccessControl;
   /** Default 3 MiB, as Kubernetes. */
   maxBodyBytes?: number;
   watch?: Partial<WatchSettings>;
@@ -110,9 +127,9 @@ export const DEFAULT_TIMEOUTS: ServerTimeouts = { headersMs: 60_000, requestMs: 
 /** Watch bytes written and unsent before events wait in the cache's per-watcher queue: 64 KiB, so 1,000 watchers stay under 64 MiB. */
 const DEFAULT_WATCH: WatchSettings = { bookmarkIntervalMs: 60_000, maxBufferedBytes: 64 * 1024 };
 
-/** Paths anyone may read, authenticated or not. */
+/** Paths anyone may read, authenticated or not (system:public-info-viewer's; a single check such as `/readyz/etcd` is not one). */
 function isPublic(r: Route): boolean {
-  return r.type === 'version' || r.type === 'health';
+  return r.type === 'version' || (r.type === 'health' && r.single === undefined);
 }
 
 /** How often Node checks requests against the header and request timeouts: a tenth of the shorter, within 0.1 to 5 s. */
@@ -147,15 +164,19 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   });
   let closing: Promise<void> | undefined;
   return {
-    listen: () => new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port, options.host ?? '0.0.0.0', () => {
-        server.off('error', reject);
-        server.on('error', (err) => handler.logError(`apiserver: ${err.message}`));
-        handler.port = (server.address() as AddressInfo).port;
-        resolve(handler.port);
+    listen: async () => {
+      // The RBAC caches are filled first: no request is judged on an empty policy.
+      await handler.startPolicy();
+      return new Promise<number>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(options.port, options.host ?? '0.0.0.0', () => {
+          server.off('error', reject);
+          server.on('error', (err) => handler.logError(`apiserver: ${err.message}`));
+          handler.port = (server.address() as AddressInfo).port;
+          resolve(handler.port);
+        });
       });
-    }),
+    },
     close: () => (closing ??= new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
@@ -184,6 +205,10 @@ class RequestHandler {
   readonly watchCaches: WatchCaches;
   readonly limiter: RequestLimiter;
   private readonly authenticator: Authenticator;
+  private readonly access: AccessControl;
+  /** The RBAC objects in memory, when this server made its own access control. */
+  private readonly policy?: PolicyCache;
+  private readonly stopping = new AbortController();
   private readonly openapi: OpenApiV3;
   private readonly settings: HandlerSettings;
   private readonly log: (line: string) => void;
@@ -191,6 +216,13 @@ class RequestHandler {
 
   constructor(private readonly options: ApiServerOptions) {
     this.authenticator = options.authenticator ?? clientCertificateAuthenticator;
+    if (options.access) this.access = options.access;
+    else {
+      const servesRbac = options.registry.resources.some((r) => r.group === 'rbac.authorization.k8s.io');
+      if (servesRbac) this.policy = new PolicyCache(options.registry, (line) => this.log(line));
+      const rules = new RuleResolver(this.policy ?? staticPolicy({}));
+      this.access = { rules, authorizer: unionAuthorizer([privilegedGroupsAuthorizer([SYSTEM_MASTERS]), rbacAuthorizer(rules)]) };
+    }
     this.exec = new ExecUpgrades(options.registry, options.streams);
     this.openapi = buildOpenApiV3([...options.registry.resources]);
     const sink = options.log ?? ((line) => console.error(line));
@@ -214,6 +246,27 @@ class RequestHandler {
     }
   }
 
+  /** Fills the RBAC caches before the first request (a no-op with access control given by the caller). */
+  async startPolicy(): Promise<void> {
+    await this.policy?.start(this.stopping.signal);
+  }
+
+  /**
+   * The requester of an authenticated request: the authenticated user, or the user they
+   * impersonate (if they may); then the request itself must be authorized.
+   */
+  private authorize(req: IncomingMessage, user: UserInfo, url: RequestUrl): Requester {
+    const actingAs = wantsImpersonation(req.headers) ? impersonate(req.headersDistinct, user, this.access.authorizer) : user;
+    const attributes = requestAttributes(actingAs, req.method, url.pathname, url.searchParams);
+    this.authorizeAttributes(attributes);
+    return { ...this.access, user: actingAs };
+  }
+
+  private authorizeAttributes(attributes: RequestAttributes): void {
+    const result = this.access.authorizer.authorize(attributes);
+    if (result.decision !== 'allow') throw forbidden(attributes, result.reason);
+  }
+
   /**
    * An HTTP upgrade: only `pods/exec` takes one (a websocket). Authenticated like any request;
    * every refusal before the handshake is a Status written on the raw socket.
@@ -222,7 +275,11 @@ class RequestHandler {
     const url = requestUrl(req.url);
     try {
       const r = route(url.pathname, this.options.registry.resources);
-      if (!this.authenticator.authenticate(req)) throw new ApiError('Unauthorized', 'Unauthorized');
+      const user = this.authenticator.authenticate(req);
+      if (!user) throw new ApiError('Unauthorized', 'Unauthorized');
+      const requester = this.authorize(req, user, url);
+      // A websocket exec is a GET; creating an exec session also needs `create` (Kubernetes 1.32's AuthorizePodWebsocketUpgradeCreatePermission).
+      this.authorizeAttributes({ ...requestAttributes(requester.user, 'POST', url.pathname, url.searchParams) });
       if (r.type === 'badRequest') throw badRequest(r.message);
       if (r.type !== 'resource') throw pathNotFound();
       const sub = subresourceOf(r.target);
@@ -237,6 +294,8 @@ class RequestHandler {
   }
 
   dispose(): void {
+    this.stopping.abort();
+    this.policy?.dispose();
     this.exec.dispose();
     this.watchCaches.dispose();
   }
@@ -248,16 +307,16 @@ class RequestHandler {
   private async serve(req: IncomingMessage, res: ServerResponse, url: RequestUrl, pretty: boolean): Promise<void> {
     const r = route(url.pathname, this.options.registry.resources);
     if (isPublic(r)) return this.servePublic(res, r, url.searchParams, pretty);
-    const user = this.authenticator.authenticate(req);
-    if (!user) throw new ApiError('Unauthorized', 'Unauthorized');
-    // Authorization plugs in here, once per request: RBAC (and the node authorizer) will decide
-    // on (user, verb, resource, namespace, name). Until then every authenticated user may do everything.
+    const authenticated = this.authenticator.authenticate(req);
+    if (!authenticated) throw new ApiError('Unauthorized', 'Unauthorized');
+    const requester = this.authorize(req, authenticated, url);
+    const user = requester.user;
     const kind = requestClassOf(req.method, r, url.searchParams);
     const admission = await this.admit(res, kind, user.name);
     res.once('close', () => admission.release());
     if (kind === 'watch' || kind === 'longRunning') keepWhileStreaming(res);
     try {
-      await this.serveApi(this.scopeFor(req, res, url, user, pretty), r);
+      await this.serveApi(this.scopeFor(req, res, url, requester, pretty), r);
     } finally {
       if (kind === 'readonly' || kind === 'mutating') admission.release();
     }
@@ -275,10 +334,10 @@ class RequestHandler {
     }
   }
 
-  private scopeFor(req: IncomingMessage, res: ServerResponse, url: RequestUrl, user: UserInfo, pretty: boolean): RequestScope {
+  private scopeFor(req: IncomingMessage, res: ServerResponse, url: RequestUrl, requester: Requester, pretty: boolean): RequestScope {
     const output = negotiateOutput(req.headers.accept);
     const encoding: Encoding = { format: output.format, pretty };
-    return { req, res, query: url.searchParams, user, registry: this.options.registry, settings: this.settings, output, encoding, streams: this.options.streams, watchCaches: this.watchCaches };
+    return { req, res, query: url.searchParams, user: requester.user, requester, registry: this.options.registry, settings: this.settings, output, encoding, streams: this.options.streams, watchCaches: this.watchCaches };
   }
 
   private async servePublic(res: ServerResponse, r: Route, query: URLSearchParams, pretty: boolean): Promise<void> {

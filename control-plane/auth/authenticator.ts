@@ -12,11 +12,13 @@ import type { TLSSocket } from 'node:tls';
 export interface UserInfo {
   name: string;
   groups: string[];
+  /** A stable id when the authenticator knows one (a token file's uid column). */
+  uid?: string;
 }
 
 export const AUTHENTICATED_GROUP = 'system:authenticated';
 
-/** One way of proving identity; bearer tokens will be another. */
+/** One way of proving identity: client certificates here, bearer tokens in token-file-authenticator.ts. */
 export interface Authenticator {
   /** The user, or undefined when this request carries no credential this authenticator accepts. */
   authenticate(req: IncomingMessage): UserInfo | undefined;
@@ -39,7 +41,7 @@ export const clientCertificateAuthenticator: Authenticator = {
   },
 };
 
-/** Tries each authenticator in turn (Kubernetes' union authenticator). */
+/** Tries each authenticator in turn (Kubernetes' union authenticator); the first user found wins. */
 export function unionAuthenticator(authenticators: Authenticator[]): Authenticator {
   return {
     authenticate(req) {

@@ -83,3 +83,10 @@ export const ADMIN_GROUP = 'system:masters';
 export function issueAdminCertificate(ca: KeyPair): KeyPair {
   return issueCertificate(ca, { commonName: ADMIN_USER, organizations: [ADMIN_GROUP], usages: ['clientAuth'] });
 }
+
+/** A user's client certificate: CN the user, O each group (what the x509 authenticator reads). */
+export function issueUserCertificate(ca: KeyPair, user: string, groups: readonly string[]): KeyPair {
+  if (user === '' || /[\x00-\x1f,=+"\\<>;]/.test(user)) throw new Error(`--user "${user}" must be a non-empty name without control characters or , = + " \\ < > ;`);
+  for (const g of groups) if (/[\x00-\x1f,=+"\\<>;]/.test(g)) throw new Error(`--group "${g}" must not hold control characters or , = + " \\ < > ;`);
+  return issueCertificate(ca, { commonName: user, organizations: [...groups], usages: ['clientAuth'] });
+}

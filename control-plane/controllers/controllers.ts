@@ -6,6 +6,7 @@
  */
 import { schedulerController } from '../scheduler/scheduler';
 import { logText } from '../log-text';
+import { clusterRoleAggregationController } from './cluster-role-aggregation-controller';
 import { cronJobController } from './cron-job-controller';
 import { daemonSetController } from './daemon-set-controller';
 import { deploymentController } from './deployment-controller';
@@ -53,6 +54,7 @@ export const CONTROLLERS: readonly Controller[] = [
   localPathProvisionerController,
   pvcProtectionController,
   pvProtectionController,
+  clusterRoleAggregationController,
   // Last: it shares the informers the others hold in full, and keeps only metadata of the rest.
   garbageCollectorController,
 ];

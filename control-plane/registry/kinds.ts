@@ -25,6 +25,15 @@ import { SECRETS } from './kinds/secret';
 import { SERVICES } from './kinds/service';
 import { STATEFUL_SETS } from './kinds/stateful-set';
 import { STORAGE_CLASSES } from './kinds/storage-class';
+import { CLUSTER_ROLE_BINDINGS } from './kinds/cluster-role-binding';
+import { CLUSTER_ROLES } from './kinds/cluster-role';
+import { LOCAL_SUBJECT_ACCESS_REVIEWS } from './kinds/local-subject-access-review';
+import { ROLE_BINDINGS } from './kinds/role-binding';
+import { ROLES } from './kinds/role';
+import { SELF_SUBJECT_ACCESS_REVIEWS } from './kinds/self-subject-access-review';
+import { SELF_SUBJECT_REVIEWS } from './kinds/self-subject-review';
+import { SELF_SUBJECT_RULES_REVIEWS } from './kinds/self-subject-rules-review';
+import { SUBJECT_ACCESS_REVIEWS } from './kinds/subject-access-review';
 import type { ResourceDefinition } from './resource-definition';
 import { apiVersionOf } from './resource-info';
 
@@ -50,6 +59,10 @@ export {
   SERVICES,
   STATEFUL_SETS,
   STORAGE_CLASSES,
+  ROLES,
+  CLUSTER_ROLES,
+  ROLE_BINDINGS,
+  CLUSTER_ROLE_BINDINGS,
 };
 
 /** A definition of any kind (what lists of kinds hold). */
@@ -78,6 +91,15 @@ export const KINDS: readonly AnyKind[] = [
   CRON_JOBS,
   POD_DISRUPTION_BUDGETS,
   STORAGE_CLASSES,
+  ROLES,
+  CLUSTER_ROLES,
+  ROLE_BINDINGS,
+  CLUSTER_ROLE_BINDINGS,
+  SELF_SUBJECT_ACCESS_REVIEWS,
+  SELF_SUBJECT_RULES_REVIEWS,
+  SUBJECT_ACCESS_REVIEWS,
+  LOCAL_SUBJECT_ACCESS_REVIEWS,
+  SELF_SUBJECT_REVIEWS,
 ];
 
 export function findResource(kinds: readonly AnyKind[], group: string, version: string, resource: string): AnyKind | undefined {

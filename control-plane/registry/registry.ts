@@ -71,6 +71,12 @@ export interface WriteOptions {
   /** Validate and answer as if written, write nothing (`dryRun=All`). */
   dryRun?: boolean;
   fieldManager?: string;
+  /**
+   * Called with each object this write is about to store, after defaulting and validation, and
+   * the stored one it replaces; throws to refuse it. The API server passes the requester's
+   * checks (a kind's `requesterCheck`); the control plane's own writes pass none.
+   */
+  admit?: (next: KubeObject, current: KubeObject | undefined) => void;
 }
 
 export interface GuaranteedUpdateOptions extends WriteOptions {
@@ -384,7 +390,10 @@ export class Registry {
     const companion = this.companions.get(info);
     const typed = (current: T): T | typeof REMOVE => {
       const next = compute(current);
-      return next === REMOVE ? next : decodeObject<T>(info, next);
+      if (next === REMOVE) return next;
+      const decoded = decodeObject<T>(info, next);
+      options.admit?.(decoded, current);
+      return decoded;
     };
     return guaranteedUpdate<T>({ store: this.store, key, info, name, expectedResourceVersion: expected, compute: typed, dryRun: options.dryRun, companion });
   }
@@ -398,6 +407,7 @@ export class Registry {
       if (generated) prepared.metadata.name = generateName(obj.metadata.generateName ?? '');
       this.prepareCreate(info, strategy, prepared);
       const candidate = decodeObject<T>(info, prepared);
+      options.admit?.(candidate, undefined);
       if (namespace !== undefined) await this.admitNamespace(info, candidate, namespace);
       if (options.dryRun) {
         await this.companions.get(info)?.planCreate(candidate);

@@ -12,6 +12,7 @@ import type { ApiDefinition } from '../apiserver/schema/api-definition';
 import { K8S_KINDS } from '../apiserver/schema/k8s-definitions';
 import { defaultPrinter } from '../apiserver/tables/default-printer';
 import type { Printer } from '../apiserver/tables/table';
+import type { Requester } from '../auth/requester';
 import { apiVersionOf, type ResourceInfo } from './resource-info';
 import type { ResourceStrategy } from './strategy';
 import type { Subresource } from './subresource';
@@ -47,6 +48,17 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject, C extends
    * kind, named as `resolveResource` reads names (`POST …/bindings` binds a pod).
    */
   readonly createsThrough?: { readonly resource: string; readonly subresource: string };
+  /**
+   * Checks an object a request is about to store (after defaulting and validation) against
+   * who sent it; throws Forbidden to refuse (RBAC's escalation prevention). `current` is the
+   * stored object for an update. Writes by the control plane itself are not checked.
+   */
+  requesterCheck?(requester: Requester, next: T, current: T | undefined): void;
+  /**
+   * Set for a kind that is a question, never stored (SelfSubjectAccessReview...): a POST of it
+   * answers 201 with the body this returns, judged for the requester. `namespace` is the URL's.
+   */
+  review?(body: T, requester: Requester, namespace: string | undefined): T;
 }
 
 /** What a kind file states; the rest has the defaults most kinds share. */

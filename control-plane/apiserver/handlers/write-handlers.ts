@@ -18,15 +18,24 @@ import { parseFieldValidation } from '../field-validation';
 import { addWarnings, readObjectValue, readValue } from './request-body-value';
 import { writeResult } from './read-handlers';
 import { subresourceOf } from './resource-handler';
+import { admitFor } from '../requester-checks';
 
 export async function serveCreate(scope: RequestScope, target: ResourceTarget): Promise<void> {
   const through = target.info.createsThrough;
   if (through) return serveCreateThrough(scope, target, through);
+  if (target.info.review && target.subresource === undefined) return serveReview(scope, target, target.info.review);
   if (subresourceOf(target)?.type === 'action') return serveSubresourceAction(scope, target);
   if (target.subresource !== undefined) return serveSubresourceWrite(scope, target, 201);
   const body = await readObjectValue(scope, target.info, target.info.strategy.topLevelFields);
-  const created = await scope.registry.create<KubeObject>(target.info, target.namespace, body, writeOptionsFrom(scope.query, 'CreateOptions'));
+  const options = { ...writeOptionsFrom(scope.query, 'CreateOptions'), admit: admitFor(scope, target.info) };
+  const created = await scope.registry.create<KubeObject>(target.info, target.namespace, body, options);
   writeResult(scope, target, 201, created);
+}
+
+/** A question kind (an access review): the body decoded as its kind, answered for the requester, never stored. */
+async function serveReview(scope: RequestScope, target: ResourceTarget, review: NonNullable<ResourceDefinition['review']>): Promise<void> {
+  const body = await readObjectValue(scope, target.info, target.info.strategy.topLevelFields);
+  writeResult(scope, target, 201, review(body, scope.requester, target.namespace));
 }
 
 /** `POST …/bindings`: a kind never stored, whose create is a write to a subresource of another. */
@@ -76,8 +85,9 @@ export async function serveUpdate(scope: RequestScope, target: ResourceTarget): 
   const body = await readObjectValue(scope, target.info, target.info.strategy.topLevelFields);
   const { registry } = scope;
   const name = target.name ?? '';
+  const mainOptions = { ...options, admit: admitFor(scope, target.info) };
   if (target.subresource === 'status') return writeResult(scope, target, 200, await registry.updateStatus(target.info, target.namespace, name, body, options));
-  const outcome = await registry.update<KubeObject>(target.info, target.namespace, name, body, options);
+  const outcome = await registry.update<KubeObject>(target.info, target.namespace, name, body, mainOptions);
   writeResult(scope, target, outcome.created ? 201 : 200, outcome.object);
 }
 
@@ -86,7 +96,8 @@ export async function servePatch(scope: RequestScope, target: ResourceTarget): P
   const type = patchBodyFormat(scope.req.headers['content-type']) as PatchType;
   const fieldValidation = parseFieldValidation(scope.query.get('fieldValidation'));
   const subresource = target.subresource === 'status' ? ('status' as const) : undefined;
-  const options = { ...patchOptionsFrom(scope.query, type === 'apply-patch'), subresource, fieldValidation };
+  const admit = subresource === undefined ? admitFor(scope, target.info) : undefined;
+  const options = { ...patchOptionsFrom(scope.query, type === 'apply-patch'), subresource, fieldValidation, admit };
   const patch = await readValue(scope, type);
   const patchOptions = { ...options, strictErrors: patch.strictErrors };
   const sub = subresourceOf(target);

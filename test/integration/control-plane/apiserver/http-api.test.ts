@@ -91,7 +91,8 @@ describe('API server over HTTPS (real etcd)', function () {
       const group = (name: string): object => ({ name, versions: [{ groupVersion: `${name}/v1`, version: 'v1' }], preferredVersion: { groupVersion: `${name}/v1`, version: 'v1' } });
       assert.deepEqual((await api.request('GET', '/apis')).json(), {
         kind: 'APIGroupList', apiVersion: 'v1',
-        groups: [{ name: 'discovery.k8s.io', versions: [discoveryV1], preferredVersion: discoveryV1 }, group('apps'), group('batch'), group('policy'), group('storage.k8s.io')],
+        groups: [{ name: 'discovery.k8s.io', versions: [discoveryV1], preferredVersion: discoveryV1 }, group('apps'), group('batch'), group('policy'), group('storage.k8s.io'),
+          group('rbac.authorization.k8s.io'), group('authorization.k8s.io'), group('authentication.k8s.io')],
       });
       assert.deepEqual((await api.request('GET', '/apis/discovery.k8s.io/v1')).json().resources.map((r: { name: string }) => r.name), ['endpointslices']);
       const list = (await api.request('GET', '/api/v1')).json();

@@ -114,7 +114,7 @@ describe('API server limits and timeouts (real etcd)', function () {
     let bob: KeyPair;
     before(async () => {
       api = await startApiServerFixture(etcd.get(), { server: { limits: { maxWatchesPerUser: 2, maxWatches: 3 } } });
-      bob = issueCertificate(api.pki.ca, { commonName: 'bob', organizations: [], usages: ['clientAuth'] });
+      bob = issueCertificate(api.pki.ca, { commonName: 'bob', organizations: ['system:masters'], usages: ['clientAuth'] });
     });
     after(async () => api?.stop());
 

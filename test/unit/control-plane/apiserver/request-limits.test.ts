@@ -54,6 +54,28 @@ describe('RequestLimiter', () => {
     assert.equal(limiter.counts.readonly, 0);
   });
 
+  it('refuses a user past maxRequestsPerUser at once, reads and writes together, while others are served', async () => {
+    const limiter = new RequestLimiter({ maxRequestsPerUser: 2, maxRequestsInFlight: 10 });
+    const first = await limiter.admit('readonly', 'runaway');
+    await limiter.admit('mutating', 'runaway');
+    const err = await apiRejection(limiter.admit('readonly', 'runaway'));
+    assert.equal(err.code, 'TooManyRequests');
+    assert.match(err.message, /2 requests in flight for this user/);
+    await limiter.admit('readonly', 'alice');
+    first.release();
+    first.release();
+    await limiter.admit('readonly', 'runaway');
+    assert.equal((await apiRejection(limiter.admit('readonly', 'runaway'))).code, 'TooManyRequests');
+  });
+
+  it('gives a user their share back when a queued request is refused', async () => {
+    const limiter = new RequestLimiter({ maxRequestsPerUser: 1, maxRequestsInFlight: 1, maxQueued: 0 });
+    const held = await limiter.admit('readonly', 'alice');
+    assert.match((await apiRejection(limiter.admit('readonly', 'bob'))).message, /1 readonly requests in flight/);
+    held.release();
+    (await limiter.admit('readonly', 'bob')).release();
+  });
+
   it('counts writes apart from reads', async () => {
     const limiter = new RequestLimiter({ maxRequestsInFlight: 1, maxMutatingRequestsInFlight: 1, maxQueued: 0 });
     await limiter.admit('readonly', 'alice');
