@@ -35,7 +35,14 @@ export interface ExecStreamRequest {
   tty: boolean;
 }
 
-export type ValidStreamRequest = LogStreamRequest | ExecStreamRequest;
+/** One TCP connection to a port of the pod (port-forward, the API server's proxy). */
+export interface PortForwardStreamRequest {
+  kind: 'portForward';
+  target: Omit<PodTarget, 'container'>;
+  port: number;
+}
+
+export type ValidStreamRequest = LogStreamRequest | ExecStreamRequest | PortForwardStreamRequest;
 
 const MAX_COMMAND_ARGS = 1024;
 const MAX_COMMAND_BYTES = 64 * 1024;
@@ -49,12 +56,28 @@ function fail(message: string): never {
   throw new InvalidStreamRequest(message);
 }
 
-function targetOf(pod: PodRef__Output | null | undefined, container: string): PodTarget {
-  if (!pod) fail('the request names no pod');
-  for (const [what, value] of [['namespace', pod.namespace], ['pod name', pod.name], ['pod uid', pod.uid], ['container name', container]]) {
+function checkNames(pairs: [string, string][]): void {
+  for (const [what, value] of pairs) {
     if (!isSafeName(value)) fail(`${what} ${JSON.stringify(value.slice(0, 64))} is not a valid name`);
   }
-  return { namespace: pod.namespace, name: pod.name, uid: pod.uid, container };
+}
+
+function podOf(pod: PodRef__Output | null | undefined): Omit<PodTarget, 'container'> {
+  if (!pod) fail('the request names no pod');
+  checkNames([['namespace', pod.namespace], ['pod name', pod.name], ['pod uid', pod.uid]]);
+  return { namespace: pod.namespace, name: pod.name, uid: pod.uid };
+}
+
+function targetOf(pod: PodRef__Output | null | undefined, container: string): PodTarget {
+  const ref = podOf(pod);
+  checkNames([['container name', container]]);
+  return { ...ref, container };
+}
+
+function portForwardRequest(r: NonNullable<StreamRequest__Output['port_forward']>): PortForwardStreamRequest {
+  const target = podOf(r.pod);
+  if (!Number.isInteger(r.port) || r.port < 1 || r.port > 65535) fail(`port ${r.port} is not in 1-65535`);
+  return { kind: 'portForward', target, port: r.port };
 }
 
 function positive(n: number): number | undefined {
@@ -83,5 +106,6 @@ function execRequest(r: NonNullable<StreamRequest__Output['exec']>): ExecStreamR
 export function validateStreamRequest(request: StreamRequest__Output, nowMs: number): ValidStreamRequest {
   if (request.kind === 'logs' && request.logs) return logsRequest(request.logs, nowMs);
   if (request.kind === 'exec' && request.exec) return execRequest(request.exec);
+  if (request.kind === 'port_forward' && request.port_forward) return portForwardRequest(request.port_forward);
   return fail(`unknown stream kind ${JSON.stringify(request.kind ?? '')}`);
 }

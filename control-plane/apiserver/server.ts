@@ -14,6 +14,7 @@ import { clientCertificateAuthenticator, type Authenticator, type UserInfo } fro
 import { answerClientError } from './client-errors';
 import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './handlers/discovery';
 import { ExecUpgrades } from './handlers/exec-handler';
+import { PortForwardUpgrades } from './handlers/port-forward-handler';
 import { checksFor, serveHealth } from './handlers/health';
 import { serveOpenApiV3 } from './handlers/openapi';
 import { serveResource, subresourceOf, verbOf } from './handlers/resource-handler';
@@ -188,6 +189,7 @@ class RequestHandler {
   private readonly settings: HandlerSettings;
   private readonly log: (line: string) => void;
   private readonly exec: ExecUpgrades;
+  private readonly portForward: PortForwardUpgrades;
 
   constructor(private readonly options: ApiServerOptions) {
     this.authenticator = options.authenticator ?? clientCertificateAuthenticator;
@@ -195,6 +197,7 @@ class RequestHandler {
     this.openapi = buildOpenApiV3([...options.registry.resources]);
     const sink = options.log ?? ((line) => console.error(line));
     this.log = (line) => sink(escapeForLog(line));
+    this.portForward = new PortForwardUpgrades(options.registry, options.streams, this.log);
     this.limiter = new RequestLimiter(options.limits);
     this.watchCaches = new WatchCaches((info) => options.registry.watchSource(info), { ...options.watchCache, log: this.log });
     this.settings = {
@@ -215,7 +218,7 @@ class RequestHandler {
   }
 
   /**
-   * An HTTP upgrade: only `pods/exec` takes one (a websocket). Authenticated like any request;
+   * An HTTP upgrade: `pods/exec` (a websocket) and `pods/portforward` (SPDY/3.1, or SPDY in a websocket) take one. Authenticated like any request;
    * every refusal before the handshake is a Status written on the raw socket.
    */
   async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -226,8 +229,9 @@ class RequestHandler {
       if (r.type === 'badRequest') throw badRequest(r.message);
       if (r.type !== 'resource') throw pathNotFound();
       const sub = subresourceOf(r.target);
-      if (sub?.type !== 'connect' || sub.connect !== 'exec') throw new ApiError('BadRequest', 'only pods/exec can be upgraded to a websocket');
+      if (sub?.type !== 'connect' || sub.connect === 'log') throw new ApiError('BadRequest', 'only pods/exec and pods/portforward can be upgraded');
       if (req.method !== 'GET' && req.method !== 'POST') throw new ApiError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
+      if (sub.connect === 'portforward') return await this.portForward.upgrade({ req, socket, head, target: r.target });
       await this.exec.upgrade({ req, socket, head, target: r.target, query: url.searchParams });
     } catch (err: unknown) {
       const apiError = toApiError(err);
@@ -238,6 +242,7 @@ class RequestHandler {
 
   dispose(): void {
     this.exec.dispose();
+    this.portForward.dispose();
     this.watchCaches.dispose();
   }
 

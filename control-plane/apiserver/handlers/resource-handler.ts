@@ -9,6 +9,7 @@ import { booleanParam } from '../request-options';
 import type { ResourceTarget } from '../router';
 import { serveWatch } from '../watch';
 import { serveDelete, serveDeleteCollection } from './delete-handlers';
+import { servePortForward } from './port-forward-handler';
 import { serveExec } from './exec-handler';
 import { serveLog } from './log-handler';
 import { serveGet, serveList } from './read-handlers';
@@ -61,6 +62,7 @@ const HANDLERS: Record<Verb, (scope: RequestScope, target: ResourceTarget) => Pr
 const CONNECT_HANDLERS: Record<ConnectSubresource['connect'], (scope: RequestScope, target: ResourceTarget) => Promise<void>> = {
   log: (scope, target) => serveLog(scope, target, scope.streams),
   exec: serveExec,
+  portforward: servePortForward,
 };
 
 export async function serveResource(scope: RequestScope, target: ResourceTarget): Promise<void> {

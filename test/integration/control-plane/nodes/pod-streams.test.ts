@@ -13,7 +13,7 @@ import { ApiError } from '../../../../api/errors';
 import { labelsFor } from '../../../../agent/pods/docker-labels';
 import type { PodSink } from '../../../../agent/pods/pod-sink';
 import { AgentSession } from '../../../../agent/session';
-import type { ContainerStreams, ExecOptions, ExecProcess, LogOptions, RawOutput } from '../../../../agent/streams/container-streams';
+import type { ContainerStreams, ExecOptions, ExecProcess, LogOptions, PodAddress, RawOutput } from '../../../../agent/streams/container-streams';
 import { StreamDispatcher, type StreamRequestHandler } from '../../../../agent/streams/stream-dispatcher';
 import type { ContainerSummary } from '../../../../agent/runtime/container-runtime';
 import type { OutputChunk, PodStream } from '../../../../control-plane/apiserver/pod-stream-provider';
@@ -90,6 +90,8 @@ class FakeContainers implements ContainerStreams {
   readonly processes: { opts: ExecOptions; process: FakeProcess }[] = [];
   attempts = 1;
   logContent: Buffer[] = [frame(1, 'line 1\n'), frame(2, 'oops\n'), frame(1, 'line 2\n')];
+  /** Where forwarded connections go: a loopback server the test runs stands in for the pod IP. */
+  address: PodAddress = { kind: 'ip', address: '127.0.0.1' };
 
   constructor(private readonly podUid: () => string) {}
 
@@ -107,6 +109,10 @@ class FakeContainers implements ContainerStreams {
     for (const bytes of this.logContent) stream.write(bytes);
     if (!opts.follow) stream.end();
     return { tty: false, stream };
+  }
+
+  async podAddress(): Promise<PodAddress> {
+    return this.address;
   }
 
   async exec(_id: string, opts: ExecOptions, signal: AbortSignal): Promise<ExecProcess> {
