@@ -51,6 +51,12 @@ export interface ContainerStreams extends Pick<ContainerRuntime, 'listContainers
   logs(containerId: string, opts: LogOptions, signal: AbortSignal): Promise<RawOutput>;
   /** Creates and starts the exec; rejects when the container is not running. */
   exec(containerId: string, opts: ExecOptions, signal: AbortSignal): Promise<ExecProcess>;
+  /**
+   * Attaches to the running container's main process (Docker's attach: its stdin when the
+   * container keeps one open, its output from now on). The output ends when the process exits;
+   * its framing follows the container's own TTY setting, whatever the request asked for.
+   */
+  attach(containerId: string, opts: Omit<ExecOptions, 'command'>, signal: AbortSignal): Promise<ExecProcess>;
   /** The pod's address from its running sandbox container. */
   podAddress(podUid: string, signal: AbortSignal): Promise<PodAddress>;
 }

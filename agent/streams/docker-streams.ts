@@ -53,6 +53,19 @@ export class DockerStreams implements ContainerStreams {
     return { tty: Boolean(info.Config.Tty), stream: destroyOnAbort(stream, signal) };
   }
 
+  async attach(containerId: string, opts: Omit<ExecOptions, 'command'>, signal: AbortSignal): Promise<ExecProcess> {
+    const container = this.docker.getContainer(containerId);
+    const info = await container.inspect({ abortSignal: signal } as object);
+    const stream = (await container.attach({ stream: true, hijack: true, stdin: opts.stdin, stdout: opts.stdout, stderr: opts.stderr, abortSignal: signal } as Docker.ContainerAttachOptions)) as unknown as Duplex;
+    return {
+      tty: Boolean(info.Config.Tty),
+      stream: destroyOnAbort(stream, signal),
+      resize: async (width, height) => void (await container.resize({ w: width, h: height })),
+      // The kubelet reports no exit code for an attach: the session ends when the process's output does.
+      exitCode: async () => 0,
+    };
+  }
+
   async podAddress(podUid: string, signal: AbortSignal): Promise<PodAddress> {
     const sandboxes = (await this.listContainers(podFilter(podUid), signal))
       .filter((c) => c.status === 'running' && identityOf(c.labels)?.kind === 'podsandbox');

@@ -86,8 +86,8 @@ export class StreamDispatcher implements StreamRequestHandler {
     const signal = AbortSignal.any([this.stopping.signal, channel.closed]);
     try {
       if (r.kind === 'logs') await serveLogs(r, channel, this.runtime, signal);
-      else if (r.kind === 'exec') await serveExec(r, channel, this.runtime, signal);
-      else await servePortForward(r, channel, this.runtime, signal);
+      else if (r.kind === 'portForward') await servePortForward(r, channel, this.runtime, signal);
+      else await serveExec(r, channel, this.runtime, signal);
     } catch (err: unknown) {
       if (signal.aborted) return channel.cancel();
       const reason = err instanceof InvalidStreamRequest ? 'BadRequest' : 'InternalError';

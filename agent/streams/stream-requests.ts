@@ -26,7 +26,8 @@ export interface LogStreamRequest {
 }
 
 export interface ExecStreamRequest {
-  kind: 'exec';
+  /** `attach` joins the container's main process (command empty); `exec` starts `command`. */
+  kind: 'exec' | 'attach';
   target: PodTarget;
   command: string[];
   stdin: boolean;
@@ -93,6 +94,13 @@ function logsRequest(r: NonNullable<StreamRequest__Output['logs']>, nowMs: numbe
   };
 }
 
+function attachRequest(r: NonNullable<StreamRequest__Output['attach']>): ExecStreamRequest {
+  const target = targetOf(r.pod, r.container);
+  if (r.command.length > 0) fail('an attach runs no command');
+  if (!r.stdin && !r.stdout && !r.stderr) fail('at least one of stdin, stdout and stderr is required');
+  return { kind: 'attach', target, command: [], stdin: r.stdin, stdout: r.stdout, stderr: r.stderr && !r.tty, tty: r.tty };
+}
+
 function execRequest(r: NonNullable<StreamRequest__Output['exec']>): ExecStreamRequest {
   const target = targetOf(r.pod, r.container);
   if (r.command.length === 0) fail('the command is empty');
@@ -106,6 +114,7 @@ function execRequest(r: NonNullable<StreamRequest__Output['exec']>): ExecStreamR
 export function validateStreamRequest(request: StreamRequest__Output, nowMs: number): ValidStreamRequest {
   if (request.kind === 'logs' && request.logs) return logsRequest(request.logs, nowMs);
   if (request.kind === 'exec' && request.exec) return execRequest(request.exec);
+  if (request.kind === 'attach' && request.attach) return attachRequest(request.attach);
   if (request.kind === 'port_forward' && request.port_forward) return portForwardRequest(request.port_forward);
   return fail(`unknown stream kind ${JSON.stringify(request.kind ?? '')}`);
 }

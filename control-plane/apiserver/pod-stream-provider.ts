@@ -69,6 +69,8 @@ export interface PodStreamProvider {
   openLogs(pod: Pod, params: PodLogParams, signal: AbortSignal): Promise<PodStream>;
   /** Resolves once the command runs in the container; rejects as openLogs does. */
   openExec(pod: Pod, params: PodExecParams, signal: AbortSignal): Promise<PodStream>;
+  /** Attaches to the container's main process (`command` is empty); rejects as openLogs does. */
+  openAttach(pod: Pod, params: PodExecParams, signal: AbortSignal): Promise<PodStream>;
   /**
    * One TCP connection to `port` in the pod's network, dialed by its node's agent: `writeStdin`
    * sends bytes, `closeStdin` half-closes, `output` carries the pod's bytes (as stdout chunks).

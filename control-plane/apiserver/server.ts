@@ -218,7 +218,7 @@ class RequestHandler {
   }
 
   /**
-   * An HTTP upgrade: `pods/exec` (a websocket) and `pods/portforward` (SPDY/3.1, or SPDY in a websocket) take one. Authenticated like any request;
+   * An HTTP upgrade: `pods/exec` and `pods/attach` (a websocket) and `pods/portforward` (SPDY/3.1, or SPDY in a websocket) take one. Authenticated like any request;
    * every refusal before the handshake is a Status written on the raw socket.
    */
   async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -229,10 +229,10 @@ class RequestHandler {
       if (r.type === 'badRequest') throw badRequest(r.message);
       if (r.type !== 'resource') throw pathNotFound();
       const sub = subresourceOf(r.target);
-      if (sub?.type !== 'connect' || sub.connect === 'log') throw new ApiError('BadRequest', 'only pods/exec and pods/portforward can be upgraded');
+      if (sub?.type !== 'connect' || sub.connect === 'log') throw new ApiError('BadRequest', 'only pods/exec, pods/attach and pods/portforward can be upgraded');
       if (req.method !== 'GET' && req.method !== 'POST') throw new ApiError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
       if (sub.connect === 'portforward') return await this.portForward.upgrade({ req, socket, head, target: r.target });
-      await this.exec.upgrade({ req, socket, head, target: r.target, query: url.searchParams });
+      await this.exec.upgrade({ req, socket, head, target: r.target, query: url.searchParams, mode: sub.connect });
     } catch (err: unknown) {
       const apiError = toApiError(err);
       if (apiError.code === 'InternalError') this.log(`apiserver: upgrade ${req.method ?? ''} ${req.url ?? ''}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

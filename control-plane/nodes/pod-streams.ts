@@ -85,6 +85,12 @@ export class PodStreams implements PodStreamProvider {
     }, signal);
   }
 
+  openAttach(pod: Pod, p: PodExecParams, signal: AbortSignal): Promise<PodStream> {
+    return this.openStream(pod, {
+      attach: { pod: podRef(pod), container: p.container, command: [], stdin: p.stdin, stdout: p.stdout, stderr: p.stderr, tty: p.tty },
+    }, signal);
+  }
+
   openPortForward(pod: Pod, port: number, signal: AbortSignal): Promise<PodStream> {
     return this.openStream(pod, { port_forward: { pod: podRef(pod), port } }, signal);
   }

@@ -10,7 +10,7 @@ import type { ResourceTarget } from '../router';
 import { serveWatch } from '../watch';
 import { serveDelete, serveDeleteCollection } from './delete-handlers';
 import { servePortForward } from './port-forward-handler';
-import { serveExec } from './exec-handler';
+import { serveAttach, serveExec } from './exec-handler';
 import { serveLog } from './log-handler';
 import { serveGet, serveList } from './read-handlers';
 import { serveCreate, servePatch, serveUpdate } from './write-handlers';
@@ -62,6 +62,7 @@ const HANDLERS: Record<Verb, (scope: RequestScope, target: ResourceTarget) => Pr
 const CONNECT_HANDLERS: Record<ConnectSubresource['connect'], (scope: RequestScope, target: ResourceTarget) => Promise<void>> = {
   log: (scope, target) => serveLog(scope, target, scope.streams),
   exec: serveExec,
+  attach: serveAttach,
   portforward: servePortForward,
 };
 

@@ -62,8 +62,8 @@ export class PortForwardSession {
       if (pair.error) this.fail(pair.error, pair.data, `timed out waiting for the data stream of request ${requestId}`);
       else pair.data?.reset();
     };
+    // Unref'd by Node; once the pair is complete (or the session over) the expiry finds nothing to do.
     pair.timer.addEventListener('abort', expire, { once: true });
-    this.session.done.addEventListener('abort', () => pair.timer.removeEventListener('abort', expire), { once: true });
     return pair;
   }
 

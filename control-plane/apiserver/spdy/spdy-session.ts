@@ -8,6 +8,7 @@
  * Frames are handled in arrival order; header blocks share one zlib stream, so a frame waits
  * for the headers before it to be inflated.
  */
+import { setMaxListeners } from 'node:events';
 import { Readable, type Duplex } from 'node:stream';
 import { encodeData, encodeGoAway, encodePing, encodeRstStream, encodeSynReply, GOAWAY, RST, SpdyFrameParser, SpdyProtocolError, type SpdyFrame } from './spdy-frames';
 import { encodeHeaderBlock, HeaderBlockReader, HeaderBlockWriter, type SpdyHeaders } from './spdy-header-block';
@@ -117,6 +118,8 @@ export class SpdySession {
   private queued = 0;
 
   constructor(private readonly socket: Duplex, private readonly onStream: (stream: SpdyStream) => void, private readonly log: (line: string) => void = () => undefined) {
+    // Every open stream's work listens for the connection's end.
+    setMaxListeners(2 * MAX_OPEN_STREAMS + 16, this.over.signal);
     socket.on('data', (chunk: Buffer) => this.received(chunk));
     socket.on('error', () => undefined); // 'close' follows and cleans up
     socket.once('close', () => this.closed('the connection closed'));

@@ -111,6 +111,10 @@ class FakeContainers implements ContainerStreams {
     return { tty: false, stream };
   }
 
+  async attach(id: string, opts: Omit<ExecOptions, 'command'>, signal: AbortSignal): Promise<ExecProcess> {
+    return this.exec(id, { ...opts, command: [] }, signal);
+  }
+
   async podAddress(): Promise<PodAddress> {
     return this.address;
   }

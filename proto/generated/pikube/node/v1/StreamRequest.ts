@@ -9,7 +9,8 @@ export interface StreamRequest {
   'logs'?: (_pikube_node_v1_LogRequest | null);
   'exec'?: (_pikube_node_v1_ExecRequest | null);
   'port_forward'?: (_pikube_node_v1_PortForwardRequest | null);
-  'kind'?: "logs"|"exec"|"port_forward";
+  'attach'?: (_pikube_node_v1_ExecRequest | null);
+  'kind'?: "logs"|"exec"|"port_forward"|"attach";
 }
 
 export interface StreamRequest__Output {
@@ -17,5 +18,6 @@ export interface StreamRequest__Output {
   'logs'?: (_pikube_node_v1_LogRequest__Output | null);
   'exec'?: (_pikube_node_v1_ExecRequest__Output | null);
   'port_forward'?: (_pikube_node_v1_PortForwardRequest__Output | null);
-  'kind'?: "logs"|"exec"|"port_forward";
+  'attach'?: (_pikube_node_v1_ExecRequest__Output | null);
+  'kind'?: "logs"|"exec"|"port_forward"|"attach";
 }
