@@ -15,6 +15,7 @@ import { answerClientError } from './client-errors';
 import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './handlers/discovery';
 import { ExecUpgrades } from './handlers/exec-handler';
 import { PortForwardUpgrades } from './handlers/port-forward-handler';
+import { upgradeProxy } from './handlers/proxy-handler';
 import { checksFor, serveHealth } from './handlers/health';
 import { serveOpenApiV3 } from './handlers/openapi';
 import { serveResource, subresourceOf, verbOf } from './handlers/resource-handler';
@@ -229,9 +230,10 @@ class RequestHandler {
       if (r.type === 'badRequest') throw badRequest(r.message);
       if (r.type !== 'resource') throw pathNotFound();
       const sub = subresourceOf(r.target);
-      if (sub?.type !== 'connect' || sub.connect === 'log') throw new ApiError('BadRequest', 'only pods/exec, pods/attach and pods/portforward can be upgraded');
+      if (sub?.type !== 'connect' || sub.connect === 'log') throw new ApiError('BadRequest', 'only pods/exec, pods/attach, pods/portforward and the proxy subresources can be upgraded');
       if (req.method !== 'GET' && req.method !== 'POST') throw new ApiError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
       if (sub.connect === 'portforward') return await this.portForward.upgrade({ req, socket, head, target: r.target });
+      if (sub.connect === 'proxy') return await upgradeProxy(this.options.registry, this.options.streams, req, socket, head, r.target);
       await this.exec.upgrade({ req, socket, head, target: r.target, query: url.searchParams, mode: sub.connect });
     } catch (err: unknown) {
       const apiError = toApiError(err);

@@ -46,7 +46,7 @@ export interface ParentWriteSubresource<T extends KubeObject, B extends KubeObje
 /** A stream to a container or a pod's port through its node (`log`, `exec`, `attach`, `portforward`): the HTTP layer's connect handler `connect`. */
 export interface ConnectSubresource extends DiscoveredAs {
   readonly type: 'connect';
-  readonly connect: 'log' | 'exec' | 'attach' | 'portforward';
+  readonly connect: 'log' | 'exec' | 'attach' | 'portforward' | 'proxy';
 }
 
 /**

@@ -10,6 +10,7 @@ import type { ResourceTarget } from '../router';
 import { serveWatch } from '../watch';
 import { serveDelete, serveDeleteCollection } from './delete-handlers';
 import { servePortForward } from './port-forward-handler';
+import { serveProxy } from './proxy-handler';
 import { serveAttach, serveExec } from './exec-handler';
 import { serveLog } from './log-handler';
 import { serveGet, serveList } from './read-handlers';
@@ -64,6 +65,7 @@ const CONNECT_HANDLERS: Record<ConnectSubresource['connect'], (scope: RequestSco
   exec: serveExec,
   attach: serveAttach,
   portforward: servePortForward,
+  proxy: serveProxy,
 };
 
 export async function serveResource(scope: RequestScope, target: ResourceTarget): Promise<void> {

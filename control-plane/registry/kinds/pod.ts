@@ -93,5 +93,6 @@ export const PODS = defineKind<Pod>({
     exec: { type: 'connect', connect: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'] },
     attach: { type: 'connect', connect: 'attach', kind: 'PodAttachOptions', verbs: ['create', 'get'] },
     portforward: { type: 'connect', connect: 'portforward', kind: 'PodPortForwardOptions', verbs: ['create', 'get'] },
+    proxy: { type: 'connect', connect: 'proxy', kind: 'PodProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] },
   },
 });
