@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import net from 'node:net';
 import { Duplex, PassThrough, type Readable } from 'node:stream';
 import * as grpc from '@grpc/grpc-js';
 import type { Node, Pod } from '../../../../api/core-v1';
@@ -224,6 +225,42 @@ describe('pod streams: logs and exec between the control plane and an agent over
     assert.equal(await collect(stream.output), 'line 1\noops\nline 2\n');
     assert.deepEqual(await stream.result, { ok: true, exitCode: 0 });
     assert.deepEqual(containers.opened[0].opts, { follow: false, timestamps: true, tailLines: 0, sinceUnixMs: 1000 });
+  });
+
+  it('forwards a connection: the agent dials the pod address, bytes and half-closes flow both ways', async () => {
+    const streams = await startService();
+    await agentWithFakeDocker();
+    const server = net.createServer((socket) => {
+      let got = '';
+      socket.on('data', (d: Buffer) => (got += d.toString()));
+      socket.on('end', () => socket.end(got.toUpperCase()));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const pod = aPod('pi-1', podUid);
+      const conn = await streams.streams.openPortForward(pod, (server.address() as net.AddressInfo).port, AbortSignal.timeout(5000));
+      conn.writeStdin(Buffer.from('hello '));
+      conn.writeStdin(Buffer.from('pod'));
+      conn.closeStdin();
+      assert.equal(await collect(conn.output), 'HELLO POD');
+      assert.deepEqual(await conn.result, { ok: true, exitCode: 0 });
+      await until(() => streams.streams.streamCount('pi-1') === 0, { timeoutMs: 5000 });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it("refuses a forward to a closed port with the agent's dial error, and a pod without a sandbox", async () => {
+    const streams = await startService();
+    await agentWithFakeDocker();
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as net.AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    await rejectsWith(streams.streams.openPortForward(aPod('pi-1', podUid), port, AbortSignal.timeout(5000)), 'InternalError',
+      new RegExp(`failed to connect to localhost:${port} inside the pod's network \\(127\\.0\\.0\\.1:${port}\\): connect: connection refused`));
+    containers.address = { kind: 'none' };
+    await rejectsWith(streams.streams.openPortForward(aPod('pi-1', podUid), port, AbortSignal.timeout(5000)), 'NotFound', /has no running sandbox on this node/);
   });
 
   it('cuts the log at limitBytes', async () => {
