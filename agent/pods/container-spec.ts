@@ -91,6 +91,10 @@ export function appContainerSpec(pod: Pod, container: Container, ctx: AppContext
     networkMode: `container:${ctx.sandboxId}`,
     ...resources,
     cgroupParent: ctx.cgroupParent,
+    // `kubectl attach` / `run -it`: a stdin kept open (closed after the first attach with stdinOnce) and a terminal.
+    stdin: container.stdin === true,
+    stdinOnce: container.stdin === true && container.stdinOnce === true,
+    tty: container.tty === true,
   };
   return { ok: true, spec };
 }

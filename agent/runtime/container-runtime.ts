@@ -25,6 +25,11 @@ export interface ContainerSpec {
   cpuPeriod?: number;
   cpuShares?: number;
   cgroupParent?: string;
+  /** Keep the process's stdin open for attaches (Kubernetes `stdin`); `stdinOnce` closes it when the first attach ends. */
+  stdin?: boolean;
+  stdinOnce?: boolean;
+  /** Give the process a terminal (Kubernetes `tty`). */
+  tty?: boolean;
   /** Host paths bind-mounted into the container (pod volumes); each source exists. */
   mounts?: ContainerMount[];
 }

@@ -89,6 +89,9 @@ function createOptions(spec: ContainerSpec): ContainerCreateOptions {
     Env: spec.env,
     WorkingDir: spec.workingDir,
     Labels: spec.labels,
+    OpenStdin: spec.stdin,
+    StdinOnce: spec.stdinOnce,
+    Tty: spec.tty,
     Hostname: spec.networkMode?.startsWith('container:') ? undefined : spec.hostname,
     HostConfig: {
       NetworkMode: spec.networkMode,

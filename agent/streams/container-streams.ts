@@ -38,9 +38,25 @@ export interface ExecProcess extends RawOutput {
   exitCode(signal: AbortSignal): Promise<number>;
 }
 
+/** Where a pod's ports are reached from the node. */
+export type PodAddress =
+  | { kind: 'ip'; address: string }
+  /** A hostNetwork pod shares the node's network namespace: its ports are the node's loopback. */
+  | { kind: 'hostNetwork' }
+  /** No running sandbox (pause container) for the pod on this node. */
+  | { kind: 'none' };
+
 export interface ContainerStreams extends Pick<ContainerRuntime, 'listContainers'> {
   /** Rejects when the container does not exist. */
   logs(containerId: string, opts: LogOptions, signal: AbortSignal): Promise<RawOutput>;
   /** Creates and starts the exec; rejects when the container is not running. */
   exec(containerId: string, opts: ExecOptions, signal: AbortSignal): Promise<ExecProcess>;
+  /**
+   * Attaches to the running container's main process (Docker's attach: its stdin when the
+   * container keeps one open, its output from now on). The output ends when the process exits;
+   * its framing follows the container's own TTY setting, whatever the request asked for.
+   */
+  attach(containerId: string, opts: Omit<ExecOptions, 'command'>, signal: AbortSignal): Promise<ExecProcess>;
+  /** The pod's address from its running sandbox container. */
+  podAddress(podUid: string, signal: AbortSignal): Promise<PodAddress>;
 }

@@ -8,7 +8,8 @@ import type { Duplex, Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import type Docker from 'dockerode';
 import type { ContainerSummary, ContainerStatusName } from '../runtime/container-runtime';
-import type { ContainerStreams, ExecOptions, ExecProcess, LogOptions, RawOutput } from './container-streams';
+import { identityOf, podFilter } from '../pods/docker-labels';
+import type { ContainerStreams, ExecOptions, ExecProcess, LogOptions, PodAddress, RawOutput } from './container-streams';
 
 interface Modem {
   dial(options: object, callback: (err: Error | null, data: unknown) => void): void;
@@ -50,6 +51,29 @@ export class DockerStreams implements ContainerStreams {
       statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
     });
     return { tty: Boolean(info.Config.Tty), stream: destroyOnAbort(stream, signal) };
+  }
+
+  async attach(containerId: string, opts: Omit<ExecOptions, 'command'>, signal: AbortSignal): Promise<ExecProcess> {
+    const container = this.docker.getContainer(containerId);
+    const info = await container.inspect({ abortSignal: signal } as object);
+    const stream = (await container.attach({ stream: true, hijack: true, stdin: opts.stdin, stdout: opts.stdout, stderr: opts.stderr, abortSignal: signal } as Docker.ContainerAttachOptions)) as unknown as Duplex;
+    return {
+      tty: Boolean(info.Config.Tty),
+      stream: destroyOnAbort(stream, signal),
+      resize: async (width, height) => void (await container.resize({ w: width, h: height })),
+      // The kubelet reports no exit code for an attach: the session ends when the process's output does.
+      exitCode: async () => 0,
+    };
+  }
+
+  async podAddress(podUid: string, signal: AbortSignal): Promise<PodAddress> {
+    const sandboxes = (await this.listContainers(podFilter(podUid), signal))
+      .filter((c) => c.status === 'running' && identityOf(c.labels)?.kind === 'podsandbox');
+    if (sandboxes.length === 0) return { kind: 'none' };
+    const info = await this.docker.getContainer(sandboxes[0].id).inspect({ abortSignal: signal } as object);
+    if (info.HostConfig.NetworkMode === 'host') return { kind: 'hostNetwork' };
+    const address = Object.values(info.NetworkSettings.Networks ?? {}).find((n) => n.IPAddress)?.IPAddress;
+    return address ? { kind: 'ip', address } : { kind: 'none' };
   }
 
   async exec(containerId: string, opts: ExecOptions, signal: AbortSignal): Promise<ExecProcess> {

@@ -1,5 +1,5 @@
 /**
- * Serves one `kubectl exec` in the running instance of the container: stdin (and its close)
+ * Serves one `kubectl exec` (or `kubectl attach`, the same minus the command) in the running instance of the container: stdin (and its close)
  * and terminal resizes from the control plane go to the process, its output comes back, and
  * the stream ends with its exit code. A container that is not running is "not found", as the
  * kubelet says it; a process that cannot take stdin fast enough pauses the control plane.
@@ -29,11 +29,12 @@ async function start(r: ExecStreamRequest, channel: StreamChannel, runtime: Cont
   const { current } = await findContainerAttempts(runtime, r.target.uid, r.target.container, signal);
   if (current?.status !== 'running') return void channel.fail('NotFound', `container not found ("${r.target.container}")`);
   try {
+    if (r.kind === 'attach') return await runtime.attach(current.id, { stdin: r.stdin, stdout: r.stdout, stderr: r.stderr, tty: r.tty }, signal);
     return await runtime.exec(current.id, { command: r.command, stdin: r.stdin, stdout: r.stdout, stderr: r.stderr, tty: r.tty }, signal);
   } catch (err: unknown) {
     if (signal.aborted) throw err;
     if (statusCode(err) === 404 || statusCode(err) === 409) return void channel.fail('NotFound', `container not found ("${r.target.container}")`);
-    return void channel.fail('InternalError', `failed to exec in container: ${errorText(err)}`);
+    return void channel.fail('InternalError', `failed to ${r.kind} in container: ${errorText(err)}`);
   }
 }
 

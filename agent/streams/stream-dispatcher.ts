@@ -1,5 +1,5 @@
 /**
- * The agent's side of logs and exec: each StreamRequest from the session is answered by
+ * The agent's side of logs, exec and forwarded connections: each StreamRequest from the session is answered by
  * dialing a `Stream` call on the session's connection, then served by the log or exec
  * streamer until it ends, the control plane cancels it, or the agent stops. Bounded: at most
  * `maxStreams` run at once (more are refused on their own call, so the control plane hears
@@ -9,6 +9,7 @@ import type { StreamRequest__Output } from '../../proto/generated/pikube/node/v1
 import type { ContainerStreams } from './container-streams';
 import { serveExec } from './exec-streamer';
 import { serveLogs } from './log-streamer';
+import { servePortForward } from './port-forward-streamer';
 import { StreamChannel, type StreamClientCall } from './stream-channel';
 import { InvalidStreamRequest, STREAM_ID, validateStreamRequest, type ValidStreamRequest } from './stream-requests';
 
@@ -19,7 +20,7 @@ export interface StreamRequestHandler {
 }
 
 export interface StreamDispatcherOptions {
-  /** Default 64: above the control plane's per-node cap, so that one is the one users meet. */
+  /** Default 320: above the control plane's per-node caps (32 log and exec streams, 256 connections), so those are the ones users meet. */
   maxStreams?: number;
   now?: () => number;
   log?: (message: string) => void;
@@ -37,7 +38,7 @@ export class StreamDispatcher implements StreamRequestHandler {
   private readonly log: (message: string) => void;
 
   constructor(private readonly runtime: ContainerStreams, private readonly opts: StreamDispatcherOptions = {}) {
-    this.maxStreams = opts.maxStreams ?? 64;
+    this.maxStreams = opts.maxStreams ?? 320;
     this.log = opts.log ?? (() => undefined);
   }
 
@@ -55,7 +56,7 @@ export class StreamDispatcher implements StreamRequestHandler {
     } catch (err: unknown) {
       return channel.fail('BadRequest', errorText(err));
     }
-    if (this.channels.size >= this.maxStreams) return channel.fail('ServiceUnavailable', `the node already serves ${this.channels.size} log and exec streams`);
+    if (this.channels.size >= this.maxStreams) return channel.fail('ServiceUnavailable', `the node already serves ${this.channels.size} streams`);
     this.track(channel, this.serve(valid, channel));
   }
 
@@ -85,11 +86,12 @@ export class StreamDispatcher implements StreamRequestHandler {
     const signal = AbortSignal.any([this.stopping.signal, channel.closed]);
     try {
       if (r.kind === 'logs') await serveLogs(r, channel, this.runtime, signal);
+      else if (r.kind === 'portForward') await servePortForward(r, channel, this.runtime, signal);
       else await serveExec(r, channel, this.runtime, signal);
     } catch (err: unknown) {
       if (signal.aborted) return channel.cancel();
       const reason = err instanceof InvalidStreamRequest ? 'BadRequest' : 'InternalError';
-      this.log(`${r.kind} stream for ${r.target.namespace}/${r.target.name} (${r.target.container}) failed: ${errorText(err)}`);
+      this.log(`${r.kind} stream for ${r.target.namespace}/${r.target.name} failed: ${errorText(err)}`);
       channel.fail(reason, errorText(err));
     }
   }

@@ -26,7 +26,8 @@ export interface LogStreamRequest {
 }
 
 export interface ExecStreamRequest {
-  kind: 'exec';
+  /** `attach` joins the container's main process (command empty); `exec` starts `command`. */
+  kind: 'exec' | 'attach';
   target: PodTarget;
   command: string[];
   stdin: boolean;
@@ -35,7 +36,14 @@ export interface ExecStreamRequest {
   tty: boolean;
 }
 
-export type ValidStreamRequest = LogStreamRequest | ExecStreamRequest;
+/** One TCP connection to a port of the pod (port-forward, the API server's proxy). */
+export interface PortForwardStreamRequest {
+  kind: 'portForward';
+  target: Omit<PodTarget, 'container'>;
+  port: number;
+}
+
+export type ValidStreamRequest = LogStreamRequest | ExecStreamRequest | PortForwardStreamRequest;
 
 const MAX_COMMAND_ARGS = 1024;
 const MAX_COMMAND_BYTES = 64 * 1024;
@@ -49,12 +57,28 @@ function fail(message: string): never {
   throw new InvalidStreamRequest(message);
 }
 
-function targetOf(pod: PodRef__Output | null | undefined, container: string): PodTarget {
-  if (!pod) fail('the request names no pod');
-  for (const [what, value] of [['namespace', pod.namespace], ['pod name', pod.name], ['pod uid', pod.uid], ['container name', container]]) {
+function checkNames(pairs: [string, string][]): void {
+  for (const [what, value] of pairs) {
     if (!isSafeName(value)) fail(`${what} ${JSON.stringify(value.slice(0, 64))} is not a valid name`);
   }
-  return { namespace: pod.namespace, name: pod.name, uid: pod.uid, container };
+}
+
+function podOf(pod: PodRef__Output | null | undefined): Omit<PodTarget, 'container'> {
+  if (!pod) fail('the request names no pod');
+  checkNames([['namespace', pod.namespace], ['pod name', pod.name], ['pod uid', pod.uid]]);
+  return { namespace: pod.namespace, name: pod.name, uid: pod.uid };
+}
+
+function targetOf(pod: PodRef__Output | null | undefined, container: string): PodTarget {
+  const ref = podOf(pod);
+  checkNames([['container name', container]]);
+  return { ...ref, container };
+}
+
+function portForwardRequest(r: NonNullable<StreamRequest__Output['port_forward']>): PortForwardStreamRequest {
+  const target = podOf(r.pod);
+  if (!Number.isInteger(r.port) || r.port < 1 || r.port > 65535) fail(`port ${r.port} is not in 1-65535`);
+  return { kind: 'portForward', target, port: r.port };
 }
 
 function positive(n: number): number | undefined {
@@ -70,6 +94,13 @@ function logsRequest(r: NonNullable<StreamRequest__Output['logs']>, nowMs: numbe
   };
 }
 
+function attachRequest(r: NonNullable<StreamRequest__Output['attach']>): ExecStreamRequest {
+  const target = targetOf(r.pod, r.container);
+  if (r.command.length > 0) fail('an attach runs no command');
+  if (!r.stdin && !r.stdout && !r.stderr) fail('at least one of stdin, stdout and stderr is required');
+  return { kind: 'attach', target, command: [], stdin: r.stdin, stdout: r.stdout, stderr: r.stderr && !r.tty, tty: r.tty };
+}
+
 function execRequest(r: NonNullable<StreamRequest__Output['exec']>): ExecStreamRequest {
   const target = targetOf(r.pod, r.container);
   if (r.command.length === 0) fail('the command is empty');
@@ -83,5 +114,7 @@ function execRequest(r: NonNullable<StreamRequest__Output['exec']>): ExecStreamR
 export function validateStreamRequest(request: StreamRequest__Output, nowMs: number): ValidStreamRequest {
   if (request.kind === 'logs' && request.logs) return logsRequest(request.logs, nowMs);
   if (request.kind === 'exec' && request.exec) return execRequest(request.exec);
+  if (request.kind === 'attach' && request.attach) return attachRequest(request.attach);
+  if (request.kind === 'port_forward' && request.port_forward) return portForwardRequest(request.port_forward);
   return fail(`unknown stream kind ${JSON.stringify(request.kind ?? '')}`);
 }

@@ -1,6 +1,6 @@
 /**
- * What the API server needs from the node side to serve `pods/log` and `pods/exec`: a byte
- * stream to one container, opened through the agent of the pod's node (the kubelet's role).
+ * What the API server needs from the node side to serve `pods/log`, `pods/exec` and
+ * `pods/portforward` (and the proxy): a byte stream to one container or one of the pod's ports, opened through the agent of the pod's node (the kubelet's role).
  * Owned here, by its user; control-plane/nodes/pod-streams.ts implements it.
  */
 import type { Readable } from 'node:stream';
@@ -69,6 +69,14 @@ export interface PodStreamProvider {
   openLogs(pod: Pod, params: PodLogParams, signal: AbortSignal): Promise<PodStream>;
   /** Resolves once the command runs in the container; rejects as openLogs does. */
   openExec(pod: Pod, params: PodExecParams, signal: AbortSignal): Promise<PodStream>;
+  /** Attaches to the container's main process (`command` is empty); rejects as openLogs does. */
+  openAttach(pod: Pod, params: PodExecParams, signal: AbortSignal): Promise<PodStream>;
+  /**
+   * One TCP connection to `port` in the pod's network, dialed by its node's agent: `writeStdin`
+   * sends bytes, `closeStdin` half-closes, `output` carries the pod's bytes (as stdout chunks).
+   * Resolves once connected; rejects as openLogs does, a refused dial with the agent's message.
+   */
+  openPortForward(pod: Pod, port: number, signal: AbortSignal): Promise<PodStream>;
 }
 
 /** The answer of an API server started without a node service (tests, a misconfiguration). */

@@ -99,7 +99,8 @@ function resourceRoute(group: string, version: string, rest: string[], resources
   const s = watchPath ? rest.slice(1) : rest;
   const scoped = s[0] === 'namespaces' && s.length >= 3 && !isNamespaceSubresource(s, resources, group, version);
   const [namespace, parts] = scoped ? [s[1], s.slice(2)] : [undefined, s];
-  if (parts.length === 0 || parts.length > 3) return NOT_FOUND;
+  // `{name}/proxy/{path…}`: the rest of the path is the proxied one (proxy-handler.ts reads it raw).
+  if (parts.length === 0 || (parts.length > 3 && parts[2] !== 'proxy')) return NOT_FOUND;
   const info = findResource(resources, group, version, parts[0]);
   if (!info) return NOT_FOUND;
   const target: ResourceTarget = { info, namespace, name: parts[1], subresource: parts[2], watchPath };

@@ -26,6 +26,8 @@ import { SYSTEM_MASTERS, type AccessControl, type Requester } from '../auth/requ
 import { answerClientError } from './client-errors';
 import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './handlers/discovery';
 import { ExecUpgrades } from './handlers/exec-handler';
+import { PortForwardUpgrades } from './handlers/port-forward-handler';
+import { upgradeProxy } from './handlers/proxy-handler';
 import { checksFor, serveHealth } from './handlers/health';
 import { serveOpenApiV3 } from './handlers/openapi';
 import { serveResource, subresourceOf, verbOf } from './handlers/resource-handler';
@@ -213,6 +215,7 @@ class RequestHandler {
   private readonly settings: HandlerSettings;
   private readonly log: (line: string) => void;
   private readonly exec: ExecUpgrades;
+  private readonly portForward: PortForwardUpgrades;
 
   constructor(private readonly options: ApiServerOptions) {
     this.authenticator = options.authenticator ?? clientCertificateAuthenticator;
@@ -227,6 +230,7 @@ class RequestHandler {
     this.openapi = buildOpenApiV3([...options.registry.resources]);
     const sink = options.log ?? ((line) => console.error(line));
     this.log = (line) => sink(escapeForLog(line));
+    this.portForward = new PortForwardUpgrades(options.registry, options.streams, this.log);
     this.limiter = new RequestLimiter(options.limits);
     this.watchCaches = new WatchCaches((info) => options.registry.watchSource(info), { ...options.watchCache, log: this.log });
     this.settings = {
@@ -268,7 +272,7 @@ class RequestHandler {
   }
 
   /**
-   * An HTTP upgrade: only `pods/exec` takes one (a websocket). Authenticated like any request;
+   * An HTTP upgrade: `pods/exec` and `pods/attach` (a websocket) and `pods/portforward` (SPDY/3.1, or SPDY in a websocket) take one. Authenticated like any request;
    * every refusal before the handshake is a Status written on the raw socket.
    */
   async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -283,9 +287,11 @@ class RequestHandler {
       if (r.type === 'badRequest') throw badRequest(r.message);
       if (r.type !== 'resource') throw pathNotFound();
       const sub = subresourceOf(r.target);
-      if (sub?.type !== 'connect' || sub.connect !== 'exec') throw new ApiError('BadRequest', 'only pods/exec can be upgraded to a websocket');
+      if (sub?.type !== 'connect' || sub.connect === 'log') throw new ApiError('BadRequest', 'only pods/exec, pods/attach, pods/portforward and the proxy subresources can be upgraded');
       if (req.method !== 'GET' && req.method !== 'POST') throw new ApiError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
-      await this.exec.upgrade({ req, socket, head, target: r.target, query: url.searchParams });
+      if (sub.connect === 'portforward') return await this.portForward.upgrade({ req, socket, head, target: r.target });
+      if (sub.connect === 'proxy') return await upgradeProxy(this.options.registry, this.options.streams, req, socket, head, r.target);
+      await this.exec.upgrade({ req, socket, head, target: r.target, query: url.searchParams, mode: sub.connect });
     } catch (err: unknown) {
       const apiError = toApiError(err);
       if (apiError.code === 'InternalError') this.log(`apiserver: upgrade ${req.method ?? ''} ${req.url ?? ''}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
@@ -297,6 +303,7 @@ class RequestHandler {
     this.stopping.abort();
     this.policy?.dispose();
     this.exec.dispose();
+    this.portForward.dispose();
     this.watchCaches.dispose();
   }
 

@@ -28,13 +28,15 @@ export interface StreamTransport {
 export interface PodStreamLimits {
   /** How long the agent has to dial after the request. Default 10 s. */
   pendingTimeoutMs: number;
-  /** Streams pending or open per node. Default 32. */
+  /** Log and exec streams pending or open per node. Default 32. */
   maxStreamsPerNode: number;
+  /** Forwarded connections (port-forward, proxy) pending or open per node. Default 256. */
+  maxConnectionsPerNode: number;
   /** How long an accepted `Stream` call has to send its first frame. Default 10 s. */
   firstFrameTimeoutMs: number;
 }
 
-export const DEFAULT_STREAM_LIMITS: PodStreamLimits = { pendingTimeoutMs: 10_000, maxStreamsPerNode: 32, firstFrameTimeoutMs: 10_000 };
+export const DEFAULT_STREAM_LIMITS: PodStreamLimits = { pendingTimeoutMs: 10_000, maxStreamsPerNode: 32, maxConnectionsPerNode: 256, firstFrameTimeoutMs: 10_000 };
 
 interface Pending {
   nodeName: string;
@@ -58,6 +60,7 @@ export class PodStreams implements PodStreamProvider {
   private readonly pending = new Map<string, Pending>();
   private readonly open = new Set<AgentStream>();
   private readonly perNode = new Map<string, number>();
+  private readonly connectionsPerNode = new Map<string, number>();
 
   constructor(private readonly transport: StreamTransport, private readonly caCertPem: string, limits: Partial<PodStreamLimits> = {}) {
     this.limits = { ...DEFAULT_STREAM_LIMITS, ...limits };
@@ -80,6 +83,16 @@ export class PodStreams implements PodStreamProvider {
     return this.openStream(pod, {
       exec: { pod: podRef(pod), container: p.container, command: p.command, stdin: p.stdin, stdout: p.stdout, stderr: p.stderr, tty: p.tty },
     }, signal);
+  }
+
+  openAttach(pod: Pod, p: PodExecParams, signal: AbortSignal): Promise<PodStream> {
+    return this.openStream(pod, {
+      attach: { pod: podRef(pod), container: p.container, command: [], stdin: p.stdin, stdout: p.stdout, stderr: p.stderr, tty: p.tty },
+    }, signal);
+  }
+
+  openPortForward(pod: Pod, port: number, signal: AbortSignal): Promise<PodStream> {
+    return this.openStream(pod, { port_forward: { pod: podRef(pod), port } }, signal);
   }
 
   /** Serves one `Stream` call: who dials, which pending request it answers. */
@@ -108,14 +121,14 @@ export class PodStreams implements PodStreamProvider {
 
   /** Streams pending or open for the node (for tests and metrics). */
   streamCount(nodeName: string): number {
-    return this.perNode.get(nodeName) ?? 0;
+    return (this.perNode.get(nodeName) ?? 0) + (this.connectionsPerNode.get(nodeName) ?? 0);
   }
 
   private async openStream(pod: Pod, kind: Omit<StreamRequest, 'stream_id'>, signal: AbortSignal): Promise<PodStream> {
     const nodeName = pod.spec.nodeName ?? '';
     signal.throwIfAborted();
     if (!this.transport.isConnected(nodeName)) throw notConnected(nodeName);
-    const release = this.take(nodeName);
+    const release = kind.port_forward ? this.takeConnection(nodeName) : this.take(nodeName);
     try {
       return await this.request(nodeName, kind, signal, release);
     } catch (err: unknown) {
@@ -124,21 +137,13 @@ export class PodStreams implements PodStreamProvider {
     }
   }
 
-  /** Counts a stream against the node's cap; the returned function gives the slot back (once). */
+  /** Counts a log or exec stream against the node's cap; the returned function gives the slot back (once). */
   private take(nodeName: string): () => void {
-    const count = this.perNode.get(nodeName) ?? 0;
-    if (count >= this.limits.maxStreamsPerNode) {
-      throw new ApiError('ServiceUnavailable', `node "${nodeName}" already has ${count} log and exec streams open (at most ${this.limits.maxStreamsPerNode}); try again later`);
-    }
-    this.perNode.set(nodeName, count + 1);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const left = (this.perNode.get(nodeName) ?? 1) - 1;
-      if (left > 0) this.perNode.set(nodeName, left);
-      else this.perNode.delete(nodeName);
-    };
+    return takeSlot(this.perNode, nodeName, this.limits.maxStreamsPerNode, 'log and exec streams');
+  }
+
+  private takeConnection(nodeName: string): () => void {
+    return takeSlot(this.connectionsPerNode, nodeName, this.limits.maxConnectionsPerNode, 'forwarded connections');
   }
 
   private request(nodeName: string, kind: Omit<StreamRequest, 'stream_id'>, signal: AbortSignal, release: () => void): Promise<AgentStream> {
@@ -217,6 +222,20 @@ export class PodStreams implements PodStreamProvider {
     }
     pending.accept(call, first);
   }
+}
+
+function takeSlot(counts: Map<string, number>, nodeName: string, max: number, what: string): () => void {
+  const count = counts.get(nodeName) ?? 0;
+  if (count >= max) throw new ApiError('ServiceUnavailable', `node "${nodeName}" already has ${count} ${what} open (at most ${max}); try again later`);
+  counts.set(nodeName, count + 1);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    const left = (counts.get(nodeName) ?? 1) - 1;
+    if (left > 0) counts.set(nodeName, left);
+    else counts.delete(nodeName);
+  };
 }
 
 function notConnected(nodeName: string): ApiError {

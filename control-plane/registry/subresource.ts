@@ -43,10 +43,10 @@ export interface ParentWriteSubresource<T extends KubeObject, B extends KubeObje
   apply(parent: T, body: B, ctx: StrategyContext): T;
 }
 
-/** A stream to a container through its node (`log`, `exec`): the HTTP layer's connect handler `connect`. */
+/** A stream to a container or a pod's port through its node (`log`, `exec`, `attach`, `portforward`): the HTTP layer's connect handler `connect`. */
 export interface ConnectSubresource extends DiscoveredAs {
   readonly type: 'connect';
-  readonly connect: 'log' | 'exec';
+  readonly connect: 'log' | 'exec' | 'attach' | 'portforward' | 'proxy';
 }
 
 /**

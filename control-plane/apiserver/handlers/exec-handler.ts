@@ -1,5 +1,5 @@
 /**
- * `pods/{name}/exec`: a websocket speaking Kubernetes' remote-command channel protocol
+ * `pods/{name}/exec` and `pods/{name}/attach`: a websocket speaking Kubernetes' remote-command channel protocol
  * (channel-protocol.ts), the handshake on the HTTPS server's `upgrade` event. Everything the
  * API server can decide is decided before the 101 and refused with a Status (kubectl then
  * prints `Error from server (BadRequest): container x is not valid for pod y`, after its SPDY
@@ -13,6 +13,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Pod } from '../../../api/core-v1';
 import { ApiError, badRequest } from '../../../api/errors';
 import type { Registry } from '../../registry/registry';
+import { podAttachOptionsFrom } from '../pod-attach-options';
 import { podExecOptionsFrom, type PodExecOptions } from '../pod-exec-options';
 import { streamsUnavailable, type PodStreamProvider } from '../pod-stream-provider';
 import { containerFor, nodeOf } from '../pod-stream-target';
@@ -31,8 +32,11 @@ interface ExecTarget {
   nodeName: string;
 }
 
-async function execTarget(registry: Registry, target: ResourceTarget, query: URLSearchParams): Promise<ExecTarget> {
-  const options = podExecOptionsFrom(query);
+/** `exec` runs a command; `attach` joins the container's main process (no command), over the same protocol. */
+export type ExecMode = 'exec' | 'attach';
+
+async function execTarget(registry: Registry, target: ResourceTarget, query: URLSearchParams, mode: ExecMode = 'exec'): Promise<ExecTarget> {
+  const options = mode === 'exec' ? podExecOptionsFrom(query) : podAttachOptionsFrom(query);
   const pod = await registry.get<Pod>(target.info, target.namespace, target.name ?? '');
   const container = containerFor(pod, options.container);
   return { pod, options, container, nodeName: nodeOf(pod) };
@@ -41,6 +45,11 @@ async function execTarget(registry: Registry, target: ResourceTarget, query: URL
 /** A plain request (no upgrade): checked like an upgrade, then refused. */
 export async function serveExec(scope: RequestScope, target: ResourceTarget): Promise<void> {
   await execTarget(scope.registry, target, scope.query);
+  throw badRequest('Upgrade request required');
+}
+
+export async function serveAttach(scope: RequestScope, target: ResourceTarget): Promise<void> {
+  await execTarget(scope.registry, target, scope.query, 'attach');
   throw badRequest('Upgrade request required');
 }
 
@@ -58,6 +67,7 @@ export interface ExecUpgrade {
   head: Buffer;
   target: ResourceTarget;
   query: URLSearchParams;
+  mode: ExecMode;
 }
 
 export class ExecUpgrades {
@@ -73,13 +83,13 @@ export class ExecUpgrades {
 
   /** Checks the request, then completes the handshake and runs the session. Throws (an ApiError) only before the handshake. */
   async upgrade(u: ExecUpgrade): Promise<void> {
-    const t = await execTarget(this.registry, u.target, u.query);
+    const t = await execTarget(this.registry, u.target, u.query, u.mode);
     const streams = this.streams;
     if (!streams) throw streamsUnavailable();
     // Before the protocol checks: kubectl retries a refused websocket with SPDY and prints that answer.
     if (!streams.isConnected(t.nodeName)) throw new ApiError('ServiceUnavailable', `node "${t.nodeName}" has no session with this control plane; its agent may be down or reconnecting`);
     if (!isWebSocketUpgrade(u.req)) {
-      throw badRequest(`pods/exec is served over websockets only (${SERVED_PROTOCOLS.join(', ')}); SPDY is not supported: use kubectl 1.30 or later`);
+      throw badRequest(`pods/${u.mode} is served over websockets only (${SERVED_PROTOCOLS.join(', ')}); SPDY is not supported: use kubectl 1.30 or later`);
     }
     const offered = offeredProtocols(u.req.headers['sec-websocket-protocol']);
     const protocol = negotiateProtocol(offered);
@@ -87,7 +97,8 @@ export class ExecUpgrades {
     const ws = await this.handshake(u);
     if (!ws) return;
     const session = new ExecSession(ws, { protocol, command: t.options.command, stdout: t.options.stdout, stderr: t.options.stderr });
-    await session.run((signal) => streams.openExec(t.pod, { ...t.options, container: t.container }, signal));
+    const params = { ...t.options, container: t.container };
+    await session.run((signal) => (u.mode === 'exec' ? streams.openExec(t.pod, params, signal) : streams.openAttach(t.pod, params, signal)));
   }
 
   dispose(): void {

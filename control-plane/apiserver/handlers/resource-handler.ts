@@ -9,7 +9,9 @@ import { booleanParam } from '../request-options';
 import type { ResourceTarget } from '../router';
 import { serveWatch } from '../watch';
 import { serveDelete, serveDeleteCollection } from './delete-handlers';
-import { serveExec } from './exec-handler';
+import { servePortForward } from './port-forward-handler';
+import { serveProxy } from './proxy-handler';
+import { serveAttach, serveExec } from './exec-handler';
 import { serveLog } from './log-handler';
 import { serveGet, serveList } from './read-handlers';
 import { serveCreate, servePatch, serveUpdate } from './write-handlers';
@@ -61,6 +63,9 @@ const HANDLERS: Record<Verb, (scope: RequestScope, target: ResourceTarget) => Pr
 const CONNECT_HANDLERS: Record<ConnectSubresource['connect'], (scope: RequestScope, target: ResourceTarget) => Promise<void>> = {
   log: (scope, target) => serveLog(scope, target, scope.streams),
   exec: serveExec,
+  attach: serveAttach,
+  portforward: servePortForward,
+  proxy: serveProxy,
 };
 
 export async function serveResource(scope: RequestScope, target: ResourceTarget): Promise<void> {

@@ -91,5 +91,8 @@ export const PODS = defineKind<Pod>({
     // Streams to a container through its node, as Kubernetes lists them in discovery.
     log: { type: 'connect', connect: 'log', kind: 'Pod', verbs: ['get'] },
     exec: { type: 'connect', connect: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'] },
+    attach: { type: 'connect', connect: 'attach', kind: 'PodAttachOptions', verbs: ['create', 'get'] },
+    portforward: { type: 'connect', connect: 'portforward', kind: 'PodPortForwardOptions', verbs: ['create', 'get'] },
+    proxy: { type: 'connect', connect: 'proxy', kind: 'PodProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] },
   },
 });

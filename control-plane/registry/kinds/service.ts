@@ -90,5 +90,9 @@ export const SERVICES = defineKind<Service, ServiceAllocations>({
     'spec.type': (svc) => svc.spec?.type ?? '',
   }),
   companion: (ctx) => new ServiceAllocations(ctx),
-  subresources: { status: STATUS },
+  subresources: {
+    status: STATUS,
+    // `services/NAME[:port]/proxy/…`: HTTP to a ready endpoint, through its node (apiserver/handlers/proxy-handler.ts).
+    proxy: { type: 'connect', connect: 'proxy', kind: 'ServiceProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] },
+  },
 });

@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import net from 'node:net';
 import { Duplex, PassThrough, type Readable } from 'node:stream';
 import * as grpc from '@grpc/grpc-js';
 import type { Node, Pod } from '../../../../api/core-v1';
@@ -13,7 +14,7 @@ import { ApiError } from '../../../../api/errors';
 import { labelsFor } from '../../../../agent/pods/docker-labels';
 import type { PodSink } from '../../../../agent/pods/pod-sink';
 import { AgentSession } from '../../../../agent/session';
-import type { ContainerStreams, ExecOptions, ExecProcess, LogOptions, RawOutput } from '../../../../agent/streams/container-streams';
+import type { ContainerStreams, ExecOptions, ExecProcess, LogOptions, PodAddress, RawOutput } from '../../../../agent/streams/container-streams';
 import { StreamDispatcher, type StreamRequestHandler } from '../../../../agent/streams/stream-dispatcher';
 import type { ContainerSummary } from '../../../../agent/runtime/container-runtime';
 import type { OutputChunk, PodStream } from '../../../../control-plane/apiserver/pod-stream-provider';
@@ -90,6 +91,8 @@ class FakeContainers implements ContainerStreams {
   readonly processes: { opts: ExecOptions; process: FakeProcess }[] = [];
   attempts = 1;
   logContent: Buffer[] = [frame(1, 'line 1\n'), frame(2, 'oops\n'), frame(1, 'line 2\n')];
+  /** Where forwarded connections go: a loopback server the test runs stands in for the pod IP. */
+  address: PodAddress = { kind: 'ip', address: '127.0.0.1' };
 
   constructor(private readonly podUid: () => string) {}
 
@@ -107,6 +110,14 @@ class FakeContainers implements ContainerStreams {
     for (const bytes of this.logContent) stream.write(bytes);
     if (!opts.follow) stream.end();
     return { tty: false, stream };
+  }
+
+  async attach(id: string, opts: Omit<ExecOptions, 'command'>, signal: AbortSignal): Promise<ExecProcess> {
+    return this.exec(id, { ...opts, command: [] }, signal);
+  }
+
+  async podAddress(): Promise<PodAddress> {
+    return this.address;
   }
 
   async exec(_id: string, opts: ExecOptions, signal: AbortSignal): Promise<ExecProcess> {
@@ -214,6 +225,42 @@ describe('pod streams: logs and exec between the control plane and an agent over
     assert.equal(await collect(stream.output), 'line 1\noops\nline 2\n');
     assert.deepEqual(await stream.result, { ok: true, exitCode: 0 });
     assert.deepEqual(containers.opened[0].opts, { follow: false, timestamps: true, tailLines: 0, sinceUnixMs: 1000 });
+  });
+
+  it('forwards a connection: the agent dials the pod address, bytes and half-closes flow both ways', async () => {
+    const streams = await startService();
+    await agentWithFakeDocker();
+    const server = net.createServer((socket) => {
+      let got = '';
+      socket.on('data', (d: Buffer) => (got += d.toString()));
+      socket.on('end', () => socket.end(got.toUpperCase()));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const pod = aPod('pi-1', podUid);
+      const conn = await streams.streams.openPortForward(pod, (server.address() as net.AddressInfo).port, AbortSignal.timeout(5000));
+      conn.writeStdin(Buffer.from('hello '));
+      conn.writeStdin(Buffer.from('pod'));
+      conn.closeStdin();
+      assert.equal(await collect(conn.output), 'HELLO POD');
+      assert.deepEqual(await conn.result, { ok: true, exitCode: 0 });
+      await until(() => streams.streams.streamCount('pi-1') === 0, { timeoutMs: 5000 });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it("refuses a forward to a closed port with the agent's dial error, and a pod without a sandbox", async () => {
+    const streams = await startService();
+    await agentWithFakeDocker();
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as net.AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    await rejectsWith(streams.streams.openPortForward(aPod('pi-1', podUid), port, AbortSignal.timeout(5000)), 'InternalError',
+      new RegExp(`failed to connect to localhost:${port} inside the pod's network \\(127\\.0\\.0\\.1:${port}\\): connect: connection refused`));
+    containers.address = { kind: 'none' };
+    await rejectsWith(streams.streams.openPortForward(aPod('pi-1', podUid), port, AbortSignal.timeout(5000)), 'NotFound', /has no running sandbox on this node/);
   });
 
   it('cuts the log at limitBytes', async () => {

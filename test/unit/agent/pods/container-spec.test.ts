@@ -29,6 +29,17 @@ describe('container spec', () => {
     assert.match(id?.hash ?? '', /^[0-9a-f]{16}$/);
   });
 
+  it("keeps stdin open and gives a terminal as the container's stdin, stdinOnce and tty ask (kubectl attach, run -it)", () => {
+    const pick = (c: Partial<Container>): unknown => {
+      const spec = specOf(c);
+      return { stdin: spec.stdin, stdinOnce: spec.stdinOnce, tty: spec.tty };
+    };
+    assert.deepEqual(pick({}), { stdin: false, stdinOnce: false, tty: false });
+    assert.deepEqual(pick({ stdin: true, stdinOnce: true, tty: true }), { stdin: true, stdinOnce: true, tty: true });
+    assert.deepEqual(pick({ stdinOnce: true }), { stdin: false, stdinOnce: false, tty: false });
+    assert.deepEqual(pick({ stdin: true, tty: false }), { stdin: true, stdinOnce: false, tty: false });
+  });
+
   it('joins the pause container network and the configured cgroup parent', () => {
     const spec = specOf({});
     assert.equal(spec.networkMode, 'container:abc123');
