@@ -52,6 +52,6 @@ export function checkEtcdDisk(files: HostFiles, facts: EtcdDiskFacts): CheckResu
   const why = slow ? `etcd wants under ${FSYNC_P99_LIMIT_MS} ms` : 'an SD card wears out under etcd\'s writes';
   return {
     name: 'etcd-disk', status: 'warn', message: `${seen}; ${why}`,
-    fix: `move etcd's data to a USB SSD, or reduce its writes in /etc/default/etcd (install.sh sets them): ${settingsText()}`,
+    fix: `move etcd's data to a USB SSD, or reduce its writes with these etcd settings (install.sh's /etc/systemd/system/etcd.service.d/pikube-sd-card.conf sets them): ${settingsText()}`,
   };
 }
