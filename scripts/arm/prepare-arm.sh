@@ -17,7 +17,8 @@ sysroot() { # debian-arch lib-dir
   rm -rf "$root"
   debootstrap --foreign --arch="$1" --variant=minbase --include=libstdc++6,libatomic1 bookworm "$root" "$MIRROR" >"$DIR/debootstrap-$1.log" 2>&1
   # --foreign unpacks only the base set; the included packages wait in the cache: unpack them too.
-  local deb; for deb in "$root"/var/cache/apt/archives/{libstdc++6,libatomic1,libgcc-s1}_*.deb; do dpkg-deb -x "$deb" "$root"; done
+  # Through tar --keep-directory-symlink: some of them ship /lib paths, and the tree's /lib is a link to usr/lib.
+  local deb; for deb in "$root"/var/cache/apt/archives/{libstdc++6,libatomic1,libgcc-s1}_*.deb; do dpkg-deb --fsys-tarfile "$deb" | tar -C "$root" --keep-directory-symlink -xf -; done
 }
 
 node_build() { # npm package

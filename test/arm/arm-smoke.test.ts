@@ -11,12 +11,12 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createNetns, deleteNetns, inNetns, netnsPath } from '../../../scripts/cluster/netns';
-import { startNodeDockerd, stopNodeDockerd } from '../../../scripts/cluster/node-dockerd';
-import { isAlive, runCommand, spawnDaemon, stopProcess } from '../../../scripts/cluster/run-command';
-import { until } from '../../../scripts/cluster/wait-until';
+import { createNetns, deleteNetns, inNetns, netnsPath } from '../../scripts/cluster/netns';
+import { startNodeDockerd, stopNodeDockerd } from '../../scripts/cluster/node-dockerd';
+import { isAlive, runCommand, spawnDaemon, stopProcess } from '../../scripts/cluster/run-command';
+import { until } from '../../scripts/cluster/wait-until';
 
-const ROOT = path.join(__dirname, '../../../..');
+const ROOT = path.join(__dirname, '../../..');
 const ARM_DIR = process.env.PIKUBE_ARM_DIR ?? '/var/cache/pikube-arm';
 const ADDRESS = '10.250.0.2';
 
