@@ -170,13 +170,17 @@ install_agent() {
   [ -z "$TOKEN" ] || die "--token: bootstrap tokens do not exist yet in pikube; join with a node certificate instead (--cert-dir, printed by the server's install)"
   [ -n "$SERVER" ] || die "--server HOST:PORT is needed (the control plane's node port, 6444)"
   [ -f "$ETC/node.crt" ] || [ -n "$CERT_DIR" ] || die "--cert-dir DIR is needed: ca.crt, node.crt and node.key issued by the server (pikube-server issue-node-cert)"
-  apt_install docker.io iptables iproute2
   ensure_node
-  install_code
+  # The certificates are checked before anything is installed.
+  local f
   if [ -n "$CERT_DIR" ]; then
-    local f; for f in ca.crt node.crt node.key; do [ -f "$CERT_DIR/$f" ] || die "$CERT_DIR/$f is missing"; done
+    for f in ca.crt node.crt node.key; do [ -f "$CERT_DIR/$f" ] || die "$CERT_DIR/$f is missing"; done
     if [ -n "$CA_HASH" ] && [ "$(ca_hash_of "$CERT_DIR/ca.crt")" != "$CA_HASH" ]; then die "$CERT_DIR/ca.crt does not match --ca-hash $CA_HASH: refusing it"; fi
     [ -n "$CA_HASH" ] || say "warning: no --ca-hash given: $CERT_DIR/ca.crt is trusted as it is"
+  fi
+  apt_install docker.io iptables iproute2 procps
+  install_code
+  if [ -n "$CERT_DIR" ]; then
     mkdir -p "$ETC"
     for f in ca.crt node.crt; do put_file "$CERT_DIR/$f" "$ETC/$f" 644; done
     put_file "$CERT_DIR/node.key" "$ETC/node.key" 600

@@ -85,6 +85,8 @@ describe('pikube on ARM under qemu-user (production install)', function () {
       const pids: number[] = [];
       let dockerdPid: number | undefined;
       let work: string;
+      /** dockerd's sockets and exec root: a short path (the 108-byte socket limit). */
+      const run = path.join('/run', `pka-${t.name}-${process.pid}`);
 
       before(async () => {
         work = path.join(dir, t.name);
@@ -101,6 +103,7 @@ describe('pikube on ARM under qemu-user (production install)', function () {
         for (const pid of pids.reverse()) await stopProcess(pid, 10_000).catch(() => undefined);
         if (dockerdPid !== undefined) await stopNodeDockerd(dockerdPid).catch(() => undefined);
         await deleteNetns(ns);
+        rmSync(run, { recursive: true, force: true });
       });
 
       const logOf = (name: string): string => (existsSync(path.join(work, name)) ? readFileSync(path.join(work, name), 'utf8') : '');
@@ -130,7 +133,6 @@ describe('pikube on ARM under qemu-user (production install)', function () {
         await runCommand(process.execPath, [prodMain, 'issue-node-cert', '--data-dir', data, '--node', `arm-${t.name}`, '--out', pki]);
         const kubeconfig = path.join(work, 'admin.kubeconfig');
         await runCommand(process.execPath, [prodMain, 'kubeconfig', '--data-dir', data, '--server', `https://${ADDRESS}:6443`, '--out', kubeconfig]);
-        const run = path.join('/run', `pka-${t.name}-${process.pid}`);
         const dockerd = await startNodeDockerd({ netns: ns, dataDir: path.join(work, 'docker'), runDir: run, bip: '172.29.250.1/24', cgroupParent: `/pikube-arm-${t.name}`, logFile: path.join(work, 'dockerd.log') });
         dockerdPid = dockerd.pid;
         const pid = spawnDaemon('nsenter', [`--net=${netnsPath(ns)}`, ...emulated(t, path.join(prod, 'dist/agent/main.js'), [
