@@ -20,7 +20,8 @@ if [ ! -x "$ROOTFS/usr/bin/systemctl" ]; then
   step "debootstrap bookworm into $ROOTFS"
   debootstrap --variant=minbase --include=systemd,systemd-sysv,iproute2,ca-certificates bookworm "$ROOTFS" "$MIRROR" >/dev/null
 fi
-cleanup() { [ "${KEEP:-0}" = 1 ] || rm -rf --one-file-system "$ROOTFS"; }
+OUT=$(mktemp /tmp/pikube-rootfs-out.XXXXXX)
+cleanup() { rm -f "$OUT" "$OUT.preflight"; [ "${KEEP:-0}" = 1 ] || rm -rf --one-file-system "$ROOTFS"; }
 trap cleanup EXIT
 
 npm run release >/dev/null
@@ -42,35 +43,35 @@ INSTALL='cd /root/pikube-0.1.0 && ./scripts/install.sh'
 
 step "Node 18 is refused with what to do"
 in_root_online 'dpkg --configure -a'
-in_root_online "rm -f /usr/bin/node; $INSTALL --role server --advertise-address 10.0.0.1" >/tmp/pikube-rootfs-out 2>&1 && fail "installed without Node 20"
-grep -q 'Node.js >= 20 is needed' /tmp/pikube-rootfs-out || fail "no word about Node: $(cat /tmp/pikube-rootfs-out)"
+in_root_online "rm -f /usr/bin/node; $INSTALL --role server --advertise-address 10.0.0.1" >"$OUT" 2>&1 && fail "installed without Node 20"
+grep -q 'Node.js >= 20 is needed' "$OUT" || fail "no word about Node: $(cat "$OUT")"
 cp /usr/bin/node "$ROOTFS/usr/bin/node"
 
 before=$(files_of)
 step "--role server"
-in_root "$INSTALL --role server --advertise-address 10.0.0.1" | tee /tmp/pikube-rootfs-out
+in_root "$INSTALL --role server --advertise-address 10.0.0.1" | tee "$OUT"
 for f in /opt/pikube/dist/control-plane/main.js /etc/pikube/server.yaml /etc/pikube/admin.kubeconfig /var/lib/pikube/pki/ca.crt \
   /etc/systemd/system/pikube-server.service /etc/systemd/system/etcd.service.d/pikube-sd-card.conf /usr/local/bin/pikube-server \
   /etc/systemd/system/multi-user.target.wants/pikube-server.service; do
   [ -e "$ROOTFS$f" ] || [ -L "$ROOTFS$f" ] || fail "$f missing after --role server"
 done
 [ ! -e "$ROOTFS/opt/pikube/node_modules/typescript" ] || fail "dev dependencies installed"
-in_root 'pikube-server preflight' | tee -a /tmp/pikube-rootfs-preflight || true
-hash=$(grep -o 'sha256:[0-9a-f]*' /tmp/pikube-rootfs-out | head -1)
+in_root 'pikube-server preflight' | tee -a "$OUT.preflight" || true
+hash=$(grep -o 'sha256:[0-9a-f]*' "$OUT" | head -1)
 [ -n "$hash" ] || fail "no join command with a CA hash printed"
 
 step "--role server again changes nothing"
 snapshot=$(in_root 'find /opt/pikube /etc/pikube /etc/systemd/system -type f -exec sha256sum {} + | sort')
-in_root "$INSTALL --role server --advertise-address 10.0.0.1" | tee /tmp/pikube-rootfs-out
-grep -q 'nothing changed' /tmp/pikube-rootfs-out || fail "the second run changed something"
+in_root "$INSTALL --role server --advertise-address 10.0.0.1" | tee "$OUT"
+grep -q 'nothing changed' "$OUT" || fail "the second run changed something"
 [ "$snapshot" = "$(in_root 'find /opt/pikube /etc/pikube /etc/systemd/system -type f -exec sha256sum {} + | sort')" ] || fail "files differ after the second run"
 
 step "--role agent: refusals, then a node certificate checked against --ca-hash"
 in_root 'pikube-server issue-node-cert --data-dir /var/lib/pikube --node pi2 --out /tmp/pi2'
-in_root "$INSTALL --role agent --server 10.0.0.1:6444 --token abc.def" >/tmp/pikube-rootfs-out 2>&1 && fail "--token accepted"
-grep -q 'bootstrap tokens do not exist yet' /tmp/pikube-rootfs-out || fail "no word about tokens"
-in_root "$INSTALL --role agent --server 10.0.0.1:6444 --ca-hash sha256:00 --cert-dir /tmp/pi2" >/tmp/pikube-rootfs-out 2>&1 && fail "a wrong --ca-hash accepted"
-grep -q 'does not match --ca-hash' /tmp/pikube-rootfs-out || fail "no word about the CA hash"
+in_root "$INSTALL --role agent --server 10.0.0.1:6444 --token abc.def" >"$OUT" 2>&1 && fail "--token accepted"
+grep -q 'bootstrap tokens do not exist yet' "$OUT" || fail "no word about tokens"
+in_root "$INSTALL --role agent --server 10.0.0.1:6444 --ca-hash sha256:00 --cert-dir /tmp/pi2" >"$OUT" 2>&1 && fail "a wrong --ca-hash accepted"
+grep -q 'does not match --ca-hash' "$OUT" || fail "no word about the CA hash"
 in_root_online "$INSTALL --role agent --server 10.0.0.1:6444 --ca-hash $hash --cert-dir /tmp/pi2 --node-name pi2 --node-ip 10.0.0.2"
 for f in /etc/pikube/agent.yaml /etc/pikube/node.key /etc/systemd/system/pikube-agent.service /etc/systemd/system/multi-user.target.wants/pikube-agent.service; do
   [ -e "$ROOTFS$f" ] || [ -L "$ROOTFS$f" ] || fail "$f missing after --role agent"
