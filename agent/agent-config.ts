@@ -33,8 +33,16 @@ export interface AgentConfig {
 const USAGE = `usage: pikube-agent --node-name NAME --servers HOST:PORT[,HOST:PORT] --ca FILE --cert FILE --key FILE
   --node-ip IP [--docker-host unix:///var/run/docker.sock] [--cgroup-root /pikube] [--state-dir DIR]
   [--pause-image pikube/pause:latest] [--cluster-cidr 10.42.0.0/16] [--cluster-domain cluster.local]
-  [--resolv-conf /etc/resolv.conf] [--iptables-sync-period 30s]
+  [--resolv-conf /etc/resolv.conf] [--iptables-sync-period 30s] [--fencing-period 6s] [--config /etc/pikube/agent.yaml]
+   or: pikube-agent preflight [--cluster-cidr CIDR] [--docker-host URL]   (check this Pi, print what to fix, exit 1 on a failure)
    or: pikube-agent --cleanup   (remove the agent's iptables rules and routes from this node, then exit)`;
+
+/** Every valued flag; each is also a key of /etc/pikube/agent.yaml (base/config/config-file.ts). */
+export const AGENT_FLAGS = ['node-name', 'servers', 'ca', 'cert', 'key', 'docker-host', 'node-ip', 'cgroup-root', 'state-dir', 'pause-image', 'cluster-cidr',
+  'cluster-domain', 'resolv-conf', 'iptables-sync-period', 'fencing-period'] as const;
+
+/** Where the agent's settings live on a Pi; `--config FILE` names another. */
+export const AGENT_CONFIG_FILE = '/etc/pikube/agent.yaml';
 
 const NODE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
@@ -85,9 +93,7 @@ function fencingPeriod(text: string | undefined): number {
 export function parseAgentConfig(argv: string[]): AgentConfig {
   const { values } = parseArgs({
     args: argv,
-    options: Object.fromEntries(['node-name', 'servers', 'ca', 'cert', 'key', 'docker-host', 'node-ip', 'cgroup-root', 'state-dir', 'pause-image', 'cluster-cidr',
-      'cluster-domain', 'resolv-conf', 'iptables-sync-period', 'fencing-period']
-      .map((n) => [n, { type: 'string' as const }])),
+    options: Object.fromEntries(AGENT_FLAGS.map((n) => [n, { type: 'string' as const }])),
   });
   const v = values as Record<string, string | undefined>;
   const nodeName = required(v, 'node-name');

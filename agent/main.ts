@@ -1,57 +1,93 @@
 /** `pikube-agent`: runs on every Pi (systemd unit), or inside a simulated node's namespace. */
-import { parseAgentConfig, wantsCleanup } from './agent-config';
+import { parseArgs } from 'node:util';
+import { withConfigFile } from '../base/config/config-file';
+import { createLogger, type Logger } from '../base/log/logger';
+import { textLog } from '../base/log/text-log';
+import { waitForPlausibleClock } from '../host/clock-wait';
+import { hostFilesAt } from '../host/host-files';
+import { logResults, printedReport, refusals } from '../host/preflight-outcome';
+import { AGENT_CONFIG_FILE, AGENT_FLAGS, parseAgentConfig, wantsCleanup } from './agent-config';
 import { localCommandRunner } from './network/command-runner';
 import { cleanupNode, describeCleanup } from './network/node-cleanup';
+import { runAgentPreflight } from './preflight/agent-preflight';
+import { dockerFacts } from './preflight/docker-facts';
 
 /** `--cleanup`: exit 0 once nothing of ours is left, 1 naming what could not be removed. */
-async function cleanup(): Promise<number> {
+async function cleanup(logger: Logger): Promise<number> {
   try {
     const report = await cleanupNode(localCommandRunner);
-    for (const line of describeCleanup(report)) console.log(`pikube-agent --cleanup: ${line}`);
+    for (const line of describeCleanup(report)) logger.info(`cleanup: ${line}`);
     return 0;
   } catch (err: unknown) {
     const errors: unknown[] = err instanceof AggregateError ? err.errors : [err];
-    for (const e of errors) console.error(`pikube-agent --cleanup: ${e instanceof Error ? e.message : String(e)}`);
+    for (const e of errors) logger.error(`cleanup: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   }
 }
 
-async function runAgent(argv: string[]): Promise<void> {
-  // Loaded here, not at the top: `--cleanup` needs none of it (Docker, gRPC).
+async function preflightInput(flags: { 'cluster-cidr'?: string; 'docker-host'?: string }): Promise<Parameters<typeof runAgentPreflight>[0]> {
+  const socketPath = (flags['docker-host'] ?? 'unix:///var/run/docker.sock').replace(/^unix:\/\//, '');
+  const { default: Docker } = await import('dockerode');
+  return { files: hostFilesAt('/'), docker: dockerFacts(new Docker({ socketPath })), run: localCommandRunner, clusterCIDR: flags['cluster-cidr'] ?? '10.42.0.0/16', now: Date.now };
+}
+
+/** `pikube-agent preflight`: every check, printed with its fix; exit 1 on a failure. */
+async function preflightCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: Object.fromEntries(AGENT_FLAGS.map((n) => [n, { type: 'string' as const }])), strict: false });
+  const results = await runAgentPreflight(await preflightInput(values as Record<string, string | undefined>));
+  const report = printedReport(results);
+  process.stdout.write(report.text);
+  return report.exitCode;
+}
+
+/** The start's preflight: warnings logged, failures refuse the start, an unset clock is waited for. */
+async function preflightAtStart(args: string[], logger: Logger, signal: AbortSignal): Promise<void> {
+  const config = parseAgentConfig(args);
+  // The memory cgroup is reported by the agent itself, as a Node condition.
+  const results = (await runAgentPreflight(await preflightInput({ 'cluster-cidr': config.clusterCIDR, 'docker-host': `unix://${config.dockerSocket}` }))).filter((r) => r.name !== 'memory-cgroup');
+  logResults(logger, results);
+  const refused = refusals(results);
+  if (refused.length > 0) throw new Error(`refusing to start: ${refused.map((r) => `${r.name}: ${r.message}${r.fix ? ` (fix: ${r.fix})` : ''}`).join('; ')}`);
+  await waitForPlausibleClock({ now: Date.now, signal, log: (m) => logger.warn(m) });
+}
+
+async function runAgent(args: string[], logger: Logger): Promise<void> {
+  const log = textLog(logger);
+  const startup = new AbortController();
+  process.once('SIGTERM', () => startup.abort());
+  await preflightAtStart(args, logger, startup.signal);
+  // Loaded here, not at the top: `--cleanup` and `preflight` need none of it (gRPC).
   const { Agent } = await import('./agent');
-  // Timestamped lines: the simulation's log files have no journald to stamp them.
-  const log = (m: string): void => console.log(`${new Date().toISOString()} ${m}`);
-  let agent: InstanceType<typeof Agent>;
-  try {
-    agent = new Agent(parseAgentConfig(argv), log);
-  } catch (err) {
-    console.error(`pikube-agent: ${(err as Error).message}`);
-    process.exit(2);
-  }
+  const agent = new Agent(parseAgentConfig(args), log);
   agent.start().catch((err: unknown) => {
-    console.error(`pikube-agent: ${(err as Error).message}`);
+    logger.fatal(`${(err as Error).message}`);
     process.exit(1);
   });
   const stop = (signal: string): void => {
-    log(`pikube-agent: ${signal}, stopping (containers keep running)`);
+    logger.info(`${signal}, stopping (containers keep running)`);
     void agent.stop().then(() => process.exit(0));
   };
   // A bug in one handler must not take every pod's DNS and proxy down with it: say it loudly, go on.
-  process.on('unhandledRejection', (reason) => log(`BUG: unhandled rejection: ${reason instanceof Error ? reason.stack ?? reason.message : String(reason)}`));
+  process.on('unhandledRejection', (reason) => logger.error(`BUG: unhandled rejection: ${reason instanceof Error ? reason.stack ?? reason.message : String(reason)}`));
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
 }
 
-function main(): void {
-  const argv = process.argv.slice(2);
-  if (wantsCleanup(argv)) {
-    void cleanup().then((code) => process.exit(code));
-    return;
+async function main(argv: string[]): Promise<number | undefined> {
+  const logger = createLogger({ component: 'agent' });
+  if (argv[0] === 'preflight') return preflightCommand(withConfigFile(argv.slice(1), AGENT_CONFIG_FILE, AGENT_FLAGS));
+  const args = withConfigFile(argv, AGENT_CONFIG_FILE, AGENT_FLAGS);
+  if (wantsCleanup(args)) return cleanup(logger);
+  try {
+    await runAgent(args, logger);
+  } catch (err: unknown) {
+    logger.fatal((err as Error).message);
+    return 2;
   }
-  runAgent(argv).catch((err: unknown) => {
-    console.error(`pikube-agent: ${(err as Error).message}`);
-    process.exit(1);
-  });
+  return undefined;
 }
 
-main();
+main(process.argv.slice(2)).then((code) => { if (code !== undefined) process.exit(code); }, (err: unknown) => {
+  process.stderr.write(`pikube-agent: ${(err as Error).message}\n`);
+  process.exit(2);
+});

@@ -26,14 +26,18 @@ export interface ServeConfig {
   tokenAuthFile?: string;
 }
 
-const OPTIONS = ['data-dir', 'etcd-endpoints', 'etcd-prefix', 'bind-address', 'secure-port', 'node-port',
+/** Every flag; each is also a key of /etc/pikube/server.yaml (base/config/config-file.ts). */
+export const SERVER_FLAGS = ['data-dir', 'etcd-endpoints', 'etcd-prefix', 'bind-address', 'secure-port', 'node-port',
   'advertise-address', 'cluster-cidr', 'service-cidr', 'node-monitor-grace-period',
-  'default-not-ready-toleration-seconds', 'default-unreachable-toleration-seconds', 'pod-fencing-period', 'pod-fencing-margin', 'node', 'out', 'server', 'token-auth-file', 'user', 'group'] as const;
+  'default-not-ready-toleration-seconds', 'default-unreachable-toleration-seconds', 'pod-fencing-period', 'pod-fencing-margin', 'etcd-data-dir', 'node', 'out', 'server', 'token-auth-file', 'user', 'group'] as const;
 
-export type Flags = Partial<Record<(typeof OPTIONS)[number], string>>;
+/** Where the server's settings live on a Pi; `--config FILE` names another. */
+export const SERVER_CONFIG_FILE = '/etc/pikube/server.yaml';
+
+export type Flags = Partial<Record<(typeof SERVER_FLAGS)[number], string>>;
 
 export function parseFlags(argv: string[]): Flags {
-  const { values } = parseArgs({ args: argv, options: Object.fromEntries(OPTIONS.map((n) => [n, { type: 'string' as const }])) });
+  const { values } = parseArgs({ args: argv, options: Object.fromEntries(SERVER_FLAGS.map((n) => [n, { type: 'string' as const }])) });
   return values as Flags;
 }
 

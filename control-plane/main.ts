@@ -11,6 +11,9 @@
  *                     a kubeconfig for that user instead (a client certificate with CN NAME and O
  *                     the groups, signed by the cluster CA, as `kubeadm kubeconfig user`), printed
  *                     to stdout unless --out is given
+ *   preflight         check this machine (swap, clock, CIDRs against the LAN, 32/64-bit, etcd's
+ *                     disk: --etcd-data-dir, default /var/lib/etcd), print the fixes, exit 1 on a failure
+ * Every flag is also a key of /etc/pikube/server.yaml (or the file --config names); flags win.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,8 +21,15 @@ import { issueAdminCertificate, issueUserCertificate, loadOrCreateCertificateAut
 import { renderKubeconfig, writeKubeconfig } from './auth/kubeconfig';
 import { issueNodeCertificate } from './auth/node-certificate';
 import { ControlPlane } from './control-plane';
-import { parseFlags, parseServeConfig, type Flags } from './control-plane-config';
+import { parseFlags, parseServeConfig, SERVER_CONFIG_FILE, SERVER_FLAGS, type Flags } from './control-plane-config';
+import { withConfigFile } from '../base/config/config-file';
+import { createLogger, type Logger } from '../base/log/logger';
+import { textLog } from '../base/log/text-log';
+import { waitForPlausibleClock } from '../host/clock-wait';
+import { hostFilesAt } from '../host/host-files';
+import { logResults, printedReport, refusals } from '../host/preflight-outcome';
 import { logText } from './log-text';
+import { runServerPreflight } from './server-preflight';
 
 const NODE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -61,34 +71,62 @@ function kubeconfig(flags: Flags): void {
  * The safety net, not the fix: a promise some library (etcd3, grpc-js, ws) rejects with nobody
  * listening is a bug to report, not a reason to stop serving the cluster. Node's default is to exit.
  */
-function surviveUnhandledRejections(): void {
+function surviveUnhandledRejections(logger: Logger): void {
   process.on('unhandledRejection', (reason: unknown) => {
     const text = reason instanceof Error ? (reason.stack ?? reason.message) : String(reason);
-    console.error(`pikube-server: BUG: unhandled rejection (kept running): ${logText(text, 4096)}`);
+    logger.error(`BUG: unhandled rejection (kept running): ${logText(text, 4096)}`);
   });
 }
 
-async function serve(flags: Flags): Promise<void> {
-  surviveUnhandledRejections();
-  const plane = await ControlPlane.start(parseServeConfig(flags));
+function preflight(flags: Flags): ReturnType<typeof runServerPreflight> {
+  return runServerPreflight({
+    files: hostFilesAt('/'), now: Date.now, etcdDataDir: flags['etcd-data-dir'] ?? '/var/lib/etcd',
+    clusterCIDR: flags['cluster-cidr'] ?? '10.42.0.0/16', serviceCIDR: flags['service-cidr'] ?? '10.43.0.0/16',
+  });
+}
+
+/** Warnings logged; a failure refuses the start; an unset clock is waited for (no CA dated 1970). */
+async function preflightAtStart(flags: Flags, logger: Logger): Promise<void> {
+  const results = preflight(flags);
+  logResults(logger, results);
+  const refused = refusals(results);
+  if (refused.length > 0) throw new Error(`refusing to start: ${refused.map((r) => `${r.name}: ${r.message}${r.fix ? ` (fix: ${r.fix})` : ''}`).join('; ')}`);
+  const startup = new AbortController();
+  const abort = (): void => startup.abort();
+  process.once('SIGTERM', abort);
+  await waitForPlausibleClock({ now: Date.now, signal: startup.signal, log: (m) => logger.warn(m) }).finally(() => process.off('SIGTERM', abort));
+}
+
+async function serve(flags: Flags, logger: Logger): Promise<void> {
+  surviveUnhandledRejections(logger);
+  const config = parseServeConfig(flags);
+  await preflightAtStart(flags, logger);
+  const plane = await ControlPlane.start(config, textLog(logger));
   const stop = (signal: string): void => {
-    console.log(`pikube-server: ${signal}, stopping`);
+    logger.info(`${signal}, stopping`);
     void plane.stop().then(() => process.exit(0));
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
 }
 
-async function main(argv: string[]): Promise<void> {
+async function main(argv: string[], logger: Logger): Promise<void> {
   const [command, ...rest] = argv;
-  const flags = parseFlags(rest);
-  if (command === 'serve') return serve(flags);
+  const flags = parseFlags(withConfigFile(rest, SERVER_CONFIG_FILE, SERVER_FLAGS));
+  if (command === 'serve') return serve(flags, logger);
   if (command === 'issue-node-cert') return issueNodeCert(flags);
   if (command === 'kubeconfig') return kubeconfig(flags);
-  throw new Error(`unknown command "${command ?? ''}"; expected serve, issue-node-cert or kubeconfig`);
+  if (command === 'preflight') {
+    const report = printedReport(preflight(flags));
+    process.stdout.write(report.text);
+    process.exitCode = report.exitCode;
+    return;
+  }
+  throw new Error(`unknown command "${command ?? ''}"; expected serve, preflight, issue-node-cert or kubeconfig`);
 }
 
-main(process.argv.slice(2)).catch((err: unknown) => {
-  console.error(`pikube-server: ${(err as Error).message}`);
+const logger = createLogger({ component: 'control-plane' });
+main(process.argv.slice(2), logger).catch((err: unknown) => {
+  logger.fatal((err as Error).message);
   process.exit(2);
 });

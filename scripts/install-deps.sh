@@ -3,14 +3,15 @@
 # OS, then builds. Idempotent: each step runs only when something is missing or stale.
 #   Debian packages: docker.io etcd-server iptables iproute2 busybox-static
 #                    with --tests on x86-64, also what the VM test tier needs (scripts/vm):
-#                    qemu-system-x86 qemu-utils debootstrap e2fsprogs
+#                    qemu-system-x86 qemu-utils debootstrap e2fsprogs, and for the ARM smoke test
+#                    qemu-user-static (scripts/arm/prepare-arm.sh then fetches its Node builds)
 #   npm packages:    `npm ci` (or `npm install` without a lock) when node_modules is missing or stale
 #   build:           tsc -p .
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(docker.io etcd-server iptables iproute2 busybox-static)
-if [ "${1:-}" = "--tests" ] && [ "$(uname -m)" = x86_64 ]; then PACKAGES+=(qemu-system-x86 qemu-utils debootstrap e2fsprogs); fi
+if [ "${1:-}" = "--tests" ] && [ "$(uname -m)" = x86_64 ]; then PACKAGES+=(qemu-system-x86 qemu-utils debootstrap e2fsprogs qemu-user-static); fi
 
 say() { echo "install-deps: $*"; }
 
@@ -73,5 +74,6 @@ mapfile -t missing < <(missing_packages)
 if [ "${#missing[@]}" -gt 0 ]; then install_packages "${missing[@]}"; fi
 if [ ! -x /usr/bin/kubectl ]; then say "warning: /usr/bin/kubectl not found; the e2e tests and the kubectl examples need it"; fi
 if node_modules_stale; then install_node_modules; fi
+if [ "${1:-}" = "--tests" ] && [ "$(uname -m)" = x86_64 ]; then bash scripts/arm/prepare-arm.sh || say "warning: the ARM smoke test will be skipped: scripts/arm/prepare-arm.sh failed"; fi
 say "building (tsc -p .)"
 npx tsc -p .

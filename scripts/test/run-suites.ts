@@ -1,5 +1,5 @@
 /**
- * Runs the test suites (unit, integration, e2e, and the VM tier: vm-suite.ts) with mocha, one process each (the
+ * Runs the test suites (unit, integration, e2e, arm (test/arm: ARM under qemu-user), and the VM tier: vm-suite.ts) with mocha, one process each (the
  * integration tier in shards run side by side: most of its time is spent waiting on leases,
  * schedules and processes, not computing), and ends with one line: `N passed, N failed, N skipped`. A suite that crashes or overruns its deadline
  * counts as one failure. Integration and e2e suites need root (namespaces, dockerd); before
@@ -7,7 +7,7 @@
  * killed half-way is cleaned by the next. With PIKUBE_TEST_TOTALS set, the totals are also
  * written there as JSON (for .ci/run).
  *
- *   node dist/scripts/test/run-suites.js unit integration e2e vm
+ *   node dist/scripts/test/run-suites.js unit integration e2e arm vm
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -43,6 +43,8 @@ const SUITES: Record<string, Suite> = {
   unit: { dir: 'unit', timeoutMs: 10_000, deadlineMs: 5 * 60_000, needsRoot: false },
   integration: { dir: 'integration', timeoutMs: 60_000, deadlineMs: 10 * 60_000, needsRoot: true, shards: 3 },
   e2e: { dir: 'e2e', timeoutMs: 120_000, deadlineMs: 12 * 60_000, needsRoot: true, shards: 2 },
+  // The control plane and the agent under qemu-user on ARM Node builds (≈ 5 min: emulated, CPU-bound, alone).
+  arm: { dir: 'arm', timeoutMs: 600_000, deadlineMs: 12 * 60_000, needsRoot: true },
   // Each VM run is bounded by its own timeout (vm-suite.ts).
   vm: { dir: 'integration', timeoutMs: 300_000, deadlineMs: 45 * 60_000, needsRoot: true, vm: true },
 };

@@ -1,0 +1,247 @@
+#!/usr/bin/env bash
+# Installs pikube on one Raspberry Pi (or any Debian bookworm/trixie machine, arm64, armhf or
+# amd64), from a release tarball made by `npm run release` (unpacked) or a built checkout.
+#
+#   sudo ./scripts/install.sh --role server [--advertise-address IP]
+#   sudo ./scripts/install.sh --role agent --server IP:6444 --ca-hash sha256:HEX --cert-dir DIR [--node-name N] [--node-ip IP]
+#   sudo ./scripts/install.sh --upgrade      replace the code, restart the services (pods keep running)
+#   sudo ./scripts/install.sh --uninstall    remove what this script made (pods' containers stopped; Docker stays)
+#
+# Idempotent: a second run with the same arguments changes nothing. Code in /opt/pikube,
+# settings in /etc/pikube, data in /var/lib/pikube, units in /etc/systemd/system.
+# Bootstrap tokens (--token) do not exist yet: an agent joins with a node certificate copied
+# from the server (the server's install prints how).
+set -euo pipefail
+
+SOURCE=$(cd "$(dirname "$0")/.." && pwd)
+OPT=/opt/pikube ETC=/etc/pikube VAR=/var/lib/pikube UNITS=/etc/systemd/system BIN=/usr/local/bin
+ROLE='' SERVER='' TOKEN='' CA_HASH='' CERT_DIR='' NODE_NAME='' NODE_IP='' ADVERTISE='' ACTION=install
+CHANGED=0
+
+say() { echo "pikube install: $*"; }
+die() { echo "pikube install: $*" >&2; exit 2; }
+
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+
+parse_args() {
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --role) ROLE=${2:?}; shift ;;
+      --server) SERVER=${2:?}; shift ;;
+      --token) TOKEN=${2:?}; shift ;;
+      --ca-hash) CA_HASH=${2:?}; shift ;;
+      --cert-dir) CERT_DIR=${2:?}; shift ;;
+      --node-name) NODE_NAME=${2:?}; shift ;;
+      --node-ip) NODE_IP=${2:?}; shift ;;
+      --advertise-address) ADVERTISE=${2:?}; shift ;;
+      --upgrade) ACTION=upgrade ;;
+      --uninstall) ACTION=uninstall ;;
+      -h|--help) usage ;;
+      *) die "unknown argument $1 (see --help)" ;;
+    esac
+    shift
+  done
+}
+
+check_platform() {
+  [ "$(id -u)" -eq 0 ] || die "run as root (sudo)"
+  # shellcheck disable=SC1091
+  . /etc/os-release
+  case "${VERSION_CODENAME:-}" in bookworm|trixie) ;; *) die "Debian or Raspberry Pi OS bookworm or trixie is needed, found ${PRETTY_NAME:-unknown}" ;; esac
+  ARCH=$(dpkg --print-architecture)
+  case "$ARCH" in arm64|armhf|amd64) ;; *) die "architecture $ARCH is not supported (arm64, armhf, amd64)" ;; esac
+}
+
+# Installs Debian packages that are missing. Package scripts must not start services here when
+# systemd is not running (a rootfs being prepared): policy-rc.d says so while we install.
+apt_install() {
+  local missing=() p
+  for p in "$@"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  say "installing ${missing[*]} from Debian"
+  local policy=/usr/sbin/policy-rc.d added=no
+  if [ ! -d /run/systemd/system ] && [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' > "$policy"; chmod 755 "$policy"; added=yes; fi
+  local status=0
+  DEBIAN_FRONTEND=noninteractive apt-get update -q || status=$?
+  [ "$status" -eq 0 ] && { DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" || status=$?; }
+  [ "$added" = yes ] && rm -f "$policy"
+  [ "$status" -eq 0 ] || die "apt-get failed ($status)"
+  CHANGED=1
+}
+
+node_major() { /usr/bin/node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+
+# Node.js >= 20: Debian's nodejs where new enough (trixie: 20), else exactly what to do.
+ensure_node() {
+  if [ "$(node_major)" -ge 20 ]; then return 0; fi
+  if [ "$VERSION_CODENAME" = trixie ]; then apt_install nodejs; [ "$(node_major)" -ge 20 ] && return 0; fi
+  die "Node.js >= 20 is needed at /usr/bin/node and Debian $VERSION_CODENAME's nodejs is older (bookworm: 18).
+  Install Node.js 20 from NodeSource (https://github.com/nodesource/distributions: the node_20.x repository, package nodejs),
+  or unpack the official linux-$( [ "$ARCH" = armhf ] && echo armv7l || { [ "$ARCH" = amd64 ] && echo x64 || echo arm64; } ) build of Node.js 20 into /usr/local and link /usr/bin/node to it; then run this again."
+}
+
+# A digest of the code to install, to skip an unchanged copy.
+code_digest() { (cd "$1" && find dist package.json vendor node_modules -type f -print0 2>/dev/null | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1); }
+
+install_code() {
+  [ -f "$SOURCE/dist/agent/main.js" ] || die "$SOURCE has no dist/: unpack a release tarball (npm run release), or build the checkout (npm ci && npm run build)"
+  [ -d "$SOURCE/node_modules" ] || die "$SOURCE has no node_modules: use a release tarball, or run npm ci --omit=dev there"
+  local want have=''
+  want=$(code_digest "$SOURCE")
+  [ -f "$OPT/.digest" ] && have=$(cat "$OPT/.digest")
+  if [ "$want" = "$have" ]; then say "code in $OPT is up to date"; return 0; fi
+  say "installing the code into $OPT"
+  rm -rf "$OPT.new"
+  mkdir -p "$OPT.new"
+  cp -a "$SOURCE/dist" "$SOURCE/package.json" "$SOURCE/deploy" "$SOURCE/vendor" "$OPT.new/"
+  mkdir -p "$OPT.new/proto"; cp "$SOURCE/proto/node.proto" "$OPT.new/proto/"
+  cp -a "$SOURCE/node_modules" "$OPT.new/"
+  # A checkout's node_modules holds the dev tools too: keep the production ones only.
+  if [ -f "$SOURCE/package-lock.json" ] && [ ! -f "$SOURCE/.release" ]; then cp "$SOURCE/package-lock.json" "$OPT.new/"; (cd "$OPT.new" && npm prune --omit=dev --no-audit --no-fund >/dev/null); fi
+  echo "$want" > "$OPT.new/.digest"
+  rm -rf "$OPT.old"; [ -d "$OPT" ] && mv "$OPT" "$OPT.old"; mv "$OPT.new" "$OPT"; rm -rf "$OPT.old"
+  CHANGED=1
+}
+
+# Copies $1 to $2 when it differs; remembers that units changed.
+put_file() {
+  if [ -f "$2" ] && cmp -s "$1" "$2"; then return 0; fi
+  mkdir -p "$(dirname "$2")"; install -m "${3:-644}" "$1" "$2"; CHANGED=1; UNITS_CHANGED=1
+}
+
+systemd_version() { systemctl --version 2>/dev/null | awk 'NR==1 {print $2}'; }
+
+install_units() {
+  UNITS_CHANGED=0
+  local unit=$1 tmp
+  put_file "$SOURCE/deploy/systemd/$unit.service" "$UNITS/$unit.service"
+  if [ "$(systemd_version || echo 0)" -ge 254 ]; then put_file "$SOURCE/deploy/systemd/restart-backoff.conf" "$UNITS/$unit.service.d/restart-backoff.conf"; fi
+  tmp=$(mktemp); printf '#!/bin/sh\nexec /usr/bin/node %s/dist/%s/main.js "$@"\n' "$OPT" "$( [ "$unit" = pikube-server ] && echo control-plane || echo agent)" > "$tmp"
+  put_file "$tmp" "$BIN/$unit" 755; rm -f "$tmp"
+  if [ "$unit" = pikube-server ]; then put_file "$SOURCE/deploy/systemd/etcd.service.d/pikube-sd-card.conf" "$UNITS/etcd.service.d/pikube-sd-card.conf"; fi
+  if [ "$UNITS_CHANGED" = 1 ] && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
+}
+
+# enable, and start when systemd runs here (a rootfs being prepared has none running).
+enable_start() {
+  local u
+  for u in "$@"; do
+    systemctl is-enabled -q "$u" 2>/dev/null || { systemctl enable -q "$u"; CHANGED=1; }
+    if [ -d /run/systemd/system ]; then systemctl is-active -q "$u" || { systemctl start "$u"; CHANGED=1; }
+    else say "systemd is not running here: $u enabled, not started"; fi
+  done
+}
+
+first_address() { hostname -I 2>/dev/null | awk '{print $1}'; }
+
+write_once() { # file content: settings are written once, never overwritten (edit them freely)
+  [ -f "$1" ] && return 0
+  mkdir -p "$(dirname "$1")"; printf '%s' "$2" > "$1"; chmod 600 "$1"; CHANGED=1; say "wrote $1"
+}
+
+ca_hash_of() { /usr/bin/node -e 'const c=new (require("crypto").X509Certificate)(require("fs").readFileSync(process.argv[1]));console.log("sha256:"+require("crypto").createHash("sha256").update(c.publicKey.export({type:"spki",format:"der"})).digest("hex"))' "$1"; }
+
+install_server() {
+  apt_install etcd-server iptables iproute2
+  ensure_node
+  install_code
+  install_units pikube-server
+  local ip=${ADVERTISE:-$(first_address)}
+  [ -n "$ip" ] || die "no address found for --advertise-address"
+  mkdir -p "$VAR" "$ETC"
+  write_once "$ETC/server.yaml" "# pikube control plane: every pikube-server serve flag is a key (see /opt/pikube/deploy/config/server.yaml)
+advertise-address: $ip
+etcd-endpoints: http://127.0.0.1:2379
+data-dir: $VAR
+etcd-data-dir: /var/lib/etcd
+"
+  # The cluster CA and an admin kubeconfig, made once.
+  [ -f "$ETC/admin.kubeconfig" ] || { /usr/bin/node "$OPT/dist/control-plane/main.js" kubeconfig --data-dir "$VAR" --server "https://$ip:6443" --out "$ETC/admin.kubeconfig"; chmod 600 "$ETC/admin.kubeconfig"; CHANGED=1; }
+  enable_start etcd pikube-server
+  say "kubectl: export KUBECONFIG=$ETC/admin.kubeconfig"
+  say "to join a Pi (bootstrap tokens do not exist yet: each agent gets a node certificate copied from here):
+    sudo pikube-server issue-node-cert --data-dir $VAR --node <pi-name> --out /tmp/<pi-name>
+    scp -r /tmp/<pi-name> <pi>:/tmp/pikube-certs        # ca.crt node.crt node.key
+  then on that Pi, from the same release:
+    sudo ./scripts/install.sh --role agent --server $ip:6444 --ca-hash $(ca_hash_of "$VAR/pki/ca.crt") --cert-dir /tmp/pikube-certs"
+}
+
+install_agent() {
+  [ -z "$TOKEN" ] || die "--token: bootstrap tokens do not exist yet in pikube; join with a node certificate instead (--cert-dir, printed by the server's install)"
+  [ -n "$SERVER" ] || die "--server HOST:PORT is needed (the control plane's node port, 6444)"
+  [ -f "$ETC/node.crt" ] || [ -n "$CERT_DIR" ] || die "--cert-dir DIR is needed: ca.crt, node.crt and node.key issued by the server (pikube-server issue-node-cert)"
+  ensure_node
+  # The certificates are checked before anything is installed.
+  local f
+  if [ -n "$CERT_DIR" ]; then
+    for f in ca.crt node.crt node.key; do [ -f "$CERT_DIR/$f" ] || die "$CERT_DIR/$f is missing"; done
+    if [ -n "$CA_HASH" ] && [ "$(ca_hash_of "$CERT_DIR/ca.crt")" != "$CA_HASH" ]; then die "$CERT_DIR/ca.crt does not match --ca-hash $CA_HASH: refusing it"; fi
+    [ -n "$CA_HASH" ] || say "warning: no --ca-hash given: $CERT_DIR/ca.crt is trusted as it is"
+  fi
+  apt_install docker.io iptables iproute2 procps
+  install_code
+  if [ -n "$CERT_DIR" ]; then
+    mkdir -p "$ETC"
+    for f in ca.crt node.crt; do put_file "$CERT_DIR/$f" "$ETC/$f" 644; done
+    put_file "$CERT_DIR/node.key" "$ETC/node.key" 600
+  fi
+  install_units pikube-agent
+  mkdir -p "$VAR/agent"
+  write_once "$ETC/agent.yaml" "# pikube agent: every pikube-agent flag is a key (see /opt/pikube/deploy/config/agent.yaml)
+node-name: ${NODE_NAME:-$(hostname)}
+node-ip: ${NODE_IP:-$(first_address)}
+servers: [$SERVER]
+ca: $ETC/ca.crt
+cert: $ETC/node.crt
+key: $ETC/node.key
+state-dir: $VAR/agent
+"
+  enable_start docker pikube-agent
+}
+
+upgrade() {
+  local u restart=()
+  for u in pikube-server pikube-agent; do [ -f "$UNITS/$u.service" ] && restart+=("$u"); done
+  [ "${#restart[@]}" -gt 0 ] || die "nothing to upgrade: pikube is not installed here"
+  install_code
+  for u in "${restart[@]}"; do install_units "$u"; done
+  if [ "$CHANGED" = 1 ] && [ -d /run/systemd/system ]; then
+    # KillMode=process: restarting the agent leaves every pod's containers running.
+    systemctl restart "${restart[@]}"; say "restarted ${restart[*]}"
+  fi
+}
+
+uninstall() {
+  local u
+  for u in pikube-agent pikube-server; do
+    if [ -f "$UNITS/$u.service" ]; then
+      [ -d /run/systemd/system ] && systemctl stop "$u" 2>/dev/null || true
+      systemctl disable -q "$u" 2>/dev/null || true
+    fi
+  done
+  if [ -f "$OPT/dist/agent/main.js" ] && [ -f "$UNITS/pikube-agent.service" ]; then
+    if command -v docker >/dev/null && docker info >/dev/null 2>&1; then
+      local ids; ids=$(docker ps -aq --filter label=io.pikube.managed=true)
+      [ -z "$ids" ] || { say "removing the pods' containers"; docker rm -f $ids >/dev/null; }
+    fi
+    /usr/bin/node "$OPT/dist/agent/main.js" --cleanup || say "warning: the agent's cleanup left something (above)"
+  fi
+  # Pod cgroups left by the agent (--cgroup-root /pikube, or systemd's pikube*.slice): empty once the containers are gone.
+  find /sys/fs/cgroup -depth -type d \( -name pikube -o -path '*/pikube/*' -o -name 'pikube*.slice' \) -exec rmdir {} \; 2>/dev/null || true
+  rm -f "$UNITS/pikube-server.service" "$UNITS/pikube-agent.service" "$BIN/pikube-server" "$BIN/pikube-agent"
+  rm -rf "$UNITS/pikube-server.service.d" "$UNITS/pikube-agent.service.d" "$UNITS/etcd.service.d/pikube-sd-card.conf"
+  rmdir "$UNITS/etcd.service.d" 2>/dev/null || true
+  rm -rf "$OPT" "$ETC" "$VAR"
+  [ -d /run/systemd/system ] && systemctl daemon-reload || true
+  say "removed pikube (Docker, etcd and Node.js stay installed)"
+}
+
+parse_args "$@"
+check_platform
+case "$ACTION" in
+  uninstall) uninstall ;;
+  upgrade) upgrade ;;
+  install)
+    case "$ROLE" in server) install_server ;; agent) install_agent ;; *) die "--role server or --role agent is needed" ;; esac
+    [ "$CHANGED" = 1 ] || say "nothing changed: pikube was already installed like this" ;;
+esac
