@@ -20,6 +20,7 @@ import type { WaitingReason } from './pod-status';
 import { resolvConfMount } from './pod-resolv-conf';
 import { gracePeriodSeconds } from './pod-termination';
 import { serviceEnvFor, type ServiceSource } from './service-env';
+import { traceStep } from '../../base/step-trace';
 
 export interface StarterDeps {
   runtime: ContainerRuntime;
@@ -107,15 +108,21 @@ function mountsFor(deps: StarterDeps, req: StartRequest): { mounts: ContainerMou
   return mounts.ok ? { mounts: [...mounts.mounts, ...extra] } : { error: mounts.message };
 }
 
+function trace(req: StartRequest, step: string): void {
+  traceStep('pod-start', `${req.pod.metadata.namespace ?? ''}/${req.pod.metadata.name ?? ''}`, step, req.container.name);
+}
+
 /** Image, spec, create, start, postStart. */
 export async function startContainer(deps: StarterDeps, req: StartRequest, signal: AbortSignal): Promise<StartOutcome> {
   const { pod, container: c } = req;
+  trace(req, 'container-image');
   const image = await deps.images.ensure(pod.metadata.uid ?? '', c, signal, () => deps.events.container(pod, c.name, containerEvents.pulling(c.image ?? '')));
   imageEvents(deps, req, image);
   if (!image.ok) return { created: false, waiting: { reason: image.reason, message: image.message }, retryAtMs: image.retryAtMs };
   const spec = specFor(deps, req, image.ref);
   if ('error' in spec) return configError(deps, req, spec.error);
   let id: string;
+  trace(req, 'container-create');
   try {
     id = await deps.runtime.createContainer(spec.spec, signal);
   } catch (err) {
@@ -124,6 +131,7 @@ export async function startContainer(deps: StarterDeps, req: StartRequest, signa
     deps.events.container(pod, c.name, containerEvents.failed(errorText(err)), REPEAT_WINDOW_MS);
     return { created: false, waiting: { reason: 'CreateContainerError', message: errorText(err) } };
   }
+  trace(req, 'container-created');
   deps.events.container(pod, c.name, containerEvents.created(c));
   return runCreated(deps, req, id, signal);
 }
@@ -138,6 +146,7 @@ async function runCreated(deps: StarterDeps, req: StartRequest, id: string, sign
     deps.events.container(pod, c.name, containerEvents.failed(errorText(err)));
     return { created: true };
   }
+  trace(req, 'container-started');
   deps.events.container(pod, c.name, containerEvents.started(c));
   return postStart(deps, req, id, signal);
 }

@@ -61,6 +61,7 @@ import type { SandboxNetwork } from './sandbox-network';
 import type { ServiceSource } from './service-env';
 import { VolumesHook } from './volumes-hook';
 import { Wakeup } from './wakeup';
+import { traceStep } from '../../base/step-trace';
 
 /** What every worker of one manager shares. */
 export interface PodWorkerContext {
@@ -264,6 +265,12 @@ export class PodWorker implements ProbedWorker {
     this.wakeAtMs = this.wakeAtMs === undefined ? ms : Math.min(this.wakeAtMs, ms);
   }
 
+  /** A step of this pod's start, when PIKUBE_TRACE has `pod-start` (base/step-trace.ts). */
+  private trace(step: string, detail?: string): void {
+    const meta = this.lastPod?.metadata;
+    if (meta) traceStep('pod-start', `${meta.namespace ?? ''}/${meta.name ?? ''}`, step, detail);
+  }
+
   private describe(): string {
     const meta = this.lastPod?.metadata;
     return meta ? `${meta.namespace}/${meta.name} (${this.podUid})` : this.podUid;
@@ -304,8 +311,10 @@ export class PodWorker implements ProbedWorker {
       await this.executeAll(pod, obs, plan.actions, { volumePaths: new Map() }, signal);
       return;
     }
+    this.trace('pass-planned', plan.stage);
     const res = await this.setUp(pod, obs, plan, signal);
     if (!res) return;
+    this.trace('set-up');
     const pass = plan.stage === 'sandbox' ? await this.replaceSandbox(pod, obs, plan, res, signal) : { obs, plan, acted: false };
     if (pass) await this.syncContainers(pod, pass, res, signal);
   }
@@ -406,9 +415,13 @@ export class PodWorker implements ProbedWorker {
     const image = await this.ctx.images.ensure(this.podUid, { name: SANDBOX_NAME, image: this.ctx.pauseImage, imagePullPolicy: 'IfNotPresent' }, signal);
     if (!image.ok) throw new Error(`pause image: ${image.reason}: ${image.message}`);
     const spec = sandboxSpec(pod, { pauseImage: image.ref, cgroupParent: cgroupParentOf(res), attempt, gracePeriodSeconds: gracePeriodSeconds(pod), networkName: res.networkName });
+    this.trace('sandbox-create');
     const id = await this.ctx.runtime.createContainer(spec, signal);
+    this.trace('sandbox-created');
     await this.ctx.runtime.startContainer(id, signal);
+    this.trace('sandbox-started');
     const details = await this.ctx.runtime.inspectContainer(id, signal);
+    this.trace('sandbox-inspected');
     if (!details?.running) throw new Error(`pause container ${id} is not running: ${details?.error ?? `exit code ${details?.exitCode}`}`);
     this.notePodIP(pod, details);
     return true;
@@ -548,6 +561,7 @@ export class PodWorker implements ProbedWorker {
     const json = JSON.stringify(status);
     if (json === this.lastReported) return;
     this.lastReported = json;
+    this.trace('status-reported', `${status.phase ?? ''}/${status.conditions?.find((c) => c.type === 'Ready')?.status ?? ''}`);
     this.ctx.reporter.reportStatus(pod, status);
   }
 

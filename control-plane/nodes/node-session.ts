@@ -22,6 +22,7 @@ import { registerNode, updateNodeStatus, type NodeWriteContext } from './node-re
 import type { PodCidrAllocator } from './pod-cidr-allocator';
 import type { KubeletEvents } from './pod-event-report';
 import { finishPodDeletion, writePodStatus } from './pod-reports';
+import { traceStep } from '../../base/step-trace';
 import type { ViewEntry } from './node-view';
 import { ObjectFeed } from './object-feed';
 
@@ -169,7 +170,9 @@ export class NodeSession {
 
   private async podStatus(message: AgentMessage__Output): Promise<void> {
     const report = validatePodStatusReport(message.pod_status!);
+    traceStep('pod-start', `${report.namespace}/${report.name}`, 'status-received', `${report.status.phase ?? ''}`);
     const outcome = await writePodStatus(this.deps.writes, this.nodeName, report);
+    traceStep('pod-start', `${report.namespace}/${report.name}`, 'status-written', outcome);
     if (outcome === 'stale') this.log(`status of pod ${report.namespace}/${report.name} (uid ${report.uid}) ignored: the pod is gone or was recreated`);
   }
 
