@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { parseDuration } from '../api/duration';
 import { DEFAULT_FENCING_PERIOD_MS } from '../base/fencing-times';
 import { parseCidr } from './network/ipv4-cidr';
+import type { SandboxAttachment } from './network/pod-network';
 
 export interface AgentConfig {
   nodeName: string;
@@ -28,12 +29,14 @@ export interface AgentConfig {
   iptablesSyncPeriodMs: number;
   /** `--fencing-period` (default 6s): how long pods that must not run twice keep running without any control plane; a shorter one told in the Welcome wins. */
   fencingPeriodMs: number;
+  /** `--sandbox-network` (default docker): pod sandboxes join Docker's `pikube` network, or the agent attaches them to its bridge (veth). */
+  sandboxNetwork: SandboxAttachment;
 }
 
 const USAGE = `usage: pikube-agent --node-name NAME --servers HOST:PORT[,HOST:PORT] --ca FILE --cert FILE --key FILE
   --node-ip IP [--docker-host unix:///var/run/docker.sock] [--cgroup-root /pikube] [--state-dir DIR]
   [--pause-image pikube/pause:latest] [--cluster-cidr 10.42.0.0/16] [--cluster-domain cluster.local]
-  [--resolv-conf /etc/resolv.conf] [--iptables-sync-period 30s]
+  [--resolv-conf /etc/resolv.conf] [--iptables-sync-period 30s] [--sandbox-network docker|veth]
    or: pikube-agent --cleanup   (remove the agent's iptables rules and routes from this node, then exit)`;
 
 const NODE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -86,7 +89,7 @@ export function parseAgentConfig(argv: string[]): AgentConfig {
   const { values } = parseArgs({
     args: argv,
     options: Object.fromEntries(['node-name', 'servers', 'ca', 'cert', 'key', 'docker-host', 'node-ip', 'cgroup-root', 'state-dir', 'pause-image', 'cluster-cidr',
-      'cluster-domain', 'resolv-conf', 'iptables-sync-period', 'fencing-period']
+      'cluster-domain', 'resolv-conf', 'iptables-sync-period', 'fencing-period', 'sandbox-network']
       .map((n) => [n, { type: 'string' as const }])),
   });
   const v = values as Record<string, string | undefined>;
@@ -114,5 +117,11 @@ export function parseAgentConfig(argv: string[]): AgentConfig {
     resolvConf: v['resolv-conf'] ?? '/etc/resolv.conf',
     iptablesSyncPeriodMs: syncPeriod(v['iptables-sync-period'] ?? '30s'),
     fencingPeriodMs: fencingPeriod(v['fencing-period']),
+    sandboxNetwork: sandboxNetwork(v['sandbox-network'] ?? 'docker'),
   };
+}
+
+function sandboxNetwork(text: string): SandboxAttachment {
+  if (text !== 'docker' && text !== 'veth') throw new Error(`--sandbox-network "${text}" must be docker or veth`);
+  return text;
 }

@@ -37,6 +37,7 @@ export const MILESTONES: readonly { mark: string; step: string; detail?: (d: str
   { mark: 'sandbox-created', step: 'sandbox-created' },
   { mark: 'sandbox-started', step: 'sandbox-started' },
   { mark: 'sandbox-inspected', step: 'sandbox-inspected' },
+  { mark: 'sandbox-attached', step: 'sandbox-attached' },
   { mark: 'app-create', step: 'container-create' },
   { mark: 'app-created', step: 'container-created' },
   { mark: 'app-started', step: 'container-started' },

@@ -8,7 +8,7 @@
  * each pod the agent's steps (worker, set-up, pause container, app container, status, first
  * readiness probe, the status written). Prints the breakdown and writes it as JSON.
  *
- *   npx tsc -p . && node dist/scripts/bench/pod-start-trace.js [--replicas 30] [--out /tmp/pod-start-trace.json]
+ *   npx tsc -p . && node dist/scripts/bench/pod-start-trace.js [--replicas 30] [--sandbox-network docker|veth] [--out /tmp/pod-start-trace.json]
  */
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -28,7 +28,7 @@ const NAMESPACE = 'default';
 const NAME = 'trace';
 /** The marks in chain order: the watch's (created, bound, ready-seen) around the components' traces. */
 const ORDER = ['created', 'bound', 'agent-worker', 'pass-planned', 'set-up', 'sandbox-created', 'sandbox-started', 'sandbox-inspected',
-  'app-create', 'app-created', 'app-started', 'reported-running', 'first-probe', 'probe-success', 'reported-ready', 'ready-written', 'ready-seen'];
+  'sandbox-attached', 'app-create', 'app-created', 'app-started', 'reported-running', 'first-probe', 'probe-success', 'reported-ready', 'ready-written', 'ready-seen'];
 
 interface Sightings {
   pods: Map<string, PodMarks>;
@@ -119,6 +119,7 @@ async function scenario(cluster: Cluster, replicas: number): Promise<TraceResult
   const s: Sightings = { pods: new Map() };
   const watches = watchAll(api, s, replicas);
   try {
+    console.log(`pod-start-trace: agents with --sandbox-network ${process.argv.includes('veth') ? 'veth' : 'docker'}`);
     const loadBefore = os.loadavg().map((x) => Math.round(x * 100) / 100);
     const t0 = Date.now();
     await api.request('POST', `/apis/apps/v1/namespaces/${NAMESPACE}/deployments`, workloadObject('deployment', NAME, replicas));
@@ -131,10 +132,13 @@ async function scenario(cluster: Cluster, replicas: number): Promise<TraceResult
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { replicas: { type: 'string', default: '30' }, out: { type: 'string', default: '/tmp/pod-start-trace.json' } } });
+  const { values } = parseArgs({ options: { replicas: { type: 'string', default: '30' }, out: { type: 'string', default: '/tmp/pod-start-trace.json' },
+    'sandbox-network': { type: 'string', default: 'docker' } } });
+  const sandboxNetwork = values['sandbox-network'];
+  if (sandboxNetwork !== 'docker' && sandboxNetwork !== 'veth') throw new Error('--sandbox-network must be docker or veth');
   const replicas = integerOption(values.replicas, '--replicas', 1, 200);
   process.env.PIKUBE_TRACE = 'pod-start'; // inherited by the control plane and the agents
-  const result = await onFreshCluster('pod-start-trace', { iptablesSyncPeriod: '30s' }, (cluster) => scenario(cluster, replicas));
+  const result = await onFreshCluster('pod-start-trace', { iptablesSyncPeriod: '30s', sandboxNetwork }, (cluster) => scenario(cluster, replicas));
   report(result);
   writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
 }

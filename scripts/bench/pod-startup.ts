@@ -18,15 +18,17 @@ import { cleanLeftovers } from '../cluster/leftovers';
 import { until } from '../cluster/wait-until';
 import { percentile, rssMiB } from './stats';
 import { describeReadiness, measureReadiness, type ReadinessResult } from './readiness-scenario';
+import { measureDockerFloor, type FloorResult } from './docker-floor';
 
 const NAMESPACE = 'default';
+const COMMAND = ['sleep', '3600'];
 
 function benchPod(i: number): object {
   return {
     apiVersion: 'v1', kind: 'Pod', metadata: { name: `bench-${i}`, labels: { bench: 'pod-startup' } },
     spec: {
       terminationGracePeriodSeconds: 1,
-      containers: [{ name: 'main', image: 'pikube/busybox:latest', imagePullPolicy: 'IfNotPresent', command: ['sleep', '3600'],
+      containers: [{ name: 'main', image: 'pikube/busybox:latest', imagePullPolicy: 'IfNotPresent', command: COMMAND,
         resources: { requests: { cpu: '10m', memory: '8Mi' }, limits: { memory: '32Mi' } } }],
     },
   };
@@ -43,11 +45,25 @@ interface Result {
   rssMiB: { controlPlane?: number; agents: Record<string, number | undefined> };
   date: string;
   machine: string;
+  /**
+   * The floor (issue 16), on the same nodes just before pikube's pods: the nodes' dockerds
+   * alone creating and starting the same pause + app pairs at once (docker-floor.ts), on the
+   * pod network as pikube's pods get and on Docker's default bridge; `ratio`: pikube's all
+   * Running over the pod-network floor's all started.
+   */
+  floor: { podNetwork: FloorResult; defaultBridge: FloorResult; ratio: number };
   /** The readiness scenario, on its own fresh cluster; absent with --readiness-pods 0. */
   readiness?: ReadinessResult;
 }
 
 async function measure(cluster: Cluster, count: number): Promise<Result> {
+  const defaultBridge = await measureDockerFloor(cluster.nodes, count, 'bridge', COMMAND);
+  const podNetwork = await measureDockerFloor(cluster.nodes, count, 'pod', COMMAND);
+  const pikube = await measurePikube(cluster, count);
+  return { ...pikube, floor: { podNetwork, defaultBridge, ratio: Math.round((pikube.allRunningMs / podNetwork.allStartedMs) * 100) / 100 } };
+}
+
+async function measurePikube(cluster: Cluster, count: number): Promise<Omit<Result, 'floor'>> {
   const api = new ApiClient(cluster.kubeconfig);
   const created = new Map<string, number>();
   const scheduled = new Map<string, number>();
@@ -111,6 +127,8 @@ async function onFreshCluster<T>(scenario: (cluster: Cluster) => Promise<T>): Pr
 function report(result: Result): void {
   console.log(`pod-startup: ${result.pods} pods on ${result.nodes} nodes: create→Running p50 ${result.createToRunningMs.p50} ms, p99 ${result.createToRunningMs.p99} ms; all Running after ${result.allRunningMs} ms`);
   console.log(`  create→bound p50 ${result.createToScheduledMs.p50} ms (p99 ${result.createToScheduledMs.p99}); bound→Running p50 ${result.scheduledToRunningMs.p50} ms (p99 ${result.scheduledToRunningMs.p99})`);
+  const { podNetwork, defaultBridge, ratio } = result.floor;
+  console.log(`  floor, dockerd alone, the same ${podNetwork.pairs} pause+app pairs at once: ${podNetwork.allStartedMs} ms on the pod network (pikube ${ratio}×), ${defaultBridge.allStartedMs} ms on Docker's default bridge`);
   console.log(`RSS: control plane ${result.rssMiB.controlPlane} MiB, agents ${JSON.stringify(result.rssMiB.agents)} MiB`);
 }
 
