@@ -74,6 +74,8 @@ function traceLinesOf(cluster: Cluster): ReturnType<typeof parseTrace> {
 
 interface TraceResult {
   replicas: number;
+  /** The agents' --sandbox-network. */
+  sandboxNetwork: string;
   date: string;
   machine: string;
   load: { before: number[]; after: number[] };
@@ -85,7 +87,7 @@ interface TraceResult {
   marks: Record<string, { p50Ms: number; maxMs: number }>;
 }
 
-function summarize(replicas: number, t0: number, s: Sightings, cluster: Cluster, loadBefore: number[]): TraceResult {
+function summarize(replicas: number, sandboxNetwork: string, t0: number, s: Sightings, cluster: Cluster, loadBefore: number[]): TraceResult {
   const lines = traceLinesOf(cluster);
   const traced = marksOf(lines);
   for (const [name, marks] of s.pods) for (const [mark, at] of traced.get(name) ?? []) marks.set(mark, at);
@@ -97,7 +99,7 @@ function summarize(replicas: number, t0: number, s: Sightings, cluster: Cluster,
     if (xs.length > 0) marks[mark] = { p50Ms: Math.round(xs[Math.floor((xs.length - 1) / 2)]), maxMs: Math.round(xs[xs.length - 1]) };
   }
   return {
-    replicas, date: new Date().toISOString(), machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.arch()}`,
+    replicas, sandboxNetwork, date: new Date().toISOString(), machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.arch()}`,
     load: { before: loadBefore, after: os.loadavg().map((x) => Math.round(x * 100) / 100) },
     allReadyMs: { pods: Math.max(...pods.map((m) => (m.get('ready-seen') ?? NaN) - t0)), replicaSet: (s.rsAllReadyMs ?? NaN) - t0, deployment: (s.deploymentAllReadyMs ?? NaN) - t0 },
     batches: batches.map((b, i) => ({ ...b, fromCreateMs: b.startMs - t0, tookMs: b.endMs - b.startMs, gapBeforeMs: i === 0 ? b.startMs - t0 : b.startMs - batches[i - 1].endMs })),
@@ -106,7 +108,7 @@ function summarize(replicas: number, t0: number, s: Sightings, cluster: Cluster,
 }
 
 function report(r: TraceResult): void {
-  console.log(`pod-start-trace: ${r.replicas} replicas, load ${r.load.before.join(' ')} → ${r.load.after.join(' ')}`);
+  console.log(`pod-start-trace: ${r.replicas} replicas, --sandbox-network ${r.sandboxNetwork}, load ${r.load.before.join(' ')} → ${r.load.after.join(' ')}`);
   console.log(`  all ready (from the create request): pods ${r.allReadyMs.pods} ms, ReplicaSet status ${r.allReadyMs.replicaSet} ms, Deployment status ${r.allReadyMs.deployment} ms`);
   for (const b of r.batches) console.log(`  batch of ${b.size}: issued at ${b.fromCreateMs} ms (${b.gapBeforeMs} ms after the previous answer), answered in ${b.tookMs} ms`);
   console.log('  step                                      p50 ms   max ms  pods');
@@ -114,17 +116,16 @@ function report(r: TraceResult): void {
   console.log(`  marks from the create request, p50/max ms: ${Object.entries(r.marks).map(([k, v]) => `${k} ${v.p50Ms}/${v.maxMs}`).join(', ')}`);
 }
 
-async function scenario(cluster: Cluster, replicas: number): Promise<TraceResult> {
+async function scenario(cluster: Cluster, replicas: number, sandboxNetwork: string): Promise<TraceResult> {
   const api = new ApiClient(cluster.kubeconfig);
   const s: Sightings = { pods: new Map() };
   const watches = watchAll(api, s, replicas);
   try {
-    console.log(`pod-start-trace: agents with --sandbox-network ${process.argv.includes('veth') ? 'veth' : 'docker'}`);
     const loadBefore = os.loadavg().map((x) => Math.round(x * 100) / 100);
     const t0 = Date.now();
     await api.request('POST', `/apis/apps/v1/namespaces/${NAMESPACE}/deployments`, workloadObject('deployment', NAME, replicas));
     await until(() => s.deploymentAllReadyMs !== undefined, { timeoutMs: 180_000, describe: () => `${[...s.pods.values()].filter((m) => m.has('ready-seen')).length}/${replicas} pods ready` });
-    return summarize(replicas, t0, s, cluster, loadBefore);
+    return summarize(replicas, sandboxNetwork, t0, s, cluster, loadBefore);
   } finally {
     watches.close();
     api.close();
@@ -138,7 +139,7 @@ async function main(): Promise<void> {
   if (sandboxNetwork !== 'docker' && sandboxNetwork !== 'veth') throw new Error('--sandbox-network must be docker or veth');
   const replicas = integerOption(values.replicas, '--replicas', 1, 200);
   process.env.PIKUBE_TRACE = 'pod-start'; // inherited by the control plane and the agents
-  const result = await onFreshCluster('pod-start-trace', { iptablesSyncPeriod: '30s', sandboxNetwork }, (cluster) => scenario(cluster, replicas));
+  const result = await onFreshCluster('pod-start-trace', { iptablesSyncPeriod: '30s', sandboxNetwork }, (cluster) => scenario(cluster, replicas, sandboxNetwork));
   report(result);
   writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
 }

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { freeAddress, PodAddressPool } from '../../../../agent/network/pod-address-pool';
+import { parseCidr, type Ipv4Cidr } from '../../../../agent/network/ipv4-cidr';
+
+function cidr(text: string): Ipv4Cidr {
+  const c = parseCidr(text);
+  if (!c) throw new Error(text);
+  return c;
+}
+
+describe('pod address pool', () => {
+  const cases: { name: string; cidr: string; taken: string[]; want: string | undefined }[] = [
+    { name: 'skips the network address and the gateway', cidr: '10.42.1.0/24', taken: [], want: '10.42.1.2' },
+    { name: 'takes the lowest free address', cidr: '10.42.1.0/24', taken: ['10.42.1.2', '10.42.1.3', '10.42.1.5'], want: '10.42.1.4' },
+    { name: 'never hands out the broadcast address', cidr: '10.42.1.0/30', taken: ['10.42.1.2'], want: undefined },
+    { name: 'answers nothing when every address is taken', cidr: '10.42.1.0/29', taken: ['10.42.1.2', '10.42.1.3', '10.42.1.4', '10.42.1.5', '10.42.1.6'], want: undefined },
+  ];
+  for (const c of cases) {
+    it(c.name, () => assert.equal(freeAddress(cidr(c.cidr), new Set(c.taken)), c.want));
+  }
+
+  it('holds a leased address until it is released, so concurrent sandboxes get different ones', () => {
+    const pool = new PodAddressPool();
+    const a = pool.lease(cidr('10.42.1.0/24'), new Set());
+    const b = pool.lease(cidr('10.42.1.0/24'), new Set());
+    assert.deepEqual([a.address, b.address], ['10.42.1.2', '10.42.1.3']);
+    a.release();
+    assert.equal(pool.lease(cidr('10.42.1.0/24'), new Set(['10.42.1.3'])).address, '10.42.1.2');
+  });
+
+  it('refuses when the pod CIDR is full', () => {
+    const pool = new PodAddressPool();
+    pool.lease(cidr('10.42.1.0/30'), new Set());
+    assert.throws(() => pool.lease(cidr('10.42.1.0/30'), new Set()), /no free pod address left in 10\.42\.1\.0\/30/);
+  });
+});
