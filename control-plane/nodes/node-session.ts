@@ -64,6 +64,8 @@ export class NodeSession {
   private queued = 0;
   private chain: Promise<void> = Promise.resolve();
   private readonly podChains = new Map<string, Promise<void>>();
+  /** Per pod chain key: the newest status report received, until it is written. */
+  private readonly latestStatus = new Map<string, AgentMessage__Output>();
 
   constructor(private readonly call: SessionCall, private readonly deps: SessionDeps) {}
 
@@ -121,10 +123,27 @@ export class NodeSession {
       this.chain = this.chain.then(() => this.handle(message)).then(() => void this.queued--, (err: unknown) => this.fail(err));
       return;
     }
+    if (message.msg === 'pod_status') this.latestStatus.set(key, message);
     // Reports about different pods are written concurrently; those about one pod stay in order.
-    const next = (this.podChains.get(key) ?? this.chain).then(() => this.handle(message)).then(() => void this.queued--, (err: unknown) => this.fail(err));
+    const next = (this.podChains.get(key) ?? this.chain).then(() => this.handleReport(key, message)).then(() => void this.queued--, (err: unknown) => this.fail(err));
     this.podChains.set(key, next);
     void next.then(() => this.podChains.get(key) === next && this.podChains.delete(key));
+  }
+
+  /**
+   * A pod's report in its turn. A status that a newer status of the same pod has replaced
+   * while it waited is not written: only the latest counts, as the kubelet's status manager
+   * writes only a pod's latest status (under load, a pod's Running report no longer holds up
+   * its Ready one).
+   */
+  private async handleReport(key: string, message: AgentMessage__Output): Promise<void> {
+    if (message.msg !== 'pod_status') return this.handle(message);
+    if (this.latestStatus.get(key) !== message) return;
+    try {
+      await this.handle(message);
+    } finally {
+      if (this.latestStatus.get(key) === message) this.latestStatus.delete(key);
+    }
   }
 
   private async handle(message: AgentMessage__Output): Promise<void> {
@@ -204,8 +223,14 @@ export class NodeSession {
   }
 }
 
-/** The pod a message is about, for per-pod ordering; undefined for node-level messages. */
+/**
+ * The chain a pod message waits in, for per-pod ordering; undefined for node-level messages.
+ * A pod's statuses and its final PodTerminated share one chain (the terminated report follows
+ * the last status); its events have a chain of their own, so that an event write never holds
+ * up a status (the kubelet records events apart from its status updates, too).
+ */
 function podKeyOf(message: AgentMessage__Output): string | undefined {
-  const uid = message.pod_status?.uid ?? message.pod_terminated?.uid ?? message.pod_event?.pod_uid;
-  return uid ? `pod/${uid}` : undefined;
+  const uid = message.pod_status?.uid ?? message.pod_terminated?.uid;
+  if (uid) return `pod/${uid}`;
+  return message.pod_event?.pod_uid ? `event/${message.pod_event.pod_uid}` : undefined;
 }
