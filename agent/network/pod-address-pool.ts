@@ -3,14 +3,21 @@
  * host-local IPAM hands them out for the kubelet: from the node's pod CIDR, never the network
  * address, the gateway (the bridge's own address) or the broadcast address. What is taken is
  * read from the runtime each time (every sandbox container carries its address, in a label or
- * in Docker's own network settings), so nothing is persisted and an agent restart loses nothing;
- * addresses handed out but not yet on a container are held here until released.
+ * in Docker's own network settings), so nothing is persisted and an agent restart loses nothing.
+ *
+ * Sandboxes are made concurrently, and a listing may have been answered before another
+ * worker's container existed: every address handed out is therefore also remembered here,
+ * and forgotten only when a listing that began after its container was created no longer
+ * shows it (the sandbox is gone), or when its container could not be created at all.
  */
 import { gatewayOf, ipv4ToNumber, numberToIpv4, type Ipv4Cidr } from './ipv4-cidr';
 
-/** An address held for a sandbox being made; `release()` once its container exists (or failed). */
+/** An address handed out for a sandbox being made. */
 export interface AddressLease {
   address: string;
+  /** Its container exists (and carries the address) from `atMs` on. */
+  created(atMs: number): void;
+  /** No container was made with it: the address is free again. */
   release(): void;
 }
 
@@ -27,14 +34,34 @@ export function freeAddress(cidr: Ipv4Cidr, taken: ReadonlySet<string>): string 
   return undefined;
 }
 
-export class PodAddressPool {
-  private readonly pending = new Set<string>();
+interface HandedOut {
+  createdAtMs?: number;
+}
 
-  /** An address of `cidr` in neither `taken` (what the runtime's containers hold) nor a lease not yet released. */
-  lease(cidr: Ipv4Cidr, taken: ReadonlySet<string>): AddressLease {
-    const address = freeAddress(cidr, new Set([...taken, ...this.pending]));
+export class PodAddressPool {
+  private readonly handedOut = new Map<string, HandedOut>();
+
+  /**
+   * An address of `cidr` that neither the listing (`taken`, requested at `listedAtMs`) nor an
+   * address handed out earlier holds.
+   */
+  lease(cidr: Ipv4Cidr, taken: ReadonlySet<string>, listedAtMs: number): AddressLease {
+    this.forgetGone(taken, listedAtMs);
+    const address = freeAddress(cidr, new Set([...taken, ...this.handedOut.keys()]));
     if (address === undefined) throw new Error(`no free pod address left in ${numberToIpv4(cidr.base)}/${cidr.prefix}`);
-    this.pending.add(address);
-    return { address, release: () => void this.pending.delete(address) };
+    const entry: HandedOut = {};
+    this.handedOut.set(address, entry);
+    return {
+      address,
+      created: (atMs) => void (entry.createdAtMs = atMs),
+      release: () => void (this.handedOut.get(address) === entry && this.handedOut.delete(address)),
+    };
+  }
+
+  /** Addresses whose container existed before the listing began and is not in it: that sandbox is gone. */
+  private forgetGone(taken: ReadonlySet<string>, listedAtMs: number): void {
+    for (const [address, entry] of this.handedOut) {
+      if (entry.createdAtMs !== undefined && entry.createdAtMs < listedAtMs && !taken.has(address)) this.handedOut.delete(address);
+    }
   }
 }

@@ -51,11 +51,11 @@ export class VethSandboxes {
   /** `bridge()` is undefined while the pod network is not ready. */
   constructor(private readonly run: CommandRunner, readonly bridge: () => VethBridge | undefined) {}
 
-  /** An address for a new sandbox, none of `taken` (the addresses the node's sandboxes hold). */
-  lease(taken: ReadonlySet<string>): AddressLease {
+  /** An address for a new sandbox, none of `taken` (the addresses the node's sandboxes held in a listing requested at `listedAtMs`). */
+  lease(taken: ReadonlySet<string>, listedAtMs: number): AddressLease {
     const b = this.bridge();
     if (!b) throw new Error('pod network not ready');
-    return this.pool.lease(b.cidr, taken);
+    return this.pool.lease(b.cidr, taken, listedAtMs);
   }
 
   /** Gives the running sandbox (its process `pid`) its interface and `address`. */

@@ -59,6 +59,7 @@ import type { PodResolvConf } from './pod-resolv-conf';
 import { ResolvConfHook } from './resolv-conf-hook';
 import type { SandboxNetwork } from './sandbox-network';
 import type { VethSandboxes } from '../network/veth-sandboxes';
+import type { AddressLease } from '../network/pod-address-pool';
 import type { ServiceSource } from './service-env';
 import { VolumesHook } from './volumes-hook';
 import { Wakeup } from './wakeup';
@@ -416,24 +417,29 @@ export class PodWorker implements ProbedWorker {
     const image = await this.ctx.images.ensure(this.podUid, { name: SANDBOX_NAME, image: this.ctx.pauseImage, imagePullPolicy: 'IfNotPresent' }, signal);
     if (!image.ok) throw new Error(`pause image: ${image.reason}: ${image.message}`);
     const veth = pod.spec.hostNetwork ? undefined : this.ctx.network?.veth;
-    const lease = veth?.lease(await this.sandboxAddresses(signal));
-    try {
-      const spec = sandboxSpec(pod, { pauseImage: image.ref, cgroupParent: cgroupParentOf(res), attempt, gracePeriodSeconds: gracePeriodSeconds(pod), networkName: res.networkName, podIP: lease?.address });
-      this.trace('sandbox-create');
-      const id = await this.ctx.runtime.createContainer(spec, signal);
-      lease?.release(); // the container holds the address now (its label)
-      this.trace('sandbox-created');
-      await this.ctx.runtime.startContainer(id, signal);
-      this.trace('sandbox-started');
-      const details = await this.ctx.runtime.inspectContainer(id, signal);
-      this.trace('sandbox-inspected');
-      if (!details?.running) throw new Error(`pause container ${id} is not running: ${details?.error ?? `exit code ${details?.exitCode}`}`);
-      if (veth && lease) await this.attachSandbox(veth, details, lease.address, signal);
-      this.notePodIP(pod, details);
-    } finally {
+    const lease = veth ? await this.leaseAddress(veth, signal) : undefined;
+    const spec = sandboxSpec(pod, { pauseImage: image.ref, cgroupParent: cgroupParentOf(res), attempt, gracePeriodSeconds: gracePeriodSeconds(pod), networkName: res.networkName, podIP: lease?.address });
+    this.trace('sandbox-create');
+    const id = await this.ctx.runtime.createContainer(spec, signal).catch((err: unknown) => {
       lease?.release();
-    }
+      throw err;
+    });
+    lease?.created(this.ctx.clock.now()); // its label holds the address from now on
+    this.trace('sandbox-created');
+    await this.ctx.runtime.startContainer(id, signal);
+    this.trace('sandbox-started');
+    const details = await this.ctx.runtime.inspectContainer(id, signal);
+    this.trace('sandbox-inspected');
+    if (!details?.running) throw new Error(`pause container ${id} is not running: ${details?.error ?? `exit code ${details?.exitCode}`}`);
+    if (veth && lease) await this.attachSandbox(veth, details, lease.address, signal);
+    this.notePodIP(pod, details);
     return true;
+  }
+
+  /** An address no sandbox of the node holds (veth mode): the listing's time counts, see pod-address-pool.ts. */
+  private async leaseAddress(veth: VethSandboxes, signal: AbortSignal): Promise<AddressLease> {
+    const listedAtMs = this.ctx.clock.now();
+    return veth.lease(await this.sandboxAddresses(signal), listedAtMs);
   }
 
   /** The sandbox's interface (veth mode); on failure the pause container goes, so that the next pass makes a new one. */

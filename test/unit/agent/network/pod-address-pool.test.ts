@@ -21,16 +21,30 @@ describe('pod address pool', () => {
 
   it('holds a leased address until it is released, so concurrent sandboxes get different ones', () => {
     const pool = new PodAddressPool();
-    const a = pool.lease(cidr('10.42.1.0/24'), new Set());
-    const b = pool.lease(cidr('10.42.1.0/24'), new Set());
+    const a = pool.lease(cidr('10.42.1.0/24'), new Set(), 0);
+    const b = pool.lease(cidr('10.42.1.0/24'), new Set(), 0);
     assert.deepEqual([a.address, b.address], ['10.42.1.2', '10.42.1.3']);
     a.release();
-    assert.equal(pool.lease(cidr('10.42.1.0/24'), new Set(['10.42.1.3'])).address, '10.42.1.2');
+    assert.equal(pool.lease(cidr('10.42.1.0/24'), new Set(['10.42.1.3']), 0).address, '10.42.1.2');
+  });
+
+  it('keeps a created sandbox\'s address from a listing answered before the container existed', () => {
+    const pool = new PodAddressPool();
+    const a = pool.lease(cidr('10.42.1.0/24'), new Set(), 100);
+    a.created(200);
+    // Another worker's listing began at 150, before a's container was created: it cannot show it.
+    assert.equal(pool.lease(cidr('10.42.1.0/24'), new Set(), 150).address, '10.42.1.3');
+  });
+
+  it('frees the address of a sandbox that a listing begun after its creation no longer shows', () => {
+    const pool = new PodAddressPool();
+    pool.lease(cidr('10.42.1.0/24'), new Set(), 100).created(200);
+    assert.equal(pool.lease(cidr('10.42.1.0/24'), new Set(), 300).address, '10.42.1.2');
   });
 
   it('refuses when the pod CIDR is full', () => {
     const pool = new PodAddressPool();
-    pool.lease(cidr('10.42.1.0/30'), new Set());
-    assert.throws(() => pool.lease(cidr('10.42.1.0/30'), new Set()), /no free pod address left in 10\.42\.1\.0\/30/);
+    pool.lease(cidr('10.42.1.0/30'), new Set(), 0);
+    assert.throws(() => pool.lease(cidr('10.42.1.0/30'), new Set(), 0), /no free pod address left in 10\.42\.1\.0\/30/);
   });
 });
