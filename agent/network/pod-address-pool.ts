@@ -1,6 +1,6 @@
 /**
  * Pod addresses for sandboxes the agent attaches itself (veth-sandboxes.ts), as the CNI
- * host-local IPAM hands them out for the kubelet: from the node's pod CIDR, never the network
+ * host-local IPAM hands them out for the kubelet: from the node's pod CIDR, round robin, never the network
  * address, the gateway (the bridge's own address) or the broadcast address. What is taken is
  * read from the runtime each time (every sandbox container carries its address, in a label or
  * in Docker's own network settings), so nothing is persisted and an agent restart loses nothing.
@@ -21,11 +21,18 @@ export interface AddressLease {
   release(): void;
 }
 
-/** The lowest usable address of `cidr` not in `taken`; undefined when the CIDR is full. */
-export function freeAddress(cidr: Ipv4Cidr, taken: ReadonlySet<string>): string | undefined {
+/**
+ * The first usable address of `cidr` not in `taken`, searching from the one after `after`
+ * round the CIDR (host-local IPAM's order: an address just freed is the last to be used
+ * again); undefined when the CIDR is full.
+ */
+export function freeAddress(cidr: Ipv4Cidr, taken: ReadonlySet<string>, after?: string): string | undefined {
   const size = 2 ** (32 - cidr.prefix);
   const gateway = ipv4ToNumber(gatewayOf(cidr));
-  for (let offset = 1; offset < size - 1; offset++) {
+  const start = after === undefined ? 0 : ipv4ToNumber(after) - cidr.base;
+  for (let i = 1; i <= size; i++) {
+    const offset = (((start + i) % size) + size) % size;
+    if (offset === 0 || offset === size - 1) continue;
     const n = cidr.base + offset;
     if (n === gateway) continue;
     const address = numberToIpv4(n);
@@ -40,6 +47,8 @@ interface HandedOut {
 
 export class PodAddressPool {
   private readonly handedOut = new Map<string, HandedOut>();
+  /** The last address handed out: the next search starts after it. */
+  private last: string | undefined;
 
   /**
    * An address of `cidr` that neither the listing (`taken`, requested at `listedAtMs`) nor an
@@ -47,8 +56,9 @@ export class PodAddressPool {
    */
   lease(cidr: Ipv4Cidr, taken: ReadonlySet<string>, listedAtMs: number): AddressLease {
     this.forgetGone(taken, listedAtMs);
-    const address = freeAddress(cidr, new Set([...taken, ...this.handedOut.keys()]));
+    const address = freeAddress(cidr, new Set([...taken, ...this.handedOut.keys()]), this.last);
     if (address === undefined) throw new Error(`no free pod address left in ${numberToIpv4(cidr.base)}/${cidr.prefix}`);
+    this.last = address;
     const entry: HandedOut = {};
     this.handedOut.set(address, entry);
     return {

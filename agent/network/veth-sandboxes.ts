@@ -40,9 +40,20 @@ export function hostSideBatch(bridge: string, hostInterface: string, pid: number
   ].join('\n');
 }
 
-/** The `ip -batch` input inside the sandbox: loopback, the pod's address on eth0, the default route. */
+/**
+ * The MAC of a pod address, as Docker derives its containers' (02:42 and the four octets): an
+ * address used again by a later pod keeps its MAC, so the node's and the other pods' neighbour
+ * caches stay right (with a random MAC, traffic to a reused address went to the old pod's
+ * MAC until the stale entry was probed again, seconds to tens of seconds later: a rolling
+ * update's new pods failed their readiness probes that long).
+ */
+export function macOf(address: string): string {
+  return ['02', '42', ...address.split('.').map((o) => Number(o).toString(16).padStart(2, '0'))].join(':');
+}
+
+/** The `ip -batch` input inside the sandbox: loopback, eth0's MAC and the pod's address on it, the default route. */
 export function sandboxSideBatch(address: string, prefix: number, gateway: string): string {
-  return ['link set lo up', `addr add ${address}/${prefix} dev eth0`, 'link set eth0 up', `route add default via ${gateway}`].join('\n');
+  return ['link set lo up', `link set eth0 address ${macOf(address)}`, `addr add ${address}/${prefix} dev eth0`, 'link set eth0 up', `route add default via ${gateway}`].join('\n');
 }
 
 export class VethSandboxes {

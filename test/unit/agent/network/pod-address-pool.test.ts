@@ -19,13 +19,18 @@ describe('pod address pool', () => {
     it(c.name, () => assert.equal(freeAddress(cidr(c.cidr), new Set(c.taken)), c.want));
   }
 
+  it('searches round the CIDR from the one after the last address handed out', () => {
+    assert.equal(freeAddress(cidr('10.42.1.0/24'), new Set(), '10.42.1.7'), '10.42.1.8');
+    assert.equal(freeAddress(cidr('10.42.1.0/24'), new Set(['10.42.1.2']), '10.42.1.254'), '10.42.1.3');
+  });
+
   it('holds a leased address until it is released, so concurrent sandboxes get different ones', () => {
     const pool = new PodAddressPool();
     const a = pool.lease(cidr('10.42.1.0/24'), new Set(), 0);
     const b = pool.lease(cidr('10.42.1.0/24'), new Set(), 0);
     assert.deepEqual([a.address, b.address], ['10.42.1.2', '10.42.1.3']);
     a.release();
-    assert.equal(pool.lease(cidr('10.42.1.0/24'), new Set(['10.42.1.3']), 0).address, '10.42.1.2');
+    assert.equal(pool.lease(cidr('10.42.1.0/24'), new Set(['10.42.1.3']), 0).address, '10.42.1.4', 'a freed address is not the next one used');
   });
 
   it('keeps a created sandbox\'s address from a listing answered before the container existed', () => {
@@ -33,13 +38,17 @@ describe('pod address pool', () => {
     const a = pool.lease(cidr('10.42.1.0/24'), new Set(), 100);
     a.created(200);
     // Another worker's listing began at 150, before a's container was created: it cannot show it.
-    assert.equal(pool.lease(cidr('10.42.1.0/24'), new Set(), 150).address, '10.42.1.3');
+    const b = pool.lease(cidr('10.42.1.0/24'), new Set(), 150);
+    assert.equal(b.address, '10.42.1.3');
+    b.release();
+    assert.notEqual(pool.lease(cidr('10.42.1.0/24'), new Set(), 150).address, '10.42.1.2');
   });
 
   it('frees the address of a sandbox that a listing begun after its creation no longer shows', () => {
     const pool = new PodAddressPool();
-    pool.lease(cidr('10.42.1.0/24'), new Set(), 100).created(200);
-    assert.equal(pool.lease(cidr('10.42.1.0/24'), new Set(), 300).address, '10.42.1.2');
+    pool.lease(cidr('10.42.1.0/29'), new Set(), 100).created(200);
+    const taken = new Set(['10.42.1.3', '10.42.1.4', '10.42.1.5', '10.42.1.6']);
+    assert.equal(pool.lease(cidr('10.42.1.0/29'), taken, 300).address, '10.42.1.2');
   });
 
   it('refuses when the pod CIDR is full', () => {

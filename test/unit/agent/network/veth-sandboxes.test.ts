@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { hostInterfaceOf, hostSideBatch, sandboxSideBatch, VethSandboxes } from '../../../../agent/network/veth-sandboxes';
+import { hostInterfaceOf, hostSideBatch, macOf, sandboxSideBatch, VethSandboxes } from '../../../../agent/network/veth-sandboxes';
 import { parseCidr } from '../../../../agent/network/ipv4-cidr';
 import { FakeCommandRunner } from './fake-command-runner';
 
@@ -20,7 +20,12 @@ describe('veth sandboxes', () => {
       'link add pk0123 type veth peer name eth0 netns 4242', 'link set pk0123 master pikube0',
       'link set pk0123 type bridge_slave hairpin on', 'link set pk0123 up'].join('\n'));
     assert.equal(sandboxSideBatch('10.42.1.7', 24, '10.42.1.1'),
-      ['link set lo up', 'addr add 10.42.1.7/24 dev eth0', 'link set eth0 up', 'route add default via 10.42.1.1'].join('\n'));
+      ['link set lo up', 'link set eth0 address 02:42:0a:2a:01:07', 'addr add 10.42.1.7/24 dev eth0', 'link set eth0 up', 'route add default via 10.42.1.1'].join('\n'));
+  });
+
+  it('derives the pod\'s MAC from its address, so a reused address keeps its MAC in the neighbours\' caches', () => {
+    assert.equal(macOf('10.42.1.7'), '02:42:0a:2a:01:07');
+    assert.equal(macOf('10.42.255.254'), '02:42:0a:2a:ff:fe');
   });
 
   it('runs the host side in the node, then the sandbox side in the sandbox\'s network namespace', async () => {
