@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { parseDuration } from '../api/duration';
 import { DEFAULT_FENCING_PERIOD_MS } from '../base/fencing-times';
 import { parseCidr } from './network/ipv4-cidr';
+import type { SandboxAttachment } from './network/pod-network';
 
 export interface AgentConfig {
   nodeName: string;
@@ -28,18 +29,20 @@ export interface AgentConfig {
   iptablesSyncPeriodMs: number;
   /** `--fencing-period` (default 6s): how long pods that must not run twice keep running without any control plane; a shorter one told in the Welcome wins. */
   fencingPeriodMs: number;
+  /** `--sandbox-network` (default docker): pod sandboxes join Docker's `pikube` network, or the agent attaches them to its bridge (veth). */
+  sandboxNetwork: SandboxAttachment;
 }
 
 const USAGE = `usage: pikube-agent --node-name NAME --servers HOST:PORT[,HOST:PORT] --ca FILE --cert FILE --key FILE
   --node-ip IP [--docker-host unix:///var/run/docker.sock] [--cgroup-root /pikube] [--state-dir DIR]
   [--pause-image pikube/pause:latest] [--cluster-cidr 10.42.0.0/16] [--cluster-domain cluster.local]
-  [--resolv-conf /etc/resolv.conf] [--iptables-sync-period 30s] [--fencing-period 6s] [--config /etc/pikube/agent.yaml]
+  [--resolv-conf /etc/resolv.conf] [--iptables-sync-period 30s] [--fencing-period 6s] [--sandbox-network docker|veth] [--config /etc/pikube/agent.yaml]
    or: pikube-agent preflight [--cluster-cidr CIDR] [--docker-host URL]   (check this Pi, print what to fix, exit 1 on a failure)
    or: pikube-agent --cleanup   (remove the agent's iptables rules and routes from this node, then exit)`;
 
 /** Every valued flag; each is also a key of /etc/pikube/agent.yaml (base/config/config-file.ts). */
 export const AGENT_FLAGS = ['node-name', 'servers', 'ca', 'cert', 'key', 'docker-host', 'node-ip', 'cgroup-root', 'state-dir', 'pause-image', 'cluster-cidr',
-  'cluster-domain', 'resolv-conf', 'iptables-sync-period', 'fencing-period'] as const;
+  'cluster-domain', 'resolv-conf', 'iptables-sync-period', 'fencing-period', 'sandbox-network'] as const;
 
 /** Where the agent's settings live on a Pi; `--config FILE` names another. */
 export const AGENT_CONFIG_FILE = '/etc/pikube/agent.yaml';
@@ -120,5 +123,11 @@ export function parseAgentConfig(argv: string[]): AgentConfig {
     resolvConf: v['resolv-conf'] ?? '/etc/resolv.conf',
     iptablesSyncPeriodMs: syncPeriod(v['iptables-sync-period'] ?? '30s'),
     fencingPeriodMs: fencingPeriod(v['fencing-period']),
+    sandboxNetwork: sandboxNetwork(v['sandbox-network'] ?? 'docker'),
   };
+}
+
+function sandboxNetwork(text: string): SandboxAttachment {
+  if (text !== 'docker' && text !== 'veth') throw new Error(`--sandbox-network "${text}" must be docker or veth`);
+  return text;
 }

@@ -84,7 +84,7 @@ export class Agent {
     });
     this.network = new PodNetwork({
       nodeName: config.nodeName, clusterCIDR: config.clusterCIDR, run: localCommandRunner,
-      networks: dockerBridgeNetworks(this.docker), log: (m) => log(`[network] ${m}`),
+      networks: dockerBridgeNetworks(this.docker), log: (m) => log(`[network] ${m}`), sandboxAttachment: config.sandboxNetwork,
       onReady: (gateway) => void this.serveDns(gateway),
     });
     this.session = new AgentSession({

@@ -15,9 +15,13 @@ import { overlapError, overlappingHostRoutes } from './host-route-overlap';
 import { detectBackend, type IptablesBackend } from './iptables-backend';
 import { contains, formatCidr, gatewayOf, overlaps, parseCidr, type Ipv4Cidr } from './ipv4-cidr';
 import { desiredRoutes, NodeRoutes, type PeerNode } from './node-routes';
-import { ensurePodBridge, POD_NETWORK_NAME, type BridgeNetworks } from './pod-bridge';
+import { ensurePodBridge, POD_BRIDGE_NAME, POD_NETWORK_NAME, type BridgeNetworks } from './pod-bridge';
 import { applyPodNetworkRules } from './pod-network-rules';
 import { ensureServiceCidrRoute } from './service-cidr-route';
+import { VethSandboxes } from './veth-sandboxes';
+
+/** How pod sandboxes join the pod bridge: through Docker's `pikube` network, or attached by the agent (veth-sandboxes.ts). */
+export type SandboxAttachment = 'docker' | 'veth';
 
 export interface PodNetworkOptions {
   nodeName: string;
@@ -29,6 +33,8 @@ export interface PodNetworkOptions {
   backend?: IptablesBackend;
   /** Called once the bridge is set up for a pod CIDR (again when that CIDR changes), with the bridge's address. */
   onReady?(gateway: string): void;
+  /** Default `docker`. */
+  sandboxAttachment?: SandboxAttachment;
   /** Pause after a failed step before trying again; default 5 s. */
   retryMs?: number;
   log?: (message: string) => void;
@@ -50,6 +56,7 @@ export class PodNetwork implements SandboxNetwork {
   private peers?: PeerNode[];
   private chain: Promise<void> = Promise.resolve();
   private retry?: NodeJS.Timeout;
+  readonly veth?: VethSandboxes;
 
   constructor(private readonly opts: PodNetworkOptions) {
     const cluster = parseCidr(opts.clusterCIDR);
@@ -58,10 +65,17 @@ export class PodNetwork implements SandboxNetwork {
     this.routes = new NodeRoutes(opts.run);
     this.backend = opts.backend;
     this.log = opts.log ?? (() => undefined);
+    if (opts.sandboxAttachment === 'veth') this.veth = new VethSandboxes(opts.run, () => this.vethBridge());
   }
 
   networkName(): string | undefined {
-    return this.readyFor !== undefined ? POD_NETWORK_NAME : undefined;
+    if (this.readyFor === undefined) return undefined;
+    return this.veth ? 'none' : POD_NETWORK_NAME;
+  }
+
+  private vethBridge(): { bridge: string; cidr: Ipv4Cidr; gateway: string } | undefined {
+    const cidr = this.readyFor !== undefined ? parseCidr(this.readyFor) : undefined;
+    return cidr ? { bridge: POD_BRIDGE_NAME, cidr, gateway: gatewayOf(cidr) } : undefined;
   }
 
   notReadyReason(): string {

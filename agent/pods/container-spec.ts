@@ -8,7 +8,7 @@ import type { Container, Pod } from '../../api/core-v1';
 import type { ContainerSpec } from '../runtime/container-runtime';
 import { cgroupResources } from './container-resources';
 import { resolveEnv, type EnvContext } from './container-env';
-import { atMostOneLabels, dockerName, labelsFor, SANDBOX_NAME, type ContainerIdentity } from './docker-labels';
+import { atMostOneLabels, dockerName, labelsFor, POD_IP_LABEL, SANDBOX_NAME, type ContainerIdentity } from './docker-labels';
 import { expandVars } from './env-expansion';
 
 export interface SandboxContext {
@@ -19,6 +19,8 @@ export interface SandboxContext {
   gracePeriodSeconds: number;
   /** The Docker network of the pod network (sandbox-network.ts); absent: Docker's default bridge. */
   networkName?: string;
+  /** The address the agent gives the sandbox itself (network `none`, then a veth), kept in a label for re-adoption. */
+  podIP?: string;
 }
 
 export interface AppContext extends EnvContext {
@@ -44,7 +46,8 @@ function identity(pod: Pod, containerName: string, kind: ContainerIdentity['kind
 
 export function sandboxSpec(pod: Pod, ctx: SandboxContext): ContainerSpec {
   const id = identity(pod, SANDBOX_NAME, 'podsandbox', ctx.attempt, ctx.gracePeriodSeconds);
-  const spec: ContainerSpec = { name: dockerName(id), image: ctx.pauseImage, env: [], labels: { ...labelsFor(id), ...atMostOneLabels(pod) }, cgroupParent: ctx.cgroupParent };
+  const labels = { ...labelsFor(id), ...atMostOneLabels(pod), ...(ctx.podIP ? { [POD_IP_LABEL]: ctx.podIP } : {}) };
+  const spec: ContainerSpec = { name: dockerName(id), image: ctx.pauseImage, env: [], labels, cgroupParent: ctx.cgroupParent };
   // A hostNetwork pod lives in the node's network namespace and keeps the node's hostname.
   if (pod.spec.hostNetwork) spec.networkMode = 'host';
   else {

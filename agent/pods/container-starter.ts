@@ -22,6 +22,7 @@ import { resolvConfMount } from './pod-resolv-conf';
 import { failedToRetrievePullSecrets, podPullSecrets } from './pull-secrets';
 import { gracePeriodSeconds } from './pod-termination';
 import { serviceEnvFor, type ServiceSource } from './service-env';
+import { traceStep } from '../../base/step-trace';
 
 export interface StarterDeps {
   runtime: ContainerRuntime;
@@ -116,9 +117,14 @@ function pullSecretsFor(deps: StarterDeps, pod: Pod): Secret[] {
   return secrets;
 }
 
+function trace(req: StartRequest, step: string): void {
+  traceStep('pod-start', `${req.pod.metadata.namespace ?? ''}/${req.pod.metadata.name ?? ''}`, step, req.container.name);
+}
+
 /** Image, spec, create, start, postStart. */
 export async function startContainer(deps: StarterDeps, req: StartRequest, signal: AbortSignal): Promise<StartOutcome> {
   const { pod, container: c } = req;
+  trace(req, 'container-image');
   const image = await deps.images.ensure(pod.metadata.uid ?? '', c, signal, {
     pullSecrets: pullSecretsFor(deps, pod),
     onPulling: () => deps.events.container(pod, c.name, containerEvents.pulling(c.image ?? '')),
@@ -128,6 +134,7 @@ export async function startContainer(deps: StarterDeps, req: StartRequest, signa
   const spec = specFor(deps, req, image.ref);
   if ('error' in spec) return configError(deps, req, spec.error);
   let id: string;
+  trace(req, 'container-create');
   try {
     id = await deps.runtime.createContainer(spec.spec, signal);
   } catch (err) {
@@ -136,6 +143,7 @@ export async function startContainer(deps: StarterDeps, req: StartRequest, signa
     deps.events.container(pod, c.name, containerEvents.failed(errorText(err)), REPEAT_WINDOW_MS);
     return { created: false, waiting: { reason: 'CreateContainerError', message: errorText(err) } };
   }
+  trace(req, 'container-created');
   deps.events.container(pod, c.name, containerEvents.created(c));
   return runCreated(deps, req, id, signal);
 }
@@ -150,6 +158,7 @@ async function runCreated(deps: StarterDeps, req: StartRequest, id: string, sign
     deps.events.container(pod, c.name, containerEvents.failed(errorText(err)));
     return { created: true };
   }
+  trace(req, 'container-started');
   deps.events.container(pod, c.name, containerEvents.started(c));
   return postStart(deps, req, id, signal);
 }

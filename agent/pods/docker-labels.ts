@@ -34,6 +34,8 @@ export function atMostOneLabels(pod: Pod): Record<string, string> {
 
 /** The pause container's container name, as dockershim spelled it. */
 export const SANDBOX_NAME = 'POD';
+/** On a pause container the agent attached itself (agent/network/veth-sandboxes.ts): the pod's address. */
+export const POD_IP_LABEL = 'io.pikube.pod-ip';
 
 export type ContainerKind = 'podsandbox' | 'container';
 

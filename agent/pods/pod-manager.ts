@@ -47,6 +47,7 @@ import { RestartPolicy } from './restart-policy';
 import type { SandboxNetwork } from './sandbox-network';
 import type { ServiceSource } from './service-env';
 import { Wakeup } from './wakeup';
+import { traceStep } from '../../base/step-trace';
 
 export interface PodManagerOptions {
   runtime: ContainerRuntime;
@@ -270,6 +271,7 @@ export class PodManager implements PodSink {
   }
 
   private replaceWorker(uid: string, pod: Pod | undefined): void {
+    if (pod) traceStep('pod-start', `${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''}`, 'agent-worker');
     const worker = new PodWorker(this.ctx, uid, pod, this.agent.signal);
     this.workers.set(uid, worker);
     this.fenceIfAtMostOne(worker);

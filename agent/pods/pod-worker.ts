@@ -37,7 +37,7 @@ import { CgroupHook } from './cgroup-hook';
 import { killContainer, type KillDeps } from './container-killer';
 import { sandboxSpec } from './container-spec';
 import { startContainer, type StartOutcome, type StarterDeps } from './container-starter';
-import { SANDBOX_NAME } from './docker-labels';
+import { MANAGED_FILTER, POD_IP_LABEL, SANDBOX_NAME } from './docker-labels';
 import type { ImagePuller } from './image-puller';
 import { NetworkHook } from './network-hook';
 import {
@@ -58,9 +58,12 @@ import { containerKey, crashLoopMessage, type RestartPolicy } from './restart-po
 import type { PodResolvConf } from './pod-resolv-conf';
 import { ResolvConfHook } from './resolv-conf-hook';
 import type { SandboxNetwork } from './sandbox-network';
+import type { VethSandboxes } from '../network/veth-sandboxes';
+import type { AddressLease } from '../network/pod-address-pool';
 import type { ServiceSource } from './service-env';
 import { VolumesHook } from './volumes-hook';
 import { Wakeup } from './wakeup';
+import { traceStep } from '../../base/step-trace';
 
 /** What every worker of one manager shares. */
 export interface PodWorkerContext {
@@ -286,6 +289,12 @@ export class PodWorker implements ProbedWorker {
     this.wakeAtMs = this.wakeAtMs === undefined ? ms : Math.min(this.wakeAtMs, ms);
   }
 
+  /** A step of this pod's start, when PIKUBE_TRACE has `pod-start` (base/step-trace.ts). */
+  private trace(step: string, detail?: string): void {
+    const meta = this.lastPod?.metadata;
+    if (meta) traceStep('pod-start', `${meta.namespace ?? ''}/${meta.name ?? ''}`, step, detail);
+  }
+
   private describe(): string {
     const meta = this.lastPod?.metadata;
     return meta ? `${meta.namespace}/${meta.name} (${this.podUid})` : this.podUid;
@@ -326,8 +335,10 @@ export class PodWorker implements ProbedWorker {
       await this.executeAll(pod, obs, plan.actions, { volumePaths: new Map() }, signal);
       return;
     }
+    this.trace('pass-planned', plan.stage);
     const res = await this.setUp(pod, obs, plan, signal);
     if (!res) return;
+    this.trace('set-up');
     const pass = plan.stage === 'sandbox' ? await this.replaceSandbox(pod, obs, plan, res, signal) : { obs, plan, acted: false };
     if (pass) await this.syncContainers(pod, pass, res, signal);
   }
@@ -428,13 +439,49 @@ export class PodWorker implements ProbedWorker {
   private async createSandbox(pod: Pod, attempt: number, res: PodResources, signal: AbortSignal): Promise<true> {
     const image = await this.ctx.images.ensure(this.podUid, { name: SANDBOX_NAME, image: this.ctx.pauseImage, imagePullPolicy: 'IfNotPresent' }, signal);
     if (!image.ok) throw new Error(`pause image: ${image.reason}: ${image.message}`);
-    const spec = sandboxSpec(pod, { pauseImage: image.ref, cgroupParent: cgroupParentOf(res), attempt, gracePeriodSeconds: gracePeriodSeconds(pod), networkName: res.networkName });
-    const id = await this.ctx.runtime.createContainer(spec, signal);
+    const veth = pod.spec.hostNetwork ? undefined : this.ctx.network?.veth;
+    const lease = veth ? await this.leaseAddress(veth, signal) : undefined;
+    const spec = sandboxSpec(pod, { pauseImage: image.ref, cgroupParent: cgroupParentOf(res), attempt, gracePeriodSeconds: gracePeriodSeconds(pod), networkName: res.networkName, podIP: lease?.address });
+    this.trace('sandbox-create');
+    const id = await this.ctx.runtime.createContainer(spec, signal).catch((err: unknown) => {
+      lease?.release();
+      throw err;
+    });
+    lease?.created(this.ctx.clock.now()); // its label holds the address from now on
+    this.trace('sandbox-created');
     await this.ctx.runtime.startContainer(id, signal);
+    this.trace('sandbox-started');
     const details = await this.ctx.runtime.inspectContainer(id, signal);
+    this.trace('sandbox-inspected');
     if (!details?.running) throw new Error(`pause container ${id} is not running: ${details?.error ?? `exit code ${details?.exitCode}`}`);
+    if (veth && lease) await this.attachSandbox(veth, details, lease.address, signal);
     this.notePodIP(pod, details);
     return true;
+  }
+
+  /** An address no sandbox of the node holds (veth mode): the listing's time counts, see pod-address-pool.ts. */
+  private async leaseAddress(veth: VethSandboxes, signal: AbortSignal): Promise<AddressLease> {
+    const listedAtMs = this.ctx.clock.now();
+    return veth.lease(await this.sandboxAddresses(signal), listedAtMs);
+  }
+
+  /** The sandbox's interface (veth mode); on failure the pause container goes, so that the next pass makes a new one. */
+  private async attachSandbox(veth: VethSandboxes, sandbox: ContainerDetails, address: string, signal: AbortSignal): Promise<void> {
+    try {
+      await veth.attach(sandbox.id, sandbox.pid ?? 0, address);
+      this.trace('sandbox-attached');
+    } catch (err) {
+      await this.ctx.runtime.stopContainer(sandbox.id, { signal: 'SIGKILL', timeoutSeconds: 0 }, signal)
+        .then(() => this.ctx.runtime.removeContainer(sandbox.id, signal))
+        .catch((removeErr: unknown) => this.ctx.log(`pod ${this.describe()}: removing unattached sandbox ${sandbox.id}: ${errorText(removeErr)}`));
+      throw new Error(`attaching the sandbox to the pod network: ${errorText(err)}`);
+    }
+  }
+
+  /** The addresses the node's sandboxes hold: their label (attached by the agent) or Docker's network settings. */
+  private async sandboxAddresses(signal: AbortSignal): Promise<Set<string>> {
+    const found = await this.ctx.runtime.listContainers([MANAGED_FILTER], signal);
+    return new Set(found.flatMap((c) => [c.labels[POD_IP_LABEL], c.ipAddress]).filter((a): a is string => !!a));
   }
 
   private async stopSidecars(pod: Pod, obs: PodObservation, ids: string[], signal: AbortSignal): Promise<true> {
@@ -452,7 +499,7 @@ export class PodWorker implements ProbedWorker {
 
   /** The pod's address: the pause container's, or the node's for a hostNetwork pod. */
   private notePodIP(pod: Pod, sandbox: ContainerDetails): void {
-    this.podIP = pod.spec.hostNetwork ? this.ctx.hostIP : sandbox.ipAddress || this.podIP;
+    this.podIP = pod.spec.hostNetwork ? this.ctx.hostIP : sandbox.ipAddress || sandbox.labels[POD_IP_LABEL] || this.podIP;
   }
 
   private clearWaiting(name: string): false {
@@ -574,6 +621,7 @@ export class PodWorker implements ProbedWorker {
     const json = JSON.stringify(status);
     if (json === this.lastReported) return;
     this.lastReported = json;
+    this.trace('status-reported', `${status.phase ?? ''}/${status.conditions?.find((c) => c.type === 'Ready')?.status ?? ''}`);
     this.ctx.reporter.reportStatus(pod, status);
   }
 

@@ -3,9 +3,16 @@
  * (agent/network/pod-network.ts). Until it is ready, pods that need a new sandbox wait, so no
  * pod ever gets an address on Docker's default bridge. hostNetwork pods never wait.
  */
+import type { VethSandboxes } from '../network/veth-sandboxes';
+
 export interface SandboxNetwork {
   /** The Docker network to join, or undefined while the pod network is not ready. */
   networkName(): string | undefined;
   /** Why it is not ready (a pod's waiting message). */
   notReadyReason(): string;
+  /**
+   * Present when the agent attaches sandboxes itself (`--sandbox-network veth`): the network
+   * named is then `none`, and each new sandbox gets its address and interface from here.
+   */
+  readonly veth?: VethSandboxes;
 }

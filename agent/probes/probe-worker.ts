@@ -22,6 +22,7 @@ import type { Probe } from '../../api/core-v1';
 import type { Disposable } from '../../base/disposable';
 import { positiveIntOr, runProbe, verdictOf, type ProbeEvent, type ProberDeps, type ProbeTarget } from './prober';
 import type { ProbeResult, ProbeType } from './probe-outcome';
+import { traceStep } from '../../base/step-trace';
 
 /** What the worker asks of its container's entry in the manager. */
 export interface ProbeWorkerContext extends ProberDeps {
@@ -158,6 +159,7 @@ export class ProbeWorker {
     const signal = AbortSignal.any([this.ctx.signal, this.stopper.signal]);
     const verdict = verdictOf(this.type, await runProbe(this.spec, target, this.ctx, signal));
     if (this.finished || target.containerId !== this.containerId) return true; // stale: the container changed meanwhile
+    traceStep('pod-start', `${target.pod.metadata.namespace ?? ''}/${target.pod.metadata.name ?? ''}`, `probe-${this.type}`, verdict.errored ? 'errored' : verdict.result);
     if (verdict.event) this.ctx.event(this.type, target.containerId, verdict.event);
     if (verdict.errored) return true;
     this.count(verdict.result, verdict.output);

@@ -49,6 +49,8 @@ export interface ContainerSummary {
   name: string;
   labels: Record<string, string>;
   status: ContainerStatusName;
+  /** Address on the container's own Docker network, when the listing tells (none for a sandbox the agent attached itself). */
+  ipAddress?: string;
 }
 
 /** A container's inspected state. Times are RFC 3339, absent when Docker reports none. */
@@ -68,6 +70,8 @@ export interface ContainerDetails extends ContainerSummary {
   ipAddress?: string;
   /** The signal `stop` should send first (the image's STOPSIGNAL, else SIGTERM). */
   stopSignal: string;
+  /** The container's main process, as the host sees it, while it runs. */
+  pid?: number;
 }
 
 export interface ImageDetails {

@@ -57,7 +57,8 @@ function ipOf(info: ContainerInspectInfo): string | undefined {
 }
 
 function summaryOf(c: ContainerInfo): ContainerSummary {
-  return { id: c.Id, name: (c.Names[0] ?? '').replace(/^\//, ''), labels: c.Labels ?? {}, status: c.State as ContainerStatusName };
+  const ipAddress = Object.values(c.NetworkSettings?.Networks ?? {}).find((n) => n.IPAddress)?.IPAddress || undefined;
+  return { id: c.Id, name: (c.Names[0] ?? '').replace(/^\//, ''), labels: c.Labels ?? {}, status: c.State as ContainerStatusName, ...(ipAddress ? { ipAddress } : {}) };
 }
 
 function detailsOf(info: ContainerInspectInfo): ContainerDetails {
@@ -77,6 +78,7 @@ function detailsOf(info: ContainerInspectInfo): ContainerDetails {
     finishedAt: time(info.State.FinishedAt),
     ipAddress: ipOf(info),
     stopSignal: config.StopSignal || 'SIGTERM',
+    ...(info.State.Running && info.State.Pid > 0 ? { pid: info.State.Pid } : {}),
   };
 }
 

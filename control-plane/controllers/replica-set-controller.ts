@@ -19,6 +19,7 @@ import { BY_NAMESPACE, BY_OWNER_UID } from './framework/informer-factory';
 import { controllerOf, ownerKey } from './framework/owner-references';
 import { createControlledPod, deleteControlledPod, errorText, type PodControl } from './framework/pod-control';
 import { allOrFirstFailure, slowStartBatch } from './framework/slow-start';
+import { traceStep } from '../../base/step-trace';
 import { planReplicaSet, planStatus, podFromTemplate, selectorOf, type ReplicaSetPlan } from './replica-set-plan';
 
 const RS = 'replicasets.apps';
@@ -91,8 +92,18 @@ async function checkCanAdopt(client: ApiClient, rs: ReplicaSet): Promise<void> {
 }
 
 async function scale(pass: Pass, plan: ReplicaSetPlan): Promise<void> {
-  if (plan.create > 0) await slowStartBatch(plan.create, () => createControlledPod(control(pass), podFromTemplate(pass.rs)));
+  if (plan.create > 0) await slowStartBatch(plan.create, () => tracedCreate(pass));
   if (plan.delete.length > 0) await allOrFirstFailure(plan.delete.map((pod) => deleteControlledPod(control(pass), pod)));
+}
+
+/** One pod create of a slow-start batch, traced (base/step-trace.ts) so that a batch's round trip shows. */
+async function tracedCreate(pass: Pass): Promise<void> {
+  traceStep('pod-start', pass.key, 'rs-create-call');
+  try {
+    await createControlledPod(control(pass), podFromTemplate(pass.rs));
+  } finally {
+    traceStep('pod-start', pass.key, 'rs-create-done');
+  }
 }
 
 function control({ client, events, expectations, key, rs }: Pass): PodControl {

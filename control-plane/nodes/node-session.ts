@@ -23,6 +23,7 @@ import { registerNode, updateNodeStatus, type NodeWriteContext } from './node-re
 import type { PodCidrAllocator } from './pod-cidr-allocator';
 import type { KubeletEvents } from './pod-event-report';
 import { finishPodDeletion, writePodStatus } from './pod-reports';
+import { traceStep } from '../../base/step-trace';
 import type { ViewEntry } from './node-view';
 import { ObjectFeed } from './object-feed';
 
@@ -66,6 +67,8 @@ export class NodeSession {
   private queued = 0;
   private chain: Promise<void> = Promise.resolve();
   private readonly podChains = new Map<string, Promise<void>>();
+  /** Per pod chain key: the newest status report received, until it is written. */
+  private readonly latestStatus = new Map<string, AgentMessage__Output>();
 
   constructor(private readonly call: SessionCall, private readonly deps: SessionDeps) {}
 
@@ -123,10 +126,27 @@ export class NodeSession {
       this.chain = this.chain.then(() => this.handleUntilStored(message)).then(() => void this.queued--, (err: unknown) => this.fail(err));
       return;
     }
+    if (message.msg === 'pod_status') this.latestStatus.set(key, message);
     // Reports about different pods are written concurrently; those about one pod stay in order.
-    const next = (this.podChains.get(key) ?? this.chain).then(() => this.handleUntilStored(message)).then(() => void this.queued--, (err: unknown) => this.fail(err));
+    const next = (this.podChains.get(key) ?? this.chain).then(() => this.handleReport(key, message)).then(() => void this.queued--, (err: unknown) => this.fail(err));
     this.podChains.set(key, next);
     void next.then(() => this.podChains.get(key) === next && this.podChains.delete(key));
+  }
+
+  /**
+   * A pod's report in its turn. A status that a newer status of the same pod has replaced
+   * while it waited is not written: only the latest counts, as the kubelet's status manager
+   * writes only a pod's latest status (under load, a pod's Running report no longer holds up
+   * its Ready one).
+   */
+  private async handleReport(key: string, message: AgentMessage__Output): Promise<void> {
+    if (message.msg !== 'pod_status') return this.handleUntilStored(message);
+    if (this.latestStatus.get(key) !== message) return;
+    try {
+      await this.handleUntilStored(message);
+    } finally {
+      if (this.latestStatus.get(key) === message) this.latestStatus.delete(key);
+    }
   }
 
   /**
@@ -191,7 +211,9 @@ export class NodeSession {
 
   private async podStatus(message: AgentMessage__Output): Promise<void> {
     const report = validatePodStatusReport(message.pod_status!);
+    traceStep('pod-start', `${report.namespace}/${report.name}`, 'status-received', `${report.status.phase ?? ''}`);
     const outcome = await writePodStatus(this.deps.writes, this.nodeName, report);
+    traceStep('pod-start', `${report.namespace}/${report.name}`, 'status-written', outcome);
     if (outcome === 'stale') this.log(`status of pod ${report.namespace}/${report.name} (uid ${report.uid}) ignored: the pod is gone or was recreated`);
   }
 
@@ -223,8 +245,14 @@ export class NodeSession {
   }
 }
 
-/** The pod a message is about, for per-pod ordering; undefined for node-level messages. */
+/**
+ * The chain a pod message waits in, for per-pod ordering; undefined for node-level messages.
+ * A pod's statuses and its final PodTerminated share one chain (the terminated report follows
+ * the last status); its events have a chain of their own, so that an event write never holds
+ * up a status (the kubelet records events apart from its status updates, too).
+ */
 function podKeyOf(message: AgentMessage__Output): string | undefined {
-  const uid = message.pod_status?.uid ?? message.pod_terminated?.uid ?? message.pod_event?.pod_uid;
-  return uid ? `pod/${uid}` : undefined;
+  const uid = message.pod_status?.uid ?? message.pod_terminated?.uid;
+  if (uid) return `pod/${uid}`;
+  return message.pod_event?.pod_uid ? `event/${message.pod_event.pod_uid}` : undefined;
 }

@@ -6,7 +6,7 @@
  * Prints the figures and writes them as JSON (default docs/bench/pod-startup.json; the
  * readiness figures under `readiness`).
  *
- *   npm run bench:pod-startup -- [--pods 30] [--readiness-pods 50 (0 skips)] [--soak-seconds 20] [--out FILE]
+ *   npm run bench:pod-startup -- [--pods 30] [--readiness-pods 50 (0 skips)] [--soak-seconds 20] [--sandbox-network docker|veth] [--out FILE]
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -18,15 +18,18 @@ import { cleanLeftovers } from '../cluster/leftovers';
 import { until } from '../cluster/wait-until';
 import { percentile, rssMiB } from './stats';
 import { describeReadiness, measureReadiness, type ReadinessResult } from './readiness-scenario';
+import { measureDockerFloor, type FloorResult } from './docker-floor';
 
 const NAMESPACE = 'default';
+const COMMAND = ['sleep', '3600'];
+type SandboxNetwork = 'docker' | 'veth';
 
 function benchPod(i: number): object {
   return {
     apiVersion: 'v1', kind: 'Pod', metadata: { name: `bench-${i}`, labels: { bench: 'pod-startup' } },
     spec: {
       terminationGracePeriodSeconds: 1,
-      containers: [{ name: 'main', image: 'pikube/busybox:latest', imagePullPolicy: 'IfNotPresent', command: ['sleep', '3600'],
+      containers: [{ name: 'main', image: 'pikube/busybox:latest', imagePullPolicy: 'IfNotPresent', command: COMMAND,
         resources: { requests: { cpu: '10m', memory: '8Mi' }, limits: { memory: '32Mi' } } }],
     },
   };
@@ -43,11 +46,30 @@ interface Result {
   rssMiB: { controlPlane?: number; agents: Record<string, number | undefined> };
   date: string;
   machine: string;
+  /**
+   * The floor (issue 16), on the same nodes just before pikube's pods: the nodes' dockerds
+   * alone creating and starting the same pause + app pairs at once (docker-floor.ts), on the
+   * pod network, on Docker's default bridge and with no network; `ratio`: pikube's all Running
+   * over the floor of what the agents ask Docker for (the pod network with
+   * `--sandbox-network docker`, no network with `veth`, the agent then adding the veth itself).
+   */
+  floor: { podNetwork: FloorResult; defaultBridge: FloorResult; noNetwork: FloorResult; ratio: number };
+  /** The agents' `--sandbox-network`: `docker` pods join the pod network through Docker, `veth` ones get Docker's `none` and the agent's veth. */
+  sandboxNetwork: SandboxNetwork;
   /** The readiness scenario, on its own fresh cluster; absent with --readiness-pods 0. */
   readiness?: ReadinessResult;
 }
 
-async function measure(cluster: Cluster, count: number): Promise<Result> {
+async function measure(cluster: Cluster, count: number, sandboxNetwork: SandboxNetwork): Promise<Result> {
+  const defaultBridge = await measureDockerFloor(cluster.nodes, count, 'bridge', COMMAND);
+  const podNetwork = await measureDockerFloor(cluster.nodes, count, 'pod', COMMAND);
+  const noNetwork = await measureDockerFloor(cluster.nodes, count, 'none', COMMAND);
+  const pikube = await measurePikube(cluster, count);
+  const same = sandboxNetwork === 'veth' ? noNetwork : podNetwork;
+  return { ...pikube, sandboxNetwork, floor: { podNetwork, defaultBridge, noNetwork, ratio: Math.round((pikube.allRunningMs / same.allStartedMs) * 100) / 100 } };
+}
+
+async function measurePikube(cluster: Cluster, count: number): Promise<Omit<Result, 'floor' | 'sandboxNetwork'>> {
   const api = new ApiClient(cluster.kubeconfig);
   const created = new Map<string, number>();
   const scheduled = new Map<string, number>();
@@ -95,9 +117,9 @@ function parseCount(value: string, flag: string, min: number): number {
  * not discard figures already measured (nor hide the scenario's own error): it is reported,
  * the run exits non-zero, and the next run's leftover sweep retries the removal.
  */
-async function onFreshCluster<T>(scenario: (cluster: Cluster) => Promise<T>): Promise<T> {
+async function onFreshCluster<T>(sandboxNetwork: SandboxNetwork, scenario: (cluster: Cluster) => Promise<T>): Promise<T> {
   await cleanLeftovers();
-  const cluster = await upCluster({ baseDir: mkdtempSync(path.join(os.tmpdir(), 'pikube-bench-')), removeBaseDir: true });
+  const cluster = await upCluster({ baseDir: mkdtempSync(path.join(os.tmpdir(), 'pikube-bench-')), removeBaseDir: true, sandboxNetwork });
   try {
     return await scenario(cluster);
   } finally {
@@ -111,20 +133,25 @@ async function onFreshCluster<T>(scenario: (cluster: Cluster) => Promise<T>): Pr
 function report(result: Result): void {
   console.log(`pod-startup: ${result.pods} pods on ${result.nodes} nodes: create→Running p50 ${result.createToRunningMs.p50} ms, p99 ${result.createToRunningMs.p99} ms; all Running after ${result.allRunningMs} ms`);
   console.log(`  create→bound p50 ${result.createToScheduledMs.p50} ms (p99 ${result.createToScheduledMs.p99}); bound→Running p50 ${result.scheduledToRunningMs.p50} ms (p99 ${result.scheduledToRunningMs.p99})`);
+  const { podNetwork, defaultBridge, noNetwork, ratio } = result.floor;
+  console.log(`  floor, dockerd alone, the same ${podNetwork.pairs} pause+app pairs at once: ${podNetwork.allStartedMs} ms on the pod network, ${noNetwork.allStartedMs} ms with none, ${defaultBridge.allStartedMs} ms on Docker's default bridge`);
+  console.log(`  pikube (--sandbox-network ${result.sandboxNetwork}) / the floor of the same Docker calls: ${ratio}×`);
   console.log(`RSS: control plane ${result.rssMiB.controlPlane} MiB, agents ${JSON.stringify(result.rssMiB.agents)} MiB`);
 }
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: {
     pods: { type: 'string', default: '30' }, 'readiness-pods': { type: 'string', default: '50' },
-    'soak-seconds': { type: 'string', default: '20' }, out: { type: 'string', default: 'docs/bench/pod-startup.json' } } });
+    'soak-seconds': { type: 'string', default: '20' }, 'sandbox-network': { type: 'string', default: 'docker' }, out: { type: 'string', default: 'docs/bench/pod-startup.json' } } });
   const count = parseCount(values.pods, '--pods', 1);
   const readinessCount = parseCount(values['readiness-pods'], '--readiness-pods', 0);
   const soakSeconds = parseCount(values['soak-seconds'], '--soak-seconds', 1);
-  const result = await onFreshCluster((cluster) => measure(cluster, count));
+  const sandboxNetwork = values['sandbox-network'];
+  if (sandboxNetwork !== 'docker' && sandboxNetwork !== 'veth') throw new Error('--sandbox-network must be docker or veth');
+  const result = await onFreshCluster(sandboxNetwork, (cluster) => measure(cluster, count, sandboxNetwork));
   report(result);
   if (readinessCount > 0) {
-    result.readiness = await onFreshCluster((cluster) => measureReadiness(cluster, readinessCount, soakSeconds));
+    result.readiness = await onFreshCluster(sandboxNetwork, (cluster) => measureReadiness(cluster, readinessCount, soakSeconds));
     for (const line of describeReadiness(result.readiness)) console.log(line);
   }
   mkdirSync(path.dirname(values.out), { recursive: true });

@@ -33,6 +33,8 @@ interface Options {
   sides: Side[];
   readyTimeoutMs: number;
   rolloutTimeoutMs: number;
+  /** The agents' `--sandbox-network` (agent/network/veth-sandboxes.ts). */
+  sandboxNetwork: 'docker' | 'veth';
   out: string;
 }
 
@@ -55,6 +57,8 @@ interface Comparison {
 interface Result {
   nodes: string[];
   pikubeWorkload: PikubeWorkload;
+  /** How the agents attached pod sandboxes (`--sandbox-network`). */
+  sandboxNetwork: 'docker' | 'veth';
   runs: Comparison[];
   /** False while runs are still to come (the file is rewritten after each replica count). */
   complete: boolean;
@@ -75,13 +79,14 @@ function options(): Options {
   const { values } = parseArgs({ options: {
     replicas: { type: 'string', default: '6,30' }, 'pikube-workload': { type: 'string', default: 'deployment' },
     sides: { type: 'string', default: 'pikube,swarm' }, 'ready-timeout-seconds': { type: 'string', default: '300' },
-    'rollout-timeout-seconds': { type: 'string', default: '900' }, out: { type: 'string', default: 'docs/bench/rollout.json' } } });
+    'rollout-timeout-seconds': { type: 'string', default: '900' }, 'sandbox-network': { type: 'string', default: 'docker' }, out: { type: 'string', default: 'docs/bench/rollout.json' } } });
   return {
     replicas: values.replicas.split(',').map((r) => integerOption(r.trim(), '--replicas', 1, 100)),
     workload: oneOf(values['pikube-workload'], '--pikube-workload', ['deployment', 'replicaset'] as const),
     sides: values.sides.split(',').map((s) => oneOf(s.trim(), '--sides', ['pikube', 'swarm'] as const)),
     readyTimeoutMs: integerOption(values['ready-timeout-seconds'], '--ready-timeout-seconds', 10, 3600) * 1000,
     rolloutTimeoutMs: integerOption(values['rollout-timeout-seconds'], '--rollout-timeout-seconds', 10, 3600) * 1000,
+    sandboxNetwork: oneOf(values['sandbox-network'], '--sandbox-network', ['docker', 'veth'] as const),
     out: values.out,
   };
 }
@@ -153,7 +158,7 @@ function describe(c: Comparison): string[] {
 
 function save(opts: Options, runs: Comparison[], before: string, started: number, complete: boolean): void {
   const result: Result = {
-    nodes: NODES, pikubeWorkload: opts.workload, runs, complete, date: new Date().toISOString(),
+    nodes: NODES, pikubeWorkload: opts.workload, sandboxNetwork: opts.sandboxNetwork, runs, complete, date: new Date().toISOString(),
     machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.arch()}`,
     uptime: { before, after: uptime() }, totalSeconds: Math.round((performance.now() - started) / 1000),
   };
@@ -167,7 +172,7 @@ async function main(): Promise<void> {
   const before = uptime();
   const runs: Comparison[] = [];
   // The agents' drift check at its real default (the simulation's 2 s would cost the agents CPU the figures do not need).
-  await onFreshCluster('rollout', { nodes: NODES, iptablesSyncPeriod: '30s' }, async (cluster) => {
+  await onFreshCluster('rollout', { nodes: NODES, iptablesSyncPeriod: '30s', sandboxNetwork: opts.sandboxNetwork }, async (cluster) => {
     await tagSecondImage(cluster.nodes);
     for (const n of opts.replicas) {
       runs.push(await compare(cluster, opts, n));

@@ -81,6 +81,8 @@ export interface AgentOptions {
   logDir: string;
   /** The agents' `--iptables-sync-period` (drift check interval), e.g. "30s": DEFAULT_IPTABLES_SYNC_PERIOD if absent. */
   iptablesSyncPeriod?: string;
+  /** The agents' `--sandbox-network` (docker, the agent's default, or veth). */
+  sandboxNetwork?: 'docker' | 'veth';
 }
 
 /**
@@ -105,6 +107,7 @@ export function agentArgs(node: NodeState, opts: AgentOptions): string[] {
     '--cluster-cidr', CLUSTER_CIDR,
     // No traffic leaves the simulation: cluster DNS forwards nowhere.
     '--resolv-conf', '', '--iptables-sync-period', opts.iptablesSyncPeriod ?? DEFAULT_IPTABLES_SYNC_PERIOD,
+    ...(opts.sandboxNetwork ? ['--sandbox-network', opts.sandboxNetwork] : []),
   ];
 }
 

@@ -105,6 +105,8 @@ export interface ClusterState {
    * others do; absent: the simulation's default (cluster-node.ts).
    */
   iptablesSyncPeriod?: string;
+  /** The agents' `--sandbox-network`, when not the agent's default. */
+  sandboxNetwork?: 'docker' | 'veth';
   lan: LanState;
   /** HA (`--ha`): every node runs an etcd member and a control-plane replica (NodeState.members); `etcd` is then absent. */
   ha?: boolean;

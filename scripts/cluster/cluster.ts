@@ -5,6 +5,7 @@
  * it is created, so that `downCluster` (or the leftover sweep, when the owner died) removes
  * all of it. Node primitives (power off/on, cable cut, agent crash) serve failover tests.
  */
+import { sandboxNetworkFromEnv } from './sandbox-network';
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { startEtcd } from './etcd-server';
@@ -56,6 +57,8 @@ export interface ClusterOptions {
    * "30s", kube-proxy's default. Default 2s (cluster-node.ts), so that tests see drift repaired quickly.
    */
   iptablesSyncPeriod?: string;
+  /** The agents' `--sandbox-network` (agent/network/veth-sandboxes.ts); default: PIKUBE_SANDBOX_NETWORK, else the agent's own (docker). */
+  sandboxNetwork?: 'docker' | 'veth';
   /**
    * HA (`npm start -- --nodes 3 --ha`): every node runs an etcd member (one 3-member etcd
    * cluster) and a control-plane replica besides its agent (ha-members.ts); the agents know
@@ -88,7 +91,7 @@ function layout(opts: ClusterOptions, id: string, subnet: string): ClusterState 
     baseDir, stateFile: path.join(baseDir, 'cluster.json'), registryDir, logDir: path.join(baseDir, 'logs'), dataDir,
     kubeconfig: path.join(baseDir, 'kubeconfig'), removeBaseDir: opts.removeBaseDir ?? false,
     controlPlaneJs: path.join(dist, 'control-plane', 'main.js'), agentJs: path.join(dist, 'agent', 'main.js'),
-    iptablesSyncPeriod: opts.iptablesSyncPeriod,
+    iptablesSyncPeriod: opts.iptablesSyncPeriod, sandboxNetwork: opts.sandboxNetwork ?? sandboxNetworkFromEnv(),
     lan: lanLayout(id, subnet), ha: opts.ha === true ? true : undefined,
     nodes,
   };
@@ -246,7 +249,7 @@ export function detachCluster(state: ClusterState): void {
 /** What every agent of the cluster runs with: read from the state, so a restarted agent runs as it first did. */
 export function agentOptionsOf(state: ClusterState): AgentOptions {
   const servers = state.ha ? nodeServersOf(state.nodes) : [`${state.lan.hostIp}:${state.controlPlane?.nodePort ?? 6444}`];
-  return { agentJs: state.agentJs, servers, logDir: state.logDir, iptablesSyncPeriod: state.iptablesSyncPeriod };
+  return { agentJs: state.agentJs, servers, logDir: state.logDir, iptablesSyncPeriod: state.iptablesSyncPeriod, sandboxNetwork: state.sandboxNetwork };
 }
 
 /** Starts (or restarts after a crash) the node's agent. */

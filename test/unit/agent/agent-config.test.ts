@@ -33,5 +33,10 @@ describe('agent command line: --cluster-cidr', () => {
     assert.equal(parseAgentConfig([...base, '--fencing-period', '10s']).fencingPeriodMs, 10_000);
     assert.throws(() => parseAgentConfig([...base, '--fencing-period', '500ms']), /--fencing-period "500ms" must be a duration of at least 1s/);
   });
-});
 
+  it('attaches sandboxes through Docker\'s network by default, with --sandbox-network veth itself, and refuses anything else', () => {
+    assert.equal(parseAgentConfig(base).sandboxNetwork, 'docker');
+    assert.equal(parseAgentConfig([...base, '--sandbox-network', 'veth']).sandboxNetwork, 'veth');
+    assert.throws(() => parseAgentConfig([...base, '--sandbox-network', 'cni']), /--sandbox-network "cni" must be docker or veth/);
+  });
+});

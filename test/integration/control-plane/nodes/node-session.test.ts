@@ -369,6 +369,28 @@ describe('node session: control plane ⇄ agent over gRPC with mTLS, on real etc
     assert.deepEqual(cp.logs.filter((l) => /session ends/.test(l)), []);
   });
 
+  it('writes only the latest of a pod\'s statuses that queued behind a write, and ends with the last one reported', async () => {
+    const sink = new RecordingSink();
+    const agent = started(agentFor(cp, 'pi-1', sink));
+    await cp.store.create(cp.podKey('web'), aPod('web', 'pi-1'));
+    const pod = await until(() => sink.last?.find((p) => p.metadata.name === 'web'), { timeoutMs: 5000, describe: describeState('pi-1') });
+    const events: StoreEvent[] = [];
+    const watch = cp.store.watch(cp.podKey('web'), { afterRevision: await cp.store.currentRevision(), onEvent: (e) => void events.push(e), onError: () => undefined });
+    try {
+      const reports = 20;
+      for (let i = 1; i <= reports; i++) {
+        agent.reportStatus(pod, { ...runningStatus(), podIP: `10.42.0.${i}` }); // each in a flush of its own
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await until(async () => (await cp.store.get<Pod>(cp.podKey('web')))?.status?.podIP === `10.42.0.${reports}`, { timeoutMs: 5000, describe: async () => JSON.stringify(await cp.store.get(cp.podKey('web'))) });
+      await new Promise((resolve) => setTimeout(resolve, 200)); // nothing older may land after it
+      assert.equal((await cp.store.get<Pod>(cp.podKey('web')))?.status?.podIP, `10.42.0.${reports}`);
+      assert.ok(events.length < reports / 2, `${events.length} writes for ${reports} reports queued behind each other`);
+    } finally {
+      watch.dispose();
+    }
+  });
+
   it('deletes a pod with a deletionTimestamp once the agent reports it terminated, and no other', async () => {
     const sink = new RecordingSink();
     const agent = started(agentFor(cp, 'pi-1', sink));

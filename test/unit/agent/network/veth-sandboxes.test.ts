@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { hostInterfaceOf, hostSideBatch, macOf, sandboxSideBatch, VethSandboxes } from '../../../../agent/network/veth-sandboxes';
+import { parseCidr } from '../../../../agent/network/ipv4-cidr';
+import { FakeCommandRunner } from './fake-command-runner';
+
+const ID = '0123456789abcdef0123456789abcdef';
+
+describe('veth sandboxes', () => {
+  it('names the host end after the sandbox, within the 15 characters Linux allows', () => {
+    assert.equal(hostInterfaceOf(ID), 'pk0123456789ab');
+    assert.ok(hostInterfaceOf(ID).length <= 15);
+  });
+
+  it('refuses a container id that is not a Docker id (it reaches an ip command)', () => {
+    assert.throws(() => hostInterfaceOf('abc; reboot'), /not a Docker id/);
+  });
+
+  it('puts the host end on the bridge with hairpin on, and the pod end in the sandbox as eth0', () => {
+    assert.equal(hostSideBatch('pikube0', 'pk0123', 4242), [
+      'link add pk0123 type veth peer name eth0 netns 4242', 'link set pk0123 master pikube0',
+      'link set pk0123 type bridge_slave hairpin on', 'link set pk0123 up'].join('\n'));
+    assert.equal(sandboxSideBatch('10.42.1.7', 24, '10.42.1.1'),
+      ['link set lo up', 'link set eth0 address 02:42:0a:2a:01:07', 'addr add 10.42.1.7/24 dev eth0', 'link set eth0 up', 'route add default via 10.42.1.1'].join('\n'));
+  });
+
+  it('derives the pod\'s MAC from its address, so a reused address keeps its MAC in the neighbours\' caches', () => {
+    assert.equal(macOf('10.42.1.7'), '02:42:0a:2a:01:07');
+    assert.equal(macOf('10.42.255.254'), '02:42:0a:2a:ff:fe');
+  });
+
+  it('runs the host side in the node, then the sandbox side in the sandbox\'s network namespace', async () => {
+    const runner = new FakeCommandRunner();
+    const cidr = parseCidr('10.42.1.0/24');
+    const veth = new VethSandboxes(runner.run, () => cidr && { bridge: 'pikube0', cidr, gateway: '10.42.1.1' });
+    await veth.attach(ID, 4242, '10.42.1.7');
+    assert.deepEqual(runner.calls.map((c) => [c.cmd, ...c.args]), [['ip', '-batch', '-'], ['nsenter', '--net=/proc/4242/ns/net', 'ip', '-batch', '-']]);
+    assert.match(runner.calls[0].input ?? '', /^link add pk0123456789ab type veth peer name eth0 netns 4242\n/);
+    assert.match(runner.calls[1].input ?? '', /addr add 10\.42\.1\.7\/24 dev eth0/);
+  });
+
+  it('attaches nothing while the pod network is not ready, or without a process', async () => {
+    const runner = new FakeCommandRunner();
+    await assert.rejects(new VethSandboxes(runner.run, () => undefined).attach(ID, 4242, '10.42.1.7'), /pod network not ready/);
+    const cidr = parseCidr('10.42.1.0/24');
+    await assert.rejects(new VethSandboxes(runner.run, () => cidr && { bridge: 'pikube0', cidr, gateway: '10.42.1.1' }).attach(ID, 0, '10.42.1.7'), /has no process/);
+    assert.equal(runner.calls.length, 0);
+  });
+});
