@@ -27,15 +27,34 @@ function asList(value: string | string[] | undefined): string[] {
   return Array.isArray(value) ? value : [value];
 }
 
+/**
+ * A connection's user, read from its certificate on its first request: reading the certificate
+ * (getPeerCertificate parses it into a new object) costs more than the rest of authentication,
+ * and a keep-alive connection carries many requests. The first read also disables TLS
+ * renegotiation on the connection (Go's TLS server, the apiserver's, never allows one), so the
+ * certificate, and the user, cannot change under the cached answer.
+ */
+const usersOfConnections = new WeakMap<TLSSocket, UserInfo | null>();
+
+function userOfCertificate(socket: TLSSocket): UserInfo | null {
+  const cert = socket.getPeerCertificate();
+  const name = cert?.subject?.CN;
+  if (typeof name !== 'string' || name === '') return null;
+  const groups = asList(cert.subject.O);
+  return { name, groups: [...new Set([...groups, AUTHENTICATED_GROUP])] };
+}
+
 export const clientCertificateAuthenticator: Authenticator = {
   authenticate(req) {
     const socket = req.socket as TLSSocket;
     if (typeof socket.getPeerCertificate !== 'function' || !socket.authorized) return undefined;
-    const cert = socket.getPeerCertificate();
-    const name = cert?.subject?.CN;
-    if (typeof name !== 'string' || name === '') return undefined;
-    const groups = asList(cert.subject.O);
-    return { name, groups: [...new Set([...groups, AUTHENTICATED_GROUP])] };
+    let user = usersOfConnections.get(socket);
+    if (user === undefined) {
+      socket.disableRenegotiation?.();
+      user = userOfCertificate(socket);
+      usersOfConnections.set(socket, user);
+    }
+    return user ? { name: user.name, groups: [...user.groups] } : undefined;
   },
 };
 
