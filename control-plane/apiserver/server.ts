@@ -188,6 +188,7 @@ class RequestHandler {
   private readonly settings: HandlerSettings;
   private readonly log: (line: string) => void;
   private readonly exec: ExecUpgrades;
+  private readonly detachCaches: () => void;
 
   constructor(private readonly options: ApiServerOptions) {
     this.authenticator = options.authenticator ?? clientCertificateAuthenticator;
@@ -197,6 +198,7 @@ class RequestHandler {
     this.log = (line) => sink(escapeForLog(line));
     this.limiter = new RequestLimiter(options.limits);
     this.watchCaches = new WatchCaches((info) => options.registry.watchSource(info), { ...options.watchCache, log: this.log });
+    this.detachCaches = options.registry.useCachedObjects((info, key, start) => this.watchCaches.of(info).peek(key, start));
     this.settings = {
       maxBodyBytes: options.maxBodyBytes ?? MAX_BODY_BYTES,
       watch: { ...DEFAULT_WATCH, ...options.watch },
@@ -237,6 +239,7 @@ class RequestHandler {
   }
 
   dispose(): void {
+    this.detachCaches();
     this.exec.dispose();
     this.watchCaches.dispose();
   }

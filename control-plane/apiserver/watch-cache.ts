@@ -152,6 +152,20 @@ export class WatchCache {
     return { ...page, stateVersion: this.stateVersion, filterKey: request.filterKey };
   }
 
+  /**
+   * The object at `key` as the cache last saw it, without waiting for anything: possibly behind
+   * etcd, so only a first guess (a compare-and-swap checks it). Undefined when the cache does
+   * not hold it or is not running; with `start`, a cache not running yet is started for next time.
+   * The object is the cache's shared one: read-only.
+   */
+  peek(key: string, start = false): KubeObject | undefined {
+    if (!this.running) {
+      if (start && !this.stopper.signal.aborted) void this.ensureRunning(undefined).catch(() => undefined);
+      return undefined;
+    }
+    return this.state.get(key)?.object;
+  }
+
   /** Ends every watcher and the store watch. Idempotent. */
   dispose(): void {
     if (this.stopper.signal.aborted) return;
