@@ -30,9 +30,11 @@ function asList(value: string | string[] | undefined): string[] {
 /**
  * A connection's user, read from its certificate on its first request: reading the certificate
  * (getPeerCertificate parses it into a new object) costs more than the rest of authentication,
- * and a keep-alive connection carries many requests. The first read also disables TLS
- * renegotiation on the connection (Go's TLS server, the apiserver's, never allows one), so the
- * certificate, and the user, cannot change under the cached answer.
+ * and a keep-alive connection carries many requests. The apiserver (Go's TLS server, which never
+ * renegotiates) likewise sees one certificate per connection; a TLS 1.2 client that
+ * renegotiates here keeps the identity it first proved, and `authorized` is checked on every
+ * request. (Disabling renegotiation would also refuse TLS 1.3 key updates, which OpenSSL
+ * reports the same way.)
  */
 const usersOfConnections = new WeakMap<TLSSocket, UserInfo | null>();
 
@@ -50,7 +52,6 @@ export const clientCertificateAuthenticator: Authenticator = {
     if (typeof socket.getPeerCertificate !== 'function' || !socket.authorized) return undefined;
     let user = usersOfConnections.get(socket);
     if (user === undefined) {
-      socket.disableRenegotiation?.();
       user = userOfCertificate(socket);
       usersOfConnections.set(socket, user);
     }
