@@ -99,13 +99,18 @@ export interface ServerTimeouts {
   requestMs: number;
   /** The TLS handshake must finish within this. Default 20 s. */
   handshakeMs: number;
-  /** A keep-alive connection with no request is closed after this. Default 5 s (Node's). */
+  /**
+   * A keep-alive connection with no request is closed after this. Default 90 s, the apiserver's
+   * IdleTimeout (Go's Transport keeps idle connections as long). Node's 5 s closed connections
+   * under clients still reading a large answer (the timer starts once the answer is handed to
+   * the kernel), and their next request met a closed socket ("socket hang up").
+   */
   keepAliveMs: number;
   /** A socket with no traffic while a short request is answered (a client that stopped reading) is closed after this. Default 120 s. */
   idleMs: number;
 }
 
-export const DEFAULT_TIMEOUTS: ServerTimeouts = { headersMs: 60_000, requestMs: 60_000, handshakeMs: 20_000, keepAliveMs: 5_000, idleMs: 120_000 };
+export const DEFAULT_TIMEOUTS: ServerTimeouts = { headersMs: 60_000, requestMs: 60_000, handshakeMs: 20_000, keepAliveMs: 90_000, idleMs: 120_000 };
 
 /** Watch bytes written and unsent before events wait in the cache's per-watcher queue: 64 KiB, so 1,000 watchers stay under 64 MiB. */
 const DEFAULT_WATCH: WatchSettings = { bookmarkIntervalMs: 60_000, maxBufferedBytes: 64 * 1024 };
