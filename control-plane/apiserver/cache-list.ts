@@ -6,7 +6,7 @@
  * The entries hold the cache's shared objects: read-only for everyone.
  */
 import { passes, type CachedObject, type WatcherFilter } from './cache-watcher';
-import { byKey, cutPage, type ContinueToken, type Page } from './list-pagination';
+import { byKey, type ContinueToken, type Page } from './list-pagination';
 
 /** A cached object under its store key. */
 export interface CachedEntry {
@@ -21,14 +21,30 @@ export interface CacheListRequest {
    */
   resourceVersion?: '0';
   filter: WatcherFilter;
+  /**
+   * Names the filter (namespace and selector strings): requests with the same key and an
+   * unchanged state share one filtered, sorted list of entries instead of each walking the state.
+   */
+  filterKey?: string;
   limit?: number;
   /** A continuation: served only from a state that is etcd's at the token's revision. */
   continue?: ContinueToken;
 }
 
-/** The page of `state` the request asks for; `revision` is the list's resourceVersion (a continuation keeps its token's). */
-export function listPage(state: ReadonlyMap<string, CachedObject>, request: CacheListRequest, revision: number): Page<CachedEntry> {
+/** A page of the cache's state, with the version of the state it was cut from. */
+export interface CachePage extends Page<CachedEntry> {
+  /**
+   * Changes whenever the cache's state does (any event, a restart): two pages with the same
+   * version and the same request hold the same items, so their encodings may be shared.
+   */
+  stateVersion: number;
+  /** The request's filterKey: pages are shared only between requests that name their filter. */
+  filterKey?: string;
+}
+
+/** The entries of `state` the filter passes, in key order (before paging). */
+export function matchingEntries(state: ReadonlyMap<string, CachedObject>, filter: WatcherFilter): CachedEntry[] {
   const matching: CachedEntry[] = [];
-  for (const [key, cached] of state) if (passes(request.filter, cached.object)) matching.push({ key, cached });
-  return cutPage(matching.sort(byKey), revision, request.limit, request.continue);
+  for (const [key, cached] of state) if (passes(filter, cached.object)) matching.push({ key, cached });
+  return matching.sort(byKey);
 }

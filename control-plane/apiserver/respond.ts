@@ -33,6 +33,15 @@ export function writeEncoded(res: ServerResponse, code: number, text: string | B
   res.end(text);
 }
 
+/** Writes a compact JSON body given in parts (head, shared items, tail), without joining them in memory. */
+export function writeParts(res: ServerResponse, code: number, parts: { head: string; items: Buffer; tail: string }, contentType: string): void {
+  const length = Buffer.byteLength(parts.head) + parts.items.length + Buffer.byteLength(parts.tail);
+  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': length, 'Cache-Control': 'no-cache, private' });
+  res.write(parts.head);
+  res.write(parts.items);
+  res.end(parts.tail);
+}
+
 export function writeText(res: ServerResponse, code: number, text: string): void {
   res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'X-Content-Type-Options': 'nosniff' });
   res.end(text);

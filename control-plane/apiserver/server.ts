@@ -118,13 +118,18 @@ export interface ServerTimeouts {
   requestMs: number;
   /** The TLS handshake must finish within this. Default 20 s. */
   handshakeMs: number;
-  /** A keep-alive connection with no request is closed after this. Default 5 s (Node's). */
+  /**
+   * A keep-alive connection with no request is closed after this. Default 90 s, the apiserver's
+   * IdleTimeout (Go's Transport keeps idle connections as long). Node's 5 s closed connections
+   * under clients still reading a large answer (the timer starts once the answer is handed to
+   * the kernel), and their next request met a closed socket ("socket hang up").
+   */
   keepAliveMs: number;
   /** A socket with no traffic while a short request is answered (a client that stopped reading) is closed after this. Default 120 s. */
   idleMs: number;
 }
 
-export const DEFAULT_TIMEOUTS: ServerTimeouts = { headersMs: 60_000, requestMs: 60_000, handshakeMs: 20_000, keepAliveMs: 5_000, idleMs: 120_000 };
+export const DEFAULT_TIMEOUTS: ServerTimeouts = { headersMs: 60_000, requestMs: 60_000, handshakeMs: 20_000, keepAliveMs: 90_000, idleMs: 120_000 };
 
 /** Watch bytes written and unsent before events wait in the cache's per-watcher queue: 64 KiB, so 1,000 watchers stay under 64 MiB. */
 const DEFAULT_WATCH: WatchSettings = { bookmarkIntervalMs: 60_000, maxBufferedBytes: 64 * 1024 };
@@ -216,6 +221,7 @@ class RequestHandler {
   private readonly log: (line: string) => void;
   private readonly exec: ExecUpgrades;
   private readonly portForward: PortForwardUpgrades;
+  private readonly detachCaches: () => void;
 
   constructor(private readonly options: ApiServerOptions) {
     this.authenticator = options.authenticator ?? clientCertificateAuthenticator;
@@ -233,6 +239,7 @@ class RequestHandler {
     this.portForward = new PortForwardUpgrades(options.registry, options.streams, this.log);
     this.limiter = new RequestLimiter(options.limits);
     this.watchCaches = new WatchCaches((info) => options.registry.watchSource(info), { ...options.watchCache, log: this.log });
+    this.detachCaches = options.registry.useCachedObjects((info, key, start) => this.watchCaches.of(info).peek(key, start));
     this.settings = {
       maxBodyBytes: options.maxBodyBytes ?? MAX_BODY_BYTES,
       watch: { ...DEFAULT_WATCH, ...options.watch },
@@ -302,6 +309,7 @@ class RequestHandler {
   dispose(): void {
     this.stopping.abort();
     this.policy?.dispose();
+    this.detachCaches();
     this.exec.dispose();
     this.portForward.dispose();
     this.watchCaches.dispose();

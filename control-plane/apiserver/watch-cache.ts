@@ -23,9 +23,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError } from '../../api/errors';
 import type { KubeObject } from '../../api/meta';
 import type { ListResult, Store, StoreEvent, StoreWatch } from '../store/store';
-import { listPage, type CacheListRequest, type CachedEntry } from './cache-list';
+import { matchingEntries, type CacheListRequest, type CachedEntry, type CachePage } from './cache-list';
+import { EncodedPages } from './encoded-pages';
 import { EventRing } from './event-ring';
-import type { Page } from './list-pagination';
+import { cutPage } from './list-pagination';
 import { CachedObject, CacheWatcher, initialEvent, passes, translate, type CacheEvent, type CacheSubscription, type WatchEvent, type WatcherFilter, type WatchSink } from './cache-watcher';
 import { parseWatchResourceVersion } from '../registry/registry-watch';
 
@@ -38,11 +39,14 @@ export interface WatchCacheOptions {
   freshnessWaitMs: number;
   /** First wait before watching etcd again after the stream was lost; doubles up to 5 s. Default 200 ms. */
   minBackoffMs: number;
+  /** Bytes of encoded LIST items kept for identical LISTs of an unchanged state (encoded-pages.ts). Default 8 MiB. */
+  encodedListBytes: number;
   log: (line: string) => void;
 }
 
 export const DEFAULT_WATCH_CACHE_OPTIONS: WatchCacheOptions = {
   capacity: 512,
+  encodedListBytes: 8 * 1024 * 1024,
   queueLimit: 100,
   freshnessWaitMs: 3_000,
   minBackoffMs: 200,
@@ -50,6 +54,8 @@ export const DEFAULT_WATCH_CACHE_OPTIONS: WatchCacheOptions = {
 };
 
 const MAX_BACKOFF_MS = 5_000;
+/** Filtered lists kept for LISTs that repeat a filter on an unchanged state (references only: 8 bytes an entry). */
+const MATCHING_MEMO_SIZE = 8;
 
 /** What the cache reads: a Store (or, in unit tests, an in-memory one). */
 export type WatchCacheSource = Pick<Store, 'list' | 'watch' | 'currentRevision'>;
@@ -93,8 +99,14 @@ export class WatchCache {
   /** The revision of the newest change in the state (its list's at the start): the state is etcd's at every revision from here to `revision`. */
   private lastChange = 0;
   private backoffMs: number;
+  /** Bumped on every change of the state: what a memo of it is valid for. */
+  private stateVersion = 0;
+  /** The last filtered, sorted lists by filterKey, for the state at `stateVersion`. */
+  private readonly matchingMemo = new Map<string, { stateVersion: number; entries: CachedEntry[] }>();
   /** Store watches opened over the cache's life (one per start or reconnection). */
   storeWatchesOpened = 0;
+  /** Encoded LIST items of the current state, for the handlers (cleared on every change). */
+  readonly encodedPages: EncodedPages;
 
   constructor(
     private readonly source: WatchCacheSource,
@@ -103,6 +115,7 @@ export class WatchCache {
   ) {
     this.options = { ...DEFAULT_WATCH_CACHE_OPTIONS, ...options };
     this.window = new EventRing(this.options.capacity);
+    this.encodedPages = new EncodedPages(this.options.encodedListBytes);
     this.backoffMs = this.options.minBackoffMs;
   }
 
@@ -131,11 +144,26 @@ export class WatchCache {
    * is no longer the state's): the caller then reads etcd, as the Cacher delegates.
    * The page's entries are the cache's shared objects: read-only.
    */
-  async list(request: CacheListRequest): Promise<Page<CachedEntry> | undefined> {
+  async list(request: CacheListRequest): Promise<CachePage | undefined> {
     const wanted = await this.readyFor(request).catch(storeFailureAsUndefined);
     if (wanted === undefined || !this.running || this.revision < wanted) return undefined;
     if (request.continue && this.lastChange > request.continue.rv) return undefined;
-    return listPage(this.state, request, this.revision);
+    const page = cutPage(this.matching(request), this.revision, request.limit, request.continue);
+    return { ...page, stateVersion: this.stateVersion, filterKey: request.filterKey };
+  }
+
+  /**
+   * The object at `key` as the cache last saw it, without waiting for anything: possibly behind
+   * etcd, so only a first guess (a compare-and-swap checks it). Undefined when the cache does
+   * not hold it or is not running; with `start`, a cache not running yet is started for next time.
+   * The object is the cache's shared one: read-only.
+   */
+  peek(key: string, start = false): KubeObject | undefined {
+    if (!this.running) {
+      if (start && !this.stopper.signal.aborted) void this.ensureRunning(undefined).catch(() => undefined);
+      return undefined;
+    }
+    return this.state.get(key)?.object;
   }
 
   /** Ends every watcher and the store watch. Idempotent. */
@@ -159,6 +187,19 @@ export class WatchCache {
     });
     this.watchers.add(watcher);
     return watcher;
+  }
+
+  /** The state's entries the request's filter passes, in key order; shared by requests with the same filterKey while the state is unchanged. */
+  private matching(request: CacheListRequest): CachedEntry[] {
+    const key = request.filterKey;
+    if (key === undefined) return matchingEntries(this.state, request.filter);
+    const memo = this.matchingMemo.get(key);
+    if (memo?.stateVersion === this.stateVersion) return memo.entries;
+    const entries = matchingEntries(this.state, request.filter);
+    this.matchingMemo.delete(key);
+    if (this.matchingMemo.size >= MATCHING_MEMO_SIZE) this.matchingMemo.delete(this.matchingMemo.keys().next().value as string);
+    this.matchingMemo.set(key, { stateVersion: this.stateVersion, entries });
+    return entries;
   }
 
   private snapshot(filter: WatcherFilter): WatchEvent[] {
@@ -202,6 +243,7 @@ export class WatchCache {
     if (this.stopper.signal.aborted) return;
     this.state.clear();
     this.window.clear();
+    this.stateChanged();
     for (const object of list.items) this.state.set(keyOf(this.prefix, object), new CachedObject(object));
     this.revision = list.revision;
     this.oldest = list.revision;
@@ -240,6 +282,7 @@ export class WatchCache {
     const current = new CachedObject(event.object);
     if (event.type === 'DELETED') this.state.delete(event.key);
     else this.state.set(event.key, current);
+    this.stateChanged();
     const type = event.type === 'DELETED' ? 'DELETED' : prev ? 'MODIFIED' : 'ADDED';
     const cached: CacheEvent = { type, key: event.key, revision: event.revision, current, prev };
     const evicted = this.window.push(cached);
@@ -248,6 +291,13 @@ export class WatchCache {
     this.backoffMs = this.options.minBackoffMs;
     this.advance(event.revision);
     for (const watcher of [...this.watchers]) watcher.offer(cached);
+  }
+
+  /** Every memo of the state is stale from here on. */
+  private stateChanged(): void {
+    this.stateVersion++;
+    this.matchingMemo.clear();
+    this.encodedPages.clear();
   }
 
   private advance(revision: number): void {
@@ -304,6 +354,7 @@ export class WatchCache {
     for (const watcher of [...this.watchers]) watcher.drop();
     this.state.clear();
     this.window.clear();
+    this.stateChanged();
   }
 }
 

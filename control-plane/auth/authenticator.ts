@@ -29,15 +29,35 @@ function asList(value: string | string[] | undefined): string[] {
   return Array.isArray(value) ? value : [value];
 }
 
+/**
+ * A connection's user, read from its certificate on its first request: reading the certificate
+ * (getPeerCertificate parses it into a new object) costs more than the rest of authentication,
+ * and a keep-alive connection carries many requests. The apiserver (Go's TLS server, which never
+ * renegotiates) likewise sees one certificate per connection; a TLS 1.2 client that
+ * renegotiates here keeps the identity it first proved, and `authorized` is checked on every
+ * request. (Disabling renegotiation would also refuse TLS 1.3 key updates, which OpenSSL
+ * reports the same way.)
+ */
+const usersOfConnections = new WeakMap<TLSSocket, UserInfo | null>();
+
+function userOfCertificate(socket: TLSSocket): UserInfo | null {
+  const cert = socket.getPeerCertificate();
+  const name = cert?.subject?.CN;
+  if (typeof name !== 'string' || name === '') return null;
+  const groups = asList(cert.subject.O);
+  return { name, groups: [...new Set([...groups, AUTHENTICATED_GROUP])] };
+}
+
 export const clientCertificateAuthenticator: Authenticator = {
   authenticate(req) {
     const socket = req.socket as TLSSocket;
     if (typeof socket.getPeerCertificate !== 'function' || !socket.authorized) return undefined;
-    const cert = socket.getPeerCertificate();
-    const name = cert?.subject?.CN;
-    if (typeof name !== 'string' || name === '') return undefined;
-    const groups = asList(cert.subject.O);
-    return { name, groups: [...new Set([...groups, AUTHENTICATED_GROUP])] };
+    let user = usersOfConnections.get(socket);
+    if (user === undefined) {
+      user = userOfCertificate(socket);
+      usersOfConnections.set(socket, user);
+    }
+    return user ? { name: user.name, groups: [...user.groups] } : undefined;
   },
 };
 

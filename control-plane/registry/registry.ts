@@ -118,6 +118,17 @@ export interface RegistryWatchOptions<T extends KubeObject> extends SelectorStri
   signal?: AbortSignal;
 }
 
+/**
+ * Recent copies of stored objects by store key (the API server's watch caches): read-only and
+ * possibly behind etcd, so only ever a first guess that etcd confirms. `start` asks for the
+ * resource's cache to be started when it is not running yet (it then answers next time).
+ */
+export type CachedObjects = (info: AnyKind, key: string, start: boolean) => KubeObject | undefined;
+
+/** How long namespace admission reads a namespace deleted through this registry from etcd (NamespaceLifecycle's forceLiveLookupTTL). */
+const FORCE_LIVE_LOOKUP_MS = 30_000;
+const FORCE_LIVE_LOOKUP_ENTRIES = 100;
+
 /** generateName collisions retried before AlreadyExists is returned. */
 const GENERATE_NAME_ATTEMPTS = 8;
 /** Automatic allocations lost to concurrent writers before the create gives up. */
@@ -132,6 +143,9 @@ export class Registry {
   private readonly defaultTolerationSeconds?: DefaultTolerationSeconds;
   /** Each kind's write companion (a Service's allocations), made once for this store. */
   private readonly companions = new Map<AnyKind, WriteCompanion>();
+  private cachedObjects?: CachedObjects;
+  /** Namespaces deleted through this registry, until when admission reads them from etcd. */
+  private readonly liveLookups = new Map<string, number>();
 
   constructor(options: RegistryOptions) {
     this.store = options.store;
@@ -156,6 +170,18 @@ export class Registry {
     const companion = this.companions.get(kind as unknown as AnyKind);
     if (!companion) throw new Error(`${kind.resource} has no write companion in this registry`);
     return companion as C;
+  }
+
+  /**
+   * Lets writes start from recent copies (one etcd round trip instead of two, as the
+   * apiserver's Cacher) and namespace admission read namespaces from them (as NamespaceLifecycle
+   * reads its informer). Returns what detaches them.
+   */
+  useCachedObjects(cached: CachedObjects): () => void {
+    this.cachedObjects = cached;
+    return () => {
+      if (this.cachedObjects === cached) this.cachedObjects = undefined;
+    };
   }
 
   /** Resolves once the store answers (readyz). */
@@ -239,6 +265,7 @@ export class Registry {
   async delete<T extends KubeObject>(resource: ResourceName, namespace: string | undefined, name: string, options: DeleteOptions = {}): Promise<DeleteOutcome<T>> {
     const info = this.info(resource);
     validateDeleteOptions(options);
+    if (info === NAMESPACES) this.lookUpLive(name);
     const outcome = await this.write<T>(info, namespace, name, undefined, options, (current) => {
       checkPreconditions(info, current, options);
       info.strategy.checkDelete(current);
@@ -395,7 +422,9 @@ export class Registry {
       options.admit?.(decoded, current);
       return decoded;
     };
-    return guaranteedUpdate<T>({ store: this.store, key, info, name, expectedResourceVersion: expected, compute: typed, dryRun: options.dryRun, companion });
+    const cachedObjects = this.cachedObjects;
+    const cached = cachedObjects && ((): T | undefined => cachedObjects(info, key, false) as T | undefined);
+    return guaranteedUpdate<T>({ store: this.store, key, info, name, expectedResourceVersion: expected, compute: typed, dryRun: options.dryRun, companion, cached });
   }
 
   /** `obj` has passed the typed decoder already; what the strategy adds is checked again before it is stored. */
@@ -446,9 +475,30 @@ export class Registry {
     if (causes.length > 0) throw invalid(info.kind, obj.metadata.name ?? '', causes, info.group);
   }
 
+  /**
+   * NamespaceLifecycle: the namespace from the cache when it holds it (a namespace never turns
+   * from Terminating back to Active), from etcd when it does not, or was deleted through this
+   * registry lately (the cache may still show it Active).
+   */
   private async admitNamespace(info: AnyKind, obj: KubeObject, namespace: string): Promise<void> {
-    const ns = await this.store.get<Namespace>(this.key(NAMESPACES, undefined, namespace));
+    const key = this.key(NAMESPACES, undefined, namespace);
+    const cached = this.mustLookUpLive(namespace) ? undefined : (this.cachedObjects?.(NAMESPACES, key, true) as Namespace | undefined);
+    const ns = cached ?? (await this.store.get<Namespace>(key));
     admitCreateInNamespace(info, obj.metadata.name ?? '', namespace, ns);
+  }
+
+  private lookUpLive(namespace: string): void {
+    this.liveLookups.delete(namespace);
+    if (this.liveLookups.size >= FORCE_LIVE_LOOKUP_ENTRIES) this.liveLookups.delete(this.liveLookups.keys().next().value as string);
+    this.liveLookups.set(namespace, this.now().getTime() + FORCE_LIVE_LOOKUP_MS);
+  }
+
+  private mustLookUpLive(namespace: string): boolean {
+    const until = this.liveLookups.get(namespace);
+    if (until === undefined) return false;
+    if (until > this.now().getTime()) return true;
+    this.liveLookups.delete(namespace);
+    return false;
   }
 
   /** BeforeUpdate: the request's object against the stored one. */

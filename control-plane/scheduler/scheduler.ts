@@ -32,7 +32,9 @@ function podChangeKeys(pods: Informer<Pod>): (pod: Pod, old: Pod | undefined, ty
     // Our own status write (PodScheduled=False) must not retrigger the pod: only spec changes do.
     const statusOnly = old !== undefined && JSON.stringify(old.spec) === JSON.stringify(pod.spec);
     if (type !== 'DELETED' && needsScheduling(pod)) return statusOnly ? [] : [cacheKey(pod)];
-    const freed = type === 'DELETED' || pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+    // Only a pod on a node frees capacity (kube-scheduler's AssignedPodDelete): the deletion of
+    // a pending pod (assumed ones are released by their expectations) wakes nobody.
+    const freed = Boolean(pod.spec?.nodeName) && (type === 'DELETED' || pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed');
     return freed ? pods.list(needsScheduling).map(cacheKey) : [];
   };
 }

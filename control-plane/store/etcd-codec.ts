@@ -14,14 +14,16 @@ export function encodeObject(object: KubeObject): Buffer {
 
 /**
  * Parses stored bytes and stamps the revision; throws when they are not an object with
- * metadata, or when `check` (keyed by `key`) finds the object unusable.
+ * metadata, or when `check` (keyed by `key`) finds the object unusable. `storedAt` is the
+ * revision the bytes were written at, when it differs from the one stamped (a deletion's last
+ * state): the check is made once per written version (check-once-per-version.ts).
  */
-export function decodeObject<T extends KubeObject>(value: Buffer, revision: string | number, check?: StoredObjectCheck, key = ''): T {
+export function decodeObject<T extends KubeObject>(value: Buffer, revision: string | number, check?: StoredObjectCheck, key = '', storedAt: string | number = revision): T {
   const parsed: unknown = JSON.parse(value.toString('utf8'));
   if (!isRecord(parsed) || !isRecord(parsed.metadata)) {
     throw new Error('the stored value is not a JSON object with metadata');
   }
-  const problem = check?.(key, parsed as unknown as KubeObject, Number(revision));
+  const problem = check?.(key, parsed as unknown as KubeObject, Number(storedAt));
   if (problem !== undefined) throw new Error(problem);
   parsed.metadata.resourceVersion = String(revision);
   return parsed as T;

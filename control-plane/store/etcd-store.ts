@@ -198,7 +198,7 @@ export class EtcdStore implements Store {
   }
 
   private deletedObject<T extends KubeObject>(key: string, prev: IKeyValue | undefined, revision: string): T {
-    return (prev && this.decodeLenient<T>(prev, revision)) || tombstone<T>(key, revision);
+    return (prev && this.decodeLenient<T>(prev, revision, prev.mod_revision)) || tombstone<T>(key, revision);
   }
 
   private currentFrom<T extends KubeObject>(res: ITxnResponse): T | undefined {
@@ -206,9 +206,9 @@ export class EtcdStore implements Store {
     return kv ? this.decodeLenient<T>(kv) : undefined;
   }
 
-  private decodeLenient<T extends KubeObject>(kv: IKeyValue, revision = kv.mod_revision): T | undefined {
+  private decodeLenient<T extends KubeObject>(kv: IKeyValue, revision = kv.mod_revision, storedAt: string | number = revision): T | undefined {
     try {
-      return decodeObject<T>(kv.value, revision, this.check, kv.key.toString('utf8'));
+      return decodeObject<T>(kv.value, revision, this.check, kv.key.toString('utf8'), storedAt);
     } catch (err) {
       this.log(`store: skipping undecodable value of ${kv.key.toString('utf8')}: ${(err as Error).message}`);
       return undefined;

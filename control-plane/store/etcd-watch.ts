@@ -123,7 +123,7 @@ export class EtcdWatch<T extends KubeObject> implements StoreWatch {
     const key = event.kv.key.toString('utf8');
     const revision = Number(event.kv.mod_revision);
     if (String(event.type).toUpperCase() === 'DELETE') {
-      const object = (event.prev_kv && this.decode(event.prev_kv, revision)) || tombstone<T>(key, revision);
+      const object = (event.prev_kv && this.decode(event.prev_kv, revision, event.prev_kv.mod_revision)) || tombstone<T>(key, revision);
       return { type: 'DELETED', key, object, revision };
     }
     const object = this.decode(event.kv, revision);
@@ -132,9 +132,9 @@ export class EtcdWatch<T extends KubeObject> implements StoreWatch {
     return { type, key, object, revision };
   }
 
-  private decode(kv: IKeyValue, revision: number): T | undefined {
+  private decode(kv: IKeyValue, revision: number, storedAt: string | number = revision): T | undefined {
     try {
-      return decodeObject<T>(kv.value, revision, this.params.check, kv.key.toString('utf8'));
+      return decodeObject<T>(kv.value, revision, this.params.check, kv.key.toString('utf8'), storedAt);
     } catch (err) {
       this.params.log(`store watch: skipping undecodable value of ${kv.key.toString('utf8')} at revision ${revision}: ${describe(err)}`);
       return undefined;

@@ -137,7 +137,7 @@ function goals(phases: Pick<Result, 'writes' | 'listJson' | 'listTable'>): Resul
 function report<T extends LoadPhase>(what: string, p: T): T {
   const ops = Object.entries(p.latencyMs).map(([op, s]) => `${op} p50 ${s.p50} / p99 ${s.p99} / max ${s.max} ms (${s.count})`).join('; ');
   const failed = Object.keys(p.failures).length > 0 ? `; FAILURES ${JSON.stringify(p.failures)}` : '';
-  console.log(`api-load: ${what}, ${p.clients} clients, ${p.seconds} s: ${p.requestsPerSecond} req/s; ${ops}; CPU % ${JSON.stringify(p.cpuPercent)}${failed}`);
+  console.log(`api-load: ${what}, ${p.clients} clients, ${p.seconds} s: ${p.requestsPerSecond} req/s; ${ops}; CPU % ${JSON.stringify(p.cpuPercent)}; CPU ms/request ${JSON.stringify(p.cpuMsPerRequest)}; load ${p.loadAverage1m}${failed}`);
   return p;
 }
 

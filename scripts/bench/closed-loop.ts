@@ -92,6 +92,11 @@ export interface LoadPhase {
   latencyMs: Record<string, LatencySummary>;
   failures: Record<string, number>;
   cpuPercent: CpuShares;
+  /**
+   * CPU milliseconds each process spent per successful request: the figure that does not
+   * depend on how loaded the machine was (latency and throughput do).
+   */
+  cpuMsPerRequest: CpuShares;
   /** The machine's 1-minute load average as the phase ended. */
   loadAverage1m: number;
 }
@@ -101,8 +106,15 @@ export async function measurePhase(clients: number, seconds: number, pids: Recor
   round: (log: LatencyLog, client: number, n: number) => Promise<boolean>): Promise<LoadPhase> {
   const log = new LatencyLog();
   const { value: elapsed, cpuPercent } = await measureCpu(pids, () => runClients(clients, seconds, (c, n) => round(log, c, n)));
+  const perSecond = log.successCount() / elapsed;
   return {
-    clients, seconds: Math.round(elapsed * 10) / 10, requestsPerSecond: Math.round((log.successCount() / elapsed) * 10) / 10,
-    latencyMs: log.summary(), failures: log.failureCounts(), cpuPercent, loadAverage1m: loadAverage1m(),
+    clients, seconds: Math.round(elapsed * 10) / 10, requestsPerSecond: Math.round(perSecond * 10) / 10,
+    latencyMs: log.summary(), failures: log.failureCounts(), cpuPercent, cpuMsPerRequest: perRequest(cpuPercent, perSecond), loadAverage1m: loadAverage1m(),
   };
+}
+
+/** % of a core is 10 ms of CPU a second: per request, at `perSecond` requests a second. */
+function perRequest(cpuPercent: CpuShares, perSecond: number): CpuShares {
+  const ms = (percent: number | undefined): number | undefined => (percent === undefined || perSecond === 0 ? undefined : Math.round((percent * 10 * 100) / perSecond) / 100);
+  return Object.fromEntries(Object.entries(cpuPercent).map(([name, percent]) => [name, ms(percent)]));
 }

@@ -1,13 +1,12 @@
 /** GET of one object (or its status) and of collections; watches go to watch.ts. */
 import type { KubeList, KubeObject } from '../../../api/meta';
-import type { CachedEntry } from '../cache-list';
-import type { Page } from '../list-pagination';
-import { includeObjectParam, render } from '../object-output';
+import type { CachePage } from '../cache-list';
+import { includeObjectParam, render, type RenderContext } from '../object-output';
 import type { RequestScope } from '../request-scope';
 import { listOptionsFrom } from '../request-options';
-import { writeBody, writeEncoded } from '../respond';
+import { writeBody, writeParts } from '../respond';
 import type { ResourceTarget } from '../router';
-import { cachedList, cachedListBody, listFromCache } from './cached-list';
+import { cachedList, jsonListParts, listFromCache, tableListParts } from './cached-list';
 import { subresourceOf } from './resource-handler';
 
 /** Writes a successful answer in the representation the client negotiated. */
@@ -32,11 +31,22 @@ export async function serveList(scope: RequestScope, target: ResourceTarget): Pr
   writeResult(scope, target, 200, list);
 }
 
-/** Plain compact JSON is written from the items' cached JSON bytes; anything else is rendered as any list. */
-function writeCachedList(scope: RequestScope, target: ResourceTarget, page: Page<CachedEntry>): void {
+/**
+ * Compact JSON and compact JSON Tables are written in parts from encodings the cache shares
+ * (handlers/cached-list.ts); anything else (pretty, YAML, PartialObjectMetadata) is rendered as any list.
+ */
+function writeCachedList(scope: RequestScope, target: ResourceTarget, page: CachePage): void {
   const list = cachedList(target, page);
-  const plainJson = !scope.output.as && scope.encoding.format === 'json' && !scope.encoding.pretty;
-  if (!plainJson) return writeResult(scope, target, 200, list);
-  includeObjectParam(scope.query); // refused with 400 as on every read, though plain JSON has no use for it
-  writeEncoded(scope.res, 200, cachedListBody(list, page.items), 'application/json');
+  const compactJson = scope.encoding.format === 'json' && !scope.encoding.pretty;
+  const includeObject = includeObjectParam(scope.query); // refused with 400 as on every read, though plain JSON has no use for it
+  const pages = scope.watchCaches.of(target.info).encodedPages;
+  if (compactJson && !scope.output.as) return writeParts(scope.res, 200, jsonListParts(list, page, pages), 'application/json');
+  if (!compactJson || scope.output.as !== 'Table') return writeResult(scope, target, 200, list);
+  const ctx: RenderContext = { info: target.info, target: scope.output, includeObject, now: wholeSecond(scope.settings.now()) };
+  writeParts(scope.res, 200, tableListParts(list, page, ctx, pages), 'application/json');
+}
+
+/** Ages in a table are printed at the request's second (Kubernetes' timestamps have whole seconds). */
+function wholeSecond(now: Date): Date {
+  return new Date(Math.floor(now.getTime() / 1000) * 1000);
 }

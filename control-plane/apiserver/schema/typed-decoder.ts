@@ -45,12 +45,34 @@ export interface TypedValue {
   unknownFields: string[];
 }
 
-/** Where the walk is: `path` for unknown-field reports, `goPath`/`struct` for type errors. */
+/**
+ * Where the walk is, as a chain to the root: the paths for unknown-field reports (`path`,
+ * with indices) and type errors (`goPath`, fields only, in the innermost `struct`) are spelled
+ * out only when one is needed, not for every field of every valid body.
+ */
 interface Place {
-  path: string;
-  goPath: string;
+  parent?: Place;
+  /** The member this place is reached by: a field name, or `[i]` / `[key]` for an item. */
+  step?: string;
+  item: boolean;
   struct: string;
   depth: number;
+}
+
+const ROOT: Place = { item: false, struct: '', depth: 0 };
+
+function pathOf(at: Place): string {
+  const steps: Place[] = [];
+  for (let p: Place | undefined = at; p?.step !== undefined; p = p.parent) steps.push(p);
+  let path = '';
+  for (let i = steps.length - 1; i >= 0; i--) path = steps[i].item ? `${path}${steps[i].step}` : join(path, steps[i].step as string);
+  return path;
+}
+
+function goPathOf(at: Place): string {
+  const fields: string[] = [];
+  for (let p: Place | undefined = at; p?.step !== undefined; p = p.parent) if (!p.item) fields.push(p.step);
+  return fields.reverse().join('.');
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -70,14 +92,24 @@ export function tooDeepError(): TypedDecodeError {
   return new TypedDecodeError(`json: exceeded max depth of ${MAX_NESTING_DEPTH}`, true);
 }
 
-function deeper(at: Place, path: string): Place {
+/** The place of a struct's field, or (item) of a list item or map value. */
+function deeper(at: Place, step: string, item: boolean, struct = at.struct): Place {
   if (at.depth + 1 > MAX_NESTING_DEPTH) throw tooDeepError();
-  return { ...at, path, depth: at.depth + 1 };
+  return { parent: at, step, item, struct, depth: at.depth + 1 };
 }
 
 function mismatch(value: unknown, at: Place, goType: string, kind = jsonKindName(value)): TypedDecodeError {
   if (!at.struct) return new TypedDecodeError(`json: cannot unmarshal ${kind} into Go value of type ${goType}`);
-  return new TypedDecodeError(`json: cannot unmarshal ${kind} into Go struct field ${at.struct}.${at.goPath} of type ${goType}`);
+  return new TypedDecodeError(`json: cannot unmarshal ${kind} into Go struct field ${at.struct}.${goPathOf(at)} of type ${goType}`);
+}
+
+/** Field types are decoded once: the model is fixed, and every body walks the same fields. */
+const decodedTypes = new Map<string, DecodedType>();
+
+function fieldType(type: string): DecodedType {
+  let decoded = decodedTypes.get(type);
+  if (!decoded) decodedTypes.set(type, (decoded = decodeFieldType(type)));
+  return decoded;
 }
 
 /**
@@ -87,7 +119,7 @@ function mismatch(value: unknown, at: Place, goType: string, kind = jsonKindName
  */
 export function decodeTyped(definition: string, value: unknown, own: Readonly<Record<string, ApiDefinition>> = {}): TypedValue {
   const walker = new TypedWalker((name) => (Object.hasOwn(own, name) ? own[name] : K8S_DEFINITIONS[name]));
-  const decoded = walker.definition(definition, value, { path: '', goPath: '', struct: '', depth: 0 });
+  const decoded = walker.definition(definition, value, ROOT);
   return { value: decoded as Record<string, unknown>, unknownFields: walker.unknown };
 }
 
@@ -117,14 +149,11 @@ class TypedWalker {
 
   private struct(name: string, properties: NonNullable<ApiDefinition['properties']>, value: Record<string, unknown>, at: Place): Record<string, unknown> {
     const out: Record<string, unknown> = {};
+    const struct = structName(name);
     for (const [field, member] of Object.entries(value)) {
-      const path = join(at.path, field);
       const declared = Object.prototype.hasOwnProperty.call(properties, field) ? properties[field] : undefined;
-      if (!declared) this.unknown.push(path);
-      else if (member !== null && member !== undefined) {
-        const place = { ...deeper(at, path), goPath: join(at.goPath, field), struct: structName(name) };
-        setOwn(out, field, this.field(decodeFieldType(declared.type), member, place));
-      }
+      if (!declared) this.unknown.push(join(pathOf(at), field));
+      else if (member !== null && member !== undefined) setOwn(out, field, this.field(fieldType(declared.type), member, deeper(at, field, false, struct)));
     }
     return out;
   }
@@ -140,13 +169,13 @@ class TypedWalker {
 
   private array(type: DecodedType, items: DecodedType, value: unknown, at: Place): unknown[] {
     if (!Array.isArray(value)) throw mismatch(value, at, goTypeName(type));
-    return value.map((item, i) => (item === null || item === undefined ? this.zero(items) : this.field(items, item, deeper(at, `${at.path}[${i}]`))));
+    return value.map((item, i) => (item === null || item === undefined ? this.zero(items) : this.field(items, item, deeper(at, `[${i}]`, true))));
   }
 
   private map(type: DecodedType, values: DecodedType, value: unknown, at: Place): Record<string, unknown> {
     if (!isObject(value)) throw mismatch(value, at, goTypeName(type));
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) setOwn(out, k, v === null || v === undefined ? this.zero(values) : this.field(values, v, deeper(at, `${at.path}[${k}]`)));
+    for (const [k, v] of Object.entries(value)) setOwn(out, k, v === null || v === undefined ? this.zero(values) : this.field(values, v, deeper(at, `[${k}]`, true)));
     return out;
   }
 

@@ -148,6 +148,21 @@ describe('WatchCache list', () => {
     assert.equal(source.currentRevisionReads, reads);
   });
 
+  it('shares the filtered entries among LISTs naming the same filter until the state changes, and names the state', async () => {
+    const named = (key: string): CacheListRequest => ({ ...request({ labelSelector: 'app=web' }), filterKey: key });
+    const first = await cache.list(named('web'));
+    const again = await cache.list(named('web'));
+    assert.equal(again?.items, first?.items);
+    assert.equal(again?.stateVersion, first?.stateVersion);
+    assert.equal(again?.filterKey, 'web');
+    source.put('web-9', { app: 'web' });
+    const after = await cache.list(named('web'));
+    assert.notEqual(after?.stateVersion, first?.stateVersion);
+    assert.deepEqual(after?.items.map((e) => e.cached.object.metadata.name), fromEtcd(source, named('web')).names.map((n) => n.split('/')[1]));
+    source.revision = 200; // progress elsewhere in the store does not change the state
+    assert.equal((await cache.list(named('web')))?.stateVersion, after?.stateVersion);
+  });
+
   it('answers with the objects the cache holds, not copies', async () => {
     const page = await cache.list(request());
     const again = await cache.list(request());

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../../../../api/meta';
-import type { CachedEntry } from '../../../../../control-plane/apiserver/cache-list';
+import type { CachePage } from '../../../../../control-plane/apiserver/cache-list';
 import { CachedObject } from '../../../../../control-plane/apiserver/cache-watcher';
-import { cachedList, cachedListBody } from '../../../../../control-plane/apiserver/handlers/cached-list';
-import { encodeContinue, type Page } from '../../../../../control-plane/apiserver/list-pagination';
+import { EncodedPages } from '../../../../../control-plane/apiserver/encoded-pages';
+import { cachedList, jsonListParts, tableListParts, type ListAnswerParts } from '../../../../../control-plane/apiserver/handlers/cached-list';
+import { encodeContinue } from '../../../../../control-plane/apiserver/list-pagination';
 import { render, type RenderContext } from '../../../../../control-plane/apiserver/object-output';
 import type { ResourceDefinition } from '../../../../../control-plane/registry/resource-definition';
 import { NODES, PODS, SERVICES } from '../../../../../control-plane/registry/kinds';
@@ -42,17 +43,73 @@ const OBJECTS: Array<[ResourceDefinition, KubeObject]> = [
   } as KubeObject],
 ];
 
-function pageOf(objects: KubeObject[], more: Partial<Page<CachedEntry>> = {}): Page<CachedEntry> {
-  return { items: objects.map((o, i) => ({ key: `/k/${i}`, cached: new CachedObject(o) })), resourceVersion: 42, ...more };
+function pageOf(objects: KubeObject[], more: Partial<CachePage> = {}): CachePage {
+  return { items: objects.map((o, i) => ({ key: `/k/${i}`, cached: new CachedObject(o) })), resourceVersion: 42, stateVersion: 1, filterKey: '[null,"",""]', ...more };
 }
+
+function joined(parts: ListAnswerParts): Buffer {
+  return Buffer.concat([Buffer.from(parts.head, 'utf8'), parts.items, Buffer.from(parts.tail, 'utf8')]);
+}
+
+const SECOND = new Date('2026-01-02T00:00:07Z');
 
 describe('cached list responses', () => {
   it('writes plain JSON from the cached JSON bytes of each item, byte for byte as JSON.stringify of the list', () => {
     const pods = [OBJECTS[0][1], { ...OBJECTS[0][1], metadata: { ...OBJECTS[0][1].metadata, name: 'web-1', annotations: { note: 'ünïcode "quoted" \u2028' } } }];
     for (const page of [pageOf(pods), pageOf(pods, { continue: encodeContinue({ rv: 42, start: '/k/1' }), remainingItemCount: 3 }), pageOf([])]) {
       const list = cachedList({ info: PODS, watchPath: false }, page);
-      assert.deepEqual(cachedListBody(list, page.items), Buffer.from(JSON.stringify(list), 'utf8'));
+      assert.deepEqual(joined(jsonListParts(list, page, new EncodedPages(1 << 20))), Buffer.from(JSON.stringify(list), 'utf8'));
+      assert.deepEqual(joined(jsonListParts(list, page)), Buffer.from(JSON.stringify(list), 'utf8'));
     }
+  });
+
+  it('writes compact Tables byte for byte as JSON.stringify of the rendered list, in both meta.k8s.io versions and every includeObject', () => {
+    for (const [info, object] of OBJECTS) {
+      const page = pageOf([object, { ...object, metadata: { ...object.metadata, name: 'second' } }], { continue: 'abc', remainingItemCount: 1 });
+      const list = cachedList({ info, watchPath: false }, page);
+      for (const target of [{ format: 'json', as: 'Table' }, { format: 'json', as: 'Table', asVersion: 'v1beta1' }] as RenderContext['target'][]) {
+        for (const includeObject of ['None', 'Metadata', 'Object'] as const) {
+          const ctx: RenderContext = { info, target, includeObject, now: SECOND };
+          assert.deepEqual(joined(tableListParts(list, page, ctx, new EncodedPages(1 << 20))).toString('utf8'), JSON.stringify(render(list, ctx)));
+        }
+      }
+    }
+  });
+
+  it('shares the encoded items between identical LISTs of the same state, and encodes again once the state changed', () => {
+    const pages = new EncodedPages(1 << 20);
+    const page = pageOf([OBJECTS[0][1]]);
+    const list = cachedList({ info: PODS, watchPath: false }, page);
+    const first = jsonListParts(list, page, pages).items;
+    assert.equal(jsonListParts(list, { ...page }, pages).items, first);
+    const changed = pageOf([{ ...OBJECTS[0][1], metadata: { ...OBJECTS[0][1].metadata, labels: { app: 'changed' } } }], { stateVersion: 2 });
+    const after = jsonListParts(cachedList({ info: PODS, watchPath: false }, changed), changed, pages).items;
+    assert.notEqual(after, first);
+    assert.match(after.toString('utf8'), /"changed"/);
+  });
+
+  it('never shares items between different filters, pages or seconds', () => {
+    const pages = new EncodedPages(1 << 20);
+    const pods = [OBJECTS[0][1], { ...OBJECTS[0][1], metadata: { ...OBJECTS[0][1].metadata, name: 'web-1' } }];
+    const all = pageOf(pods);
+    const list = cachedList({ info: PODS, watchPath: false }, all);
+    const shared = jsonListParts(list, all, pages).items;
+    const otherFilter = pageOf(pods, { filterKey: '["default","",""]' });
+    assert.notEqual(jsonListParts(list, otherFilter, pages).items, shared);
+    const firstOnly = { ...all, items: all.items.slice(0, 1) };
+    assert.equal(jsonListParts(cachedList({ info: PODS, watchPath: false }, firstOnly), firstOnly, pages).items.toString('utf8'), JSON.stringify(pods[0]));
+    const unnamed = pageOf(pods, { filterKey: undefined });
+    assert.notEqual(jsonListParts(list, unnamed, pages).items, shared);
+    const ctx = (now: Date): RenderContext => ({ info: PODS, target: { format: 'json', as: 'Table' }, includeObject: 'Metadata', now });
+    const rows = tableListParts(list, all, ctx(SECOND), pages).items;
+    assert.equal(tableListParts(list, all, ctx(SECOND), pages).items, rows);
+    assert.notEqual(tableListParts(list, all, ctx(new Date(SECOND.getTime() + 1000)), pages).items, rows);
+  });
+
+  it('refuses to print a shared table at a time that is not a whole second', () => {
+    const page = pageOf([OBJECTS[0][1]]);
+    const ctx: RenderContext = { info: PODS, target: { format: 'json', as: 'Table' }, includeObject: 'Metadata', now: new Date(SECOND.getTime() + 1) };
+    assert.throws(() => tableListParts(cachedList({ info: PODS, watchPath: false }, page), page, ctx), /whole second/);
   });
 
   for (const [info, object] of OBJECTS) {
