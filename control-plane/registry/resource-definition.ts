@@ -13,6 +13,7 @@ import { K8S_KINDS } from '../apiserver/schema/k8s-definitions';
 import { defaultPrinter } from '../apiserver/tables/default-printer';
 import type { Printer } from '../apiserver/tables/table';
 import { apiVersionOf, type ResourceInfo } from './resource-info';
+import type { Registry } from './registry';
 import type { ResourceStrategy } from './strategy';
 import type { Subresource } from './subresource';
 import type { CompanionFactory, WriteCompanion } from './write-companion';
@@ -47,6 +48,22 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject, C extends
    * kind, named as `resolveResource` reads names (`POST …/bindings` binds a pod).
    */
   readonly createsThrough?: { readonly resource: string; readonly subresource: string };
+  /**
+   * Mutating admission on create that must read the cluster (the ServiceAccount admission of
+   * pods): runs after decoding, before the strategy's defaulting and validation. Throws an
+   * ApiError to refuse. Strategies stay pure; this is where reads happen.
+   */
+  admitCreate?(obj: T, ctx: AdmissionContext): Promise<void>;
+}
+
+/** What a create admission may read and which plugins are on. */
+export interface AdmissionContext {
+  registry: Pick<Registry, 'get'>;
+  namespace: string;
+  /** The ServiceAccount admission is on (the control plane has a token signer). */
+  serviceAccounts: boolean;
+  /** NamespaceLifecycle, run first where an admission reads the namespace's objects. */
+  admitNamespace(): Promise<void>;
 }
 
 /** What a kind file states; the rest has the defaults most kinds share. */

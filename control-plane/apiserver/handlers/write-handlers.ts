@@ -23,6 +23,7 @@ export async function serveCreate(scope: RequestScope, target: ResourceTarget): 
   const through = target.info.createsThrough;
   if (through) return serveCreateThrough(scope, target, through);
   if (subresourceOf(target)?.type === 'action') return serveSubresourceAction(scope, target);
+  if (subresourceOf(target)?.type === 'create') return serveSubresourceCreate(scope, target);
   if (target.subresource !== undefined) return serveSubresourceWrite(scope, target, 201);
   const body = await readObjectValue(scope, target.info, target.info.strategy.topLevelFields);
   const created = await scope.registry.create<KubeObject>(target.info, target.namespace, body, writeOptionsFrom(scope.query, 'CreateOptions'));
@@ -63,6 +64,16 @@ async function serveSubresourceAction(scope: RequestScope, target: ResourceTarge
   const options = writeOptionsFrom(scope.query, 'CreateOptions');
   const status = await scope.registry.act(target.info, target.subresource ?? '', target.namespace ?? '', target.name ?? '', body, options);
   writeBody(scope.res, status.code, status, scope.encoding);
+}
+
+/** A POST to a create subresource (`serviceaccounts/{name}/token`): 201 with the object made, of the body's kind. */
+async function serveSubresourceCreate(scope: RequestScope, target: ResourceTarget): Promise<void> {
+  const handler = subresourceOf(target);
+  if (handler?.type !== 'create') throw new Error(`${target.info.resource}/${target.subresource ?? ''} is not a create subresource`);
+  const body = await readObjectValue(scope, handler.body, handler.body.strategy.topLevelFields);
+  const options = writeOptionsFrom(scope.query, 'CreateOptions');
+  const made = await scope.registry.createSubresource(target.info, target.subresource ?? '', target.namespace ?? '', target.name ?? '', body, options);
+  writeResult(scope, { ...target, info: handler.body }, 201, made);
 }
 
 export async function serveUpdate(scope: RequestScope, target: ResourceTarget): Promise<void> {
