@@ -16,6 +16,8 @@ import type { PodEvent as _pikube_node_v1_PodEvent, PodEvent__Output as _pikube_
 import type { PodRef as _pikube_node_v1_PodRef, PodRef__Output as _pikube_node_v1_PodRef__Output } from './pikube/node/v1/PodRef';
 import type { PodStatusReport as _pikube_node_v1_PodStatusReport, PodStatusReport__Output as _pikube_node_v1_PodStatusReport__Output } from './pikube/node/v1/PodStatusReport';
 import type { PodTerminated as _pikube_node_v1_PodTerminated, PodTerminated__Output as _pikube_node_v1_PodTerminated__Output } from './pikube/node/v1/PodTerminated';
+import type { ServiceAccountTokenRequest as _pikube_node_v1_ServiceAccountTokenRequest, ServiceAccountTokenRequest__Output as _pikube_node_v1_ServiceAccountTokenRequest__Output } from './pikube/node/v1/ServiceAccountTokenRequest';
+import type { ServiceAccountTokenResponse as _pikube_node_v1_ServiceAccountTokenResponse, ServiceAccountTokenResponse__Output as _pikube_node_v1_ServiceAccountTokenResponse__Output } from './pikube/node/v1/ServiceAccountTokenResponse';
 import type { StreamEnd as _pikube_node_v1_StreamEnd, StreamEnd__Output as _pikube_node_v1_StreamEnd__Output } from './pikube/node/v1/StreamEnd';
 import type { StreamFrame as _pikube_node_v1_StreamFrame, StreamFrame__Output as _pikube_node_v1_StreamFrame__Output } from './pikube/node/v1/StreamFrame';
 import type { StreamRequest as _pikube_node_v1_StreamRequest, StreamRequest__Output as _pikube_node_v1_StreamRequest__Output } from './pikube/node/v1/StreamRequest';
@@ -45,6 +47,8 @@ export interface ProtoGrpcType {
         PodRef: MessageTypeDefinition<_pikube_node_v1_PodRef, _pikube_node_v1_PodRef__Output>
         PodStatusReport: MessageTypeDefinition<_pikube_node_v1_PodStatusReport, _pikube_node_v1_PodStatusReport__Output>
         PodTerminated: MessageTypeDefinition<_pikube_node_v1_PodTerminated, _pikube_node_v1_PodTerminated__Output>
+        ServiceAccountTokenRequest: MessageTypeDefinition<_pikube_node_v1_ServiceAccountTokenRequest, _pikube_node_v1_ServiceAccountTokenRequest__Output>
+        ServiceAccountTokenResponse: MessageTypeDefinition<_pikube_node_v1_ServiceAccountTokenResponse, _pikube_node_v1_ServiceAccountTokenResponse__Output>
         StreamEnd: MessageTypeDefinition<_pikube_node_v1_StreamEnd, _pikube_node_v1_StreamEnd__Output>
         StreamFrame: MessageTypeDefinition<_pikube_node_v1_StreamFrame, _pikube_node_v1_StreamFrame__Output>
         StreamRequest: MessageTypeDefinition<_pikube_node_v1_StreamRequest, _pikube_node_v1_StreamRequest__Output>
