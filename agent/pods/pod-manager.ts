@@ -19,6 +19,7 @@
  * there (a CrashLoopBackOff survives an agent restart) and pod volumes live under `pods/`,
  * beside each pod's resolv.conf when the node's DNS settings are given.
  */
+import type { TokenSource } from '../volumes/service-account-tokens';
 import { atMostOneReason } from '../../api/at-most-one';
 import type { Pod, ResourceList } from '../../api/core-v1';
 import { podConfigMapNames, podSecretNames } from '../../api/pod-references';
@@ -79,6 +80,8 @@ export interface PodManagerOptions {
   nodeAllocatable?: () => ResourceList;
   /** The claims and PersistentVolumes delivered to this node; absent: none. Call `storageChanged` when they change. */
   storage?: StorageSource;
+  /** Service-account tokens for `serviceAccountToken` projections; absent: such volumes fail to mount. Call `tokenDue` when one is due for renewal. */
+  tokens?: TokenSource;
   /** Time for the probes (liveness, readiness, startup); default the system clock. */
   probeClock?: Clock;
   clock?: Pick<Clock, 'now'>;
@@ -121,7 +124,7 @@ export class PodManager implements PodSink {
     this.resyncMs = opts.resyncIntervalMs ?? 5_000;
     const log = opts.log ?? ((m) => console.error(`[pods] ${m}`));
     const store = opts.stateDir ? new FileBackoffStore(path.join(opts.stateDir, 'container-backoff.json'), log) : undefined;
-    const volumes = opts.stateDir ? new PodVolumes(opts.stateDir, opts.mounter, { config: opts.config, allocatable: opts.nodeAllocatable, storage: opts.storage }) : undefined;
+    const volumes = opts.stateDir ? new PodVolumes(opts.stateDir, opts.mounter, { config: opts.config, allocatable: opts.nodeAllocatable, storage: opts.storage, tokens: opts.tokens }) : undefined;
     if (opts.dns && !volumes) log('no state directory: pods get no resolv.conf of their own (Docker\'s is used)');
     this.ctx = {
       runtime: opts.runtime, reporter: opts.reporter, clock,
@@ -174,6 +177,11 @@ export class PodManager implements PodSink {
     for (const worker of this.workers.values()) {
       if ((worker.pod?.spec.volumes ?? []).some((v) => v.persistentVolumeClaim)) worker.poke();
     }
+  }
+
+  /** A pod's service-account token is due for renewal: its worker's next pass fetches and writes the new one. */
+  tokenDue(podUid: string): void {
+    this.workers.get(podUid)?.poke();
   }
 
   /** No control plane for the fencing period: the at-most-one pods' containers stop and stay stopped. */
