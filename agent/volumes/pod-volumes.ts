@@ -2,7 +2,8 @@
  * A pod's volumes on this node: set up before its containers start (every volume, as the
  * kubelet mounts them all first), turned into bind mounts per container (`volumeMounts`,
  * `readOnly`, `subPath`), and torn down when the pod is gone. emptyDir, hostPath, configMap,
- * secret, downwardAPI, projected and persistentVolumeClaim (claim-volume.ts) run; other sources
+ * secret, downwardAPI, projected (with service-account tokens from the token manager) and
+ * persistentVolumeClaim (claim-volume.ts) run; other sources
  * (nfs...) are refused with a clear error, never silently dropped. The pod's directory is
  * `<stateDir>/pods/<uid>`, its volumes under `volumes/kubernetes.io~<plugin>/<name>` (the
  * kubelet's layout).
