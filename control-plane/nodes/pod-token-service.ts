@@ -28,7 +28,7 @@ const MAX_AUDIENCE = 1024;
 /** Checks the message's fields before anything reads the cluster (STYLE 13). */
 function checkRequest(req: ServiceAccountTokenRequest__Output): void {
   const pod = req.pod;
-  if (!pod || !NAME.test(pod.namespace) || !NAME.test(pod.name) || !/^[-0-9a-f]{1,64}$/i.test(pod.uid)) throw badRequest('pod must name a namespace, name and uid');
+  if (!pod || !NAME.test(pod.namespace) || !NAME.test(pod.name) || !/^[-0-9A-Za-z]{1,64}$/.test(pod.uid)) throw badRequest('pod must name a namespace, name and uid');
   if (!NAME.test(req.service_account_name)) throw badRequest('service_account_name must be a DNS subdomain');
   if (req.audience.length > MAX_AUDIENCE) throw badRequest(`audience is longer than ${MAX_AUDIENCE} characters`);
   if (!Number.isSafeInteger(req.expiration_seconds) || req.expiration_seconds <= 0) throw badRequest('expiration_seconds must be a positive number');
