@@ -15,6 +15,7 @@ import type { PodCgroups } from './cgroups/pod-cgroups';
 import { checkMemoryCgroup } from './cgroups/preflight';
 import { ConfigObjects } from './config-objects';
 import { StorageObjects } from './storage-objects';
+import { ServiceAccountTokens, type FetchedToken, type TokenAsk } from './volumes/service-account-tokens';
 import { ENDPOINT_SLICES, SERVICES } from './feed/feed-kinds';
 import { localCommandRunner } from './network/command-runner';
 import { detectBackend } from './network/iptables-backend';
@@ -56,6 +57,8 @@ export class Agent {
   /** The ConfigMaps and Secrets of the node's pods, from the object feed; a change wakes the pods using it. */
   private readonly configObjects = new ConfigObjects((change) => this.pods?.configChanged(change));
   private readonly storageObjects: StorageObjects;
+  /** Tokens of the pods' `serviceAccountToken` projections, asked of the control plane and renewed at 80 % of their life. */
+  private readonly tokens: ServiceAccountTokens;
   /** The node's pod bridge, routes to the other nodes' pods and their iptables rules. */
   private readonly network: PodNetwork;
   /** Services: the node's iptables rules and its cluster DNS. */
@@ -73,6 +76,9 @@ export class Agent {
   constructor(private readonly config: AgentConfig, private readonly log: (message: string) => void = console.log) {
     this.docker = new Docker({ socketPath: config.dockerSocket });
     this.storageObjects = new StorageObjects(localPathDir(config.stateDir), () => this.pods?.storageChanged(), (m) => log(`[storage] ${m}`));
+    this.tokens = new ServiceAccountTokens((ask, signal) => this.fetchToken(ask, signal), {
+      clock: systemClock, onRenewDue: (uid) => this.pods?.tokenDue(uid), log: (m) => log(`[tokens] ${m}`),
+    });
     this.streams = new StreamDispatcher(new DockerStreams(this.docker), { log: (m) => log(`[streams] ${m}`) });
     const check = checkMemoryCgroup();
     this.memoryCgroup = check.condition;
@@ -134,7 +140,7 @@ export class Agent {
       cgroupRoot: this.config.cgroupRoot, pauseImage: this.config.pauseImage, stateDir: this.config.stateDir, podCgroups, network: this.network,
       dns: { clusterDomain: this.config.clusterDomain, nameserver: () => this.network.gateway(), hostResolvConf: effectiveResolvConf(this.config.resolvConf) },
       services: { list: (namespace) => this.serviceNetworking.services.servicesIn(namespace) },
-      config: this.configObjects, storage: this.storageObjects, nodeAllocatable: () => this.session.node?.status?.allocatable ?? {},
+      config: this.configObjects, storage: this.storageObjects, tokens: this.tokens, nodeAllocatable: () => this.session.node?.status?.allocatable ?? {},
       log: (m) => this.log(`[pods] ${m}`),
     });
     if (this.lifetime.signal.aborted) return;
@@ -142,6 +148,14 @@ export class Agent {
     void this.runtimeHealth.run(this.lifetime.signal);
     this.session.start();
     this.log(`pikube agent ${this.config.nodeName}: connecting to ${this.config.servers.join(', ')}`);
+  }
+
+  private async fetchToken(ask: TokenAsk, signal: AbortSignal): Promise<FetchedToken> {
+    const response = await this.session.requestToken({
+      pod: { namespace: ask.namespace, name: ask.name, uid: ask.uid }, service_account_name: ask.serviceAccountName,
+      audience: ask.audience, expiration_seconds: ask.expirationSeconds,
+    }, signal);
+    return { token: response.token, expiresAtMs: response.expiration_unix_ms };
   }
 
   /** Our rules go in the iptables backend that holds Docker's chains. */
@@ -236,6 +250,7 @@ export class Agent {
   async stop(): Promise<void> {
     this.lifetime.abort();
     this.network.dispose();
+    this.tokens.dispose();
     await Promise.allSettled([this.session.dispose(), this.pods?.dispose(), this.streams.dispose(), this.serviceNetworking.dispose()]);
   }
 }

@@ -8,6 +8,8 @@ import * as grpc from '@grpc/grpc-js';
 import { nodeProto, type AgentMessage, type ControlMessage__Output } from '../proto/node-proto';
 import type { NodeServiceClient } from '../proto/generated/pikube/node/v1/NodeService';
 import type { StreamFrame, StreamFrame__Output } from '../proto/generated/pikube/node/v1/StreamFrame';
+import type { ServiceAccountTokenRequest } from '../proto/generated/pikube/node/v1/ServiceAccountTokenRequest';
+import type { ServiceAccountTokenResponse__Output } from '../proto/generated/pikube/node/v1/ServiceAccountTokenResponse';
 
 export interface ConnectionHandlers {
   onMessage(message: ControlMessage__Output): void;
@@ -28,6 +30,9 @@ export interface ConnectionOptions {
   serverNameOverride?: string;
   handlers: ConnectionHandlers;
 }
+
+/** A token request the control plane has not answered in this long is given up (and retried). */
+const TOKEN_DEADLINE_MS = 10_000;
 
 /** Big enough for the full object batch of a well-filled node and cluster; far from unbounded. */
 const MAX_RECEIVE_BYTES = 32 * 1024 * 1024;
@@ -74,6 +79,19 @@ export class SessionConnection {
   /** Opens a logs or exec `Stream` call over this connection (agent/streams); throws once the channel is closed. */
   openStream(): grpc.ClientDuplexStream<StreamFrame, StreamFrame__Output> {
     return this.client.Stream();
+  }
+
+  /** A service-account token for one of the node's pods (the `ServiceAccountToken` call); rejects with the control plane's refusal. */
+  requestToken(request: ServiceAccountTokenRequest, signal: AbortSignal): Promise<ServiceAccountTokenResponse__Output> {
+    return new Promise((resolve, reject) => {
+      const call = this.client.ServiceAccountToken(request, { deadline: Date.now() + TOKEN_DEADLINE_MS }, (err, response) => {
+        signal.removeEventListener('abort', cancel);
+        if (err || !response) reject(err ? new Error(describeEnd(err)) : new Error('empty answer'));
+        else resolve(response);
+      });
+      const cancel = (): void => call.cancel();
+      signal.addEventListener('abort', cancel, { once: true });
+    });
   }
 
   /** Cancels the stream and closes the channel. Idempotent. */

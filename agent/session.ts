@@ -13,6 +13,8 @@
  * full set of the node's pods after a Welcome has been handed to the sink: only then may pods
  * stopped by fencing start again (those no longer in the set are being removed by then).
  */
+import type { ServiceAccountTokenRequest } from '../proto/generated/pikube/node/v1/ServiceAccountTokenRequest';
+import type { ServiceAccountTokenResponse__Output } from '../proto/generated/pikube/node/v1/ServiceAccountTokenResponse';
 import * as grpc from '@grpc/grpc-js';
 import type { Node, NodeStatus, Pod, PodStatus } from '../api/core-v1';
 import type { AgentMessage, ControlMessage__Output } from '../proto/node-proto';
@@ -238,6 +240,13 @@ export class AgentSession implements PodReporter {
     stop.removeEventListener('abort', onStop);
     if (stop.aborted) return 'agent stopping';
     return timedOut ? `no Welcome within ${timeoutMs} ms` : cause;
+  }
+
+  /** A service-account token for a pod of this node, through the current session's connection; rejects when none is up. */
+  requestToken(request: ServiceAccountTokenRequest, signal: AbortSignal): Promise<ServiceAccountTokenResponse__Output> {
+    const live = this.current;
+    if (!live || live.welcomedAtMs === undefined) return Promise.reject(new Error('no control plane connected'));
+    return live.connection.requestToken(request, signal);
   }
 
   private async hello(): Promise<AgentMessage> {

@@ -24,6 +24,11 @@ import { clientCertificateAuthenticator, unionAuthenticator, type Authenticator 
 import { loadOrCreateClusterPki } from './auth/cluster-pki';
 import { tokenFileAuthenticator } from './auth/token-file-authenticator';
 import { ensureBootstrapPolicy } from './auth/rbac/ensure-bootstrap-policy';
+import { boundObjectsFromInformers } from './auth/bound-object-informers';
+import { serviceAccountTokenAuthenticator } from './auth/service-account-authenticator';
+import { loadOrCreateServiceAccountKey } from './auth/service-account-key';
+import { ServiceAccountTokenIssuer } from './auth/service-account-token';
+import type { ServiceAccount } from '../api/service-account';
 import type { ServeConfig } from './control-plane-config';
 import { CONTROLLERS, runControllers } from './controllers/controllers';
 import type { EventSink } from './controllers/framework/api-client';
@@ -49,6 +54,7 @@ export interface Informers {
   secrets: Informer<Secret>;
   claims: Informer<PersistentVolumeClaim & KubeObject>;
   volumes: Informer<PersistentVolume>;
+  serviceAccounts: Informer<ServiceAccount>;
   /** Every informer of the process, one per resource (the controllers ask it for theirs). */
   factory: InformerFactory;
 }
@@ -69,21 +75,24 @@ export class ControlPlane {
     private readonly sharedLiveness: SharedLiveness,
     private readonly config: ServeConfig,
     private readonly log: (message: string) => void,
+    clusterCACertPem: string,
   ) {
     // Its own etcd client: the lease keep-alive must not queue behind list and watch traffic.
     this.electionClient = createEtcdClient({ endpoints: config.etcdEndpoints, requestTimeoutMs: 5_000 });
     this.election = new LeaderElection(this.electionClient, {
       name: `${config.etcdPrefix}/leader`, identity: config.identity, ttlSeconds: LEASE_TTL_SECONDS, log,
-      onStartedLeading: (signal) => this.track(runLeaderLoops({ registry, informers, liveness: sharedLiveness.reachability, fencing: config.fencing, log }, signal)),
+      onStartedLeading: (signal) => this.track(runLeaderLoops({ registry, informers, liveness: sharedLiveness.reachability, fencing: config.fencing, clusterCACertPem, log }, signal)),
     });
   }
 
   static async start(config: ServeConfig, log: (message: string) => void = console.log): Promise<ControlPlane> {
     const pki = loadOrCreateClusterPki(config.dataDir, config.advertiseAddress);
+    // Service-account tokens: signed with the replicas' shared key, accepted by every replica.
+    const tokenIssuer = new ServiceAccountTokenIssuer(loadOrCreateServiceAccountKey(config.dataDir));
     const keySpace: KeySpace = { prefix: config.etcdPrefix };
     // Objects stored by older versions that are not valid objects of their kind are skipped by every reader.
     const store = await EtcdStore.connect({ endpoints: config.etcdEndpoints, log, checkObject: storedObjectCheck(keySpace) });
-    const registry = new Registry({ store, keySpace, serviceCIDR: config.serviceCIDR, defaultTolerationSeconds: config.defaultTolerationSeconds });
+    const registry = new Registry({ store, keySpace, serviceCIDR: config.serviceCIDR, defaultTolerationSeconds: config.defaultTolerationSeconds, serviceAccounts: { tokenIssuer } });
     await ensureDefaultNamespaces(registry);
     await ensureBootstrapPolicy(registry);
     await ensureDefaultStorageClass(registry);
@@ -92,6 +101,10 @@ export class ControlPlane {
     await ensureKubernetesService(registry, { address: config.advertiseAddress, port: config.securePort });
     const informers = startInformers(new InformerFactory({ store, keySpace, resolve: (r) => registry.info(r), informer: { ...INFORMER_OPTIONS, log } }));
     const tls = { caCertPem: pki.ca.certPem, certPem: pki.serving.certPem, keyPem: pki.serving.keyPem };
+    const { serviceAccounts, pods, secrets, nodes } = informers;
+    // A token is checked against these caches: wait for them so a valid token is never refused at start.
+    await Promise.all([serviceAccounts, pods, secrets, nodes].map((i) => i.whenSynced()));
+    const tokens = serviceAccountTokenAuthenticator(tokenIssuer, boundObjectsFromInformers({ serviceAccounts, pods, secrets, nodes }));
     const liveness = new NodeLiveness({ gracePeriodMs: config.nodeMonitorGracePeriodMs });
     const shared = new SharedLiveness({ liveness, store, etcd: { endpoints: config.etcdEndpoints }, etcdPrefix: config.etcdPrefix, identity: config.identity, ttlSeconds: LEASE_TTL_SECONDS, informer: INFORMER_OPTIONS, log });
     const kubelet = new EventRecorder({ registry, source: { component: 'node-controller' }, log });
@@ -102,11 +115,11 @@ export class ControlPlane {
       storage: { claims: informers.claims, volumes: informers.volumes },
     });
     const apiServer = createApiServer({
-      registry, tls, port: config.securePort, host: config.bindAddress, authenticator: authenticatorFor(config),
+      registry, tls, port: config.securePort, host: config.bindAddress, authenticator: authenticatorFor(config, tokens),
       advertiseAddress: `${config.advertiseAddress}:${config.securePort}`, log,
       streams: nodeService.streams,
     });
-    const plane = new ControlPlane(store, registry, informers, apiServer, nodeService, shared, config, log);
+    const plane = new ControlPlane(store, registry, informers, apiServer, nodeService, shared, config, log, pki.ca.certPem);
     await plane.listen();
     return plane;
   }
@@ -180,10 +193,11 @@ export class ControlPlane {
 }
 
 /** Client certificates, and the static tokens of `--token-auth-file` when given (read once, at start). */
-function authenticatorFor(config: ServeConfig): Authenticator {
+/** Client certificates, then the static token file's bearer tokens, then ServiceAccount tokens. */
+function authenticatorFor(config: ServeConfig, serviceAccountTokens: Authenticator): Authenticator {
   const authenticators = [clientCertificateAuthenticator];
   if (config.tokenAuthFile) authenticators.push(tokenFileAuthenticator(config.tokenAuthFile));
-  return unionAuthenticator(authenticators);
+  return unionAuthenticator([...authenticators, serviceAccountTokens]);
 }
 
 /** The leader's and each replica's sessions' lease: a vanished replica's sessions count this long. */
@@ -206,6 +220,7 @@ function startInformers(factory: InformerFactory): Informers {
     secrets: factory.forResource<Secret>('secrets'),
     claims: factory.forResource<PersistentVolumeClaim & KubeObject>('persistentvolumeclaims'),
     volumes: factory.forResource<PersistentVolume>('persistentvolumes'),
+    serviceAccounts: factory.forResource<ServiceAccount>('serviceaccounts'),
   };
   factory.start();
   return informers;
@@ -216,16 +231,17 @@ interface LeaderContext {
   informers: Informers;
   liveness: NodeReachability;
   fencing?: FencingTimes;
+  clusterCACertPem: string;
   log: (message: string) => void;
 }
 
 /** The leader's controllers (CONTROLLERS); they end when `signal` aborts (leadership lost or shutdown). */
-async function runLeaderLoops({ registry, informers, liveness, fencing, log }: LeaderContext, signal: AbortSignal): Promise<void> {
+async function runLeaderLoops({ registry, informers, liveness, fencing, clusterCACertPem, log }: LeaderContext, signal: AbortSignal): Promise<void> {
   const recorders = new Map<string, EventSink>();
   const events = (component: string): EventSink => {
     const recorder = recorders.get(component) ?? new EventRecorder({ registry, source: { component }, log });
     recorders.set(component, recorder);
     return recorder;
   };
-  await runControllers(CONTROLLERS, { client: registry, informers: informers.factory, clock: systemClock, events, liveness, fencing, log }, signal);
+  await runControllers(CONTROLLERS, { client: registry, informers: informers.factory, clock: systemClock, events, liveness, fencing, clusterCACertPem, log }, signal);
 }

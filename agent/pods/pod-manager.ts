@@ -19,6 +19,7 @@
  * there (a CrashLoopBackOff survives an agent restart) and pod volumes live under `pods/`,
  * beside each pod's resolv.conf when the node's DNS settings are given.
  */
+import type { TokenSource } from '../volumes/service-account-tokens';
 import { atMostOneReason } from '../../api/at-most-one';
 import type { Pod, ResourceList } from '../../api/core-v1';
 import { podConfigMapNames, podSecretNames } from '../../api/pod-references';
@@ -84,6 +85,8 @@ export interface PodManagerOptions {
   storage?: StorageSource;
   /** How often emptyDir usage is measured against `sizeLimit` (the kubelet's eviction monitoring, 10 s); default 10000 ms. */
   evictionIntervalMs?: number;
+  /** Service-account tokens for `serviceAccountToken` projections; absent: such volumes fail to mount. Call `tokenDue` when one is due for renewal. */
+  tokens?: TokenSource;
   /** Time for the probes (liveness, readiness, startup); default the system clock. */
   probeClock?: Clock;
   clock?: Pick<Clock, 'now'>;
@@ -128,7 +131,7 @@ export class PodManager implements PodSink {
     this.evictionMs = opts.evictionIntervalMs ?? 10_000;
     const log = opts.log ?? ((m) => console.error(`[pods] ${m}`));
     const store = opts.stateDir ? new FileBackoffStore(path.join(opts.stateDir, 'container-backoff.json'), log) : undefined;
-    const volumes = opts.stateDir ? new PodVolumes(opts.stateDir, opts.mounter, { config: opts.config, allocatable: opts.nodeAllocatable, storage: opts.storage }) : undefined;
+    const volumes = opts.stateDir ? new PodVolumes(opts.stateDir, opts.mounter, { config: opts.config, allocatable: opts.nodeAllocatable, storage: opts.storage, tokens: opts.tokens }) : undefined;
     if (opts.dns && !volumes) log('no state directory: pods get no resolv.conf of their own (Docker\'s is used)');
     this.ctx = {
       runtime: opts.runtime, reporter: opts.reporter, clock,
@@ -181,6 +184,11 @@ export class PodManager implements PodSink {
     for (const worker of this.workers.values()) {
       if ((worker.pod?.spec.volumes ?? []).some((v) => v.persistentVolumeClaim)) worker.poke();
     }
+  }
+
+  /** A pod's service-account token is due for renewal: its worker's next pass fetches and writes the new one. */
+  tokenDue(podUid: string): void {
+    this.workers.get(podUid)?.poke();
   }
 
   /** No control plane for the fencing period: the at-most-one pods' containers stop and stay stopped. */

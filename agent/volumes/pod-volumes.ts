@@ -2,7 +2,7 @@
  * A pod's volumes on this node: set up before its containers start (every volume, as the
  * kubelet mounts them all first), turned into bind mounts per container (`volumeMounts`,
  * `readOnly`, `subPath`), and torn down when the pod is gone. emptyDir, hostPath, nfs
- * (nfs-volume.ts, a kernel mount), configMap, secret, downwardAPI, projected and
+ * (nfs-volume.ts, a kernel mount), configMap, secret, downwardAPI, projected (with service-account tokens from the token manager) and
  * persistentVolumeClaim (claim-volume.ts; hostPath, local and nfs volumes) run; other sources
  * (iscsi, csi...) are refused with a clear error, never silently dropped. The pod's directory is
  * `<stateDir>/pods/<uid>`, its volumes under `volumes/kubernetes.io~<plugin>/<name>` (the
@@ -29,6 +29,7 @@ import { boundVolumeOf, setUpClaimVolume } from './claim-volume';
 import { NFS_PLUGIN_DIR, setUpNfs, type NfsMount } from './nfs-volume';
 import type { StorageSource } from '../storage-objects';
 import { projectedPayload, type ProjectedSource } from './projected-payload';
+import type { TokenSource } from './service-account-tokens';
 import { systemMounter, type Mounter } from './tmpfs-mounter';
 
 /** What configMap, secret, downwardAPI and projected volumes are made of. */
@@ -39,6 +40,8 @@ export interface VolumeSources {
   allocatable?: () => ResourceList;
   /** The claims and PersistentVolumes delivered to this node; absent: none. */
   storage?: StorageSource;
+  /** Service-account tokens for `serviceAccountToken` projections; absent: such volumes fail to mount. */
+  tokens?: TokenSource;
 }
 
 /** A volume written from the API through the atomic writer: its plugin directory and whether it lives on tmpfs. */
@@ -135,7 +138,8 @@ export class PodVolumes {
     if (volume.hostPath) return setUpHostPath(volume.hostPath);
     if (volume.nfs) return this.setUpNfs(pod, volume.name, { ...volume.nfs, readOnly: volume.nfs.readOnly === true }, signal);
     if (volume.persistentVolumeClaim) return this.setUpClaim(pod, volume.persistentVolumeClaim, signal);
-    const projected = this.projection(pod, volume);
+    const tokens = volume.projected ? await this.fetchTokens(pod, volume.projected as ProjectedSource, signal) : undefined;
+    const projected = this.projection(pod, volume, tokens);
     if (projected) return this.setUpProjection(pod, volume.name, projected.kind, projected.payload, signal);
     throw new Error(`${source || 'this'} volumes are not supported by this node yet (only emptyDir, hostPath, nfs, configMap, secret, downwardAPI, projected and persistentVolumeClaim)`);
   }
@@ -156,8 +160,20 @@ export class PodVolumes {
     return dir;
   }
 
+  /** The token of each `serviceAccountToken` source of a projected volume, by source index, or why there is none. */
+  private async fetchTokens(pod: Pod, source: ProjectedSource, signal: AbortSignal): Promise<Map<number, string | Error>> {
+    const tokens = new Map<number, string | Error>();
+    for (const [i, s] of (source.sources ?? []).entries()) {
+      if (!s.serviceAccountToken) continue;
+      const manager = this.sources.tokens;
+      if (!manager) tokens.set(i, new Error('this node has no service account token manager'));
+      else tokens.set(i, await manager.token(pod, s.serviceAccountToken, signal).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err)))));
+    }
+    return tokens;
+  }
+
   /** The kind and files of a volume written from the API; undefined for other sources. */
-  private projection(pod: Pod, volume: Volume): { kind: ProjectedKind; payload: Payload | Error } | undefined {
+  private projection(pod: Pod, volume: Volume, tokens?: ReadonlyMap<number, string | Error>): { kind: ProjectedKind; payload: Payload | Error } | undefined {
     const namespace = pod.metadata.namespace ?? '';
     const config = this.sources.config;
     const allocatable = this.sources.allocatable?.() ?? {};
@@ -167,7 +183,7 @@ export class PodVolumes {
       return { kind: SECRET, payload: secretPayload(source, config?.secret(namespace, source.name)) };
     }
     if (volume.downwardAPI) return { kind: DOWNWARD_API, payload: downwardAPIPayload(volume.downwardAPI as DownwardAPISource, pod, allocatable) };
-    if (volume.projected) return { kind: PROJECTED, payload: projectedPayload(volume.projected as ProjectedSource, { pod, config, allocatable }) };
+    if (volume.projected) return { kind: PROJECTED, payload: projectedPayload(volume.projected as ProjectedSource, { pod, config, allocatable, tokens }) };
     return undefined;
   }
 
@@ -226,6 +242,7 @@ export class PodVolumes {
 
   /** Unmounts and removes everything the pod had here. Idempotent; throws if a tmpfs stays mounted. */
   async tearDown(podUid: string, signal: AbortSignal): Promise<void> {
+    this.sources.tokens?.forgetPod(podUid);
     const dir = this.podDir(podUid);
     const errors: unknown[] = [];
     for (const volumeDir of this.volumeDirs(dir)) {

@@ -146,6 +146,7 @@ const SUBRESOURCES: Record<string, SubresourceShape> = {
   scale: { methods: ['get', 'put', 'patch'], kind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, schema: true },
   eviction: { methods: ['post'], kind: { group: 'policy', version: 'v1', kind: 'Eviction' }, schema: true },
   binding: { methods: ['post'], kind: { group: '', version: 'v1', kind: 'Binding' }, schema: true },
+  token: { methods: ['post'], kind: { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' }, schema: true },
   log: { methods: ['get'], text: true },
   exec: { methods: ['get', 'post'], kind: { group: '', version: 'v1', kind: 'PodExecOptions' }, connect: true },
   attach: { methods: ['get', 'post'], kind: { group: '', version: 'v1', kind: 'PodAttachOptions' }, connect: true },

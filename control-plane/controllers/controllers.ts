@@ -26,6 +26,8 @@ import { podGcController } from './pod-gc-controller';
 import { pvProtectionController } from './pv-protection-controller';
 import { pvcProtectionController } from './pvc-protection-controller';
 import { replicaSetController } from './replica-set-controller';
+import { rootCaCertPublisherController } from './root-ca-cert-publisher-controller';
+import { serviceAccountController } from './service-account-controller';
 import { stalePodDisruptionController } from './stale-pod-disruption-controller';
 import { statefulSetController } from './stateful-set-controller';
 import { taintEvictionController } from './taint-eviction-controller';
@@ -37,6 +39,8 @@ export const CONTROLLERS: readonly Controller[] = [
   taintEvictionController,
   podGcController,
   namespaceController,
+  serviceAccountController,
+  rootCaCertPublisherController,
   endpointsController,
   endpointSliceController,
   endpointSliceMirroringController,

@@ -24,6 +24,7 @@ import { nodeView, type ObjectCache, type ViewEntry } from './node-view';
 import { PodCidrAllocator } from './pod-cidr-allocator';
 import { KubeletEvents } from './pod-event-report';
 import { PodStreams, type PodStreamLimits } from './pod-streams';
+import { podTokenHandler } from './pod-token-service';
 
 /** A shared informer the service waits for before it accepts agents. */
 type SyncedCache<T extends KubeObject> = ObjectCache<T> & { whenSynced(signal?: AbortSignal): Promise<void> };
@@ -109,6 +110,7 @@ export class NodeService {
     const handlers: NodeServiceHandlers = {
       Session: (call) => this.accept(call),
       Stream: (call) => this.streams.accept(call),
+      ServiceAccountToken: podTokenHandler({ registry: opts.registry, caCertPem: opts.tls.caCertPem }),
     };
     this.server.addService(nodeProto().pikube.node.v1.NodeService.service, handlers);
   }

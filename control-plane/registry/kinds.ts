@@ -22,6 +22,7 @@ import { POD_DISRUPTION_BUDGETS } from './kinds/pod-disruption-budget';
 import { PODS } from './kinds/pod';
 import { REPLICA_SETS } from './kinds/replica-set';
 import { SECRETS } from './kinds/secret';
+import { SERVICE_ACCOUNTS } from './kinds/service-account';
 import { SERVICES } from './kinds/service';
 import { STATEFUL_SETS } from './kinds/stateful-set';
 import { STORAGE_CLASSES } from './kinds/storage-class';
@@ -56,6 +57,7 @@ export {
   PODS,
   REPLICA_SETS,
   SECRETS,
+  SERVICE_ACCOUNTS,
   SERVICES,
   STATEFUL_SETS,
   STORAGE_CLASSES,
@@ -80,6 +82,7 @@ export const KINDS: readonly AnyKind[] = [
   ENDPOINT_SLICES,
   CONFIG_MAPS,
   SECRETS,
+  SERVICE_ACCOUNTS,
   PERSISTENT_VOLUME_CLAIMS,
   PERSISTENT_VOLUMES,
   DEPLOYMENTS,

@@ -34,7 +34,8 @@ import { startRegistryWatch, type RegistryWatch, type RegistryWatchEvent } from 
 import type { ResourceDefinition } from './resource-definition';
 import { compileSelection, type SelectorStrings } from './selection';
 import type { DeleteOptions } from './strategy';
-import type { ActionSubresource, ParentWriteSubresource, ScaleSubresource } from './subresource';
+import type { ActionSubresource, CreateSubresource, ParentWriteSubresource, ScaleSubresource } from './subresource';
+import type { ServiceAccountTokenIssuer } from '../auth/service-account-token';
 import { companionWrites, requestedConflicts, stampRevision, type CompanionContext, type WriteCompanion } from './write-companion';
 
 export type { PatchType } from '../apiserver/patch-document';
@@ -55,6 +56,12 @@ export interface RegistryOptions {
   nodePortRange?: CompanionContext['nodePortRange'];
   /** The DefaultTolerationSeconds admission's settings. Default: pikube's (pod-defaults.ts). */
   defaultTolerationSeconds?: DefaultTolerationSeconds;
+  /**
+   * Service accounts, as kube-apiserver with a signing key and the ServiceAccount admission:
+   * the TokenRequest subresource signs with this issuer, and pods are admitted by
+   * service-account-admission.ts. Absent: no token is served and pods are admitted as they come.
+   */
+  serviceAccounts?: { tokenIssuer: ServiceAccountTokenIssuer };
 }
 
 /** A resource as internal callers name it: 'pods', 'deployments.apps', 'Pod', or its definition. */
@@ -141,6 +148,7 @@ export class Registry {
   private readonly keySpace: KeySpace;
   private readonly now: () => Date;
   private readonly defaultTolerationSeconds?: DefaultTolerationSeconds;
+  private readonly serviceAccounts?: RegistryOptions['serviceAccounts'];
   /** Each kind's write companion (a Service's allocations), made once for this store. */
   private readonly companions = new Map<AnyKind, WriteCompanion>();
   private cachedObjects?: CachedObjects;
@@ -153,6 +161,7 @@ export class Registry {
     this.resources = options.kinds ?? KINDS;
     this.now = options.now ?? (() => new Date());
     this.defaultTolerationSeconds = options.defaultTolerationSeconds;
+    this.serviceAccounts = options.serviceAccounts;
     const ctx: CompanionContext = { store: this.store, keySpace: this.keySpace, serviceCIDR: options.serviceCIDR, nodePortRange: options.nodePortRange };
     for (const kind of this.resources) if (kind.companion) this.companions.set(kind, kind.companion(ctx));
   }
@@ -335,6 +344,18 @@ export class Registry {
     return handler.perform(this, { namespace: ns, name, body: decoded, dryRun: options.dryRun === true, now: this.now });
   }
 
+  /**
+   * POST to a create subresource (`serviceaccounts/{name}/token`): the body decoded as the
+   * subresource's kind, in the URL's namespace; the answer is an object of that kind.
+   */
+  async createSubresource(resource: ResourceName, subresource: string, namespace: string, name: string, body: unknown, options: WriteOptions = {}): Promise<KubeObject> {
+    const info = this.info(resource);
+    const handler = createHandler(info, subresource);
+    const decoded = decodeObject<KubeObject>(handler.body, body);
+    const ns = settleNamespace(handler.body, decoded, namespace) ?? namespace;
+    return handler.create(this, { namespace: ns, name, body: decoded, dryRun: options.dryRun === true, now: this.now, tokenIssuer: this.serviceAccounts?.tokenIssuer });
+  }
+
   /** GET …/scale: the object as an autoscaling/v1 Scale. */
   async getScale(resource: ResourceName, namespace: string | undefined, name: string): Promise<Scale> {
     const info = this.info(resource);
@@ -431,6 +452,10 @@ export class Registry {
   private async createDecoded<T extends KubeObject>(info: AnyKind, namespace: string | undefined, obj: T, options: WriteOptions): Promise<T> {
     const strategy = info.strategy;
     const generated = !obj.metadata.name && Boolean(obj.metadata.generateName);
+    if (info.admitCreate && namespace !== undefined) {
+      const admitNamespace = (): Promise<void> => this.admitNamespace(info, obj, namespace);
+      await info.admitCreate(obj, { registry: this, namespace, serviceAccounts: this.serviceAccounts !== undefined, admitNamespace });
+    }
     for (let attempt = 1; ; attempt++) {
       const prepared = structuredClone(obj);
       if (generated) prepared.metadata.name = generateName(obj.metadata.generateName ?? '');
@@ -587,6 +612,13 @@ function parentWrite<T extends KubeObject>(info: AnyKind, subresource: string): 
 function actionHandler(info: AnyKind, subresource: string): ActionSubresource {
   const handler = Object.hasOwn(info.subresources, subresource) ? info.subresources[subresource] : undefined;
   if (handler?.type !== 'action') throw new ApiError('NotFound', 'the server could not find the requested resource');
+  return handler;
+}
+
+/** The subresource's handler, when it is a create (token); NotFound otherwise. */
+function createHandler(info: AnyKind, subresource: string): CreateSubresource {
+  const handler = Object.hasOwn(info.subresources, subresource) ? info.subresources[subresource] : undefined;
+  if (handler?.type !== 'create') throw new ApiError('NotFound', 'the server could not find the requested resource');
   return handler;
 }
 

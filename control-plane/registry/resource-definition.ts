@@ -14,6 +14,7 @@ import { defaultPrinter } from '../apiserver/tables/default-printer';
 import type { Printer } from '../apiserver/tables/table';
 import type { Requester } from '../auth/requester';
 import { apiVersionOf, type ResourceInfo } from './resource-info';
+import type { Registry } from './registry';
 import type { ResourceStrategy } from './strategy';
 import type { Subresource } from './subresource';
 import type { CompanionFactory, WriteCompanion } from './write-companion';
@@ -59,6 +60,22 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject, C extends
    * answers 201 with the body this returns, judged for the requester. `namespace` is the URL's.
    */
   review?(body: T, requester: Requester, namespace: string | undefined): T;
+  /**
+   * Mutating admission on create that must read the cluster (the ServiceAccount admission of
+   * pods): runs after decoding, before the strategy's defaulting and validation. Throws an
+   * ApiError to refuse. Strategies stay pure; this is where reads happen.
+   */
+  admitCreate?(obj: T, ctx: AdmissionContext): Promise<void>;
+}
+
+/** What a create admission may read and which plugins are on. */
+export interface AdmissionContext {
+  registry: Pick<Registry, 'get'>;
+  namespace: string;
+  /** The ServiceAccount admission is on (the control plane has a token signer). */
+  serviceAccounts: boolean;
+  /** NamespaceLifecycle, run first where an admission reads the namespace's objects. */
+  admitNamespace(): Promise<void>;
 }
 
 /** What a kind file states; the rest has the defaults most kinds share. */

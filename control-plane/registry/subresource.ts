@@ -1,11 +1,13 @@
 /**
  * The subresources of a kind (`pods/status`, `pods/binding`, `namespaces/finalize`...), each
  * an entry of its ResourceDefinition's table: what discovery lists, and how the registry
- * serves it. Five shapes: status, write, connect, scale and action (`pods/eviction`).
+ * serves it. Six shapes: status, write, connect, scale, action (`pods/eviction`) and create
+ * (`serviceaccounts/token`).
  */
 import type { Status } from '../../api/meta';
 import type { Scale } from '../../api/autoscaling-v1';
 import type { KubeObject } from '../../api/meta';
+import type { ServiceAccountTokenIssuer } from '../auth/service-account-token';
 import type { Registry } from './registry';
 import type { ResourceDefinition } from './resource-definition';
 import type { StrategyContext } from './strategy';
@@ -83,7 +85,23 @@ export interface ActionSubresource<B extends KubeObject = KubeObject> extends Di
   perform(registry: Registry, request: ActionRequest<B>): Promise<Status>;
 }
 
-export type Subresource<T extends KubeObject = KubeObject> = StatusSubresource | ParentWriteSubresource<T> | ConnectSubresource | ScaleSubresource<T> | ActionSubresource;
+/** What a create subresource may use besides the registry: the control plane's token signer (absent: tokens are not served). */
+export interface CreateRequest<B extends KubeObject> extends ActionRequest<B> {
+  tokenIssuer?: ServiceAccountTokenIssuer;
+}
+
+/**
+ * A POST whose answer is an object of the body's kind, made from the parent and never stored
+ * (`serviceaccounts/{name}/token` answers a TokenRequest with its token): 201 with that object.
+ */
+export interface CreateSubresource<B extends KubeObject = KubeObject> extends DiscoveredAs {
+  readonly type: 'create';
+  readonly body: ResourceDefinition<B>;
+  create(registry: Registry, request: CreateRequest<B>): Promise<B>;
+}
+
+export type Subresource<T extends KubeObject = KubeObject> =
+  StatusSubresource | ParentWriteSubresource<T> | ConnectSubresource | ScaleSubresource<T> | ActionSubresource | CreateSubresource;
 
 /** The status subresource as most kinds serve it. */
 export const STATUS: StatusSubresource = { type: 'status', verbs: ['get', 'patch', 'update'] };

@@ -17,6 +17,8 @@ import type { PodRef as _pikube_node_v1_PodRef, PodRef__Output as _pikube_node_v
 import type { PodStatusReport as _pikube_node_v1_PodStatusReport, PodStatusReport__Output as _pikube_node_v1_PodStatusReport__Output } from './pikube/node/v1/PodStatusReport';
 import type { PodTerminated as _pikube_node_v1_PodTerminated, PodTerminated__Output as _pikube_node_v1_PodTerminated__Output } from './pikube/node/v1/PodTerminated';
 import type { PortForwardRequest as _pikube_node_v1_PortForwardRequest, PortForwardRequest__Output as _pikube_node_v1_PortForwardRequest__Output } from './pikube/node/v1/PortForwardRequest';
+import type { ServiceAccountTokenRequest as _pikube_node_v1_ServiceAccountTokenRequest, ServiceAccountTokenRequest__Output as _pikube_node_v1_ServiceAccountTokenRequest__Output } from './pikube/node/v1/ServiceAccountTokenRequest';
+import type { ServiceAccountTokenResponse as _pikube_node_v1_ServiceAccountTokenResponse, ServiceAccountTokenResponse__Output as _pikube_node_v1_ServiceAccountTokenResponse__Output } from './pikube/node/v1/ServiceAccountTokenResponse';
 import type { StreamEnd as _pikube_node_v1_StreamEnd, StreamEnd__Output as _pikube_node_v1_StreamEnd__Output } from './pikube/node/v1/StreamEnd';
 import type { StreamFrame as _pikube_node_v1_StreamFrame, StreamFrame__Output as _pikube_node_v1_StreamFrame__Output } from './pikube/node/v1/StreamFrame';
 import type { StreamRequest as _pikube_node_v1_StreamRequest, StreamRequest__Output as _pikube_node_v1_StreamRequest__Output } from './pikube/node/v1/StreamRequest';
@@ -47,6 +49,8 @@ export interface ProtoGrpcType {
         PodStatusReport: MessageTypeDefinition<_pikube_node_v1_PodStatusReport, _pikube_node_v1_PodStatusReport__Output>
         PodTerminated: MessageTypeDefinition<_pikube_node_v1_PodTerminated, _pikube_node_v1_PodTerminated__Output>
         PortForwardRequest: MessageTypeDefinition<_pikube_node_v1_PortForwardRequest, _pikube_node_v1_PortForwardRequest__Output>
+        ServiceAccountTokenRequest: MessageTypeDefinition<_pikube_node_v1_ServiceAccountTokenRequest, _pikube_node_v1_ServiceAccountTokenRequest__Output>
+        ServiceAccountTokenResponse: MessageTypeDefinition<_pikube_node_v1_ServiceAccountTokenResponse, _pikube_node_v1_ServiceAccountTokenResponse__Output>
         StreamEnd: MessageTypeDefinition<_pikube_node_v1_StreamEnd, _pikube_node_v1_StreamEnd__Output>
         StreamFrame: MessageTypeDefinition<_pikube_node_v1_StreamFrame, _pikube_node_v1_StreamFrame__Output>
         StreamRequest: MessageTypeDefinition<_pikube_node_v1_StreamRequest, _pikube_node_v1_StreamRequest__Output>

@@ -7,7 +7,7 @@
  * certificate for its address. Powering a node off (cluster-node.ts) ends its members with
  * everything else in its namespace.
  */
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { startControlPlane, waitControlPlaneReady } from './control-plane-process';
 import { netnsPath } from './netns';
@@ -76,11 +76,16 @@ export async function waitEtcdHealthy(node: NodeState, timeoutMs = 30_000): Prom
   await until(() => etcdHealthy(m.etcdEndpoint), { timeoutMs, describe: () => `etcd member of ${node.name} at ${m.etcdEndpoint} not healthy` });
 }
 
-/** The replicas share one cluster CA: `from`'s is copied into `to` before `to` first starts. */
+/**
+ * The replicas share one cluster CA and one service-account signing key (`sa.key`, so a token
+ * one replica signs is accepted by every replica): `from`'s are copied into `to` before `to`
+ * first starts.
+ */
 export function shareClusterCa(from: NodeState, to: NodeState): void {
   const [src, dst] = [path.join(requireMembers(from).controlPlaneDataDir, 'pki'), path.join(requireMembers(to).controlPlaneDataDir, 'pki')];
   mkdirSync(dst, { recursive: true });
-  for (const file of ['ca.crt', 'ca.key']) copyFileSync(path.join(src, file), path.join(dst, file));
+  for (const file of ['ca.crt', 'ca.key', 'sa.key']) copyFileSync(path.join(src, file), path.join(dst, file));
+  chmodSync(path.join(dst, 'sa.key'), 0o600);
 }
 
 /** Starts the node's control-plane replica in its namespace and waits until it is ready. */

@@ -25,6 +25,7 @@ export async function serveCreate(scope: RequestScope, target: ResourceTarget): 
   if (through) return serveCreateThrough(scope, target, through);
   if (target.info.review && target.subresource === undefined) return serveReview(scope, target, target.info.review);
   if (subresourceOf(target)?.type === 'action') return serveSubresourceAction(scope, target);
+  if (subresourceOf(target)?.type === 'create') return serveSubresourceCreate(scope, target);
   if (target.subresource !== undefined) return serveSubresourceWrite(scope, target, 201);
   const body = await readObjectValue(scope, target.info, target.info.strategy.topLevelFields);
   const options = { ...writeOptionsFrom(scope.query, 'CreateOptions'), admit: admitFor(scope, target.info) };
@@ -72,6 +73,16 @@ async function serveSubresourceAction(scope: RequestScope, target: ResourceTarge
   const options = writeOptionsFrom(scope.query, 'CreateOptions');
   const status = await scope.registry.act(target.info, target.subresource ?? '', target.namespace ?? '', target.name ?? '', body, options);
   writeBody(scope.res, status.code, status, scope.encoding);
+}
+
+/** A POST to a create subresource (`serviceaccounts/{name}/token`): 201 with the object made, of the body's kind. */
+async function serveSubresourceCreate(scope: RequestScope, target: ResourceTarget): Promise<void> {
+  const handler = subresourceOf(target);
+  if (handler?.type !== 'create') throw new Error(`${target.info.resource}/${target.subresource ?? ''} is not a create subresource`);
+  const body = await readObjectValue(scope, handler.body, handler.body.strategy.topLevelFields);
+  const options = writeOptionsFrom(scope.query, 'CreateOptions');
+  const made = await scope.registry.createSubresource(target.info, target.subresource ?? '', target.namespace ?? '', target.name ?? '', body, options);
+  writeResult(scope, { ...target, info: handler.body }, 201, made);
 }
 
 export async function serveUpdate(scope: RequestScope, target: ResourceTarget): Promise<void> {

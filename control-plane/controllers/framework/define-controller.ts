@@ -32,6 +32,8 @@ export interface ControllerContext {
   liveness: NodeReachability;
   /** How long agents keep at-most-one pods without a control plane, and the margin after it; absent: the defaults. */
   fencing?: FencingTimes;
+  /** The cluster CA certificate (PEM) the root-CA publisher puts in every namespace; absent: nothing is published. */
+  clusterCACertPem?: string;
   log(message: string): void;
 }
 

@@ -19,6 +19,7 @@ import type { ResourceStrategy, StrategyContext } from '../strategy';
 import { STATUS } from '../subresource';
 import { podBinding } from './binding';
 import { podEviction } from './eviction';
+import { admitPodServiceAccount } from '../service-account-admission';
 
 function prepareForCreate(obj: Pod, ctx: StrategyContext): void {
   const pod = replaceContents(obj, defaultPod(obj, ctx.defaultTolerationSeconds));
@@ -83,6 +84,8 @@ export const PODS = defineKind<Pod>({
   strategy: podStrategy,
   printer: podPrinter,
   fields: podFields,
+  // The ServiceAccount admission: the account must exist; its token is mounted in every container.
+  admitCreate: admitPodServiceAccount,
   subresources: {
     status: STATUS,
     binding: podBinding,

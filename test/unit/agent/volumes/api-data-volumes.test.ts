@@ -149,9 +149,23 @@ describe('configMap, secret, downwardAPI and projected volumes', () => {
     assert.equal(statSync(path.join(p, 'redis.conf')).mode & 0o777, 0o400);
   });
 
-  it('refuses serviceAccountToken projections with a clear error', async () => {
+  it('refuses serviceAccountToken projections with a clear error on a node without a token manager', async () => {
     const set = await volumes.setUp(podWith([{ name: 'token', projected: { sources: [{ serviceAccountToken: { path: 'token' } }] } }]), signal);
-    assert.deepEqual(set, { ok: false, volume: 'token', message: 'serviceAccountToken projections are not supported by this node yet (pikube issues no service account tokens)' });
+    assert.deepEqual(set, { ok: false, volume: 'token', message: 'this node has no service account token manager' });
+  });
+
+  it('writes the token of a serviceAccountToken projection beside the other sources, and forgets the pod on tear-down', async () => {
+    const forgotten: string[] = [];
+    const tokens = { token: async () => 'header.payload.signature', forgetPod: (uid: string) => void forgotten.push(uid) };
+    const withTokens = new PodVolumes(dir, mounter, { config: { configMap: () => undefined, secret: () => undefined }, tokens });
+    const pod = podWith([{ name: 'api', projected: { sources: [{ serviceAccountToken: { path: 'token', expirationSeconds: 3607 } }, { downwardAPI: { items: [{ path: 'namespace', fieldRef: { fieldPath: 'metadata.namespace' } }] } }] } }]);
+    const set = await withTokens.setUp(pod, signal);
+    assert.ok(set.ok);
+    const p = set.paths.get('api') ?? '';
+    assert.equal(readFileSync(path.join(p, 'token'), 'utf8'), 'header.payload.signature');
+    assert.equal(readFileSync(path.join(p, 'namespace'), 'utf8'), pod.metadata.namespace);
+    await withTokens.tearDown(pod.metadata.uid ?? '', signal);
+    assert.deepEqual(forgotten, [pod.metadata.uid]);
   });
 
   it('quotes as Go’s %q and formats maps as Kubernetes’ FormatMap', () => {
