@@ -16,6 +16,7 @@ import { glibcNssFiles } from '../../scripts/cluster/test-image';
 import tls from 'node:tls';
 import { startTestCluster, type TestCluster } from '../support/cluster-fixture';
 import { kubectlOk, waitPodRow } from '../support/kubectl-pods';
+import { until } from '../../scripts/cluster/wait-until';
 
 const TLS_CLIENT_IMAGE = 'pikube/tls-client:latest';
 
@@ -102,7 +103,7 @@ describe('a pod using its service-account token against the API (e2e)', function
     const caData = /certificate-authority-data:\s*(\S+)/.exec(kubeconfig)?.[1] ?? '';
     assert.equal(await exec('api-client', `cat ${SA_DIR}/ca.crt`), Buffer.from(caData, 'base64').toString());
     const token = await exec('api-client', `cat ${SA_DIR}/token`);
-    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { sub: string; exp: number; iat: number; 'kubernetes.io': { pod: unknown; node: { name: string } } };
     const uid = await kubectl(['get', 'pod', 'api-client', '-o', 'jsonpath={.metadata.uid}']);
     assert.equal(claims.sub, 'system:serviceaccount:default:default');
     assert.equal(claims.exp - claims.iat, 3607);
@@ -111,16 +112,22 @@ describe('a pod using its service-account token against the API (e2e)', function
     assert.equal((await exec('no-token', `ls ${SA_DIR} 2>&1 || echo absent`)).trim(), `ls: ${SA_DIR}: No such file or directory\nabsent`);
   });
 
-  it('reaches the API at https://kubernetes.default.svc with its token and ca.crt, as in-cluster config does', async () => {
+  it('reaches the API at https://kubernetes.default.svc with its token and ca.crt, as in-cluster config does: 403 until a RoleBinding grants it pods', async () => {
     assert.equal((await exec('tls-client', 'echo $KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT')).trim(), '10.43.0.1:443');
     // A verifying client: the chain to the pod's ca.crt and the host name kubernetes.default.svc, then HTTP with the token.
     const call = (host: string, auth: boolean): Promise<string> => exec('tls-client', [
       `printf 'GET /api/v1/namespaces/default/pods HTTP/1.1\\r\\nHost: ${host}\\r\\n${auth ? `Authorization: Bearer %s\\r\\n` : ''}Connection: close\\r\\n\\r\\n' ${auth ? `"$(cat ${SA_DIR}/token)"` : ''}`,
       `| timeout 20 /usr/bin/openssl s_client -quiet -connect ${host}:443 -servername ${host} -CAfile ${SA_DIR}/ca.crt -verify_return_error -verify_hostname ${host} 2>&1; true`,
     ].join(' '));
-    const answer = await call('kubernetes.default.svc', true);
-    assert.match(answer, /verify return:1/, answer);
-    assert.match(answer, /HTTP\/1\.1 200 OK/, answer);
+    const refused = await call('kubernetes.default.svc', true);
+    assert.match(refused, /verify return:1/, refused);
+    assert.match(refused, /HTTP\/1\.1 403 Forbidden/, refused);
+    assert.match(refused, /User \\"system:serviceaccount:default:default\\" cannot list resource \\"pods\\"/, refused);
+    await kubectl(['create', 'rolebinding', 'default-view', '--clusterrole=view', '--serviceaccount=default:default']);
+    const answer = await until(async () => {
+      const a = await call('kubernetes.default.svc', true);
+      return /HTTP\/1\.1 200 OK/.test(a) && a;
+    }, { timeoutMs: 10_000, describe: () => call('kubernetes.default.svc', true) });
     assert.match(answer, /"kind":"PodList"/);
     assert.match(answer, /"name":"api-client"/);
     assert.match(await call('kubernetes.default.svc', false), /HTTP\/1\.1 401 Unauthorized/);

@@ -82,7 +82,9 @@ describe('ServiceAccounts and their tokens (real control plane, real kubectl)', 
     const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
     assert.equal(claims.sub, 'system:serviceaccount:team:robot');
     assert.equal(Number(claims.exp) - Number(claims.iat), 900);
-    assert.equal((await asToken(token, '/api/v1/namespaces/team/pods')).status, 200);
+    assert.equal((await asToken(token, '/api/v1/namespaces/team/pods')).status, 403, 'authenticated, but nothing grants it pods yet');
+    await ok(['create', 'rolebinding', 'team-view', '--clusterrole=view', '--group=system:serviceaccounts:team', '-n', 'team']);
+    await until(async () => (await asToken(token, '/api/v1/namespaces/team/pods')).status === 200, { timeoutMs: 5_000, describe: () => 'the RoleBinding is not honoured' });
     assert.equal((await asToken(`${token}x`, '/api/v1/namespaces/team/pods')).status, 401);
     const other = (await ok(['create', 'token', 'robot', '-n', 'team', '--audience', 'vault'])).trim();
     assert.equal((await asToken(other, '/api/v1/namespaces/team/pods')).status, 401, 'a token for another audience is not for the API');
