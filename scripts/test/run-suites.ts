@@ -37,14 +37,19 @@ interface Suite {
    * ends. Files under `agent/` (real dockerds in namespaces) stay together in the first shard.
    */
   shards?: number;
+  /**
+   * Run side by side with this other suite when both are asked for, its output printed when it
+   * ends: the ARM suite is CPU under qemu-user, the VM tier mostly waits on a KVM guest.
+   */
+  alongside?: string;
 }
 
 const SUITES: Record<string, Suite> = {
   unit: { dir: 'unit', timeoutMs: 10_000, deadlineMs: 5 * 60_000, needsRoot: false },
   integration: { dir: 'integration', timeoutMs: 60_000, deadlineMs: 10 * 60_000, needsRoot: true, shards: 3 },
   e2e: { dir: 'e2e', timeoutMs: 120_000, deadlineMs: 12 * 60_000, needsRoot: true, shards: 2 },
-  // The control plane and the agent under qemu-user on ARM Node builds (≈ 5 min: emulated, CPU-bound, alone).
-  arm: { dir: 'arm', timeoutMs: 600_000, deadlineMs: 12 * 60_000, needsRoot: true },
+  // The control plane and the agent under qemu-user on ARM Node builds (≈ 5 min: emulated, CPU-bound).
+  arm: { dir: 'arm', timeoutMs: 600_000, deadlineMs: 12 * 60_000, needsRoot: true, alongside: 'vm' },
   // Each VM run is bounded by its own timeout (vm-suite.ts).
   vm: { dir: 'integration', timeoutMs: 300_000, deadlineMs: 45 * 60_000, needsRoot: true, vm: true },
 };
@@ -78,7 +83,7 @@ function runMocha(files: string[], suite: Suite, summaryFile: string, buffered: 
   });
 }
 
-async function runSuite(name: string, suite: Suite): Promise<SuiteCounts> {
+async function runSuite(name: string, suite: Suite, beside = false): Promise<SuiteCounts> {
   const files = testFiles(path.join(DIST, 'test', suite.dir));
   if (files.length === 0) return report(name, NONE, 'no test files');
   if (suite.needsRoot && process.getuid?.() !== 0) {
@@ -91,7 +96,7 @@ async function runSuite(name: string, suite: Suite): Promise<SuiteCounts> {
     const groups = shardFiles(files, suite.shards ?? 1);
     const outcomes = await Promise.all(groups.map(async (group, i) => {
       const summaryFile = path.join(tmp, `summary-${i}.json`);
-      const outcome = await runMocha(group, suite, summaryFile, groups.length > 1);
+      const outcome = await runMocha(group, suite, summaryFile, beside || groups.length > 1);
       return { outcome, summaryFile };
     }));
     const counts = { ...NONE };
@@ -156,10 +161,14 @@ async function main(): Promise<void> {
   const total = { ...NONE };
   if (names.some((n) => SUITES[n].needsRoot)) total.failed += await sweep('before');
   for (const name of names) {
-    const c = await runSuite(name, SUITES[name]);
-    total.passed += c.passed;
-    total.failed += c.failed;
-    total.skipped += c.skipped;
+    const partner = SUITES[name].alongside;
+    if (partner !== undefined && names.includes(partner)) continue; // started with its partner
+    const besides = names.filter((n) => SUITES[n].alongside === name);
+    for (const c of await Promise.all([runSuite(name, SUITES[name]), ...besides.map((n) => runSuite(n, SUITES[n], true))])) {
+      total.passed += c.passed;
+      total.failed += c.failed;
+      total.skipped += c.skipped;
+    }
   }
   if (names.some((n) => SUITES[n].needsRoot)) total.failed += await sweep('after');
   const totalsFile = process.env.PIKUBE_TEST_TOTALS;
