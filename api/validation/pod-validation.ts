@@ -68,14 +68,21 @@ function validateEnum(value: string, supported: string[], field: string): FieldC
   return supported.includes(value) ? [] : [notSupported(field, value, supported)];
 }
 
-/** With hostNetwork a pod's hostPort must equal its containerPort. */
+/**
+ * With hostNetwork a pod's hostPort must equal its containerPort. Without it, a hostPort would
+ * need a DNAT on the node (the CNI portmap plugin's), which the agent does not program yet: it is
+ * refused rather than accepted and never reachable.
+ */
 function validateHostNetworkPorts(spec: PodSpec, path: string): FieldCause[] {
-  if (!spec.hostNetwork) return [];
-  return (spec.containers ?? []).flatMap((ctr, ci) => (ctr.ports ?? []).flatMap((port, pi) => {
-    if ((port.hostPort ?? 0) === port.containerPort) return [];
-    const field = child(index(child(index(child(path, 'containers'), ci), 'ports'), pi), 'hostPort');
-    return [invalid(field, port.hostPort ?? 0, 'must match `containerPort` when `hostNetwork` is true')];
-  }));
+  const ports = (list: PodSpec['containers'] | undefined, name: string) => (list ?? []).flatMap((ctr, ci) => (ctr.ports ?? [])
+    .map((port, pi) => ({ port, field: child(index(child(index(child(path, name), ci), 'ports'), pi), 'hostPort') })));
+  const all = [...ports(spec.initContainers, 'initContainers'), ...ports(spec.containers, 'containers')];
+  if (!spec.hostNetwork) {
+    return all.filter(({ port }) => (port.hostPort ?? 0) > 0)
+      .map(({ field }) => forbidden(field, 'not published by pikube outside hostNetwork pods yet: use a NodePort Service, or hostNetwork: true'));
+  }
+  return ports(spec.containers, 'containers').filter(({ port }) => (port.hostPort ?? 0) !== port.containerPort)
+    .map(({ port, field }) => invalid(field, port.hostPort ?? 0, 'must match `containerPort` when `hostNetwork` is true'));
 }
 
 function validateDNSConfig(spec: PodSpec, path: string): FieldCause[] {

@@ -168,7 +168,15 @@ describe('validatePodCreate', () => {
   });
 
   it('rejects conflicting host ports', () => {
-    const pod = aPod().withContainer({ ports: [{ containerPort: 80, hostPort: 8080 }] }).withContainer({ name: 'b', ports: [{ containerPort: 81, hostPort: 8080 }] }, 1).build();
+    const pod = aPod().withContainer({ ports: [{ containerPort: 8080, hostPort: 8080 }] }).withContainer({ name: 'b', ports: [{ containerPort: 8080, hostPort: 8080 }] }, 1)
+      .withSpec({ hostNetwork: true }).build();
     assert.deepEqual(brief(validatePodCreate(pod)), ['spec.containers[1].ports[0].hostPort FieldValueDuplicate Duplicate value: "TCP//8080"']);
+  });
+
+  it('refuses a hostPort outside hostNetwork pods (never published, so never accepted)', () => {
+    const pod = aPod().withContainer({ ports: [{ name: 'liveness-port', containerPort: 8080, hostPort: 8080 }, { containerPort: 9090 }] }).build();
+    assert.deepEqual(brief(validatePodCreate(pod)), [
+      'spec.containers[0].ports[0].hostPort FieldValueForbidden Forbidden: not published by pikube outside hostNetwork pods yet: use a NodePort Service, or hostNetwork: true',
+    ]);
   });
 });
