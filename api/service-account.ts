@@ -4,23 +4,14 @@
  * `kube-api-access-<5>` volume and where it is mounted, the user names its tokens carry.
  * https://kubernetes.io/docs/concepts/security/service-accounts/
  */
+import type { ObjectReference } from './core-v1';
 import type { KubeObject, ObjectMeta } from './meta';
-
-export interface ObjectReferenceLike {
-  kind?: string;
-  namespace?: string;
-  name?: string;
-  uid?: string;
-  apiVersion?: string;
-  resourceVersion?: string;
-  fieldPath?: string;
-}
 
 export interface ServiceAccount extends KubeObject {
   apiVersion: 'v1';
   kind: 'ServiceAccount';
   metadata: ObjectMeta;
-  secrets?: ObjectReferenceLike[];
+  secrets?: ObjectReference[];
   imagePullSecrets?: { name?: string }[];
   automountServiceAccountToken?: boolean;
 }

@@ -3,26 +3,18 @@
  * Volume sources other than hostPath, local and nfs are carried as their JSON (the schema
  * checks them) and refused by the agent when mounted.
  */
-import type { NodeSelector, ResourceList } from './core-v1';
+import type { NodeSelector, ObjectReference, ResourceList } from './core-v1';
 import type { KubeObject, ObjectMeta } from './meta';
 
 export type PersistentVolumeReclaimPolicy = 'Retain' | 'Delete' | 'Recycle';
 export type PersistentVolumePhase = 'Pending' | 'Available' | 'Bound' | 'Released' | 'Failed';
 export type VolumeBindingMode = 'Immediate' | 'WaitForFirstConsumer';
 
-/** spec.claimRef: the claim a volume is (to be) bound to. */
-export interface ObjectReference {
-  kind?: string;
-  namespace?: string;
-  name?: string;
-  uid?: string;
-  apiVersion?: string;
-  resourceVersion?: string;
-}
 
 export interface PersistentVolumeSpec {
   capacity?: ResourceList;
   accessModes?: string[];
+  /** The claim a volume is (to be) bound to. */
   claimRef?: ObjectReference;
   persistentVolumeReclaimPolicy?: PersistentVolumeReclaimPolicy;
   storageClassName?: string;
