@@ -12,15 +12,19 @@ import { cleanupNode, describeCleanup } from './network/node-cleanup';
 import { runAgentPreflight } from './preflight/agent-preflight';
 import { dockerFacts } from './preflight/docker-facts';
 
-/** `--cleanup`: exit 0 once nothing of ours is left, 1 naming what could not be removed. */
-async function cleanup(logger: Logger): Promise<number> {
+/**
+ * `--cleanup`: a command a person runs (or the uninstaller), so it prints plain lines, as
+ * `preflight` does: what was removed on stdout, what could not be on stderr; exit 0 once
+ * nothing of ours is left, 1 otherwise.
+ */
+async function cleanup(): Promise<number> {
   try {
     const report = await cleanupNode(localCommandRunner);
-    for (const line of describeCleanup(report)) logger.info(`cleanup: ${line}`);
+    for (const line of describeCleanup(report)) process.stdout.write(`pikube-agent --cleanup: ${line}\n`);
     return 0;
   } catch (err: unknown) {
     const errors: unknown[] = err instanceof AggregateError ? err.errors : [err];
-    for (const e of errors) logger.error(`cleanup: ${e instanceof Error ? e.message : String(e)}`);
+    for (const e of errors) process.stderr.write(`pikube-agent --cleanup: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   }
 }
@@ -77,7 +81,7 @@ async function main(argv: string[]): Promise<number | undefined> {
   const logger = createLogger({ component: 'agent' });
   if (argv[0] === 'preflight') return preflightCommand(withConfigFile(argv.slice(1), AGENT_CONFIG_FILE, AGENT_FLAGS));
   const args = withConfigFile(argv, AGENT_CONFIG_FILE, AGENT_FLAGS);
-  if (wantsCleanup(args)) return cleanup(logger);
+  if (wantsCleanup(args)) return cleanup();
   try {
     await runAgent(args, logger);
   } catch (err: unknown) {

@@ -35,11 +35,22 @@ export async function startControlPlaneProcess(flags: Record<string, string>, ti
   return handle;
 }
 
+/** A JSON log line's message (base/log/logger.ts), so tests match what was said, not its quoting; other lines as they are. */
+function logMessage(line: string): string {
+  if (!line.startsWith('{')) return line;
+  try {
+    const parsed = JSON.parse(line) as { message?: unknown };
+    return typeof parsed.message === 'string' ? parsed.message : line;
+  } catch {
+    return line;
+  }
+}
+
 function handleFor(child: ChildProcess): ControlPlaneProcess {
   const logs: { line: string; at: number }[] = [];
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const keep = (chunk: Buffer): void => {
-    for (const line of chunk.toString('utf8').split('\n')) if (line) logs.push({ line, at: Date.now() });
+    for (const line of chunk.toString('utf8').split('\n')) if (line) logs.push({ line: logMessage(line), at: Date.now() });
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
