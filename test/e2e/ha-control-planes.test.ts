@@ -9,6 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { logMessages } from '../support/log-messages';
 import type { NodeState } from '../../scripts/cluster/cluster-state';
 import { stopNode } from '../../scripts/cluster/cluster';
 import { controlPlaneLogOf } from '../../scripts/cluster/ha-members';
@@ -47,7 +48,7 @@ describe('HA: the leading control plane\'s Pi dies', function () {
 
   const logOf = (node: NodeState): string[] => {
     try {
-      return readFileSync(controlPlaneLogOf(tc.cluster.logDir, node), 'utf8').split('\n');
+      return logMessages(readFileSync(controlPlaneLogOf(tc.cluster.logDir, node), 'utf8'));
     } catch {
       return [];
     }

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { until } from '../../scripts/cluster/wait-until';
 import { freePort } from './etcd-fixture';
+import { logMessage } from './log-messages';
 
 export interface ControlPlaneProcess {
   pid: number;
@@ -33,17 +34,6 @@ export async function startControlPlaneProcess(flags: Record<string, string>, ti
     throw new Error(`control plane did not start: ${(err as Error).message}\n${handle.logs.join('\n')}`);
   }
   return handle;
-}
-
-/** A JSON log line's message (base/log/logger.ts), so tests match what was said, not its quoting; other lines as they are. */
-function logMessage(line: string): string {
-  if (!line.startsWith('{')) return line;
-  try {
-    const parsed = JSON.parse(line) as { message?: unknown };
-    return typeof parsed.message === 'string' ? parsed.message : line;
-  } catch {
-    return line;
-  }
 }
 
 function handleFor(child: ChildProcess): ControlPlaneProcess {
