@@ -34,13 +34,16 @@ export class RuntimeHealth {
 
   async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
-      await this.check(signal);
-      await this.opts.clock.sleep(this.opts.intervalMs, signal);
+      // One failed check (a throwing listener) must not end the watch for good.
+      await this.check(signal).catch((err: unknown) => this.opts.log(`runtime check failed: ${err instanceof Error ? err.message : String(err)}`));
+      await this.opts.clock.sleep(this.opts.intervalMs, signal).catch(() => undefined);
     }
   }
 
   private async check(signal: AbortSignal): Promise<void> {
-    const error = await this.opts.runtime.ping(AbortSignal.any([signal, this.opts.clock.timeout(this.opts.timeoutMs)]))
+    const bounded = AbortSignal.any([signal, this.opts.clock.timeout(this.opts.timeoutMs)]);
+    // Raced with the signal: a client that ignores its abort (a socket to a frozen dockerd) must not hold the checks up.
+    const error = await Promise.race([this.opts.runtime.ping(bounded), rejectedOnAbort(bounded, `no answer within ${this.opts.timeoutMs} ms`)])
       .then(() => undefined, (err: unknown) => (err instanceof Error ? err.message : String(err)) || 'no answer');
     if (signal.aborted) return;
     const next = afterPing(this.state, error, this.opts.failuresBeforeNotReady);
@@ -51,4 +54,12 @@ export class RuntimeHealth {
     this.opts.log(next.ready ? 'container runtime answers again: node Ready' : `node not Ready: ${condition.message ?? ''}`);
     this.opts.onChange(condition);
   }
+}
+
+/** Rejects with `message` once `signal` aborts. */
+function rejectedOnAbort(signal: AbortSignal, message: string): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) return reject(new Error(message));
+    signal.addEventListener('abort', () => reject(new Error(message)), { once: true });
+  });
 }

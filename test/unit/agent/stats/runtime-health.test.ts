@@ -5,12 +5,14 @@ import { FakeClock } from '../../../support/fake-clock';
 
 /** A runtime that answers or not as the test says; a frozen one never settles until the ping's signal aborts. */
 class FakeRuntime {
-  mode: 'answers' | 'refuses' | 'frozen' = 'answers';
+  /** deaf: never settles, not even when the signal aborts (a client that ignores its abort signal). */
+  mode: 'answers' | 'refuses' | 'frozen' | 'deaf' = 'answers';
   calls = 0;
   ping(signal: AbortSignal): Promise<void> {
     this.calls++;
     if (this.mode === 'answers') return Promise.resolve();
     if (this.mode === 'refuses') return Promise.reject(new Error('connect ECONNREFUSED'));
+    if (this.mode === 'deaf') return new Promise(() => undefined);
     return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true }));
   }
 }
@@ -65,5 +67,13 @@ describe('runtime health', () => {
     await clock.advance(1000 + 5000);
     assert.equal(changes[0]?.status, 'False');
     assert.match(changes[0]?.message ?? '', /^container runtime is down: /);
+  });
+
+  it('counts a ping as failed at its timeout even when the client ignores the abort', async () => {
+    await clock.advance(1);
+    runtime.mode = 'deaf';
+    await clock.advance(3 * (1000 + 5000));
+    assert.equal(changes[0]?.status, 'False');
+    assert.match(changes[0]?.message ?? '', /no answer within 5000 ms/);
   });
 });
