@@ -22,6 +22,7 @@ import { until } from '../../scripts/cluster/wait-until';
 import { startTestCluster, type TestCluster } from '../support/cluster-fixture';
 import type { PollResult } from '../support/http-poller';
 import { kubectlOk } from '../support/kubectl-pods';
+import { HOSTNAME_WEB_POD_SPEC } from '../support/hostname-web';
 
 /** The workload kind: 'Deployment' once Deployments are on main (the manifest is the same). */
 const KIND: 'ReplicaSet' | 'Deployment' = 'ReplicaSet';
@@ -40,17 +41,7 @@ spec:
   template:
     metadata:
       labels: { app: failover }
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers:
-        - name: web
-          image: pikube/busybox:latest
-          imagePullPolicy: IfNotPresent
-          command: ["sh", "-c", "mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www"]
-          readinessProbe:
-            httpGet: { path: /, port: 8080 }
-            periodSeconds: 1
----
+${HOSTNAME_WEB_POD_SPEC}---
 apiVersion: v1
 kind: Service
 metadata:

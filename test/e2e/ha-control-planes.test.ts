@@ -15,6 +15,7 @@ import { stopNode } from '../../scripts/cluster/cluster';
 import { controlPlaneLogOf } from '../../scripts/cluster/ha-members';
 import { until } from '../../scripts/cluster/wait-until';
 import { withTestCluster, type TestCluster } from '../support/cluster-fixture';
+import { HOSTNAME_WEB_POD_SPEC } from '../support/hostname-web';
 
 const MANIFEST = `apiVersion: apps/v1
 kind: Deployment
@@ -27,17 +28,7 @@ spec:
   template:
     metadata:
       labels: { app: ha }
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers:
-        - name: web
-          image: pikube/busybox:latest
-          imagePullPolicy: IfNotPresent
-          command: ["sh", "-c", "mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www"]
-          readinessProbe:
-            httpGet: { path: /, port: 8080 }
-            periodSeconds: 1
-`;
+${HOSTNAME_WEB_POD_SPEC}`;
 
 const LEADS = /is now the leader/;
 const sessionOf = (node: string): RegExp => new RegExp(`node "${node}" .*session established`);

@@ -16,6 +16,7 @@ import { signalRef } from '../../scripts/cluster/process-ref';
 import { until } from '../../scripts/cluster/wait-until';
 import { withTestCluster, type TestCluster } from '../support/cluster-fixture';
 import { kubectlOk } from '../support/kubectl-pods';
+import { HOSTNAME_WEB_POD_SPEC } from '../support/hostname-web';
 
 const replicaSet = (name: string, replicas: number): string => `apiVersion: apps/v1
 kind: ReplicaSet
@@ -28,17 +29,7 @@ spec:
   template:
     metadata:
       labels: { app: ${name} }
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers:
-        - name: web
-          image: pikube/busybox:latest
-          imagePullPolicy: IfNotPresent
-          command: ["sh", "-c", "mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www"]
-          readinessProbe:
-            httpGet: { path: /, port: 8080 }
-            periodSeconds: 1
-`;
+${HOSTNAME_WEB_POD_SPEC}`;
 
 const isReady = (p: Pod): boolean => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 const seconds = (ms: number): string => (ms / 1000).toFixed(1);

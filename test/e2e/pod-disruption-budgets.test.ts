@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { withTestCluster, type TestCluster } from '../support/cluster-fixture';
 import { until } from '../../scripts/cluster/wait-until';
 import { kubectlOk } from '../support/kubectl-pods';
+import { HOSTNAME_WEB_POD_SPEC } from '../support/hostname-web';
 
 const MANIFEST = `apiVersion: apps/v1
 kind: ReplicaSet
@@ -21,17 +22,7 @@ spec:
   template:
     metadata:
       labels: { app: web }
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers:
-        - name: web
-          image: pikube/busybox:latest
-          imagePullPolicy: IfNotPresent
-          command: ["sh", "-c", "mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www"]
-          readinessProbe:
-            httpGet: { path: /, port: 8080 }
-            periodSeconds: 1
-`;
+${HOSTNAME_WEB_POD_SPEC}`;
 
 interface PodPlace {
   name: string;
