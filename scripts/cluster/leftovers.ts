@@ -64,17 +64,28 @@ function ownCgroups(): string[] {
   return [...new Set(hierarchyRoots().flatMap((root) => readdirSync(root)).filter((n) => OWN_CGROUP.test(n)))];
 }
 
-export async function findStrays(live = liveClusterIds()): Promise<Strays> {
+/**
+ * Traces whose cluster is not among `keptIds()`. The traces are listed first and the kept
+ * ids asked for after: a cluster registers (its registry entry) before it makes any trace,
+ * so a cluster starting meanwhile, in another test process, is always among the kept ids
+ * when one of its traces was seen; asked the other way round, its fresh subnet claim or
+ * interface would look stray and be taken from it.
+ */
+export async function findStrays(keptIds: () => Set<string> = liveClusterIds): Promise<Strays> {
+  const traces = {
+    netns: await listNetns(), links: await hostLinks(), cgroups: ownCgroups(), claims: [...subnetClaims()],
+  };
+  const kept = keptIds();
   const dead = (name: string, pattern: RegExp): boolean => {
     const match = pattern.exec(name);
     const id = match?.[1] ?? match?.[2];
-    return id !== undefined && !live.has(id);
+    return id !== undefined && !kept.has(id);
   };
   return {
-    netns: (await listNetns()).filter((n) => dead(n, OWN_NAME)),
-    links: (await hostLinks()).filter((n) => dead(n, OWN_NAME)),
-    cgroups: ownCgroups().filter((n) => dead(n, OWN_CGROUP)),
-    claims: [...subnetClaims()].filter(([, id]) => !live.has(id)).map(([subnet, id]) => ({ subnet, id })),
+    netns: traces.netns.filter((n) => dead(n, OWN_NAME)),
+    links: traces.links.filter((n) => dead(n, OWN_NAME)),
+    cgroups: traces.cgroups.filter((n) => dead(n, OWN_CGROUP)),
+    claims: traces.claims.filter(([, id]) => !kept.has(id)).map(([subnet, id]) => ({ subnet, id })),
   };
 }
 
@@ -105,8 +116,7 @@ export async function cleanLeftovers(report: (l: string) => void = () => undefin
     await removeDeadEntry(entry, report).catch((err: unknown) => problems.push(String(err instanceof Error ? err.message : err)));
   }
   // Entries whose teardown failed stay in the registry; their traces are not strays.
-  const known = new Set(listRegistry().map((e) => e.id));
-  await removeStrays(await findStrays(known), report);
+  await removeStrays(await findStrays(() => new Set(listRegistry().map((e) => e.id))), report);
   return problems;
 }
 

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { downCluster, upCluster } from '../../../../scripts/cluster/cluster';
 import { dockerClient } from '../../../../scripts/cluster/cluster-node';
-import { cleanLeftovers, remainingLeftovers } from '../../../../scripts/cluster/leftovers';
+import { cleanLeftovers, findStrays, remainingLeftovers } from '../../../../scripts/cluster/leftovers';
+import { subnetClaims } from '../../../../scripts/cluster/lan-subnet';
+import { listRegistry, REGISTRY_DIR } from '../../../../scripts/cluster/cluster-state';
 import { createNetns, deleteNetns, listNetns } from '../../../../scripts/cluster/netns';
 import { hostInterfaceExists } from '../../../../scripts/cluster/lan';
 import { runCommand } from '../../../../scripts/cluster/run-command';
@@ -82,6 +84,27 @@ describe('leftover sweep', function () {
     } finally {
       await deleteNetns(other);
       await deleteNetns('pks-zz0000-lan');
+    }
+  });
+  it('leaves alone the subnet claim of a cluster that registers while the sweep looks for strays', async () => {
+    // Another test process registering a cluster (its registry entry, then its LAN subnet
+    // claim) between the sweep's two looks: found by CI, where the sweep of one e2e shard
+    // released the other's fresh claim and both clusters took 10.210.1.0/24.
+    const id = 'zz0001';
+    const subnet = '10.210.254';
+    // The registry is read just before the other cluster's entry appears.
+    const registering = (): Set<string> => {
+      mkdirSync(path.join(REGISTRY_DIR, id), { recursive: true });
+      writeFileSync(path.join(REGISTRY_DIR, 'subnets', subnet), id, { flag: 'wx' });
+      return new Set(listRegistry().map((e) => e.id).filter((e) => e !== id));
+    };
+    try {
+      const strays = await findStrays(registering);
+      assert.deepEqual(strays.claims.filter((c) => c.id === id), [], 'a claim made after the traces were listed was taken for a stray');
+      assert.equal(subnetClaims().get(subnet), id);
+    } finally {
+      rmSync(path.join(REGISTRY_DIR, 'subnets', subnet), { force: true });
+      rmSync(path.join(REGISTRY_DIR, id), { recursive: true, force: true });
     }
   });
 });
