@@ -14,8 +14,15 @@ interface Entry {
   bytes: Buffer;
 }
 
+interface Pending {
+  stateVersion: number;
+  bytes: Promise<Buffer>;
+}
+
 export class EncodedPages {
   private readonly entries = new Map<string, Entry>();
+  /** Encodings being made asynchronously: requests asking meanwhile wait for the same one. */
+  private readonly pending = new Map<string, Pending>();
   private bytesHeld = 0;
 
   constructor(readonly maxBytes: number) {}
@@ -32,7 +39,34 @@ export class EncodedPages {
     return this.keep(key, { stateVersion, bytes: encode() }).bytes;
   }
 
+  /** As `take`, for an encoding made asynchronously (a gzip off the event loop): made once however many ask. */
+  takeAsync(key: string, stateVersion: number, encode: () => Promise<Buffer>): Promise<Buffer> {
+    const hit = this.entries.get(key);
+    if (hit?.stateVersion === stateVersion) {
+      this.remove(key, hit);
+      return Promise.resolve(this.keep(key, hit).bytes);
+    }
+    const making = this.pending.get(key);
+    if (making?.stateVersion === stateVersion) return making.bytes;
+    const bytes = encode();
+    const entry = { stateVersion, bytes };
+    this.pending.set(key, entry);
+    const settle = (): void => {
+      if (this.pending.get(key) === entry) this.pending.delete(key);
+    };
+    bytes.then((made) => {
+      const current = this.entries.get(key);
+      if (this.pending.get(key) === entry) {
+        if (current) this.remove(key, current);
+        this.keep(key, { stateVersion, bytes: made });
+      }
+      settle();
+    }, settle);
+    return bytes;
+  }
+
   clear(): void {
+    this.pending.clear();
     this.entries.clear();
     this.bytesHeld = 0;
   }

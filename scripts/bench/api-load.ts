@@ -10,14 +10,15 @@
  *  3. mutating requests (create, merge patch, delete of a pod) from each `--concurrency` level
  *     of clients for `--seconds`;
  *  4. LIST of all those pods in one request, as JSON and as the Table kubectl get asks for,
- *     at each concurrency level for `--seconds`; then the RSS again.
+ *     at each concurrency level for `--seconds`, asking for gzip as kubectl does (`--gzip
+ *     false`: plain answers); then the RSS again.
  * Everything it started is removed at the end, also on Ctrl-C or SIGTERM; a run killed outright
  * leaves a registered cluster whose owner is dead, which `npm stop` (or the test runner) sweeps.
  * It sweeps nothing itself: other clusters on the machine, dead or alive, are not its own.
  * Prints the figures and writes them as JSON (default docs/bench/api-load.json).
  *
  *   npm run bench:api-load -- [--pods 1000] [--watches 500] [--seconds 10] [--concurrency 10,50]
- *     [--nodes 0] [--out FILE]
+ *     [--nodes 0] [--gzip true] [--out FILE]
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -47,6 +48,8 @@ interface Options {
   seconds: number;
   concurrency: number[];
   nodes: number;
+  /** LISTs send `Accept-Encoding: gzip`, as kubectl does. */
+  gzip: boolean;
   out: string;
 }
 
@@ -70,11 +73,13 @@ interface Result {
 function options(): Options {
   const { values } = parseArgs({ options: {
     pods: { type: 'string', default: '1000' }, watches: { type: 'string', default: '500' }, seconds: { type: 'string', default: '10' },
-    concurrency: { type: 'string', default: '10,50' }, nodes: { type: 'string', default: '0' }, out: { type: 'string', default: 'docs/bench/api-load.json' } } });
+    concurrency: { type: 'string', default: '10,50' }, nodes: { type: 'string', default: '0' }, gzip: { type: 'string', default: 'true' },
+    out: { type: 'string', default: 'docs/bench/api-load.json' } } });
+  if (values.gzip !== 'true' && values.gzip !== 'false') throw new Error(`--gzip: true or false, not ${values.gzip}`);
   const concurrency = values.concurrency.split(',').map((c) => integerOption(c.trim(), '--concurrency', 1, 200));
   return {
     pods: integerOption(values.pods, '--pods', 1, 10_000), watches: integerOption(values.watches, '--watches', 0, 2_000),
-    seconds: integerOption(values.seconds, '--seconds', 1, 300), concurrency, nodes: integerOption(values.nodes, '--nodes', 0, 5), out: values.out,
+    seconds: integerOption(values.seconds, '--seconds', 1, 300), concurrency, nodes: integerOption(values.nodes, '--nodes', 0, 5), gzip: values.gzip === 'true', out: values.out,
   };
 }
 
@@ -91,9 +96,10 @@ async function loadPhases(api: ApiClient, opts: Options, pids: Record<string, nu
   const writes: LoadPhase[] = [];
   for (const c of opts.concurrency) writes.push(report('mutating', await measureWrites(api, String(c), c, opts.seconds, pids)));
   const listJson: ListPhase[] = [];
-  for (const c of opts.concurrency) listJson.push(report('LIST json', await measureList(api, JSON_ACCEPT, c, opts.seconds, pids)));
+  const encoding = opts.gzip ? 'gzip' : undefined;
+  for (const c of opts.concurrency) listJson.push(report('LIST json', await measureList(api, JSON_ACCEPT, encoding, c, opts.seconds, pids)));
   const listTable: ListPhase[] = [];
-  for (const c of opts.concurrency) listTable.push(report('LIST table', await measureList(api, TABLE_ACCEPT, c, opts.seconds, pids)));
+  for (const c of opts.concurrency) listTable.push(report('LIST table', await measureList(api, TABLE_ACCEPT, encoding, c, opts.seconds, pids)));
   return { writes, listJson, listTable };
 }
 

@@ -37,12 +37,16 @@ export interface RawRequest {
   body?: string;
   contentType?: string;
   accept?: string;
+  /** Accept-Encoding, e.g. `gzip` as Go clients send it; the body is then returned as received (not unpacked). */
+  acceptEncoding?: string;
   /** Aborts the request (e.g. `AbortSignal.timeout(ms)`): `send` then rejects. */
   signal?: AbortSignal;
 }
 
 export interface RawResponse {
   statusCode: number;
+  /** Content-Encoding of the body, if any. */
+  contentEncoding?: string;
   body: Buffer;
 }
 
@@ -68,7 +72,10 @@ export class ApiClient {
   }
 
   private options(method: string, path: string, raw: RawRequest = {}): https.RequestOptions {
-    const headers = { 'content-type': raw.contentType ?? 'application/json', accept: raw.accept ?? 'application/json' };
+    const headers = {
+      'content-type': raw.contentType ?? 'application/json', accept: raw.accept ?? 'application/json',
+      ...(raw.acceptEncoding ? { 'accept-encoding': raw.acceptEncoding } : {}),
+    };
     return { host: this.url.hostname, port: this.url.port, method, path, agent: this.agent, headers, signal: raw.signal };
   }
 
@@ -78,7 +85,7 @@ export class ApiClient {
       const req = https.request(this.options(method, path, raw), (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+        res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, contentEncoding: res.headers['content-encoding'], body: Buffer.concat(chunks) }));
         res.on('error', reject);
       });
       req.on('error', reject);

@@ -26,6 +26,8 @@ export interface HttpResult {
   status: number;
   headers: IncomingHttpHeaders;
   text: string;
+  /** The body's bytes as received (still gzipped if the answer was). */
+  bytes: Buffer;
   /** The body parsed as JSON (throws if it is not). */
   json<T = Record<string, any>>(): T; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
@@ -110,8 +112,9 @@ export function httpsRequest(port: number, pki: ClusterPki, admin: KeyPair, meth
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) });
+        const bytes = Buffer.concat(chunks);
+        const text = bytes.toString('utf8');
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, bytes, json: () => JSON.parse(text) });
       });
       res.on('error', reject);
     });

@@ -35,7 +35,7 @@ export async function serveList(scope: RequestScope, target: ResourceTarget): Pr
  * Compact JSON and compact JSON Tables are written in parts from encodings the cache shares
  * (handlers/cached-list.ts); anything else (pretty, YAML, PartialObjectMetadata) is rendered as any list.
  */
-function writeCachedList(scope: RequestScope, target: ResourceTarget, page: CachePage): void {
+async function writeCachedList(scope: RequestScope, target: ResourceTarget, page: CachePage): Promise<void> {
   const list = cachedList(target, page);
   const compactJson = scope.encoding.format === 'json' && !scope.encoding.pretty;
   const includeObject = includeObjectParam(scope.query); // refused with 400 as on every read, though plain JSON has no use for it
@@ -43,7 +43,7 @@ function writeCachedList(scope: RequestScope, target: ResourceTarget, page: Cach
   if (compactJson && !scope.output.as) return writeParts(scope.res, 200, jsonListParts(list, page, pages), 'application/json');
   if (!compactJson || scope.output.as !== 'Table') return writeResult(scope, target, 200, list);
   const ctx: RenderContext = { info: target.info, target: scope.output, includeObject, now: wholeSecond(scope.settings.now()) };
-  writeParts(scope.res, 200, tableListParts(list, page, ctx, pages), 'application/json');
+  await writeParts(scope.res, 200, tableListParts(list, page, ctx, pages), 'application/json');
 }
 
 /** Ages in a table are printed at the request's second (Kubernetes' timestamps have whole seconds). */

@@ -51,4 +51,33 @@ describe('EncodedPages', () => {
     pages.take('a', 1, c.encode('a'));
     assert.equal(c.calls(), 1);
   });
+
+  it('makes an asynchronous encoding once for every request asking while it is made, then keeps it', async () => {
+    const pages = new EncodedPages(100);
+    let calls = 0;
+    let finish: (b: Buffer) => void = () => undefined;
+    const encode = (): Promise<Buffer> => (calls++, new Promise((resolve) => (finish = resolve)));
+    const asked = [pages.takeAsync('g', 1, encode), pages.takeAsync('g', 1, encode), pages.takeAsync('g', 1, encode)];
+    finish(Buffer.from('zz'));
+    const got = await Promise.all(asked);
+    assert.equal(calls, 1);
+    assert.ok(got.every((b) => b === got[0]));
+    assert.equal(await pages.takeAsync('g', 1, () => assert.fail('kept')), got[0]);
+    assert.equal(pages.heldBytes, 2);
+    assert.equal((await pages.takeAsync('g', 2, () => Promise.resolve(Buffer.from('new')))).toString(), 'new');
+    assert.equal(pages.heldBytes, 3, 'the new state\'s encoding replaced the old one');
+  });
+
+  it('keeps no asynchronous encoding that failed, nor one made for a state cleared meanwhile', async () => {
+    const pages = new EncodedPages(100);
+    await assert.rejects(pages.takeAsync('g', 1, () => Promise.reject(new Error('zlib'))), /zlib/);
+    assert.equal((await pages.takeAsync('g', 1, () => Promise.resolve(Buffer.from('ok')))).toString(), 'ok');
+    pages.clear();
+    let finish: (b: Buffer) => void = () => undefined;
+    const late = pages.takeAsync('h', 1, () => new Promise((resolve) => (finish = resolve)));
+    pages.clear();
+    finish(Buffer.from('stale'));
+    await late;
+    assert.equal(pages.heldBytes, 0);
+  });
 });
