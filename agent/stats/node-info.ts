@@ -22,8 +22,6 @@ export interface NodeInfoOptions {
   nodeName: string;
   /** Reported as the InternalIP address. */
   nodeIP: string;
-  /** Reported as the Hostname address; default the node name (as with --hostname-override). */
-  hostname?: string;
   /** Overrides for simulated nodes sharing one machine. */
   memoryCapacityBytes?: number;
   cpuCapacity?: number;
@@ -40,7 +38,6 @@ export interface NodeFacts {
   nodeInfo: NodeSystemInfo;
   nodeName: string;
   nodeIP: string;
-  hostname: string;
 }
 
 /** Node's `process.arch` spelled as Go's GOARCH, as Kubernetes reports it. */
@@ -65,7 +62,7 @@ export function nodeStatusFrom(f: NodeFacts): NodeStatus {
   return {
     capacity,
     allocatable,
-    addresses: [{ type: 'InternalIP', address: f.nodeIP }, { type: 'Hostname', address: f.hostname }],
+    addresses: [{ type: 'InternalIP', address: f.nodeIP }, { type: 'Hostname', address: f.nodeName }],
     nodeInfo: f.nodeInfo,
   };
 }
@@ -110,6 +107,5 @@ export async function collectNodeStatus(docker: Docker, opts: NodeInfoOptions, s
     nodeInfo: await systemInfo(version.Version),
     nodeName: opts.nodeName,
     nodeIP: opts.nodeIP,
-    hostname: opts.hostname ?? opts.nodeName,
   });
 }

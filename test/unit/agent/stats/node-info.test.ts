@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { goArch, nodeStatusFrom, type NodeFacts } from '../../../../agent/stats/node-info';
 
 const facts: NodeFacts = {
-  cpuCores: 4, memoryBytes: 8_241_442_816, storageBytes: 62_671_097_856, maxPods: 110, nodeName: 'pi1', nodeIP: '192.168.1.11', hostname: 'pi1',
+  cpuCores: 4, memoryBytes: 8_241_442_816, storageBytes: 62_671_097_856, maxPods: 110, nodeName: 'pi1', nodeIP: '192.168.1.11',
   nodeInfo: {
     machineID: 'm', systemUUID: '', bootID: 'b', kernelVersion: '6.6.31+rpt-rpi-v8', osImage: 'Debian GNU/Linux 12 (bookworm)',
     containerRuntimeVersion: 'docker://20.10.24', kubeletVersion: 'v1.32.0-pikube', kubeProxyVersion: 'v1.32.0-pikube', operatingSystem: 'linux', architecture: 'arm64',
@@ -21,7 +21,7 @@ describe('node info', () => {
     assert.equal(allocatable?.cpu, '4');
   });
 
-  it('lists the InternalIP and the Hostname', () => {
+  it('lists the InternalIP and the node name as the Hostname (the kubelet with --hostname-override)', () => {
     assert.deepEqual(nodeStatusFrom(facts).addresses, [{ type: 'InternalIP', address: '192.168.1.11' }, { type: 'Hostname', address: 'pi1' }]);
   });
 
