@@ -46,6 +46,7 @@ export class ServiceNetworking {
   private stale = false;
   private lastSkipped = '';
   private dnsAddress?: string;
+  private dnsPort = 53;
   private dnsChain: Promise<void> = Promise.resolve();
   private retry?: NodeJS.Timeout;
   private localnetOn = false;
@@ -106,6 +107,8 @@ export class ServiceNetworking {
     const { port } = await this.dns.listen(address, this.opts.dnsPort ?? 53);
     if (this.disposed) return void (await this.dns.close());
     this.dnsAddress = address;
+    this.dnsPort = port;
+    this.syncRules(); // kube-dns's ClusterIP goes to the new address
     this.opts.log(`cluster DNS (${this.opts.clusterDomain}) serving on ${address}:${port}`);
   }
 
@@ -130,7 +133,8 @@ export class ServiceNetworking {
     while (this.stale && this.proxy && !this.disposed) {
       this.stale = false;
       try {
-        const skipped = await this.proxy.sync(this.services.services(), this.services.slices());
+        const dns = this.dnsAddress === undefined ? undefined : { ip: this.dnsAddress, port: this.dnsPort };
+        const skipped = await this.proxy.sync(this.services.services(), this.services.slices(), dns);
         this.reportSkipped(skipped.map((s) => `${s.servicePort}: ${s.reason}`));
         await this.enableLocalnet();
       } catch (err: unknown) {

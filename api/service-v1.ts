@@ -121,6 +121,12 @@ export interface EndpointSlice extends KubeObject {
 
 /** The label tying an EndpointSlice to its Service. */
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
+
+/**
+ * On a Service in kube-system (the `kube-dns` one the control plane makes): each node sends its
+ * traffic to the cluster DNS the node's agent serves itself, not to endpoints.
+ */
+export const NODE_LOCAL_DNS_LABEL = 'pikube.dev/node-local-dns';
 /** The label naming the controller that manages an EndpointSlice. */
 export const MANAGED_BY_LABEL = 'endpointslice.kubernetes.io/managed-by';
 export const ENDPOINTSLICE_CONTROLLER = 'endpointslice-controller.k8s.io';

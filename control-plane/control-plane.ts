@@ -16,6 +16,7 @@ import { ensureDefaultStorageClass } from './storage/default-storage-class';
 import { SERVICES } from './registry/kinds';
 import { Registry } from './registry/registry';
 import { ensureKubernetesService, type ApiServerEndpoint } from './registry/service-network/ensure-kubernetes-service';
+import { ensureClusterDnsService } from './registry/service-network/ensure-cluster-dns-service';
 import { KUBERNETES_ENDPOINTS_RESYNC_MS, reconcileKubernetesEndpoints } from './registry/service-network/kubernetes-endpoints';
 import { repairServiceAllocations } from './registry/service-network/repair-allocations';
 import { createApiServer, type ApiServer } from './apiserver/server';
@@ -99,6 +100,8 @@ export class ControlPlane {
     const repaired = await repairServiceAllocations(store, keySpace, registry.companionOf(SERVICES));
     if (repaired.created.length + repaired.deleted.length > 0) log(`service allocations repaired: ${repaired.created.length} restored, ${repaired.deleted.length} released`);
     await ensureKubernetesService(registry, { address: config.advertiseAddress, port: config.securePort });
+    const noClusterDns = await ensureClusterDnsService(registry);
+    if (noClusterDns) log(noClusterDns);
     const informers = startInformers(new InformerFactory({ store, keySpace, resolve: (r) => registry.info(r), informer: { ...INFORMER_OPTIONS, log } }));
     const tls = { caCertPem: pki.ca.certPem, certPem: pki.serving.certPem, keyPem: pki.serving.keyPem };
     const { serviceAccounts, pods, secrets, nodes } = informers;

@@ -5,7 +5,7 @@
  * ready; only the first address of a slice endpoint is used; IPv6 slices are ignored.
  */
 import type { EndpointSlice, Service, ServicePort } from '../../api/service-v1';
-import { SERVICE_NAME_LABEL } from '../../api/service-v1';
+import { NODE_LOCAL_DNS_LABEL, SERVICE_NAME_LABEL } from '../../api/service-v1';
 import type { ServiceEndpoint, ServicePortModel, ServiceProtocol } from './service-model';
 
 /** Kubernetes' default sessionAffinityConfig.clientIP.timeoutSeconds (3 hours). */
@@ -44,7 +44,25 @@ function affinityTimeout(service: Service): number | undefined {
   return service.spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? DEFAULT_AFFINITY_TIMEOUT_SECONDS;
 }
 
-function modelOf(service: Service, port: ServicePort, slices: EndpointSlice[], nodeName: string): ServicePortModel {
+/** Where this node's own cluster DNS answers (the pod bridge's address, port 53). */
+export interface LocalDns {
+  ip: string;
+  port: number;
+}
+
+/** The kube-dns Service the control plane makes (ensure-cluster-dns-service.ts): served by each node's own DNS. */
+function isNodeLocalDns(service: Service): boolean {
+  return service.metadata.namespace === 'kube-system' && service.metadata.labels?.[NODE_LOCAL_DNS_LABEL] === 'true';
+}
+
+/** Its ports 53 go to the node's DNS while it serves; the other ports, and all of them until then, have no endpoint. */
+function localDnsEndpoints(port: ServicePort, dns: LocalDns | undefined): ServiceEndpoint[] {
+  const protocol = port.protocol ?? 'TCP';
+  if (!dns || port.port !== 53 || (protocol !== 'UDP' && protocol !== 'TCP')) return [];
+  return [{ ip: dns.ip, port: dns.port, ready: true, local: true }];
+}
+
+function modelOf(service: Service, port: ServicePort, slices: EndpointSlice[], nodeName: string, dns: LocalDns | undefined): ServicePortModel {
   const protocol = port.protocol ?? 'TCP';
   const portName = port.name ?? '';
   const hasNodePort = service.spec.type === 'NodePort' || service.spec.type === 'LoadBalancer';
@@ -61,14 +79,17 @@ function modelOf(service: Service, port: ServicePort, slices: EndpointSlice[], n
     affinityTimeoutSeconds: affinityTimeout(service),
     externalTrafficPolicyLocal: service.spec.externalTrafficPolicy === 'Local',
     internalTrafficPolicyLocal: service.spec.internalTrafficPolicy === 'Local',
-    endpoints: endpointsFor(slices, portName, protocol, nodeName),
+    endpoints: isNodeLocalDns(service) ? localDnsEndpoints(port, dns) : endpointsFor(slices, portName, protocol, nodeName),
   };
 }
 
-/** Every proxied service port of these services, with its endpoints as seen from `nodeName`. */
-export function servicePortsFrom(services: Service[], slices: EndpointSlice[], nodeName: string): ServicePortModel[] {
+/**
+ * Every proxied service port of these services, with its endpoints as seen from `nodeName`;
+ * the node-local kube-dns Service's go to `dns`, this node's own cluster DNS.
+ */
+export function servicePortsFrom(services: Service[], slices: EndpointSlice[], nodeName: string, dns?: LocalDns): ServicePortModel[] {
   return services.filter(isProxied).flatMap((svc) => {
     const own = slicesOf(svc, slices);
-    return (svc.spec.ports ?? []).map((port) => modelOf(svc, port, own, nodeName));
+    return (svc.spec.ports ?? []).map((port) => modelOf(svc, port, own, nodeName, dns));
   });
 }

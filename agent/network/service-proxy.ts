@@ -6,7 +6,7 @@
 import type { EndpointSlice, Service } from '../../api/service-v1';
 import { renderRuleSet, type RuleSet } from './iptables-rules';
 import type { RuleApplier } from './rule-applier';
-import { servicePortsFrom } from './service-ports';
+import { servicePortsFrom, type LocalDns } from './service-ports';
 
 export interface ServiceProxyOptions {
   nodeName: string;
@@ -18,9 +18,9 @@ export interface ServiceProxyOptions {
 export class ServiceProxy {
   constructor(private readonly opts: ServiceProxyOptions) {}
 
-  /** Applies rules for exactly these services; returns the service ports left out and why. */
-  async sync(services: Service[], slices: EndpointSlice[]): Promise<RuleSet['skipped']> {
-    const ruleSet = renderRuleSet(servicePortsFrom(services, slices, this.opts.nodeName), { clusterCIDR: this.opts.clusterCIDR });
+  /** Applies rules for exactly these services (kube-dns to `dns`, the node's own); returns the service ports left out and why. */
+  async sync(services: Service[], slices: EndpointSlice[], dns?: LocalDns): Promise<RuleSet['skipped']> {
+    const ruleSet = renderRuleSet(servicePortsFrom(services, slices, this.opts.nodeName, dns), { clusterCIDR: this.opts.clusterCIDR });
     await this.opts.applier.apply(ruleSet);
     return ruleSet.skipped;
   }

@@ -307,6 +307,15 @@ describe('services across nodes', function () {
     assert.match(unknown.stdout + unknown.stderr, /NXDOMAIN/);
   });
 
+  it('serves the kube-dns Service at the tenth address of the service range, answered by the node\'s own DNS', async () => {
+    const dns = await getJson<ServiceView>(['get', 'service', 'kube-dns', '-n', 'kube-system']);
+    assert.match(dns.spec.clusterIP, /^\d+\.\d+\.0\.10$/);
+    const api = await getJson<ServiceView>(['get', 'service', 'kubernetes', '-n', 'default']);
+    const answer = await inClient(`nslookup kubernetes.default.svc.cluster.local ${dns.spec.clusterIP}`);
+    assert.equal(answer.code, 0, JSON.stringify(answer));
+    assert.match(answer.stdout, new RegExp(`Address: ${api.spec.clusterIP.replace(/\./g, '\\.')}\\b`), `kubernetes.default through kube-dns: ${answer.stdout}`);
+  });
+
   it('serves the node itself on a ClusterIP', async () => {
     const res = await inNetns(nodeNamed('pi1').netns, 'busybox', ['timeout', '3', 'busybox', 'wget', '-q', '-O', '-', `http://${web.spec.clusterIP}/`], { allowFailure: true });
     assert.ok(['web-a', 'web-b'].includes(res.stdout.trim()), `ClusterIP from pi1 itself: ${JSON.stringify(res)}`);

@@ -2,7 +2,9 @@
  * An IPv4 service CIDR as a range of ordinals (offsets from the network address), like
  * Kubernetes' ipallocator: the network and broadcast addresses are never handed out, and the
  * first address (offset 1) belongs to the `kubernetes` service, so automatic allocation starts
- * at offset 2.
+ * at offset 2. The lowest addresses are a static band (KEP-3070), taken by automatic
+ * allocation only once the rest is full, so the well-known ones (the `.10` of `kube-dns`)
+ * stay free for whoever asks for them by address.
  */
 import { isIPv4 } from 'node:net';
 
@@ -49,7 +51,28 @@ export function kubernetesServiceIp(range: IpRange): string {
   return ipAt(range, 1);
 }
 
-/** Ordinals automatic allocation may pick (first and last inclusive). */
-export function dynamicOrdinals(range: IpRange): { first: number; last: number } {
-  return { first: 2, last: range.size - 2 };
+/** The address of the `kube-dns` Service: the tenth of the range, as kubeadm and k3s place it; none in a range too small. */
+export function clusterDnsServiceIp(range: IpRange): string | undefined {
+  return ordinalOf(range, ipAt(range, 10)) === undefined ? undefined : ipAt(range, 10);
+}
+
+/** Addresses in the static band: min(max(16, size / 16), 256), none in a range of 16 or fewer (the apiserver's calculateRangeOffset). */
+export function staticBandSize(range: IpRange): number {
+  if (range.size <= 16) return 0;
+  return Math.min(Math.max(16, Math.floor(range.size / 16)), 256);
+}
+
+export interface OrdinalBand {
+  first: number;
+  last: number;
+}
+
+/**
+ * Ordinals automatic allocation may pick (first and last inclusive), in the order it tries
+ * them: the dynamic band above the static one, then what is left of the static band.
+ */
+export function dynamicOrdinals(range: IpRange): OrdinalBand[] {
+  const band = staticBandSize(range);
+  const upper = { first: Math.max(2, band + 1), last: range.size - 2 };
+  return band <= 1 ? [upper] : [upper, { first: 2, last: band }];
 }

@@ -140,8 +140,8 @@ export class ServiceAllocations implements WriteCompanion {
 
   private async pickIp(): Promise<string> {
     const taken = new Set((await this.takenNames(this.ipPrefix)).map((ip) => ordinalOf(this.ipRange, ip) ?? -1));
-    const { first, last } = dynamicOrdinals(this.ipRange);
-    const ordinal = pickFree(first, last, taken, this.random);
+    let ordinal: number | undefined;
+    for (const { first, last } of dynamicOrdinals(this.ipRange)) ordinal ??= pickFree(first, last, taken, this.random);
     if (ordinal === undefined) throw new ApiError('InternalError', 'Internal error occurred: failed to allocate a serviceIP: range is full');
     return ipAt(this.ipRange, ordinal);
   }

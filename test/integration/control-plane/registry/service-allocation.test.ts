@@ -5,6 +5,8 @@ import { ensureDefaultNamespaces } from '../../../../control-plane/apiserver/ens
 import { Registry } from '../../../../control-plane/registry/registry';
 import type { EndpointSlice, Endpoints } from '../../../../api/service-v1';
 import { ensureKubernetesService } from '../../../../control-plane/registry/service-network/ensure-kubernetes-service';
+import { ensureClusterDnsService } from '../../../../control-plane/registry/service-network/ensure-cluster-dns-service';
+import { ipToNumber } from '../../../../control-plane/registry/service-network/ip-range';
 import { reconcileKubernetesEndpoints } from '../../../../control-plane/registry/service-network/kubernetes-endpoints';
 import { repairServiceAllocations } from '../../../../control-plane/registry/service-network/repair-allocations';
 import type { KeySpace } from '../../../../control-plane/store/keys';
@@ -154,6 +156,22 @@ describe('Service cluster IP and node port allocation (real etcd)', function () 
     const slice = await registry.get<EndpointSlice>('endpointslices.discovery.k8s.io', 'default', 'kubernetes');
     assert.deepEqual(slice.endpoints.map((e) => e.addresses[0]).sort(), ['10.0.0.1', '10.0.0.2']);
     assert.deepEqual(await allocatedKeys(), ['10.43.0.1']);
+  });
+
+  it('picks automatic IPs above the static band, leaving .10 to the kube-dns Service made at start', async () => {
+    const auto = await Promise.all(Array.from({ length: 20 }, (_, i) => registry.create<Service>('services', 'default', aService(`band-${i}`, {}))));
+    for (const svc of auto) assert.ok(ipToNumber(svc.spec.clusterIP ?? '') - ipToNumber('10.43.0.0') > 256, `${svc.spec.clusterIP} is in the static band`);
+    assert.equal(await ensureClusterDnsService(registry), undefined);
+    assert.equal(await ensureClusterDnsService(registry), undefined, 'a second start finds it');
+    const dns = await registry.get<Service>('services', 'kube-system', 'kube-dns');
+    assert.deepEqual([dns.spec.clusterIP, dns.spec.selector, dns.spec.ports?.map((p) => `${p.name}/${p.protocol}/${p.port}`)], ['10.43.0.10', undefined, ['dns/UDP/53', 'dns-tcp/TCP/53']]);
+    assert.equal(dns.metadata.labels?.['k8s-app'], 'kube-dns');
+  });
+
+  it('starts without kube-dns, saying why, when its address is taken', async () => {
+    await registry.create<Service>('services', 'default', aService('squatter', { clusterIP: '10.43.0.10' }));
+    assert.match(await ensureClusterDnsService(registry) ?? '', /no kube-dns Service at 10\.43\.0\.10: .*provided IP is already allocated/);
+    await assert.rejects(registry.get('services', 'kube-system', 'kube-dns'), /not found/);
   });
 
   it('keeps the kubernetes endpoints to the live replicas: a dead replica\'s address leaves, and an unchanged set writes nothing', async () => {

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import type { EndpointSlice, Service } from '../../../../api/service-v1';
 import { servicePortsFrom } from '../../../../agent/network/service-ports';
+import { clusterDnsService } from '../../../../control-plane/registry/service-network/ensure-cluster-dns-service';
 
 function aService(spec: Service['spec'], status?: Service['status']): Service {
   return { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec, status };
@@ -42,5 +43,18 @@ describe('service ports from Services and EndpointSlices', () => {
     const external = aService({ type: 'ExternalName', externalName: 'example.org', ports: [{ port: 80 }] });
     assert.deepEqual(servicePortsFrom([headless, external], [], 'pi1'), []);
     assert.equal(servicePortsFrom([aService({ clusterIP: '10.43.0.10', type: 'ClusterIP', ports: [{ port: 80, nodePort: 30080 }] })], [], 'pi1')[0]?.nodePort, 0);
+  });
+
+  it('sends the kube-dns Service the control plane makes to this node\'s own DNS, and nothing else there', () => {
+    const kubeDns = clusterDnsService('10.43.0.10');
+    const stray = aSlice([{ addresses: ['10.42.9.9'] }], [{ name: 'dns', port: 53, protocol: 'UDP' }], 'kube-dns');
+    const served = servicePortsFrom([kubeDns], [{ ...stray, metadata: { ...stray.metadata, namespace: 'kube-system' } }], 'pi1', { ip: '10.42.1.1', port: 53 });
+    assert.deepEqual(served.map((sp) => [sp.protocol, sp.clusterIP, sp.port, sp.endpoints]), [
+      ['UDP', '10.43.0.10', 53, [{ ip: '10.42.1.1', port: 53, ready: true, local: true }]],
+      ['TCP', '10.43.0.10', 53, [{ ip: '10.42.1.1', port: 53, ready: true, local: true }]],
+    ]);
+    assert.deepEqual(servicePortsFrom([kubeDns], [], 'pi1').map((sp) => sp.endpoints), [[], []], 'no endpoint before the node serves DNS');
+    const lookalike = { ...kubeDns, metadata: { ...kubeDns.metadata, namespace: 'shop' } };
+    assert.deepEqual(servicePortsFrom([lookalike], [], 'pi1', { ip: '10.42.1.1', port: 53 }).map((sp) => sp.endpoints), [[], []], 'the label is honoured in kube-system only');
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { pickFree } from '../../../../../control-plane/registry/service-network/free-ordinal';
-import { dynamicOrdinals, ipAt, kubernetesServiceIp, ordinalOf, parseIpRange } from '../../../../../control-plane/registry/service-network/ip-range';
+import { clusterDnsServiceIp, dynamicOrdinals, ipAt, kubernetesServiceIp, ordinalOf, parseIpRange, staticBandSize } from '../../../../../control-plane/registry/service-network/ip-range';
 
 describe('service IP range', () => {
   it('reserves the first address for the kubernetes service and never hands out network or broadcast', () => {
@@ -10,7 +10,20 @@ describe('service IP range', () => {
     assert.equal(ordinalOf(range, '10.43.0.0'), undefined);
     assert.equal(ordinalOf(range, '10.43.255.255'), undefined);
     assert.equal(ordinalOf(range, '10.43.255.254'), 65534);
-    assert.deepEqual(dynamicOrdinals(range), { first: 2, last: 65534 });
+  });
+
+  it('keeps a static band at the bottom, which automatic allocation takes only after the rest (KEP-3070)', () => {
+    // min(max(16, size / 16), 256); none for 16 addresses or fewer.
+    assert.deepEqual([16, 18, 20, 24, 28].map((bits) => staticBandSize(parseIpRange(`10.43.0.0/${bits}`))), [256, 256, 256, 16, 0]);
+    assert.equal(staticBandSize(parseIpRange('10.43.0.0/22')), 64);
+    assert.deepEqual(dynamicOrdinals(parseIpRange('10.43.0.0/16')), [{ first: 257, last: 65534 }, { first: 2, last: 256 }]);
+    assert.deepEqual(dynamicOrdinals(parseIpRange('10.43.0.0/28')), [{ first: 2, last: 14 }]);
+  });
+
+  it('puts kube-dns at the tenth address, where kubeadm and k3s do, when the range has one', () => {
+    assert.equal(clusterDnsServiceIp(parseIpRange('10.43.0.0/16')), '10.43.0.10');
+    assert.equal(clusterDnsServiceIp(parseIpRange('10.43.0.0/28')), '10.43.0.10');
+    assert.equal(clusterDnsServiceIp(parseIpRange('10.43.0.0/29')), undefined);
   });
 
   it('normalises the CIDR to its network address and rejects what is not an IPv4 CIDR', () => {
