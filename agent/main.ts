@@ -6,7 +6,7 @@ import { textLog } from '../base/log/text-log';
 import { waitForPlausibleClock } from '../host/clock-wait';
 import { hostFilesAt } from '../host/host-files';
 import { logResults, printedReport, refusals } from '../host/preflight-outcome';
-import { AGENT_CONFIG_FILE, AGENT_FLAGS, parseAgentConfig, wantsCleanup } from './agent-config';
+import { AGENT_CONFIG_FILE, AGENT_FLAGS, parseAgentSettings, readCredentialFiles, withCredentials, type AgentConfig, wantsCleanup } from './agent-config';
 import { localCommandRunner } from './network/command-runner';
 import { cleanupNode, describeCleanup } from './network/node-cleanup';
 import { runAgentPreflight } from './preflight/agent-preflight';
@@ -46,7 +46,7 @@ async function preflightCommand(args: string[]): Promise<number> {
 
 /** The start's preflight: warnings logged, failures refuse the start, an unset clock is waited for. */
 async function preflightAtStart(args: string[], logger: Logger, signal: AbortSignal): Promise<void> {
-  const config = parseAgentConfig(args);
+  const config = parseAgentSettings(args);
   // The memory cgroup is reported by the agent itself, as a Node condition.
   const results = (await runAgentPreflight(await preflightInput({ 'cluster-cidr': config.clusterCIDR, 'docker-host': `unix://${config.dockerSocket}` }))).filter((r) => r.name !== 'memory-cgroup');
   logResults(logger, results);
@@ -55,14 +55,27 @@ async function preflightAtStart(args: string[], logger: Logger, signal: AbortSig
   await waitForPlausibleClock({ now: Date.now, signal, log: (m) => logger.warn(m) });
 }
 
+/** The settings with the node's certificates: read from the named files, or stored by a join, or joined for now. */
+async function agentConfig(args: string[], log: (message: string) => void, signal: AbortSignal): Promise<AgentConfig> {
+  const settings = parseAgentSettings(args);
+  const source = settings.credentials;
+  if (source.kind === 'files') {
+    return withCredentials(settings, readCredentialFiles(source));
+  }
+  const { loadOrJoin } = await import('./join/node-credentials');
+  return withCredentials(settings, await loadOrJoin({ stateDir: settings.stateDir, nodeName: settings.nodeName, join: source.join, signal, log }));
+}
+
 async function runAgent(args: string[], logger: Logger): Promise<void> {
   const log = textLog(logger);
   const startup = new AbortController();
   process.once('SIGTERM', () => startup.abort());
+  // The clock is waited for first: no TLS (a join included) while it reads 1970.
   await preflightAtStart(args, logger, startup.signal);
+  const config = await agentConfig(args, log, startup.signal);
   // Loaded here, not at the top: `--cleanup` and `preflight` need none of it (gRPC).
   const { Agent } = await import('./agent');
-  const agent = new Agent(parseAgentConfig(args), log);
+  const agent = new Agent(config, log);
   agent.start().catch((err: unknown) => {
     logger.fatal(`${(err as Error).message}`);
     process.exit(1);
