@@ -166,8 +166,9 @@ export function parseAgentSettings(argv: string[]): AgentSettings {
   if (!/^\/[A-Za-z0-9._\-/]+$/.test(cgroupRoot)) throw new Error(`--cgroup-root "${cgroupRoot}" must be an absolute cgroup path`);
   return {
     nodeName,
-    servers: nodeServers(v),
+    // The identity first: with neither certificates nor --server, that is what to say.
     credentials: credentialSource(v),
+    servers: nodeServers(v),
     dockerSocket: socketOf(v['docker-host'] ?? 'unix:///var/run/docker.sock'),
     nodeIP,
     cgroupRoot,
