@@ -1,5 +1,7 @@
 /** `pikube-agent`: runs on every Pi (systemd unit), or inside a simulated node's namespace. */
 import { parseArgs } from 'node:util';
+import { systemClock } from '../base/clock';
+import type { NodeCredentials } from './join/node-join';
 import { withConfigFile } from '../base/config/config-file';
 import { createLogger, type Logger } from '../base/log/logger';
 import { textLog } from '../base/log/text-log';
@@ -66,6 +68,18 @@ async function agentConfig(args: string[], log: (message: string) => void, signa
   return withCredentials(settings, await loadOrJoin({ stateDir: settings.stateDir, nodeName: settings.nodeName, join: source.join, signal, log }));
 }
 
+/** A node that joined renews its certificate before it expires (certificate-rotation.ts); one given certificate files does not. */
+async function rotateIfJoined(args: string[], config: AgentConfig, agent: { useNodeCredentials(c: NodeCredentials): void }, log: (m: string) => void, signal: AbortSignal): Promise<void> {
+  const source = parseAgentSettings(args).credentials;
+  if (source.kind !== 'join') return;
+  const { rotateNodeCertificate } = await import('./join/certificate-rotation');
+  void rotateNodeCertificate({
+    server: source.join.server, stateDir: config.stateDir, nodeName: config.nodeName, clock: systemClock, random: Math.random, signal,
+    current: { caPem: config.caPem, certPem: config.certPem, keyPem: config.keyPem },
+    log: (m) => log(`[certificate] ${m}`), onRenewed: (creds) => agent.useNodeCredentials(creds),
+  });
+}
+
 async function runAgent(args: string[], logger: Logger): Promise<void> {
   const log = textLog(logger);
   const startup = new AbortController();
@@ -80,7 +94,10 @@ async function runAgent(args: string[], logger: Logger): Promise<void> {
     logger.fatal(`${(err as Error).message}`);
     process.exit(1);
   });
+  const rotation = new AbortController();
+  await rotateIfJoined(args, config, { useNodeCredentials: (creds) => agent.useNodeCredentials(creds) }, log, rotation.signal);
   const stop = (signal: string): void => {
+    rotation.abort();
     logger.info(`${signal}, stopping (containers keep running)`);
     void agent.stop().then(() => process.exit(0));
   };

@@ -38,7 +38,7 @@ export function readStoredCredentials(stateDir: string): NodeCredentials | undef
   return { caPem: readFileSync(files.ca, 'utf8'), certPem: readFileSync(files.cert, 'utf8'), keyPem: readFileSync(files.key, 'utf8') };
 }
 
-function store(stateDir: string, creds: NodeCredentials): void {
+export function storeCredentials(stateDir: string, creds: NodeCredentials): void {
   const files = pkiFiles(stateDir);
   writeFileAtomic(files.key, creds.keyPem, 0o600);
   writeFileAtomic(files.ca, creds.caPem, 0o644);
@@ -63,7 +63,7 @@ export async function loadOrJoin(request: CredentialRequest): Promise<NodeCreden
   if (!token || !caCertHash) throw new Error(`${why}: --token and --ca-cert-hash are needed to join (pikube-server token create --print-join-command prints them)`);
   request.log(`${why}: joining ${request.join.server} with bootstrap token ${token.id}`);
   const creds = await joinCluster({ server: request.join.server, token, caCertHash, nodeName: request.nodeName, signal: request.signal, log: request.log });
-  store(request.stateDir, creds);
+  storeCredentials(request.stateDir, creds);
   request.log(`node certificate for system:node:${request.nodeName} stored in ${path.join(request.stateDir, 'pki')}`);
   return creds;
 }

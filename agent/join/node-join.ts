@@ -2,14 +2,15 @@
  * TLS bootstrapping as the kubelet does it (k8s.io/client-go/util/certificate/csr): with the
  * CA trusted through discovery, make a key, submit a CertificateSigningRequest for
  * `system:node:<name>` (O system:nodes, signer kube-apiserver-client-kubelet) authenticated by
- * the bootstrap token, and wait until the control plane approves and signs it.
+ * the bootstrap token, and wait until the control plane approves and signs it. A renewal is the
+ * same request sent with the node's current certificate instead of the token.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { BootstrapToken } from '../../api/bootstrap-token';
 import { createCertificateRequest } from '../../api/certificate-request';
 import { type CertificateSigningRequest, csrCondition, KUBELET_CLIENT_SIGNER } from '../../api/certificates-v1';
 import { failureText, httpsJson, type HttpsJsonResponse } from '../../base/https-json';
-import { type DiscoveredCluster, discoverCluster, DiscoveryRefused } from './cluster-discovery';
+import { discoverCluster, DiscoveryRefused } from './cluster-discovery';
 
 export interface NodeCredentials {
   caPem: string;
@@ -17,19 +18,23 @@ export interface NodeCredentials {
   keyPem: string;
 }
 
-export interface JoinRequest {
+/** What every step of asking for a node certificate needs. */
+export interface CsrSteps {
   /** https://host:port of an API server. */
   server: string;
-  token: BootstrapToken;
-  /** `sha256:<hex>`, lower case. */
-  caCertHash: string;
   nodeName: string;
   signal: AbortSignal;
   log(message: string): void;
   /** How often discovery and the request's state are looked at again (default 1 s). */
   pollMs?: number;
-  /** How long each step may keep failing before the join gives up with its last error (default 5 min, kubeadm's discovery timeout). */
+  /** How long each step may keep failing before giving up with its last error (default 5 min, kubeadm's discovery timeout). */
   stepTimeoutMs?: number;
+}
+
+export interface JoinRequest extends CsrSteps {
+  token: BootstrapToken;
+  /** `sha256:<hex>`, lower case. */
+  caCertHash: string;
 }
 
 const DEFAULT_STEP_TIMEOUT_MS = 5 * 60_000;
@@ -37,7 +42,7 @@ const DEFAULT_STEP_TIMEOUT_MS = 5 * 60_000;
 const CSRS = '/apis/certificates.k8s.io/v1/certificatesigningrequests';
 
 function tokenRefusal(res: HttpsJsonResponse): Error {
-  if (res.status === 401) return new DiscoveryRefused('the API server refused the bootstrap token (401 Unauthorized): it is wrong, expired or deleted; make a new one with "pikube-server token create"');
+  if (res.status === 401) return new DiscoveryRefused('the API server refused the credential (401 Unauthorized): a bootstrap token that is wrong, expired or deleted (make a new one with "pikube-server token create"), or a node certificate it no longer accepts');
   return new DiscoveryRefused(`the certificate signing request was refused: ${failureText(res)}`);
 }
 
@@ -47,7 +52,7 @@ async function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /** Retries `attempt` until it succeeds or is refused for good; each failure is logged once per kind. */
-async function retrying<T>(what: string, request: JoinRequest, attempt: () => Promise<T>): Promise<T> {
+async function retrying<T>(what: string, request: CsrSteps, attempt: () => Promise<T>): Promise<T> {
   let last = '';
   const timeoutMs = request.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
   const deadline = Date.now() + timeoutMs;
@@ -78,16 +83,19 @@ function newNodeRequest(nodeName: string): { keyPem: string; csr: CertificateSig
   return { keyPem, csr };
 }
 
-async function submit(cluster: DiscoveredCluster, request: JoinRequest, csr: CertificateSigningRequest): Promise<void> {
-  const res = await httpsJson({ url: `${request.server}${CSRS}`, method: 'POST', body: csr, caPem: cluster.caPem, bearerToken: tokenText(request.token), signal: request.signal });
+/** How a request proves who sends it: the bootstrap token (a join) or the node's current certificate (a renewal). */
+type Caller = { caPem: string; bearerToken: string } | { caPem: string; certPem: string; keyPem: string };
+
+async function submit(caller: Caller, request: CsrSteps, csr: CertificateSigningRequest): Promise<void> {
+  const res = await httpsJson({ url: `${request.server}${CSRS}`, method: 'POST', body: csr, ...caller, signal: request.signal });
   if (res.status === 201 || res.status === 409) return;
   if (res.status >= 500) throw new Error(failureText(res));
   throw tokenRefusal(res);
 }
 
 /** The signed certificate once issued; undefined while pending; a refusal when denied or failed. */
-async function issued(cluster: DiscoveredCluster, request: JoinRequest, name: string): Promise<string> {
-  const res = await httpsJson({ url: `${request.server}${CSRS}/${name}`, caPem: cluster.caPem, bearerToken: tokenText(request.token), signal: request.signal });
+async function issued(caller: Caller, request: CsrSteps, name: string): Promise<string> {
+  const res = await httpsJson({ url: `${request.server}${CSRS}/${name}`, ...caller, signal: request.signal });
   if (res.status >= 500) throw new Error(failureText(res));
   if (res.status !== 200) throw tokenRefusal(res);
   const csr = res.body as CertificateSigningRequest;
@@ -101,11 +109,24 @@ function tokenText(token: BootstrapToken): string {
   return `${token.id}.${token.secret}`;
 }
 
+/** A new key, its request sent as `caller`, the certificate once issued. */
+async function requestNodeCertificate(caller: Caller, request: CsrSteps): Promise<NodeCredentials> {
+  const { keyPem, csr } = newNodeRequest(request.nodeName);
+  await retrying('certificate signing request', request, () => submit(caller, request, csr));
+  const certPem = await retrying('waiting for the node certificate', request, () => issued(caller, request, csr.metadata.name ?? ''));
+  return { caPem: caller.caPem, certPem, keyPem };
+}
+
 export async function joinCluster(request: JoinRequest): Promise<NodeCredentials> {
   const cluster = await retrying('cluster discovery', request, () => discoverCluster(request.server, request.token, request.caCertHash, request.signal));
   request.log(`cluster CA pinned (${request.caCertHash}); requesting the certificate of system:node:${request.nodeName}`);
-  const { keyPem, csr } = newNodeRequest(request.nodeName);
-  await retrying('certificate signing request', request, () => submit(cluster, request, csr));
-  const certPem = await retrying('waiting for the node certificate', request, () => issued(cluster, request, csr.metadata.name ?? ''));
-  return { caPem: cluster.caPem, certPem, keyPem };
+  return requestNodeCertificate({ caPem: cluster.caPem, bearerToken: tokenText(request.token) }, request);
+}
+
+/**
+ * A new key and certificate for the node, asked for with its current certificate (the kubelet's
+ * client certificate rotation): approved through `certificatesigningrequests/selfnodeclient`.
+ */
+export async function renewNodeCertificate(request: CsrSteps & { current: NodeCredentials }): Promise<NodeCredentials> {
+  return requestNodeCertificate({ caPem: request.current.caPem, certPem: request.current.certPem, keyPem: request.current.keyPem }, request);
 }

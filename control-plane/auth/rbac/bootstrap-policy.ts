@@ -107,5 +107,7 @@ export const BOOTSTRAP_CLUSTER_ROLE_BINDINGS: readonly ClusterRoleBinding[] = [
   // kubeadm:node-autoapprove-certificate-rotation), for every bootstrap token here.
   groupBinding('pikube:kubelet-bootstrap', 'system:node-bootstrapper', ['system:bootstrappers']),
   groupBinding('pikube:node-autoapprove-bootstrap', `system:${CERTIFICATES}:certificatesigningrequests:nodeclient`, ['system:bootstrappers']),
+  // Nodes renew their own certificates (Kubernetes' system:node role lets them create CSRs).
+  groupBinding('pikube:node-certificate-rotation', 'system:node-bootstrapper', ['system:nodes']),
   groupBinding('pikube:node-autoapprove-certificate-rotation', `system:${CERTIFICATES}:certificatesigningrequests:selfnodeclient`, ['system:nodes']),
 ];

@@ -7,12 +7,14 @@
  */
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseBootstrapToken } from '../../../../api/bootstrap-token';
 import { caCertHash } from '../../../../api/ca-cert-hash';
-import { joinCluster } from '../../../../agent/join/node-join';
+import { rotateNodeCertificate } from '../../../../agent/join/certificate-rotation';
+import { readStoredCredentials } from '../../../../agent/join/node-credentials';
+import { joinCluster, renewNodeCertificate, type NodeCredentials } from '../../../../agent/join/node-join';
 import { issueAdminCertificate, loadOrCreateClusterPki, type ClusterPki } from '../../../../control-plane/auth/cluster-pki';
 import { writeKubeconfig } from '../../../../control-plane/auth/kubeconfig';
 import { runCommand } from '../../../../scripts/cluster/run-command';
@@ -72,6 +74,7 @@ describe('joining a node with a bootstrap token (real control plane, real kubect
   };
 
   let token = '';
+  let joined: NodeCredentials | undefined;
 
   it('creates, lists and prints the join command of bootstrap tokens', async () => {
     token = (await tokenCmd(['create', '--ttl', '1h', '--description', 'for pi9'])).trim();
@@ -118,6 +121,7 @@ describe('joining a node with a bootstrap token (real control plane, real kubect
 
   it('joins: cluster-info pinned by the CA hash, the node CSR auto-approved and signed for system:node:<name>', async () => {
     const creds = await join(token, caCertHash(pki.ca.certPem), 'pi9');
+    joined = creds;
     assert.equal(creds.caPem, pki.ca.certPem);
     const cert = new X509Certificate(creds.certPem);
     assert.equal(cert.subject, 'O=system:nodes\nCN=system:node:pi9');
@@ -126,6 +130,35 @@ describe('joining a node with a bootstrap token (real control plane, real kubect
     const table = await ok(['get', 'csr']);
     assert.match(table, /^NAME\s+AGE\s+SIGNERNAME\s+REQUESTOR\s+REQUESTEDDURATION\s+CONDITION\n/);
     assert.match(table, new RegExp(`node-csr-\\w+\\s+\\S+\\s+kubernetes.io/kube-apiserver-client-kubelet\\s+system:bootstrap:${token.split('.')[0] ?? ''}\\s+<none>\\s+Approved,Issued`));
+  });
+
+  it('renews the node certificate with the current one, auto-approved as selfnodeclient', async () => {
+    assert.ok(joined, 'the join test ran first');
+    const renewed = await renewNodeCertificate({ server, nodeName: 'pi9', current: joined, signal: AbortSignal.timeout(60_000), log: () => undefined, pollMs: 200, stepTimeoutMs: 20_000 });
+    assert.equal(new X509Certificate(renewed.certPem).subject, 'O=system:nodes\nCN=system:node:pi9');
+    assert.notEqual(renewed.keyPem, joined.keyPem, 'a new key');
+    assert.match(await ok(['get', 'csr']), /node-csr-\w+\s+\S+\s+kubernetes.io\/kube-apiserver-client-kubelet\s+system:node:pi9\s+<none>\s+Approved,Issued/);
+    const other = await renewNodeCertificate({ server, nodeName: 'pi7', current: joined, signal: AbortSignal.timeout(60_000), log: () => undefined, pollMs: 200, stepTimeoutMs: 1_500 }).catch((err: Error) => err);
+    assert.ok(other instanceof Error && /not approved and issued yet/.test(other.message), `pi9 may not get pi7's certificate: ${String(other)}`);
+  });
+
+  it('rotates: past the deadline the agent\'s loop renews, stores and hands over the new certificate', async () => {
+    assert.ok(joined, 'the join test ran first');
+    const stateDir = path.join(dir, 'pi9-state');
+    const stop = new AbortController();
+    const handed: NodeCredentials[] = [];
+    const yearLater = Date.now() + 366 * 86400_000;
+    await rotateNodeCertificate({
+      server, stateDir, nodeName: 'pi9', current: joined, random: () => 0, signal: stop.signal, log: () => undefined,
+      clock: { now: () => yearLater, sleep: async () => undefined },
+      onRenewed: (creds) => {
+        handed.push(creds);
+        stop.abort();
+      },
+    });
+    assert.equal(handed.length, 1);
+    assert.deepEqual(readStoredCredentials(stateDir), handed[0]);
+    assert.equal(statSync(path.join(stateDir, 'pki', 'node.key')).mode & 0o777, 0o600);
   });
 
   it('refuses a server whose CA does not match --ca-cert-hash, and a token the cluster does not know', async () => {
