@@ -28,7 +28,6 @@ export async function serveCreate(scope: RequestScope, target: ResourceTarget): 
   if (subresourceOf(target)?.type === 'create') return serveSubresourceCreate(scope, target);
   if (target.subresource !== undefined) return serveSubresourceWrite(scope, target, 201);
   const body = await readObjectValue(scope, target.info, target.info.strategy.topLevelFields);
-  target.info.fromRequester?.(body, scope.requester);
   const options = { ...writeOptionsFrom(scope.query, 'CreateOptions'), admit: admitFor(scope, target.info) };
   const created = await scope.registry.create<KubeObject>(target.info, target.namespace, body, options);
   writeResult(scope, target, 201, created);

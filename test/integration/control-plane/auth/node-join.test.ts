@@ -176,6 +176,8 @@ describe('joining a node with a bootstrap token (real control plane, real kubect
     await runCommand('/usr/bin/kubectl', [`--kubeconfig=${kubeconfig}`, 'apply', '-f', '-'], { input: manifest('alice', 'alice'), timeoutMs: 20_000 });
     await runCommand('/usr/bin/kubectl', [`--kubeconfig=${kubeconfig}`, 'create', '-f', '-'], { input: manifest('mallory', 'mallory'), timeoutMs: 20_000 });
     assert.match(await ok(['get', 'csr', 'alice']), /alice\s+\S+\s+kubernetes.io\/kube-apiserver-client\s+pikube-admin\s+24h\s+Pending/);
+    await runCommand('/usr/bin/kubectl', [`--kubeconfig=${kubeconfig}`, 'apply', '--server-side', '-f', '-'], { input: manifest('trudy', 'trudy'), timeoutMs: 20_000 });
+    assert.equal(await ok(['get', 'csr', 'trudy', '-o', 'jsonpath={.spec.username}']), 'pikube-admin', 'a server-side apply records its requester too');
     assert.match(await ok(['certificate', 'approve', 'alice']), /certificatesigningrequest.certificates.k8s.io\/alice approved/);
     assert.match(await ok(['certificate', 'deny', 'mallory']), /certificatesigningrequest.certificates.k8s.io\/mallory denied/);
     const issued = await until(async () => (await kubectl(['get', 'csr', 'alice', '-o', 'jsonpath={.status.certificate}'])).stdout || undefined, { timeoutMs: 10_000, describe: () => 'alice was not issued' });
