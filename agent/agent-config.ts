@@ -6,6 +6,10 @@ import { parseDuration } from '../api/duration';
 import { DEFAULT_FENCING_PERIOD_MS } from '../base/fencing-times';
 import { parseCidr } from './network/ipv4-cidr';
 import type { SandboxAttachment } from './network/pod-network';
+import { parseBootstrapToken } from '../api/bootstrap-token';
+import { parseCaCertHash } from '../api/ca-cert-hash';
+import type { JoinSettings } from './join/node-credentials';
+import type { NodeCredentials } from './join/node-join';
 
 export interface AgentConfig {
   nodeName: string;
@@ -33,15 +37,25 @@ export interface AgentConfig {
   sandboxNetwork: SandboxAttachment;
 }
 
-const USAGE = `usage: pikube-agent --node-name NAME --servers HOST:PORT[,HOST:PORT] --ca FILE --cert FILE --key FILE
-  --node-ip IP [--docker-host unix:///var/run/docker.sock] [--cgroup-root /pikube] [--state-dir DIR]
+/** Where the node's certificate comes from: files named by flags, or a join (its result stored under the state dir). */
+export type CredentialSource = { kind: 'files'; ca: string; cert: string; key: string } | { kind: 'join'; join: JoinSettings };
+
+/** Everything but the certificates, which may have to be fetched first (a join). */
+export type AgentSettings = Omit<AgentConfig, keyof NodeCredentials> & { credentials: CredentialSource };
+
+/** The node service's default port, beside the API's (a join names only the API server). */
+const DEFAULT_NODE_SERVICE_PORT = 6444;
+
+const USAGE = `usage: pikube-agent --node-name NAME --node-ip IP
+  (--server https://HOST:6443 [--token ID.SECRET --ca-cert-hash sha256:HEX] | --ca FILE --cert FILE --key FILE)
+  [--servers HOST:PORT[,HOST:PORT]] [--docker-host unix:///var/run/docker.sock] [--cgroup-root /pikube] [--state-dir DIR]
   [--pause-image pikube/pause:latest] [--cluster-cidr 10.42.0.0/16] [--cluster-domain cluster.local]
   [--resolv-conf /etc/resolv.conf] [--iptables-sync-period 30s] [--fencing-period 6s] [--sandbox-network docker|veth] [--config /etc/pikube/agent.yaml]
    or: pikube-agent preflight [--cluster-cidr CIDR] [--docker-host URL]   (check this Pi, print what to fix, exit 1 on a failure)
    or: pikube-agent --cleanup   (remove the agent's iptables rules and routes from this node, then exit)`;
 
 /** Every valued flag; each is also a key of /etc/pikube/agent.yaml (base/config/config-file.ts). */
-export const AGENT_FLAGS = ['node-name', 'servers', 'ca', 'cert', 'key', 'docker-host', 'node-ip', 'cgroup-root', 'state-dir', 'pause-image', 'cluster-cidr',
+export const AGENT_FLAGS = ['node-name', 'servers', 'server', 'token', 'ca-cert-hash', 'ca', 'cert', 'key', 'docker-host', 'node-ip', 'cgroup-root', 'state-dir', 'pause-image', 'cluster-cidr',
   'cluster-domain', 'resolv-conf', 'iptables-sync-period', 'fencing-period', 'sandbox-network'] as const;
 
 /** Where the agent's settings live on a Pi; `--config FILE` names another. */
@@ -93,7 +107,50 @@ function fencingPeriod(text: string | undefined): number {
   return ms;
 }
 
+/** `--server`: the API server a join talks to, https://host:port. */
+function checkApiServer(text: string): string {
+  const url = /^https:\/\/([A-Za-z0-9.\-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})\/?$/.exec(text);
+  if (!url) throw new Error(`--server "${text}" must be https://host:port (the API server, e.g. https://192.168.1.10:6443)`);
+  return text.replace(/\/$/, '');
+}
+
+function credentialSource(v: Record<string, string | undefined>): CredentialSource {
+  const files = ['ca', 'cert', 'key'].filter((f) => v[f] !== undefined);
+  if (files.length > 0) return { kind: 'files', ca: required(v, 'ca'), cert: required(v, 'cert'), key: required(v, 'key') };
+  if (v.server === undefined) throw new Error(`--server with --token and --ca-cert-hash (to join), or --ca, --cert and --key, are required\n${USAGE}`);
+  const text = v.token;
+  const token = text === undefined ? undefined : parseBootstrapToken(text);
+  if (text !== undefined && !token) throw new Error('--token must be a bootstrap token, ID.SECRET (6 and 16 characters of a-z and 0-9)');
+  if ((v.token === undefined) !== (v['ca-cert-hash'] === undefined)) throw new Error('--token and --ca-cert-hash go together: the hash pins the CA the token is checked with');
+  const caCertHash = v['ca-cert-hash'] === undefined ? undefined : parseCaCertHash(v['ca-cert-hash']);
+  return { kind: 'join', join: { server: checkApiServer(v.server), token, caCertHash } };
+}
+
+/** `--servers`, or the node service beside `--server`'s API server. */
+function nodeServers(v: Record<string, string | undefined>): string[] {
+  if (v.servers !== undefined || v.server === undefined) return required(v, 'servers').split(',').map(checkServer);
+  const host = new URL(checkApiServer(v.server)).host.replace(/:\d+$/, '');
+  return [`${host}:${DEFAULT_NODE_SERVICE_PORT}`];
+}
+
+/** The settings with the certificates of `--ca`, `--cert` and `--key` read (no join). */
 export function parseAgentConfig(argv: string[]): AgentConfig {
+  const settings = parseAgentSettings(argv);
+  const source = settings.credentials;
+  if (source.kind !== 'files') throw new Error('--ca, --cert and --key are required here');
+  return withCredentials(settings, readCredentialFiles(source));
+}
+
+export function readCredentialFiles(files: { ca: string; cert: string; key: string }): NodeCredentials {
+  return { caPem: readFileSync(files.ca, 'utf8'), certPem: readFileSync(files.cert, 'utf8'), keyPem: readFileSync(files.key, 'utf8') };
+}
+
+export function withCredentials(settings: AgentSettings, credentials: NodeCredentials): AgentConfig {
+  const { credentials: _source, ...rest } = settings;
+  return { ...rest, ...credentials };
+}
+
+export function parseAgentSettings(argv: string[]): AgentSettings {
   const { values } = parseArgs({
     args: argv,
     options: Object.fromEntries(AGENT_FLAGS.map((n) => [n, { type: 'string' as const }])),
@@ -109,10 +166,9 @@ export function parseAgentConfig(argv: string[]): AgentConfig {
   if (!/^\/[A-Za-z0-9._\-/]+$/.test(cgroupRoot)) throw new Error(`--cgroup-root "${cgroupRoot}" must be an absolute cgroup path`);
   return {
     nodeName,
-    servers: required(v, 'servers').split(',').map(checkServer),
-    caPem: readFileSync(required(v, 'ca'), 'utf8'),
-    certPem: readFileSync(required(v, 'cert'), 'utf8'),
-    keyPem: readFileSync(required(v, 'key'), 'utf8'),
+    // The identity first: with neither certificates nor --server, that is what to say.
+    credentials: credentialSource(v),
+    servers: nodeServers(v),
     dockerSocket: socketOf(v['docker-host'] ?? 'unix:///var/run/docker.sock'),
     nodeIP,
     cgroupRoot,

@@ -149,6 +149,11 @@ export class Agent {
     this.log(`pikube agent ${this.config.nodeName}: connecting to ${this.config.servers.join(', ')}`);
   }
 
+  /** A renewed node certificate: presented from the next connection to a control plane on. */
+  useNodeCredentials(creds: { caPem: string; certPem: string; keyPem: string }): void {
+    this.session.useTls({ caCertPem: creds.caPem, certPem: creds.certPem, keyPem: creds.keyPem });
+  }
+
   private async fetchToken(ask: TokenAsk, signal: AbortSignal): Promise<FetchedToken> {
     const response = await this.session.requestToken({
       pod: { namespace: ask.namespace, name: ask.name, uid: ask.uid }, service_account_name: ask.serviceAccountName,

@@ -1,12 +1,14 @@
 /** `pikube-agent`: runs on every Pi (systemd unit), or inside a simulated node's namespace. */
 import { parseArgs } from 'node:util';
+import { systemClock } from '../base/clock';
+import type { NodeCredentials } from './join/node-join';
 import { withConfigFile } from '../base/config/config-file';
 import { createLogger, type Logger } from '../base/log/logger';
 import { textLog } from '../base/log/text-log';
 import { waitForPlausibleClock } from '../host/clock-wait';
 import { hostFilesAt } from '../host/host-files';
 import { logResults, printedReport, refusals } from '../host/preflight-outcome';
-import { AGENT_CONFIG_FILE, AGENT_FLAGS, parseAgentConfig, wantsCleanup } from './agent-config';
+import { AGENT_CONFIG_FILE, AGENT_FLAGS, parseAgentSettings, readCredentialFiles, withCredentials, type AgentConfig, wantsCleanup } from './agent-config';
 import { localCommandRunner } from './network/command-runner';
 import { cleanupNode, describeCleanup } from './network/node-cleanup';
 import { runAgentPreflight } from './preflight/agent-preflight';
@@ -46,7 +48,7 @@ async function preflightCommand(args: string[]): Promise<number> {
 
 /** The start's preflight: warnings logged, failures refuse the start, an unset clock is waited for. */
 async function preflightAtStart(args: string[], logger: Logger, signal: AbortSignal): Promise<void> {
-  const config = parseAgentConfig(args);
+  const config = parseAgentSettings(args);
   // The memory cgroup is reported by the agent itself, as a Node condition.
   const results = (await runAgentPreflight(await preflightInput({ 'cluster-cidr': config.clusterCIDR, 'docker-host': `unix://${config.dockerSocket}` }))).filter((r) => r.name !== 'memory-cgroup');
   logResults(logger, results);
@@ -55,19 +57,47 @@ async function preflightAtStart(args: string[], logger: Logger, signal: AbortSig
   await waitForPlausibleClock({ now: Date.now, signal, log: (m) => logger.warn(m) });
 }
 
+/** The settings with the node's certificates: read from the named files, or stored by a join, or joined for now. */
+async function agentConfig(args: string[], log: (message: string) => void, signal: AbortSignal): Promise<AgentConfig> {
+  const settings = parseAgentSettings(args);
+  const source = settings.credentials;
+  if (source.kind === 'files') {
+    return withCredentials(settings, readCredentialFiles(source));
+  }
+  const { loadOrJoin } = await import('./join/node-credentials');
+  return withCredentials(settings, await loadOrJoin({ stateDir: settings.stateDir, nodeName: settings.nodeName, join: source.join, signal, log }));
+}
+
+/** A node that joined renews its certificate before it expires (certificate-rotation.ts); one given certificate files does not. */
+async function rotateIfJoined(args: string[], config: AgentConfig, agent: { useNodeCredentials(c: NodeCredentials): void }, log: (m: string) => void, signal: AbortSignal): Promise<void> {
+  const source = parseAgentSettings(args).credentials;
+  if (source.kind !== 'join') return;
+  const { rotateNodeCertificate } = await import('./join/certificate-rotation');
+  void rotateNodeCertificate({
+    server: source.join.server, stateDir: config.stateDir, nodeName: config.nodeName, clock: systemClock, random: Math.random, signal,
+    current: { caPem: config.caPem, certPem: config.certPem, keyPem: config.keyPem },
+    log: (m) => log(`[certificate] ${m}`), onRenewed: (creds) => agent.useNodeCredentials(creds),
+  });
+}
+
 async function runAgent(args: string[], logger: Logger): Promise<void> {
   const log = textLog(logger);
   const startup = new AbortController();
   process.once('SIGTERM', () => startup.abort());
+  // The clock is waited for first: no TLS (a join included) while it reads 1970.
   await preflightAtStart(args, logger, startup.signal);
+  const config = await agentConfig(args, log, startup.signal);
   // Loaded here, not at the top: `--cleanup` and `preflight` need none of it (gRPC).
   const { Agent } = await import('./agent');
-  const agent = new Agent(parseAgentConfig(args), log);
+  const agent = new Agent(config, log);
   agent.start().catch((err: unknown) => {
     logger.fatal(`${(err as Error).message}`);
     process.exit(1);
   });
+  const rotation = new AbortController();
+  await rotateIfJoined(args, config, { useNodeCredentials: (creds) => agent.useNodeCredentials(creds) }, log, rotation.signal);
   const stop = (signal: string): void => {
+    rotation.abort();
     logger.info(`${signal}, stopping (containers keep running)`);
     void agent.stop().then(() => process.exit(0));
   };

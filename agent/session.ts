@@ -96,7 +96,7 @@ export class AgentSession implements PodReporter {
   private readonly backoff: SessionBackoff;
   private readonly servers: ServerList;
   private readonly clock: SessionClock;
-  private readonly credentials: grpc.ChannelCredentials;
+  private credentials: grpc.ChannelCredentials;
   private readonly stop = new AbortController();
   private readonly log: (message: string) => void;
   private current?: LiveAttempt;
@@ -118,6 +118,11 @@ export class AgentSession implements PodReporter {
     const pods: FeedConsumer = { name: 'pods', kinds: [PODS], apply: (batch) => this.onPods(batch.of(PODS)) };
     this.objects = new ObjectDispatcher([...(opts.consumers ?? []), pods], this.log);
     this.credentials = grpc.credentials.createSsl(Buffer.from(opts.tls.caCertPem), Buffer.from(opts.tls.keyPem), Buffer.from(opts.tls.certPem));
+  }
+
+  /** The certificate the next connection presents (a renewed one); a live connection keeps the one it shook hands with. */
+  useTls(tls: AgentTls): void {
+    this.credentials = grpc.credentials.createSsl(Buffer.from(tls.caCertPem), Buffer.from(tls.keyPem), Buffer.from(tls.certPem));
   }
 
   /** Starts dialing; the session then runs until dispose() or the signal aborts. */

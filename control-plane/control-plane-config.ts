@@ -29,7 +29,8 @@ export interface ServeConfig {
 /** Every flag; each is also a key of /etc/pikube/server.yaml (base/config/config-file.ts). */
 export const SERVER_FLAGS = ['data-dir', 'etcd-endpoints', 'etcd-prefix', 'bind-address', 'secure-port', 'node-port',
   'advertise-address', 'cluster-cidr', 'service-cidr', 'node-monitor-grace-period',
-  'default-not-ready-toleration-seconds', 'default-unreachable-toleration-seconds', 'pod-fencing-period', 'pod-fencing-margin', 'etcd-data-dir', 'node', 'out', 'server', 'token-auth-file', 'user', 'group'] as const;
+  'default-not-ready-toleration-seconds', 'default-unreachable-toleration-seconds', 'pod-fencing-period', 'pod-fencing-margin', 'etcd-data-dir', 'node', 'out', 'server', 'token-auth-file', 'user', 'group',
+  'kubeconfig', 'ttl', 'description'] as const;
 
 /** Where the server's settings live on a Pi; `--config FILE` names another. */
 export const SERVER_CONFIG_FILE = '/etc/pikube/server.yaml';

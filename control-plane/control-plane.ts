@@ -23,10 +23,14 @@ import { createApiServer, type ApiServer } from './apiserver/server';
 import { storedObjectCheck } from './apiserver/stored-object-check';
 import { clientCertificateAuthenticator, unionAuthenticator, type Authenticator } from './auth/authenticator';
 import { loadOrCreateClusterPki } from './auth/cluster-pki';
+import { ensureClusterInfo } from './auth/cluster-info';
+import type { Authorizer } from './auth/authorizer';
+import type { KeyPair } from './auth/pki';
 import { tokenFileAuthenticator } from './auth/token-file-authenticator';
 import { ensureBootstrapPolicy } from './auth/rbac/ensure-bootstrap-policy';
 import { boundObjectsFromInformers } from './auth/bound-object-informers';
 import { serviceAccountTokenAuthenticator } from './auth/service-account-authenticator';
+import { bootstrapTokenAuthenticator } from './auth/bootstrap-token-authenticator';
 import { loadOrCreateServiceAccountKey } from './auth/service-account-key';
 import { ServiceAccountTokenIssuer } from './auth/service-account-token';
 import type { ServiceAccount } from '../api/service-account';
@@ -76,13 +80,13 @@ export class ControlPlane {
     private readonly sharedLiveness: SharedLiveness,
     private readonly config: ServeConfig,
     private readonly log: (message: string) => void,
-    clusterCACertPem: string,
+    private readonly clusterCA: KeyPair,
   ) {
     // Its own etcd client: the lease keep-alive must not queue behind list and watch traffic.
     this.electionClient = createEtcdClient({ endpoints: config.etcdEndpoints, requestTimeoutMs: 5_000 });
     this.election = new LeaderElection(this.electionClient, {
       name: `${config.etcdPrefix}/leader`, identity: config.identity, ttlSeconds: LEASE_TTL_SECONDS, log,
-      onStartedLeading: (signal) => this.track(runLeaderLoops({ registry, informers, liveness: sharedLiveness.reachability, fencing: config.fencing, clusterCACertPem, log }, signal)),
+      onStartedLeading: (signal) => this.track(runLeaderLoops({ registry, informers, liveness: sharedLiveness.reachability, fencing: config.fencing, clusterCA, authorizer: apiServer.authorizer, log }, signal)),
     });
   }
 
@@ -118,11 +122,11 @@ export class ControlPlane {
       storage: { claims: informers.claims, volumes: informers.volumes },
     });
     const apiServer = createApiServer({
-      registry, tls, port: config.securePort, host: config.bindAddress, authenticator: authenticatorFor(config, tokens),
+      registry, tls, port: config.securePort, host: config.bindAddress, authenticator: authenticatorFor(config, [tokens, bootstrapTokenAuthenticator(secrets)]),
       advertiseAddress: `${config.advertiseAddress}:${config.securePort}`, log,
       streams: nodeService.streams,
     });
-    const plane = new ControlPlane(store, registry, informers, apiServer, nodeService, shared, config, log, pki.ca.certPem);
+    const plane = new ControlPlane(store, registry, informers, apiServer, nodeService, shared, config, log, pki.ca);
     await plane.listen();
     return plane;
   }
@@ -149,6 +153,7 @@ export class ControlPlane {
     this.ports = { api: apiPort, nodes: nodePort };
     const host = config.advertiseAddress.includes(':') ? `[${config.advertiseAddress}]` : config.advertiseAddress;
     this.sharedLiveness.publishAddresses(`${host}:${nodePort}`, `${host}:${apiPort}`);
+    await ensureClusterInfo(this.registry, `https://${host}:${apiPort}`, this.clusterCA.certPem);
     this.track(this.keepKubernetesEndpoints({ address: config.advertiseAddress, port: apiPort }));
     this.election.start();
     this.log(`pikube control plane ${config.identity}: API https://${config.advertiseAddress}:${apiPort}, nodes ${config.advertiseAddress}:${nodePort}`);
@@ -195,12 +200,11 @@ export class ControlPlane {
   }
 }
 
-/** Client certificates, and the static tokens of `--token-auth-file` when given (read once, at start). */
-/** Client certificates, then the static token file's bearer tokens, then ServiceAccount tokens. */
-function authenticatorFor(config: ServeConfig, serviceAccountTokens: Authenticator): Authenticator {
+/** Client certificates, then the static token file's bearer tokens, then ServiceAccount and bootstrap tokens. */
+function authenticatorFor(config: ServeConfig, clusterTokens: Authenticator[]): Authenticator {
   const authenticators = [clientCertificateAuthenticator];
   if (config.tokenAuthFile) authenticators.push(tokenFileAuthenticator(config.tokenAuthFile));
-  return unionAuthenticator([...authenticators, serviceAccountTokens]);
+  return unionAuthenticator([...authenticators, ...clusterTokens]);
 }
 
 /** The leader's and each replica's sessions' lease: a vanished replica's sessions count this long. */
@@ -234,17 +238,18 @@ interface LeaderContext {
   informers: Informers;
   liveness: NodeReachability;
   fencing?: FencingTimes;
-  clusterCACertPem: string;
+  clusterCA: KeyPair;
+  authorizer: Authorizer;
   log: (message: string) => void;
 }
 
 /** The leader's controllers (CONTROLLERS); they end when `signal` aborts (leadership lost or shutdown). */
-async function runLeaderLoops({ registry, informers, liveness, fencing, clusterCACertPem, log }: LeaderContext, signal: AbortSignal): Promise<void> {
+async function runLeaderLoops({ registry, informers, liveness, fencing, clusterCA, authorizer, log }: LeaderContext, signal: AbortSignal): Promise<void> {
   const recorders = new Map<string, EventSink>();
   const events = (component: string): EventSink => {
     const recorder = recorders.get(component) ?? new EventRecorder({ registry, source: { component }, log });
     recorders.set(component, recorder);
     return recorder;
   };
-  await runControllers(CONTROLLERS, { client: registry, informers: informers.factory, clock: systemClock, events, liveness, fencing, clusterCACertPem, log }, signal);
+  await runControllers(CONTROLLERS, { client: registry, informers: informers.factory, clock: systemClock, events, liveness, fencing, clusterCACertPem: clusterCA.certPem, clusterCA, authorizer, log }, signal);
 }

@@ -11,6 +11,9 @@
  *                     a kubeconfig for that user instead (a client certificate with CN NAME and O
  *                     the groups, signed by the cluster CA, as `kubeadm kubeconfig user`), printed
  *                     to stdout unless --out is given
+ *   token             create [--ttl 24h] [--description TEXT] [--print-join-command] | list | delete ID:
+ *                     bootstrap tokens for joining agents, through the API with --kubeconfig
+ *                     (default /etc/pikube/admin.kubeconfig), as `kubeadm token`
  *   preflight         check this machine (swap, clock, CIDRs against the LAN, 32/64-bit, etcd's
  *                     disk: --etcd-data-dir, default /var/lib/etcd), print the fixes, exit 1 on a failure
  * Every flag is also a key of /etc/pikube/server.yaml (or the file --config names); flags win.
@@ -20,6 +23,7 @@ import path from 'node:path';
 import { issueAdminCertificate, issueUserCertificate, loadOrCreateCertificateAuthority } from './auth/cluster-pki';
 import { renderKubeconfig, writeKubeconfig } from './auth/kubeconfig';
 import { issueNodeCertificate } from './auth/node-certificate';
+import { tokenCommand } from './bootstrap-token-command';
 import { ControlPlane } from './control-plane';
 import { parseFlags, parseServeConfig, SERVER_CONFIG_FILE, SERVER_FLAGS, type Flags } from './control-plane-config';
 import { withConfigFile } from '../base/config/config-file';
@@ -110,8 +114,18 @@ async function serve(flags: Flags, logger: Logger): Promise<void> {
   process.once('SIGINT', () => stop('SIGINT'));
 }
 
+/** `token <sub> [ID] [flags]`: the positional words and the one boolean flag come out before the flags are parsed. */
+async function token(rest: string[]): Promise<void> {
+  const words = rest.filter((a, i) => !a.startsWith('--') && (i === 0 || !rest[i - 1]?.startsWith('--') || rest[i - 1] === '--print-join-command'));
+  const flagArgs = rest.filter((a) => !words.includes(a) && a !== '--print-join-command');
+  const flags = parseFlags(withConfigFile(flagArgs, SERVER_CONFIG_FILE, SERVER_FLAGS));
+  const options = { kubeconfig: flags.kubeconfig, ttl: flags.ttl, description: flags.description, printJoinCommand: rest.includes('--print-join-command') };
+  process.stdout.write(await tokenCommand(words[0], words[1], options));
+}
+
 async function main(argv: string[], logger: Logger): Promise<void> {
   const [command, ...rest] = argv;
+  if (command === 'token') return token(rest);
   const flags = parseFlags(withConfigFile(rest, SERVER_CONFIG_FILE, SERVER_FLAGS));
   if (command === 'serve') return serve(flags, logger);
   if (command === 'issue-node-cert') return issueNodeCert(flags);
@@ -122,7 +136,7 @@ async function main(argv: string[], logger: Logger): Promise<void> {
     process.exitCode = report.exitCode;
     return;
   }
-  throw new Error(`unknown command "${command ?? ''}"; expected serve, preflight, issue-node-cert or kubeconfig`);
+  throw new Error(`unknown command "${command ?? ''}"; expected serve, preflight, token, issue-node-cert or kubeconfig`);
 }
 
 const logger = createLogger({ component: 'control-plane' });

@@ -3,14 +3,16 @@
 # amd64), from a release tarball made by `npm run release` (unpacked) or a built checkout.
 #
 #   sudo ./scripts/install.sh --role server [--advertise-address IP]
+#   sudo ./scripts/install.sh --role agent --server https://IP:6443 --token ID.SECRET --ca-cert-hash sha256:HEX [--node-name N] [--node-ip IP]
 #   sudo ./scripts/install.sh --role agent --server IP:6444 --ca-hash sha256:HEX --cert-dir DIR [--node-name N] [--node-ip IP]
 #   sudo ./scripts/install.sh --upgrade      replace the code, restart the services (pods keep running)
 #   sudo ./scripts/install.sh --uninstall    remove what this script made (pods' containers stopped; Docker stays)
 #
 # Idempotent: a second run with the same arguments changes nothing. Code in /opt/pikube,
 # settings in /etc/pikube, data in /var/lib/pikube, units in /etc/systemd/system.
-# Bootstrap tokens (--token) do not exist yet: an agent joins with a node certificate copied
-# from the server (the server's install prints how).
+# An agent joins with a bootstrap token (`sudo pikube-server token create --print-join-command`
+# on the server prints the token and the CA hash), or with a node certificate copied from the
+# server (`pikube-server issue-node-cert`) and checked against --ca-hash.
 set -euo pipefail
 
 SOURCE=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,7 +31,7 @@ parse_args() {
       --role) ROLE=${2:?}; shift ;;
       --server) SERVER=${2:?}; shift ;;
       --token) TOKEN=${2:?}; shift ;;
-      --ca-hash) CA_HASH=${2:?}; shift ;;
+      --ca-hash|--ca-cert-hash) CA_HASH=${2:?}; shift ;;
       --cert-dir) CERT_DIR=${2:?}; shift ;;
       --node-name) NODE_NAME=${2:?}; shift ;;
       --node-ip) NODE_IP=${2:?}; shift ;;
@@ -159,17 +161,32 @@ etcd-data-dir: /var/lib/etcd
   [ -f "$ETC/admin.kubeconfig" ] || { /usr/bin/node "$OPT/dist/control-plane/main.js" kubeconfig --data-dir "$VAR" --server "https://$ip:6443" --out "$ETC/admin.kubeconfig"; chmod 600 "$ETC/admin.kubeconfig"; CHANGED=1; }
   enable_start etcd pikube-server
   say "kubectl: export KUBECONFIG=$ETC/admin.kubeconfig"
-  say "to join a Pi (bootstrap tokens do not exist yet: each agent gets a node certificate copied from here):
-    sudo pikube-server issue-node-cert --data-dir $VAR --node <pi-name> --out /tmp/<pi-name>
-    scp -r /tmp/<pi-name> <pi>:/tmp/pikube-certs        # ca.crt node.crt node.key
-  then on that Pi, from the same release:
-    sudo ./scripts/install.sh --role agent --server $ip:6444 --ca-hash $(ca_hash_of "$VAR/pki/ca.crt") --cert-dir /tmp/pikube-certs"
+  say "to join a Pi, make a bootstrap token here (valid 24 h; --ttl to change):
+    sudo pikube-server token create --print-join-command
+  then on that Pi, from the same release, with the token it printed:
+    sudo ./scripts/install.sh --role agent --server https://$ip:6443 --token <token> --ca-cert-hash $(ca_hash_of "$VAR/pki/ca.crt")"
+}
+
+# The agent's identity in agent.yaml: the join flags (it keeps the certificate it obtains in
+# its state dir), or the certificate files copied from the server.
+agent_identity() {
+  if [ -n "$TOKEN" ]; then
+    printf 'server: %s\ntoken: %s\nca-cert-hash: %s\n' "$SERVER" "$TOKEN" "$CA_HASH"
+  else
+    printf 'servers: [%s]\nca: %s\ncert: %s\nkey: %s\n' "$SERVER" "$ETC/ca.crt" "$ETC/node.crt" "$ETC/node.key"
+  fi
+}
+
+check_join_flags() {
+  [[ "$SERVER" =~ ^https://[^/]+:[0-9]+$ ]] || die "--server must be the API server, https://IP:6443, to join with --token"
+  [[ "$TOKEN" =~ ^[a-z0-9]{6}\.[a-z0-9]{16}$ ]] || die "--token must be a bootstrap token, ID.SECRET (6 and 16 characters of a-z and 0-9), as pikube-server token create prints"
+  [[ "$CA_HASH" =~ ^sha256:[0-9a-f]{64}$ ]] || die "--ca-cert-hash sha256:<64 hex digits> is needed with --token (printed by pikube-server token create --print-join-command)"
 }
 
 install_agent() {
-  [ -z "$TOKEN" ] || die "--token: bootstrap tokens do not exist yet in pikube; join with a node certificate instead (--cert-dir, printed by the server's install)"
-  [ -n "$SERVER" ] || die "--server HOST:PORT is needed (the control plane's node port, 6444)"
-  [ -f "$ETC/node.crt" ] || [ -n "$CERT_DIR" ] || die "--cert-dir DIR is needed: ca.crt, node.crt and node.key issued by the server (pikube-server issue-node-cert)"
+  [ -n "$SERVER" ] || die "--server is needed: https://IP:6443 with --token, or IP:6444 with --cert-dir"
+  if [ -n "$TOKEN" ]; then check_join_flags; fi
+  [ -n "$TOKEN" ] || [ -f "$ETC/node.crt" ] || [ -n "$CERT_DIR" ] || die "--token (pikube-server token create) or --cert-dir DIR (ca.crt, node.crt and node.key from pikube-server issue-node-cert) is needed"
   ensure_node
   # The certificates are checked before anything is installed.
   local f
@@ -190,10 +207,7 @@ install_agent() {
   write_once "$ETC/agent.yaml" "# pikube agent: every pikube-agent flag is a key (see /opt/pikube/deploy/config/agent.yaml)
 node-name: ${NODE_NAME:-$(hostname)}
 node-ip: ${NODE_IP:-$(first_address)}
-servers: [$SERVER]
-ca: $ETC/ca.crt
-cert: $ETC/node.crt
-key: $ETC/node.key
+$(agent_identity)
 state-dir: $VAR/agent
 "
   enable_start docker pikube-agent

@@ -2,7 +2,8 @@
  * The Kubernetes API over HTTPS. Every request is authenticated (a client certificate — the TLS
  * layer asks for one but lets a request without one through, so it gets a 401 Status rather
  * than a handshake failure — or a bearer token); only `/healthz`, `/livez`, `/readyz` and
- * `/version` answer anyone, as Kubernetes' default RBAC (system:public-info-viewer) allows.
+ * `/version` answer anyone, as Kubernetes' default RBAC (system:public-info-viewer) allows, and a GET of
+ * kube-public's `cluster-info` (kubeadm's discovery document, which joining nodes read first).
  * Then impersonation headers are honoured for those allowed to, and every request, watches and
  * exec included, is authorized on its attributes (the authorizer chain: system:masters, then
  * RBAC) or answered 403 Forbidden. Every failure is a Status: nothing a request does can crash
@@ -14,7 +15,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ApiError, badRequest, toApiError } from '../../api/errors';
 import { clientCertificateAuthenticator, type Authenticator, type UserInfo } from '../auth/authenticator';
-import { privilegedGroupsAuthorizer, unionAuthorizer, type RequestAttributes } from '../auth/authorizer';
+import { privilegedGroupsAuthorizer, unionAuthorizer, type Authorizer, type RequestAttributes } from '../auth/authorizer';
+import { CLUSTER_INFO_NAME, CLUSTER_INFO_NAMESPACE } from '../auth/cluster-info';
 import { forbidden } from '../auth/forbidden';
 import { impersonate, wantsImpersonation } from '../auth/impersonation';
 import { PolicyCache } from '../auth/rbac/policy-cache';
@@ -96,6 +98,8 @@ export interface ApiServer {
   watchCacheStats(): WatchCacheStats[];
   /** Requests held and queued under the limits, for diagnostics and tests. */
   limitCounts(): RequestLimiter['counts'];
+  /** The authorizer requests are judged by (system:masters, then RBAC): the CSR approver's SubjectAccessReviews. */
+  readonly authorizer: Authorizer;
 }
 
 export interface WatchCacheStats {
@@ -137,6 +141,17 @@ const DEFAULT_WATCH: WatchSettings = { bookmarkIntervalMs: 60_000, maxBufferedBy
 /** Paths anyone may read, authenticated or not (system:public-info-viewer's; a single check such as `/readyz/etcd` is not one). */
 function isPublic(r: Route): boolean {
   return r.type === 'version' || (r.type === 'health' && r.single === undefined);
+}
+
+/**
+ * A GET of kube-public's cluster-info, which a joining node reads before it holds any
+ * credential (kubeadm grants it to system:anonymous; pikube has no anonymous user, so this one
+ * object is answered to anyone, like /version). Other verbs and objects need a user.
+ */
+function isClusterInfoRead(method: string | undefined, r: Route): boolean {
+  if (method !== 'GET' || r.type !== 'resource') return false;
+  const { info, namespace, name, subresource, watchPath } = r.target;
+  return info.group === '' && info.resource === 'configmaps' && namespace === CLUSTER_INFO_NAMESPACE && name === CLUSTER_INFO_NAME && subresource === undefined && !watchPath;
 }
 
 /** How often Node checks requests against the header and request timeouts: a tenth of the shorter, within 0.1 to 5 s. */
@@ -192,6 +207,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     })),
     watchCacheStats: () => handler.watchCaches.all().map((c) => ({ prefix: c.prefix, watchers: c.watcherCount, objects: c.objectCount, storeWatchesOpened: c.storeWatchesOpened })),
     limitCounts: () => handler.limiter.counts,
+    authorizer: handler.access.authorizer,
   };
 }
 
@@ -212,7 +228,7 @@ class RequestHandler {
   readonly watchCaches: WatchCaches;
   readonly limiter: RequestLimiter;
   private readonly authenticator: Authenticator;
-  private readonly access: AccessControl;
+  readonly access: AccessControl;
   /** The RBAC objects in memory, when this server made its own access control. */
   private readonly policy?: PolicyCache;
   private readonly stopping = new AbortController();
@@ -323,6 +339,7 @@ class RequestHandler {
     const r = route(url.pathname, this.options.registry.resources);
     if (isPublic(r)) return this.servePublic(res, r, url.searchParams, pretty);
     const authenticated = this.authenticator.authenticate(req);
+    if (!authenticated && isClusterInfoRead(req.method, r)) return this.serveClusterInfo(res, pretty);
     if (!authenticated) throw new ApiError('Unauthorized', 'Unauthorized');
     const requester = this.authorize(req, authenticated, url);
     const user = requester.user;
@@ -360,6 +377,11 @@ class RequestHandler {
     if (r.type !== 'health') return;
     const etcd = { name: 'etcd', check: () => this.options.registry.checkReady() };
     await serveHealth(res, r.check, checksFor(r.check, etcd), r.single, query.has('verbose'));
+  }
+
+  private async serveClusterInfo(res: ServerResponse, pretty: boolean): Promise<void> {
+    const configMap = await this.options.registry.get('configmaps', CLUSTER_INFO_NAMESPACE, CLUSTER_INFO_NAME);
+    writeBody(res, 200, configMap, { format: 'json', pretty });
   }
 
   private async serveApi(scope: RequestScope, r: Route): Promise<void> {

@@ -20,6 +20,8 @@ export interface CertificateRequest {
   /** Extended key usages; a node certificate is both (it serves and it dials). */
   usages: ('serverAuth' | 'clientAuth')[];
   validityDays?: number;
+  /** Overrides validityDays (a CSR's expirationSeconds). */
+  validityMs?: number;
 }
 
 const DEFAULT_VALIDITY_DAYS = 365;
@@ -42,13 +44,13 @@ export function serialNumberHex(random: Buffer): string {
   return bytes.toString('hex');
 }
 
-function baseCertificate(publicKey: forge.pki.PublicKey, days: number): forge.pki.Certificate {
+function baseCertificate(publicKey: forge.pki.PublicKey, validityMs: number): forge.pki.Certificate {
   const cert = forge.pki.createCertificate();
   cert.publicKey = publicKey;
   cert.serialNumber = serialNumberHex(randomBytes(16));
   // Backdate an hour: a Pi without a clock battery may be slightly behind.
   cert.validity.notBefore = new Date(Date.now() - 3600_000);
-  cert.validity.notAfter = new Date(Date.now() + days * 86400_000);
+  cert.validity.notAfter = new Date(Date.now() + validityMs);
   return cert;
 }
 
@@ -59,7 +61,7 @@ function subject(commonName: string, organizations: string[] = []): forge.pki.Ce
 /** A new self-signed cluster CA. */
 export function createCertificateAuthority(commonName = 'pikube-ca'): KeyPair {
   const key = newKey();
-  const cert = baseCertificate(key.publicKey, CA_VALIDITY_DAYS);
+  const cert = baseCertificate(key.publicKey, CA_VALIDITY_DAYS * 86400_000);
   cert.setSubject(subject(commonName));
   cert.setIssuer(subject(commonName));
   cert.setExtensions([
@@ -80,8 +82,19 @@ function altNames(req: CertificateRequest): { type: number; value?: string; ip?:
 /** Issues a certificate signed by `ca`, with a fresh key. */
 export function issueCertificate(ca: KeyPair, req: CertificateRequest): KeyPair {
   const key = newKey();
+  return { certPem: signPublicKey(ca, key.publicKey, req), keyPem: key.keyPem };
+}
+
+/** A certificate for the public key of a PKCS#10 request (RSA only: node-forge reads no other keys), signed by `ca`. */
+export function signCertificateRequest(ca: KeyPair, csrPem: string, req: CertificateRequest): string {
+  const csr = forge.pki.certificationRequestFromPem(csrPem);
+  if (!csr.publicKey) throw new Error('the certificate request holds no public key');
+  return signPublicKey(ca, csr.publicKey, req);
+}
+
+function signPublicKey(ca: KeyPair, publicKey: forge.pki.PublicKey, req: CertificateRequest): string {
   const caCert = forge.pki.certificateFromPem(ca.certPem);
-  const cert = baseCertificate(key.publicKey, req.validityDays ?? DEFAULT_VALIDITY_DAYS);
+  const cert = baseCertificate(publicKey, req.validityMs ?? (req.validityDays ?? DEFAULT_VALIDITY_DAYS) * 86400_000);
   cert.setSubject(subject(req.commonName, req.organizations));
   cert.setIssuer(caCert.subject.attributes);
   const extensions: object[] = [
@@ -93,7 +106,7 @@ export function issueCertificate(ca: KeyPair, req: CertificateRequest): KeyPair 
   if (names.length > 0) extensions.push({ name: 'subjectAltName', altNames: names });
   cert.setExtensions(extensions);
   cert.sign(forge.pki.privateKeyFromPem(ca.keyPem) as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
-  return { certPem: forge.pki.certificateToPem(cert), keyPem: key.keyPem };
+  return forge.pki.certificateToPem(cert);
 }
 
 /** Whether `certPem` was signed by the CA and is valid now. */

@@ -6,8 +6,11 @@
  */
 import { schedulerController } from '../scheduler/scheduler';
 import { logText } from '../log-text';
+import { bootstrapSignerController } from './bootstrap-signer-controller';
 import { clusterRoleAggregationController } from './cluster-role-aggregation-controller';
 import { cronJobController } from './cron-job-controller';
+import { csrApprovingController } from './csr-approving-controller';
+import { csrSigningController } from './csr-signing-controller';
 import { daemonSetController } from './daemon-set-controller';
 import { deploymentController } from './deployment-controller';
 import { disruptionController } from './disruption-controller';
@@ -31,6 +34,7 @@ import { serviceAccountController } from './service-account-controller';
 import { stalePodDisruptionController } from './stale-pod-disruption-controller';
 import { statefulSetController } from './stateful-set-controller';
 import { taintEvictionController } from './taint-eviction-controller';
+import { tokenCleanerController } from './token-cleaner-controller';
 import { ttlAfterFinishedController } from './ttl-after-finished-controller';
 
 export const CONTROLLERS: readonly Controller[] = [
@@ -59,6 +63,10 @@ export const CONTROLLERS: readonly Controller[] = [
   pvcProtectionController,
   pvProtectionController,
   clusterRoleAggregationController,
+  csrApprovingController,
+  csrSigningController,
+  tokenCleanerController,
+  bootstrapSignerController,
   // Last: it shares the informers the others hold in full, and keeps only metadata of the rest.
   garbageCollectorController,
 ];

@@ -5,6 +5,7 @@
  */
 import type { KubeObject } from '../../api/meta';
 import { BINDINGS } from './kinds/binding';
+import { CERTIFICATE_SIGNING_REQUESTS } from './kinds/certificate-signing-request';
 import { CONFIG_MAPS } from './kinds/config-map';
 import { CONTROLLER_REVISIONS } from './kinds/controller-revision';
 import { CRON_JOBS } from './kinds/cron-job';
@@ -40,6 +41,7 @@ import { apiVersionOf } from './resource-info';
 
 export {
   BINDINGS,
+  CERTIFICATE_SIGNING_REQUESTS,
   CONFIG_MAPS,
   CONTROLLER_REVISIONS,
   CRON_JOBS,
@@ -103,6 +105,7 @@ export const KINDS: readonly AnyKind[] = [
   SUBJECT_ACCESS_REVIEWS,
   LOCAL_SUBJECT_ACCESS_REVIEWS,
   SELF_SUBJECT_REVIEWS,
+  CERTIFICATE_SIGNING_REQUESTS,
 ];
 
 export function findResource(kinds: readonly AnyKind[], group: string, version: string, resource: string): AnyKind | undefined {

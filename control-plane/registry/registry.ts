@@ -81,7 +81,8 @@ export interface WriteOptions {
   /**
    * Called with each object this write is about to store, after defaulting and validation, and
    * the stored one it replaces; throws to refuse it. The API server passes the requester's
-   * checks (a kind's `requesterCheck`); the control plane's own writes pass none.
+   * checks (a kind's `requesterCheck`), and on a create sets what the kind takes from the
+   * requester (`fromRequester`); the control plane's own writes pass none.
    */
   admit?: (next: KubeObject, current: KubeObject | undefined) => void;
 }

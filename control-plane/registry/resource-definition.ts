@@ -56,6 +56,13 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject, C extends
    */
   requesterCheck?(requester: Requester, next: T, current: T | undefined): void;
   /**
+   * Fields a create through the API takes from its requester, whatever the body says (a
+   * CertificateSigningRequest's spec.username, uid and groups): set on the object about to be
+   * stored, by the same `admit` hook as requesterCheck, so every way of creating (POST, PUT,
+   * server-side apply) passes here. Writes by the control plane itself do not.
+   */
+  fromRequester?(obj: T, requester: Requester): void;
+  /**
    * Set for a kind that is a question, never stored (SelfSubjectAccessReview...): a POST of it
    * answers 201 with the body this returns, judged for the requester. `namespace` is the URL's.
    */

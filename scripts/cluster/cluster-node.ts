@@ -95,13 +95,19 @@ export const DEFAULT_IPTABLES_SYNC_PERIOD = '2s';
 /** The control plane's cluster CIDR (control-plane-process.ts); pod CIDRs come from it. */
 const CLUSTER_CIDR = '10.42.0.0/16';
 
+/** The node's identity: a bootstrap token and CA hash (a joined Pi), or the certificate files issued for it. */
+function credentialArgs(node: NodeState): string[] {
+  if (node.join) return ['--server', node.join.server, '--token', node.join.token, '--ca-cert-hash', node.join.caCertHash];
+  const pki = nodePkiDir(node);
+  return ['--ca', path.join(pki, 'ca.crt'), '--cert', path.join(pki, 'node.crt'), '--key', path.join(pki, 'node.key')];
+}
+
 /** nsenter's arguments that run the node's agent in its namespace. */
 export function agentArgs(node: NodeState, opts: AgentOptions): string[] {
-  const pki = nodePkiDir(node);
   return [
     `--net=${netnsPath(node.netns)}`, process.execPath, opts.agentJs,
     '--node-name', node.name, '--servers', opts.servers.join(','),
-    '--ca', path.join(pki, 'ca.crt'), '--cert', path.join(pki, 'node.crt'), '--key', path.join(pki, 'node.key'),
+    ...credentialArgs(node),
     '--docker-host', `unix://${node.dockerSocket}`, '--node-ip', node.ip, '--cgroup-root', node.cgroupRoot,
     '--state-dir', path.join(node.dir, 'agent'), '--pause-image', PAUSE_IMAGE,
     '--cluster-cidr', CLUSTER_CIDR,

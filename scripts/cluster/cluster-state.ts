@@ -70,6 +70,18 @@ export interface NodeState {
   agent?: ProcessRef;
   /** HA clusters (`--ha`): the etcd member and the control plane this Pi runs (ha-members.ts). */
   members?: NodeMembers;
+  /**
+   * Set for a Pi that joined with a bootstrap token (`pi add`): its agent starts with these
+   * flags instead of certificate files, and keeps the certificate it obtained in its state dir.
+   */
+  join?: JoinFlags;
+}
+
+/** What `pikube-server token create --print-join-command` prints, as the agent's flags. */
+export interface JoinFlags {
+  server: string;
+  token: string;
+  caCertHash: string;
 }
 
 /** What an HA node runs besides dockerd and the agent, all in its namespace on its LAN address. */

@@ -19,7 +19,7 @@ import { mountsUnder, unmountUnder } from './mounts';
 import { readyNodes } from './kubectl';
 import { untilWhileAlive } from './wait-alive';
 import { forgetState, registryDirOf, saveState, type ClusterState, type NodeState } from './cluster-state';
-import { issueNodeCert, startControlPlane, waitControlPlaneReady, writeKubeconfig } from './control-plane-process';
+import { createJoinFlags, issueNodeCert, startControlPlane, waitControlPlaneReady, writeKubeconfig } from './control-plane-process';
 import { dockerCgroupDriverFromEnv } from './docker-cgroup-driver';
 import {
   etcdEndpointsOf, HA_API_PORT, HA_NODE_PORT, membersLayout, nodeServersOf, shareClusterCa, startControlPlaneMember, startEtcdMember,
@@ -191,18 +191,23 @@ async function bringUpControlPlane(state: ClusterState, opts: ClusterOptions, lo
   await writeKubeconfig(state.controlPlaneJs, dataDir, apiUrl, state.kubeconfig);
 }
 
-async function bringUpNode(state: ClusterState, node: NodeState, parts: Required<ClusterParts>, log: (l: string) => void): Promise<void> {
+async function bringUpNode(state: ClusterState, node: NodeState, parts: Required<ClusterParts> & { joinWithToken?: boolean }, log: (l: string) => void): Promise<void> {
   log(`node ${node.name}: ${node.ip}, docker bridge ${node.bip}`);
   if (!state.ha) await plugNode(state.lan, node);
   mkdirSync(node.dir, { recursive: true });
   await startDockerd(node, state.logDir);
   saveState(state);
   await loadImages(node);
-  if (parts.controlPlane) await issueNodeCert(state.controlPlaneJs, state.controlPlane?.dataDir ?? '', node.name, nodePkiDir(node));
+  if (parts.controlPlane && !parts.joinWithToken) await issueNodeCert(state.controlPlaneJs, state.controlPlane?.dataDir ?? '', node.name, nodePkiDir(node));
+  if (parts.joinWithToken) node.join = await createJoinFlags(state.controlPlaneJs, state.kubeconfig);
   if (parts.agents) startAgent(state, node.name);
 }
 
-/** Joins one more simulated Pi to a running cluster (`npm run pi -- add pi3`): plugged in, dockerd, images, certificate, agent, Ready. */
+/**
+ * Joins one more simulated Pi to a running cluster (`npm run pi -- add pi3`): plugged in,
+ * dockerd, images, then its agent joins as a real Pi does, with a bootstrap token and the CA
+ * hash (`pikube-server token create --print-join-command`), and turns Ready.
+ */
 export async function addNode(state: ClusterState, name: string, log: (l: string) => void = () => undefined): Promise<NodeState> {
   checkNodeName(name);
   if (state.nodes.some((n) => n.name === name)) throw new Error(`node ${name} is already in cluster ${state.id}`);
@@ -211,7 +216,8 @@ export async function addNode(state: ClusterState, name: string, log: (l: string
   state.nodes.push(node);
   saveState(state);
   if (state.ha) await plugNode(state.lan, node); // a node added to an HA cluster runs an agent only
-  await bringUpNode(state, node, { etcd: true, controlPlane: state.controlPlane !== undefined, agents: state.controlPlane !== undefined }, log);
+  const running = state.controlPlane !== undefined;
+  await bringUpNode(state, node, { etcd: true, controlPlane: running, agents: running, joinWithToken: running }, log);
   if (state.controlPlane) await waitNodesReady(state, 120_000, [name]);
   return node;
 }

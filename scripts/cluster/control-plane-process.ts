@@ -8,6 +8,7 @@
 import https from 'node:https';
 import { mkdirSync } from 'node:fs';
 import { runCommand, spawnDaemon } from './run-command';
+import type { JoinFlags } from './cluster-state';
 import { processRef, type ProcessRef } from './process-ref';
 import { untilWhileAlive } from './wait-alive';
 
@@ -68,6 +69,14 @@ export async function waitControlPlaneReady(apiUrl: string, ref: ProcessRef, log
 export async function issueNodeCert(mainJs: string, dataDir: string, node: string, outDir: string): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   await runCommand(process.execPath, [mainJs, 'issue-node-cert', '--data-dir', dataDir, '--node', node, '--out', outDir]);
+}
+
+/** A new bootstrap token (1 h) and the join flags the server prints for it, through the API with `kubeconfig`. */
+export async function createJoinFlags(mainJs: string, kubeconfig: string): Promise<JoinFlags> {
+  const out = await runCommand(process.execPath, [mainJs, 'token', 'create', '--ttl', '1h', '--print-join-command', '--kubeconfig', kubeconfig]);
+  const m = /--server (\S+) --token (\S+) --ca-cert-hash (\S+)/.exec(out.stdout);
+  if (!m) throw new Error(`token create printed no join command: ${out.stdout}${out.stderr}`);
+  return { server: m[1] ?? '', token: m[2] ?? '', caCertHash: m[3] ?? '' };
 }
 
 /** Writes an admin kubeconfig for `server` (https://IP:port) to `out`. */

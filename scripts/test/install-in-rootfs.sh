@@ -3,7 +3,7 @@
 # private mount and PID namespace; systemd is not running there, as in an image being
 # prepared): --role server, the same again (must change nothing), --role agent with a node
 # certificate checked against --ca-hash, --uninstall (must leave none of pikube's files), and
-# the refusals (--token, a wrong --ca-hash). Not part of `npm test`: the rootfs and Debian's
+# the refusals (a malformed --token, a token without its CA hash, a wrong --ca-hash). Not part of `npm test`: the rootfs and Debian's
 # docker.io/etcd-server take minutes to download and install. Run as root from a built
 # checkout: bash scripts/test/install-in-rootfs.sh [ROOTFS_DIR]  (removed afterwards unless KEEP=1)
 #
@@ -68,8 +68,10 @@ grep -q 'nothing changed' "$OUT" || fail "the second run changed something"
 
 step "--role agent: refusals, then a node certificate checked against --ca-hash"
 in_root 'pikube-server issue-node-cert --data-dir /var/lib/pikube --node pi2 --out /tmp/pi2'
-in_root "$INSTALL --role agent --server 10.0.0.1:6444 --token abc.def" >"$OUT" 2>&1 && fail "--token accepted"
-grep -q 'bootstrap tokens do not exist yet' "$OUT" || fail "no word about tokens"
+in_root "$INSTALL --role agent --server https://10.0.0.1:6443 --token abc.def --ca-cert-hash $hash" >"$OUT" 2>&1 && fail "a malformed --token accepted"
+grep -q 'must be a bootstrap token' "$OUT" || fail "no word about the token's form"
+in_root "$INSTALL --role agent --server https://10.0.0.1:6443 --token abcdef.0123456789abcdef" >"$OUT" 2>&1 && fail "--token without --ca-cert-hash accepted"
+grep -q 'ca-cert-hash sha256' "$OUT" || fail "no word about the CA hash a token needs"
 in_root "$INSTALL --role agent --server 10.0.0.1:6444 --ca-hash sha256:00 --cert-dir /tmp/pi2" >"$OUT" 2>&1 && fail "a wrong --ca-hash accepted"
 grep -q 'does not match --ca-hash' "$OUT" || fail "no word about the CA hash"
 in_root_online "$INSTALL --role agent --server 10.0.0.1:6444 --ca-hash $hash --cert-dir /tmp/pi2 --node-name pi2 --node-ip 10.0.0.2"

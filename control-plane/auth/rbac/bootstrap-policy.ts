@@ -14,6 +14,7 @@ export const AUTOUPDATE_ANNOTATION = 'rbac.authorization.kubernetes.io/autoupdat
 export const AGGREGATE_TO = (role: 'admin' | 'edit' | 'view'): string => `rbac.authorization.k8s.io/aggregate-to-${role}`;
 
 const READ = ['get', 'list', 'watch'];
+const CERTIFICATES = 'certificates.k8s.io';
 const WRITE = ['create', 'delete', 'deletecollection', 'patch', 'update'];
 
 function rule(verbs: string[], apiGroups: string[], resources: string[]): PolicyRule {
@@ -82,6 +83,10 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly ClusterRole[] = [
   clusterRole('system:aggregate-to-admin', ADMIN_RULES, { [AGGREGATE_TO('admin')]: 'true' }),
   clusterRole('system:aggregate-to-edit', EDIT_RULES, { [AGGREGATE_TO('edit')]: 'true' }),
   clusterRole('system:aggregate-to-view', VIEW_RULES, { [AGGREGATE_TO('view')]: 'true' }),
+  // Joining nodes (bootstrappolicy's certificate roles): request certificates, be auto-approved.
+  clusterRole('system:node-bootstrapper', [rule(['create', 'get', 'list', 'watch'], [CERTIFICATES], ['certificatesigningrequests'])]),
+  clusterRole(`system:${CERTIFICATES}:certificatesigningrequests:nodeclient`, [rule(['create'], [CERTIFICATES], ['certificatesigningrequests/nodeclient'])]),
+  clusterRole(`system:${CERTIFICATES}:certificatesigningrequests:selfnodeclient`, [rule(['create'], [CERTIFICATES], ['certificatesigningrequests/selfnodeclient'])]),
 ];
 
 function groupBinding(name: string, role: string, groups: string[]): ClusterRoleBinding {
@@ -98,4 +103,11 @@ export const BOOTSTRAP_CLUSTER_ROLE_BINDINGS: readonly ClusterRoleBinding[] = [
   groupBinding('system:discovery', 'system:discovery', ['system:authenticated']),
   groupBinding('system:basic-user', 'system:basic-user', ['system:authenticated']),
   groupBinding('system:public-info-viewer', 'system:public-info-viewer', ['system:authenticated', 'system:unauthenticated']),
+  // What kubeadm binds at init (kubeadm:kubelet-bootstrap, kubeadm:node-autoapprove-bootstrap,
+  // kubeadm:node-autoapprove-certificate-rotation), for every bootstrap token here.
+  groupBinding('pikube:kubelet-bootstrap', 'system:node-bootstrapper', ['system:bootstrappers']),
+  groupBinding('pikube:node-autoapprove-bootstrap', `system:${CERTIFICATES}:certificatesigningrequests:nodeclient`, ['system:bootstrappers']),
+  // Nodes renew their own certificates (Kubernetes' system:node role lets them create CSRs).
+  groupBinding('pikube:node-certificate-rotation', 'system:node-bootstrapper', ['system:nodes']),
+  groupBinding('pikube:node-autoapprove-certificate-rotation', `system:${CERTIFICATES}:certificatesigningrequests:selfnodeclient`, ['system:nodes']),
 ];

@@ -55,6 +55,8 @@ export interface ApiClient {
   bind(namespace: string, binding: Binding): Promise<Pod>;
   /** `namespaces/{name}/finalize`: writes `spec.finalizers` only. */
   finalizeNamespace(name: string, body: Namespace): Promise<Namespace>;
+  /** A write subresource of a stored object (`certificatesigningrequests/{name}/approval`); returns the parent. */
+  writeSubresource<T extends KubeObject>(resource: string, subresource: string, namespace: string | undefined, name: string, body: T): Promise<T>;
 }
 
 /** The name the client takes for a resource: `pods`, `endpointslices.discovery.k8s.io`. */

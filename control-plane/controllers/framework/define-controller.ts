@@ -13,6 +13,8 @@ import type { KubeObject } from '../../../api/meta';
 import type { Clock } from '../../../base/clock';
 import type { FencingTimes } from '../../../base/fencing-times';
 import { DisposableStore, toDisposable, type Disposable } from '../../../base/disposable';
+import type { Authorizer } from '../../auth/authorizer';
+import type { KeyPair } from '../../auth/pki';
 import { logText } from '../../log-text';
 import type { ChangeType, Informer } from '../../store/informer';
 import type { ApiClient, EventSink } from './api-client';
@@ -34,6 +36,10 @@ export interface ControllerContext {
   fencing?: FencingTimes;
   /** The cluster CA certificate (PEM) the root-CA publisher puts in every namespace; absent: nothing is published. */
   clusterCACertPem?: string;
+  /** The cluster CA with its key, for the CSR signer; absent: no certificate is signed. */
+  clusterCA?: KeyPair;
+  /** The API's authorizer, for SubjectAccessReviews (the CSR approver); absent: nothing is auto-approved. */
+  authorizer?: Authorizer;
   log(message: string): void;
 }
 
