@@ -26,6 +26,7 @@ import { podGcController } from './pod-gc-controller';
 import { pvProtectionController } from './pv-protection-controller';
 import { pvcProtectionController } from './pvc-protection-controller';
 import { replicaSetController } from './replica-set-controller';
+import { resourceQuotaController } from './resource-quota-controller';
 import { rootCaCertPublisherController } from './root-ca-cert-publisher-controller';
 import { serviceAccountController } from './service-account-controller';
 import { stalePodDisruptionController } from './stale-pod-disruption-controller';
@@ -59,6 +60,7 @@ export const CONTROLLERS: readonly Controller[] = [
   pvcProtectionController,
   pvProtectionController,
   clusterRoleAggregationController,
+  resourceQuotaController,
   // Last: it shares the informers the others hold in full, and keeps only metadata of the rest.
   garbageCollectorController,
 ];
