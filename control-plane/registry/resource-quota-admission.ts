@@ -17,6 +17,7 @@ import type { Registry } from './registry';
 import type { ResourceInfo } from './resource-info';
 
 export async function admitToQuotas(registry: Registry, info: ResourceInfo, namespace: string, obj: KubeObject, dryRun: boolean): Promise<void> {
+  if (!registry.resources.some((r) => r.group === '' && r.resource === 'resourcequotas')) return;
   const quotas = (await registry.list<ResourceQuota>('resourcequotas', { namespace })).items;
   if (quotas.length === 0) return;
   const refuse = (reason: string): Error => admissionForbidden(info.resource, obj.metadata.name ?? '', reason, info.group);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { Pod } from '../../../../api/core-v1';
 import { ApiError } from '../../../../api/errors';
 import type { LimitRange, ResourceQuota } from '../../../../api/policy-quota-v1';
+import { KINDS } from '../../../../control-plane/registry/kinds';
 import { Registry } from '../../../../control-plane/registry/registry';
 import { MemoryStore } from '../../../../control-plane/store/memory-store';
 
@@ -79,5 +80,12 @@ describe('LimitRanger and ResourceQuota admission (Registry over the memory stor
     await aQuota(registry, 'objects', { 'count/configmaps': '1' }, { 'count/configmaps': '1' });
     const message = await forbidden(registry.create('configmaps', 'default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' } }));
     assert.equal(message, 'configmaps "cm" is forbidden: exceeded quota: objects, requested: count/configmaps=1, used: count/configmaps=1, limited: count/configmaps=1');
+  });
+
+  it('admits pods as before in a registry that serves neither LimitRanges nor ResourceQuotas', async () => {
+    const bare = new Registry({ store: new MemoryStore(), kinds: KINDS.filter((k) => k.resource !== 'limitranges' && k.resource !== 'resourcequotas') });
+    await bare.create('namespaces', undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } });
+    const pod = await bare.create<Pod>('pods', 'default', aPod('web'));
+    assert.equal(pod.metadata.name, 'web');
   });
 });
