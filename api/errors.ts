@@ -87,6 +87,11 @@ export function conflict(resource: string, name: string, group = ''): ApiError {
   );
 }
 
+/** 403 from an admission plugin (admission.NewForbidden): `pods "x" is forbidden: <reason>`. */
+export function admissionForbidden(resource: string, name: string, reason: string, group = ''): ApiError {
+  return new ApiError('Forbidden', `${qualifiedResource(resource, group)} "${name}" is forbidden: ${reason}`, { kind: resource, group, name });
+}
+
 /** 422 Invalid, with one cause per bad field, as Kubernetes' validation reports it. */
 export function invalid(kind: string, name: string, causes: StatusCause[], group = ''): ApiError {
   // As utilerrors.NewAggregate prints it: duplicates dropped, brackets around two or more.

@@ -124,8 +124,8 @@ function defaultHTTPGet(action: NonNullable<Probe['httpGet']>): void {
   if (!action.scheme) action.scheme = 'HTTP';
 }
 
-/** A limit without a request makes the request equal to the limit (pods only, not templates). */
-function defaultRequestsFromLimits(c: Container): void {
+/** A limit without a request makes the request equal to the limit (pods only, not templates; the LimitRanger needs it first). */
+export function defaultRequestsFromLimits(c: Container): void {
   if (!c.resources?.limits) return;
   const requests = (c.resources.requests ??= {});
   for (const [name, value] of Object.entries(c.resources.limits)) if (!Object.hasOwn(requests, name)) requests[name] = value;

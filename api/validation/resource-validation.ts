@@ -46,7 +46,8 @@ export function validateContainerResourceName(name: string, field: string): Fiel
   return causes;
 }
 
-function validateResourceName(name: string, field: string): FieldCause[] {
+/** validateResourceName: a qualified name, standard unless it has a domain. */
+export function validateResourceName(name: string, field: string): FieldCause[] {
   const causes = isQualifiedName(name).map((msg) => invalid(field, name, msg));
   if (causes.length > 0) return causes;
   if (!name.includes('/') && !STANDARD_RESOURCES.has(name) && !isHugePageResource(name)) {

@@ -29,6 +29,7 @@ import { podGcController } from './pod-gc-controller';
 import { pvProtectionController } from './pv-protection-controller';
 import { pvcProtectionController } from './pvc-protection-controller';
 import { replicaSetController } from './replica-set-controller';
+import { resourceQuotaController } from './resource-quota-controller';
 import { rootCaCertPublisherController } from './root-ca-cert-publisher-controller';
 import { serviceAccountController } from './service-account-controller';
 import { stalePodDisruptionController } from './stale-pod-disruption-controller';
@@ -67,6 +68,7 @@ export const CONTROLLERS: readonly Controller[] = [
   csrSigningController,
   tokenCleanerController,
   bootstrapSignerController,
+  resourceQuotaController,
   // Last: it shares the informers the others hold in full, and keeps only metadata of the rest.
   garbageCollectorController,
 ];

@@ -15,6 +15,7 @@ import { ENDPOINT_SLICES } from './kinds/endpoint-slice';
 import { ENDPOINTS } from './kinds/endpoints';
 import { EVENTS } from './kinds/event';
 import { JOBS } from './kinds/job';
+import { LIMIT_RANGES } from './kinds/limit-range';
 import { NAMESPACES } from './kinds/namespace';
 import { NODES } from './kinds/node';
 import { PERSISTENT_VOLUME_CLAIMS } from './kinds/persistent-volume-claim';
@@ -22,6 +23,7 @@ import { PERSISTENT_VOLUMES } from './kinds/persistent-volume';
 import { POD_DISRUPTION_BUDGETS } from './kinds/pod-disruption-budget';
 import { PODS } from './kinds/pod';
 import { REPLICA_SETS } from './kinds/replica-set';
+import { RESOURCE_QUOTAS } from './kinds/resource-quota';
 import { SECRETS } from './kinds/secret';
 import { SERVICE_ACCOUNTS } from './kinds/service-account';
 import { SERVICES } from './kinds/service';
@@ -51,6 +53,7 @@ export {
   ENDPOINTS,
   EVENTS,
   JOBS,
+  LIMIT_RANGES,
   NAMESPACES,
   NODES,
   PERSISTENT_VOLUME_CLAIMS,
@@ -58,6 +61,7 @@ export {
   POD_DISRUPTION_BUDGETS,
   PODS,
   REPLICA_SETS,
+  RESOURCE_QUOTAS,
   SECRETS,
   SERVICE_ACCOUNTS,
   SERVICES,
@@ -87,6 +91,8 @@ export const KINDS: readonly AnyKind[] = [
   SERVICE_ACCOUNTS,
   PERSISTENT_VOLUME_CLAIMS,
   PERSISTENT_VOLUMES,
+  LIMIT_RANGES,
+  RESOURCE_QUOTAS,
   DEPLOYMENTS,
   REPLICA_SETS,
   DAEMON_SETS,

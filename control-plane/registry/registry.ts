@@ -31,7 +31,8 @@ import { SCALES } from './kinds/scale';
 import { admitCreateInNamespace } from './namespace-lifecycle';
 import { bumpGenerationOnChange, carryOverObjectMeta, generateName, prepareObjectMetaForCreate } from './object-meta';
 import { startRegistryWatch, type RegistryWatch, type RegistryWatchEvent } from './registry-watch';
-import type { ResourceDefinition } from './resource-definition';
+import type { AdmissionContext, ResourceDefinition } from './resource-definition';
+import { admitToQuotas } from './resource-quota-admission';
 import { compileSelection, type SelectorStrings } from './selection';
 import type { DeleteOptions } from './strategy';
 import type { ActionSubresource, CreateSubresource, ParentWriteSubresource, ScaleSubresource } from './subresource';
@@ -453,17 +454,14 @@ export class Registry {
   private async createDecoded<T extends KubeObject>(info: AnyKind, namespace: string | undefined, obj: T, options: WriteOptions): Promise<T> {
     const strategy = info.strategy;
     const generated = !obj.metadata.name && Boolean(obj.metadata.generateName);
-    if (info.admitCreate && namespace !== undefined) {
-      const admitNamespace = (): Promise<void> => this.admitNamespace(info, obj, namespace);
-      await info.admitCreate(obj, { registry: this, namespace, serviceAccounts: this.serviceAccounts !== undefined, admitNamespace });
-    }
+    if (info.admitCreate && namespace !== undefined) await info.admitCreate(obj, this.admissionContext(info, obj, namespace));
     for (let attempt = 1; ; attempt++) {
       const prepared = structuredClone(obj);
       if (generated) prepared.metadata.name = generateName(obj.metadata.generateName ?? '');
       this.prepareCreate(info, strategy, prepared);
       const candidate = decodeObject<T>(info, prepared);
       options.admit?.(candidate, undefined);
-      if (namespace !== undefined) await this.admitNamespace(info, candidate, namespace);
+      if (namespace !== undefined) await this.validateAdmission(info, candidate, namespace, options.dryRun === true);
       if (options.dryRun) {
         await this.companions.get(info)?.planCreate(candidate);
         return candidate;
@@ -475,6 +473,22 @@ export class Registry {
         if (!generated || attempt >= GENERATE_NAME_ATTEMPTS) throw alreadyExists(info.resource, candidate.metadata.name ?? '', info.group);
       }
     }
+  }
+
+  private admissionContext(info: AnyKind, obj: KubeObject, namespace: string): AdmissionContext {
+    const admitNamespace = (): Promise<void> => this.admitNamespace(info, obj, namespace);
+    return { registry: this, namespace, serviceAccounts: this.serviceAccounts !== undefined, admitNamespace };
+  }
+
+  /**
+   * The validating admission chain on the object about to be stored: NamespaceLifecycle, the
+   * kind's own (the LimitRanger's bounds), then ResourceQuota, which charges the object's
+   * usage to its namespace's quotas (resource-quota-admission.ts).
+   */
+  private async validateAdmission(info: AnyKind, candidate: KubeObject, namespace: string, dryRun: boolean): Promise<void> {
+    await this.admitNamespace(info, candidate, namespace);
+    await info.validateCreate?.(candidate, this.admissionContext(info, candidate, namespace));
+    await admitToQuotas(this, info, namespace, candidate, dryRun);
   }
 
   /** Stores a new object with the keys it claims; AlreadyExists when the object's key is taken. */

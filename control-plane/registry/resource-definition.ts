@@ -73,11 +73,17 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject, C extends
    * ApiError to refuse. Strategies stay pure; this is where reads happen.
    */
   admitCreate?(obj: T, ctx: AdmissionContext): Promise<void>;
+  /**
+   * Validating admission on create that reads the cluster (the LimitRanger's bounds): runs on
+   * the object about to be stored (defaulted, validated, named), before the ResourceQuota
+   * admission. Throws an ApiError (Forbidden) to refuse; changes nothing.
+   */
+  validateCreate?(obj: T, ctx: AdmissionContext): Promise<void>;
 }
 
 /** What a create admission may read and which plugins are on. */
 export interface AdmissionContext {
-  registry: Pick<Registry, 'get'>;
+  registry: Pick<Registry, 'get' | 'list'>;
   namespace: string;
   /** The ServiceAccount admission is on (the control plane has a token signer). */
   serviceAccounts: boolean;

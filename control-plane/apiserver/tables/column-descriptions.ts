@@ -63,6 +63,8 @@ export const DESCRIPTIONS = {
   serviceSelector: 'Label selector of the pods that receive the traffic',
   endpointsSubsets: 'Addresses and ports behind the service',
   configMapData: 'Entries of the config map',
+  resourceQuotaRequest: 'Request represents a minimum amount of cpu/memory that a container may consume.',
+  resourceQuotaLimit: 'Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node.',
   secretType: 'Kind of secret, such as Opaque or kubernetes.io/tls',
   secretData: 'Entries of the secret (base64 values)',
   leaseHolderIdentity: 'Identity of the current lease holder',

@@ -19,6 +19,7 @@ import type { ResourceStrategy } from '../strategy';
 import { STATUS } from '../subresource';
 import { PVC_PROTECTION_FINALIZER } from '../../storage/volume-annotations';
 import { withFinalizer } from '../../../api/finalizers';
+import { validateClaimLimits } from '../limit-range-admission';
 
 /** A claim as stored: the registry's objects are KubeObjects with a claim's fields. */
 export type StoredClaim = PersistentVolumeClaim & KubeObject;
@@ -51,5 +52,7 @@ export const PERSISTENT_VOLUME_CLAIMS = defineKind<StoredClaim>({
   printer: persistentVolumeClaimPrinter,
   // PersistentVolumeClaimToSelectableFields: the object metadata only.
   fields: selectableFields<StoredClaim>(metadataFieldGetters(true)),
+  // LimitRanger: min and max storage of PersistentVolumeClaim items.
+  validateCreate: validateClaimLimits,
   subresources: { status: STATUS },
 });

@@ -20,6 +20,7 @@ import { STATUS } from '../subresource';
 import { podBinding } from './binding';
 import { podEviction } from './eviction';
 import { admitPodServiceAccount } from '../service-account-admission';
+import { admitPodLimitDefaults, validatePodLimits } from '../limit-range-admission';
 
 function prepareForCreate(obj: Pod, ctx: StrategyContext): void {
   const pod = replaceContents(obj, defaultPod(obj, ctx.defaultTolerationSeconds));
@@ -84,8 +85,14 @@ export const PODS = defineKind<Pod>({
   strategy: podStrategy,
   printer: podPrinter,
   fields: podFields,
-  // The ServiceAccount admission: the account must exist; its token is mounted in every container.
-  admitCreate: admitPodServiceAccount,
+  // Mutating admission in Kubernetes' order: LimitRanger's defaults, then ServiceAccount (the
+  // account must exist; its token is mounted in every container).
+  admitCreate: async (pod, ctx) => {
+    await admitPodLimitDefaults(pod, ctx);
+    await admitPodServiceAccount(pod, ctx);
+  },
+  // LimitRanger's bounds on the pod about to be stored.
+  validateCreate: validatePodLimits,
   subresources: {
     status: STATUS,
     binding: podBinding,
