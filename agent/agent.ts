@@ -35,6 +35,11 @@ import { DockerStreams } from './streams/docker-streams';
 import { StreamDispatcher } from './streams/stream-dispatcher';
 import { collectNodeStatus, goArch } from './stats/node-info';
 import { RuntimeHealth } from './stats/runtime-health';
+import { ContainerUsageSource } from './stats/container-usage-source';
+import { readNodeUsage } from './stats/node-usage';
+import { UsageReporter } from './stats/usage-reporter';
+import { nodeCgroupFiles } from './cgroups/cgroup-files';
+import { detectCgroupLayout } from './cgroups/cgroup-layout';
 import { LOCAL_PATH_DIR_ANNOTATION, localPathDir } from '../api/local-path';
 
 /**
@@ -135,8 +140,9 @@ export class Agent {
     const gateway = await this.network.existingGateway();
     if (gateway) void this.serveDns(gateway);
     const podCgroups = await this.openPodCgroups();
+    const runtime = new DockerRuntime(this.docker);
     this.pods = new PodManager({
-      runtime: new DockerRuntime(this.docker), reporter: this.session, nodeName: this.config.nodeName, hostIP: this.config.nodeIP,
+      runtime, reporter: this.session, nodeName: this.config.nodeName, hostIP: this.config.nodeIP,
       cgroupRoot: this.config.cgroupRoot, pauseImage: this.config.pauseImage, stateDir: this.config.stateDir, podCgroups, network: this.network,
       dns: { clusterDomain: this.config.clusterDomain, nameserver: () => this.network.gateway(), hostResolvConf: effectiveResolvConf(this.config.resolvConf) },
       services: { list: (namespace) => this.serviceNetworking.services.servicesIn(namespace) },
@@ -146,8 +152,18 @@ export class Agent {
     if (this.lifetime.signal.aborted) return;
     this.fencing.start(this.lifetime.signal);
     void this.runtimeHealth.run(this.lifetime.signal);
+    void this.usageReporter(runtime).run(this.lifetime.signal);
     this.session.start();
     this.log(`pikube agent ${this.config.nodeName}: connecting to ${this.config.servers.join(', ')}`);
+  }
+
+  /** The node's and its containers' usage, reported over the session (served as metrics.k8s.io). */
+  private usageReporter(runtime: DockerRuntime): UsageReporter {
+    const containers = new ContainerUsageSource({ runtime, files: nodeCgroupFiles, layout: detectCgroupLayout(nodeCgroupFiles) });
+    return new UsageReporter({
+      clock: systemClock, node: readNodeUsage, containers: (signal) => containers.sample(signal),
+      send: (report) => this.session.reportUsage(report), log: (m) => this.log(`[usage] ${m}`),
+    });
   }
 
   private async fetchToken(ask: TokenAsk, signal: AbortSignal): Promise<FetchedToken> {

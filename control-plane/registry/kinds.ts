@@ -35,6 +35,8 @@ import { SELF_SUBJECT_ACCESS_REVIEWS } from './kinds/self-subject-access-review'
 import { SELF_SUBJECT_REVIEWS } from './kinds/self-subject-review';
 import { SELF_SUBJECT_RULES_REVIEWS } from './kinds/self-subject-rules-review';
 import { SUBJECT_ACCESS_REVIEWS } from './kinds/subject-access-review';
+import { NODE_METRICS } from './kinds/node-metrics';
+import { POD_METRICS } from './kinds/pod-metrics';
 import type { ResourceDefinition } from './resource-definition';
 import { apiVersionOf } from './resource-info';
 
@@ -65,6 +67,8 @@ export {
   CLUSTER_ROLES,
   ROLE_BINDINGS,
   CLUSTER_ROLE_BINDINGS,
+  NODE_METRICS,
+  POD_METRICS,
 };
 
 /** A definition of any kind (what lists of kinds hold). */
@@ -103,6 +107,8 @@ export const KINDS: readonly AnyKind[] = [
   SUBJECT_ACCESS_REVIEWS,
   LOCAL_SUBJECT_ACCESS_REVIEWS,
   SELF_SUBJECT_REVIEWS,
+  NODE_METRICS,
+  POD_METRICS,
 ];
 
 export function findResource(kinds: readonly AnyKind[], group: string, version: string, resource: string): AnyKind | undefined {
