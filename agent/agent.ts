@@ -159,9 +159,11 @@ export class Agent {
 
   /** The node's and its containers' usage, reported over the session (served as metrics.k8s.io). */
   private usageReporter(runtime: DockerRuntime): UsageReporter {
-    const containers = new ContainerUsageSource({ runtime, files: nodeCgroupFiles, layout: detectCgroupLayout(nodeCgroupFiles) });
+    let containers: ContainerUsageSource | undefined;
     return new UsageReporter({
-      clock: systemClock, node: readNodeUsage, containers: (signal) => containers.sample(signal),
+      clock: systemClock, node: readNodeUsage,
+      // The layout is read at the first sample: a host without cgroups gets a logged failure, not an agent that will not start.
+      containers: (signal) => (containers ??= new ContainerUsageSource({ runtime, files: nodeCgroupFiles, layout: detectCgroupLayout(nodeCgroupFiles) })).sample(signal),
       send: (report) => this.session.reportUsage(report), log: (m) => this.log(`[usage] ${m}`),
     });
   }
