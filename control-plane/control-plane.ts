@@ -13,7 +13,8 @@ import { systemClock } from '../base/clock';
 import { EventRecorder } from './registry/event-recorder';
 import { ensureDefaultNamespaces } from './apiserver/ensure-default-namespaces';
 import { ensureDefaultStorageClass } from './storage/default-storage-class';
-import { NODE_METRICS, POD_METRICS, SERVICES } from './registry/kinds';
+import { LEASES, NODE_METRICS, POD_METRICS, SERVICES } from './registry/kinds';
+import { nodeLeaseSource } from './nodes/node-leases';
 import { nodeMetricsSource, podMetricsSource } from './nodes/metrics-sources';
 import { Registry } from './registry/registry';
 import { ensureKubernetesService, type ApiServerEndpoint } from './registry/service-network/ensure-kubernetes-service';
@@ -118,6 +119,8 @@ export class ControlPlane {
     // The Metrics API from the usage reports of the agents connected to this replica (memory only).
     registry.serveLive(NODE_METRICS, nodeMetricsSource(nodeService.usage, informers.nodes));
     registry.serveLive(POD_METRICS, podMetricsSource(nodeService.usage, informers.pods));
+    // Node Leases from the sessions' liveness, read when asked: a heartbeat is never an etcd write.
+    registry.serveLive(LEASES, nodeLeaseSource(liveness, informers.nodes));
     const apiServer = createApiServer({
       registry, tls, port: config.securePort, host: config.bindAddress, authenticator: authenticatorFor(config, tokens),
       advertiseAddress: `${config.advertiseAddress}:${config.securePort}`, log,

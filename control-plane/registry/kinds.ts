@@ -36,6 +36,7 @@ import { SELF_SUBJECT_REVIEWS } from './kinds/self-subject-review';
 import { SELF_SUBJECT_RULES_REVIEWS } from './kinds/self-subject-rules-review';
 import { SUBJECT_ACCESS_REVIEWS } from './kinds/subject-access-review';
 import { NODE_METRICS } from './kinds/node-metrics';
+import { LEASES } from './kinds/lease';
 import { POD_METRICS } from './kinds/pod-metrics';
 import type { ResourceDefinition } from './resource-definition';
 import { apiVersionOf } from './resource-info';
@@ -69,6 +70,7 @@ export {
   CLUSTER_ROLE_BINDINGS,
   NODE_METRICS,
   POD_METRICS,
+  LEASES,
 };
 
 /** A definition of any kind (what lists of kinds hold). */
@@ -109,6 +111,7 @@ export const KINDS: readonly AnyKind[] = [
   SELF_SUBJECT_REVIEWS,
   NODE_METRICS,
   POD_METRICS,
+  LEASES,
 ];
 
 export function findResource(kinds: readonly AnyKind[], group: string, version: string, resource: string): AnyKind | undefined {
