@@ -34,6 +34,11 @@ import { DockerStreams } from './streams/docker-streams';
 import { StreamDispatcher } from './streams/stream-dispatcher';
 import { collectNodeStatus, goArch } from './stats/node-info';
 import { RuntimeHealth } from './stats/runtime-health';
+import { ContainerUsageSource } from './stats/container-usage-source';
+import { readNodeUsage } from './stats/node-usage';
+import { UsageReporter } from './stats/usage-reporter';
+import { nodeCgroupFiles } from './cgroups/cgroup-files';
+import { detectCgroupLayout } from './cgroups/cgroup-layout';
 import { LOCAL_PATH_DIR_ANNOTATION, localPathDir } from '../api/local-path';
 
 /**
@@ -134,8 +139,9 @@ export class Agent {
     const gateway = await this.network.existingGateway();
     if (gateway) void this.serveDns(gateway);
     const podCgroups = await this.openPodCgroups();
+    const runtime = new DockerRuntime(this.docker);
     this.pods = new PodManager({
-      runtime: new DockerRuntime(this.docker), reporter: this.session, nodeName: this.config.nodeName, hostIP: this.config.nodeIP,
+      runtime, reporter: this.session, nodeName: this.config.nodeName, hostIP: this.config.nodeIP,
       cgroupRoot: this.config.cgroupRoot, pauseImage: this.config.pauseImage, stateDir: this.config.stateDir, podCgroups, network: this.network,
       dns: { clusterDomain: this.config.clusterDomain, nameserver: () => this.network.gateway(), hostResolvConf: effectiveResolvConf(this.config.resolvConf) },
       services: { list: (namespace) => this.serviceNetworking.services.servicesIn(namespace) },
@@ -145,6 +151,7 @@ export class Agent {
     if (this.lifetime.signal.aborted) return;
     this.fencing.start(this.lifetime.signal);
     void this.runtimeHealth.run(this.lifetime.signal);
+    void this.usageReporter(runtime).run(this.lifetime.signal);
     this.session.start();
     this.log(`pikube agent ${this.config.nodeName}: connecting to ${this.config.servers.join(', ')}`);
   }
@@ -152,6 +159,17 @@ export class Agent {
   /** A renewed node certificate: presented from the next connection to a control plane on. */
   useNodeCredentials(creds: { caPem: string; certPem: string; keyPem: string }): void {
     this.session.useTls({ caCertPem: creds.caPem, certPem: creds.certPem, keyPem: creds.keyPem });
+  }
+
+  /** The node's and its containers' usage, reported over the session (served as metrics.k8s.io). */
+  private usageReporter(runtime: DockerRuntime): UsageReporter {
+    let containers: ContainerUsageSource | undefined;
+    return new UsageReporter({
+      clock: systemClock, node: readNodeUsage,
+      // The layout is read at the first sample: a host without cgroups gets a logged failure, not an agent that will not start.
+      containers: (signal) => (containers ??= new ContainerUsageSource({ runtime, files: nodeCgroupFiles, layout: detectCgroupLayout(nodeCgroupFiles) })).sample(signal),
+      send: (report) => this.session.reportUsage(report), log: (m) => this.log(`[usage] ${m}`),
+    });
   }
 
   private async fetchToken(ask: TokenAsk, signal: AbortSignal): Promise<FetchedToken> {

@@ -32,6 +32,7 @@ import { SessionBackoff, type BackoffOptions } from './session-backoff';
 import { SessionConnection, type KeepaliveOptions } from './session-connection';
 import { ServerList } from './server-list';
 import type { StreamRequestHandler } from './streams/stream-dispatcher';
+import type { UsageReport } from '../proto/generated/pikube/node/v1/UsageReport';
 
 /** The session reads the time and waits between dials. */
 export type SessionClock = Pick<Clock, 'now' | 'sleep'>;
@@ -179,6 +180,11 @@ export class AgentSession implements PodReporter {
   /** A change of the node's own status (capacity, conditions); dropped while disconnected, as the next Hello carries it. */
   reportNodeStatus(status: NodeStatus): void {
     if (this.connected) this.current?.connection.send({ node_status: { status_json: Buffer.from(JSON.stringify(status)) } });
+  }
+
+  /** The node's and its containers' usage (stats/usage-reporter.ts); dropped while disconnected, the next one follows. */
+  reportUsage(report: UsageReport): void {
+    if (this.connected) this.current?.connection.send({ usage: report });
   }
 
   /** Ends the session and stops dialing. The desired set and the pods are left as they are. */

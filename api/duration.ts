@@ -16,3 +16,19 @@ export function parseDuration(text: string): number {
   if (text.length === 0) throw new Error('invalid duration "": empty');
   return total;
 }
+
+/**
+ * Milliseconds as Go's time.Duration.String spells them (a metav1.Duration in JSON, such as a
+ * metrics window): "0s", "500ms", "15.012s", "1m1.5s", "2h0m0s".
+ */
+export function formatDuration(ms: number): string {
+  const whole = Math.max(0, Math.round(ms));
+  if (whole === 0) return '0s';
+  if (whole < 1000) return `${whole}ms`;
+  const hours = Math.floor(whole / 3_600_000);
+  const minutes = Math.floor((whole % 3_600_000) / 60_000);
+  const secondsMs = whole % 60_000;
+  const seconds = `${Math.floor(secondsMs / 1000)}${secondsMs % 1000 ? `.${String(secondsMs % 1000).padStart(3, '0').replace(/0+$/, '')}` : ''}s`;
+  if (hours > 0) return `${hours}h${minutes}m${seconds}`;
+  return minutes > 0 ? `${minutes}m${seconds}` : seconds;
+}

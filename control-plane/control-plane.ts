@@ -13,7 +13,9 @@ import { systemClock } from '../base/clock';
 import { EventRecorder } from './registry/event-recorder';
 import { ensureDefaultNamespaces } from './apiserver/ensure-default-namespaces';
 import { ensureDefaultStorageClass } from './storage/default-storage-class';
-import { SERVICES } from './registry/kinds';
+import { LEASES, NODE_METRICS, POD_METRICS, SERVICES } from './registry/kinds';
+import { nodeLeaseSource } from './nodes/node-leases';
+import { nodeMetricsSource, podMetricsSource } from './nodes/metrics-sources';
 import { Registry } from './registry/registry';
 import { ensureKubernetesService, type ApiServerEndpoint } from './registry/service-network/ensure-kubernetes-service';
 import { ensureClusterDnsService } from './registry/service-network/ensure-cluster-dns-service';
@@ -121,6 +123,11 @@ export class ControlPlane {
       config: { configMaps: informers.configMaps, secrets: informers.secrets }, fencingPeriodMs: config.fencing?.periodMs,
       storage: { claims: informers.claims, volumes: informers.volumes },
     });
+    // The Metrics API from the usage reports of the agents connected to this replica (memory only).
+    registry.serveLive(NODE_METRICS, nodeMetricsSource(nodeService.usage, informers.nodes));
+    registry.serveLive(POD_METRICS, podMetricsSource(nodeService.usage, informers.pods));
+    // Node Leases from the sessions' liveness, read when asked: a heartbeat is never an etcd write.
+    registry.serveLive(LEASES, nodeLeaseSource(liveness, informers.nodes));
     const apiServer = createApiServer({
       registry, tls, port: config.securePort, host: config.bindAddress, authenticator: authenticatorFor(config, [tokens, bootstrapTokenAuthenticator(secrets)]),
       advertiseAddress: `${config.advertiseAddress}:${config.securePort}`, log,

@@ -13,6 +13,8 @@ import type { NodeStatusReport__Output } from '../../proto/generated/pikube/node
 import type { PodEvent__Output } from '../../proto/generated/pikube/node/v1/PodEvent';
 import type { PodStatusReport__Output } from '../../proto/generated/pikube/node/v1/PodStatusReport';
 import type { PodTerminated__Output } from '../../proto/generated/pikube/node/v1/PodTerminated';
+import type { ResourceUsage__Output } from '../../proto/generated/pikube/node/v1/ResourceUsage';
+import type { UsageReport__Output } from '../../proto/generated/pikube/node/v1/UsageReport';
 
 export const MESSAGE_LIMITS = {
   /** Whole gRPC message, enforced by the server's max receive length. */
@@ -205,4 +207,46 @@ export function validatePodEvent(event: PodEvent__Output): ValidPodEvent {
   if (event.reason.length > POD_EVENT_LIMITS.reasonLength || !EVENT_REASON.test(event.reason)) fail('pod_event.reason', `must be a CamelCase word of at most ${POD_EVENT_LIMITS.reasonLength} characters`);
   if (event.message.length > POD_EVENT_LIMITS.messageLength) fail('pod_event.message', `must be at most ${POD_EVENT_LIMITS.messageLength} characters`);
   return { ...ref, fieldPath: event.field_path, type: event.type, reason: event.reason, message: event.message };
+}
+
+/** One usage figure: CPU in nanocores over a window, the memory working set in bytes. */
+export interface Usage {
+  cpuNanoCores: number;
+  memoryBytes: number;
+  windowMs: number;
+}
+
+/** A usage report from an agent (stats/usage-reporter.ts), checked. */
+export interface ValidUsageReport {
+  timestampMs: number;
+  node?: Usage;
+  pods: { ref: PodRef; containers: { name: string; usage: Usage }[] }[];
+}
+
+export const USAGE_LIMITS = { pods: 1024, containers: 64 };
+
+function checkUsage(usage: ResourceUsage__Output, what: string): Usage {
+  const values = { cpuNanoCores: usage.cpu_nano_cores, memoryBytes: usage.memory_working_set_bytes, windowMs: usage.window_ms };
+  for (const [key, value] of Object.entries(values)) {
+    if (!Number.isSafeInteger(value) || value < 0) fail(`${what}.${key}`, 'must be a non-negative integer');
+  }
+  if (values.windowMs === 0) fail(`${what}.windowMs`, 'must be positive');
+  return values;
+}
+
+export function validateUsageReport(report: UsageReport__Output): ValidUsageReport {
+  if (!Number.isSafeInteger(report.timestamp_unix_ms) || report.timestamp_unix_ms <= 0) fail('usage.timestamp_unix_ms', 'must be a positive integer');
+  if (report.pods.length > USAGE_LIMITS.pods) fail('usage.pods', `must have at most ${USAGE_LIMITS.pods} entries`);
+  const pods = report.pods.map((pod, i) => {
+    const at = `usage.pods[${i}]`;
+    if (!pod.pod) fail(`${at}.pod`, 'is required');
+    if (pod.containers.length > USAGE_LIMITS.containers) fail(`${at}.containers`, `must have at most ${USAGE_LIMITS.containers} entries`);
+    const containers = pod.containers.map((c, j) => {
+      if (c.name.length > 63 || !DNS1123_LABEL.test(c.name)) fail(`${at}.containers[${j}].name`, `"${c.name.slice(0, 63)}" is not a container name`);
+      if (!c.usage) fail(`${at}.containers[${j}].usage`, 'is required');
+      return { name: c.name, usage: checkUsage(c.usage, `${at}.containers[${j}].usage`) };
+    });
+    return { ref: checkPodRef(pod.pod, `${at}.pod`), containers };
+  });
+  return { timestampMs: report.timestamp_unix_ms, node: report.node ? checkUsage(report.node, 'usage.node') : undefined, pods };
 }

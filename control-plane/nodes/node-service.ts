@@ -25,6 +25,7 @@ import { PodCidrAllocator } from './pod-cidr-allocator';
 import { KubeletEvents } from './pod-event-report';
 import { PodStreams, type PodStreamLimits } from './pod-streams';
 import { podTokenHandler } from './pod-token-service';
+import { UsageReports } from './usage-reports';
 
 /** A shared informer the service waits for before it accepts agents. */
 type SyncedCache<T extends KubeObject> = ObjectCache<T> & { whenSynced(signal?: AbortSignal): Promise<void> };
@@ -83,6 +84,8 @@ export class NodeService {
   private readonly kubeletEvents: KubeletEvents;
   /** Logs and exec through the agents; the API server opens them (PodStreamProvider). */
   readonly streams: PodStreams;
+  /** The latest usage report of each node connected here (the Metrics API reads them). */
+  readonly usage = new UsageReports();
   /** What each node may read: streamed to its agent (object-feed.ts); the node authorizer's filter. */
   readonly view: readonly ViewEntry[];
   private nodeWatch?: Disposable;
@@ -187,6 +190,7 @@ export class NodeService {
       caCertPem: this.opts.tls.caCertPem,
       kubeletEvents: this.kubeletEvents,
       heartbeatIntervalMs: this.heartbeatIntervalMs,
+      usage: this.usage,
       fencingPeriodMs: this.opts.fencingPeriodMs,
       servers: () => this.opts.servers?.() ?? [],
       coalesceMs: this.opts.coalesceMs,

@@ -13,8 +13,9 @@ import { ApiError } from '../../api/errors';
 import type { AgentMessage__Output, ControlMessage } from '../../proto/node-proto';
 import type { StreamRequest } from '../../proto/generated/pikube/node/v1/StreamRequest';
 import {
-  validateHello, validateNodeStatusReport, validatePodEvent, validatePodStatusReport, validatePodTerminated,
+  validateHello, validateNodeStatusReport, validatePodEvent, validatePodStatusReport, validatePodTerminated, validateUsageReport,
 } from './agent-message-validation';
+import type { UsageReports } from './usage-reports';
 import { logText } from '../log-text';
 import { toGrpcError } from './grpc-status';
 import { checkHelloIdentity, nodeNameFromCertificate } from './node-identity';
@@ -41,6 +42,8 @@ export interface SessionDeps {
   /** Records the agent's pod events (Pulled, Started, BackOff...) as the kubelet's; absent: they are dropped. */
   kubeletEvents?: KubeletEvents;
   heartbeatIntervalMs: number;
+  /** Where the agent's usage reports are kept (in memory, for the Metrics API); absent: they are dropped. */
+  usage?: UsageReports;
   /** Told to the agent in the Welcome (`--pod-fencing-period`); absent: the agent's own. */
   fencingPeriodMs?: number;
   /** Every replica's node-service address, told to the agent in the Welcome (replica-addresses.ts). */
@@ -112,6 +115,15 @@ export class NodeSession {
     if (this.isWelcomed) this.call.write({ heartbeat_ack: { sent_unix_ms: sentUnixMs } });
   }
 
+  /** Kept in memory only, never queued behind writes: usage touches no etcd. */
+  private recordUsage(message: AgentMessage__Output): void {
+    try {
+      this.deps.usage?.record(this.nodeName, this, validateUsageReport(message.usage!));
+    } catch (err: unknown) {
+      this.fail(err);
+    }
+  }
+
   private log(message: string): void {
     this.deps.writes.log(`node "${this.nodeName || '?'}" (${logText(this.call.getPeer(), 100)}): ${logText(message, 2048)}`);
   }
@@ -120,6 +132,7 @@ export class NodeSession {
     if (this.closed) return;
     if (this.token !== undefined) this.deps.liveness.seen(this.nodeName, this.token);
     if (message.msg === 'heartbeat' && this.helloSeen) return this.acknowledge(message.heartbeat?.sent_unix_ms ?? 0);
+    if (message.msg === 'usage' && this.helloSeen) return this.recordUsage(message);
     if (++this.queued > MAX_QUEUED_MESSAGES) return this.fail(new ApiError('TooLarge', `more than ${MAX_QUEUED_MESSAGES} messages waiting`));
     const key = this.helloSeen ? podKeyOf(message) : undefined;
     if (key === undefined) {
@@ -177,6 +190,7 @@ export class NodeSession {
       case 'pod_event': return this.podEvent(message);
       case 'node_status': return updateNodeStatus(this.deps.writes, this.nodeName, validateNodeStatusReport(message.node_status!));
       case 'heartbeat': return; // queued behind the Hello; liveness already counted it
+      case 'usage': return this.recordUsage(message); // sent while the Hello was queued
       case 'hello': throw new ApiError('Invalid', 'hello: sent twice in one session');
       default: throw new ApiError('Invalid', `unknown message ${JSON.stringify(message.msg)}`);
     }
@@ -241,6 +255,7 @@ export class NodeSession {
     this.closed = true;
     this.feed?.dispose();
     if (this.token !== undefined) this.deps.liveness.sessionClosed(this.nodeName, this.token);
+    this.deps.usage?.forget(this.nodeName, this);
     this.deps.detach(this);
   }
 }

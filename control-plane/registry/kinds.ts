@@ -38,6 +38,9 @@ import { SELF_SUBJECT_ACCESS_REVIEWS } from './kinds/self-subject-access-review'
 import { SELF_SUBJECT_REVIEWS } from './kinds/self-subject-review';
 import { SELF_SUBJECT_RULES_REVIEWS } from './kinds/self-subject-rules-review';
 import { SUBJECT_ACCESS_REVIEWS } from './kinds/subject-access-review';
+import { NODE_METRICS } from './kinds/node-metrics';
+import { LEASES } from './kinds/lease';
+import { POD_METRICS } from './kinds/pod-metrics';
 import type { ResourceDefinition } from './resource-definition';
 import { apiVersionOf } from './resource-info';
 
@@ -71,6 +74,9 @@ export {
   CLUSTER_ROLES,
   ROLE_BINDINGS,
   CLUSTER_ROLE_BINDINGS,
+  NODE_METRICS,
+  POD_METRICS,
+  LEASES,
 };
 
 /** A definition of any kind (what lists of kinds hold). */
@@ -112,6 +118,9 @@ export const KINDS: readonly AnyKind[] = [
   LOCAL_SUBJECT_ACCESS_REVIEWS,
   SELF_SUBJECT_REVIEWS,
   CERTIFICATE_SIGNING_REQUESTS,
+  NODE_METRICS,
+  POD_METRICS,
+  LEASES,
 ];
 
 export function findResource(kinds: readonly AnyKind[], group: string, version: string, resource: string): AnyKind | undefined {

@@ -33,6 +33,7 @@ import { bumpGenerationOnChange, carryOverObjectMeta, generateName, prepareObjec
 import { startRegistryWatch, type RegistryWatch, type RegistryWatchEvent } from './registry-watch';
 import type { AdmissionContext, ResourceDefinition } from './resource-definition';
 import { admitToQuotas } from './resource-quota-admission';
+import type { LiveObjects } from './live-objects';
 import { compileSelection, type SelectorStrings } from './selection';
 import type { DeleteOptions } from './strategy';
 import type { ActionSubresource, CreateSubresource, ParentWriteSubresource, ScaleSubresource } from './subresource';
@@ -156,6 +157,8 @@ export class Registry {
   private cachedObjects?: CachedObjects;
   /** Namespaces deleted through this registry, until when admission reads them from etcd. */
   private readonly liveLookups = new Map<string, number>();
+  /** The sources of the kinds read from memory (`live`), by kind. */
+  private readonly liveSources = new Map<AnyKind, LiveObjects>();
 
   constructor(options: RegistryOptions) {
     this.store = options.store;
@@ -195,6 +198,16 @@ export class Registry {
     };
   }
 
+  /** Serves a `live` kind from `source` (live-objects.ts); returns what stops it. */
+  serveLive<T extends KubeObject>(kind: ResourceDefinition<T>, source: LiveObjects<T>): () => void {
+    const info = kind as unknown as AnyKind;
+    if (!info.live) throw new Error(`${info.resource} is a stored kind`);
+    this.liveSources.set(info, source);
+    return () => {
+      if (this.liveSources.get(info) === source) this.liveSources.delete(info);
+    };
+  }
+
   /** Resolves once the store answers (readyz). */
   async checkReady(): Promise<void> {
     await this.store.currentRevision();
@@ -202,7 +215,7 @@ export class Registry {
 
   async get<T extends KubeObject>(resource: ResourceName, namespace: string | undefined, name: string): Promise<T> {
     const info = this.info(resource);
-    const obj = await this.store.get<T>(this.key(info, namespace, name));
+    const obj = info.live ? await this.liveObject<T>(info, namespace, name) : await this.store.get<T>(this.key(info, namespace, name));
     if (!obj) throw notFound(info.resource, name, info.group);
     return obj;
   }
@@ -211,7 +224,7 @@ export class Registry {
     const info = this.info(resource);
     const selection = compileSelection(info.fields, options);
     const token = options.continue ? decodeContinue(options.continue) : undefined;
-    const result = await this.store.list<T>(resourcePrefix(this.keySpace, info, options.namespace));
+    const result = info.live ? await this.liveList<T>(info, options.namespace) : await this.store.list<T>(resourcePrefix(this.keySpace, info, options.namespace));
     const matching = result.items
       .filter((o) => selection.matches(o))
       .map((object) => ({ key: this.key(info, object.metadata.namespace, object.metadata.name ?? ''), object }))
@@ -451,6 +464,15 @@ export class Registry {
   }
 
   /** `obj` has passed the typed decoder already; what the strategy adds is checked again before it is stored. */
+  private async liveList<T extends KubeObject>(info: AnyKind, namespace: string | undefined): Promise<{ items: T[]; revision: number }> {
+    const items = (await this.liveSources.get(info)?.list(info.namespaced ? namespace : undefined)) ?? [];
+    return { items: items as T[], revision: 0 };
+  }
+
+  private async liveObject<T extends KubeObject>(info: AnyKind, namespace: string | undefined, name: string): Promise<T | undefined> {
+    return (await this.liveList<T>(info, namespace)).items.find((o) => o.metadata.name === name);
+  }
+
   private async createDecoded<T extends KubeObject>(info: AnyKind, namespace: string | undefined, obj: T, options: WriteOptions): Promise<T> {
     const strategy = info.strategy;
     const generated = !obj.metadata.name && Boolean(obj.metadata.generateName);

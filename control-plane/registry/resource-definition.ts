@@ -63,6 +63,11 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject, C extends
    */
   fromRequester?(obj: T, requester: Requester): void;
   /**
+   * Set for a kind read from the control plane's memory, never stored (live-objects.ts): get
+   * and list answer from the source the control plane registered (none: nothing to list).
+   */
+  readonly live?: true;
+  /**
    * Set for a kind that is a question, never stored (SelfSubjectAccessReview...): a POST of it
    * answers 201 with the body this returns, judged for the requester. `namespace` is the URL's.
    */

@@ -19,7 +19,7 @@ import { compileSelection } from '../../registry/selection';
 /** The page from the cache, or undefined when the request is etcd's (or the cache cannot answer it). */
 export async function listFromCache(scope: RequestScope, target: ResourceTarget, options: ListOptions): Promise<CachePage | undefined> {
   const read = cacheRead(scope.query);
-  if (!read) return undefined;
+  if (!read || target.info.live) return undefined;
   const { info } = target;
   const namespace = info.namespaced ? options.namespace : undefined;
   const request: CacheListRequest = {

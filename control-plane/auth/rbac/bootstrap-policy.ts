@@ -5,7 +5,9 @@
  * `system:aggregate-to-*` roles by their labels (so a user's own role labelled
  * `rbac.authorization.k8s.io/aggregate-to-view: "true"` extends `view`); and what every client
  * needs: `system:discovery`, `system:basic-user` (the self reviews) and
- * `system:public-info-viewer` (health and version, also for the unauthenticated).
+ * `system:public-info-viewer` (health and version, also for the unauthenticated); and
+ * `system:aggregated-metrics-reader`, which metrics-server's manifests add (the Metrics API,
+ * aggregated to `view`, `edit` and `admin`).
  */
 import { RBAC_GROUP, type ClusterRole, type ClusterRoleBinding, type PolicyRule } from '../../../api/rbac-v1';
 
@@ -87,6 +89,11 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly ClusterRole[] = [
   clusterRole('system:node-bootstrapper', [rule(['create', 'get', 'list', 'watch'], [CERTIFICATES], ['certificatesigningrequests'])]),
   clusterRole(`system:${CERTIFICATES}:certificatesigningrequests:nodeclient`, [rule(['create'], [CERTIFICATES], ['certificatesigningrequests/nodeclient'])]),
   clusterRole(`system:${CERTIFICATES}:certificatesigningrequests:selfnodeclient`, [rule(['create'], [CERTIFICATES], ['certificatesigningrequests/selfnodeclient'])]),
+
+  // metrics-server's own role (its manifests ship it): the Metrics API for whoever may view.
+  clusterRole('system:aggregated-metrics-reader', [rule(READ, ['metrics.k8s.io'], ['pods', 'nodes'])], {
+    [AGGREGATE_TO('admin')]: 'true', [AGGREGATE_TO('edit')]: 'true', [AGGREGATE_TO('view')]: 'true',
+  }),
 ];
 
 function groupBinding(name: string, role: string, groups: string[]): ClusterRoleBinding {

@@ -88,11 +88,13 @@ describe('API server over HTTPS (real etcd)', function () {
     it('describes the core group with kinds, verbs, short names, categories and subresources', async () => {
       assert.deepEqual((await api.request('GET', '/api')).json().versions, ['v1']);
       const discoveryV1 = { groupVersion: 'discovery.k8s.io/v1', version: 'v1' };
+      const metricsV1beta1 = { groupVersion: 'metrics.k8s.io/v1beta1', version: 'v1beta1' };
       const group = (name: string): object => ({ name, versions: [{ groupVersion: `${name}/v1`, version: 'v1' }], preferredVersion: { groupVersion: `${name}/v1`, version: 'v1' } });
       assert.deepEqual((await api.request('GET', '/apis')).json(), {
         kind: 'APIGroupList', apiVersion: 'v1',
         groups: [{ name: 'discovery.k8s.io', versions: [discoveryV1], preferredVersion: discoveryV1 }, group('apps'), group('batch'), group('policy'), group('storage.k8s.io'),
-          group('rbac.authorization.k8s.io'), group('authorization.k8s.io'), group('authentication.k8s.io')],
+          group('rbac.authorization.k8s.io'), group('authorization.k8s.io'), group('authentication.k8s.io'),
+          { name: 'metrics.k8s.io', versions: [metricsV1beta1], preferredVersion: metricsV1beta1 }, group('coordination.k8s.io')],
       });
       assert.deepEqual((await api.request('GET', '/apis/discovery.k8s.io/v1')).json().resources.map((r: { name: string }) => r.name), ['endpointslices']);
       const list = (await api.request('GET', '/api/v1')).json();

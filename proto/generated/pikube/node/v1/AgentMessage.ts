@@ -6,6 +6,7 @@ import type { PodStatusReport as _pikube_node_v1_PodStatusReport, PodStatusRepor
 import type { PodTerminated as _pikube_node_v1_PodTerminated, PodTerminated__Output as _pikube_node_v1_PodTerminated__Output } from '../../../pikube/node/v1/PodTerminated';
 import type { NodeStatusReport as _pikube_node_v1_NodeStatusReport, NodeStatusReport__Output as _pikube_node_v1_NodeStatusReport__Output } from '../../../pikube/node/v1/NodeStatusReport';
 import type { PodEvent as _pikube_node_v1_PodEvent, PodEvent__Output as _pikube_node_v1_PodEvent__Output } from '../../../pikube/node/v1/PodEvent';
+import type { UsageReport as _pikube_node_v1_UsageReport, UsageReport__Output as _pikube_node_v1_UsageReport__Output } from '../../../pikube/node/v1/UsageReport';
 
 export interface AgentMessage {
   'hello'?: (_pikube_node_v1_Hello | null);
@@ -14,7 +15,8 @@ export interface AgentMessage {
   'pod_terminated'?: (_pikube_node_v1_PodTerminated | null);
   'node_status'?: (_pikube_node_v1_NodeStatusReport | null);
   'pod_event'?: (_pikube_node_v1_PodEvent | null);
-  'msg'?: "hello"|"heartbeat"|"pod_status"|"pod_terminated"|"node_status"|"pod_event";
+  'usage'?: (_pikube_node_v1_UsageReport | null);
+  'msg'?: "hello"|"heartbeat"|"pod_status"|"pod_terminated"|"node_status"|"pod_event"|"usage";
 }
 
 export interface AgentMessage__Output {
@@ -24,5 +26,6 @@ export interface AgentMessage__Output {
   'pod_terminated'?: (_pikube_node_v1_PodTerminated__Output | null);
   'node_status'?: (_pikube_node_v1_NodeStatusReport__Output | null);
   'pod_event'?: (_pikube_node_v1_PodEvent__Output | null);
-  'msg'?: "hello"|"heartbeat"|"pod_status"|"pod_terminated"|"node_status"|"pod_event";
+  'usage'?: (_pikube_node_v1_UsageReport__Output | null);
+  'msg'?: "hello"|"heartbeat"|"pod_status"|"pod_terminated"|"node_status"|"pod_event"|"usage";
 }
