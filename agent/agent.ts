@@ -40,6 +40,7 @@ import { UsageReporter } from './stats/usage-reporter';
 import { nodeCgroupFiles } from './cgroups/cgroup-files';
 import { detectCgroupLayout } from './cgroups/cgroup-layout';
 import { LOCAL_PATH_DIR_ANNOTATION, localPathDir } from '../api/local-path';
+import { withTimeout } from '../api/abort-timeout';
 
 /**
  * Docker is pinged this often, each ping bounded; three failures in a row make the node not Ready
@@ -233,7 +234,7 @@ export class Agent {
 
   /** The status measured now, or (Docker not answering) as last measured; the conditions as they are now. */
   private async currentStatus(): Promise<NodeStatus> {
-    const signal = AbortSignal.any([this.lifetime.signal, AbortSignal.timeout(NODE_STATUS_TIMEOUT_MS)]);
+    const signal = withTimeout(this.lifetime.signal, NODE_STATUS_TIMEOUT_MS);
     const opts = { nodeName: this.config.nodeName, nodeIP: this.config.nodeIP };
     const measured = await collectNodeStatus(this.docker, opts, signal).catch((err: unknown) => {
       if (!this.lastStatus) throw err;

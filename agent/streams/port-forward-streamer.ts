@@ -9,6 +9,7 @@
  * connection's error stream, as the kubelet does; the client's half-close becomes ours.
  */
 import net from 'node:net';
+import { withTimeout } from '../../api/abort-timeout';
 import type { ContainerStreams } from './container-streams';
 import type { StreamChannel } from './stream-channel';
 import type { PortForwardStreamRequest } from './stream-requests';
@@ -25,7 +26,7 @@ function dialError(err: unknown): string {
 
 function connect(host: string, port: number, signal: AbortSignal): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port, signal: AbortSignal.any([signal, AbortSignal.timeout(CONNECT_TIMEOUT_MS)]) });
+    const socket = net.connect({ host, port, signal: withTimeout(signal, CONNECT_TIMEOUT_MS) });
     const onError = (err: Error): void => reject(err);
     socket.once('error', onError);
     socket.once('connect', () => {

@@ -4,7 +4,7 @@
  * a leading `WARNING: ` the level warn and `BUG: ` the level error. The parts keep a plain
  * function to log through, and their tests keep collecting strings.
  */
-import type { Logger } from 'pino';
+import { partLogger, type Logger } from './logger';
 
 const PREFIX = /^\[([a-z][a-z0-9-]*)\] /;
 
@@ -27,7 +27,7 @@ export function textLog(logger: Logger): (text: string) => void {
   const children = new Map<string, Logger>();
   const childFor = (part: string): Logger => {
     let child = children.get(part);
-    if (!child) children.set(part, (child = logger.child({ component: `${logger.bindings().component ?? ''}.${part}` })));
+    if (!child) children.set(part, (child = partLogger(logger, part)));
     return child;
   };
   return (text) => {

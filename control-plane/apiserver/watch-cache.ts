@@ -20,6 +20,7 @@
  *   cache starts afresh on the next watch.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { withTimeout } from '../../api/abort-timeout';
 import { ApiError } from '../../api/errors';
 import type { KubeObject } from '../../api/meta';
 import type { ListResult, Store, StoreEvent, StoreWatch } from '../store/store';
@@ -314,7 +315,7 @@ export class WatchCache {
     const deadline = AbortSignal.timeout(this.options.freshnessWaitMs);
     while (this.revision < revision && !deadline.aborted && !this.stopper.signal.aborted) {
       this.storeWatch?.requestProgress?.();
-      await this.nextAdvance(AbortSignal.any([deadline, AbortSignal.timeout(PROGRESS_REQUEST_INTERVAL_MS)]));
+      await this.nextAdvance(withTimeout(deadline, PROGRESS_REQUEST_INTERVAL_MS));
     }
     return this.revision >= revision;
   }

@@ -5,17 +5,18 @@
  * counts as one failure. Integration and e2e suites need root (namespaces, dockerd); before
  * them, and after the last suite, leftovers of dead simulated clusters are removed, so a run
  * killed half-way is cleaned by the next. With PIKUBE_TEST_TOTALS set, the totals are also
- * written there as JSON (for .ci/run).
+ * written there as JSON (for .ci/run). Each mocha runs in a process group of its own, stopped
+ * whole at the suite's deadline or when this is interrupted (suite-process.ts).
  *
  *   node dist/scripts/test/run-suites.js unit integration e2e arm vm
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { cleanLeftovers } from '../cluster/leftovers';
 import type { SuiteCounts } from '../../test/support/suite-counts';
 import { shardFiles } from './shard-files';
+import { runInGroup, stopAllGroups, type GroupRun } from './suite-process';
 import { runInVm, VM_RUNS } from './vm-suite';
 
 const DIST = path.resolve(__dirname, '..', '..');
@@ -64,23 +65,13 @@ function testFiles(dir: string): string[] {
     .sort();
 }
 
-function runMocha(files: string[], suite: Suite, summaryFile: string, buffered: boolean): Promise<'done' | 'deadline'> {
+async function runMocha(files: string[], suite: Suite, summaryFile: string, buffered: boolean): Promise<GroupRun['outcome']> {
   const color = process.stdout.isTTY && !buffered ? [] : ['--no-color'];
   const args = [MOCHA, '--reporter', REPORTER, '--timeout', String(suite.timeoutMs), '--exit', ...color, ...files];
   const env = { ...process.env, PIKUBE_TEST_SUMMARY: summaryFile };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', buffered ? 'pipe' : 'inherit', buffered ? 'pipe' : 'inherit'], env });
-    const output: Buffer[] = [];
-    child.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
-    child.stderr?.on('data', (chunk: Buffer) => output.push(chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), suite.deadlineMs);
-    child.on('error', reject);
-    child.on('close', (_code, signal) => {
-      clearTimeout(timer);
-      if (buffered) process.stdout.write(Buffer.concat(output));
-      resolve(signal === 'SIGKILL' ? 'deadline' : 'done');
-    });
-  });
+  const run = await runInGroup(process.execPath, args, { deadlineMs: suite.deadlineMs, buffered, env });
+  if (buffered) process.stdout.write(run.output);
+  return run.outcome;
 }
 
 async function runSuite(name: string, suite: Suite, beside = false): Promise<SuiteCounts> {
@@ -109,6 +100,9 @@ async function runSuite(name: string, suite: Suite, beside = false): Promise<Sui
       if (outcome === 'deadline') {
         counts.failed += 1;
         notes.push(`stopped after ${suite.deadlineMs / 60_000} min`);
+      } else if (outcome === 'interrupted') {
+        counts.failed += 1;
+        notes.push('interrupted');
       } else if (!existsSync(summaryFile)) {
         counts.failed += 1;
         notes.push('mocha ended without a summary');
@@ -154,13 +148,33 @@ async function sweep(when: string): Promise<number> {
   return problems.length;
 }
 
+/** The signal that interrupted the run: no suite starts after it. */
+let interrupted: NodeJS.Signals | undefined;
+
+/**
+ * Ctrl-C reaches only our own process group; the suites' mocha runs are in groups of their own,
+ * so SIGINT and SIGTERM are passed on to them (stopped as at a deadline), and the sweep after
+ * cleans what their clusters left. A second signal exits at once.
+ */
+function forwardInterrupts(): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (interrupted) process.exit(128 + os.constants.signals[signal]);
+      interrupted = signal;
+      console.error(`[run-suites] ${signal}: stopping ${stopAllGroups()} mocha process group(s), then sweeping leftovers (again to exit at once)`);
+    });
+  }
+}
+
 async function main(): Promise<void> {
   const names = process.argv.slice(2);
   const unknown = names.filter((n) => !(n in SUITES));
   if (names.length === 0 || unknown.length > 0) throw new Error(`usage: run-suites ${Object.keys(SUITES).join('|')}...`);
+  forwardInterrupts();
   const total = { ...NONE };
   if (names.some((n) => SUITES[n].needsRoot)) total.failed += await sweep('before');
   for (const name of names) {
+    if (interrupted) break;
     const partner = SUITES[name].alongside;
     if (partner !== undefined && names.includes(partner)) continue; // started with its partner
     const besides = names.filter((n) => SUITES[n].alongside === name);
@@ -175,7 +189,7 @@ async function main(): Promise<void> {
   if (totalsFile) writeFileSync(totalsFile, JSON.stringify(total));
   // The closing line is the caller's to print when it collects the totals (.ci/run adds its own checks).
   console.log(totalsFile ? `[all suites] ${format(total)}` : format(total));
-  process.exitCode = total.failed > 0 ? 1 : 0;
+  process.exitCode = interrupted ? 128 + os.constants.signals[interrupted] : total.failed > 0 ? 1 : 0;
 }
 
 main().catch((err: unknown) => {

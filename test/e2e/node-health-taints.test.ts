@@ -53,10 +53,7 @@ describe('node health taints, out-of-service and cordon on the simulated cluster
     return seen;
   }
 
-  // Skipped: after this session's merges the agent of the frozen node never flipped Ready=False (no
-  // runtime log line at all) in 2 of 3 runs; it passed on its own branch. The ping's bounds are
-  // covered by test/unit/agent/stats/runtime-health.test.ts. To be found first next session.
-  it.skip('taints a node whose Docker does not answer not-ready, evicts its pods to the other node, and clears it when Docker answers', async () => {
+  it('taints a node whose Docker does not answer not-ready, evicts its pods to the other node, and clears it when Docker answers', async () => {
     await kubectlOk(tc(), ['apply', '-f', '-'], replicaSet('frozen', 4));
     let seen: Pod[] = [];
     await until(async () => (seen = await pods('frozen')).length === 4 && seen.every(isReady), { timeoutMs: 120_000, intervalMs: 500, describe: () => summary(seen) });

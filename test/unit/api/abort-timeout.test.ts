@@ -1,16 +1,12 @@
 import assert from 'node:assert/strict';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { withTimeout } from '../../../api/abort-timeout';
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
+import { collectGarbage } from '../../support/force-gc';
 
 describe('withTimeout', () => {
   it('aborts after the timeout even when garbage collection runs meanwhile', async () => {
     const never = new AbortController();
     const bounded = withTimeout(never.signal, 50);
-    for (let i = 0; i < 3; i++) gc();
+    collectGarbage();
     await new Promise((r) => setTimeout(r, 200));
     assert.equal(bounded.aborted, true);
     assert.equal((bounded.reason as DOMException).name, 'TimeoutError');

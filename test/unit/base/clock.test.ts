@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { exponentialDelayMs } from '../../../base/backoff';
 import { systemClock } from '../../../base/clock';
 import { FakeClock } from '../../support/fake-clock';
+import { collectGarbage } from '../../support/force-gc';
 
 describe('Clock', () => {
   it('the system clock sleeps, and an aborted sleep resolves at once', async () => {
@@ -20,6 +21,16 @@ describe('Clock', () => {
     systemClock.schedule(() => (fired = true), 5).dispose();
     await systemClock.sleep(20);
     assert.equal(fired, false);
+  });
+
+  it('the system clock\'s timeout fires through an AbortSignal.any even after a garbage collection', async () => {
+    // Only the combined signal is referenced, as in a bounded call: AbortSignal.any holds its sources weakly.
+    const bounded = AbortSignal.any([new AbortController().signal, systemClock.timeout(50)]);
+    const fired = new Promise<string>((resolve) => bounded.addEventListener('abort', () => resolve((bounded.reason as DOMException).name), { once: true }));
+    await systemClock.sleep(10);
+    collectGarbage();
+    const outcome = await Promise.race([fired, systemClock.sleep(1_000).then(() => 'never fired')]);
+    assert.equal(outcome, 'TimeoutError');
   });
 
   it('the fake clock resolves sleeps and fires timeouts only as time is advanced', async () => {

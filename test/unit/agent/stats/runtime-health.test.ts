@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import type { NodeCondition } from '../../../../api/core-v1';
 import { RuntimeHealth } from '../../../../agent/stats/runtime-health';
+import { systemClock } from '../../../../base/clock';
 import { FakeClock } from '../../../support/fake-clock';
+import { collectGarbage } from '../../../support/force-gc';
 
 /** A runtime that answers or not as the test says; a frozen one never settles until the ping's signal aborts. */
 class FakeRuntime {
@@ -75,5 +77,29 @@ describe('runtime health', () => {
     await clock.advance(3 * (1000 + 5000));
     assert.equal(changes[0]?.status, 'False');
     assert.match(changes[0]?.message ?? '', /no answer within 5000 ms/);
+  });
+});
+
+describe('runtime health on the system clock', () => {
+  it('says not Ready about a frozen Docker even when garbage collections run while its pings wait', async function () {
+    this.timeout(10_000);
+    const runtime = new FakeRuntime();
+    runtime.mode = 'frozen';
+    const stop = new AbortController();
+    const changes: NodeCondition[] = [];
+    const health = new RuntimeHealth({ runtime, clock: systemClock, intervalMs: 10, timeoutMs: 100, onChange: (c) => changes.push(c), log: () => undefined });
+    const running = health.run(stop.signal);
+    try {
+      // A collection in each ping's wait: the ping's timeout must still end it (the frozen-dockerd e2e hung here).
+      for (let i = 0; i < 40 && changes.length === 0; i++) {
+        await systemClock.sleep(50);
+        collectGarbage();
+      }
+      assert.equal(changes[0]?.status, 'False', `after ${runtime.calls} ping(s)`);
+    } finally {
+      stop.abort();
+      // Bounded: a watch stuck in a ping that never ends would hold the test up past its own failure.
+      await Promise.race([running, systemClock.sleep(1_000)]);
+    }
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createLogger } from '../../../../base/log/logger';
+import { createLogger, partLogger } from '../../../../base/log/logger';
 import { parseLogText, textLog } from '../../../../base/log/text-log';
 
 /** A logger whose lines are kept, parsed. */
@@ -38,6 +38,20 @@ describe('JSON logging', () => {
       ['info', 'agent', 'connecting to 192.168.1.10:6444'],
       ['error', 'agent', 'BUG: unhandled rejection: x'],
     ]);
+  });
+
+  it('writes one component per line, the part\'s, in a part\'s lines and its children\'s', () => {
+    const raw: string[] = [];
+    const logger = createLogger({ component: 'agent', destination: { write: (s: string) => { raw.push(...s.split('\n').filter(Boolean)); } } });
+    const log = textLog(logger);
+    log('[network] pod bridge up');
+    log('[network] WARNING: no route to pi2');
+    partLogger(partLogger(logger, 'pods'), 'probes').info({ pod: 'web-1' }, 'readiness failed');
+    logger.info('started');
+    assert.equal(raw.length, 4);
+    for (const line of raw) assert.equal(line.match(/"component"/g)?.length, 1, `one component key: ${line}`);
+    assert.deepEqual(raw.map((l) => (JSON.parse(l) as Record<string, unknown>).component), ['agent.network', 'agent.network', 'agent.pods.probes', 'agent']);
+    assert.equal((JSON.parse(raw[2] ?? '{}') as Record<string, unknown>).pod, 'web-1');
   });
 
   it('leaves text without a part prefix whole', () => {
