@@ -138,6 +138,7 @@ export class Agent {
     this.pods = new PodManager({
       runtime: new DockerRuntime(this.docker), reporter: this.session, nodeName: this.config.nodeName, hostIP: this.config.nodeIP,
       cgroupRoot: this.config.cgroupRoot, pauseImage: this.config.pauseImage, stateDir: this.config.stateDir, podCgroups, network: this.network,
+      hostPorts: this.serviceNetworking.hostPorts,
       dns: { clusterDomain: this.config.clusterDomain, nameserver: () => this.network.gateway(), hostResolvConf: effectiveResolvConf(this.config.resolvConf) },
       services: { list: (namespace) => this.serviceNetworking.services.servicesIn(namespace) },
       config: this.configObjects, storage: this.storageObjects, tokens: this.tokens, nodeAllocatable: () => this.session.node?.status?.allocatable ?? {},

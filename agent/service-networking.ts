@@ -1,7 +1,7 @@
 /**
  * The agent's kube-proxy and CoreDNS parts (issue 4): every batch of the object feed with
  * services or EndpointSlices updates the agent's copy of the cluster's services, which drives
- * the node's iptables rules (ServiceProxy over a RuleApplier, with periodic drift repair) and
+ * (with the pods' host ports, issue 15) the node's iptables rules (ServiceProxy over a RuleApplier, with periodic drift repair) and
  * the cluster DNS served on the pod bridge's address. Both keep their last state while the control plane is away.
  *
  * Rendering is level-triggered and coalesced: while one rule set is being applied, further
@@ -13,6 +13,7 @@ import type { FeedBatch } from './feed/feed-batch';
 import { ServicesSnapshot } from './services-snapshot';
 import { runChecked, type CommandRunner } from './network/command-runner';
 import type { IptablesBackend } from './network/iptables-backend';
+import { HostPorts } from './network/host-ports';
 import { RuleApplier } from './network/rule-applier';
 import { ServiceProxy } from './network/service-proxy';
 
@@ -39,6 +40,13 @@ const RETRY_MS = 1_000;
 
 export class ServiceNetworking {
   readonly services = new ClusterServices();
+  /**
+   * The node's pods' host ports, set by their workers. A change re-renders only once the
+   * services are known: rendering before would wipe every service rule of a restarted agent.
+   */
+  readonly hostPorts = new HostPorts(() => {
+    if (this.services.synced) this.syncRules();
+  });
   private readonly dns: ClusterDns;
   private proxy?: ServiceProxy;
   private applier?: RuleApplier;
@@ -130,7 +138,7 @@ export class ServiceNetworking {
     while (this.stale && this.proxy && !this.disposed) {
       this.stale = false;
       try {
-        const skipped = await this.proxy.sync(this.services.services(), this.services.slices());
+        const skipped = await this.proxy.sync(this.services.services(), this.services.slices(), this.hostPorts.mappings());
         this.reportSkipped(skipped.map((s) => `${s.servicePort}: ${s.reason}`));
         await this.enableLocalnet();
       } catch (err: unknown) {
