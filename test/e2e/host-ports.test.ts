@@ -1,0 +1,148 @@
+/**
+ * hostPort end to end on two simulated Pis (issue 15), with the course notes' manifest (a
+ * `liveness-port` with `containerPort: 8080, hostPort: 8080` that the liveness and startup
+ * probes use): the port answers on the pod's node address from the LAN (this machine) and from
+ * the other node; a second pod with the same hostPort is placed on the other node, a third
+ * stays Pending with the NodePorts filter's FailedScheduling event and is placed once the
+ * first pod is deleted, whose port then stops answering. Rules flushed by hand while the agent
+ * is down are back once it restarts.
+ */
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { startTestCluster, type TestCluster } from '../support/cluster-fixture';
+import { startAgent, stopAgentOf } from '../../scripts/cluster/cluster';
+import { inNetns } from '../../scripts/cluster/netns';
+import type { CommandResult } from '../../scripts/cluster/run-command';
+import { until } from '../../scripts/cluster/wait-until';
+
+/** The notes' probe example, with an image the simulated nodes have: httpd answers /healthz with the pod's name. */
+const seedPod = (name: string): string => `apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+  labels: { test: liveness }
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+    - name: liveness
+      image: pikube/busybox:latest
+      imagePullPolicy: IfNotPresent
+      command: ["sh", "-c", "mkdir -p /www && echo ${name} > /www/healthz && exec httpd -f -p 8080 -h /www"]
+      ports:
+        - name: liveness-port
+          containerPort: 8080
+          hostPort: 8080
+      livenessProbe:
+        httpGet:
+          path: /healthz
+          port: liveness-port
+        failureThreshold: 1
+        periodSeconds: 10
+      startupProbe:
+        httpGet:
+          path: /healthz
+          port: liveness-port
+        failureThreshold: 30
+        periodSeconds: 1
+`;
+
+interface PodView {
+  spec: { nodeName?: string };
+  status?: { phase?: string; conditions?: { type: string; status: string }[] };
+}
+
+interface EventView {
+  reason?: string;
+  message?: string;
+}
+
+/** One HTTP GET from this machine (the LAN side), bounded. */
+function httpGet(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { timeout: 3000 }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve(body.trim()));
+    });
+    req.on('timeout', () => req.destroy(new Error(`GET ${url}: timed out`)));
+    req.on('error', reject);
+  });
+}
+
+describe('hostPort', function () {
+  this.timeout(180_000);
+  let tc: TestCluster;
+  const placed: Record<string, string> = {};
+
+  const kubectl = (args: string[], input?: string): Promise<CommandResult> => tc.kubectl(args, { input, timeoutMs: 30_000 });
+  const ok = async (args: string[], input?: string): Promise<string> => {
+    const res = await kubectl(args, input);
+    assert.equal(res.code, 0, `kubectl ${args.join(' ')} exited ${res.code}: ${res.stderr}`);
+    return res.stdout;
+  };
+  const getPod = async (name: string): Promise<PodView> => JSON.parse(await ok(['get', 'pod', name, '-o', 'json'])) as PodView;
+  const ready = async (name: string): Promise<PodView> => {
+    let last: PodView | undefined;
+    return until(async () => {
+      last = await getPod(name);
+      return last.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? last : undefined;
+    }, { timeoutMs: 90_000, intervalMs: 500, describe: () => `pod ${name} not Ready: ${JSON.stringify(last)}` });
+  };
+  const ipOf = (node: string): string => tc.nodes.find((n) => n.name === node)?.ip ?? assert.fail(`no node ${node}`);
+  const answers = (url: string, body: string) => until(async () => (await httpGet(url).catch(() => '')) === body, { timeoutMs: 20_000, intervalMs: 500, describe: () => `GET ${url} did not answer ${body}` });
+
+  before(async function () {
+    this.timeout(300_000);
+    tc = await startTestCluster({ nodes: ['pi1', 'pi2'] });
+  });
+
+  after(async function () {
+    this.timeout(120_000);
+    if (tc) await tc.down();
+  });
+
+  it('accepts the notes\' manifest and publishes hostPort 8080 on the node address, for the LAN and the other node', async () => {
+    await ok(['apply', '-f', '-'], seedPod('hp-a'));
+    placed['hp-a'] = (await ready('hp-a')).spec.nodeName ?? '';
+    const url = `http://${ipOf(placed['hp-a'])}:8080/healthz`;
+    await answers(url, 'hp-a');
+    const other = placed['hp-a'] === 'pi1' ? 'pi2' : 'pi1';
+    const fromOther = await inNetns(tc.nodes.find((n) => n.name === other)?.netns ?? '', 'busybox', ['timeout', '3', 'busybox', 'wget', '-q', '-O', '-', url], { allowFailure: true });
+    assert.equal(fromOther.stdout.trim(), 'hp-a', `from ${other}: ${fromOther.stderr}`);
+  });
+
+  it('places a second pod with the same hostPort on the other node, and keeps a third Pending with the NodePorts event', async () => {
+    await ok(['apply', '-f', '-'], seedPod('hp-b'));
+    placed['hp-b'] = (await ready('hp-b')).spec.nodeName ?? '';
+    assert.notEqual(placed['hp-b'], placed['hp-a']);
+    await answers(`http://${ipOf(placed['hp-b'])}:8080/healthz`, 'hp-b');
+    await ok(['apply', '-f', '-'], seedPod('hp-c'));
+    let events: EventView[] = [];
+    await until(async () => {
+      events = (JSON.parse(await ok(['get', 'events', '--field-selector', 'involvedObject.name=hp-c', '-o', 'json'])) as { items: EventView[] }).items;
+      return events.some((e) => e.reason === 'FailedScheduling');
+    }, { timeoutMs: 30_000, intervalMs: 500, describe: () => `events: ${JSON.stringify(events)}` });
+    assert.match(events.find((e) => e.reason === 'FailedScheduling')?.message ?? '', /0\/2 nodes are available: 2 node\(s\) didn't have free ports for the requested pod ports/);
+    const pod = await getPod('hp-c');
+    assert.equal(pod.status?.phase, 'Pending');
+    assert.equal(pod.spec.nodeName, undefined);
+  });
+
+  it('stops answering for a deleted pod, and schedules the waiting one in its place', async () => {
+    await ok(['delete', 'pod', 'hp-a', '--wait=true']);
+    placed['hp-c'] = (await ready('hp-c')).spec.nodeName ?? '';
+    assert.equal(placed['hp-c'], placed['hp-a']);
+    await answers(`http://${ipOf(placed['hp-c'])}:8080/healthz`, 'hp-c');
+  });
+
+  it('puts the rules back when the agent restarts after they were flushed by hand', async () => {
+    const node = placed['hp-b'];
+    const ns = tc.nodes.find((n) => n.name === node)?.netns ?? '';
+    await stopAgentOf(tc.cluster, node, 'SIGKILL');
+    const binary = /^-A PIKUBE-HOSTPORTS /m.test((await inNetns(ns, 'iptables-save', ['-t', 'nat'], { allowFailure: true })).stdout) ? 'iptables' : 'iptables-legacy';
+    await inNetns(ns, binary, ['-t', 'nat', '-F', 'PIKUBE-HOSTPORTS']);
+    await assert.rejects(httpGet(`http://${ipOf(node)}:8080/healthz`), 'answered with the rules flushed');
+    startAgent(tc.cluster, node);
+    await answers(`http://${ipOf(node)}:8080/healthz`, 'hp-b');
+  });
+});
