@@ -8,11 +8,11 @@
  * is down are back once it restarts.
  */
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { startTestCluster, type TestCluster } from '../support/cluster-fixture';
+import { kubectlOk } from '../support/kubectl-pods';
+import { httpGet } from '../support/lan-http-get';
 import { startAgent, stopAgentOf } from '../../scripts/cluster/cluster';
 import { inNetns } from '../../scripts/cluster/netns';
-import type { CommandResult } from '../../scripts/cluster/run-command';
 import { until } from '../../scripts/cluster/wait-until';
 
 /** The notes' probe example, with an image the simulated nodes have: httpd answers /healthz with the pod's name. */
@@ -56,30 +56,12 @@ interface EventView {
   message?: string;
 }
 
-/** One HTTP GET from this machine (the LAN side), bounded. */
-function httpGet(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { timeout: 3000 }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve(body.trim()));
-    });
-    req.on('timeout', () => req.destroy(new Error(`GET ${url}: timed out`)));
-    req.on('error', reject);
-  });
-}
-
 describe('hostPort', function () {
   this.timeout(180_000);
   let tc: TestCluster;
   const placed: Record<string, string> = {};
 
-  const kubectl = (args: string[], input?: string): Promise<CommandResult> => tc.kubectl(args, { input, timeoutMs: 30_000 });
-  const ok = async (args: string[], input?: string): Promise<string> => {
-    const res = await kubectl(args, input);
-    assert.equal(res.code, 0, `kubectl ${args.join(' ')} exited ${res.code}: ${res.stderr}`);
-    return res.stdout;
-  };
+  const ok = (args: string[], input?: string): Promise<string> => kubectlOk(tc, args, input);
   const getPod = async (name: string): Promise<PodView> => JSON.parse(await ok(['get', 'pod', name, '-o', 'json'])) as PodView;
   const ready = async (name: string): Promise<PodView> => {
     let last: PodView | undefined;
