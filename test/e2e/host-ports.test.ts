@@ -8,7 +8,7 @@
  * is down are back once it restarts.
  */
 import assert from 'node:assert/strict';
-import { startTestCluster, type TestCluster } from '../support/cluster-fixture';
+import { withTestCluster } from '../support/cluster-fixture';
 import { kubectlOk } from '../support/kubectl-pods';
 import { httpGet } from '../support/lan-http-get';
 import { startAgent, stopAgentOf } from '../../scripts/cluster/cluster';
@@ -44,6 +44,10 @@ spec:
           port: liveness-port
         failureThreshold: 30
         periodSeconds: 1
+  # Kubernetes' default 300 s (the simulated cluster's are seconds): the agent restart below must not evict it.
+  tolerations:
+    - { key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 300 }
+    - { key: node.kubernetes.io/not-ready, operator: Exists, effect: NoExecute, tolerationSeconds: 300 }
 `;
 
 interface PodView {
@@ -58,10 +62,10 @@ interface EventView {
 
 describe('hostPort', function () {
   this.timeout(180_000);
-  let tc: TestCluster;
+  const cluster = withTestCluster({ nodes: ['pi1', 'pi2'] });
   const placed: Record<string, string> = {};
 
-  const ok = (args: string[], input?: string): Promise<string> => kubectlOk(tc, args, input);
+  const ok = (args: string[], input?: string): Promise<string> => kubectlOk(cluster.get(), args, input);
   const getPod = async (name: string): Promise<PodView> => JSON.parse(await ok(['get', 'pod', name, '-o', 'json'])) as PodView;
   const ready = async (name: string): Promise<PodView> => {
     let last: PodView | undefined;
@@ -70,18 +74,8 @@ describe('hostPort', function () {
       return last.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? last : undefined;
     }, { timeoutMs: 90_000, intervalMs: 500, describe: () => `pod ${name} not Ready: ${JSON.stringify(last)}` });
   };
-  const ipOf = (node: string): string => tc.nodes.find((n) => n.name === node)?.ip ?? assert.fail(`no node ${node}`);
-  const answers = (url: string, body: string) => until(async () => (await httpGet(url).catch(() => '')) === body, { timeoutMs: 20_000, intervalMs: 500, describe: () => `GET ${url} did not answer ${body}` });
-
-  before(async function () {
-    this.timeout(300_000);
-    tc = await startTestCluster({ nodes: ['pi1', 'pi2'] });
-  });
-
-  after(async function () {
-    this.timeout(120_000);
-    if (tc) await tc.down();
-  });
+  const ipOf = (node: string): string => cluster.get().nodes.find((n) => n.name === node)?.ip ?? assert.fail(`no node ${node}`);
+  const answers = (url: string, body: string, timeoutMs = 20_000) => until(async () => (await httpGet(url).catch(() => '')) === body, { timeoutMs, intervalMs: 500, describe: () => `GET ${url} did not answer ${body}` });
 
   it('accepts the notes\' manifest and publishes hostPort 8080 on the node address, for the LAN and the other node', async () => {
     await ok(['apply', '-f', '-'], seedPod('hp-a'));
@@ -89,7 +83,7 @@ describe('hostPort', function () {
     const url = `http://${ipOf(placed['hp-a'])}:8080/healthz`;
     await answers(url, 'hp-a');
     const other = placed['hp-a'] === 'pi1' ? 'pi2' : 'pi1';
-    const fromOther = await inNetns(tc.nodes.find((n) => n.name === other)?.netns ?? '', 'busybox', ['timeout', '3', 'busybox', 'wget', '-q', '-O', '-', url], { allowFailure: true });
+    const fromOther = await inNetns(cluster.get().nodes.find((n) => n.name === other)?.netns ?? '', 'busybox', ['timeout', '3', 'busybox', 'wget', '-q', '-O', '-', url], { allowFailure: true });
     assert.equal(fromOther.stdout.trim(), 'hp-a', `from ${other}: ${fromOther.stderr}`);
   });
 
@@ -119,12 +113,12 @@ describe('hostPort', function () {
 
   it('puts the rules back when the agent restarts after they were flushed by hand', async () => {
     const node = placed['hp-b'];
-    const ns = tc.nodes.find((n) => n.name === node)?.netns ?? '';
-    await stopAgentOf(tc.cluster, node, 'SIGKILL');
+    const ns = cluster.get().nodes.find((n) => n.name === node)?.netns ?? '';
+    await stopAgentOf(cluster.get().cluster, node, 'SIGKILL');
     const binary = /^-A PIKUBE-HOSTPORTS /m.test((await inNetns(ns, 'iptables-save', ['-t', 'nat'], { allowFailure: true })).stdout) ? 'iptables' : 'iptables-legacy';
     await inNetns(ns, binary, ['-t', 'nat', '-F', 'PIKUBE-HOSTPORTS']);
     await assert.rejects(httpGet(`http://${ipOf(node)}:8080/healthz`), 'answered with the rules flushed');
-    startAgent(tc.cluster, node);
-    await answers(`http://${ipOf(node)}:8080/healthz`, 'hp-b');
+    startAgent(cluster.get().cluster, node);
+    await answers(`http://${ipOf(node)}:8080/healthz`, 'hp-b', 60_000);
   });
 });
