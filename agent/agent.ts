@@ -99,7 +99,12 @@ export class Agent {
       nodeStatus: () => this.nodeObject(),
       runningPodUids: () => this.pods?.podUids() ?? [],
       // The session only connects once the pod manager exists (start()).
-      sink: { setDesired: (desired: Pod[]) => this.pods?.setDesired(desired) },
+      sink: {
+        setDesired: (desired: Pod[]) => {
+          this.serviceNetworking.hostPorts.seed(desired);
+          this.pods?.setDesired(desired);
+        },
+      },
       streams: this.streams,
       onWelcome: (node, serviceCIDR) => this.network.onWelcome(node, serviceCIDR),
       onConfirmed: () => this.fencing.confirmed(),

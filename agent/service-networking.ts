@@ -41,12 +41,11 @@ const RETRY_MS = 1_000;
 export class ServiceNetworking {
   readonly services = new ClusterServices();
   /**
-   * The node's pods' host ports, set by their workers. A change re-renders only once the
-   * services are known: rendering before would wipe every service rule of a restarted agent.
+   * The node's pods' host ports, seeded from the first desired set and then set by the pods'
+   * workers. Rules are rendered only once both the services and the pods are known: rendering
+   * before would wipe a restarted agent's service rules or host ports.
    */
-  readonly hostPorts = new HostPorts(() => {
-    if (this.services.synced) this.syncRules();
-  });
+  readonly hostPorts = new HostPorts(() => this.syncRules());
   private readonly dns: ClusterDns;
   private proxy?: ServiceProxy;
   private applier?: RuleApplier;
@@ -78,7 +77,7 @@ export class ServiceNetworking {
     });
     this.proxy = new ServiceProxy({ nodeName: this.opts.nodeName, clusterCIDR: this.opts.clusterCIDR, applier: this.applier });
     this.applier.startDriftChecks(this.opts.driftCheckMs);
-    if (this.services.synced) this.syncRules();
+    this.syncRules();
   }
 
   /** Each consumer on its own: a failure in one (a bug) leaves the others working. */
@@ -128,7 +127,7 @@ export class ServiceNetworking {
 
   private syncRules(): void {
     this.stale = true;
-    if (!this.proxy || this.syncing) return;
+    if (!this.proxy || this.syncing || !this.services.synced || !this.hostPorts.seeded) return;
     this.syncing = this.syncLoop().finally(() => {
       this.syncing = undefined;
     });

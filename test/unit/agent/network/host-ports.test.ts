@@ -22,6 +22,20 @@ describe('the node\'s host ports', () => {
     assert.deepEqual(ports.mappings(), []);
   });
 
+  it('is seeded once, from the first desired set\'s reported addresses', () => {
+    let changes = 0;
+    const ports = new HostPorts(() => changes++);
+    const pod = aPod('web', 'u1').withContainer({ name: 'a', ports: [{ containerPort: 80, hostPort: 8080, protocol: 'TCP' }] }).build();
+    const unplaced = aPod('new', 'u2').withContainer({ name: 'a', ports: [{ containerPort: 80, hostPort: 8081, protocol: 'TCP' }] }).build();
+    assert.equal(ports.seeded, false);
+    ports.seed([{ ...pod, status: { podIP: '10.42.1.5' } }, unplaced]);
+    assert.equal(ports.seeded, true);
+    assert.deepEqual(ports.mappings(), [mapping('10.42.1.5')]);
+    ports.seed([{ ...pod, status: { podIP: '10.42.1.9' } }]);
+    assert.deepEqual(ports.mappings(), [mapping('10.42.1.5')], 'later sets are the workers\' to follow');
+    assert.equal(changes, 1);
+  });
+
   it('follows a pod through its hook: published once it has an address, removed at tear-down', async () => {
     const ports = new HostPorts(() => undefined);
     const hook = new HostPortsHook(ports);
