@@ -4,10 +4,12 @@
  * probes use): the port answers on the pod's node address from the LAN (this machine) and from
  * the other node; a second pod with the same hostPort is placed on the other node, a third
  * stays Pending with the NodePorts filter's FailedScheduling event and is placed once the
- * first pod is deleted, whose port then stops answering. Rules flushed by hand while the agent
- * is down are back once it restarts.
+ * first pod is deleted, the port then answering for it. An agent restart never takes the port
+ * down, and rules flushed by hand while the agent is down are back once it restarts.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { withTestCluster } from '../support/cluster-fixture';
 import { kubectlOk } from '../support/kubectl-pods';
 import { httpGet } from '../support/lan-http-get';
@@ -104,11 +106,29 @@ describe('hostPort', function () {
     assert.equal(pod.spec.nodeName, undefined);
   });
 
-  it('stops answering for a deleted pod, and schedules the waiting one in its place', async () => {
+  it('schedules the waiting pod in a deleted one\'s place, the port now reaching it', async () => {
     await ok(['delete', 'pod', 'hp-a', '--wait=true']);
     placed['hp-c'] = (await ready('hp-c')).spec.nodeName ?? '';
     assert.equal(placed['hp-c'], placed['hp-a']);
     await answers(`http://${ipOf(placed['hp-c'])}:8080/healthz`, 'hp-c');
+  });
+
+  it('keeps answering while the agent restarts: its first restore keeps the running pod\'s host port', async () => {
+    const node = placed['hp-b'];
+    const url = `http://${ipOf(node)}:8080/healthz`;
+    const log = path.join(cluster.get().cluster.logDir, `${node}-agent.log`);
+    const fullRestores = (): number => (readFileSync(log, 'utf8').match(/full iptables restore/g) ?? []).length;
+    const before = fullRestores();
+    const wrong: string[] = [];
+    const ask = async (): Promise<void> => {
+      const body = await httpGet(url).catch((err: Error) => err.message);
+      if (body !== 'hp-b') wrong.push(body);
+    };
+    await stopAgentOf(cluster.get().cluster, node, 'SIGKILL');
+    startAgent(cluster.get().cluster, node);
+    await until(async () => (await ask(), fullRestores() > before), { timeoutMs: 60_000, intervalMs: 200, describe: () => `no full restore by the restarted agent of ${node}` });
+    for (let i = 0; i < 10; i++) await ask();
+    assert.deepEqual(wrong, []);
   });
 
   it('puts the rules back when the agent restarts after they were flushed by hand', async () => {
