@@ -1,8 +1,8 @@
 /**
  * The agent's kube-proxy and CoreDNS parts (issue 4): every batch of the object feed with
  * services or EndpointSlices updates the agent's copy of the cluster's services, which drives
- * (with the pods' host ports, issue 15) the node's iptables rules (ServiceProxy over a RuleApplier, with periodic drift repair) and
- * the cluster DNS served on the pod bridge's address. Both keep their last state while the control plane is away.
+ * (with the pods' host ports, issue 15) the node's iptables rules (ServiceProxy over a
+ * RuleApplier, with periodic drift repair) and the cluster DNS served on the pod bridge's address. Both keep their last state while the control plane is away.
  *
  * Rendering is level-triggered and coalesced: while one rule set is being applied, further
  * changes only mark the rules stale, and the newest state is rendered once it is done.
