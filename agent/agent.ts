@@ -104,7 +104,12 @@ export class Agent {
       nodeStatus: () => this.nodeObject(),
       runningPodUids: () => this.pods?.podUids() ?? [],
       // The session only connects once the pod manager exists (start()).
-      sink: { setDesired: (desired: Pod[]) => this.pods?.setDesired(desired) },
+      sink: {
+        setDesired: (desired: Pod[]) => {
+          this.serviceNetworking.hostPorts.seed(desired);
+          this.pods?.setDesired(desired);
+        },
+      },
       streams: this.streams,
       onWelcome: (node, serviceCIDR) => this.network.onWelcome(node, serviceCIDR),
       onConfirmed: () => this.fencing.confirmed(),
@@ -144,6 +149,7 @@ export class Agent {
     this.pods = new PodManager({
       runtime, reporter: this.session, nodeName: this.config.nodeName, hostIP: this.config.nodeIP,
       cgroupRoot: this.config.cgroupRoot, pauseImage: this.config.pauseImage, stateDir: this.config.stateDir, podCgroups, network: this.network,
+      hostPorts: this.serviceNetworking.hostPorts,
       dns: { clusterDomain: this.config.clusterDomain, nameserver: () => this.network.gateway(), hostResolvConf: effectiveResolvConf(this.config.resolvConf) },
       services: { list: (namespace) => this.serviceNetworking.services.servicesIn(namespace) },
       config: this.configObjects, storage: this.storageObjects, tokens: this.tokens, nodeAllocatable: () => this.session.node?.status?.allocatable ?? {},

@@ -1,8 +1,8 @@
 /**
  * The agent's kube-proxy and CoreDNS parts (issue 4): every batch of the object feed with
  * services or EndpointSlices updates the agent's copy of the cluster's services, which drives
- * the node's iptables rules (ServiceProxy over a RuleApplier, with periodic drift repair) and
- * the cluster DNS served on the pod bridge's address. Both keep their last state while the control plane is away.
+ * (with the pods' host ports, issue 15) the node's iptables rules (ServiceProxy over a
+ * RuleApplier, with periodic drift repair) and the cluster DNS served on the pod bridge's address. Both keep their last state while the control plane is away.
  *
  * Rendering is level-triggered and coalesced: while one rule set is being applied, further
  * changes only mark the rules stale, and the newest state is rendered once it is done.
@@ -13,6 +13,7 @@ import type { FeedBatch } from './feed/feed-batch';
 import { ServicesSnapshot } from './services-snapshot';
 import { runChecked, type CommandRunner } from './network/command-runner';
 import type { IptablesBackend } from './network/iptables-backend';
+import { HostPorts } from './network/host-ports';
 import { RuleApplier } from './network/rule-applier';
 import { ServiceProxy } from './network/service-proxy';
 
@@ -39,6 +40,12 @@ const RETRY_MS = 1_000;
 
 export class ServiceNetworking {
   readonly services = new ClusterServices();
+  /**
+   * The node's pods' host ports, seeded from the first desired set and then set by the pods'
+   * workers. Rules are rendered only once both the services and the pods are known: rendering
+   * before would wipe a restarted agent's service rules or host ports.
+   */
+  readonly hostPorts = new HostPorts(() => this.syncRules());
   private readonly dns: ClusterDns;
   private proxy?: ServiceProxy;
   private applier?: RuleApplier;
@@ -71,7 +78,7 @@ export class ServiceNetworking {
     });
     this.proxy = new ServiceProxy({ nodeName: this.opts.nodeName, clusterCIDR: this.opts.clusterCIDR, applier: this.applier });
     this.applier.startDriftChecks(this.opts.driftCheckMs);
-    if (this.services.synced) this.syncRules();
+    this.syncRules();
   }
 
   /** Each consumer on its own: a failure in one (a bug) leaves the others working. */
@@ -123,7 +130,7 @@ export class ServiceNetworking {
 
   private syncRules(): void {
     this.stale = true;
-    if (!this.proxy || this.syncing) return;
+    if (!this.proxy || this.syncing || !this.services.synced || !this.hostPorts.seeded) return;
     this.syncing = this.syncLoop().finally(() => {
       this.syncing = undefined;
     });
@@ -134,7 +141,7 @@ export class ServiceNetworking {
       this.stale = false;
       try {
         const dns = this.dnsAddress === undefined ? undefined : { ip: this.dnsAddress, port: this.dnsPort };
-        const skipped = await this.proxy.sync(this.services.services(), this.services.slices(), dns);
+        const skipped = await this.proxy.sync(this.services.services(), this.services.slices(), { hostPorts: this.hostPorts.mappings(), dns });
         this.reportSkipped(skipped.map((s) => `${s.servicePort}: ${s.reason}`));
         await this.enableLocalnet();
       } catch (err: unknown) {

@@ -15,6 +15,8 @@ export const POSTROUTING_CHAIN = 'PIKUBE-POSTROUTING';
 export const MARK_MASQ_CHAIN = 'PIKUBE-MARK-MASQ';
 export const FORWARD_CHAIN = 'PIKUBE-FORWARD';
 export const FIREWALL_CHAIN = 'PIKUBE-FIREWALL';
+/** Pods' hostPorts (the kubelet hostport manager's KUBE-HOSTPORTS; the CNI portmap plugin's job on k3s). */
+export const HOSTPORTS_CHAIN = 'PIKUBE-HOSTPORTS';
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
@@ -48,12 +50,17 @@ export function endpointChain(portName: string, protocol: string, endpoint: stri
   return `${CHAIN_PREFIX}SEP-${hash16(portName + protocol + endpoint)}`;
 }
 
+/** `key` names one pod's host port: pod, host port, protocol and host IP (the kubelet's hostportChainName). */
+export function hostPortChain(key: string): string {
+  return `${CHAIN_PREFIX}HP-${hash16(key)}`;
+}
+
 /** The proxy's fixed chains (other pikube parts may own other `PIKUBE-` chains: not these). */
-export const PROXY_TOP_LEVEL_CHAINS: readonly string[] = [SERVICES_CHAIN, EXTERNAL_SERVICES_CHAIN, NODEPORTS_CHAIN, POSTROUTING_CHAIN, MARK_MASQ_CHAIN, FORWARD_CHAIN, FIREWALL_CHAIN];
+export const PROXY_TOP_LEVEL_CHAINS: readonly string[] = [SERVICES_CHAIN, EXTERNAL_SERVICES_CHAIN, NODEPORTS_CHAIN, POSTROUTING_CHAIN, MARK_MASQ_CHAIN, FORWARD_CHAIN, FIREWALL_CHAIN, HOSTPORTS_CHAIN];
 
-const SERVICE_CHAIN = /^PIKUBE-(SVC|SVL|EXT|SEP)-[A-Z2-7]{16}$/;
+const SERVICE_CHAIN = /^PIKUBE-(SVC|SVL|EXT|SEP|HP)-[A-Z2-7]{16}$/;
 
-/** Per-service chains: the ones that come and go with services and endpoints (kube-proxy's isServiceChainName). */
+/** Per-object chains: the ones that come and go with services, endpoints and pods' host ports (kube-proxy's isServiceChainName). */
 export function isServiceChain(chain: string): boolean {
   return SERVICE_CHAIN.test(chain);
 }

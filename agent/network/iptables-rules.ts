@@ -2,12 +2,16 @@
  * Renders the nat and filter tables of pikube's service proxy the way kube-proxy's iptables
  * mode does (pkg/proxy/iptables/proxier.go syncProxyRules), with chains prefixed `PIKUBE-`.
  * Rendering is pure and deterministic: service ports sorted by name, endpoints by address.
+ * Pods' host ports go in the same rule set (host-port-rules.ts), so they share its applier,
+ * drift repair and cleanup.
  * Not covered (yet): loadBalancerSourceRanges (KUBE-FW chains), healthCheckNodePort,
  * terminating-endpoint fallback, IPv6.
  */
 import * as names from './chain-names';
 import { RuleTable, type TableName } from './rule-tables';
-import { isIPv4Cidr, servicePortProblem } from './rule-input-whitelist';
+import type { HostPortMapping } from './host-port-model';
+import { renderHostPorts } from './host-port-rules';
+import { hostPortProblem, isIPv4Cidr, servicePortProblem } from './rule-input-whitelist';
 import { servicePortName, type ServicePortModel } from './service-model';
 import { renderServicePort, type RenderContext } from './service-port-rules';
 
@@ -27,7 +31,7 @@ export interface RuleSet {
   ruleCounts: Record<string, number>;
   /** Each chain's rules (restore lines), per table: a partial sync writes only the chains that differ. */
   chainTexts: ChainTexts;
-  /** Service ports left out because a field failed the whitelist. */
+  /** Service ports (`namespace/name`) and host ports (`pod namespace/name hostPort N/PROTO`) left out because a field failed the whitelist. */
   skipped: { servicePort: string; reason: string }[];
 }
 
@@ -37,7 +41,7 @@ export const DEFAULT_MASQUERADE_MARK = '0x4000';
 
 function renderTopLevel(ctx: RenderContext): void {
   const { nat, filter, mark } = ctx;
-  for (const c of [names.SERVICES_CHAIN, names.NODEPORTS_CHAIN, names.POSTROUTING_CHAIN, names.MARK_MASQ_CHAIN]) nat.declare(c);
+  for (const c of [names.SERVICES_CHAIN, names.NODEPORTS_CHAIN, names.HOSTPORTS_CHAIN, names.POSTROUTING_CHAIN, names.MARK_MASQ_CHAIN]) nat.declare(c);
   for (const c of [names.SERVICES_CHAIN, names.EXTERNAL_SERVICES_CHAIN, names.FORWARD_CHAIN, names.FIREWALL_CHAIN]) filter.declare(c);
   nat.append(names.POSTROUTING_CHAIN, '-m', 'mark', '!', '--mark', `${mark}/${mark}`, '-j', 'RETURN');
   nat.append(names.POSTROUTING_CHAIN, '-j', 'MARK', '--xor-mark', mark);
@@ -82,12 +86,24 @@ function contextFor(options: RenderOptions): RenderContext {
   return { nat: new RuleTable('nat'), filter: new RuleTable('filter'), mark, clusterCIDR: options.clusterCIDR };
 }
 
-/** The whole rule set for these service ports. Throws only on invalid options (our own config). */
-export function renderRuleSet(servicePorts: ServicePortModel[], options: RenderOptions = {}): RuleSet {
+/** Partitions host ports into those fit for rules and those skipped. */
+function admitHostPorts(mappings: HostPortMapping[]): { ok: HostPortMapping[]; skipped: RuleSet['skipped'] } {
+  const checked = mappings.map((m) => ({ m, reason: hostPortProblem(m) }));
+  return {
+    ok: checked.filter((c) => c.reason === undefined).map((c) => c.m),
+    skipped: checked.flatMap(({ m, reason }) => (reason === undefined ? [] : [{ servicePort: `pod ${m.pod} hostPort ${m.hostPort}/${m.protocol}`, reason }])),
+  };
+}
+
+/** The whole rule set for these service ports and host ports. Throws only on invalid options (our own config). */
+export function renderRuleSet(servicePorts: ServicePortModel[], options: RenderOptions = {}, hostPorts: HostPortMapping[] = []): RuleSet {
   const ctx = contextFor(options);
   renderTopLevel(ctx);
   const { ok, skipped } = admit(servicePorts);
   for (const sp of ok) renderServicePort(ctx, sp);
+  const admitted = admitHostPorts(hostPorts);
+  renderHostPorts(ctx, admitted.ok);
+  skipped.push(...admitted.skipped);
   renderTail(ctx);
   return {
     text: ctx.filter.render() + ctx.nat.render(),

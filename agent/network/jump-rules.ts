@@ -32,6 +32,9 @@ export const JUMP_RULES: readonly JumpRule[] = [
   { table: 'filter', from: 'OUTPUT', to: names.FIREWALL_CHAIN, match: comment('pikube firewall') },
   { table: 'nat', from: 'PREROUTING', to: names.SERVICES_CHAIN, match: comment('pikube service portals') },
   { table: 'nat', from: 'OUTPUT', to: names.SERVICES_CHAIN, match: comment('pikube service portals') },
+  // The kubelet's hostport manager hooks KUBE-HOSTPORTS the same way, for local destinations only.
+  { table: 'nat', from: 'PREROUTING', to: names.HOSTPORTS_CHAIN, match: [...comment('pikube hostport portals'), '-m', 'addrtype', '--dst-type', 'LOCAL'] },
+  { table: 'nat', from: 'OUTPUT', to: names.HOSTPORTS_CHAIN, match: [...comment('pikube hostport portals'), '-m', 'addrtype', '--dst-type', 'LOCAL'] },
   { table: 'nat', from: 'POSTROUTING', to: names.POSTROUTING_CHAIN, match: comment('pikube postrouting rules') },
 ];
 

@@ -1,8 +1,10 @@
 /**
  * Whitelists for everything user-supplied that reaches an iptables rule (STYLE.md rule 13):
  * IPv4 addresses, ports, protocols, and the names that end up in rule comments. A service port
- * failing any check is left out of the rule set with a reason; nothing is escaped or repaired.
+ * or host port failing any check is left out of the rule set with a reason; nothing is escaped
+ * or repaired.
  */
+import type { HostPortMapping } from './host-port-model';
 import type { ServiceEndpoint, ServicePortModel } from './service-model';
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
@@ -61,4 +63,15 @@ function portProblem(sp: ServicePortModel): string | undefined {
 /** Why this service port may not reach a rule, or undefined when every field passes. */
 export function servicePortProblem(sp: ServicePortModel): string | undefined {
   return nameProblem(sp) ?? addressProblem(sp) ?? portProblem(sp) ?? sp.endpoints.map(endpointProblem).find((p) => p !== undefined);
+}
+
+/** Why this host port may not reach a rule (SCTP is refused at validation, so never published). */
+export function hostPortProblem(m: HostPortMapping): string | undefined {
+  const [namespace = '', name = '', extra] = m.pod.split('/');
+  if (extra !== undefined || !DNS_LABEL.test(namespace) || !DNS_SUBDOMAIN.test(name)) return `pod ${JSON.stringify(m.pod)} is not namespace/name`;
+  if (!isIPv4(m.podIP)) return `pod IP ${JSON.stringify(m.podIP)} is not an IPv4 address`;
+  if (m.hostIP !== '' && !isIPv4(m.hostIP)) return `hostIP ${JSON.stringify(m.hostIP)} is not an IPv4 address`;
+  if (m.protocol !== 'TCP' && m.protocol !== 'UDP') return `protocol ${JSON.stringify(m.protocol)} is not TCP or UDP`;
+  if (!isPort(m.hostPort) || !isPort(m.containerPort)) return `port ${JSON.stringify(m.hostPort)} -> ${JSON.stringify(m.containerPort)} is not a pair of ports`;
+  return undefined;
 }

@@ -46,6 +46,7 @@ import { PodResolvConf, type PodDnsOptions } from './pod-resolv-conf';
 import { PodWorker, type PodWorkerContext } from './pod-worker';
 import { RestartPolicy } from './restart-policy';
 import type { SandboxNetwork } from './sandbox-network';
+import type { HostPortSink } from './host-ports-hook';
 import type { ServiceSource } from './service-env';
 import { Wakeup } from './wakeup';
 import { traceStep } from '../../base/step-trace';
@@ -70,6 +71,8 @@ export interface PodManagerOptions {
   podCgroups?: PodCgroups;
   /** The pod network new sandboxes join (agent/network/pod-network.ts); absent: Docker's default bridge. */
   network?: SandboxNetwork;
+  /** Where the pods' host ports are published (the agent's service proxy); absent: nowhere (hostPort pods are then unreachable). */
+  hostPorts?: HostPortSink;
   /**
    * The node's DNS settings: each pod gets a resolv.conf per its dnsPolicy, mounted at
    * /etc/resolv.conf in every container. Needs `stateDir`. Absent: containers keep Docker's.
@@ -145,6 +148,7 @@ export class PodManager implements PodSink {
       probes: undefined,
       podCgroups: opts.podCgroups,
       network: opts.network,
+      hostPorts: opts.hostPorts,
       nodeName: opts.nodeName, hostIP: opts.hostIP, cgroupParent: opts.cgroupRoot,
       pauseImage: opts.pauseImage ?? DEFAULT_PAUSE_IMAGE,
       log,

@@ -53,6 +53,7 @@ import type { PodProbes, ProbedWorker } from './pod-probes';
 import type { PodReporter } from './pod-sink';
 import { computePodStatus, hasExited, type ObservedContainer, type WaitingReason } from './pod-status';
 import { ProbesHook } from './probes-hook';
+import { HostPortsHook, type HostPortSink } from './host-ports-hook';
 import { gracePeriodSeconds, stopContainers, stopPod } from './pod-termination';
 import { containerKey, crashLoopMessage, type RestartPolicy } from './restart-policy';
 import type { PodResolvConf } from './pod-resolv-conf';
@@ -78,6 +79,8 @@ export interface PodWorkerContext {
   podCgroups?: PodCgroups;
   /** The pod network sandboxes join; absent: Docker's default bridge. */
   network?: SandboxNetwork;
+  /** Where the pods' host ports are published (the service proxy's rules); absent: nowhere. */
+  hostPorts?: HostPortSink;
   /** Each pod's resolv.conf, mounted into its containers; absent: Docker's own. */
   dns?: PodResolvConf;
   /** The services behind the containers' service variables; absent: none. */
@@ -316,10 +319,11 @@ export class PodWorker implements ProbedWorker {
     const volumes = new VolumesHook(ctx.volumes, events);
     const cgroup = new CgroupHook(ctx.podCgroups, ctx.cgroupParent, ctx.log, describe);
     const probes = ctx.probes ? [new ProbesHook(ctx.probes)] : [];
+    const hostPorts = ctx.hostPorts ? [new HostPortsHook(ctx.hostPorts)] : [];
     return {
       setUp: [volumes, new NetworkHook(ctx.network), new ResolvConfHook(ctx.dns, events, ctx.log, describe), cgroup],
-      synced: probes,
-      tearDown: [volumes, cgroup, ...probes],
+      synced: [...probes, ...hostPorts],
+      tearDown: [volumes, cgroup, ...probes, ...hostPorts],
     };
   }
 

@@ -4,8 +4,10 @@
  *
  * Deliberate differences: spec.affinity, securityContext and topology spread constraints are
  * not validated (pikube does not act on most of them); a negative
- * terminationGracePeriodSeconds is rejected (Kubernetes documents it as non-negative).
+ * terminationGracePeriodSeconds is rejected (Kubernetes documents it as non-negative); host
+ * ports that would not be published (SCTP, init containers') are refused, Kubernetes accepts them.
  */
+import { isIPv4 } from 'node:net';
 import type { Pod, PodSpec } from '../core-v1';
 import { child, index } from './field-path';
 import { forbidden, invalid, notSupported, required, type FieldCause } from './field-errors';
@@ -50,7 +52,7 @@ export function validatePodSpec(spec: PodSpec, path: string): FieldCause[] {
   causes.push(...volumes.causes);
   causes.push(...validateContainers(spec.containers, ctx, child(path, 'containers')));
   causes.push(...validateInitContainers(spec.initContainers, spec.containers, ctx, child(path, 'initContainers')));
-  causes.push(...validateHostNetworkPorts(spec, path));
+  causes.push(...validateHostPorts(spec, path));
   causes.push(...validateEnum(spec.restartPolicy ?? '', RESTART_POLICIES, child(path, 'restartPolicy')));
   causes.push(...validateEnum(spec.dnsPolicy ?? '', DNS_POLICIES, child(path, 'dnsPolicy')));
   causes.push(...validateLabels(spec.nodeSelector, child(path, 'nodeSelector')));
@@ -69,20 +71,26 @@ function validateEnum(value: string, supported: string[], field: string): FieldC
 }
 
 /**
- * With hostNetwork a pod's hostPort must equal its containerPort. Without it, a hostPort would
- * need a DNAT on the node (the CNI portmap plugin's), which the agent does not program yet: it is
- * refused rather than accepted and never reachable.
+ * With hostNetwork a pod's hostPort must equal its containerPort. Without it, the agent
+ * publishes host ports with a DNAT on the node (agent/network/host-port-rules.ts, the CNI
+ * portmap plugin's way) for TCP and UDP; what it would not publish is refused rather than
+ * accepted and never reachable: SCTP, and init containers' host ports (the kubelet maps only
+ * `containers`). pikube is IPv4-only, so a hostIP must be an IPv4 address.
  */
-function validateHostNetworkPorts(spec: PodSpec, path: string): FieldCause[] {
+function validateHostPorts(spec: PodSpec, path: string): FieldCause[] {
   const ports = (list: PodSpec['containers'] | undefined, name: string) => (list ?? []).flatMap((ctr, ci) => (ctr.ports ?? [])
-    .map((port, pi) => ({ port, field: child(index(child(index(child(path, name), ci), 'ports'), pi), 'hostPort') })));
+    .map((port, pi) => ({ port, name, at: index(child(index(child(path, name), ci), 'ports'), pi) })));
   const all = [...ports(spec.initContainers, 'initContainers'), ...ports(spec.containers, 'containers')];
-  if (!spec.hostNetwork) {
-    return all.filter(({ port }) => (port.hostPort ?? 0) > 0)
-      .map(({ field }) => forbidden(field, 'not published by pikube outside hostNetwork pods yet: use a NodePort Service, or hostNetwork: true'));
+  const causes = all.filter(({ port }) => port.hostIP && !isIPv4(port.hostIP)).map(({ port, at }) => invalid(child(at, 'hostIP'), port.hostIP, 'must be a valid IPv4 address'));
+  const published = all.filter(({ port }) => (port.hostPort ?? 0) > 0);
+  if (spec.hostNetwork) {
+    return causes.concat(published.filter(({ port, name }) => name === 'containers' && port.hostPort !== port.containerPort)
+      .map(({ port, at }) => invalid(child(at, 'hostPort'), port.hostPort ?? 0, 'must match `containerPort` when `hostNetwork` is true')));
   }
-  return ports(spec.containers, 'containers').filter(({ port }) => (port.hostPort ?? 0) !== port.containerPort)
-    .map(({ port, field }) => invalid(field, port.hostPort ?? 0, 'must match `containerPort` when `hostNetwork` is true'));
+  return causes.concat(published.flatMap(({ port, name, at }) => {
+    if (name === 'initContainers') return [forbidden(child(at, 'hostPort'), 'init containers\' host ports are not published (only `containers` ports are): use a NodePort Service, or hostNetwork: true')];
+    return port.protocol === 'SCTP' ? [forbidden(child(at, 'hostPort'), 'SCTP host ports are not published by pikube: use TCP or UDP')] : [];
+  }));
 }
 
 function validateDNSConfig(spec: PodSpec, path: string): FieldCause[] {

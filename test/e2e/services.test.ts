@@ -8,8 +8,8 @@
  * every rule; and DNS plus ClusterIPs still answering with the control plane down.
  */
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { startTestCluster, type TestCluster } from '../support/cluster-fixture';
+import { httpGet } from '../support/lan-http-get';
 import { startAgent, stopAgentOf, stopControlPlane } from '../../scripts/cluster/cluster';
 import { inNetns } from '../../scripts/cluster/netns';
 import type { CommandResult } from '../../scripts/cluster/run-command';
@@ -148,19 +148,6 @@ interface PodView {
 interface ServiceView {
   spec: { clusterIP: string; ports: { nodePort?: number; port: number }[] };
   status?: { loadBalancer?: { ingress?: { ip: string }[] } };
-}
-
-/** One HTTP GET from this machine (the LAN side), bounded. */
-function httpGet(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { timeout: 3000 }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve(body.trim()));
-    });
-    req.on('timeout', () => req.destroy(new Error(`GET ${url}: timed out`)));
-    req.on('error', reject);
-  });
 }
 
 describe('services across nodes', function () {

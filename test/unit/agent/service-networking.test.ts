@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { Pod } from '../../../api/core-v1';
 import type { EndpointSlice, Service } from '../../../api/service-v1';
 import { BACKENDS } from '../../../agent/network/iptables-backend';
 import { FeedBatch } from '../../../agent/feed/feed-batch';
@@ -32,6 +33,7 @@ describe('service networking of a node (fake iptables)', () => {
   it('turns route_localnet on only after the rules with the localnet firewall are restored', async () => {
     net.startProxy(BACKENDS.legacy);
     net.onServices(fullSet);
+    net.hostPorts.seed([]);
     await until(() => fake.calls.some((c) => c.cmd === 'sysctl'), { timeoutMs: 2000 });
     const restoreAt = fake.calls.findIndex((c) => c.cmd.endsWith('-restore'));
     const sysctlAt = fake.calls.findIndex((c) => c.cmd === 'sysctl');
@@ -46,6 +48,21 @@ describe('service networking of a node (fake iptables)', () => {
     assert.deepEqual(fake.calls, []);
   });
 
+  it('restores nothing until the pods are known too, then keeps a restarted agent\'s host ports in its first restore', async () => {
+    net.startProxy(BACKENDS.legacy);
+    net.onServices(fullSet);
+    await new Promise((r) => setTimeout(r, 30));
+    assert.deepEqual(fake.restores(), [], 'rendered before the pods were known');
+    const pod: Pod = {
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'hp', namespace: 'default', uid: 'u1' },
+      spec: { containers: [{ name: 'c', image: 'x', ports: [{ containerPort: 80, hostPort: 8080, protocol: 'TCP' }] }] }, status: { podIP: '10.42.1.7' },
+    };
+    net.hostPorts.seed([pod]);
+    await until(() => fake.restores().length === 1, { timeoutMs: 2000 });
+    assert.match(fake.restores()[0], /-A PIKUBE-HP-\w+ .* -j DNAT --to-destination 10\.42\.1\.7:80/);
+    assert.match(fake.restores()[0], /default\/web/);
+  });
+
   it('retries a failed restore without waiting for another change', async () => {
     let failures = 1;
     const run = fake.run;
@@ -54,6 +71,7 @@ describe('service networking of a node (fake iptables)', () => {
     net = new ServiceNetworking({ nodeName: 'pi1', clusterCIDR: '10.42.0.0/16', clusterDomain: 'cluster.local', upstreams: [], run: flaky, driftCheckMs: 60_000, minSyncIntervalMs: 10, log: (m) => logs.push(m) });
     net.startProxy(BACKENDS.legacy);
     net.onServices(fullSet);
+    net.hostPorts.seed([]);
     await until(() => fake.restores().length === 1, { timeoutMs: 3000 });
     assert.ok(logs.some((l) => /applying the service rules failed: .*xtables lock; retrying/.test(l)), logs.join('\n'));
   });

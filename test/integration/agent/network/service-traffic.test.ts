@@ -15,6 +15,7 @@ import { renderRuleSet } from '../../../../agent/network/iptables-rules';
 import { RuleApplier } from '../../../../agent/network/rule-applier';
 import { aServicePort, anEndpoint } from '../../../unit/agent/network/service-port-builder';
 import { aTestNetns, type TestNetns } from './netns-fixture';
+import { wget } from './netns-http-client';
 
 const POD_IP = '10.42.1.5';
 /** Per network namespace: localhost NodePorts need it (kube-proxy sets it too). */
@@ -29,19 +30,6 @@ async function wire(node: TestNetns, pod: TestNetns): Promise<void> {
   await node.sh('ip', ['route', 'add', '10.43.0.0/16', 'dev', 'pkn0']);
   await pod.sh('ip', ['addr', 'add', `${POD_IP}/24`, 'dev', 'pkp0']);
   await pod.sh('ip', ['link', 'set', 'pkp0', 'up']);
-}
-
-/**
- * A GET from a process inside the namespace, with a 2 s bound. (busybox wget, the obvious
- * client, segfaults in this Debian's static build, so node itself makes the request.)
- */
-const CLIENT = `const r = require('http').get(process.argv[1], { timeout: 2000 }, (res) => { let b = ''; res.on('data', (d) => (b += d)); res.on('end', () => { process.stdout.write(b); process.exit(res.statusCode === 200 ? 0 : 1); }); });
-r.on('timeout', () => { process.stderr.write('timeout'); process.exit(2); });
-r.on('error', (e) => { process.stderr.write(e.message); process.exit(1); });`;
-
-async function wget(ns: TestNetns, url: string): Promise<{ ok: boolean; out: string }> {
-  const r = await ns.run(process.execPath, ['-e', CLIENT, url]);
-  return { ok: r.code === 0, out: r.code === 0 ? r.stdout : r.stderr };
 }
 
 describe('service traffic through the rendered rules (two network namespaces)', function () {

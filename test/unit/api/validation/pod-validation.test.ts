@@ -173,10 +173,25 @@ describe('validatePodCreate', () => {
     assert.deepEqual(brief(validatePodCreate(pod)), ['spec.containers[1].ports[0].hostPort FieldValueDuplicate Duplicate value: "TCP//8080"']);
   });
 
-  it('refuses a hostPort outside hostNetwork pods (never published, so never accepted)', () => {
-    const pod = aPod().withContainer({ ports: [{ name: 'liveness-port', containerPort: 8080, hostPort: 8080 }, { containerPort: 9090 }] }).build();
+  it('accepts a TCP or UDP hostPort outside hostNetwork pods (published by the agent)', () => {
+    const pod = aPod().withContainer({ ports: [{ name: 'liveness-port', containerPort: 8080, hostPort: 8080 }, { containerPort: 53, hostPort: 5353, protocol: 'UDP', hostIP: '192.168.1.20' }] }).build();
+    assert.deepEqual(brief(validatePodCreate(pod)), []);
+  });
+
+  it('refuses the host ports it would not publish: SCTP, and init containers\'', () => {
+    const pod = aPod().withContainer({ ports: [{ containerPort: 9000, hostPort: 9000, protocol: 'SCTP' }] })
+      .withSpec({ initContainers: [{ name: 'init', image: 'busybox', imagePullPolicy: 'IfNotPresent', terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File', ports: [{ containerPort: 81, hostPort: 81, protocol: 'TCP' }] }] }).build();
     assert.deepEqual(brief(validatePodCreate(pod)), [
-      'spec.containers[0].ports[0].hostPort FieldValueForbidden Forbidden: not published by pikube outside hostNetwork pods yet: use a NodePort Service, or hostNetwork: true',
+      'spec.initContainers[0].ports[0].hostPort FieldValueForbidden Forbidden: init containers\' host ports are not published (only `containers` ports are): use a NodePort Service, or hostNetwork: true',
+      'spec.containers[0].ports[0].hostPort FieldValueForbidden Forbidden: SCTP host ports are not published by pikube: use TCP or UDP',
+    ]);
+  });
+
+  it('requires a hostIP to be an IPv4 address', () => {
+    const pod = aPod().withContainer({ ports: [{ containerPort: 80, hostPort: 8080, hostIP: '10.0.0.1 -j ACCEPT' }, { containerPort: 81, hostPort: 8081, hostIP: '::1' }] }).build();
+    assert.deepEqual(brief(validatePodCreate(pod)), [
+      'spec.containers[0].ports[0].hostIP FieldValueInvalid Invalid value: "10.0.0.1 -j ACCEPT": must be a valid IPv4 address',
+      'spec.containers[0].ports[1].hostIP FieldValueInvalid Invalid value: "::1": must be a valid IPv4 address',
     ]);
   });
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { checkNodeFit, effectiveTaints } from '../../../../control-plane/scheduler/node-fit';
+import type { Pod } from '../../../../api/core-v1';
 import { aNode, aPod } from './fixtures';
 
 const failure = (fit: ReturnType<typeof checkNodeFit>) => (fit.fits ? undefined : { plugin: fit.plugin, reasons: fit.reasons, unresolvable: fit.unresolvable });
@@ -81,6 +82,18 @@ describe('checkNodeFit', () => {
     const withPort = (hostPort: number) => aPod({}, { containers: [{ name: 'c', image: 'x', ports: [{ containerPort: 80, hostPort, protocol: 'TCP' }] }] });
     assert.deepEqual(failure(checkNodeFit(withPort(8080), aNode('pi-1'), [withPort(8080)]))?.reasons, ["node(s) didn't have free ports for the requested pod ports"]);
     assert.equal(checkNodeFit(withPort(8081), aNode('pi-1'), [withPort(8080)]).fits, true);
+  });
+
+  it('counts a host port as taken per protocol and host IP, a wildcard IP overlapping every address (the NodePorts filter)', () => {
+    const withPort = (protocol: 'TCP' | 'UDP', hostIP?: string) => aPod({}, { containers: [{ name: 'c', image: 'x', ports: [{ containerPort: 80, hostPort: 8080, protocol, hostIP }] }] });
+    const cases: [string, Pod, Pod, boolean][] = [
+      ['same port, other protocol', withPort('UDP'), withPort('TCP'), true],
+      ['two distinct host IPs', withPort('TCP', '192.168.1.20'), withPort('TCP', '192.168.1.21'), true],
+      ['a host IP under a wildcard', withPort('TCP', '192.168.1.20'), withPort('TCP'), false],
+      ['0.0.0.0 is the wildcard', withPort('TCP', '0.0.0.0'), withPort('TCP', '192.168.1.21'), false],
+      ['same UDP port', withPort('UDP'), withPort('UDP'), false],
+    ];
+    for (const [what, pod, existing, fits] of cases) assert.equal(checkNodeFit(pod, aNode('pi-1'), [existing]).fits, fits, what);
   });
 
   it('rejects a pod that names another node', () => {
