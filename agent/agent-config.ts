@@ -33,7 +33,7 @@ export interface AgentConfig {
   iptablesSyncPeriodMs: number;
   /** `--fencing-period` (default 6s): how long pods that must not run twice keep running without any control plane; a shorter one told in the Welcome wins. */
   fencingPeriodMs: number;
-  /** `--sandbox-network` (default docker): pod sandboxes join Docker's `pikube` network, or the agent attaches them to its bridge (veth). */
+  /** `--sandbox-network` (default veth): the agent attaches pod sandboxes to its bridge itself, or they join Docker's `pikube` network (docker). */
   sandboxNetwork: SandboxAttachment;
 }
 
@@ -50,7 +50,7 @@ const USAGE = `usage: pikube-agent --node-name NAME --node-ip IP
   (--server https://HOST:6443 [--token ID.SECRET --ca-cert-hash sha256:HEX] | --ca FILE --cert FILE --key FILE)
   [--servers HOST:PORT[,HOST:PORT]] [--docker-host unix:///var/run/docker.sock] [--cgroup-root /pikube] [--state-dir DIR]
   [--pause-image pikube/pause:latest] [--cluster-cidr 10.42.0.0/16] [--cluster-domain cluster.local]
-  [--resolv-conf /etc/resolv.conf] [--iptables-sync-period 30s] [--fencing-period 6s] [--sandbox-network docker|veth] [--config /etc/pikube/agent.yaml]
+  [--resolv-conf /etc/resolv.conf] [--iptables-sync-period 30s] [--fencing-period 6s] [--sandbox-network veth|docker] [--config /etc/pikube/agent.yaml]
    or: pikube-agent preflight [--cluster-cidr CIDR] [--docker-host URL]   (check this Pi, print what to fix, exit 1 on a failure)
    or: pikube-agent --cleanup   (remove the agent's iptables rules and routes from this node, then exit)`;
 
@@ -179,7 +179,7 @@ export function parseAgentSettings(argv: string[]): AgentSettings {
     resolvConf: v['resolv-conf'] ?? '/etc/resolv.conf',
     iptablesSyncPeriodMs: syncPeriod(v['iptables-sync-period'] ?? '30s'),
     fencingPeriodMs: fencingPeriod(v['fencing-period']),
-    sandboxNetwork: sandboxNetwork(v['sandbox-network'] ?? 'docker'),
+    sandboxNetwork: sandboxNetwork(v['sandbox-network'] ?? 'veth'),
   };
 }
 

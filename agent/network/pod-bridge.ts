@@ -3,16 +3,18 @@
  * subnet is the node's pod CIDR, gateway its first address, with Docker's masquerade off
  * (pod-network-rules.ts masquerades only traffic leaving the cluster). It is recreated when
  * its subnet differs from the pod CIDR, but only while no container uses it: a pod's address
- * is never pulled from under it.
+ * is never pulled from under it. Sandboxes the agent attached itself (veth-sandboxes.ts) are
+ * not on Docker's network, so they are counted by their address label.
  */
 import type Docker from 'dockerode';
+import { POD_IP_LABEL } from '../pods/docker-labels';
 
 export const POD_NETWORK_NAME = 'pikube';
 export const POD_BRIDGE_NAME = 'pikube0';
 
 export interface BridgeState {
   subnet?: string;
-  /** Containers attached now. */
+  /** Containers attached now: by Docker, or by the agent (running sandboxes with an address label). */
   containerCount: number;
 }
 
@@ -53,7 +55,9 @@ export function dockerBridgeNetworks(docker: Docker): BridgeNetworks {
     async inspect(name) {
       try {
         const info = (await docker.getNetwork(name).inspect()) as { IPAM?: { Config?: { Subnet?: string }[] }; Containers?: Record<string, unknown> };
-        return { subnet: info.IPAM?.Config?.[0]?.Subnet, containerCount: Object.keys(info.Containers ?? {}).length };
+        const attached = await docker.listContainers({ filters: { label: [POD_IP_LABEL], status: ['running'] } });
+        const users = new Set([...Object.keys(info.Containers ?? {}), ...attached.map((c) => c.Id)]);
+        return { subnet: info.IPAM?.Config?.[0]?.Subnet, containerCount: users.size };
       } catch (err) {
         if (isNotFound(err)) return undefined;
         throw err;

@@ -9,6 +9,7 @@
  * step reads what is there and converges; a failure is logged and retried.
  */
 import type { Node } from '../../api/core-v1';
+import { NO_NETWORK } from '../pods/container-spec';
 import type { SandboxNetwork } from '../pods/sandbox-network';
 import { runChecked, type CommandRunner } from './command-runner';
 import { overlapError, overlappingHostRoutes } from './host-route-overlap';
@@ -18,6 +19,7 @@ import { desiredRoutes, NodeRoutes, type PeerNode } from './node-routes';
 import { ensurePodBridge, POD_BRIDGE_NAME, POD_NETWORK_NAME, type BridgeNetworks } from './pod-bridge';
 import { applyPodNetworkRules } from './pod-network-rules';
 import { ensureServiceCidrRoute } from './service-cidr-route';
+import { PodAddressPool, type AddressLease } from './pod-address-pool';
 import { VethSandboxes } from './veth-sandboxes';
 
 /** How pod sandboxes join the pod bridge: through Docker's `pikube` network, or attached by the agent (veth-sandboxes.ts). */
@@ -57,6 +59,7 @@ export class PodNetwork implements SandboxNetwork {
   private chain: Promise<void> = Promise.resolve();
   private retry?: NodeJS.Timeout;
   readonly veth?: VethSandboxes;
+  private readonly addresses = new PodAddressPool();
 
   constructor(private readonly opts: PodNetworkOptions) {
     const cluster = parseCidr(opts.clusterCIDR);
@@ -70,12 +73,24 @@ export class PodNetwork implements SandboxNetwork {
 
   networkName(): string | undefined {
     if (this.readyFor === undefined) return undefined;
-    return this.veth ? 'none' : POD_NETWORK_NAME;
+    return this.veth ? NO_NETWORK : POD_NETWORK_NAME;
   }
 
   private vethBridge(): { bridge: string; cidr: Ipv4Cidr; gateway: string } | undefined {
     const cidr = this.readyFor !== undefined ? parseCidr(this.readyFor) : undefined;
     return cidr ? { bridge: POD_BRIDGE_NAME, cidr, gateway: gatewayOf(cidr) } : undefined;
+  }
+
+  /**
+   * An address of the pod CIDR for a new sandbox, none of `taken` (what the node's sandboxes held
+   * in a listing requested at `listedAtMs`; pod-address-pool.ts). Both modes take it: the agent
+   * attaches it itself (veth), or Docker's IPAM is told to use it (docker), so a node switched
+   * from one mode to the other never hands an address out twice.
+   */
+  leaseAddress(taken: ReadonlySet<string>, listedAtMs: number): AddressLease {
+    const cidr = this.readyFor !== undefined ? parseCidr(this.readyFor) : undefined;
+    if (!cidr) throw new Error(this.notReadyReason());
+    return this.addresses.lease(cidr, taken, listedAtMs);
   }
 
   notReadyReason(): string {

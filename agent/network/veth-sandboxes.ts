@@ -15,7 +15,6 @@
  */
 import { runChecked, type CommandRunner } from './command-runner';
 import { isIpv4, type Ipv4Cidr } from './ipv4-cidr';
-import { PodAddressPool, type AddressLease } from './pod-address-pool';
 
 /** The bridge the sandboxes join, once the pod network is ready. */
 export interface VethBridge {
@@ -56,18 +55,14 @@ export function sandboxSideBatch(address: string, prefix: number, gateway: strin
   return ['link set lo up', `link set eth0 address ${macOf(address)}`, `addr add ${address}/${prefix} dev eth0`, 'link set eth0 up', `route add default via ${gateway}`].join('\n');
 }
 
-export class VethSandboxes {
-  private readonly pool = new PodAddressPool();
+/** Whether `ip -o -4 addr show dev eth0` output (inside the sandbox) lists `address`. */
+export function showsAddress(ipAddrOutput: string, address: string): boolean {
+  return ipAddrOutput.split('\n').some((line) => line.includes(` inet ${address}/`));
+}
 
+export class VethSandboxes {
   /** `bridge()` is undefined while the pod network is not ready. */
   constructor(private readonly run: CommandRunner, readonly bridge: () => VethBridge | undefined) {}
-
-  /** An address for a new sandbox, none of `taken` (the addresses the node's sandboxes held in a listing requested at `listedAtMs`). */
-  lease(taken: ReadonlySet<string>, listedAtMs: number): AddressLease {
-    const b = this.bridge();
-    if (!b) throw new Error('pod network not ready');
-    return this.pool.lease(b.cidr, taken, listedAtMs);
-  }
 
   /** Gives the running sandbox (its process `pid`) its interface and `address`. */
   async attach(containerId: string, pid: number, address: string): Promise<void> {
@@ -78,5 +73,17 @@ export class VethSandboxes {
     const host = hostInterfaceOf(containerId);
     await runChecked(this.run, 'ip', ['-batch', '-'], `${hostSideBatch(b.bridge, host, pid)}\n`);
     await runChecked(this.run, 'nsenter', [`--net=/proc/${pid}/ns/net`, 'ip', '-batch', '-'], `${sandboxSideBatch(address, b.cidr.prefix, b.gateway)}\n`);
+  }
+
+  /**
+   * Whether the running sandbox (its process `pid`) has its `eth0` with `address`: false when an
+   * agent stopped between the sandbox's start and its attach (no eth0, or not all of it set up).
+   * Rejects when the namespace cannot be read at all (the pass is retried).
+   */
+  async isAttached(pid: number, address: string): Promise<boolean> {
+    const r = await this.run('nsenter', [`--net=/proc/${pid}/ns/net`, 'ip', '-o', '-4', 'addr', 'show', 'dev', 'eth0', 'up']);
+    if (r.code === 0) return showsAddress(r.stdout, address);
+    if (/does not exist/.test(r.stderr)) return false;
+    throw new Error(`reading the sandbox's interfaces (pid ${pid}): exited ${r.code}: ${r.stderr.trim()}`);
   }
 }

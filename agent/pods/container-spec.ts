@@ -11,6 +11,9 @@ import { resolveEnv, type EnvContext } from './container-env';
 import { atMostOneLabels, dockerName, labelsFor, POD_IP_LABEL, SANDBOX_NAME, type ContainerIdentity } from './docker-labels';
 import { expandVars } from './env-expansion';
 
+/** Docker's network of a sandbox the agent attaches itself (`--sandbox-network veth`). */
+export const NO_NETWORK = 'none';
+
 export interface SandboxContext {
   pauseImage: string;
   cgroupParent: string;
@@ -19,7 +22,12 @@ export interface SandboxContext {
   gracePeriodSeconds: number;
   /** The Docker network of the pod network (sandbox-network.ts); absent: Docker's default bridge. */
   networkName?: string;
-  /** The address the agent gives the sandbox itself (network `none`, then a veth), kept in a label for re-adoption. */
+  /**
+   * The address the agent leased for the sandbox, kept in a label for re-adoption: on Docker's
+   * `none` network the agent attaches it itself (a veth) and /etc/hosts gets the pod's
+   * hostname line that Docker writes only for its own networks; on a Docker network, Docker's
+   * IPAM is told to use it.
+   */
   podIP?: string;
 }
 
@@ -53,6 +61,8 @@ export function sandboxSpec(pod: Pod, ctx: SandboxContext): ContainerSpec {
   else {
     spec.hostname = podHostname(pod);
     if (ctx.networkName) spec.networkMode = ctx.networkName;
+    if (ctx.podIP && ctx.networkName === NO_NETWORK) spec.extraHosts = [`${spec.hostname}:${ctx.podIP}`];
+    else if (ctx.podIP && ctx.networkName) spec.ipv4Address = ctx.podIP;
   }
   return spec;
 }

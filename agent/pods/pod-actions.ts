@@ -80,11 +80,13 @@ export interface ObservedPod {
   phase?: PodPhase;
   /** Ids of running containers whose startup probe has not succeeded yet (kubelet: `started` false). */
   notStarted?: ReadonlySet<string>;
+  /** The running sandbox has no pod address (an agent attaching it stopped half way): it is replaced, as the kubelet replaces a sandbox without an IP. */
+  sandboxWithoutAddress?: boolean;
 }
 
 export function computePodActions(pod: Pod, observed: ObservedPod, restarts: RestartState, nowMs: number): PodPlan {
   if (observed.phase === 'Succeeded' || observed.phase === 'Failed') return releasePlan(observed.runtime);
-  if (!observed.runtime.sandbox?.running) return sandboxPlan(pod, observed.runtime);
+  if (!observed.runtime.sandbox?.running || observed.sandboxWithoutAddress) return sandboxPlan(pod, observed.runtime);
   return { stage: 'containers', actions: [...containerActions(pod, observed, restarts, nowMs), ...pruneActions(observed.runtime)] };
 }
 

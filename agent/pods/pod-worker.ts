@@ -154,6 +154,8 @@ export class PodWorker implements ProbedWorker {
   private lastStatus: PodStatus | undefined;
   private lastReported: string | undefined;
   private podIP: string | undefined;
+  /** The sandbox known to have its address (made by this worker, or checked once: veth mode). */
+  private attached: string | undefined;
   private readonly startTime: string;
   /** The earliest time a backoff expires and the pod wants another pass. */
   private wakeAtMs: number | undefined;
@@ -334,7 +336,7 @@ export class PodWorker implements ProbedWorker {
     const obs = await this.observer.observe(signal);
     this.noteExits(pod, obs);
     this.report(pod, obs, false);
-    const plan = this.plan(pod, obs);
+    const plan = this.plan(pod, obs, await this.sandboxWithoutAddress(pod, obs, signal));
     if (plan.stage === 'release') {
       await this.executeAll(pod, obs, plan.actions, { volumePaths: new Map() }, signal);
       return;
@@ -355,8 +357,8 @@ export class PodWorker implements ProbedWorker {
     runSynced(this.hooks.synced, pod, this.runningContainers(pod, obs), this.podIP);
   }
 
-  private plan(pod: Pod, obs: PodObservation): PodPlan {
-    const observed: ObservedPod = { runtime: obs, phase: this.lastStatus?.phase, notStarted: this.notStarted(pod, obs) };
+  private plan(pod: Pod, obs: PodObservation, sandboxWithoutAddress = false): PodPlan {
+    const observed: ObservedPod = { runtime: obs, phase: this.lastStatus?.phase, notStarted: this.notStarted(pod, obs), sandboxWithoutAddress };
     const restarts: RestartState = { backoffOf: (name, finishedAtMs) => this.ctx.restarts.backoffOf(containerKey(this.podUid, name), finishedAtMs) };
     return computePodActions(pod, observed, restarts, this.ctx.clock.now());
   }
@@ -443,8 +445,8 @@ export class PodWorker implements ProbedWorker {
   private async createSandbox(pod: Pod, attempt: number, res: PodResources, signal: AbortSignal): Promise<true> {
     const image = await this.ctx.images.ensure(this.podUid, { name: SANDBOX_NAME, image: this.ctx.pauseImage, imagePullPolicy: 'IfNotPresent' }, signal);
     if (!image.ok) throw new Error(`pause image: ${image.reason}: ${image.message}`);
-    const veth = pod.spec.hostNetwork ? undefined : this.ctx.network?.veth;
-    const lease = veth ? await this.leaseAddress(veth, signal) : undefined;
+    const network = pod.spec.hostNetwork ? undefined : this.ctx.network;
+    const lease = await this.leaseAddress(network, signal);
     const spec = sandboxSpec(pod, { pauseImage: image.ref, cgroupParent: cgroupParentOf(res), attempt, gracePeriodSeconds: gracePeriodSeconds(pod), networkName: res.networkName, podIP: lease?.address });
     this.trace('sandbox-create');
     const id = await this.ctx.runtime.createContainer(spec, signal).catch((err: unknown) => {
@@ -458,15 +460,37 @@ export class PodWorker implements ProbedWorker {
     const details = await this.ctx.runtime.inspectContainer(id, signal);
     this.trace('sandbox-inspected');
     if (!details?.running) throw new Error(`pause container ${id} is not running: ${details?.error ?? `exit code ${details?.exitCode}`}`);
-    if (veth && lease) await this.attachSandbox(veth, details, lease.address, signal);
+    if (network?.veth && lease) await this.attachSandbox(network.veth, details, lease.address, signal);
+    this.attached = id;
     this.notePodIP(pod, details);
     return true;
   }
 
-  /** An address no sandbox of the node holds (veth mode): the listing's time counts, see pod-address-pool.ts. */
-  private async leaseAddress(veth: VethSandboxes, signal: AbortSignal): Promise<AddressLease> {
+  /** An address no sandbox of the node holds: the listing's time counts, see pod-address-pool.ts. Undefined: Docker picks one. */
+  private async leaseAddress(network: SandboxNetwork | undefined, signal: AbortSignal): Promise<AddressLease | undefined> {
+    if (!network?.leaseAddress) return undefined;
     const listedAtMs = this.ctx.clock.now();
-    return veth.lease(await this.sandboxAddresses(signal), listedAtMs);
+    const taken = await this.sandboxAddresses(signal);
+    return network.leaseAddress(taken, listedAtMs);
+  }
+
+  /**
+   * Whether the running sandbox lacks its address (veth mode): the agent stopped between its
+   * start and its attach. The kubelet makes a new sandbox for one without an IP; so does the
+   * planner then. Checked once per sandbox (this worker's own are attached when made).
+   */
+  private async sandboxWithoutAddress(pod: Pod, obs: PodObservation, signal: AbortSignal): Promise<boolean> {
+    const veth = this.ctx.network?.veth;
+    const sandbox = obs.sandbox;
+    const address = sandbox?.labels[POD_IP_LABEL];
+    if (!veth || pod.spec.hostNetwork || !sandbox?.running || sandbox.ipAddress || !address || this.attached === sandbox.id) return false;
+    signal.throwIfAborted();
+    if (!(await veth.isAttached(sandbox.pid ?? 0, address))) {
+      this.ctx.log(`pod ${this.describe()}: sandbox ${sandbox.id} has no interface with ${address} (the agent stopped before attaching it?): making a new one`);
+      return true;
+    }
+    this.attached = sandbox.id;
+    return false;
   }
 
   /** The sandbox's interface (veth mode); on failure the pause container goes, so that the next pass makes a new one. */

@@ -19,7 +19,11 @@ export interface ContainerSpec {
   labels: Record<string, string>;
   /** `container:<id>` to join another container's network namespace; omitted: the default network. */
   networkMode?: string;
+  /** The address on the Docker network `networkMode` names (its IPAM then holds it); omitted: Docker picks one. */
+  ipv4Address?: string;
   hostname?: string;
+  /** `hostname:address` lines for the container's /etc/hosts. */
+  extraHosts?: string[];
   memoryBytes?: number;
   cpuQuota?: number;
   cpuPeriod?: number;

@@ -106,7 +106,9 @@ function createOptions(spec: ContainerSpec): ContainerCreateOptions {
       CgroupParent: spec.cgroupParent,
       RestartPolicy: { Name: 'no' },
       Mounts: spec.mounts?.map((m) => ({ Type: 'bind' as const, Source: m.source, Target: m.target, ReadOnly: m.readOnly })),
+      ExtraHosts: spec.extraHosts,
     },
+    ...(spec.ipv4Address && spec.networkMode ? { NetworkingConfig: { EndpointsConfig: { [spec.networkMode]: { IPAMConfig: { IPv4Address: spec.ipv4Address } } } } } : {}),
   };
 }
 

@@ -8,7 +8,7 @@ import type { Duplex, Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import type Docker from 'dockerode';
 import type { ContainerSummary, ContainerStatusName } from '../runtime/container-runtime';
-import { identityOf, podFilter } from '../pods/docker-labels';
+import { identityOf, podFilter, POD_IP_LABEL } from '../pods/docker-labels';
 import type { ContainerStreams, ExecOptions, ExecProcess, LogOptions, PodAddress, RawOutput } from './container-streams';
 
 interface Modem {
@@ -72,7 +72,8 @@ export class DockerStreams implements ContainerStreams {
     if (sandboxes.length === 0) return { kind: 'none' };
     const info = await this.docker.getContainer(sandboxes[0].id).inspect({ abortSignal: signal } as object);
     if (info.HostConfig.NetworkMode === 'host') return { kind: 'hostNetwork' };
-    const address = Object.values(info.NetworkSettings.Networks ?? {}).find((n) => n.IPAddress)?.IPAddress;
+    // A sandbox the agent attached itself (veth) has its address in a label, not in Docker's settings.
+    const address = Object.values(info.NetworkSettings.Networks ?? {}).find((n) => n.IPAddress)?.IPAddress || sandboxes[0].labels[POD_IP_LABEL];
     return address ? { kind: 'ip', address } : { kind: 'none' };
   }
 

@@ -8,7 +8,7 @@
  * each pod the agent's steps (worker, set-up, pause container, app container, status, first
  * readiness probe, the status written). Prints the breakdown and writes it as JSON.
  *
- *   npx tsc -p . && node dist/scripts/bench/pod-start-trace.js [--replicas 30] [--sandbox-network docker|veth] [--out /tmp/pod-start-trace.json]
+ *   npx tsc -p . && node dist/scripts/bench/pod-start-trace.js [--replicas 30] [--sandbox-network veth|docker] [--out /tmp/pod-start-trace.json]
  */
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -134,7 +134,7 @@ async function scenario(cluster: Cluster, replicas: number, sandboxNetwork: stri
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { replicas: { type: 'string', default: '30' }, out: { type: 'string', default: '/tmp/pod-start-trace.json' },
-    'sandbox-network': { type: 'string', default: 'docker' } } });
+    'sandbox-network': { type: 'string', default: 'veth' } } });
   const sandboxNetwork = values['sandbox-network'];
   if (sandboxNetwork !== 'docker' && sandboxNetwork !== 'veth') throw new Error('--sandbox-network must be docker or veth');
   const replicas = integerOption(values.replicas, '--replicas', 1, 200);

@@ -6,7 +6,7 @@
  * Prints the figures and writes them as JSON (default docs/bench/pod-startup.json; the
  * readiness figures under `readiness`).
  *
- *   npm run bench:pod-startup -- [--pods 30] [--readiness-pods 50 (0 skips)] [--soak-seconds 20] [--sandbox-network docker|veth] [--out FILE]
+ *   npm run bench:pod-startup -- [--pods 30] [--readiness-pods 50 (0 skips)] [--soak-seconds 20] [--sandbox-network veth|docker] [--out FILE]
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -142,7 +142,7 @@ function report(result: Result): void {
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: {
     pods: { type: 'string', default: '30' }, 'readiness-pods': { type: 'string', default: '50' },
-    'soak-seconds': { type: 'string', default: '20' }, 'sandbox-network': { type: 'string', default: 'docker' }, out: { type: 'string', default: 'docs/bench/pod-startup.json' } } });
+    'soak-seconds': { type: 'string', default: '20' }, 'sandbox-network': { type: 'string', default: 'veth' }, out: { type: 'string', default: 'docs/bench/pod-startup.json' } } });
   const count = parseCount(values.pods, '--pods', 1);
   const readinessCount = parseCount(values['readiness-pods'], '--readiness-pods', 0);
   const soakSeconds = parseCount(values['soak-seconds'], '--soak-seconds', 1);

@@ -79,7 +79,7 @@ function options(): Options {
   const { values } = parseArgs({ options: {
     replicas: { type: 'string', default: '6,30' }, 'pikube-workload': { type: 'string', default: 'deployment' },
     sides: { type: 'string', default: 'pikube,swarm' }, 'ready-timeout-seconds': { type: 'string', default: '300' },
-    'rollout-timeout-seconds': { type: 'string', default: '900' }, 'sandbox-network': { type: 'string', default: 'docker' }, out: { type: 'string', default: 'docs/bench/rollout.json' } } });
+    'rollout-timeout-seconds': { type: 'string', default: '900' }, 'sandbox-network': { type: 'string', default: 'veth' }, out: { type: 'string', default: 'docs/bench/rollout.json' } } });
   return {
     replicas: values.replicas.split(',').map((r) => integerOption(r.trim(), '--replicas', 1, 100)),
     workload: oneOf(values['pikube-workload'], '--pikube-workload', ['deployment', 'replicaset'] as const),

@@ -81,7 +81,7 @@ export interface AgentOptions {
   logDir: string;
   /** The agents' `--iptables-sync-period` (drift check interval), e.g. "30s": DEFAULT_IPTABLES_SYNC_PERIOD if absent. */
   iptablesSyncPeriod?: string;
-  /** The agents' `--sandbox-network` (docker, the agent's default, or veth). */
+  /** The agents' `--sandbox-network` (veth, the agent's default, or docker). */
   sandboxNetwork?: 'docker' | 'veth';
 }
 

@@ -57,7 +57,7 @@ export interface ClusterOptions {
    * "30s", kube-proxy's default. Default 2s (cluster-node.ts), so that tests see drift repaired quickly.
    */
   iptablesSyncPeriod?: string;
-  /** The agents' `--sandbox-network` (agent/network/veth-sandboxes.ts); default: PIKUBE_SANDBOX_NETWORK, else the agent's own (docker). */
+  /** The agents' `--sandbox-network` (agent/network/veth-sandboxes.ts); default: PIKUBE_SANDBOX_NETWORK, else the agent's own (veth). */
   sandboxNetwork?: 'docker' | 'veth';
   /**
    * HA (`npm start -- --nodes 3 --ha`): every node runs an etcd member (one 3-member etcd

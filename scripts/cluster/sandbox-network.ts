@@ -1,8 +1,8 @@
 /**
  * How the simulated nodes' agents attach pod sandboxes (the agent's `--sandbox-network`):
- * `PIKUBE_SANDBOX_NETWORK=veth` runs every agent of a cluster made without an explicit choice
- * with `--sandbox-network veth` (agent/network/veth-sandboxes.ts), so a whole suite can be run
- * that way; nothing, or `docker`, leaves the agent's default.
+ * `PIKUBE_SANDBOX_NETWORK=docker` (or `veth`) runs every agent of a cluster made without an
+ * explicit choice with that `--sandbox-network`, so a whole suite can be run through Docker's
+ * `pikube` network; nothing leaves the agent's default (veth, agent/network/veth-sandboxes.ts).
  */
 export type SandboxNetwork = 'docker' | 'veth';
 

@@ -34,9 +34,9 @@ describe('agent command line: --cluster-cidr', () => {
     assert.throws(() => parseAgentConfig([...base, '--fencing-period', '500ms']), /--fencing-period "500ms" must be a duration of at least 1s/);
   });
 
-  it('attaches sandboxes through Docker\'s network by default, with --sandbox-network veth itself, and refuses anything else', () => {
-    assert.equal(parseAgentConfig(base).sandboxNetwork, 'docker');
-    assert.equal(parseAgentConfig([...base, '--sandbox-network', 'veth']).sandboxNetwork, 'veth');
+  it('attaches sandboxes itself by default (veth), through Docker\'s network with --sandbox-network docker, and refuses anything else', () => {
+    assert.equal(parseAgentConfig(base).sandboxNetwork, 'veth');
+    assert.equal(parseAgentConfig([...base, '--sandbox-network', 'docker']).sandboxNetwork, 'docker');
     assert.throws(() => parseAgentConfig([...base, '--sandbox-network', 'cni']), /--sandbox-network "cni" must be docker or veth/);
   });
 });

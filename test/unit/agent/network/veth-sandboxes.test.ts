@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { hostInterfaceOf, hostSideBatch, macOf, sandboxSideBatch, VethSandboxes } from '../../../../agent/network/veth-sandboxes';
+import { hostInterfaceOf, hostSideBatch, macOf, sandboxSideBatch, showsAddress, VethSandboxes } from '../../../../agent/network/veth-sandboxes';
 import { parseCidr } from '../../../../agent/network/ipv4-cidr';
+import type { CommandOutput } from '../../../../agent/network/command-runner';
 import { FakeCommandRunner } from './fake-command-runner';
 
 const ID = '0123456789abcdef0123456789abcdef';
@@ -44,5 +45,20 @@ describe('veth sandboxes', () => {
     const cidr = parseCidr('10.42.1.0/24');
     await assert.rejects(new VethSandboxes(runner.run, () => cidr && { bridge: 'pikube0', cidr, gateway: '10.42.1.1' }).attach(ID, 0, '10.42.1.7'), /has no process/);
     assert.equal(runner.calls.length, 0);
+  });
+
+  it('finds the pod\'s address on eth0 in `ip -o -4 addr` output, and only that address', () => {
+    const out = '2: eth0    inet 10.42.1.7/24 scope global eth0\\       valid_lft forever preferred_lft forever\n';
+    assert.equal(showsAddress(out, '10.42.1.7'), true);
+    assert.equal(showsAddress(out, '10.42.1.70'), false);
+    assert.equal(showsAddress('', '10.42.1.7'), false);
+  });
+
+  it('tells an attached sandbox from one without eth0, and fails when the namespace cannot be read', async () => {
+    const answering = (answer: CommandOutput) => new VethSandboxes(async () => answer, () => undefined);
+    assert.equal(await answering({ stdout: '2: eth0    inet 10.42.1.7/24 scope global eth0\n', stderr: '', code: 0 }).isAttached(4242, '10.42.1.7'), true);
+    assert.equal(await answering({ stdout: '', stderr: '', code: 0 }).isAttached(4242, '10.42.1.7'), false, 'eth0 there but not up or without the address');
+    assert.equal(await answering({ stdout: '', stderr: 'Device "eth0" does not exist.', code: 1 }).isAttached(4242, '10.42.1.7'), false);
+    await assert.rejects(answering({ stdout: '', stderr: 'nsenter: cannot open /proc/4242/ns/net: No such file or directory', code: 1 }).isAttached(4242, '10.42.1.7'), /reading the sandbox's interfaces \(pid 4242\)/);
   });
 });

@@ -179,4 +179,18 @@ describe('container spec on the pod network', () => {
     assert.equal(spec.networkMode, 'pikube');
     assert.equal(spec.hostname, 'web');
   });
+
+  it('tells Docker\'s IPAM the address the agent leased, and labels it', () => {
+    const spec = sandboxSpec(aPod('web', 'uid-3').build(), { pauseImage: 'pikube/pause:latest', cgroupParent: '/p', attempt: 0, gracePeriodSeconds: 30, networkName: 'pikube', podIP: '10.42.1.7' });
+    assert.equal(spec.ipv4Address, '10.42.1.7');
+    assert.equal(spec.labels['io.pikube.pod-ip'], '10.42.1.7');
+    assert.equal(spec.extraHosts, undefined, 'Docker writes the pod\'s hosts line on its own networks');
+  });
+
+  it('on no Docker network (the agent attaches a veth), writes the pod\'s hostname line into /etc/hosts itself', () => {
+    const spec = sandboxSpec(aPod('web', 'uid-3').build(), { pauseImage: 'pikube/pause:latest', cgroupParent: '/p', attempt: 0, gracePeriodSeconds: 30, networkName: 'none', podIP: '10.42.1.7' });
+    assert.equal(spec.networkMode, 'none');
+    assert.deepEqual(spec.extraHosts, ['web:10.42.1.7']);
+    assert.equal(spec.ipv4Address, undefined);
+  });
 });

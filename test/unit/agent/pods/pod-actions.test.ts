@@ -21,6 +21,8 @@ interface Case {
   notStarted?: string[];
   /** Container names still in backoff; everything else may restart. */
   backedOff?: string[];
+  /** The running sandbox has no pod address (veth mode, never attached). */
+  withoutAddress?: boolean;
   want: PodPlan;
 }
 
@@ -46,7 +48,7 @@ function restartsFor(backedOff: string[] = []): RestartState & { asked: [string,
 
 function plan(c: Case): PodPlan {
   const runtime: PodObservation = c.observe(anObservation(c.pod)).build();
-  return computePodActions(c.pod, { runtime, phase: c.phase, notStarted: new Set(c.notStarted) }, restartsFor(c.backedOff), T0);
+  return computePodActions(c.pod, { runtime, phase: c.phase, notStarted: new Set(c.notStarted), sandboxWithoutAddress: c.withoutAddress }, restartsFor(c.backedOff), T0);
 }
 
 const start = (name: string, role: 'init' | 'sidecar' | 'regular' = 'regular'): PodAction => ({ type: 'startContainer', name, role, restartCount: 0, reason: 'NotCreated' });
@@ -109,6 +111,15 @@ describe('computePodActions', () => {
       {
         name: 'an OnFailure pod with a failed container gets a new sandbox',
         pod: pod('OnFailure', ['a', 'b']), observe: (o) => o.sandbox('exited').container('a', exited(0)).container('b', exited(2)),
+        want: { stage: 'sandbox', actions: [
+          { type: 'killPod', reason: 'SandboxChanged' },
+          { type: 'removeContainers', ids: ['POD-0'], reason: 'SandboxChanged' },
+          { type: 'createSandbox', attempt: 1, reason: 'SandboxChanged' },
+        ] },
+      },
+      {
+        name: 'a running sandbox without its address (an agent stopped before attaching it) is replaced, as the kubelet replaces one without an IP',
+        pod: pod('Always', ['app']), observe: (o) => o.sandbox('running').container('app', running()), withoutAddress: true,
         want: { stage: 'sandbox', actions: [
           { type: 'killPod', reason: 'SandboxChanged' },
           { type: 'removeContainers', ids: ['POD-0'], reason: 'SandboxChanged' },
