@@ -10,29 +10,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Pod, PodStatus } from '../../../api/core-v1';
-import type { PodEvent } from '../../../agent/pods/pod-events';
+import type { Pod } from '../../../api/core-v1';
 import { PodManager } from '../../../agent/pods/pod-manager';
-import type { PodReporter } from '../../../agent/pods/pod-sink';
+import { RecordingPodReporter } from '../../support/recording-pod-reporter';
 import { DockerRuntime } from '../../../agent/runtime/docker-runtime';
 import { systemMounter } from '../../../agent/volumes/tmpfs-mounter';
 import { until } from '../../../scripts/cluster/wait-until';
 import { aPod } from '../../unit/agent/pods/pod-builder';
 import { startNodeDocker, removeAllContainers, type NodeDockerFixture } from './node-docker-fixture';
-
-class Reports implements PodReporter {
-  readonly last = new Map<string, PodStatus>();
-  readonly events: { pod: string; event: PodEvent }[] = [];
-  reportStatus(pod: Pod, status: PodStatus): void {
-    this.last.set(pod.metadata.name ?? '', structuredClone(status));
-  }
-  reportTerminated(): void {
-    // not this suite's concern
-  }
-  reportEvent(pod: Pod, event: PodEvent): void {
-    this.events.push({ pod: pod.metadata.name ?? '', event });
-  }
-}
 
 const LOOP = 'trap "exit 0" TERM; while true; do sleep 0.2; done';
 
@@ -42,7 +27,7 @@ describe('emptyDir limits and hostPath types on a real dockerd', function () {
   let stateDir: string;
   let hostDir: string;
   let manager: PodManager | undefined;
-  const reports = new Reports();
+  const reports = new RecordingPodReporter();
 
   before(async function () {
     this.timeout(120_000);
