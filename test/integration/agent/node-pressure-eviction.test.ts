@@ -9,9 +9,7 @@
  * a container writes there counts against its own memory limit (it is OOM-killed).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Pod } from '../../../api/core-v1';
 import { EvictionManager } from '../../../agent/eviction/eviction-manager';
 import { DockerPodUsage } from '../../../agent/eviction/docker-pod-usage';
@@ -19,10 +17,10 @@ import { parseEvictionHard } from '../../../agent/eviction/eviction-thresholds';
 import { memoryFromMeminfo, observeSignals } from '../../../agent/eviction/node-signals';
 import { PodManager } from '../../../agent/pods/pod-manager';
 import { DockerRuntime } from '../../../agent/runtime/docker-runtime';
-import { systemMounter } from '../../../agent/volumes/tmpfs-mounter';
 import { until } from '../../../scripts/cluster/wait-until';
 import { aPod } from '../../unit/agent/pods/pod-builder';
 import { RecordingPodReporter } from '../../support/recording-pod-reporter';
+import { makeStateDir, removeStateDir, stopPodsAndUnmount } from './pod-state-dir';
 import { startNodeDocker, removeAllContainers, type NodeDockerFixture } from './node-docker-fixture';
 
 const LOOP = 'trap "exit 0" TERM; while true; do sleep 0.2; done';
@@ -44,20 +42,15 @@ describe('node-pressure eviction on a real dockerd', function () {
   before(async function () {
     this.timeout(120_000);
     node = await startNodeDocker();
-    stateDir = mkdtempSync(path.join(os.tmpdir(), 'pkit-pressure-'));
+    stateDir = makeStateDir('pkit-pressure-');
   });
 
   after(async function () {
     this.timeout(60_000);
-    manager?.setDesired([]);
-    await until(() => !readFileSync('/proc/self/mountinfo', 'utf8').includes(stateDir), { timeoutMs: 30_000, describe: () => `mounts left under ${stateDir}` }).catch(() => undefined);
-    for (const dir of readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4]).filter((d) => d?.startsWith(stateDir))) {
-      await systemMounter.unmount(dir, AbortSignal.timeout(10_000));
-    }
-    await manager?.dispose();
+    await stopPodsAndUnmount(manager, stateDir);
     if (node) await removeAllContainers(node.docker);
     await node?.stop();
-    if (stateDir && !readFileSync('/proc/self/mountinfo', 'utf8').includes(stateDir)) rmSync(stateDir, { recursive: true, force: true });
+    removeStateDir(stateDir);
   });
 
   it('sizes a memory emptyDir to the pod limit, charges it to the writer, and evicts BestEffort before Burstable under memory pressure', async () => {
