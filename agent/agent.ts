@@ -224,7 +224,7 @@ export class Agent {
   /** The status measured now, or (Docker not answering) as last measured; the conditions as they are now. */
   private async currentStatus(): Promise<NodeStatus> {
     const signal = AbortSignal.any([this.lifetime.signal, AbortSignal.timeout(NODE_STATUS_TIMEOUT_MS)]);
-    const opts = { nodeName: this.config.nodeName, nodeIP: this.config.nodeIP, hostname: os.hostname() };
+    const opts = { nodeName: this.config.nodeName, nodeIP: this.config.nodeIP, hostname: os.hostname(), evictionHard: this.config.evictionHard };
     const measured = await collectNodeStatus(this.docker, opts, signal).catch((err: unknown) => {
       if (!this.lastStatus) throw err;
       this.log(`node status not measured (${(err as Error).message}): sending the last one`);
