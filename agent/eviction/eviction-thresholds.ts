@@ -29,7 +29,7 @@ function isSignal(name: string): name is EvictionSignal {
 function parseValue(statement: string, text: string): Threshold['value'] {
   if (text.endsWith('%')) {
     const percent = Number(text.slice(0, -1));
-    if (text.length === 1 || !Number.isFinite(percent) || percent <= 0 || percent > 100) throw new Error(`--eviction-hard "${statement}": the percentage must be in (0%, 100%]`);
+    if (text.length === 1 || !Number.isFinite(percent) || percent < 0 || percent > 100) throw new Error(`--eviction-hard "${statement}": the percentage must be in [0%, 100%] (0% is never met)`);
     return { fraction: percent / 100 };
   }
   const q = tryParseQuantity(text);

@@ -13,13 +13,14 @@ describe('--eviction-hard (the kubelet\'s hard thresholds)', () => {
   it('takes a subset (the others then have no threshold) and an empty value (none)', () => {
     assert.deepEqual(parseEvictionHard('memory.available<1.5Gi'), [{ signal: 'memory.available', value: { bytes: 1.5 * 1024 ** 3 } }]);
     assert.deepEqual(parseEvictionHard(''), []);
+    assert.deepEqual(parseEvictionHard('nodefs.available<0%'), [{ signal: 'nodefs.available', value: { fraction: 0 } }]);
   });
 
   const bad: [string, RegExp][] = [
     ['memory.available>100Mi', /expected <signal><<quantity>/],
     ['memory.free<100Mi', /unsupported eviction signal memory.free/],
     ['nodefs.inodesFree<5%', /nodefs.inodesFree is not supported by pikube/],
-    ['nodefs.available<0%', /percentage must be in/],
+    ['nodefs.available<-1%', /percentage must be in/],
     ['nodefs.available<150%', /percentage must be in/],
     ['memory.available<lots', /"lots" is not a non-negative quantity/],
     ['memory.available<-1Mi', /not a non-negative quantity/],
