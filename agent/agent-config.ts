@@ -10,6 +10,8 @@ import { parseBootstrapToken } from '../api/bootstrap-token';
 import { parseCaCertHash } from '../api/ca-cert-hash';
 import type { JoinSettings } from './join/node-credentials';
 import type { NodeCredentials } from './join/node-join';
+import { DEFAULT_EVICTION_HARD, parseEvictionHard, type Threshold } from './eviction/eviction-thresholds';
+import { DEFAULT_PRESSURE_TRANSITION_MS } from './eviction/eviction-manager';
 
 export interface AgentConfig {
   nodeName: string;
@@ -35,6 +37,10 @@ export interface AgentConfig {
   fencingPeriodMs: number;
   /** `--sandbox-network` (default veth): the agent attaches pod sandboxes to its bridge itself, or they join Docker's `pikube` network (docker). */
   sandboxNetwork: SandboxAttachment;
+  /** `--eviction-hard` (kubelet's; default memory.available<100Mi,nodefs.available<10%,imagefs.available<15%): node-pressure eviction thresholds. */
+  evictionHard: Threshold[];
+  /** `--eviction-pressure-transition-period` (kubelet's; default 5m): how long a pressure condition stays True after its signal recovers. */
+  evictionPressureTransitionPeriodMs: number;
 }
 
 /** Where the node's certificate comes from: files named by flags, or a join (its result stored under the state dir). */
@@ -50,13 +56,14 @@ const USAGE = `usage: pikube-agent --node-name NAME --node-ip IP
   (--server https://HOST:6443 [--token ID.SECRET --ca-cert-hash sha256:HEX] | --ca FILE --cert FILE --key FILE)
   [--servers HOST:PORT[,HOST:PORT]] [--docker-host unix:///var/run/docker.sock] [--cgroup-root /pikube] [--state-dir DIR]
   [--pause-image pikube/pause:latest] [--cluster-cidr 10.42.0.0/16] [--cluster-domain cluster.local]
-  [--resolv-conf /etc/resolv.conf] [--iptables-sync-period 30s] [--fencing-period 6s] [--sandbox-network veth|docker] [--config /etc/pikube/agent.yaml]
+  [--resolv-conf /etc/resolv.conf] [--iptables-sync-period 30s] [--fencing-period 6s] [--sandbox-network veth|docker]
+  [--eviction-hard memory.available<100Mi,nodefs.available<10%,imagefs.available<15%] [--eviction-pressure-transition-period 5m] [--config /etc/pikube/agent.yaml]
    or: pikube-agent preflight [--cluster-cidr CIDR] [--docker-host URL]   (check this Pi, print what to fix, exit 1 on a failure)
    or: pikube-agent --cleanup   (remove the agent's iptables rules and routes from this node, then exit)`;
 
 /** Every valued flag; each is also a key of /etc/pikube/agent.yaml (base/config/config-file.ts). */
 export const AGENT_FLAGS = ['node-name', 'servers', 'server', 'token', 'ca-cert-hash', 'ca', 'cert', 'key', 'docker-host', 'node-ip', 'cgroup-root', 'state-dir', 'pause-image', 'cluster-cidr',
-  'cluster-domain', 'resolv-conf', 'iptables-sync-period', 'fencing-period', 'sandbox-network'] as const;
+  'cluster-domain', 'resolv-conf', 'iptables-sync-period', 'fencing-period', 'sandbox-network', 'eviction-hard', 'eviction-pressure-transition-period'] as const;
 
 /** Where the agent's settings live on a Pi; `--config FILE` names another. */
 export const AGENT_CONFIG_FILE = '/etc/pikube/agent.yaml';
@@ -180,7 +187,18 @@ export function parseAgentSettings(argv: string[]): AgentSettings {
     iptablesSyncPeriodMs: syncPeriod(v['iptables-sync-period'] ?? '30s'),
     fencingPeriodMs: fencingPeriod(v['fencing-period']),
     sandboxNetwork: sandboxNetwork(v['sandbox-network'] ?? 'veth'),
+    evictionHard: parseEvictionHard(v['eviction-hard'] ?? DEFAULT_EVICTION_HARD),
+    evictionPressureTransitionPeriodMs: transitionPeriod(v['eviction-pressure-transition-period']),
   };
+}
+
+function transitionPeriod(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_PRESSURE_TRANSITION_MS;
+  try {
+    return parseDuration(text);
+  } catch (err) {
+    throw new Error(`--eviction-pressure-transition-period: ${(err as Error).message}`);
+  }
 }
 
 function sandboxNetwork(text: string): SandboxAttachment {

@@ -41,6 +41,9 @@ import { nodeCgroupFiles } from './cgroups/cgroup-files';
 import { detectCgroupLayout } from './cgroups/cgroup-layout';
 import { LOCAL_PATH_DIR_ANNOTATION, localPathDir } from '../api/local-path';
 import { withTimeout } from '../api/abort-timeout';
+import { EvictionManager } from './eviction/eviction-manager';
+import { DockerPodUsage } from './eviction/docker-pod-usage';
+import { observeSignals } from './eviction/node-signals';
 
 /**
  * Docker is pinged this often, each ping bounded; three failures in a row make the node not Ready
@@ -75,6 +78,8 @@ export class Agent {
   private readonly memoryCgroup: NodeCondition;
   /** Docker answering or not: the node's own Ready condition (the not-ready taint follows on the control plane). */
   private readonly runtimeHealth: RuntimeHealth;
+  /** Node-pressure eviction: the MemoryPressure and DiskPressure conditions, and the pod the pod manager evicts. */
+  private readonly eviction: EvictionManager;
   /** The node's status as last measured: a Hello or a readiness change while Docker does not answer sends this. */
   private lastStatus?: NodeStatus;
 
@@ -127,6 +132,12 @@ export class Agent {
       clock: systemClock, intervalMs: RUNTIME_PING_INTERVAL_MS, timeoutMs: RUNTIME_PING_TIMEOUT_MS,
       onChange: () => this.reportReadiness(), log: (m) => log(`[runtime] ${m}`),
     });
+    this.eviction = new EvictionManager({
+      thresholds: config.evictionHard, transitionPeriodMs: config.evictionPressureTransitionPeriodMs, clock: systemClock,
+      observe: () => observeSignals({ nodefs: config.stateDir, imagefs: async () => ((await this.docker.info()) as { DockerRootDir?: string }).DockerRootDir }),
+      usage: new DockerPodUsage(this.docker, (pod, signal) => this.pods?.emptyDirDiskBytes(pod, signal) ?? Promise.resolve(0)),
+      onConditionsChange: () => this.reportReadiness(), log: (m) => log(`[eviction] ${m}`),
+    });
     this.fencing = new FencingWatchdog({
       clock: systemClock, log: (m) => log(`[fencing] ${m}`),
       lastContactMs: () => this.session.lastContactMs,
@@ -153,6 +164,7 @@ export class Agent {
       dns: { clusterDomain: this.config.clusterDomain, nameserver: () => this.network.gateway(), hostResolvConf: effectiveResolvConf(this.config.resolvConf) },
       services: { list: (namespace) => this.serviceNetworking.services.servicesIn(namespace) },
       config: this.configObjects, storage: this.storageObjects, tokens: this.tokens, nodeAllocatable: () => this.session.node?.status?.allocatable ?? {},
+      nodePressure: this.eviction,
       log: (m) => this.log(`[pods] ${m}`),
     });
     if (this.lifetime.signal.aborted) return;
@@ -241,7 +253,7 @@ export class Agent {
   /** The status measured now, or (Docker not answering) as last measured; the conditions as they are now. */
   private async currentStatus(): Promise<NodeStatus> {
     const signal = withTimeout(this.lifetime.signal, NODE_STATUS_TIMEOUT_MS);
-    const opts = { nodeName: this.config.nodeName, nodeIP: this.config.nodeIP };
+    const opts = { nodeName: this.config.nodeName, nodeIP: this.config.nodeIP, evictionHard: this.config.evictionHard };
     const measured = await collectNodeStatus(this.docker, opts, signal).catch((err: unknown) => {
       if (!this.lastStatus) throw err;
       this.log(`node status not measured (${(err as Error).message}): sending the last one`);
@@ -252,11 +264,13 @@ export class Agent {
   }
 
   private withConditions(status: NodeStatus): NodeStatus {
-    const measured = (status.conditions ?? []).filter((c) => c.type !== 'Ready' && c.type !== this.memoryCgroup.type);
-    return { ...status, conditions: [...measured, this.memoryCgroup, this.runtimeHealth.condition()] };
+    const pressure = this.eviction.conditions();
+    const ours = new Set(['Ready', this.memoryCgroup.type, ...pressure.map((c) => c.type)]);
+    const measured = (status.conditions ?? []).filter((c) => !ours.has(c.type));
+    return { ...status, conditions: [...measured, this.memoryCgroup, ...pressure, this.runtimeHealth.condition()] };
   }
 
-  /** Docker stopped or started answering: the control plane hears it at once (a Hello carries it anyway). */
+  /** Docker stopped or started answering, or the node's pressure changed: the control plane hears it at once (a Hello carries it anyway). */
   private reportReadiness(): void {
     if (this.lastStatus) this.session.reportNodeStatus(this.withConditions(this.lastStatus));
   }

@@ -1,6 +1,7 @@
 /**
  * The `DisruptionTarget` pod condition a control-plane component sets on a pod before it
- * deletes it (GA in Kubernetes 1.31): the eviction API (`EvictionByEvictionAPI`), the
+ * deletes it (GA in Kubernetes 1.31), and the kubelet on a pod it evicts under node pressure
+ * (`TerminationByKubelet`): the eviction API (`EvictionByEvictionAPI`), the
  * taint-eviction controller (`DeletionByTaintManager`) and the pod garbage collector
  * (`DeletionByPodGC`). Written as apipod.UpdatePodCondition does:
  * the transition time moves only when the status changes, and nothing is written when the
@@ -20,6 +21,11 @@ export interface DisruptionCause {
 export const DELETION_BY_TAINT_MANAGER: DisruptionCause = { reason: 'DeletionByTaintManager', message: 'Taint manager: deleting due to NoExecute taint' };
 export const EVICTION_BY_EVICTION_API: DisruptionCause = { reason: 'EvictionByEvictionAPI', message: 'Eviction API: evicting' };
 export const DELETION_BY_POD_GC: DisruptionCause = { reason: 'DeletionByPodGC', message: 'PodGC: node no longer exists' };
+
+/** The kubelet's eviction manager ending a pod under node pressure: the eviction message is the condition's. */
+export function terminationByKubelet(message: string): DisruptionCause {
+  return { reason: 'TerminationByKubelet', message };
+}
 
 /** The pod's status with the condition True for `cause`; undefined when it is already so. */
 export function withDisruptionTarget(status: PodStatus | undefined, cause: DisruptionCause, now: Date): PodStatus | undefined {

@@ -39,6 +39,8 @@ import { ImagePuller } from './image-puller';
 import { diskUsageBytes } from '../volumes/disk-usage';
 import { EVICTED_REASON, emptyDirEviction, limitedEmptyDirs } from './empty-dir-limit';
 import type { PodReporter, PodSink } from './pod-sink';
+import type { EvictionChoice } from '../eviction/eviction-manager';
+import { terminationByKubelet } from '../../api/pod-disruption-condition';
 import { ProbeManager } from '../probes/probe-manager';
 
 import { PodProbes } from './pod-probes';
@@ -86,14 +88,21 @@ export interface PodManagerOptions {
   nodeAllocatable?: () => ResourceList;
   /** The claims and PersistentVolumes delivered to this node; absent: none. Call `storageChanged` when they change. */
   storage?: StorageSource;
-  /** How often emptyDir usage is measured against `sizeLimit` (the kubelet's eviction monitoring, 10 s); default 10000 ms. */
+  /** How often emptyDir usage is measured against `sizeLimit` and node pressure is checked (the kubelet's eviction monitoring, 10 s); default 10000 ms. */
   evictionIntervalMs?: number;
+  /** Node-pressure eviction (agent/eviction/eviction-manager.ts); absent: pods are never evicted for node pressure. */
+  nodePressure?: NodePressure;
   /** Service-account tokens for `serviceAccountToken` projections; absent: such volumes fail to mount. Call `tokenDue` when one is due for renewal. */
   tokens?: TokenSource;
   /** Time for the probes (liveness, readiness, startup); default the system clock. */
   probeClock?: Clock;
   clock?: Pick<Clock, 'now'>;
   log?: (message: string) => void;
+}
+
+/** The eviction manager as the pod manager drives it: one pass per eviction interval. */
+export interface NodePressure {
+  synchronize(active: readonly Pod[], signal: AbortSignal): Promise<EvictionChoice | undefined>;
 }
 
 export const DEFAULT_PAUSE_IMAGE = 'pikube/pause:latest';
@@ -123,6 +132,7 @@ export class PodManager implements PodSink {
   private readonly resyncWake = new Wakeup();
   private readonly resyncMs: number;
   private readonly evictionMs: number;
+  private readonly nodePressure: NodePressure | undefined;
   private loops: Promise<void>[] = [];
   private started = false;
   /** Why the node is fenced; undefined while a control plane is in reach (or confirmed since). */
@@ -132,6 +142,7 @@ export class PodManager implements PodSink {
     const clock = opts.clock ?? systemClock;
     this.resyncMs = opts.resyncIntervalMs ?? 5_000;
     this.evictionMs = opts.evictionIntervalMs ?? 10_000;
+    this.nodePressure = opts.nodePressure;
     const log = opts.log ?? ((m) => console.error(`[pods] ${m}`));
     const store = opts.stateDir ? new FileBackoffStore(path.join(opts.stateDir, 'container-backoff.json'), log) : undefined;
     const volumes = opts.stateDir ? new PodVolumes(opts.stateDir, opts.mounter, { config: opts.config, allocatable: opts.nodeAllocatable, storage: opts.storage, tokens: opts.tokens }) : undefined;
@@ -327,29 +338,59 @@ export class PodManager implements PodSink {
     }
   }
 
-  /** Measures every running pod's limited emptyDirs each period and evicts the pods over a limit. */
+  /**
+   * Each period: every running pod's limited emptyDirs are measured and the pods over a limit
+   * evicted; when none was, the node's pressure is checked and at most one pod evicted for it
+   * (the kubelet's synchronize, localStorageEviction first).
+   */
   private async evictionLoop(): Promise<void> {
     const signal = this.agent.signal;
     while (!signal.aborted) {
       await new Wakeup().wait(this.evictionMs, signal);
+      let evicted = false;
       for (const worker of [...this.workers.values()]) {
-        await this.checkEmptyDirs(worker, signal).catch((err: unknown) => {
+        evicted = (await this.checkEmptyDirs(worker, signal).catch((err: unknown) => {
           if (!signal.aborted) this.ctx.log(`measuring the emptyDir volumes of pod ${worker.podUid} failed: ${err instanceof Error ? err.message : String(err)}`);
+          return false;
+        })) || evicted;
+      }
+      if (!evicted) {
+        await this.relieveNodePressure(signal).catch((err: unknown) => {
+          if (!signal.aborted) this.ctx.log(`node pressure check failed: ${err instanceof Error ? err.message : String(err)}`);
         });
       }
     }
   }
 
-  private async checkEmptyDirs(worker: PodWorker, signal: AbortSignal): Promise<void> {
+  /** True when the pod was evicted. */
+  private async checkEmptyDirs(worker: PodWorker, signal: AbortSignal): Promise<boolean> {
     const pod = worker.pod;
     const volumes = this.ctx.volumes;
-    if (!pod || !volumes || worker.isDone) return;
+    if (!pod || !volumes || worker.isDone) return false;
     const limits = limitedEmptyDirs(pod);
-    if (limits.length === 0) return;
+    if (limits.length === 0) return false;
     const used = new Map<string, number>();
     for (const l of limits) used.set(l.volume, await diskUsageBytes(volumes.emptyDirPath(worker.podUid, l.volume), signal));
     const message = emptyDirEviction(limits, (v) => used.get(v));
     if (message) worker.evict(EVICTED_REASON, message);
+    return message !== undefined;
+  }
+
+  private async relieveNodePressure(signal: AbortSignal): Promise<void> {
+    if (!this.nodePressure) return;
+    const active = [...this.workers.values()].filter((w) => w.isActive).map((w) => w.pod as Pod);
+    const choice = await this.nodePressure.synchronize(active, signal);
+    if (choice) this.workers.get(choice.pod.metadata.uid ?? '')?.evict(EVICTED_REASON, choice.message, terminationByKubelet(choice.message));
+  }
+
+  /** Bytes the pod's disk-backed emptyDirs use on this node (its pod-level ephemeral storage, as eviction ranks it). */
+  async emptyDirDiskBytes(pod: Pod, signal: AbortSignal): Promise<number> {
+    const volumes = this.ctx.volumes;
+    let total = 0;
+    for (const v of pod.spec.volumes ?? []) {
+      if (volumes && v.emptyDir && v.emptyDir.medium !== 'Memory') total += await diskUsageBytes(volumes.emptyDirPath(pod.metadata.uid ?? '', v.name), signal);
+    }
+    return total;
   }
 
   private async eventLoop(): Promise<void> {

@@ -24,13 +24,14 @@
  * are; the pod's kill signal only cancels in-flight convergence (a pull, a hook) so that
  * termination starts at once.
  */
-import type { Container, Pod, PodStatus, ResourceList } from '../../api/core-v1';
+import type { Container, Pod, PodCondition, PodStatus, ResourceList } from '../../api/core-v1';
 import type { ConfigSource } from '../config-objects';
 import type { ContainerDetails, ContainerRuntime } from '../runtime/container-runtime';
 import type { PodCgroups } from '../cgroups/pod-cgroups';
 import type { PodVolumes } from '../volumes/pod-volumes';
 import type { AtMostOneReason } from '../../api/at-most-one';
 import type { Clock } from '../../base/clock';
+import { withDisruptionTarget, type DisruptionCause } from '../../api/pod-disruption-condition';
 import { FENCING_STOP_GRACE_SECONDS } from '../../base/fencing-times';
 import { rfc3339 } from './kube-time';
 import { CgroupHook } from './cgroup-hook';
@@ -162,7 +163,7 @@ export class PodWorker implements ProbedWorker {
   /** Set while fenced: why, for the event. */
   private fencing: { reason: string; why: AtMostOneReason; announced: boolean } | undefined;
   /** Set once the node ended the pod for good (eviction): the status keeps this reason and message. */
-  private ended: { reason: string; message: string } | undefined;
+  private ended: { reason: string; message: string; disruption?: PodCondition } | undefined;
   /** Cuts the `running` pass in flight short (fencing starts). */
   private passCut = new AbortController();
   /** Resolves once the loop has ended (done, or the agent stopping). */
@@ -222,17 +223,26 @@ export class PodWorker implements ProbedWorker {
    * override): the Warning event with the message, phase Failed with the reason and message,
    * every container stopped within the kubelet's minimum grace (2 s), nothing started again.
    * The pod object stays until it is deleted. Ignored once the pod is terminal or going.
+   * `disruption`: the DisruptionTarget condition the status carries (node-pressure evictions
+   * set it, `TerminationByKubelet`; the emptyDir limit's does not, as on a kubelet).
    */
-  evict(reason: string, message: string): void {
-    const pod = this.desired;
-    const phase = this.lastStatus?.phase;
-    if (!pod || this.state !== 'running' || this.ended || phase === 'Failed' || phase === 'Succeeded') return;
-    this.ended = { reason, message };
+  evict(reason: string, message: string, disruption?: DisruptionCause): void {
+    if (!this.isActive) return;
+    const pod = this.desired as Pod;
+    const marked = disruption && withDisruptionTarget(undefined, disruption, new Date(this.ctx.clock.now()))?.conditions?.[0];
+    this.ended = { reason, message, disruption: marked };
     this.ctx.log(`pod ${this.describe()}: ${reason}: ${message}`);
     this.events.container(pod, '', { type: 'Warning', reason, message });
     this.lastStatus = { ...(this.lastStatus ?? {}), phase: 'Failed', reason, message };
     this.passCut.abort(new Error(reason));
     this.wake.poke();
+  }
+
+  /** Desired, running, not going and not terminal: a pod the eviction manager may pick. */
+  get isActive(): boolean {
+    const phase = this.lastStatus?.phase;
+    const pod = this.desired;
+    return !!pod && !pod.metadata.deletionTimestamp && this.state === 'running' && !this.ended && phase !== 'Failed' && phase !== 'Succeeded';
   }
 
   get isFenced(): boolean {
@@ -645,6 +655,8 @@ export class PodWorker implements ProbedWorker {
     // A terminal status the node gave a reason (Evicted) keeps it, across agent restarts too.
     const previous = this.lastStatus;
     if (previous?.reason && (status.phase === 'Failed' || status.phase === 'Succeeded')) Object.assign(status, { reason: previous.reason, message: previous.message });
+    const disruption = this.ended?.disruption;
+    if (disruption) status.conditions = [...(status.conditions ?? []).filter((c) => c.type !== disruption.type), disruption];
     this.lastStatus = status;
     const json = JSON.stringify(status);
     if (json === this.lastReported) return;

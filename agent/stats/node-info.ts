@@ -3,8 +3,9 @@
  * systeminformation and the Docker daemon. Conditions (Ready…) belong to the session, which
  * knows whether the node is connected.
  *
- * Allocatable follows the kubelet's defaults with no reservations configured: capacity minus
- * the hard eviction thresholds (memory.available<100Mi, nodefs.available<10%).
+ * Allocatable follows the kubelet with no reservations configured: capacity minus the hard
+ * eviction thresholds of memory.available and nodefs.available (`--eviction-hard`; by
+ * default 100Mi and 10%).
  * https://kubernetes.io/docs/tasks/administer-cluster/reserve-compute-resources/
  */
 import { readFile, statfs } from 'node:fs/promises';
@@ -12,11 +13,11 @@ import type Docker from 'dockerode';
 import si from 'systeminformation';
 import type { NodeStatus, NodeSystemInfo } from '../../api/core-v1';
 import { Quantity } from '../../api/quantity';
+import { DEFAULT_EVICTION_HARD, parseEvictionHard, thresholdBytes, type EvictionSignal, type Threshold } from '../eviction/eviction-thresholds';
 
 export const KUBELET_VERSION = 'v1.32.0-pikube';
 export const DEFAULT_MAX_PODS = 110;
-const EVICTION_MEMORY_BYTES = 100 * 1024 * 1024;
-const EVICTION_NODEFS_FRACTION = 0.1;
+const DEFAULT_THRESHOLDS = parseEvictionHard(DEFAULT_EVICTION_HARD);
 
 export interface NodeInfoOptions {
   nodeName: string;
@@ -26,6 +27,8 @@ export interface NodeInfoOptions {
   memoryCapacityBytes?: number;
   cpuCapacity?: number;
   maxPods?: number;
+  /** The hard eviction thresholds (`--eviction-hard`); default the kubelet's. */
+  evictionHard?: Threshold[];
 }
 
 /** Everything measured; `nodeStatusFrom` turns it into the API shape. */
@@ -38,6 +41,8 @@ export interface NodeFacts {
   nodeInfo: NodeSystemInfo;
   nodeName: string;
   nodeIP: string;
+  /** Default the kubelet's hard thresholds. */
+  evictionHard?: Threshold[];
 }
 
 /** Node's `process.arch` spelled as Go's GOARCH, as Kubernetes reports it. */
@@ -50,14 +55,20 @@ function bytes(n: number): string {
   return Quantity.fromValue(BigInt(Math.max(0, Math.floor(n))), 'BinarySI').canonical();
 }
 
+/** What a signal's hard threshold holds back of `capacity` (0 without one). */
+function reserved(f: NodeFacts, signal: EvictionSignal, capacity: number): number {
+  const t = (f.evictionHard ?? DEFAULT_THRESHOLDS).find((x) => x.signal === signal);
+  return t ? thresholdBytes(t, capacity) : 0;
+}
+
 export function nodeStatusFrom(f: NodeFacts): NodeStatus {
   const capacity = {
     cpu: String(f.cpuCores), memory: bytes(f.memoryBytes), pods: String(f.maxPods), 'ephemeral-storage': bytes(f.storageBytes),
   };
   const allocatable = {
     ...capacity,
-    memory: bytes(f.memoryBytes - EVICTION_MEMORY_BYTES),
-    'ephemeral-storage': bytes(f.storageBytes - Math.floor(f.storageBytes * EVICTION_NODEFS_FRACTION)),
+    memory: bytes(f.memoryBytes - reserved(f, 'memory.available', f.memoryBytes)),
+    'ephemeral-storage': bytes(f.storageBytes - reserved(f, 'nodefs.available', f.storageBytes)),
   };
   return {
     capacity,
@@ -107,5 +118,6 @@ export async function collectNodeStatus(docker: Docker, opts: NodeInfoOptions, s
     nodeInfo: await systemInfo(version.Version),
     nodeName: opts.nodeName,
     nodeIP: opts.nodeIP,
+    evictionHard: opts.evictionHard,
   });
 }

@@ -36,7 +36,7 @@ import { systemMounter, type Mounter } from './tmpfs-mounter';
 export interface VolumeSources {
   /** The ConfigMaps and Secrets delivered to this node; absent: none. */
   config?: ConfigSource;
-  /** The node's allocatable resources (resourceFieldRef items of a container without limits). */
+  /** The node's allocatable resources (resourceFieldRef items of a container without limits; the size of a memory-backed emptyDir). */
   allocatable?: () => ResourceList;
   /** The claims and PersistentVolumes delivered to this node; absent: none. */
   storage?: StorageSource;
@@ -132,7 +132,7 @@ export class PodVolumes {
     const source = sourceOf(volume);
     if (volume.emptyDir) {
       const dir = this.emptyDirPath(pod.metadata.uid ?? '', volume.name);
-      await setUpEmptyDir(dir, volume.emptyDir, this.mounter, signal);
+      await setUpEmptyDir(dir, pod, volume.emptyDir, this.sources.allocatable?.().memory, this.mounter, signal);
       return dir;
     }
     if (volume.hostPath) return setUpHostPath(volume.hostPath);

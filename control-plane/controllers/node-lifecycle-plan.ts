@@ -12,7 +12,9 @@
  * - alive but saying Ready=False itself (its agent cannot reach its container runtime) → the
  *   `node.kubernetes.io/not-ready` NoSchedule and NoExecute taints instead of any unreachable
  *   ones, and Ready=False on its ready pods when the taints are first added; Ready=True again →
- *   the taints go.
+ *   the taints go;
+ * - a MemoryPressure, DiskPressure, PIDPressure or NetworkUnavailable condition True → its
+ *   `node.kubernetes.io/<…>` NoSchedule taint (condition-taints.ts), gone with the condition.
  *
  * Eviction: pods on an unreachable node are deleted once their toleration of the
  * unreachable:NoExecute taint runs out (tolerationSeconds, given by the DefaultTolerationSeconds
@@ -20,6 +22,7 @@
  * (taint-eviction-controller.ts), which watches the NoExecute taints written here. Pure.
  */
 import type { Node, NodeStatus, Pod, Taint } from '../../api/core-v1';
+import { withConditionTaints } from '../nodes/condition-taints';
 import { stableJson } from '../registry/object-meta';
 import {
   conditionOf, hasHealthTaints, isNodeReadyFalse, isNodeStatusUnknown, isPodReady, MESSAGE_KUBELET_READY, podStatusNotReady, READY, REASON_KUBELET_READY,
@@ -52,11 +55,22 @@ const RECHECK_MARGIN_MS = 10;
 
 /** `pods`: the pods bound to the node. */
 export function planNode(node: Node, pods: readonly Pod[], silence: NodeSilence, now: Date): NodePlan {
+  return withPressureTaints(node, healthPlan(node, pods, silence, now), now);
+}
+
+function healthPlan(node: Node, pods: readonly Pod[], silence: NodeSilence, now: Date): NodePlan {
   if (silence.silentForMs < silence.gracePeriodMs) {
     const requeueAfterMs = Math.max(silence.gracePeriodMs - silence.silentForMs, 1) + RECHECK_MARGIN_MS;
     return { ...(silence.alive ? reachablePlan(node, pods, now) : { podsNotReady: [] }), requeueAfterMs };
   }
   return silence.alive ? { podsNotReady: [] } : unreachablePlan(node, pods, now);
+}
+
+/** The condition taints (memory-pressure, disk-pressure…) on top of what the health plan leaves, for the conditions it leaves. */
+function withPressureTaints(node: Node, plan: NodePlan, now: Date): NodePlan {
+  const taints = withConditionTaints(plan.taints ?? node.spec?.taints, (plan.status ?? node.status)?.conditions, now);
+  if (stableJson(taints) === stableJson(plan.taints ?? node.spec?.taints ?? [])) return plan;
+  return { ...plan, taints };
 }
 
 function unreachablePlan(node: Node, pods: readonly Pod[], now: Date): NodePlan {

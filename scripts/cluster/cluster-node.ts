@@ -114,6 +114,9 @@ export function agentArgs(node: NodeState, opts: AgentOptions): string[] {
     // No traffic leaves the simulation: cluster DNS forwards nowhere.
     '--resolv-conf', '', '--iptables-sync-period', opts.iptablesSyncPeriod ?? DEFAULT_IPTABLES_SYNC_PERIOD,
     ...(opts.sandboxNetwork ? ['--sandbox-network', opts.sandboxNetwork] : []),
+    // Simulated nodes share this machine's disk, which they do not fill: no disk-pressure
+    // evictions because of what the host keeps there (kind does the same with 0%).
+    '--eviction-hard', 'memory.available<100Mi,nodefs.available<0%,imagefs.available<0%',
   ];
 }
 

@@ -7,32 +7,17 @@
  * ContainerCreating with the kubelet's FailedMount message.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Pod, PodStatus } from '../../../api/core-v1';
-import type { PodEvent } from '../../../agent/pods/pod-events';
+import type { Pod } from '../../../api/core-v1';
 import { PodManager } from '../../../agent/pods/pod-manager';
-import type { PodReporter } from '../../../agent/pods/pod-sink';
+import { RecordingPodReporter } from '../../support/recording-pod-reporter';
 import { DockerRuntime } from '../../../agent/runtime/docker-runtime';
-import { systemMounter } from '../../../agent/volumes/tmpfs-mounter';
 import { until } from '../../../scripts/cluster/wait-until';
 import { aPod } from '../../unit/agent/pods/pod-builder';
+import { makeStateDir, removeStateDir, stopPodsAndUnmount } from './pod-state-dir';
 import { startNodeDocker, removeAllContainers, type NodeDockerFixture } from './node-docker-fixture';
-
-class Reports implements PodReporter {
-  readonly last = new Map<string, PodStatus>();
-  readonly events: { pod: string; event: PodEvent }[] = [];
-  reportStatus(pod: Pod, status: PodStatus): void {
-    this.last.set(pod.metadata.name ?? '', structuredClone(status));
-  }
-  reportTerminated(): void {
-    // not this suite's concern
-  }
-  reportEvent(pod: Pod, event: PodEvent): void {
-    this.events.push({ pod: pod.metadata.name ?? '', event });
-  }
-}
 
 const LOOP = 'trap "exit 0" TERM; while true; do sleep 0.2; done';
 
@@ -42,30 +27,22 @@ describe('emptyDir limits and hostPath types on a real dockerd', function () {
   let stateDir: string;
   let hostDir: string;
   let manager: PodManager | undefined;
-  const reports = new Reports();
+  const reports = new RecordingPodReporter();
 
   before(async function () {
     this.timeout(120_000);
     node = await startNodeDocker();
-    stateDir = mkdtempSync(path.join(os.tmpdir(), 'pkit-emptydir-'));
+    stateDir = makeStateDir('pkit-emptydir-');
     hostDir = mkdtempSync(path.join(os.tmpdir(), 'pkit-hostpath-'));
   });
 
   after(async function () {
     this.timeout(60_000);
-    // Pods are stopped and their volumes (the memory emptyDir's tmpfs) unmounted only when they
-    // leave the desired set: an agent's shutdown leaves them as they are.
-    manager?.setDesired([]);
-    await until(() => !readFileSync('/proc/self/mountinfo', 'utf8').includes(stateDir), { timeoutMs: 30_000, describe: () => `mounts left under ${stateDir}` }).catch(() => undefined);
-    for (const dir of readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4]).filter((d) => d?.startsWith(stateDir))) {
-      await systemMounter.unmount(dir, AbortSignal.timeout(10_000));
-    }
-    await manager?.dispose();
+    await stopPodsAndUnmount(manager, stateDir);
     if (node) await removeAllContainers(node.docker);
     await node?.stop();
     if (hostDir) rmSync(hostDir, { recursive: true, force: true });
-    // The manager unmounts tmpfs volumes with their pods; never remove a mounted tree.
-    if (stateDir && !readFileSync('/proc/self/mountinfo', 'utf8').includes(stateDir)) rmSync(stateDir, { recursive: true, force: true });
+    removeStateDir(stateDir);
   });
 
   it('evicts the pod over its emptyDir sizeLimit, bounds a memory emptyDir, and checks hostPath types', async () => {

@@ -39,4 +39,14 @@ describe('agent command line: --cluster-cidr', () => {
     assert.equal(parseAgentConfig([...base, '--sandbox-network', 'docker']).sandboxNetwork, 'docker');
     assert.throws(() => parseAgentConfig([...base, '--sandbox-network', 'cni']), /--sandbox-network "cni" must be docker or veth/);
   });
+
+  it('evicts at the kubelet\'s default hard thresholds, takes --eviction-hard and --eviction-pressure-transition-period, and refuses bad ones', () => {
+    assert.deepEqual(parseAgentConfig(base).evictionHard.map((t) => t.signal), ['memory.available', 'nodefs.available', 'imagefs.available']);
+    assert.equal(parseAgentConfig(base).evictionPressureTransitionPeriodMs, 300_000);
+    const set = parseAgentConfig([...base, '--eviction-hard', 'memory.available<300Mi', '--eviction-pressure-transition-period', '30s']);
+    assert.deepEqual(set.evictionHard, [{ signal: 'memory.available', value: { bytes: 300 * 1024 * 1024 } }]);
+    assert.equal(set.evictionPressureTransitionPeriodMs, 30_000);
+    assert.throws(() => parseAgentConfig([...base, '--eviction-hard', 'memory.available=1Gi']), /--eviction-hard "memory.available=1Gi"/);
+    assert.throws(() => parseAgentConfig([...base, '--eviction-pressure-transition-period', 'soon']), /--eviction-pressure-transition-period: invalid duration "soon"/);
+  });
 });

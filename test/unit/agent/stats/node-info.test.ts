@@ -21,6 +21,12 @@ describe('node info', () => {
     assert.equal(allocatable?.cpu, '4');
   });
 
+  it('subtracts the --eviction-hard thresholds instead when given, nothing for a signal without one', () => {
+    const allocatable = nodeStatusFrom({ ...facts, evictionHard: [{ signal: 'memory.available', value: { bytes: 500 * 1024 * 1024 } }] }).allocatable;
+    assert.equal(allocatable?.memory, '7536284Ki');
+    assert.equal(allocatable?.['ephemeral-storage'], '61202244Ki');
+  });
+
   it('lists the InternalIP and the node name as the Hostname (the kubelet with --hostname-override)', () => {
     assert.deepEqual(nodeStatusFrom(facts).addresses, [{ type: 'InternalIP', address: '192.168.1.11' }, { type: 'Hostname', address: 'pi1' }]);
   });
