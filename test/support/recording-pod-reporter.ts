@@ -15,4 +15,8 @@ export class RecordingPodReporter implements PodReporter {
   reportEvent(pod: Pod, event: PodEvent): void {
     this.events.push({ pod: pod.metadata.name ?? '', event });
   }
+  /** A pod's events as `type reason message` lines. */
+  eventsOf(pod: string): string[] {
+    return this.events.filter((e) => e.pod === pod).map((e) => `${e.event.type} ${e.event.reason} ${e.event.message}`);
+  }
 }

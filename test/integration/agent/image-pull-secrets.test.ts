@@ -10,35 +10,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Secret } from '../../../api/config-v1';
-import type { Pod, PodStatus } from '../../../api/core-v1';
+import type { Pod } from '../../../api/core-v1';
 import { ConfigObjects } from '../../../agent/config-objects';
 import { FeedBatch } from '../../../agent/feed/feed-batch';
 import { SECRETS } from '../../../agent/feed/feed-kinds';
-import type { PodEvent } from '../../../agent/pods/pod-events';
 import { PodManager } from '../../../agent/pods/pod-manager';
-import type { PodReporter } from '../../../agent/pods/pod-sink';
 import { DockerRuntime } from '../../../agent/runtime/docker-runtime';
 import { until } from '../../../scripts/cluster/wait-until';
+import { RecordingPodReporter } from '../../support/recording-pod-reporter';
 import { startTestRegistry, type TestRegistry } from '../../support/test-registry';
 import { aPod } from '../../unit/agent/pods/pod-builder';
 import { startNodeDocker, removeAllContainers, type NodeDockerFixture } from './node-docker-fixture';
-
-class Reports implements PodReporter {
-  readonly last = new Map<string, PodStatus>();
-  readonly events: { pod: string; event: PodEvent }[] = [];
-  reportStatus(pod: Pod, status: PodStatus): void {
-    this.last.set(pod.metadata.name ?? '', structuredClone(status));
-  }
-  reportTerminated(): void {
-    // not this suite's concern
-  }
-  reportEvent(pod: Pod, event: PodEvent): void {
-    this.events.push({ pod: pod.metadata.name ?? '', event });
-  }
-  eventsOf(pod: string): string[] {
-    return this.events.filter((e) => e.pod === pod).map((e) => `${e.event.type} ${e.event.reason} ${e.event.message}`);
-  }
-}
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
@@ -54,7 +36,7 @@ describe('image pull secrets on a real dockerd and a registry with basic auth', 
   let registry: TestRegistry | undefined;
   let stateDir: string;
   let manager: PodManager | undefined;
-  const reports = new Reports();
+  const reports = new RecordingPodReporter();
 
   before(async function () {
     this.timeout(120_000);
