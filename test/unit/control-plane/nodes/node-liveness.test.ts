@@ -65,7 +65,7 @@ describe('NodeLiveness', () => {
     assert.equal(liveness.isConnected('pi-1'), false);
   });
 
-  it('defaults to a 5 s grace period', () => {
-    assert.equal(new NodeLiveness().gracePeriodMs, 5000);
+  it('defaults to a 1.5 s grace period', () => {
+    assert.equal(new NodeLiveness().gracePeriodMs, 1500);
   });
 });
