@@ -3,7 +3,7 @@
  * two can never disagree on the defaults. The control plane's `--pod-fencing-period` is sent to
  * every agent in the Welcome; an agent that never heard one uses its own `--fencing-period`.
  *
- * Order of events after a node goes silent at time 0 (default grace 5 s):
+ * Order of events after a node goes silent at time 0 (default grace 1.5 s, heartbeats 300 ms):
  *   ≤ 6 s   the agent, hearing nothing from any control plane for the fencing period, stops the
  *           containers of its pods that must not run twice (within their grace, at most 2 s);
  *   ≥ 10 s  the control plane, hearing nothing for the fencing period plus the margin, force-

@@ -2,8 +2,10 @@
 import { isIP } from 'node:net';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { DEFAULT_TOLERATION_SECONDS, type DefaultTolerationSeconds } from '../api/defaults/pod-defaults';
+import { DEFAULT_TOLERATION_SECONDS, DEFAULT_UNREACHABLE_TOLERATION_SECONDS, type DefaultTolerationSeconds } from '../api/defaults/pod-defaults';
 import { parseDuration } from '../api/duration';
+import { DEFAULT_NODE_MONITOR_GRACE_PERIOD_MS } from './nodes/node-liveness';
+import { DEFAULT_DISRUPTION_SETTINGS, type DisruptionSettings } from './controllers/node-disruption-plan';
 import { DEFAULT_FENCING_MARGIN_MS, DEFAULT_FENCING_PERIOD_MS, MIN_FENCING_MARGIN_MS, type FencingTimes } from '../base/fencing-times';
 
 export interface ServeConfig {
@@ -21,6 +23,8 @@ export interface ServeConfig {
   defaultTolerationSeconds?: DefaultTolerationSeconds;
   /** `--pod-fencing-period` (sent to every agent) and `--pod-fencing-margin`: see base/fencing-times.ts. */
   fencing?: FencingTimes;
+  /** `--node-eviction-rate`, `--secondary-node-eviction-rate`, `--unhealthy-zone-threshold`, `--large-cluster-size-threshold`. */
+  disruption?: DisruptionSettings;
   identity: string;
   /** `--token-auth-file`: static bearer tokens (token-file-authenticator.ts). */
   tokenAuthFile?: string;
@@ -29,7 +33,8 @@ export interface ServeConfig {
 /** Every flag; each is also a key of /etc/pikube/server.yaml (base/config/config-file.ts). */
 export const SERVER_FLAGS = ['data-dir', 'etcd-endpoints', 'etcd-prefix', 'bind-address', 'secure-port', 'node-port',
   'advertise-address', 'cluster-cidr', 'service-cidr', 'node-monitor-grace-period',
-  'default-not-ready-toleration-seconds', 'default-unreachable-toleration-seconds', 'pod-fencing-period', 'pod-fencing-margin', 'etcd-data-dir', 'node', 'out', 'server', 'token-auth-file', 'user', 'group',
+  'default-not-ready-toleration-seconds', 'default-unreachable-toleration-seconds', 'pod-fencing-period', 'pod-fencing-margin',
+  'node-eviction-rate', 'secondary-node-eviction-rate', 'unhealthy-zone-threshold', 'large-cluster-size-threshold', 'etcd-data-dir', 'node', 'out', 'server', 'token-auth-file', 'user', 'group',
   'kubeconfig', 'ttl', 'description'] as const;
 
 /** Where the server's settings live on a Pi; `--config FILE` names another. */
@@ -53,6 +58,25 @@ function seconds(value: string | undefined, fallback: number, flag: string): num
   const n = value === undefined ? fallback : Number(value);
   if (!Number.isSafeInteger(n) || n < 0 || (value !== undefined && !/^\d+$/.test(value))) throw new Error(`--${flag} must be a whole number of seconds, got "${value}"`);
   return n;
+}
+
+/** A number in [min, max], as kube-controller-manager's float32 and int32 flags. */
+function numberIn(value: string | undefined, fallback: number, flag: string, min: number, max: number, integer = false): number {
+  const n = value === undefined ? fallback : Number(value);
+  if (value !== undefined && (value.trim() === '' || !Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n)))) {
+    throw new Error(`--${flag} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}, got "${value}"`);
+  }
+  return n;
+}
+
+function disruptionSettings(flags: Flags): DisruptionSettings {
+  const d = DEFAULT_DISRUPTION_SETTINGS;
+  return {
+    nodeEvictionRate: numberIn(flags['node-eviction-rate'], d.nodeEvictionRate, 'node-eviction-rate', 0, 1000),
+    secondaryNodeEvictionRate: numberIn(flags['secondary-node-eviction-rate'], d.secondaryNodeEvictionRate, 'secondary-node-eviction-rate', 0, 1000),
+    unhealthyZoneThreshold: numberIn(flags['unhealthy-zone-threshold'], d.unhealthyZoneThreshold, 'unhealthy-zone-threshold', 0, 1),
+    largeClusterSizeThreshold: numberIn(flags['large-cluster-size-threshold'], d.largeClusterSizeThreshold, 'large-cluster-size-threshold', 0, 1_000_000, true),
+  };
 }
 
 export function checkCIDR(cidr: string, flag: string): string {
@@ -87,7 +111,7 @@ export function parseServeConfig(flags: Flags): ServeConfig {
   const prefix = flags['etcd-prefix'] ?? '/registry';
   if (!/^\/[A-Za-z0-9._\-/]*[A-Za-z0-9._-]$/.test(prefix)) throw new Error(`--etcd-prefix "${prefix}" must start with / and not end with /`);
   const advertise = address(flags['advertise-address'], 'advertise-address');
-  const nodeMonitorGracePeriodMs = parseDuration(flags['node-monitor-grace-period'] ?? '5s');
+  const nodeMonitorGracePeriodMs = parseDuration(flags['node-monitor-grace-period'] ?? `${DEFAULT_NODE_MONITOR_GRACE_PERIOD_MS}ms`);
   return {
     dataDir: flags['data-dir'] ?? '/var/lib/pikube',
     etcdEndpoints: endpoints,
@@ -100,9 +124,10 @@ export function parseServeConfig(flags: Flags): ServeConfig {
     serviceCIDR: checkCIDR(flags['service-cidr'] ?? '10.43.0.0/16', 'service-cidr'),
     nodeMonitorGracePeriodMs,
     fencing: fencingTimes(flags, nodeMonitorGracePeriodMs),
+    disruption: disruptionSettings(flags),
     defaultTolerationSeconds: {
       notReady: seconds(flags['default-not-ready-toleration-seconds'], DEFAULT_TOLERATION_SECONDS, 'default-not-ready-toleration-seconds'),
-      unreachable: seconds(flags['default-unreachable-toleration-seconds'], DEFAULT_TOLERATION_SECONDS, 'default-unreachable-toleration-seconds'),
+      unreachable: seconds(flags['default-unreachable-toleration-seconds'], DEFAULT_UNREACHABLE_TOLERATION_SECONDS, 'default-unreachable-toleration-seconds'),
     },
     identity: `${os.hostname()}-${process.pid}`,
     tokenAuthFile: flags['token-auth-file'],

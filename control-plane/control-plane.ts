@@ -43,6 +43,8 @@ import { InformerFactory } from './controllers/framework/informer-factory';
 import { LeaderElection } from './leader-election';
 import type { FencingTimes } from '../base/fencing-times';
 import { NodeLiveness } from './nodes/node-liveness';
+import { StallClock } from '../base/stall-clock';
+import type { DisruptionSettings } from './controllers/node-disruption-plan';
 import type { NodeReachability } from './nodes/node-reachability';
 import { NodeService } from './nodes/node-service';
 import { SharedLiveness } from './nodes/shared-liveness';
@@ -88,7 +90,7 @@ export class ControlPlane {
     this.electionClient = createEtcdClient({ endpoints: config.etcdEndpoints, requestTimeoutMs: 5_000 });
     this.election = new LeaderElection(this.electionClient, {
       name: `${config.etcdPrefix}/leader`, identity: config.identity, ttlSeconds: LEASE_TTL_SECONDS, log,
-      onStartedLeading: (signal) => this.track(runLeaderLoops({ registry, informers, liveness: sharedLiveness.reachability, fencing: config.fencing, clusterCA, authorizer: apiServer.authorizer, log }, signal)),
+      onStartedLeading: (signal) => this.track(runLeaderLoops({ registry, informers, liveness: sharedLiveness.reachability, fencing: config.fencing, disruption: config.disruption, clusterCA, authorizer: apiServer.authorizer, log }, signal)),
     });
   }
 
@@ -114,7 +116,9 @@ export class ControlPlane {
     // A token is checked against these caches: wait for them so a valid token is never refused at start.
     await Promise.all([serviceAccounts, pods, secrets, nodes].map((i) => i.whenSynced()));
     const tokens = serviceAccountTokenAuthenticator(tokenIssuer, boundObjectsFromInformers({ serviceAccounts, pods, secrets, nodes }));
-    const liveness = new NodeLiveness({ gracePeriodMs: config.nodeMonitorGracePeriodMs });
+    // Silence is counted on a clock that stands still while this process is stalled: its own gap is not the nodes'.
+    const stalls = new StallClock({ longStallMs: config.nodeMonitorGracePeriodMs, onLongStall: (ms) => log(`node liveness: this control plane was stalled for ${ms} ms; not counted against the nodes, which get the agents' reconnect delay`) });
+    const liveness = new NodeLiveness({ gracePeriodMs: config.nodeMonitorGracePeriodMs, clock: stalls });
     const shared = new SharedLiveness({ liveness, store, etcd: { endpoints: config.etcdEndpoints }, etcdPrefix: config.etcdPrefix, identity: config.identity, ttlSeconds: LEASE_TTL_SECONDS, informer: INFORMER_OPTIONS, log });
     const kubelet = new EventRecorder({ registry, source: { component: 'node-controller' }, log });
     const nodeService = new NodeService({ registry, events: kubelet, pods: informers.pods, nodes: informers.nodes, liveness, tls, clusterCidr: config.clusterCIDR, log,
@@ -134,6 +138,7 @@ export class ControlPlane {
       streams: nodeService.streams,
     });
     const plane = new ControlPlane(store, registry, informers, apiServer, nodeService, shared, config, log, pki.ca);
+    plane.lifetime.signal.addEventListener('abort', () => stalls.dispose(), { once: true });
     await plane.listen();
     return plane;
   }
@@ -245,18 +250,19 @@ interface LeaderContext {
   informers: Informers;
   liveness: NodeReachability;
   fencing?: FencingTimes;
+  disruption?: DisruptionSettings;
   clusterCA: KeyPair;
   authorizer: Authorizer;
   log: (message: string) => void;
 }
 
 /** The leader's controllers (CONTROLLERS); they end when `signal` aborts (leadership lost or shutdown). */
-async function runLeaderLoops({ registry, informers, liveness, fencing, clusterCA, authorizer, log }: LeaderContext, signal: AbortSignal): Promise<void> {
+async function runLeaderLoops({ registry, informers, liveness, fencing, disruption, clusterCA, authorizer, log }: LeaderContext, signal: AbortSignal): Promise<void> {
   const recorders = new Map<string, EventSink>();
   const events = (component: string): EventSink => {
     const recorder = recorders.get(component) ?? new EventRecorder({ registry, source: { component }, log });
     recorders.set(component, recorder);
     return recorder;
   };
-  await runControllers(CONTROLLERS, { client: registry, informers: informers.factory, clock: systemClock, events, liveness, fencing, clusterCACertPem: clusterCA.certPem, clusterCA, authorizer, log }, signal);
+  await runControllers(CONTROLLERS, { client: registry, informers: informers.factory, clock: systemClock, events, liveness, fencing, disruption, clusterCACertPem: clusterCA.certPem, clusterCA, authorizer, log }, signal);
 }

@@ -1,8 +1,11 @@
 /**
  * `pikube-server`: the control plane (systemd unit on the master Pi).
  *   serve             run the API server, node service, scheduler and controllers; failover
- *                     timing: --node-monitor-grace-period (5s), --default-not-ready-toleration-seconds
- *                     and --default-unreachable-toleration-seconds (2 each; Kubernetes 300);
+ *                     timing: --node-monitor-grace-period (1500ms), --default-not-ready-toleration-seconds
+ *                     (2) and --default-unreachable-toleration-seconds (0; Kubernetes 300 each);
+ *                     evictions held back when most nodes are down: --node-eviction-rate (1),
+ *                     --secondary-node-eviction-rate (0.01), --unhealthy-zone-threshold (0.55),
+ *                     --large-cluster-size-threshold (50), as kube-controller-manager's;
  *                     pods that must not run twice: --pod-fencing-period (6s, told to every agent)
  *                     and --pod-fencing-margin (5s) before they are force-deleted from a silent node;
  *                     --token-auth-file: static bearer tokens (Kubernetes' CSV token,user,uid,"g1,g2")

@@ -16,13 +16,19 @@ import { normalizeResourceList } from './resource-list-defaults';
 export const DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS = 30;
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
 /**
- * pikube's default tolerationSeconds for the not-ready and unreachable NoExecute taints
- * (kube-apiserver's --default-not-ready-toleration-seconds and
- * --default-unreachable-toleration-seconds, 300 there). The node grace period has already
- * passed when those taints come, and the node's endpoints have left every Service then; these
- * 2 s more are what a link that comes back at once costs nobody a restart for.
+ * pikube's default tolerationSeconds for the not-ready NoExecute taint
+ * (kube-apiserver's --default-not-ready-toleration-seconds, 300 there): the node's agent speaks
+ * but its container runtime does not answer; 2 s more spare a restart when Docker comes back at once.
  */
 export const DEFAULT_TOLERATION_SECONDS = 2;
+/**
+ * The same for the unreachable taint (--default-unreachable-toleration-seconds, 300 there): 2 s
+ * after the node grace period (its endpoints left every Service then), so a link that comes
+ * straight back costs no restart. The taint also waits for the cluster's disruption state (a
+ * control plane cut off from every node evicts nothing) and never counts the control plane's own
+ * stalls; `--default-unreachable-toleration-seconds 0` replaces at once (issue 12's tuned profile).
+ */
+export const DEFAULT_UNREACHABLE_TOLERATION_SECONDS = 2;
 
 /** The DefaultTolerationSeconds admission's two settings (control-plane flags). */
 export interface DefaultTolerationSeconds {
@@ -30,7 +36,7 @@ export interface DefaultTolerationSeconds {
   unreachable: number;
 }
 
-export const DEFAULT_TOLERATIONS: DefaultTolerationSeconds = Object.freeze({ notReady: DEFAULT_TOLERATION_SECONDS, unreachable: DEFAULT_TOLERATION_SECONDS });
+export const DEFAULT_TOLERATIONS: DefaultTolerationSeconds = Object.freeze({ notReady: DEFAULT_TOLERATION_SECONDS, unreachable: DEFAULT_UNREACHABLE_TOLERATION_SECONDS });
 export const TERMINATION_MESSAGE_PATH_DEFAULT = '/dev/termination-log';
 const VOLUME_DEFAULT_MODE = 0o644;
 

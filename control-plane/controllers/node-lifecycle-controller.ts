@@ -8,20 +8,25 @@
  * (`ctx.liveness`), so a node connected to a follower stays reachable, and one whose holder
  * died goes Unknown once that replica's lease expires and the grace period passes.
  *
- * A leader counts silence only from when it started leading (Kubernetes' node lifecycle
- * controller sets a node's probe timestamp when it first sees it), plus the agents' longest
- * reconnect delay (proto/session-timing.ts) for a node it has not heard from: after the only
- * control plane was away, agents are still waiting out their backoff when it returns, and the
- * control plane's own absence must not make their nodes NotReady.
+ * Silence is counted by NodeSilence (never from before this leader began, never during this
+ * replica's own stalls). Before a down node's NoExecute taint goes on, the whole cluster is
+ * looked at (node-disruption-plan.ts): every zone fully disrupted stops evictions and takes the
+ * NoExecute taints off; a mostly failed small zone stops them; otherwise they go on at the
+ * zone's eviction rate. A node silent for half the grace already counts as not ready there, so
+ * nodes that fell silent together (their last heartbeats up to one interval apart) are seen
+ * together by the first of them to cross the grace.
  */
 import type { Node, Pod } from '../../api/core-v1';
-import { conditionOf, READY, TAINT_NOT_READY, TAINT_UNREACHABLE, REASON_NODE_STATUS_UNKNOWN } from '../nodes/node-health';
+import {
+  conditionOf, hasHealthNoExecuteTaint, hasHealthTaints, isNodeReadyFalse, READY, TAINT_NOT_READY, TAINT_UNREACHABLE, REASON_NODE_STATUS_UNKNOWN,
+} from '../nodes/node-health';
 import type { ControllerSetup } from './framework/define-controller';
 import { changesOf, defineController, listenerSource } from './framework/define-controller';
 import { toSee, type Expectations } from './framework/expectations';
 import { BY_NODE } from './framework/informer-factory';
 import { planNode, type NodePlan } from './node-lifecycle-plan';
-import { AGENT_MAX_RECONNECT_DELAY_MS } from '../../proto/session-timing';
+import { admitNoExecute, clusterDisruption, DEFAULT_DISRUPTION_SETTINGS, zoneOf, type ClusterDisruption } from './node-disruption-plan';
+import { NodeSilence } from './node-silence';
 
 interface NodeWriters {
   ctx: ControllerSetup;
@@ -35,35 +40,45 @@ export const nodeLifecycleController = defineController({
     const nodes = ctx.informers.forResource<Node>('nodes');
     const pods = ctx.informers.forResource<Pod>('pods');
     const writers: NodeWriters = { ctx, nodeWrites: ctx.expectations(nodes), podWrites: ctx.expectations(pods) };
-    /** When this leader first saw each node: a node never heard from gets the grace period from then, plus the reconnect allowance. */
-    const observedSince = new Map<string, number>();
-    const leadingSince = ctx.clock.now();
-    const silentFor = (name: string): number => {
-      const now = ctx.clock.now();
-      if (!observedSince.has(name)) observedSince.set(name, now);
-      const since = observedSince.get(name) ?? now;
-      // Not heard from since this leader began (a session that ended while etcd or the control
-      // plane was away counts as not heard from): the agent's reconnect delay is allowed too.
-      const lastSeen = ctx.liveness.lastSeen(name);
-      return now - (lastSeen === undefined || lastSeen < leadingSince ? since + AGENT_MAX_RECONNECT_DELAY_MS : Math.max(lastSeen, since));
+    const silence = new NodeSilence(ctx.liveness);
+    const settings = ctx.disruption ?? DEFAULT_DISRUPTION_SETTINGS;
+    /** Per zone: when a NoExecute taint last went on (the eviction rate's token bucket). */
+    const lastNoExecuteAt = new Map<string, number>();
+    let masterDisruption = false;
+    const disruption = (): ClusterDisruption => {
+      const suspectAfterMs = ctx.liveness.gracePeriodMs / 2;
+      const readiness = nodes.list().map((n) => ({ zone: zoneOf(n), ready: !isNodeReadyFalse(n) && silence.silentForMs(n.metadata.name ?? '') < suspectAfterMs }));
+      const state = clusterDisruption(readiness, settings.unhealthyZoneThreshold);
+      if (state.allFullyDisrupted === masterDisruption) return state;
+      masterDisruption = state.allFullyDisrupted;
+      ctx.log(masterDisruption
+        ? 'node-lifecycle: every node is not ready: entering master disruption mode (no evictions, NoExecute taints removed)'
+        : 'node-lifecycle: some nodes are ready: exiting master disruption mode (every node\'s grace period starts again)');
+      if (!masterDisruption) silence.restartAll();
+      for (const n of nodes.list()) ctx.queue.add(n.metadata.name ?? '');
+      return state;
     };
     return {
       watches: [changesOf(nodes, (node) => [node.metadata.name ?? '']), listenerSource((l) => ctx.liveness.onTransition(l))],
       async reconcile(name) {
         const node = nodes.get(name);
-        if (!node) return void observedSince.delete(name);
+        if (!node) return void silence.forget(name);
         if (!writers.nodeWrites.satisfied(name) || !writers.podWrites.satisfied(name)) return;
-        const silence = { alive: ctx.liveness.isAlive(name), silentForMs: silentFor(name), gracePeriodMs: ctx.liveness.gracePeriodMs };
-        const plan = planNode(node, pods.byIndex(BY_NODE, name), silence, new Date(ctx.clock.now()));
-        await execute(writers, node, plan);
-        return { requeueAfterMs: plan.requeueAfterMs };
+        const zone = zoneOf(node);
+        const admission = admitNoExecute(disruption(), zone, lastNoExecuteAt.get(zone), ctx.liveness.now(), settings);
+        const state = { alive: ctx.liveness.isAlive(name), silentForMs: silence.silentForMs(name), gracePeriodMs: ctx.liveness.gracePeriodMs };
+        const plan = planNode(node, pods.byIndex(BY_NODE, name), state, new Date(ctx.clock.now()), admission.decision);
+        const written = await execute(writers, node, plan);
+        if (hasHealthNoExecuteTaint(written) && !hasHealthNoExecuteTaint(node)) lastNoExecuteAt.set(zone, ctx.liveness.now());
+        const heldBack = admission.decision === 'hold' && hasHealthTaints(written) && !hasHealthNoExecuteTaint(written);
+        return { requeueAfterMs: plan.requeueAfterMs ?? (heldBack ? admission.retryAfterMs : undefined) };
       },
     };
   },
 });
 
-/** Status first, then the taints, then the pods, as Kubernetes does; an unreachable node that speaks again stops the rest. */
-async function execute(w: NodeWriters, node: Node, plan: NodePlan): Promise<void> {
+/** Status first, then the taints, then the pods, as Kubernetes does; an unreachable node that speaks again stops the rest. Returns the node as written. */
+async function execute(w: NodeWriters, node: Node, plan: NodePlan): Promise<Node> {
   const name = node.metadata.name ?? '';
   const stillDown = (): boolean => plan.transition !== 'unreachable' || !w.ctx.liveness.isAlive(name);
   let current = node;
@@ -80,11 +95,12 @@ async function execute(w: NodeWriters, node: Node, plan: NodePlan): Promise<void
     if (!plan.status) await report(w, current, plan);
   }
   for (const pod of plan.podsNotReady) {
-    if (!stillDown()) return;
+    if (!stillDown()) return current;
     const written = await w.ctx.client.updateStatus<Pod>('pods', pod.metadata.namespace, pod.metadata.name ?? '', pod);
     w.podWrites.expect(name, toSee(written));
     await w.ctx.events('node-controller').record(written, 'Warning', 'NodeNotReady', 'Node is not ready');
   }
+  return current;
 }
 
 function withTaints(node: Node, taints: NonNullable<NodePlan['taints']>): Node {
@@ -96,12 +112,13 @@ function withTaints(node: Node, taints: NonNullable<NodePlan['taints']>): Node {
 async function report(w: NodeWriters, node: Node, plan: NodePlan): Promise<void> {
   const name = node.metadata.name ?? '';
   const events = w.ctx.events('node-controller');
+  const evicting = hasHealthNoExecuteTaint(node) ? '' : ' (NoSchedule only: evictions held back)';
   if (plan.transition === 'unreachable') {
-    w.ctx.log(`node-lifecycle: node "${name}" is unreachable: Ready=Unknown (${REASON_NODE_STATUS_UNKNOWN}), tainted ${TAINT_UNREACHABLE}`);
+    w.ctx.log(`node-lifecycle: node "${name}" is unreachable: Ready=Unknown (${REASON_NODE_STATUS_UNKNOWN}), tainted ${TAINT_UNREACHABLE}${evicting}`);
     if (plan.status) await events.record(node, 'Normal', 'NodeNotReady', `Node ${name} status is now: NodeNotReady`);
   } else if (plan.transition === 'not-ready') {
     const ready = conditionOf(node.status?.conditions, READY);
-    w.ctx.log(`node-lifecycle: node "${name}" says it is not ready (${ready?.reason ?? '?'}: ${ready?.message ?? ''}), tainted ${TAINT_NOT_READY}`);
+    w.ctx.log(`node-lifecycle: node "${name}" says it is not ready (${ready?.reason ?? '?'}: ${ready?.message ?? ''}), tainted ${TAINT_NOT_READY}${evicting}`);
     await events.record(node, 'Normal', 'NodeNotReady', `Node ${name} status is now: NodeNotReady`);
   } else if (plan.transition === 'reachable') {
     w.ctx.log(`node-lifecycle: node "${name}" is reachable again`);

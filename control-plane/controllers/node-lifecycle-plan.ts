@@ -19,13 +19,16 @@
  * Eviction: pods on an unreachable node are deleted once their toleration of the
  * unreachable:NoExecute taint runs out (tolerationSeconds, given by the DefaultTolerationSeconds
  * admission), and their controllers replace them: the taint-eviction controller's job
- * (taint-eviction-controller.ts), which watches the NoExecute taints written here. Pure.
+ * (taint-eviction-controller.ts), which watches the NoExecute taints written here. Whether a
+ * down node's NoExecute taint may go on, must wait, or must come off is decided for the whole
+ * cluster (node-disruption-plan.ts: zone states and eviction rates) and handed in. Pure.
  */
 import type { Node, NodeStatus, Pod, Taint } from '../../api/core-v1';
 import { withConditionTaints } from '../nodes/condition-taints';
 import { stableJson } from '../registry/object-meta';
+import type { NoExecuteDecision } from './node-disruption-plan';
 import {
-  conditionOf, hasHealthTaints, isNodeReadyFalse, isNodeStatusUnknown, isPodReady, MESSAGE_KUBELET_READY, podStatusNotReady, READY, REASON_KUBELET_READY,
+  conditionOf, hasHealthNoExecuteTaint, hasHealthTaints, isNodeReadyFalse, isNodeStatusUnknown, isPodReady, MESSAGE_KUBELET_READY, podStatusNotReady, READY, REASON_KUBELET_READY, TAINT_NOT_READY,
   rfc3339, unknownNodeStatus, withNotReadyTaints, withoutHealthTaints, withUnreachableTaints,
 } from '../nodes/node-health';
 
@@ -53,17 +56,22 @@ export interface NodePlan {
 /** Past the grace period by a little, so the node is surely silent for all of it when looked at again. */
 const RECHECK_MARGIN_MS = 10;
 
-/** `pods`: the pods bound to the node. */
-export function planNode(node: Node, pods: readonly Pod[], silence: NodeSilence, now: Date): NodePlan {
-  return withPressureTaints(node, healthPlan(node, pods, silence, now), now);
+/** Whether the node's health NoExecute taint is wanted: added, kept as it is (held back), or taken off. */
+function wantsNoExecute(node: Node, decision: NoExecuteDecision): boolean {
+  return decision === 'add' || (decision === 'hold' && hasHealthNoExecuteTaint(node));
 }
 
-function healthPlan(node: Node, pods: readonly Pod[], silence: NodeSilence, now: Date): NodePlan {
+/** `pods`: the pods bound to the node; `noExecute`: what the cluster's disruption state allows (node-disruption-plan.ts). */
+export function planNode(node: Node, pods: readonly Pod[], silence: NodeSilence, now: Date, noExecute: NoExecuteDecision = 'add'): NodePlan {
+  return withPressureTaints(node, healthPlan(node, pods, silence, now, noExecute), now);
+}
+
+function healthPlan(node: Node, pods: readonly Pod[], silence: NodeSilence, now: Date, noExecute: NoExecuteDecision): NodePlan {
   if (silence.silentForMs < silence.gracePeriodMs) {
     const requeueAfterMs = Math.max(silence.gracePeriodMs - silence.silentForMs, 1) + RECHECK_MARGIN_MS;
-    return { ...(silence.alive ? reachablePlan(node, pods, now) : { podsNotReady: [] }), requeueAfterMs };
+    return { ...(silence.alive ? reachablePlan(node, pods, now, noExecute) : { podsNotReady: [] }), requeueAfterMs };
   }
-  return silence.alive ? { podsNotReady: [] } : unreachablePlan(node, pods, now);
+  return silence.alive ? { podsNotReady: [] } : unreachablePlan(node, pods, now, noExecute);
 }
 
 /** The condition taints (memory-pressure, disk-pressure…) on top of what the health plan leaves, for the conditions it leaves. */
@@ -73,17 +81,17 @@ function withPressureTaints(node: Node, plan: NodePlan, now: Date): NodePlan {
   return { ...plan, taints };
 }
 
-function unreachablePlan(node: Node, pods: readonly Pod[], now: Date): NodePlan {
+function unreachablePlan(node: Node, pods: readonly Pod[], now: Date, noExecute: NoExecuteDecision): NodePlan {
   const plan: NodePlan = { podsNotReady: podsNotReady(pods, now) };
   if (!isNodeStatusUnknown(node)) plan.status = unknownNodeStatus(node.status, now);
-  const taints = withUnreachableTaints(node.spec?.taints, now);
+  const taints = withUnreachableTaints(node.spec?.taints, now, wantsNoExecute(node, noExecute));
   if (stableJson(taints) !== stableJson(node.spec?.taints ?? [])) plan.taints = taints;
   if (plan.status || plan.taints) plan.transition = 'unreachable';
   return plan;
 }
 
-function reachablePlan(node: Node, pods: readonly Pod[], now: Date): NodePlan {
-  if (isNodeReadyFalse(node)) return notReadyPlan(node, pods, now);
+function reachablePlan(node: Node, pods: readonly Pod[], now: Date, noExecute: NoExecuteDecision): NodePlan {
+  if (isNodeReadyFalse(node)) return notReadyPlan(node, pods, now, noExecute);
   const plan: NodePlan = { podsNotReady: [] };
   if (isNodeStatusUnknown(node)) plan.status = readyAgain(node.status, now);
   if (hasHealthTaints(node)) plan.taints = withoutHealthTaints(node.spec?.taints);
@@ -92,9 +100,11 @@ function reachablePlan(node: Node, pods: readonly Pod[], now: Date): NodePlan {
 }
 
 /** Only transitions are written: the pods are marked once, when the taints first go on (MarkPodsNotReady on Ready True → False). */
-function notReadyPlan(node: Node, pods: readonly Pod[], now: Date): NodePlan {
-  const taints = withNotReadyTaints(node.spec?.taints, now);
+function notReadyPlan(node: Node, pods: readonly Pod[], now: Date, noExecute: NoExecuteDecision): NodePlan {
+  const taints = withNotReadyTaints(node.spec?.taints, now, wantsNoExecute(node, noExecute));
   if (stableJson(taints) === stableJson(node.spec?.taints ?? [])) return { podsNotReady: [] };
+  // Already tainted (the NoExecute one held back until now): no new transition, the pods were marked.
+  if ((node.spec?.taints ?? []).some((t) => t.key === TAINT_NOT_READY)) return { taints, podsNotReady: [] };
   return { taints, podsNotReady: podsNotReady(pods, now), transition: 'not-ready' };
 }
 

@@ -14,9 +14,9 @@
  *
  * A pod that must not run twice (api/at-most-one.ts) on an unreachable node is force-deleted
  * instead, once its node has been silent for the fencing period plus the margin (ctx.fencing),
- * counted as the node lifecycle controller counts silence: from the node's last sign of life or
- * from when this leader first looked at the node, whichever is later, so time when no control
- * plane was there never counts. The node is checked alive-or-not again just before the delete.
+ * counted as the node lifecycle controller counts silence (node-silence.ts): from the node's
+ * last sign of life or from when this leader first looked at the node, whichever is later, so
+ * time when no control plane was there, or this one was stalled, never counts. The node is checked alive-or-not again just before the delete.
  */
 import { atMostOneReason, claimAccessModes } from '../../api/at-most-one';
 import type { Node, ObjectReference, PersistentVolumeClaim, Pod, Toleration } from '../../api/core-v1';
@@ -29,6 +29,7 @@ import { unlessNotFound, type ApiClient, type EventSink } from './framework/api-
 import { changesOf, defineController } from './framework/define-controller';
 import { BY_NODE } from './framework/informer-factory';
 import { DELETION_BY_TAINT_MANAGER, withDisruptionTarget } from '../../api/pod-disruption-condition';
+import { NodeSilence } from './node-silence';
 import { noExecuteTaints, planTaintEviction, type EvictionState, type FencingInput } from './taint-eviction-plan';
 
 export const TAINT_EVICTION_CONTROLLER = 'taint-eviction-controller';
@@ -45,14 +46,12 @@ export const taintEvictionController = defineController({
     const claims = ctx.informers.forResource<PersistentVolumeClaim & KubeObject>('persistentvolumeclaims');
     const states = new Map<string, EvictionState>();
     const fencing = ctx.fencing ?? DEFAULT_FENCING_TIMES;
-    /** When this leader first looked at each node: silence before that is not its to count. */
-    const observedSince = new Map<string, number>();
+    /** Silence before this leader began, or while this replica was stalled, is not its to count. */
+    const silence = new NodeSilence(ctx.liveness);
     const fencingOf = (pod: Pod, nodeName: string): FencingInput | undefined => {
       const accessModes = (namespace: string, name: string): readonly string[] | undefined => claimAccessModes(claims.get(`${namespace}/${name}`));
       if (!atMostOneReason(pod, accessModes)) return undefined;
-      const now = ctx.clock.now();
-      if (!observedSince.has(nodeName)) observedSince.set(nodeName, now);
-      const silentForMs = ctx.liveness.isAlive(nodeName) ? 0 : now - Math.max(ctx.liveness.lastSeen(nodeName) ?? 0, observedSince.get(nodeName) ?? now);
+      const silentForMs = ctx.liveness.isAlive(nodeName) ? 0 : silence.silentForMs(nodeName);
       return { silentForMs, afterMs: fencing.periodMs + fencing.marginMs };
     };
     const podsOn = (node: Node): string[] => pods.byIndex(BY_NODE, node.metadata.name ?? '').map(cacheKey);

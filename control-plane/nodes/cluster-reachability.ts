@@ -28,6 +28,7 @@ export interface ClusterReachabilityOptions {
   records: NodeSessionRecords;
   /** This replica's identity: its own records are skipped. */
   identity: string;
+  /** Default: the local liveness's clock, so both count silence alike. */
   clock?: Pick<Clock, 'now'>;
 }
 
@@ -43,7 +44,7 @@ export class ClusterReachability implements NodeReachability, Disposable {
 
   constructor(private readonly opts: ClusterReachabilityOptions) {
     this.gracePeriodMs = opts.local.gracePeriodMs;
-    this.clock = opts.clock ?? Date;
+    this.clock = opts.clock ?? opts.local;
   }
 
   /** Follows the local liveness and the records until disposed. */
@@ -68,6 +69,14 @@ export class ClusterReachability implements NodeReachability, Disposable {
     const local = this.opts.local.lastSeen(nodeName);
     if (remote === undefined || local === undefined) return remote ?? local;
     return Math.max(remote, local);
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  resumedAt(): number | undefined {
+    return this.opts.local.resumedAt();
   }
 
   onTransition(listener: ReachabilityListener): () => void {

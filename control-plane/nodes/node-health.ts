@@ -76,12 +76,25 @@ function isHealthTaint(t: Taint): boolean {
   return t.key === TAINT_UNREACHABLE || t.key === TAINT_NOT_READY;
 }
 
-/** The taints with the unreachable NoSchedule and NoExecute pair present (kept as they are when already there). */
-export function withUnreachableTaints(taints: Taint[] | undefined, now: Date): Taint[] {
+/**
+ * The taints with the unreachable NoSchedule and NoExecute pair present (kept as they are when
+ * already there); without the NoExecute one when `noExecute` is false (evictions held back:
+ * node-disruption-plan.ts).
+ */
+export function withUnreachableTaints(taints: Taint[] | undefined, now: Date, noExecute = true): Taint[] {
+  return withHealthTaints(TAINT_UNREACHABLE, taints, now, noExecute);
+}
+
+function withHealthTaints(key: string, taints: Taint[] | undefined, now: Date, noExecute: boolean): Taint[] {
   const kept = (taints ?? []).filter((t) => !isHealthTaint(t));
-  const existing = (effect: Taint['effect']): Taint | undefined => taints?.find((t) => t.key === TAINT_UNREACHABLE && t.effect === effect);
-  const add = (effect: Taint['effect']): Taint => existing(effect) ?? { key: TAINT_UNREACHABLE, effect, timeAdded: rfc3339(now) };
-  return [...kept, add('NoSchedule'), add('NoExecute')];
+  const existing = (effect: Taint['effect']): Taint | undefined => taints?.find((t) => t.key === key && t.effect === effect);
+  const add = (effect: Taint['effect']): Taint => existing(effect) ?? { key, effect, timeAdded: rfc3339(now) };
+  return noExecute ? [...kept, add('NoSchedule'), add('NoExecute')] : [...kept, add('NoSchedule')];
+}
+
+/** The node carries a not-ready or unreachable NoExecute taint (its pods are being evicted). */
+export function hasHealthNoExecuteTaint(node: Node): boolean {
+  return (node.spec?.taints ?? []).some((t) => isHealthTaint(t) && t.effect === 'NoExecute');
 }
 
 /**
@@ -90,11 +103,8 @@ export function withUnreachableTaints(taints: Taint[] | undefined, now: Date): T
  * processTaintBaseEviction for a Ready=False node).
  * https://kubernetes.io/docs/reference/labels-annotations-taints/#node-kubernetes-io-not-ready
  */
-export function withNotReadyTaints(taints: Taint[] | undefined, now: Date): Taint[] {
-  const kept = (taints ?? []).filter((t) => !isHealthTaint(t));
-  const existing = (effect: Taint['effect']): Taint | undefined => taints?.find((t) => t.key === TAINT_NOT_READY && t.effect === effect);
-  const add = (effect: Taint['effect']): Taint => existing(effect) ?? { key: TAINT_NOT_READY, effect, timeAdded: rfc3339(now) };
-  return [...kept, add('NoSchedule'), add('NoExecute')];
+export function withNotReadyTaints(taints: Taint[] | undefined, now: Date, noExecute = true): Taint[] {
+  return withHealthTaints(TAINT_NOT_READY, taints, now, noExecute);
 }
 
 /** The node's agent says Ready=False (a broken container runtime): not Unknown, not True. */

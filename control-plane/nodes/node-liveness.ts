@@ -9,13 +9,13 @@
  * transitions in etcd, and the leader's lifecycle controller reads ClusterReachability, which
  * combines this tracker with the other replicas' records (shared-liveness.ts).
  */
-import type { Clock } from '../../base/clock';
-import type { NodeReachability } from './node-reachability';
+import type { LivenessClock, NodeReachability } from './node-reachability';
 
 export interface NodeLivenessOptions {
   /** How long a node may stay silent (or disconnected) before it is unreachable. Default 5 s. */
   gracePeriodMs?: number;
-  clock?: Pick<Clock, 'now'>;
+  /** A StallClock in the control plane, so that its own stalls are not counted as the nodes' silence. */
+  clock?: LivenessClock;
 }
 
 /** Identifies one session, so a replaced session's late close does not mark its node gone. */
@@ -28,11 +28,17 @@ interface NodeRecord {
 
 export type LivenessListener = (nodeName: string) => void;
 
+/**
+ * 5 s (kube-controller-manager: 40 s). Shorter failover is a flag away (`--node-monitor-grace-period
+ * 1.5s` with `--default-unreachable-toleration-seconds 0` met a Ready-elsewhere of 6.6 s in e2e), but
+ * a Pi on Wi-Fi, or an agent starved of CPU, goes silent for a second or two often enough that the
+ * default would replace healthy pods; the disruption and stall guards do not cover a single node.
+ */
 export const DEFAULT_NODE_MONITOR_GRACE_PERIOD_MS = 5000;
 
 export class NodeLiveness implements NodeReachability {
   readonly gracePeriodMs: number;
-  private readonly clock: Pick<Clock, 'now'>;
+  private readonly clock: LivenessClock;
   private readonly records = new Map<string, NodeRecord>();
   private readonly listeners = new Set<LivenessListener>();
   private nextToken = 1;
@@ -80,6 +86,14 @@ export class NodeLiveness implements NodeReachability {
   isAlive(nodeName: string): boolean {
     const record = this.records.get(nodeName);
     return record?.token !== undefined && this.clock.now() - record.lastSeenMs < this.gracePeriodMs;
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  resumedAt(): number | undefined {
+    return this.clock.lastLongStallEnd;
   }
 
   /** Forgets a node whose object was deleted; listeners hear it (it is no longer alive here). */

@@ -93,7 +93,7 @@ export class ReplicaSessions implements Disposable {
     this.silenceTimers.delete(name);
     const { liveness } = this.opts;
     if (!liveness.isAlive(name)) return;
-    const dueMs = (liveness.lastSeen(name) ?? this.clock.now()) + liveness.gracePeriodMs - this.clock.now();
+    const dueMs = (liveness.lastSeen(name) ?? liveness.now()) + liveness.gracePeriodMs - liveness.now();
     this.silenceTimers.set(name, this.clock.schedule(() => this.changed(name), dueMs));
   }
 
@@ -146,7 +146,8 @@ export class ReplicaSessions implements Disposable {
       return this.opts.keys.delete(key);
     }
     const since = new Date(this.sinceFor(name, wanted));
-    const silentForMs = wanted === 'silent' ? Math.max(0, this.clock.now() - (this.opts.liveness.lastSeen(name) ?? 0)) : undefined;
+    const { liveness } = this.opts;
+    const silentForMs = wanted === 'silent' ? Math.max(0, liveness.now() - (liveness.lastSeen(name) ?? 0)) : undefined;
     return this.opts.keys.put(key, JSON.stringify(aNodeSessionRecord(name, this.opts.identity, since, silentForMs)));
   }
 

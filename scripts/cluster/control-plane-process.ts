@@ -33,7 +33,6 @@ function serveArgs(o: ControlPlaneOptions): string[] {
     '--bind-address', o.address, '--secure-port', String(o.securePort), '--node-port', String(o.nodePort),
     '--advertise-address', o.address,
     '--cluster-cidr', '10.42.0.0/16', '--service-cidr', '10.43.0.0/16',
-    '--node-monitor-grace-period', '5s',
     ...(o.extraArgs ?? []),
   ];
 }

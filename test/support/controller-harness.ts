@@ -48,7 +48,7 @@ export class ControllerHarness {
       recorders.set(component, recorder);
       return recorder;
     };
-    this.ctx = { client: registry, informers: this.informers, clock: opts.clock ?? systemClock, events: opts.events ?? events, liveness: opts.liveness ?? new NodeLiveness(), log };
+    this.ctx = { client: registry, informers: this.informers, clock: opts.clock ?? systemClock, events: opts.events ?? events, liveness: opts.liveness ?? new NodeLiveness({ clock: opts.clock }), log };
   }
 
   /** Starts the controllers (and the informers they ask for). */

@@ -12,6 +12,7 @@ import { isApiError } from '../../../api/errors';
 import type { KubeObject } from '../../../api/meta';
 import type { Clock } from '../../../base/clock';
 import type { FencingTimes } from '../../../base/fencing-times';
+import type { DisruptionSettings } from '../node-disruption-plan';
 import { DisposableStore, toDisposable, type Disposable } from '../../../base/disposable';
 import type { Authorizer } from '../../auth/authorizer';
 import type { KeyPair } from '../../auth/pki';
@@ -34,6 +35,8 @@ export interface ControllerContext {
   liveness: NodeReachability;
   /** How long agents keep at-most-one pods without a control plane, and the margin after it; absent: the defaults. */
   fencing?: FencingTimes;
+  /** Zone states and eviction rates of the node lifecycle controller; absent: the defaults. */
+  disruption?: DisruptionSettings;
   /** The cluster CA certificate (PEM) the root-CA publisher puts in every namespace; absent: nothing is published. */
   clusterCACertPem?: string;
   /** The cluster CA with its key, for the CSR signer; absent: no certificate is signed. */

@@ -4,11 +4,23 @@ import { parseFlags, parseServeConfig } from '../../../control-plane/control-pla
 const serve = (...argv: string[]): ReturnType<typeof parseServeConfig> => parseServeConfig(parseFlags(['--advertise-address', '192.168.1.10', ...argv]));
 
 describe('control-plane serve flags', () => {
-  it('defaults the failover timing: a 5 s node grace and 2 s default tolerations', () => {
+  it('defaults the failover timing: a 5 s node grace, 2 s for not-ready and for unreachable', () => {
     const config = serve();
     assert.equal(config.nodeMonitorGracePeriodMs, 5000);
     assert.deepEqual(config.defaultTolerationSeconds, { notReady: 2, unreachable: 2 });
   });
+
+  it('defaults the disruption guard to Kubernetes\' thresholds and a 1 node/s eviction rate, and takes the four flags', () => {
+    assert.deepEqual(serve().disruption, { nodeEvictionRate: 1, secondaryNodeEvictionRate: 0.01, unhealthyZoneThreshold: 0.55, largeClusterSizeThreshold: 50 });
+    const given = serve('--node-eviction-rate', '0.1', '--secondary-node-eviction-rate', '0', '--unhealthy-zone-threshold', '0.7', '--large-cluster-size-threshold', '3');
+    assert.deepEqual(given.disruption, { nodeEvictionRate: 0.1, secondaryNodeEvictionRate: 0, unhealthyZoneThreshold: 0.7, largeClusterSizeThreshold: 3 });
+  });
+
+  for (const [flag, bad] of [['node-eviction-rate', '-1'], ['unhealthy-zone-threshold', '1.5'], ['large-cluster-size-threshold', '2.5'], ['secondary-node-eviction-rate', 'fast'], ['node-eviction-rate', '']]) {
+    it(`refuses --${flag} "${bad}"`, () => {
+      assert.throws(() => serve(`--${flag}=${bad}`), new RegExp(`--${flag} must be a (whole )?number from`));
+    });
+  }
 
   it('takes kube-apiserver\'s --default-*-toleration-seconds and --node-monitor-grace-period', () => {
     const config = serve('--node-monitor-grace-period', '2s', '--default-not-ready-toleration-seconds', '300', '--default-unreachable-toleration-seconds', '0');

@@ -23,7 +23,7 @@ describe('defaultPod', () => {
     assert.equal(spec.preemptionPolicy, 'PreemptLowerPriority');
   });
 
-  it('adds the not-ready and unreachable NoExecute tolerations for pikube\'s 2 seconds (Kubernetes: 300)', () => {
+  it('adds the not-ready and unreachable NoExecute tolerations for pikube\'s 2 seconds each (Kubernetes: 300)', () => {
     assert.deepEqual(defaultPod(minimal()).spec.tolerations, [
       { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 2 },
       { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 2 },
