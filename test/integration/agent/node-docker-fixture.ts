@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
+import { until } from '../../../scripts/cluster/wait-until';
 import { cgroupDirName, removeCgroup } from '../../../scripts/cluster/cgroup-dirs';
 import { createNetns, deleteNetns } from '../../../scripts/cluster/netns';
 import { BusctlSystemdManager } from '../../../agent/cgroups/systemd-manager';
@@ -31,10 +32,17 @@ export interface NodeDockerFixture {
 }
 
 /** Removes every container; one that vanishes meanwhile (a stopping manager's clean-up) is fine. */
+/**
+ * Removes every container; one whose removal is already under way (the agent's own teardown,
+ * Docker's 409) is waited for until Docker no longer knows it.
+ */
 export async function removeAllContainers(docker: Docker): Promise<void> {
   for (const c of await docker.listContainers({ all: true })) {
-    await docker.getContainer(c.Id).remove({ force: true }).catch((err: { statusCode?: number }) => {
-      if (err.statusCode !== 404) throw err;
+    const container = docker.getContainer(c.Id);
+    await container.remove({ force: true }).catch(async (err: { statusCode?: number; message?: string }) => {
+      if (err.statusCode === 404) return;
+      if (err.statusCode !== 409 || !/already in progress/.test(err.message ?? '')) throw err;
+      await until(() => container.inspect().then(() => false, (e: { statusCode?: number }) => e.statusCode === 404), { timeoutMs: 30_000, intervalMs: 200, describe: () => `container ${c.Id} still being removed` });
     });
   }
 }
