@@ -38,11 +38,15 @@ describe('emptyDir limits and hostPath types on a real dockerd', function () {
 
   after(async function () {
     this.timeout(60_000);
-    await stopPodsAndUnmount(manager, stateDir);
-    if (node) await removeAllContainers(node.docker);
-    await node?.stop();
-    if (hostDir) rmSync(hostDir, { recursive: true, force: true });
-    removeStateDir(stateDir);
+    try {
+      await stopPodsAndUnmount(manager, stateDir);
+      if (node) await removeAllContainers(node.docker);
+    } finally {
+      // The node's dockerd and namespace go whatever failed above: a failed hook must leave nothing running.
+      await node?.stop();
+      if (hostDir) rmSync(hostDir, { recursive: true, force: true });
+      removeStateDir(stateDir);
+    }
   });
 
   it('evicts the pod over its emptyDir sizeLimit, bounds a memory emptyDir, and checks hostPath types', async () => {
