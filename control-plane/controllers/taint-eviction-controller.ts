@@ -51,8 +51,11 @@ export const taintEvictionController = defineController({
     const fencingOf = (pod: Pod, nodeName: string): FencingInput | undefined => {
       const accessModes = (namespace: string, name: string): readonly string[] | undefined => claimAccessModes(claims.get(`${namespace}/${name}`));
       if (!atMostOneReason(pod, accessModes)) return undefined;
-      const silentForMs = ctx.liveness.isAlive(nodeName) ? 0 : silence.silentForMs(nodeName);
-      return { silentForMs, afterMs: fencing.periodMs + fencing.marginMs };
+      // Asked on every look, alive or not: the first look is when this leader starts counting
+      // the node (node-silence.ts), and a first look only once the node is silent would start
+      // its count a grace period late.
+      const silentForMs = silence.silentForMs(nodeName);
+      return { silentForMs: ctx.liveness.isAlive(nodeName) ? 0 : silentForMs, afterMs: fencing.periodMs + fencing.marginMs };
     };
     const podsOn = (node: Node): string[] => pods.byIndex(BY_NODE, node.metadata.name ?? '').map(cacheKey);
     return {

@@ -173,6 +173,19 @@ describe('taint eviction controller over the in-memory store', () => {
       await until(() => gone(), { timeoutMs: 3000 });
     });
 
+    it('counts a node it first looked at while it spoke from its last message, not from when it fell silent', async () => {
+      const token = liveness.sessionOpened('pi1');
+      await running(); // the first look at web-0 and its node, pi1 speaking
+      liveness.sessionClosed('pi1', token); // unplugged: last heard now
+      await clock.advance(5000);
+      await taint(UNREACHABLE);
+      await until(() => clock.timers > 0, { timeoutMs: 3000 });
+      await clock.advance(5800);
+      assert.equal(await gone(), false, '10.8 s of silence: still there');
+      await clock.advance(300);
+      await until(() => gone(), { timeoutMs: 3000 });
+    });
+
     it('is left alone when its node speaks again before the deadline', async () => {
       await running();
       await taint(UNREACHABLE);
