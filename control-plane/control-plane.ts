@@ -48,7 +48,10 @@ import type { DisruptionSettings } from './controllers/node-disruption-plan';
 import type { NodeReachability } from './nodes/node-reachability';
 import { NodeService } from './nodes/node-service';
 import { SharedLiveness } from './nodes/shared-liveness';
-import { createEtcdClient, EtcdStore } from './store/etcd-store';
+import { createEtcdClient, EtcdStore, pingEtcdEndpoint } from './store/etcd-store';
+import { componentStatusSource } from './component-statuses';
+import { COMPONENT_STATUSES } from './registry/kinds/component-status';
+import { HEALTH_CHECK_TIMEOUT_MS } from './apiserver/handlers/health';
 import type { Informer } from './store/informer';
 import type { KeySpace } from './store/keys';
 
@@ -92,6 +95,12 @@ export class ControlPlane {
       name: `${config.etcdPrefix}/leader`, identity: config.identity, ttlSeconds: LEASE_TTL_SECONDS, log,
       onStartedLeading: (signal) => this.track(runLeaderLoops({ registry, informers, liveness: sharedLiveness.reachability, fencing: config.fencing, disruption: config.disruption, clusterCA, authorizer: apiServer.authorizer, log }, signal)),
     });
+    // kubectl get componentstatuses: each etcd endpoint, and the leader's scheduler and controllers.
+    registry.serveLive(COMPONENT_STATUSES, componentStatusSource({
+      etcdEndpoints: config.etcdEndpoints,
+      checkEtcd: (endpoint) => pingEtcdEndpoint(endpoint, HEALTH_CHECK_TIMEOUT_MS),
+      leader: () => this.electionClient.election(`${config.etcdPrefix}/leader`, LEASE_TTL_SECONDS).leader(),
+    }));
   }
 
   static async start(config: ServeConfig, log: (message: string) => void = console.log): Promise<ControlPlane> {

@@ -40,6 +40,7 @@ import { SELF_SUBJECT_RULES_REVIEWS } from './kinds/self-subject-rules-review';
 import { SUBJECT_ACCESS_REVIEWS } from './kinds/subject-access-review';
 import { NODE_METRICS } from './kinds/node-metrics';
 import { LEASES } from './kinds/lease';
+import { COMPONENT_STATUSES } from './kinds/component-status';
 import { POD_METRICS } from './kinds/pod-metrics';
 import type { ResourceDefinition } from './resource-definition';
 import { apiVersionOf } from './resource-info';
@@ -77,6 +78,7 @@ export {
   NODE_METRICS,
   POD_METRICS,
   LEASES,
+  COMPONENT_STATUSES,
 };
 
 /** A definition of any kind (what lists of kinds hold). */
@@ -97,6 +99,7 @@ export const KINDS: readonly AnyKind[] = [
   SERVICE_ACCOUNTS,
   PERSISTENT_VOLUME_CLAIMS,
   PERSISTENT_VOLUMES,
+  COMPONENT_STATUSES,
   LIMIT_RANGES,
   RESOURCE_QUOTAS,
   DEPLOYMENTS,

@@ -67,6 +67,8 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject, C extends
    * and list answer from the source the control plane registered (none: nothing to list).
    */
   readonly live?: true;
+  /** Sent as a `Warning` header with every request on the kind (a deprecated API: ComponentStatus). */
+  readonly deprecationWarning?: string;
   /**
    * Set for a kind that is a question, never stored (SelfSubjectAccessReview...): a POST of it
    * answers 201 with the body this returns, judged for the requester. `namespace` is the URL's.
