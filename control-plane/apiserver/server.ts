@@ -255,7 +255,10 @@ class RequestHandler {
     this.portForward = new PortForwardUpgrades(options.registry, options.streams, this.log);
     this.limiter = new RequestLimiter(options.limits);
     this.watchCaches = new WatchCaches((info) => options.registry.watchSource(info), { ...options.watchCache, log: this.log });
-    this.detachCaches = options.registry.useCachedObjects((info, key, start) => this.watchCaches.of(info).peek(key, start));
+    this.detachCaches = options.registry.useCachedObjects({
+      get: (info, key, start) => this.watchCaches.of(info).peek(key, start),
+      namespace: (info, namespace, start) => this.watchCaches.of(info).peekNamespace(namespace, start),
+    });
     this.settings = {
       maxBodyBytes: options.maxBodyBytes ?? MAX_BODY_BYTES,
       watch: { ...DEFAULT_WATCH, ...options.watch },
