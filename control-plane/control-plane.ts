@@ -31,6 +31,7 @@ import type { KeyPair } from './auth/pki';
 import { tokenFileAuthenticator } from './auth/token-file-authenticator';
 import { ensureBootstrapPolicy } from './auth/rbac/ensure-bootstrap-policy';
 import { boundObjectsFromInformers } from './auth/bound-object-informers';
+import { nodeAuthorizer } from './auth/node-authorizer';
 import { serviceAccountTokenAuthenticator } from './auth/service-account-authenticator';
 import { bootstrapTokenAuthenticator } from './auth/bootstrap-token-authenticator';
 import { loadOrCreateServiceAccountKey } from './auth/service-account-key';
@@ -136,6 +137,8 @@ export class ControlPlane {
       registry, tls, port: config.securePort, host: config.bindAddress, authenticator: authenticatorFor(config, [tokens, bootstrapTokenAuthenticator(secrets)]),
       advertiseAddress: `${config.advertiseAddress}:${config.securePort}`, log,
       streams: nodeService.streams,
+      // Node,RBAC: a node reads through the API what the node service's feed sends it, no more.
+      nodeAuthorizer: nodeAuthorizer(nodeService.view),
     });
     const plane = new ControlPlane(store, registry, informers, apiServer, nodeService, shared, config, log, pki.ca);
     plane.lifetime.signal.addEventListener('abort', () => stalls.dispose(), { once: true });
