@@ -24,7 +24,7 @@ import { rbacAuthorizer } from '../auth/rbac/rbac-authorizer';
 import { staticPolicy } from '../auth/rbac/rbac-policy';
 import { RuleResolver } from '../auth/rbac/rule-resolver';
 import { requestAttributes } from '../auth/request-attributes';
-import { SYSTEM_MASTERS, type AccessControl, type Requester } from '../auth/requester';
+import { SYSTEM_MASTERS, type AccessControl, type Requester, type TokenReviewer } from '../auth/requester';
 import { answerClientError } from './client-errors';
 import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './handlers/discovery';
 import { ExecUpgrades } from './handlers/exec-handler';
@@ -75,6 +75,8 @@ export interface ApiServerOptions {
    * before it listens).
    */
   access?: AccessControl;
+  /** The bearer-token authenticators requests use, for TokenReview; absent: TokenReview is refused. */
+  tokenReview?: TokenReviewer;
   /** What nodes may do (node-authorizer.ts), asked before RBAC as `--authorization-mode=Node,RBAC`. Absent: nodes get what RBAC grants them. */
   nodeAuthorizer?: Authorizer;
   /** Default 3 MiB, as Kubernetes. */
@@ -290,7 +292,7 @@ class RequestHandler {
     const actingAs = wantsImpersonation(req.headers) ? impersonate(req.headersDistinct, user, this.access.authorizer) : user;
     const attributes = requestAttributes(actingAs, req.method, url.pathname, url.searchParams);
     this.authorizeAttributes(attributes);
-    return { ...this.access, user: actingAs };
+    return { ...this.access, user: actingAs, tokens: this.options.tokenReview };
   }
 
   private authorizeAttributes(attributes: RequestAttributes): void {
