@@ -36,6 +36,7 @@ import { ROLE_BINDINGS } from './kinds/role-binding';
 import { ROLES } from './kinds/role';
 import { SELF_SUBJECT_ACCESS_REVIEWS } from './kinds/self-subject-access-review';
 import { SELF_SUBJECT_REVIEWS } from './kinds/self-subject-review';
+import { TOKEN_REVIEWS } from './kinds/token-review';
 import { SELF_SUBJECT_RULES_REVIEWS } from './kinds/self-subject-rules-review';
 import { SUBJECT_ACCESS_REVIEWS } from './kinds/subject-access-review';
 import { NODE_METRICS } from './kinds/node-metrics';
@@ -120,6 +121,7 @@ export const KINDS: readonly AnyKind[] = [
   SUBJECT_ACCESS_REVIEWS,
   LOCAL_SUBJECT_ACCESS_REVIEWS,
   SELF_SUBJECT_REVIEWS,
+  TOKEN_REVIEWS,
   CERTIFICATE_SIGNING_REQUESTS,
   NODE_METRICS,
   POD_METRICS,
