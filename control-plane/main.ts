@@ -17,6 +17,9 @@
  *   token             create [--ttl 24h] [--description TEXT] [--print-join-command] | list | delete ID:
  *                     bootstrap tokens for joining agents, through the API with --kubeconfig
  *                     (default /etc/pikube/admin.kubeconfig), as `kubeadm token`
+ *   secrets reencrypt rewrite every stored value of the resources --encryption-provider-config names
+ *                     with its first provider and key (after a key rotation; prints the counts, exit 1
+ *                     when a value no provider can read was met), beside etcd (--etcd-endpoints, --etcd-prefix)
  *   preflight         check this machine (swap, clock, CIDRs against the LAN, 32/64-bit, etcd's
  *                     disk: --etcd-data-dir, default /var/lib/etcd), print the fixes, exit 1 on a failure
  * Every flag is also a key of /etc/pikube/server.yaml (or the file --config names); flags win.
@@ -27,6 +30,7 @@ import { issueAdminCertificate, issueUserCertificate, loadOrCreateCertificateAut
 import { renderKubeconfig, writeKubeconfig } from './auth/kubeconfig';
 import { issueNodeCertificate } from './auth/node-certificate';
 import { tokenCommand } from './bootstrap-token-command';
+import { reencryptCommand } from './secrets-reencrypt-command';
 import { ControlPlane } from './control-plane';
 import { parseFlags, parseServeConfig, SERVER_CONFIG_FILE, SERVER_FLAGS, type Flags } from './control-plane-config';
 import { withConfigFile } from '../base/config/config-file';
@@ -126,9 +130,19 @@ async function token(rest: string[]): Promise<void> {
   process.stdout.write(await tokenCommand(words[0], words[1], options));
 }
 
+/** `secrets reencrypt [flags]`: the one `secrets` subcommand. */
+async function secrets(rest: string[]): Promise<void> {
+  const [sub, ...flagArgs] = rest;
+  if (sub !== 'reencrypt') throw new Error(`unknown command "secrets ${sub ?? ''}"; expected secrets reencrypt`);
+  const output = await reencryptCommand(parseFlags(withConfigFile(flagArgs, SERVER_CONFIG_FILE, SERVER_FLAGS)));
+  process.stdout.write(output.text);
+  process.exitCode = output.exitCode;
+}
+
 async function main(argv: string[], logger: Logger): Promise<void> {
   const [command, ...rest] = argv;
   if (command === 'token') return token(rest);
+  if (command === 'secrets') return secrets(rest);
   const flags = parseFlags(withConfigFile(rest, SERVER_CONFIG_FILE, SERVER_FLAGS));
   if (command === 'serve') return serve(flags, logger);
   if (command === 'issue-node-cert') return issueNodeCert(flags);
@@ -139,7 +153,7 @@ async function main(argv: string[], logger: Logger): Promise<void> {
     process.exitCode = report.exitCode;
     return;
   }
-  throw new Error(`unknown command "${command ?? ''}"; expected serve, preflight, token, issue-node-cert or kubeconfig`);
+  throw new Error(`unknown command "${command ?? ''}"; expected serve, preflight, token, secrets, issue-node-cert or kubeconfig`);
 }
 
 const logger = createLogger({ component: 'control-plane' });
