@@ -24,7 +24,7 @@
  *                     disk: --etcd-data-dir, default /var/lib/etcd), print the fixes, exit 1 on a failure
  * Every flag is also a key of /etc/pikube/server.yaml (or the file --config names); flags win.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { issueAdminCertificate, issueUserCertificate, loadOrCreateCertificateAuthority } from './auth/cluster-pki';
 import { renderKubeconfig, writeKubeconfig } from './auth/kubeconfig';
@@ -36,6 +36,8 @@ import { parseFlags, parseServeConfig, SERVER_CONFIG_FILE, SERVER_FLAGS, type Fl
 import { withConfigFile } from '../base/config/config-file';
 import { createLogger, type Logger } from '../base/log/logger';
 import { textLog } from '../base/log/text-log';
+import { systemClock } from '../base/clock';
+import { clockFloor } from '../host/clock-floor';
 import { waitForPlausibleClock } from '../host/clock-wait';
 import { hostFilesAt } from '../host/host-files';
 import { logResults, printedReport, refusals } from '../host/preflight-outcome';
@@ -96,6 +98,16 @@ function preflight(flags: Flags): ReturnType<typeof runServerPreflight> {
   });
 }
 
+/** The cluster CA a previous start made, if any: the clock cannot be earlier than its notBefore. */
+function heldCaCertificate(dir: string): { name: string; pem: string }[] {
+  const name = path.join(dir, 'pki', 'ca.crt');
+  try {
+    return [{ name, pem: readFileSync(name, 'utf8') }];
+  } catch {
+    return [];
+  }
+}
+
 /** Warnings logged; a failure refuses the start; an unset clock is waited for (no CA dated 1970). */
 async function preflightAtStart(flags: Flags, logger: Logger): Promise<void> {
   const results = preflight(flags);
@@ -105,7 +117,8 @@ async function preflightAtStart(flags: Flags, logger: Logger): Promise<void> {
   const startup = new AbortController();
   const abort = (): void => startup.abort();
   process.once('SIGTERM', abort);
-  await waitForPlausibleClock({ now: Date.now, signal: startup.signal, log: (m) => logger.warn(m) }).finally(() => process.off('SIGTERM', abort));
+  const floor = clockFloor(heldCaCertificate(dataDir(flags)));
+  await waitForPlausibleClock({ clock: systemClock, floor, signal: startup.signal, log: (m) => logger.warn(m) }).finally(() => process.off('SIGTERM', abort));
 }
 
 async function serve(flags: Flags, logger: Logger): Promise<void> {
