@@ -6,7 +6,7 @@
  * --etcd-endpoints, --etcd-prefix, --encryption-provider-config), one compare-and-swap per value
  * (EtcdStore.rewriteStale), so a concurrent write is never lost. It prints what it rewrote per
  * resource; a value no provider can read is listed and makes the exit status 1.
- * Run it once every control plane has been restarted with the new key first (docs/encryption-at-rest.md).
+ * Run it once every control plane has been restarted with the new key first (README, "Encrypting Secrets at rest").
  */
 import { KINDS } from './registry/kinds';
 import type { Flags } from './control-plane-config';
