@@ -28,6 +28,8 @@ export interface ServeConfig {
   identity: string;
   /** `--token-auth-file`: static bearer tokens (token-file-authenticator.ts). */
   tokenAuthFile?: string;
+  /** `--encryption-provider-config`: kube-apiserver's EncryptionConfiguration file (store/encryption/). */
+  encryptionProviderConfig?: string;
 }
 
 /** Every flag; each is also a key of /etc/pikube/server.yaml (base/config/config-file.ts). */
@@ -35,7 +37,7 @@ export const SERVER_FLAGS = ['data-dir', 'etcd-endpoints', 'etcd-prefix', 'bind-
   'advertise-address', 'cluster-cidr', 'service-cidr', 'node-monitor-grace-period',
   'default-not-ready-toleration-seconds', 'default-unreachable-toleration-seconds', 'pod-fencing-period', 'pod-fencing-margin',
   'node-eviction-rate', 'secondary-node-eviction-rate', 'unhealthy-zone-threshold', 'large-cluster-size-threshold', 'etcd-data-dir', 'node', 'out', 'server', 'token-auth-file', 'user', 'group',
-  'kubeconfig', 'ttl', 'description'] as const;
+  'kubeconfig', 'ttl', 'description', 'encryption-provider-config'] as const;
 
 /** Where the server's settings live on a Pi; `--config FILE` names another. */
 export const SERVER_CONFIG_FILE = '/etc/pikube/server.yaml';
@@ -131,5 +133,6 @@ export function parseServeConfig(flags: Flags): ServeConfig {
     },
     identity: `${os.hostname()}-${process.pid}`,
     tokenAuthFile: flags['token-auth-file'],
+    encryptionProviderConfig: flags['encryption-provider-config'],
   };
 }

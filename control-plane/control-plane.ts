@@ -13,7 +13,8 @@ import { systemClock } from '../base/clock';
 import { EventRecorder } from './registry/event-recorder';
 import { ensureDefaultNamespaces } from './apiserver/ensure-default-namespaces';
 import { ensureDefaultStorageClass } from './storage/default-storage-class';
-import { LEASES, NODE_METRICS, POD_METRICS, SERVICES } from './registry/kinds';
+import { KINDS, LEASES, NODE_METRICS, POD_METRICS, SERVICES } from './registry/kinds';
+import { loadResourceEncryption } from './store/encryption/encryption-config-file';
 import { nodeLeaseSource } from './nodes/node-leases';
 import { nodeMetricsSource, podMetricsSource } from './nodes/metrics-sources';
 import { Registry } from './registry/registry';
@@ -110,7 +111,9 @@ export class ControlPlane {
     const tokenIssuer = new ServiceAccountTokenIssuer(loadOrCreateServiceAccountKey(config.dataDir));
     const keySpace: KeySpace = { prefix: config.etcdPrefix };
     // Objects stored by older versions that are not valid objects of their kind are skipped by every reader.
-    const store = await EtcdStore.connect({ endpoints: config.etcdEndpoints, log, checkObject: storedObjectCheck(keySpace) });
+    // Encryption at rest, for the resources the file names: every reader above the store sees plain objects.
+    const transformers = config.encryptionProviderConfig ? loadResourceEncryption(config.encryptionProviderConfig, keySpace, KINDS, log) : undefined;
+    const store = await EtcdStore.connect({ endpoints: config.etcdEndpoints, log, checkObject: storedObjectCheck(keySpace), transformers });
     const registry = new Registry({ store, keySpace, serviceCIDR: config.serviceCIDR, defaultTolerationSeconds: config.defaultTolerationSeconds, serviceAccounts: { tokenIssuer } });
     await ensureDefaultNamespaces(registry);
     await ensureBootstrapPolicy(registry);
