@@ -7,8 +7,7 @@
  *   cgroup v2, cgroup_disable=memory     a Pi without the cmdline.txt fix: the preflight says so
  *   cgroup v1, Docker's systemd driver   the v1 unit properties (CPUShares, MemoryLimit)
  *   cgroup v2, daemon.json with cgroupfs a machine's Docker configuration never reaches the
- *                                        tests' own dockerds; and nfs volumes end to end (a
- *                                        kernel NFS server on the simulated LAN, two Pis)
+ *                                        tests' own dockerds
  *
  * Each run boots the VM once and runs mocha there with the summary reporter; its counts come
  * back on the job's output, after a marker line. A run that ends without them counts as one
@@ -33,7 +32,6 @@ export interface VmRun {
 }
 
 const CGROUP_TESTS = 'integration/agent/cgroups/pod-cgroups.test.js';
-const NFS_TESTS = 'e2e/nfs-volumes.test.js';
 
 export const VM_RUNS: VmRun[] = [
   {
@@ -44,12 +42,8 @@ export const VM_RUNS: VmRun[] = [
   // Nothing can be limited there: only what the preflight says is tested.
   { name: 'cgroup v2, memory controller off', cgroup: 'v2', kernelArgs: 'cgroup_disable=memory', fixtureDriver: 'systemd', files: [CGROUP_TESTS], grep: 'memory controller as the kernel has it' },
   { name: 'cgroup v1, systemd driver', cgroup: 'v1', fixtureDriver: 'systemd', files: [CGROUP_TESTS], grep: 'real cgroup tree' },
-  // A Pi whose daemon.json sets the driver: the test's own dockerds must not read it. The nfs
-  // e2e rides along (a kernel NFS server and client, which this machine's kernel lacks).
-  {
-    name: 'cgroup v2, daemon.json sets cgroupfs; nfs volumes', cgroup: 'v2', machineDriver: 'cgroupfs', fixtureDriver: 'systemd',
-    files: [CGROUP_TESTS, NFS_TESTS], grep: 'real cgroup tree|nfs volumes on a kernel NFS server',
-  },
+  // A Pi whose daemon.json sets the driver: the test's own dockerds must not read it.
+  { name: 'cgroup v2, daemon.json sets cgroupfs', cgroup: 'v2', machineDriver: 'cgroupfs', fixtureDriver: 'systemd', files: [CGROUP_TESTS], grep: 'real cgroup tree' },
 ];
 
 const MARKER = 'PIKUBE-VM-SUMMARY ';

@@ -5,7 +5,7 @@
  * pi2 reads the data back (the agents' kernel mounts, unmounted with each pod); an inline `nfs`
  * volume with `readOnly` refuses writes; an export that is not there holds its pod in
  * ContainerCreating with the kubelet's FailedMount text. Needs the kernel's NFS client and
- * server: this runs in the VM tier (scripts/test/vm-suite.ts); a host without them skips it.
+ * server: run it in the VM (docs/vm-tests.md, "NFS volumes"); a host without them skips it.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
