@@ -111,12 +111,26 @@ export class PodVolumes {
       } catch (err) {
         if (signal.aborted) throw err;
         const kept = this.setUpBefore(pod, volume);
-        if (!kept) return { ok: false, volume: volume.name, message: errorText(err) };
+        if (!kept) return { ok: false, volume: this.specName(pod, volume), message: errorText(err) };
         paths.set(volume.name, kept);
         stale.push({ volume: volume.name, message: errorText(err) });
       }
     }
     return { ok: true, paths, stale };
+  }
+
+  /**
+   * The name a failure is told under, the kubelet's volume spec name: a claim's bound
+   * PersistentVolume once there is one (`MountVolume.SetUp failed for volume "nas"`), else the
+   * pod's volume.
+   */
+  private specName(pod: Pod, volume: Volume): string {
+    if (!volume.persistentVolumeClaim) return volume.name;
+    try {
+      return boundVolumeOf(pod, volume.persistentVolumeClaim, this.sources.storage).metadata.name ?? volume.name;
+    } catch {
+      return volume.name;
+    }
   }
 
   /** The directory of an API-data volume that already holds a payload (`..data`); undefined otherwise. */
