@@ -11,7 +11,7 @@
  * agent's session leaves it, the stream breaks as it would on the holder.
  */
 import * as grpc from '@grpc/grpc-js';
-import { ApiError, toApiError } from '../../api/errors';
+import { ApiError } from '../../api/errors';
 import { nodeProto } from '../../proto/node-proto';
 import type { NodeFigures__Output } from '../../proto/generated/pikube/node/v1/NodeFigures';
 import type { RelayFrame } from '../../proto/generated/pikube/node/v1/RelayFrame';
@@ -105,7 +105,7 @@ export class ReplicaClients {
       return client;
     } catch (err: unknown) {
       signal.throwIfAborted();
-      throw new ApiError('ServiceUnavailable', `${what} control plane replica "${target.identity}" (${target.address}), which cannot be reached: ${toApiError(err).message}; if it died, its sessions move to another replica within seconds`);
+      throw new ApiError('ServiceUnavailable', `${what} control plane replica "${target.identity}" (${target.address}), which cannot be reached: ${err instanceof Error ? err.message : String(err)}; if it died, its sessions move to another replica within seconds`);
     }
   }
 
