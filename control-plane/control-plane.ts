@@ -23,7 +23,7 @@ import { KUBERNETES_ENDPOINTS_RESYNC_MS, reconcileKubernetesEndpoints } from './
 import { repairServiceAllocations } from './registry/service-network/repair-allocations';
 import { createApiServer, type ApiServer } from './apiserver/server';
 import { storedObjectCheck } from './apiserver/stored-object-check';
-import { clientCertificateAuthenticator, unionAuthenticator, type Authenticator } from './auth/authenticator';
+import { bearerTokenAuthenticator, clientCertificateAuthenticator, unionAuthenticator, unionTokenAuthenticator, type TokenAuthenticator } from './auth/authenticator';
 import { loadOrCreateClusterPki } from './auth/cluster-pki';
 import { ensureClusterInfo } from './auth/cluster-info';
 import type { Authorizer } from './auth/authorizer';
@@ -31,6 +31,7 @@ import type { KeyPair } from './auth/pki';
 import { tokenFileAuthenticator } from './auth/token-file-authenticator';
 import { ensureBootstrapPolicy } from './auth/rbac/ensure-bootstrap-policy';
 import { boundObjectsFromInformers } from './auth/bound-object-informers';
+import { nodeAuthorizer } from './auth/node-authorizer';
 import { serviceAccountTokenAuthenticator } from './auth/service-account-authenticator';
 import { bootstrapTokenAuthenticator } from './auth/bootstrap-token-authenticator';
 import { loadOrCreateServiceAccountKey } from './auth/service-account-key';
@@ -52,7 +53,10 @@ import { ClusterPodStreams } from './nodes/cluster-pod-streams';
 import { ReplicaClients } from './nodes/replica-relay-client';
 import { issueReplicaCertificate } from './auth/replica-certificate';
 import { SharedLiveness } from './nodes/shared-liveness';
-import { createEtcdClient, EtcdStore } from './store/etcd-store';
+import { createEtcdClient, EtcdStore, pingEtcdEndpoint } from './store/etcd-store';
+import { componentStatusSource } from './component-statuses';
+import { COMPONENT_STATUSES } from './registry/kinds/component-status';
+import { HEALTH_CHECK_TIMEOUT_MS } from './apiserver/handlers/health';
 import type { Informer } from './store/informer';
 import type { KeySpace } from './store/keys';
 
@@ -100,6 +104,12 @@ export class ControlPlane {
       name: `${config.etcdPrefix}/leader`, identity: config.identity, ttlSeconds: LEASE_TTL_SECONDS, log,
       onStartedLeading: (signal) => this.track(runLeaderLoops({ registry, informers, liveness: sharedLiveness.reachability, fencing: config.fencing, disruption: config.disruption, clusterCA, authorizer: apiServer.authorizer, log }, signal)),
     });
+    // kubectl get componentstatuses: each etcd endpoint, and the leader's scheduler and controllers.
+    registry.serveLive(COMPONENT_STATUSES, componentStatusSource({
+      etcdEndpoints: config.etcdEndpoints,
+      checkEtcd: (endpoint) => pingEtcdEndpoint(endpoint, HEALTH_CHECK_TIMEOUT_MS),
+      leader: () => this.electionClient.election(`${config.etcdPrefix}/leader`, LEASE_TTL_SECONDS).leader(),
+    }));
   }
 
   static async start(config: ServeConfig, log: (message: string) => void = console.log): Promise<ControlPlane> {
@@ -144,10 +154,15 @@ export class ControlPlane {
     registry.serveLive(POD_METRICS, podMetricsSource(figures, informers.pods));
     // Node Leases from the sessions' liveness, read when asked: a heartbeat is never an etcd write.
     registry.serveLive(LEASES, nodeLeaseSource(figures, informers.nodes));
+    const bearerTokens = tokenAuthenticatorFor(config, [tokens, bootstrapTokenAuthenticator(secrets)]);
     const apiServer = createApiServer({
-      registry, tls, port: config.securePort, host: config.bindAddress, authenticator: authenticatorFor(config, [tokens, bootstrapTokenAuthenticator(secrets)]),
+      registry, tls, port: config.securePort, host: config.bindAddress,
+      authenticator: unionAuthenticator([clientCertificateAuthenticator, bearerTokenAuthenticator(bearerTokens)]),
+      tokenReview: { tokens: bearerTokens, apiAudiences: tokenIssuer.apiAudiences },
       advertiseAddress: `${config.advertiseAddress}:${config.securePort}`, log,
       streams,
+      // Node,RBAC: a node reads through the API what the node service's feed sends it, no more.
+      nodeAuthorizer: nodeAuthorizer(nodeService.view),
     });
     const plane = new ControlPlane(store, registry, informers, apiServer, nodeService, shared, config, log, pki.ca, replicas);
     plane.lifetime.signal.addEventListener('abort', () => stalls.dispose(), { once: true });
@@ -225,11 +240,10 @@ export class ControlPlane {
   }
 }
 
-/** Client certificates, then the static token file's bearer tokens, then ServiceAccount and bootstrap tokens. */
-function authenticatorFor(config: ServeConfig, clusterTokens: Authenticator[]): Authenticator {
-  const authenticators = [clientCertificateAuthenticator];
-  if (config.tokenAuthFile) authenticators.push(tokenFileAuthenticator(config.tokenAuthFile));
-  return unionAuthenticator([...authenticators, ...clusterTokens]);
+/** Bearer tokens: the static token file's, then ServiceAccount and bootstrap tokens (requests and TokenReview alike; client certificates come first). */
+function tokenAuthenticatorFor(config: ServeConfig, clusterTokens: TokenAuthenticator[]): TokenAuthenticator {
+  const fromFile = config.tokenAuthFile ? [tokenFileAuthenticator(config.tokenAuthFile)] : [];
+  return unionTokenAuthenticator([...fromFile, ...clusterTokens]);
 }
 
 /** The leader's and each replica's sessions' lease: a vanished replica's sessions count this long. */

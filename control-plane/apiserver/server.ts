@@ -6,7 +6,7 @@
  * kube-public's `cluster-info` (kubeadm's discovery document, which joining nodes read first).
  * Then impersonation headers are honoured for those allowed to, and every request, watches and
  * exec included, is authorized on its attributes (the authorizer chain: system:masters, then
- * RBAC) or answered 403 Forbidden. Every failure is a Status: nothing a request does can crash
+ * the Node authorizer when the server has one, then RBAC) or answered 403 Forbidden. Every failure is a Status: nothing a request does can crash
  * the server; an unexpected error is a logged 500.
  */
 import https from 'node:https';
@@ -24,7 +24,7 @@ import { rbacAuthorizer } from '../auth/rbac/rbac-authorizer';
 import { staticPolicy } from '../auth/rbac/rbac-policy';
 import { RuleResolver } from '../auth/rbac/rule-resolver';
 import { requestAttributes } from '../auth/request-attributes';
-import { SYSTEM_MASTERS, type AccessControl, type Requester } from '../auth/requester';
+import { SYSTEM_MASTERS, type AccessControl, type Requester, type TokenReviewer } from '../auth/requester';
 import { answerClientError } from './client-errors';
 import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './handlers/discovery';
 import { ExecUpgrades } from './handlers/exec-handler';
@@ -70,10 +70,15 @@ export interface ApiServerOptions {
   /** Default: client certificates signed by `tls.caCertPem`. */
   authenticator?: Authenticator;
   /**
-   * Who may do what. Default: `system:masters` may do anything, then RBAC over the registry's
-   * roles and bindings (kept in memory by informers the server starts before it listens).
+   * Who may do what. Default: `system:masters` may do anything, then `nodeAuthorizer`, then
+   * RBAC over the registry's roles and bindings (kept in memory by informers the server starts
+   * before it listens).
    */
   access?: AccessControl;
+  /** The bearer-token authenticators requests use, for TokenReview; absent: TokenReview is refused. */
+  tokenReview?: TokenReviewer;
+  /** What nodes may do (node-authorizer.ts), asked before RBAC as `--authorization-mode=Node,RBAC`. Absent: nodes get what RBAC grants them. */
+  nodeAuthorizer?: Authorizer;
   /** Default 3 MiB, as Kubernetes. */
   maxBodyBytes?: number;
   watch?: Partial<WatchSettings>;
@@ -98,7 +103,7 @@ export interface ApiServer {
   watchCacheStats(): WatchCacheStats[];
   /** Requests held and queued under the limits, for diagnostics and tests. */
   limitCounts(): RequestLimiter['counts'];
-  /** The authorizer requests are judged by (system:masters, then RBAC): the CSR approver's SubjectAccessReviews. */
+  /** The authorizer requests are judged by (system:masters, Node, RBAC): the CSR approver's SubjectAccessReviews. */
   readonly authorizer: Authorizer;
 }
 
@@ -246,7 +251,8 @@ class RequestHandler {
       const servesRbac = options.registry.resources.some((r) => r.group === 'rbac.authorization.k8s.io');
       if (servesRbac) this.policy = new PolicyCache(options.registry, (line) => this.log(line));
       const rules = new RuleResolver(this.policy ?? staticPolicy({}));
-      this.access = { rules, authorizer: unionAuthorizer([privilegedGroupsAuthorizer([SYSTEM_MASTERS]), rbacAuthorizer(rules)]) };
+      const chain = [privilegedGroupsAuthorizer([SYSTEM_MASTERS]), ...(options.nodeAuthorizer ? [options.nodeAuthorizer] : []), rbacAuthorizer(rules)];
+      this.access = { rules, authorizer: unionAuthorizer(chain) };
     }
     this.exec = new ExecUpgrades(options.registry, options.streams);
     this.openapi = buildOpenApiV3([...options.registry.resources]);
@@ -255,7 +261,10 @@ class RequestHandler {
     this.portForward = new PortForwardUpgrades(options.registry, options.streams, this.log);
     this.limiter = new RequestLimiter(options.limits);
     this.watchCaches = new WatchCaches((info) => options.registry.watchSource(info), { ...options.watchCache, log: this.log });
-    this.detachCaches = options.registry.useCachedObjects((info, key, start) => this.watchCaches.of(info).peek(key, start));
+    this.detachCaches = options.registry.useCachedObjects({
+      get: (info, key, start) => this.watchCaches.of(info).peek(key, start),
+      namespace: (info, namespace, start) => this.watchCaches.of(info).peekNamespace(namespace, start),
+    });
     this.settings = {
       maxBodyBytes: options.maxBodyBytes ?? MAX_BODY_BYTES,
       watch: { ...DEFAULT_WATCH, ...options.watch },
@@ -286,7 +295,7 @@ class RequestHandler {
     const actingAs = wantsImpersonation(req.headers) ? impersonate(req.headersDistinct, user, this.access.authorizer) : user;
     const attributes = requestAttributes(actingAs, req.method, url.pathname, url.searchParams);
     this.authorizeAttributes(attributes);
-    return { ...this.access, user: actingAs };
+    return { ...this.access, user: actingAs, tokens: this.options.tokenReview };
   }
 
   private authorizeAttributes(attributes: RequestAttributes): void {

@@ -160,11 +160,20 @@ export class WatchCache {
    * The object is the cache's shared one: read-only.
    */
   peek(key: string, start = false): KubeObject | undefined {
-    if (!this.running) {
-      if (start && !this.stopper.signal.aborted) void this.ensureRunning(undefined).catch(() => undefined);
-      return undefined;
-    }
+    if (!this.running) return this.startForNextTime(start);
     return this.state.get(key)?.object;
+  }
+
+  /**
+   * Every object of one namespace as the cache last saw it, with the revision the cache reflects,
+   * without waiting for anything (as `peek`; the objects are shared: read-only). Undefined when
+   * the cache is not running; with `start`, a cache not running yet is started for next time.
+   */
+  peekNamespace(namespace: string, start = false): { objects: KubeObject[]; revision: number } | undefined {
+    if (!this.running) return this.startForNextTime(start);
+    const objects: KubeObject[] = [];
+    for (const cached of this.state.values()) if (cached.object.metadata.namespace === namespace) objects.push(cached.object);
+    return { objects, revision: this.revision };
   }
 
   /** Ends every watcher and the store watch. Idempotent. */
@@ -173,6 +182,12 @@ export class WatchCache {
     this.stopper.abort();
     this.stop();
     for (const wake of [...this.revisionWaiters]) wake();
+  }
+
+  /** A peek at a cache not running: starts it in the background when asked to; nothing to answer now. */
+  private startForNextTime(start: boolean): undefined {
+    if (start && !this.stopper.signal.aborted) void this.ensureRunning(undefined).catch(() => undefined);
+    return undefined;
   }
 
   private subscribe(request: CacheWatchRequest, from: number | undefined): CacheSubscription {

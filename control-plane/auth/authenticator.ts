@@ -61,6 +61,65 @@ export const clientCertificateAuthenticator: Authenticator = {
   },
 };
 
+/**
+ * What a bearer token proves (authenticator.Response): the user, and the audiences it is good
+ * for among those asked; a token that is not bound to audiences (a static or bootstrap token)
+ * has none of its own and is good for the API's.
+ */
+export interface TokenAuthentication {
+  user: UserInfo;
+  audiences?: string[];
+}
+
+/** A token this authenticator recognises but refuses, and why (status.error of a TokenReview). */
+export interface TokenRefusal {
+  error: string;
+}
+
+/** One kind of bearer token (authenticator.Token): the requests' authenticators and TokenReview share them. */
+export interface TokenAuthenticator {
+  /**
+   * The user the token proves for one of `audiences` (default: the API's); a refusal for a token of
+   * this kind that no longer holds; undefined for a token this authenticator does not know.
+   */
+  authenticateToken(token: string, audiences?: readonly string[]): TokenAuthentication | TokenRefusal | undefined;
+}
+
+/** The token of `Authorization: Bearer <token>`, as Kubernetes' bearer-token authenticator reads it. */
+export function bearerToken(req: Pick<IncomingMessage, 'headers'>): string | undefined {
+  const header = req.headers.authorization;
+  if (typeof header !== 'string') return undefined;
+  const parts = header.trim().split(' ');
+  if (parts.length < 2 || parts[0].toLowerCase() !== 'bearer') return undefined;
+  return parts[1] === '' ? undefined : parts[1];
+}
+
+/** Each token authenticator in turn: the first that proves a user wins, else the first refusal (the union token authenticator). */
+export function unionTokenAuthenticator(authenticators: readonly TokenAuthenticator[]): TokenAuthenticator {
+  return {
+    authenticateToken(token, audiences) {
+      let refusal: TokenRefusal | undefined;
+      for (const a of authenticators) {
+        const verdict = a.authenticateToken(token, audiences);
+        if (verdict && 'user' in verdict) return verdict;
+        refusal ??= verdict;
+      }
+      return refusal;
+    },
+  };
+}
+
+/** Requests with `Authorization: Bearer <token>`, judged by a token authenticator for the API's audiences (bearertoken.New). */
+export function bearerTokenAuthenticator(tokens: TokenAuthenticator): Authenticator {
+  return {
+    authenticate(req) {
+      const token = bearerToken(req);
+      const verdict = token === undefined ? undefined : tokens.authenticateToken(token);
+      return verdict && 'user' in verdict ? verdict.user : undefined;
+    },
+  };
+}
+
 /** Tries each authenticator in turn (Kubernetes' union authenticator); the first user found wins. */
 export function unionAuthenticator(authenticators: Authenticator[]): Authenticator {
   return {

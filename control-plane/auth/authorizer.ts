@@ -5,6 +5,7 @@
  * authorizer can sit beside RBAC. Authorizers are synchronous: they read in-memory caches.
  * https://kubernetes.io/docs/reference/access-authn-authz/authorization/
  */
+import type { FieldRequirement } from '../../api/field-selector';
 import type { UserInfo } from './authenticator';
 
 /** authorizer.Attributes: a resource request (resource set) or a non-resource one (path set). */
@@ -21,6 +22,12 @@ export interface RequestAttributes {
   subresource: string;
   namespace: string;
   name: string;
+  /**
+   * The field selector of a list, watch or deletecollection (authorizer.Attributes'
+   * GetFieldSelector, Kubernetes 1.31+): what the node authorizer lets a node list its own
+   * pods by. Absent when there is none or it does not parse (the request then fails with 400).
+   */
+  fieldSelector?: readonly FieldRequirement[];
 }
 
 export type Decision = 'allow' | 'deny' | 'noOpinion';

@@ -12,8 +12,7 @@ import {
   BOOTSTRAP_TOKEN_NAMESPACE, BOOTSTRAP_TOKEN_SECRET_TYPE, BOOTSTRAP_USER_PREFIX, BOOTSTRAPPERS_GROUP, bootstrapTokenSecretName,
   type BootstrapToken, extraGroupsOf, isExpired, parseBootstrapToken, secretField,
 } from '../../api/bootstrap-token';
-import { AUTHENTICATED_GROUP, type Authenticator, type UserInfo } from './authenticator';
-import { bearerToken } from './service-account-authenticator';
+import { AUTHENTICATED_GROUP, bearerTokenAuthenticator, type Authenticator, type TokenAuthenticator, type UserInfo } from './authenticator';
 
 interface SecretCache {
   get(key: string): Secret | undefined;
@@ -35,13 +34,15 @@ export function bootstrapTokenUser(token: BootstrapToken, secret: Secret | undef
   return { name: `${BOOTSTRAP_USER_PREFIX}${token.id}`, groups: [...new Set([BOOTSTRAPPERS_GROUP, ...extra, AUTHENTICATED_GROUP])] };
 }
 
-export function bootstrapTokenAuthenticator(secrets: SecretCache, now: () => Date = () => new Date()): Authenticator {
-  return {
-    authenticate(req) {
-      const text = bearerToken(req);
-      const token = text === undefined ? undefined : parseBootstrapToken(text);
+/** Not bound to audiences (good for the API's). */
+export function bootstrapTokenAuthenticator(secrets: SecretCache, now: () => Date = () => new Date()): Authenticator & TokenAuthenticator {
+  const tokens: TokenAuthenticator = {
+    authenticateToken(text) {
+      const token = parseBootstrapToken(text);
       if (!token) return undefined;
-      return bootstrapTokenUser(token, secrets.get(`${BOOTSTRAP_TOKEN_NAMESPACE}/${bootstrapTokenSecretName(token.id)}`), now());
+      const user = bootstrapTokenUser(token, secrets.get(`${BOOTSTRAP_TOKEN_NAMESPACE}/${bootstrapTokenSecretName(token.id)}`), now());
+      return user && { user };
     },
   };
+  return { ...tokens, ...bearerTokenAuthenticator(tokens) };
 }

@@ -8,6 +8,7 @@
  * `resourceNames` rules cover `kubectl wait` and `delete`); `namespaces/{name}` is in
  * namespace {name}. Nothing here does I/O.
  */
+import { parseFieldSelector, type FieldRequirement } from '../../api/field-selector';
 import { booleanParam } from '../apiserver/request-options';
 import type { UserInfo } from './authenticator';
 import type { RequestAttributes } from './authorizer';
@@ -70,8 +71,21 @@ export function requestAttributes(user: UserInfo, method: string | undefined, pa
 function refineCollectionVerb(a: RequestAttributes, query: URLSearchParams): RequestAttributes {
   if (a.name === '' && a.verb === 'get') a.verb = booleanParam(query, 'watch') ? 'watch' : 'list';
   if (a.name === '' && a.verb === 'delete') a.verb = 'deletecollection';
-  if (a.name === '' && ['list', 'watch', 'deletecollection'].includes(a.verb)) a.name = nameFromFieldSelector(query.get('fieldSelector'));
+  if (!['list', 'watch', 'deletecollection'].includes(a.verb)) return a;
+  if (a.name === '') a.name = nameFromFieldSelector(query.get('fieldSelector'));
+  const requirements = fieldRequirements(query.get('fieldSelector'));
+  if (requirements) a.fieldSelector = requirements;
   return a;
+}
+
+/** The selector's terms; undefined for none, or one that does not parse (the handler answers it 400). */
+function fieldRequirements(selector: string | null): FieldRequirement[] | undefined {
+  if (!selector) return undefined;
+  try {
+    return parseFieldSelector(selector).requirements;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `metadata.name=X` (or `==`) among the field selector's terms, as the apiserver reads it. */

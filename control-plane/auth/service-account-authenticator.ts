@@ -7,9 +7,10 @@
  * more than a minute ago no longer counts (pkg/serviceaccount/claims.go, validator.Validate).
  * Lookups read the control plane's informers, so authenticating costs no etcd read.
  */
-import type { IncomingMessage } from 'node:http';
 import { serviceAccountGroups, serviceAccountUserName } from '../../api/service-account';
-import { AUTHENTICATED_GROUP, type Authenticator } from './authenticator';
+import { AUTHENTICATED_GROUP, bearerTokenAuthenticator, type Authenticator, type TokenAuthenticator } from './authenticator';
+
+export { bearerToken } from './authenticator';
 import { looksLikeJwt } from './jwt';
 import type { NamedUid, ReadClaims, ServiceAccountTokenIssuer } from './service-account-token';
 
@@ -29,14 +30,6 @@ export interface ObjectLife {
 /** validator.Validate: a pod deleted (gracefully) longer ago than this invalidates its tokens. */
 const DELETED_POD_GRACE_MS = 60_000;
 
-/** The token of `Authorization: Bearer <token>`; undefined for another scheme or none. */
-export function bearerToken(req: IncomingMessage): string | undefined {
-  const header = req.headers.authorization;
-  if (typeof header !== 'string') return undefined;
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return m?.[1];
-}
-
 function alive(object: ObjectLife | undefined, ref: NamedUid): boolean {
   return object !== undefined && object.uid === ref.uid;
 }
@@ -54,18 +47,24 @@ export function bindingStillHolds(claims: ReadClaims, lookup: BoundObjectLookup,
   return deleted === undefined || now.getTime() - deleted <= DELETED_POD_GRACE_MS;
 }
 
-export function serviceAccountTokenAuthenticator(issuer: ServiceAccountTokenIssuer, lookup: BoundObjectLookup, now: () => Date = () => new Date()): Authenticator {
-  return {
-    authenticate(req) {
-      const token = bearerToken(req);
-      if (token === undefined || !looksLikeJwt(token)) return undefined;
+/** validator.Validate's refusal of a token whose account, pod, secret or node is gone. */
+export const INVALIDATED = 'service account token has been invalidated';
+
+/** Our JWTs for one of the audiences asked (default: the API's); the audiences it is good for are those it names among them. */
+export function serviceAccountTokenAuthenticator(issuer: ServiceAccountTokenIssuer, lookup: BoundObjectLookup, now: () => Date = () => new Date()): Authenticator & TokenAuthenticator {
+  const tokens: TokenAuthenticator = {
+    authenticateToken(token, audiences = issuer.apiAudiences) {
+      if (!looksLikeJwt(token)) return undefined;
       const at = now();
-      const claims = issuer.read(token, at);
-      if (!claims || !bindingStillHolds(claims, lookup, at)) return undefined;
-      return {
+      const claims = issuer.read(token, at, audiences);
+      if (!claims) return undefined;
+      if (!bindingStillHolds(claims, lookup, at)) return { error: INVALIDATED };
+      const user = {
         name: serviceAccountUserName(claims.namespace, claims.serviceAccount.name),
         groups: [...serviceAccountGroups(claims.namespace), AUTHENTICATED_GROUP],
       };
+      return { user, audiences: claims.audiences.filter((a) => audiences.includes(a)) };
     },
   };
+  return { ...tokens, ...bearerTokenAuthenticator(tokens) };
 }

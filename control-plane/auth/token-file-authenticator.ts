@@ -8,8 +8,9 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
-import { AUTHENTICATED_GROUP, type Authenticator, type UserInfo } from './authenticator';
+import { AUTHENTICATED_GROUP, bearerTokenAuthenticator, type Authenticator, type TokenAuthenticator, type UserInfo } from './authenticator';
+
+export { bearerToken } from './authenticator';
 
 function digest(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
@@ -69,26 +70,21 @@ export function parseTokenFile(text: string, source = 'token file'): Map<string,
   return users;
 }
 
-/** The token of `Authorization: Bearer <token>`, as Kubernetes' bearer-token authenticator reads it. */
-export function bearerToken(req: Pick<IncomingMessage, 'headers'>): string | undefined {
-  const header = req.headers.authorization;
-  if (typeof header !== 'string') return undefined;
-  const parts = header.trim().split(' ');
-  if (parts.length < 2 || parts[0].toLowerCase() !== 'bearer') return undefined;
-  return parts[1] === '' ? undefined : parts[1];
-}
-
-export function tokenAuthenticator(users: ReadonlyMap<string, UserInfo>): Authenticator {
+/** The file's tokens; not bound to audiences (good for the API's). */
+export function staticTokens(users: ReadonlyMap<string, UserInfo>): TokenAuthenticator {
   return {
-    authenticate(req) {
-      const token = bearerToken(req);
-      if (token === undefined) return undefined;
+    authenticateToken(token) {
       const user = users.get(digest(token));
-      return user ? { ...user, groups: [...user.groups] } : undefined;
+      return user ? { user: { ...user, groups: [...user.groups] } } : undefined;
     },
   };
 }
 
-export function tokenFileAuthenticator(file: string): Authenticator {
+export function tokenAuthenticator(users: ReadonlyMap<string, UserInfo>): Authenticator & TokenAuthenticator {
+  const tokens = staticTokens(users);
+  return { ...tokens, ...bearerTokenAuthenticator(tokens) };
+}
+
+export function tokenFileAuthenticator(file: string): Authenticator & TokenAuthenticator {
   return tokenAuthenticator(parseTokenFile(readFileSync(file, 'utf8'), file));
 }

@@ -27,12 +27,12 @@ export class KubeletEvents {
 
   constructor(private readonly opts: KubeletEventsOptions) {}
 
-  /** Records the event; throws Invalid when the pod is bound elsewhere. */
+  /** Records the event; throws Forbidden when the pod is bound elsewhere (NodeRestriction). */
   async record(nodeName: string, event: ValidPodEvent): Promise<PodEventOutcome> {
     const pod = this.opts.pods.get(`${event.namespace}/${event.name}`);
     if (!pod || pod.metadata.uid !== event.uid) return 'stale';
     if (pod.spec.nodeName !== nodeName) {
-      throw new ApiError('Invalid', `pod ${event.namespace}/${event.name} (uid ${event.uid}) is not bound to node "${nodeName}"`);
+      throw new ApiError('Forbidden', `pod ${event.namespace}/${event.name} (uid ${event.uid}) is not bound to node "${nodeName}"`);
     }
     const ref: ObjectReference = { kind: 'Pod', apiVersion: 'v1', namespace: event.namespace, name: event.name, uid: event.uid };
     if (event.fieldPath) ref.fieldPath = event.fieldPath;

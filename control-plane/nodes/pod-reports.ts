@@ -27,10 +27,11 @@ async function getPod(ctx: NodeWriteContext, ref: PodRef): Promise<Pod | undefin
 
 function notBound(ref: PodRef, nodeName: string, pod: Pod): ApiError {
   const where = pod.spec.nodeName ? `bound to node "${pod.spec.nodeName}"` : 'not bound to any node';
-  return new ApiError('Invalid', `pod ${ref.namespace}/${ref.name} (uid ${ref.uid}) is ${where}, not to node "${nodeName}"`);
+  // NodeRestriction's refusal: a node speaks only for the pods bound to it.
+  return new ApiError('Forbidden', `pod ${ref.namespace}/${ref.name} (uid ${ref.uid}) is ${where}, not to node "${nodeName}"`);
 }
 
-/** Throws Invalid when the pod is this uid but not this node's; false when the report is stale. */
+/** Throws Forbidden when the pod is this uid but not this node's; false when the report is stale. */
 function isCurrentAndMine(pod: Pod | undefined, ref: PodRef, nodeName: string): pod is Pod {
   if (!pod || pod.metadata.uid !== ref.uid) return false;
   if (pod.spec.nodeName !== nodeName) throw notBound(ref, nodeName, pod);

@@ -36,10 +36,12 @@ import { ROLE_BINDINGS } from './kinds/role-binding';
 import { ROLES } from './kinds/role';
 import { SELF_SUBJECT_ACCESS_REVIEWS } from './kinds/self-subject-access-review';
 import { SELF_SUBJECT_REVIEWS } from './kinds/self-subject-review';
+import { TOKEN_REVIEWS } from './kinds/token-review';
 import { SELF_SUBJECT_RULES_REVIEWS } from './kinds/self-subject-rules-review';
 import { SUBJECT_ACCESS_REVIEWS } from './kinds/subject-access-review';
 import { NODE_METRICS } from './kinds/node-metrics';
 import { LEASES } from './kinds/lease';
+import { COMPONENT_STATUSES } from './kinds/component-status';
 import { POD_METRICS } from './kinds/pod-metrics';
 import type { ResourceDefinition } from './resource-definition';
 import { apiVersionOf } from './resource-info';
@@ -77,6 +79,7 @@ export {
   NODE_METRICS,
   POD_METRICS,
   LEASES,
+  COMPONENT_STATUSES,
 };
 
 /** A definition of any kind (what lists of kinds hold). */
@@ -97,6 +100,7 @@ export const KINDS: readonly AnyKind[] = [
   SERVICE_ACCOUNTS,
   PERSISTENT_VOLUME_CLAIMS,
   PERSISTENT_VOLUMES,
+  COMPONENT_STATUSES,
   LIMIT_RANGES,
   RESOURCE_QUOTAS,
   DEPLOYMENTS,
@@ -117,6 +121,7 @@ export const KINDS: readonly AnyKind[] = [
   SUBJECT_ACCESS_REVIEWS,
   LOCAL_SUBJECT_ACCESS_REVIEWS,
   SELF_SUBJECT_REVIEWS,
+  TOKEN_REVIEWS,
   CERTIFICATE_SIGNING_REQUESTS,
   NODE_METRICS,
   POD_METRICS,

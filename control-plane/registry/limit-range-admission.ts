@@ -6,7 +6,7 @@
  * `pods "x" is forbidden: <every broken bound of that range>`). The rules are limit-ranger.ts.
  */
 import type { PersistentVolumeClaim, Pod } from '../../api/core-v1';
-import { admissionForbidden, isApiError } from '../../api/errors';
+import { admissionForbidden } from '../../api/errors';
 import type { LimitRange } from '../../api/policy-quota-v1';
 import { aggregateMessage, applyLimitRangeDefaults, claimLimitViolations, defaultPodRequestsFromLimits, podLimitViolations } from './limit-ranger';
 import type { AdmissionContext } from './resource-definition';
@@ -34,11 +34,6 @@ async function refuseViolations(ctx: AdmissionContext, resource: string, name: s
 }
 
 /** The namespace's LimitRanges; none where the registry does not serve them (a test's list of kinds). */
-async function limitRangesOf(ctx: AdmissionContext): Promise<LimitRange[]> {
-  try {
-    return (await ctx.registry.list<LimitRange>('limitranges', { namespace: ctx.namespace })).items;
-  } catch (err: unknown) {
-    if (isApiError(err, 'NotFound')) return [];
-    throw err;
-  }
+function limitRangesOf(ctx: AdmissionContext): Promise<readonly LimitRange[]> {
+  return ctx.reads.list<LimitRange>('limitranges');
 }

@@ -28,10 +28,12 @@ import { KINDS, resolveResource, type AnyKind } from './kinds';
 import { NAMESPACES } from './kinds/namespace';
 import { PODS } from './kinds/pod';
 import { SCALES } from './kinds/scale';
+import { AdmissionReads } from './admission-reads';
+import type { CachedObjects } from './cached-objects';
 import { admitCreateInNamespace } from './namespace-lifecycle';
 import { bumpGenerationOnChange, carryOverObjectMeta, generateName, prepareObjectMetaForCreate } from './object-meta';
 import { startRegistryWatch, type RegistryWatch, type RegistryWatchEvent } from './registry-watch';
-import type { AdmissionContext, ResourceDefinition } from './resource-definition';
+import type { AdmissionContext, NamespaceReads, ResourceDefinition } from './resource-definition';
 import { admitToQuotas } from './resource-quota-admission';
 import type { LiveObjects } from './live-objects';
 import { compileSelection, type SelectorStrings } from './selection';
@@ -42,6 +44,7 @@ import { companionWrites, requestedConflicts, stampRevision, type CompanionConte
 
 export type { PatchType } from '../apiserver/patch-document';
 export type { RegistryWatch, RegistryWatchEvent } from './registry-watch';
+export type { CachedObjects } from './cached-objects';
 export type { DeleteOptions } from './strategy';
 
 export interface RegistryOptions {
@@ -92,6 +95,12 @@ export interface WriteOptions {
 export interface GuaranteedUpdateOptions extends WriteOptions {
   /** Write through `…/status` (only the status changes) instead of the main resource. */
   subresource?: 'status';
+  /**
+   * Admission may go on reading the kind from a cache that has not seen this write yet (a quota
+   * charge, which the next charge's compare-and-swap re-checks). Default: admission reads the
+   * kind from etcd until its cache has the write (admission-reads.ts).
+   */
+  admissionMayReadStale?: boolean;
 }
 
 export interface PatchOptions extends WriteOptions {
@@ -128,12 +137,6 @@ export interface RegistryWatchOptions<T extends KubeObject> extends SelectorStri
   signal?: AbortSignal;
 }
 
-/**
- * Recent copies of stored objects by store key (the API server's watch caches): read-only and
- * possibly behind etcd, so only ever a first guess that etcd confirms. `start` asks for the
- * resource's cache to be started when it is not running yet (it then answers next time).
- */
-export type CachedObjects = (info: AnyKind, key: string, start: boolean) => KubeObject | undefined;
 
 /** How long namespace admission reads a namespace deleted through this registry from etcd (NamespaceLifecycle's forceLiveLookupTTL). */
 const FORCE_LIVE_LOOKUP_MS = 30_000;
@@ -155,6 +158,8 @@ export class Registry {
   /** Each kind's write companion (a Service's allocations), made once for this store. */
   private readonly companions = new Map<AnyKind, WriteCompanion>();
   private cachedObjects?: CachedObjects;
+  /** What create admission reads of a namespace: the caches, etcd when they are behind. */
+  private readonly admissionReads: AdmissionReads;
   /** Namespaces deleted through this registry, until when admission reads them from etcd. */
   private readonly liveLookups = new Map<string, number>();
   /** The sources of the kinds read from memory (`live`), by kind. */
@@ -169,6 +174,7 @@ export class Registry {
     this.serviceAccounts = options.serviceAccounts;
     const ctx: CompanionContext = { store: this.store, keySpace: this.keySpace, serviceCIDR: options.serviceCIDR, nodePortRange: options.nodePortRange };
     for (const kind of this.resources) if (kind.companion) this.companions.set(kind, kind.companion(ctx));
+    this.admissionReads = new AdmissionReads({ store: this.store, keySpace: this.keySpace, cached: () => this.cachedObjects, now: () => this.now().getTime() });
   }
 
   /** The kind's definition; NotFound as for an unknown URL. */
@@ -188,8 +194,8 @@ export class Registry {
 
   /**
    * Lets writes start from recent copies (one etcd round trip instead of two, as the
-   * apiserver's Cacher) and namespace admission read namespaces from them (as NamespaceLifecycle
-   * reads its informer). Returns what detaches them.
+   * apiserver's Cacher) and admission read namespaces, LimitRanges, quotas and service accounts
+   * from them (as the admission plugins read their informers). Returns what detaches them.
    */
   useCachedObjects(cached: CachedObjects): () => void {
     this.cachedObjects = cached;
@@ -446,8 +452,8 @@ export class Registry {
   }
 
   /** Every change to a stored object: its kind's read-modify-write, the result checked by the typed decoder. */
-  private write<T extends KubeObject>(
-    info: AnyKind, namespace: string | undefined, name: string, expected: string | undefined, options: WriteOptions, compute: (current: T) => T | typeof REMOVE,
+  private async write<T extends KubeObject>(
+    info: AnyKind, namespace: string | undefined, name: string, expected: string | undefined, options: GuaranteedUpdateOptions, compute: (current: T) => T | typeof REMOVE,
   ): Promise<UpdateOutcome<T>> {
     const key = this.key(info, namespace, name);
     const companion = this.companions.get(info);
@@ -459,8 +465,10 @@ export class Registry {
       return decoded;
     };
     const cachedObjects = this.cachedObjects;
-    const cached = cachedObjects && ((): T | undefined => cachedObjects(info, key, false) as T | undefined);
-    return guaranteedUpdate<T>({ store: this.store, key, info, name, expectedResourceVersion: expected, compute: typed, dryRun: options.dryRun, companion, cached });
+    const cached = cachedObjects && ((): T | undefined => cachedObjects.get(info, key, false) as T | undefined);
+    const outcome = await guaranteedUpdate<T>({ store: this.store, key, info, name, expectedResourceVersion: expected, compute: typed, dryRun: options.dryRun, companion, cached });
+    if ((outcome.written || (outcome.removed && !options.dryRun)) && !options.admissionMayReadStale) this.admissionReads.wrote(info, outcome.object);
+    return outcome;
   }
 
   /** `obj` has passed the typed decoder already; what the strategy adds is checked again before it is stored. */
@@ -499,7 +507,22 @@ export class Registry {
 
   private admissionContext(info: AnyKind, obj: KubeObject, namespace: string): AdmissionContext {
     const admitNamespace = (): Promise<void> => this.admitNamespace(info, obj, namespace);
-    return { registry: this, namespace, serviceAccounts: this.serviceAccounts !== undefined, admitNamespace };
+    return { reads: this.namespaceReads(namespace), namespace, serviceAccounts: this.serviceAccounts !== undefined, admitNamespace };
+  }
+
+  /** Admission's reads of one namespace; a kind this registry does not serve has no objects. */
+  private namespaceReads(namespace: string): NamespaceReads {
+    const served = (resource: string): AnyKind | undefined => resolveResource(this.resources, resource);
+    return {
+      list: async <T extends KubeObject>(resource: string) => {
+        const info = served(resource);
+        return info ? this.admissionReads.list<T>(info, namespace) : [];
+      },
+      get: async <T extends KubeObject>(resource: string, name: string) => {
+        const info = served(resource);
+        return info ? this.admissionReads.get<T>(info, namespace, name) : undefined;
+      },
+    };
   }
 
   /**
@@ -509,24 +532,31 @@ export class Registry {
    */
   private async validateAdmission(info: AnyKind, candidate: KubeObject, namespace: string, dryRun: boolean): Promise<void> {
     await this.admitNamespace(info, candidate, namespace);
-    await info.validateCreate?.(candidate, this.admissionContext(info, candidate, namespace));
-    await admitToQuotas(this, info, namespace, candidate, dryRun);
+    const ctx = this.admissionContext(info, candidate, namespace);
+    await info.validateCreate?.(candidate, ctx);
+    await admitToQuotas(this, ctx.reads, info, namespace, candidate, dryRun);
   }
 
   /** Stores a new object with the keys it claims; AlreadyExists when the object's key is taken. */
   private async storeNew<T extends KubeObject>(info: AnyKind, key: string, obj: T): Promise<T> {
     const companion = this.companions.get(info);
-    if (!companion) return this.store.create(key, obj);
+    if (!companion) return this.stored(info, await this.store.create(key, obj));
     for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
       const candidate = structuredClone(obj);
       const plan = await companion.planCreate(candidate);
       const result = await this.store.commit([{ op: 'create', key, object: candidate }, ...companionWrites(plan)]);
-      if (result.ok) return stampRevision(candidate, result.revision);
+      if (result.ok) return this.stored(info, stampRevision(candidate, result.revision));
       if (result.failed.includes(key)) throw alreadyExists(info.resource, obj.metadata.name ?? '', info.group);
       const causes = requestedConflicts(plan, result.failed);
       if (causes.length > 0) throw invalid(info.kind, obj.metadata.name ?? '', causes, info.group);
     }
     throw new ApiError('Conflict', `Operation cannot be fulfilled on ${info.resource} "${obj.metadata.name ?? ''}": too many concurrent allocations`, { kind: info.resource, group: info.group, name: obj.metadata.name });
+  }
+
+  /** A write of this registry's is done: admission must see it (admission-reads.ts). */
+  private stored<T extends KubeObject>(info: AnyKind, object: T): T {
+    this.admissionReads.wrote(info, object);
+    return object;
   }
 
   private prepareCreate(info: AnyKind, strategy: AnyKind['strategy'], obj: KubeObject): void {
@@ -544,7 +574,7 @@ export class Registry {
    */
   private async admitNamespace(info: AnyKind, obj: KubeObject, namespace: string): Promise<void> {
     const key = this.key(NAMESPACES, undefined, namespace);
-    const cached = this.mustLookUpLive(namespace) ? undefined : (this.cachedObjects?.(NAMESPACES, key, true) as Namespace | undefined);
+    const cached = this.mustLookUpLive(namespace) ? undefined : (this.cachedObjects?.get(NAMESPACES, key, true) as Namespace | undefined);
     const ns = cached ?? (await this.store.get<Namespace>(key));
     admitCreateInNamespace(info, obj.metadata.name ?? '', namespace, ns);
   }
@@ -634,7 +664,8 @@ export class Registry {
   private async removeIfDone<T extends KubeObject>(info: AnyKind, strategy: AnyKind['strategy'], namespace: string | undefined, outcome: UpdateOutcome<T>): Promise<T> {
     if (!outcome.written || !readyToRemove(outcome.object, strategy)) return outcome.object;
     const key = this.key(info, namespace, outcome.object.metadata.name ?? '');
-    return (await remove({ store: this.store, key, companion: this.companions.get(info) }, outcome.object)) ?? outcome.object;
+    const removed = await remove({ store: this.store, key, companion: this.companions.get(info) }, outcome.object);
+    return removed ? this.stored(info, removed) : outcome.object;
   }
 }
 

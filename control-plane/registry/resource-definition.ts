@@ -14,7 +14,6 @@ import { defaultPrinter } from '../apiserver/tables/default-printer';
 import type { Printer } from '../apiserver/tables/table';
 import type { Requester } from '../auth/requester';
 import { apiVersionOf, type ResourceInfo } from './resource-info';
-import type { Registry } from './registry';
 import type { ResourceStrategy } from './strategy';
 import type { Subresource } from './subresource';
 import type { CompanionFactory, WriteCompanion } from './write-companion';
@@ -67,6 +66,8 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject, C extends
    * and list answer from the source the control plane registered (none: nothing to list).
    */
   readonly live?: true;
+  /** Sent as a `Warning` header with every request on the kind (a deprecated API: ComponentStatus). */
+  readonly deprecationWarning?: string;
   /**
    * Set for a kind that is a question, never stored (SelfSubjectAccessReview...): a POST of it
    * answers 201 with the body this returns, judged for the requester. `namespace` is the URL's.
@@ -88,12 +89,21 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject, C extends
 
 /** What a create admission may read and which plugins are on. */
 export interface AdmissionContext {
-  registry: Pick<Registry, 'get' | 'list'>;
+  /** The namespace's objects, as admission reads them (admission-reads.ts: from the watch caches, from etcd when they are behind). */
+  reads: NamespaceReads;
   namespace: string;
   /** The ServiceAccount admission is on (the control plane has a token signer). */
   serviceAccounts: boolean;
   /** NamespaceLifecycle, run first where an admission reads the namespace's objects. */
   admitNamespace(): Promise<void>;
+}
+
+/** Reads of the admitted object's namespace. Objects may be a cache's: read-only. */
+export interface NamespaceReads {
+  /** Every object of a kind; none when the registry does not serve the kind. */
+  list<T extends KubeObject>(resource: string): Promise<readonly T[]>;
+  /** The object of a kind with that name; undefined when there is none. */
+  get<T extends KubeObject>(resource: string, name: string): Promise<T | undefined>;
 }
 
 /** What a kind file states; the rest has the defaults most kinds share. */

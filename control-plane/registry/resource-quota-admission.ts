@@ -6,7 +6,10 @@
  * another create charged the quota meanwhile, so two creates racing for the last slot cannot
  * both pass (Kubernetes increments usage the same way, before the object is stored). A charge
  * whose object is then not stored is given back by the resource-quota controller's next count.
- * A dry run checks and charges nothing.
+ * A dry run checks and charges nothing. The quotas are read as admission reads them
+ * (admission-reads.ts: the watch cache, etcd while it is behind a quota written here); a
+ * cached quota's usage may be a charge or two behind, which the compare-and-swap of the charge
+ * corrects, so charges are written as writes admission may read stale.
  */
 import { admissionForbidden, isApiError } from '../../api/errors';
 import type { ResourceQuota } from '../../api/policy-quota-v1';
@@ -14,11 +17,11 @@ import { toResourceList, type Quantities } from '../../api/resource-lists';
 import type { KubeObject } from '../../api/meta';
 import { chargeQuota, planQuotaCharges } from './resource-quota-evaluation';
 import type { Registry } from './registry';
+import type { NamespaceReads } from './resource-definition';
 import type { ResourceInfo } from './resource-info';
 
-export async function admitToQuotas(registry: Registry, info: ResourceInfo, namespace: string, obj: KubeObject, dryRun: boolean): Promise<void> {
-  if (!registry.resources.some((r) => r.group === '' && r.resource === 'resourcequotas')) return;
-  const quotas = (await registry.list<ResourceQuota>('resourcequotas', { namespace })).items;
+export async function admitToQuotas(registry: Registry, reads: NamespaceReads, info: ResourceInfo, namespace: string, obj: KubeObject, dryRun: boolean): Promise<void> {
+  const quotas = await reads.list<ResourceQuota>('resourcequotas');
   if (quotas.length === 0) return;
   const refuse = (reason: string): Error => admissionForbidden(info.resource, obj.metadata.name ?? '', reason, info.group);
   const plan = planQuotaCharges(quotas, { resource: info.resource, group: info.group }, obj);
@@ -38,7 +41,7 @@ async function charge(registry: Registry, namespace: string, quotaName: string, 
       if ('refusal' in outcome) throw refuse(outcome.refusal);
       current.status = { ...current.status, used: toResourceList(outcome.used) };
       return current;
-    }, { subresource: 'status' });
+    }, { subresource: 'status', admissionMayReadStale: true });
   } catch (err: unknown) {
     // A quota deleted meanwhile no longer limits anything.
     if (!isApiError(err, 'NotFound')) throw err;

@@ -12,7 +12,7 @@
 import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Container, Pod, Volume } from '../../api/core-v1';
-import { ApiError, isApiError } from '../../api/errors';
+import { ApiError } from '../../api/errors';
 import {
   API_ACCESS_TOKEN_SECONDS, API_ACCESS_VOLUME_PREFIX, DEFAULT_SERVICE_ACCOUNT, ROOT_CA_CONFIG_MAP, ROOT_CA_KEY, SERVICE_ACCOUNT_MOUNT_PATH, type ServiceAccount,
 } from '../../api/service-account';
@@ -45,18 +45,15 @@ export async function admitPodServiceAccount(pod: Pod, ctx: AdmissionContext): P
 async function lookUp(ctx: AdmissionContext, name: string, podName: string): Promise<ServiceAccount> {
   const deadline = Date.now() + (name === DEFAULT_SERVICE_ACCOUNT ? DEFAULT_ACCOUNT_WAIT_MS : 0);
   for (;;) {
-    try {
-      return await ctx.registry.get<ServiceAccount>('serviceaccounts', ctx.namespace, name);
-    } catch (err: unknown) {
-      if (!isApiError(err, 'NotFound')) throw err;
-      if (Date.now() >= deadline) throw lookupFailed(podName, ctx.namespace, name, err.message);
-      await sleep(RECHECK_MS);
-    }
+    const account = await ctx.reads.get<ServiceAccount>('serviceaccounts', name);
+    if (account) return account;
+    if (Date.now() >= deadline) throw lookupFailed(podName, ctx.namespace, name);
+    await sleep(RECHECK_MS);
   }
 }
 
-function lookupFailed(podName: string, namespace: string, name: string, cause: string): ApiError {
-  const message = `pods "${podName}" is forbidden: error looking up service account ${namespace}/${name}: ${cause.replace(/^serviceaccounts "/, 'serviceaccount "')}`;
+function lookupFailed(podName: string, namespace: string, name: string): ApiError {
+  const message = `pods "${podName}" is forbidden: error looking up service account ${namespace}/${name}: serviceaccount "${name}" not found`;
   return new ApiError('Forbidden', message, { kind: 'pods', name: podName });
 }
 

@@ -252,6 +252,16 @@ export function createEtcdClient(options: EtcdStoreOptions): Etcd3 {
   return new Etcd3(clientOptions(options));
 }
 
+/** Resolves once this one endpoint answers a status call (a member's health, as `etcdctl endpoint health`). */
+export async function pingEtcdEndpoint(endpoint: string, timeoutMs: number): Promise<void> {
+  const client = createEtcdClient({ endpoints: [endpoint], requestTimeoutMs: timeoutMs });
+  try {
+    await client.maintenance.status();
+  } finally {
+    client.close();
+  }
+}
+
 function clientOptions(options: EtcdStoreOptions): IOptions {
   const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   return {

@@ -54,3 +54,10 @@ export function switchPortName(node: string): string {
 export function cgroupName(id: string, node: string): string {
   return `pikube-${checkClusterId(id)}-${checkNodeName(node)}`;
 }
+
+/**
+ * Network namespaces the test fixtures make outside any cluster, named after the pid of the
+ * test process that owns them: `pkit-<pid>-<hex>` (a node's dockerd, test/integration/agent) and
+ * `pikube-arm-<arch>-<pid>` (the ARM tier). Once that process is gone, they are leftovers.
+ */
+export const FIXTURE_NETNS = /^(?:pkit-(\d+)-[0-9a-f]+|pikube-arm-[a-z0-9]+-(\d+))$/;

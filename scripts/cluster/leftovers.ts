@@ -11,7 +11,7 @@
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { deleteNetns, listNetns } from './netns';
 import { runCommand } from './run-command';
-import { OWN_CGROUP, OWN_NAME } from './cluster-names';
+import { FIXTURE_NETNS, OWN_CGROUP, OWN_NAME } from './cluster-names';
 import { listRegistry, ownerAlive, type RegistryEntry } from './cluster-state';
 import { releaseLanSubnet, subnetClaims } from './lan-subnet';
 import { processesInNetns, stopAll } from './process-search';
@@ -45,6 +45,19 @@ async function removeDeadEntry(entry: RegistryEntry, report: (l: string) => void
   report(`removing half-registered cluster ${entry.id}`);
   const left = await unmountUnder(entry.dir);
   if (left.length === 0) rmSync(entry.dir, { recursive: true, force: true });
+}
+
+/** A test fixture's namespace whose test process has ended (cluster-names.ts). */
+function fixtureOwnerGone(netns: string): boolean {
+  const match = FIXTURE_NETNS.exec(netns);
+  const pid = Number(match?.[1] ?? match?.[2]);
+  if (!match || !Number.isSafeInteger(pid)) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }
 
 /** Our namespaces / interfaces / cgroups / claims whose cluster is not live. */
@@ -82,7 +95,7 @@ export async function findStrays(keptIds: () => Set<string> = liveClusterIds): P
     return id !== undefined && !kept.has(id);
   };
   return {
-    netns: traces.netns.filter((n) => dead(n, OWN_NAME)),
+    netns: traces.netns.filter((n) => dead(n, OWN_NAME) || fixtureOwnerGone(n)),
     links: traces.links.filter((n) => dead(n, OWN_NAME)),
     cgroups: traces.cgroups.filter((n) => dead(n, OWN_CGROUP)),
     claims: traces.claims.filter(([, id]) => !kept.has(id)).map(([subnet, id]) => ({ subnet, id })),

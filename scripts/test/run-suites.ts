@@ -55,6 +55,12 @@ const SUITES: Record<string, Suite> = {
   vm: { dir: 'integration', timeoutMs: 300_000, deadlineMs: 45 * 60_000, needsRoot: true, vm: true },
 };
 
+/** Where one mocha process writes its counts and its files' durations. */
+interface GroupFiles {
+  summary: string;
+  durations: string;
+}
+
 const NONE: SuiteCounts = { passed: 0, failed: 0, skipped: 0 };
 
 function testFiles(dir: string): string[] {
@@ -65,10 +71,29 @@ function testFiles(dir: string): string[] {
     .sort();
 }
 
-async function runMocha(files: string[], suite: Suite, summaryFile: string, buffered: boolean): Promise<GroupRun['outcome']> {
+/**
+ * Seconds each test file took at the last recorded run, by its path under dist/test: kept in the
+ * repository so that a clean clone balances its shards too. `PIKUBE_TEST_RECORD_DURATIONS=1`
+ * on a run (on a quiet machine) writes the figures it measured back into it.
+ */
+const DURATIONS_FILE = path.join(REPO, 'scripts', 'test', 'durations.json');
+const TEST_ROOT = path.join(DIST, 'test');
+
+function recordedDurations(): Record<string, number> {
+  return existsSync(DURATIONS_FILE) ? (JSON.parse(readFileSync(DURATIONS_FILE, 'utf8')) as Record<string, number>) : {};
+}
+
+function recordDurations(measured: Record<string, number>): void {
+  const all = { ...recordedDurations() };
+  for (const [file, seconds] of Object.entries(measured)) all[path.relative(TEST_ROOT, file)] = Math.round(seconds * 10) / 10;
+  const sorted = Object.fromEntries(Object.entries(all).sort(([a], [b]) => a.localeCompare(b)));
+  writeFileSync(DURATIONS_FILE, `${JSON.stringify(sorted, null, 1)}\n`);
+}
+
+async function runMocha(files: string[], suite: Suite, outputs: GroupFiles, buffered: boolean): Promise<GroupRun['outcome']> {
   const color = process.stdout.isTTY && !buffered ? [] : ['--no-color'];
   const args = [MOCHA, '--reporter', REPORTER, '--timeout', String(suite.timeoutMs), '--exit', ...color, ...files];
-  const env = { ...process.env, PIKUBE_TEST_SUMMARY: summaryFile };
+  const env = { ...process.env, PIKUBE_TEST_SUMMARY: outputs.summary, PIKUBE_TEST_DURATIONS: outputs.durations };
   const run = await runInGroup(process.execPath, args, { deadlineMs: suite.deadlineMs, buffered, env });
   if (buffered) process.stdout.write(run.output);
   return run.outcome;
@@ -84,12 +109,16 @@ async function runSuite(name: string, suite: Suite, beside = false): Promise<Sui
   if (suite.vm) return runVmSuite(name);
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'pikube-suite-'));
   try {
-    const groups = shardFiles(files, suite.shards ?? 1);
+    const recorded = recordedDurations();
+    const groups = shardFiles(files, suite.shards ?? 1, (f) => recorded[path.relative(TEST_ROOT, f)]);
     const outcomes = await Promise.all(groups.map(async (group, i) => {
-      const summaryFile = path.join(tmp, `summary-${i}.json`);
-      const outcome = await runMocha(group, suite, summaryFile, beside || groups.length > 1);
-      return { outcome, summaryFile };
+      const outputs = { summary: path.join(tmp, `summary-${i}.json`), durations: path.join(tmp, `durations-${i}.json`) };
+      const outcome = await runMocha(group, suite, outputs, beside || groups.length > 1);
+      return { outcome, summaryFile: outputs.summary, durationsFile: outputs.durations };
     }));
+    if (process.env.PIKUBE_TEST_RECORD_DURATIONS) {
+      recordDurations(Object.assign({}, ...outcomes.map((o) => (existsSync(o.durationsFile) ? JSON.parse(readFileSync(o.durationsFile, 'utf8')) as Record<string, number> : {}))));
+    }
     const counts = { ...NONE };
     const notes: string[] = [];
     for (const { outcome, summaryFile } of outcomes) {
@@ -119,6 +148,7 @@ async function runVmSuite(name: string): Promise<SuiteCounts> {
   if (process.arch !== 'x64') return report(name, NONE, `the VM tier needs an x86-64 host, this is ${process.arch}: not run`);
   const total = { ...NONE };
   for (const run of VM_RUNS) {
+    if (interrupted) break;
     console.log(`[${name}] ${run.name}`);
     const c = report(`${name}: ${run.name}`, await runInVm(run, DIST));
     total.passed += c.passed;

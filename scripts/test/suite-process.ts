@@ -20,14 +20,18 @@ export interface GroupRunOptions {
   graceMs?: number;
   /** Output collected and handed back (runs side by side); otherwise it goes straight to ours. */
   buffered: boolean;
+  /** Given, the output is also collected (`buffered` or not) and each chunk handed to it as it comes. */
+  relay?: (chunk: Buffer) => void;
   env?: NodeJS.ProcessEnv;
 }
 
 export interface GroupRun {
   /** `deadline`: stopped at its deadline; `interrupted`: stopped by `stopAllGroups`. */
   outcome: 'done' | 'deadline' | 'interrupted';
-  /** The collected output when buffered, else empty. */
+  /** The collected output when buffered or relayed, else empty. */
   output: Buffer;
+  /** Mocha's (or the command's) exit code; null when a signal ended it. */
+  exitCode: number | null;
 }
 
 /** The stop of every group running now, by leader pid. */
@@ -36,15 +40,20 @@ const running = new Map<number, () => void>();
 export function runInGroup(command: string, args: string[], opts: GroupRunOptions): Promise<GroupRun> {
   const grace = opts.graceMs ?? DEFAULT_GRACE_MS;
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { detached: true, stdio: ['ignore', opts.buffered ? 'pipe' : 'inherit', opts.buffered ? 'pipe' : 'inherit'], env: opts.env });
+    const piped = opts.buffered || opts.relay !== undefined ? 'pipe' : 'inherit';
+    const child = spawn(command, args, { detached: true, stdio: ['ignore', piped, piped], env: opts.env });
     const pid = child.pid;
     if (pid === undefined) {
       child.once('error', reject);
       return;
     }
     const output: Buffer[] = [];
-    child.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
-    child.stderr?.on('data', (chunk: Buffer) => output.push(chunk));
+    const collect = (chunk: Buffer): void => {
+      output.push(chunk);
+      opts.relay?.(chunk);
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
     let stoppedBy: 'deadline' | 'interrupted' | undefined;
     let stopping: Promise<void> | undefined;
     const stop = (why: 'deadline' | 'interrupted'): void => {
@@ -56,10 +65,10 @@ export function runInGroup(command: string, args: string[], opts: GroupRunOption
     child.on('error', reject);
     // Its pipes close ('close') once the group is gone: a process of it left holding them is stopped at mocha's exit.
     const closed = new Promise<void>((r) => child.once('close', () => r()));
-    child.once('exit', () => {
+    child.once('exit', (code) => {
       clearTimeout(timer);
       running.delete(pid);
-      void (stopping ?? stopGroup(pid, grace)).then(() => closed).then(() => resolve({ outcome: stoppedBy ?? 'done', output: Buffer.concat(output) }));
+      void (stopping ?? stopGroup(pid, grace)).then(() => closed).then(() => resolve({ outcome: stoppedBy ?? 'done', output: Buffer.concat(output), exitCode: code }));
     });
   });
 }

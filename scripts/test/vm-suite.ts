@@ -14,9 +14,9 @@
  * failure. Only tests whose titles match a run's grep are run: the VM emulates its CPU (qemu
  * TCG; KVM does not boot here, nested), so tests bound by wall-clock time stay on the host.
  */
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { SuiteCounts } from '../../test/support/suite-counts';
+import { runInGroup } from './suite-process';
 
 export interface VmRun {
   name: string;
@@ -83,24 +83,25 @@ function vmArgs(run: VmRun, dist: string): string[] {
   return [...args, '--', guestCommand(run, dist)];
 }
 
-/** Boots the VM for one run, relays its output, and returns its counts (one failure if none came back). */
-export function runInVm(run: VmRun, dist: string): Promise<SuiteCounts> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, vmArgs(run, dist), { stdio: ['ignore', 'pipe', 'inherit'] });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => {
-      output += d.toString();
-      process.stdout.write(d);
+/**
+ * Boots the VM for one run, relays its output, and returns its counts (one failure if none came
+ * back). The run is a process group of its own (suite-process.ts): stopped at its deadline or
+ * when run-suites is interrupted, its run.js gets SIGTERM and stops qemu itself.
+ */
+export async function runInVm(run: VmRun, dist: string): Promise<SuiteCounts> {
+  const fail = (why: string): SuiteCounts => {
+    console.log(`[vm: ${run.name}] ${why}`);
+    return { passed: 0, failed: 1, skipped: 0 };
+  };
+  try {
+    const ran = await runInGroup(process.execPath, vmArgs(run, dist), {
+      deadlineMs: (RUN_TIMEOUT_SECONDS + 120) * 1000, graceMs: 20_000, buffered: false, relay: (d) => process.stdout.write(d),
     });
-    const fail = (why: string): void => {
-      console.log(`[vm: ${run.name}] ${why}`);
-      resolve({ passed: 0, failed: 1, skipped: 0 });
-    };
-    child.on('error', (err) => fail(`could not start: ${err.message}`));
-    child.on('close', (code) => {
-      const counts = countsFrom(output);
-      if (!counts) return fail(`ended (exit ${code}) without test counts`);
-      resolve(code !== 0 && counts.failed === 0 ? { ...counts, failed: 1 } : counts);
-    });
-  });
+    if (ran.outcome !== 'done') return fail(ran.outcome === 'deadline' ? 'stopped at its deadline' : 'interrupted');
+    const counts = countsFrom(ran.output.toString());
+    if (!counts) return fail(`ended (code ${ran.exitCode ?? 'none'}) without test counts`);
+    return ran.exitCode !== 0 && counts.failed === 0 ? { ...counts, failed: 1 } : counts;
+  } catch (err) {
+    return fail(`could not start: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }

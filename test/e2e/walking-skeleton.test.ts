@@ -78,6 +78,14 @@ describe('walking skeleton: kubectl against a two-node cluster', function () {
     for (const name of nodeNames()) assert.match(out, new RegExp(`^${name}\\s+Ready\\s`, 'm'), out);
   });
 
+  it('kubectl get componentstatuses: etcd, the scheduler and the controller manager Healthy, with the deprecation warning', async () => {
+    const res = await tc().kubectl(['get', 'cs']);
+    assert.equal(res.code, 0, res.stderr);
+    assert.match(res.stderr, /Warning: v1 ComponentStatus is deprecated in v1\.19\+/);
+    assert.match(res.stdout, /^NAME\s+STATUS\s+MESSAGE\s+ERROR$/m);
+    for (const name of ['controller-manager', 'etcd-0', 'scheduler']) assert.match(res.stdout, new RegExp(`^${name}\\s+Healthy\\s+ok`, 'm'), res.stdout);
+  });
+
   it('runs an applied pod on one of the nodes, with a pod IP', async () => {
     succeeded(await tc().kubectl(['apply', '-f', '-'], { input: podManifest('web') }), 'kubectl apply');
     await waitRunning('web');

@@ -14,6 +14,7 @@ import { serveProxy } from './proxy-handler';
 import { serveAttach, serveExec } from './exec-handler';
 import { serveLog } from './log-handler';
 import { serveGet, serveList } from './read-handlers';
+import { addWarnings } from './request-body-value';
 import { serveCreate, servePatch, serveUpdate } from './write-handlers';
 
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
@@ -70,6 +71,7 @@ const CONNECT_HANDLERS: Record<ConnectSubresource['connect'], (scope: RequestSco
 
 export async function serveResource(scope: RequestScope, target: ResourceTarget): Promise<void> {
   const verb = verbOf(scope.req.method, target, scope.query);
+  if (target.info.deprecationWarning !== undefined) addWarnings(scope, [target.info.deprecationWarning]);
   if (!verb || !allowedVerbs(target).includes(verb)) throw methodNotAllowed();
   const subresource = subresourceOf(target);
   if (subresource?.type === 'connect') return CONNECT_HANDLERS[subresource.connect](scope, target);

@@ -85,6 +85,11 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly ClusterRole[] = [
   clusterRole('system:aggregate-to-admin', ADMIN_RULES, { [AGGREGATE_TO('admin')]: 'true' }),
   clusterRole('system:aggregate-to-edit', EDIT_RULES, { [AGGREGATE_TO('edit')]: 'true' }),
   clusterRole('system:aggregate-to-view', VIEW_RULES, { [AGGREGATE_TO('view')]: 'true' }),
+  // For webhooks and aggregated servers that check callers (bound by the user, as in Kubernetes).
+  clusterRole('system:auth-delegator', [
+    rule(['create'], ['authentication.k8s.io'], ['tokenreviews']),
+    rule(['create'], ['authorization.k8s.io'], ['subjectaccessreviews']),
+  ]),
   // Joining nodes (bootstrappolicy's certificate roles): request certificates, be auto-approved.
   clusterRole('system:node-bootstrapper', [rule(['create', 'get', 'list', 'watch'], [CERTIFICATES], ['certificatesigningrequests'])]),
   clusterRole(`system:${CERTIFICATES}:certificatesigningrequests:nodeclient`, [rule(['create'], [CERTIFICATES], ['certificatesigningrequests/nodeclient'])]),

@@ -1,13 +1,15 @@
 /**
  * Nodes (pkg/registry/core/node): cluster-scoped; a node's agent may create it with its status
  * (capacity, addresses, conditions), after which status changes only through `…/status`.
- * `kubectl cordon` patches spec.unschedulable through the main resource.
+ * `kubectl cordon` patches spec.unschedulable through the main resource. A node writing Nodes
+ * through the API meets NodeRestriction (node-restriction.ts).
  */
 import type { Node } from '../../../api/core-v1';
 import { defaultNode } from '../../../api/defaults/node-defaults';
 import { selectableFields } from '../../../api/field-selector';
 import { validateNode, validateNodeUpdate } from '../../../api/validation/node-validation';
 import { nodePrinter } from '../../apiserver/tables/node-printer';
+import { admitNodeWrite } from '../../auth/node-restriction';
 import { defaultStrategy, replaceContents, SPEC_STATUS_FIELDS } from '../default-strategy';
 import { defineKind } from '../resource-definition';
 import type { ResourceStrategy } from '../strategy';
@@ -36,4 +38,5 @@ export const NODES = defineKind<Node>({
   printer: nodePrinter,
   fields: selectableFields<Node>({ 'metadata.name': (n) => n.metadata.name ?? '', 'spec.unschedulable': (n) => String(n.spec?.unschedulable === true) }),
   subresources: { status: STATUS },
+  requesterCheck: admitNodeWrite,
 });

@@ -57,7 +57,7 @@ export async function systemdDriverAvailable(): Promise<boolean> {
 export async function startNodeDocker(opts: { cgroupDriver?: DockerCgroupDriver } = {}): Promise<NodeDockerFixture> {
   const cgroupDriver = opts.cgroupDriver ?? dockerCgroupDriverFromEnv();
   const id = randomBytes(4).toString('hex');
-  const netns = `pkit-${id}`;
+  const netns = `pkit-${process.pid}-${id}`; // swept as a leftover once this process is gone (cluster-names.ts)
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pkit-agent-'));
   const runDir = `/run/pkit-${id}`;
   const cgroupRoot = `/pkit-${id}`;

@@ -41,6 +41,15 @@ class NamesSink implements PodSink {
   }
 }
 
+/** Each component's Healthy condition as `<status> <message or error>`. */
+function componentHealth(res: HttpResult): Record<string, string> {
+  const items = (res.json() as { items: { metadata: { name: string }; conditions: { type: string; status: string; message?: string; error?: string }[] }[] }).items;
+  return Object.fromEntries(items.map((cs) => {
+    const healthy = cs.conditions.find((c) => c.type === 'Healthy');
+    return [cs.metadata.name, `${healthy?.status} ${healthy?.message ?? healthy?.error}`];
+  }));
+}
+
 /** A Node no validation would let in, as a raw etcd client (or an older release) could have stored it. */
 function aMalformedNode(name: string): string {
   return JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name }, spec: { podCIDR: 7 }, status: { addresses: 'x', conditions: 'y' } });
@@ -113,6 +122,15 @@ describe('control plane: etcd away and back, on a real etcd', function () {
     await until(() => sink.names.includes('before'), { timeoutMs: 10_000, describe: state });
   });
 
+  it('answers kubectl get componentstatuses: etcd-0, the scheduler and the controller manager Healthy, with the deprecation warning', async () => {
+    const res = await request('GET', '/api/v1/componentstatuses');
+    assert.equal(res.status, 200, res.text);
+    assert.match(String(res.headers.warning), /v1 ComponentStatus is deprecated in v1\.19\+/);
+    assert.deepEqual(componentHealth(res), { 'controller-manager': 'True ok', 'etcd-0': 'True ok', scheduler: 'True ok' });
+    assert.equal((await request('GET', '/api/v1/componentstatuses/etcd-0')).json().metadata.name, 'etcd-0');
+    assert.equal((await request('DELETE', '/api/v1/componentstatuses/etcd-0')).status, 405);
+  });
+
   it(`stays up while etcd is away for ${OUTAGE_MS / 1000} s: 503s within seconds, readyz names etcd, livez answers, leadership stops`, async () => {
     await etcd.get().stopEtcd();
     const down = Date.now();
@@ -132,6 +150,12 @@ describe('control plane: etcd away and back, on a real etcd', function () {
 
     await until(() => !plane!.isLeader, { timeoutMs: 15_000, describe: state });
     console.log(`      stopped leading ${Date.now() - down} ms after etcd stopped`);
+    const components = await request('GET', '/api/v1/componentstatuses');
+    assert.equal(components.status, 200, components.text);
+    assert.ok(components.ms < ANSWER_WITHIN_MS, `componentstatuses took ${components.ms} ms`);
+    const health = componentHealth(components);
+    assert.match(health['etcd-0'] ?? '', /^False /);
+    assert.match(health.scheduler ?? '', /^False /);
     let slowest = 0;
     let agentDown = 0;
     for (let i = 0; Date.now() - down < OUTAGE_MS; i++) {

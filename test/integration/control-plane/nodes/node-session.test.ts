@@ -403,13 +403,13 @@ describe('node session: control plane ⇄ agent over gRPC with mTLS, on real etc
     assert.ok(await cp.store.get(cp.podKey('keep')), 'a pod that is not being deleted stays');
   });
 
-  it('ends the session with INVALID_ARGUMENT when a node reports the status of a pod bound to another node', async () => {
+  it('ends the session with PERMISSION_DENIED when a node reports the status of a pod bound to another node', async () => {
     const theirs = await cp.store.create(cp.podKey('theirs'), aPod('theirs', 'pi-2'));
     const session = openRaw(cp, clientCreds(cp, pki.nodeCert('pi-1')), helloFor('pi-1'));
     await until(() => session.messages.some((m) => m.welcome), { timeoutMs: 5000, describe: describeState('pi-1') });
     session.send({ pod_status: { namespace: 'default', name: 'theirs', uid: theirs.metadata.uid, status_json: Buffer.from(JSON.stringify(runningStatus())) } });
     const ended = await session.ended;
-    assert.equal(ended.code, grpc.status.INVALID_ARGUMENT);
+    assert.equal(ended.code, grpc.status.PERMISSION_DENIED);
     assert.match(ended.details, /pod default\/theirs .* is bound to node "pi-2", not to node "pi-1"/);
     assert.equal((await cp.store.get<Pod>(cp.podKey('theirs')))?.status?.phase, 'Pending');
   });

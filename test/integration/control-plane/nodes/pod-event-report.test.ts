@@ -57,6 +57,6 @@ describe('kubelet events from agents', function () {
 
   it('refuses an event about a pod bound to another node', async () => {
     const events = new KubeletEvents({ registry, pods: cacheOf([aPod('web', 'uid-1', 'pi2')]), log: (m) => logs.push(m) });
-    await assert.rejects(events.record('pi1', event()), (err: unknown) => err instanceof ApiError && err.code === 'Invalid');
+    await assert.rejects(events.record('pi1', event()), (err: unknown) => err instanceof ApiError && err.code === 'Forbidden');
   });
 });

@@ -12,6 +12,8 @@ import { listRegistry, REGISTRY_DIR } from '../../../../scripts/cluster/cluster-
 import { createNetns, deleteNetns, listNetns } from '../../../../scripts/cluster/netns';
 import { hostInterfaceExists } from '../../../../scripts/cluster/lan';
 import { runCommand } from '../../../../scripts/cluster/run-command';
+import { processesInNetns } from '../../../../scripts/cluster/process-search';
+import { until } from '../../../../scripts/cluster/wait-until';
 import { TEST_IMAGE } from '../../../../scripts/cluster/test-image';
 import type { ClusterState } from '../../../../scripts/cluster/cluster-state';
 import { clusterTraces } from '../../../support/cluster-traces';
@@ -86,6 +88,29 @@ describe('leftover sweep', function () {
       await deleteNetns('pks-zz0000-lan');
     }
   });
+  it("removes a test fixture's namespace, and what runs in it, once its test process is gone; a live one's stays", async () => {
+    const gone = spawn('true');
+    await new Promise((r) => gone.once('exit', r));
+    const dead = `pkit-${gone.pid}-0badc0de`;
+    const live = `pkit-${process.pid}-0badc0de`;
+    await createNetns(dead);
+    await createNetns(live);
+    const sleeper = spawn('ip', ['netns', 'exec', dead, 'sleep', '60'], { stdio: 'ignore' });
+    let sleeping = true;
+    sleeper.once('exit', () => { sleeping = false; });
+    try {
+      await until(() => processesInNetns(dead).length > 0, { timeoutMs: 5000, intervalMs: 50, describe: () => 'sleep in the dead fixture namespace' });
+      await cleanLeftovers();
+      assert.equal((await listNetns()).includes(dead), false, 'the dead fixture namespace was kept');
+      assert.ok((await listNetns()).includes(live), 'the namespace of a live test process was removed');
+      await until(() => !sleeping, { timeoutMs: 5000, intervalMs: 50, describe: () => 'the process in the dead namespace still runs' });
+    } finally {
+      sleeper.kill('SIGKILL');
+      await deleteNetns(dead);
+      await deleteNetns(live);
+    }
+  });
+
   it('leaves alone the subnet claim of a cluster that registers while the sweep looks for strays', async () => {
     // Another test process registering a cluster (its registry entry, then its LAN subnet
     // claim) between the sweep's two looks: found by CI, where the sweep of one e2e shard

@@ -47,4 +47,13 @@ describe('request attributes (RequestInfoFactory)', () => {
     const cluster = forbidden(requestAttributes(alice, 'GET', '/api/v1/nodes', new URLSearchParams()), '');
     assert.equal(cluster.message, 'nodes is forbidden: User "alice" cannot list resource "nodes" in API group "" at the cluster scope');
   });
+
+  it('carries the field selector of a list or watch, and none that does not parse', () => {
+    const q = (selector: string): URLSearchParams => new URLSearchParams({ fieldSelector: selector, watch: 'true' });
+    const watch = requestAttributes(alice, 'GET', '/api/v1/pods', q('spec.nodeName=pi-a,status.phase!=Failed'));
+    assert.equal(watch.verb, 'watch');
+    assert.deepEqual(watch.fieldSelector, [{ field: 'spec.nodeName', operator: '=', value: 'pi-a' }, { field: 'status.phase', operator: '!=', value: 'Failed' }]);
+    assert.equal(requestAttributes(alice, 'GET', '/api/v1/pods', q('no operator')).fieldSelector, undefined);
+    assert.equal(requestAttributes(alice, 'GET', '/api/v1/namespaces/default/pods/web', q('spec.nodeName=pi-a')).fieldSelector, undefined, 'a get has none');
+  });
 });

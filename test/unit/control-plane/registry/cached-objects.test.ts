@@ -21,10 +21,13 @@ describe('Registry with cached objects (the API server\'s watch caches)', () => 
   let now: number;
   /** What the "cache" holds: a copy of the store taken by `snapshot()`, as a lagging watch cache would. */
   let cache: Map<string, KubeObject>;
+  let cacheRevision: number;
   const started: string[] = [];
 
   async function snapshot(): Promise<void> {
-    cache = new Map((await store.list<KubeObject>('/')).items.map((o) => [keyOf(o), o]));
+    const list = await store.list<KubeObject>('/');
+    cache = new Map(list.items.map((o) => [keyOf(o), o]));
+    cacheRevision = list.revision;
   }
   function keyOf(o: KubeObject): string {
     return o.kind === 'Namespace' ? `/registry/core/namespaces/${o.metadata.name}` : `/registry/core/pods/${o.metadata.namespace}/${o.metadata.name}`;
@@ -36,9 +39,12 @@ describe('Registry with cached objects (the API server\'s watch caches)', () => 
     registry = new Registry({ store, now: () => new Date(now) });
     await registry.create('namespaces', undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } });
     await snapshot();
-    registry.useCachedObjects((info, key, start) => {
-      if (start) started.push(info.resource);
-      return cache.get(key);
+    registry.useCachedObjects({
+      get: (info, key, start) => {
+        if (start) started.push(info.resource);
+        return cache.get(key);
+      },
+      namespace: (_info, namespace) => ({ objects: [...cache.values()].filter((o) => o.metadata.namespace === namespace), revision: cacheRevision }),
     });
     store.gets.length = 0;
   });

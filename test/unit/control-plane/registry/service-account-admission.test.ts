@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import type { Pod } from '../../../../api/core-v1';
-import { notFound } from '../../../../api/errors';
 import type { ServiceAccount } from '../../../../api/service-account';
 import type { AdmissionContext } from '../../../../control-plane/registry/resource-definition';
 import { admitPodServiceAccount } from '../../../../control-plane/registry/service-account-admission';
@@ -15,11 +14,9 @@ function aPod(spec: Partial<Pod['spec']> = {}): Pod {
 function ctx(accounts: ServiceAccount[], enabled = true): AdmissionContext & { namespaceChecked: boolean } {
   const c = {
     namespace: 'apps', serviceAccounts: enabled, namespaceChecked: false,
-    registry: {
-      get: <T>(_resource: unknown, _ns: string | undefined, name: string): Promise<T> => {
-        const found = accounts.find((a) => a.metadata.name === name);
-        return found ? Promise.resolve(found as unknown as T) : Promise.reject(notFound('serviceaccounts', name));
-      },
+    reads: {
+      get: <T>(_resource: string, name: string): Promise<T | undefined> => Promise.resolve(accounts.find((a) => a.metadata.name === name) as T | undefined),
+      list: () => Promise.resolve([]),
     },
     admitNamespace: async () => { c.namespaceChecked = true; },
   };
