@@ -1,6 +1,7 @@
 /**
  * The control plane's gRPC node service (proto/node.proto): agents dial it over mTLS (client
  * certificates required, issued by the cluster CA) and each keeps one `Session` stream open.
+ * The same server serves the ReplicaService to the other replicas (replica-relay-service.ts).
  * One live session per node: a new one replaces the old, whose stream is ended. Every
  * replica serves agents; the sessions feed NodeLiveness, which the leader's node lifecycle
  * controller reads.
@@ -24,6 +25,8 @@ import { nodeView, type ObjectCache, type ViewEntry } from './node-view';
 import { PodCidrAllocator } from './pod-cidr-allocator';
 import { KubeletEvents } from './pod-event-report';
 import { PodStreams, type PodStreamLimits } from './pod-streams';
+import { figuresToWire, localNodeFigures, type NodeFigure } from './node-figures';
+import { replicaRelayHandlers } from './replica-relay-service';
 import { podTokenHandler } from './pod-token-service';
 import { UsageReports } from './usage-reports';
 
@@ -116,6 +119,15 @@ export class NodeService {
       ServiceAccountToken: podTokenHandler({ registry: opts.registry, caCertPem: opts.tls.caCertPem }),
     };
     this.server.addService(nodeProto().pikube.node.v1.NodeService.service, handlers);
+    // Other replicas reach this one's nodes through it (replica-relay-service.ts).
+    this.server.addService(nodeProto().pikube.node.v1.ReplicaService.service, replicaRelayHandlers({
+      streams: this.streams, figures: () => figuresToWire(this.localFigures()), caCertPem: opts.tls.caCertPem,
+    }));
+  }
+
+  /** What this replica knows of the nodes it has heard from: their Leases' renewTime, their usage. */
+  localFigures(): NodeFigure[] {
+    return localNodeFigures(this.opts.liveness, this.usage);
   }
 
   get heartbeatIntervalMs(): number {
