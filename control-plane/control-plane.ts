@@ -126,6 +126,7 @@ export class ControlPlane {
       services: { services: informers.services, slices: informers.endpointSlices }, serviceCIDR: config.serviceCIDR,
       config: { configMaps: informers.configMaps, secrets: informers.secrets }, fencingPeriodMs: config.fencing?.periodMs,
       storage: { claims: informers.claims, volumes: informers.volumes },
+      tokens: { issuer: tokenIssuer, serviceAccounts },
     });
     // The Metrics API from the usage reports of the agents connected to this replica (memory only).
     registry.serveLive(NODE_METRICS, nodeMetricsSource(nodeService.usage, informers.nodes));

@@ -9,6 +9,7 @@
 import type { Clock } from '../../base/clock';
 import type { Disposable } from '../../base/disposable';
 import type { Pod } from '../../api/core-v1';
+import { traceStep } from '../../base/step-trace';
 
 export interface TokenProjection {
   audience?: string;
@@ -68,7 +69,9 @@ export class ServiceAccountTokens implements TokenSource, Disposable {
     const now = this.opts.clock.now();
     if (entry && now < renewAtMs(entry.issuedAtMs, entry.expiresAtMs)) return entry.token;
     try {
+      traceStep('pod-start', `${ask.namespace}/${ask.name}`, 'token-ask');
       const fetched = await this.fetch(ask, signal);
+      traceStep('pod-start', `${ask.namespace}/${ask.name}`, 'token-fetched');
       this.remember(key, ask.uid, fetched, now);
       return fetched.token;
     } catch (err: unknown) {
