@@ -160,6 +160,18 @@ export class PodVolumes {
     return dir;
   }
 
+  /**
+   * Starts fetching the pod's service-account tokens now: the pod just arrived, and its first
+   * pass reaches volume set-up only after a look at Docker (set-up then awaits the same fetch).
+   */
+  prefetchTokens(pod: Pod): void {
+    const tokens = this.sources.tokens;
+    if (!tokens) return;
+    for (const volume of pod.spec.volumes ?? []) {
+      for (const s of (volume.projected as ProjectedSource | undefined)?.sources ?? []) if (s.serviceAccountToken) tokens.prefetch(pod, s.serviceAccountToken);
+    }
+  }
+
   /** The token of each `serviceAccountToken` source of a projected volume, by source index, or why there is none. */
   private async fetchTokens(pod: Pod, source: ProjectedSource, signal: AbortSignal): Promise<Map<number, string | Error>> {
     const tokens = new Map<number, string | Error>();

@@ -27,7 +27,8 @@ import { workloadObject } from './rollout-workload';
 const NAMESPACE = 'default';
 const NAME = 'trace';
 /** The marks in chain order: the watch's (created, bound, ready-seen) around the components' traces. */
-const ORDER = ['created', 'bound', 'agent-worker', 'pass-planned', 'set-up', 'sandbox-created', 'sandbox-started', 'sandbox-inspected',
+const ORDER = ['created', 'bound', 'agent-worker', 'pass-planned', 'token-ask', 'token-call', 'token-answered', 'token-fetched',
+  'volumes-set-up', 'network-set-up', 'resolv-conf-set-up', 'set-up', 'sandbox-created', 'sandbox-started', 'sandbox-inspected',
   'sandbox-attached', 'app-create', 'app-created', 'app-started', 'reported-running', 'first-probe', 'probe-success', 'reported-ready', 'ready-written', 'ready-seen'];
 
 interface Sightings {
@@ -94,7 +95,7 @@ function summarize(replicas: number, sandboxNetwork: string, t0: number, s: Sigh
   const pods = [...s.pods.values()];
   const batches = batchesOf(lines.filter((l) => l.subject === `${NAMESPACE}/${NAME}-` || l.subject.startsWith(`${NAMESPACE}/${NAME}-`)));
   const marks: TraceResult['marks'] = {};
-  for (const mark of ORDER) {
+  for (const mark of [...ORDER, 'set-up-failed']) {
     const xs = pods.map((m) => m.get(mark)).filter((x): x is number => x !== undefined).map((x) => x - t0).sort((a, b) => a - b);
     if (xs.length > 0) marks[mark] = { p50Ms: Math.round(xs[Math.floor((xs.length - 1) / 2)]), maxMs: Math.round(xs[xs.length - 1]) };
   }
