@@ -147,6 +147,7 @@ export class ControlPlane {
       services: { services: informers.services, slices: informers.endpointSlices }, serviceCIDR: config.serviceCIDR,
       config: { configMaps: informers.configMaps, secrets: informers.secrets }, fencingPeriodMs: config.fencing?.periodMs,
       storage: { claims: informers.claims, volumes: informers.volumes },
+      tokens: { issuer: tokenIssuer, serviceAccounts },
     });
     // Other replicas, for the nodes whose sessions they hold: streams relayed, figures asked for (ReplicaService).
     const replicas = new ReplicaClients({ caCertPem: pki.ca.certPem, certificate: issueReplicaCertificate(pki.ca, config.identity) });
