@@ -54,8 +54,9 @@ function customStrategy(schema: JSONSchemaProps, hasStatus: boolean, terminating
   return {
     ...base,
     tracksGeneration: true,
-    prepareForCreate: () => {
+    prepareForCreate: (obj) => {
       if (terminating) throw new ApiError('MethodNotAllowed', 'create not allowed while custom resource definition is terminating');
+      if (hasStatus) delete obj.status;
     },
     validate: (obj, info) => [...base.validate(obj, info), ...validateAgainstSchema(schema, obj)],
     validateUpdate: (obj, old, info) => [...base.validateUpdate(obj, old, info), ...validateAgainstSchema(schema, obj)],
