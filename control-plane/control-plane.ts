@@ -111,7 +111,7 @@ export class ControlPlane {
     const keySpace: KeySpace = { prefix: config.etcdPrefix };
     // Objects stored by older versions that are not valid objects of their kind are skipped by every reader.
     const store = await EtcdStore.connect({ endpoints: config.etcdEndpoints, log, checkObject: storedObjectCheck(keySpace) });
-    const registry = new Registry({ store, keySpace, serviceCIDR: config.serviceCIDR, defaultTolerationSeconds: config.defaultTolerationSeconds, serviceAccounts: { tokenIssuer } });
+    const registry = new Registry({ store, keySpace, serviceCIDR: config.serviceCIDR, defaultTolerationSeconds: config.defaultTolerationSeconds, serviceAccounts: { tokenIssuer }, imagePolicy: config.imagePolicy });
     await ensureDefaultNamespaces(registry);
     await ensureBootstrapPolicy(registry);
     await ensureDefaultStorageClass(registry);
