@@ -54,7 +54,7 @@ function parsePattern(text: string): RegistryPattern {
   const path = slash < 0 ? '' : body.slice(slash + 1);
   if (!/[.:]/.test(first) && first !== 'localhost') fail('does not start with a registry host (it needs a "." or a ":port", or is localhost)');
   const host = normalizeRegistryHost(first) ?? fail(`has an invalid registry host "${first}"`);
-  if (path !== '' && !isRepositoryPath(path)) fail(`has an invalid repository path "${path}" (lower-case components, no tag or digest)`);
+  if (slash >= 0 && !isRepositoryPath(path)) fail(`has an invalid repository path "${path}" (lower-case components, no tag or digest)`);
   return { text, host: host.toLowerCase(), path };
 }
 
