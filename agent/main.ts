@@ -1,14 +1,17 @@
 /** `pikube-agent`: runs on every Pi (systemd unit), or inside a simulated node's namespace. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { systemClock } from '../base/clock';
 import type { NodeCredentials } from './join/node-join';
 import { withConfigFile } from '../base/config/config-file';
 import { createLogger, type Logger } from '../base/log/logger';
 import { textLog } from '../base/log/text-log';
+import { clockFloor } from '../host/clock-floor';
 import { waitForPlausibleClock } from '../host/clock-wait';
 import { hostFilesAt } from '../host/host-files';
 import { logResults, printedReport, refusals } from '../host/preflight-outcome';
-import { AGENT_CONFIG_FILE, AGENT_FLAGS, parseAgentSettings, readCredentialFiles, withCredentials, type AgentConfig, wantsCleanup } from './agent-config';
+import { AGENT_CONFIG_FILE, AGENT_FLAGS, parseAgentSettings, readCredentialFiles, withCredentials, type AgentConfig, type CredentialSource, wantsCleanup } from './agent-config';
 import { localCommandRunner } from './network/command-runner';
 import { cleanupNode, describeCleanup } from './network/node-cleanup';
 import { runAgentPreflight } from './preflight/agent-preflight';
@@ -46,6 +49,18 @@ async function preflightCommand(args: string[]): Promise<number> {
   return report.exitCode;
 }
 
+/** The certificates this node already holds (given files, or a join's under <state dir>/pki): none were issued in the future. */
+function heldCertificates(source: CredentialSource, stateDir: string): { name: string; pem: string }[] {
+  const files = source.kind === 'files' ? [source.ca, source.cert] : [path.join(stateDir, 'pki', 'ca.crt'), path.join(stateDir, 'pki', 'node.crt')];
+  return files.flatMap((name) => {
+    try {
+      return [{ name, pem: readFileSync(name, 'utf8') }];
+    } catch {
+      return [];
+    }
+  });
+}
+
 /** The start's preflight: warnings logged, failures refuse the start, an unset clock is waited for. */
 async function preflightAtStart(args: string[], logger: Logger, signal: AbortSignal): Promise<void> {
   const config = parseAgentSettings(args);
@@ -54,7 +69,7 @@ async function preflightAtStart(args: string[], logger: Logger, signal: AbortSig
   logResults(logger, results);
   const refused = refusals(results);
   if (refused.length > 0) throw new Error(`refusing to start: ${refused.map((r) => `${r.name}: ${r.message}${r.fix ? ` (fix: ${r.fix})` : ''}`).join('; ')}`);
-  await waitForPlausibleClock({ now: Date.now, signal, log: (m) => logger.warn(m) });
+  await waitForPlausibleClock({ clock: systemClock, floor: clockFloor(heldCertificates(config.credentials, config.stateDir)), signal, log: (m) => logger.warn(m) });
 }
 
 /** The settings with the node's certificates: read from the named files, or stored by a join, or joined for now. */

@@ -54,6 +54,18 @@ function describeEnd(err: Partial<grpc.StatusObject> & Error): string {
   return `${code}: ${err.details ?? err.message}`;
 }
 
+/** gRPC codes the node service answers a refused request with (grpc-status.ts): the API's own message says it all. */
+const REFUSALS = new Set<number>([grpc.status.NOT_FOUND, grpc.status.PERMISSION_DENIED, grpc.status.INVALID_ARGUMENT, grpc.status.ALREADY_EXISTS, grpc.status.ABORTED]);
+
+/**
+ * Why a token was not given: a refusal as the API words it (`serviceaccounts "x" not found`,
+ * which the kubelet's FailedMount shows after `failed to fetch token: `), anything else with
+ * its gRPC code (`UNAVAILABLE: …`).
+ */
+export function tokenErrorText(err: Partial<grpc.StatusObject> & Error): string {
+  return err.code !== undefined && REFUSALS.has(err.code) && err.details ? err.details : describeEnd(err);
+}
+
 export class SessionConnection {
   readonly ended: Promise<string>;
   private readonly client: NodeServiceClient;
@@ -86,7 +98,7 @@ export class SessionConnection {
     return new Promise((resolve, reject) => {
       const call = this.client.ServiceAccountToken(request, { deadline: Date.now() + TOKEN_DEADLINE_MS }, (err, response) => {
         signal.removeEventListener('abort', cancel);
-        if (err || !response) reject(err ? new Error(describeEnd(err)) : new Error('empty answer'));
+        if (err || !response) reject(err ? new Error(tokenErrorText(err)) : new Error('empty answer'));
         else resolve(response);
       });
       const cancel = (): void => call.cancel();

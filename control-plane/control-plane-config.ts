@@ -29,6 +29,8 @@ export interface ServeConfig {
   identity: string;
   /** `--token-auth-file`: static bearer tokens (token-file-authenticator.ts). */
   tokenAuthFile?: string;
+  /** `--encryption-provider-config`: kube-apiserver's EncryptionConfiguration file (store/encryption/). */
+  encryptionProviderConfig?: string;
   /** `--allowed-image-registries`: the registries pods' images may come from (api/image-policy.ts). Absent: any. */
   imagePolicy?: ImagePolicy;
 }
@@ -38,7 +40,7 @@ export const SERVER_FLAGS = ['data-dir', 'etcd-endpoints', 'etcd-prefix', 'bind-
   'advertise-address', 'cluster-cidr', 'service-cidr', 'node-monitor-grace-period',
   'default-not-ready-toleration-seconds', 'default-unreachable-toleration-seconds', 'pod-fencing-period', 'pod-fencing-margin',
   'node-eviction-rate', 'secondary-node-eviction-rate', 'unhealthy-zone-threshold', 'large-cluster-size-threshold', 'etcd-data-dir', 'node', 'out', 'server', 'token-auth-file', 'user', 'group',
-  'kubeconfig', 'ttl', 'description', 'allowed-image-registries'] as const;
+  'kubeconfig', 'ttl', 'description', 'encryption-provider-config', 'allowed-image-registries'] as const;
 
 /** Where the server's settings live on a Pi; `--config FILE` names another. */
 export const SERVER_CONFIG_FILE = '/etc/pikube/server.yaml';
@@ -134,6 +136,7 @@ export function parseServeConfig(flags: Flags): ServeConfig {
     },
     identity: `${os.hostname()}-${process.pid}`,
     tokenAuthFile: flags['token-auth-file'],
+    encryptionProviderConfig: flags['encryption-provider-config'],
     imagePolicy: flags['allowed-image-registries'] === undefined ? undefined : parseImagePolicy(flags['allowed-image-registries']),
   };
 }

@@ -13,7 +13,8 @@ import { systemClock } from '../base/clock';
 import { EventRecorder } from './registry/event-recorder';
 import { ensureDefaultNamespaces } from './apiserver/ensure-default-namespaces';
 import { ensureDefaultStorageClass } from './storage/default-storage-class';
-import { LEASES, NODE_METRICS, POD_METRICS, SERVICES } from './registry/kinds';
+import { KINDS, LEASES, NODE_METRICS, POD_METRICS, SERVICES } from './registry/kinds';
+import { loadResourceEncryption } from './store/encryption/encryption-config-file';
 import { nodeLeaseSource } from './nodes/node-leases';
 import { nodeMetricsSource, podMetricsSource } from './nodes/metrics-sources';
 import { Registry } from './registry/registry';
@@ -48,6 +49,10 @@ import { StallClock } from '../base/stall-clock';
 import type { DisruptionSettings } from './controllers/node-disruption-plan';
 import type { NodeReachability } from './nodes/node-reachability';
 import { NodeService } from './nodes/node-service';
+import { ClusterNodeFigures } from './nodes/cluster-node-figures';
+import { ClusterPodStreams } from './nodes/cluster-pod-streams';
+import { ReplicaClients } from './nodes/replica-relay-client';
+import { issueReplicaCertificate } from './auth/replica-certificate';
 import { SharedLiveness } from './nodes/shared-liveness';
 import { createEtcdClient, EtcdStore, pingEtcdEndpoint } from './store/etcd-store';
 import { componentStatusSource } from './component-statuses';
@@ -89,7 +94,11 @@ export class ControlPlane {
     private readonly config: ServeConfig,
     private readonly log: (message: string) => void,
     private readonly clusterCA: KeyPair,
+    private readonly replicas: ReplicaClients,
   ) {
+    // A channel to a replica gone with its lease is closed.
+    const pruning = sharedLiveness.onReplicasChanged(() => replicas.keepOnly(sharedLiveness.otherReplicas()));
+    this.lifetime.signal.addEventListener('abort', () => pruning.dispose(), { once: true });
     // Its own etcd client: the lease keep-alive must not queue behind list and watch traffic.
     this.electionClient = createEtcdClient({ endpoints: config.etcdEndpoints, requestTimeoutMs: 5_000 });
     this.election = new LeaderElection(this.electionClient, {
@@ -110,7 +119,9 @@ export class ControlPlane {
     const tokenIssuer = new ServiceAccountTokenIssuer(loadOrCreateServiceAccountKey(config.dataDir));
     const keySpace: KeySpace = { prefix: config.etcdPrefix };
     // Objects stored by older versions that are not valid objects of their kind are skipped by every reader.
-    const store = await EtcdStore.connect({ endpoints: config.etcdEndpoints, log, checkObject: storedObjectCheck(keySpace) });
+    // Encryption at rest, for the resources the file names: every reader above the store sees plain objects.
+    const transformers = config.encryptionProviderConfig ? loadResourceEncryption(config.encryptionProviderConfig, keySpace, KINDS, log) : undefined;
+    const store = await EtcdStore.connect({ endpoints: config.etcdEndpoints, log, checkObject: storedObjectCheck(keySpace), transformers });
     const registry = new Registry({ store, keySpace, serviceCIDR: config.serviceCIDR, defaultTolerationSeconds: config.defaultTolerationSeconds, serviceAccounts: { tokenIssuer }, imagePolicy: config.imagePolicy });
     await ensureDefaultNamespaces(registry);
     await ensureBootstrapPolicy(registry);
@@ -136,23 +147,28 @@ export class ControlPlane {
       services: { services: informers.services, slices: informers.endpointSlices }, serviceCIDR: config.serviceCIDR,
       config: { configMaps: informers.configMaps, secrets: informers.secrets }, fencingPeriodMs: config.fencing?.periodMs,
       storage: { claims: informers.claims, volumes: informers.volumes },
+      tokens: { issuer: tokenIssuer, serviceAccounts },
     });
-    // The Metrics API from the usage reports of the agents connected to this replica (memory only).
-    registry.serveLive(NODE_METRICS, nodeMetricsSource(nodeService.usage, informers.nodes));
-    registry.serveLive(POD_METRICS, podMetricsSource(nodeService.usage, informers.pods));
+    // Other replicas, for the nodes whose sessions they hold: streams relayed, figures asked for (ReplicaService).
+    const replicas = new ReplicaClients({ caCertPem: pki.ca.certPem, certificate: issueReplicaCertificate(pki.ca, config.identity) });
+    const streams = new ClusterPodStreams({ local: nodeService.streams, holderOf: (node) => shared.holderOf(node), relay: replicas });
+    const figures = new ClusterNodeFigures({ local: () => nodeService.localFigures(), others: () => shared.otherReplicas(), remote: replicas, log });
+    // The Metrics API from the agents' usage reports, every replica's (memory only).
+    registry.serveLive(NODE_METRICS, nodeMetricsSource(figures, informers.nodes));
+    registry.serveLive(POD_METRICS, podMetricsSource(figures, informers.pods));
     // Node Leases from the sessions' liveness, read when asked: a heartbeat is never an etcd write.
-    registry.serveLive(LEASES, nodeLeaseSource(liveness, informers.nodes));
+    registry.serveLive(LEASES, nodeLeaseSource(figures, informers.nodes));
     const bearerTokens = tokenAuthenticatorFor(config, [tokens, bootstrapTokenAuthenticator(secrets)]);
     const apiServer = createApiServer({
       registry, tls, port: config.securePort, host: config.bindAddress,
       authenticator: unionAuthenticator([clientCertificateAuthenticator, bearerTokenAuthenticator(bearerTokens)]),
       tokenReview: { tokens: bearerTokens, apiAudiences: tokenIssuer.apiAudiences },
       advertiseAddress: `${config.advertiseAddress}:${config.securePort}`, log,
-      streams: nodeService.streams,
+      streams,
       // Node,RBAC: a node reads through the API what the node service's feed sends it, no more.
       nodeAuthorizer: nodeAuthorizer(nodeService.view),
     });
-    const plane = new ControlPlane(store, registry, informers, apiServer, nodeService, shared, config, log, pki.ca);
+    const plane = new ControlPlane(store, registry, informers, apiServer, nodeService, shared, config, log, pki.ca, replicas);
     plane.lifetime.signal.addEventListener('abort', () => stalls.dispose(), { once: true });
     await plane.listen();
     return plane;
@@ -219,6 +235,7 @@ export class ControlPlane {
     this.lifetime.abort();
     await this.election.dispose();
     await Promise.allSettled([this.nodeService.dispose(), this.apiServer.close()]);
+    this.replicas.dispose();
     await this.sharedLiveness.dispose();
     this.informers.factory.dispose();
     await Promise.allSettled([...this.running]);

@@ -17,21 +17,27 @@
  *   token             create [--ttl 24h] [--description TEXT] [--print-join-command] | list | delete ID:
  *                     bootstrap tokens for joining agents, through the API with --kubeconfig
  *                     (default /etc/pikube/admin.kubeconfig), as `kubeadm token`
+ *   secrets reencrypt rewrite every stored value of the resources --encryption-provider-config names
+ *                     with its first provider and key (after a key rotation; prints the counts, exit 1
+ *                     when a value no provider can read was met), beside etcd (--etcd-endpoints, --etcd-prefix)
  *   preflight         check this machine (swap, clock, CIDRs against the LAN, 32/64-bit, etcd's
  *                     disk: --etcd-data-dir, default /var/lib/etcd), print the fixes, exit 1 on a failure
  * Every flag is also a key of /etc/pikube/server.yaml (or the file --config names); flags win.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { issueAdminCertificate, issueUserCertificate, loadOrCreateCertificateAuthority } from './auth/cluster-pki';
 import { renderKubeconfig, writeKubeconfig } from './auth/kubeconfig';
 import { issueNodeCertificate } from './auth/node-certificate';
 import { tokenCommand } from './bootstrap-token-command';
+import { reencryptCommand } from './secrets-reencrypt-command';
 import { ControlPlane } from './control-plane';
 import { parseFlags, parseServeConfig, SERVER_CONFIG_FILE, SERVER_FLAGS, type Flags } from './control-plane-config';
 import { withConfigFile } from '../base/config/config-file';
 import { createLogger, type Logger } from '../base/log/logger';
 import { textLog } from '../base/log/text-log';
+import { systemClock } from '../base/clock';
+import { clockFloor } from '../host/clock-floor';
 import { waitForPlausibleClock } from '../host/clock-wait';
 import { hostFilesAt } from '../host/host-files';
 import { logResults, printedReport, refusals } from '../host/preflight-outcome';
@@ -92,6 +98,16 @@ function preflight(flags: Flags): ReturnType<typeof runServerPreflight> {
   });
 }
 
+/** The cluster CA a previous start made, if any: the clock cannot be earlier than its notBefore. */
+function heldCaCertificate(dir: string): { name: string; pem: string }[] {
+  const name = path.join(dir, 'pki', 'ca.crt');
+  try {
+    return [{ name, pem: readFileSync(name, 'utf8') }];
+  } catch {
+    return [];
+  }
+}
+
 /** Warnings logged; a failure refuses the start; an unset clock is waited for (no CA dated 1970). */
 async function preflightAtStart(flags: Flags, logger: Logger): Promise<void> {
   const results = preflight(flags);
@@ -101,7 +117,8 @@ async function preflightAtStart(flags: Flags, logger: Logger): Promise<void> {
   const startup = new AbortController();
   const abort = (): void => startup.abort();
   process.once('SIGTERM', abort);
-  await waitForPlausibleClock({ now: Date.now, signal: startup.signal, log: (m) => logger.warn(m) }).finally(() => process.off('SIGTERM', abort));
+  const floor = clockFloor(heldCaCertificate(dataDir(flags)));
+  await waitForPlausibleClock({ clock: systemClock, floor, signal: startup.signal, log: (m) => logger.warn(m) }).finally(() => process.off('SIGTERM', abort));
 }
 
 async function serve(flags: Flags, logger: Logger): Promise<void> {
@@ -126,9 +143,19 @@ async function token(rest: string[]): Promise<void> {
   process.stdout.write(await tokenCommand(words[0], words[1], options));
 }
 
+/** `secrets reencrypt [flags]`: the one `secrets` subcommand. */
+async function secrets(rest: string[]): Promise<void> {
+  const [sub, ...flagArgs] = rest;
+  if (sub !== 'reencrypt') throw new Error(`unknown command "secrets ${sub ?? ''}"; expected secrets reencrypt`);
+  const output = await reencryptCommand(parseFlags(withConfigFile(flagArgs, SERVER_CONFIG_FILE, SERVER_FLAGS)));
+  process.stdout.write(output.text);
+  process.exitCode = output.exitCode;
+}
+
 async function main(argv: string[], logger: Logger): Promise<void> {
   const [command, ...rest] = argv;
   if (command === 'token') return token(rest);
+  if (command === 'secrets') return secrets(rest);
   const flags = parseFlags(withConfigFile(rest, SERVER_CONFIG_FILE, SERVER_FLAGS));
   if (command === 'serve') return serve(flags, logger);
   if (command === 'issue-node-cert') return issueNodeCert(flags);
@@ -139,7 +166,7 @@ async function main(argv: string[], logger: Logger): Promise<void> {
     process.exitCode = report.exitCode;
     return;
   }
-  throw new Error(`unknown command "${command ?? ''}"; expected serve, preflight, token, issue-node-cert or kubeconfig`);
+  throw new Error(`unknown command "${command ?? ''}"; expected serve, preflight, token, secrets, issue-node-cert or kubeconfig`);
 }
 
 const logger = createLogger({ component: 'control-plane' });

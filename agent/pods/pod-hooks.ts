@@ -74,12 +74,15 @@ export interface PodHooks {
 
 export type HookFailure = SetUpFailure & { hook: string };
 
-/** Runs the set-up hooks in order; the first failure ends the run and is returned. */
-export async function runSetUp(hooks: readonly PodSetUpHook[], pod: Pod, ctx: SetUpContext, signal: AbortSignal): Promise<{ ok: true } | HookFailure> {
+/** Runs the set-up hooks in order; the first failure ends the run and is returned. `done`: told each hook that succeeded (a trace). */
+export async function runSetUp(
+  hooks: readonly PodSetUpHook[], pod: Pod, ctx: SetUpContext, signal: AbortSignal, done?: (hook: string) => void,
+): Promise<{ ok: true } | HookFailure> {
   for (const hook of hooks) {
     signal.throwIfAborted();
     const result = await hook.setUp(pod, ctx, signal);
     if (!result.ok) return { ...result, hook: hook.name };
+    done?.(hook.name);
   }
   return { ok: true };
 }

@@ -52,6 +52,7 @@ import type { HostPortSink } from './host-ports-hook';
 import type { ServiceSource } from './service-env';
 import { Wakeup } from './wakeup';
 import { traceStep } from '../../base/step-trace';
+import { isPodActive } from '../../api/pod-readiness';
 
 export interface PodManagerOptions {
   runtime: ContainerRuntime;
@@ -295,6 +296,7 @@ export class PodManager implements PodSink {
 
   private replaceWorker(uid: string, pod: Pod | undefined): void {
     if (pod) traceStep('pod-start', `${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''}`, 'agent-worker');
+    if (pod && isPodActive(pod)) this.ctx.volumes?.prefetchTokens(pod);
     const worker = new PodWorker(this.ctx, uid, pod, this.agent.signal);
     this.workers.set(uid, worker);
     this.fenceIfAtMostOne(worker);

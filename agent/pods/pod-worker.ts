@@ -386,8 +386,9 @@ export class PodWorker implements ProbedWorker {
   /** The set-up hooks; a failure shows on the containers it holds up and is looked at again later (or fails the pass). */
   private async setUp(pod: Pod, obs: PodObservation, plan: PodPlan, signal: AbortSignal): Promise<PodResources | undefined> {
     const ctx: SetUpContext = { plan, resources: { volumePaths: new Map() } };
-    const result = await runSetUp(this.hooks.setUp, pod, ctx, signal);
+    const result = await runSetUp(this.hooks.setUp, pod, ctx, signal, (hook) => this.trace(`set-up-${hook}`));
     if (result.ok) return ctx.resources;
+    this.trace('set-up-failed', result.hook);
     for (const c of specsOf(pod)) if (shows(result, obs.containers.get(c.name)?.current)) this.waiting.set(c.name, result.waiting);
     this.report(pod, obs, false);
     if (result.retryAfterMs === undefined) throw result.error ?? new Error(`${result.hook}: ${result.waiting.message ?? result.waiting.reason}`);

@@ -111,12 +111,26 @@ export class PodVolumes {
       } catch (err) {
         if (signal.aborted) throw err;
         const kept = this.setUpBefore(pod, volume);
-        if (!kept) return { ok: false, volume: volume.name, message: errorText(err) };
+        if (!kept) return { ok: false, volume: this.specName(pod, volume), message: errorText(err) };
         paths.set(volume.name, kept);
         stale.push({ volume: volume.name, message: errorText(err) });
       }
     }
     return { ok: true, paths, stale };
+  }
+
+  /**
+   * The name a failure is told under, the kubelet's volume spec name: a claim's bound
+   * PersistentVolume once there is one (`MountVolume.SetUp failed for volume "nas"`), else the
+   * pod's volume.
+   */
+  private specName(pod: Pod, volume: Volume): string {
+    if (!volume.persistentVolumeClaim) return volume.name;
+    try {
+      return boundVolumeOf(pod, volume.persistentVolumeClaim, this.sources.storage).metadata.name ?? volume.name;
+    } catch {
+      return volume.name;
+    }
   }
 
   /** The directory of an API-data volume that already holds a payload (`..data`); undefined otherwise. */
@@ -138,7 +152,10 @@ export class PodVolumes {
     if (volume.hostPath) return setUpHostPath(volume.hostPath);
     if (volume.nfs) return this.setUpNfs(pod, volume.name, { ...volume.nfs, readOnly: volume.nfs.readOnly === true }, signal);
     if (volume.persistentVolumeClaim) return this.setUpClaim(pod, volume.persistentVolumeClaim, signal);
-    const tokens = volume.projected ? await this.fetchTokens(pod, volume.projected as ProjectedSource, signal) : undefined;
+    // The projected volume's tmpfs is mounted while its tokens are on their way (two waits of hundreds of ms on a busy Pi).
+    const tokens = volume.projected
+      ? (await Promise.all([this.fetchTokens(pod, volume.projected as ProjectedSource, signal), this.projectionDir(pod, volume.name, PROJECTED, signal)]))[0]
+      : undefined;
     const projected = this.projection(pod, volume, tokens);
     if (projected) return this.setUpProjection(pod, volume.name, projected.kind, projected.payload, signal);
     throw new Error(`${source || 'this'} volumes are not supported by this node yet (only emptyDir, hostPath, nfs, configMap, secret, downwardAPI, projected and persistentVolumeClaim)`);
@@ -158,6 +175,18 @@ export class PodVolumes {
     const dir = path.join(this.podDir(pod.metadata.uid ?? ''), 'volumes', NFS_PLUGIN_DIR, name);
     await setUpNfs(dir, mount, this.mounter, signal);
     return dir;
+  }
+
+  /**
+   * Starts fetching the pod's service-account tokens now: the pod just arrived, and its first
+   * pass reaches volume set-up only after a look at Docker (set-up then awaits the same fetch).
+   */
+  prefetchTokens(pod: Pod): void {
+    const tokens = this.sources.tokens;
+    if (!tokens) return;
+    for (const volume of pod.spec.volumes ?? []) {
+      for (const s of (volume.projected as ProjectedSource | undefined)?.sources ?? []) if (s.serviceAccountToken) tokens.prefetch(pod, s.serviceAccountToken);
+    }
   }
 
   /** The token of each `serviceAccountToken` source of a projected volume, by source index, or why there is none. */
@@ -190,11 +219,17 @@ export class PodVolumes {
   /** The volume's directory (a tmpfs for secrets), holding exactly the payload through the atomic writer. */
   private async setUpProjection(pod: Pod, name: string, kind: ProjectedKind, payload: Payload | Error, signal: AbortSignal): Promise<string> {
     if (payload instanceof Error) throw payload;
+    const dir = await this.projectionDir(pod, name, kind, signal);
+    writeAtomically(dir, payload);
+    return dir;
+  }
+
+  /** The volume's directory, made (and its tmpfs mounted) if need be. Idempotent. */
+  private async projectionDir(pod: Pod, name: string, kind: ProjectedKind, signal: AbortSignal): Promise<string> {
     const dir = path.join(this.podDir(pod.metadata.uid ?? ''), 'volumes', kind.plugin, name);
     mkdirSync(dir, { recursive: true });
     if (kind.tmpfs && !this.mounter.isMountPoint(dir)) await this.mounter.mountTmpfs(dir, undefined, signal);
     if (!kind.tmpfs) chmodSync(dir, 0o777);
-    writeAtomically(dir, payload);
     return dir;
   }
 

@@ -5,10 +5,18 @@
  * lifetime has passed (or 24 hours, whichever comes first): a timer then wakes the pod's worker,
  * whose next pass writes the new token through the atomic writer. When the control plane cannot
  * be asked, a token not yet expired is kept; an expired one is an error (FailedMount).
+ *
+ * One fetch at a time per pod, audience and lifetime: whoever asks while it is under way waits
+ * for the same answer, and a waiter that gives up (its pass cut short) leaves it running, so its
+ * token is kept for the next pass. `prefetch` starts a pod's fetch as soon as the pod arrives,
+ * before its worker's first pass reaches volume set-up (the kubelet's volume manager likewise
+ * mounts a pod's volumes as soon as the pod is admitted, while its worker waits for them).
  */
 import type { Clock } from '../../base/clock';
 import type { Disposable } from '../../base/disposable';
 import type { Pod } from '../../api/core-v1';
+import { abortable } from '../../base/abortable';
+import { traceStep } from '../../base/step-trace';
 
 export interface TokenProjection {
   audience?: string;
@@ -35,12 +43,21 @@ export type TokenFetcher = (ask: TokenAsk, signal: AbortSignal) => Promise<Fetch
 /** What volume set-up asks of the token manager. */
 export interface TokenSource {
   token(pod: Pod, projection: TokenProjection, signal: AbortSignal): Promise<string>;
+  /** Starts fetching the token unless one is fresh or under way; a failure is left for `token` to meet again. */
+  prefetch(pod: Pod, projection: TokenProjection): void;
   forgetPod(podUid: string): void;
 }
 
 interface Entry extends FetchedToken {
   issuedAtMs: number;
   renewal: Disposable;
+}
+
+/** A fetch under way, shared by everyone who asks meanwhile; aborted only when its pod is forgotten. */
+interface InFlight {
+  podUid: string;
+  answer: Promise<FetchedToken>;
+  stop: AbortController;
 }
 
 /** ServiceAccountTokenProjection's default: one hour. */
@@ -55,6 +72,7 @@ export function renewAtMs(issuedAtMs: number, expiresAtMs: number): number {
 
 export class ServiceAccountTokens implements TokenSource, Disposable {
   private readonly entries = new Map<string, Entry>();
+  private readonly inFlight = new Map<string, InFlight>();
 
   constructor(
     private readonly fetch: TokenFetcher,
@@ -63,19 +81,25 @@ export class ServiceAccountTokens implements TokenSource, Disposable {
 
   async token(pod: Pod, projection: TokenProjection, signal: AbortSignal): Promise<string> {
     const ask = askOf(pod, projection);
-    const key = `${ask.uid}|${ask.audience}|${ask.expirationSeconds}`;
+    const key = keyOf(ask);
     const entry = this.entries.get(key);
-    const now = this.opts.clock.now();
-    if (entry && now < renewAtMs(entry.issuedAtMs, entry.expiresAtMs)) return entry.token;
+    if (entry && this.isFresh(entry)) return entry.token;
     try {
-      const fetched = await this.fetch(ask, signal);
-      this.remember(key, ask.uid, fetched, now);
-      return fetched.token;
+      return (await abortable(this.fetchShared(key, ask), signal)).token;
     } catch (err: unknown) {
+      if (signal.aborted) throw err;
       if (!entry || this.opts.clock.now() >= entry.expiresAtMs) throw new Error(`failed to fetch token: ${err instanceof Error ? err.message : String(err)}`);
       this.opts.log(`keeping the token of pod ${ask.namespace}/${ask.name} until it expires: renewal failed: ${err instanceof Error ? err.message : String(err)}`);
       return entry.token;
     }
+  }
+
+  prefetch(pod: Pod, projection: TokenProjection): void {
+    const ask = askOf(pod, projection);
+    const key = keyOf(ask);
+    const entry = this.entries.get(key);
+    if (entry && this.isFresh(entry)) return;
+    this.fetchShared(key, ask).catch(() => undefined);
   }
 
   forgetPod(podUid: string): void {
@@ -84,20 +108,54 @@ export class ServiceAccountTokens implements TokenSource, Disposable {
       entry.renewal.dispose();
       this.entries.delete(key);
     }
+    for (const [key, flight] of this.inFlight) {
+      if (flight.podUid !== podUid) continue;
+      flight.stop.abort(new Error(`pod ${podUid} is gone`));
+      this.inFlight.delete(key);
+    }
   }
 
   dispose(): void {
     for (const entry of this.entries.values()) entry.renewal.dispose();
     this.entries.clear();
+    for (const flight of this.inFlight.values()) flight.stop.abort(new Error('the token manager is stopping'));
+    this.inFlight.clear();
   }
 
-  private remember(key: string, podUid: string, fetched: FetchedToken, issuedAtMs: number): void {
+  private isFresh(entry: Entry): boolean {
+    return this.opts.clock.now() < renewAtMs(entry.issuedAtMs, entry.expiresAtMs);
+  }
+
+  /** The fetch under way for `key`, or a new one; its token is remembered unless the pod was forgotten meanwhile. */
+  private fetchShared(key: string, ask: TokenAsk): Promise<FetchedToken> {
+    const running = this.inFlight.get(key);
+    if (running) return running.answer;
+    const stop = new AbortController();
+    const issuedAtMs = this.opts.clock.now();
+    traceStep('pod-start', `${ask.namespace}/${ask.name}`, 'token-ask');
+    const answer = this.fetch(ask, stop.signal).then((fetched) => {
+      traceStep('pod-start', `${ask.namespace}/${ask.name}`, 'token-fetched');
+      if (!stop.signal.aborted) this.remember(key, fetched, issuedAtMs);
+      return fetched;
+    }).finally(() => {
+      if (this.inFlight.get(key)?.answer === answer) this.inFlight.delete(key);
+    });
+    this.inFlight.set(key, { podUid: ask.uid, answer, stop });
+    return answer;
+  }
+
+  private remember(key: string, fetched: FetchedToken, issuedAtMs: number): void {
     this.entries.get(key)?.renewal.dispose();
     const due = renewAtMs(issuedAtMs, fetched.expiresAtMs) - issuedAtMs;
+    const podUid = key.slice(0, key.indexOf('|'));
     // One more ms past the instant, so a pass at the due time sees the token as due.
     const renewal = this.opts.clock.schedule(() => this.opts.onRenewDue(podUid), due + 1);
     this.entries.set(key, { ...fetched, issuedAtMs, renewal });
   }
+}
+
+function keyOf(ask: TokenAsk): string {
+  return `${ask.uid}|${ask.audience}|${ask.expirationSeconds}`;
 }
 
 function askOf(pod: Pod, projection: TokenProjection): TokenAsk {

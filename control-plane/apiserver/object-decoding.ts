@@ -9,6 +9,7 @@ import { badRequest, type ApiError } from '../../api/errors';
 import type { KubeObject } from '../../api/meta';
 import type { KindSchema, ResourceDefinition } from '../registry/resource-definition';
 import { apiVersionOf } from '../registry/resource-info';
+import { pruneAndDefault } from './schema/custom-schema-pruning';
 import { copyFreeForm, decodeTyped, TypedDecodeError } from './schema/typed-decoder';
 
 /** A body decoded as its kind, and the members dropped because the kind does not declare them. */
@@ -66,6 +67,7 @@ function checkTypeMeta(info: ResourceDefinition, obj: Record<string, unknown>): 
 function typedCopy(info: ResourceDefinition, body: Record<string, unknown>): { value: Record<string, unknown>; unknownFields: string[] } {
   const schema = kindDefinition(info);
   try {
+    if (schema?.custom) return pruneAndDefault(schema.custom, body);
     if (schema) return decodeTyped(schema.definition, body, schema.definitions);
     return { value: copyFreeForm(body) as Record<string, unknown>, unknownFields: [] };
   } catch (err: unknown) {

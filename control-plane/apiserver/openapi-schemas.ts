@@ -4,6 +4,7 @@
  * wrapped in allOf, and the x-kubernetes-patch-merge-key / x-kubernetes-patch-strategy /
  * x-kubernetes-list-* extensions that kubectl apply computes strategic merge patches from.
  */
+import type { JSONSchemaProps } from '../../api/apiextensions-v1';
 import { decodeFieldType, referencedDefinition, type ApiDefinition, type ApiField, type DecodedType } from './schema/api-definition';
 import { K8S_DEFINITIONS, K8S_KINDS } from './schema/k8s-definitions';
 
@@ -58,9 +59,12 @@ export function addKindSchemas(schemas: Record<string, JsonSchema>, kinds: Group
  * Adds the schema of one kind, from its field model (`definitions` are the kind's own, looked
  * up before the built-in ones), or an open schema for a kind without one. Returns its name.
  */
-export function addKindSchema(schemas: Record<string, JsonSchema>, gvk: GroupVersionKind, model: { definition: string; definitions?: Readonly<Record<string, ApiDefinition>> } | undefined): string {
+export function addKindSchema(
+  schemas: Record<string, JsonSchema>, gvk: GroupVersionKind, model: { definition: string; definitions?: Readonly<Record<string, ApiDefinition>>; custom?: JSONSchemaProps } | undefined,
+): string {
   const name = model?.definition ?? definitionNameOf(gvk);
-  if (model) addDefinitionClosure(schemas, name, model.definitions);
+  if (model?.custom) schemas[name] ??= customKindSchema(model.custom);
+  else if (model) addDefinitionClosure(schemas, name, model.definitions);
   else schemas[name] ??= openKindSchema(gvk);
   addGvk(schemas[name], gvk);
   return name;
@@ -129,6 +133,21 @@ function scalarSchema(type: string, format: string | undefined): JsonSchema {
 
 const API_VERSION_FIELD = "The object's API group and version, as 'group/version' (just 'v1' for the core group).";
 const KIND_FIELD = "The object's kind, in CamelCase (Pod, Deployment).";
+
+/**
+ * A custom resource's published schema: its openAPIV3Schema with apiVersion, kind and metadata
+ * described as for every kind (the apiextensions-apiserver's builder adds them the same way).
+ */
+function customKindSchema(custom: JSONSchemaProps): JsonSchema {
+  const schema = structuredClone(custom) as JsonSchema;
+  schema.properties = {
+    ...(custom.properties ?? {}),
+    apiVersion: { description: API_VERSION_FIELD, type: 'string' },
+    kind: { description: KIND_FIELD, type: 'string' },
+    metadata: { description: 'Standard object metadata.', allOf: [schemaRef(OBJECT_META)] },
+  };
+  return schema;
+}
 
 /** What is known of a kind outside the field model: its type and metadata; other fields pass. */
 function openKindSchema(gvk: GroupVersionKind): JsonSchema {

@@ -80,7 +80,7 @@ export function decodePatched<T extends KubeObject>(info: ResourceDefinition, pa
 
 function typedPatched<T extends KubeObject>(info: ResourceDefinition, patched: T): { object: T; unknownFields: string[] } {
   const schema = kindDefinition(info);
-  if (!schema) return decodeBody<T>(info, patched);
+  if (!schema || schema.custom) return decodeBody<T>(info, patched);
   try {
     const { value, unknownFields } = decodeTyped(schema.definition, patched, schema.definitions);
     return { object: value as T, unknownFields };

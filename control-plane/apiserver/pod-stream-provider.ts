@@ -83,3 +83,8 @@ export interface PodStreamProvider {
 export function streamsUnavailable(): ApiError {
   return new ApiError('ServiceUnavailable', 'this API server has no connection to the nodes: logs and exec are not available');
 }
+
+/** The answer for a pod whose node has no session with any control-plane replica. */
+export function nodeWithoutSession(nodeName: string): ApiError {
+  return new ApiError('ServiceUnavailable', `node "${nodeName}" has no session with any control plane replica; its agent may be down or reconnecting`);
+}

@@ -49,6 +49,7 @@ import { pathNotFound } from './status-response';
 import { rejectUpgrade } from './upgrade-response';
 import type { WatchCacheOptions } from './watch-cache';
 import { WatchCaches } from './watch-caches';
+import { CustomKinds } from '../registry/custom-resources/custom-kinds';
 
 export interface ApiServerTls {
   /** The cluster CA: client certificates must chain to it. */
@@ -194,6 +195,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     listen: async () => {
       // The RBAC caches are filled first: no request is judged on an empty policy.
       await handler.startPolicy();
+      await handler.startCustomKinds();
       return new Promise<number>((resolve, reject) => {
         server.once('error', reject);
         server.listen(options.port, options.host ?? '0.0.0.0', () => {
@@ -237,7 +239,10 @@ class RequestHandler {
   /** The RBAC objects in memory, when this server made its own access control. */
   private readonly policy?: PolicyCache;
   private readonly stopping = new AbortController();
-  private readonly openapi: OpenApiV3;
+  /** The OpenAPI document of the kinds served when it was built (custom kinds come and go). */
+  private openapiOf?: { kinds: readonly unknown[]; document: OpenApiV3 };
+  /** Serves the CustomResourceDefinitions' kinds, when the registry serves CRDs. */
+  private readonly customKinds?: CustomKinds;
   private readonly settings: HandlerSettings;
   private readonly log: (line: string) => void;
   private readonly exec: ExecUpgrades;
@@ -255,7 +260,7 @@ class RequestHandler {
       this.access = { rules, authorizer: unionAuthorizer(chain) };
     }
     this.exec = new ExecUpgrades(options.registry, options.streams);
-    this.openapi = buildOpenApiV3([...options.registry.resources]);
+    if (CustomKinds.applies(options.registry)) this.customKinds = new CustomKinds(options.registry, (line) => this.log(line));
     const sink = options.log ?? ((line) => console.error(line));
     this.log = (line) => sink(escapeForLog(line));
     this.portForward = new PortForwardUpgrades(options.registry, options.streams, this.log);
@@ -285,6 +290,17 @@ class RequestHandler {
   /** Fills the RBAC caches before the first request (a no-op with access control given by the caller). */
   async startPolicy(): Promise<void> {
     await this.policy?.start(this.stopping.signal);
+  }
+
+  /** Serves the kinds of the CRDs stored now before the first request, and follows them. */
+  async startCustomKinds(): Promise<void> {
+    await this.customKinds?.start();
+  }
+
+  private get openapi(): OpenApiV3 {
+    const kinds = this.options.registry.resources;
+    if (this.openapiOf?.kinds !== kinds) this.openapiOf = { kinds, document: buildOpenApiV3([...kinds]) };
+    return this.openapiOf.document;
   }
 
   /**
@@ -334,6 +350,7 @@ class RequestHandler {
   dispose(): void {
     this.stopping.abort();
     this.policy?.dispose();
+    this.customKinds?.dispose();
     this.detachCaches();
     this.exec.dispose();
     this.portForward.dispose();

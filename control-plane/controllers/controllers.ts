@@ -8,6 +8,7 @@ import { schedulerController } from '../scheduler/scheduler';
 import { logText } from '../log-text';
 import { bootstrapSignerController } from './bootstrap-signer-controller';
 import { clusterRoleAggregationController } from './cluster-role-aggregation-controller';
+import { crdCleanupController } from './crd-cleanup-controller';
 import { cronJobController } from './cron-job-controller';
 import { csrApprovingController } from './csr-approving-controller';
 import { csrSigningController } from './csr-signing-controller';
@@ -44,6 +45,7 @@ export const CONTROLLERS: readonly Controller[] = [
   taintEvictionController,
   podGcController,
   namespaceController,
+  crdCleanupController,
   serviceAccountController,
   rootCaCertPublisherController,
   endpointsController,

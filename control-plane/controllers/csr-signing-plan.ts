@@ -3,7 +3,8 @@
  * for the signers the cluster CA serves: `kubernetes.io/kube-apiserver-client-kubelet` (a
  * node's client certificate: CN `system:node:<name>`, O exactly `system:nodes`, no
  * subjectAltNames, client-auth usages) and `kubernetes.io/kube-apiserver-client` (any user,
- * client-auth usages). An approved request it cannot honour gets a Failed condition with
+ * client-auth usages, but never the control-plane replicas' reserved subject: a deviation, as
+ * Kubernetes keeps its front-proxy identity under a CA of its own). An approved request it cannot honour gets a Failed condition with
  * reason SignerValidationFailure; other signers' requests are left alone. The certificate
  * lives `expirationSeconds` (at least 10 minutes), at most the signing duration.
  */
@@ -12,6 +13,7 @@ import {
 } from '../../api/certificates-v1';
 import { readCertificateRequest, type RequestedSubject } from '../../api/certificate-request';
 import { NODE_USER_PREFIX, NODES_GROUP } from '../auth/node-certificate';
+import { isReplicaSubject, REPLICA_USER_PREFIX, REPLICAS_GROUP } from '../auth/replica-certificate';
 
 /** kube-controller-manager's --cluster-signing-duration default: one year. */
 export const SIGNING_DURATION_MS = 365 * 86400_000;
@@ -41,6 +43,12 @@ export function kubeletClientProblem(subject: RequestedSubject): string | undefi
   return subject.altNames.length > 0 ? 'subjectAltNames are not allowed' : undefined;
 }
 
+/** The replicas' own subject is never signed: with it, a certificate would pass for a control-plane replica (replica-certificate.ts). */
+function reservedProblem(subject: RequestedSubject): string | undefined {
+  if (!isReplicaSubject(subject.commonName, subject.organizations)) return undefined;
+  return `subject common name ${REPLICA_USER_PREFIX}… and organization ${REPLICAS_GROUP} are reserved for control-plane replicas`;
+}
+
 function validityOf(csr: CertificateSigningRequest): number {
   const requested = csr.spec.expirationSeconds;
   if (requested === undefined) return SIGNING_DURATION_MS;
@@ -52,7 +60,7 @@ export function planCsrSigning(csr: CertificateSigningRequest): SigningStep {
   if (csrCondition(csr, 'Failed') || csr.status?.certificate) return { op: 'none' };
   const subject = readCertificateRequest(csrRequestPem(csr));
   if ('error' in subject) return { op: 'fail', message: subject.error };
-  const problem = usageProblem(csr.spec.usages ?? []) ?? (csr.spec.signerName === KUBELET_CLIENT_SIGNER ? kubeletClientProblem(subject) : undefined);
+  const problem = usageProblem(csr.spec.usages ?? []) ?? reservedProblem(subject) ?? (csr.spec.signerName === KUBELET_CLIENT_SIGNER ? kubeletClientProblem(subject) : undefined);
   if (problem) return { op: 'fail', message: problem };
   return { op: 'sign', commonName: subject.commonName, organizations: subject.organizations, validityMs: validityOf(csr) };
 }

@@ -16,6 +16,36 @@ import type { OutputChunk, PodStream, StreamResult } from '../apiserver/pod-stre
 
 export type StreamCall = grpc.ServerDuplexStream<StreamFrame__Output, StreamFrame>;
 
+/**
+ * The call the frames travel on: the agent's `Stream` call (server side), or a relay call to the
+ * replica holding the node's session (client side, replica-relay-client.ts), whose frames are the same.
+ */
+export interface FrameCall {
+  /** StreamFrame__Output in, StreamFrame out (what a server call and a client call have alike). */
+  readonly duplex: FrameDuplex;
+  /** Ends the call from this side with a gRPC status. */
+  abort(code: grpc.status, details: string): void;
+}
+
+/** What AgentStream uses of a call: frames in, stdin and resizes out, grpc-js's flow control. */
+export interface FrameDuplex {
+  on(event: 'data', listener: (frame: StreamFrame__Output) => void): unknown;
+  on(event: 'error', listener: (err: Error) => void): unknown;
+  on(event: 'cancelled' | 'close', listener: () => void): unknown;
+  once(event: 'drain', listener: () => void): unknown;
+  off(event: 'drain', listener: () => void): unknown;
+  pause(): unknown;
+  resume(): unknown;
+  write(frame: Pick<StreamFrame, 'stdin' | 'stdin_closed' | 'resize'>): boolean;
+  end(): unknown;
+  readonly writableNeedDrain: boolean;
+}
+
+/** The agent's `Stream` call: an error emitted on a server call is the status its client gets. */
+export function agentCall(call: StreamCall): FrameCall {
+  return { duplex: call, abort: (code, details) => call.emit('error', { code, details, metadata: undefined }) };
+}
+
 /** Output chunks buffered before the call is paused. */
 const OUTPUT_HIGH_WATER_MARK = 16;
 /** An agent's error message is shown to users: bounded. */
@@ -39,7 +69,11 @@ export class AgentStream implements PodStream {
   private over = false;
 
   /** `onOver` runs once, when the stream is over however it ended. */
-  constructor(private readonly call: StreamCall, private readonly nodeName: string, private readonly onOver: () => void) {
+  private readonly call: FrameDuplex;
+
+  constructor(private readonly frames: FrameCall, private readonly nodeName: string, private readonly onOver: () => void) {
+    const call = frames.duplex;
+    this.call = call;
     this.result = new Promise((resolve) => (this.settle = resolve));
     this.output = new Readable({
       objectMode: true,
@@ -91,7 +125,7 @@ export class AgentStream implements PodStream {
   cancel(reason: string): void {
     if (this.over) return;
     this.finish({ ok: false, error: new ApiError('InternalError', reason) });
-    this.call.emit('error', { code: grpc.status.CANCELLED, details: reason, metadata: undefined });
+    this.frames.abort(grpc.status.CANCELLED, reason);
   }
 
   private receive(frame: StreamFrame__Output): void {
@@ -116,7 +150,7 @@ export class AgentStream implements PodStream {
 
   private protocolError(message: string): void {
     this.finish({ ok: false, error: new ApiError('InternalError', `node "${this.nodeName}": ${message}`) });
-    this.call.emit('error', { code: grpc.status.INVALID_ARGUMENT, details: message, metadata: undefined });
+    this.frames.abort(grpc.status.INVALID_ARGUMENT, message);
   }
 
   private broken(cause: string): void {

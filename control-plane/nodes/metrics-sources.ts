@@ -1,5 +1,6 @@
 /**
- * The Metrics API's objects from the agents' usage reports (usage-reports.ts), as
+ * The Metrics API's objects from the agents' usage reports (usage-reports.ts; with several
+ * replicas, every replica's: cluster-node-figures.ts), as
  * metrics-server builds them: a NodeMetrics per node that reported and still exists, a
  * PodMetrics per pod that reported and is still bound to that node under the same uid; labels
  * are the node's or the pod's (so `kubectl top pod -l` selects), `creationTimestamp` the time of
@@ -13,7 +14,11 @@ import type { NodeMetrics, PodMetrics, UsageList } from '../../api/metrics-v1bet
 import { Quantity } from '../../api/quantity';
 import type { LiveObjects } from '../registry/live-objects';
 import type { Usage, ValidUsageReport } from './agent-message-validation';
-import type { UsageReports } from './usage-reports';
+
+/** The latest usage report of each node: this replica's UsageReports, or every replica's (cluster-node-figures.ts). */
+export interface UsageSource {
+  entries(): [string, ValidUsageReport][] | Promise<[string, ValidUsageReport][]>;
+}
 
 /** What the sources read of the cluster: the informers' caches, by `name` or `namespace/name`. */
 export interface CachedObjects<T> {
@@ -49,18 +54,18 @@ export function podMetricsOf(pod: Pod, timestampMs: number, containers: ValidUsa
   };
 }
 
-export function nodeMetricsSource(usage: UsageReports, nodes: CachedObjects<Node>, now: () => Date = () => new Date()): LiveObjects<NodeMetrics> {
+export function nodeMetricsSource(usage: UsageSource, nodes: CachedObjects<Node>, now: () => Date = () => new Date()): LiveObjects<NodeMetrics> {
   return {
-    list: async () => usage.entries().flatMap(([nodeName, report]) => {
+    list: async () => (await usage.entries()).flatMap(([nodeName, report]) => {
       const node = nodes.get(nodeName);
       return node && report.node ? [nodeMetricsOf(node, { ...report, node: report.node }, now())] : [];
     }),
   };
 }
 
-export function podMetricsSource(usage: UsageReports, pods: CachedObjects<Pod>, now: () => Date = () => new Date()): LiveObjects<PodMetrics> {
+export function podMetricsSource(usage: UsageSource, pods: CachedObjects<Pod>, now: () => Date = () => new Date()): LiveObjects<PodMetrics> {
   return {
-    list: async (namespace) => usage.entries().flatMap(([nodeName, report]) => report.pods.flatMap(({ ref, containers }) => {
+    list: async (namespace) => (await usage.entries()).flatMap(([nodeName, report]) => report.pods.flatMap(({ ref, containers }) => {
       if (namespace !== undefined && ref.namespace !== namespace) return [];
       const pod = pods.get(`${ref.namespace}/${ref.name}`);
       const current = pod && pod.metadata.uid === ref.uid && pod.spec.nodeName === nodeName && containers.length > 0;

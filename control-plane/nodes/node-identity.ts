@@ -21,14 +21,18 @@ function pemOf(peer: PeerCertificate): string {
   return new X509Certificate(peer.raw).toString();
 }
 
-/** The node name the certificate proves; Unauthorized without one, Forbidden if not a node's. */
-export function nodeNameFromCertificate(peer: PeerCertificate | undefined, caCertPem: string, now = new Date()): string {
+/** The subject of a client certificate checked again against the cluster CA; Unauthorized without one. */
+export function verifiedSubject(peer: PeerCertificate | undefined, caCertPem: string, now = new Date()): { cn: string; groups: string[] } {
   if (!peer?.raw) throw new ApiError('Unauthorized', 'a client certificate issued by the cluster CA is required');
   if (!isIssuedBy(pemOf(peer), caCertPem, now)) {
     throw new ApiError('Unauthorized', 'the client certificate is not issued by the cluster CA or is not valid now');
   }
-  const cn = asList(peer.subject?.CN)[0] ?? '';
-  const groups = asList(peer.subject?.O);
+  return { cn: asList(peer.subject?.CN)[0] ?? '', groups: asList(peer.subject?.O) };
+}
+
+/** The node name the certificate proves; Unauthorized without one, Forbidden if not a node's. */
+export function nodeNameFromCertificate(peer: PeerCertificate | undefined, caCertPem: string, now = new Date()): string {
+  const { cn, groups } = verifiedSubject(peer, caCertPem, now);
   if (!cn.startsWith(NODE_USER_PREFIX) || !groups.includes(NODES_GROUP)) {
     throw new ApiError('Forbidden', `certificate subject CN "${cn}" O ${JSON.stringify(groups)} is not a node identity (CN ${NODE_USER_PREFIX}<name>, O ${NODES_GROUP})`);
   }

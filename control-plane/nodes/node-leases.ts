@@ -1,9 +1,9 @@
 /**
  * The kubelet's node Leases (`kube-node-lease/<node>`, holderIdentity the node, 40 s), derived
- * when read from what this replica's sessions know (node-liveness.ts) instead of renewed in etcd
- * every 10 s: renewTime is the last message heard from the agent (heartbeats come every second
- * or less). A node this replica has never heard from (its agent holds its session with another
- * replica, or never connected) has no Lease here. No acquireTime, as the kubelet sets none.
+ * when read from what the replicas' sessions know (node-liveness.ts, gathered from every replica
+ * by cluster-node-figures.ts) instead of renewed in etcd every 10 s: renewTime is the last
+ * message any replica heard from the agent (heartbeats come every second or less). A node no
+ * live replica has heard from has no Lease. No acquireTime, as the kubelet sets none.
  */
 import { microTime, type Lease } from '../../api/coordination-v1';
 import type { Node } from '../../api/core-v1';
@@ -25,12 +25,18 @@ export function nodeLeaseOf(node: Node, renewedAtMs: number): Lease {
   };
 }
 
-export function nodeLeaseSource(liveness: { lastSeen(nodeName: string): number | undefined }, nodes: { list(): Node[] }): LiveObjects<Lease> {
+/** When each node's agent last spoke: this replica's NodeLiveness, or every replica's (cluster-node-figures.ts). */
+export interface RenewalSource {
+  lastSeenTimes(): ReadonlyMap<string, number> | Promise<ReadonlyMap<string, number>>;
+}
+
+export function nodeLeaseSource(renewals: RenewalSource, nodes: { list(): Node[] }): LiveObjects<Lease> {
   return {
     list: async (namespace) => {
       if (namespace !== undefined && namespace !== NODE_LEASE_NAMESPACE) return [];
+      const seenAt = await renewals.lastSeenTimes();
       return nodes.list().flatMap((node) => {
-        const seen = liveness.lastSeen(node.metadata.name ?? '');
+        const seen = seenAt.get(node.metadata.name ?? '');
         return seen === undefined ? [] : [nodeLeaseOf(node, seen)];
       });
     },

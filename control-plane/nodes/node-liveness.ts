@@ -82,6 +82,11 @@ export class NodeLiveness implements NodeReachability {
     return this.records.get(nodeName)?.lastSeenMs;
   }
 
+  /** Every node this replica has heard from, and when it last did. */
+  lastSeenTimes(): Map<string, number> {
+    return new Map([...this.records].map(([name, record]) => [name, record.lastSeenMs]));
+  }
+
   /** Connected and heard from within the grace period. */
   isAlive(nodeName: string): boolean {
     const record = this.records.get(nodeName);

@@ -1,6 +1,7 @@
 /**
  * The control plane's gRPC node service (proto/node.proto): agents dial it over mTLS (client
  * certificates required, issued by the cluster CA) and each keeps one `Session` stream open.
+ * The same server serves the ReplicaService to the other replicas (replica-relay-service.ts).
  * One live session per node: a new one replaces the old, whose stream is ended. Every
  * replica serves agents; the sessions feed NodeLiveness, which the leader's node lifecycle
  * controller reads.
@@ -11,6 +12,8 @@ import type { Node, PersistentVolumeClaim, Pod } from '../../api/core-v1';
 import type { PersistentVolume } from '../../api/storage-v1';
 import type { EndpointSlice, Service } from '../../api/service-v1';
 import type { KubeObject } from '../../api/meta';
+import type { ServiceAccount } from '../../api/service-account';
+import type { ServiceAccountTokenIssuer } from '../auth/service-account-token';
 import { ApiError } from '../../api/errors';
 import { nodeProto, type NodeServiceHandlers } from '../../proto/node-proto';
 import type { Disposable } from '../../base/disposable';
@@ -24,11 +27,16 @@ import { nodeView, type ObjectCache, type ViewEntry } from './node-view';
 import { PodCidrAllocator } from './pod-cidr-allocator';
 import { KubeletEvents } from './pod-event-report';
 import { PodStreams, type PodStreamLimits } from './pod-streams';
+import { figuresToWire, localNodeFigures, type NodeFigure } from './node-figures';
+import { replicaRelayHandlers } from './replica-relay-service';
 import { podTokenHandler } from './pod-token-service';
 import { UsageReports } from './usage-reports';
 
 /** A shared informer the service waits for before it accepts agents. */
 type SyncedCache<T extends KubeObject> = ObjectCache<T> & { whenSynced(signal?: AbortSignal): Promise<void> };
+
+/** Without a ServiceAccount informer every account is read from the store. */
+const NO_ACCOUNTS = { get: (): undefined => undefined };
 
 /** PEM: the cluster CA (to verify agents) and this replica's serving certificate and key. */
 export interface NodeServiceTls {
@@ -52,6 +60,8 @@ export interface NodeServiceOptions {
   config?: { configMaps: SyncedCache<ConfigMap>; secrets: SyncedCache<Secret> };
   /** The shared claim and PersistentVolume informers; each agent gets those its pods mount and the local-path volumes pinned to it. */
   storage?: { claims: SyncedCache<PersistentVolumeClaim & KubeObject>; volumes: SyncedCache<PersistentVolume> };
+  /** Pods' service-account tokens (the ServiceAccountToken call): the signer and the shared ServiceAccount informer. Absent: no tokens. */
+  tokens?: { issuer: ServiceAccountTokenIssuer; serviceAccounts: ObjectCache<ServiceAccount> };
   /** Every live replica's node-service address (`host:port`), told to agents in the Welcome; absent: none. */
   servers?: () => string[];
   /** e.g. `10.43.0.0/16`, told to agents in the Welcome. */
@@ -113,9 +123,21 @@ export class NodeService {
     const handlers: NodeServiceHandlers = {
       Session: (call) => this.accept(call),
       Stream: (call) => this.streams.accept(call),
-      ServiceAccountToken: podTokenHandler({ registry: opts.registry, caCertPem: opts.tls.caCertPem }),
+      ServiceAccountToken: podTokenHandler({
+        registry: opts.registry, caCertPem: opts.tls.caCertPem, tokenIssuer: opts.tokens?.issuer, now: opts.now,
+        caches: { pods: opts.pods, nodes: opts.nodes, serviceAccounts: opts.tokens?.serviceAccounts ?? NO_ACCOUNTS },
+      }),
     };
     this.server.addService(nodeProto().pikube.node.v1.NodeService.service, handlers);
+    // Other replicas reach this one's nodes through it (replica-relay-service.ts).
+    this.server.addService(nodeProto().pikube.node.v1.ReplicaService.service, replicaRelayHandlers({
+      streams: this.streams, figures: () => figuresToWire(this.localFigures()), caCertPem: opts.tls.caCertPem,
+    }));
+  }
+
+  /** What this replica knows of the nodes it has heard from: their Leases' renewTime, their usage. */
+  localFigures(): NodeFigure[] {
+    return localNodeFigures(this.opts.liveness, this.usage);
   }
 
   get heartbeatIntervalMs(): number {

@@ -14,9 +14,10 @@ import { ApiError } from '../../api/errors';
 import type { StreamFrame__Output } from '../../proto/generated/pikube/node/v1/StreamFrame';
 import type { StreamRequest } from '../../proto/generated/pikube/node/v1/StreamRequest';
 import type { PodExecParams, PodLogParams, PodStream, PodStreamProvider } from '../apiserver/pod-stream-provider';
-import { AgentStream, resultOfEnd, type StreamCall } from './agent-stream';
+import { AgentStream, agentCall, resultOfEnd, type StreamCall } from './agent-stream';
 import { toGrpcError } from './grpc-status';
 import { nodeNameFromCertificate } from './node-identity';
+import { attachRequest, execRequest, logsRequest, portForwardRequest, type PodStreamRequest } from './pod-stream-requests';
 
 /** How the streams reach a node: its live session on this replica. */
 export interface StreamTransport {
@@ -51,14 +52,10 @@ function grpcFailure(call: StreamCall, err: unknown): void {
   call.emit('error', { code: status.code, details: status.details, metadata: undefined });
 }
 
-function podRef(pod: Pod): { namespace: string; name: string; uid: string } {
-  return { namespace: pod.metadata.namespace ?? '', name: pod.metadata.name ?? '', uid: pod.metadata.uid ?? '' };
-}
-
 export class PodStreams implements PodStreamProvider {
   private readonly limits: PodStreamLimits;
   private readonly pending = new Map<string, Pending>();
-  private readonly open = new Set<AgentStream>();
+  private readonly openStreams = new Set<AgentStream>();
   private readonly perNode = new Map<string, number>();
   private readonly connectionsPerNode = new Map<string, number>();
 
@@ -71,28 +68,35 @@ export class PodStreams implements PodStreamProvider {
   }
 
   openLogs(pod: Pod, p: PodLogParams, signal: AbortSignal): Promise<PodStream> {
-    return this.openStream(pod, {
-      logs: {
-        pod: podRef(pod), container: p.container, follow: p.follow, previous: p.previous, timestamps: p.timestamps,
-        tail_lines: p.tailLines ?? -1, since_seconds: p.sinceSeconds ?? 0, since_unix_ms: p.sinceUnixMs ?? 0, limit_bytes: p.limitBytes ?? 0,
-      },
-    }, signal);
+    return this.open(pod.spec.nodeName ?? '', logsRequest(pod, p), signal);
   }
 
   openExec(pod: Pod, p: PodExecParams, signal: AbortSignal): Promise<PodStream> {
-    return this.openStream(pod, {
-      exec: { pod: podRef(pod), container: p.container, command: p.command, stdin: p.stdin, stdout: p.stdout, stderr: p.stderr, tty: p.tty },
-    }, signal);
+    return this.open(pod.spec.nodeName ?? '', execRequest(pod, p), signal);
   }
 
   openAttach(pod: Pod, p: PodExecParams, signal: AbortSignal): Promise<PodStream> {
-    return this.openStream(pod, {
-      attach: { pod: podRef(pod), container: p.container, command: [], stdin: p.stdin, stdout: p.stdout, stderr: p.stderr, tty: p.tty },
-    }, signal);
+    return this.open(pod.spec.nodeName ?? '', attachRequest(pod, p), signal);
   }
 
   openPortForward(pod: Pod, port: number, signal: AbortSignal): Promise<PodStream> {
-    return this.openStream(pod, { port_forward: { pod: podRef(pod), port } }, signal);
+    return this.open(pod.spec.nodeName ?? '', portForwardRequest(pod, port), signal);
+  }
+
+  /**
+   * Asks the node's agent, over its session here, for the stream `kind` describes (built by
+   * pod-stream-requests.ts, here or by the replica that relays it). Rejects as openLogs does.
+   */
+  async open(nodeName: string, kind: PodStreamRequest, signal: AbortSignal): Promise<PodStream> {
+    signal.throwIfAborted();
+    if (!this.transport.isConnected(nodeName)) throw notConnected(nodeName);
+    const release = kind.port_forward ? this.takeConnection(nodeName) : this.take(nodeName);
+    try {
+      return await this.request(nodeName, kind, signal, release);
+    } catch (err: unknown) {
+      release();
+      throw err;
+    }
   }
 
   /** Serves one `Stream` call: who dials, which pending request it answers. */
@@ -116,25 +120,12 @@ export class PodStreams implements PodStreamProvider {
   /** Fails every pending request and cancels every open stream. */
   dispose(): void {
     for (const p of [...this.pending.values()]) p.fail(new ApiError('ServiceUnavailable', 'the control plane is shutting down'));
-    for (const s of [...this.open]) s.cancel('the control plane is shutting down');
+    for (const s of [...this.openStreams]) s.cancel('the control plane is shutting down');
   }
 
   /** Streams pending or open for the node (for tests and metrics). */
   streamCount(nodeName: string): number {
     return (this.perNode.get(nodeName) ?? 0) + (this.connectionsPerNode.get(nodeName) ?? 0);
-  }
-
-  private async openStream(pod: Pod, kind: Omit<StreamRequest, 'stream_id'>, signal: AbortSignal): Promise<PodStream> {
-    const nodeName = pod.spec.nodeName ?? '';
-    signal.throwIfAborted();
-    if (!this.transport.isConnected(nodeName)) throw notConnected(nodeName);
-    const release = kind.port_forward ? this.takeConnection(nodeName) : this.take(nodeName);
-    try {
-      return await this.request(nodeName, kind, signal, release);
-    } catch (err: unknown) {
-      release();
-      throw err;
-    }
   }
 
   /** Counts a log or exec stream against the node's cap; the returned function gives the slot back (once). */
@@ -146,7 +137,7 @@ export class PodStreams implements PodStreamProvider {
     return takeSlot(this.connectionsPerNode, nodeName, this.limits.maxConnectionsPerNode, 'forwarded connections');
   }
 
-  private request(nodeName: string, kind: Omit<StreamRequest, 'stream_id'>, signal: AbortSignal, release: () => void): Promise<AgentStream> {
+  private request(nodeName: string, kind: PodStreamRequest, signal: AbortSignal, release: () => void): Promise<AgentStream> {
     const id = randomUUID();
     const timeout = AbortSignal.timeout(this.limits.pendingTimeoutMs);
     const stop = AbortSignal.any([signal, timeout]);
@@ -182,11 +173,11 @@ export class PodStreams implements PodStreamProvider {
       const result = resultOfEnd(first.end ?? { success: false, exit_code: 0, reason: 'InternalError', message: 'empty end frame' });
       throw result.ok ? new ApiError('InternalError', `node "${nodeName}" ended the stream before it started`) : result.error;
     }
-    const stream = new AgentStream(call, nodeName, () => {
-      this.open.delete(stream);
+    const stream = new AgentStream(agentCall(call), nodeName, () => {
+      this.openStreams.delete(stream);
       release();
     });
-    this.open.add(stream);
+    this.openStreams.add(stream);
     stream.start(first);
     return stream;
   }
@@ -239,5 +230,5 @@ function takeSlot(counts: Map<string, number>, nodeName: string, max: number, wh
 }
 
 function notConnected(nodeName: string): ApiError {
-  return new ApiError('ServiceUnavailable', `node "${nodeName}" has no session with this control plane; its agent may be down or reconnecting`);
+  return new ApiError('ServiceUnavailable', `node "${nodeName}" has no session with this control plane replica; its agent may be down or reconnecting`);
 }

@@ -7,8 +7,13 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { TokenRequest } from '../../api/authentication-v1';
-import type { Pod } from '../../api/core-v1';
+import type { Node, Pod } from '../../api/core-v1';
 import { ApiError, badRequest } from '../../api/errors';
+import type { KubeObject } from '../../api/meta';
+import type { ServiceAccount } from '../../api/service-account';
+import { traceStep } from '../../base/step-trace';
+import type { ServiceAccountTokenIssuer } from '../auth/service-account-token';
+import { requestToken, type TokenRequestApi } from '../registry/service-account-token-request';
 import type { ServiceAccountTokenRequest__Output } from '../../proto/generated/pikube/node/v1/ServiceAccountTokenRequest';
 import type { ServiceAccountTokenResponse } from '../../proto/generated/pikube/node/v1/ServiceAccountTokenResponse';
 import type { Registry } from '../registry/registry';
@@ -17,9 +22,25 @@ import { nodeNameFromCertificate } from './node-identity';
 
 export type TokenCall = grpc.ServerUnaryCall<ServiceAccountTokenRequest__Output, ServiceAccountTokenResponse>;
 
+/** The shared informers a token is read from first (keys `namespace/name`, nodes `name`). */
+export interface TokenCaches {
+  pods: Cache<Pod>;
+  serviceAccounts: Cache<ServiceAccount>;
+  nodes: Cache<Node>;
+}
+
+interface Cache<T extends KubeObject> {
+  get(key: string): T | undefined;
+}
+
 export interface PodTokenServiceOptions {
-  registry: Pick<Registry, 'get' | 'createSubresource'>;
+  /** Live reads, for what the caches miss. */
+  registry: Pick<Registry, 'get'>;
+  caches: TokenCaches;
+  /** Signs the tokens; absent: this control plane serves no tokens (NotFound, as the subresource). */
+  tokenIssuer?: ServiceAccountTokenIssuer;
   caCertPem: string;
+  now?: () => Date;
 }
 
 const NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
@@ -37,7 +58,9 @@ function checkRequest(req: ServiceAccountTokenRequest__Output): void {
 export async function podServiceAccountToken(options: PodTokenServiceOptions, nodeName: string, req: ServiceAccountTokenRequest__Output): Promise<ServiceAccountTokenResponse> {
   checkRequest(req);
   const ref = req.pod ?? { namespace: '', name: '', uid: '' };
-  const pod = await options.registry.get<Pod>('pods', ref.namespace, ref.name);
+  traceStep('pod-start', `${ref.namespace}/${ref.name}`, 'token-call');
+  const reads = cacheFirst(options, ref.uid);
+  const pod = await reads.get<Pod>('pods', ref.namespace, ref.name);
   if (pod.metadata.uid !== ref.uid) throw new ApiError('NotFound', `pod ${ref.namespace}/${ref.name} with uid ${ref.uid} not found`);
   if (pod.spec.nodeName !== nodeName) throw new ApiError('Forbidden', `node "${nodeName}" may not request a token for pod ${ref.namespace}/${ref.name}, which is not bound to it`);
   if (pod.spec.serviceAccountName !== req.service_account_name) {
@@ -47,9 +70,25 @@ export async function podServiceAccountToken(options: PodTokenServiceOptions, no
     apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', metadata: { name: req.service_account_name, namespace: ref.namespace },
     spec: { audiences: req.audience ? [req.audience] : [], expirationSeconds: req.expiration_seconds, boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: ref.name, uid: ref.uid } },
   };
-  const made = (await options.registry.createSubresource('serviceaccounts', 'token', ref.namespace, req.service_account_name, body)) as TokenRequest;
+  const now = options.now ?? (() => new Date());
+  const made = await requestToken(reads, { namespace: ref.namespace, name: req.service_account_name, body, dryRun: false, now, tokenIssuer: options.tokenIssuer });
   if (!made.status) throw new ApiError('InternalError', 'the token request answered without a token');
+  traceStep('pod-start', `${ref.namespace}/${ref.name}`, 'token-answered');
   return { token: made.status.token, expiration_unix_ms: Date.parse(made.status.expirationTimestamp) };
+}
+
+/** The caches, then the store for a miss; the pod asked about only with its uid (a pod cached with another is read live). */
+function cacheFirst(options: PodTokenServiceOptions, podUid: string): TokenRequestApi {
+  const { caches, registry } = options;
+  const cached = (resource: string, key: string): KubeObject | undefined => {
+    if (resource === 'pods') return caches.pods.get(key)?.metadata.uid === podUid ? caches.pods.get(key) : undefined;
+    if (resource === 'serviceaccounts') return caches.serviceAccounts.get(key);
+    return resource === 'nodes' ? caches.nodes.get(key) : undefined;
+  };
+  return {
+    get: async <T extends KubeObject>(resource: string, namespace: string | undefined, name: string): Promise<T> =>
+      (cached(resource, namespace ? `${namespace}/${name}` : name) as T | undefined) ?? registry.get<T>(resource, namespace, name),
+  };
 }
 
 /** The gRPC handler: node identity from the client certificate, errors as gRPC statuses. */

@@ -19,6 +19,7 @@ import { nodeSessionsPrefix, type NodeSessionRecord } from './node-session-recor
 import { ReplicaSessions } from './replica-sessions';
 import { ReplicaAddresses } from './replica-addresses';
 import { replicaAddressesPrefix, type ReplicaAddressRecord } from './replica-address-record';
+import { holderOf, otherReplicas, type ReplicaRecords, type ReplicaTarget } from './replica-directory';
 
 export interface SharedLivenessOptions {
   /** This replica's sessions. */
@@ -43,6 +44,8 @@ export class SharedLiveness {
   private readonly cluster: ClusterReachability;
   private readonly addressRecords: Informer<ReplicaAddressRecord>;
   private readonly addresses: ReplicaAddresses;
+  private readonly directory: ReplicaRecords;
+  private readonly identity: string;
 
   /** Starts publishing and following at once: before the node service accepts a session. */
   constructor(opts: SharedLivenessOptions) {
@@ -55,6 +58,8 @@ export class SharedLiveness {
     const addressPrefix = replicaAddressesPrefix(opts.etcdPrefix);
     this.addressRecords = new Informer<ReplicaAddressRecord>(opts.store, addressPrefix, { ...opts.informer, log: opts.log });
     this.addresses = new ReplicaAddresses({ keys: this.keys, prefix: addressPrefix, identity: opts.identity, records: this.addressRecords, log: opts.log });
+    this.identity = opts.identity;
+    this.directory = { sessions: () => this.records.list(), addresses: () => this.addressRecords.list() };
     this.addressRecords.start();
     this.sessions.start();
     this.records.start();
@@ -89,6 +94,16 @@ export class SharedLiveness {
   /** Every live replica's node-service address, this one's first. */
   servers(): string[] {
     return this.addresses.servers();
+  }
+
+  /** The other replica holding the node's session, from the records (replica-directory.ts). */
+  holderOf(nodeName: string): ReplicaTarget | undefined {
+    return holderOf(this.directory, nodeName, this.identity);
+  }
+
+  /** Every other live replica and where its ReplicaService is served. */
+  otherReplicas(): ReplicaTarget[] {
+    return otherReplicas(this.directory, this.identity);
   }
 
   /** Stops publishing and revokes the lease: this replica's records vanish now. */

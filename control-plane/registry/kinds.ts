@@ -9,6 +9,7 @@ import { CERTIFICATE_SIGNING_REQUESTS } from './kinds/certificate-signing-reques
 import { CONFIG_MAPS } from './kinds/config-map';
 import { CONTROLLER_REVISIONS } from './kinds/controller-revision';
 import { CRON_JOBS } from './kinds/cron-job';
+import { CUSTOM_RESOURCE_DEFINITIONS } from './kinds/custom-resource-definition';
 import { DAEMON_SETS } from './kinds/daemon-set';
 import { DEPLOYMENTS } from './kinds/deployment';
 import { ENDPOINT_SLICES } from './kinds/endpoint-slice';
@@ -52,6 +53,7 @@ export {
   CONFIG_MAPS,
   CONTROLLER_REVISIONS,
   CRON_JOBS,
+  CUSTOM_RESOURCE_DEFINITIONS,
   DAEMON_SETS,
   DEPLOYMENTS,
   ENDPOINT_SLICES,
@@ -126,6 +128,7 @@ export const KINDS: readonly AnyKind[] = [
   NODE_METRICS,
   POD_METRICS,
   LEASES,
+  CUSTOM_RESOURCE_DEFINITIONS,
 ];
 
 export function findResource(kinds: readonly AnyKind[], group: string, version: string, resource: string): AnyKind | undefined {

@@ -151,8 +151,11 @@ const GENERATE_NAME_ATTEMPTS = 8;
 const CLAIM_ATTEMPTS = 10;
 
 export class Registry {
-  /** The kinds served, as routing and discovery list them. */
-  readonly resources: readonly AnyKind[];
+  /** The kinds built in (options.kinds); custom kinds are served beside them. */
+  private readonly builtInKinds: readonly AnyKind[];
+  /** The kinds each CustomResourceDefinition serves, by the CRD's name (custom-kinds.ts keeps them). */
+  private readonly customKinds = new Map<string, readonly AnyKind[]>();
+  private served: readonly AnyKind[];
   private readonly store: Store;
   private readonly keySpace: KeySpace;
   private readonly now: () => Date;
@@ -172,7 +175,8 @@ export class Registry {
   constructor(options: RegistryOptions) {
     this.store = options.store;
     this.keySpace = options.keySpace ?? { prefix: '/registry' };
-    this.resources = options.kinds ?? KINDS;
+    this.builtInKinds = options.kinds ?? KINDS;
+    this.served = this.builtInKinds;
     this.now = options.now ?? (() => new Date());
     this.defaultTolerationSeconds = options.defaultTolerationSeconds;
     this.serviceAccounts = options.serviceAccounts;
@@ -180,6 +184,23 @@ export class Registry {
     const ctx: CompanionContext = { store: this.store, keySpace: this.keySpace, serviceCIDR: options.serviceCIDR, nodePortRange: options.nodePortRange };
     for (const kind of this.resources) if (kind.companion) this.companions.set(kind, kind.companion(ctx));
     this.admissionReads = new AdmissionReads({ store: this.store, keySpace: this.keySpace, cached: () => this.cachedObjects, now: () => this.now().getTime() });
+  }
+
+  /** The kinds served now, as routing and discovery list them: the built-in ones, then the custom ones. A new array after each change. */
+  get resources(): readonly AnyKind[] {
+    return this.served;
+  }
+
+  /**
+   * Serves the kinds of one CustomResourceDefinition (by its name), replacing what it served;
+   * none: it serves nothing any more. A kind whose group and resource a built-in kind has is
+   * never served in its place.
+   */
+  setCustomKinds(crdName: string, kinds: readonly AnyKind[]): void {
+    const builtIn = (k: AnyKind): boolean => this.builtInKinds.some((b) => b.group === k.group && b.resource === k.resource);
+    if (kinds.length === 0) this.customKinds.delete(crdName);
+    else this.customKinds.set(crdName, kinds.filter((k) => !builtIn(k)));
+    this.served = [...this.builtInKinds, ...[...this.customKinds.values()].flat()];
   }
 
   /** The kind's definition; NotFound as for an unknown URL. */

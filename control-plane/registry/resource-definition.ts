@@ -7,6 +7,7 @@
  * definitions: nothing else in the code switches on a kind's name.
  */
 import { metadataFieldGetters, selectableFields, type SelectableFields } from '../../api/field-selector';
+import type { JSONSchemaProps } from '../../api/apiextensions-v1';
 import type { KubeObject } from '../../api/meta';
 import type { ImagePolicy } from '../../api/image-policy';
 import type { ApiDefinition } from '../apiserver/schema/api-definition';
@@ -30,6 +31,12 @@ export interface KindSchema {
   readonly definitions?: Readonly<Record<string, ApiDefinition>>;
   /** A Kubernetes built-in kind: served as protobuf and patched by strategic merge. Other kinds are neither, as custom resources. */
   readonly builtIn: boolean;
+  /**
+   * A custom resource's schema (its CRD version's openAPIV3Schema): bodies are pruned and
+   * defaulted by it (custom-schema-pruning.ts) instead of type-decoded, and it is what OpenAPI
+   * publishes; wrong types are the strategy's 422, as the apiextensions-apiserver answers.
+   */
+  readonly custom?: JSONSchemaProps;
 }
 
 export interface ResourceDefinition<T extends KubeObject = KubeObject, C extends WriteCompanion = WriteCompanion> extends ResourceInfo {

@@ -8,6 +8,10 @@
  * - list: one range read; its header revision is where a watch resumes without a gap.
  * - Values above etcd's request limit fail with TooLarge before they are sent; values that do
  *   not decode are skipped (with a warning) by list and watch, and fail a get.
+ * - With `transformers` (encryption at rest, store/encryption/), values are transformed on their
+ *   way to etcd and back here and nowhere else: every reader (informers, the watch cache, the
+ *   registry) sees plain objects. A value no provider can read is skipped like an undecodable
+ *   one, and its GET answers 500 with the transformer's reason, as kube-apiserver's.
  */
 import { CompareResult, CompareTarget, Etcd3, Range } from 'etcd3';
 import type { CallContext, ICompare, IKeyValue, IOptions, IRequestOp, ITxnRequest, ITxnResponse } from 'etcd3';
@@ -18,6 +22,7 @@ import { decodeObject, encodeObject, tombstone } from './etcd-codec';
 import { storeError, tooLarge } from './etcd-errors';
 import { checkOncePerVersion } from './check-once-per-version';
 import { EtcdWatch } from './etcd-watch';
+import type { ReadValue, StorageTransformers } from './encryption/value-transformer';
 import type { ListResult, Store, StoredObjectCheck, StoreWatch, TxnResult, TxnWrite, WatchOptions, WriteResult } from './store';
 import { alreadyExistsAt, checkRevision } from './store-checks';
 
@@ -44,6 +49,22 @@ export interface EtcdStoreOptions {
   log?: (message: string) => void;
   /** Checks each object read (list, watch, get); failing ones are skipped like undecodable values. */
   checkObject?: StoredObjectCheck;
+  /** Encryption at rest: the transformer of each key (store/encryption/resource-encryption.ts). */
+  transformers?: StorageTransformers;
+}
+
+/** An object's bytes as written: plain (what readers get back) and as stored in etcd. */
+interface Encoded {
+  plain: Buffer;
+  stored: Buffer;
+}
+
+/** What rewriting one resource's values with the writing provider did (`reencrypt`). */
+export interface RewriteResult {
+  rewritten: number;
+  current: number;
+  /** Keys whose values no provider can read, with the reason. */
+  failed: { key: string; reason: string }[];
 }
 
 export const ETCD_DEFAULT_MAX_REQUEST_BYTES = 1.5 * 1024 * 1024;
@@ -63,6 +84,9 @@ const CHANNEL_OPTIONS = {
   'grpc.max_reconnect_backoff_ms': 5_000,
 };
 
+/** A value rewritten under this many concurrent writes in a row is reported instead. */
+const MAX_REWRITE_ATTEMPTS = 10;
+
 /** Asks etcd for nothing but its header (current revision). */
 const REVISION_PROBE = { key: Buffer.from([0]), count_only: true };
 
@@ -74,10 +98,12 @@ export class EtcdStore implements Store {
   private readonly requestTimeoutMs: number;
   private readonly log: (message: string) => void;
   private readonly check?: StoredObjectCheck;
+  private readonly transformers?: StorageTransformers;
   private readonly revisionReads = new NextRead(async () => Number((await this.call((o) => this.client.kv.range(REVISION_PROBE, o))).header.revision));
 
   constructor(options: EtcdStoreOptions) {
     this.check = options.checkObject && checkOncePerVersion(options.checkObject);
+    this.transformers = options.transformers;
     this.client = createEtcdClient(options);
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.maxRequestBytes = options.maxRequestBytes ?? ETCD_DEFAULT_MAX_REQUEST_BYTES;
@@ -101,16 +127,16 @@ export class EtcdStore implements Store {
     const value = this.encode(key, object);
     const res = await this.txn({
       compare: [{ key: Buffer.from(key), target: CompareTarget.Create, result: CompareResult.Equal, create_revision: 0 }],
-      success: [{ request_put: { key: Buffer.from(key), value } }],
+      success: [{ request_put: { key: Buffer.from(key), value: value.stored } }],
     });
     if (!res.succeeded) throw alreadyExistsAt(key, object);
-    return decodeObject<T>(value, res.header.revision);
+    return decodeObject<T>(value.plain, res.header.revision);
   }
 
   async get<T extends KubeObject>(key: string): Promise<T | undefined> {
     const res = await this.call((o) => this.client.kv.range({ key: Buffer.from(key) }, o));
     const kv = res.kvs[0];
-    return kv ? decodeStrict<T>(kv, this.check) : undefined;
+    return kv ? this.decodeStrict<T>(kv) : undefined;
   }
 
   async list<T extends KubeObject>(prefix: string, options: { revision?: number } = {}): Promise<ListResult<T>> {
@@ -126,11 +152,11 @@ export class EtcdStore implements Store {
     const value = this.encode(key, object);
     const res = await this.txn({
       compare: [modRevisionIs(key, expectedRevision)],
-      success: [{ request_put: { key: Buffer.from(key), value } }],
+      success: [{ request_put: { key: Buffer.from(key), value: value.stored } }],
       failure: [readKey(key)],
     });
     if (!res.succeeded) return { ok: false, current: this.currentFrom<T>(res) };
-    return { ok: true, object: decodeObject<T>(value, res.header.revision) };
+    return { ok: true, object: decodeObject<T>(value.plain, res.header.revision) };
   }
 
   /** The returned object is the last stored state, with the deletion's revision as resourceVersion. */
@@ -167,11 +193,27 @@ export class EtcdStore implements Store {
       bufferSize: this.watchBufferSize,
       log: this.log,
       check: this.check,
+      plain: (kv) => this.plain(kv),
       onClosed: (closed) => this.watches.delete(closed),
     });
     this.watches.add(watch);
     watch.start();
     return watch;
+  }
+
+  /**
+   * Rewrites every value under `prefix` that its transformer reads as stale (not written by the
+   * first provider and key) with the writing one: the same plain bytes, nothing decoded or
+   * re-serialised, each put by a compare-and-swap on the revision read, so a write racing it is
+   * never lost (the value is read again and, written meanwhile with the current key, counted
+   * current). Values no provider can read are reported, not touched.
+   */
+  async rewriteStale(prefix: string): Promise<RewriteResult> {
+    const range = Range.prefix(prefix);
+    const res = await this.call((o) => this.client.kv.range({ key: range.start, range_end: range.end }, o));
+    const result: RewriteResult = { rewritten: 0, current: 0, failed: [] };
+    for (const kv of res.kvs) await this.rewriteOne(kv, result);
+    return result;
   }
 
   /** etcd's revision as of this call or later; concurrent callers share reads (base/next-read.ts). */
@@ -192,9 +234,40 @@ export class EtcdStore implements Store {
     return { ok: true, object: this.deletedObject<T>(key, prev, res.header.revision) };
   }
 
+  private async rewriteOne(first: IKeyValue, result: RewriteResult): Promise<void> {
+    const key = first.key.toString('utf8');
+    const transformer = this.transformers?.forKey(key);
+    let kv: IKeyValue | undefined = first;
+    for (let attempt = 0; kv && transformer && attempt < MAX_REWRITE_ATTEMPTS; attempt++) {
+      let read: ReadValue;
+      try {
+        read = transformer.fromStorage(kv.value, key);
+      } catch (err) {
+        result.failed.push({ key, reason: (err as Error).message });
+        return;
+      }
+      if (!read.stale) {
+        result.current++;
+        return;
+      }
+      const res = await this.txn({
+        compare: [modRevisionIs(key, Number(kv.mod_revision))],
+        success: [{ request_put: { key: Buffer.from(key), value: transformer.toStorage(read.plain, key) } }],
+        failure: [readKey(key)],
+      });
+      if (res.succeeded) {
+        result.rewritten++;
+        return;
+      }
+      kv = res.responses[0]?.response_range?.kvs[0];
+    }
+    if (!transformer) result.current++;
+    else if (kv) result.failed.push({ key, reason: `changed by other writers ${MAX_REWRITE_ATTEMPTS} times while being rewritten; run again` });
+  }
+
   private requestFor(write: TxnWrite): IRequestOp {
     if (write.op === 'delete') return { request_delete_range: { key: Buffer.from(write.key) } };
-    return { request_put: { key: Buffer.from(write.key), value: this.encode(write.key, write.object) } };
+    return { request_put: { key: Buffer.from(write.key), value: this.encode(write.key, write.object).stored } };
   }
 
   private deletedObject<T extends KubeObject>(key: string, prev: IKeyValue | undefined, revision: string): T {
@@ -208,18 +281,43 @@ export class EtcdStore implements Store {
 
   private decodeLenient<T extends KubeObject>(kv: IKeyValue, revision = kv.mod_revision, storedAt: string | number = revision): T | undefined {
     try {
-      return decodeObject<T>(kv.value, revision, this.check, kv.key.toString('utf8'), storedAt);
+      return decodeObject<T>(this.plain(kv), revision, this.check, kv.key.toString('utf8'), storedAt);
     } catch (err) {
       this.log(`store: skipping undecodable value of ${kv.key.toString('utf8')}: ${(err as Error).message}`);
       return undefined;
     }
   }
 
-  private encode(key: string, object: KubeObject): Buffer {
-    const value = encodeObject(object);
-    const size = value.length + KEY_COPIES_PER_WRITE * Buffer.byteLength(key) + REQUEST_FRAMING_BYTES;
+  /** A get that cannot decode fails loudly: the caller asked for exactly this object. */
+  private decodeStrict<T extends KubeObject>(kv: IKeyValue): T {
+    const key = kv.key.toString('utf8');
+    let plain: Buffer;
+    try {
+      plain = this.plain(kv);
+    } catch (err) {
+      // kube-apiserver's answer to a value no provider can read: the transformer's reason only.
+      throw new ApiError('InternalError', `Internal error occurred: ${(err as Error).message}`);
+    }
+    try {
+      return decodeObject<T>(plain, kv.mod_revision, this.check, key);
+    } catch (err) {
+      throw new ApiError('InternalError', `Internal error occurred: the stored value of ${key} cannot be decoded: ${(err as Error).message}`);
+    }
+  }
+
+  /** The plain bytes of a stored value; throws when no configured provider can read it. */
+  private plain(kv: IKeyValue): Buffer {
+    const key = kv.key.toString('utf8');
+    const transformer = this.transformers?.forKey(key);
+    return transformer ? transformer.fromStorage(kv.value, key).plain : kv.value;
+  }
+
+  private encode(key: string, object: KubeObject): Encoded {
+    const plain = encodeObject(object);
+    const stored = this.transformers?.forKey(key)?.toStorage(plain, key) ?? plain;
+    const size = stored.length + KEY_COPIES_PER_WRITE * Buffer.byteLength(key) + REQUEST_FRAMING_BYTES;
     if (size > this.maxRequestBytes) throw tooLarge(`limit is ${this.maxRequestBytes} bytes, the object needs ${size}`);
-    return value;
+    return { plain, stored };
   }
 
   private txn(req: ITxnRequest): Promise<ITxnResponse> {
@@ -298,13 +396,3 @@ function readKey(key: string): IRequestOp {
   return { request_range: { key: Buffer.from(key) } };
 }
 
-
-/** A get that cannot decode fails loudly: the caller asked for exactly this object. */
-function decodeStrict<T extends KubeObject>(kv: IKeyValue, check: StoredObjectCheck | undefined): T {
-  try {
-    return decodeObject<T>(kv.value, kv.mod_revision, check, kv.key.toString('utf8'));
-  } catch (err) {
-    const key = kv.key.toString('utf8');
-    throw new ApiError('InternalError', `Internal error occurred: the stored value of ${key} cannot be decoded: ${(err as Error).message}`);
-  }
-}

@@ -30,6 +30,8 @@ export interface EtcdWatchParams<T extends KubeObject> {
   log: (message: string) => void;
   /** Checks each decoded object; failing ones are skipped (a DELETED event gets a tombstone). */
   check?: StoredObjectCheck;
+  /** The plain bytes of a stored value (decrypted); throws when they cannot be had. Default: as stored. */
+  plain?: (kv: IKeyValue) => Buffer;
   /** Called once when the watch ends, whichever way. */
   onClosed: (watch: EtcdWatch<T>) => void;
 }
@@ -134,7 +136,8 @@ export class EtcdWatch<T extends KubeObject> implements StoreWatch {
 
   private decode(kv: IKeyValue, revision: number, storedAt: string | number = revision): T | undefined {
     try {
-      return decodeObject<T>(kv.value, revision, this.params.check, kv.key.toString('utf8'), storedAt);
+      const value = this.params.plain ? this.params.plain(kv) : kv.value;
+      return decodeObject<T>(value, revision, this.params.check, kv.key.toString('utf8'), storedAt);
     } catch (err) {
       this.params.log(`store watch: skipping undecodable value of ${kv.key.toString('utf8')} at revision ${revision}: ${describe(err)}`);
       return undefined;

@@ -27,7 +27,8 @@ import { workloadObject } from './rollout-workload';
 const NAMESPACE = 'default';
 const NAME = 'trace';
 /** The marks in chain order: the watch's (created, bound, ready-seen) around the components' traces. */
-const ORDER = ['created', 'bound', 'agent-worker', 'pass-planned', 'set-up', 'sandbox-created', 'sandbox-started', 'sandbox-inspected',
+const ORDER = ['created', 'bound', 'agent-worker', 'pass-planned', 'token-ask', 'token-call', 'token-answered', 'token-fetched',
+  'volumes-set-up', 'network-set-up', 'resolv-conf-set-up', 'set-up', 'sandbox-created', 'sandbox-started', 'sandbox-inspected',
   'sandbox-attached', 'app-create', 'app-created', 'app-started', 'reported-running', 'first-probe', 'probe-success', 'reported-ready', 'ready-written', 'ready-seen'];
 
 interface Sightings {
@@ -85,6 +86,8 @@ interface TraceResult {
   steps: StepRow[];
   /** From the create request, p50 / max over the pods, per mark. */
   marks: Record<string, { p50Ms: number; maxMs: number }>;
+  /** Passes whose set-up hooks failed (the pod waits and retries): the hook, by pod, from the create request. */
+  setUpFailures: { pod: string; hook: string; atMs: number }[];
 }
 
 function summarize(replicas: number, sandboxNetwork: string, t0: number, s: Sightings, cluster: Cluster, loadBefore: number[]): TraceResult {
@@ -94,7 +97,7 @@ function summarize(replicas: number, sandboxNetwork: string, t0: number, s: Sigh
   const pods = [...s.pods.values()];
   const batches = batchesOf(lines.filter((l) => l.subject === `${NAMESPACE}/${NAME}-` || l.subject.startsWith(`${NAMESPACE}/${NAME}-`)));
   const marks: TraceResult['marks'] = {};
-  for (const mark of ORDER) {
+  for (const mark of [...ORDER, 'set-up-failed']) {
     const xs = pods.map((m) => m.get(mark)).filter((x): x is number => x !== undefined).map((x) => x - t0).sort((a, b) => a - b);
     if (xs.length > 0) marks[mark] = { p50Ms: Math.round(xs[Math.floor((xs.length - 1) / 2)]), maxMs: Math.round(xs[xs.length - 1]) };
   }
@@ -104,6 +107,7 @@ function summarize(replicas: number, sandboxNetwork: string, t0: number, s: Sigh
     allReadyMs: { pods: Math.max(...pods.map((m) => (m.get('ready-seen') ?? NaN) - t0)), replicaSet: (s.rsAllReadyMs ?? NaN) - t0, deployment: (s.deploymentAllReadyMs ?? NaN) - t0 },
     batches: batches.map((b, i) => ({ ...b, fromCreateMs: b.startMs - t0, tookMs: b.endMs - b.startMs, gapBeforeMs: i === 0 ? b.startMs - t0 : b.startMs - batches[i - 1].endMs })),
     steps: stepTable(pods, ORDER), marks,
+    setUpFailures: lines.filter((l) => l.step === 'set-up-failed').map((l) => ({ pod: l.subject, hook: l.detail ?? '', atMs: l.atMs - t0 })),
   };
 }
 
@@ -113,6 +117,7 @@ function report(r: TraceResult): void {
   for (const b of r.batches) console.log(`  batch of ${b.size}: issued at ${b.fromCreateMs} ms (${b.gapBeforeMs} ms after the previous answer), answered in ${b.tookMs} ms`);
   console.log('  step                                      p50 ms   max ms  pods');
   for (const row of r.steps) console.log(`  ${`${row.from} → ${row.to}`.padEnd(40)} ${String(row.p50Ms).padStart(7)} ${String(row.maxMs).padStart(8)} ${String(row.pods).padStart(5)}`);
+  if (r.setUpFailures.length > 0) console.log(`  set-up failures (retried): ${r.setUpFailures.map((f) => `${f.pod} ${f.hook} at ${f.atMs} ms`).join(', ')}`);
   console.log(`  marks from the create request, p50/max ms: ${Object.entries(r.marks).map(([k, v]) => `${k} ${v.p50Ms}/${v.maxMs}`).join(', ')}`);
 }
 

@@ -124,7 +124,9 @@ export const GUEST_FILES: GuestFile[] = [
 
 /**
  * The job units on; etcd.service off (tests start their own etcd on ports of their choosing);
- * no logins and no periodic maintenance in a VM that lives for one job.
+ * no logins and no periodic maintenance in a VM that lives for one job. The NFS units
+ * nfs-kernel-server and nfs-common enable are masked: the nfs e2e serves from a namespace of
+ * its own, and the agent's NFSv4 mounts need neither rpcbind nor statd; none costs boot time.
  */
 export const UNIT_LINKS: UnitLinks = {
   enable: [
@@ -135,5 +137,8 @@ export const UNIT_LINKS: UnitLinks = {
     { unit: 'etcd.service', target: 'multi-user.target' },
     { unit: 'e2scrub_reap.service', target: 'multi-user.target' },
   ],
-  mask: ['getty.target', 'apt-daily.timer', 'apt-daily-upgrade.timer', 'dpkg-db-backup.timer', 'e2scrub_all.timer', 'fstrim.timer'],
+  mask: [
+    'getty.target', 'apt-daily.timer', 'apt-daily-upgrade.timer', 'dpkg-db-backup.timer', 'e2scrub_all.timer', 'fstrim.timer',
+    'nfs-server.service', 'nfs-blkmap.service', 'nfs-client.target', 'rpcbind.service', 'rpcbind.socket',
+  ],
 };

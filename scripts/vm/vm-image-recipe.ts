@@ -11,11 +11,13 @@ export const VARIANT = 'minbase';
 /**
  * udev: device units for the root disk (without it systemd waits on them); libstdc++6: the host's
  * node links against it; the rest is what the agent and its tests run (dockerd, ip, iptables,
- * nsenter, busctl, busybox for the test image, etcd).
+ * nsenter, busctl, busybox for the test image, etcd). nfs-kernel-server: mount.nfs for the
+ * agent's nfs volumes (its nfs-common, as on a Pi) and rpc.nfsd, rpc.mountd and exportfs for the
+ * NFS server the nfs e2e starts in a namespace of its own (Debian's kernel has both NFS sides).
  */
 export const PACKAGES = [
   'systemd-sysv', 'udev', 'dbus', 'docker.io', 'containerd', 'runc', 'iptables', 'iproute2', 'busybox-static',
-  'etcd-server', 'kmod', 'util-linux', 'procps', 'linux-image-amd64', 'libstdc++6',
+  'etcd-server', 'kmod', 'util-linux', 'procps', 'linux-image-amd64', 'libstdc++6', 'nfs-kernel-server',
 ];
 
 /** Host files copied into the image at the same paths (symlinks resolved: kubectl is one). */

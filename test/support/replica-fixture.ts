@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { issueAdminCertificate, loadOrCreateClusterPki, type ClusterPki } from '../../control-plane/auth/cluster-pki';
 import type { KeyPair } from '../../control-plane/auth/pki';
+import { writeKubeconfig } from '../../control-plane/auth/kubeconfig';
 import { httpsRequest, type RequestOptions } from './api-server-fixture';
 import { startControlPlaneReplica, type ControlPlaneReplica } from './control-plane-process';
 import { withEtcd, type EtcdFixture } from './etcd-fixture';
@@ -27,6 +28,10 @@ export interface ReplicaFixture {
   call<T>(on: ControlPlaneReplica, method: string, path: string, options?: RequestOptions): Promise<T>;
   /** The replicas not killed, oldest first. */
   alive(): ControlPlaneReplica[];
+  /** The replicas' PKI (the cluster CA signs node certificates for agents). */
+  readonly pki: ClusterPki;
+  /** A kubeconfig file naming `on`'s API, with the admin's certificate, for the real kubectl. */
+  kubeconfig(on: ControlPlaneReplica): string;
   /** SIGKILLs `replica` (it counts as killed from then on). */
   kill(replica: ControlPlaneReplica): Promise<void>;
   /** Waits until `replica` leads, allowing for the dead leader's lease to run out. */
@@ -71,6 +76,12 @@ export function withControlPlaneReplicas(name: string): { get(): ReplicaFixture 
         return res.json<T>();
       },
       alive: () => replicas.filter((r) => !killed.has(r)),
+      pki,
+      kubeconfig: (on) => {
+        const file = path.join(dataDir, `kubeconfig-${on.apiPort}`);
+        writeKubeconfig(file, { server: `https://127.0.0.1:${on.apiPort}`, caCertPem: pki.ca.certPem, client: admin });
+        return file;
+      },
       kill: async (replica) => {
         killed.add(replica);
         await replica.process.kill('SIGKILL');

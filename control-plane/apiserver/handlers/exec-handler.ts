@@ -15,7 +15,7 @@ import { ApiError, badRequest } from '../../../api/errors';
 import type { Registry } from '../../registry/registry';
 import { podAttachOptionsFrom } from '../pod-attach-options';
 import { podExecOptionsFrom, type PodExecOptions } from '../pod-exec-options';
-import { streamsUnavailable, type PodStreamProvider } from '../pod-stream-provider';
+import { nodeWithoutSession, streamsUnavailable, type PodStreamProvider } from '../pod-stream-provider';
 import { containerFor, nodeOf } from '../pod-stream-target';
 import { negotiateProtocol, offeredProtocols, SERVED_PROTOCOLS } from '../remote-command/channel-protocol';
 import { ExecSession } from '../remote-command/exec-session';
@@ -87,7 +87,7 @@ export class ExecUpgrades {
     const streams = this.streams;
     if (!streams) throw streamsUnavailable();
     // Before the protocol checks: kubectl retries a refused websocket with SPDY and prints that answer.
-    if (!streams.isConnected(t.nodeName)) throw new ApiError('ServiceUnavailable', `node "${t.nodeName}" has no session with this control plane; its agent may be down or reconnecting`);
+    if (!streams.isConnected(t.nodeName)) throw nodeWithoutSession(t.nodeName);
     if (!isWebSocketUpgrade(u.req)) {
       throw badRequest(`pods/${u.mode} is served over websockets only (${SERVED_PROTOCOLS.join(', ')}); SPDY is not supported: use kubectl 1.30 or later`);
     }

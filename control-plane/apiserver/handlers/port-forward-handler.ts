@@ -13,7 +13,7 @@ import { createWebSocketStream, WebSocketServer, type WebSocket } from 'ws';
 import type { Pod } from '../../../api/core-v1';
 import { ApiError, badRequest } from '../../../api/errors';
 import type { Registry } from '../../registry/registry';
-import { streamsUnavailable, type PodStreamProvider } from '../pod-stream-provider';
+import { nodeWithoutSession, streamsUnavailable, type PodStreamProvider } from '../pod-stream-provider';
 import { nodeOf } from '../pod-stream-target';
 import { PortForwardSession } from '../port-forward/port-forward-session';
 import { SpdySession } from '../spdy/spdy-session';
@@ -74,7 +74,7 @@ export class PortForwardUpgrades {
     const nodeName = nodeOf(pod);
     const streams = this.streams;
     if (!streams) throw streamsUnavailable();
-    if (!streams.isConnected(nodeName)) throw new ApiError('ServiceUnavailable', `node "${nodeName}" has no session with this control plane; its agent may be down or reconnecting`);
+    if (!streams.isConnected(nodeName)) throw nodeWithoutSession(nodeName);
     const socket = await this.upgraded(u);
     if (!socket) return;
     const forwarding = new PortForwardSession(new SpdySession(socket, (s) => forwarding.stream(s), this.log), pod, (port, signal) => streams.openPortForward(pod, port, signal));

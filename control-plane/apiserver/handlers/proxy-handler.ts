@@ -11,7 +11,7 @@ import http, { type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ApiError, toApiError } from '../../../api/errors';
 import type { Registry } from '../../registry/registry';
-import { streamsUnavailable, type PodStreamProvider } from '../pod-stream-provider';
+import { nodeWithoutSession, streamsUnavailable, type PodStreamProvider } from '../pod-stream-provider';
 import { nodeOf } from '../pod-stream-target';
 import { podStreamSocket } from '../proxy/pod-stream-socket';
 import { podProxyTarget, serviceProxyTarget, type ProxyTarget } from '../proxy/proxy-target';
@@ -53,7 +53,7 @@ function forwardedHeaders(req: IncomingMessage): http.OutgoingHttpHeaders {
 async function connect(streams: PodStreamProvider | undefined, t: ProxyTarget, signal: AbortSignal): Promise<Duplex> {
   if (!streams) throw streamsUnavailable();
   const node = nodeOf(t.pod);
-  if (!streams.isConnected(node)) throw new ApiError('ServiceUnavailable', `node "${node}" has no session with this control plane; its agent may be down or reconnecting`);
+  if (!streams.isConnected(node)) throw nodeWithoutSession(node);
   try {
     return podStreamSocket(await streams.openPortForward(t.pod, t.port, signal));
   } catch (err: unknown) {

@@ -16,6 +16,7 @@ import { BusctlSystemdManager } from '../../../agent/cgroups/systemd-manager';
 import { localCommandRunner } from '../../../agent/network/command-runner';
 import { dockerCgroupDriverFromEnv, type DockerCgroupDriver } from '../../../scripts/cluster/docker-cgroup-driver';
 import { startNodeDockerd, stopNodeDockerd } from '../../../scripts/cluster/node-dockerd';
+import { unmountUnder } from '../../../scripts/cluster/mounts';
 import { loadTestImages } from '../../../scripts/cluster/test-image';
 
 export interface NodeDockerFixture {
@@ -69,6 +70,8 @@ export async function startNodeDocker(opts: { cgroupDriver?: DockerCgroupDriver 
     if (dockerdPid !== undefined) await stopNodeDockerd(dockerdPid).catch((e: unknown) => errors.push(e));
     await deleteNetns(netns).catch((e: unknown) => errors.push(e));
     await removeCgroup(cgroupDirName(cgroupRoot, cgroupDriver));
+    // A host-network container leaves dockerd's bind mount of the namespace (`exec/netns/default`) behind.
+    await unmountUnder(runDir);
     rmSync(runDir, { recursive: true, force: true });
     rmSync(dir, { recursive: true, force: true });
     if (errors.length > 0) throw new AggregateError(errors, 'node docker fixture teardown failed');

@@ -94,7 +94,7 @@ describe('API server over HTTPS (real etcd)', function () {
         kind: 'APIGroupList', apiVersion: 'v1',
         groups: [{ name: 'discovery.k8s.io', versions: [discoveryV1], preferredVersion: discoveryV1 }, group('apps'), group('batch'), group('policy'), group('storage.k8s.io'),
           group('rbac.authorization.k8s.io'), group('authorization.k8s.io'), group('authentication.k8s.io'), group('certificates.k8s.io'),
-          { name: 'metrics.k8s.io', versions: [metricsV1beta1], preferredVersion: metricsV1beta1 }, group('coordination.k8s.io')],
+          { name: 'metrics.k8s.io', versions: [metricsV1beta1], preferredVersion: metricsV1beta1 }, group('coordination.k8s.io'), group('apiextensions.k8s.io')],
       });
       assert.deepEqual((await api.request('GET', '/apis/discovery.k8s.io/v1')).json().resources.map((r: { name: string }) => r.name), ['endpointslices']);
       const list = (await api.request('GET', '/api/v1')).json();

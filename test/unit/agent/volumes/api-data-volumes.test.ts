@@ -156,7 +156,7 @@ describe('configMap, secret, downwardAPI and projected volumes', () => {
 
   it('writes the token of a serviceAccountToken projection beside the other sources, and forgets the pod on tear-down', async () => {
     const forgotten: string[] = [];
-    const tokens = { token: async () => 'header.payload.signature', forgetPod: (uid: string) => void forgotten.push(uid) };
+    const tokens = { token: async () => 'header.payload.signature', prefetch: () => undefined, forgetPod: (uid: string) => void forgotten.push(uid) };
     const withTokens = new PodVolumes(dir, mounter, { config: { configMap: () => undefined, secret: () => undefined }, tokens });
     const pod = podWith([{ name: 'api', projected: { sources: [{ serviceAccountToken: { path: 'token', expirationSeconds: 3607 } }, { downwardAPI: { items: [{ path: 'namespace', fieldRef: { fieldPath: 'metadata.namespace' } }] } }] } }]);
     const set = await withTokens.setUp(pod, signal);

@@ -25,6 +25,13 @@ class RecordingMounter implements Mounter {
   }
 }
 
+/** A server that refuses every mount, as mount.nfs tells it. */
+class RefusingMounter extends RecordingMounter {
+  override async mountFilesystem(): Promise<void> {
+    throw new Error('mount failed: exit status 32');
+  }
+}
+
 describe('nfs volumes (the kubelet nfs plugin)', () => {
   const args: [Parameters<typeof nfsMountArguments>[0], string, string[]][] = [
     [{ server: '10.210.1.5', path: '/srv/nfs', readOnly: false }, '10.210.1.5:/srv/nfs', []],
@@ -74,6 +81,18 @@ describe('nfs volumes (the kubelet nfs plugin)', () => {
       const target = path.join(dir, 'pods', 'u-1', 'volumes', 'kubernetes.io~nfs', 'nas-web');
       assert.deepEqual(set, { ok: true, paths: new Map([['data', target]]), stale: [] });
       assert.deepEqual([...mounter.mounts], [[target, 'mount -t nfs -o nfsvers=4.1,ro nas:/web']]);
+    });
+
+    it('tells a failed claim mount under the PersistentVolume\'s name, as the kubelet\'s FailedMount does; an unbound claim under the pod\'s volume', async () => {
+      const pv: PersistentVolume = { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'nas-web' }, spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteMany'], nfs: { server: 'nas', path: '/web' } } };
+      const claims: Record<string, PersistentVolumeClaim> = {
+        web: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'web', namespace: 'default' }, spec: { volumeName: 'nas-web' }, status: { phase: 'Bound' } },
+        waiting: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'waiting', namespace: 'default' }, spec: {}, status: { phase: 'Pending' } },
+      };
+      const storage: StorageSource = { claim: (_ns, name) => claims[name], volume: (name) => (name === 'nas-web' ? pv : undefined), localPathDir: '' };
+      const volumes = new PodVolumes(dir, new RefusingMounter(), { storage });
+      assert.deepEqual(await volumes.setUp(pod([{ name: 'data', persistentVolumeClaim: { claimName: 'web' } }]), signal), { ok: false, volume: 'nas-web', message: 'mount failed: exit status 32' });
+      assert.deepEqual(await volumes.setUp(pod([{ name: 'data', persistentVolumeClaim: { claimName: 'waiting' } }]), signal), { ok: false, volume: 'data', message: 'PVC default/waiting is not bound' });
     });
   });
 });

@@ -59,6 +59,60 @@ describe('service-account token manager (agent)', () => {
     tokens.dispose();
   });
 
+  /** A manager whose fetches wait until the test answers them. */
+  function held(): { tokens: ServiceAccountTokens; asks: TokenAsk[]; signals: AbortSignal[]; answer: (token: string) => void } {
+    const clock = new FakeClock();
+    const asks: TokenAsk[] = [];
+    const signals: AbortSignal[] = [];
+    const waiting: ((token: string) => void)[] = [];
+    const tokens = new ServiceAccountTokens((ask, signal) => {
+      asks.push(ask);
+      signals.push(signal);
+      return new Promise((resolve) => waiting.push((token) => resolve({ token, expiresAtMs: clock.now() + 3_600_000 })));
+    }, { clock, onRenewDue: () => undefined, log: () => undefined });
+    return { tokens, asks, signals, answer: (token) => waiting.shift()?.(token) };
+  }
+
+  it('asks once while a fetch is under way: a prefetch and the passes that follow share its answer', async () => {
+    const { tokens, asks, answer } = held();
+    tokens.prefetch(POD, { path: 'token' });
+    tokens.prefetch(POD, { path: 'token' });
+    const first = tokens.token(POD, { path: 'token' }, signal);
+    const second = tokens.token(POD, { path: 'token' }, signal);
+    assert.equal(asks.length, 1);
+    answer('shared');
+    assert.deepEqual(await Promise.all([first, second]), ['shared', 'shared']);
+    assert.equal(await tokens.token(POD, { path: 'token' }, signal), 'shared');
+    assert.equal(asks.length, 1);
+    tokens.dispose();
+  });
+
+  it('lets a pass cut short stop waiting while the fetch goes on; its token serves the next pass', async () => {
+    const { tokens, asks, signals, answer } = held();
+    const cut = new AbortController();
+    const waiting = tokens.token(POD, { path: 'token' }, cut.signal);
+    cut.abort(new Error('fenced'));
+    await assert.rejects(waiting, /fenced/);
+    assert.equal(signals[0]?.aborted, false);
+    answer('kept');
+    assert.equal(await tokens.token(POD, { path: 'token' }, signal), 'kept');
+    assert.equal(asks.length, 1);
+    tokens.dispose();
+  });
+
+  it('stops a fetch under way when its pod is forgotten, and does not keep what it brings', async () => {
+    const { tokens, asks, signals, answer } = held();
+    tokens.prefetch(POD, { path: 'token' });
+    tokens.forgetPod('u1');
+    assert.equal(signals[0]?.aborted, true);
+    answer('late');
+    const next = tokens.token(POD, { path: 'token' }, signal);
+    assert.equal(asks.length, 2, 'the forgotten fetch is not shared');
+    answer('fresh');
+    assert.equal(await next, 'fresh');
+    tokens.dispose();
+  });
+
   it('writes the token of a serviceAccountToken source at its path with the volume mode', () => {
     const payload = projectedPayload({ sources: [{ serviceAccountToken: { path: 'token' } }], defaultMode: 0o644 }, { pod: POD, allocatable: {}, tokens: new Map([[0, 'jwt']]) });
     assert.ok(!(payload instanceof Error));

@@ -40,4 +40,13 @@ describe('csrsigning plan', () => {
     const step = planCsrSigning(aCsr({ commonName: 'alice', organizations: ['devs'] }, { signerName: 'kubernetes.io/kube-apiserver-client', usages: ['client auth'] }, APPROVED));
     assert.deepEqual(step, { op: 'sign', commonName: 'alice', organizations: ['devs'], validityMs: SIGNING_DURATION_MS });
   });
+
+  it('never signs the control-plane replicas\' reserved subject, which would pass for a replica', () => {
+    const client = { signerName: 'kubernetes.io/kube-apiserver-client', usages: ['client auth'] };
+    for (const subject of [{ commonName: 'system:pikube-replica:cp1', organizations: [] }, { commonName: 'mallory', organizations: ['system:pikube-replicas'] }]) {
+      const step = planCsrSigning(aCsr(subject, client, APPROVED));
+      assert.equal(step.op, 'fail', subject.commonName);
+      assert.match(step.op === 'fail' ? step.message : '', /reserved for control-plane replicas/);
+    }
+  });
 });

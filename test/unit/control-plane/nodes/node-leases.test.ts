@@ -6,7 +6,7 @@ const aNode = (name: string): Node => ({ apiVersion: 'v1', kind: 'Node', metadat
 
 describe('node Leases from the sessions', () => {
   const seen = new Map([['pi1', Date.parse('2026-12-07T10:05:00.250Z')]]);
-  const source = nodeLeaseSource({ lastSeen: (name) => seen.get(name) }, { list: () => [aNode('pi1'), aNode('pi2')] });
+  const source = nodeLeaseSource({ lastSeenTimes: () => seen }, { list: () => [aNode('pi1'), aNode('pi2')] });
 
   it('presents a kubelet Lease per node heard from, renewed at the last message', async () => {
     assert.deepEqual(await source.list('kube-node-lease'), [{
