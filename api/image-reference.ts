@@ -1,7 +1,8 @@
 /**
  * Container image references (`[registry/]repository[:tag][@digest]`), parsed as Kubernetes
  * does through docker's reference.ParseNormalizedNamed (pkg/util/parsers.ParseImageName):
- * a reference with neither tag nor digest means the tag "latest".
+ * a reference with neither tag nor digest means the tag "latest"; Docker Hub's names are
+ * normalised (`nginx` is `docker.io/library/nginx`, `index.docker.io/x` is `docker.io/x`).
  */
 
 export interface ImageReference {
@@ -21,6 +22,9 @@ const DOMAIN_RE = new RegExp(`^${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*(?:
 const TAG_RE = /^[\w][\w.-]{0,127}$/;
 const DIGEST_RE = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9A-Fa-f]{32,}$/;
 const MAX_NAME_LENGTH = 255;
+const DEFAULT_DOMAIN = 'docker.io';
+/** docker's legacyDefaultDomain, rewritten to DEFAULT_DOMAIN. */
+const LEGACY_DEFAULT_DOMAIN = 'index.docker.io';
 
 /** The parsed reference, or undefined when docker would reject it. */
 export function parseImageReference(image: string): ImageReference | undefined {
@@ -47,9 +51,25 @@ function splitDomain(name: string): { domain: string; path: string } | undefined
   const slash = name.indexOf('/');
   const first = slash >= 0 ? name.slice(0, slash) : '';
   const isDomain = slash >= 0 && (/[.:]/.test(first) || first === 'localhost' || first.toLowerCase() !== first);
-  const domain = isDomain ? first : 'docker.io';
+  const domain = !isDomain ? DEFAULT_DOMAIN : first === LEGACY_DEFAULT_DOMAIN ? DEFAULT_DOMAIN : first;
   let path = isDomain ? name.slice(slash + 1) : name;
-  if (domain === 'docker.io' && !path.includes('/')) path = `library/${path}`;
+  if (domain === DEFAULT_DOMAIN && !path.includes('/')) path = `library/${path}`;
   if (!DOMAIN_RE.test(domain) || !PATH_RE.test(path)) return undefined;
   return { domain, path };
+}
+
+/** The reference in full, as docker's reference.TagNameOnly(...).String(): `docker.io/library/nginx:latest`, `host/app@sha256:…`. */
+export function formatImageReference(ref: ImageReference): string {
+  return `${ref.domain}/${ref.path}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
+}
+
+/** A registry host as a reference may name one (`registry.home.lan`, `localhost:5000`), Docker Hub's legacy name rewritten. */
+export function normalizeRegistryHost(host: string): string | undefined {
+  if (!DOMAIN_RE.test(host)) return undefined;
+  return host === LEGACY_DEFAULT_DOMAIN ? DEFAULT_DOMAIN : host;
+}
+
+/** True for a repository path or a prefix of one on whole components (`library`, `pi/app`). */
+export function isRepositoryPath(path: string): boolean {
+  return PATH_RE.test(path);
 }

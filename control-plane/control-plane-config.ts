@@ -4,6 +4,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { DEFAULT_TOLERATION_SECONDS, DEFAULT_UNREACHABLE_TOLERATION_SECONDS, type DefaultTolerationSeconds } from '../api/defaults/pod-defaults';
 import { parseDuration } from '../api/duration';
+import { parseImagePolicy, type ImagePolicy } from '../api/image-policy';
 import { DEFAULT_NODE_MONITOR_GRACE_PERIOD_MS } from './nodes/node-liveness';
 import { DEFAULT_DISRUPTION_SETTINGS, type DisruptionSettings } from './controllers/node-disruption-plan';
 import { DEFAULT_FENCING_MARGIN_MS, DEFAULT_FENCING_PERIOD_MS, MIN_FENCING_MARGIN_MS, type FencingTimes } from '../base/fencing-times';
@@ -30,6 +31,8 @@ export interface ServeConfig {
   tokenAuthFile?: string;
   /** `--encryption-provider-config`: kube-apiserver's EncryptionConfiguration file (store/encryption/). */
   encryptionProviderConfig?: string;
+  /** `--allowed-image-registries`: the registries pods' images may come from (api/image-policy.ts). Absent: any. */
+  imagePolicy?: ImagePolicy;
 }
 
 /** Every flag; each is also a key of /etc/pikube/server.yaml (base/config/config-file.ts). */
@@ -37,7 +40,7 @@ export const SERVER_FLAGS = ['data-dir', 'etcd-endpoints', 'etcd-prefix', 'bind-
   'advertise-address', 'cluster-cidr', 'service-cidr', 'node-monitor-grace-period',
   'default-not-ready-toleration-seconds', 'default-unreachable-toleration-seconds', 'pod-fencing-period', 'pod-fencing-margin',
   'node-eviction-rate', 'secondary-node-eviction-rate', 'unhealthy-zone-threshold', 'large-cluster-size-threshold', 'etcd-data-dir', 'node', 'out', 'server', 'token-auth-file', 'user', 'group',
-  'kubeconfig', 'ttl', 'description', 'encryption-provider-config'] as const;
+  'kubeconfig', 'ttl', 'description', 'encryption-provider-config', 'allowed-image-registries'] as const;
 
 /** Where the server's settings live on a Pi; `--config FILE` names another. */
 export const SERVER_CONFIG_FILE = '/etc/pikube/server.yaml';
@@ -134,5 +137,6 @@ export function parseServeConfig(flags: Flags): ServeConfig {
     identity: `${os.hostname()}-${process.pid}`,
     tokenAuthFile: flags['token-auth-file'],
     encryptionProviderConfig: flags['encryption-provider-config'],
+    imagePolicy: flags['allowed-image-registries'] === undefined ? undefined : parseImagePolicy(flags['allowed-image-registries']),
   };
 }

@@ -122,7 +122,7 @@ export class ControlPlane {
     // Encryption at rest, for the resources the file names: every reader above the store sees plain objects.
     const transformers = config.encryptionProviderConfig ? loadResourceEncryption(config.encryptionProviderConfig, keySpace, KINDS, log) : undefined;
     const store = await EtcdStore.connect({ endpoints: config.etcdEndpoints, log, checkObject: storedObjectCheck(keySpace), transformers });
-    const registry = new Registry({ store, keySpace, serviceCIDR: config.serviceCIDR, defaultTolerationSeconds: config.defaultTolerationSeconds, serviceAccounts: { tokenIssuer } });
+    const registry = new Registry({ store, keySpace, serviceCIDR: config.serviceCIDR, defaultTolerationSeconds: config.defaultTolerationSeconds, serviceAccounts: { tokenIssuer }, imagePolicy: config.imagePolicy });
     await ensureDefaultNamespaces(registry);
     await ensureBootstrapPolicy(registry);
     await ensureDefaultStorageClass(registry);

@@ -40,6 +40,7 @@ import { compileSelection, type SelectorStrings } from './selection';
 import type { DeleteOptions } from './strategy';
 import type { ActionSubresource, CreateSubresource, ParentWriteSubresource, ScaleSubresource } from './subresource';
 import type { ServiceAccountTokenIssuer } from '../auth/service-account-token';
+import type { ImagePolicy } from '../../api/image-policy';
 import { companionWrites, requestedConflicts, stampRevision, type CompanionContext, type WriteCompanion } from './write-companion';
 
 export type { PatchType } from '../apiserver/patch-document';
@@ -67,6 +68,8 @@ export interface RegistryOptions {
    * service-account-admission.ts. Absent: no token is served and pods are admitted as they come.
    */
   serviceAccounts?: { tokenIssuer: ServiceAccountTokenIssuer };
+  /** The image policy admission's allow-list (image-policy-admission.ts). Absent: every image is allowed. */
+  imagePolicy?: ImagePolicy;
 }
 
 /** A resource as internal callers name it: 'pods', 'deployments.apps', 'Pod', or its definition. */
@@ -158,6 +161,7 @@ export class Registry {
   private readonly now: () => Date;
   private readonly defaultTolerationSeconds?: DefaultTolerationSeconds;
   private readonly serviceAccounts?: RegistryOptions['serviceAccounts'];
+  private readonly imagePolicy?: ImagePolicy;
   /** Each kind's write companion (a Service's allocations), made once for this store. */
   private readonly companions = new Map<AnyKind, WriteCompanion>();
   private cachedObjects?: CachedObjects;
@@ -176,6 +180,7 @@ export class Registry {
     this.now = options.now ?? (() => new Date());
     this.defaultTolerationSeconds = options.defaultTolerationSeconds;
     this.serviceAccounts = options.serviceAccounts;
+    this.imagePolicy = options.imagePolicy;
     const ctx: CompanionContext = { store: this.store, keySpace: this.keySpace, serviceCIDR: options.serviceCIDR, nodePortRange: options.nodePortRange };
     for (const kind of this.resources) if (kind.companion) this.companions.set(kind, kind.companion(ctx));
     this.admissionReads = new AdmissionReads({ store: this.store, keySpace: this.keySpace, cached: () => this.cachedObjects, now: () => this.now().getTime() });
@@ -478,11 +483,12 @@ export class Registry {
   ): Promise<UpdateOutcome<T>> {
     const key = this.key(info, namespace, name);
     const companion = this.companions.get(info);
-    const typed = (current: T): T | typeof REMOVE => {
+    const typed = async (current: T): Promise<T | typeof REMOVE> => {
       const next = compute(current);
       if (next === REMOVE) return next;
       const decoded = decodeObject<T>(info, next);
       options.admit?.(decoded, current);
+      if (info.validateUpdate && namespace !== undefined) await info.validateUpdate(decoded, current, this.admissionContext(info, decoded, namespace));
       return decoded;
     };
     const cachedObjects = this.cachedObjects;
@@ -528,7 +534,7 @@ export class Registry {
 
   private admissionContext(info: AnyKind, obj: KubeObject, namespace: string): AdmissionContext {
     const admitNamespace = (): Promise<void> => this.admitNamespace(info, obj, namespace);
-    return { reads: this.namespaceReads(namespace), namespace, serviceAccounts: this.serviceAccounts !== undefined, admitNamespace };
+    return { reads: this.namespaceReads(namespace), namespace, serviceAccounts: this.serviceAccounts !== undefined, imagePolicy: this.imagePolicy, admitNamespace };
   }
 
   /** Admission's reads of one namespace; a kind this registry does not serve has no objects. */

@@ -9,6 +9,7 @@
 import { metadataFieldGetters, selectableFields, type SelectableFields } from '../../api/field-selector';
 import type { JSONSchemaProps } from '../../api/apiextensions-v1';
 import type { KubeObject } from '../../api/meta';
+import type { ImagePolicy } from '../../api/image-policy';
 import type { ApiDefinition } from '../apiserver/schema/api-definition';
 import { K8S_KINDS } from '../apiserver/schema/k8s-definitions';
 import { defaultPrinter } from '../apiserver/tables/default-printer';
@@ -92,6 +93,13 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject, C extends
    * admission. Throws an ApiError (Forbidden) to refuse; changes nothing.
    */
   validateCreate?(obj: T, ctx: AdmissionContext): Promise<void>;
+  /**
+   * Validating admission on an update of a namespaced object (the image policy of pods): runs
+   * on every write that changes a stored object — PUT, PATCH, apply, a subresource's write,
+   * the control plane's own — with the next object (defaulted, validated) and the stored one,
+   * at each compare-and-swap attempt. Throws an ApiError (Forbidden) to refuse; changes nothing.
+   */
+  validateUpdate?(obj: T, old: T, ctx: AdmissionContext): Promise<void>;
 }
 
 /** What a create admission may read and which plugins are on. */
@@ -101,6 +109,8 @@ export interface AdmissionContext {
   namespace: string;
   /** The ServiceAccount admission is on (the control plane has a token signer). */
   serviceAccounts: boolean;
+  /** The image policy (`--allowed-image-registries`); absent: every image is allowed. */
+  imagePolicy?: ImagePolicy;
   /** NamespaceLifecycle, run first where an admission reads the namespace's objects. */
   admitNamespace(): Promise<void>;
 }

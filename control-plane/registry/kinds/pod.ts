@@ -21,6 +21,7 @@ import { podBinding } from './binding';
 import { podEviction } from './eviction';
 import { admitPodServiceAccount } from '../service-account-admission';
 import { admitPodLimitDefaults, validatePodLimits } from '../limit-range-admission';
+import { validatePodImages, validatePodImageUpdate } from '../image-policy-admission';
 
 function prepareForCreate(obj: Pod, ctx: StrategyContext): void {
   const pod = replaceContents(obj, defaultPod(obj, ctx.defaultTolerationSeconds));
@@ -91,8 +92,13 @@ export const PODS = defineKind<Pod>({
     await admitPodLimitDefaults(pod, ctx);
     await admitPodServiceAccount(pod, ctx);
   },
-  // LimitRanger's bounds on the pod about to be stored.
-  validateCreate: validatePodLimits,
+  // Validating admission in Kubernetes' order: LimitRanger's bounds on the pod about to be
+  // stored, then the image policy (where ImagePolicyWebhook runs).
+  validateCreate: async (pod, ctx) => {
+    await validatePodLimits(pod, ctx);
+    await validatePodImages(pod, ctx);
+  },
+  validateUpdate: validatePodImageUpdate,
   subresources: {
     status: STATUS,
     binding: podBinding,

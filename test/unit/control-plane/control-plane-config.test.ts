@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
-import { parseFlags, parseServeConfig } from '../../../control-plane/control-plane-config';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { withConfigFile } from '../../../base/config/config-file';
+import { parseFlags, parseServeConfig, SERVER_FLAGS } from '../../../control-plane/control-plane-config';
 
 const serve = (...argv: string[]): ReturnType<typeof parseServeConfig> => parseServeConfig(parseFlags(['--advertise-address', '192.168.1.10', ...argv]));
 
@@ -48,5 +52,23 @@ describe('control-plane serve flags', () => {
   it('refuses a margin too small to cover the agent\'s stop and a heartbeat', () => {
     assert.throws(() => serve('--pod-fencing-margin', '1s'), /--pod-fencing-margin must be at least 4000 ms/);
   });
-});
 
+  it('takes --allowed-image-registries, also as a list in server.yaml; unset, no image policy', () => {
+    assert.equal(serve().imagePolicy, undefined);
+    assert.deepEqual(serve('--allowed-image-registries', 'registry.home.lan/*,docker.io/library').imagePolicy?.allowed.map((p) => p.text), ['registry.home.lan/*', 'docker.io/library']);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'pikube-config-'));
+    try {
+      const file = path.join(dir, 'server.yaml');
+      writeFileSync(file, 'advertise-address: 192.168.1.10\nallowed-image-registries:\n  - registry.home.lan/*\n  - localhost:5000\n');
+      const config = parseServeConfig(parseFlags(withConfigFile(['--config', file], '/nonexistent', SERVER_FLAGS)));
+      assert.deepEqual(config.imagePolicy?.allowed.map((p) => [p.host, p.path]), [['registry.home.lan', ''], ['localhost:5000', '']]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses an invalid image registry pattern at start, naming it', () => {
+    assert.throws(() => serve('--allowed-image-registries', 'registry.home.lan/*,*.lan'), /--allowed-image-registries: "\*\.lan" has a "\*" that is not a whole last component/);
+    assert.throws(() => serve('--allowed-image-registries='), /must list at least one registry pattern/);
+  });
+});
