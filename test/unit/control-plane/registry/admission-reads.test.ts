@@ -10,6 +10,7 @@ import { KINDS, resolveResource } from '../../../../control-plane/registry/kinds
 import { Registry } from '../../../../control-plane/registry/registry';
 import { objectKey } from '../../../../control-plane/store/keys';
 import { MemoryStore } from '../../../../control-plane/store/memory-store';
+import { forbiddenMessage } from '../../../support/api-rejection';
 
 /** A memory store that counts the round trips etcd would serve, by call. */
 class CountingStore extends MemoryStore {
@@ -81,15 +82,6 @@ const LIMIT_RANGE = {
   spec: { limits: [{ type: 'Container', default: { memory: '64Mi' } }] },
 };
 
-async function refused(run: Promise<unknown>): Promise<string> {
-  try {
-    await run;
-  } catch (err: unknown) {
-    assert.ok(err instanceof ApiError && err.code === 'Forbidden', String(err));
-    return err.message;
-  }
-  throw new Error('expected a 403');
-}
 
 describe('Admission reads from the watch caches (LimitRanger, ResourceQuota, ServiceAccount)', () => {
   let now: number;
@@ -122,7 +114,7 @@ describe('Admission reads from the watch caches (LimitRanger, ResourceQuota, Ser
     await aQuota(registry, { pods: '1' }, { pods: '0' });
     store.calls.length = 0;
     await registry.create('pods', 'team', aPod('a'));
-    assert.match(await refused(registry.create('pods', 'team', aPod('b'))), /exceeded quota: q, requested: pods=1, used: pods=1, limited: pods=1/);
+    assert.match(await forbiddenMessage(registry.create('pods', 'team', aPod('b'))), /exceeded quota: q, requested: pods=1, used: pods=1, limited: pods=1/);
     assert.ok(store.reads().includes('list /registry/core/resourcequotas/team/'));
   });
 
@@ -130,7 +122,7 @@ describe('Admission reads from the watch caches (LimitRanger, ResourceQuota, Ser
     await registry.create('resourcequotas', 'team', { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'q' }, spec: { hard: { pods: '1' } } });
     await cache.snapshot(); // a new quota limits nothing until its status is filled
     await registry.guaranteedUpdate<ResourceQuota>('resourcequotas', 'team', 'q', (q) => ({ ...q, status: { hard: { pods: '1' }, used: { pods: '1' } } }), { subresource: 'status' });
-    await refused(registry.create('pods', 'team', aPod('a')));
+    await forbiddenMessage(registry.create('pods', 'team', aPod('a')));
   });
 
   it('enforces a quota another replica created a moment ago (the live lookup), kept 30 s', async () => {
@@ -138,11 +130,11 @@ describe('Admission reads from the watch caches (LimitRanger, ResourceQuota, Ser
     const other = new Registry({ store, now: () => new Date(now) });
     await aQuota(other, { pods: '1' }, { pods: '1' });
     store.calls.length = 0;
-    await refused(registry.create('pods', 'team', aPod('a')));
-    await refused(registry.create('pods', 'team', aPod('b')));
+    await forbiddenMessage(registry.create('pods', 'team', aPod('a')));
+    await forbiddenMessage(registry.create('pods', 'team', aPod('b')));
     assert.equal(store.reads().filter((r) => r.startsWith('list /registry/core/resourcequotas/')).length, 1);
     now += 31_000;
-    await refused(registry.create('pods', 'team', aPod('c')));
+    await forbiddenMessage(registry.create('pods', 'team', aPod('c')));
     assert.equal(store.reads().filter((r) => r.startsWith('list /registry/core/resourcequotas/')).length, 2);
   });
 
@@ -212,7 +204,7 @@ describe('Admission reads from the real watch caches', () => {
       await registry.create('limitranges', 'team', LIMIT_RANGE);
       const pod = await registry.create<Pod>('pods', 'team', aPod('a'));
       assert.equal(pod.spec.containers[0]?.resources?.limits?.memory, '64Mi');
-      await refused(registry.create('pods', 'team', aPod('b')));
+      await forbiddenMessage(registry.create('pods', 'team', aPod('b')));
     } finally {
       caches.dispose();
     }

@@ -4,6 +4,7 @@ import { ApiError } from '../../../../api/errors';
 import { parseImagePolicy } from '../../../../api/image-policy';
 import { Registry } from '../../../../control-plane/registry/registry';
 import { MemoryStore } from '../../../../control-plane/store/memory-store';
+import { forbiddenMessage } from '../../../support/api-rejection';
 
 function aPod(name: string, image: string, initImage?: string): Pod {
   return {
@@ -12,15 +13,6 @@ function aPod(name: string, image: string, initImage?: string): Pod {
   } as Pod;
 }
 
-async function forbidden(run: Promise<unknown>): Promise<string> {
-  try {
-    await run;
-  } catch (err: unknown) {
-    assert.ok(err instanceof ApiError && err.code === 'Forbidden', String(err));
-    return err.message;
-  }
-  throw new Error('expected a 403');
-}
 
 const ALLOWED = 'registry.home.lan/*, docker.io/library';
 
@@ -40,7 +32,7 @@ describe('image policy admission (Registry over the memory store)', () => {
   });
 
   it('refuses a pod naming the container, the image as normalised and the allow-list; nothing is stored', async () => {
-    const message = await forbidden(registry.create('pods', 'default', aPod('x', 'registry.home.lan/app', 'me/tools:2')));
+    const message = await forbiddenMessage(registry.create('pods', 'default', aPod('x', 'registry.home.lan/app', 'me/tools:2')));
     assert.equal(message, 'pods "x" is forbidden: image policy: image "docker.io/me/tools:2" of container "init" is not from an allowed registry (allowed: registry.home.lan/*, docker.io/library)');
     assert.deepEqual(await names(), []);
   });
@@ -48,8 +40,8 @@ describe('image policy admission (Registry over the memory store)', () => {
   it('refuses a generated name with the name it was given, and an unparseable image', async () => {
     const pod = aPod('', 'ghcr.io/org/app');
     pod.metadata = { generateName: 'web-' };
-    assert.match(await forbidden(registry.create('pods', 'default', pod)), /^pods "web-[a-z0-9]{5}" is forbidden: image policy: image "ghcr.io\/org\/app:latest" of container "web"/);
-    assert.equal(await forbidden(registry.create('pods', 'default', aPod('y', 'Bad/Image'))),
+    assert.match(await forbiddenMessage(registry.create('pods', 'default', pod)), /^pods "web-[a-z0-9]{5}" is forbidden: image policy: image "ghcr.io\/org\/app:latest" of container "web"/);
+    assert.equal(await forbiddenMessage(registry.create('pods', 'default', aPod('y', 'Bad/Image'))),
       'pods "y" is forbidden: image policy: image "Bad/Image" of container "web" is not a valid image reference');
     assert.deepEqual(await names(), []);
   });
@@ -58,10 +50,10 @@ describe('image policy admission (Registry over the memory store)', () => {
     const stored = await registry.create<Pod>('pods', 'default', aPod('a', 'registry.home.lan/app:1'));
     const next = structuredClone(stored);
     next.spec.containers[0].image = 'docker.io/me/app:2';
-    assert.match(await forbidden(registry.update('pods', 'default', 'a', next)), /image "docker\.io\/me\/app:2" of container "web" is not from an allowed registry/);
+    assert.match(await forbiddenMessage(registry.update('pods', 'default', 'a', next)), /image "docker\.io\/me\/app:2" of container "web" is not from an allowed registry/);
     const patch = { spec: { containers: [{ name: 'web', image: 'quay.io/x/y' }] } };
-    assert.match(await forbidden(registry.patch('pods', 'default', 'a', 'strategic-merge-patch', patch)), /image "quay\.io\/x\/y:latest" of container "web"/);
-    assert.match(await forbidden(registry.patch('pods', 'default', 'a', 'strategic-merge-patch', patch, { dryRun: true })), /quay\.io/);
+    assert.match(await forbiddenMessage(registry.patch('pods', 'default', 'a', 'strategic-merge-patch', patch)), /image "quay\.io\/x\/y:latest" of container "web"/);
+    assert.match(await forbiddenMessage(registry.patch('pods', 'default', 'a', 'strategic-merge-patch', patch, { dryRun: true })), /quay\.io/);
     assert.equal((await registry.get<Pod>('pods', 'default', 'a')).spec.containers[0].image, 'registry.home.lan/app:1');
     next.spec.containers[0].image = 'registry.home.lan/app:2';
     await registry.update('pods', 'default', 'a', next);

@@ -5,20 +5,12 @@ import type { LimitRange, ResourceQuota } from '../../../../api/policy-quota-v1'
 import { KINDS } from '../../../../control-plane/registry/kinds';
 import { Registry } from '../../../../control-plane/registry/registry';
 import { MemoryStore } from '../../../../control-plane/store/memory-store';
+import { forbiddenMessage } from '../../../support/api-rejection';
 
 function aPod(name: string, resources?: { requests?: Record<string, string>; limits?: Record<string, string> }): Pod {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'app', image: 'busybox', resources }] } } as Pod;
 }
 
-async function forbidden(run: Promise<unknown>): Promise<string> {
-  try {
-    await run;
-  } catch (err: unknown) {
-    assert.ok(err instanceof ApiError && err.code === 'Forbidden', String(err));
-    return err.message;
-  }
-  throw new Error('expected a 403');
-}
 
 /** A quota whose status the controller has filled in (hard = spec.hard, used as given). */
 async function aQuota(registry: Registry, name: string, hard: Record<string, string>, used: Record<string, string>): Promise<void> {
@@ -50,7 +42,7 @@ describe('LimitRanger and ResourceQuota admission (Registry over the memory stor
       apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'lr' },
       spec: { limits: [{ type: 'Container', min: { cpu: '100m' }, max: { memory: '1Gi' } }] },
     });
-    const message = await forbidden(registry.create('pods', 'default', aPod('small', { requests: { cpu: '50m' }, limits: { cpu: '50m', memory: '2Gi' } })));
+    const message = await forbiddenMessage(registry.create('pods', 'default', aPod('small', { requests: { cpu: '50m' }, limits: { cpu: '50m', memory: '2Gi' } })));
     assert.equal(message, 'pods "small" is forbidden: [minimum cpu usage per Container is 100m, but request is 50m, maximum memory usage per Container is 1Gi, but limit is 2Gi]');
   });
 
@@ -58,14 +50,14 @@ describe('LimitRanger and ResourceQuota admission (Registry over the memory stor
     await aQuota(registry, 'q', { pods: '2' }, { pods: '0' });
     await registry.create('pods', 'default', aPod('a'));
     await registry.create('pods', 'default', aPod('b'));
-    const message = await forbidden(registry.create('pods', 'default', aPod('c')));
+    const message = await forbiddenMessage(registry.create('pods', 'default', aPod('c')));
     assert.equal(message, 'pods "c" is forbidden: exceeded quota: q, requested: pods=1, used: pods=2, limited: pods=2');
     assert.deepEqual((await registry.get<ResourceQuota>('resourcequotas', 'default', 'q')).status?.used, { pods: '2' });
   });
 
   it('asks every container for the compute a quota limits', async () => {
     await aQuota(registry, 'compute', { 'limits.cpu': '2', 'requests.memory': '1Gi' }, { 'limits.cpu': '0', 'requests.memory': '0' });
-    const message = await forbidden(registry.create('pods', 'default', aPod('x', { requests: { cpu: '100m' } })));
+    const message = await forbiddenMessage(registry.create('pods', 'default', aPod('x', { requests: { cpu: '100m' } })));
     assert.equal(message, 'pods "x" is forbidden: failed quota: compute: must specify limits.cpu for: app; requests.memory for: app');
   });
 
@@ -78,7 +70,7 @@ describe('LimitRanger and ResourceQuota admission (Registry over the memory stor
 
   it('counts any kind under count/<resource>.<group>', async () => {
     await aQuota(registry, 'objects', { 'count/configmaps': '1' }, { 'count/configmaps': '1' });
-    const message = await forbidden(registry.create('configmaps', 'default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' } }));
+    const message = await forbiddenMessage(registry.create('configmaps', 'default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' } }));
     assert.equal(message, 'configmaps "cm" is forbidden: exceeded quota: objects, requested: count/configmaps=1, used: count/configmaps=1, limited: count/configmaps=1');
   });
 
