@@ -48,7 +48,7 @@ interface Suite {
 const SUITES: Record<string, Suite> = {
   unit: { dir: 'unit', timeoutMs: 10_000, deadlineMs: 5 * 60_000, needsRoot: false },
   integration: { dir: 'integration', timeoutMs: 60_000, deadlineMs: 10 * 60_000, needsRoot: true, shards: 4 },
-  e2e: { dir: 'e2e', timeoutMs: 120_000, deadlineMs: 15 * 60_000, needsRoot: true, shards: 4 },
+  e2e: { dir: 'e2e', timeoutMs: 120_000, deadlineMs: 15 * 60_000, needsRoot: true, shards: 3 },
   // The control plane and the agent under qemu-user on ARM Node builds (≈ 5 min: emulated, CPU-bound).
   arm: { dir: 'arm', timeoutMs: 600_000, deadlineMs: 12 * 60_000, needsRoot: true, alongside: 'vm' },
   // Each VM run is bounded by its own timeout (vm-suite.ts).

@@ -17,6 +17,11 @@ metadata:
   labels: { app: printer }
 spec:
   terminationGracePeriodSeconds: 1
+  # The errors test kills this pod's agent and starts it again: on a loaded machine the node may
+  # be NotReady for longer than the default 2 s toleration, and the pod would rightly be evicted.
+  tolerations:
+    - { key: node.kubernetes.io/not-ready, operator: Exists, effect: NoExecute, tolerationSeconds: 300 }
+    - { key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 300 }
   containers:
     - name: main
       image: pikube/busybox:latest
