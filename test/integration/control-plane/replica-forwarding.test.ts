@@ -11,6 +11,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
 import net from 'node:net';
 import type { Pod } from '../../../api/core-v1';
 import { labelsFor, type ContainerIdentity } from '../../../agent/pods/docker-labels';
@@ -40,6 +41,8 @@ describe('control plane: a replica relays streams, Leases and metrics of a node 
   let dispatcher: StreamDispatcher | undefined;
   let echo: net.Server | undefined;
   let echoPort = 0;
+  let web: http.Server | undefined;
+  let webPort = 0;
   let podUid = '';
   const children: ChildProcess[] = [];
 
@@ -85,6 +88,9 @@ describe('control plane: a replica relays streams, Leases and metrics of a node 
     echo = net.createServer((socket) => socket.on('data', (d) => socket.write(`echo:${d.toString()}`)));
     await new Promise<void>((resolve) => echo!.listen(0, '127.0.0.1', resolve));
     echoPort = (echo.address() as net.AddressInfo).port;
+    web = http.createServer((req, res) => res.end(`web:${req.method ?? ''} ${req.url ?? ''}`));
+    await new Promise<void>((resolve) => web!.listen(0, '127.0.0.1', resolve));
+    webPort = (web.address() as net.AddressInfo).port;
     agent = connectAgent(holder);
     await until(() => agent?.connected, { timeoutMs: 15_000, describe: () => 'the agent has no session with the holder' });
     await until(() => kubectl(['get', 'node', NODE]).then((r) => r.code === 0), { timeoutMs: 15_000, describe: () => 'the node is not registered' });
@@ -107,6 +113,7 @@ describe('control plane: a replica relays streams, Leases and metrics of a node 
     await agent?.dispose();
     await dispatcher?.dispose();
     echo?.close();
+    web?.close();
     await docker?.stop();
   });
 
@@ -141,6 +148,15 @@ describe('control plane: a replica relays streams, Leases and metrics of a node 
     });
     assert.equal(answer, 'echo:hi');
     pf.child.kill('SIGTERM');
+  });
+
+  it('proxies HTTP to the pod (the API server proxy) through the replica without the session', async () => {
+    const res = await kubectl(['get', '--raw', `/api/v1/namespaces/default/pods/${POD}:${webPort}/proxy/hello?x=1`]);
+    assert.equal(res.code, 0, res.stderr);
+    assert.match(res.stdout, /^web:GET \/hello\?(.+&)?x=1$/); // kubectl adds its own timeout parameter
+    const direct = await runKubectl(fixture.get().kubeconfig(holder), ['get', '--raw', `/api/v1/namespaces/default/pods/${POD}:${webPort}/proxy/`]);
+    assert.equal(direct.code, 0, direct.stderr);
+    assert.match(direct.stdout, /^web:GET \/(\?timeout=\w+)?$/);
   });
 
   it('shows the node\'s Lease and its metrics (kubectl top) through the replica without the session', async () => {
