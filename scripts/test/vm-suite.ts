@@ -3,11 +3,11 @@
  * Debian bookworm VM (scripts/vm, booted under qemu, no network device) where systemd is PID 1:
  *
  *   cgroup v2, Docker's systemd driver   Raspberry Pi OS as installed: pod slices, their limits,
- *                                        containers in them, OOM kills
+ *   (daemon.json setting cgroupfs)       containers in them, OOM kills; a machine's Docker
+ *                                        configuration never reaches the tests' own dockerds;
+ *                                        nfs volumes (the VM's kernel NFS client and server)
  *   cgroup v2, cgroup_disable=memory     a Pi without the cmdline.txt fix: the preflight says so
  *   cgroup v1, Docker's systemd driver   the v1 unit properties (CPUShares, MemoryLimit)
- *   cgroup v2, daemon.json with cgroupfs a machine's Docker configuration never reaches the
- *                                        tests' own dockerds
  *
  * Each run boots the VM once and runs mocha there with the summary reporter; its counts come
  * back on the job's output, after a marker line. A run that ends without them counts as one
@@ -34,16 +34,16 @@ export interface VmRun {
 const CGROUP_TESTS = 'integration/agent/cgroups/pod-cgroups.test.js';
 
 export const VM_RUNS: VmRun[] = [
+  // Raspberry Pi OS as installed, on a Pi whose daemon.json sets Docker's driver: the tests' own
+  // dockerds must not read it. The nfs volumes need the VM's kernel NFS client and server.
   {
-    name: 'cgroup v2, systemd driver', cgroup: 'v2', fixtureDriver: 'systemd',
-    files: [CGROUP_TESTS, 'integration/agent/pod-manager.test.js'],
-    grep: 'real cgroup tree|pod cgroup|OOMKilled',
+    name: 'cgroup v2, systemd driver, daemon.json sets cgroupfs', cgroup: 'v2', machineDriver: 'cgroupfs', fixtureDriver: 'systemd',
+    files: [CGROUP_TESTS, 'integration/agent/pod-manager.test.js', 'integration/agent/volumes/nfs-volume.test.js'],
+    grep: 'real cgroup tree|pod cgroup|OOMKilled|nfs volumes on a real dockerd',
   },
   // Nothing can be limited there: only what the preflight says is tested.
   { name: 'cgroup v2, memory controller off', cgroup: 'v2', kernelArgs: 'cgroup_disable=memory', fixtureDriver: 'systemd', files: [CGROUP_TESTS], grep: 'memory controller as the kernel has it' },
   { name: 'cgroup v1, systemd driver', cgroup: 'v1', fixtureDriver: 'systemd', files: [CGROUP_TESTS], grep: 'real cgroup tree' },
-  // A Pi whose daemon.json sets the driver: the test's own dockerds must not read it.
-  { name: 'cgroup v2, daemon.json sets cgroupfs', cgroup: 'v2', machineDriver: 'cgroupfs', fixtureDriver: 'systemd', files: [CGROUP_TESTS], grep: 'real cgroup tree' },
 ];
 
 const MARKER = 'PIKUBE-VM-SUMMARY ';

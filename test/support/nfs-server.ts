@@ -46,10 +46,11 @@ const NODE_NAME = 'nas';
  */
 const SERVE = `set -eu
 mount -t tmpfs -o mode=755 pikube-nfs-state /var/lib/nfs
+: > /var/lib/nfs/etab; : > /var/lib/nfs/rmtab
 mount -t nfsd nfsd /proc/fs/nfsd
 exportfs -o rw,sync,no_subtree_check,no_root_squash,fsid=1 "$2:$1"
-rpc.nfsd --no-nfs-version 2 --no-nfs-version 3 --grace-time 10 --lease-time 10 4
-exec rpc.mountd --foreground --no-nfs-version 2 --no-nfs-version 3`;
+rpc.nfsd --no-nfs-version 3 --grace-time 10 --lease-time 10 4
+exec rpc.mountd --foreground --no-nfs-version 3`;
 
 /** Stops the namespace's nfsd threads (from a fresh private mount of its nfsd filesystem). */
 const STOP = 'mount -t nfsd nfsd /proc/fs/nfsd && rpc.nfsd 0';
@@ -85,30 +86,62 @@ function readlinkSafe(link: string): string {
   }
 }
 
-/** Starts the server on the LAN at `<subnet>.<hostOctet>`, exporting `exportDir` to the LAN's /24. */
-export async function startNfsServer(opts: NfsServerOptions): Promise<NfsServer> {
-  const netns = nodeNetnsName(opts.clusterId, NODE_NAME);
-  const ip = `${opts.lan.subnet}.${opts.hostOctet}`;
+/** Where a server runs: a network namespace of its own (absent: the caller's) and whom it serves. */
+interface ServerPlace {
+  netns?: string;
+  ip: string;
+  /** The clients the export is for (exportfs's client spec). */
+  clients: string;
+}
+
+/**
+ * Starts nfsd and rpc.mountd in `place` for `exportDir`; `cleanUp` runs after the server is
+ * stopped (and when it fails to start).
+ */
+async function serve(place: ServerPlace, exportDir: string, logFile: string, cleanUp: () => Promise<void>): Promise<NfsServer> {
+  const within = (cmd: string, args: string[], opts: { allowFailure?: boolean } = {}) =>
+    place.netns !== undefined ? inNetns(place.netns, cmd, args, opts) : runCommand(cmd, args, opts);
   let pid: number | undefined;
   const stop = async (): Promise<void> => {
-    if (existsSync(netnsPath(netns))) await inNetns(netns, 'unshare', ['--mount', 'sh', '-c', STOP], { allowFailure: true });
+    if (place.netns === undefined || existsSync(netnsPath(place.netns))) await within('unshare', ['--mount', 'sh', '-c', STOP], { allowFailure: true });
     if (pid !== undefined) await stopProcess(pid, 5_000);
-    await deleteNetns(netns);
+    await cleanUp();
   };
   try {
-    await createNetns(netns);
-    await attachNode(opts.lan, { netns, switchPort: switchPortName(NODE_NAME), ip });
     await runCommand('modprobe', ['nfsd'], { allowFailure: true }); // /proc/fs/nfsd must exist before the mount
-    const serverPid = spawnDaemon('nsenter', [`--net=${netnsPath(netns)}`, 'unshare', '--mount', '--propagation', 'private', 'sh', '-c', SERVE, 'nfs-server', opts.exportDir, `${opts.lan.subnet}.0/24`], opts.logFile);
+    const serveArgs = ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', SERVE, 'nfs-server', exportDir, place.clients];
+    const serverPid = place.netns !== undefined ? spawnDaemon('nsenter', [`--net=${netnsPath(place.netns)}`, ...serveArgs], logFile) : spawnDaemon(serveArgs[0], serveArgs.slice(1), logFile);
     pid = serverPid;
     await until(async () => {
-      if (!isAlive(serverPid)) throw new Error(`the NFS server exited: ${readFileSync(opts.logFile, 'utf8').trim()}`);
-      const { stdout } = await inNetns(netns, 'ss', ['-Hltn', 'sport = :2049'], { allowFailure: true });
+      if (!isAlive(serverPid)) throw new Error(`the NFS server exited: ${readFileSync(logFile, 'utf8').trim()}`);
+      const { stdout } = await within('ss', ['-Hltn', 'sport = :2049'], { allowFailure: true });
       return (stdout.trim() !== '' && mountdListening(serverPid)) || undefined;
-    }, { timeoutMs: 30_000, intervalMs: 200, describe: () => `nfsd on :2049 and rpc.mountd in ${netns}` });
-    return { ip, exportDir: opts.exportDir, stop };
+    }, { timeoutMs: 60_000, intervalMs: 200, describe: () => `nfsd on :2049 and rpc.mountd${place.netns !== undefined ? ` in ${place.netns}` : ''}; its log: ${readFileSync(logFile, 'utf8').trim()}` });
+    return { ip: place.ip, exportDir, stop };
   } catch (err) {
     await stop().catch(() => undefined);
     throw err;
   }
+}
+
+/** Starts the server on the LAN at `<subnet>.<hostOctet>`, exporting `exportDir` to the LAN's /24. */
+export async function startNfsServer(opts: NfsServerOptions): Promise<NfsServer> {
+  const netns = nodeNetnsName(opts.clusterId, NODE_NAME);
+  const ip = `${opts.lan.subnet}.${opts.hostOctet}`;
+  await createNetns(netns);
+  try {
+    await attachNode(opts.lan, { netns, switchPort: switchPortName(NODE_NAME), ip });
+  } catch (err) {
+    await deleteNetns(netns);
+    throw err;
+  }
+  return serve({ netns, ip, clients: `${opts.lan.subnet}.0/24` }, opts.exportDir, opts.logFile, () => deleteNetns(netns));
+}
+
+/**
+ * Starts the server in the caller's own network namespace, exporting `exportDir` to 127.0.0.1
+ * only: for a disposable machine whose network is the test's (the VM tier), never for this one.
+ */
+export function startLoopbackNfsServer(exportDir: string, logFile: string): Promise<NfsServer> {
+  return serve({ ip: '127.0.0.1', clients: '127.0.0.1' }, exportDir, logFile, async () => undefined);
 }

@@ -17,13 +17,14 @@ describe('the VM test tier', () => {
     const cmd = guestCommand(VM_RUNS[0], '/work/main/dist');
     assert.match(cmd, /^export PIKUBE_CGROUP_DRIVER=systemd PIKUBE_TEST_SUMMARY=/);
     assert.match(cmd, /'\/work\/main\/node_modules\/mocha\/bin\/mocha\.js' --reporter '\/work\/main\/dist\/test\/support\/summary-reporter\.js'/);
-    assert.match(cmd, /--grep 'real cgroup tree\|pod cgroup\|OOMKilled' '\/work\/main\/dist\/test\/integration\/agent\/cgroups\/pod-cgroups\.test\.js'/);
+    assert.match(cmd, /--grep 'real cgroup tree\|pod cgroup\|OOMKilled\|nfs volumes on a real dockerd' '\/work\/main\/dist\/test\/integration\/agent\/cgroups\/pod-cgroups\.test\.js'/);
     assert.match(cmd, /\nexit \$code$/);
   });
 
-  it('covers v2 with the systemd driver, v2 without the memory controller, v1, and a daemon.json of the machine', () => {
+  it('covers v2 with the systemd driver under a machine daemon.json, v2 without the memory controller, and v1', () => {
     assert.deepEqual(VM_RUNS.map((r) => [r.cgroup, r.kernelArgs ?? '', r.fixtureDriver, r.machineDriver ?? '']), [
-      ['v2', '', 'systemd', ''], ['v2', 'cgroup_disable=memory', 'systemd', ''], ['v1', '', 'systemd', ''], ['v2', '', 'systemd', 'cgroupfs'],
+      ['v2', '', 'systemd', 'cgroupfs'], ['v2', 'cgroup_disable=memory', 'systemd', ''], ['v1', '', 'systemd', ''],
     ]);
+    assert.ok(VM_RUNS[0].files.includes('integration/agent/volumes/nfs-volume.test.js'), 'the nfs volumes run where the kernel has NFS');
   });
 });

@@ -1,0 +1,164 @@
+/**
+ * nfs volumes on a real dockerd and a kernel NFS server (issue 13): the agent's pod manager
+ * mounts a PersistentVolume's export for one pod and a second pod finds its data after the
+ * first is gone (what a pod moved to another node sees), an inline `readOnly` volume refuses
+ * writes, and an export the server does not have holds the pod with the kubelet's FailedMount
+ * text. Each mount is undone with its pod.
+ *
+ * The server is the kernel's nfsd serving 127.0.0.1 in this process's own network namespace,
+ * so the test runs only where that namespace is the test's to use: inside the VM tier's
+ * disposable machine (PIKUBE_VM_OUT is set there), which has the kernel's NFS client and
+ * server. test/e2e/nfs-volumes.test.ts is the same story through kubectl on a simulated
+ * cluster (a machine with NFS and the time to boot one).
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { PersistentVolumeClaim, Pod, PodStatus, Volume } from '../../../../api/core-v1';
+import type { PersistentVolume } from '../../../../api/storage-v1';
+import type { PodEvent } from '../../../../agent/pods/pod-events';
+import { PodManager } from '../../../../agent/pods/pod-manager';
+import type { PodReporter } from '../../../../agent/pods/pod-sink';
+import { DockerRuntime } from '../../../../agent/runtime/docker-runtime';
+import type { StorageSource } from '../../../../agent/storage-objects';
+import { until } from '../../../../scripts/cluster/wait-until';
+import { nfsUnavailable, startLoopbackNfsServer, type NfsServer } from '../../../support/nfs-server';
+import { aPod } from '../../../unit/agent/pods/pod-builder';
+import { removeAllContainers, startNodeDocker, type NodeDockerFixture } from '../node-docker-fixture';
+
+class Recorder implements PodReporter {
+  readonly last = new Map<string, PodStatus>();
+  readonly events: { pod: string; event: PodEvent }[] = [];
+  reportStatus(pod: Pod, status: PodStatus): void {
+    this.last.set(pod.metadata.name ?? '', structuredClone(status));
+  }
+  reportTerminated(): void {
+    // not this suite's concern
+  }
+  reportEvent(pod: Pod, event: PodEvent): void {
+    this.events.push({ pod: pod.metadata.name ?? '', event });
+  }
+}
+
+/** NFS mounts of the server's exports on this machine (the agent and dockerd share its mount namespace). */
+function nfsMounts(server: NfsServer): { point: string; type: string; source: string; options: string }[] {
+  return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter(Boolean).map((line) => {
+    const [left, right] = line.split(' - ');
+    const fields = left.split(' ');
+    const [type, source] = right.split(' ');
+    return { point: fields[4], type, source, options: fields[5] };
+  }).filter((m) => m.type.startsWith('nfs') && m.source.startsWith(`${server.ip}:`));
+}
+
+const why = process.env.PIKUBE_VM_OUT === undefined ? 'only inside the VM tier: its NFS server uses this machine\'s own network namespace' : nfsUnavailable();
+
+(why === undefined ? describe : describe.skip)(`nfs volumes on a real dockerd and a kernel NFS server${why === undefined ? '' : ` (${why})`}`, function () {
+  this.timeout(120_000);
+  let node: NodeDockerFixture | undefined;
+  let server: NfsServer | undefined;
+  let dir = '';
+  let manager: PodManager | undefined;
+  const reporter = new Recorder();
+  const claims = new Map<string, PersistentVolumeClaim>();
+  const volumes = new Map<string, PersistentVolume>();
+  const storage: StorageSource = { claim: (_ns, name) => claims.get(name), volume: (name) => volumes.get(name), localPathDir: '/nonexistent' };
+  const desired: Pod[] = [];
+
+  const staticVolume = (name: string, exportPath: string): void => {
+    volumes.set(name, { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name }, spec: {
+      capacity: { storage: '1Gi' }, accessModes: ['ReadWriteMany'], mountOptions: ['nfsvers=4.2'], nfs: { server: server!.ip, path: exportPath },
+    } });
+    claims.set(name, { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name, namespace: 'default' },
+      spec: { accessModes: ['ReadWriteMany'], volumeName: name, resources: { requests: { storage: '1Gi' } } }, status: { phase: 'Bound' } });
+    manager?.storageChanged();
+  };
+
+  const pod = (name: string, command: string, share: Omit<Volume, 'name'>): Pod => {
+    const p = aPod(name).withGrace(1).withContainer({ name: 'app', command: ['sh', '-c', command], volumeMounts: [{ name: 'share', mountPath: '/share' }, { name: 'out', mountPath: '/out' }] }).build();
+    const out = path.join(dir, 'out', name);
+    mkdirSync(out, { recursive: true });
+    p.spec.volumes = [{ name: 'share', ...share }, { name: 'out', hostPath: { path: out } }];
+    return p;
+  };
+  const run = (p: Pod): void => {
+    desired.push(p);
+    manager!.setDesired([...desired]);
+  };
+  const remove = async (p: Pod): Promise<void> => {
+    desired.splice(desired.indexOf(p), 1);
+    manager!.setDesired([...desired]);
+    const volumeDir = path.join(dir, 'state', 'pods', p.metadata.uid ?? '');
+    await until(() => !nfsMounts(server!).some((m) => m.point.startsWith(volumeDir)) || undefined, { timeoutMs: 30_000, intervalMs: 200, describe: () => `${p.metadata.name ?? ''}'s export still mounted` });
+  };
+  const running = (name: string): Promise<unknown> =>
+    until(() => reporter.last.get(name)?.containerStatuses?.[0]?.state?.running !== undefined || undefined, { timeoutMs: 60_000, intervalMs: 200, describe: () => `${name} not running: ${JSON.stringify(reporter.last.get(name))}` });
+  const fileSays = (file: string, text: string): Promise<unknown> =>
+    until(() => { try { return readFileSync(file, 'utf8') === text || undefined; } catch { return undefined; } }, { timeoutMs: 30_000, intervalMs: 200, describe: () => `${file} does not say ${JSON.stringify(text)}` });
+
+  before(async function () {
+    this.timeout(120_000);
+    dir = mkdtempSync(path.join(os.tmpdir(), 'pkit-nfs-'));
+    mkdirSync(path.join(dir, 'export'));
+    server = await startLoopbackNfsServer(path.join(dir, 'export'), path.join(dir, 'server.log'));
+    node = await startNodeDocker();
+    manager = new PodManager({
+      runtime: new DockerRuntime(node.docker, { pullTimeoutMs: 10_000 }), reporter, nodeName: 'pi1', hostIP: '192.168.77.11', cgroupRoot: node.cgroupRoot,
+      stateDir: path.join(dir, 'state'), storage, nodeAllocatable: () => ({ cpu: '2', memory: '1Gi' }), resyncIntervalMs: 60_000, log: () => undefined,
+    });
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    manager?.setDesired([]);
+    await until(() => server === undefined || nfsMounts(server).length === 0 || undefined, { timeoutMs: 30_000, intervalMs: 200 }).catch(() => undefined);
+    const left = server ? nfsMounts(server) : [];
+    await manager?.dispose();
+    if (node) await removeAllContainers(node.docker);
+    await node?.stop();
+    await server?.stop();
+    if (left.length === 0) rmSync(dir, { recursive: true, force: true });
+    assert.deepEqual(left.map((m) => m.point), [], 'NFS mounts left behind');
+  });
+
+  it('mounts a PersistentVolume\'s export for a pod; the next pod finds its data after the first is gone', async () => {
+    staticVolume('nas', server!.exportDir);
+    const note = path.join(server!.exportDir, 'note');
+    const writer = pod('writer', 'echo written by writer > /share/note; sleep 3600', { persistentVolumeClaim: { claimName: 'nas' } });
+    run(writer);
+    await running('writer');
+    // The server's first 10 s are its grace period: a file is created once it is over.
+    await fileSays(note, 'written by writer\n');
+    const point = path.join(dir, 'state', 'pods', writer.metadata.uid ?? '', 'volumes', 'kubernetes.io~nfs', 'nas');
+    assert.deepEqual(nfsMounts(server!).map((m) => [m.point, m.type, m.source]), [[point, 'nfs4', `${server!.ip}:${server!.exportDir}`]], 'the export is mounted on the pod\'s volume directory, named after the PersistentVolume');
+    await remove(writer);
+
+    const reader = pod('reader', 'cat /share/note > /out/seen; echo read by reader >> /share/note; sleep 3600', { persistentVolumeClaim: { claimName: 'nas' } });
+    run(reader);
+    await fileSays(path.join(dir, 'out', 'reader', 'seen'), 'written by writer\n');
+    await fileSays(note, 'written by writer\nread by reader\n');
+    await remove(reader);
+  });
+
+  it('mounts an inline readOnly volume read-only: the data is there, writes are refused', async () => {
+    const viewer = pod('viewer', 'cat /share/note > /out/seen; touch /share/other 2> /out/touch; sleep 3600', { nfs: { server: server!.ip, path: server!.exportDir, readOnly: true } });
+    run(viewer);
+    await fileSays(path.join(dir, 'out', 'viewer', 'touch'), 'touch: /share/other: Read-only file system\n');
+    assert.equal(readFileSync(path.join(dir, 'out', 'viewer', 'seen'), 'utf8'), 'written by writer\nread by reader\n');
+    assert.match(nfsMounts(server!)[0]?.options ?? '', /^ro,/, 'the kernel mount itself is read-only');
+    await remove(viewer);
+  });
+
+  it('holds a pod whose export the server does not have, with the kubelet\'s FailedMount event', async () => {
+    const gone = `${server!.exportDir}-gone`;
+    staticVolume('gone', gone);
+    const lost = pod('lost', 'sleep 3600', { persistentVolumeClaim: { claimName: 'gone' } });
+    run(lost);
+    const failed = await until(() => reporter.events.find((e) => e.pod === 'lost' && e.event.reason === 'FailedMount'), { timeoutMs: 90_000, intervalMs: 200, describe: () => 'no FailedMount event for lost' });
+    const point = path.join(dir, 'state', 'pods', lost.metadata.uid ?? '', 'volumes', 'kubernetes.io~nfs', 'gone');
+    assert.equal(failed.event.type, 'Warning');
+    assert.ok(failed.event.message.startsWith(`MountVolume.SetUp failed for volume "gone" : mount failed: exit status 32\nMounting command: mount\nMounting arguments: -t nfs -o nfsvers=4.2 ${server!.ip}:${gone} ${point}\nOutput: mount.nfs: `), failed.event.message);
+    assert.equal(reporter.last.get('lost')?.containerStatuses?.[0]?.state?.waiting?.reason, 'ContainerCreating');
+    await remove(lost);
+  });
+});
