@@ -39,7 +39,7 @@ export const VM_RUNS: VmRun[] = [
   {
     name: 'cgroup v2, systemd driver, daemon.json sets cgroupfs', cgroup: 'v2', machineDriver: 'cgroupfs', fixtureDriver: 'systemd',
     files: [CGROUP_TESTS, 'integration/agent/pod-manager.test.js', 'integration/agent/volumes/nfs-volume.test.js'],
-    grep: 'real cgroup tree|pod cgroup|OOMKilled|nfs volumes on a real dockerd',
+    grep: 'real cgroup tree|pod cgroup|OOMKilled|nfs volumes on real dockerds',
   },
   // Nothing can be limited there: only what the preflight says is tested.
   { name: 'cgroup v2, memory controller off', cgroup: 'v2', kernelArgs: 'cgroup_disable=memory', fixtureDriver: 'systemd', files: [CGROUP_TESTS], grep: 'memory controller as the kernel has it' },

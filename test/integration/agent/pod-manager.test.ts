@@ -182,7 +182,8 @@ describe('PodManager on a real dockerd', function () {
   it('reports a container killed at its memory limit as OOMKilled', async () => {
     const hog = 'x=$(head -c 67108864 /dev/zero | tr "\\0" a); sleep 100';
     newManager().setDesired([aPod('hog').withRestartPolicy('Never').withContainer({ name: 'app', command: ['sh', '-c', hog], resources: { limits: { memory: '16Mi' } } }).build()]);
-    const s = await wait('Failed', () => statusOf('hog')?.phase === 'Failed' && statusOf('hog'));
+    // 60 s: in the VM tier (emulated CPU) creating the pod and filling 16 MiB take long on a busy machine.
+    const s = await wait('Failed', () => statusOf('hog')?.phase === 'Failed' && statusOf('hog'), 60_000);
     assert.deepEqual([s.containerStatuses?.[0].state?.terminated?.reason, s.containerStatuses?.[0].state?.terminated?.exitCode], ['OOMKilled', 137]);
   });
 
