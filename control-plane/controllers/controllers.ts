@@ -4,6 +4,7 @@
  * run until leadership ends. (The list lives beside the controllers, not in framework/, so the
  * framework never imports a controller.)
  */
+import { setMaxListeners } from 'node:events';
 import { schedulerController } from '../scheduler/scheduler';
 import { logText } from '../log-text';
 import { bootstrapSignerController } from './bootstrap-signer-controller';
@@ -77,6 +78,8 @@ export const CONTROLLERS: readonly Controller[] = [
 
 /** Runs each controller until `signal` aborts; one that fails is logged and the others go on. */
 export async function runControllers(controllers: readonly Controller[], ctx: ControllerContext, signal: AbortSignal): Promise<void> {
+  // Each controller listens for the abort (define-controller.ts): more than Node's default of 10.
+  setMaxListeners(controllers.length + 10, signal);
   const results = await Promise.allSettled(controllers.map((c) => c.run(ctx, signal)));
   results.forEach((r, i) => {
     if (r.status === 'rejected' && !signal.aborted) ctx.log(`${controllers[i]?.name ?? 'controller'} failed: ${logText(r.reason)}`);
