@@ -31,7 +31,7 @@ import { ExecUpgrades } from './handlers/exec-handler';
 import { PortForwardUpgrades } from './handlers/port-forward-handler';
 import { upgradeProxy } from './handlers/proxy-handler';
 import { checksFor, serveHealth } from './handlers/health';
-import { serveOpenApiV3 } from './handlers/openapi';
+import { serveOpenApiV2, serveOpenApiV3, swaggerBodies, type SwaggerBodies } from './handlers/openapi';
 import { serveResource, subresourceOf, verbOf } from './handlers/resource-handler';
 import { versionInfo } from './handlers/version';
 import { escapeForLog } from '../log-text';
@@ -240,7 +240,7 @@ class RequestHandler {
   private readonly policy?: PolicyCache;
   private readonly stopping = new AbortController();
   /** The OpenAPI document of the kinds served when it was built (custom kinds come and go). */
-  private openapiOf?: { kinds: readonly unknown[]; document: OpenApiV3 };
+  private openapiOf?: { kinds: readonly unknown[]; document: OpenApiV3; v2?: SwaggerBodies };
   /** Serves the CustomResourceDefinitions' kinds, when the registry serves CRDs. */
   private readonly customKinds?: CustomKinds;
   private readonly settings: HandlerSettings;
@@ -301,6 +301,13 @@ class RequestHandler {
     const kinds = this.options.registry.resources;
     if (this.openapiOf?.kinds !== kinds) this.openapiOf = { kinds, document: buildOpenApiV3([...kinds]) };
     return this.openapiOf.document;
+  }
+
+  /** The Swagger document of the same kinds, built on first use. */
+  private openapiV2(): SwaggerBodies {
+    const v3 = this.openapi;
+    const current = this.openapiOf!;
+    return (current.v2 ??= swaggerBodies(v3));
   }
 
   /**
@@ -374,7 +381,9 @@ class RequestHandler {
     res.once('close', () => admission.release());
     if (kind === 'watch' || kind === 'longRunning') keepWhileStreaming(res);
     try {
-      await this.serveApi(this.scopeFor(req, res, url, requester, pretty), r);
+      // The Swagger document negotiates its own media types (protobuf among them).
+      if (r.type === 'openapiV2' && req.method === 'GET') serveOpenApiV2(req, res, () => this.openapiV2());
+      else await this.serveApi(this.scopeFor(req, res, url, requester, pretty), r);
     } finally {
       if (kind === 'readonly' || kind === 'mutating') admission.release();
     }
