@@ -10,6 +10,7 @@
  * included. Failures are ApiErrors (NotFound, Conflict, Invalid...), mapped to Status only at
  * the HTTP edge.
  */
+import { toDisposable, type Disposable } from '../../base/disposable';
 import { alreadyExists, ApiError, badRequest, invalid, isApiError, notFound } from '../../api/errors';
 import type { Scale } from '../../api/autoscaling-v1';
 import type { Binding, Namespace, Pod } from '../../api/core-v1';
@@ -156,6 +157,8 @@ export class Registry {
   /** The kinds each CustomResourceDefinition serves, by the CRD's name (custom-kinds.ts keeps them). */
   private readonly customKinds = new Map<string, readonly AnyKind[]>();
   private served: readonly AnyKind[];
+  /** Told after each change of the kinds served. */
+  private readonly resourceListeners = new Set<() => void>();
   private readonly store: Store;
   private readonly keySpace: KeySpace;
   private readonly now: () => Date;
@@ -201,6 +204,14 @@ export class Registry {
     if (kinds.length === 0) this.customKinds.delete(crdName);
     else this.customKinds.set(crdName, kinds.filter((k) => !builtIn(k)));
     this.served = [...this.builtInKinds, ...[...this.customKinds.values()].flat()];
+    for (const listener of [...this.resourceListeners]) listener();
+  }
+
+  /** Calls `listener` after each change of `resources` (a custom kind served or no longer), until disposed. */
+  onResourcesChanged(listener: () => void): Disposable {
+    const own = (): void => listener();
+    this.resourceListeners.add(own);
+    return toDisposable(() => this.resourceListeners.delete(own));
   }
 
   /** The kind's definition; NotFound as for an unknown URL. */
