@@ -26,6 +26,7 @@ import { RuleResolver } from '../auth/rbac/rule-resolver';
 import { requestAttributes } from '../auth/request-attributes';
 import { SYSTEM_MASTERS, type AccessControl, type Requester, type TokenReviewer } from '../auth/requester';
 import { answerClientError } from './client-errors';
+import { serveAggregatedDiscovery } from './handlers/aggregated-discovery';
 import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './handlers/discovery';
 import { ExecUpgrades } from './handlers/exec-handler';
 import { PortForwardUpgrades } from './handlers/port-forward-handler';
@@ -427,13 +428,20 @@ class RequestHandler {
     if (r.type === 'notFound') throw pathNotFound();
     if (scope.req.method !== 'GET') throw new ApiError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
     switch (r.type) {
-      case 'api': return writeBody(scope.res, 200, apiVersions(this.serverAddress()), json);
-      case 'apis': return writeBody(scope.res, 200, apiGroupList(resources), json);
+      case 'api':
+      case 'apis': return this.serveDiscoveryRoot(scope, r.type, json);
       case 'group': return writeBody(scope.res, 200, apiGroupDocument(resources, r.group), json);
       case 'resourceList': return writeBody(scope.res, 200, apiResourceList(resources, r.group, r.version), json);
       case 'openapiV3': return serveOpenApiV3(scope.req, scope.res, this.openapi, r.path, scope.query);
       default: throw pathNotFound();
     }
+  }
+
+  /** `/api` and `/apis`: aggregated when the client asks for it, else APIVersions / APIGroupList. */
+  private serveDiscoveryRoot(scope: RequestScope, path: 'api' | 'apis', json: Encoding): void {
+    const { resources } = this.options.registry;
+    if (serveAggregatedDiscovery(scope.req, scope.res, resources, path)) return;
+    writeBody(scope.res, 200, path === 'api' ? apiVersions(this.serverAddress()) : apiGroupList(resources), json);
   }
 
   private serverAddress(): string {
