@@ -42,7 +42,7 @@ function strategicKind(info: ResourceDefinition): string {
  * Server-side apply, simplified: the applied configuration is merged onto the live object
  * (strategic merge where the kind has a field model, JSON merge otherwise), so applied fields
  * win and others stay. Field ownership (managedFields, conflicts between managers, removal of
- * fields a manager stopped applying) is not tracked yet.
+ * fields a manager stopped applying) is the registry's (registry/field-ownership.ts).
  */
 function applyConfiguration(current: KubeObject, config: unknown, info: ResourceDefinition): unknown {
   const key = kindKey(apiVersionOf(info), info.kind);
