@@ -298,17 +298,21 @@ class RequestHandler {
     await this.customKinds?.start();
   }
 
-  private get openapi(): OpenApiV3 {
+  /** The OpenAPI documents of the kinds served now, rebuilt when they change. */
+  private openapiDocuments(): NonNullable<RequestHandler['openapiOf']> {
     const kinds = this.options.registry.resources;
     if (this.openapiOf?.kinds !== kinds) this.openapiOf = { kinds, document: buildOpenApiV3([...kinds]) };
-    return this.openapiOf.document;
+    return this.openapiOf;
+  }
+
+  private get openapi(): OpenApiV3 {
+    return this.openapiDocuments().document;
   }
 
   /** The Swagger document of the same kinds, built on first use. */
   private openapiV2(): SwaggerBodies {
-    const v3 = this.openapi;
-    const current = this.openapiOf!;
-    return (current.v2 ??= swaggerBodies(v3));
+    const documents = this.openapiDocuments();
+    return (documents.v2 ??= swaggerBodies(documents.document));
   }
 
   /**

@@ -21,7 +21,8 @@ type FieldPath = readonly string[];
 
 /** What the server sets itself: never owned by an applier. */
 const SERVER_METADATA = new Set(['name', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'managedFields', 'selfLink', 'generateName']);
-const TYPE_FIELDS = new Set(['apiVersion', 'kind']);
+/** Type meta, and status (reset by an apply to the object itself, so never owned through it). */
+const NOT_OWNED = new Set(['apiVersion', 'kind', 'status']);
 
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -32,19 +33,25 @@ export function appliedFields(config: KubeObject, kindKey: string): FieldPath[] 
   const out: FieldPath[] = [];
   const schema = kindPatchSchema(kindKey) ?? UNKNOWN_SCHEMA;
   for (const [key, value] of Object.entries(config as unknown as Json)) {
-    if (TYPE_FIELDS.has(key)) continue;
-    if (key === 'metadata' && isObject(value)) {
-      for (const [m, v] of Object.entries(value)) if (!SERVER_METADATA.has(m)) collect(v, [`f:metadata`, `f:${m}`], lookupFieldPatchMeta(lookupFieldPatchMeta(schema, 'metadata', 'map').schema, m, Array.isArray(v) ? 'list' : 'map'), out);
+    if (NOT_OWNED.has(key)) continue;
+    if (key !== 'metadata' || !isObject(value)) {
+      collect(value, [`f:${key}`], metaOf(schema, key, value), out);
       continue;
     }
-    collect(value, [`f:${key}`], lookupFieldPatchMeta(schema, key, Array.isArray(value) ? 'list' : 'map'), out);
+    const metadata = lookupFieldPatchMeta(schema, 'metadata', 'map').schema;
+    for (const [m, v] of Object.entries(value)) if (!SERVER_METADATA.has(m)) collect(v, ['f:metadata', `f:${m}`], metaOf(metadata, m, v), out);
   }
   return out;
 }
 
+/** The merge key and schema of `field` inside `schema`, for a value of `value`'s shape. */
+function metaOf(schema: PatchSchema, field: string, value: unknown): { mergeKey: string; schema: PatchSchema } {
+  return lookupFieldPatchMeta(schema, field, Array.isArray(value) ? 'list' : 'map');
+}
+
 function collect(value: unknown, path: FieldPath, meta: { mergeKey: string; schema: PatchSchema }, out: FieldPath[]): void {
   if (isObject(value) && Object.keys(value).length > 0) {
-    for (const [key, v] of Object.entries(value)) collect(v, [...path, `f:${key}`], lookupFieldPatchMeta(meta.schema, key, Array.isArray(v) ? 'list' : 'map'), out);
+    for (const [key, v] of Object.entries(value)) collect(v, [...path, `f:${key}`], metaOf(meta.schema, key, v), out);
     return;
   }
   if (Array.isArray(value) && meta.mergeKey && value.every((item) => isObject(item) && item[meta.mergeKey] !== undefined)) {
@@ -52,7 +59,7 @@ function collect(value: unknown, path: FieldPath, meta: { mergeKey: string; sche
       const itemPath = [...path, `k:${JSON.stringify({ [meta.mergeKey]: item[meta.mergeKey] })}`];
       const members = Object.entries(item).filter(([k]) => k !== meta.mergeKey);
       if (members.length === 0) out.push(itemPath);
-      for (const [k, v] of members) collect(v, [...itemPath, `f:${k}`], lookupFieldPatchMeta(meta.schema, k, Array.isArray(v) ? 'list' : 'map'), out);
+      for (const [k, v] of members) collect(v, [...itemPath, `f:${k}`], metaOf(meta.schema, k, v), out);
     }
     return;
   }

@@ -10,10 +10,6 @@
  * included. Failures are ApiErrors (NotFound, Conflict, Invalid...), mapped to Status only at
  * the HTTP edge.
  */
-import { toDisposable, type Disposable } from '../../base/disposable';
-import { kindKey } from '../apiserver/patch/patch-meta';
-import { appliedFields, applyOwnership, removeReleased } from './field-ownership';
-import { apiVersionOf } from './resource-info';
 import { alreadyExists, ApiError, badRequest, invalid, isApiError, notFound } from '../../api/errors';
 import type { Scale } from '../../api/autoscaling-v1';
 import type { Binding, Namespace, Pod } from '../../api/core-v1';
@@ -46,6 +42,10 @@ import type { ActionSubresource, CreateSubresource, ParentWriteSubresource, Scal
 import type { ServiceAccountTokenIssuer } from '../auth/service-account-token';
 import type { ImagePolicy } from '../../api/image-policy';
 import { companionWrites, requestedConflicts, stampRevision, type CompanionContext, type WriteCompanion } from './write-companion';
+import { toDisposable, type Disposable } from '../../base/disposable';
+import { kindKey } from '../apiserver/patch/patch-meta';
+import { appliedFields, applyOwnership, removeReleased } from './field-ownership';
+import { apiVersionOf } from './resource-info';
 
 export type { PatchType } from '../apiserver/patch-document';
 export type { RegistryWatch, RegistryWatchEvent } from './registry-watch';
