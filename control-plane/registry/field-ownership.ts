@@ -133,9 +133,24 @@ export function applyOwnership(current: KubeObject | undefined, config: KubeObje
   const kept = others.map((entry) => withoutPaths(entry, taken)).filter((entry) => fromFieldsV1(entry.fieldsV1).length > 0);
   const ownedByOthers = new Set(kept.flatMap((e) => fromFieldsV1(e.fieldsV1).map(keyOf)));
   const previous = entries.find((e) => e.manager === applier.manager && e.operation === 'Apply');
-  const released = fromFieldsV1(previous?.fieldsV1).filter((p) => !applied.has(keyOf(p)) && !ownedByOthers.has(keyOf(p)));
+  const retained = [...applied, ...ownedByOthers];
+  const released = releasedUnits(fromFieldsV1(previous?.fieldsV1).filter((p) => !applied.has(keyOf(p)) && !ownedByOthers.has(keyOf(p))), retained);
   const own: ManagedFieldsEntry = { manager: applier.manager, operation: 'Apply', apiVersion: applier.apiVersion, time: applier.now.toISOString().replace(/\.\d+Z$/, 'Z'), fieldsType: 'FieldsV1', fieldsV1: toFieldsV1(fields) };
   return { managedFields: [...kept, own], released };
+}
+
+/**
+ * What to remove for the released leaves: a merge-key list item none of whose fields anyone
+ * keeps goes whole (a container no longer applied), not field by field.
+ */
+function releasedUnits(leaves: FieldPath[], retained: readonly string[]): FieldPath[] {
+  const units = new Map<string, FieldPath>();
+  for (const leaf of leaves) {
+    const itemEnd = leaf.findIndex((e, i) => e.startsWith('k:') && !retained.some((r) => r.startsWith(`${keyOf(leaf.slice(0, i + 1))}`)));
+    const unit = itemEnd >= 0 ? leaf.slice(0, itemEnd + 1) : leaf;
+    units.set(keyOf(unit), unit);
+  }
+  return [...units.values()];
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

@@ -52,4 +52,15 @@ describe('server-side apply field ownership', () => {
     const next = apply(live, configMap({}), 'alice');
     assert.deepEqual((next as { data?: object }).data, { b: '2' });
   });
+
+  it('removes a merge-key list item its applier stopped applying as a whole', () => {
+    const pod = (names: string[]): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: names.map((name) => ({ name, image: 'busybox' })) } }) as KubeObject;
+    const ownership = (current: KubeObject | undefined, config: KubeObject) => applyOwnership(current, config, appliedFields(config, 'v1/Pod'), { manager: 'me', force: false, apiVersion: 'v1', now: NOW });
+    const live = pod(['a', 'b']);
+    live.metadata.managedFields = ownership(undefined, live).managedFields;
+    const owned = ownership(live, pod(['a']));
+    assert.deepEqual(owned.released, [['f:spec', 'f:containers', 'k:{"name":"b"}']]);
+    removeReleased(live, owned.released);
+    assert.deepEqual((live as { spec?: { containers: { name: string }[] } }).spec?.containers.map((c) => c.name), ['a']);
+  });
 });
