@@ -51,8 +51,22 @@ export function decodeBody<T extends KubeObject>(info: ResourceDefinition, body:
   checkTypeMeta(info, body);
   const { value, unknownFields } = typedCopy(info, body);
   const apiVersion = apiVersionOf(info);
-  const object = { ...value, apiVersion, kind: info.kind, metadata: (value.metadata ?? {}) as KubeObject['metadata'] } as T;
+  const object = { ...value, apiVersion, kind: info.kind, metadata: omitEmptyMetadata((value.metadata ?? {}) as KubeObject['metadata']) } as T;
   return { object, unknownFields };
+}
+
+const OMITTED_WHEN_EMPTY = ['labels', 'annotations', 'finalizers', 'ownerReferences', 'managedFields'] as const;
+
+/**
+ * ObjectMeta's maps and lists are `omitempty` in Go: an empty one decodes to nothing, so a body's
+ * `annotations: {}` (kubectl's diff and apply send one) is not stored or answered.
+ */
+export function omitEmptyMetadata(metadata: KubeObject['metadata']): KubeObject['metadata'] {
+  for (const field of OMITTED_WHEN_EMPTY) {
+    const value: unknown = metadata[field];
+    if (value !== undefined && value !== null && typeof value === 'object' && Object.keys(value).length === 0) delete metadata[field];
+  }
+  return metadata;
 }
 
 function checkTypeMeta(info: ResourceDefinition, obj: Record<string, unknown>): void {

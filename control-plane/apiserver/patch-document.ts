@@ -5,7 +5,7 @@
 import { ApiError, badRequest, invalid } from '../../api/errors';
 import type { KubeObject } from '../../api/meta';
 import { strictDecodingErrors, type FieldValidation } from './field-validation';
-import { decodeBody, kindDefinition } from './object-decoding';
+import { decodeBody, kindDefinition, omitEmptyMetadata } from './object-decoding';
 import { decodeTyped, TypedDecodeError } from './schema/typed-decoder';
 import { applyJsonMergePatch } from './patch/json-merge-patch';
 import { applyJsonPatch } from './patch/json-patch';
@@ -42,7 +42,7 @@ function strategicKind(info: ResourceDefinition): string {
  * Server-side apply, simplified: the applied configuration is merged onto the live object
  * (strategic merge where the kind has a field model, JSON merge otherwise), so applied fields
  * win and others stay. Field ownership (managedFields, conflicts between managers, removal of
- * fields a manager stopped applying) is not tracked yet.
+ * fields a manager stopped applying) is the registry's (registry/field-ownership.ts).
  */
 function applyConfiguration(current: KubeObject, config: unknown, info: ResourceDefinition): unknown {
   const key = kindKey(apiVersionOf(info), info.kind);
@@ -83,7 +83,9 @@ function typedPatched<T extends KubeObject>(info: ResourceDefinition, patched: T
   if (!schema || schema.custom) return decodeBody<T>(info, patched);
   try {
     const { value, unknownFields } = decodeTyped(schema.definition, patched, schema.definitions);
-    return { object: value as T, unknownFields };
+    const object = value as T;
+    if (object.metadata) omitEmptyMetadata(object.metadata);
+    return { object, unknownFields };
   } catch (err: unknown) {
     if (err instanceof TypedDecodeError) throw invalidPatch(patched, err.message);
     throw err;

@@ -26,12 +26,13 @@ import { RuleResolver } from '../auth/rbac/rule-resolver';
 import { requestAttributes } from '../auth/request-attributes';
 import { SYSTEM_MASTERS, type AccessControl, type Requester, type TokenReviewer } from '../auth/requester';
 import { answerClientError } from './client-errors';
+import { serveAggregatedDiscovery } from './handlers/aggregated-discovery';
 import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './handlers/discovery';
 import { ExecUpgrades } from './handlers/exec-handler';
 import { PortForwardUpgrades } from './handlers/port-forward-handler';
 import { upgradeProxy } from './handlers/proxy-handler';
 import { checksFor, serveHealth } from './handlers/health';
-import { serveOpenApiV3 } from './handlers/openapi';
+import { serveOpenApiV2, serveOpenApiV3, swaggerBodies, type SwaggerBodies } from './handlers/openapi';
 import { serveResource, subresourceOf, verbOf } from './handlers/resource-handler';
 import { versionInfo } from './handlers/version';
 import { escapeForLog } from '../log-text';
@@ -240,7 +241,7 @@ class RequestHandler {
   private readonly policy?: PolicyCache;
   private readonly stopping = new AbortController();
   /** The OpenAPI document of the kinds served when it was built (custom kinds come and go). */
-  private openapiOf?: { kinds: readonly unknown[]; document: OpenApiV3 };
+  private openapiOf?: { kinds: readonly unknown[]; document: OpenApiV3; v2?: SwaggerBodies };
   /** Serves the CustomResourceDefinitions' kinds, when the registry serves CRDs. */
   private readonly customKinds?: CustomKinds;
   private readonly settings: HandlerSettings;
@@ -297,10 +298,21 @@ class RequestHandler {
     await this.customKinds?.start();
   }
 
-  private get openapi(): OpenApiV3 {
+  /** The OpenAPI documents of the kinds served now, rebuilt when they change. */
+  private openapiDocuments(): NonNullable<RequestHandler['openapiOf']> {
     const kinds = this.options.registry.resources;
     if (this.openapiOf?.kinds !== kinds) this.openapiOf = { kinds, document: buildOpenApiV3([...kinds]) };
-    return this.openapiOf.document;
+    return this.openapiOf;
+  }
+
+  private get openapi(): OpenApiV3 {
+    return this.openapiDocuments().document;
+  }
+
+  /** The Swagger document of the same kinds, built on first use. */
+  private openapiV2(): SwaggerBodies {
+    const documents = this.openapiDocuments();
+    return (documents.v2 ??= swaggerBodies(documents.document));
   }
 
   /**
@@ -374,7 +386,9 @@ class RequestHandler {
     res.once('close', () => admission.release());
     if (kind === 'watch' || kind === 'longRunning') keepWhileStreaming(res);
     try {
-      await this.serveApi(this.scopeFor(req, res, url, requester, pretty), r);
+      // The Swagger document negotiates its own media types (protobuf among them).
+      if (r.type === 'openapiV2' && req.method === 'GET') serveOpenApiV2(req, res, () => this.openapiV2());
+      else await this.serveApi(this.scopeFor(req, res, url, requester, pretty), r);
     } finally {
       if (kind === 'readonly' || kind === 'mutating') admission.release();
     }
@@ -418,13 +432,20 @@ class RequestHandler {
     if (r.type === 'notFound') throw pathNotFound();
     if (scope.req.method !== 'GET') throw new ApiError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
     switch (r.type) {
-      case 'api': return writeBody(scope.res, 200, apiVersions(this.serverAddress()), json);
-      case 'apis': return writeBody(scope.res, 200, apiGroupList(resources), json);
+      case 'api':
+      case 'apis': return this.serveDiscoveryRoot(scope, r.type, json);
       case 'group': return writeBody(scope.res, 200, apiGroupDocument(resources, r.group), json);
       case 'resourceList': return writeBody(scope.res, 200, apiResourceList(resources, r.group, r.version), json);
       case 'openapiV3': return serveOpenApiV3(scope.req, scope.res, this.openapi, r.path, scope.query);
       default: throw pathNotFound();
     }
+  }
+
+  /** `/api` and `/apis`: aggregated when the client asks for it, else APIVersions / APIGroupList. */
+  private serveDiscoveryRoot(scope: RequestScope, path: 'api' | 'apis', json: Encoding): void {
+    const { resources } = this.options.registry;
+    if (serveAggregatedDiscovery(scope.req, scope.res, resources, path)) return;
+    writeBody(scope.res, 200, path === 'api' ? apiVersions(this.serverAddress()) : apiGroupList(resources), json);
   }
 
   private serverAddress(): string {

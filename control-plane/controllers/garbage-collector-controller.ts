@@ -1,6 +1,7 @@
 /**
  * The garbage collector's wiring (decisions in garbage-collector-plan.ts; lookups in
- * owner-graph.ts). It watches every served kind. A change enqueues the object when it has
+ * owner-graph.ts). It watches every served kind, custom kinds as they come and go
+ * (owner-graph-watch.ts). A change enqueues the object when it has
  * owners or is being deleted with `foregroundDeletion` / `orphan`, and the owners it names that
  * wait on their dependents; a deletion enqueues the object's dependents and owners.
  *
@@ -15,12 +16,13 @@ import type { KubeObject } from '../../api/meta';
 import { ORPHAN_FINALIZER } from '../registry/dependents-policy';
 import type { ChangeType } from '../store/informer';
 import { unlessNotFound, type ApiClient } from './framework/api-client';
-import { changesOf, defineController, type ControllerQueue, type WatchSource } from './framework/define-controller';
+import { defineController, type ControllerQueue } from './framework/define-controller';
 import {
   concernsCollector, isDeletingDependents, isOrphaningDependents, planCollection, withoutFinalizer, withoutOwnerReferences,
   withUnblockedOwnerReferences, type GcStep,
 } from './garbage-collector-plan';
 import { OwnerGraph, type GraphKind, type GraphObject } from './owner-graph';
+import { ownerGraphChanges } from './owner-graph-watch';
 
 /** The keys one change concerns. */
 function keysOfChange(graph: OwnerGraph, kind: GraphKind, object: KubeObject, old: KubeObject | undefined, type: ChangeType): string[] {
@@ -31,9 +33,6 @@ function keysOfChange(graph: OwnerGraph, kind: GraphKind, object: KubeObject, ol
   return concernsCollector(object) ? [graph.keyOf(kind, object), ...keys] : keys;
 }
 
-function watchesOf(graph: OwnerGraph): WatchSource[] {
-  return graph.kinds.map((kind) => changesOf(kind.informer, (object, old, type) => keysOfChange(graph, kind, object, old, type)));
-}
 
 interface Collection {
   client: ApiClient;
@@ -99,6 +98,6 @@ export const garbageCollectorController = defineController({
   setup(ctx) {
     const graph = new OwnerGraph(ctx.client, ctx.informers);
     const collection: Collection = { client: ctx.client, graph, queue: ctx.queue };
-    return { watches: watchesOf(graph), reconcile: (key, signal) => collect(collection, key, signal) };
+    return { watches: [ownerGraphChanges(ctx.client, graph, (kind, object, old, type) => keysOfChange(graph, kind, object, old, type))], reconcile: (key, signal) => collect(collection, key, signal) };
   },
 });

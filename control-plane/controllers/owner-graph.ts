@@ -6,7 +6,9 @@
  * the full informers other consumers hold and keeping only metadata of the other kinds
  * (events); dependents
  * by the informers' owner-uid index; owners by the kind and name their reference gives, from
- * the cache or, before acting, from the API itself.
+ * the cache or, before acting, from the API itself. The kinds follow the resource list as it
+ * changes (`sync()`: custom kinds served or no more, as the GraphBuilder's monitors follow
+ * discovery), owner-graph-watch.ts says when.
  *
  * A queue key names the kind and the object: `pods default/web-1`, `nodes pi1`.
  */
@@ -35,15 +37,48 @@ function groupOf(apiVersion: string): string {
   return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
+/** What `sync()` changed. */
+export interface GraphChange {
+  added: GraphKind[];
+  removed: GraphKind[];
+}
+
+/** The same group, kind and scope: a CRD that changes only its versions keeps its informer. */
+function sameKind(a: ApiResource | undefined, b: ApiResource): boolean {
+  return a !== undefined && a.kind === b.kind && a.namespaced === b.namespaced && a.group === b.group;
+}
+
 export class OwnerGraph {
-  readonly kinds: readonly GraphKind[];
   private readonly byName = new Map<string, GraphKind>();
 
-  constructor(private readonly client: ApiClient, informers: SharedInformers) {
-    this.kinds = client.resources
-      .filter((r) => COLLECTED_VERBS.every((v) => r.verbs.includes(v)))
-      .map((resource) => ({ resource, name: resourceName(resource), informer: informers.forMetadata(resourceName(resource)) }));
-    for (const kind of this.kinds) this.byName.set(kind.name, kind);
+  constructor(private readonly client: ApiClient, private readonly informers: SharedInformers) {
+    this.sync();
+  }
+
+  /** The kinds followed now. */
+  get kinds(): GraphKind[] {
+    return [...this.byName.values()];
+  }
+
+  /**
+   * Follows the kinds the API serves now: an informer for each new collectable kind, none any
+   * more for a kind no longer served (its metadata-only informer is released).
+   */
+  sync(): GraphChange {
+    const served = new Map(this.client.resources.filter((r) => COLLECTED_VERBS.every((v) => r.verbs.includes(v))).map((r) => [resourceName(r), r]));
+    const removed = [...this.byName.values()].filter((k) => !sameKind(served.get(k.name), k.resource));
+    for (const kind of removed) {
+      this.byName.delete(kind.name);
+      this.informers.releaseMetadata(kind.informer);
+    }
+    const added: GraphKind[] = [];
+    for (const [name, resource] of served) {
+      if (this.byName.has(name)) continue;
+      const kind = { resource, name, informer: this.informers.forMetadata(name) };
+      this.byName.set(name, kind);
+      added.push(kind);
+    }
+    return { added, removed };
   }
 
   keyOf(kind: GraphKind, object: KubeObject): string {
@@ -97,7 +132,8 @@ export class OwnerGraph {
   /** The served kind a reference names, by group and kind (any version, as Kubernetes' RESTMapper). */
   private kindOfRef(ref: OwnerReference): GraphKind | undefined {
     const group = groupOf(ref.apiVersion);
-    return this.kinds.find((k) => k.resource.group === group && k.resource.kind === ref.kind);
+    for (const k of this.byName.values()) if (k.resource.group === group && k.resource.kind === ref.kind) return k;
+    return undefined;
   }
 
   /**

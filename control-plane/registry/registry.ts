@@ -42,6 +42,10 @@ import type { ActionSubresource, CreateSubresource, ParentWriteSubresource, Scal
 import type { ServiceAccountTokenIssuer } from '../auth/service-account-token';
 import type { ImagePolicy } from '../../api/image-policy';
 import { companionWrites, requestedConflicts, stampRevision, type CompanionContext, type WriteCompanion } from './write-companion';
+import { toDisposable, type Disposable } from '../../base/disposable';
+import { kindKey } from '../apiserver/patch/patch-meta';
+import { appliedFields, applyOwnership, removeReleased } from './field-ownership';
+import { apiVersionOf } from './resource-info';
 
 export type { PatchType } from '../apiserver/patch-document';
 export type { RegistryWatch, RegistryWatchEvent } from './registry-watch';
@@ -156,6 +160,8 @@ export class Registry {
   /** The kinds each CustomResourceDefinition serves, by the CRD's name (custom-kinds.ts keeps them). */
   private readonly customKinds = new Map<string, readonly AnyKind[]>();
   private served: readonly AnyKind[];
+  /** Told after each change of the kinds served. */
+  private readonly resourceListeners = new Set<() => void>();
   private readonly store: Store;
   private readonly keySpace: KeySpace;
   private readonly now: () => Date;
@@ -201,6 +207,14 @@ export class Registry {
     if (kinds.length === 0) this.customKinds.delete(crdName);
     else this.customKinds.set(crdName, kinds.filter((k) => !builtIn(k)));
     this.served = [...this.builtInKinds, ...[...this.customKinds.values()].flat()];
+    for (const listener of [...this.resourceListeners]) listener();
+  }
+
+  /** Calls `listener` after each change of `resources` (a custom kind served or no longer), until disposed. */
+  onResourcesChanged(listener: () => void): Disposable {
+    const own = (): void => listener();
+    this.resourceListeners.add(own);
+    return toDisposable(() => this.resourceListeners.delete(own));
   }
 
   /** The kind's definition; NotFound as for an unknown URL. */
@@ -659,16 +673,33 @@ export class Registry {
     const warnings = applyFieldValidation(info, strictDecodingErrors(unknownFields, options.strictErrors), options.fieldValidation ?? 'Ignore');
     checkName(config, name);
     const ns = settleNamespace(info, config, namespace);
+    delete config.metadata.managedFields;
+    // Ownership is tracked for the object itself; an apply to the status subresource merges only.
+    const owned = options.subresource === undefined ? this.ownershipOf(info, config, options.fieldManager, options.force === true) : undefined;
     try {
       const outcome = await this.write<T>(info, ns, name, undefined, options, (current) => {
         const next = decodePatched(info, applyPatchDocument('apply-patch', current, config, info), 'Ignore').object;
+        if (owned) owned(current, next);
         return this.preparePatched(info, next, current, options);
       });
       return { object: await this.removeIfDone(info, strategy, ns, outcome), created: false, warnings };
     } catch (err: unknown) {
       if (!isApiError(err, 'NotFound') || options.subresource === 'status' || !(err as ApiError).subject.name) throw err;
-      return { object: await this.createDecoded(info, ns, config, options), created: true, warnings };
+      const created = structuredClone(config);
+      owned?.(undefined, created);
+      return { object: await this.createDecoded(info, ns, created, options), created: true, warnings };
     }
+  }
+
+  /** Sets the managedFields of an applied object (field-ownership.ts); throws the 409 of a conflict. */
+  private ownershipOf(info: AnyKind, config: KubeObject, manager: string, force: boolean): (current: KubeObject | undefined, next: KubeObject) => void {
+    const apiVersion = apiVersionOf(info);
+    const fields = appliedFields(config, kindKey(apiVersion, info.kind));
+    return (current, next) => {
+      const owned = applyOwnership(current, config, fields, { manager, force, apiVersion, now: this.now() });
+      removeReleased(next, owned.released);
+      next.metadata.managedFields = owned.managedFields;
+    };
   }
 
   /** A write of the object's Scale (scaleUpdatedObjectInfo): the Scale validated, then an update of the object's replicas. */

@@ -8,6 +8,7 @@
 import type { Binding, Namespace, ObjectReference, Pod } from '../../../api/core-v1';
 import { isApiError } from '../../../api/errors';
 import type { KubeList, KubeObject } from '../../../api/meta';
+import type { Disposable } from '../../../base/disposable';
 
 export interface ApiListOptions {
   /** Omitted: every namespace. */
@@ -38,7 +39,10 @@ export interface ApiResource {
 }
 
 export interface ApiClient {
+  /** The resources served now (custom ones come and go). */
   readonly resources: readonly ApiResource[];
+  /** Calls `listener` after each change of `resources`, until disposed. */
+  onResourcesChanged(listener: () => void): Disposable;
   get<T extends KubeObject>(resource: string, namespace: string | undefined, name: string): Promise<T>;
   list<T extends KubeObject>(resource: string, options?: ApiListOptions): Promise<KubeList<T>>;
   /** With `metadata.generateName` and no name, the server picks the name. */

@@ -35,6 +35,11 @@ export interface SharedInformers {
    * Event in memory. Ask for full informers first: a full one asked for later is a second watch.
    */
   forMetadata(resource: string): Informer<KubeObject>;
+  /**
+   * Stops and forgets an informer `forMetadata` made that is needed no more (the kind of a
+   * deleted CustomResourceDefinition); a full informer is shared and stays.
+   */
+  releaseMetadata(informer: Informer<KubeObject>): void;
 }
 
 /** What a metadata-only informer keeps of an object. */
@@ -77,6 +82,14 @@ export class InformerFactory implements SharedInformers, Disposable {
     const full = this.informers.get(prefix);
     if (full) return full;
     return this.informerFor(`metadata:${prefix}`, () => new Informer<KubeObject>(this.opts.store, prefix, { ...this.opts.informer, keep: metadataOf }));
+  }
+
+  releaseMetadata(informer: Informer<KubeObject>): void {
+    for (const [key, held] of this.informers) {
+      if (held !== informer || !key.startsWith('metadata:')) continue;
+      this.informers.delete(key);
+      informer.dispose();
+    }
   }
 
   /** Starts every informer asked for so far, and any asked for later. */

@@ -116,12 +116,19 @@ describe('API server over HTTPS (real etcd)', function () {
       assert.deepEqual(byName['replicasets/scale'], { name: 'replicasets/scale', singularName: '', namespaced: true, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] });
     });
 
-    it('serves OpenAPI v3 and not v2', async () => {
+    it('serves OpenAPI v3, and v2 as JSON or protobuf by Accept', async () => {
       const index = (await api.request('GET', '/openapi/v3')).json();
       const doc = await api.request('GET', index.paths['api/v1'].serverRelativeURL);
       assert.equal(doc.status, 200);
       assert.ok(doc.json().paths['/api/v1/namespaces/{namespace}/pods/{name}'].patch);
-      assert.equal((await api.request('GET', '/openapi/v2')).status, 404);
+      const v2 = await api.request('GET', '/openapi/v2');
+      assert.equal(v2.status, 200);
+      assert.equal(v2.json().swagger, '2.0');
+      assert.ok(v2.json().paths['/api/v1/namespaces/{namespace}/pods/{name}'].patch.parameters.some((p: { name: string }) => p.name === 'fieldValidation'));
+      const pb = await api.request('GET', '/openapi/v2', { headers: { Accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' } });
+      assert.equal(pb.status, 200);
+      assert.equal(pb.headers['content-type'], 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf');
+      assert.equal((await api.request('GET', '/openapi/v2', { headers: { Accept: 'text/html' } })).status, 406);
     });
   });
 

@@ -94,4 +94,32 @@ describe('garbage collection through the real kubectl (real etcd)', function () 
     await gone('namespaces', '', 'doomed');
     assert.equal((await api().registry.list('pods', { namespace: 'doomed' })).items.length, 0);
   });
+
+  it('follows a custom kind served after it started: dependents of a custom object, and custom objects owned by a ConfigMap', async () => {
+    const crd = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: gadgets.late.example.com}
+spec:
+  group: late.example.com
+  scope: Namespaced
+  names: {plural: gadgets, singular: gadget, kind: Gadget}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+`;
+    assert.equal((await fixture.get().kubectl(['apply', '-f', '-'], crd)).code, 0);
+    const G = 'gadgets.late.example.com';
+    await until(() => api().registry.resources.some((r) => r.group === 'late.example.com'), { timeoutMs: 10_000 });
+    const gadget = await api().registry.create<KubeObject>(G, 'default', { apiVersion: 'late.example.com/v1', kind: 'Gadget', metadata: { name: 'g1', namespace: 'default' } });
+    await api().registry.create('pods', 'default', aPod('of-gadget', 'default', gadget));
+    const holder = await api().registry.create<KubeObject>('configmaps', 'default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'holder', namespace: 'default' } });
+    const ref = { apiVersion: 'v1', kind: 'ConfigMap', name: 'holder', uid: holder.metadata.uid ?? '' };
+    await api().registry.create<KubeObject>(G, 'default', { apiVersion: 'late.example.com/v1', kind: 'Gadget', metadata: { name: 'g2', namespace: 'default', ownerReferences: [ref] } });
+    assert.equal((await kubectl('delete', 'gadget', 'g1')).code, 0);
+    await gone('pods', 'default', 'of-gadget');
+    assert.equal((await kubectl('delete', 'configmap', 'holder')).code, 0);
+    await gone(G, 'default', 'g2');
+  });
 });
