@@ -6,16 +6,23 @@ import { runCommand, type CommandResult } from './run-command';
 
 export const KUBECTL = '/usr/bin/kubectl';
 
+/** The older and newer kubectl users have, installed beside /usr/bin/kubectl (the Cloud SDK's `kubectl.1.NN`). */
+export function kubectlVersion(minor: '1.27' | '1.30' | '1.32' | '1.33'): string {
+  return `/usr/lib/google-cloud-sdk/bin/kubectl.${minor}`;
+}
+
 export interface KubectlOptions {
   input?: string;
   timeoutMs?: number;
+  /** Another kubectl binary (kubectlVersion). */
+  binary?: string;
 }
 
 export function runKubectl(kubeconfig: string, args: string[], opts: KubectlOptions = {}): Promise<CommandResult> {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const requestTimeout = `--request-timeout=${Math.max(1, Math.floor(timeoutMs / 1000) - 1)}s`;
   const argv = ['--kubeconfig', kubeconfig, requestTimeout, ...args];
-  return runCommand(KUBECTL, argv, { allowFailure: true, input: opts.input, timeoutMs });
+  return runCommand(opts.binary ?? KUBECTL, argv, { allowFailure: true, input: opts.input, timeoutMs });
 }
 
 interface NodeList {

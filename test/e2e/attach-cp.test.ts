@@ -1,6 +1,6 @@
 /**
  * `kubectl attach`, `kubectl run -i/-it --rm` and `kubectl cp` end to end with the real kubectl
- * 1.32: stdin reaches the container's main process (Docker's OpenStdin/StdinOnce/Tty set from
+ * 1.32, and without a terminal with 1.27 (SPDY), 1.30 and 1.33 (websockets): stdin reaches the container's main process (Docker's OpenStdin/StdinOnce/Tty set from
  * the container's `stdin`, `stdinOnce`, `tty`), the pod is deleted after `--rm`, its exit code
  * becomes kubectl's; `cp` runs `tar` in the container (every busybox applet is linked).
  */
@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { withTestCluster } from '../support/cluster-fixture';
-import { KUBECTL } from '../../scripts/cluster/kubectl';
+import { KUBECTL, kubectlVersion, runKubectl } from '../../scripts/cluster/kubectl';
 import { runCommand } from '../../scripts/cluster/run-command';
 import { until } from '../../scripts/cluster/wait-until';
 
@@ -117,4 +117,37 @@ describe('kubectl attach, run -i --rm and cp', function () {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  for (const version of ['1.27', '1.30', '1.33'] as const) {
+    describe(`with kubectl ${version}`, () => {
+      const suffix = version.replace('.', '-');
+      const other = (args: string[], input?: string) => runKubectl(cluster.get().kubeconfig, args, { input, timeoutMs: 60_000, binary: kubectlVersion(version) });
+
+      it('attaches with stdin, runs -i --rm, and copies a file both ways', async () => {
+        const reader = `reader-${suffix}`;
+        assert.equal((await kubectl(['apply', '-f', '-'], READER.split('---')[0].replace('name: reader', `name: ${reader}`))).code, 0);
+        assert.equal((await kubectl(['wait', '--for=condition=Ready', `pod/${reader}`, '--timeout=60s'])).code, 0);
+        const attached = await other(['attach', '-i', reader], 'one\n');
+        assert.equal(attached.code, 0, attached.stderr);
+        assert.equal(attached.stdout, 'got one\nstdin-closed\n');
+
+        const run = await other(['run', `once-${suffix}`, '-i', '--rm', '--restart=Never', ...IMAGE, '--', 'sh'], 'echo hello-from-run; exit 3\n');
+        assert.equal(run.code, 3, run.stderr);
+        assert.match(run.stdout, /hello-from-run\n/);
+        await podGone(`once-${suffix}`);
+
+        const dir = mkdtempSync(path.join(os.tmpdir(), 'pikube-cp-'));
+        try {
+          writeFileSync(path.join(dir, 'up.txt'), `copied with ${version}\n`);
+          const up = await other(['cp', path.join(dir, 'up.txt'), `shell:/tmp/up-${suffix}.txt`]);
+          assert.equal(up.code, 0, up.stderr);
+          const down = await other(['cp', `shell:/tmp/up-${suffix}.txt`, path.join(dir, 'down.txt')]);
+          assert.equal(down.code, 0, down.stderr);
+          assert.equal(readFileSync(path.join(dir, 'down.txt'), 'utf8'), `copied with ${version}\n`);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      });
+    });
+  }
 });

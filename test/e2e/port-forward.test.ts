@@ -1,6 +1,6 @@
 /**
  * `kubectl port-forward` end to end, as the books use it: the real kubectl → the API server
- * (SPDY/3.1 for kubectl 1.27; a websocket tunnelling SPDY for 1.31+, here 1.32 through the
+ * (SPDY/3.1 for kubectl 1.27 and 1.30; a websocket tunnelling SPDY for 1.31+, here 1.32 through the
  * dispatcher and 1.33 directly) → the node's agent over its gRPC session → a TCP connection
  * to the pod's port in the simulated node, and back.
  */
@@ -8,11 +8,9 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { withTestCluster } from '../support/cluster-fixture';
-import { KUBECTL } from '../../scripts/cluster/kubectl';
+import { KUBECTL, kubectlVersion } from '../../scripts/cluster/kubectl';
 import { until } from '../../scripts/cluster/wait-until';
 
-const KUBECTL_1_27 = '/usr/lib/google-cloud-sdk/bin/kubectl.1.27';
-const KUBECTL_1_33 = '/usr/lib/google-cloud-sdk/bin/kubectl.1.33';
 
 /** Two HTTP ports (80 and 8080) answering differently, behind a Deployment and a Service 8080 → 80. */
 const WEB = `apiVersion: apps/v1
@@ -119,7 +117,7 @@ describe('kubectl port-forward', function () {
     return res.stdout.trim();
   };
 
-  for (const [version, binary] of [['1.27 (SPDY)', KUBECTL_1_27], ['1.32 (websocket tunnel)', KUBECTL], ['1.33 (websocket tunnel)', KUBECTL_1_33]] as const) {
+  for (const [version, binary] of [['1.27 (SPDY)', kubectlVersion('1.27')], ['1.30 (SPDY)', kubectlVersion('1.30')], ['1.32 (websocket tunnel)', KUBECTL], ['1.33 (websocket tunnel)', kubectlVersion('1.33')]] as const) {
     describe(`with kubectl ${version}`, () => {
       it('forwards several ports of a pod at once and carries 50 parallel requests', async () => {
         const fwd = await portForward(binary, kubeconfig(), [`pod/${await podName()}`, ':80', ':8080'], 2);

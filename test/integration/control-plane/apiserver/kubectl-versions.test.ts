@@ -6,14 +6,14 @@ import type { ConfigMap } from '../../../../api/config-v1';
 import type { KubeObject } from '../../../../api/meta';
 import { EventRecorder } from '../../../../control-plane/registry/event-recorder';
 import { runCommand } from '../../../../scripts/cluster/run-command';
+import { kubectlVersion } from '../../../../scripts/cluster/kubectl';
 import { until } from '../../../../scripts/cluster/wait-until';
 import { startApiServerFixture, type ApiServerFixture } from '../../../support/api-server-fixture';
 import { withEtcd } from '../../../support/etcd-fixture';
 import { tableRows } from '../../../support/kubectl-table';
 
 /** Every kubectl the issue names; each sits beside /usr/bin/kubectl. */
-const VERSIONS = ['1.27', '1.30', '1.32', '1.33'];
-const KUBECTL_DIR = '/usr/lib/google-cloud-sdk/bin';
+const VERSIONS = ['1.27', '1.30', '1.32', '1.33'] as const;
 
 const CRD = `apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
@@ -90,7 +90,7 @@ describe('kubectl 1.27, 1.30, 1.32 and 1.33 against the API server (real etcd)',
       /** This version's kubectl, with a discovery cache of its own, in its own namespace; never throws on a non-zero exit. */
       const kubectl = async (args: string[], input?: string) => {
         const flags = [`--kubeconfig=${api.kubeconfig}`, `--cache-dir=${path.join(dir, version)}`, `--namespace=${ns}`];
-        const r = await runCommand(path.join(KUBECTL_DIR, `kubectl.${version}`), [...flags, ...args], { input, allowFailure: true, timeoutMs: 20_000 });
+        const r = await runCommand(kubectlVersion(version), [...flags, ...args], { input, allowFailure: true, timeoutMs: 20_000 });
         return { ...r, out: (r.stdout + r.stderr).trim() };
       };
       const ok = async (args: string[], input?: string): Promise<string> => {
