@@ -4,7 +4,6 @@
  * re-adopts them.
  */
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import Docker from 'dockerode';
 import type { Node, NodeCondition, NodeStatus, Pod } from '../api/core-v1';
 import type { AgentConfig } from './agent-config';
@@ -34,6 +33,9 @@ import { DockerStreams } from './streams/docker-streams';
 import { StreamDispatcher } from './streams/stream-dispatcher';
 import { collectNodeStatus, goArch } from './stats/node-info';
 import { RuntimeHealth } from './stats/runtime-health';
+import { nodeReadyCondition } from './stats/ready-condition';
+import { networkError } from './network/network-readiness';
+import { BridgeDns } from './dns/bridge-dns';
 import { ContainerUsageSource } from './stats/container-usage-source';
 import { readNodeUsage } from './stats/node-usage';
 import { UsageReporter } from './stats/usage-reporter';
@@ -71,7 +73,10 @@ export class Agent {
   private readonly network: PodNetwork;
   /** Services: the node's iptables rules and its cluster DNS. */
   private readonly serviceNetworking: ServiceNetworking;
-  private dnsGeneration = 0;
+  /** Cluster DNS on the pod bridge's address, retried while it cannot bind. */
+  private readonly dns: BridgeDns;
+  /** The network error last reported in the Ready condition (undefined: none). */
+  private reportedNetworkError?: string;
   /** Stops the pods that must not run twice when no control plane is in reach (agent/fencing). */
   private readonly fencing: FencingWatchdog;
   /** Preflight: whether memory limits hold here; reported as a node condition, never pretended. */
@@ -101,8 +106,14 @@ export class Agent {
     this.network = new PodNetwork({
       nodeName: config.nodeName, clusterCIDR: config.clusterCIDR, run: localCommandRunner,
       networks: dockerBridgeNetworks(this.docker), log: (m) => log(`[network] ${m}`), sandboxAttachment: config.sandboxNetwork,
-      onReady: (gateway) => void this.serveDns(gateway),
+      onReady: (gateway) => void this.dns.serve(gateway),
+      onReadinessChange: () => this.networkChanged(),
     });
+    this.dns = new BridgeDns({
+      serve: (address) => this.serviceNetworking.serveDns(address), clock: systemClock, signal: this.lifetime.signal,
+      onChange: () => this.networkChanged(), log: (m) => log(`[services] ${m}`),
+    });
+    this.reportedNetworkError = this.networkError();
     this.session = new AgentSession({
       nodeName: config.nodeName, servers: config.servers, log, signal: this.lifetime.signal,
       tls: { caCertPem: config.caPem, certPem: config.certPem, keyPem: config.keyPem },
@@ -153,8 +164,9 @@ export class Agent {
   async start(): Promise<void> {
     await this.ensurePauseImage();
     await this.startServiceProxy();
+    // A bridge an earlier run left keeps the node's network ready from the first Hello (pod-network.ts), DNS included.
     const gateway = await this.network.existingGateway();
-    if (gateway) void this.serveDns(gateway);
+    if (gateway) await this.dns.serve(gateway);
     const podCgroups = await this.openPodCgroups();
     const runtime = new DockerRuntime(this.docker);
     this.pods = new PodManager({
@@ -207,22 +219,6 @@ export class Agent {
   }
 
   /**
-   * Cluster DNS on the pod bridge's address; retried while the address cannot be bound (another
-   * DNS server on :53). A newer address ends the retries for an older one.
-   */
-  private async serveDns(address: string): Promise<void> {
-    const generation = ++this.dnsGeneration;
-    while (!this.lifetime.signal.aborted && generation === this.dnsGeneration) {
-      try {
-        return await this.serviceNetworking.serveDns(address);
-      } catch (err: unknown) {
-        this.log(`cluster DNS cannot serve on ${address}:53: ${(err as Error).message}; retrying in 5 s`);
-        await sleep(5000, undefined, { signal: this.lifetime.signal }).catch(() => undefined);
-      }
-    }
-  }
-
-  /**
    * Pod-level QoS cgroups, as directories (Docker's cgroupfs driver) or systemd slices (its
    * systemd driver, the default on cgroup v2). Where neither can be driven (systemd not on
    * D-Bus, an unknown driver) the node still runs pods with every container's own limits, but
@@ -267,10 +263,25 @@ export class Agent {
     const pressure = this.eviction.conditions();
     const ours = new Set(['Ready', this.memoryCgroup.type, ...pressure.map((c) => c.type)]);
     const measured = (status.conditions ?? []).filter((c) => !ours.has(c.type));
-    return { ...status, conditions: [...measured, this.memoryCgroup, ...pressure, this.runtimeHealth.condition()] };
+    const ready = nodeReadyCondition([this.runtimeHealth.error(), this.networkError()]);
+    return { ...status, conditions: [...measured, this.memoryCgroup, ...pressure, ready] };
   }
 
-  /** Docker stopped or started answering, or the node's pressure changed: the control plane hears it at once (a Hello carries it anyway). */
+  /** Why pods could not get a working network here now (the node is not Ready meanwhile); undefined when they can. */
+  private networkError(): string | undefined {
+    return networkError({ podNetwork: this.network.readinessProblem(), dns: this.dns.problem() });
+  }
+
+  /** The pod network or DNS changed: the Ready condition is reported when its network part changed. */
+  private networkChanged(): void {
+    const error = this.networkError();
+    if (error === this.reportedNetworkError) return;
+    this.reportedNetworkError = error;
+    this.log(error === undefined ? 'network ready (bridge, rules, routes, DNS): the node may be Ready' : `node not Ready: ${error}`);
+    this.reportReadiness();
+  }
+
+  /** Docker stopped or started answering, the network became ready or not, or the node's pressure changed: the control plane hears it at once (a Hello carries it anyway). */
   private reportReadiness(): void {
     if (this.lastStatus) this.session.reportNodeStatus(this.withConditions(this.lastStatus));
   }

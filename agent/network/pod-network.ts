@@ -35,6 +35,8 @@ export interface PodNetworkOptions {
   backend?: IptablesBackend;
   /** Called once the bridge is set up for a pod CIDR (again when that CIDR changes), with the bridge's address. */
   onReady?(gateway: string): void;
+  /** Called when readinessProblem() changes (the node's Ready condition follows it). */
+  onReadinessChange?(): void;
   /** Default `docker`. */
   sandboxAttachment?: SandboxAttachment;
   /** Pause after a failed step before trying again; default 5 s. */
@@ -56,6 +58,13 @@ export class PodNetwork implements SandboxNetwork {
   private setUpPending = false;
   private problem = "waiting for the control plane to assign this node's pod CIDR";
   private peers?: PeerNode[];
+  /** The routes to the peers' pod CIDRs were programmed once in this run. */
+  private routesSynced = false;
+  /** Why programming the routes failed, while they never were. */
+  private routesError?: string;
+  /** The subnet of a bridge an earlier run left (its set-up counts until a Welcome names another pod CIDR). */
+  private carriedOver?: string;
+  private lastReadiness?: string;
   private chain: Promise<void> = Promise.resolve();
   private retry?: NodeJS.Timeout;
   readonly veth?: VethSandboxes;
@@ -69,6 +78,7 @@ export class PodNetwork implements SandboxNetwork {
     this.backend = opts.backend;
     this.log = opts.log ?? (() => undefined);
     if (opts.sandboxAttachment === 'veth') this.veth = new VethSandboxes(opts.run, () => this.vethBridge());
+    this.lastReadiness = this.readinessProblem();
   }
 
   networkName(): string | undefined {
@@ -95,6 +105,26 @@ export class PodNetwork implements SandboxNetwork {
 
   notReadyReason(): string {
     return `pod network not ready: ${this.problem}`;
+  }
+
+  /**
+   * Why a pod started now would lack its network (the node stays not Ready meanwhile, as a
+   * kubelet's NetworkReady=false); undefined once the bridge, forwarding, rules and the routes
+   * to the other nodes' pod CIDRs are in place. A bridge an earlier run left counts until the
+   * Welcome names another pod CIDR: its rules and routes outlived that run, and the pods on it
+   * keep working while the agent restarts.
+   */
+  readinessProblem(): string | undefined {
+    if (this.readyFor !== undefined) return this.routesProblem();
+    if (this.carriedOver !== undefined && (this.podCIDR === undefined || this.podCIDR === this.carriedOver)) return undefined;
+    return this.notReadyReason();
+  }
+
+  /** With the bridge set up: the routes, programmed once in this run (an earlier run's are still there meanwhile). */
+  private routesProblem(): string | undefined {
+    if (this.routesSynced || this.carriedOver === this.readyFor) return undefined;
+    const why = this.peers ? (this.routesError ?? 'programming them') : 'waiting for the list of nodes';
+    return `routes to the other nodes' pod CIDRs not programmed yet: ${why}`;
   }
 
   /** The Node as stored: its spec.podCIDR sets up the bridge; a service CIDR ('' when not told) is routed locally. */
@@ -124,7 +154,10 @@ export class PodNetwork implements SandboxNetwork {
   async existingGateway(): Promise<string | undefined> {
     const state = await this.opts.networks.inspect(POD_NETWORK_NAME).catch(() => undefined);
     const cidr = state?.subnet ? parseCidr(state.subnet) : undefined;
-    return cidr && contains(this.cluster, cidr) ? gatewayOf(cidr) : undefined;
+    if (!cidr || !contains(this.cluster, cidr)) return undefined;
+    if (this.readyFor === undefined) this.carriedOver = formatCidr(cidr);
+    this.tellReadiness();
+    return gatewayOf(cidr);
   }
 
   /** Resolves once the work queued so far is done (tests). */
@@ -150,10 +183,19 @@ export class PodNetwork implements SandboxNetwork {
       if (this.readyFor !== undefined && this.peers) await this.syncRoutes(this.peers);
     } catch (err: unknown) {
       this.problem = err instanceof Error ? err.message : String(err);
+      if (this.readyFor !== undefined) this.routesError = this.problem;
       this.log(`pod network: ${this.problem}; retrying in ${this.opts.retryMs ?? 5000} ms`);
       clearTimeout(this.retry);
       this.retry = setTimeout(() => this.enqueue(), this.opts.retryMs ?? 5000);
     }
+    this.tellReadiness();
+  }
+
+  private tellReadiness(): void {
+    const readiness = this.readinessProblem();
+    if (readiness === this.lastReadiness) return;
+    this.lastReadiness = readiness;
+    this.opts.onReadinessChange?.();
   }
 
   /** Idempotent: re-run on every Welcome (repairs a removed bridge or flushed chain). */
@@ -205,6 +247,7 @@ export class PodNetwork implements SandboxNetwork {
     for (const problem of problems) this.log(`pod network: ${problem}`);
     const inside = routes.filter((r) => contains(this.cluster, parseCidr(r.destination) as Ipv4Cidr));
     const diff = await this.routes.sync(inside);
+    this.routesSynced = true;
     if (diff.replace.length + diff.remove.length > 0) this.log(`pod network routes: ${diff.replace.map((r) => `+${r.destination} via ${r.via}`).concat(diff.remove.map((d) => `-${d}`)).join(', ')}`);
   }
 }

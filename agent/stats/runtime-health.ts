@@ -5,7 +5,7 @@
  */
 import type { NodeCondition } from '../../api/core-v1';
 import type { Clock } from '../../base/clock';
-import { afterPing, INITIALLY_READY, readyCondition, type RuntimeReadiness } from './runtime-readiness';
+import { afterPing, INITIALLY_READY, readyCondition, runtimeError, type RuntimeReadiness } from './runtime-readiness';
 
 export interface RuntimePing {
   /** Resolves when the runtime answered; rejects otherwise (and when `signal` aborts). */
@@ -30,6 +30,11 @@ export class RuntimeHealth {
   /** The Ready condition as of the last ping (True before the first). */
   condition(): NodeCondition {
     return readyCondition(this.state);
+  }
+
+  /** Why the runtime keeps the node not ready as of the last ping; undefined while it answers. */
+  error(): string | undefined {
+    return runtimeError(this.state);
   }
 
   async run(signal: AbortSignal): Promise<void> {

@@ -83,22 +83,24 @@ async function execute(w: NodeWriters, node: Node, plan: NodePlan): Promise<Node
   const stillDown = (): boolean => plan.transition !== 'unreachable' || !w.ctx.liveness.isAlive(name);
   let current = node;
   // The transition is reported as soon as the status is written: a later Conflict on the taints
-  // requeues a plan that no longer changes the status, and must not lose the event.
+  // requeues a plan that no longer changes the status, and must not lose the event. Events are
+  // written beside the next steps, not before them (Kubernetes' recorder is asynchronous too):
+  // the taints start the evictions' countdown, and the pods' Ready=False takes their endpoints out.
   if (plan.status && stillDown()) {
     current = await w.ctx.client.updateStatus<Node>('nodes', undefined, name, { ...structuredClone(current), status: plan.status });
     w.nodeWrites.expect(name, toSee(current));
-    await report(w, current, plan);
+    report(w, current, plan);
   }
   if (plan.taints && stillDown()) {
     current = (await w.ctx.client.update<Node>('nodes', undefined, name, withTaints(current, plan.taints))).object;
     w.nodeWrites.expect(name, toSee(current));
-    if (!plan.status) await report(w, current, plan);
+    if (!plan.status) report(w, current, plan);
   }
   for (const pod of plan.podsNotReady) {
     if (!stillDown()) return current;
     const written = await w.ctx.client.updateStatus<Pod>('pods', pod.metadata.namespace, pod.metadata.name ?? '', pod);
     w.podWrites.expect(name, toSee(written));
-    await w.ctx.events('node-controller').record(written, 'Warning', 'NodeNotReady', 'Node is not ready');
+    void w.ctx.events('node-controller').record(written, 'Warning', 'NodeNotReady', 'Node is not ready');
   }
   return current;
 }
@@ -109,19 +111,21 @@ function withTaints(node: Node, taints: NonNullable<NodePlan['taints']>): Node {
   return { ...structuredClone(node), spec };
 }
 
-async function report(w: NodeWriters, node: Node, plan: NodePlan): Promise<void> {
+/** Logs the transition and records its event (the recorder never rejects: it logs what it could not write). */
+function report(w: NodeWriters, node: Node, plan: NodePlan): void {
   const name = node.metadata.name ?? '';
   const events = w.ctx.events('node-controller');
-  const evicting = hasHealthNoExecuteTaint(node) ? '' : ' (NoSchedule only: evictions held back)';
+  // Called between the status and the taints writes: the taints about to be written tell.
+  const evicting = hasHealthNoExecuteTaint(plan.taints ? withTaints(node, plan.taints) : node) ? '' : ' (NoSchedule only: evictions held back)';
   if (plan.transition === 'unreachable') {
     w.ctx.log(`node-lifecycle: node "${name}" is unreachable: Ready=Unknown (${REASON_NODE_STATUS_UNKNOWN}), tainted ${TAINT_UNREACHABLE}${evicting}`);
-    if (plan.status) await events.record(node, 'Normal', 'NodeNotReady', `Node ${name} status is now: NodeNotReady`);
+    if (plan.status) void events.record(node, 'Normal', 'NodeNotReady', `Node ${name} status is now: NodeNotReady`);
   } else if (plan.transition === 'not-ready') {
     const ready = conditionOf(node.status?.conditions, READY);
     w.ctx.log(`node-lifecycle: node "${name}" says it is not ready (${ready?.reason ?? '?'}: ${ready?.message ?? ''}), tainted ${TAINT_NOT_READY}${evicting}`);
-    await events.record(node, 'Normal', 'NodeNotReady', `Node ${name} status is now: NodeNotReady`);
+    void events.record(node, 'Normal', 'NodeNotReady', `Node ${name} status is now: NodeNotReady`);
   } else if (plan.transition === 'reachable') {
     w.ctx.log(`node-lifecycle: node "${name}" is reachable again`);
-    if (plan.status) await events.record(node, 'Normal', 'NodeReady', `Node ${name} status is now: NodeReady`);
+    if (plan.status) void events.record(node, 'Normal', 'NodeReady', `Node ${name} status is now: NodeReady`);
   }
 }

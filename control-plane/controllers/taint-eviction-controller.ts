@@ -36,9 +36,16 @@ export const TAINT_EVICTION_CONTROLLER = 'taint-eviction-controller';
 export const REASON_TAINT_MANAGER_EVICTION = 'TaintManagerEviction';
 /** Attempts at marking and deleting one pod when its reads go stale (Kubernetes' `retries`). */
 const ATTEMPTS = 5;
+/**
+ * Pods evicted side by side, as Kubernetes' UpdateWorkerSize (8): the pods of a lost node share
+ * one deadline, and each eviction is several writes (event, condition, delete); one at a time
+ * they would reach their ReplicaSets a round trip apart each.
+ */
+const WORKERS = 8;
 
 export const taintEvictionController = defineController({
   name: TAINT_EVICTION_CONTROLLER,
+  queue: { workers: WORKERS },
   setup(ctx) {
     const pods = ctx.informers.forResource<Pod>('pods');
     const nodes = ctx.informers.forResource<Node>('nodes');
@@ -109,7 +116,8 @@ function podReference(key: string): ObjectReference {
 
 async function evict(client: ApiClient, events: EventSink, pod: Pod, now: () => Date, force = false): Promise<void> {
   const key = cacheKey(pod);
-  await events.record(podReference(key), 'Normal', REASON_TAINT_MANAGER_EVICTION, `Marking for deletion Pod ${key}`);
+  // Not awaited, as Kubernetes' asynchronous recorder: the delete need not wait a write for it (record never rejects).
+  void events.record(podReference(key), 'Normal', REASON_TAINT_MANAGER_EVICTION, `Marking for deletion Pod ${key}`);
   for (let attempt = 1; ; attempt++) {
     try {
       return await markAndDelete(client, pod, now(), force);

@@ -124,10 +124,13 @@ function sameStatus(a: NodeStatus | undefined, b: NodeStatus | undefined): boole
   return JSON.stringify(strip(a)) === JSON.stringify(strip(b));
 }
 
-/** A NodeStatusReport: written only when something but heartbeat times changed. */
+/** A NodeStatusReport: written only when something but heartbeat times changed; NodeReady recorded when it makes the node Ready (its network came up, say). */
 export async function updateNodeStatus(ctx: NodeWriteContext, name: string, posted: NodeStatus): Promise<void> {
-  await updateThroughRegistry<Node>(ctx.registry, NODES, undefined, name, (current) => {
+  let wasReady = false;
+  const written = await updateThroughRegistry<Node>(ctx.registry, NODES, undefined, name, (current) => {
+    wasReady = isReady(current);
     const status = postedNodeStatus(posted, current.status, ctx.now());
     return sameStatus(status, current.status) ? undefined : { ...current, status };
   }, { subresource: 'status' });
+  if (written && !wasReady && isReady(written)) await recordReady(ctx, written);
 }

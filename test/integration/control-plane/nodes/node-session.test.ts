@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
-import type { Event, Node, Pod, PodStatus } from '../../../../api/core-v1';
+import type { Event, Node, NodeCondition, Pod, PodStatus } from '../../../../api/core-v1';
 import type { PeerNode } from '../../../../agent/network/node-routes';
 import { peerNodesConsumer } from '../../../../agent/network/peer-nodes';
 import { AgentSession } from '../../../../agent/session';
@@ -259,6 +259,34 @@ describe('node session: control plane ⇄ agent over gRPC with mTLS, on real etc
     assert.equal(node?.status?.capacity?.cpu, '4');
     assert.ok(node?.metadata.uid && node.metadata.creationTimestamp, 'created through the registry');
     await until(() => agent.connected && agent.node?.spec.podCIDR === node?.spec.podCIDR, { timeoutMs: 2000 });
+  });
+
+  it('keeps a node whose agent says its network is not ready NotReady and tainted, then Ready with a NodeReady event once it says so', async () => {
+    const networkDown: NodeCondition = { type: 'Ready', status: 'False', reason: 'KubeletNotReady', message: 'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:pod network not ready' };
+    const starting = aNode('pi-1');
+    starting.status?.conditions?.push(networkDown);
+    const cert = cp.pki.nodeCert('pi-1');
+    const agent = started(new AgentSession({
+      consumers: [], nodeName: 'pi-1', servers: [`127.0.0.1:${cp.port}`],
+      tls: { caCertPem: cp.pki.ca.certPem, certPem: cert.certPem, keyPem: cert.keyPem },
+      nodeStatus: () => starting, runningPodUids: () => [], sink: new RecordingSink(), backoff: { initialDelayMs: 50, maxDelayMs: 500 },
+    }));
+    const notReadyTaints = (n: Node | undefined): string => (n?.spec.taints ?? []).filter((t) => t.key === 'node.kubernetes.io/not-ready').map((t) => t.effect).sort().join();
+    const held = await until(async () => {
+      const n = await cp.store.get<Node>(cp.nodeKey('pi-1'));
+      return notReadyTaints(n) !== '' && n;
+    }, { timeoutMs: 5000, describe: describeState('pi-1') });
+    assert.equal(ready(held), 'False');
+    assert.equal(held.status?.conditions?.find((c) => c.type === 'Ready')?.message, networkDown.message);
+    assert.ok(!(await cp.eventSummary()).includes('Normal NodeReady Node/pi-1'), 'not Ready yet: no NodeReady');
+
+    await until(() => agent.connected, { timeoutMs: 2000 });
+    agent.reportNodeStatus({ ...aNode('pi-1').status, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }] });
+    await until(async () => {
+      const n = await cp.store.get<Node>(cp.nodeKey('pi-1'));
+      return ready(n) === 'True' && notReadyTaints(n) === '';
+    }, { timeoutMs: 5000, describe: describeState('pi-1') });
+    await until(async () => (await cp.eventSummary()).includes('Normal NodeReady Node/pi-1'), { timeoutMs: 2000, describe: async () => JSON.stringify(await cp.eventSummary()) });
   });
 
   it("tells every agent each node's pod CIDR and InternalIP, and again when a node leaves", async () => {

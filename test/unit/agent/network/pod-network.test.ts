@@ -16,12 +16,17 @@ describe('pod network of a node', () => {
   let docker: FakeBridgeNetworks;
   let net: PodNetwork;
   const messages: string[] = [];
+  let readinessChanges: (string | undefined)[];
 
   beforeEach(() => {
     host = new FakeHostNetwork();
     docker = new FakeBridgeNetworks();
     messages.length = 0;
-    net = new PodNetwork({ nodeName: 'pi1', clusterCIDR: '10.42.0.0/16', run: host.run, networks: docker, backend: BACKENDS.legacy, retryMs: 60_000, log: (m) => messages.push(m) });
+    readinessChanges = [];
+    net = new PodNetwork({
+      nodeName: 'pi1', clusterCIDR: '10.42.0.0/16', run: host.run, networks: docker, backend: BACKENDS.legacy, retryMs: 60_000, log: (m) => messages.push(m),
+      onReadinessChange: () => readinessChanges.push(net.readinessProblem()),
+    });
   });
 
   afterEach(() => net.dispose());
@@ -148,5 +153,62 @@ describe('pod network of a node', () => {
     net.onWelcome(node('10.42.1.0/24'));
     await net.settled();
     assert.equal(net.networkName(), 'pikube');
+  });
+
+  describe('readiness (the node stays not Ready until pods can have a network)', () => {
+    it('is not ready before the Welcome names a pod CIDR', async () => {
+      assert.match(net.readinessProblem() ?? '', /pod network not ready: waiting for the control plane to assign this node's pod CIDR/);
+      net.onWelcome(node());
+      await net.settled();
+      assert.match(net.readinessProblem() ?? '', /pod CIDR/);
+      assert.deepEqual(readinessChanges, []);
+    });
+
+    it('is ready only once the bridge and rules are set up and the routes to the other nodes are programmed', async () => {
+      net.onWelcome(node('10.42.1.0/24'));
+      await net.settled();
+      assert.equal(net.networkName(), 'pikube');
+      assert.match(net.readinessProblem() ?? '', /routes to the other nodes' pod CIDRs not programmed yet: waiting for the list of nodes/);
+      net.onPeers(PEERS);
+      await net.settled();
+      assert.equal(net.readinessProblem(), undefined);
+      assert.equal(readinessChanges.length, 2);
+      assert.equal(readinessChanges[1], undefined);
+    });
+
+    it('says why the set-up fails while it fails', async () => {
+      host.failing.add('sysctl');
+      net.onWelcome(node('10.42.1.0/24'));
+      net.onPeers(PEERS);
+      await net.settled();
+      assert.match(net.readinessProblem() ?? '', /^pod network not ready: .*sysctl/);
+    });
+
+    it("counts a bridge an earlier run left as ready from the start, until a Welcome names another pod CIDR", async () => {
+      docker.networks.set('pikube', { subnet: '10.42.1.0/24', gateway: '10.42.1.1', containerCount: 2 });
+      assert.equal(await net.existingGateway(), '10.42.1.1');
+      assert.equal(net.readinessProblem(), undefined, 'an agent restart must not make the node not Ready');
+      net.onWelcome(node('10.42.1.0/24'));
+      await net.settled();
+      assert.equal(net.readinessProblem(), undefined, 'nor its Welcome, before the list of nodes comes');
+      net.onPeers(PEERS);
+      await net.settled();
+      assert.equal(net.readinessProblem(), undefined);
+      assert.deepEqual(readinessChanges, [undefined]);
+    });
+
+    it('is not ready when the Welcome moves the node to another pod CIDR than the bridge it found, until that is set up', async () => {
+      docker.networks.set('pikube', { subnet: '10.42.1.0/24', gateway: '10.42.1.1', containerCount: 0 });
+      await net.existingGateway();
+      host.failing.add('sysctl');
+      net.onWelcome(node('10.42.5.0/24'));
+      await net.settled();
+      assert.match(net.readinessProblem() ?? '', /^pod network not ready/);
+      host.failing.clear();
+      net.onWelcome(node('10.42.5.0/24'));
+      net.onPeers(PEERS);
+      await net.settled();
+      assert.equal(net.readinessProblem(), undefined);
+    });
   });
 });

@@ -61,7 +61,8 @@ describe('taint eviction controller over the in-memory store', () => {
       type: 'DisruptionTarget', status: 'True', lastTransitionTime: undefined,
       reason: 'DeletionByTaintManager', message: 'Taint manager: deleting due to NoExecute taint',
     });
-    const [event] = await events();
+    // The event is written beside the delete, not before it (as Kubernetes' asynchronous recorder).
+    const [event] = await until(async () => { const list = await events(); return list.length > 0 && list; }, { timeoutMs: 3000 });
     assert.equal(event?.message, 'Marking for deletion Pod default/web');
     assert.equal(event?.type, 'Normal');
     assert.equal(event?.source?.component, 'taint-eviction-controller');
