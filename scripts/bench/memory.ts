@@ -72,6 +72,8 @@ interface Result {
   allRunningMs: number;
   /** CPU seconds each process spent while the pods were created and started: what the flags cost when there is work. */
   startCpuSeconds: Record<string, number | undefined>;
+  /** Highest RSS sampled while the pods were created and started (MiB): the units' MemoryHigh must clear it. */
+  startRssMaxMiB: Record<string, number | undefined>;
   placement: Placement;
   /** Each process's memory once the cluster is Ready, before any pod. */
   noPods: Record<string, ProcessMemory | undefined>;
@@ -125,9 +127,10 @@ async function scenario(cluster: Cluster, o: Options): Promise<Omit<Result, 'opt
   const where = placement(names, o.agentPods, o.pods);
   const start = await measureUsage(pidsOf(cluster), () => runPlacedPods(cluster.kubeconfig, 'memory', where, 600_000));
   const startCpuSeconds = Object.fromEntries(Object.entries(start.usage).map(([name, u]) => [name, u.cpuSeconds]));
+  const startRssMaxMiB = Object.fromEntries(Object.entries(start.usage).map(([name, u]) => [name, u.rssMiB.max]));
   await delay(o.settleSeconds * 1000);
   const { idle, idleLoadAverage1m } = await idleWindow(cluster, o, where);
-  return { allRunningMs: start.value, startCpuSeconds, placement: where, noPods, idle, idleLoadAverage1m, budgets: budgets(idle, names[0]) };
+  return { allRunningMs: start.value, startCpuSeconds, startRssMaxMiB, placement: where, noPods, idle, idleLoadAverage1m, budgets: budgets(idle, names[0]) };
 }
 
 function flagsOption(value: string, unit: PikubeUnit): string[] {
@@ -162,7 +165,8 @@ function report(r: Result): void {
   console.log(`memory: ${r.options.nodes} nodes, ${r.options.pods} pods (${JSON.stringify(r.placement)}), all Running after ${r.allRunningMs} ms`);
   console.log(`  node flags: control plane [${r.options.serverFlags.join(' ')}], agents [${r.options.agentFlags.join(' ')}]`);
   for (const [name, m] of Object.entries(r.noPods)) console.log(`  no pods   ${name.padEnd(14)} ${mem(m)}`);
-  console.log(`  CPU s while the pods started: ${Object.entries(r.startCpuSeconds).map(([name, s]) => `${name} ${s}`).join(', ')}`);
+  console.log(`  while the pods started, CPU s: ${Object.entries(r.startCpuSeconds).map(([name, s]) => `${name} ${s}`).join(', ')}`);
+  console.log(`  while the pods started, highest RSS MiB: ${Object.entries(r.startRssMaxMiB).map(([name, m]) => `${name} ${m}`).join(', ')}`);
   for (const [name, p] of Object.entries(r.idle)) {
     console.log(`  idle      ${name.padEnd(14)} ${mem(p.memory)}, max ${p.rssMaxMiB} MiB; CPU ${p.cpuPercent} % of a core; ${p.pods ?? '-'} pods`);
   }
