@@ -284,7 +284,8 @@ export class PodManager implements PodSink {
 
   /**
    * Gives every pod uid, desired or found in Docker, the worker it needs. `fromSession`:
-   * the session re-sent the set, so terminated pods it still lists are reported again.
+   * the session re-sent the set, so every worker hears its pod again and terminated pods it
+   * still lists are reported again; a relist only adds or replaces workers.
    */
   private reconcileWorkers(foundUids: string[], fromSession: boolean): void {
     const uids = new Set([...this.desired.keys(), ...this.workers.keys(), ...foundUids]);
@@ -339,6 +340,12 @@ export class PodManager implements PodSink {
     signal.throwIfAborted();
     const uids = found.map((c) => identityOf(c.labels)?.podUid).filter((u): u is string => u !== undefined);
     this.reconcileWorkers([...new Set(uids)], false);
+    this.pokeChanged(found);
+    await this.forgetGonePods(signal);
+  }
+
+  /** Pokes the workers of pods whose containers changed since the last listing; every worker once per sync period. */
+  private pokeChanged(found: readonly ContainerSummary[]): void {
     const listed = containerStates(found);
     const changed = changedPods(this.listed, listed);
     this.listed = listed;
@@ -346,7 +353,6 @@ export class PodManager implements PodSink {
     const full = now - this.fullSyncAtMs >= this.syncMs;
     if (full) this.fullSyncAtMs = now;
     for (const [uid, w] of this.workers) if (full || changed.has(uid)) w.poke();
-    await this.forgetGonePods(signal);
   }
 
   /** Backoff and volumes of pods that have neither a worker nor a place in the desired set (gone while the agent was down). */
