@@ -7,12 +7,13 @@
  * drift check. Memory is read once the cluster is Ready with no pods; then `--pods` sleeping
  * pods are made, `--agent-pods` of them on the first node and the rest spread over the others;
  * once all are Running and `--settle-seconds` have passed, each process's CPU is read over
- * `--idle-seconds` (utime + stime, as % of one core), its RSS sampled, and then its RSS, PSS
+ * `--idle-seconds` (utime + stime, as % of one core; 60 s by default, so that the window holds
+ * the agent's once-a-minute pass of every pod, agent/pods/container-relist.ts), its RSS sampled, and then its RSS, PSS
  * and private (anonymous) memory read from /proc/<pid>/smaps_rollup.
  * Prints the figures and writes them as JSON (default docs/bench/memory.json).
  *
  *   npm run bench:memory -- [--nodes 3] [--pods 100] [--agent-pods 10] [--settle-seconds 60]
- *     [--idle-seconds 30] [--agent-flags=units|none|"--flag=value …"] [--server-flags=…] [--out FILE]
+ *     [--idle-seconds 60] [--agent-flags=units|none|"--flag=value …"] [--server-flags=…] [--out FILE]
  *   (the flags options take `=`: their value starts with a dash)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -145,7 +146,7 @@ function flagsOption(value: string, unit: PikubeUnit): string[] {
 function options(): Options {
   const { values } = parseArgs({ options: {
     nodes: { type: 'string', default: '3' }, pods: { type: 'string', default: '100' }, 'agent-pods': { type: 'string', default: '10' },
-    'settle-seconds': { type: 'string', default: '60' }, 'idle-seconds': { type: 'string', default: '30' },
+    'settle-seconds': { type: 'string', default: '60' }, 'idle-seconds': { type: 'string', default: '60' },
     'agent-flags': { type: 'string', default: 'units' }, 'server-flags': { type: 'string', default: 'units' },
     out: { type: 'string', default: 'docs/bench/memory.json' } } });
   const nodes = integerOption(values.nodes, '--nodes', 1, 9);
