@@ -51,6 +51,7 @@ import type { SandboxNetwork } from './sandbox-network';
 import type { HostPortSink } from './host-ports-hook';
 import type { ServiceSource } from './service-env';
 import { Wakeup } from './wakeup';
+import { changedPods, containerStates, type ContainerStates } from './container-relist';
 import { traceStep } from '../../base/step-trace';
 import { isPodActive } from '../../api/pod-readiness';
 
@@ -64,8 +65,13 @@ export interface PodManagerOptions {
   cgroupRoot: string;
   /** Default `pikube/pause:latest`. */
   pauseImage?: string;
-  /** Safety-net resync period (Docker's event stream is the fast path); default 5000 ms. */
+  /**
+   * Relist period (Docker's event stream is the fast path): the pods whose containers changed
+   * since the last listing get a pass (container-relist.ts); default 5000 ms.
+   */
   resyncIntervalMs?: number;
+  /** Every pod gets a pass at least this often, changed or not (the kubelet's `--sync-frequency`); default 60000 ms. */
+  syncIntervalMs?: number;
   /** The agent's state directory (`--state-dir`): persisted backoff, pod volumes. Without it, pods with volumes cannot run. */
   stateDir?: string;
   /** Mounts memory-backed emptyDirs; default mount(8). */
@@ -132,6 +138,10 @@ export class PodManager implements PodSink {
   private readonly agent = new AbortController();
   private readonly resyncWake = new Wakeup();
   private readonly resyncMs: number;
+  private readonly syncMs: number;
+  /** The last relist, and when every worker last got a pass. */
+  private listed: ContainerStates | undefined;
+  private fullSyncAtMs = Number.NEGATIVE_INFINITY;
   private readonly evictionMs: number;
   private readonly nodePressure: NodePressure | undefined;
   private loops: Promise<void>[] = [];
@@ -142,6 +152,7 @@ export class PodManager implements PodSink {
   constructor(opts: PodManagerOptions) {
     const clock = opts.clock ?? systemClock;
     this.resyncMs = opts.resyncIntervalMs ?? 5_000;
+    this.syncMs = opts.syncIntervalMs ?? 60_000;
     this.evictionMs = opts.evictionIntervalMs ?? 10_000;
     this.nodePressure = opts.nodePressure;
     const log = opts.log ?? ((m) => console.error(`[pods] ${m}`));
@@ -273,7 +284,8 @@ export class PodManager implements PodSink {
 
   /**
    * Gives every pod uid, desired or found in Docker, the worker it needs. `fromSession`:
-   * the session re-sent the set, so terminated pods it still lists are reported again.
+   * the session re-sent the set, so every worker hears its pod again and terminated pods it
+   * still lists are reported again; a relist only adds or replaces workers.
    */
   private reconcileWorkers(foundUids: string[], fromSession: boolean): void {
     const uids = new Set([...this.desired.keys(), ...this.workers.keys(), ...foundUids]);
@@ -290,8 +302,9 @@ export class PodManager implements PodSink {
       } else this.replaceWorker(uid, pod);
       return;
     }
-    if (worker) worker.update(pod);
-    else this.replaceWorker(uid, pod);
+    // A relist hands an existing worker nothing new: its pass comes from the relist's changes.
+    if (worker && (fromSession || worker.pod !== pod)) worker.update(pod);
+    else if (!worker) this.replaceWorker(uid, pod);
   }
 
   private replaceWorker(uid: string, pod: Pod | undefined): void {
@@ -318,14 +331,28 @@ export class PodManager implements PodSink {
     }
   }
 
-  /** Finds pods Docker holds (orphans included) and pokes every worker for a fresh pass. */
+  /**
+   * Finds pods Docker holds (orphans included) and gives a fresh pass to the workers whose
+   * containers changed since the last listing, or to every worker once per sync period.
+   */
   private async resync(signal: AbortSignal): Promise<void> {
     const found = await this.ctx.runtime.listContainers([MANAGED_FILTER], signal);
     signal.throwIfAborted();
     const uids = found.map((c) => identityOf(c.labels)?.podUid).filter((u): u is string => u !== undefined);
     this.reconcileWorkers([...new Set(uids)], false);
-    for (const w of this.workers.values()) w.poke();
+    this.pokeChanged(found);
     await this.forgetGonePods(signal);
+  }
+
+  /** Pokes the workers of pods whose containers changed since the last listing; every worker once per sync period. */
+  private pokeChanged(found: readonly ContainerSummary[]): void {
+    const listed = containerStates(found);
+    const changed = changedPods(this.listed, listed);
+    this.listed = listed;
+    const now = this.ctx.clock.now();
+    const full = now - this.fullSyncAtMs >= this.syncMs;
+    if (full) this.fullSyncAtMs = now;
+    for (const [uid, w] of this.workers) if (full || changed.has(uid)) w.poke();
   }
 
   /** Backoff and volumes of pods that have neither a worker nor a place in the desired set (gone while the agent was down). */

@@ -83,6 +83,8 @@ export interface AgentOptions {
   iptablesSyncPeriod?: string;
   /** The agents' `--sandbox-network` (veth, the agent's default, or docker). */
   sandboxNetwork?: 'docker' | 'veth';
+  /** Node's own flags, before the script (e.g. the unit's heap sizes, unit-node-flags.ts). */
+  nodeFlags?: string[];
 }
 
 /**
@@ -105,7 +107,7 @@ function credentialArgs(node: NodeState): string[] {
 /** nsenter's arguments that run the node's agent in its namespace. */
 export function agentArgs(node: NodeState, opts: AgentOptions): string[] {
   return [
-    `--net=${netnsPath(node.netns)}`, process.execPath, opts.agentJs,
+    `--net=${netnsPath(node.netns)}`, process.execPath, ...(opts.nodeFlags ?? []), opts.agentJs,
     '--node-name', node.name, '--servers', opts.servers.join(','),
     ...credentialArgs(node),
     '--docker-host', `unix://${node.dockerSocket}`, '--node-ip', node.ip, '--cgroup-root', node.cgroupRoot,

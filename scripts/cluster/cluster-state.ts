@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import path from 'node:path';
 import { currentBootId, refAlive, type ProcessRef } from './process-ref';
 import type { DockerCgroupDriver } from './docker-cgroup-driver';
+import type { NodeFlags } from './unit-node-flags';
 
 export const REGISTRY_DIR = '/run/pikube-sim';
 
@@ -119,6 +120,8 @@ export interface ClusterState {
   iptablesSyncPeriod?: string;
   /** The agents' `--sandbox-network`, when not the agent's default. */
   sandboxNetwork?: 'docker' | 'veth';
+  /** Node's flags for the control plane and the agents (ClusterOptions.nodeFlags), kept for their restarts; absent: none. */
+  nodeFlags?: NodeFlags;
   lan: LanState;
   /** HA (`--ha`): every node runs an etcd member and a control-plane replica (NodeState.members); `etcd` is then absent. */
   ha?: boolean;

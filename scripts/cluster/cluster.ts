@@ -21,6 +21,7 @@ import { untilWhileAlive } from './wait-alive';
 import { forgetState, registryDirOf, saveState, type ClusterState, type NodeState } from './cluster-state';
 import { createJoinFlags, issueNodeCert, startControlPlane, waitControlPlaneReady, writeKubeconfig } from './control-plane-process';
 import { dockerCgroupDriverFromEnv } from './docker-cgroup-driver';
+import type { NodeFlags } from './unit-node-flags';
 import {
   etcdEndpointsOf, HA_API_PORT, HA_NODE_PORT, membersLayout, nodeServersOf, shareClusterCa, startControlPlaneMember, startEtcdMember,
   stopControlPlaneMember, stopEtcdMember, waitEtcdHealthy,
@@ -65,6 +66,12 @@ export interface ClusterOptions {
    * every replica. Needs an odd number of nodes, at least 3.
    */
   ha?: boolean;
+  /**
+   * Node's own flags for the control plane and the agents, e.g. `shippedNodeFlags()`: the
+   * systemd units' heap sizes, so that a benchmark measures what ships (not with `ha`).
+   * Absent: Node's defaults.
+   */
+  nodeFlags?: NodeFlags;
   /** Flags added to the (single) control plane's, e.g. a shorter `--node-monitor-grace-period` (not with `ha`). */
   controlPlaneArgs?: string[];
   log?: (line: string) => void;
@@ -84,6 +91,7 @@ function layout(opts: ClusterOptions, id: string, subnet: string): ClusterState 
   const names = (opts.nodes ?? ['pi1', 'pi2']).map(checkNodeName);
   if (opts.ha && (names.length < 3 || names.length % 2 === 0)) throw new Error(`--ha needs an odd number of nodes, at least 3 (etcd's quorum); got ${names.length}`);
   if (opts.ha && opts.controlPlaneArgs?.length) throw new Error('controlPlaneArgs: for a cluster with one control plane on the machine only');
+  if (opts.ha && opts.nodeFlags) throw new Error('nodeFlags: for a cluster with one control plane on the machine only');
   const nodes = names.map((name, i) => nodeLayout({ clusterId: id, subnet, dataDir, registryDir, name, index: i + 1, cgroupDriver: dockerCgroupDriverFromEnv() }));
   if (opts.ha) for (const node of nodes) node.members = membersLayout(node, dataDir);
   return {
@@ -91,7 +99,7 @@ function layout(opts: ClusterOptions, id: string, subnet: string): ClusterState 
     baseDir, stateFile: path.join(baseDir, 'cluster.json'), registryDir, logDir: path.join(baseDir, 'logs'), dataDir,
     kubeconfig: path.join(baseDir, 'kubeconfig'), removeBaseDir: opts.removeBaseDir ?? false,
     controlPlaneJs: path.join(dist, 'control-plane', 'main.js'), agentJs: path.join(dist, 'agent', 'main.js'),
-    iptablesSyncPeriod: opts.iptablesSyncPeriod, sandboxNetwork: opts.sandboxNetwork ?? sandboxNetworkFromEnv(),
+    iptablesSyncPeriod: opts.iptablesSyncPeriod, sandboxNetwork: opts.sandboxNetwork ?? sandboxNetworkFromEnv(), nodeFlags: opts.nodeFlags,
     lan: lanLayout(id, subnet), ha: opts.ha === true ? true : undefined,
     nodes,
   };
@@ -184,7 +192,7 @@ async function bringUpControlPlane(state: ClusterState, opts: ClusterOptions, lo
   log(`control plane on ${apiUrl}`);
   state.controlPlane.process = startControlPlane({
     mainJs: state.controlPlaneJs, dataDir, etcdEndpoint: state.etcd?.endpoint ?? '', address: state.lan.hostIp, securePort, nodePort, logFile,
-    extraArgs: opts.controlPlaneArgs,
+    extraArgs: opts.controlPlaneArgs, nodeFlags: state.nodeFlags?.controlPlane,
   });
   saveState(state);
   await waitControlPlaneReady(apiUrl, state.controlPlane.process, logFile);
@@ -255,7 +263,7 @@ export function detachCluster(state: ClusterState): void {
 /** What every agent of the cluster runs with: read from the state, so a restarted agent runs as it first did. */
 export function agentOptionsOf(state: ClusterState): AgentOptions {
   const servers = state.ha ? nodeServersOf(state.nodes) : [`${state.lan.hostIp}:${state.controlPlane?.nodePort ?? 6444}`];
-  return { agentJs: state.agentJs, servers, logDir: state.logDir, iptablesSyncPeriod: state.iptablesSyncPeriod, sandboxNetwork: state.sandboxNetwork };
+  return { agentJs: state.agentJs, servers, logDir: state.logDir, iptablesSyncPeriod: state.iptablesSyncPeriod, sandboxNetwork: state.sandboxNetwork, nodeFlags: state.nodeFlags?.agent };
 }
 
 /** Starts (or restarts after a crash) the node's agent. */
@@ -312,7 +320,7 @@ export async function restartControlPlane(state: ClusterState): Promise<void> {
   const logFile = path.join(state.logDir, 'control-plane.log');
   cp.process = startControlPlane({
     mainJs: state.controlPlaneJs, dataDir: cp.dataDir, etcdEndpoint: state.etcd?.endpoint ?? '', address: state.lan.hostIp,
-    securePort: cp.securePort, nodePort: cp.nodePort, logFile, extraArgs: cp.extraArgs,
+    securePort: cp.securePort, nodePort: cp.nodePort, logFile, extraArgs: cp.extraArgs, nodeFlags: state.nodeFlags?.controlPlane,
   });
   saveState(state);
   await waitControlPlaneReady(cp.apiUrl, cp.process, logFile);

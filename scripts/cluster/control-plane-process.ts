@@ -22,13 +22,15 @@ export interface ControlPlaneOptions {
   logFile: string;
   /** Flags after the defaults (a later flag overrides an earlier one), e.g. ['--node-monitor-grace-period', '1500ms']. */
   extraArgs?: string[];
+  /** Node's own flags, before the script (e.g. the unit's heap sizes, unit-node-flags.ts). */
+  nodeFlags?: string[];
   /** Run inside this network namespace (`/var/run/netns/<name>`, an HA node's); default: the machine's. */
   netns?: string;
 }
 
 function serveArgs(o: ControlPlaneOptions): string[] {
   return [
-    o.mainJs, 'serve', '--data-dir', o.dataDir,
+    ...(o.nodeFlags ?? []), o.mainJs, 'serve', '--data-dir', o.dataDir,
     '--etcd-endpoints', o.etcdEndpoint, '--etcd-prefix', '/registry',
     '--bind-address', o.address, '--secure-port', String(o.securePort), '--node-port', String(o.nodePort),
     '--advertise-address', o.address,

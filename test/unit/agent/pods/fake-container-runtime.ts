@@ -30,6 +30,7 @@ export class FakeContainerRuntime implements ContainerRuntime {
   execHandler: (container: FakeContainer, command: string[], opts: ExecOptions) => ExecResult | Promise<ExecResult> = () => ({ exitCode: 0, output: '' });
   pulls = 0;
   lists = 0;
+  inspects = 0;
   private nextId = 1;
   private nextIp = 2;
   private readonly listeners = new Set<(e: ContainerEvent) => void>();
@@ -50,9 +51,14 @@ export class FakeContainerRuntime implements ContainerRuntime {
 
   /** The container's process ends with `code`. */
   exit(id: string, code: number, oomKilled = false): void {
+    this.exitSilently(id, code, oomKilled);
+    this.emit(this.must(id), 'die');
+  }
+
+  /** An exit whose `die` event was lost (the event stream was down): only a listing shows it. */
+  exitSilently(id: string, code: number, oomKilled = false): void {
     const c = this.must(id);
     Object.assign(c.details, { running: false, status: 'exited', exitCode: code, oomKilled, finishedAt: new Date(this.now()).toISOString() });
-    this.emit(c, 'die');
   }
 
   async inspectImage(ref: string, signal: AbortSignal): Promise<ImageDetails | undefined> {
@@ -131,6 +137,7 @@ export class FakeContainerRuntime implements ContainerRuntime {
 
   async inspectContainer(id: string, signal: AbortSignal): Promise<ContainerDetails | undefined> {
     signal.throwIfAborted();
+    this.inspects++;
     const c = this.containers.get(id);
     return c ? structuredClone(c.details) : undefined;
   }

@@ -84,10 +84,14 @@ describe('pod lifecycle (fake runtime, fake clock)', () => {
   const managers: PodManager[] = [];
   const logs: string[] = [];
 
+  /**
+   * The fake clock jumps while a worker's own wake-up timers are real: every relist gives every
+   * pod a pass (sync period 0), so that a pass follows each jump of the clock.
+   */
   function newManager(podCgroups?: PodCgroups, extra: Partial<PodManagerOptions> = {}): PodManager {
     const m = new PodManager({
       runtime, reporter, nodeName: 'pi1', hostIP: '192.168.1.11', cgroupRoot: '/pikube-pi1', stateDir, mounter, podCgroups,
-      resyncIntervalMs: 20, clock: { now: () => now }, log: (l) => logs.push(l), ...extra,
+      resyncIntervalMs: 20, syncIntervalMs: 0, clock: { now: () => now }, log: (l) => logs.push(l), ...extra,
     });
     managers.push(m);
     return m;

@@ -232,6 +232,26 @@ describe('PodManager (fake runtime)', () => {
     assert.equal(app.spec.networkMode, `container:${pause.details.id}`);
   });
 
+  it('gives a pod whose containers did not change a pass once per sync period, not on every relist', async () => {
+    newManager(undefined, { syncIntervalMs: 60_000 }).setDesired([aPod('web').withContainer({ name: 'app' }).build()]);
+    await wait('running', () => reporter.last('web')?.phase === 'Running');
+    let lists = runtime.lists;
+    await wait('the start settled', () => runtime.lists >= lists + 10);
+    const inspects = runtime.inspects;
+    lists = runtime.lists;
+    await wait('several relists', () => runtime.lists >= lists + 5);
+    assert.equal(runtime.inspects, inspects, 'no pass while nothing changed');
+    now += 60_000;
+    await wait('a pass after the sync period', () => runtime.inspects > inspects);
+  });
+
+  it('gives a pass at the next relist to a pod whose container changed without an event', async () => {
+    newManager(undefined, { syncIntervalMs: 60_000 }).setDesired([aPod('web').withContainer({ name: 'app' }).build()]);
+    const app = await wait('running', () => reporter.last('web')?.phase === 'Running' && appsOf('web')[0]);
+    runtime.exitSilently(app.details.id, 1);
+    await wait('the exit reported', () => reporter.last('web')?.containerStatuses?.[0]?.lastState?.terminated?.exitCode === 1 || reporter.last('web')?.containerStatuses?.[0]?.state?.terminated?.exitCode === 1);
+  });
+
   it('after an agent restart, adopts running containers as they are and removes pods no longer desired', async () => {
     const first = newManager();
     const keep = aPod('keep').withContainer({ name: 'app' }).build();

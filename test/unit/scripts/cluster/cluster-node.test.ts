@@ -24,4 +24,10 @@ describe('simulated node agent arguments', () => {
     assert.equal(flag(args, '--node-name'), 'pi1');
     assert.equal(flag(args, '--node-ip'), '10.210.1.11');
   });
+
+  it('runs node with the flags it is given, before the agent script (as the systemd unit does)', () => {
+    const args = agentArgs(node, { ...opts, nodeFlags: ['--max-old-space-size=48', '--max-semi-space-size=1'] });
+    assert.deepEqual(args.slice(1, 5), [process.execPath, '--max-old-space-size=48', '--max-semi-space-size=1', opts.agentJs]);
+    assert.deepEqual(agentArgs(node, opts).slice(1, 3), [process.execPath, opts.agentJs]);
+  });
 });
