@@ -9,10 +9,11 @@
  * DELETE (a Background one after a Foreground one).
  */
 import { ApiError, invalid, qualifiedResource } from '../../api/errors';
+import { jsonEqual } from '../../api/json-equal';
 import type { KubeObject, StatusCause } from '../../api/meta';
 import { notSupported } from '../../api/validation/field-errors';
 import { finalizersOnDelete } from './dependents-policy';
-import { stableJson, timestamp } from './object-meta';
+import { timestamp } from './object-meta';
 import type { ResourceInfo } from './resource-info';
 import type { DeleteOptions, ResourceStrategy } from './strategy';
 
@@ -63,7 +64,7 @@ export function planDeletion(current: KubeObject, strategy: ResourceStrategy, op
   if (!strategy.hasPendingFinalizers(next) && grace === 0) return { action: 'remove' };
   markDeleting(next, grace, now);
   strategy.beginDeletion(next);
-  return stableJson(next) === stableJson(current) ? { action: 'keep' } : { action: 'mark', object: next };
+  return jsonEqual(next, current) ? { action: 'keep' } : { action: 'mark', object: next };
 }
 
 /** A graceful deletion is under way and this request does not shorten it. */
