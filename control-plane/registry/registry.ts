@@ -514,12 +514,13 @@ export class Registry {
     return (await this.liveList<T>(info, namespace)).items.find((o) => o.metadata.name === name);
   }
 
+  /** `obj` is a decoded copy the caller gives up: a named create is prepared in it, a generated name's attempts in copies. */
   private async createDecoded<T extends KubeObject>(info: AnyKind, namespace: string | undefined, obj: T, options: WriteOptions): Promise<T> {
     const strategy = info.strategy;
     const generated = !obj.metadata.name && Boolean(obj.metadata.generateName);
     if (info.admitCreate && namespace !== undefined) await info.admitCreate(obj, this.admissionContext(info, obj, namespace));
     for (let attempt = 1; ; attempt++) {
-      const prepared = structuredClone(obj);
+      const prepared = generated ? structuredClone(obj) : obj; // a named create makes one attempt
       if (generated) prepared.metadata.name = generateName(obj.metadata.generateName ?? '');
       this.prepareCreate(info, strategy, prepared);
       const candidate = decodeObject<T>(info, prepared);
