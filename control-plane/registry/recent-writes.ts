@@ -12,7 +12,7 @@
  */
 import type { KubeObject } from '../../api/meta';
 
-/** Enough for every client of a busy API server to find its own last write; about 1 MB of pods. */
+/** Enough for every client of a busy API server to find its own last write; 1–2 MB of pods (≈ 2.5–3.5 KiB each). */
 const DEFAULT_MAX_ENTRIES = 500;
 
 export class RecentWrites {
