@@ -48,7 +48,11 @@ export const SYSTEM_PRIORITY_CLASSES: Record<string, number> = {
 
 /** Returns a defaulted copy; the input is not changed. `tolerationSeconds`: the DefaultTolerationSeconds admission's settings. */
 export function defaultPod(pod: Pod, tolerationSeconds: DefaultTolerationSeconds = DEFAULT_TOLERATIONS): Pod {
-  const out = structuredClone(pod);
+  return defaultPodInPlace(structuredClone(pod), tolerationSeconds);
+}
+
+/** defaultPod on the pod itself, for a caller whose copy is private (the registry's strategy); returns it. */
+export function defaultPodInPlace(out: Pod, tolerationSeconds: DefaultTolerationSeconds = DEFAULT_TOLERATIONS): Pod {
   out.spec = out.spec ?? ({ containers: [] } as PodSpec);
   defaultPodOnlyFields(out.spec);
   defaultPodSpecFields(out.spec);

@@ -9,10 +9,11 @@
  * DELETE (a Background one after a Foreground one).
  */
 import { ApiError, invalid, qualifiedResource } from '../../api/errors';
+import { jsonEqual } from '../../api/json-equal';
 import type { KubeObject, StatusCause } from '../../api/meta';
 import { notSupported } from '../../api/validation/field-errors';
 import { finalizersOnDelete } from './dependents-policy';
-import { stableJson, timestamp } from './object-meta';
+import { timestamp } from './object-meta';
 import type { ResourceInfo } from './resource-info';
 import type { DeleteOptions, ResourceStrategy } from './strategy';
 
@@ -59,11 +60,12 @@ export function checkPreconditions(info: ResourceInfo, current: KubeObject, opti
 export function planDeletion(current: KubeObject, strategy: ResourceStrategy, options: DeleteOptions, now: Date): DeletionPlan {
   const grace = strategy.deletionGracePeriod(current, options.gracePeriodSeconds);
   if (gracePending(current, grace)) return { action: 'keep' };
-  const next = withFinalizers(current, finalizersOnDelete(current, strategy.defaultGarbageCollectionPolicy, options));
-  if (!strategy.hasPendingFinalizers(next) && grace === 0) return { action: 'remove' };
+  const finalized = withFinalizers(current, finalizersOnDelete(current, strategy.defaultGarbageCollectionPolicy, options));
+  if (!strategy.hasPendingFinalizers(finalized) && grace === 0) return { action: 'remove' };
+  const next = structuredClone(finalized); // only an object that stays is copied: most deletions remove
   markDeleting(next, grace, now);
   strategy.beginDeletion(next);
-  return stableJson(next) === stableJson(current) ? { action: 'keep' } : { action: 'mark', object: next };
+  return jsonEqual(next, current) ? { action: 'keep' } : { action: 'mark', object: next };
 }
 
 /** A graceful deletion is under way and this request does not shorten it. */
@@ -72,10 +74,10 @@ function gracePending(current: KubeObject, grace: number): boolean {
   return Boolean(deletionTimestamp) && deletionGracePeriodSeconds > 0 && grace >= deletionGracePeriodSeconds;
 }
 
+/** `current` with the finalizers the deletion leaves, sharing everything else with it. */
 function withFinalizers(current: KubeObject, finalizers: string[]): KubeObject {
-  const next = structuredClone(current);
-  if (finalizers.length > 0 || next.metadata.finalizers !== undefined) next.metadata.finalizers = finalizers;
-  return next;
+  if (finalizers.length === 0 && current.metadata.finalizers === undefined) return current;
+  return { ...current, metadata: { ...current.metadata, finalizers } };
 }
 
 /** A grace period starts now; an object kept only by finalizers keeps the deletionTimestamp it has. */

@@ -16,7 +16,7 @@
 import { conflict, invalid, notFound } from '../../api/errors';
 import type { KubeObject } from '../../api/meta';
 import type { Store } from '../store/store';
-import { stableJson } from './object-meta';
+import { jsonEqual } from '../../api/json-equal';
 import type { ResourceInfo } from './resource-info';
 import { companionWrites, requestedConflicts, stampRevision, type CompanionPlan, type WriteCompanion } from './write-companion';
 
@@ -57,7 +57,7 @@ export function conflictFor(info: ResourceInfo, name: string) {
 /** Equal apart from resourceVersion. */
 export function sameObject(a: KubeObject, b: KubeObject): boolean {
   const strip = (o: KubeObject) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
-  return stableJson(strip(a)) === stableJson(strip(b));
+  return jsonEqual(strip(a), strip(b));
 }
 
 /** The object as the next attempt starts from it, and whether it was just read from etcd. */

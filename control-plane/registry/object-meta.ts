@@ -4,6 +4,7 @@
  * them, nor remove a deletion timestamp.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { jsonEqual } from '../../api/json-equal';
 import type { KubeObject, ObjectMeta } from '../../api/meta';
 import { metaTime } from '../../api/meta-time';
 
@@ -79,7 +80,7 @@ function withoutMetaAndStatus(obj: KubeObject): Record<string, unknown> {
 }
 
 function sameContent(a: KubeObject, b: KubeObject): boolean {
-  return stableJson(withoutMetaAndStatus(a)) === stableJson(withoutMetaAndStatus(b));
+  return jsonEqual(withoutMetaAndStatus(a), withoutMetaAndStatus(b));
 }
 
 /** JSON with object keys sorted: equal values give equal strings. */

@@ -31,6 +31,7 @@ import { SCALES } from './kinds/scale';
 import { AdmissionReads } from './admission-reads';
 import type { CachedObjects } from './cached-objects';
 import { admitCreateInNamespace } from './namespace-lifecycle';
+import { RecentWrites } from './recent-writes';
 import { bumpGenerationOnChange, carryOverObjectMeta, generateName, prepareObjectMetaForCreate } from './object-meta';
 import { startRegistryWatch, type RegistryWatch, type RegistryWatchEvent } from './registry-watch';
 import type { AdmissionContext, NamespaceReads, ResourceDefinition } from './resource-definition';
@@ -171,6 +172,8 @@ export class Registry {
   /** Each kind's write companion (a Service's allocations), made once for this store. */
   private readonly companions = new Map<AnyKind, WriteCompanion>();
   private cachedObjects?: CachedObjects;
+  /** This registry's last writes, where the next write of the same object starts while the caches are attached. */
+  private readonly recentWrites = new RecentWrites();
   /** What create admission reads of a namespace: the caches, etcd when they are behind. */
   private readonly admissionReads: AdmissionReads;
   /** Namespaces deleted through this registry, until when admission reads them from etcd. */
@@ -234,7 +237,8 @@ export class Registry {
 
   /**
    * Lets writes start from recent copies (one etcd round trip instead of two, as the
-   * apiserver's Cacher) and admission read namespaces, LimitRanges, quotas and service accounts
+   * apiserver's Cacher; or from this registry's own last write of the object, when the cache
+   * has not seen it yet: recent-writes.ts) and admission read namespaces, LimitRanges, quotas and service accounts
    * from them (as the admission plugins read their informers). Returns what detaches them.
    */
   useCachedObjects(cached: CachedObjects): () => void {
@@ -506,9 +510,11 @@ export class Registry {
       return decoded;
     };
     const cachedObjects = this.cachedObjects;
-    const cached = cachedObjects && ((): T | undefined => cachedObjects.get(info, key, false) as T | undefined);
+    const cached = cachedObjects && ((): T | undefined => this.recentWrites.newest(key, cachedObjects.get(info, key, false) as T | undefined));
     const outcome = await guaranteedUpdate<T>({ store: this.store, key, info, name, expectedResourceVersion: expected, compute: typed, dryRun: options.dryRun, companion, cached });
-    if ((outcome.written || (outcome.removed && !options.dryRun)) && !options.admissionMayReadStale) this.admissionReads.wrote(info, outcome.object);
+    const stored = outcome.written || (outcome.removed && !options.dryRun);
+    if (stored) this.rememberWrite(key, outcome.removed ? undefined : outcome.object);
+    if (stored && !options.admissionMayReadStale) this.admissionReads.wrote(info, outcome.object);
     return outcome;
   }
 
@@ -522,12 +528,13 @@ export class Registry {
     return (await this.liveList<T>(info, namespace)).items.find((o) => o.metadata.name === name);
   }
 
+  /** `obj` is a decoded copy the caller gives up: a named create is prepared in it, a generated name's attempts in copies. */
   private async createDecoded<T extends KubeObject>(info: AnyKind, namespace: string | undefined, obj: T, options: WriteOptions): Promise<T> {
     const strategy = info.strategy;
     const generated = !obj.metadata.name && Boolean(obj.metadata.generateName);
     if (info.admitCreate && namespace !== undefined) await info.admitCreate(obj, this.admissionContext(info, obj, namespace));
     for (let attempt = 1; ; attempt++) {
-      const prepared = structuredClone(obj);
+      const prepared = generated ? structuredClone(obj) : obj; // a named create makes one attempt
       if (generated) prepared.metadata.name = generateName(obj.metadata.generateName ?? '');
       this.prepareCreate(info, strategy, prepared);
       const candidate = decodeObject<T>(info, prepared);
@@ -581,17 +588,25 @@ export class Registry {
   /** Stores a new object with the keys it claims; AlreadyExists when the object's key is taken. */
   private async storeNew<T extends KubeObject>(info: AnyKind, key: string, obj: T): Promise<T> {
     const companion = this.companions.get(info);
-    if (!companion) return this.stored(info, await this.store.create(key, obj));
+    if (!companion) return this.rememberWrite(key, this.stored(info, await this.store.create(key, obj)));
     for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
       const candidate = structuredClone(obj);
       const plan = await companion.planCreate(candidate);
       const result = await this.store.commit([{ op: 'create', key, object: candidate }, ...companionWrites(plan)]);
-      if (result.ok) return this.stored(info, stampRevision(candidate, result.revision));
+      if (result.ok) return this.rememberWrite(key, this.stored(info, stampRevision(candidate, result.revision)));
       if (result.failed.includes(key)) throw alreadyExists(info.resource, obj.metadata.name ?? '', info.group);
       const causes = requestedConflicts(plan, result.failed);
       if (causes.length > 0) throw invalid(info.kind, obj.metadata.name ?? '', causes, info.group);
     }
     throw new ApiError('Conflict', `Operation cannot be fulfilled on ${info.resource} "${obj.metadata.name ?? ''}": too many concurrent allocations`, { kind: info.resource, group: info.group, name: obj.metadata.name });
+  }
+
+  /** Keeps what was stored at `key` (undefined: removed) for the next write, while the caches are attached; returns it. */
+  private rememberWrite<T extends KubeObject | undefined>(key: string, object: T): T {
+    if (!this.cachedObjects) return object;
+    if (object === undefined) this.recentWrites.removed(key);
+    else this.recentWrites.wrote(key, object);
+    return object;
   }
 
   /** A write of this registry's is done: admission must see it (admission-reads.ts). */
@@ -723,7 +738,9 @@ export class Registry {
     if (!outcome.written || !readyToRemove(outcome.object, strategy)) return outcome.object;
     const key = this.key(info, namespace, outcome.object.metadata.name ?? '');
     const removed = await remove({ store: this.store, key, companion: this.companions.get(info) }, outcome.object);
-    return removed ? this.stored(info, removed) : outcome.object;
+    if (!removed) return outcome.object;
+    this.rememberWrite(key, undefined);
+    return this.stored(info, removed);
   }
 }
 

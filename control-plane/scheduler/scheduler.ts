@@ -29,9 +29,11 @@ export interface SchedulerOptions {
 /** The pod's own key when it waits for a node; every pending key when it frees capacity. */
 function podChangeKeys(pods: Informer<Pod>): (pod: Pod, old: Pod | undefined, type: ChangeType) => string[] {
   return (pod, old, type) => {
-    // Our own status write (PodScheduled=False) must not retrigger the pod: only spec changes do.
-    const statusOnly = old !== undefined && JSON.stringify(old.spec) === JSON.stringify(pod.spec);
-    if (type !== 'DELETED' && needsScheduling(pod)) return statusOnly ? [] : [cacheKey(pod)];
+    if (type !== 'DELETED' && needsScheduling(pod)) {
+      // Our own status write (PodScheduled=False) must not retrigger the pod: only spec changes do.
+      const statusOnly = old !== undefined && JSON.stringify(old.spec) === JSON.stringify(pod.spec);
+      return statusOnly ? [] : [cacheKey(pod)];
+    }
     // Only a pod on a node frees capacity (kube-scheduler's AssignedPodDelete): the deletion of
     // a pending pod (assumed ones are released by their expectations) wakes nobody.
     const freed = Boolean(pod.spec?.nodeName) && (type === 'DELETED' || pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed');

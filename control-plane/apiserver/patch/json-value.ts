@@ -24,22 +24,7 @@ export function cloneJson<T>(value: T): T {
 }
 
 /** Structural equality of two JSON values; object member order does not matter. */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && arraysEqual(a, b);
-  if (isJsonObject(a)) return isJsonObject(b) && objectsEqual(a, b);
-  return false;
-}
-
-function arraysEqual(a: unknown[], b: unknown[]): boolean {
-  return a.length === b.length && a.every((item, i) => jsonEqual(item, b[i]));
-}
-
-function objectsEqual(a: JsonObject, b: JsonObject): boolean {
-  const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length) return false;
-  return keys.every((key) => Object.hasOwn(b, key) && jsonEqual(a[key], b[key]));
-}
+export { jsonEqual } from '../../../api/json-equal';
 
 /** Go's name for the JSON type of a value, as encoding/json spells it in errors. */
 export function goJsonKind(value: unknown): string {

@@ -36,7 +36,8 @@ export interface ApiDefinition {
 
 /** A decoded FieldType. */
 export type DecodedType =
-  | { kind: 'scalar'; type: string; format?: string }
+  /** `spelled`: `type` or `type/format`, what the decoder switches on. */
+  | { kind: 'scalar'; type: string; format?: string; spelled: string }
   | { kind: 'ref'; name: string }
   | { kind: 'array'; items: DecodedType }
   | { kind: 'map'; values: DecodedType };
@@ -46,7 +47,7 @@ export function decodeFieldType(type: FieldType): DecodedType {
   if (type.startsWith('{}')) return { kind: 'map', values: decodeFieldType(type.slice(2)) };
   if (type.startsWith('#')) return { kind: 'ref', name: type.slice(1) };
   const [scalar, format] = type.split('/');
-  return format ? { kind: 'scalar', type: scalar, format } : { kind: 'scalar', type: scalar };
+  return format ? { kind: 'scalar', type: scalar, format, spelled: `${scalar}/${format}` } : { kind: 'scalar', type: scalar, spelled: scalar };
 }
 
 /** The definition a field leads to (through arrays and maps), if any. */

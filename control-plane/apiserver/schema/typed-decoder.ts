@@ -83,9 +83,13 @@ function join(path: string, field: string): string {
   return path ? `${path}.${field}` : field;
 }
 
-/** Sets an own property even for '__proto__', which plain assignment would treat as the prototype. */
+/**
+ * Sets an own property even for '__proto__', which plain assignment would treat as the
+ * prototype. Any other key is assigned: defineProperty is a slow path on every field of every body.
+ */
 function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 export function tooDeepError(): TypedDecodeError {
@@ -160,7 +164,7 @@ class TypedWalker {
 
   field(type: DecodedType, value: unknown, at: Place): unknown {
     switch (type.kind) {
-      case 'scalar': return scalar(type.format ? `${type.type}/${type.format}` : type.type, value, at);
+      case 'scalar': return scalar(type, value, at);
       case 'ref': return this.definition(type.name, value, at);
       case 'array': return this.array(type, type.items, value, at);
       case 'map': return this.map(type, type.values, value, at);
@@ -201,8 +205,8 @@ class TypedWalker {
 
 const ZEROS: Record<string, unknown> = { string: '', boolean: false, integer: 0, number: 0 };
 
-function scalar(type: string, value: unknown, at: Place): unknown {
-  switch (type) {
+function scalar(type: Extract<DecodedType, { kind: 'scalar' }>, value: unknown, at: Place): unknown {
+  switch (type.spelled) {
     case 'string': return expect(typeof value === 'string', value, at, 'string');
     case 'string/byte': return base64(expect(typeof value === 'string', value, at, '[]uint8') as string);
     case 'boolean': return expect(typeof value === 'boolean', value, at, 'bool');

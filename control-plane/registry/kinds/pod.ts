@@ -8,7 +8,7 @@
 import type { Pod } from '../../../api/core-v1';
 import { metadataFieldGetters, selectableFields } from '../../../api/field-selector';
 import { qosClassOf } from '../../../api/qos';
-import { DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS, defaultPod } from '../../../api/defaults/pod-defaults';
+import { DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS, defaultPod, defaultPodInPlace } from '../../../api/defaults/pod-defaults';
 import { validateObjectMetaUpdate } from '../../../api/validation/object-meta';
 import { validatePodCreate } from '../../../api/validation/pod-validation';
 import { validatePodUpdate } from '../../../api/validation/pod-update-validation';
@@ -23,8 +23,9 @@ import { admitPodServiceAccount } from '../service-account-admission';
 import { admitPodLimitDefaults, validatePodLimits } from '../limit-range-admission';
 import { validatePodImages, validatePodImageUpdate } from '../image-policy-admission';
 
+/** The registry hands a create its own copy of the body (createDecoded), defaulted where it is. */
 function prepareForCreate(obj: Pod, ctx: StrategyContext): void {
-  const pod = replaceContents(obj, defaultPod(obj, ctx.defaultTolerationSeconds));
+  const pod = defaultPodInPlace(obj, ctx.defaultTolerationSeconds);
   pod.status = { phase: 'Pending', qosClass: qosClassOf(pod) };
 }
 
