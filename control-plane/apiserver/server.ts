@@ -260,7 +260,7 @@ class RequestHandler {
       const chain = [privilegedGroupsAuthorizer([SYSTEM_MASTERS]), ...(options.nodeAuthorizer ? [options.nodeAuthorizer] : []), rbacAuthorizer(rules)];
       this.access = { rules, authorizer: unionAuthorizer(chain) };
     }
-    this.exec = new ExecUpgrades(options.registry, options.streams);
+    this.exec = new ExecUpgrades(options.registry, options.streams, (line) => this.log(line));
     if (CustomKinds.applies(options.registry)) this.customKinds = new CustomKinds(options.registry, (line) => this.log(line));
     const sink = options.log ?? ((line) => console.error(line));
     this.log = (line) => sink(escapeForLog(line));
@@ -332,7 +332,7 @@ class RequestHandler {
   }
 
   /**
-   * An HTTP upgrade: `pods/exec` and `pods/attach` (a websocket) and `pods/portforward` (SPDY/3.1, or SPDY in a websocket) take one. Authenticated like any request;
+   * An HTTP upgrade: `pods/exec` and `pods/attach` (a websocket or SPDY/3.1) and `pods/portforward` (SPDY/3.1, or SPDY in a websocket) take one. Authenticated like any request;
    * every refusal before the handshake is a Status written on the raw socket.
    */
   async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {

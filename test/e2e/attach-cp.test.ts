@@ -123,7 +123,7 @@ describe('kubectl attach, run -i --rm and cp', function () {
       const suffix = version.replace('.', '-');
       const other = (args: string[], input?: string) => runKubectl(cluster.get().kubeconfig, args, { input, timeoutMs: 60_000, binary: kubectlVersion(version) });
 
-      it('attaches with stdin, runs -i --rm, and copies a file both ways', async () => {
+      it('attaches with stdin, runs -i --rm, copies a file both ways and execs with the exit code', async () => {
         const reader = `reader-${suffix}`;
         assert.equal((await kubectl(['apply', '-f', '-'], READER.split('---')[0].replace('name: reader', `name: ${reader}`))).code, 0);
         assert.equal((await kubectl(['wait', '--for=condition=Ready', `pod/${reader}`, '--timeout=60s'])).code, 0);
@@ -144,6 +144,9 @@ describe('kubectl attach, run -i --rm and cp', function () {
           const down = await other(['cp', `shell:/tmp/up-${suffix}.txt`, path.join(dir, 'down.txt')]);
           assert.equal(down.code, 0, down.stderr);
           assert.equal(readFileSync(path.join(dir, 'down.txt'), 'utf8'), `copied with ${version}\n`);
+          const exec = await other(['exec', 'shell', '--', 'sh', '-c', 'echo to-stdout; echo to-stderr >&2; exit 4']);
+          assert.deepEqual([exec.code, exec.stdout], [4, 'to-stdout\n'], exec.stderr);
+          assert.match(exec.stderr, /to-stderr/);
         } finally {
           rmSync(dir, { recursive: true, force: true });
         }

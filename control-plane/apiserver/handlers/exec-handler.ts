@@ -1,11 +1,12 @@
 /**
- * `pods/{name}/exec` and `pods/{name}/attach`: a websocket speaking Kubernetes' remote-command channel protocol
- * (channel-protocol.ts), the handshake on the HTTPS server's `upgrade` event. Everything the
- * API server can decide is decided before the 101 and refused with a Status (kubectl then
- * prints `Error from server (BadRequest): container x is not valid for pod y`, after its SPDY
- * retry gets the same answer); what only the node knows ends the session with a Failure on
- * the status channel, as Kubernetes' stream translator does. A request without an upgrade is
- * refused like Kubernetes refuses it; SPDY is not served.
+ * `pods/{name}/exec` and `pods/{name}/attach`, upgraded on the HTTPS server's `upgrade` event
+ * to either transport of Kubernetes' remote-command protocol: a websocket speaking the channel
+ * protocol (channel-protocol.ts, kubectl 1.30+), or SPDY/3.1 with one stream per purpose
+ * (spdy-exec-session.ts, kubectl up to 1.29 and 1.30+'s fallback). Everything the API server
+ * can decide is decided before the 101, the same way for both, and refused with a Status
+ * (kubectl prints `Error from server (BadRequest): container x is not valid for pod y`); what
+ * only the node knows ends the session with a Failure status, as the kubelet and Kubernetes'
+ * stream translator do. A request without an upgrade is refused like Kubernetes refuses it.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -17,8 +18,12 @@ import { podAttachOptionsFrom } from '../pod-attach-options';
 import { podExecOptionsFrom, type PodExecOptions } from '../pod-exec-options';
 import { nodeWithoutSession, streamsUnavailable, type PodStreamProvider } from '../pod-stream-provider';
 import { containerFor, nodeOf } from '../pod-stream-target';
-import { negotiateProtocol, offeredProtocols, SERVED_PROTOCOLS } from '../remote-command/channel-protocol';
+import { negotiateProtocol, negotiateSpdyProtocol, offeredProtocols, SERVED_PROTOCOLS } from '../remote-command/channel-protocol';
 import { ExecSession } from '../remote-command/exec-session';
+import { SpdyExecSession } from '../remote-command/spdy-exec-session';
+import { SpdySession } from '../spdy/spdy-session';
+import { isSpdyUpgrade, offeredStreamProtocols, switchToSpdy } from '../spdy/spdy-upgrade';
+import type { PodStream } from '../pod-stream-provider';
 import type { RequestScope } from '../request-scope';
 import type { ResourceTarget } from '../router';
 
@@ -61,6 +66,9 @@ function unsupportedProtocols(offered: string[]): ApiError {
   return badRequest(`requested protocol(s) are not supported: [${offered.join(' ')}]; supports [${SERVED_PROTOCOLS.join(' ')}]`);
 }
 
+
+type OpenStream = (signal: AbortSignal) => Promise<PodStream>;
+
 export interface ExecUpgrade {
   req: IncomingMessage;
   socket: Duplex;
@@ -79,30 +87,37 @@ export class ExecUpgrades {
     handleProtocols: (offered) => negotiateProtocol(offered) ?? false,
   });
 
-  constructor(private readonly registry: Registry, private readonly streams: PodStreamProvider | undefined) {}
+  constructor(private readonly registry: Registry, private readonly streams: PodStreamProvider | undefined, private readonly log: (line: string) => void = () => undefined) {}
 
   /** Checks the request, then completes the handshake and runs the session. Throws (an ApiError) only before the handshake. */
   async upgrade(u: ExecUpgrade): Promise<void> {
     const t = await execTarget(this.registry, u.target, u.query, u.mode);
     const streams = this.streams;
     if (!streams) throw streamsUnavailable();
-    // Before the protocol checks: kubectl retries a refused websocket with SPDY and prints that answer.
+    // Before the protocol checks, so that both transports get the same refusals.
     if (!streams.isConnected(t.nodeName)) throw nodeWithoutSession(t.nodeName);
-    if (!isWebSocketUpgrade(u.req)) {
-      throw badRequest(`pods/${u.mode} is served over websockets only (${SERVED_PROTOCOLS.join(', ')}); SPDY is not supported: use kubectl 1.30 or later`);
-    }
+    const params = { ...t.options, container: t.container };
+    const open: OpenStream = (signal) => (u.mode === 'exec' ? streams.openExec(t.pod, params, signal) : streams.openAttach(t.pod, params, signal));
+    if (isSpdyUpgrade(u.req)) return this.serveSpdy(u, t.options, open);
+    if (!isWebSocketUpgrade(u.req)) throw badRequest('Upgrade request required');
     const offered = offeredProtocols(u.req.headers['sec-websocket-protocol']);
     const protocol = negotiateProtocol(offered);
     if (!protocol) throw unsupportedProtocols(offered);
     const ws = await this.handshake(u);
     if (!ws) return;
     const session = new ExecSession(ws, { protocol, command: t.options.command, stdout: t.options.stdout, stderr: t.options.stderr });
-    const params = { ...t.options, container: t.container };
-    await session.run((signal) => (u.mode === 'exec' ? streams.openExec(t.pod, params, signal) : streams.openAttach(t.pod, params, signal)));
+    await session.run(open);
   }
 
   dispose(): void {
     this.wss.close();
+  }
+
+  private async serveSpdy(u: ExecUpgrade, options: PodExecOptions, open: OpenStream): Promise<void> {
+    const protocol = negotiateSpdyProtocol(offeredStreamProtocols(u.req));
+    const socket = switchToSpdy(u.socket, u.head, protocol);
+    const session: SpdyExecSession = new SpdyExecSession(new SpdySession(socket, (s) => session.stream(s), this.log), { ...options, protocol, log: this.log });
+    await session.run(open);
   }
 
   /** Undefined when ws refused a malformed handshake itself (it answers 400 and closes the socket). */

@@ -17,6 +17,7 @@ import { nodeWithoutSession, streamsUnavailable, type PodStreamProvider } from '
 import { nodeOf } from '../pod-stream-target';
 import { PortForwardSession } from '../port-forward/port-forward-session';
 import { SpdySession } from '../spdy/spdy-session';
+import { isSpdyUpgrade, offeredStreamProtocols, switchToSpdy } from '../spdy/spdy-upgrade';
 import { offeredProtocols } from '../remote-command/channel-protocol';
 import type { RequestScope } from '../request-scope';
 import type { ResourceTarget } from '../router';
@@ -43,14 +44,6 @@ export async function servePortForward(scope: RequestScope, target: ResourceTarg
   const pod = await scope.registry.get<Pod>(target.info, target.namespace, target.name ?? '');
   nodeOf(pod);
   throw badRequest('Upgrade request required');
-}
-
-function headerList(value: string | string[] | undefined): string[] {
-  return (Array.isArray(value) ? value : [value ?? '']).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
-}
-
-function isSpdyUpgrade(req: IncomingMessage): boolean {
-  return headerList(req.headers.upgrade).some((u) => u.toLowerCase() === 'spdy/3.1');
 }
 
 function isWebSocketUpgrade(req: IncomingMessage): boolean {
@@ -96,11 +89,11 @@ export class PortForwardUpgrades {
       return ws ? createWebSocketStream(ws) : undefined;
     }
     if (!isSpdyUpgrade(u.req)) throw badRequest('Upgrade request required');
-    const offered = headerList(u.req.headers['x-stream-protocol-version']);
+    const offered = offeredStreamProtocols(u.req);
     if (!offered.includes(PORT_FORWARD_PROTOCOL)) {
       throw new ApiError('Forbidden', `unable to upgrade: unable to negotiate protocol: client supports [${offered.join(' ')}], server supports [${PORT_FORWARD_PROTOCOL}]`);
     }
-    return switchToSpdy(u.socket, u.head);
+    return switchToSpdy(u.socket, u.head, PORT_FORWARD_PROTOCOL);
   }
 
   private handshake(u: PortForwardUpgrade): Promise<WebSocket | undefined> {
@@ -113,17 +106,4 @@ export class PortForwardUpgrades {
       });
     });
   }
-}
-
-/** The 101 of an SPDY upgrade, as Kubernetes' httpstream/spdy upgrader writes it. */
-function switchToSpdy(socket: Duplex, head: Buffer): Duplex {
-  socket.write([
-    'HTTP/1.1 101 Switching Protocols',
-    'Connection: Upgrade',
-    'Upgrade: SPDY/3.1',
-    `X-Stream-Protocol-Version: ${PORT_FORWARD_PROTOCOL}`,
-    '', '',
-  ].join('\r\n'));
-  if (head.length > 0) socket.unshift(head);
-  return socket;
 }

@@ -10,7 +10,7 @@
  * https://github.com/kubernetes/kubernetes/blob/master/staging/src/k8s.io/apimachinery/pkg/util/remotecommand/constants.go
  */
 import type { Status } from '../../../api/meta';
-import type { ApiError } from '../../../api/errors';
+import { ApiError, badRequest } from '../../../api/errors';
 import { statusOf } from '../status-response';
 import type { StreamResult } from '../pod-stream-provider';
 
@@ -27,10 +27,28 @@ const PROTOCOL_VERSIONS: Record<string, number> = {
 
 export const SERVED_PROTOCOLS = Object.keys(PROTOCOL_VERSIONS);
 
+/**
+ * The versions served over SPDY (`X-Stream-Protocol-Version`), as the kubelet's streaming
+ * server: v5 (the close signal) exists for websockets only.
+ */
+export const SPDY_SERVED_PROTOCOLS = SERVED_PROTOCOLS.filter((p) => PROTOCOL_VERSIONS[p] < 5);
+
 /** The first of the client's offers that is served (the client lists its preference first), or undefined. */
-export function negotiateProtocol(offered: Iterable<string>): string | undefined {
-  for (const p of offered) if (PROTOCOL_VERSIONS[p] !== undefined) return p;
+export function negotiateProtocol(offered: Iterable<string>, served: readonly string[] = SERVED_PROTOCOLS): string | undefined {
+  for (const p of offered) if (served.includes(p)) return p;
   return undefined;
+}
+
+/**
+ * The version for an SPDY upgrade's `X-Stream-Protocol-Version` offers, or httpstream.Handshake's
+ * refusals: no offer at all (400), no common version (403).
+ * https://github.com/kubernetes/kubernetes/blob/v1.32.0/staging/src/k8s.io/apimachinery/pkg/util/httpstream/httpstream.go
+ */
+export function negotiateSpdyProtocol(offered: string[]): string {
+  if (offered.length === 0) throw badRequest('unable to upgrade: X-Stream-Protocol-Version is required');
+  const protocol = negotiateProtocol(offered, SPDY_SERVED_PROTOCOLS);
+  if (protocol) return protocol;
+  throw new ApiError('Forbidden', `unable to upgrade: unable to negotiate protocol: client supports [${offered.join(' ')}], server accepts [${SPDY_SERVED_PROTOCOLS.join(' ')}]`);
 }
 
 export function protocolVersion(protocol: string): number {
@@ -115,12 +133,18 @@ function failureStatus(err: ApiError): ChannelStatus {
 }
 
 /**
- * The message on the status channel that ends a session: JSON Status from v4; before v4 the
- * failure's text only, nothing for success (exit codes cannot be told).
+ * What ends a session on the status channel (websockets) or the error stream (SPDY): JSON
+ * Status from v4; before v4 the failure's text only, nothing for success (exit codes cannot be told).
  */
-export function statusFrame(result: StreamResult, command: string[], version: number): Buffer | undefined {
+export function statusMessage(result: StreamResult, command: string[], version: number): Buffer | undefined {
   const status = resultStatus(result, command);
-  if (version >= 4) return encodeFrame(CHANNEL.error, JSON.stringify(status));
+  if (version >= 4) return Buffer.from(JSON.stringify(status));
   if (status.status === 'Success') return undefined;
-  return encodeFrame(CHANNEL.error, status.message ?? 'command failed');
+  return Buffer.from(status.message ?? 'command failed');
+}
+
+/** The status message as one websocket message on the status channel. */
+export function statusFrame(result: StreamResult, command: string[], version: number): Buffer | undefined {
+  const message = statusMessage(result, command, version);
+  return message && encodeFrame(CHANNEL.error, message);
 }

@@ -1,21 +1,25 @@
 /**
  * The port-forward protocol over a real SpdySession on a loopback socket, driven by a small
- * SPDY client written here the way moby/spdystream behaves (zlib-compressed header blocks with
- * the SPDY dictionary, a sync flush per block); the pod side is a fake PodStream.
+ * SPDY client (spdy-test-client.ts); the pod side is a fake PodStream.
  */
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { Readable } from 'node:stream';
-import zlib from 'node:zlib';
 import type { Pod } from '../../../../../api/core-v1';
 import { ApiError } from '../../../../../api/errors';
 import type { PodStream, StreamResult } from '../../../../../control-plane/apiserver/pod-stream-provider';
 import { parsePortHeader, PortForwardSession } from '../../../../../control-plane/apiserver/port-forward/port-forward-session';
-import { SPDY3_DICTIONARY } from '../../../../../control-plane/apiserver/spdy/spdy-dictionary';
-import { CONTROL, encodeData, SpdyFrameParser, type SpdyFrame } from '../../../../../control-plane/apiserver/spdy/spdy-frames';
-import { encodeHeaderBlock, HeaderBlockReader } from '../../../../../control-plane/apiserver/spdy/spdy-header-block';
+import { CONTROL } from '../../../../../control-plane/apiserver/spdy/spdy-frames';
 import { SpdySession } from '../../../../../control-plane/apiserver/spdy/spdy-session';
 import { until } from '../../../../../scripts/cluster/wait-until';
+import { SpdyClient } from '../spdy/spdy-test-client';
+
+/** Opens the error and data streams of one forwarded connection. */
+async function connection(client: SpdyClient, port: string, requestId: string): Promise<{ error: number; data: number }> {
+  const error = await client.open({ streamtype: 'error', port, requestid: requestId });
+  const data = await client.open({ streamtype: 'data', port, requestid: requestId });
+  return { error, data };
+}
 
 const POD: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'default', uid: 'u-1' }, spec: { containers: [] } };
 
@@ -39,86 +43,6 @@ function echoPort(reply: (input: string) => string): PodStream & { input: string
     cancel: () => settle({ ok: false, error: new ApiError('InternalError', 'cancelled') }),
   };
   return conn;
-}
-
-/** The client's end: opens streams, sends data, collects what the server sends per stream. */
-class SpdyClient {
-  readonly frames: SpdyFrame[] = [];
-  readonly received = new Map<number, { data: string; fin: boolean; replied: boolean; reset: boolean }>();
-  private readonly deflate = zlib.createDeflate({ dictionary: SPDY3_DICTIONARY });
-  private readonly parser = new SpdyFrameParser();
-  private readonly inflater = new HeaderBlockReader();
-  private nextId = 1;
-
-  constructor(readonly socket: net.Socket) {
-    socket.on('data', (chunk: Buffer) => {
-      for (const f of this.parser.push(chunk)) this.frame(f);
-    });
-  }
-
-  async open(headers: Record<string, string>): Promise<number> {
-    const id = this.nextId;
-    this.nextId += 2;
-    const parts: Buffer[] = [];
-    const onData = (c: Buffer): number => parts.push(c);
-    this.deflate.on('data', onData);
-    this.deflate.write(encodeHeaderBlock(headers));
-    await new Promise<void>((resolve) => this.deflate.flush(zlib.constants.Z_SYNC_FLUSH, () => resolve()));
-    this.deflate.off('data', onData);
-    const block = Buffer.concat(parts);
-    const body = Buffer.alloc(10 + block.length);
-    body.writeUInt32BE(id, 0);
-    block.copy(body, 10);
-    this.control(CONTROL.synStream, 0, body);
-    this.received.set(id, { data: '', fin: false, replied: false, reset: false });
-    return id;
-  }
-
-  /** Opens the error and data streams of one forwarded connection. */
-  async connection(port: string, requestId: string): Promise<{ error: number; data: number }> {
-    const error = await this.open({ streamtype: 'error', port, requestid: requestId });
-    const data = await this.open({ streamtype: 'data', port, requestid: requestId });
-    return { error, data };
-  }
-
-  send(id: number, text: string, fin: boolean): void {
-    this.socket.write(encodeData(id, Buffer.from(text), fin));
-  }
-
-  control(type: number, flags: number, body: Buffer): void {
-    const header = Buffer.alloc(8);
-    header.writeUInt16BE(0x8003, 0);
-    header.writeUInt16BE(type, 2);
-    header.writeUInt32BE(body.length, 4);
-    header[4] = flags;
-    this.socket.write(Buffer.concat([header, body]));
-  }
-
-  stream(id: number): { data: string; fin: boolean; replied: boolean; reset: boolean } {
-    const s = this.received.get(id);
-    assert.ok(s, `no stream ${id}`);
-    return s;
-  }
-
-  close(): void {
-    this.inflater.dispose();
-    this.deflate.destroy();
-    this.socket.destroy();
-  }
-
-  private frame(f: SpdyFrame): void {
-    this.frames.push(f);
-    if (f.type === 'synReply') {
-      void this.inflater.inflateBlock(f.headerBlock);
-      this.stream(f.streamId).replied = true;
-    } else if (f.type === 'data') {
-      const s = this.stream(f.streamId);
-      s.data += f.data.toString();
-      s.fin ||= f.fin;
-    } else if (f.type === 'rstStream') {
-      this.stream(f.streamId).reset = true;
-    }
-  }
 }
 
 describe('port-forward sessions over SPDY', () => {
@@ -150,7 +74,7 @@ describe('port-forward sessions over SPDY', () => {
       ports.push(port);
       return echoPort((input) => `got ${input}`);
     };
-    const { error, data } = await client.connection('80', '0');
+    const { error, data } = await connection(client, '80', '0');
     client.send(data, 'hello', true);
     await until(() => client.stream(data).fin && client.stream(error).fin, { timeoutMs: 5000, describe: () => JSON.stringify([...client.received]) });
     assert.deepEqual(ports, [80]);
@@ -163,11 +87,11 @@ describe('port-forward sessions over SPDY', () => {
       if (port === 81) throw new ApiError('InternalError', 'failed to connect to localhost:81: connect: connection refused');
       return echoPort(() => 'ok');
     };
-    const refused = await client.connection('81', '0');
+    const refused = await connection(client, '81', '0');
     await until(() => client.stream(refused.error).fin, { timeoutMs: 5000 });
     assert.equal(client.stream(refused.error).data, 'error forwarding port 81 to pod default/web, uid u-1: failed to connect to localhost:81: connect: connection refused');
     assert.ok(client.stream(refused.data).fin);
-    const next = await client.connection('80', '1');
+    const next = await connection(client, '80', '1');
     client.send(next.data, '', true);
     await until(() => client.stream(next.error).fin, { timeoutMs: 5000 });
     assert.equal(client.stream(next.data).data, 'ok');
@@ -188,7 +112,7 @@ describe('port-forward sessions over SPDY', () => {
 
   it('refuses a port header that is no port', async () => {
     open = async () => assert.fail('no dial for a bad port');
-    const c = await client.connection('http', '0');
+    const c = await connection(client, 'http', '0');
     await until(() => client.stream(c.error).fin, { timeoutMs: 5000 });
     assert.match(client.stream(c.error).data, /error forwarding port http to pod default\/web, uid u-1: invalid port "http"/);
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { ApiError } from '../../../../../api/errors';
 import {
-  CHANNEL, decodeClientFrame, encodeFrame, negotiateProtocol, offeredProtocols, parseTerminalSize, protocolVersion, resultStatus, statusFrame,
+  CHANNEL, decodeClientFrame, encodeFrame, negotiateProtocol, negotiateSpdyProtocol, offeredProtocols, parseTerminalSize, protocolVersion, resultStatus, statusFrame,
 } from '../../../../../control-plane/apiserver/remote-command/channel-protocol';
 
 function json(frame: Buffer | undefined): unknown {
@@ -20,6 +20,25 @@ describe('remote-command channel protocol', () => {
     it('serves none of the base64 or unknown protocols', () => {
       assert.equal(negotiateProtocol(['base64.channel.k8s.io', 'v4.base64.channel.k8s.io', 'SPDY/3.1']), undefined);
       assert.equal(negotiateProtocol([]), undefined);
+    });
+
+    it('negotiates X-Stream-Protocol-Version for SPDY without v5, refusing as httpstream.Handshake does', () => {
+      assert.equal(negotiateSpdyProtocol(['v5.channel.k8s.io', 'v4.channel.k8s.io', 'channel.k8s.io']), 'v4.channel.k8s.io');
+      assert.equal(negotiateSpdyProtocol(['channel.k8s.io']), 'channel.k8s.io');
+      const refusal = (offered: string[]): [string, string] => {
+        try {
+          negotiateSpdyProtocol(offered);
+        } catch (err: unknown) {
+          assert.ok(err instanceof ApiError);
+          return [err.code, err.message];
+        }
+        return assert.fail('refused');
+      };
+      assert.deepEqual(refusal([]), ['BadRequest', 'unable to upgrade: X-Stream-Protocol-Version is required']);
+      assert.deepEqual(refusal(['v5.channel.k8s.io', 'portforward.k8s.io']), [
+        'Forbidden',
+        'unable to upgrade: unable to negotiate protocol: client supports [v5.channel.k8s.io portforward.k8s.io], server accepts [v4.channel.k8s.io v3.channel.k8s.io v2.channel.k8s.io channel.k8s.io]',
+      ]);
     });
 
     it('reads the Sec-WebSocket-Protocol header as a list', () => {

@@ -2,49 +2,12 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { ApiError } from '../../../../../api/errors';
-import type { OutputChunk, PodStream, StreamResult } from '../../../../../control-plane/apiserver/pod-stream-provider';
+import type { PodStream } from '../../../../../control-plane/apiserver/pod-stream-provider';
 import { ExecSession } from '../../../../../control-plane/apiserver/remote-command/exec-session';
 import { until } from '../../../../../scripts/cluster/wait-until';
-
-/** A hand-written PodStream: the test pushes output and ends it; stdin, resizes and cancels are recorded. */
-class FakeStream implements PodStream {
-  readonly output = new Readable({ objectMode: true, read: () => undefined });
-  readonly stdin: string[] = [];
-  readonly resizes: [number, number][] = [];
-  stdinClosed = false;
-  cancelled?: string;
-  private settle!: (r: StreamResult) => void;
-  readonly result = new Promise<StreamResult>((resolve) => (this.settle = resolve));
-
-  emit(chunk: OutputChunk): void {
-    this.output.push(chunk);
-  }
-  finish(result: StreamResult): void {
-    this.output.push(null);
-    this.settle(result);
-  }
-  writeStdin(data: Buffer): boolean {
-    this.stdin.push(data.toString());
-    return true;
-  }
-  writable(): Promise<void> {
-    return Promise.resolve();
-  }
-  closeStdin(): void {
-    this.stdinClosed = true;
-  }
-  resize(width: number, height: number): void {
-    this.resizes.push([width, height]);
-  }
-  cancel(reason: string): void {
-    this.cancelled ??= reason;
-    this.settle({ ok: false, error: new ApiError('InternalError', reason) });
-    this.output.destroy();
-  }
-}
+import { FakePodStream } from './fake-pod-stream';
 
 interface Client {
   ws: WebSocket;
@@ -90,7 +53,7 @@ describe('ExecSession over a websocket', () => {
   const channelText = (frames: Buffer[], channel: number): string => frames.filter((f) => f[0] === channel).map((f) => f.subarray(1).toString()).join('');
 
   it('announces the streams, forwards output by channel, then sends the status and closes normally', async () => {
-    const stream = new FakeStream();
+    const stream = new FakePodStream();
     open = async () => stream;
     const c = await connect();
     stream.emit({ stream: 'stdout', data: Buffer.from('out') });
@@ -104,7 +67,7 @@ describe('ExecSession over a websocket', () => {
   });
 
   it('reports the exit code on the status channel', async () => {
-    const stream = new FakeStream();
+    const stream = new FakePodStream();
     open = async () => stream;
     const c = await connect('v4.channel.k8s.io');
     stream.finish({ ok: true, exitCode: 3 });
@@ -115,7 +78,7 @@ describe('ExecSession over a websocket', () => {
   });
 
   it('hands stdin, its close and terminal resizes to the stream, in order', async () => {
-    const stream = new FakeStream();
+    const stream = new FakePodStream();
     open = async () => stream;
     const c = await connect();
     c.ws.send(Buffer.concat([Buffer.from([0]), Buffer.from('hello')]));
@@ -129,7 +92,7 @@ describe('ExecSession over a websocket', () => {
   });
 
   it('keeps stdin sent while the stream is opening', async () => {
-    const stream = new FakeStream();
+    const stream = new FakePodStream();
     let release!: () => void;
     open = () => new Promise((resolve) => (release = () => resolve(stream)));
     const c = await connect();
@@ -153,7 +116,7 @@ describe('ExecSession over a websocket', () => {
   });
 
   it('cancels the stream when the client goes away', async () => {
-    const stream = new FakeStream();
+    const stream = new FakePodStream();
     open = async () => stream;
     const c = await connect();
     await until(() => c.frames.length > 0, { timeoutMs: 2000 });
