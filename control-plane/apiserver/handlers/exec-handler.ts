@@ -16,14 +16,13 @@ import { ApiError, badRequest } from '../../../api/errors';
 import type { Registry } from '../../registry/registry';
 import { podAttachOptionsFrom } from '../pod-attach-options';
 import { podExecOptionsFrom, type PodExecOptions } from '../pod-exec-options';
-import { nodeWithoutSession, streamsUnavailable, type PodStreamProvider } from '../pod-stream-provider';
+import { nodeWithoutSession, streamsUnavailable, type PodStream, type PodStreamProvider } from '../pod-stream-provider';
 import { containerFor, nodeOf } from '../pod-stream-target';
 import { negotiateProtocol, negotiateSpdyProtocol, offeredProtocols, SERVED_PROTOCOLS } from '../remote-command/channel-protocol';
 import { ExecSession } from '../remote-command/exec-session';
 import { SpdyExecSession } from '../remote-command/spdy-exec-session';
 import { SpdySession } from '../spdy/spdy-session';
 import { isSpdyUpgrade, offeredStreamProtocols, switchToSpdy } from '../spdy/spdy-upgrade';
-import type { PodStream } from '../pod-stream-provider';
 import type { RequestScope } from '../request-scope';
 import type { ResourceTarget } from '../router';
 
@@ -65,7 +64,6 @@ function isWebSocketUpgrade(req: IncomingMessage): boolean {
 function unsupportedProtocols(offered: string[]): ApiError {
   return badRequest(`requested protocol(s) are not supported: [${offered.join(' ')}]; supports [${SERVED_PROTOCOLS.join(' ')}]`);
 }
-
 
 type OpenStream = (signal: AbortSignal) => Promise<PodStream>;
 
