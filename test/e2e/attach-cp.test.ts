@@ -1,6 +1,6 @@
 /**
  * `kubectl attach`, `kubectl run -i/-it --rm` and `kubectl cp` end to end with the real kubectl
- * 1.32, and without a terminal with 1.27 (SPDY), 1.30 and 1.33 (websockets): stdin reaches the container's main process (Docker's OpenStdin/StdinOnce/Tty set from
+ * 1.32, and without a terminal with 1.27 (SPDY), 1.30 and 1.33 (websockets) — exec -it with a terminal too: stdin reaches the container's main process (Docker's OpenStdin/StdinOnce/Tty set from
  * the container's `stdin`, `stdinOnce`, `tty`), the pod is deleted after `--rm`, its exit code
  * becomes kubectl's; `cp` runs `tar` in the container (every busybox applet is linked).
  */
@@ -55,8 +55,8 @@ describe('kubectl attach, run -i --rm and cp', function () {
   });
   const kubectl = (args: string[], input?: string): ReturnType<ReturnType<typeof cluster.get>['kubectl']> => cluster.get().kubectl(args, { input, timeoutMs: 60_000 });
   /** kubectl under script(1), so that it has a terminal; `input` is typed after `delayS` seconds. */
-  const inTerminal = (args: string, input: string, delayS: number): ReturnType<typeof runCommand> => {
-    const typed = `(sleep ${delayS}; printf '${input}'; sleep 5) | script -qec "stty cols 100 rows 30; ${KUBECTL} --kubeconfig ${cluster.get().kubeconfig} ${args}" /dev/null`;
+  const inTerminal = (args: string, input: string, delayS: number, binary: string = KUBECTL): ReturnType<typeof runCommand> => {
+    const typed = `(sleep ${delayS}; printf '${input}'; sleep 5) | script -qec "stty cols 100 rows 30; ${binary} --kubeconfig ${cluster.get().kubeconfig} ${args}" /dev/null`;
     return runCommand('sh', ['-c', typed], { allowFailure: true, timeoutMs: 60_000 });
   };
   const podGone = async (name: string): Promise<void> => {
@@ -123,7 +123,7 @@ describe('kubectl attach, run -i --rm and cp', function () {
       const suffix = version.replace('.', '-');
       const other = (args: string[], input?: string) => runKubectl(cluster.get().kubeconfig, args, { input, timeoutMs: 60_000, binary: kubectlVersion(version) });
 
-      it('attaches with stdin, runs -i --rm, copies a file both ways and execs with the exit code', async () => {
+      it('attaches with stdin, runs -i --rm, copies a file both ways, execs with the exit code and is refused an unknown container', async () => {
         const reader = `reader-${suffix}`;
         assert.equal((await kubectl(['apply', '-f', '-'], READER.split('---')[0].replace('name: reader', `name: ${reader}`))).code, 0);
         assert.equal((await kubectl(['wait', '--for=condition=Ready', `pod/${reader}`, '--timeout=60s'])).code, 0);
@@ -147,9 +147,19 @@ describe('kubectl attach, run -i --rm and cp', function () {
           const exec = await other(['exec', 'shell', '--', 'sh', '-c', 'echo to-stdout; echo to-stderr >&2; exit 4']);
           assert.deepEqual([exec.code, exec.stdout], [4, 'to-stdout\n'], exec.stderr);
           assert.match(exec.stderr, /to-stderr/);
+          const refused = await other(['exec', 'shell', '-c', 'nope', '--', 'true']);
+          assert.equal(refused.code, 1);
+          assert.match(refused.stderr, /Error from server \(BadRequest\): container nope is not valid for pod shell/);
         } finally {
           rmSync(dir, { recursive: true, force: true });
         }
+      });
+
+      it("gives exec -it a terminal of kubectl's terminal size", async () => {
+        // kubectl sends the size once the streams are up, while the command already runs (so on Kubernetes too): stty waits a second.
+        const res = await inTerminal("exec -it shell -- sh -c 'tty; sleep 1; stty size'", '', 0, kubectlVersion(version));
+        assert.match(res.stdout, /\/dev\/pts\/\d+/, res.stdout + res.stderr);
+        assert.match(res.stdout, /^30 100\r?$/m, res.stdout + res.stderr);
       });
     });
   }
