@@ -13,30 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { withTestCluster, type TestCluster } from '../support/cluster-fixture';
 import { kubectlOk, waitPodRow } from '../support/kubectl-pods';
-import { nfsUnavailable, startNfsServer, type NfsServer } from '../support/nfs-server';
+import { nfsMountsOf, nfsUnavailable, startNfsServer, type NfsServer } from '../support/nfs-server';
 import { until } from '../../scripts/cluster/wait-until';
-
-/** One mount from /proc/self/mountinfo: where, what type, from where, with which options. */
-interface MountEntry {
-  point: string;
-  type: string;
-  source: string;
-  options: string;
-}
-
-function mounts(): MountEntry[] {
-  return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter(Boolean).map((line) => {
-    const [left, right] = line.split(' - ');
-    const fields = left.split(' ');
-    const [type, source] = right.split(' ');
-    return { point: fields[4], type, source, options: fields[5] };
-  });
-}
-
-/** The machine's mounts of the server's exports (the agents and dockerd share this mount namespace). */
-function nfsMountsOf(server: NfsServer): MountEntry[] {
-  return mounts().filter((m) => m.type.startsWith('nfs') && m.source.startsWith(`${server.ip}:`));
-}
 
 function pod(name: string, node: string, command: string, volume: string): string {
   return `apiVersion: v1

@@ -55,6 +55,24 @@ exec rpc.mountd --foreground --no-nfs-version 3`;
 /** Stops the namespace's nfsd threads (from a fresh private mount of its nfsd filesystem). */
 const STOP = 'mount -t nfsd nfsd /proc/fs/nfsd && rpc.nfsd 0';
 
+/** One mount from /proc/self/mountinfo: where, what type, from where, with which options. */
+export interface MountEntry {
+  point: string;
+  type: string;
+  source: string;
+  options: string;
+}
+
+/** NFS mounts of the server's exports on this machine (agents and dockerds share its mount namespace). */
+export function nfsMountsOf(server: NfsServer): MountEntry[] {
+  return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter(Boolean).map((line) => {
+    const [left, right] = line.split(' - ');
+    const fields = left.split(' ');
+    const [type, source] = right.split(' ');
+    return { point: fields[4], type, source, options: fields[5] };
+  }).filter((m) => m.type.startsWith('nfs') && m.source.startsWith(`${server.ip}:`));
+}
+
 /** What this machine lacks for a kernel NFS server and client; undefined when it has both. */
 export function nfsUnavailable(): string | undefined {
   const tools = ['/usr/sbin/rpc.nfsd', '/usr/sbin/rpc.mountd', '/usr/sbin/exportfs', '/sbin/mount.nfs'].filter((t) => !existsSync(t));

@@ -15,41 +15,16 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { PersistentVolumeClaim, Pod, PodStatus, Volume } from '../../../../api/core-v1';
+import type { PersistentVolumeClaim, Pod, Volume } from '../../../../api/core-v1';
 import type { PersistentVolume } from '../../../../api/storage-v1';
-import type { PodEvent } from '../../../../agent/pods/pod-events';
 import { PodManager } from '../../../../agent/pods/pod-manager';
-import type { PodReporter } from '../../../../agent/pods/pod-sink';
 import { DockerRuntime } from '../../../../agent/runtime/docker-runtime';
 import type { StorageSource } from '../../../../agent/storage-objects';
 import { until } from '../../../../scripts/cluster/wait-until';
-import { nfsUnavailable, startLoopbackNfsServer, type NfsServer } from '../../../support/nfs-server';
+import { nfsMountsOf, nfsUnavailable, startLoopbackNfsServer, type NfsServer } from '../../../support/nfs-server';
+import { RecordingPodReporter } from '../../../support/recording-pod-reporter';
 import { aPod } from '../../../unit/agent/pods/pod-builder';
 import { removeAllContainers, startNodeDocker, type NodeDockerFixture } from '../node-docker-fixture';
-
-class Recorder implements PodReporter {
-  readonly last = new Map<string, PodStatus>();
-  readonly events: { pod: string; event: PodEvent }[] = [];
-  reportStatus(pod: Pod, status: PodStatus): void {
-    this.last.set(pod.metadata.name ?? '', structuredClone(status));
-  }
-  reportTerminated(): void {
-    // not this suite's concern
-  }
-  reportEvent(pod: Pod, event: PodEvent): void {
-    this.events.push({ pod: pod.metadata.name ?? '', event });
-  }
-}
-
-/** NFS mounts of the server's exports on this machine (the agent and dockerd share its mount namespace). */
-function nfsMounts(server: NfsServer): { point: string; type: string; source: string; options: string }[] {
-  return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter(Boolean).map((line) => {
-    const [left, right] = line.split(' - ');
-    const fields = left.split(' ');
-    const [type, source] = right.split(' ');
-    return { point: fields[4], type, source, options: fields[5] };
-  }).filter((m) => m.type.startsWith('nfs') && m.source.startsWith(`${server.ip}:`));
-}
 
 const why = process.env.PIKUBE_VM_OUT === undefined ? 'only inside the VM tier: its NFS server uses this machine\'s own network namespace' : nfsUnavailable();
 
@@ -58,7 +33,7 @@ const why = process.env.PIKUBE_VM_OUT === undefined ? 'only inside the VM tier: 
   const nodes: { name: string; docker: NodeDockerFixture; manager: PodManager; desired: Pod[] }[] = [];
   let server: NfsServer | undefined;
   let dir = '';
-  const reporter = new Recorder();
+  const reporter = new RecordingPodReporter();
   const claims = new Map<string, PersistentVolumeClaim>();
   const volumes = new Map<string, PersistentVolume>();
   const storage: StorageSource = { claim: (_ns, name) => claims.get(name), volume: (name) => volumes.get(name), localPathDir: '/nonexistent' };
@@ -92,7 +67,7 @@ const why = process.env.PIKUBE_VM_OUT === undefined ? 'only inside the VM tier: 
     n.desired.splice(n.desired.indexOf(p), 1);
     n.manager.setDesired([...n.desired]);
     const volumeDir = podDir(p);
-    await until(() => !nfsMounts(server!).some((m) => m.point.startsWith(volumeDir)) || undefined, { timeoutMs: 30_000, intervalMs: 200, describe: () => `${p.metadata.name ?? ''}'s export still mounted` });
+    await until(() => !nfsMountsOf(server!).some((m) => m.point.startsWith(volumeDir)) || undefined, { timeoutMs: 30_000, intervalMs: 200, describe: () => `${p.metadata.name ?? ''}'s export still mounted` });
   };
   const running = (name: string): Promise<unknown> =>
     until(() => reporter.last.get(name)?.containerStatuses?.[0]?.state?.running !== undefined || undefined, { timeoutMs: 60_000, intervalMs: 200, describe: () => `${name} not running: ${JSON.stringify(reporter.last.get(name))}` });
@@ -117,8 +92,8 @@ const why = process.env.PIKUBE_VM_OUT === undefined ? 'only inside the VM tier: 
   after(async function () {
     this.timeout(60_000);
     for (const n of nodes) n.manager.setDesired([]);
-    await until(() => server === undefined || nfsMounts(server).length === 0 || undefined, { timeoutMs: 30_000, intervalMs: 200 }).catch(() => undefined);
-    const left = server ? nfsMounts(server) : [];
+    await until(() => server === undefined || nfsMountsOf(server).length === 0 || undefined, { timeoutMs: 30_000, intervalMs: 200 }).catch(() => undefined);
+    const left = server ? nfsMountsOf(server) : [];
     for (const n of nodes) {
       await n.manager.dispose();
       await removeAllContainers(n.docker.docker);
@@ -138,13 +113,13 @@ const why = process.env.PIKUBE_VM_OUT === undefined ? 'only inside the VM tier: 
     // The server's first 10 s are its grace period: a file is created once it is over.
     await fileSays(note, 'written by writer\n');
     const point = path.join(podDir(writer), 'volumes', 'kubernetes.io~nfs', 'nas');
-    assert.deepEqual(nfsMounts(server!).map((m) => [m.point, m.type, m.source]), [[point, 'nfs4', `${server!.ip}:${server!.exportDir}`]], 'pi1 mounted the export on the pod\'s volume directory, named after the PersistentVolume');
+    assert.deepEqual(nfsMountsOf(server!).map((m) => [m.point, m.type, m.source]), [[point, 'nfs4', `${server!.ip}:${server!.exportDir}`]], 'pi1 mounted the export on the pod\'s volume directory, named after the PersistentVolume');
     await remove(writer);
 
     const reader = pod('reader', 'cat /share/note > /out/seen; echo read by reader >> /share/note; sleep 3600', { persistentVolumeClaim: { claimName: 'nas' } });
     run(reader, 'pi2');
     await fileSays(path.join(dir, 'out', 'reader', 'seen'), 'written by writer\n');
-    assert.deepEqual(nfsMounts(server!).map((m) => m.point), [path.join(podDir(reader), 'volumes', 'kubernetes.io~nfs', 'nas')], 'pi2 mounts it now');
+    assert.deepEqual(nfsMountsOf(server!).map((m) => m.point), [path.join(podDir(reader), 'volumes', 'kubernetes.io~nfs', 'nas')], 'pi2 mounts it now');
     await fileSays(note, 'written by writer\nread by reader\n');
     await remove(reader);
   });
@@ -154,7 +129,7 @@ const why = process.env.PIKUBE_VM_OUT === undefined ? 'only inside the VM tier: 
     run(viewer, 'pi1');
     await fileSays(path.join(dir, 'out', 'viewer', 'touch'), 'touch: /share/other: Read-only file system\n');
     assert.equal(readFileSync(path.join(dir, 'out', 'viewer', 'seen'), 'utf8'), 'written by writer\nread by reader\n');
-    assert.match(nfsMounts(server!)[0]?.options ?? '', /^ro,/, 'the kernel mount itself is read-only');
+    assert.match(nfsMountsOf(server!)[0]?.options ?? '', /^ro,/, 'the kernel mount itself is read-only');
     await remove(viewer);
   });
 
