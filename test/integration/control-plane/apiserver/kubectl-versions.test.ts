@@ -6,7 +6,7 @@ import type { ConfigMap } from '../../../../api/config-v1';
 import type { KubeObject } from '../../../../api/meta';
 import { EventRecorder } from '../../../../control-plane/registry/event-recorder';
 import { runCommand } from '../../../../scripts/cluster/run-command';
-import { kubectlVersion } from '../../../../scripts/cluster/kubectl';
+import { KUBECTL, kubectlVersion } from '../../../../scripts/cluster/kubectl';
 import { until } from '../../../../scripts/cluster/wait-until';
 import { startApiServerFixture, type ApiServerFixture } from '../../../support/api-server-fixture';
 import { withEtcd } from '../../../support/etcd-fixture';
@@ -75,7 +75,7 @@ describe('kubectl 1.27, 1.30, 1.32 and 1.33 against the API server (real etcd)',
   before(async () => {
     api = await startApiServerFixture(etcd.get());
     dir = mkdtempSync(path.join(os.tmpdir(), 'pikube-kubectl-versions-'));
-    const crd = await runCommand('/usr/bin/kubectl', [...api.kubectlFlags, 'apply', '-f', '-'], { input: CRD, allowFailure: true });
+    const crd = await runCommand(KUBECTL, [...api.kubectlFlags, 'apply', '-f', '-'], { input: CRD, allowFailure: true });
     assert.equal(crd.code, 0, crd.stderr);
     await until(() => api.registry.resources.some((r) => r.group === 'conf.example.com'), { timeoutMs: 10_000 });
   });
