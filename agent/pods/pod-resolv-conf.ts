@@ -43,8 +43,9 @@ export class PodResolvConf {
     mkdirSync(dir, { recursive: true, mode: 0o750 });
     const file = path.join(dir, FILE_NAME);
     // Atomic: a container starting meanwhile mounts the old file or the new one, never half of
-    // one. Readable by all: containers may run as any user.
-    writeFileAtomic(file, renderResolvConf(config), 0o644);
+    // one. Readable by all: containers may run as any user. Not synced: written afresh for
+    // each sandbox (the kubelet does not sync it either).
+    writeFileAtomic(file, renderResolvConf(config), 0o644, false);
     return { path: file, warnings };
   }
 

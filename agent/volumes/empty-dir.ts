@@ -46,7 +46,7 @@ export async function setUpEmptyDir(dir: string, pod: Pod, source: EmptyDirSourc
   if (source.medium === 'Memory') {
     const size = memoryBackedSize(source, pod, allocatableMemory);
     if (size instanceof Error) throw size;
-    if (!mounter.isMountPoint(dir)) await mounter.mountTmpfs(dir, size, signal);
+    if (!(await mounter.isLocalMountPoint(dir))) await mounter.mountTmpfs(dir, size, signal);
   } else if (source.medium && source.medium !== '') {
     throw new Error(`emptyDir medium "${source.medium}" is not supported (use "" or "Memory")`);
   }

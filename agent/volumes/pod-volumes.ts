@@ -228,7 +228,7 @@ export class PodVolumes {
   private async projectionDir(pod: Pod, name: string, kind: ProjectedKind, signal: AbortSignal): Promise<string> {
     const dir = path.join(this.podDir(pod.metadata.uid ?? ''), 'volumes', kind.plugin, name);
     mkdirSync(dir, { recursive: true });
-    if (kind.tmpfs && !this.mounter.isMountPoint(dir)) await this.mounter.mountTmpfs(dir, undefined, signal);
+    if (kind.tmpfs && !(await this.mounter.isLocalMountPoint(dir))) await this.mounter.mountTmpfs(dir, undefined, signal);
     if (!kind.tmpfs) chmodSync(dir, 0o777);
     return dir;
   }

@@ -7,6 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface Mounter {
@@ -20,7 +21,15 @@ export interface Mounter {
   mountFilesystem(type: string, source: string, dir: string, options: string[], signal: AbortSignal): Promise<void>;
   /** Unmounts `dir`; a directory that is not a mount point is left as it is. */
   unmount(dir: string, signal: AbortSignal): Promise<void>;
+  /** Whether `dir` is a mount point, from the kernel's mount table (never blocks on a dead network file system). */
   isMountPoint(dir: string): boolean;
+  /**
+   * Whether a file system is mounted on `dir`, a local directory of the agent's (a tmpfs it
+   * mounts there): by device, as the kubelet's IsLikelyNotMountPoint (a mount has a device of
+   * its own), without reading the whole mount table. Never for a network file system, whose
+   * stat can hang.
+   */
+  isLocalMountPoint(dir: string): Promise<boolean>;
 }
 
 function run(file: string, args: string[], signal: AbortSignal): Promise<void> {
@@ -64,5 +73,10 @@ export const systemMounter: Mounter = {
   },
   isMountPoint(dir) {
     return mountPoints().has(path.resolve(dir));
+  },
+  async isLocalMountPoint(dir) {
+    const resolved = path.resolve(dir);
+    const [own, parent] = await Promise.all([stat(resolved), stat(path.dirname(resolved))]);
+    return own.dev !== parent.dev;
   },
 };

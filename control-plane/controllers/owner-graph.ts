@@ -37,6 +37,10 @@ function groupOf(apiVersion: string): string {
   return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
+function groupKindKey(group: string, kind: string): string {
+  return `${group}/${kind}`;
+}
+
 /** What `sync()` changed. */
 export interface GraphChange {
   added: GraphKind[];
@@ -50,6 +54,8 @@ function sameKind(a: ApiResource | undefined, b: ApiResource): boolean {
 
 export class OwnerGraph {
   private readonly byName = new Map<string, GraphKind>();
+  /** The same kinds by `<group>/<Kind>`, as references name them (every change of an owned object looks its owners up). */
+  private readonly byGroupKind = new Map<string, GraphKind>();
 
   constructor(private readonly client: ApiClient, private readonly informers: SharedInformers) {
     this.sync();
@@ -78,6 +84,8 @@ export class OwnerGraph {
       this.byName.set(name, kind);
       added.push(kind);
     }
+    this.byGroupKind.clear();
+    for (const k of this.byName.values()) if (!this.byGroupKind.has(groupKindKey(k.resource.group, k.resource.kind))) this.byGroupKind.set(groupKindKey(k.resource.group, k.resource.kind), k);
     return { added, removed };
   }
 
@@ -131,9 +139,7 @@ export class OwnerGraph {
 
   /** The served kind a reference names, by group and kind (any version, as Kubernetes' RESTMapper). */
   private kindOfRef(ref: OwnerReference): GraphKind | undefined {
-    const group = groupOf(ref.apiVersion);
-    for (const k of this.byName.values()) if (k.resource.group === group && k.resource.kind === ref.kind) return k;
-    return undefined;
+    return this.byGroupKind.get(groupKindKey(groupOf(ref.apiVersion), ref.kind));
   }
 
   /**

@@ -113,18 +113,27 @@ describe('Deployments on the simulated cluster', function () {
   const nodePort = async (svc: string): Promise<string> => kubectl('get', 'svc', svc, '-o', 'jsonpath={.spec.ports[0].nodePort}');
   const url = async (svc: string): Promise<string> => `http://${tc().nodes[0]?.ip ?? ''}:${await nodePort(svc)}/`;
 
-  /** Watches `kubectl get deploy` until stopped: the lowest AVAILABLE seen once the Deployment first had all its replicas. */
-  function watchAvailability(name: string): { stop(): Promise<number> } {
+  /**
+   * Watches the Deployment until stopped: the lowest AVAILABLE seen, and a timeline of every
+   * change of its ReplicaSets' `spec/available` (what a failure prints, with the probe events).
+   */
+  function watchAvailability(name: string, labels: string): { stop(): Promise<{ lowest: number; timeline: string[] }> } {
     let lowest = Number.POSITIVE_INFINITY;
     let running = true;
+    const timeline: string[] = [];
     const done = (async () => {
       while (running) {
-        const out = await kubectl('get', 'deploy', name, '-o', 'jsonpath={.status.availableReplicas}').catch(() => '');
+        const [out, rs] = await Promise.all([
+          kubectl('get', 'deploy', name, '-o', 'jsonpath={.status.availableReplicas}').catch(() => ''),
+          kubectl('get', 'rs', '-l', labels, '-o', 'jsonpath={range .items[*]}{.metadata.name}={.spec.replicas}/{.status.availableReplicas} {end}').catch(() => ''),
+        ]);
         if (out !== '') lowest = Math.min(lowest, Number(out));
+        const line = `available ${out || '?'}: ${rs.trim()}`;
+        if (!timeline.at(-1)?.endsWith(line)) timeline.push(`${new Date().toISOString()} ${line}`);
         await new Promise((r) => setTimeout(r, 150));
       }
     })();
-    return { stop: async () => ((running = false), await done, lowest) };
+    return { stop: async () => ((running = false), await done, { lowest, timeline }) };
   }
 
   const rolledOut = async (name: string): Promise<void> => {
@@ -148,7 +157,7 @@ describe('Deployments on the simulated cluster', function () {
     await answersOnly('web', 'v1');
 
     const poller = new Poller(await url('web'));
-    const availability = watchAvailability('web');
+    const availability = watchAvailability('web', 'app=web');
     await kubectl('set', 'env', 'deployment/web', 'VERSION=v2');
     await kubectl('annotate', 'deployment/web', 'kubernetes.io/change-cause=web v2', '--overwrite');
     await rolledOut('web');
@@ -157,7 +166,12 @@ describe('Deployments on the simulated cluster', function () {
     await rolledOut('web');
     await answersOnly('web', 'v1');
     await poller.stop();
-    const lowest = await availability.stop();
+    const { lowest, timeline } = await availability.stop();
+    if (lowest < REPLICAS - MAX_UNAVAILABLE) {
+      console.log(`      ReplicaSets (spec/available) over the rollouts:\n${timeline.map((l) => `        ${l}`).join('\n')}`);
+      const events = await kubectl('get', 'events', '-A', '--sort-by=.lastTimestamp');
+      console.log(events.split('\n').filter((l) => !/Scheduled|Pulled|Created|Started|ScalingReplicaSet|SuccessfulCreate|SuccessfulDelete|Killing/.test(l)).join('\n'));
+    }
 
     assert.deepEqual(poller.failures, [], 'failed requests during the rollouts');
     assert.ok((poller.answers.get('v1') ?? 0) > 0 && (poller.answers.get('v2') ?? 0) > 0, JSON.stringify([...poller.answers]));

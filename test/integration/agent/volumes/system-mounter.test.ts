@@ -27,8 +27,10 @@ describe('system mounter (mount(8) as root)', function () {
     await systemMounter.mountFilesystem('tmpfs', 'pikube-test', dir, ['size=1m', 'ro'], AbortSignal.timeout(10_000));
     assert.match(mountOf(dir) ?? '', /^pikube-test \S+ tmpfs ro,.*size=1024k/);
     assert.equal(systemMounter.isMountPoint(dir), true);
+    assert.equal(await systemMounter.isLocalMountPoint(dir), true);
     await systemMounter.unmount(dir, AbortSignal.timeout(10_000));
     assert.equal(mountOf(dir), undefined);
+    assert.equal(await systemMounter.isLocalMountPoint(dir), false);
   });
 
   it('reports a failed mount as the kubelet does: exit status, command, arguments, output', async () => {

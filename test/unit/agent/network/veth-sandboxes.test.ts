@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { hostInterfaceOf, hostSideBatch, macOf, sandboxSideBatch, showsAddress, VethSandboxes } from '../../../../agent/network/veth-sandboxes';
+import { ATTACH_SCRIPT, hostInterfaceOf, hostSideBatch, macOf, sandboxSideBatch, showsAddress, VethSandboxes } from '../../../../agent/network/veth-sandboxes';
 import { parseCidr } from '../../../../agent/network/ipv4-cidr';
 import type { CommandOutput } from '../../../../agent/network/command-runner';
 import { FakeCommandRunner } from './fake-command-runner';
@@ -34,9 +34,13 @@ describe('veth sandboxes', () => {
     const cidr = parseCidr('10.42.1.0/24');
     const veth = new VethSandboxes(runner.run, () => cidr && { bridge: 'pikube0', cidr, gateway: '10.42.1.1' });
     await veth.attach(ID, 4242, '10.42.1.7');
-    assert.deepEqual(runner.calls.map((c) => [c.cmd, ...c.args]), [['ip', '-batch', '-'], ['nsenter', '--net=/proc/4242/ns/net', 'ip', '-batch', '-']]);
-    assert.match(runner.calls[0].input ?? '', /^link add pk0123456789ab type veth peer name eth0 netns 4242\n/);
-    assert.match(runner.calls[1].input ?? '', /addr add 10\.42\.1\.7\/24 dev eth0/);
+    assert.equal(runner.calls.length, 1);
+    const [call] = runner.calls;
+    assert.deepEqual([call.cmd, ...call.args.slice(0, 3)], ['sh', '-c', ATTACH_SCRIPT, 'sh']);
+    const [hostBatch, sandboxBatch, netns] = call.args.slice(3);
+    assert.match(hostBatch ?? '', /^link add pk0123456789ab type veth peer name eth0 netns 4242\n/);
+    assert.match(sandboxBatch ?? '', /addr add 10\.42\.1\.7\/24 dev eth0/);
+    assert.equal(netns, '/proc/4242/ns/net');
   });
 
   it('attaches nothing while the pod network is not ready, or without a process', async () => {

@@ -68,6 +68,9 @@ class FakeMounter implements Mounter {
   isMountPoint(dir: string): boolean {
     return this.mounted.has(dir);
   }
+  async isLocalMountPoint(dir: string): Promise<boolean> {
+    return this.isMountPoint(dir);
+  }
 }
 
 function withInit(pod: Pod, ...inits: (Partial<Container> & { name: string })[]): Pod {

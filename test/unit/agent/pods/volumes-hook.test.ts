@@ -11,7 +11,7 @@ import { aPod } from './pod-builder';
 describe('volumes hook', () => {
   let dir: string;
   let events: RecordedEvents;
-  const noTmpfs = { mountTmpfs: () => Promise.reject(new Error('no tmpfs here')), mountFilesystem: () => Promise.reject(new Error('no mounts here')), unmount: async () => undefined, isMountPoint: () => false };
+  const noTmpfs = { mountTmpfs: () => Promise.reject(new Error('no tmpfs here')), mountFilesystem: () => Promise.reject(new Error('no mounts here')), unmount: async () => undefined, isMountPoint: () => false, isLocalMountPoint: async () => false };
   const podWith = (volumes: Pod['spec']['volumes']): Pod => {
     const p = aPod('web', 'uid-v').withContainer({ name: 'app' }).build();
     p.spec.volumes = volumes;

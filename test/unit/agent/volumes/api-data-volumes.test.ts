@@ -25,6 +25,9 @@ class RecordingMounter implements Mounter {
   isMountPoint(dir: string): boolean {
     return this.mounted.has(dir);
   }
+  async isLocalMountPoint(dir: string): Promise<boolean> {
+    return this.isMountPoint(dir);
+  }
 }
 
 describe('configMap, secret, downwardAPI and projected volumes', () => {

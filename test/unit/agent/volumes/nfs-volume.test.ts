@@ -23,6 +23,9 @@ class RecordingMounter implements Mounter {
   isMountPoint(dir: string): boolean {
     return this.mounts.has(dir);
   }
+  async isLocalMountPoint(dir: string): Promise<boolean> {
+    return this.isMountPoint(dir);
+  }
 }
 
 /** A server that refuses every mount, as mount.nfs tells it. */

@@ -11,6 +11,7 @@ const never: Mounter = {
   mountFilesystem: () => Promise.reject(new Error('no mounts in this test')),
   unmount: async () => undefined,
   isMountPoint: () => false,
+  isLocalMountPoint: async () => false,
 };
 
 function podWith(volumes: Pod['spec']['volumes']): Pod {
