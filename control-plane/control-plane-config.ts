@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_TOLERATION_SECONDS, DEFAULT_UNREACHABLE_TOLERATION_SECONDS, type DefaultTolerationSeconds } from '../api/defaults/pod-defaults';
 import { parseDuration } from '../api/duration';
 import { parseImagePolicy, type ImagePolicy } from '../api/image-policy';
-import { DEFAULT_NODE_MONITOR_GRACE_PERIOD_MS } from './nodes/node-liveness';
+import { DEFAULT_NODE_HOST_PROBE_AFTER_MS, DEFAULT_NODE_MONITOR_GRACE_PERIOD_MS } from './nodes/node-liveness';
 import { DEFAULT_DISRUPTION_SETTINGS, type DisruptionSettings } from './controllers/node-disruption-plan';
 import { DEFAULT_FENCING_MARGIN_MS, DEFAULT_FENCING_PERIOD_MS, MIN_FENCING_MARGIN_MS, type FencingTimes } from '../base/fencing-times';
 
@@ -20,6 +20,8 @@ export interface ServeConfig {
   clusterCIDR: string;
   serviceCIDR: string;
   nodeMonitorGracePeriodMs: number;
+  /** `--node-host-probe-after`: the silence after which the leader asks a node's host whether it is still on the LAN (0: never). */
+  nodeHostProbeAfterMs: number;
   /** The DefaultTolerationSeconds admission (`--default-not-ready-toleration-seconds`, `--default-unreachable-toleration-seconds`). Absent: pikube's defaults. */
   defaultTolerationSeconds?: DefaultTolerationSeconds;
   /** `--pod-fencing-period` (sent to every agent) and `--pod-fencing-margin`: see base/fencing-times.ts. */
@@ -37,7 +39,7 @@ export interface ServeConfig {
 
 /** Every flag; each is also a key of /etc/pikube/server.yaml (base/config/config-file.ts). */
 export const SERVER_FLAGS = ['data-dir', 'etcd-endpoints', 'etcd-prefix', 'bind-address', 'secure-port', 'node-port',
-  'advertise-address', 'cluster-cidr', 'service-cidr', 'node-monitor-grace-period',
+  'advertise-address', 'cluster-cidr', 'service-cidr', 'node-monitor-grace-period', 'node-host-probe-after',
   'default-not-ready-toleration-seconds', 'default-unreachable-toleration-seconds', 'pod-fencing-period', 'pod-fencing-margin',
   'node-eviction-rate', 'secondary-node-eviction-rate', 'unhealthy-zone-threshold', 'large-cluster-size-threshold', 'etcd-data-dir', 'node', 'out', 'server', 'token-auth-file', 'user', 'group',
   'kubeconfig', 'ttl', 'description', 'encryption-provider-config', 'allowed-image-registries'] as const;
@@ -110,6 +112,13 @@ export function fencingTimes(flags: Flags, gracePeriodMs: number): FencingTimes 
   return { periodMs, marginMs };
 }
 
+/** Shorter than the grace period, or 0 (the check off): a host found gone may shorten a node's grace, never lengthen it. */
+function hostProbeAfter(flags: Flags, gracePeriodMs: number): number {
+  const ms = parseDuration(flags['node-host-probe-after'] ?? `${DEFAULT_NODE_HOST_PROBE_AFTER_MS}ms`);
+  if (ms !== 0 && ms >= gracePeriodMs) throw new Error(`--node-host-probe-after (${ms} ms) must be shorter than --node-monitor-grace-period (${gracePeriodMs} ms), or 0 to turn the host check off`);
+  return ms;
+}
+
 export function parseServeConfig(flags: Flags): ServeConfig {
   const endpoints = (flags['etcd-endpoints'] ?? 'http://127.0.0.1:2379').split(',');
   for (const e of endpoints) if (!/^https?:\/\/[^/]+$/.test(e)) throw new Error(`--etcd-endpoints: "${e}" is not http(s)://host:port`);
@@ -128,6 +137,7 @@ export function parseServeConfig(flags: Flags): ServeConfig {
     clusterCIDR: checkCIDR(flags['cluster-cidr'] ?? '10.42.0.0/16', 'cluster-cidr'),
     serviceCIDR: checkCIDR(flags['service-cidr'] ?? '10.43.0.0/16', 'service-cidr'),
     nodeMonitorGracePeriodMs,
+    nodeHostProbeAfterMs: hostProbeAfter(flags, nodeMonitorGracePeriodMs),
     fencing: fencingTimes(flags, nodeMonitorGracePeriodMs),
     disruption: disruptionSettings(flags),
     defaultTolerationSeconds: {

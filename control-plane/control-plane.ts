@@ -59,6 +59,8 @@ import { componentStatusSource } from './component-statuses';
 import { COMPONENT_STATUSES } from './registry/kinds/component-status';
 import { HEALTH_CHECK_TIMEOUT_MS } from './apiserver/handlers/health';
 import type { Informer } from './store/informer';
+import { HostCheckedReachability } from './nodes/host-checked-reachability';
+import { HOST_PROBE_TIMEOUT_MS, internalIPOf, probeHost } from './nodes/host-probe';
 import type { KeySpace } from './store/keys';
 
 export interface Informers {
@@ -103,7 +105,7 @@ export class ControlPlane {
     this.electionClient = createEtcdClient({ endpoints: config.etcdEndpoints, requestTimeoutMs: 5_000 });
     this.election = new LeaderElection(this.electionClient, {
       name: `${config.etcdPrefix}/leader`, identity: config.identity, ttlSeconds: LEASE_TTL_SECONDS, log,
-      onStartedLeading: (signal) => this.track(runLeaderLoops({ registry, informers, liveness: sharedLiveness.reachability, fencing: config.fencing, disruption: config.disruption, clusterCA, authorizer: apiServer.authorizer, log }, signal)),
+      onStartedLeading: (signal) => this.track(runLeaderLoops({ registry, informers, liveness: sharedLiveness.reachability, hostProbeAfterMs: config.nodeHostProbeAfterMs, fencing: config.fencing, disruption: config.disruption, clusterCA, authorizer: apiServer.authorizer, log }, signal)),
     });
     // kubectl get componentstatuses: each etcd endpoint, and the leader's scheduler and controllers.
     registry.serveLive(COMPONENT_STATUSES, componentStatusSource({
@@ -142,7 +144,7 @@ export class ControlPlane {
     const liveness = new NodeLiveness({ gracePeriodMs: config.nodeMonitorGracePeriodMs, clock: stalls });
     const shared = new SharedLiveness({ liveness, store, etcd: { endpoints: config.etcdEndpoints }, etcdPrefix: config.etcdPrefix, identity: config.identity, ttlSeconds: LEASE_TTL_SECONDS, informer: INFORMER_OPTIONS, log });
     const kubelet = new EventRecorder({ registry, source: { component: 'node-controller' }, log });
-    const nodeService = new NodeService({ registry, events: kubelet, pods: informers.pods, nodes: informers.nodes, liveness, tls, clusterCidr: config.clusterCIDR, log,
+    const nodeService = new NodeService({ registry, events: kubelet, pods: informers.pods, nodes: informers.nodes, liveness, tls, clusterCidr: config.clusterCIDR, log, hostProbeAfterMs: config.nodeHostProbeAfterMs,
       servers: () => shared.servers(),
       services: { services: informers.services, slices: informers.endpointSlices }, serviceCIDR: config.serviceCIDR,
       config: { configMaps: informers.configMaps, secrets: informers.secrets }, fencingPeriodMs: config.fencing?.periodMs,
@@ -280,6 +282,8 @@ interface LeaderContext {
   registry: Registry;
   informers: Informers;
   liveness: NodeReachability;
+  /** The host check's wait (host-checked-reachability.ts); 0: off. */
+  hostProbeAfterMs: number;
   fencing?: FencingTimes;
   disruption?: DisruptionSettings;
   clusterCA: KeyPair;
@@ -288,12 +292,19 @@ interface LeaderContext {
 }
 
 /** The leader's controllers (CONTROLLERS); they end when `signal` aborts (leadership lost or shutdown). */
-async function runLeaderLoops({ registry, informers, liveness, fencing, disruption, clusterCA, authorizer, log }: LeaderContext, signal: AbortSignal): Promise<void> {
+async function runLeaderLoops({ registry, informers, liveness, hostProbeAfterMs, fencing, disruption, clusterCA, authorizer, log }: LeaderContext, signal: AbortSignal): Promise<void> {
   const recorders = new Map<string, EventSink>();
   const events = (component: string): EventSink => {
     const recorder = recorders.get(component) ?? new EventRecorder({ registry, source: { component }, log });
     recorders.set(component, recorder);
     return recorder;
   };
-  await runControllers(CONTROLLERS, { client: registry, informers: informers.factory, clock: systemClock, events, liveness, fencing, disruption, clusterCACertPem: clusterCA.certPem, clusterCA, authorizer, log }, signal);
+  const checked = new HostCheckedReachability(liveness, {
+    probeAfterMs: hostProbeAfterMs, log, probe: (address) => probeHost(address, HOST_PROBE_TIMEOUT_MS),
+    nodeNames: () => informers.nodes.list().map((n) => n.metadata.name ?? ''),
+    addressOf: (name) => internalIPOf(informers.nodes.get(name)),
+  });
+  checked.start();
+  signal.addEventListener('abort', () => checked.dispose(), { once: true });
+  await runControllers(CONTROLLERS, { client: registry, informers: informers.factory, clock: systemClock, events, liveness: checked, fencing, disruption, clusterCACertPem: clusterCA.certPem, clusterCA, authorizer, log }, signal);
 }

@@ -1,8 +1,10 @@
 /**
  * `pikube-server`: the control plane (systemd unit on the master Pi).
  *   serve             run the API server, node service, scheduler and controllers; failover
- *                     timing: --node-monitor-grace-period (1500ms), --default-not-ready-toleration-seconds
- *                     (2) and --default-unreachable-toleration-seconds (0; Kubernetes 300 each);
+ *                     timing: --node-monitor-grace-period (5s), --node-host-probe-after (1200ms: a
+ *                     silent node whose host answers nothing is unreachable then; 0: off),
+ *                     --default-not-ready-toleration-seconds (2) and
+ *                     --default-unreachable-toleration-seconds (0; Kubernetes 300 each);
  *                     evictions held back when most nodes are down: --node-eviction-rate (1),
  *                     --secondary-node-eviction-rate (0.01), --unhealthy-zone-threshold (0.55),
  *                     --large-cluster-size-threshold (50), as kube-controller-manager's;

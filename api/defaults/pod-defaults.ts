@@ -22,13 +22,15 @@ export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
  */
 export const DEFAULT_TOLERATION_SECONDS = 2;
 /**
- * The same for the unreachable taint (--default-unreachable-toleration-seconds, 300 there): 2 s
- * after the node grace period (its endpoints left every Service then), so a link that comes
- * straight back costs no restart. The taint also waits for the cluster's disruption state (a
- * control plane cut off from every node evicts nothing) and never counts the control plane's own
- * stalls; `--default-unreachable-toleration-seconds 0` replaces at once (issue 12's tuned profile).
+ * The same for the unreachable taint (--default-unreachable-toleration-seconds, 300 there): 0,
+ * replaced as soon as the node is unreachable, which takes the whole grace period (5 s) while its
+ * host still answers on the LAN (an agent stalled or restarting) and the short wait (1.2 s) once
+ * the host answers nothing (unplugged, powered off: host-checked-reachability.ts) — issue 12's
+ * seconds. The taint also waits for the cluster's disruption state (a control plane cut off from
+ * every node evicts nothing) and never counts the control plane's own stalls; a pod that would
+ * rather wait out a link flap sets its own tolerationSeconds.
  */
-export const DEFAULT_UNREACHABLE_TOLERATION_SECONDS = 2;
+export const DEFAULT_UNREACHABLE_TOLERATION_SECONDS = 0;
 
 /** The DefaultTolerationSeconds admission's two settings (control-plane flags). */
 export interface DefaultTolerationSeconds {

@@ -12,7 +12,8 @@
  * replica's own stalls). Before a down node's NoExecute taint goes on, the whole cluster is
  * looked at (node-disruption-plan.ts): every zone fully disrupted stops evictions and takes the
  * NoExecute taints off; a mostly failed small zone stops them; otherwise they go on at the
- * zone's eviction rate. A node silent for half the grace already counts as not ready there, so
+ * zone's eviction rate. A node silent for half the grace (the short wait, when its host answers
+ * probes: host-checked-reachability.ts) already counts as not ready there, so
  * nodes that fell silent together (their last heartbeats up to one interval apart) are seen
  * together by the first of them to cross the grace.
  */
@@ -46,8 +47,10 @@ export const nodeLifecycleController = defineController({
     const lastNoExecuteAt = new Map<string, number>();
     let masterDisruption = false;
     const disruption = (): ClusterDisruption => {
-      const suspectAfterMs = ctx.liveness.gracePeriodMs / 2;
-      const readiness = nodes.list().map((n) => ({ zone: zoneOf(n), ready: !isNodeReadyFalse(n) && silence.silentForMs(n.metadata.name ?? '') < suspectAfterMs }));
+      const readiness = nodes.list().map((n) => {
+        const name = n.metadata.name ?? '';
+        return { zone: zoneOf(n), ready: !isNodeReadyFalse(n) && silence.silentForMs(name) < ctx.liveness.suspectAfterMs(name) };
+      });
       const state = clusterDisruption(readiness, settings.unhealthyZoneThreshold);
       if (state.allFullyDisrupted === masterDisruption) return state;
       masterDisruption = state.allFullyDisrupted;
@@ -66,7 +69,7 @@ export const nodeLifecycleController = defineController({
         if (!writers.nodeWrites.satisfied(name) || !writers.podWrites.satisfied(name)) return;
         const zone = zoneOf(node);
         const admission = admitNoExecute(disruption(), zone, lastNoExecuteAt.get(zone), ctx.liveness.now(), settings);
-        const state = { alive: ctx.liveness.isAlive(name), silentForMs: silence.silentForMs(name), gracePeriodMs: ctx.liveness.gracePeriodMs };
+        const state = { alive: ctx.liveness.isAlive(name), silentForMs: silence.silentForMs(name), gracePeriodMs: ctx.liveness.graceFor(name) };
         const plan = planNode(node, pods.byIndex(BY_NODE, name), state, new Date(ctx.clock.now()), admission.decision);
         const written = await execute(writers, node, plan);
         if (hasHealthNoExecuteTaint(written) && !hasHealthNoExecuteTaint(node)) lastNoExecuteAt.set(zone, ctx.liveness.now());

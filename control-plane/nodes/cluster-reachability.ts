@@ -60,6 +60,14 @@ export class ClusterReachability implements NodeReachability, Disposable {
     this.listeners.clear();
   }
 
+  graceFor(): number {
+    return this.gracePeriodMs;
+  }
+
+  suspectAfterMs(): number {
+    return this.gracePeriodMs / 2;
+  }
+
   isAlive(nodeName: string): boolean {
     return this.opts.local.isAlive(nodeName) || this.heldBy.has(nodeName);
   }

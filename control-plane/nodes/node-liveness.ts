@@ -29,12 +29,15 @@ interface NodeRecord {
 export type LivenessListener = (nodeName: string) => void;
 
 /**
- * 5 s (kube-controller-manager: 40 s). Shorter failover is a flag away (`--node-monitor-grace-period
- * 1.5s` with `--default-unreachable-toleration-seconds 0` met a Ready-elsewhere of 6.6 s in e2e), but
- * a Pi on Wi-Fi, or an agent starved of CPU, goes silent for a second or two often enough that the
- * default would replace healthy pods; the disruption and stall guards do not cover a single node.
+ * 5 s (kube-controller-manager: 40 s) while the node's host still answers on the LAN: a Pi on
+ * Wi-Fi, or an agent starved of CPU, goes silent for a second or two often enough that a shorter
+ * wait would replace healthy pods. A host that answers nothing is unreachable after
+ * DEFAULT_NODE_HOST_PROBE_AFTER_MS instead (host-checked-reachability.ts).
  */
 export const DEFAULT_NODE_MONITOR_GRACE_PERIOD_MS = 5000;
+
+/** The silence after which the leader asks the node's host (`--node-host-probe-after`); agents heartbeat four times within it. */
+export const DEFAULT_NODE_HOST_PROBE_AFTER_MS = 1200;
 
 export class NodeLiveness implements NodeReachability {
   readonly gracePeriodMs: number;
@@ -71,6 +74,14 @@ export class NodeLiveness implements NodeReachability {
     if (!record || record.token !== token) return;
     record.token = undefined;
     this.emit(nodeName);
+  }
+
+  graceFor(): number {
+    return this.gracePeriodMs;
+  }
+
+  suspectAfterMs(): number {
+    return this.gracePeriodMs / 2;
   }
 
   isConnected(nodeName: string): boolean {

@@ -18,6 +18,10 @@ export interface NodeReachability {
   readonly gracePeriodMs: number;
   /** A session to the node is open (here or on a live replica) and the node spoke within the grace period. */
   isAlive(nodeName: string): boolean;
+  /** The silence after which the node is unreachable now (the grace period, or less once its host was found gone: host-checked-reachability.ts). */
+  graceFor(nodeName: string): number;
+  /** The silence after which the node counts as not ready when the cluster's disruption is judged: half the shortest wait that can apply to it. */
+  suspectAfterMs(nodeName: string): number;
   /** When the node last gave a sign of life, as far as this replica can tell, in `now()` time; undefined if never. */
   lastSeen(nodeName: string): number | undefined;
   /**

@@ -71,8 +71,10 @@ export interface NodeServiceOptions {
   /** e.g. `10.42.0.0/16`: each node gets a /`nodeMaskSize` from it. */
   clusterCidr: string;
   nodeMaskSize?: number;
-  /** Told to agents in Welcome. Default: a fifth of the liveness grace period, at most 1 s. */
+  /** Told to agents in Welcome. Default: defaultHeartbeatIntervalMs. */
   heartbeatIntervalMs?: number;
+  /** The leader's host check (`--node-host-probe-after`, 0: off): agents heartbeat four times within it. */
+  hostProbeAfterMs?: number;
   /** Told to agents in Welcome: how long they keep pods that must not run twice without a control plane. Absent: theirs. */
   fencingPeriodMs?: number;
   /** Server-side keepalive pings, to notice a vanished agent. Default 2 s / 2 s. */
@@ -83,6 +85,12 @@ export interface NodeServiceOptions {
   streamLimits?: Partial<PodStreamLimits>;
   now?: () => Date;
   log?: (message: string) => void;
+}
+
+/** Five heartbeats per grace period and four per host-check wait, between 100 ms and 1 s. */
+export function defaultHeartbeatIntervalMs(gracePeriodMs: number, hostProbeAfterMs: number): number {
+  const interval = Math.min(gracePeriodMs / 5, hostProbeAfterMs > 0 ? hostProbeAfterMs / 4 : Infinity);
+  return Math.max(100, Math.min(1000, Math.floor(interval)));
 }
 
 export class NodeService {
@@ -141,7 +149,7 @@ export class NodeService {
   }
 
   get heartbeatIntervalMs(): number {
-    return this.opts.heartbeatIntervalMs ?? Math.max(100, Math.min(1000, Math.floor(this.opts.liveness.gracePeriodMs / 5)));
+    return this.opts.heartbeatIntervalMs ?? defaultHeartbeatIntervalMs(this.opts.liveness.gracePeriodMs, this.opts.hostProbeAfterMs ?? 0);
   }
 
   /** Nodes with a session on this replica. */

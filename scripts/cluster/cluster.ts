@@ -10,7 +10,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { startEtcd } from './etcd-server';
 import { freeLoopbackPort } from './free-port';
-import { attachHost, createLan, deleteLan, lanLayout } from './lan';
+import { attachHost, createLan, deleteLan, lanLayout, setNodeInterface } from './lan';
 import { claimLanSubnet, releaseLanSubnet } from './lan-subnet';
 import { newClusterId, checkNodeName } from './cluster-names';
 import { currentBootId, processRef, signalRef, stopRef } from './process-ref';
@@ -168,7 +168,7 @@ async function bringUpMembers(state: ClusterState, log: (l: string) => void): Pr
   await Promise.all(state.nodes.map((node) => waitEtcdHealthy(node)));
   const [first, ...others] = state.nodes;
   const start = async (node: NodeState): Promise<void> => {
-    const started = startControlPlaneMember(node, state.nodes, { mainJs: state.controlPlaneJs, logDir: state.logDir });
+    const started = startControlPlaneMember(node, { mainJs: state.controlPlaneJs, logDir: state.logDir });
     saveState(state);
     await started;
   };
@@ -281,6 +281,7 @@ export async function stopAgentOf(state: ClusterState, name: string, signal: 'SI
 /** Cuts the node's power: agent, dockerd and containers die at once. */
 export async function stopNode(state: ClusterState, name: string): Promise<void> {
   const node = nodeOf(state, name);
+  await setNodeInterface(node, false); // no link first: a power cut sends no FIN from the dying agent
   await powerOff(node); // its etcd member and control plane (HA) die with everything in its namespace
   if (node.members) [node.members.etcd, node.members.controlPlane] = [undefined, undefined];
   saveState(state);
@@ -289,6 +290,7 @@ export async function stopNode(state: ClusterState, name: string): Promise<void>
 /** Powers the node back on: dockerd, then the agent (if the cluster has agents). */
 export async function startNode(state: ClusterState, name: string): Promise<void> {
   const node = nodeOf(state, name);
+  await setNodeInterface(node, true);
   if (node.members) await startMembersAgain(state, node);
   await startDockerd(node, state.logDir);
   saveState(state);
@@ -300,7 +302,7 @@ async function startMembersAgain(state: ClusterState, node: NodeState): Promise<
   startEtcdMember(node, state.nodes, state.logDir);
   saveState(state);
   await waitEtcdHealthy(node);
-  const started = startControlPlaneMember(node, state.nodes, { mainJs: state.controlPlaneJs, logDir: state.logDir });
+  const started = startControlPlaneMember(node, { mainJs: state.controlPlaneJs, logDir: state.logDir });
   saveState(state);
   await started;
 }

@@ -88,12 +88,18 @@ export function shareClusterCa(from: NodeState, to: NodeState): void {
   chmodSync(path.join(dst, 'sa.key'), 0o600);
 }
 
-/** Starts the node's control-plane replica in its namespace and waits until it is ready. */
-export async function startControlPlaneMember(node: NodeState, all: readonly NodeState[], opts: { mainJs: string; logDir: string }): Promise<void> {
+/**
+ * Starts the node's control-plane replica in its namespace and waits until it is ready. It
+ * talks to its own Pi's etcd member only, as kubeadm's stacked etcd and k3s's embedded etcd
+ * do (the member replicates; the two live and die together): given every member, a replica's
+ * calls that picked a powered-off Pi's member hung there until their deadline, and the
+ * surviving replicas served nothing for tens of seconds.
+ */
+export async function startControlPlaneMember(node: NodeState, opts: { mainJs: string; logDir: string }): Promise<void> {
   const m = requireMembers(node);
   const file = logFile(opts.logDir, node, 'control-plane');
   m.controlPlane = startControlPlane({
-    mainJs: opts.mainJs, dataDir: m.controlPlaneDataDir, etcdEndpoint: etcdEndpointsOf(all).join(','), address: node.ip,
+    mainJs: opts.mainJs, dataDir: m.controlPlaneDataDir, etcdEndpoint: m.etcdEndpoint, address: node.ip,
     securePort: HA_API_PORT, nodePort: HA_NODE_PORT, logFile: file, netns: netnsPath(node.netns),
   });
   await waitControlPlaneReady(m.apiUrl, m.controlPlane, file);

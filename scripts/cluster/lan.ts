@@ -50,6 +50,14 @@ export async function attachNode(lan: LanState, port: LanPort): Promise<void> {
   await runCommand('ip', ['-n', port.netns, 'link', 'set', 'eth0', 'up']);
 }
 
+/**
+ * A node's own network interface down (powered off: a Pi without power has no link, and its
+ * address answers nothing, not even a refusal) or up again (powered on). The cable stays as it was.
+ */
+export async function setNodeInterface(port: LanPort, up: boolean): Promise<void> {
+  await runCommand('ip', ['-n', port.netns, 'link', 'set', 'eth0', up ? 'up' : 'down']);
+}
+
 /** Unplugs (down) or replugs (up) a node's cable at the switch, as pulling it out of a Pi would. */
 export async function setNodeLink(lan: LanState, port: LanPort, up: boolean): Promise<void> {
   await runCommand('ip', ['-n', lan.netns, 'link', 'set', port.switchPort, up ? 'up' : 'down']);

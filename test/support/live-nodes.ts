@@ -6,6 +6,8 @@ export function withLiveNodes(inner: NodeLiveness, live: readonly string[]): Nod
   return {
     gracePeriodMs: inner.gracePeriodMs,
     isAlive: (name) => live.includes(name) || inner.isAlive(name),
+    graceFor: () => inner.gracePeriodMs,
+    suspectAfterMs: () => inner.gracePeriodMs / 2,
     lastSeen: (name) => (live.includes(name) ? inner.now() : inner.lastSeen(name)),
     now: () => inner.now(),
     resumedAt: () => inner.resumedAt(),

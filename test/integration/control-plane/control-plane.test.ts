@@ -72,7 +72,7 @@ describe('control plane: etcd away and back, on a real etcd', function () {
     const prefix = etcd.get().keySpace().prefix;
     const config: ServeConfig = {
       dataDir: dir, etcdEndpoints: [etcd.get().endpoint], etcdPrefix: prefix, bindAddress: '127.0.0.1', securePort: await freePort(), nodePort: 0,
-      advertiseAddress: '127.0.0.1', clusterCIDR: '10.42.0.0/16', serviceCIDR: '10.43.0.0/16', nodeMonitorGracePeriodMs: 5_000, identity: 'cp-test',
+      advertiseAddress: '127.0.0.1', clusterCIDR: '10.42.0.0/16', serviceCIDR: '10.43.0.0/16', nodeMonitorGracePeriodMs: 5_000, nodeHostProbeAfterMs: 1_200, identity: 'cp-test',
     };
     await etcd.get().client().put(`${prefix}/core/nodes/malformed`).value(aMalformedNode('malformed'));
     plane = await ControlPlane.start(config, (m) => void logs.push(m));

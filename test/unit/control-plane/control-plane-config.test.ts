@@ -8,10 +8,17 @@ import { parseFlags, parseServeConfig, SERVER_FLAGS } from '../../../control-pla
 const serve = (...argv: string[]): ReturnType<typeof parseServeConfig> => parseServeConfig(parseFlags(['--advertise-address', '192.168.1.10', ...argv]));
 
 describe('control-plane serve flags', () => {
-  it('defaults the failover timing: a 5 s node grace, 2 s for not-ready and for unreachable', () => {
+  it('defaults the failover timing: a 5 s node grace, 1.2 s once the host answers nothing, 2 s for not-ready and 0 s for unreachable', () => {
     const config = serve();
     assert.equal(config.nodeMonitorGracePeriodMs, 5000);
-    assert.deepEqual(config.defaultTolerationSeconds, { notReady: 2, unreachable: 2 });
+    assert.equal(config.nodeHostProbeAfterMs, 1200);
+    assert.deepEqual(config.defaultTolerationSeconds, { notReady: 2, unreachable: 0 });
+  });
+
+  it('takes --node-host-probe-after shorter than the grace period, or 0 (off), and refuses a longer one', () => {
+    assert.equal(serve('--node-host-probe-after', '800ms').nodeHostProbeAfterMs, 800);
+    assert.equal(serve('--node-host-probe-after', '0s').nodeHostProbeAfterMs, 0);
+    assert.throws(() => serve('--node-host-probe-after', '5s'), /--node-host-probe-after \(5000 ms\) must be shorter than --node-monitor-grace-period \(5000 ms\), or 0/);
   });
 
   it('defaults the disruption guard to Kubernetes\' thresholds and a 1 node/s eviction rate, and takes the four flags', () => {

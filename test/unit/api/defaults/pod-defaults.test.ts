@@ -23,10 +23,10 @@ describe('defaultPod', () => {
     assert.equal(spec.preemptionPolicy, 'PreemptLowerPriority');
   });
 
-  it('adds the not-ready and unreachable NoExecute tolerations for pikube\'s 2 seconds each (Kubernetes: 300)', () => {
+  it('adds the not-ready and unreachable NoExecute tolerations for pikube\'s 2 and 0 seconds (Kubernetes: 300 each)', () => {
     assert.deepEqual(defaultPod(minimal()).spec.tolerations, [
       { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 2 },
-      { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 2 },
+      { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 0 },
     ]);
   });
 
