@@ -99,12 +99,14 @@ async function execute(w: NodeWriters, node: Node, plan: NodePlan): Promise<Node
     w.nodeWrites.expect(name, toSee(current));
     if (!plan.status) report(w, current, plan);
   }
-  for (const pod of plan.podsNotReady) {
-    if (!stillDown()) return current;
+  // Side by side: their endpoints leave in one EndpointSlice change, so each node's proxy
+  // rewrites its rules once (one at a time, the second waited out its minimum sync interval).
+  if (!stillDown()) return current;
+  await Promise.all(plan.podsNotReady.map(async (pod) => {
     const written = await w.ctx.client.updateStatus<Pod>('pods', pod.metadata.namespace, pod.metadata.name ?? '', pod);
     w.podWrites.expect(name, toSee(written));
     void w.ctx.events('node-controller').record(written, 'Warning', 'NodeNotReady', 'Node is not ready');
-  }
+  }));
   return current;
 }
 

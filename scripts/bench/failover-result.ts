@@ -8,6 +8,8 @@ export interface FailoverRun {
   lost: number;
   /** Until the last failed request ended (pikube only: Swarm's tasks publish no port here). */
   serviceErrorsMs?: number;
+  /** Until the last failed request was sent: every later one succeeded (the Service answered without errors from then). */
+  lastFailedSentMs?: number;
   failedRequests?: number;
   requests?: number;
   /** Until every replica was ready (running, for Swarm) on the other nodes. */
@@ -29,6 +31,7 @@ export interface ScenarioResult {
   runs: FailoverRun[];
   readyElsewhere?: Summary;
   serviceErrors?: Summary;
+  lastFailedSent?: Summary;
   error?: string;
 }
 
@@ -39,7 +42,8 @@ export function summary(samples: readonly number[]): Summary | undefined {
 
 export function summarise(scenario: string, description: string, runs: FailoverRun[], error?: string): ScenarioResult {
   const errors = runs.flatMap((r) => (r.serviceErrorsMs === undefined ? [] : [r.serviceErrorsMs]));
-  return { scenario, description, runs, readyElsewhere: summary(runs.map((r) => r.readyElsewhereMs)), serviceErrors: summary(errors), error };
+  const sent = runs.flatMap((r) => (r.lastFailedSentMs === undefined ? [] : [r.lastFailedSentMs]));
+  return { scenario, description, runs, readyElsewhere: summary(runs.map((r) => r.readyElsewhereMs)), serviceErrors: summary(errors), lastFailedSent: summary(sent), error };
 }
 
 export function seconds(ms: number | undefined): string {

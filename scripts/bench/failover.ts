@@ -105,7 +105,7 @@ class Recorder {
     try {
       await run((r) => {
         runs.push(r);
-        console.log(`  run ${runs.length}: unplugged ${r.victim} (${r.lost} replica(s)): errors until ${seconds(r.serviceErrorsMs)} (${r.failedRequests ?? '–'}/${r.requests ?? '–'} failed), `
+        console.log(`  run ${runs.length}: unplugged ${r.victim} (${r.lost} replica(s)): errors until ${seconds(r.serviceErrorsMs)} (last failing request sent at ${seconds(r.lastFailedSentMs)}; ${r.failedRequests ?? '–'}/${r.requests ?? '–'} failed), `
           + `all ready elsewhere ${seconds(r.readyElsewhereMs)}, cleaned ${seconds(r.cleanedAfterReplugMs)} after the replug (load ${r.loadAverage1m})`);
       });
     } catch (err) {
@@ -115,7 +115,7 @@ class Recorder {
     }
     const s = summarise(name, description, runs, error);
     this.result.scenarios.push(s);
-    console.log(`  ${name}: ready elsewhere ${describeSummary(s.readyElsewhere)}; service errors ${describeSummary(s.serviceErrors)}`);
+    console.log(`  ${name}: ready elsewhere ${describeSummary(s.readyElsewhere)}; service errors ${describeSummary(s.serviceErrors)}, last failing request sent ${describeSummary(s.lastFailedSent)}`);
     this.save();
   }
 }

@@ -109,7 +109,7 @@ async function oneRun(cluster: Cluster, w: Workload, opts: PikubeFailoverOptions
     await until(() => w.nodeReady(victim.name), { timeoutMs: READY_TIMEOUT_MS, intervalMs: 250, describe: () => `${victim.name} not Ready` });
     await cleanedUp(w, victim, new Set(lost.map((p) => p.metadata.uid)));
     return {
-      victim: victim.name, lost: lost.length, serviceErrorsMs: errors.errorsMs, failedRequests: errors.failed, requests: errors.total,
+      victim: victim.name, lost: lost.length, serviceErrorsMs: errors.errorsMs, lastFailedSentMs: errors.lastFailedSentMs, failedRequests: errors.failed, requests: errors.total,
       readyElsewhereMs: at - t0, cleanedAfterReplugMs: Date.now() - t1, loadAverage1m: loadAverage,
     };
   } finally {

@@ -43,8 +43,10 @@ export class ServicePoller {
 
 /** What clients saw from `t0` (Date.now()) on: until when requests failed (0: never), and how many did. */
 export interface ErrorWindow {
-  /** From t0 to the end of the last failed request, ms. */
+  /** From t0 to the end of the last failed request, ms (a request to a lost endpoint ends at the client's timeout). */
   errorsMs: number;
+  /** From t0 to the start of the last failed request, ms: every request sent later succeeded (0: none failed). */
+  lastFailedSentMs: number;
   failed: number;
   total: number;
   /** Requests that started after the last failure: all succeeded. */
@@ -55,5 +57,6 @@ export function errorWindow(results: readonly PollResult[], t0: number): ErrorWi
   const after = results.filter((r) => r.start >= t0);
   const failures = after.filter((r) => !r.ok);
   const last = failures.reduce((latest, r) => Math.max(latest, r.end), t0);
-  return { errorsMs: last - t0, failed: failures.length, total: after.length, okAfterLastFailure: after.filter((r) => r.start > last).length };
+  const lastSent = failures.reduce((latest, r) => Math.max(latest, r.start), t0);
+  return { errorsMs: last - t0, lastFailedSentMs: lastSent - t0, failed: failures.length, total: after.length, okAfterLastFailure: after.filter((r) => r.start > last).length };
 }
