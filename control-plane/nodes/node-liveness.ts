@@ -36,7 +36,7 @@ export type LivenessListener = (nodeName: string) => void;
  */
 export const DEFAULT_NODE_MONITOR_GRACE_PERIOD_MS = 5000;
 
-/** The silence after which the leader asks the node's host (`--node-host-probe-after`); agents heartbeat four times within it. */
+/** The silence after which the leader asks the node's host (`--node-host-probe-after`); agents heartbeat three times within it. */
 export const DEFAULT_NODE_HOST_PROBE_AFTER_MS = 1200;
 
 export class NodeLiveness implements NodeReachability {

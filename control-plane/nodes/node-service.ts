@@ -73,7 +73,7 @@ export interface NodeServiceOptions {
   nodeMaskSize?: number;
   /** Told to agents in Welcome. Default: defaultHeartbeatIntervalMs. */
   heartbeatIntervalMs?: number;
-  /** The leader's host check (`--node-host-probe-after`, 0: off): agents heartbeat four times within it. */
+  /** The leader's host check (`--node-host-probe-after`, 0: off): agents heartbeat three times within it. */
   hostProbeAfterMs?: number;
   /** Told to agents in Welcome: how long they keep pods that must not run twice without a control plane. Absent: theirs. */
   fencingPeriodMs?: number;
@@ -87,9 +87,12 @@ export interface NodeServiceOptions {
   log?: (message: string) => void;
 }
 
-/** Five heartbeats per grace period and four per host-check wait, between 100 ms and 1 s. */
+/**
+ * Five heartbeats per grace period and three per host-check wait (a busy agent that misses one
+ * costs a probe its host answers, nothing more), between 100 ms and 1 s.
+ */
 export function defaultHeartbeatIntervalMs(gracePeriodMs: number, hostProbeAfterMs: number): number {
-  const interval = Math.min(gracePeriodMs / 5, hostProbeAfterMs > 0 ? hostProbeAfterMs / 4 : Infinity);
+  const interval = Math.min(gracePeriodMs / 5, hostProbeAfterMs > 0 ? hostProbeAfterMs / 3 : Infinity);
   return Math.max(100, Math.min(1000, Math.floor(interval)));
 }
 
