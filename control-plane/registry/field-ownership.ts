@@ -1,26 +1,26 @@
 /**
  * Server-side apply's field ownership (structured-merge-diff, as kube-apiserver's fieldmanager
  * uses it), for appliers: each `Apply` entry of `metadata.managedFields` holds, as FieldsV1,
- * the fields its manager applied. Applying a field another manager owns with a different
- * value is a conflict (409, `Apply failed with 1 conflict: conflict with "alice": .data.a`)
- * unless forced, which takes the field over; equal values are shared. A field the manager
- * applied before and applies no more, that nobody else owns, is removed from the object.
- * Fields are leaves of the applied configuration: object members (`f:name`), and items of lists
- * with a merge key in built-in kinds (`k:{"name":"web"}`); other lists are owned whole.
- * Writes other than apply record no ownership (no `Update` entries): a field they change stays
- * with its applier. https://kubernetes.io/docs/reference/using-api/server-side-apply/
+ * the fields its manager applied. Applying a field another manager owns (an applier, or a writer
+ * whose `Update` entry holds it: update-ownership.ts) with a different value is a conflict (409,
+ * `Apply failed with 1 conflict: conflict with "kubectl-scale" with subresource "scale" using
+ * apps/v1: .spec.replicas`) unless forced, which takes the field over; equal values are shared.
+ * A field the manager applied before and applies no more, that nobody else owns, is removed from
+ * the object. Fields are leaves of the applied configuration: object members (`f:name`), and
+ * items of lists with a merge key in built-in kinds (`k:{"name":"web"}`); other lists are owned
+ * whole. Writes other than apply record `Update` entries (update-ownership.ts), which take the
+ * fields they change from appliers too. https://kubernetes.io/docs/reference/using-api/server-side-apply/
  */
 import { ApiError } from '../../api/errors';
 import type { KubeObject, ManagedFieldsEntry } from '../../api/meta';
+import { metaTime } from '../../api/meta-time';
 import { kindPatchSchema, lookupFieldPatchMeta, UNKNOWN_SCHEMA, type PatchSchema } from '../apiserver/patch/patch-meta';
+import { SERVER_METADATA } from './field-diff';
+import { fromFieldsV1, pathKey as keyOf, toFieldsV1, type FieldPath } from './fields-v1';
+import { sortEntries } from './update-ownership';
 
 type Json = Record<string, unknown>;
 
-/** A path element: `f:<field>` or `k:<merge key JSON>`, as FieldsV1 spells them. */
-type FieldPath = readonly string[];
-
-/** What the server sets itself: never owned by an applier. */
-const SERVER_METADATA = new Set(['name', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'managedFields', 'selfLink', 'generateName']);
 /** Type meta, and status (reset by an apply to the object itself, so never owned through it). */
 const NOT_OWNED = new Set(['apiVersion', 'kind', 'status']);
 
@@ -87,26 +87,6 @@ function printPath(path: FieldPath): string {
   return path.map((e) => (e.startsWith('f:') ? `.${e.slice(2)}` : `[${Object.entries(JSON.parse(e.slice(2)) as Json).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}]`)).join('');
 }
 
-// ---- FieldsV1 ---------------------------------------------------------------------------
-
-function toFieldsV1(paths: readonly FieldPath[]): Json {
-  const root: Json = {};
-  for (const path of paths) {
-    let node = root;
-    for (const element of path) node = (node[element] ??= {}) as Json;
-  }
-  return root;
-}
-
-function fromFieldsV1(fields: unknown, prefix: FieldPath = []): FieldPath[] {
-  if (!isObject(fields)) return [];
-  const children = Object.entries(fields).filter(([k]) => k !== '.');
-  if (children.length === 0) return prefix.length > 0 ? [prefix] : [];
-  return children.flatMap(([k, v]) => fromFieldsV1(v, [...prefix, k]));
-}
-
-const keyOf = (path: FieldPath): string => path.join('\u0000');
-
 // ---- apply ------------------------------------------------------------------------------
 
 export interface ApplyOwnership {
@@ -135,8 +115,8 @@ export function applyOwnership(current: KubeObject | undefined, config: KubeObje
   const previous = entries.find((e) => e.manager === applier.manager && e.operation === 'Apply');
   const retained = [...applied, ...ownedByOthers];
   const released = releasedUnits(fromFieldsV1(previous?.fieldsV1).filter((p) => !applied.has(keyOf(p)) && !ownedByOthers.has(keyOf(p))), retained);
-  const own: ManagedFieldsEntry = { manager: applier.manager, operation: 'Apply', apiVersion: applier.apiVersion, time: applier.now.toISOString().replace(/\.\d+Z$/, 'Z'), fieldsType: 'FieldsV1', fieldsV1: toFieldsV1(fields) };
-  return { managedFields: [...kept, own], released };
+  const own: ManagedFieldsEntry = { manager: applier.manager, operation: 'Apply', apiVersion: applier.apiVersion, time: metaTime(applier.now), fieldsType: 'FieldsV1', fieldsV1: toFieldsV1(fields) };
+  return { managedFields: sortEntries([...kept, own]), released };
 }
 
 /**
@@ -163,11 +143,16 @@ function withoutPaths(entry: ManagedFieldsEntry, taken: Set<string>): ManagedFie
 }
 
 function conflictError(conflicts: { entry: ManagedFieldsEntry; path: FieldPath }[]): ApiError {
-  const ownerOf = (e: ManagedFieldsEntry): string => (e.operation === 'Apply' ? JSON.stringify(e.manager ?? '') : `${JSON.stringify(e.manager ?? '')} using ${e.apiVersion ?? ''}`);
   const causes = conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with ${ownerOf(c.entry)}`, field: printPath(c.path) }));
   const detail = conflicts.length === 1 ? `${causes[0].message}: ${causes[0].field}` : groupedConflicts(conflicts.map((c) => ({ owner: ownerOf(c.entry), path: printPath(c.path) })));
   const count = conflicts.length === 1 ? '1 conflict' : `${conflicts.length} conflicts`;
   return new ApiError('Conflict', `Apply failed with ${count}: ${detail}`, {}, causes);
+}
+
+/** As the fieldmanager's printManager names an entry: `"bob"`, `"kubectl-scale" with subresource "scale" using apps/v1`. */
+function ownerOf(entry: ManagedFieldsEntry): string {
+  const who = JSON.stringify(entry.manager ?? '') + (entry.subresource ? ` with subresource ${JSON.stringify(entry.subresource)}` : '');
+  return entry.operation === 'Apply' ? who : `${who} using ${entry.apiVersion ?? ''}`;
 }
 
 /** As structured-merge-diff prints several: per manager, `conflicts with "x":` then `- path` lines. */
