@@ -12,10 +12,20 @@ export type FieldPath = readonly string[];
 export type FieldsV1 = Record<string, unknown>;
 
 /** The member marking an inner node as owned itself. */
-const SELF = '.';
+export const SELF = '.';
 
 function isTree(value: unknown): value is FieldsV1 {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function hasKeys(tree: FieldsV1): boolean {
+  for (const _key in tree) return true;
+  return false;
+}
+
+/** A node that is a member: a leaf, or an inner node marked `.`. */
+function isMember(node: FieldsV1): boolean {
+  return !hasKeys(node) || Object.hasOwn(node, SELF);
 }
 
 /** One key for a path, for sets of paths. */
@@ -90,4 +100,66 @@ export function addPaths(tree: FieldsV1, paths: readonly FieldPath[]): void {
     });
     if (Object.keys(node).length > 0) node[SELF] = {};
   }
+}
+
+/** Whether `path` is in `tree`, as a member or above one. */
+export function hasPath(tree: FieldsV1, path: FieldPath): boolean {
+  let node: unknown = tree;
+  for (const element of path) {
+    node = isTree(node) ? node[element] : undefined;
+    if (node === undefined) return false;
+  }
+  return true;
+}
+
+/**
+ * `tree` without the members of `gone`: the same object when it has none of them, else a copy
+ * (shared where untouched); undefined when nothing is left.
+ */
+export function subtractFields(tree: FieldsV1, gone: FieldsV1): FieldsV1 | undefined {
+  return subtractChildren(tree, gone, false);
+}
+
+function subtractNode(own: FieldsV1, gone: FieldsV1): FieldsV1 | undefined {
+  const goneMember = isMember(gone);
+  if (!hasKeys(own)) return goneMember ? undefined : own;
+  if (!goneMember || !Object.hasOwn(own, SELF)) return subtractChildren(own, gone, false);
+  const { [SELF]: _self, ...children } = own;
+  return subtractChildren(children, gone, true);
+}
+
+/** `node`'s children without `gone`'s; `copied`: `node` is already a private copy. */
+function subtractChildren(node: FieldsV1, gone: FieldsV1, copied: boolean): FieldsV1 | undefined {
+  let out = copied ? node : undefined;
+  for (const key in gone) {
+    if (key === SELF) continue;
+    const child = node[key];
+    if (!isTree(child)) continue;
+    const rest = subtractNode(child, gone[key] as FieldsV1);
+    if (rest === child) continue;
+    out ??= { ...node };
+    if (rest === undefined) delete out[key];
+    else out[key] = rest;
+  }
+  if (out === undefined) return node;
+  const keys = Object.keys(out);
+  if (keys.length === 0) return undefined;
+  return keys.length === 1 && keys[0] === SELF ? {} : out;
+}
+
+/** The members of both trees, as a new tree (sharing subtrees of both; neither is modified). */
+export function unionFields(a: FieldsV1, b: FieldsV1): FieldsV1 {
+  const out: FieldsV1 = { ...a };
+  for (const key in b) {
+    const x = a[key];
+    out[key] = isTree(x) ? unionNode(x, b[key] as FieldsV1) : b[key];
+  }
+  return out;
+}
+
+/** Two nodes at one path: a member if either is. */
+function unionNode(a: FieldsV1, b: FieldsV1): FieldsV1 {
+  if (!hasKeys(b)) return isMember(a) ? a : { [SELF]: {}, ...a };
+  if (!hasKeys(a)) return { [SELF]: {}, ...b };
+  return unionFields(a, b);
 }

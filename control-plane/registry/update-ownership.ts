@@ -13,8 +13,8 @@
  */
 import type { ManagedFieldsEntry } from '../../api/meta';
 import { metaTime } from '../../api/meta-time';
-import type { FieldChanges } from './field-diff';
-import { addPaths, fromFieldsV1, isEmptyFieldsV1, removePath, toFieldsV1, type FieldsV1 } from './fields-v1';
+import { hasChanges, type FieldChanges } from './field-diff';
+import { hasPath, isEmptyFieldsV1, removePath, subtractFields, unionFields, type FieldsV1 } from './fields-v1';
 
 /** Who writes: the entry its changes go to. */
 export interface UpdateWriter {
@@ -34,33 +34,47 @@ export const ANCIENT_CHANGES = 'ancient-changes';
 
 /**
  * The managedFields after `writer` made `changes` to an object whose entries were `base` (the
- * live object's, or the ones the write itself set). `base` is not modified.
+ * live object's, or the ones the write itself set). Neither `base` nor its entries are modified:
+ * an entry the write does not touch is kept as it is, the others are copied.
  */
 export function updateOwnership(base: readonly ManagedFieldsEntry[], changes: FieldChanges, writer: UpdateWriter): ManagedFieldsEntry[] {
   const kept = base.filter((entry) => !isEmptyFieldsV1(entry.fieldsV1));
-  if (changes.changed.length === 0 && changes.removed.length === 0) return kept.length === base.length ? [...base] : kept;
-  const entries = kept.map((entry) => withoutChanges(entry, changes)).filter((entry) => !isEmptyFieldsV1(entry.fieldsV1));
-  if (changes.changed.length > 0) recordWriter(entries, changes, writer);
+  if (!hasChanges(changes)) return kept.length === base.length ? [...base] : kept;
+  const entries: ManagedFieldsEntry[] = [];
+  for (const entry of kept) {
+    const fields = withoutChanges(entry.fieldsV1 as FieldsV1, changes);
+    if (fields !== undefined) entries.push(fields === entry.fieldsV1 ? entry : { ...entry, fieldsV1: fields });
+  }
+  if (!isEmptyFieldsV1(changes.changed)) recordWriter(entries, changes.changed, writer);
   return sortEntries(capUpdateEntries(entries));
 }
 
-/** A copy of `entry` without what the write changed or removed. */
-function withoutChanges(entry: ManagedFieldsEntry, changes: FieldChanges): ManagedFieldsEntry {
-  const fields = structuredClone(entry.fieldsV1) as FieldsV1;
-  for (const path of changes.removed) removePath(fields, path, true);
-  for (const path of changes.changed) removePath(fields, path, false);
-  return { ...entry, fieldsV1: fields };
+/** `fields` without what the write changed or removed: the same tree when it held none of it; undefined when nothing is left. */
+function withoutChanges(fields: FieldsV1, changes: FieldChanges): FieldsV1 | undefined {
+  let tree = subtractFields(fields, changes.changed);
+  for (const path of changes.removed) {
+    if (tree === undefined || !hasPath(tree, path)) continue;
+    if (tree === fields) tree = structuredClone(fields);
+    removePath(tree, path, true);
+    if (isEmptyFieldsV1(tree)) return undefined;
+  }
+  return tree;
 }
 
-function recordWriter(entries: ManagedFieldsEntry[], changes: FieldChanges, writer: UpdateWriter): void {
-  const time = metaTime(writer.now);
-  const own = entries.find((e) => e.operation === 'Update' && (e.manager ?? '') === writer.manager && e.apiVersion === writer.apiVersion && (e.subresource ?? '') === (writer.subresource ?? ''));
-  if (own) {
-    addPaths(own.fieldsV1 as FieldsV1, changes.changed);
-    own.time = time;
-    return;
-  }
-  entries.push(entryOf(writer.manager, writer.apiVersion, time, toFieldsV1(changes.changed), writer.subresource));
+function recordWriter(entries: ManagedFieldsEntry[], changed: FieldsV1, writer: UpdateWriter): void {
+  const time = secondOf(writer.now);
+  const index = entries.findIndex((e) => e.operation === 'Update' && (e.manager ?? '') === writer.manager && e.apiVersion === writer.apiVersion && (e.subresource ?? '') === (writer.subresource ?? ''));
+  if (index >= 0) entries[index] = { ...entries[index], time, fieldsV1: unionFields(entries[index].fieldsV1 as FieldsV1, changed) };
+  else entries.push(entryOf(writer.manager, writer.apiVersion, time, changed, writer.subresource));
+}
+
+/** The last time formatted, by second: most writes of a busy server fall in the same second as the one before. */
+let lastSecond = { second: NaN, text: '' };
+
+function secondOf(now: Date): string {
+  const second = Math.floor(now.getTime() / 1000);
+  if (second !== lastSecond.second) lastSecond = { second, text: metaTime(now) };
+  return lastSecond.text;
 }
 
 /** An Update entry, its members in the order Kubernetes writes them. */
@@ -81,12 +95,13 @@ export function capUpdateEntries(entries: ManagedFieldsEntry[]): ManagedFieldsEn
   const merged = new Set<ManagedFieldsEntry>();
   for (const entry of updates.sort(byAge)) {
     if (count <= MAX_UPDATE_MANAGERS) break;
-    const bucket = entries.find((e) => isBucket(e) && e.apiVersion === entry.apiVersion);
-    if (bucket) {
-      addPaths(bucket.fieldsV1 as FieldsV1, fromFieldsV1(entry.fieldsV1));
-      if ((entry.time ?? '') > (bucket.time ?? '')) bucket.time = entry.time;
+    const index = entries.findIndex((e) => isBucket(e) && e.apiVersion === entry.apiVersion);
+    if (index >= 0) {
+      const bucket = entries[index];
+      const time = (entry.time ?? '') > (bucket.time ?? '') ? entry.time : bucket.time;
+      entries[index] = { ...bucket, time, fieldsV1: unionFields(bucket.fieldsV1 as FieldsV1, entry.fieldsV1 as FieldsV1) };
       count--;
-    } else entries.push(entryOf(ANCIENT_CHANGES, entry.apiVersion ?? '', entry.time, structuredClone(entry.fieldsV1) as FieldsV1, undefined));
+    } else entries.push(entryOf(ANCIENT_CHANGES, entry.apiVersion ?? '', entry.time, entry.fieldsV1 as FieldsV1, undefined));
     merged.add(entry);
   }
   return entries.filter((e) => !merged.has(e));

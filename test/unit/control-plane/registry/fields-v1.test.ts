@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { addPaths, fromFieldsV1, pathKey, removePath, toFieldsV1, type FieldPath } from '../../../../control-plane/registry/fields-v1';
+import { addPaths, fromFieldsV1, pathKey, removePath, subtractFields, toFieldsV1, unionFields, type FieldPath } from '../../../../control-plane/registry/fields-v1';
 
 const element = fc.constantFrom('f:a', 'f:b', 'f:c', 'k:{"name":"x"}');
 const paths = fc.array(fc.array(element, { minLength: 1, maxLength: 4 }), { maxLength: 12 });
@@ -28,6 +28,18 @@ describe('FieldsV1 field sets', () => {
       const key = pathKey(gone);
       const expected = list.filter((p) => pathKey(p) !== key && !(subtree && pathKey(p).startsWith(`${key}\u0000`)));
       assert.deepEqual(asSet(fromFieldsV1(tree)), asSet(expected));
+    }));
+  });
+
+  it('subtracts and unites member sets without modifying either tree', () => {
+    fc.assert(fc.property(paths, paths, (a, b) => {
+      const left = toFieldsV1(a);
+      const right = toFieldsV1(b);
+      const snapshot = JSON.stringify([left, right]);
+      const gone = new Set(asSet(b));
+      assert.deepEqual(asSet(fromFieldsV1(subtractFields(left, right) ?? {})), asSet(a).filter((p) => !gone.has(p)));
+      if (b.length > 0) assert.deepEqual(asSet(fromFieldsV1(unionFields(left, right))), asSet([...a, ...b]));
+      assert.equal(JSON.stringify([left, right]), snapshot);
     }));
   });
 });

@@ -41,7 +41,7 @@ describe('Update entries of managedFields (writes other than apply)', () => {
   it('reports nothing for an unchanged object, and leaves the entries as they were', () => {
     const live = aPod();
     const changes = changesOf(live, structuredClone(live));
-    assert.deepEqual(changes, { changed: [], removed: [] });
+    assert.deepEqual(changes, { changed: {}, removed: [] });
     const entries = [entry('alice', 'Apply', { 'f:spec': { 'f:containers': { 'k:{"name":"web"}': { 'f:image': {} } } } })];
     assert.deepEqual(updateOwnership(entries, changes, writer('kubectl-edit', 5)), entries);
   });
@@ -67,7 +67,7 @@ describe('Update entries of managedFields (writes other than apply)', () => {
     const first = updateOwnership([], changesOf(aPod(), aPod('nginx', { app: 'web', a: '1' })), writer('kubectl-label', 1));
     const second = updateOwnership(first, changesOf(aPod('nginx', { app: 'web', a: '1' }), aPod('nginx', { app: 'web', a: '1', b: '2' })), writer('kubectl-label', 2));
     assert.deepEqual(second.map((e) => [e.manager, e.time, e.fieldsV1]), [['kubectl-label', '2026-12-07T10:00:02Z', { 'f:metadata': { 'f:labels': { 'f:a': {}, 'f:b': {} } } }]]);
-    const status = updateOwnership(second, { changed: [['f:status', 'f:phase']], removed: [] }, writer('kubectl-label', 3, 'status'));
+    const status = updateOwnership(second, { changed: { 'f:status': { 'f:phase': {} } }, removed: [] }, writer('kubectl-label', 3, 'status'));
     assert.deepEqual(status.map((e) => [e.manager, e.subresource]), [['kubectl-label', undefined], ['kubectl-label', 'status']]);
   });
 
@@ -75,7 +75,7 @@ describe('Update entries of managedFields (writes other than apply)', () => {
     const two = (a: string, b: string): Pod => ({ ...aPod(), spec: { containers: [{ name: 'a', image: a }, { name: 'b', image: b }] } });
     const owners = [entry('x', 'Update', { 'f:spec': { 'f:containers': { 'k:{"name":"a"}': { 'f:image': {} }, 'k:{"name":"b"}': { 'f:image': {} } } } })];
     const changes = changesOf(two('1', '1'), two('1', '2'));
-    assert.deepEqual(changes.changed, [['f:spec', 'f:containers', 'k:{"name":"b"}', 'f:image']]);
+    assert.deepEqual(changes.changed, { 'f:spec': { 'f:containers': { 'k:{"name":"b"}': { 'f:image': {} } } } });
     const managed = updateOwnership(owners, changes, writer('y', 1));
     assert.deepEqual(managed.map((e) => [e.manager, e.fieldsV1]), [
       ['x', { 'f:spec': { 'f:containers': { 'k:{"name":"a"}': { 'f:image': {} } } } }],
@@ -86,7 +86,7 @@ describe('Update entries of managedFields (writes other than apply)', () => {
   it('removes a whole container item from its owners when the container goes', () => {
     const withSidecar: Pod = { ...aPod(), spec: { containers: [{ name: 'web', image: 'nginx' }, { name: 'side', image: 'busybox' }] } };
     const changes = changesOf(withSidecar, aPod());
-    assert.deepEqual(changes, { changed: [], removed: [['f:spec', 'f:containers', 'k:{"name":"side"}']] });
+    assert.deepEqual(changes, { changed: {}, removed: [['f:spec', 'f:containers', 'k:{"name":"side"}']] });
     const owner = entry('x', 'Update', { 'f:spec': { 'f:containers': { 'k:{"name":"side"}': { '.': {}, 'f:image': {}, 'f:name': {} }, 'k:{"name":"web"}': { 'f:image': {} } } } });
     assert.deepEqual(updateOwnership([owner], changes, writer('y')).map((e) => e.fieldsV1), [{ 'f:spec': { 'f:containers': { 'k:{"name":"web"}': { 'f:image': {} } } } }]);
   });
@@ -95,14 +95,14 @@ describe('Update entries of managedFields (writes other than apply)', () => {
     const before = { ...aPod(), status: { phase: 'Pending' } } as KubeObject;
     const after = { ...aPod('other'), status: { phase: 'Running' } } as KubeObject;
     const statusOnly = fieldChanges(before as unknown as Record<string, unknown>, after as unknown as Record<string, unknown>, POD_SCHEMA ?? { kind: 'unknown' }, (m) => m === 'status');
-    assert.deepEqual(statusOnly.changed, [['f:status', 'f:phase']]);
+    assert.deepEqual(statusOnly.changed, { 'f:status': { 'f:phase': {} } });
     const all = fieldChanges(before as unknown as Record<string, unknown>, after as unknown as Record<string, unknown>, POD_SCHEMA ?? { kind: 'unknown' }, everything);
-    assert.equal(all.changed.length, 2);
+    assert.deepEqual(Object.keys(all.changed), ['f:spec', 'f:status']);
   });
 
   it(`keeps at most ${MAX_UPDATE_MANAGERS} Update entries, merging the oldest into ${ANCIENT_CHANGES}`, () => {
     let managed: ManagedFieldsEntry[] = [entry('applier', 'Apply', { 'f:data': { 'f:keep': {} } })];
-    for (let i = 0; i < MAX_UPDATE_MANAGERS + 2; i++) managed = updateOwnership(managed, { changed: [['f:data', `f:k${i}`]], removed: [] }, writer(`m${i}`, i));
+    for (let i = 0; i < MAX_UPDATE_MANAGERS + 2; i++) managed = updateOwnership(managed, { changed: { 'f:data': { [`f:k${i}`]: {} } }, removed: [] }, writer(`m${i}`, i));
     assert.equal(managed.filter((e) => e.operation === 'Update').length, MAX_UPDATE_MANAGERS);
     assert.equal(managed[0].manager, 'applier');
     const ancient = managed.find((e) => e.manager === ANCIENT_CHANGES);
