@@ -94,7 +94,13 @@ export interface ApplyOwnership {
   force: boolean;
   apiVersion: string;
   now: Date;
+  /** The kind's patch key (`apps/v1/Deployment`), for reading a last-applied configuration. */
+  kindKey: string;
 }
+
+/** The only applier whose conflicts a client-side apply's annotation may excuse (lastAppliedManager). */
+const CLIENT_SIDE_UPGRADER = 'kubectl';
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 /**
  * The managedFields after `applier` applied `config` onto `current`:
@@ -108,15 +114,52 @@ export function applyOwnership(current: KubeObject | undefined, config: KubeObje
   const conflicts = others.flatMap((entry) => fromFieldsV1(entry.fieldsV1)
     .filter((path) => applied.has(keyOf(path)) && !sameValue(valueAt(current, path), valueAt(config, path)))
     .map((path) => ({ entry, path })));
-  if (conflicts.length > 0 && !applier.force) throw conflictError(conflicts);
+  if (conflicts.length > 0 && !applier.force) refuseConflicts(current, conflicts, applier);
   const taken = new Set(conflicts.map((c) => keyOf(c.path)));
   const kept = others.map((entry) => withoutPaths(entry, taken)).filter((entry) => fromFieldsV1(entry.fieldsV1).length > 0);
   const ownedByOthers = new Set(kept.flatMap((e) => fromFieldsV1(e.fieldsV1).map(keyOf)));
   const previous = entries.find((e) => e.manager === applier.manager && e.operation === 'Apply');
   const retained = [...applied, ...ownedByOthers];
-  const released = releasedUnits(fromFieldsV1(previous?.fieldsV1).filter((p) => !applied.has(keyOf(p)) && !ownedByOthers.has(keyOf(p))), retained);
+  const released = releasedUnits(leavesOf(fromFieldsV1(previous?.fieldsV1)).filter((p) => !applied.has(keyOf(p)) && !ownedByOthers.has(keyOf(p))), retained);
   const own: ManagedFieldsEntry = { manager: applier.manager, operation: 'Apply', apiVersion: applier.apiVersion, time: metaTime(applier.now), fieldsType: 'FieldsV1', fieldsV1: toFieldsV1(fields) };
   return { managedFields: sortEntries([...kept, own]), released };
+}
+
+/**
+ * Throws the 409 of the conflicts, unless they are what a client-side apply set: `kubectl apply
+ * --server-side` after `kubectl apply` takes over, without conflicts, the fields of the
+ * last-applied annotation whose live value is still the one it says (lastAppliedManager: the
+ * upgrade from client-side to server-side apply). Returns when the apply may go on, forced.
+ */
+function refuseConflicts(current: KubeObject | undefined, conflicts: Conflict[], applier: ApplyOwnership): void {
+  const allowed = applier.manager === CLIENT_SIDE_UPGRADER ? clientSideApplied(current, applier.kindKey) : undefined;
+  const remaining = allowed ? conflicts.filter((c) => !allowed.has(keyOf(c.path))) : conflicts;
+  if (remaining.length > 0) throw conflictError(remaining);
+}
+
+/** The fields of the last-applied annotation whose live value is the one it holds; undefined without one. */
+function clientSideApplied(current: KubeObject | undefined, kindKey: string): Set<string> | undefined {
+  const text = current?.metadata.annotations?.[LAST_APPLIED];
+  if (!text) return undefined;
+  let lastApplied: unknown;
+  try {
+    lastApplied = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isObject(lastApplied) || !isObject(lastApplied.metadata)) return undefined;
+  const config = lastApplied as unknown as KubeObject;
+  return new Set(appliedFields(config, kindKey).filter((path) => sameValue(valueAt(current, path), valueAt(config, path))).map(keyOf));
+}
+
+/**
+ * The members with no member below them. An inner member (a map owned as itself, `.`) is never
+ * removed whole when released: its leaves are, and what others own or nobody owns under it stays.
+ */
+function leavesOf(paths: readonly FieldPath[]): FieldPath[] {
+  const inner = new Set<string>();
+  for (const path of paths) for (let i = 1; i < path.length; i++) inner.add(keyOf(path.slice(0, i)));
+  return paths.filter((path) => !inner.has(keyOf(path)));
 }
 
 /**
@@ -142,7 +185,12 @@ function withoutPaths(entry: ManagedFieldsEntry, taken: Set<string>): ManagedFie
   return { ...entry, fieldsV1: toFieldsV1(paths) };
 }
 
-function conflictError(conflicts: { entry: ManagedFieldsEntry; path: FieldPath }[]): ApiError {
+interface Conflict {
+  entry: ManagedFieldsEntry;
+  path: FieldPath;
+}
+
+function conflictError(conflicts: Conflict[]): ApiError {
   const causes = conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with ${ownerOf(c.entry)}`, field: printPath(c.path) }));
   const detail = conflicts.length === 1 ? `${causes[0].message}: ${causes[0].field}` : groupedConflicts(conflicts.map((c) => ({ owner: ownerOf(c.entry), path: printPath(c.path) })));
   const count = conflicts.length === 1 ? '1 conflict' : `${conflicts.length} conflicts`;

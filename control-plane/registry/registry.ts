@@ -725,9 +725,10 @@ export class Registry {
   /** Sets the managedFields of an applied object (field-ownership.ts); throws the 409 of a conflict. */
   private ownershipOf(info: AnyKind, config: KubeObject, manager: string, force: boolean): (current: KubeObject | undefined, next: KubeObject) => void {
     const apiVersion = apiVersionOf(info);
-    const fields = appliedFields(config, kindKey(apiVersion, info.kind));
+    const key = kindKey(apiVersion, info.kind);
+    const fields = appliedFields(config, key);
     return (current, next) => {
-      const owned = applyOwnership(current, config, fields, { manager, force, apiVersion, now: this.now() });
+      const owned = applyOwnership(current, config, fields, { manager, force, apiVersion, now: this.now(), kindKey: key });
       removeReleased(next, owned.released);
       next.metadata.managedFields = owned.managedFields;
     };

@@ -165,6 +165,16 @@ describe('kubectl 1.27, 1.30, 1.32 and 1.33 against the API server (real etcd)',
         assert.deepEqual(stored.metadata.managedFields?.map((e) => [e.manager, e.operation, e.subresource]), [['kubectl', 'Apply', undefined], ['kubectl-create', 'Update', undefined]]);
       });
 
+      it('moves from client-side to server-side apply without conflicts over what kubectl apply set', async () => {
+        await ok(['apply', '-f', '-'], configMap('csa', '{a: "1"}'));
+        const before = await api.registry.get<ConfigMap>('configmaps', ns, 'csa');
+        assert.deepEqual(before.metadata.managedFields?.map((e) => [e.manager, e.operation]), [['kubectl-client-side-apply', 'Update']]);
+        await ok(['apply', '--server-side', '-f', '-'], configMap('csa', '{a: "2"}'));
+        const after = await api.registry.get<ConfigMap>('configmaps', ns, 'csa');
+        assert.deepEqual([after.data, after.metadata.managedFields?.[0].manager, after.metadata.managedFields?.[0].operation], [{ a: '2' }, 'kubectl', 'Apply']);
+        await ok(['delete', 'configmap', 'csa']);
+      });
+
       it('writes nothing with --dry-run=server on create, apply and delete', async () => {
         assert.equal((await ok(['create', '--dry-run=server', '-f', '-', '-o', 'name'], configMap('dry', '{a: "1"}'))).trim(), 'configmap/dry');
         assert.match(await ok(['apply', '--dry-run=server', '-f', '-'], configMap('dry', '{a: "1"}')), /configmap\/dry created \(server dry run\)/);
