@@ -19,6 +19,8 @@ export interface ManagedFieldsEntry {
   time?: string;
   fieldsType?: string;
   fieldsV1?: unknown;
+  /** The subresource written through (`status`, `scale`); absent for the object itself. */
+  subresource?: string;
 }
 
 export interface ObjectMeta {

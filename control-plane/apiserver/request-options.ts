@@ -53,17 +53,41 @@ function dryRunFrom(values: string[], kind: string): boolean {
   return values.length > 0;
 }
 
-export function writeOptionsFrom(query: URLSearchParams, kind: 'CreateOptions' | 'UpdateOptions'): WriteOptions {
+/** The longest fieldManager (FieldManagerMaxLength). */
+const FIELD_MANAGER_MAX_LENGTH = 128;
+/** Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space. */
+const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
+
+/**
+ * Who a write without `fieldManager` is recorded as (managerOrUserAgent): the User-Agent up to
+ * its first '/' (`kubectl/v1.32.0 (linux/amd64) …` → `kubectl`), without unprintable
+ * characters, at most 128 bytes.
+ */
+export function managerFromUserAgent(userAgent: string | undefined): string {
+  let out = '';
+  let bytes = 0;
+  for (const char of (userAgent ?? '').split('/')[0]) {
+    if (!PRINTABLE.test(char)) continue; // unicode.IsPrint
+    bytes += Buffer.byteLength(char);
+    if (bytes > FIELD_MANAGER_MAX_LENGTH) break;
+    out += char;
+  }
+  return out;
+}
+
+/** The write's options; its manager the `fieldManager` parameter, else the User-Agent's product. */
+export function writeOptionsFrom(query: URLSearchParams, kind: 'CreateOptions' | 'UpdateOptions', userAgent: string | undefined): WriteOptions {
   const options: WriteOptions = { dryRun: dryRunFrom(query.getAll('dryRun'), kind) };
-  const manager = query.get('fieldManager');
-  if (manager) options.fieldManager = manager;
+  options.fieldManager = query.get('fieldManager') || managerFromUserAgent(userAgent);
   return options;
 }
 
-export function patchOptionsFrom(query: URLSearchParams, apply: boolean): PatchOptions {
+/** As writeOptionsFrom; an apply names its manager itself (required, never taken from the User-Agent). */
+export function patchOptionsFrom(query: URLSearchParams, apply: boolean, userAgent: string | undefined): PatchOptions {
   const options: PatchOptions = { dryRun: dryRunFrom(query.getAll('dryRun'), 'PatchOptions') };
   const manager = query.get('fieldManager');
   if (manager) options.fieldManager = manager;
+  else if (!apply) options.fieldManager = managerFromUserAgent(userAgent);
   if (query.has('force')) {
     if (!apply) throw invalid('PatchOptions.meta.k8s.io', '', [{ reason: 'FieldValueForbidden', message: 'Forbidden: may not be specified for non-apply patch', field: 'force' }]);
     options.force = booleanParam(query, 'force');

@@ -39,6 +39,7 @@ import { statefulSetController } from './stateful-set-controller';
 import { taintEvictionController } from './taint-eviction-controller';
 import { tokenCleanerController } from './token-cleaner-controller';
 import { ttlAfterFinishedController } from './ttl-after-finished-controller';
+import { KUBE_CONTROLLER_MANAGER, withFieldManager } from './framework/field-managed-client';
 
 export const CONTROLLERS: readonly Controller[] = [
   schedulerController,
@@ -76,11 +77,14 @@ export const CONTROLLERS: readonly Controller[] = [
   garbageCollectorController,
 ];
 
-/** Runs each controller until `signal` aborts; one that fails is logged and the others go on. */
+/**
+ * Runs each controller until `signal` aborts, its writes under its field manager; one that fails
+ * is logged and the others go on.
+ */
 export async function runControllers(controllers: readonly Controller[], ctx: ControllerContext, signal: AbortSignal): Promise<void> {
   // Each controller listens for the abort (define-controller.ts): more than Node's default of 10.
   setMaxListeners(controllers.length + 10, signal);
-  const results = await Promise.allSettled(controllers.map((c) => c.run(ctx, signal)));
+  const results = await Promise.allSettled(controllers.map((c) => c.run({ ...ctx, client: withFieldManager(ctx.client, c.fieldManager ?? KUBE_CONTROLLER_MANAGER) }, signal)));
   results.forEach((r, i) => {
     if (r.status === 'rejected' && !signal.aborted) ctx.log(`${controllers[i]?.name ?? 'controller'} failed: ${logText(r.reason)}`);
   });

@@ -13,7 +13,7 @@ import type { Registry } from '../registry/registry';
 import { NODES } from '../registry/kinds';
 import { conditionOf, postedNodeStatus, READY, withoutHealthTaints } from './node-health';
 import type { PodCidrAllocator } from './pod-cidr-allocator';
-import { updateThroughRegistry } from './registry-update';
+import { KUBELET_FIELD_MANAGER, updateThroughRegistry } from './registry-update';
 
 export interface NodeWriteContext {
   registry: Registry;
@@ -77,7 +77,7 @@ async function recordReady(ctx: NodeWriteContext, node: Node): Promise<void> {
 async function createNode(ctx: NodeWriteContext, allocator: PodCidrAllocator, posted: Node): Promise<Node | undefined> {
   const name = posted.metadata.name as string;
   try {
-    const created = await ctx.registry.create<Node>(NODES, undefined, newNode(posted, podCidrFor(ctx, allocator, undefined, name), ctx.now()));
+    const created = await ctx.registry.create<Node>(NODES, undefined, newNode(posted, podCidrFor(ctx, allocator, undefined, name), ctx.now()), { fieldManager: KUBELET_FIELD_MANAGER });
     if (isReady(created)) await recordReady(ctx, created);
     return created;
   } catch (err: unknown) {

@@ -1,26 +1,26 @@
 /**
  * Server-side apply's field ownership (structured-merge-diff, as kube-apiserver's fieldmanager
  * uses it), for appliers: each `Apply` entry of `metadata.managedFields` holds, as FieldsV1,
- * the fields its manager applied. Applying a field another manager owns with a different
- * value is a conflict (409, `Apply failed with 1 conflict: conflict with "alice": .data.a`)
- * unless forced, which takes the field over; equal values are shared. A field the manager
- * applied before and applies no more, that nobody else owns, is removed from the object.
- * Fields are leaves of the applied configuration: object members (`f:name`), and items of lists
- * with a merge key in built-in kinds (`k:{"name":"web"}`); other lists are owned whole.
- * Writes other than apply record no ownership (no `Update` entries): a field they change stays
- * with its applier. https://kubernetes.io/docs/reference/using-api/server-side-apply/
+ * the fields its manager applied. Applying a field another manager owns (an applier, or a writer
+ * whose `Update` entry holds it: update-ownership.ts) with a different value is a conflict (409,
+ * `Apply failed with 1 conflict: conflict with "kubectl-scale" with subresource "scale" using
+ * apps/v1: .spec.replicas`) unless forced, which takes the field over; equal values are shared.
+ * A field the manager applied before and applies no more, that nobody else owns, is removed from
+ * the object. Fields are leaves of the applied configuration: object members (`f:name`), and
+ * items of lists with a merge key in built-in kinds (`k:{"name":"web"}`); other lists are owned
+ * whole. Writes other than apply record `Update` entries (update-ownership.ts), which take the
+ * fields they change from appliers too. https://kubernetes.io/docs/reference/using-api/server-side-apply/
  */
 import { ApiError } from '../../api/errors';
 import type { KubeObject, ManagedFieldsEntry } from '../../api/meta';
+import { metaTime } from '../../api/meta-time';
 import { kindPatchSchema, lookupFieldPatchMeta, UNKNOWN_SCHEMA, type PatchSchema } from '../apiserver/patch/patch-meta';
+import { SERVER_METADATA } from './field-diff';
+import { fromFieldsV1, pathKey as keyOf, toFieldsV1, type FieldPath } from './fields-v1';
+import { sortEntries } from './update-ownership';
 
 type Json = Record<string, unknown>;
 
-/** A path element: `f:<field>` or `k:<merge key JSON>`, as FieldsV1 spells them. */
-type FieldPath = readonly string[];
-
-/** What the server sets itself: never owned by an applier. */
-const SERVER_METADATA = new Set(['name', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'managedFields', 'selfLink', 'generateName']);
 /** Type meta, and status (reset by an apply to the object itself, so never owned through it). */
 const NOT_OWNED = new Set(['apiVersion', 'kind', 'status']);
 
@@ -87,26 +87,6 @@ function printPath(path: FieldPath): string {
   return path.map((e) => (e.startsWith('f:') ? `.${e.slice(2)}` : `[${Object.entries(JSON.parse(e.slice(2)) as Json).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}]`)).join('');
 }
 
-// ---- FieldsV1 ---------------------------------------------------------------------------
-
-function toFieldsV1(paths: readonly FieldPath[]): Json {
-  const root: Json = {};
-  for (const path of paths) {
-    let node = root;
-    for (const element of path) node = (node[element] ??= {}) as Json;
-  }
-  return root;
-}
-
-function fromFieldsV1(fields: unknown, prefix: FieldPath = []): FieldPath[] {
-  if (!isObject(fields)) return [];
-  const children = Object.entries(fields).filter(([k]) => k !== '.');
-  if (children.length === 0) return prefix.length > 0 ? [prefix] : [];
-  return children.flatMap(([k, v]) => fromFieldsV1(v, [...prefix, k]));
-}
-
-const keyOf = (path: FieldPath): string => path.join('\u0000');
-
 // ---- apply ------------------------------------------------------------------------------
 
 export interface ApplyOwnership {
@@ -114,7 +94,13 @@ export interface ApplyOwnership {
   force: boolean;
   apiVersion: string;
   now: Date;
+  /** The kind's patch key (`apps/v1/Deployment`), for reading a last-applied configuration. */
+  kindKey: string;
 }
+
+/** The only applier whose conflicts a client-side apply's annotation may excuse (lastAppliedManager). */
+const CLIENT_SIDE_UPGRADER = 'kubectl';
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 /**
  * The managedFields after `applier` applied `config` onto `current`:
@@ -128,15 +114,52 @@ export function applyOwnership(current: KubeObject | undefined, config: KubeObje
   const conflicts = others.flatMap((entry) => fromFieldsV1(entry.fieldsV1)
     .filter((path) => applied.has(keyOf(path)) && !sameValue(valueAt(current, path), valueAt(config, path)))
     .map((path) => ({ entry, path })));
-  if (conflicts.length > 0 && !applier.force) throw conflictError(conflicts);
+  if (conflicts.length > 0 && !applier.force) refuseConflicts(current, conflicts, applier);
   const taken = new Set(conflicts.map((c) => keyOf(c.path)));
   const kept = others.map((entry) => withoutPaths(entry, taken)).filter((entry) => fromFieldsV1(entry.fieldsV1).length > 0);
   const ownedByOthers = new Set(kept.flatMap((e) => fromFieldsV1(e.fieldsV1).map(keyOf)));
   const previous = entries.find((e) => e.manager === applier.manager && e.operation === 'Apply');
   const retained = [...applied, ...ownedByOthers];
-  const released = releasedUnits(fromFieldsV1(previous?.fieldsV1).filter((p) => !applied.has(keyOf(p)) && !ownedByOthers.has(keyOf(p))), retained);
-  const own: ManagedFieldsEntry = { manager: applier.manager, operation: 'Apply', apiVersion: applier.apiVersion, time: applier.now.toISOString().replace(/\.\d+Z$/, 'Z'), fieldsType: 'FieldsV1', fieldsV1: toFieldsV1(fields) };
-  return { managedFields: [...kept, own], released };
+  const released = releasedUnits(leavesOf(fromFieldsV1(previous?.fieldsV1)).filter((p) => !applied.has(keyOf(p)) && !ownedByOthers.has(keyOf(p))), retained);
+  const own: ManagedFieldsEntry = { manager: applier.manager, operation: 'Apply', apiVersion: applier.apiVersion, time: metaTime(applier.now), fieldsType: 'FieldsV1', fieldsV1: toFieldsV1(fields) };
+  return { managedFields: sortEntries([...kept, own]), released };
+}
+
+/**
+ * Throws the 409 of the conflicts, unless they are what a client-side apply set: `kubectl apply
+ * --server-side` after `kubectl apply` takes over, without conflicts, the fields of the
+ * last-applied annotation whose live value is still the one it says (lastAppliedManager: the
+ * upgrade from client-side to server-side apply). Returns when the apply may go on, forced.
+ */
+function refuseConflicts(current: KubeObject | undefined, conflicts: Conflict[], applier: ApplyOwnership): void {
+  const allowed = applier.manager === CLIENT_SIDE_UPGRADER ? clientSideApplied(current, applier.kindKey) : undefined;
+  const remaining = allowed ? conflicts.filter((c) => !allowed.has(keyOf(c.path))) : conflicts;
+  if (remaining.length > 0) throw conflictError(remaining);
+}
+
+/** The fields of the last-applied annotation whose live value is the one it holds; undefined without one. */
+function clientSideApplied(current: KubeObject | undefined, kindKey: string): Set<string> | undefined {
+  const text = current?.metadata.annotations?.[LAST_APPLIED];
+  if (!text) return undefined;
+  let lastApplied: unknown;
+  try {
+    lastApplied = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isObject(lastApplied) || !isObject(lastApplied.metadata)) return undefined;
+  const config = lastApplied as unknown as KubeObject;
+  return new Set(appliedFields(config, kindKey).filter((path) => sameValue(valueAt(current, path), valueAt(config, path))).map(keyOf));
+}
+
+/**
+ * The members with no member below them. An inner member (a map owned as itself, `.`) is never
+ * removed whole when released: its leaves are, and what others own or nobody owns under it stays.
+ */
+function leavesOf(paths: readonly FieldPath[]): FieldPath[] {
+  const inner = new Set<string>();
+  for (const path of paths) for (let i = 1; i < path.length; i++) inner.add(keyOf(path.slice(0, i)));
+  return paths.filter((path) => !inner.has(keyOf(path)));
 }
 
 /**
@@ -162,12 +185,22 @@ function withoutPaths(entry: ManagedFieldsEntry, taken: Set<string>): ManagedFie
   return { ...entry, fieldsV1: toFieldsV1(paths) };
 }
 
-function conflictError(conflicts: { entry: ManagedFieldsEntry; path: FieldPath }[]): ApiError {
-  const ownerOf = (e: ManagedFieldsEntry): string => (e.operation === 'Apply' ? JSON.stringify(e.manager ?? '') : `${JSON.stringify(e.manager ?? '')} using ${e.apiVersion ?? ''}`);
+interface Conflict {
+  entry: ManagedFieldsEntry;
+  path: FieldPath;
+}
+
+function conflictError(conflicts: Conflict[]): ApiError {
   const causes = conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with ${ownerOf(c.entry)}`, field: printPath(c.path) }));
   const detail = conflicts.length === 1 ? `${causes[0].message}: ${causes[0].field}` : groupedConflicts(conflicts.map((c) => ({ owner: ownerOf(c.entry), path: printPath(c.path) })));
   const count = conflicts.length === 1 ? '1 conflict' : `${conflicts.length} conflicts`;
   return new ApiError('Conflict', `Apply failed with ${count}: ${detail}`, {}, causes);
+}
+
+/** As the fieldmanager's printManager names an entry: `"bob"`, `"kubectl-scale" with subresource "scale" using apps/v1`. */
+function ownerOf(entry: ManagedFieldsEntry): string {
+  const who = JSON.stringify(entry.manager ?? '') + (entry.subresource ? ` with subresource ${JSON.stringify(entry.subresource)}` : '');
+  return entry.operation === 'Apply' ? who : `${who} using ${entry.apiVersion ?? ''}`;
 }
 
 /** As structured-merge-diff prints several: per manager, `conflicts with "x":` then `- path` lines. */

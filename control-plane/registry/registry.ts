@@ -44,8 +44,10 @@ import type { ServiceAccountTokenIssuer } from '../auth/service-account-token';
 import type { ImagePolicy } from '../../api/image-policy';
 import { companionWrites, requestedConflicts, stampRevision, type CompanionContext, type WriteCompanion } from './write-companion';
 import { toDisposable, type Disposable } from '../../base/disposable';
-import { kindKey } from '../apiserver/patch/patch-meta';
+import { kindKey, kindPatchSchema, UNKNOWN_SCHEMA } from '../apiserver/patch/patch-meta';
 import { appliedFields, applyOwnership, removeReleased } from './field-ownership';
+import { fieldChanges } from './field-diff';
+import { updateOwnership } from './update-ownership';
 import { apiVersionOf } from './resource-info';
 
 export type { PatchType } from '../apiserver/patch-document';
@@ -90,6 +92,11 @@ export interface ListOptions extends SelectorStrings {
 export interface WriteOptions {
   /** Validate and answer as if written, write nothing (`dryRun=All`). */
   dryRun?: boolean;
+  /**
+   * Who writes, as managedFields records it (update-ownership.ts): the API server passes the
+   * `fieldManager` parameter or the User-Agent's product; the control plane's own writers name
+   * themselves (`kube-controller-manager`, `kube-scheduler`, `kubelet`). Unset: OWN_FIELD_MANAGER.
+   */
   fieldManager?: string;
   /**
    * Called with each object this write is about to store, after defaulting and validation, and
@@ -149,6 +156,9 @@ export interface RegistryWatchOptions<T extends KubeObject> extends SelectorStri
 /** How long namespace admission reads a namespace deleted through this registry from etcd (NamespaceLifecycle's forceLiveLookupTTL). */
 const FORCE_LIVE_LOOKUP_MS = 30_000;
 const FORCE_LIVE_LOOKUP_ENTRIES = 100;
+
+/** The manager of the control plane's own writes that name none, as kube-apiserver's own writes are recorded. */
+const OWN_FIELD_MANAGER = 'kube-apiserver';
 
 /** generateName collisions retried before AlreadyExists is returned. */
 const GENERATE_NAME_ATTEMPTS = 8;
@@ -288,7 +298,7 @@ export class Registry {
     if (through) throw new ApiError('MethodNotAllowed', `${info.resource} are not stored: write ${through.resource}/${through.subresource}`);
     const obj = decodeObject<T>(info, body);
     const ns = settleNamespace(info, obj, namespace);
-    return this.createDecoded(info, ns, obj, options);
+    return this.createDecoded(info, ns, obj, options, true);
   }
 
   /** PUT: replaces the object (creating it where the kind allows). Status is kept; see updateStatus. */
@@ -300,11 +310,11 @@ export class Registry {
     const ns = settleNamespace(info, obj, namespace);
     const expected = obj.metadata.resourceVersion || undefined;
     try {
-      const outcome = await this.write<T>(info, ns, name, expected, options, (current) => this.prepareUpdate(info, strategy, structuredClone(obj), current));
+      const outcome = await this.write<T>(info, ns, name, expected, options, (current) => this.recordUpdate(info, this.prepareUpdate(info, strategy, structuredClone(obj), current), current, options));
       return { object: await this.removeIfDone(info, strategy, ns, outcome), created: false };
     } catch (err: unknown) {
       if (!isApiError(err, 'NotFound') || !strategy.allowCreateOnUpdate || expected) throw err;
-      return { object: await this.createDecoded(info, ns, obj, options), created: true };
+      return { object: await this.createDecoded(info, ns, obj, options, true), created: true };
     }
   }
 
@@ -315,7 +325,7 @@ export class Registry {
     checkName(obj, name);
     const ns = settleNamespace(info, obj, namespace);
     const expected = obj.metadata.resourceVersion || undefined;
-    const outcome = await this.write<T>(info, ns, name, expected, options, (current) => this.prepareStatusUpdate(info, obj, current));
+    const outcome = await this.write<T>(info, ns, name, expected, options, (current) => this.recordUpdate(info, this.prepareStatusUpdate(info, obj, current), current, options, 'status'));
     return outcome.object;
   }
 
@@ -331,7 +341,7 @@ export class Registry {
     const outcome = await this.write<T>(info, ns, name, undefined, options, (current) => {
       const decoded = decodePatched(info, applyPatchDocument(type, current, patch, info), options.fieldValidation ?? 'Ignore', options.strictErrors);
       warnings = decoded.warnings;
-      return this.preparePatched(info, decoded.object, current, options);
+      return this.recordUpdate(info, this.preparePatched(info, decoded.object, current, options), current, options, options.subresource);
     });
     return { object: await this.removeIfDone(info, strategy, ns, outcome), created: false, warnings };
   }
@@ -393,7 +403,11 @@ export class Registry {
     if (name !== undefined) checkName(decoded, name);
     const expected = decoded.metadata.resourceVersion || undefined;
     const target = name ?? decoded.metadata.name ?? '';
-    const outcome = await this.write<T>(info, info.namespaced ? ns : undefined, target, expected, options, (current) => handler.apply(current, decoded, { now: this.now() }));
+    const own = handler.body === undefined; // a body of the parent's kind (`namespaces/finalize`), not a Binding
+    const outcome = await this.write<T>(info, info.namespaced ? ns : undefined, target, expected, options, (current) => {
+      const next = handler.apply(current, decoded, { now: this.now() });
+      return own ? this.recordUpdate(info, next, current, options, subresource) : next;
+    });
     return handler.finishesDeletion ? this.removeIfDone(info, info.strategy, ns, outcome) : outcome.object;
   }
 
@@ -464,7 +478,8 @@ export class Registry {
     const outcome = await this.write<T>(info, namespace, name, undefined, options, (current) => {
       const next = mutate(structuredClone(current));
       if (next === undefined) return current;
-      return status ? this.prepareStatusUpdate(info, next, current) : this.prepareUpdate(info, info.strategy, next, current);
+      const prepared = status ? this.prepareStatusUpdate(info, next, current) : this.prepareUpdate(info, info.strategy, next, current);
+      return this.recordUpdate(info, prepared, current, options, options.subresource);
     });
     return status ? outcome : { ...outcome, object: await this.removeIfDone(info, info.strategy, namespace, outcome) };
   }
@@ -529,7 +544,7 @@ export class Registry {
   }
 
   /** `obj` is a decoded copy the caller gives up: a named create is prepared in it, a generated name's attempts in copies. */
-  private async createDecoded<T extends KubeObject>(info: AnyKind, namespace: string | undefined, obj: T, options: WriteOptions): Promise<T> {
+  private async createDecoded<T extends KubeObject>(info: AnyKind, namespace: string | undefined, obj: T, options: WriteOptions, track: boolean): Promise<T> {
     const strategy = info.strategy;
     const generated = !obj.metadata.name && Boolean(obj.metadata.generateName);
     if (info.admitCreate && namespace !== undefined) await info.admitCreate(obj, this.admissionContext(info, obj, namespace));
@@ -537,6 +552,7 @@ export class Registry {
       const prepared = generated ? structuredClone(obj) : obj; // a named create makes one attempt
       if (generated) prepared.metadata.name = generateName(obj.metadata.generateName ?? '');
       this.prepareCreate(info, strategy, prepared);
+      if (track) this.recordUpdate(info, prepared, undefined, options);
       const candidate = decodeObject<T>(info, prepared);
       options.admit?.(candidate, undefined);
       if (namespace !== undefined) await this.validateAdmission(info, candidate, namespace, options.dryRun === true);
@@ -702,19 +718,40 @@ export class Registry {
       if (!isApiError(err, 'NotFound') || options.subresource === 'status' || !(err as ApiError).subject.name) throw err;
       const created = structuredClone(config);
       owned?.(undefined, created);
-      return { object: await this.createDecoded(info, ns, created, options), created: true, warnings };
+      return { object: await this.createDecoded(info, ns, created, options, false), created: true, warnings };
     }
   }
 
   /** Sets the managedFields of an applied object (field-ownership.ts); throws the 409 of a conflict. */
   private ownershipOf(info: AnyKind, config: KubeObject, manager: string, force: boolean): (current: KubeObject | undefined, next: KubeObject) => void {
     const apiVersion = apiVersionOf(info);
-    const fields = appliedFields(config, kindKey(apiVersion, info.kind));
+    const key = kindKey(apiVersion, info.kind);
+    const fields = appliedFields(config, key);
     return (current, next) => {
-      const owned = applyOwnership(current, config, fields, { manager, force, apiVersion, now: this.now() });
+      const owned = applyOwnership(current, config, fields, { manager, force, apiVersion, now: this.now(), kindKey: key });
       removeReleased(next, owned.released);
       next.metadata.managedFields = owned.managedFields;
     };
+  }
+
+  /**
+   * Records the write of `next` over `current` (undefined: a create) in its managedFields, as an
+   * Update entry of the writer (update-ownership.ts); returns `next`. The entries it starts from
+   * are the ones the write sets, when it sets any (managedFields may be written directly, and
+   * `[{}]` clears them), else the live object's; a subresource's write always starts from the
+   * live ones. Only what the write may change is compared: a status write's status, the rest
+   * for other writes of a kind with a status subresource.
+   */
+  private recordUpdate<T extends KubeObject>(info: AnyKind, next: T, current: T | undefined, options: WriteOptions, subresource?: string): T {
+    const apiVersion = apiVersionOf(info);
+    const own = next.metadata.managedFields;
+    const base = subresource === undefined && own !== undefined && own.length > 0 ? own : (current?.metadata.managedFields ?? []);
+    const schema = kindPatchSchema(kindKey(apiVersion, info.kind)) ?? UNKNOWN_SCHEMA;
+    const changes = fieldChanges(current as Record<string, unknown> | undefined, next as Record<string, unknown>, schema, trackedMembers(info, subresource));
+    const entries = updateOwnership(base, changes, { manager: options.fieldManager ?? OWN_FIELD_MANAGER, apiVersion, subresource, now: this.now() });
+    if (entries.length > 0) next.metadata.managedFields = entries;
+    else delete next.metadata.managedFields;
+    return next;
   }
 
   /** A write of the object's Scale (scaleUpdatedObjectInfo): the Scale validated, then an update of the object's replicas. */
@@ -728,7 +765,8 @@ export class Registry {
       if (causes.length > 0) throw invalid(SCALES.kind, name, causes, SCALES.group);
       const rv = scale.metadata.resourceVersion;
       if (rv && rv !== current.metadata.resourceVersion) throw conflictFor(info, name);
-      return this.prepareUpdate(info, info.strategy, handler.withReplicas(structuredClone(current), scale.spec?.replicas ?? 0), current);
+      const next = this.prepareUpdate(info, info.strategy, handler.withReplicas(structuredClone(current), scale.spec?.replicas ?? 0), current);
+      return this.recordUpdate(info, next, current, options, 'scale');
     });
     return handler.read(outcome.object);
   }
@@ -770,6 +808,13 @@ function scaleHandler(info: AnyKind): ScaleSubresource {
   const handler = Object.hasOwn(info.subresources, 'scale') ? info.subresources.scale : undefined;
   if (handler?.type !== 'scale') throw new ApiError('NotFound', 'the server could not find the requested resource');
   return handler;
+}
+
+/** The top-level members a write may change: a status write's status; other writes' the rest, where the kind has a status subresource. */
+function trackedMembers(info: AnyKind, subresource: string | undefined): (member: string) => boolean {
+  if (subresource === 'status') return (member) => member === 'status';
+  if (Object.hasOwn(info.subresources, 'status')) return (member) => member !== 'status';
+  return () => true;
 }
 
 /** Precondition carried by the object itself (Kubernetes' UpdatedObjectInfo.Preconditions). */

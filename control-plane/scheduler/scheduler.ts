@@ -44,6 +44,7 @@ function podChangeKeys(pods: Informer<Pod>): (pod: Pod, old: Pod | undefined, ty
 export function schedulerControllerWith(options: SchedulerOptions = {}): Controller {
   return defineController({
     name: DEFAULT_SCHEDULER_NAME,
+    fieldManager: 'kube-scheduler',
     queue: { workers: 1 },
     setup(ctx) {
       const pods = ctx.informers.forResource<Pod>('pods');

@@ -28,7 +28,7 @@ export async function serveCreate(scope: RequestScope, target: ResourceTarget): 
   if (subresourceOf(target)?.type === 'create') return serveSubresourceCreate(scope, target);
   if (target.subresource !== undefined) return serveSubresourceWrite(scope, target, 201);
   const body = await readObjectValue(scope, target.info, target.info.strategy.topLevelFields);
-  const options = { ...writeOptionsFrom(scope.query, 'CreateOptions'), admit: admitFor(scope, target.info) };
+  const options = { ...writeOptionsFrom(scope.query, 'CreateOptions', scope.req.headers['user-agent']), admit: admitFor(scope, target.info) };
   const created = await scope.registry.create<KubeObject>(target.info, target.namespace, body, options);
   writeResult(scope, target, 201, created);
 }
@@ -58,7 +58,7 @@ async function serveSubresourceWrite(scope: RequestScope, target: ResourceTarget
   const body = await readObjectValue(scope, bodyKind, bodyKind.strategy.topLevelFields);
   const foreign = handler.body !== undefined;
   if (foreign && target.name !== undefined && body.metadata.name !== target.name) throw badRequest(`name in URL does not match name in ${bodyKind.kind} object`);
-  const options = writeOptionsFrom(scope.query, code === 201 ? 'CreateOptions' : 'UpdateOptions');
+  const options = writeOptionsFrom(scope.query, code === 201 ? 'CreateOptions' : 'UpdateOptions', scope.req.headers['user-agent']);
   const name = foreign ? undefined : target.name;
   const parent = await scope.registry.writeSubresource(target.info, target.subresource ?? '', target.namespace, name, body, options);
   if (handler.answersStatus) return writeBody(scope.res, code, successStatus(code), scope.encoding);
@@ -70,7 +70,7 @@ async function serveSubresourceAction(scope: RequestScope, target: ResourceTarge
   const handler = subresourceOf(target);
   if (handler?.type !== 'action') throw new Error(`${target.info.resource}/${target.subresource ?? ''} is not an action subresource`);
   const body = await readObjectValue(scope, handler.body, handler.body.strategy.topLevelFields);
-  const options = writeOptionsFrom(scope.query, 'CreateOptions');
+  const options = writeOptionsFrom(scope.query, 'CreateOptions', scope.req.headers['user-agent']);
   const status = await scope.registry.act(target.info, target.subresource ?? '', target.namespace ?? '', target.name ?? '', body, options);
   writeBody(scope.res, status.code, status, scope.encoding);
 }
@@ -80,7 +80,7 @@ async function serveSubresourceCreate(scope: RequestScope, target: ResourceTarge
   const handler = subresourceOf(target);
   if (handler?.type !== 'create') throw new Error(`${target.info.resource}/${target.subresource ?? ''} is not a create subresource`);
   const body = await readObjectValue(scope, handler.body, handler.body.strategy.topLevelFields);
-  const options = writeOptionsFrom(scope.query, 'CreateOptions');
+  const options = writeOptionsFrom(scope.query, 'CreateOptions', scope.req.headers['user-agent']);
   const made = await scope.registry.createSubresource(target.info, target.subresource ?? '', target.namespace ?? '', target.name ?? '', body, options);
   writeResult(scope, { ...target, info: handler.body }, 201, made);
 }
@@ -88,7 +88,7 @@ async function serveSubresourceCreate(scope: RequestScope, target: ResourceTarge
 export async function serveUpdate(scope: RequestScope, target: ResourceTarget): Promise<void> {
   const sub = subresourceOf(target);
   if (sub?.type === 'write') return serveSubresourceWrite(scope, target, 200);
-  const options = writeOptionsFrom(scope.query, 'UpdateOptions');
+  const options = writeOptionsFrom(scope.query, 'UpdateOptions', scope.req.headers['user-agent']);
   if (sub?.type === 'scale') {
     const scale = await readObjectValue(scope, sub.body, sub.body.strategy.topLevelFields);
     return writeResult(scope, { ...target, info: sub.body }, 200, await scope.registry.updateScale(target.info, target.namespace, target.name ?? '', scale, options));
@@ -108,7 +108,7 @@ export async function servePatch(scope: RequestScope, target: ResourceTarget): P
   const fieldValidation = parseFieldValidation(scope.query.get('fieldValidation'));
   const subresource = target.subresource === 'status' ? ('status' as const) : undefined;
   const admit = subresource === undefined ? admitFor(scope, target.info) : undefined;
-  const options = { ...patchOptionsFrom(scope.query, type === 'apply-patch'), subresource, fieldValidation, admit };
+  const options = { ...patchOptionsFrom(scope.query, type === 'apply-patch', scope.req.headers['user-agent']), subresource, fieldValidation, admit };
   const patch = await readValue(scope, type);
   const patchOptions = { ...options, strictErrors: patch.strictErrors };
   const sub = subresourceOf(target);

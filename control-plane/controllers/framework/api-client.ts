@@ -25,6 +25,11 @@ export interface ApiDeleteOptions {
 
 export type ApiPatchType = 'json-patch' | 'merge-patch' | 'strategic-merge-patch';
 
+/** Who writes, as managedFields records it (`kube-controller-manager`); field-managed-client.ts sets it for each controller. */
+export interface ApiWriteOptions {
+  fieldManager?: string;
+}
+
 /** What a controller may ask of a served resource (the namespace controller walks them all). */
 export interface ApiResource {
   /** '' for the core group. */
@@ -46,21 +51,21 @@ export interface ApiClient {
   get<T extends KubeObject>(resource: string, namespace: string | undefined, name: string): Promise<T>;
   list<T extends KubeObject>(resource: string, options?: ApiListOptions): Promise<KubeList<T>>;
   /** With `metadata.generateName` and no name, the server picks the name. */
-  create<T extends KubeObject>(resource: string, namespace: string | undefined, body: T): Promise<T>;
+  create<T extends KubeObject>(resource: string, namespace: string | undefined, body: T, options?: ApiWriteOptions): Promise<T>;
   /** A compare-and-swap on `body.metadata.resourceVersion`: Conflict when it is stale. */
-  update<T extends KubeObject>(resource: string, namespace: string | undefined, name: string, body: T): Promise<{ object: T }>;
-  updateStatus<T extends KubeObject>(resource: string, namespace: string | undefined, name: string, body: T): Promise<T>;
+  update<T extends KubeObject>(resource: string, namespace: string | undefined, name: string, body: T, options?: ApiWriteOptions): Promise<{ object: T }>;
+  updateStatus<T extends KubeObject>(resource: string, namespace: string | undefined, name: string, body: T, options?: ApiWriteOptions): Promise<T>;
   /** A patch of the stored object (`metadata.uid` in the patch is a precondition: Conflict when it differs). */
-  patch<T extends KubeObject>(resource: string, namespace: string | undefined, name: string, type: ApiPatchType, patch: unknown): Promise<{ object: T }>;
+  patch<T extends KubeObject>(resource: string, namespace: string | undefined, name: string, type: ApiPatchType, patch: unknown, options?: ApiWriteOptions): Promise<{ object: T }>;
   /** `removed` is false while the object stays (graceful deletion, finalizers). */
   delete<T extends KubeObject>(resource: string, namespace: string | undefined, name: string, options?: ApiDeleteOptions): Promise<{ object: T; removed: boolean }>;
   deleteCollection<T extends KubeObject>(resource: string, options: ApiListOptions & ApiDeleteOptions): Promise<KubeList<T>>;
   /** `pods/{name}/binding`: sets the pod's node once. */
-  bind(namespace: string, binding: Binding): Promise<Pod>;
+  bind(namespace: string, binding: Binding, options?: ApiWriteOptions): Promise<Pod>;
   /** `namespaces/{name}/finalize`: writes `spec.finalizers` only. */
-  finalizeNamespace(name: string, body: Namespace): Promise<Namespace>;
+  finalizeNamespace(name: string, body: Namespace, options?: ApiWriteOptions): Promise<Namespace>;
   /** A write subresource of a stored object (`certificatesigningrequests/{name}/approval`); returns the parent. */
-  writeSubresource<T extends KubeObject>(resource: string, subresource: string, namespace: string | undefined, name: string, body: T): Promise<T>;
+  writeSubresource<T extends KubeObject>(resource: string, subresource: string, namespace: string | undefined, name: string, body: T, options?: ApiWriteOptions): Promise<T>;
 }
 
 /** The name the client takes for a resource: `pods`, `endpointslices.discovery.k8s.io`. */

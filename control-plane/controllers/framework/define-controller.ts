@@ -89,18 +89,22 @@ export interface ControllerSpec {
 export interface ControllerDeclaration {
   /** As Kubernetes names it: `endpoint-controller`, `node-lifecycle-controller`. */
   name: string;
+  /** Who its writes are recorded as in managedFields (field-managed-client.ts); default `kube-controller-manager`. */
+  fieldManager?: string;
   queue?: Pick<WorkQueueOptions, 'workers' | 'baseDelayMs' | 'maxDelayMs'>;
   setup(ctx: ControllerSetup): ControllerSpec;
 }
 
 export interface Controller {
   readonly name: string;
+  /** Who its writes are recorded as; undefined: `kube-controller-manager`. */
+  readonly fieldManager?: string;
   /** Runs until `signal` aborts; resolves once stopped, every subscription and timer released. */
   run(ctx: ControllerContext, signal: AbortSignal): Promise<void>;
 }
 
 export function defineController(declaration: ControllerDeclaration): Controller {
-  return { name: declaration.name, run: (ctx, signal) => runController(declaration, ctx, signal) };
+  return { name: declaration.name, fieldManager: declaration.fieldManager, run: (ctx, signal) => runController(declaration, ctx, signal) };
 }
 
 async function runController(declaration: ControllerDeclaration, ctx: ControllerContext, outer: AbortSignal): Promise<void> {

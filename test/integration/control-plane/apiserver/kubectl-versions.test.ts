@@ -56,6 +56,14 @@ function gizmo(name: string, spec: string, labels = '{}'): string {
   return `apiVersion: conf.example.com/v1\nkind: Gizmo\nmetadata: {name: ${name}, labels: ${labels}}\nspec: ${spec}\n`;
 }
 
+function deployment(name: string, replicas: number): string {
+  return `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${name}, labels: {app: ${name}}}\nspec:\n  replicas: ${replicas}\n  selector: {matchLabels: {app: ${name}}}\n  template:\n    metadata: {labels: {app: ${name}}}\n    spec: {containers: [{name: busybox, image: busybox}]}\n`;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 function configMap(name: string, data: string): string {
   return `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}}\ndata: ${data}\n`;
 }
@@ -137,6 +145,34 @@ describe('kubectl 1.27, 1.30, 1.32 and 1.33 against the API server (real etcd)',
         const stored = await api.registry.get<ConfigMap>('configmaps', ns, 'ssa');
         assert.deepEqual(stored.data, { a: '2', b: '1' });
         assert.deepEqual(stored.metadata.managedFields?.map((e) => [e.manager, e.operation]), [['alice', 'Apply'], ['bob', 'Apply']]);
+      });
+
+      it('records Update entries for kubectl create and scale, which a server-side apply of other replicas conflicts with until --force-conflicts', async () => {
+        // kubectl scale sends no fieldManager: its manager is the User-Agent's product, the binary's name (`kubectl.1.32` here, `kubectl` when installed so).
+        const scaler = escapeRegExp(path.basename(kubectlVersion(version)));
+        await ok(['create', 'deployment', 'scaled', '--image=busybox']);
+        await ok(['scale', 'deployment', 'scaled', '--replicas=3']);
+        const shown = await ok(['get', 'deployment', 'scaled', '-o', 'yaml', '--show-managed-fields']);
+        assert.match(shown, /^ {2}- apiVersion: apps\/v1\n {4}fieldsType: FieldsV1\n {4}fieldsV1:\n(?: {6}.*\n)+ {4}manager: kubectl-create\n {4}operation: Update\n {4}time: /m, shown);
+        assert.match(shown, new RegExp(`^ {4}fieldsV1:\\n {6}f:spec:\\n {8}f:replicas: \\{\\}\\n {4}manager: ${scaler}\\n {4}operation: Update\\n {4}subresource: scale\\n`, 'm'), shown);
+        assert.doesNotMatch(await ok(['get', 'deployment', 'scaled', '-o', 'yaml']), /managedFields/);
+        const conflict = await kubectl(['apply', '--server-side', '-f', '-'], deployment('scaled', 5));
+        assert.notEqual(conflict.code, 0);
+        assert.match(conflict.out, new RegExp(`Apply failed with 1 conflict: conflict with "${scaler}" with subresource "scale" using apps/v1: \\.spec\\.replicas`));
+        await ok(['apply', '--server-side', '--force-conflicts', '-f', '-'], deployment('scaled', 5));
+        const stored = await api.registry.get<KubeObject & { spec: { replicas: number } }>('deployments.apps', ns, 'scaled');
+        assert.equal(stored.spec.replicas, 5);
+        assert.deepEqual(stored.metadata.managedFields?.map((e) => [e.manager, e.operation, e.subresource]), [['kubectl', 'Apply', undefined], ['kubectl-create', 'Update', undefined]]);
+      });
+
+      it('moves from client-side to server-side apply without conflicts over what kubectl apply set', async () => {
+        await ok(['apply', '-f', '-'], configMap('csa', '{a: "1"}'));
+        const before = await api.registry.get<ConfigMap>('configmaps', ns, 'csa');
+        assert.deepEqual(before.metadata.managedFields?.map((e) => [e.manager, e.operation]), [['kubectl-client-side-apply', 'Update']]);
+        await ok(['apply', '--server-side', '-f', '-'], configMap('csa', '{a: "2"}'));
+        const after = await api.registry.get<ConfigMap>('configmaps', ns, 'csa');
+        assert.deepEqual([after.data, after.metadata.managedFields?.[0].manager, after.metadata.managedFields?.[0].operation], [{ a: '2' }, 'kubectl', 'Apply']);
+        await ok(['delete', 'configmap', 'csa']);
       });
 
       it('writes nothing with --dry-run=server on create, apply and delete', async () => {

@@ -12,7 +12,7 @@ function configMap(data: Record<string, string>, managedFields?: KubeObject['met
 /** Applies `config` as `manager` onto `current`, returning the new object as the registry stores it. */
 function apply(current: KubeObject | undefined, config: KubeObject, manager: string, force = false): KubeObject {
   const merged = structuredClone({ ...(current ?? config), data: { ...((current as { data?: object })?.data ?? {}), ...(config as { data?: object }).data } }) as KubeObject;
-  const owned = applyOwnership(current, config, appliedFields(config, 'v1/ConfigMap'), { manager, force, apiVersion: 'v1', now: NOW });
+  const owned = applyOwnership(current, config, appliedFields(config, 'v1/ConfigMap'), { manager, force, apiVersion: 'v1', now: NOW, kindKey: 'v1/ConfigMap' });
   removeReleased(merged, owned.released);
   merged.metadata.managedFields = owned.managedFields;
   return merged;
@@ -55,12 +55,29 @@ describe('server-side apply field ownership', () => {
 
   it('removes a merge-key list item its applier stopped applying as a whole', () => {
     const pod = (names: string[]): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: names.map((name) => ({ name, image: 'busybox' })) } }) as KubeObject;
-    const ownership = (current: KubeObject | undefined, config: KubeObject) => applyOwnership(current, config, appliedFields(config, 'v1/Pod'), { manager: 'me', force: false, apiVersion: 'v1', now: NOW });
+    const ownership = (current: KubeObject | undefined, config: KubeObject) => applyOwnership(current, config, appliedFields(config, 'v1/Pod'), { manager: 'me', force: false, apiVersion: 'v1', now: NOW, kindKey: 'v1/Pod' });
     const live = pod(['a', 'b']);
     live.metadata.managedFields = ownership(undefined, live).managedFields;
     const owned = ownership(live, pod(['a']));
     assert.deepEqual(owned.released, [['f:spec', 'f:containers', 'k:{"name":"b"}']]);
     removeReleased(live, owned.released);
     assert.deepEqual((live as { spec?: { containers: { name: string }[] } }).spec?.containers.map((c) => c.name), ['a']);
+  });
+
+  it('lets kubectl --server-side take over what a client-side apply set and still holds, but nothing else (the upgrade)', () => {
+    const lastApplied = JSON.stringify(configMap({ a: '1', b: '1' }));
+    const live = configMap({ a: '1', b: '1', c: '1' }, [{ manager: 'kubectl-client-side-apply', operation: 'Update', apiVersion: 'v1', time: '2026-12-07T09:00:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { '.': {}, 'f:a': {}, 'f:b': {}, 'f:c': {} } } }]);
+    live.metadata.annotations = { 'kubectl.kubernetes.io/last-applied-configuration': lastApplied };
+    const upgraded = apply(live, configMap({ a: '2', b: '2' }), 'kubectl');
+    assert.deepEqual(upgraded.metadata.managedFields?.map((e) => [e.manager, e.fieldsV1]), [['kubectl', { 'f:data': { 'f:a': {}, 'f:b': {} } }], ['kubectl-client-side-apply', { 'f:data': { '.': {}, 'f:c': {} } }]]);
+    assert.throws(() => apply(live, configMap({ a: '2', c: '2' }), 'kubectl'), /Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using v1: \.data\.c/);
+    assert.throws(() => apply(live, configMap({ a: '2' }), 'someone-else'), /conflict with "kubectl-client-side-apply" using v1: \.data\.a/);
+  });
+
+  it('keeps a map an applier owned as itself when released, removing only its released leaves', () => {
+    const owned = { 'f:data': { '.': {}, 'f:a': {}, 'f:b': {} } };
+    const live = configMap({ a: '1', b: '1', c: '1' }, [{ manager: 'kubectl', operation: 'Apply', apiVersion: 'v1', time: '2026-12-07T09:00:00Z', fieldsType: 'FieldsV1', fieldsV1: owned }]);
+    const next = apply(live, configMap({ a: '2' }), 'kubectl');
+    assert.deepEqual((next as { data?: object }).data, { a: '2', c: '1' });
   });
 });
