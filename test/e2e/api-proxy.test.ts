@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { withTestCluster } from '../support/cluster-fixture';
-import { KUBECTL } from '../../scripts/cluster/kubectl';
+import { KUBECTL, kubectlVersion } from '../../scripts/cluster/kubectl';
 import { until } from '../../scripts/cluster/wait-until';
 
 /** httpd on 80 and 8080; on 9000 a server that answers any request with a 101 and then echoes bytes. */
@@ -72,6 +72,18 @@ function upgrade(port: number, path: string): Promise<Duplex> {
   });
 }
 
+/** `kubectl proxy` on a free port of this machine, once it says where it serves. */
+async function startProxy(binary: string, kubeconfig: string): Promise<{ process: ChildProcess; port: number }> {
+  const child = spawn(binary, ['--kubeconfig', kubeconfig, 'proxy', '--port=0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  const serving = await until(() => /Starting to serve on 127\.0\.0\.1:(\d+)/.exec(out) ?? undefined, { timeoutMs: 20_000, describe: () => out }).catch((err: unknown) => {
+    child.kill('SIGTERM');
+    throw err;
+  });
+  return { process: child, port: Number(serving[1]) };
+}
+
 describe('the API server proxy (kubectl proxy)', function () {
   this.timeout(120_000);
   let proxy: ChildProcess | undefined;
@@ -84,11 +96,7 @@ describe('the API server proxy (kubectl proxy)', function () {
   });
 
   before(async () => {
-    proxy = spawn(KUBECTL, ['--kubeconfig', cluster.get().kubeconfig, 'proxy', '--port=0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    proxy.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-    await until(() => /Starting to serve on 127\.0\.0\.1:(\d+)/.exec(out), { timeoutMs: 20_000, describe: () => out });
-    port = Number(/Starting to serve on 127\.0\.0\.1:(\d+)/.exec(out)?.[1]);
+    ({ process: proxy, port } = await startProxy(KUBECTL, cluster.get().kubeconfig));
   });
 
   after(() => {
@@ -112,6 +120,18 @@ describe('the API server proxy (kubectl proxy)', function () {
     const unnamed = await get(port, `${base}/services/app/proxy/`);
     assert.match(unnamed.body, /no service port \\"\\" found for service \\"app\\"/);
   });
+
+  for (const version of ['1.27', '1.30', '1.33'] as const) {
+    it(`reaches a service and a pod through kubectl ${version}'s proxy too`, async () => {
+      const other = await startProxy(kubectlVersion(version), cluster.get().kubeconfig);
+      try {
+        assert.deepEqual(await get(other.port, `${base}/services/app:web/proxy/`), { status: 200, body: 'port-80\n' });
+        assert.deepEqual(await get(other.port, `${base}/pods/app:8080/proxy/index.html`), { status: 200, body: 'port-8080\n' });
+      } finally {
+        other.process.kill('SIGTERM');
+      }
+    });
+  }
 
   it('relays an upgraded connection byte for byte', async () => {
     const socket = await upgrade(port, `${base}/pods/app:9000/proxy/chat`);

@@ -16,6 +16,7 @@ import { httpGet } from '../support/lan-http-get';
 import { startAgent, stopAgentOf } from '../../scripts/cluster/cluster';
 import { inNetns } from '../../scripts/cluster/netns';
 import { until } from '../../scripts/cluster/wait-until';
+import { kubectlVersion, runKubectl } from '../../scripts/cluster/kubectl';
 
 /** The notes' probe example, with an image the simulated nodes have: httpd answers /healthz with the pod's name. */
 const seedPod = (name: string): string => `apiVersion: v1
@@ -141,4 +142,13 @@ describe('hostPort', function () {
     startAgent(cluster.get().cluster, node);
     await answers(`http://${ipOf(node)}:8080/healthz`, 'hp-b', 60_000);
   });
+
+  for (const version of ['1.27', '1.30', '1.33'] as const) {
+    it(`takes the notes' manifest with its hostPort from kubectl ${version} (a server-side dry run)`, async () => {
+      const res = await runKubectl(cluster.get().kubeconfig, ['apply', '--dry-run=server', '-f', '-', '-o', 'jsonpath={.spec.containers[0].ports[0].hostPort}'],
+        { input: seedPod(`hp-${version.replace('.', '-')}`), timeoutMs: 30_000, binary: kubectlVersion(version) });
+      assert.equal(res.code, 0, res.stderr);
+      assert.equal(res.stdout.trim(), '8080');
+    });
+  }
 });

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { withTestCluster } from '../support/cluster-fixture';
 import { until } from '../../scripts/cluster/wait-until';
+import { kubectlVersion, runKubectl } from '../../scripts/cluster/kubectl';
 
 const PODS = `apiVersion: v1
 kind: Pod
@@ -97,4 +98,19 @@ describe('kubectl top', function () {
     assert.equal(selected.code, 0, selected.stderr);
     assert.deepEqual(rows(selected.stdout).map((r) => r.slice(0, 2)), [['NAMESPACE', 'NAME'], ['default', 'burner']]);
   });
+
+  for (const version of ['1.27', '1.30', '1.33'] as const) {
+    it(`shows the same with kubectl ${version}`, async () => {
+      const other = (args: string[]) => runKubectl(cluster.get().kubeconfig, args, { timeoutMs: 30_000, binary: kubectlVersion(version) });
+      const nodes = await other(['top', 'node']);
+      assert.equal(nodes.code, 0, nodes.stderr);
+      assert.deepEqual(rows(nodes.stdout).map((r) => r.length), [5, 5, 5], nodes.stdout);
+      const pods = await other(['top', 'pod', '-l', 'app=burner']);
+      assert.equal(pods.code, 0, pods.stderr);
+      const [header, burner] = rows(pods.stdout);
+      assert.deepEqual(header, ['NAME', 'CPU(cores)', 'MEMORY(bytes)']);
+      assert.equal(burner?.[0], 'burner', pods.stdout);
+      assert.ok(milliCores(burner?.[1] ?? '') > 0, pods.stdout);
+    });
+  }
 });
