@@ -91,6 +91,10 @@ describe('kubectl top', function () {
     assert.ok(burner && burner.cpu >= 30 && burner.cpu <= 110, `burner: ${top.stdout}`);
     assert.match(burner.memory, /^\d+(Ki|Mi)$/);
     assert.ok((byPod.get('sleeper')?.cpu ?? 99) <= 5, `sleeper: ${top.stdout}`);
+    const sorted = await kubectl(['top', 'pod', '--sort-by=cpu']);
+    assert.equal(sorted.code, 0, sorted.stderr);
+    assert.deepEqual(rows(sorted.stdout).slice(1).map(([pod]) => pod), ['burner', 'sleeper']);
+    assert.equal((await kubectl(['top', 'pod', '--sort-by=memory'])).code, 0);
   });
 
   it('selects pods by label and lists every namespace', async () => {
