@@ -20,6 +20,8 @@
  *   secrets reencrypt rewrite every stored value of the resources --encryption-provider-config names
  *                     with its first provider and key (after a key rotation; prints the counts, exit 1
  *                     when a value no provider can read was met), beside etcd (--etcd-endpoints, --etcd-prefix)
+ *   reset --force     delete every key of this cluster (--etcd-prefix) from etcd (--etcd-endpoints):
+ *                     install.sh --uninstall runs it on a one-node control plane, as kubeadm reset
  *   preflight         check this machine (swap, clock, CIDRs against the LAN, 32/64-bit, etcd's
  *                     disk: --etcd-data-dir, default /var/lib/etcd), print the fixes, exit 1 on a failure
  * Every flag is also a key of /etc/pikube/server.yaml (or the file --config names); flags win.
@@ -31,6 +33,7 @@ import { renderKubeconfig, writeKubeconfig } from './auth/kubeconfig';
 import { issueNodeCertificate } from './auth/node-certificate';
 import { tokenCommand } from './bootstrap-token-command';
 import { reencryptCommand } from './secrets-reencrypt-command';
+import { resetCommand } from './reset-command';
 import { ControlPlane } from './control-plane';
 import { parseFlags, parseServeConfig, SERVER_CONFIG_FILE, SERVER_FLAGS, type Flags } from './control-plane-config';
 import { withConfigFile } from '../base/config/config-file';
@@ -152,10 +155,17 @@ async function secrets(rest: string[]): Promise<void> {
   process.exitCode = output.exitCode;
 }
 
+/** `reset --force [flags]`: the one boolean flag comes out before the flags are parsed. */
+async function reset(rest: string[]): Promise<void> {
+  const flags = parseFlags(withConfigFile(rest.filter((a) => a !== '--force'), SERVER_CONFIG_FILE, SERVER_FLAGS));
+  process.stdout.write(await resetCommand(flags, rest.includes('--force')));
+}
+
 async function main(argv: string[], logger: Logger): Promise<void> {
   const [command, ...rest] = argv;
   if (command === 'token') return token(rest);
   if (command === 'secrets') return secrets(rest);
+  if (command === 'reset') return reset(rest);
   const flags = parseFlags(withConfigFile(rest, SERVER_CONFIG_FILE, SERVER_FLAGS));
   if (command === 'serve') return serve(flags, logger);
   if (command === 'issue-node-cert') return issueNodeCert(flags);
@@ -166,7 +176,7 @@ async function main(argv: string[], logger: Logger): Promise<void> {
     process.exitCode = report.exitCode;
     return;
   }
-  throw new Error(`unknown command "${command ?? ''}"; expected serve, preflight, token, secrets, issue-node-cert or kubeconfig`);
+  throw new Error(`unknown command "${command ?? ''}"; expected serve, preflight, token, secrets, reset, issue-node-cert or kubeconfig`);
 }
 
 const logger = createLogger({ component: 'control-plane' });
