@@ -36,6 +36,7 @@ parse_args() {
       --node-name) NODE_NAME=${2:?}; shift ;;
       --node-ip) NODE_IP=${2:?}; shift ;;
       --advertise-address) ADVERTISE=${2:?}; shift ;;
+      --join) die "--join (another control plane of an HA cluster) is not supported by install.sh yet: it installs one control plane with its own etcd. An HA control plane needs an etcd member on each server (one cluster of 3) and the first server's /var/lib/pikube/pki on the others; docs/design-notes.md (install) says what is missing" ;;
       --upgrade) ACTION=upgrade ;;
       --uninstall) ACTION=uninstall ;;
       -h|--help) usage ;;

@@ -110,6 +110,13 @@ async function mainPids(): Promise<string> {
     await sh(`docker image rm -f ${TEST_IMAGE}; ip link del ${LAN.link}`);
   });
 
+  it('refuses --join (an HA control-plane member) with what is missing, before installing anything', async () => {
+    const r = await runCommand('bash', [INSTALL, '--role', 'server', '--join', `https://${LAN.ip}:6443`, '--token', 'abcdef.0123456789abcdef'], { allowFailure: true });
+    assert.equal(r.code, 2, r.stdout);
+    assert.match(r.stderr, /--join \(another control plane of an HA cluster\) is not supported by install.sh yet/);
+    assert.deepEqual(['/opt/pikube', '/etc/pikube', '/var/lib/pikube'].filter((d) => existsSync(d)), []);
+  });
+
   it('--role server: etcd and pikube-server run, /readyz answers ok with the admin kubeconfig, the join command is printed', async () => {
     serverOutput = await install(SERVER_ARGS);
     assert.match(serverOutput, /sudo pikube-server token create --print-join-command/);
