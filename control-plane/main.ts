@@ -32,9 +32,6 @@ import { issueAdminCertificate, issueUserCertificate, loadOrCreateCertificateAut
 import { renderKubeconfig, writeKubeconfig } from './auth/kubeconfig';
 import { issueNodeCertificate } from './auth/node-certificate';
 import { tokenCommand } from './bootstrap-token-command';
-import { reencryptCommand } from './secrets-reencrypt-command';
-import { resetCommand } from './reset-command';
-import { ControlPlane } from './control-plane';
 import { parseFlags, parseServeConfig, SERVER_CONFIG_FILE, SERVER_FLAGS, type Flags } from './control-plane-config';
 import { withConfigFile } from '../base/config/config-file';
 import { createLogger, type Logger } from '../base/log/logger';
@@ -128,6 +125,9 @@ async function serve(flags: Flags, logger: Logger): Promise<void> {
   surviveUnhandledRejections(logger);
   const config = parseServeConfig(flags);
   await preflightAtStart(flags, logger);
+  // Loaded here, not at the top: the other commands (kubeconfig, token, reset) start in a
+  // fraction of the time without the API server, controllers and gRPC (seconds on a slow Pi).
+  const { ControlPlane } = await import('./control-plane');
   const plane = await ControlPlane.start(config, textLog(logger));
   const stop = (signal: string): void => {
     logger.info(`${signal}, stopping`);
@@ -150,6 +150,7 @@ async function token(rest: string[]): Promise<void> {
 async function secrets(rest: string[]): Promise<void> {
   const [sub, ...flagArgs] = rest;
   if (sub !== 'reencrypt') throw new Error(`unknown command "secrets ${sub ?? ''}"; expected secrets reencrypt`);
+  const { reencryptCommand } = await import('./secrets-reencrypt-command');
   const output = await reencryptCommand(parseFlags(withConfigFile(flagArgs, SERVER_CONFIG_FILE, SERVER_FLAGS)));
   process.stdout.write(output.text);
   process.exitCode = output.exitCode;
@@ -158,6 +159,7 @@ async function secrets(rest: string[]): Promise<void> {
 /** `reset --force [flags]`: the one boolean flag comes out before the flags are parsed. */
 async function reset(rest: string[]): Promise<void> {
   const flags = parseFlags(withConfigFile(rest.filter((a) => a !== '--force'), SERVER_CONFIG_FILE, SERVER_FLAGS));
+  const { resetCommand } = await import('./reset-command');
   process.stdout.write(await resetCommand(flags, rest.includes('--force')));
 }
 
