@@ -248,9 +248,8 @@ upgrade() {
 # The pods' containers, the pod network and the pause image the agent made: Docker stays, with
 # nothing of pikube's in it (a container or network of pikube's carries an io.pikube label).
 remove_docker_objects() {
-  command -v docker >/dev/null && docker info >/dev/null 2>&1 || { say "Docker is not running: the pods' containers and network are left in it"; return 0; }
   local ids
-  ids=$(docker ps -aq --filter label=io.pikube.managed=true)
+  ids=$(docker ps -aq --filter label=io.pikube.managed=true 2>/dev/null) || { say "Docker is not running: the pods' containers and network are left in it"; return 0; }
   [ -z "$ids" ] || { say "removing the pods' containers"; docker rm -f $ids >/dev/null; }
   ids=$(docker network ls -q --filter label=io.pikube.network)
   [ -z "$ids" ] || { say "removing the pod network"; docker network rm $ids >/dev/null; }
