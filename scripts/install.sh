@@ -256,10 +256,10 @@ remove_docker_objects() {
   if docker image inspect pikube/pause:latest >/dev/null 2>&1; then docker image rm pikube/pause:latest >/dev/null || say "warning: the pause image pikube/pause:latest is still in use"; fi
 }
 
-# Pod cgroups left by the agent, empty once the containers are gone: systemd's pikube*.slice
-# units (Docker's systemd driver) are stopped, cgroupfs directories (--cgroup-root /pikube) removed.
+# Pod cgroups left by the agent, empty once the containers are gone: systemd's pikube.slice and its
+# pikube-*.slice units (Docker's systemd driver) stopped, cgroupfs directories (--cgroup-root /pikube) removed.
 remove_pod_cgroups() {
-  if [ -d /run/systemd/system ]; then systemctl stop 'pikube*.slice' 2>/dev/null || true; fi
+  if [ -d /run/systemd/system ]; then systemctl stop pikube.slice 'pikube-*.slice' 2>/dev/null || true; fi
   find /sys/fs/cgroup -depth -type d \( -name pikube -o -path '*/pikube/*' \) -exec rmdir {} \; 2>/dev/null
   return 0
 }

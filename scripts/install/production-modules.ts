@@ -6,13 +6,15 @@
  *
  * A package is production when `package-lock.json` lists it without `"dev": true` (npm's
  * `--omit=dev` keeps `devOptional` ones: they are also an optional dependency of a production
- * one). Each package directory is copied without its nested node_modules, which hold packages
- * with entries of their own (a dev package may sit inside a production one); a `link` entry
- * (`file:` dependencies such as vendor/ssh2-absent) is copied as its symlink.
+ * one). The outermost production packages are copied whole by one `cp -a` (a native copy: a
+ * copy file by file from Node took 32 s for 2,400 files in the VM tier, over 9p under TCG), a
+ * `link` entry (`file:` dependencies such as vendor/ssh2-absent) as its symlink; then the dev
+ * packages nested in them (a dev package may sit inside a production one) are removed.
  *
  *   node dist/scripts/install/production-modules.js SOURCE TARGET   (TARGET/node_modules must not exist)
  */
-import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 interface LockEntry {
@@ -29,31 +31,53 @@ function lockEntries(lock: unknown): [string, LockEntry][] {
   return Object.entries(packages as Record<string, unknown>).map(([key, value]) => [key, (typeof value === 'object' && value !== null ? value : {}) as LockEntry]);
 }
 
-/** The node_modules paths of the production packages, parents before their nested packages. Pure. */
-export function productionPackagePaths(lock: unknown): string[] {
-  const paths = lockEntries(lock).filter(([key, entry]) => key.startsWith('node_modules/') && entry.dev !== true).map(([key]) => key);
-  const bad = paths.filter((p) => !PACKAGE_PATH.test(p) || p.split('/').includes('..'));
+/** Every package entry (node_modules/…) of the lockfile, each path checked: it names a place under node_modules. */
+function packageEntries(lock: unknown): [string, LockEntry][] {
+  const entries = lockEntries(lock).filter(([key]) => key.startsWith('node_modules/'));
+  const bad = entries.map(([key]) => key).filter((p) => !PACKAGE_PATH.test(p) || p.split('/').includes('..'));
   if (bad.length > 0) throw new Error(`package-lock.json lists package paths that are not node_modules/NAME: ${bad.join(', ')}`);
-  return paths.sort();
+  return entries;
 }
 
-function copyPackage(source: string, target: string, relative: string): void {
-  const from = path.join(source, relative);
-  const to = path.join(target, relative);
-  const stat = lstatSync(from, { throwIfNoEntry: false });
-  if (!stat) throw new Error(`${from} is missing: node_modules does not match package-lock.json (run npm ci)`);
-  mkdirSync(path.dirname(to), { recursive: true });
-  const nested = path.join(from, 'node_modules');
-  cpSync(from, to, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true, filter: (src) => src !== nested });
+/** The node_modules paths of the production packages, parents before their nested packages. Pure. */
+export function productionPackagePaths(lock: unknown): string[] {
+  return packageEntries(lock).filter(([, entry]) => entry.dev !== true).map(([key]) => key).sort();
+}
+
+/** The package a nested package path sits in: `node_modules/a/node_modules/b` → `node_modules/a`. */
+function parentPackage(p: string): string | undefined {
+  const at = p.lastIndexOf('/node_modules/');
+  return at < 0 ? undefined : p.slice(0, at);
+}
+
+export interface CopyPlan {
+  /** Production packages not nested in another one: copied whole, nested node_modules included. */
+  copy: string[];
+  /** Dev packages nested in a copied one: removed from the copy. */
+  remove: string[];
+}
+
+/** What to copy and what to remove after, from the lockfile. Pure. */
+export function productionCopyPlan(lock: unknown): CopyPlan {
+  const production = productionPackagePaths(lock);
+  const kept = new Set(production);
+  const copy = production.filter((p) => !kept.has(parentPackage(p) ?? ''));
+  const remove = packageEntries(lock).map(([key]) => key).filter((k) => !kept.has(k) && copy.some((c) => k.startsWith(`${c}/`))).sort();
+  return { copy, remove };
 }
 
 /** Copies SOURCE's production packages into TARGET/node_modules; returns their paths. */
 export function copyProductionModules(source: string, target: string): string[] {
   if (existsSync(path.join(target, 'node_modules'))) throw new Error(`${target}/node_modules already exists`);
-  const paths = productionPackagePaths(JSON.parse(readFileSync(path.join(source, 'package-lock.json'), 'utf8')) as unknown);
+  const lock = JSON.parse(readFileSync(path.join(source, 'package-lock.json'), 'utf8')) as unknown;
+  const plan = productionCopyPlan(lock);
+  const production = productionPackagePaths(lock);
+  const missing = production.filter((p) => !lstatSync(path.join(source, p), { throwIfNoEntry: false }));
+  if (missing.length > 0) throw new Error(`missing ${missing.map((p) => path.join(source, p)).join(', ')}: node_modules does not match package-lock.json (run npm ci)`);
   mkdirSync(path.join(target, 'node_modules'), { recursive: true });
-  for (const p of paths) copyPackage(source, target, p);
-  return paths;
+  if (plan.copy.length > 0) execFileSync('cp', ['-a', '--parents', '-t', target, '--', ...plan.copy], { cwd: source, stdio: ['ignore', 'ignore', 'inherit'] });
+  for (const p of plan.remove) rmSync(path.join(target, p), { recursive: true, force: true });
+  return production;
 }
 
 if (require.main === module) {

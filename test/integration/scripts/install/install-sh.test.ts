@@ -58,7 +58,7 @@ async function kubectl(args: string[], input?: string): Promise<CommandResult> {
 
 /** Shell checks of what pikube leaves on a machine, one labelled line per thing found (one bash: each process start is slow under TCG). */
 const LEFTOVER_CHECKS = `
-{ systemctl list-units --all --plain --no-legend 'pikube-server*' 'pikube-agent*' 'pikube*.slice' | awk '{print $1}'
+{ systemctl list-units --all --plain --no-legend 'pikube-server*' 'pikube-agent*' pikube.slice 'pikube-*.slice' | awk '{print $1}'
   systemctl list-unit-files --no-legend 'pikube-server*' 'pikube-agent*' | awk '{print $1}'; } | sed 's/^/unit: /'
 ls -d /opt/pikube* /etc/pikube /var/lib/pikube /usr/local/bin/pikube-* /etc/systemd/system/pikube-server.service* \\
   /etc/systemd/system/pikube-agent.service* /etc/systemd/system/etcd.service.d 2>/dev/null | sed 's/^/file: /'

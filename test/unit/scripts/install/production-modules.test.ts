@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { copyProductionModules, productionPackagePaths } from '../../../../scripts/install/production-modules';
+import { copyProductionModules, productionCopyPlan, productionPackagePaths } from '../../../../scripts/install/production-modules';
 
 const ROOT = path.join(__dirname, '../../../../..');
 
@@ -39,6 +39,18 @@ describe('production modules of a checkout (install.sh without npm)', () => {
     assert.deepEqual(productionPackagePaths(lock), ['node_modules/@s/d', 'node_modules/b', 'node_modules/b/node_modules/c']);
   });
 
+  it('copies the outermost production packages whole and removes the dev packages nested in them', () => {
+    const lock = { packages: {
+      'node_modules/a': {}, 'node_modules/a/node_modules/b': {}, 'node_modules/a/node_modules/c': { dev: true }, 'node_modules/@s/d': {},
+      'node_modules/e': { dev: true }, 'node_modules/e/node_modules/f': { dev: true },
+    } };
+    assert.deepEqual(productionCopyPlan(lock), { copy: ['node_modules/@s/d', 'node_modules/a'], remove: ['node_modules/a/node_modules/c'] });
+  });
+
+  it('refuses a dev package path that would reach outside the copy', () => {
+    assert.throws(() => productionCopyPlan({ packages: { 'node_modules/a': {}, 'node_modules/a/../../../etc': { dev: true } } }), /not node_modules\/NAME/);
+  });
+
   for (const [name, key] of [['a parent directory', 'node_modules/../../etc'], ['a path outside node_modules', 'node_modules/a/../../x'], ['an absolute path', 'node_modules//etc']] as const) {
     it(`refuses a lockfile naming ${name}`, () => {
       assert.throws(() => productionPackagePaths({ packages: { [key]: {} } }), /not node_modules\/NAME/);
@@ -67,7 +79,7 @@ describe('production modules of a checkout (install.sh without npm)', () => {
   it('refuses a node_modules that lacks a package the lockfile lists', () => {
     pkg('node_modules/prod');
     writeFileSync(path.join(dir, 'src', 'package-lock.json'), JSON.stringify({ packages: { 'node_modules/prod': {}, 'node_modules/gone': {} } }));
-    assert.throws(() => copyProductionModules(path.join(dir, 'src'), path.join(dir, 'out')), /node_modules\/gone is missing: node_modules does not match package-lock.json/);
+    assert.throws(() => copyProductionModules(path.join(dir, 'src'), path.join(dir, 'out')), /missing \S+\/src\/node_modules\/gone: node_modules does not match package-lock.json/);
   });
 
   it('names the same packages as npm ls --omit=dev for this repository', function () {
