@@ -92,6 +92,21 @@ async function changedSinceMarker(): Promise<string> {
   return (await sh(`find /opt/pikube /etc/pikube /etc/systemd/system /usr/local/bin -cnewer ${MARKER} 2>&1`)).stdout;
 }
 
+/**
+ * `pikube-server token create --print-join-command`, again only when the client gave up waiting:
+ * the API's first write after its start can take longer than the command's 30 s under TCG on a
+ * loaded host (seen once in the tier). Any other failure fails the test at once.
+ */
+async function tokenCreate(): Promise<CommandResult> {
+  for (let attempt = 1; ; attempt++) {
+    const r = await sh('pikube-server token create --print-join-command');
+    if (r.code === 0) return r;
+    const why = `token create exited ${r.code}:\n${r.stdout}${r.stderr}\n${(await sh('journalctl -u pikube-server --no-pager | tail -n 20')).stdout}`;
+    if (attempt === 3 || !/no answer within/.test(r.stdout + r.stderr)) assert.fail(why);
+    console.log(`    (attempt ${attempt}: ${why.split('\n')[1] ?? ''})`);
+  }
+}
+
 async function mainPids(): Promise<string> {
   return (await sh('systemctl show -p MainPID --value etcd pikube-server pikube-agent')).stdout.trim().split('\n').join(' ');
 }
@@ -142,8 +157,7 @@ async function mainPids(): Promise<string> {
   });
 
   it('--role agent with a token from pikube-server token create: the node is Ready and a busybox pod Running', async () => {
-    const created = await sh('pikube-server token create --print-join-command');
-    assert.equal(created.code, 0, created.stderr);
+    const created = await tokenCreate();
     const m = /--server (https:\/\/\S+) --token (\S+) --ca-cert-hash (sha256:[0-9a-f]{64})/.exec(created.stdout);
     assert.ok(m, created.stdout);
     join = { server: m[1]!, token: m[2]!, hash: m[3]! };
