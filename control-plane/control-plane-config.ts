@@ -119,11 +119,17 @@ function hostProbeAfter(flags: Flags, gracePeriodMs: number): number {
   return ms;
 }
 
-export function parseServeConfig(flags: Flags): ServeConfig {
+/** `--etcd-endpoints` and `--etcd-prefix`, checked: what every command that talks to etcd needs. */
+export function parseEtcdFlags(flags: Flags): { endpoints: string[]; prefix: string } {
   const endpoints = (flags['etcd-endpoints'] ?? 'http://127.0.0.1:2379').split(',');
   for (const e of endpoints) if (!/^https?:\/\/[^/]+$/.test(e)) throw new Error(`--etcd-endpoints: "${e}" is not http(s)://host:port`);
   const prefix = flags['etcd-prefix'] ?? '/registry';
   if (!/^\/[A-Za-z0-9._\-/]*[A-Za-z0-9._-]$/.test(prefix)) throw new Error(`--etcd-prefix "${prefix}" must start with / and not end with /`);
+  return { endpoints, prefix };
+}
+
+export function parseServeConfig(flags: Flags): ServeConfig {
+  const { endpoints, prefix } = parseEtcdFlags(flags);
   const advertise = address(flags['advertise-address'], 'advertise-address');
   const nodeMonitorGracePeriodMs = parseDuration(flags['node-monitor-grace-period'] ?? `${DEFAULT_NODE_MONITOR_GRACE_PERIOD_MS}ms`);
   return {

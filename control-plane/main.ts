@@ -22,6 +22,8 @@
  *   secrets reencrypt rewrite every stored value of the resources --encryption-provider-config names
  *                     with its first provider and key (after a key rotation; prints the counts, exit 1
  *                     when a value no provider can read was met), beside etcd (--etcd-endpoints, --etcd-prefix)
+ *   reset --force     delete every key of this cluster (--etcd-prefix) from etcd (--etcd-endpoints):
+ *                     install.sh --uninstall runs it on a one-node control plane, as kubeadm reset
  *   preflight         check this machine (swap, clock, CIDRs against the LAN, 32/64-bit, etcd's
  *                     disk: --etcd-data-dir, default /var/lib/etcd), print the fixes, exit 1 on a failure
  * Every flag is also a key of /etc/pikube/server.yaml (or the file --config names); flags win.
@@ -32,8 +34,6 @@ import { issueAdminCertificate, issueUserCertificate, loadOrCreateCertificateAut
 import { renderKubeconfig, writeKubeconfig } from './auth/kubeconfig';
 import { issueNodeCertificate } from './auth/node-certificate';
 import { tokenCommand } from './bootstrap-token-command';
-import { reencryptCommand } from './secrets-reencrypt-command';
-import { ControlPlane } from './control-plane';
 import { parseFlags, parseServeConfig, SERVER_CONFIG_FILE, SERVER_FLAGS, type Flags } from './control-plane-config';
 import { withConfigFile } from '../base/config/config-file';
 import { createLogger, type Logger } from '../base/log/logger';
@@ -127,6 +127,9 @@ async function serve(flags: Flags, logger: Logger): Promise<void> {
   surviveUnhandledRejections(logger);
   const config = parseServeConfig(flags);
   await preflightAtStart(flags, logger);
+  // Loaded here, not at the top: the other commands (kubeconfig, token, reset) start in a
+  // fraction of the time without the API server, controllers and gRPC (seconds on a slow Pi).
+  const { ControlPlane } = await import('./control-plane');
   const plane = await ControlPlane.start(config, textLog(logger));
   const stop = (signal: string): void => {
     logger.info(`${signal}, stopping`);
@@ -149,15 +152,24 @@ async function token(rest: string[]): Promise<void> {
 async function secrets(rest: string[]): Promise<void> {
   const [sub, ...flagArgs] = rest;
   if (sub !== 'reencrypt') throw new Error(`unknown command "secrets ${sub ?? ''}"; expected secrets reencrypt`);
+  const { reencryptCommand } = await import('./secrets-reencrypt-command');
   const output = await reencryptCommand(parseFlags(withConfigFile(flagArgs, SERVER_CONFIG_FILE, SERVER_FLAGS)));
   process.stdout.write(output.text);
   process.exitCode = output.exitCode;
+}
+
+/** `reset --force [flags]`: the one boolean flag comes out before the flags are parsed. */
+async function reset(rest: string[]): Promise<void> {
+  const flags = parseFlags(withConfigFile(rest.filter((a) => a !== '--force'), SERVER_CONFIG_FILE, SERVER_FLAGS));
+  const { resetCommand } = await import('./reset-command');
+  process.stdout.write(await resetCommand(flags, rest.includes('--force')));
 }
 
 async function main(argv: string[], logger: Logger): Promise<void> {
   const [command, ...rest] = argv;
   if (command === 'token') return token(rest);
   if (command === 'secrets') return secrets(rest);
+  if (command === 'reset') return reset(rest);
   const flags = parseFlags(withConfigFile(rest, SERVER_CONFIG_FILE, SERVER_FLAGS));
   if (command === 'serve') return serve(flags, logger);
   if (command === 'issue-node-cert') return issueNodeCert(flags);
@@ -168,7 +180,7 @@ async function main(argv: string[], logger: Logger): Promise<void> {
     process.exitCode = report.exitCode;
     return;
   }
-  throw new Error(`unknown command "${command ?? ''}"; expected serve, preflight, token, secrets, issue-node-cert or kubeconfig`);
+  throw new Error(`unknown command "${command ?? ''}"; expected serve, preflight, token, secrets, reset, issue-node-cert or kubeconfig`);
 }
 
 const logger = createLogger({ component: 'control-plane' });

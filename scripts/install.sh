@@ -36,6 +36,7 @@ parse_args() {
       --node-name) NODE_NAME=${2:?}; shift ;;
       --node-ip) NODE_IP=${2:?}; shift ;;
       --advertise-address) ADVERTISE=${2:?}; shift ;;
+      --join) die "--join (another control plane of an HA cluster) is not supported by install.sh yet: it installs one control plane with its own etcd. An HA control plane needs an etcd member on each server (one cluster of 3) and the first server's /var/lib/pikube/pki on the others; docs/design-notes.md (install) says what is missing" ;;
       --upgrade) ACTION=upgrade ;;
       --uninstall) ACTION=uninstall ;;
       -h|--help) usage ;;
@@ -82,12 +83,23 @@ ensure_node() {
   or unpack the official linux-$( [ "$ARCH" = armhf ] && echo armv7l || { [ "$ARCH" = amd64 ] && echo x64 || echo arm64; } ) build of Node.js 20 into /usr/local and link /usr/bin/node to it; then run this again."
 }
 
-# A digest of the code to install, to skip an unchanged copy.
-code_digest() { (cd "$1" && find dist package.json vendor node_modules -type f -print0 2>/dev/null | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1); }
+# What runs on a Pi: the built code of these folders (a checkout's dist/ also holds its tests and scripts).
+RUNTIME_DIST='api base host control-plane agent proto'
+
+is_release() { [ -f "$SOURCE/.release" ]; }
+
+# A digest of the code to install, to skip an unchanged copy. A release's node_modules is what
+# gets installed; a checkout's holds the dev tools too, and its lockfile says which packages are copied.
+code_digest() {
+  local modules=node_modules d dirs=()
+  is_release || modules=package-lock.json
+  for d in $RUNTIME_DIST; do dirs+=("dist/$d"); done
+  (cd "$1" && find "${dirs[@]}" package.json proto/node.proto deploy vendor "$modules" -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+}
 
 install_code() {
   [ -f "$SOURCE/dist/agent/main.js" ] || die "$SOURCE has no dist/: unpack a release tarball (npm run release), or build the checkout (npm ci && npm run build)"
-  [ -d "$SOURCE/node_modules" ] || die "$SOURCE has no node_modules: use a release tarball, or run npm ci --omit=dev there"
+  [ -d "$SOURCE/node_modules" ] || die "$SOURCE has no node_modules: use a release tarball, or run npm ci there"
   local want have=''
   want=$(code_digest "$SOURCE")
   [ -f "$OPT/.digest" ] && have=$(cat "$OPT/.digest")
@@ -95,11 +107,17 @@ install_code() {
   say "installing the code into $OPT"
   rm -rf "$OPT.new"
   mkdir -p "$OPT.new"
-  cp -a "$SOURCE/dist" "$SOURCE/package.json" "$SOURCE/deploy" "$SOURCE/vendor" "$OPT.new/"
-  mkdir -p "$OPT.new/proto"; cp "$SOURCE/proto/node.proto" "$OPT.new/proto/"
-  cp -a "$SOURCE/node_modules" "$OPT.new/"
-  # A checkout's node_modules holds the dev tools too: keep the production ones only.
-  if [ -f "$SOURCE/package-lock.json" ] && [ ! -f "$SOURCE/.release" ]; then cp "$SOURCE/package-lock.json" "$OPT.new/"; (cd "$OPT.new" && npm prune --omit=dev --no-audit --no-fund >/dev/null); fi
+  local d
+  mkdir -p "$OPT.new/dist" "$OPT.new/proto"
+  for d in $RUNTIME_DIST; do cp -a "$SOURCE/dist/$d" "$OPT.new/dist/"; done
+  cp -a "$SOURCE/package.json" "$SOURCE/deploy" "$SOURCE/vendor" "$OPT.new/"
+  cp "$SOURCE/proto/node.proto" "$OPT.new/proto/"
+  if is_release; then cp -a "$SOURCE/node_modules" "$OPT.new/"
+  else
+    # A checkout's node_modules holds the dev tools too: only the production packages of its
+    # lockfile are copied (what npm ci --omit=dev installs; no npm or network needed here).
+    /usr/bin/node "$SOURCE/dist/scripts/install/production-modules.js" "$SOURCE" "$OPT.new" || die "could not copy the production dependencies from $SOURCE/node_modules"
+  fi
   echo "$want" > "$OPT.new/.digest"
   rm -rf "$OPT.old"; [ -d "$OPT" ] && mv "$OPT" "$OPT.old"; mv "$OPT.new" "$OPT"; rm -rf "$OPT.old"
   CHANGED=1
@@ -134,7 +152,9 @@ enable_start() {
   done
 }
 
-first_address() { hostname -I 2>/dev/null | awk '{print $1}'; }
+# This machine's LAN address: the first global IPv4 address not on a bridge of Docker's or pikube's
+# (docker0 may come first where Docker was installed before, as on a machine that is server and agent).
+first_address() { ip -4 -o addr show scope global 2>/dev/null | awk '$2 !~ /^(docker|br-|veth|pikube)/ { sub(/\/.*/, "", $4); print $4; exit }'; }
 
 write_once() { # file content: settings are written once, never overwritten (edit them freely)
   [ -f "$1" ] && return 0
@@ -225,6 +245,46 @@ upgrade() {
   fi
 }
 
+# The pods' containers, the pod network and the pause image the agent made: Docker stays, with
+# nothing of pikube's in it (a container or network of pikube's carries an io.pikube label).
+remove_docker_objects() {
+  local ids
+  ids=$(docker ps -aq --filter label=io.pikube.managed=true 2>/dev/null) || { say "Docker is not running: the pods' containers and network are left in it"; return 0; }
+  [ -z "$ids" ] || { say "removing the pods' containers"; docker rm -f $ids >/dev/null; }
+  ids=$(docker network ls -q --filter label=io.pikube.network)
+  [ -z "$ids" ] || { say "removing the pod network"; docker network rm $ids >/dev/null; }
+  if docker image inspect pikube/pause:latest >/dev/null 2>&1; then docker image rm pikube/pause:latest >/dev/null || say "warning: the pause image pikube/pause:latest is still in use"; fi
+}
+
+# Pod cgroups left by the agent, empty once the containers are gone: systemd's pikube.slice and its
+# pikube-*.slice units (Docker's systemd driver) stopped, cgroupfs directories (--cgroup-root /pikube) removed.
+remove_pod_cgroups() {
+  if [ -d /run/systemd/system ]; then systemctl stop pikube.slice 'pikube-*.slice' 2>/dev/null || true; fi
+  find /sys/fs/cgroup -depth -type d \( -name pikube -o -path '*/pikube/*' \) -exec rmdir {} \; 2>/dev/null
+  return 0
+}
+
+# Volumes still mounted under the pods' directories (an NFS share, a tmpfs): unmounted first,
+# deepest first, so removing the data directory never reaches into a share.
+unmount_under() {
+  local m
+  for m in $(awk -v d="$1" '$5 == d || index($5, d "/") == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
+    umount "$m" 2>/dev/null || umount -l "$m" || say "warning: could not unmount $m"
+  done
+}
+
+# The cluster's keys in this machine's etcd, when the control plane here was the cluster's only one
+# (server.yaml names this machine's etcd alone, as --role server writes it): its CA and keys go
+# with /var/lib/pikube, so the data could never be read again. A control plane sharing another
+# etcd leaves the cluster's data to the others.
+reset_local_etcd() {
+  [ -f "$ETC/server.yaml" ] && [ -f "$OPT/dist/control-plane/main.js" ] || return 0
+  if ! grep -qx 'etcd-endpoints: http://127.0.0.1:2379' "$ETC/server.yaml"; then say "etcd is not this machine's alone: the cluster's keys stay in it"; return 0; fi
+  if [ -d /run/systemd/system ] && ! systemctl is-active -q etcd; then systemctl start etcd || true; fi
+  /usr/bin/node "$OPT/dist/control-plane/main.js" reset --force --config "$ETC/server.yaml" \
+    || say "warning: the cluster's keys are still in etcd (under /registry): with etcd running, run pikube-server reset --force before uninstalling, or remove /var/lib/etcd"
+}
+
 uninstall() {
   local u
   for u in pikube-agent pikube-server; do
@@ -233,19 +293,17 @@ uninstall() {
       systemctl disable -q "$u" 2>/dev/null || true
     fi
   done
+  reset_local_etcd
   if [ -f "$OPT/dist/agent/main.js" ] && [ -f "$UNITS/pikube-agent.service" ]; then
-    if command -v docker >/dev/null && docker info >/dev/null 2>&1; then
-      local ids; ids=$(docker ps -aq --filter label=io.pikube.managed=true)
-      [ -z "$ids" ] || { say "removing the pods' containers"; docker rm -f $ids >/dev/null; }
-    fi
+    remove_docker_objects
     /usr/bin/node "$OPT/dist/agent/main.js" --cleanup || say "warning: the agent's cleanup left something (above)"
   fi
-  # Pod cgroups left by the agent (--cgroup-root /pikube, or systemd's pikube*.slice): empty once the containers are gone.
-  find /sys/fs/cgroup -depth -type d \( -name pikube -o -path '*/pikube/*' -o -name 'pikube*.slice' \) -exec rmdir {} \; 2>/dev/null || true
+  remove_pod_cgroups
   rm -f "$UNITS/pikube-server.service" "$UNITS/pikube-agent.service" "$BIN/pikube-server" "$BIN/pikube-agent"
   rm -rf "$UNITS/pikube-server.service.d" "$UNITS/pikube-agent.service.d" "$UNITS/etcd.service.d/pikube-sd-card.conf"
   rmdir "$UNITS/etcd.service.d" 2>/dev/null || true
-  rm -rf "$OPT" "$ETC" "$VAR"
+  unmount_under "$VAR"
+  rm -rf --one-file-system "$OPT" "$ETC" "$VAR"
   [ -d /run/systemd/system ] && systemctl daemon-reload || true
   say "removed pikube (Docker, etcd and Node.js stay installed)"
 }

@@ -5,7 +5,9 @@
  *   cgroup v2, Docker's systemd driver   Raspberry Pi OS as installed: pod slices, their limits,
  *   (daemon.json setting cgroupfs)       containers in them, OOM kills; a machine's Docker
  *                                        configuration never reaches the tests' own dockerds;
- *                                        nfs volumes (the VM's kernel NFS client and server)
+ *                                        nfs volumes (the VM's kernel NFS client and server);
+ *                                        scripts/install.sh end to end (server and agent on the
+ *                                        machine's own systemd and Docker, again, uninstall)
  *   cgroup v2, cgroup_disable=memory     a Pi without the cmdline.txt fix: the preflight says so
  *   cgroup v1, Docker's systemd driver   the v1 unit properties (CPUShares, MemoryLimit)
  *
@@ -29,6 +31,8 @@ export interface VmRun {
   /** Compiled test files, relative to dist/test. */
   files: string[];
   grep: string;
+  /** The run's bound, boot included (default RUN_TIMEOUT_SECONDS). */
+  timeoutSeconds?: number;
 }
 
 const CGROUP_TESTS = 'integration/agent/cgroups/pod-cgroups.test.js';
@@ -36,10 +40,14 @@ const CGROUP_TESTS = 'integration/agent/cgroups/pod-cgroups.test.js';
 export const VM_RUNS: VmRun[] = [
   // Raspberry Pi OS as installed, on a Pi whose daemon.json sets Docker's driver: the tests' own
   // dockerds must not read it. The nfs volumes need the VM's kernel NFS client and server.
+  // install.sh installs into the machine itself (its systemd, its Docker with that daemon.json):
+  // last, so nothing it leaves behind could touch the other tests; the slowest part of the tier
+  // (two Node processes and a join under TCG, ≈ 6 min), hence the longer bound.
   {
     name: 'cgroup v2, systemd driver, daemon.json sets cgroupfs', cgroup: 'v2', machineDriver: 'cgroupfs', fixtureDriver: 'systemd',
-    files: [CGROUP_TESTS, 'integration/agent/pod-manager.test.js', 'integration/agent/volumes/nfs-volume.test.js'],
-    grep: 'real cgroup tree|pod cgroup|OOMKilled|nfs volumes on real dockerds',
+    files: [CGROUP_TESTS, 'integration/agent/pod-manager.test.js', 'integration/agent/volumes/nfs-volume.test.js', 'integration/scripts/install/install-sh.test.js'],
+    grep: 'real cgroup tree|pod cgroup|OOMKilled|nfs volumes on real dockerds|install.sh on a machine with systemd',
+    timeoutSeconds: 1200,
   },
   // Nothing can be limited there: only what the preflight says is tested.
   { name: 'cgroup v2, memory controller off', cgroup: 'v2', kernelArgs: 'cgroup_disable=memory', fixtureDriver: 'systemd', files: [CGROUP_TESTS], grep: 'memory controller as the kernel has it' },
@@ -77,7 +85,7 @@ export function countsFrom(output: string): SuiteCounts | undefined {
 }
 
 function vmArgs(run: VmRun, dist: string): string[] {
-  const args = [path.join(dist, 'scripts', 'vm', 'run.js'), '--cgroup', run.cgroup, '--timeout', String(RUN_TIMEOUT_SECONDS)];
+  const args = [path.join(dist, 'scripts', 'vm', 'run.js'), '--cgroup', run.cgroup, '--timeout', String(run.timeoutSeconds ?? RUN_TIMEOUT_SECONDS)];
   if (run.kernelArgs) args.push('--kernel-args', run.kernelArgs);
   if (run.machineDriver) args.push('--docker-cgroup-driver', run.machineDriver);
   return [...args, '--', guestCommand(run, dist)];
@@ -95,7 +103,7 @@ export async function runInVm(run: VmRun, dist: string): Promise<SuiteCounts> {
   };
   try {
     const ran = await runInGroup(process.execPath, vmArgs(run, dist), {
-      deadlineMs: (RUN_TIMEOUT_SECONDS + 120) * 1000, graceMs: 20_000, buffered: false, relay: (d) => process.stdout.write(d),
+      deadlineMs: ((run.timeoutSeconds ?? RUN_TIMEOUT_SECONDS) + 120) * 1000, graceMs: 20_000, buffered: false, relay: (d) => process.stdout.write(d),
     });
     if (ran.outcome !== 'done') return fail(ran.outcome === 'deadline' ? 'stopped at its deadline' : 'interrupted');
     const counts = countsFrom(ran.output.toString());
