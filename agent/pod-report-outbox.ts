@@ -24,6 +24,12 @@ function podTerminatedMessage(pod: Pod): AgentMessage {
   return { pod_terminated: { namespace, name, uid } };
 }
 
+/** The kubelet-owned readiness a status shows: its Ready and ContainersReady conditions. */
+function readiness(status: PodStatus | undefined): string {
+  const of = (type: string): string => status?.conditions?.find((c) => c.type === type)?.status ?? '';
+  return `${of('Ready')}/${of('ContainersReady')}`;
+}
+
 export class PodReportOutbox {
   private readonly entries = new Map<string, Entry>();
   /** Uids with something not yet sent, in the order they changed. */
@@ -52,6 +58,26 @@ export class PodReportOutbox {
       this.entries.delete(uid);
       this.dirty.delete(uid);
     }
+  }
+
+  /**
+   * The pods as the API has them now (from the feed): a pod whose readiness there differs from
+   * what this agent last reported is reported again — the control plane marked it not ready
+   * while the node was silent, and the session outlived the silence (a cable back within
+   * seconds), so no reconnect sends it. The kubelet's status manager reconciles alike.
+   * Returns whether anything is to be sent.
+   */
+  reconcile(apiPods: readonly Pod[]): boolean {
+    let changed = false;
+    for (const pod of apiPods) {
+      const uid = pod.metadata.uid;
+      const entry = uid === undefined ? undefined : this.entries.get(uid);
+      if (!uid || !entry?.status || entry.terminated || this.dirty.has(uid)) continue;
+      if (readiness(pod.status) === readiness(entry.status)) continue;
+      this.markDirty(uid);
+      changed = true;
+    }
+    return changed;
   }
 
   /** After a reconnect: everything is to be sent again. */

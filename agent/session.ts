@@ -324,6 +324,7 @@ export class AgentSession implements PodReporter {
   /** Applies the feed's pods; the sink hears the full set whenever it changed (and once after the agent starts). */
   private onPods(change: ObjectChange<Pod> | undefined): void {
     const confirms = this.awaitingFullSet && change?.full === true;
+    if (change && this.outbox.reconcile(change.objects)) this.queueFlush();
     if (!this.desired.apply(change) && this.delivered && !confirms) return;
     this.delivered = true;
     this.outbox.retain((uid) => this.desired.has(uid));

@@ -42,6 +42,18 @@ describe('PodReportOutbox', () => {
     assert.deepEqual(describeMessages(outbox.drain()).sort(), ['status a Running', 'terminated b']);
   });
 
+  it('reports a pod again when the API shows other readiness than it last reported (marked not ready while the node was silent)', () => {
+    const outbox = new PodReportOutbox();
+    const ready = (status: 'True' | 'False'): PodStatus => ({ phase: 'Running', conditions: [{ type: 'Ready', status }, { type: 'ContainersReady', status }] });
+    outbox.setStatus(aPod('a'), ready('True'));
+    outbox.setStatus(aPod('b'), ready('True'));
+    outbox.drain();
+    const inApi = (name: string, status: PodStatus): Pod => ({ ...aPod(name), status });
+    assert.equal(outbox.reconcile([inApi('a', ready('True')), inApi('b', ready('True'))]), false, 'as reported: nothing to send');
+    assert.equal(outbox.reconcile([inApi('a', ready('False')), inApi('c', ready('False'))]), true);
+    assert.deepEqual(describeMessages(outbox.drain()), ['status a Running'], 'only a: c was never reported here');
+  });
+
   it('forgets pods that left the desired set', () => {
     const outbox = new PodReportOutbox();
     outbox.setStatus(aPod('a'), phase('Running'));
