@@ -56,12 +56,12 @@ export class HostCheckedReachability implements NodeReachability, Disposable {
 
   /** Follows the inner reachability and probes silent hosts until disposed. */
   start(): void {
-    if (this.opts.probeAfterMs <= 0 || this.opts.probeAfterMs >= this.gracePeriodMs) return;
     this.offInner = this.inner.onTransition((name) => {
       // Alive again (a new session): whether its host answers is asked afresh.
       if (this.inner.isAlive(name) && !this.state(name).probing) this.state(name).answers = undefined;
       this.emit(name);
     });
+    if (this.opts.probeAfterMs <= 0 || this.opts.probeAfterMs >= this.gracePeriodMs) return;
     this.timer = setInterval(() => this.tick(), this.opts.tickMs ?? 100);
     this.timer.unref();
   }

@@ -90,7 +90,7 @@ describe('HostCheckedReachability', () => {
     checked.dispose();
   });
 
-  it('does nothing when the check is off (0) or not shorter than the grace period', async () => {
+  it('probes nothing when the check is off (0) or not shorter than the grace period, and passes the transitions on', async () => {
     for (const probeAfterMs of [0, GRACE_MS]) {
       const clock = { t: 0, now: () => clock.t };
       const inner = new NodeLiveness({ gracePeriodMs: GRACE_MS, clock });
@@ -99,8 +99,11 @@ describe('HostCheckedReachability', () => {
         probeAfterMs, tickMs: 2, log: () => undefined, nodeNames: () => ['pi1'], addressOf: () => '10.0.0.11',
         probe: async () => ((probes += 1), 'silent' as const),
       });
-      inner.sessionOpened('pi1');
+      const transitions: string[] = [];
+      checked.onTransition((name) => void transitions.push(name));
       checked.start();
+      inner.sessionOpened('pi1');
+      assert.deepEqual(transitions, ['pi1'], 'the inner transitions still reach the controllers');
       clock.t += GRACE_MS - 1;
       await settle();
       assert.equal(probes, 0);
