@@ -81,9 +81,9 @@ export class HostCheckedReachability implements NodeReachability, Disposable {
     return this.hostSilent(nodeName) ? this.opts.probeAfterMs : this.gracePeriodMs;
   }
 
-  /** Half the shortest wait that can apply to the node (its host answers probes: the short one). */
+  /** Half the shortest wait that can apply to the node (its host answers probes, which only a running check asks: the short one). */
   suspectAfterMs(nodeName: string): number {
-    return (this.hosts.get(nodeName)?.answers && this.opts.probeAfterMs > 0 ? Math.min(this.opts.probeAfterMs, this.gracePeriodMs) : this.gracePeriodMs) / 2;
+    return (this.hosts.get(nodeName)?.answers ? this.opts.probeAfterMs : this.gracePeriodMs) / 2;
   }
 
   lastSeen(nodeName: string): number | undefined {
@@ -116,11 +116,7 @@ export class HostCheckedReachability implements NodeReachability, Disposable {
 
   /** A node alive (again): whether its host answers now decides whether its silences will be believed. */
   private calibrate(nodeName: string, host: HostState): void {
-    const address = this.opts.addressOf(nodeName);
-    if (address === undefined) return;
-    host.probing = true;
-    void this.opts.probe(address).then((answer) => {
-      host.probing = false;
+    this.ask(nodeName, host, (answer, address) => {
       host.answers = answer === 'answered';
       if (host.answers || host.reportedMute === address) return;
       host.reportedMute = address;
@@ -143,16 +139,23 @@ export class HostCheckedReachability implements NodeReachability, Disposable {
   }
 
   private probeSilent(nodeName: string, host: HostState, lastSeen: number, now: number): void {
-    const address = this.opts.addressOf(nodeName);
-    if (address === undefined) return;
-    host.probing = true;
     host.probedAt = now;
-    void this.opts.probe(address).then((answer) => {
-      host.probing = false;
+    this.ask(nodeName, host, (answer, address) => {
       if (answer === 'answered' || this.inner.lastSeen(nodeName) !== lastSeen) return;
       host.silentSince = lastSeen;
       this.opts.log(`node-lifecycle: node "${nodeName}" silent for ${Math.round(this.inner.now() - lastSeen)} ms and its host ${address} answers nothing: unreachable without waiting out the grace period`);
       this.emit(nodeName);
+    });
+  }
+
+  /** One probe of the node's host (none while its address is unknown), `probing` meanwhile. */
+  private ask(nodeName: string, host: HostState, then: (answer: HostAnswer, address: string) => void): void {
+    const address = this.opts.addressOf(nodeName);
+    if (address === undefined) return;
+    host.probing = true;
+    void this.opts.probe(address).then((answer) => {
+      host.probing = false;
+      then(answer, address);
     });
   }
 
